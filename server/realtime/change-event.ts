@@ -10,10 +10,21 @@ export interface ChangeEvent {
   readonly item: Readonly<Record<string, unknown>>;
 }
 
+/** Why a bus may have lost events (e.g. its LISTEN connection was down longer than it can replay). */
+export interface BusDisruption {
+  readonly reason: string;
+}
+
 /** Fan-out of committed writes; `publish` is called only after the write's transaction commits. */
 export interface ChangeBus {
   publish(event: ChangeEvent): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
+  /**
+   * Told when events may have been missed, so holders of live subscriptions can make their
+   * clients resynchronise (the real-time handler closes its sockets). Returns an unsubscribe
+   * function. Optional: a bus that cannot lose events never calls it.
+   */
+  onDisruption?(listener: (disruption: BusDisruption) => void): () => void;
 }
