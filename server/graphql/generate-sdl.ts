@@ -1,0 +1,418 @@
+// The AppSync-exact GraphQL SDL for a parsed schema with conflict detection on (PROTOCOL.md §1):
+// object types with sync metadata, connections, get/list/sync queries, create/update/delete
+// mutations with `condition`, filter/condition/subscription-filter inputs and subscriptions.
+import { SCALAR_TYPES, type FieldDef, type ModelDef, type Schema, type ScalarTypeName } from '../../common/schema/types.js';
+import {
+  isImplicitOwnerField,
+  isTimestampField,
+  ownerFieldOf,
+  ownerRulesOf,
+  ruleGrantsRead,
+  storedFieldsOf,
+} from './model-fields.js';
+import { operationNamesOf } from './operation-names.js';
+
+/** AWS scalars: built into AppSync, declared here so the SDL stands alone. */
+const AWS_SCALARS = SCALAR_TYPES.filter((s) => s.startsWith('AWS'));
+
+const SCALAR_FILTER_INPUT: Record<ScalarTypeName, string> = {
+  ID: 'ModelIDInput',
+  String: 'ModelStringInput',
+  Int: 'ModelIntInput',
+  Float: 'ModelFloatInput',
+  Boolean: 'ModelBooleanInput',
+  AWSDate: 'ModelStringInput',
+  AWSTime: 'ModelStringInput',
+  AWSDateTime: 'ModelStringInput',
+  AWSTimestamp: 'ModelIntInput',
+  AWSEmail: 'ModelStringInput',
+  AWSJSON: 'ModelStringInput',
+  AWSURL: 'ModelStringInput',
+  AWSPhone: 'ModelStringInput',
+  AWSIPAddress: 'ModelStringInput',
+};
+
+const SCALAR_SUBSCRIPTION_INPUT: Record<ScalarTypeName, string> = {
+  ID: 'ModelSubscriptionIDInput',
+  String: 'ModelSubscriptionStringInput',
+  Int: 'ModelSubscriptionIntInput',
+  Float: 'ModelSubscriptionFloatInput',
+  Boolean: 'ModelSubscriptionBooleanInput',
+  AWSDate: 'ModelSubscriptionStringInput',
+  AWSTime: 'ModelSubscriptionStringInput',
+  AWSDateTime: 'ModelSubscriptionStringInput',
+  AWSTimestamp: 'ModelSubscriptionIntInput',
+  AWSEmail: 'ModelSubscriptionStringInput',
+  AWSJSON: 'ModelSubscriptionStringInput',
+  AWSURL: 'ModelSubscriptionStringInput',
+  AWSPhone: 'ModelSubscriptionStringInput',
+  AWSIPAddress: 'ModelSubscriptionStringInput',
+};
+
+const SHARED_INPUTS = `input ModelStringInput {
+  ne: String
+  eq: String
+  le: String
+  lt: String
+  ge: String
+  gt: String
+  contains: String
+  notContains: String
+  between: [String]
+  beginsWith: String
+  attributeExists: Boolean
+  attributeType: ModelAttributeTypes
+  size: ModelSizeInput
+}
+
+input ModelIntInput {
+  ne: Int
+  eq: Int
+  le: Int
+  lt: Int
+  ge: Int
+  gt: Int
+  between: [Int]
+  attributeExists: Boolean
+  attributeType: ModelAttributeTypes
+}
+
+input ModelFloatInput {
+  ne: Float
+  eq: Float
+  le: Float
+  lt: Float
+  ge: Float
+  gt: Float
+  between: [Float]
+  attributeExists: Boolean
+  attributeType: ModelAttributeTypes
+}
+
+input ModelBooleanInput {
+  ne: Boolean
+  eq: Boolean
+  attributeExists: Boolean
+  attributeType: ModelAttributeTypes
+}
+
+input ModelIDInput {
+  ne: ID
+  eq: ID
+  le: ID
+  lt: ID
+  ge: ID
+  gt: ID
+  contains: ID
+  notContains: ID
+  between: [ID]
+  beginsWith: ID
+  attributeExists: Boolean
+  attributeType: ModelAttributeTypes
+  size: ModelSizeInput
+}
+
+input ModelSubscriptionStringInput {
+  ne: String
+  eq: String
+  le: String
+  lt: String
+  ge: String
+  gt: String
+  contains: String
+  notContains: String
+  between: [String]
+  beginsWith: String
+  in: [String]
+  notIn: [String]
+}
+
+input ModelSubscriptionIntInput {
+  ne: Int
+  eq: Int
+  le: Int
+  lt: Int
+  ge: Int
+  gt: Int
+  between: [Int]
+  in: [Int]
+  notIn: [Int]
+}
+
+input ModelSubscriptionFloatInput {
+  ne: Float
+  eq: Float
+  le: Float
+  lt: Float
+  ge: Float
+  gt: Float
+  between: [Float]
+  in: [Float]
+  notIn: [Float]
+}
+
+input ModelSubscriptionBooleanInput {
+  ne: Boolean
+  eq: Boolean
+}
+
+input ModelSubscriptionIDInput {
+  ne: ID
+  eq: ID
+  le: ID
+  lt: ID
+  ge: ID
+  gt: ID
+  contains: ID
+  notContains: ID
+  between: [ID]
+  beginsWith: ID
+  in: [ID]
+  notIn: [ID]
+}
+
+enum ModelAttributeTypes {
+  binary
+  binarySet
+  bool
+  list
+  map
+  number
+  numberSet
+  string
+  stringSet
+  _null
+}
+
+input ModelSizeInput {
+  ne: Int
+  eq: Int
+  le: Int
+  lt: Int
+  ge: Int
+  gt: Int
+  between: [Int]
+}
+
+enum ModelSortDirection {
+  ASC
+  DESC
+}`;
+
+function block(keyword: string, name: string, lines: readonly string[], suffix = ''): string {
+  return `${keyword} ${name}${suffix} {\n${lines.map((l) => `  ${l}`).join('\n')}\n}`;
+}
+
+/** The GraphQL type reference of a field as declared (`[String]`, `Int!`, …); `input` maps embedded types to `<T>Input`. */
+function typeRef(field: FieldDef, opts: { input: boolean; required: boolean }): string {
+  let base = field.type.name;
+  if (opts.input && field.type.kind === 'embedded') base = `${base}Input`;
+  if (field.isList) base = `[${base}${field.isListItemRequired ? '!' : ''}]`;
+  return opts.required ? `${base}!` : base;
+}
+
+function filterInputFor(schemaField: FieldDef, flavour: 'filter' | 'subscription'): string | undefined {
+  const t = schemaField.type;
+  if (t.kind === 'scalar') {
+    return flavour === 'filter' ? SCALAR_FILTER_INPUT[t.name] : SCALAR_SUBSCRIPTION_INPUT[t.name];
+  }
+  if (t.kind === 'enum') {
+    if (flavour === 'subscription') return 'ModelSubscriptionStringInput';
+    return schemaField.isList ? `Model${t.name}ListInput` : `Model${t.name}Input`;
+  }
+  // Embedded objects and relations cannot be filtered on, as in AppSync.
+  return undefined;
+}
+
+function objectType(schema: Schema, model: ModelDef): string {
+  const lines: string[] = [];
+  for (const field of model.fields) {
+    if (field.type.kind === 'model') {
+      const rel = field.relation;
+      const related = schema.models[field.type.name];
+      if (rel?.kind === 'hasMany' && related !== undefined) {
+        const names = operationNamesOf(related);
+        lines.push(
+          `${field.name}(filter: ${names.filterInput}, sortDirection: ModelSortDirection, limit: Int, nextToken: String): ${names.connection}`,
+        );
+      } else {
+        lines.push(`${field.name}: ${field.type.name}`);
+      }
+      continue;
+    }
+    // Timestamps are always set by the server, so the object type promises them.
+    const required = field.isRequired || isTimestampField(model, field.name);
+    lines.push(`${field.name}: ${typeRef(field, { input: false, required })}`);
+  }
+  lines.push('_version: Int!', '_deleted: Boolean', '_lastChangedAt: AWSTimestamp!');
+  return block('type', model.name, lines);
+}
+
+function connectionType(model: ModelDef): string {
+  return block('type', operationNamesOf(model).connection, [
+    `items: [${model.name}]!`,
+    'nextToken: String',
+    'startedAt: AWSTimestamp',
+  ]);
+}
+
+function filterInput(model: ModelDef): string {
+  const name = operationNamesOf(model).filterInput;
+  const lines: string[] = [];
+  for (const field of storedFieldsOf(model)) {
+    const input = filterInputFor(field, 'filter');
+    if (input !== undefined) lines.push(`${field.name}: ${input}`);
+  }
+  lines.push(`and: [${name}]`, `or: [${name}]`, `not: ${name}`, '_deleted: ModelBooleanInput');
+  return block('input', name, lines);
+}
+
+function conditionInput(model: ModelDef): string {
+  const name = operationNamesOf(model).conditionInput;
+  const lines: string[] = [];
+  for (const field of storedFieldsOf(model)) {
+    if (model.primaryKey.includes(field.name)) continue;
+    const input = filterInputFor(field, 'filter');
+    if (input !== undefined) lines.push(`${field.name}: ${input}`);
+  }
+  lines.push(`and: [${name}]`, `or: [${name}]`, `not: ${name}`, '_deleted: ModelBooleanInput');
+  return block('input', name, lines);
+}
+
+function subscriptionFilterInput(model: ModelDef): string {
+  const name = operationNamesOf(model).subscriptionFilterInput;
+  const lines: string[] = [];
+  for (const field of storedFieldsOf(model)) {
+    // Owner fields keep the query-side input, as the auth transformer re-adds them.
+    const input = isImplicitOwnerField(model, field) ? 'ModelStringInput' : filterInputFor(field, 'subscription');
+    if (input !== undefined) lines.push(`${field.name}: ${input}`);
+  }
+  lines.push(`and: [${name}]`, `or: [${name}]`, '_deleted: ModelBooleanInput');
+  return block('input', name, lines);
+}
+
+function mutationInputs(model: ModelDef): string[] {
+  const names = operationNamesOf(model);
+  const writable = storedFieldsOf(model).filter((f) => !isImplicitOwnerField(model, f));
+  const create: string[] = [];
+  const update: string[] = [];
+  for (const field of writable) {
+    const isKey = model.primaryKey.includes(field.name);
+    const isTimestamp = isTimestampField(model, field.name);
+    if (isKey) {
+      create.push(`${field.name}: ${typeRef(field, { input: true, required: model.primaryKey.length > 1 })}`);
+      update.push(`${field.name}: ${typeRef(field, { input: true, required: true })}`);
+      continue;
+    }
+    create.push(`${field.name}: ${typeRef(field, { input: true, required: field.isRequired && !isTimestamp })}`);
+    update.push(`${field.name}: ${typeRef(field, { input: true, required: false })}`);
+  }
+  create.push('_version: Int');
+  update.push('_version: Int');
+  const del = [
+    ...storedFieldsOf(model)
+      .filter((f) => model.primaryKey.includes(f.name))
+      .map((f) => `${f.name}: ${typeRef(f, { input: true, required: true })}`),
+    '_version: Int',
+  ];
+  return [block('input', names.createInput, create), block('input', names.updateInput, update), block('input', names.deleteInput, del)];
+}
+
+function keyArgs(model: ModelDef): string {
+  return storedFieldsOf(model)
+    .filter((f) => model.primaryKey.includes(f.name))
+    .map((f) => `${f.name}: ${typeRef(f, { input: true, required: true })}`)
+    .join(', ');
+}
+
+/** Owner arguments of subscriptions: one nullable `String` per single-valued owner field whose rule grants read. */
+export function subscriptionOwnerArgsOf(model: ModelDef): string[] {
+  const out: string[] = [];
+  for (const rule of ownerRulesOf(model)) {
+    if (!ruleGrantsRead(rule)) continue;
+    const fieldName = ownerFieldOf(rule);
+    const field = model.fields.find((f) => f.name === fieldName);
+    if (field?.isList === true) continue;
+    if (!out.includes(fieldName)) out.push(fieldName);
+  }
+  return out;
+}
+
+function enumInputs(schema: Schema): string[] {
+  const out: string[] = [];
+  for (const e of Object.values(schema.enums)) {
+    out.push(block('enum', e.name, e.values));
+    out.push(block('input', `Model${e.name}Input`, [`eq: ${e.name}`, `ne: ${e.name}`]));
+    out.push(
+      block('input', `Model${e.name}ListInput`, [
+        `eq: [${e.name}]`,
+        `ne: [${e.name}]`,
+        `contains: ${e.name}`,
+        `notContains: ${e.name}`,
+      ]),
+    );
+  }
+  return out;
+}
+
+function embeddedTypes(schema: Schema): string[] {
+  const out: string[] = [];
+  for (const t of Object.values(schema.embeddedTypes)) {
+    out.push(block('type', t.name, t.fields.map((f) => `${f.name}: ${typeRef(f, { input: false, required: f.isRequired })}`)));
+    out.push(
+      block('input', `${t.name}Input`, t.fields.map((f) => `${f.name}: ${typeRef(f, { input: true, required: f.isRequired })}`)),
+    );
+  }
+  return out;
+}
+
+/** The full SDL (types, inputs, Query, Mutation, Subscription) for `schema`, models in `schema.modelOrder`. */
+export function generateSdl(schema: Schema): string {
+  const models = schema.modelOrder.map((name) => schema.models[name]).filter((m): m is ModelDef => m !== undefined);
+  const parts: string[] = [
+    ...AWS_SCALARS.map((s) => `scalar ${s}`),
+    'directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION',
+  ];
+  for (const model of models) {
+    parts.push(
+      objectType(schema, model),
+      connectionType(model),
+      filterInput(model),
+      conditionInput(model),
+      ...mutationInputs(model),
+      subscriptionFilterInput(model),
+    );
+  }
+  parts.push(...enumInputs(schema), ...embeddedTypes(schema), SHARED_INPUTS);
+
+  const query: string[] = [];
+  const mutation: string[] = [];
+  const subscription: string[] = [];
+  for (const model of models) {
+    const n = operationNamesOf(model);
+    query.push(
+      `${n.get}(${keyArgs(model)}): ${model.name}`,
+      `${n.list}(filter: ${n.filterInput}, limit: Int, nextToken: String): ${n.connection}`,
+      `${n.sync}(filter: ${n.filterInput}, limit: Int, nextToken: String, lastSync: AWSTimestamp): ${n.connection}`,
+    );
+    mutation.push(
+      `${n.create}(input: ${n.createInput}!, condition: ${n.conditionInput}): ${model.name}`,
+      `${n.update}(input: ${n.updateInput}!, condition: ${n.conditionInput}): ${model.name}`,
+      `${n.delete}(input: ${n.deleteInput}!, condition: ${n.conditionInput}): ${model.name}`,
+    );
+    const ownerArgs = subscriptionOwnerArgsOf(model).map((a) => `, ${a}: String`).join('');
+    for (const [field, mutationName] of [
+      [n.onCreate, n.create],
+      [n.onUpdate, n.update],
+      [n.onDelete, n.delete],
+    ] as const) {
+      subscription.push(
+        `${field}(filter: ${n.subscriptionFilterInput}${ownerArgs}): ${model.name} @aws_subscribe(mutations: ["${mutationName}"])`,
+      );
+    }
+  }
+  if (query.length > 0) {
+    parts.push(block('type', 'Query', query), block('type', 'Mutation', mutation), block('type', 'Subscription', subscription));
+  }
+  return `${parts.join('\n\n')}\n`;
+}

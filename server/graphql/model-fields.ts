@@ -1,0 +1,43 @@
+// Which of a model's fields play which role on the server: stored columns, relations, timestamps,
+// implicit owner fields. One place so SDL, storage and resolvers agree.
+import type { AuthRule, FieldDef, ModelDef } from '../../common/schema/types.js';
+
+/** Fields stored on the record (everything but relational fields), in declaration order. */
+export function storedFieldsOf(model: ModelDef): FieldDef[] {
+  return model.fields.filter((f) => f.type.kind !== 'model');
+}
+
+/** Relational fields (`@hasMany`, `@hasOne`, `@belongsTo`). */
+export function relationFieldsOf(model: ModelDef): FieldDef[] {
+  return model.fields.filter((f) => f.type.kind === 'model' && f.relation !== undefined);
+}
+
+/** True for `createdAt`/`updatedAt` (or their renamed forms). */
+export function isTimestampField(model: ModelDef, name: string): boolean {
+  return name === model.timestamps.createdAt || name === model.timestamps.updatedAt;
+}
+
+/** Owner fields added by `@auth` because the model did not declare them: filled by the server, absent from inputs. */
+export function isImplicitOwnerField(model: ModelDef, field: FieldDef): boolean {
+  return field.isImplicit && !isTimestampField(model, field.name);
+}
+
+/** The model's owner rules. */
+export function ownerRulesOf(model: ModelDef): AuthRule[] {
+  return model.auth.filter((r) => r.allow === 'owner');
+}
+
+/** Owner field name of a rule (default `owner`). */
+export function ownerFieldOf(rule: AuthRule): string {
+  return rule.ownerField ?? 'owner';
+}
+
+/** True when a rule grants reading (sync/list/get/listen). */
+export function ruleGrantsRead(rule: AuthRule): boolean {
+  return rule.operations.some((op) => op === 'read' || op === 'get' || op === 'list' || op === 'sync' || op === 'listen');
+}
+
+/** The single primary-key field name; composite keys are refused at start-up by `assertServableSchema`. */
+export function primaryKeyOf(model: ModelDef): string {
+  return model.primaryKey[0] ?? 'id';
+}
