@@ -1,0 +1,283 @@
+// The storage core shared by SQLite and PostgreSQL: one table per model (a column per stored field
+// plus `_version`, `_lastChangedAt`, `_deleted`, `_ttl`), one change log, one metadata table.
+// Dialect differences (locking, DDL types) come from the subclass.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
+import { primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
+import { columnSqlType, decodeColumn, encodeColumn } from './column-types.js';
+import type {
+  ChangeEntry,
+  MigrationStep,
+  PurgeResult,
+  Storage,
+  StorageDialect,
+  StoredItem,
+  WriteTransaction,
+} from './storage.js';
+
+// Table names come from the schema at run time, so the query builder is untyped inside this module.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDb = Kysely<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTx = Transaction<any>;
+
+export const CHANGES_TABLE = '_outpost_changes';
+export const META_TABLE = '_outpost_meta';
+
+type Row = Record<string, unknown>;
+
+/** Storage over Kysely; subclasses supply locking and connection details. */
+export abstract class KyselyStorage implements Storage {
+  abstract readonly dialect: StorageDialect;
+  private models = new Map<string, ModelDef>();
+
+  protected constructor(protected readonly db: AnyDb) {}
+
+  /** Serialise writers of one model inside `trx` until it ends. */
+  protected abstract lockModel(trx: AnyTx, model: string): Promise<void>;
+  /** Now (ms), read once writers of `model` that started earlier have committed and before any later one starts. */
+  abstract syncStartTime(model: string): Promise<number>;
+  /** DDL for the change log's auto-increment key. */
+  protected abstract seqColumnType(): string;
+
+  /** Makes the server tables for `schema` known (call after `applySchema` or on start with the deployed schema). */
+  useSchema(schema: Schema): void {
+    this.models = new Map(Object.entries(schema.models));
+  }
+
+  private model(name: string): ModelDef {
+    const m = this.models.get(name);
+    if (m === undefined) throw new Error(`storage: unknown model ${name}`);
+    return m;
+  }
+
+  protected decodeRow(model: ModelDef, row: Row): StoredItem {
+    const item: Row = {};
+    for (const field of storedFieldsOf(model)) item[field.name] = decodeColumn(field, row[field.name]);
+    const deleted = row._deleted;
+    return {
+      ...item,
+      _version: Number(row._version),
+      _lastChangedAt: Number(row._lastChangedAt),
+      _deleted: deleted === null || deleted === undefined ? null : deleted === true || deleted === 1 || deleted === 1n,
+    };
+  }
+
+  private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
+    const row: Row = {};
+    for (const field of storedFieldsOf(model)) row[field.name] = encodeColumn(field, item[field.name], this.dialect);
+    row._version = item._version;
+    row._lastChangedAt = item._lastChangedAt;
+    row._deleted = item._deleted === true ? (this.dialect === 'sqlite' ? 1 : true) : null;
+    row._ttl = ttlSeconds;
+    return row;
+  }
+
+  async writeTransaction<T>(model: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
+    this.model(model);
+    return this.db.transaction().execute(async (trx) => {
+      await this.lockModel(trx, model);
+      const tx: WriteTransaction = {
+        getForUpdate: async (m, id) => {
+          const d = this.model(m);
+          let q = trx.selectFrom(m).selectAll().where(primaryKeyOf(d), '=', id);
+          if (this.dialect === 'postgres') q = q.forUpdate();
+          const row = (await q.executeTakeFirst()) as Row | undefined;
+          return row === undefined ? undefined : this.decodeRow(d, row);
+        },
+        put: async (m, item, ttlSeconds) => {
+          const d = this.model(m);
+          const row = this.encodeItem(d, item, ttlSeconds);
+          const key = primaryKeyOf(d);
+          const { [key]: _id, ...rest } = row;
+          await trx
+            .insertInto(m)
+            .values(row)
+            .onConflict((oc) => oc.column(key).doUpdateSet(rest))
+            .execute();
+        },
+        appendChange: async (m, item) => {
+          const d = this.model(m);
+          await trx
+            .insertInto(CHANGES_TABLE)
+            .values({
+              model: m,
+              item_id: String(item[primaryKeyOf(d)]),
+              version: item._version,
+              changed_at: item._lastChangedAt,
+              item: JSON.stringify(item),
+            })
+            .execute();
+        },
+      };
+      return work(tx);
+    });
+  }
+
+  async get(model: string, id: string): Promise<StoredItem | undefined> {
+    const def = this.model(model);
+    const row = (await this.db.selectFrom(model).selectAll().where(primaryKeyOf(def), '=', id).executeTakeFirst()) as
+      | Row
+      | undefined;
+    return row === undefined ? undefined : this.decodeRow(def, row);
+  }
+
+  async basePage(
+    model: string,
+    options: { afterId: string | null; limit: number; ownerIn?: { field: string; values: readonly string[] } },
+  ): Promise<StoredItem[]> {
+    const def = this.model(model);
+    const pk = primaryKeyOf(def);
+    let q = this.db.selectFrom(model).selectAll();
+    if (options.afterId !== null) q = q.where(pk, '>', options.afterId);
+    if (options.ownerIn !== undefined) {
+      if (options.ownerIn.values.length === 0) return [];
+      q = q.where(options.ownerIn.field, 'in', [...options.ownerIn.values]);
+    }
+    // Byte-order comparison of keys in both databases, so the keyset cursor means the same thing.
+    const order = this.dialect === 'postgres' ? sql`${sql.ref(pk)} collate "C"` : sql.ref(pk);
+    const rows = (await q.orderBy(order).limit(options.limit).execute()) as Row[];
+    return rows.map((r) => this.decodeRow(def, r));
+  }
+
+  async deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]> {
+    const rows = (await this.db
+      .selectFrom(CHANGES_TABLE)
+      .select(['seq', 'item'])
+      .where('model', '=', model)
+      .where('changed_at', '>=', options.since)
+      .where('seq', '>', options.afterSeq)
+      .orderBy('seq')
+      .limit(options.limit)
+      .execute()) as Array<{ seq: number | string; item: string }>;
+    return rows.map((r) => ({ seq: Number(r.seq), item: JSON.parse(r.item) as StoredItem }));
+  }
+
+  async purge(nowMs: number, changesBefore: number): Promise<PurgeResult> {
+    let tombstones = 0;
+    for (const model of this.models.keys()) {
+      const r = await this.db
+        .deleteFrom(model)
+        .where('_ttl', 'is not', null)
+        .where('_ttl', '<=', Math.floor(nowMs / 1000))
+        .executeTakeFirst();
+      tombstones += Number(r.numDeletedRows);
+    }
+    const c = await this.db.deleteFrom(CHANGES_TABLE).where('changed_at', '<', changesBefore).executeTakeFirst();
+    return { tombstones, changes: Number(c.numDeletedRows) };
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    await this.ensureInternalTables();
+    const row = (await this.db.selectFrom(META_TABLE).select('value').where('key', '=', key).executeTakeFirst()) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.ensureInternalTables();
+    await this.db
+      .insertInto(META_TABLE)
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  private internalTablesReady = false;
+
+  /** Creates the change log and metadata tables if missing. */
+  async ensureInternalTables(): Promise<void> {
+    if (this.internalTablesReady) return;
+    await this.db.schema
+      .createTable(META_TABLE)
+      .ifNotExists()
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+    await sql`create table if not exists ${sql.table(CHANGES_TABLE)} (
+      seq ${sql.raw(this.seqColumnType())},
+      model text not null,
+      item_id text not null,
+      version integer not null,
+      changed_at bigint not null,
+      item text not null
+    )`.execute(this.db);
+    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_seq`)} on ${sql.table(CHANGES_TABLE)} (model, seq)`.execute(
+      this.db,
+    );
+    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_changed_at`)} on ${sql.table(CHANGES_TABLE)} (changed_at)`.execute(
+      this.db,
+    );
+    this.internalTablesReady = true;
+  }
+
+  private columnType(field: FieldDef): string {
+    return columnSqlType(field, this.dialect);
+  }
+
+  private async createModelTable(model: ModelDef): Promise<void> {
+    const pk = primaryKeyOf(model);
+    let t = this.db.schema.createTable(model.name).ifNotExists();
+    for (const field of storedFieldsOf(model)) {
+      t = t.addColumn(field.name, sql.raw(this.columnType(field)), (c) => (field.name === pk ? c.primaryKey() : c));
+    }
+    t = t
+      .addColumn('_version', 'integer', (c) => c.notNull())
+      .addColumn('_lastChangedAt', 'bigint', (c) => c.notNull())
+      .addColumn('_deleted', sql.raw(this.dialect === 'sqlite' ? 'integer' : 'boolean'))
+      .addColumn('_ttl', 'bigint');
+    await t.execute();
+    await this.db.schema.createIndex(`${model.name}__ttl`).ifNotExists().on(model.name).column('_ttl').execute();
+    for (const index of model.indexes) {
+      await this.db.schema
+        .createIndex(`${model.name}_${index.name}`)
+        .ifNotExists()
+        .on(model.name)
+        .columns([...index.fields])
+        .execute();
+    }
+  }
+
+  async applySchema(schema: Schema, plan: MigrationStep[]): Promise<void> {
+    await this.ensureInternalTables();
+    this.useSchema(schema);
+    for (const step of plan) {
+      const model = schema.models[step.model];
+      switch (step.kind) {
+        case 'createModel':
+          if (model !== undefined) await this.createModelTable(model);
+          break;
+        case 'dropModel':
+          await this.db.schema.dropTable(step.model).ifExists().execute();
+          await this.db.deleteFrom(CHANGES_TABLE).where('model', '=', step.model).execute();
+          break;
+        case 'addField': {
+          const field = model?.fields.find((f) => f.name === step.field);
+          if (field !== undefined) {
+            await this.db.schema.alterTable(step.model).addColumn(field.name, sql.raw(this.columnType(field))).execute();
+          }
+          break;
+        }
+        case 'dropField':
+          await this.db.schema.alterTable(step.model).dropColumn(step.field).execute();
+          break;
+        case 'changeField': {
+          // Values of the old type cannot be trusted under the new one: the column is recreated empty.
+          const field = model?.fields.find((f) => f.name === step.field);
+          await this.db.schema.alterTable(step.model).dropColumn(step.field).execute();
+          if (field !== undefined) {
+            await this.db.schema.alterTable(step.model).addColumn(field.name, sql.raw(this.columnType(field))).execute();
+          }
+          break;
+        }
+      }
+    }
+    // Indexes may be new even when no table changed.
+    for (const model of Object.values(schema.models)) await this.createModelTable(model);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,19 @@
+// Picks the storage implementation from a database URL: `sqlite:PATH` (default) or `postgres://…`.
+import { ValidationError } from '../../common/errors.js';
+import type { KyselyStorage } from './kysely-storage.js';
+import { PostgresStorage } from './postgres-storage.js';
+import { SqliteStorage } from './sqlite-storage.js';
+
+/** Default database when none is given (relative to the working directory). */
+export const DEFAULT_DATABASE = 'sqlite:.outpost/server.db';
+
+/** Opens the storage named by `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…` or `postgresql://…`). */
+export async function openStorage(url: string): Promise<KyselyStorage> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new ValidationError('--database sqlite: needs a file path, e.g. sqlite:.outpost/server.db', 'database');
+    return SqliteStorage.open(path);
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresStorage.open(url);
+  throw new ValidationError(`--database must be sqlite:PATH or postgres://…, got "${url}"`, 'database');
+}

@@ -1,0 +1,63 @@
+// The server's storage contract: what resolvers, the purge job and the CLI need from a database.
+// Two implementations (SQLite, PostgreSQL) share one Kysely-based core; one test suite runs both.
+import type { ModelRecord, Schema } from '../../common/schema/types.js';
+
+/** A stored item: every stored field plus `_version`, `_lastChangedAt` (ms) and `_deleted`. */
+export type StoredItem = ModelRecord & { _version: number; _lastChangedAt: number; _deleted: boolean | null };
+
+/** One change-log entry; `seq` orders entries in commit order within a model. */
+export interface ChangeEntry {
+  readonly seq: number;
+  readonly item: StoredItem;
+}
+
+/** Operations inside one write transaction; the item's row is locked from `getForUpdate` until commit. */
+export interface WriteTransaction {
+  /** The item (tombstones included), locked against concurrent writers until commit. */
+  getForUpdate(model: string, id: string): Promise<StoredItem | undefined>;
+  /** Insert or replace the item; `ttlSeconds` is the tombstone expiry (epoch s), null for live items. */
+  put(model: string, item: StoredItem, ttlSeconds: number | null): Promise<void>;
+  /** Append the item's new image to the change log. */
+  appendChange(model: string, item: StoredItem): Promise<void>;
+}
+
+/** What `purge` removed. */
+export interface PurgeResult {
+  readonly tombstones: number;
+  readonly changes: number;
+}
+
+export type StorageDialect = 'sqlite' | 'postgres';
+
+export interface Storage {
+  readonly dialect: StorageDialect;
+  /** Runs `work` in one transaction that serialises writers of `model`; commits when it resolves. */
+  writeTransaction<T>(model: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
+  /** The item by primary key, tombstones included. */
+  get(model: string, id: string): Promise<StoredItem | undefined>;
+  /** Base-table page in primary-key order after `afterId` (exclusive); `ownerIn` restricts an owner column. */
+  basePage(
+    model: string,
+    options: { afterId: string | null; limit: number; ownerIn?: { field: string; values: readonly string[] } },
+  ): Promise<StoredItem[]>;
+  /** Change-log page: entries changed at or after `since` (ms) with `seq > afterSeq`, in seq order. */
+  deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]>;
+  /** Now (epoch ms) taken once every write that began earlier on `model` has committed. */
+  syncStartTime(model: string): Promise<number>;
+  /** Removes tombstones whose `_ttl` passed and change-log entries older than `changesBefore` (ms). */
+  purge(nowMs: number, changesBefore: number): Promise<PurgeResult>;
+  /** A value of the server's own metadata table (deployed schema, signing secret), or undefined. */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  /** Creates missing tables and columns; with `allowDestructive`, drops removed ones. */
+  applySchema(schema: Schema, plan: MigrationStep[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One step of a schema migration (computed by `planMigration`). */
+export type MigrationStep =
+  | { readonly kind: 'createModel'; readonly model: string }
+  | { readonly kind: 'dropModel'; readonly model: string }
+  | { readonly kind: 'addField'; readonly model: string; readonly field: string }
+  | { readonly kind: 'dropField'; readonly model: string; readonly field: string }
+  | { readonly kind: 'changeField'; readonly model: string; readonly field: string; readonly from: string; readonly to: string };
