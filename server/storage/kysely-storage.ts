@@ -4,7 +4,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
 import { primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
-import { columnSqlType, decodeColumn, encodeColumn } from './column-types.js';
+import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
   ChangeEntry,
   MigrationStep,
@@ -53,7 +53,7 @@ export abstract class KyselyStorage implements Storage {
 
   protected decodeRow(model: ModelDef, row: Row): StoredItem {
     const item: Row = {};
-    for (const field of storedFieldsOf(model)) item[field.name] = decodeColumn(field, row[field.name]);
+    for (const field of storedFieldsOf(model)) item[field.name] = decodeColumnValue(field, row[field.name], this.dialect);
     const deleted = row._deleted;
     return {
       ...item,
@@ -65,7 +65,7 @@ export abstract class KyselyStorage implements Storage {
 
   private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
     const row: Row = {};
-    for (const field of storedFieldsOf(model)) row[field.name] = encodeColumn(field, item[field.name], this.dialect);
+    for (const field of storedFieldsOf(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.dialect);
     row._version = item._version;
     row._lastChangedAt = item._lastChangedAt;
     row._deleted = item._deleted === true ? (this.dialect === 'sqlite' ? 1 : true) : null;
@@ -213,7 +213,7 @@ export abstract class KyselyStorage implements Storage {
   }
 
   private columnType(field: FieldDef): string {
-    return columnSqlType(field, this.dialect);
+    return columnTypeFor(field, this.dialect);
   }
 
   private async createModelTable(model: ModelDef): Promise<void> {
