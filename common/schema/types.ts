@@ -95,6 +95,16 @@ export interface ModelDef {
   readonly auth: readonly AuthRule[];
   /** Names of the implicit timestamp fields, or null when disabled via `@model(timestamps: …)`. */
   readonly timestamps: { readonly createdAt: string | null; readonly updatedAt: string | null };
+  /** `@model(subscriptions: …)`; always set by `parseSchema` (default `{ level: 'on' }`). */
+  readonly subscriptions?: ModelSubscriptionsDef;
+}
+
+/** `@model(subscriptions:)`: `off` (or `subscriptions: null`) = none; `public` = no auth checks; names override `onCreateX` etc. */
+export interface ModelSubscriptionsDef {
+  readonly level: 'on' | 'off' | 'public';
+  readonly onCreate?: readonly string[];
+  readonly onUpdate?: readonly string[];
+  readonly onDelete?: readonly string[];
 }
 
 export interface EnumDef {
