@@ -1,0 +1,79 @@
+// The SQLite table behind one model: which columns it has (the shared stored-field list), how a
+// record becomes a row and back (the shared column codec), and its record key. Built once per
+// model at open; hot-path statements are compiled once here and reused with new parameters.
+import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
+import { storedFields } from '../../common/predicates/stored-fields.js';
+import { decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
+import type { Kysely } from 'kysely';
+import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
+
+/** Separator between primary-key values in an outbox `modelId` (PROTOCOL.md §4.2). */
+const MODEL_ID_SEPARATOR = '-';
+
+/** A compiled statement whose parameters are supplied per call, in `columns` order. */
+export interface FixedStatement {
+  readonly sql: string;
+}
+
+export class ModelTable {
+  readonly name: string;
+  /** Every stored field (declared, implicit, metadata) in column order. */
+  readonly fields: readonly FieldDef[];
+  readonly columns: readonly string[];
+  readonly primaryKey: readonly string[];
+  private readonly fieldByName: ReadonlyMap<string, FieldDef>;
+  /** `INSERT OR REPLACE` of a full row, parameters in `columns` order. */
+  readonly upsertSql: string;
+  /** `SELECT *` by primary key, parameters in `primaryKey` order. */
+  readonly selectByKeySql: string;
+  /** `DELETE` by primary key, parameters in `primaryKey` order. */
+  readonly deleteByKeySql: string;
+
+  constructor(
+    readonly model: ModelDef,
+    kysely: Kysely<DynamicDatabase>,
+  ) {
+    this.name = model.name;
+    this.fields = storedFields(model);
+    this.columns = this.fields.map((f) => f.name);
+    this.primaryKey = model.primaryKey;
+    this.fieldByName = new Map(this.fields.map((f) => [f.name, f]));
+    const placeholderRow = Object.fromEntries(this.columns.map((c) => [c, null]));
+    this.upsertSql = kysely.replaceInto(this.name).values(placeholderRow).compile().sql;
+    let select = kysely.selectFrom(this.name).selectAll();
+    let remove = kysely.deleteFrom(this.name);
+    for (const key of this.primaryKey) {
+      select = select.where(key, '=', null);
+      remove = remove.where(key, '=', null);
+    }
+    this.selectByKeySql = select.compile().sql;
+    this.deleteByKeySql = remove.compile().sql;
+  }
+
+  /** The stored field called `name`, if the model has one. */
+  field(name: string): FieldDef | undefined {
+    return this.fieldByName.get(name);
+  }
+
+  /** Row parameters for `upsertSql` from a record (missing fields → NULL). */
+  encodeRow(record: ModelRecord): unknown[] {
+    return this.fields.map((f) => encodeColumnValue(f, record[f.name] ?? null));
+  }
+
+  /** The record a row holds: every stored field, NULL columns as `null`. */
+  decodeRow(row: SqlRow): ModelRecord {
+    const out: ModelRecord = {};
+    for (const f of this.fields) out[f.name] = decodeColumnValue(f, row[f.name] ?? null);
+    return out;
+  }
+
+  /** Primary-key values of a record, in key order, encoded for SQL parameters. */
+  keyParams(record: ModelRecord): unknown[] {
+    return this.primaryKey.map((k) => encodeColumnValue(this.fieldByName.get(k)!, record[k] ?? null));
+  }
+
+  /** The outbox `modelId` of a record: its key values joined by `-`. */
+  modelId(record: ModelRecord): string {
+    return this.primaryKey.map((k) => String(record[k])).join(MODEL_ID_SEPARATOR);
+  }
+}

@@ -1,0 +1,63 @@
+// PROTOCOL.md §4.2: how a new local mutation combines with what is already queued for the same
+// record. A pure function over data so every row of the table is testable without SQLite; the
+// datastore applies the returned operations inside the write transaction.
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelRecord } from '../../common/schema/types.js';
+import { ENTRY_METADATA_KEYS, type OutboxEntry, type OutboxOperation } from './outbox-entry.js';
+
+/** A mutation about to be queued. */
+export interface IncomingMutation {
+  readonly operation: OutboxOperation;
+  readonly data: ModelRecord;
+  readonly condition: Predicate | null;
+}
+
+/** What to do to the queue: append at the tail, rewrite an entry's data in place, or remove an entry. */
+export type QueueOp =
+  | { readonly kind: 'append'; readonly mutation: IncomingMutation }
+  | { readonly kind: 'replaceData'; readonly id: number; readonly data: ModelRecord }
+  | { readonly kind: 'remove'; readonly id: number };
+
+/**
+ * Coalesces `incoming` into the entries queued for one record (`queued`, FIFO, in-flight ones
+ * included — they are never touched). Returns the queue operations to apply, in order.
+ */
+export function coalesceOutbox(queued: readonly OutboxEntry[], incoming: IncomingMutation): QueueOp[] {
+  const pending = queued.filter((entry) => !entry.inFlight);
+  const first = pending[0];
+  if (first === undefined) return [{ kind: 'append', mutation: incoming }];
+
+  if (first.operation === 'Create') {
+    // The server has never seen this record: a delete cancels it outright, anything else folds
+    // into the create so exactly one create (with the latest values) is ever sent.
+    if (incoming.operation === 'Delete') return pending.map((entry) => ({ kind: 'remove', id: entry.id }) as const);
+    return [{ kind: 'replaceData', id: first.id, data: overlayUserFields(first.data, [incoming.data]) }];
+  }
+
+  // A conditional mutation must reach the server as its own request: its condition is about the
+  // state produced by everything queued before it.
+  if (incoming.condition !== null) return [{ kind: 'append', mutation: incoming }];
+
+  // Every queued entry is replaced by one merged entry at the tail. DataStore overlays only `first`;
+  // we overlay all of them in order so fields changed by a middle entry are never lost.
+  const merged = overlayUserFields(
+    first.data,
+    [...pending.slice(1).map((entry) => entry.data), incoming.data],
+  );
+  return [
+    ...pending.map((entry) => ({ kind: 'remove', id: entry.id }) as const),
+    { kind: 'append', mutation: { operation: incoming.operation, data: merged, condition: null } },
+  ];
+}
+
+/** `base` with the user fields of each overlay applied in order; metadata (`_version`…) stays `base`'s. */
+function overlayUserFields(base: ModelRecord, overlays: readonly ModelRecord[]): ModelRecord {
+  const out: ModelRecord = { ...base };
+  for (const overlay of overlays) {
+    for (const [key, value] of Object.entries(overlay)) {
+      if ((ENTRY_METADATA_KEYS as readonly string[]).includes(key)) continue;
+      out[key] = value;
+    }
+  }
+  return out;
+}

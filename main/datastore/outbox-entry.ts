@@ -1,0 +1,25 @@
+// The shape of one queued mutation (PROTOCOL.md §4.2 `MutationEvent`) as the datastore and the sync
+// worker see it. Stored in `_outpost_outbox`; `id` is the autoincrement row id, so it is FIFO order.
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelRecord } from '../../common/schema/types.js';
+
+export type OutboxOperation = 'Create' | 'Update' | 'Delete';
+
+/** One outbox entry. `data` is the record (Create/Delete) or the changed fields + key + `_version` (Update). */
+export interface OutboxEntry {
+  readonly id: number;
+  readonly model: string;
+  /** Primary-key value(s) of the record, joined by `-` (PROTOCOL.md §4.2). */
+  readonly modelId: string;
+  readonly operation: OutboxOperation;
+  readonly data: ModelRecord;
+  /** The save/delete condition as predicate JSON; sent to the server, never evaluated locally. */
+  readonly condition: Predicate | null;
+  /** True while the sync worker is sending it; such an entry is never coalesced into. */
+  readonly inFlight: boolean;
+  /** Epoch milliseconds when the entry was first queued. */
+  readonly createdAt: number;
+}
+
+/** Record metadata that travels with entry data but is not a user field. */
+export const ENTRY_METADATA_KEYS = ['_version', '_lastChangedAt', '_deleted'] as const;

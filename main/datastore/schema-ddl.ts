@@ -1,0 +1,55 @@
+// CREATE statements for model tables and their indexes, built with Kysely from the parsed schema.
+// Only primary-key columns are NOT NULL: values are validated in JS before any write, and rows
+// merged from the server may legitimately lack fields a local create requires.
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { IndexDef } from '../../common/schema/types.js';
+import { columnTypeFor } from '../../common/predicates/column-codec.js';
+import type { DynamicDatabase } from './sqlite-connection.js';
+import type { ModelTable } from './model-table.js';
+
+/** SQLite name of the index built for `@index(name: …)` on a model. */
+export function indexNameFor(model: string, index: IndexDef): string {
+  return `${model}__${index.name}`;
+}
+
+/** The CREATE TABLE statement for a model table (idempotent). */
+export function createTableQuery(kysely: Kysely<DynamicDatabase>, table: ModelTable): CompiledQuery {
+  let builder = kysely.schema.createTable(table.name).ifNotExists();
+  for (const field of table.fields) {
+    const isKey = table.primaryKey.includes(field.name);
+    builder = builder.addColumn(field.name, sql.raw(columnTypeFor(field)), (col) => (isKey ? col.notNull() : col));
+  }
+  builder = builder.addPrimaryKeyConstraint(`${table.name}__pk`, [...table.primaryKey] as never);
+  return builder.compile();
+}
+
+/** The ADD COLUMN statement for a field added to an existing model. */
+export function addColumnQuery(kysely: Kysely<DynamicDatabase>, table: ModelTable, fieldName: string): CompiledQuery {
+  const field = table.field(fieldName);
+  if (field === undefined) throw new Error(`${table.name} has no stored field ${fieldName}`);
+  return kysely.schema.alterTable(table.name).addColumn(field.name, sql.raw(columnTypeFor(field))).compile();
+}
+
+/** CREATE INDEX statements for every `@index` of the model (idempotent). */
+export function createIndexQueries(kysely: Kysely<DynamicDatabase>, table: ModelTable): CompiledQuery[] {
+  return table.model.indexes
+    .filter((index) => index.fields.every((f) => table.field(f) !== undefined))
+    .map((index) =>
+      kysely.schema
+        .createIndex(indexNameFor(table.name, index))
+        .ifNotExists()
+        .on(table.name)
+        .columns([...index.fields])
+        .compile(),
+    );
+}
+
+/** DROP INDEX for an index that is no longer declared. */
+export function dropIndexQuery(kysely: Kysely<DynamicDatabase>, name: string): CompiledQuery {
+  return kysely.schema.dropIndex(name).ifExists().compile();
+}
+
+/** DROP TABLE for a model table being re-created. */
+export function dropTableQuery(kysely: Kysely<DynamicDatabase>, name: string): CompiledQuery {
+  return kysely.schema.dropTable(name).ifExists().compile();
+}

@@ -1,0 +1,81 @@
+// Opens the SQLite file behind a datastore and runs Kysely-built SQL on it synchronously.
+//
+// Why synchronous: better-sqlite3 executes on the JS thread, so a `db.transaction(fn)` that never
+// awaits is atomic with respect to every other caller in the process. That gives us "row + outbox
+// entry in one transaction" and "no interleaving between a read and the write that depends on it"
+// without a mutex. Kysely builds and compiles every statement (identifiers quoted, values
+// parameterised); we execute the compiled SQL through a prepared-statement cache.
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+
+/** Every table is dynamic (derived from the schema), so rows are plain column → value maps. */
+export type DynamicDatabase = Record<string, Record<string, unknown>>;
+
+/** A row as SQLite returns it. */
+export type SqlRow = Record<string, unknown>;
+
+/**
+ * `FULL`: a returned save survives process crash AND power loss / OS crash (WAL fsynced on every
+ * commit). `NORMAL`: survives process crash (SIGKILL) — the WAL is in the OS page cache — but the
+ * last commits may be lost on power loss. Default `FULL`: field laptops run on batteries.
+ */
+export type Durability = 'FULL' | 'NORMAL';
+
+/** An open database: the raw handle, a Kysely query builder over it, and cached statement execution. */
+export class SqliteConnection {
+  readonly db: Database.Database;
+  readonly kysely: Kysely<DynamicDatabase>;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Opens (creating if needed) `file` in WAL mode with the given durability and a 5 s busy timeout. */
+  constructor(file: string, durability: Durability = 'FULL', busyTimeoutMs = 5000) {
+    this.db = new Database(file, { timeout: busyTimeoutMs });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${durability}`);
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    this.kysely = new Kysely<DynamicDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front); rolled back if it throws. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Executes a compiled statement that returns rows. */
+  all(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): SqlRow[] {
+    return this.statement(query.sql).all(...query.parameters) as SqlRow[];
+  }
+
+  /** Executes a compiled statement and returns its first row, if any. */
+  first(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): SqlRow | undefined {
+    return this.statement(query.sql).get(...query.parameters) as SqlRow | undefined;
+  }
+
+  /** Executes a compiled statement that changes data; returns the change count and last row id. */
+  run(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): { changes: number; lastId: number } {
+    const result = this.statement(query.sql).run(...query.parameters);
+    return { changes: result.changes, lastId: Number(result.lastInsertRowid) };
+  }
+
+  /** Runs DDL / multi-statement SQL that takes no parameters. */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  /** Closes the file (checkpointing the WAL). Idempotent. */
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      // Bounded: query shapes vary with predicates; keep the cache from growing without limit.
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}

@@ -1,0 +1,160 @@
+// State shared by the datastore's public API (datastore.ts) and the sync worker's surface
+// (outbox.ts, remote-merge.ts, sync-metadata.ts, conflicts.ts): the connection, the model tables,
+// row and outbox-entry access inside transactions, and the event channels.
+import type { ModelRecord, Schema } from '../../common/schema/types.js';
+import { OutpostError, ValidationError } from '../../common/errors.js';
+import type { SqliteConnection, SqlRow } from './sqlite-connection.js';
+import type { ModelTable } from './model-table.js';
+import { OUTBOX_TABLE } from './internal-tables.js';
+import type { OutboxEntry, OutboxOperation } from './outbox-entry.js';
+import type { QueueOp } from './outbox-coalescing.js';
+import { Listeners, type ChangeEvent, type OutboxEvent } from './change-events.js';
+import type { Predicate } from '../../common/predicates/types.js';
+
+export class StoreCore {
+  /** Record changes, delivered after commit. */
+  readonly changes = new Listeners<ChangeEvent>();
+  /** Outbox changes, delivered after commit. */
+  readonly outboxEvents = new Listeners<OutboxEvent>();
+  /** A model's sync metadata changed (or everything was cleared: `null`). */
+  readonly syncStateChanges = new Listeners<string | null>();
+  private closed = false;
+
+  constructor(
+    readonly conn: SqliteConnection,
+    readonly schema: Schema,
+    readonly tables: ReadonlyMap<string, ModelTable>,
+  ) {}
+
+  /** The table of `model`; a ValidationError naming the known models otherwise. */
+  table(model: string): ModelTable {
+    this.assertOpen();
+    const table = typeof model === 'string' ? this.tables.get(model) : undefined;
+    if (table === undefined) {
+      throw new ValidationError(
+        `Unknown model ${JSON.stringify(model)}; the schema has ${[...this.tables.keys()].join(', ')}`,
+        String(model),
+      );
+    }
+    return table;
+  }
+
+  /** Throws once the datastore has been closed. */
+  assertOpen(): void {
+    if (this.closed) throw new OutpostError('DatastoreClosed', 'The datastore is closed');
+  }
+
+  /** Marks the store closed and drops every listener. */
+  markClosed(): void {
+    this.closed = true;
+    this.changes.clear();
+    this.outboxEvents.clear();
+    this.syncStateChanges.clear();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The stored record with these key values, if any. */
+  getRow(table: ModelTable, keyParams: readonly unknown[]): ModelRecord | undefined {
+    const row = this.conn.first({ sql: table.selectByKeySql, parameters: keyParams });
+    return row === undefined ? undefined : table.decodeRow(row);
+  }
+
+  /** Inserts or replaces the full row for `record`. */
+  putRow(table: ModelTable, record: ModelRecord): void {
+    this.conn.run({ sql: table.upsertSql, parameters: table.encodeRow(record) });
+  }
+
+  /** Deletes the row with the record's key; true if a row was there. */
+  deleteRow(table: ModelTable, record: ModelRecord): boolean {
+    return this.conn.run({ sql: table.deleteByKeySql, parameters: table.keyParams(record) }).changes > 0;
+  }
+
+  /** Every outbox entry of one record, FIFO. */
+  entriesFor(model: string, modelId: string): OutboxEntry[] {
+    const k = this.conn.kysely;
+    return this.conn
+      .all(
+        k.selectFrom(OUTBOX_TABLE).selectAll().where('model', '=', model).where('modelId', '=', modelId).orderBy('id').compile(),
+      )
+      .map(decodeEntry);
+  }
+
+  /** One outbox entry by id. */
+  entry(id: number): OutboxEntry | undefined {
+    const row = this.conn.first(this.conn.kysely.selectFrom(OUTBOX_TABLE).selectAll().where('id', '=', id).compile());
+    return row === undefined ? undefined : decodeEntry(row);
+  }
+
+  /** Ids (`modelId`) of the model's records that have outbox entries. */
+  pendingIds(model: string): Set<string> {
+    const k = this.conn.kysely;
+    const rows = this.conn.all(k.selectFrom(OUTBOX_TABLE).select('modelId').distinct().where('model', '=', model).compile());
+    return new Set(rows.map((r) => String(r.modelId)));
+  }
+
+  /** Applies coalescing results for one record; returns how many entries were appended. */
+  applyQueueOps(model: string, modelId: string, ops: readonly QueueOp[]): number {
+    const k = this.conn.kysely;
+    let appended = 0;
+    for (const op of ops) {
+      if (op.kind === 'remove') {
+        this.conn.run(k.deleteFrom(OUTBOX_TABLE).where('id', '=', op.id).where('inFlight', '=', 0).compile());
+      } else if (op.kind === 'replaceData') {
+        this.conn.run(
+          k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(op.data) }).where('id', '=', op.id).where('inFlight', '=', 0).compile(),
+        );
+      } else {
+        this.insertEntry(model, modelId, op.mutation.operation, op.mutation.data, op.mutation.condition);
+        appended++;
+      }
+    }
+    return appended;
+  }
+
+  /** Appends one entry at the tail of the outbox. */
+  insertEntry(model: string, modelId: string, operation: OutboxOperation, data: ModelRecord, condition: Predicate | null): number {
+    const k = this.conn.kysely;
+    return this.conn.run(
+      k
+        .insertInto(OUTBOX_TABLE)
+        .values({
+          model,
+          modelId,
+          operation,
+          data: JSON.stringify(data),
+          condition: condition === null ? null : JSON.stringify(condition),
+          inFlight: 0,
+          createdAt: Date.now(),
+        })
+        .compile(),
+    ).lastId;
+  }
+
+  /** Number of outbox entries (in flight included). */
+  outboxCount(): number {
+    const row = this.conn.first(this.conn.kysely.selectFrom(OUTBOX_TABLE).select((eb) => eb.fn.countAll().as('n')).compile());
+    return Number(row?.n ?? 0);
+  }
+
+  /** Delivers committed change events. */
+  emitChanges(events: readonly ChangeEvent[]): void {
+    for (const event of events) this.changes.emit(event);
+  }
+}
+
+/** An outbox row as the typed entry. */
+export function decodeEntry(row: SqlRow): OutboxEntry {
+  return {
+    id: Number(row.id),
+    model: String(row.model),
+    modelId: String(row.modelId),
+    operation: row.operation as OutboxOperation,
+    data: JSON.parse(String(row.data)) as ModelRecord,
+    condition: row.condition === null || row.condition === undefined ? null : (JSON.parse(String(row.condition)) as Predicate),
+    inFlight: Number(row.inFlight) === 1,
+    createdAt: Number(row.createdAt),
+  };
+}
