@@ -1,0 +1,221 @@
+// The one IPC contract between the renderer and the main process (DESIGN.md "Typed IPC").
+// Every request channel and every pushed event is listed here exactly once, with zod schemas;
+// main/ipc validates requests against them, preload/create-api builds the renderer API from them,
+// and every TypeScript type below is inferred from them — no channel name is typed anywhere else.
+import { z } from 'zod';
+import type { Schema } from '../schema/types.js';
+import { predicateShape } from './predicate-shape.js';
+
+const modelName = z.string().min(1).max(200);
+const recordId = z.string().min(1).max(500);
+/** A record as it crosses IPC: field name → value; values are checked against the Schema in main. */
+const record = z.record(z.string().max(200), z.unknown());
+const sortSpec = z
+  .array(z.object({ field: z.string().min(1).max(200), direction: z.enum(['asc', 'desc']) }).strict())
+  .max(20);
+const empty = z.object({}).strict();
+
+/** A user-facing error: `code` from common/errors.ts, `path` like `Site.name` when one field is at fault. */
+export const ipcErrorShape = z.object({
+  code: z.string(),
+  message: z.string(),
+  path: z.string().optional(),
+});
+
+/** Who is signed in. `server` is null for an offline (local-only) profile. */
+export const currentUserShape = z.object({
+  profileId: z.string(),
+  mode: z.enum(['password', 'apiKey', 'offline']),
+  server: z.string().nullable(),
+  username: z.string(),
+});
+
+export const profileShape = currentUserShape.extend({
+  lastUsedAt: z.number(),
+  active: z.boolean(),
+});
+
+/** What the sync bar shows. Times are ms since the epoch. */
+export const syncStatusShape = z.object({
+  /** `offline` = a local-only profile (no server); `signedOut` = no profile open. */
+  mode: z.enum(['signedOut', 'offline', 'server']),
+  running: z.boolean(),
+  /** The worker's last `networkStatus` (false until it has reached the server). */
+  online: z.boolean(),
+  /** Outbox entries not yet accepted by the server. */
+  unsynced: z.number().int().nonnegative(),
+  lastSyncedAt: z.number().nullable(),
+  syncing: z.boolean(),
+  /** Per-model progress of the current (or last) sync round. */
+  models: z.record(
+    z.string(),
+    z.object({ received: z.number().int().nonnegative(), synced: z.boolean() }),
+  ),
+});
+
+/** One recorded conflict between this device's edit and the server's version. */
+export const conflictShape = z.object({
+  id: z.string(),
+  model: z.string(),
+  recordId: z.string(),
+  operation: z.enum(['INSERT', 'UPDATE', 'DELETE']),
+  local: record,
+  remote: record,
+  /** How the sync worker settled it when it happened (e.g. `retried`, `discarded`). */
+  resolution: z.string(),
+  at: z.number(),
+  /** The user's decision in the inbox; null until reviewed. */
+  reviewed: z.enum(['keepMine', 'keepTheirs']).nullable(),
+});
+
+/** A problem the user should see, naming the record it concerns. */
+export const errorNoticeShape = z.object({
+  code: z.string(),
+  message: z.string(),
+  model: z.string().optional(),
+  recordId: z.string().optional(),
+  path: z.string().optional(),
+  at: z.number(),
+});
+
+/** What to do with unsynced outbox entries when the local data is about to be cleared. */
+const unsyncedChoice = z.enum(['ask', 'discard', 'syncFirst']);
+const needsConfirmation = z.object({ needsConfirmation: z.literal(true), unsynced: z.number().int() });
+
+const signInRequest = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('password'),
+      server: z.url({ protocol: /^https?$/ }).max(2000),
+      username: z.string().min(1).max(200),
+      password: z.string().min(1).max(1000),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('apiKey'),
+      server: z.url({ protocol: /^https?$/ }).max(2000),
+      apiKey: z.string().min(1).max(1000),
+      /** Name shown for this profile; defaults to `api-key`. */
+      username: z.string().min(1).max(200).optional(),
+    })
+    .strict(),
+  z.object({ mode: z.literal('offline'), username: z.string().min(1).max(200) }).strict(),
+]);
+
+/** Every request the renderer may make: channel → { request, response }. */
+export const requests = {
+  schema: { request: empty, response: z.custom<Schema>() },
+  save: {
+    request: z.object({ model: modelName, record, condition: predicateShape.optional() }).strict(),
+    response: record,
+  },
+  get: { request: z.object({ model: modelName, id: recordId }).strict(), response: record.nullable() },
+  query: {
+    request: z
+      .object({
+        model: modelName,
+        where: predicateShape.optional(),
+        sort: sortSpec.optional(),
+        /** Zero-based page index; with `limit`. */
+        page: z.number().int().min(0).max(1_000_000).optional(),
+        /** Page size, 1–1000 (default 100). */
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    response: z.object({ items: z.array(record) }),
+  },
+  delete: {
+    request: z
+      .object({
+        model: modelName,
+        id: recordId.optional(),
+        where: predicateShape.optional(),
+        condition: predicateShape.optional(),
+      })
+      .strict()
+      .refine((r) => (r.id === undefined) !== (r.where === undefined), {
+        message: 'give exactly one of id or where',
+        path: ['id'],
+      }),
+    response: z.object({ deleted: z.array(record) }),
+  },
+  observe: {
+    request: z.object({ model: modelName.optional(), where: predicateShape.optional() }).strict(),
+    response: z.object({ subscriptionId: z.string() }),
+  },
+  observeQuery: {
+    request: z.object({ model: modelName, where: predicateShape.optional(), sort: sortSpec.optional() }).strict(),
+    response: z.object({ subscriptionId: z.string() }),
+  },
+  unobserve: { request: z.object({ subscriptionId: z.string().max(100) }).strict(), response: z.object({ removed: z.boolean() }) },
+  clear: {
+    request: z.object({ unsynced: unsyncedChoice }).strict(),
+    response: z.union([needsConfirmation, z.object({ cleared: z.literal(true), discarded: z.number().int() })]),
+  },
+  syncStatus: { request: empty, response: syncStatusShape },
+  startSync: { request: empty, response: syncStatusShape },
+  stopSync: { request: empty, response: syncStatusShape },
+  conflictsList: { request: empty, response: z.array(conflictShape) },
+  conflictsResolve: {
+    request: z.object({ id: z.string().max(200), choice: z.enum(['keepMine', 'keepTheirs']) }).strict(),
+    response: conflictShape,
+  },
+  signIn: { request: signInRequest, response: currentUserShape },
+  signOut: {
+    request: z.object({ unsynced: unsyncedChoice }).strict(),
+    response: z.union([needsConfirmation, z.object({ signedOut: z.literal(true), discarded: z.number().int() })]),
+  },
+  currentUser: { request: empty, response: currentUserShape.nullable() },
+  profiles: {
+    request: empty,
+    response: z.object({ profiles: z.array(profileShape), lastServer: z.string().nullable() }),
+  },
+} as const;
+
+/** Every event main pushes to the renderer: channel → payload schema. */
+export const events = {
+  /** A change to a record matching an `observe` subscription. */
+  dataChange: z.object({
+    subscriptionId: z.string(),
+    opType: z.enum(['INSERT', 'UPDATE', 'DELETE']),
+    model: z.string(),
+    element: record,
+  }),
+  /** A fresh result of an `observeQuery` subscription. */
+  querySnapshot: z.object({ subscriptionId: z.string(), items: z.array(record), isSynced: z.boolean() }),
+  /** A sync worker event, Amplify Hub name and payload (PROTOCOL.md §4.11). */
+  syncEvent: z.object({ event: z.string(), data: z.unknown() }),
+  syncStatus: syncStatusShape,
+  outboxStatus: z.object({ isEmpty: z.boolean(), unsynced: z.number().int() }),
+  conflict: conflictShape,
+  error: errorNoticeShape,
+  /** The signed-in user changed (null = signed out). */
+  session: currentUserShape.nullable(),
+} as const;
+
+export type RequestChannel = keyof typeof requests;
+export type EventChannel = keyof typeof events;
+export type RequestOf<C extends RequestChannel> = z.input<(typeof requests)[C]['request']>;
+export type ParsedRequestOf<C extends RequestChannel> = z.output<(typeof requests)[C]['request']>;
+export type ResponseOf<C extends RequestChannel> = z.output<(typeof requests)[C]['response']>;
+export type EventOf<E extends EventChannel> = z.output<(typeof events)[E]>;
+
+export type IpcError = z.infer<typeof ipcErrorShape>;
+export type CurrentUser = z.infer<typeof currentUserShape>;
+export type Profile = z.infer<typeof profileShape>;
+export type SyncStatus = z.infer<typeof syncStatusShape>;
+export type Conflict = z.infer<typeof conflictShape>;
+export type ErrorNotice = z.infer<typeof errorNoticeShape>;
+
+/** What every request answers over the wire: the response, or a typed error (never a thrown Error). */
+export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };
+
+/** The channel names, for allow-lists (preload rejects anything else). */
+export const requestChannels = Object.keys(requests) as RequestChannel[];
+export const eventChannels = Object.keys(events) as EventChannel[];
+
+/** Wire name of a channel: namespaced so it cannot collide with Electron's own channels. */
+export function wireChannel(channel: RequestChannel | EventChannel): string {
+  return `outpost:${channel}`;
+}

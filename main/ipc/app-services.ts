@@ -1,0 +1,61 @@
+// What the IPC handlers need from the rest of the main process. main/app-core.ts implements it
+// over the real datastore, sync worker and auth; the handlers never see those modules directly.
+import type { ParsedRequestOf, ResponseOf, EventChannel, EventOf } from '../../common/ipc/contract.js';
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelRecord, Schema } from '../../common/schema/types.js';
+
+export interface SortField {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+}
+
+export interface ChangeEvent {
+  readonly opType: 'INSERT' | 'UPDATE' | 'DELETE';
+  readonly model: string;
+  readonly element: ModelRecord;
+}
+
+export interface QuerySnapshot {
+  readonly items: readonly ModelRecord[];
+  readonly isSynced: boolean;
+}
+
+/** The open profile's local store, as the handlers use it (inputs already validated). */
+export interface LocalStore {
+  save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ModelRecord>;
+  get(model: string, id: string): Promise<ModelRecord | null>;
+  query(
+    model: string,
+    options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number },
+  ): Promise<ModelRecord[]>;
+  delete(model: string, target: { id: string } | { where: Predicate }, options: { condition?: Predicate }): Promise<ModelRecord[]>;
+  /** Calls `listener` for every change; returns a function that stops it. */
+  observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
+  /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */
+  observeQuery(
+    model: string,
+    where: Predicate | undefined,
+    sort: readonly SortField[] | undefined,
+    listener: (snapshot: QuerySnapshot) => void,
+  ): () => void;
+}
+
+/** Session, sync and auth operations; each takes the already-validated request. */
+export interface AppServices {
+  readonly schema: Schema;
+  /** The open profile's store; throws Unauthorized when nobody is signed in. */
+  store(): LocalStore;
+  syncStatus(): ResponseOf<'syncStatus'>;
+  startSync(): Promise<ResponseOf<'startSync'>>;
+  stopSync(): Promise<ResponseOf<'stopSync'>>;
+  clear(request: ParsedRequestOf<'clear'>): Promise<ResponseOf<'clear'>>;
+  conflictsList(): Promise<ResponseOf<'conflictsList'>>;
+  conflictsResolve(request: ParsedRequestOf<'conflictsResolve'>): Promise<ResponseOf<'conflictsResolve'>>;
+  signIn(request: ParsedRequestOf<'signIn'>): Promise<ResponseOf<'signIn'>>;
+  signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;
+  currentUser(): ResponseOf<'currentUser'>;
+  profiles(): Promise<ResponseOf<'profiles'>>;
+}
+
+/** Pushes an event to every live window. */
+export type Broadcast = <E extends EventChannel>(event: E, payload: EventOf<E>) => void;
