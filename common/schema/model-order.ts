@@ -27,7 +27,7 @@ function findCycle(remaining: readonly ModelParents[]): string[] {
   let current: ModelParents | undefined = remaining[0];
   while (current !== undefined && !path.includes(current.name)) {
     path.push(current.name);
-    const parent = current.parents.find((p) => byName.has(p));
+    const parent: string | undefined = current.parents.find((p) => byName.has(p));
     current = parent === undefined ? undefined : byName.get(parent);
   }
   const start = current === undefined ? 0 : path.indexOf(current.name);
