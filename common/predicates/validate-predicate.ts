@@ -96,9 +96,9 @@ function requireValue(
   }
   const problem = valueFits(field, value, enumMembers);
   if (problem === undefined) return;
-  const element = field.isList ? ' element' : '';
+  const element = field.isList ? ` (an element of ${typeLabel(field)})` : '';
   const detail = problem === 'wrong type' || problem === 'not a member' ? '' : `: ${problem}`;
-  fail(location, `${where} ${op} needs${element} ${expectedValue(field, enumMembers)}, got ${show(value)}${detail}`, where);
+  fail(location, `${where} ${op} needs ${expectedValue(field, enumMembers)}${element}, got ${show(value)}${detail}`, where);
 }
 
 function compareValues(a: unknown, b: unknown): number {
