@@ -1,0 +1,124 @@
+// HTTP calls to an Outpost server's built-in account endpoints: `/auth/token` (password),
+// `/auth/refresh` (rotating refresh token) and `/auth/revoke` (sign-out). Failures become typed
+// errors: Unauthorized for refused credentials, `NetworkError` when the server cannot be reached.
+import { OutpostError, Unauthorized } from '../../common/errors.js';
+
+/** What the server issues on sign-in and on every refresh. `expiresIn` is in seconds. */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly idToken?: string;
+}
+
+/** The fetch the client uses; injectable so the browser fallback and tests can pass their own. */
+export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
+  status: number;
+  text(): Promise<string>;
+}>;
+
+/** How long one auth request may take before it counts as unreachable (ms). */
+export const AUTH_REQUEST_TIMEOUT_MS = 15_000;
+
+function endpoint(server: string, path: string): string {
+  return new URL(path, server.endsWith('/') ? server : `${server}/`).toString();
+}
+
+function messageOf(body: string): string | undefined {
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    const errors = json.errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const first = errors[0] as Record<string, unknown>;
+      if (typeof first.message === 'string') return first.message;
+    }
+    for (const key of ['message', 'error_description', 'error']) {
+      if (typeof json[key] === 'string') return json[key] as string;
+    }
+  } catch {
+    // Not JSON: fall through to the caller's generic message.
+  }
+  return undefined;
+}
+
+async function post(fetchImpl: Fetch, server: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+  const url = endpoint(server, path);
+  try {
+    const response = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS),
+    });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new OutpostError('NetworkError', `cannot reach ${server}: ${why}`, { server });
+  }
+}
+
+function tokensFrom(server: string, status: number, text: string, refusal: string): TokenPair {
+  if (status === 401 || status === 403 || status === 400) {
+    throw new Unauthorized(messageOf(text) ?? refusal, { server, status });
+  }
+  if (status < 200 || status >= 300) {
+    throw new OutpostError('ServerError', `${server} answered HTTP ${status}: ${messageOf(text) ?? 'no details'}`, { server, status });
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new OutpostError('ServerError', `${server} answered with something that is not JSON`, { server });
+  }
+  const { accessToken, refreshToken, expiresIn, idToken } = json;
+  if (typeof accessToken !== 'string' || typeof refreshToken !== 'string' || typeof expiresIn !== 'number') {
+    throw new OutpostError('ServerError', `${server} answered without accessToken, refreshToken and expiresIn`, { server });
+  }
+  return { accessToken, refreshToken, expiresIn, ...(typeof idToken === 'string' ? { idToken } : {}) };
+}
+
+/** Signs in with a username and password (POST /auth/token). */
+export async function requestTokens(server: string, username: string, password: string, fetchImpl: Fetch = fetch): Promise<TokenPair> {
+  const { status, text } = await post(fetchImpl, server, 'auth/token', { username, password });
+  return tokensFrom(server, status, text, 'Incorrect username or password.');
+}
+
+/** Exchanges a refresh token for a new pair (POST /auth/refresh); the old refresh token is then spent. */
+export async function refreshTokens(server: string, refreshToken: string, fetchImpl: Fetch = fetch): Promise<TokenPair> {
+  const { status, text } = await post(fetchImpl, server, 'auth/refresh', { refreshToken });
+  return tokensFrom(server, status, text, 'the saved sign-in has expired: sign in again');
+}
+
+/** Revokes the session behind a refresh token (POST /auth/revoke); best effort, never throws. */
+export async function revokeTokens(server: string, refreshToken: string, fetchImpl: Fetch = fetch): Promise<boolean> {
+  try {
+    const { status } = await post(fetchImpl, server, 'auth/revoke', { refreshToken });
+    return status >= 200 && status < 300;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks an API key with a trivial GraphQL request; Unauthorized when the server refuses it. */
+export async function verifyApiKey(server: string, apiKey: string, fetchImpl: Fetch = fetch): Promise<void> {
+  const url = endpoint(server, 'graphql');
+  let status: number;
+  let text: string;
+  try {
+    const response = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify({ query: 'query OutpostPing { __typename }' }),
+      signal: AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS),
+    });
+    status = response.status;
+    text = await response.text();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new OutpostError('NetworkError', `cannot reach ${server}: ${why}`, { server });
+  }
+  if (status === 401 || status === 403) throw new Unauthorized(messageOf(text) ?? 'the server refused this API key', { server });
+  if (status < 200 || status >= 300) {
+    throw new OutpostError('ServerError', `${server} answered HTTP ${status}: ${messageOf(text) ?? 'no details'}`, { server });
+  }
+}

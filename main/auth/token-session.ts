@@ -1,0 +1,62 @@
+// Keeps one user's access token in memory and refreshes it before it expires. The refresh token
+// is read from and written back to the CredentialStore on every rotation (the server spends the
+// old one), so a restart resumes the session without asking for the password.
+import { Unauthorized } from '../../common/errors.js';
+import type { CredentialStore } from './credential-store.js';
+import { refreshTokens, type Fetch, type TokenPair } from './token-client.js';
+
+export interface TokenSession {
+  /** A valid access token; refreshes first when it expires within the skew (default 60 s). */
+  accessToken(): Promise<string>;
+  /** Refreshes now (e.g. after a 401) and returns the new access token. */
+  refresh(): Promise<string>;
+  /** Ms-epoch time the current access token expires, or null before the first refresh. */
+  expiresAt(): number | null;
+}
+
+export interface TokenSessionOptions {
+  readonly server: string;
+  readonly user: string;
+  readonly credentials: CredentialStore;
+  /** Tokens just issued by a password sign-in; omit to resume from the stored refresh token. */
+  readonly initial?: TokenPair;
+  readonly fetch?: Fetch;
+  /** Refresh this long before expiry (ms, default 60,000). */
+  readonly skewMs?: number;
+  readonly now?: () => number;
+}
+
+/** Creates the in-memory session for one signed-in user. */
+export function createTokenSession(options: TokenSessionOptions): TokenSession {
+  const now = options.now ?? Date.now;
+  const skew = options.skewMs ?? 60_000;
+  let access: { token: string; expiresAt: number } | null = options.initial
+    ? { token: options.initial.accessToken, expiresAt: now() + options.initial.expiresIn * 1000 }
+    : null;
+  let inFlight: Promise<string> | null = null;
+
+  const doRefresh = async (): Promise<string> => {
+    const stored = await options.credentials.get(options.server, options.user);
+    if (stored === null) {
+      throw new Unauthorized(`no saved sign-in for ${options.user} on ${options.server}: sign in again`);
+    }
+    const pair = await refreshTokens(options.server, stored, options.fetch);
+    await options.credentials.set(options.server, options.user, pair.refreshToken);
+    access = { token: pair.accessToken, expiresAt: now() + pair.expiresIn * 1000 };
+    return pair.accessToken;
+  };
+
+  const refresh = (): Promise<string> => {
+    // One refresh at a time: the server rotates refresh tokens and treats reuse as theft.
+    inFlight ??= doRefresh().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+
+  return {
+    accessToken: async () => (access && access.expiresAt - skew > now() ? access.token : refresh()),
+    refresh,
+    expiresAt: () => access?.expiresAt ?? null,
+  };
+}
