@@ -1,0 +1,317 @@
+// One real-time WebSocket connection speaking AppSync's protocol (PROTOCOL.md §5): the
+// connection_init handshake, keep-alives, and start/stop of subscriptions, each authorized with
+// its own `extensions.authorization`. Events reach it through the handler's subscription index.
+import type { WebSocket } from 'ws';
+import { OutpostError, Unauthorized, ValidationError } from '../../common/errors.js';
+import type { Identity } from '../auth/identity.js';
+import type { ChangeEvent } from './change-event.js';
+import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js';
+import { parseClientFrame, serverFrames, type RealtimeError } from './realtime-frames.js';
+import { authorizeSubscription, type ItemAccess } from './subscription-authorization.js';
+import { compileSubscriptionFilter } from './subscription-filter.js';
+import { subscriptionPayload } from './subscription-payload.js';
+import { parseSubscriptionRequest, UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
+import type { RealtimeContext } from './realtime-context.js';
+
+/** A registered subscription, as the handler's index holds it. */
+export interface ActiveSubscription {
+  readonly id: string;
+  readonly connection: RealtimeConnection;
+  readonly request: SubscriptionRequest;
+  readonly identity: Identity;
+  /** Owner / group rules of the caller. */
+  readonly access: ItemAccess;
+  /** The subscription's `filter` argument. */
+  readonly filter: ItemAccess;
+  /** When the authorizing token expires (epoch ms), or null. */
+  readonly expiresAt: number | null;
+}
+
+/** Closing codes this server uses. */
+export const CLOSE_CODES = {
+  initTimeout: 4408,
+  tooManyBadFrames: 1008,
+  slowConsumer: 1013,
+  unauthorized: 4401,
+  serverClosing: 1001,
+  missedChanges: 1012,
+} as const;
+
+/** Invalid frames tolerated on one connection before it is closed. */
+const MAX_INVALID_FRAMES = 50;
+
+type State = 'awaiting-init' | 'initialising' | 'ready' | 'closed';
+
+/** The connection's auth headers from the upgrade request, or why there are none usable. */
+export type ConnectionHeaders = { readonly headers: AuthHeaders } | { readonly error: string };
+
+/** The token or key of one `start` could not be verified. */
+class AuthenticationFailed extends Unauthorized {}
+
+export class RealtimeConnection {
+  private state: State = 'awaiting-init';
+  private readonly active = new Map<string, ActiveSubscription>();
+  /** Ids of starts still being authorized; a stop in the meantime cancels them. */
+  private readonly pending = new Set<string>();
+  private invalidFrames = 0;
+  private initTimer: NodeJS.Timeout | null;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private answeredPing = true;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly context: RealtimeContext,
+    /** Connection auth headers from the upgrade request, or why they could not be read. */
+    private readonly connectionHeaders: ConnectionHeaders,
+  ) {
+    this.initTimer = setTimeout(() => {
+      if (this.state === 'awaiting-init') {
+        this.close(CLOSE_CODES.initTimeout, 'connection_init not received in time');
+      }
+    }, context.limits.connectionInitTimeoutMs);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        this.rejectFrame(undefined, { errorType: 'BadRequestException', message: 'Binary frames are not supported; send JSON text' });
+        return;
+      }
+      this.onText(String(data));
+    });
+    socket.on('pong', () => {
+      this.answeredPing = true;
+    });
+    socket.on('close', () => this.teardown());
+    socket.on('error', (error) => {
+      context.reportError(error);
+      this.teardown();
+    });
+  }
+
+  /** Number of subscriptions registered or being authorized. */
+  get subscriptionCount(): number {
+    return this.active.size + this.pending.size;
+  }
+
+  /** Sends `data` for `event` to `subscription` when its rules and filter let the item through. */
+  deliver(subscription: ActiveSubscription, event: ChangeEvent): void {
+    if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return;
+    if (subscription.expiresAt !== null && Date.now() >= subscription.expiresAt) {
+      // amplify-js closes the socket on this message and reconnects with a fresh token.
+      this.removeSubscription(subscription.id);
+      this.send(serverFrames.error(subscription.id, [{ errorType: 'UnauthorizedException', message: 'Token expired' }]));
+      return;
+    }
+    let payload;
+    try {
+      if (!subscription.access(event.item) || !subscription.filter(event.item)) return;
+      payload = subscriptionPayload(this.context.graphqlSchema, this.context.schema, subscription.request, event.item);
+    } catch (error) {
+      this.context.reportError(error);
+      payload = {
+        data: { [subscription.request.rootField]: null },
+        errors: [{ message: 'Internal error while preparing this event', path: [subscription.request.rootField] }],
+      };
+    }
+    this.send(serverFrames.data(subscription.id, payload.data, payload.errors));
+  }
+
+  /** Closes the socket (teardown follows from its close event). */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.teardown();
+    this.socket.close(code, reason);
+  }
+
+  private onText(text: string): void {
+    if (this.state === 'closed') return;
+    const frame = parseClientFrame(text);
+    switch (frame.type) {
+      case 'invalid':
+        this.rejectFrame(frame.id, frame.error);
+        return;
+      case 'connection_init':
+        void this.onConnectionInit();
+        return;
+      case 'start':
+        if (this.state !== 'ready') {
+          this.rejectFrame(frame.id, {
+            errorType: 'BadRequestException',
+            message: 'Send connection_init and wait for connection_ack before start',
+          });
+          return;
+        }
+        void this.onStart(frame.id, frame.payload);
+        return;
+      case 'stop':
+        this.onStop(frame.id);
+        return;
+    }
+  }
+
+  private async onConnectionInit(): Promise<void> {
+    if (this.state === 'ready') {
+      // A repeated init is harmless; answer it like the first so a confused client carries on.
+      this.send(serverFrames.connectionAck(this.context.limits.connectionTimeoutMs));
+      return;
+    }
+    if (this.state !== 'awaiting-init') return;
+    this.state = 'initialising';
+    const carrier = this.connectionHeaders;
+    let failure: string | null = null;
+    if ('error' in carrier) {
+      failure = carrier.error;
+    } else {
+      try {
+        await this.context.authenticate(carrier.headers);
+      } catch (error) {
+        failure = this.authenticationMessage(error);
+      }
+    }
+    if (this.state !== 'initialising') return;
+    if (failure !== null) {
+      this.send(serverFrames.connectionError([{ errorType: 'UnauthorizedException', errorCode: 401, message: failure }]));
+      this.close(CLOSE_CODES.unauthorized, 'Unauthorized');
+      return;
+    }
+    this.state = 'ready';
+    if (this.initTimer) clearTimeout(this.initTimer);
+    this.initTimer = null;
+    this.send(serverFrames.connectionAck(this.context.limits.connectionTimeoutMs));
+    this.send(serverFrames.keepAlive());
+    this.keepAliveTimer = setInterval(() => this.keepAlive(), this.context.limits.keepAliveIntervalMs);
+  }
+
+  private keepAlive(): void {
+    if (!this.answeredPing) {
+      // No pong for a whole interval: the peer is gone without closing; free its subscriptions.
+      this.teardown();
+      this.socket.terminate();
+      return;
+    }
+    this.answeredPing = false;
+    this.socket.ping();
+    this.send(serverFrames.keepAlive());
+  }
+
+  private async onStart(id: string, payload: unknown): Promise<void> {
+    const limit = this.context.limits.maxSubscriptionsPerConnection;
+    if (this.active.has(id) || this.pending.has(id)) {
+      this.send(serverFrames.error(id, [{ errorType: 'BadRequestException', message: `Subscription id "${id}" is already in use on this connection` }]));
+      return;
+    }
+    if (this.subscriptionCount >= limit) {
+      this.send(serverFrames.error(id, [{ errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` }]));
+      return;
+    }
+    this.pending.add(id);
+    let subscription: ActiveSubscription;
+    try {
+      subscription = await this.authorizeStart(id, payload);
+    } catch (error) {
+      if (!this.pending.delete(id) || this.state !== 'ready') return;
+      this.send(serverFrames.error(id, [this.startError(error)]));
+      return;
+    }
+    // Stopped, or the socket closed, while the token was being checked.
+    if (!this.pending.delete(id) || this.state !== 'ready') return;
+    this.active.set(id, subscription);
+    this.context.register(subscription);
+    this.send(serverFrames.startAck(id));
+  }
+
+  private async authorizeStart(id: string, payload: unknown): Promise<ActiveSubscription> {
+    const extensions = isObject(payload) && isObject(payload.extensions) ? payload.extensions : {};
+    let headers: AuthHeaders | null;
+    try {
+      headers = startAuthHeaders(extensions.authorization);
+    } catch (error) {
+      throw new AuthenticationFailed(`Invalid extensions.authorization: ${(error as Error).message}`);
+    }
+    // Clients that do not repeat the header per start are checked again with the connection's.
+    headers ??= 'headers' in this.connectionHeaders ? this.connectionHeaders.headers : null;
+    if (!headers) throw new AuthenticationFailed('No authorization for this subscription');
+    let identity: Identity;
+    try {
+      identity = await this.context.authenticate(headers);
+    } catch (error) {
+      throw new AuthenticationFailed(this.authenticationMessage(error));
+    }
+    const request = parseSubscriptionRequest(payload, this.context);
+    const access = authorizeSubscription(request.model, identity, request.rootField, request.ownerArguments);
+    const filter = compileSubscriptionFilter(request.model, request.filter);
+    const exp = identity.kind === 'user' ? identity.claims.exp : undefined;
+    return {
+      id,
+      connection: this,
+      request,
+      identity,
+      access,
+      filter,
+      expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+    };
+  }
+
+  private onStop(id: string): void {
+    this.pending.delete(id);
+    this.removeSubscription(id);
+    // Idempotent: a stop for an id that failed or already stopped still completes.
+    if (this.state !== 'closed') this.send(serverFrames.complete(id));
+  }
+
+  private removeSubscription(id: string): void {
+    const subscription = this.active.get(id);
+    if (!subscription) return;
+    this.active.delete(id);
+    this.context.unregister(subscription);
+  }
+
+  private startError(error: unknown): RealtimeError {
+    // A bad or expired token is `UnauthorizedException` (amplify-js reconnects with a fresh one);
+    // a valid caller without rights is `Unauthorized` (DataStore skips that subscription).
+    if (error instanceof AuthenticationFailed) return { errorType: 'UnauthorizedException', message: error.message };
+    if (error instanceof Unauthorized) return { errorType: 'Unauthorized', message: error.message };
+    if (error instanceof UnsupportedOperation) return { errorType: 'UnsupportedOperation', message: error.message };
+    if (error instanceof ValidationError) return { errorType: 'ValidationError', message: error.message };
+    this.context.reportError(error);
+    return { errorType: 'InternalFailure', message: 'The subscription could not be started because of a server error' };
+  }
+
+  private authenticationMessage(error: unknown): string {
+    if (error instanceof OutpostError) return error.message;
+    if (error instanceof Error && error.message !== '') return error.message;
+    this.context.reportError(error);
+    return 'Unauthorized';
+  }
+
+  private rejectFrame(id: string | undefined, error: RealtimeError): void {
+    this.invalidFrames++;
+    this.send(serverFrames.error(id, [error]));
+    if (this.invalidFrames > MAX_INVALID_FRAMES) {
+      this.close(CLOSE_CODES.tooManyBadFrames, `More than ${MAX_INVALID_FRAMES} invalid messages`);
+    }
+  }
+
+  private send(frame: object): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
+      // The client is not reading; better it reconnects and resyncs than the server buffers without end.
+      this.close(CLOSE_CODES.slowConsumer, 'Client is not reading messages fast enough');
+      return;
+    }
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  private teardown(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.initTimer) clearTimeout(this.initTimer);
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    for (const subscription of this.active.values()) this.context.unregister(subscription);
+    this.active.clear();
+    this.pending.clear();
+    this.context.forget(this);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,41 @@
+// What every real-time connection shares with the handler that accepted it.
+import type { GraphQLSchema } from 'graphql';
+import type { ModelDef, Schema } from '../../common/schema/types.js';
+import type { Identity } from '../auth/identity.js';
+import type { MutationKind } from './change-event.js';
+import type { AuthHeaders } from './connection-auth-header.js';
+import type { ActiveSubscription, RealtimeConnection } from './realtime-connection.js';
+import type { SubscriptionDocumentLimits } from './subscription-request.js';
+
+/** Tunables of the real-time endpoint. */
+export interface RealtimeLimits extends SubscriptionDocumentLimits {
+  /** Subscriptions one connection may hold; default 100 (AppSync's). */
+  readonly maxSubscriptionsPerConnection: number;
+  /** A connection that sends no `connection_init` within this is closed, ms; default 30 000. */
+  readonly connectionInitTimeoutMs: number;
+  /** Period of `ka` messages (and of the dead-peer ping), ms; default 45 000 (clients give up after 65 000 without one). */
+  readonly keepAliveIntervalMs: number;
+  /** `connectionTimeoutMs` told to clients in `connection_ack`, ms; default 300 000. */
+  readonly connectionTimeoutMs: number;
+  /** Largest client message, bytes; default 262 144. */
+  readonly maxMessageBytes: number;
+  /** Unsent bytes queued for one client before it is disconnected as too slow; default 16 MiB. */
+  readonly maxBufferedBytes: number;
+  /** Simultaneous connections per handler; further upgrades get HTTP 503; default 10 000. */
+  readonly maxConnections: number;
+}
+
+/** Verifies a caller from lower-cased header names (`x-api-key`, `authorization`); rejects when it cannot. */
+export type Authenticate = (headers: AuthHeaders) => Promise<Identity>;
+
+export interface RealtimeContext {
+  readonly schema: Schema;
+  readonly graphqlSchema: GraphQLSchema;
+  readonly fields: ReadonlyMap<string, { model: ModelDef; mutation: MutationKind }>;
+  readonly limits: RealtimeLimits;
+  readonly authenticate: Authenticate;
+  readonly reportError: (error: unknown) => void;
+  register(subscription: ActiveSubscription): void;
+  unregister(subscription: ActiveSubscription): void;
+  forget(connection: RealtimeConnection): void;
+}

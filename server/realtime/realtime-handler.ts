@@ -1,0 +1,169 @@
+// The AppSync real-time endpoint (`/graphql/realtime`): accepts WebSocket upgrades on the `ws`
+// package, negotiates `graphql-ws`, and fans committed changes from the bus out to matching
+// subscriptions. Mount it on an http(s).Server:
+//   server.on('upgrade', (req, socket, head) => { if (!realtime.handleUpgrade(req, socket, head)) socket.destroy(); });
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { buildSchema, type GraphQLSchema } from 'graphql';
+import { WebSocketServer } from 'ws';
+import type { Schema } from '../../common/schema/types.js';
+import { generateSdl } from '../graphql/generate-sdl.js';
+import type { ChangeBus, ChangeEvent } from './change-event.js';
+import { connectionAuthHeaders, selectSubprotocol } from './connection-auth-header.js';
+import { CONNECTION_TIMEOUT_MS } from './realtime-frames.js';
+import {
+  CLOSE_CODES,
+  RealtimeConnection,
+  type ActiveSubscription,
+  type ConnectionHeaders,
+} from './realtime-connection.js';
+import type { Authenticate, RealtimeContext, RealtimeLimits } from './realtime-context.js';
+import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
+
+export type { Authenticate, RealtimeLimits } from './realtime-context.js';
+
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
+  ...DEFAULT_DOCUMENT_LIMITS,
+  maxSubscriptionsPerConnection: 100,
+  connectionInitTimeoutMs: 30_000,
+  keepAliveIntervalMs: 45_000,
+  connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
+  maxMessageBytes: 262_144,
+  maxBufferedBytes: 16 * 1024 * 1024,
+  maxConnections: 10_000,
+};
+
+export interface RealtimeHandlerOptions {
+  /** The parsed app schema. */
+  readonly schema: Schema;
+  /** Committed writes to fan out. */
+  readonly bus: ChangeBus;
+  /** Verifies the connection header and each start's `extensions.authorization`. */
+  readonly authenticate: Authenticate;
+  /** The generated API schema; built from `generateSdl(schema)` when omitted. */
+  readonly graphqlSchema?: GraphQLSchema;
+  readonly limits?: Partial<RealtimeLimits>;
+  /** URL paths served; default `/graphql/realtime` (AppSync's custom-domain form) and `/graphql`. */
+  readonly paths?: readonly string[];
+  /** Where unexpected failures go; default stderr. */
+  readonly reportError?: (error: unknown) => void;
+}
+
+export interface RealtimeHandler {
+  /**
+   * Takes over an `upgrade` request when its path is one of ours and returns true; returns false
+   * (leaving the socket untouched) otherwise.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Open connections. */
+  readonly connectionCount: number;
+  /** Registered subscriptions across all connections. */
+  readonly subscriptionCount: number;
+  /** Closes every connection (code 1001) and stops listening to the bus. */
+  close(): Promise<void>;
+}
+
+/** Builds the real-time endpoint for `schema`, fed by `bus`. */
+export function createRealtimeHandler(options: RealtimeHandlerOptions): RealtimeHandler {
+  const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
+  const paths = new Set(options.paths ?? ['/graphql/realtime', '/graphql']);
+  const reportError =
+    options.reportError ??
+    ((error: unknown) => {
+      console.error('realtime:', error);
+    });
+  const graphqlSchema = options.graphqlSchema ?? buildSchema(generateSdl(options.schema));
+  const connections = new Set<RealtimeConnection>();
+  /** Subscriptions by `<model>/<mutation>`, so an event only visits the ones that listen to it. */
+  const index = new Map<string, Set<ActiveSubscription>>();
+  let subscriptionCount = 0;
+  let closed = false;
+
+  const key = (model: string, mutation: string): string => `${model}/${mutation}`;
+  const context: RealtimeContext = {
+    schema: options.schema,
+    graphqlSchema,
+    fields: subscriptionFieldsOf(options.schema),
+    limits,
+    authenticate: options.authenticate,
+    reportError,
+    register(subscription) {
+      const k = key(subscription.request.model.name, subscription.request.mutation);
+      let set = index.get(k);
+      if (!set) index.set(k, (set = new Set()));
+      set.add(subscription);
+      subscriptionCount++;
+    },
+    unregister(subscription) {
+      const k = key(subscription.request.model.name, subscription.request.mutation);
+      const set = index.get(k);
+      if (set?.delete(subscription)) {
+        subscriptionCount--;
+        if (set.size === 0) index.delete(k);
+      }
+    },
+    forget(connection) {
+      connections.delete(connection);
+    },
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (offered) => selectSubprotocol(offered),
+  });
+
+  const stopEvents = options.bus.subscribe((event: ChangeEvent) => {
+    const set = index.get(key(event.model, event.mutation));
+    if (!set) return;
+    for (const subscription of [...set]) subscription.connection.deliver(subscription, event);
+  });
+  const stopDisruptions = options.bus.onDisruption?.((disruption) => {
+    // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.
+    reportError(new Error(`closing real-time connections: ${disruption.reason}`));
+    for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
+  });
+
+  return {
+    handleUpgrade(request, socket, head) {
+      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (!paths.has(pathname)) return false;
+      if (closed || connections.size >= limits.maxConnections) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return true;
+      }
+      let headers: ConnectionHeaders;
+      try {
+        const found = connectionAuthHeaders(request);
+        headers = found
+          ? { headers: found }
+          : { error: 'No authorization: send the header query parameter or a header- subprotocol' };
+      } catch (error) {
+        headers = { error: `Invalid connection authorization: ${(error as Error).message}` };
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (closed) {
+          ws.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
+          return;
+        }
+        connections.add(new RealtimeConnection(ws, context, headers));
+      });
+      return true;
+    },
+    get connectionCount() {
+      return connections.size;
+    },
+    get subscriptionCount() {
+      return subscriptionCount;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopEvents();
+      stopDisruptions?.();
+      for (const connection of [...connections]) connection.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

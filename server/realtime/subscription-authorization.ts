@@ -1,0 +1,136 @@
+// Who may listen to a model's changes, and which records they are told about (PROTOCOL.md §1.6,
+// §6.3): @auth rules that grant read decide; owner and dynamic-group rules narrow delivery to the
+// caller's records; an owner argument must name the caller unless a rule already grants them
+// every record, in which case it only narrows, as AppSync's argument filtering does.
+import { Unauthorized } from '../../common/errors.js';
+import type { AuthRule, ModelDef } from '../../common/schema/types.js';
+import { ownerClaimsOf, type Identity } from '../auth/identity.js';
+
+type User = Identity & { kind: 'user' };
+
+/** Decides per delivered item whether the subscriber may receive it. */
+export type ItemAccess = (item: Readonly<Record<string, unknown>>) => boolean;
+
+/** Default claim holding a user's groups in their token. */
+const DEFAULT_GROUP_CLAIM = 'cognito:groups';
+
+/** True when the rule lets its holders receive subscription events (`read` or `listen`). */
+function grantsListen(rule: AuthRule): boolean {
+  return rule.operations.some((op) => op === 'read' || op === 'listen');
+}
+
+/** Whether a user-pool/OIDC caller can use the rule (rules for IAM or Lambda callers cannot). */
+function userProviderFits(rule: AuthRule): boolean {
+  return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
+}
+
+/** The values of the rule's identity claim that count as "this caller" in an owner field. */
+export function ownerClaimsFor(rule: AuthRule, user: User): string[] {
+  const claim = rule.identityClaim ?? 'sub::username';
+  switch (claim) {
+    case 'sub::username':
+      return ownerClaimsOf(user);
+    case 'sub':
+      return [user.sub];
+    case 'username':
+    case 'cognito:username':
+      return [user.username];
+    default: {
+      const value = user.claims[claim];
+      return typeof value === 'string' && value !== '' ? [value] : [];
+    }
+  }
+}
+
+function groupsOf(user: User, rule: AuthRule): readonly string[] {
+  if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
+  const value = user.claims[rule.groupClaim];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+/** True when the stored owner value (a string or a list of them) names one of `claims`. */
+function ownerFieldHolds(value: unknown, claims: readonly string[]): boolean {
+  if (typeof value === 'string') return claims.includes(value);
+  if (Array.isArray(value)) return value.some((v) => typeof v === 'string' && claims.includes(v));
+  return false;
+}
+
+/**
+ * The owner values equivalent to `value`: a stored `<sub>::<username>` is matched by the sub or the
+ * username alone and vice versa (PROTOCOL.md "Outpost decisions").
+ */
+function ownerForms(value: string): string[] {
+  const at = value.indexOf('::');
+  return at < 0 ? [value] : [value, value.slice(0, at), value.slice(at + 2)];
+}
+
+function ownerFieldMatchesArgument(stored: unknown, argument: string): boolean {
+  const wanted = ownerForms(argument);
+  const check = (v: unknown): boolean => typeof v === 'string' && ownerForms(v).some((form) => wanted.includes(form));
+  return Array.isArray(stored) ? stored.some(check) : check(stored);
+}
+
+function unauthorized(rootField: string): Unauthorized {
+  // AppSync's exact wording; DataStore recognises `Unauthorized` and skips the subscription.
+  return new Unauthorized(`Not Authorized to access ${rootField} on type Subscription`);
+}
+
+/**
+ * Decides whether `identity` may open the subscription `rootField` on `model` with the given
+ * owner arguments (non-null ones only), and returns the per-item check to apply to every event.
+ * Throws Unauthorized (AppSync's message) when it may not.
+ */
+export function authorizeSubscription(
+  model: ModelDef,
+  identity: Identity,
+  rootField: string,
+  ownerArguments: Readonly<Record<string, string>>,
+): ItemAccess {
+  const rules = model.auth.filter(grantsListen);
+  // A model without @auth is open to every authenticated caller (AppSync's default mode).
+  let fullAccess = model.auth.length === 0;
+  const narrowing: ItemAccess[] = [];
+  const ownerRuleClaims = new Map<string, string[]>();
+
+  if (identity.kind === 'apiKey') {
+    fullAccess ||= rules.some((r) => r.allow === 'public' && (r.provider === undefined || r.provider === 'apiKey'));
+  } else {
+    for (const rule of rules) {
+      if (!userProviderFits(rule)) continue;
+      if (rule.allow === 'private') fullAccess = true;
+      else if (rule.allow === 'groups' && rule.groups && rule.groups.length > 0) {
+        const mine = groupsOf(identity, rule);
+        if (rule.groups.some((g) => mine.includes(g))) fullAccess = true;
+      } else if (rule.allow === 'groups' && rule.groupsField) {
+        const field = rule.groupsField;
+        const mine = groupsOf(identity, rule);
+        if (mine.length > 0) narrowing.push((item) => ownerFieldHolds(item[field], mine));
+      } else if (rule.allow === 'owner') {
+        const field = rule.ownerField ?? 'owner';
+        const claims = ownerClaimsFor(rule, identity);
+        if (claims.length === 0) continue;
+        ownerRuleClaims.set(field, [...(ownerRuleClaims.get(field) ?? []), ...claims]);
+        narrowing.push((item) => ownerFieldHolds(item[field], claims));
+      }
+    }
+  }
+
+  const argumentChecks: ItemAccess[] = [];
+  for (const [field, argument] of Object.entries(ownerArguments)) {
+    if (fullAccess) {
+      // Allowed to see everything: the argument only narrows to that owner's records.
+      argumentChecks.push((item) => ownerFieldMatchesArgument(item[field], argument));
+      continue;
+    }
+    const claims = ownerRuleClaims.get(field);
+    if (!claims || !claims.includes(argument)) throw unauthorized(rootField);
+    argumentChecks.push((item) => ownerFieldHolds(item[field], claims));
+  }
+
+  if (argumentChecks.length > 0) return (item) => argumentChecks.every((check) => check(item));
+  if (fullAccess) return () => true;
+  if (narrowing.length === 0) throw unauthorized(rootField);
+  return (item) => narrowing.some((check) => check(item));
+}
+
