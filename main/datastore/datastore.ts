@@ -1,0 +1,460 @@
+// The local datastore's public API (DESIGN.md "Local datastore"): save/get/query/delete, observe,
+// observeQuery, clear, close — plus the sync worker's surface as properties (outbox, remote,
+// syncMetadata, conflicts).
+//
+// Decisions a caller should know:
+// - Deletes are hard deletes locally. The outbox Delete entry carries the whole record (key and
+//   `_version` are what is sent; the rest lets the sync worker restore the row if the server
+//   rejects the delete). The `_deleted` column exists for layout parity with the server and is never
+//   true in a stored row, so queries never see deleted records without filtering for them.
+// - `save` of an existing key is a patch: fields present in `record` replace stored ones
+//   (`null` clears), absent fields keep their value. Server-owned fields (`_version`,
+//   `_lastChangedAt`, `_deleted`, `createdAt`, `updatedAt`) are ignored on input.
+// - Conditions are validated as predicates and stored with the entry, never evaluated here: the
+//   server evaluates them against its state (DESIGN.md, PROTOCOL.md §4.13). A create cannot carry one.
+// - Every write runs in one synchronous SQLite transaction (row + outbox entry), and events are
+//   delivered only after it committed.
+import { randomUUID } from 'node:crypto';
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelRecord, Schema } from '../../common/schema/types.js';
+import { ValidationError } from '../../common/errors.js';
+import { validateRecord } from '../../common/schema/validate-record.js';
+import { validatePredicate } from '../../common/predicates/validate-predicate.js';
+import { matches } from '../../common/predicates/evaluate.js';
+import { predicateToSql } from '../../common/predicates/to-sql.js';
+import { encodeColumnValue } from '../../common/predicates/column-codec.js';
+import { SqliteConnection, type Durability } from './sqlite-connection.js';
+import { ModelTable } from './model-table.js';
+import { migrate, type MigrationReport } from './migrate.js';
+import { StoreCore } from './store-core.js';
+import { coalesceOutbox } from './outbox-coalescing.js';
+import { valuesEqual } from './value-equality.js';
+import { CONFLICTS_TABLE, OUTBOX_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
+import type { ChangeEvent, OutboxEvent } from './change-events.js';
+import { Outbox } from './outbox.js';
+import { RemoteMerge } from './remote-merge.js';
+import { SyncMetadataStore } from './sync-metadata.js';
+import { ConflictLog } from './conflicts.js';
+
+/** Model name → record type; the default accepts any model of the schema. */
+export type ModelTypes = Record<string, ModelRecord>;
+
+export interface OpenDatastoreOptions {
+  /** Path of the SQLite file (created if missing). */
+  readonly file: string;
+  readonly schema: Schema;
+  /** Default `FULL` (a returned save survives power loss); `NORMAL` survives process crashes only. */
+  readonly durability?: Durability;
+}
+
+export interface SortField {
+  readonly field: string;
+  readonly direction: 'asc' | 'desc';
+}
+
+export interface QueryOptions {
+  readonly where?: Predicate;
+  /** Applied in order; ties are always broken by primary key ascending, so pages are stable. */
+  readonly sort?: readonly SortField[];
+  /** 0-based page index of size `limit` (requires `limit`). */
+  readonly page?: number;
+  /** Most records returned; unlimited when absent. */
+  readonly limit?: number;
+}
+
+export interface WriteOptions {
+  /** Sent to the server with the mutation and evaluated there (never locally). */
+  readonly condition?: Predicate;
+}
+
+/** A record's key: its id for `id`-keyed models, or the key fields for custom primary keys. */
+export type RecordKey = string | Readonly<Record<string, unknown>>;
+
+/** A subscription source: `subscribe(listener)` returns the function that unsubscribes. */
+export interface Subscribable<T> {
+  subscribe(listener: (value: T) => void): () => void;
+}
+
+export interface QuerySnapshot<R extends ModelRecord = ModelRecord> {
+  readonly items: R[];
+  /** True once the model has completed at least one sync (its `lastSync` is set). */
+  readonly isSynced: boolean;
+}
+
+/** Opens (creating or migrating) the datastore in `file` for `schema`. */
+export function openDatastore<M extends ModelTypes = ModelTypes>(options: OpenDatastoreOptions): Datastore<M> {
+  return new Datastore<M>(options);
+}
+
+export class Datastore<M extends ModelTypes = ModelTypes> {
+  /** For the sync worker: the queue of local mutations. */
+  readonly outbox: Outbox;
+  /** For the sync worker: merging server records into the store. */
+  readonly remote: RemoteMerge;
+  /** Per-model sync metadata (PROTOCOL.md §2.4). */
+  readonly syncMetadata: SyncMetadataStore;
+  /** Every conflict met while syncing. */
+  readonly conflicts: ConflictLog;
+  /** What opening did to the file (created tables, added columns, re-created models). */
+  readonly migration: MigrationReport;
+  readonly schema: Schema;
+  private readonly core: StoreCore;
+
+  constructor(options: OpenDatastoreOptions) {
+    const conn = new SqliteConnection(options.file, options.durability ?? 'FULL');
+    try {
+      const tables = new Map<string, ModelTable>();
+      for (const name of options.schema.modelOrder) {
+        tables.set(name, new ModelTable(options.schema.models[name], conn.kysely));
+      }
+      this.migration = migrate(conn, options.schema, tables);
+      this.core = new StoreCore(conn, options.schema, tables);
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    this.schema = options.schema;
+    this.outbox = new Outbox(this.core);
+    this.remote = new RemoteMerge(this.core);
+    this.syncMetadata = new SyncMetadataStore(this.core);
+    this.conflicts = new ConflictLog(this.core);
+  }
+
+  /**
+   * Creates (no key, or a key not stored yet) or updates (existing key) a record; returns the
+   * stored record. Validates first: a ValidationError naming `Model.field` leaves nothing written.
+   */
+  async save<K extends keyof M & string>(model: K, record: Partial<M[K]>, options: WriteOptions = {}): Promise<M[K]> {
+    const table = this.core.table(model);
+    const input = this.userInput(table, record);
+    const condition = options.condition === undefined ? null : validatePredicate(this.schema, model, options.condition);
+
+    const events: ChangeEvent[] = [];
+    let enqueued: OutboxEvent | undefined;
+    const saved = this.core.conn.transaction(() => {
+      const existing = this.core.getRow(table, table.keyParams(input));
+      if (existing === undefined) {
+        if (condition !== null) {
+          throw new ValidationError(`${model}: a condition is only allowed when updating an existing record`, model);
+        }
+        const checked = validateRecord(this.schema, model, input, 'create');
+        const created: ModelRecord = {};
+        for (const field of table.fields) created[field.name] = checked[field.name] ?? null;
+        this.core.putRow(table, created);
+        this.enqueue(table, created, 'Create', created, null);
+        events.push({ opType: 'INSERT', element: created, model });
+        enqueued = { type: 'outboxMutationEnqueued', model, element: created };
+        return created;
+      }
+
+      const checked = validateRecord(this.schema, model, input, 'update');
+      const changed = Object.keys(checked).filter((name) => !valuesEqual(existing[name], checked[name]));
+      if (changed.length === 0) return existing;
+      const patch: ModelRecord = {};
+      for (const key of table.primaryKey) patch[key] = existing[key];
+      for (const name of changed) patch[name] = checked[name];
+      const updated: ModelRecord = { ...existing, ...patch };
+      this.core.putRow(table, updated);
+      // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2).
+      this.enqueue(table, updated, 'Update', { ...patch, _version: existing._version }, condition);
+      events.push({ opType: 'UPDATE', element: updated, model, ...(condition ? { condition } : {}) });
+      enqueued = { type: 'outboxMutationEnqueued', model, element: updated };
+      return updated;
+    });
+    this.core.emitChanges(events);
+    if (enqueued) this.core.outboxEvents.emit(enqueued);
+    return saved as M[K];
+  }
+
+  /** The record with this key, or undefined. */
+  async get<K extends keyof M & string>(model: K, key: RecordKey): Promise<M[K] | undefined> {
+    const table = this.core.table(model);
+    return this.core.getRow(table, table.keyParams(this.keyRecord(table, key))) as M[K] | undefined;
+  }
+
+  /** Records matching `where`, sorted (ties by primary key) and paged. */
+  async query<K extends keyof M & string>(model: K, options: QueryOptions = {}): Promise<M[K][]> {
+    const table = this.core.table(model);
+    return this.runQuery(table, options) as M[K][];
+  }
+
+  /**
+   * Deletes one record by key, or every record matching a predicate (each without condition).
+   * Children reached through `@hasMany`/`@hasOne` are deleted too, each with its own outbox entry
+   * (PROTOCOL.md §4.13). Returns the records deleted at the top level (children not included).
+   */
+  async delete<K extends keyof M & string>(
+    model: K,
+    keyOrWhere: RecordKey | Predicate,
+    options: WriteOptions = {},
+  ): Promise<M[K][]> {
+    const table = this.core.table(model);
+    const byPredicate = isPredicate(keyOrWhere);
+    if (byPredicate && options.condition !== undefined) {
+      throw new ValidationError(`${model}: a condition applies to a delete by key, not to a delete by predicate`, model);
+    }
+    const condition = options.condition === undefined ? null : validatePredicate(this.schema, model, options.condition);
+    const where = byPredicate ? validatePredicate(this.schema, model, keyOrWhere) : null;
+    const keyRecord = byPredicate ? null : this.keyRecord(table, keyOrWhere as RecordKey);
+
+    const events: ChangeEvent[] = [];
+    const outboxEvents: OutboxEvent[] = [];
+    const deleted = this.core.conn.transaction(() => {
+      const targets = where !== null ? this.runQuery(table, { where }) : [this.core.getRow(table, table.keyParams(keyRecord!))];
+      const roots: ModelRecord[] = [];
+      for (const target of targets) {
+        if (target === undefined) continue;
+        this.deleteWithChildren(table, target, where === null ? condition : null, events, outboxEvents, new Set());
+        roots.push(target);
+      }
+      return roots;
+    });
+    this.core.emitChanges(events);
+    for (const event of outboxEvents) this.core.outboxEvents.emit(event);
+    return deleted as M[K][];
+  }
+
+  /** Change events of every model, one model, or one model's records matching `where`. */
+  observe<K extends keyof M & string>(model?: K, where?: Predicate): Subscribable<ChangeEvent<M[K]>> {
+    if (model !== undefined) this.core.table(model);
+    const predicate = where === undefined ? null : validatePredicate(this.schema, model ?? '', where);
+    return {
+      subscribe: (listener) =>
+        this.core.changes.add((event) => {
+          if (model !== undefined && event.model !== model) return;
+          if (predicate !== null && !matches(predicate, event.element)) return;
+          listener(event as ChangeEvent<M[K]>);
+        }),
+    };
+  }
+
+  /**
+   * Live query: the first snapshot right after subscribing, then one after each batch of relevant
+   * changes (a change to a record that matches, or was in the previous snapshot) and whenever the
+   * model's sync status changes. Changes made in one turn of the event loop yield one snapshot.
+   */
+  observeQuery<K extends keyof M & string>(
+    model: K,
+    where?: Predicate,
+    options: { readonly sort?: readonly SortField[] } = {},
+  ): Subscribable<QuerySnapshot<M[K]>> {
+    const table = this.core.table(model);
+    const predicate = where === undefined ? undefined : validatePredicate(this.schema, model, where);
+    const queryOptions: QueryOptions = { ...(predicate ? { where: predicate } : {}), ...(options.sort ? { sort: options.sort } : {}) };
+    this.runQuery(table, { ...queryOptions, limit: 1 }); // reject a bad sort now, not in the first snapshot
+    return {
+      subscribe: (listener) => {
+        let shownKeys = new Set<string>();
+        let scheduled = false;
+        let active = true;
+        const emit = (): void => {
+          scheduled = false;
+          if (!active || this.core.isClosed) return;
+          const items = this.runQuery(table, queryOptions) as M[K][];
+          shownKeys = new Set(items.map((item) => table.modelId(item)));
+          listener({ items, isSynced: this.syncMetadata.isSynced(model) });
+        };
+        const schedule = (): void => {
+          if (scheduled) return;
+          scheduled = true;
+          setImmediate(emit);
+        };
+        const offChanges = this.core.changes.add((event) => {
+          if (event.model !== model) return;
+          const relevant =
+            shownKeys.has(table.modelId(event.element)) ||
+            predicate === undefined ||
+            matches(predicate, event.element);
+          if (relevant) schedule();
+        });
+        const offSync = this.core.syncStateChanges.add((changedModel) => {
+          if (changedModel === null || changedModel === model) schedule();
+        });
+        schedule();
+        return () => {
+          active = false;
+          offChanges();
+          offSync();
+        };
+      },
+    };
+  }
+
+  /** Subscribes to outbox changes (`outboxMutationEnqueued`), for the sync worker. */
+  onOutboxEvent(listener: (event: OutboxEvent) => void): () => void {
+    this.core.assertOpen();
+    return this.core.outboxEvents.add(listener);
+  }
+
+  /**
+   * Removes every record, the outbox (unsynced changes included), sync metadata and conflicts;
+   * returns how many outbox entries were discarded. Open live queries get an empty snapshot.
+   */
+  async clear(): Promise<{ discardedOutboxEntries: number }> {
+    this.core.assertOpen();
+    const conn = this.core.conn;
+    const discarded = conn.transaction(() => {
+      const count = this.core.outboxCount();
+      // Every model table in the file, including models a newer schema no longer has.
+      const tables = conn
+        .all({ sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`, parameters: [] })
+        .map((row) => String(row.name));
+      for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
+      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
+      return count;
+    });
+    this.core.syncStateChanges.emit(null);
+    return { discardedOutboxEntries: discarded };
+  }
+
+  /** Closes the file; every later call throws. Idempotent. */
+  async close(): Promise<void> {
+    if (this.core.isClosed) return;
+    this.core.markClosed();
+    this.core.conn.close();
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  /**
+   * A save input without server-owned fields (they are the server's to set), with a key (a new
+   * UUID for `id`-keyed models). Everything else — unknown fields, relation fields — is left for
+   * validateRecord to judge.
+   */
+  private userInput(table: ModelTable, record: unknown): ModelRecord {
+    const model = table.name;
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new ValidationError(`${model}: a record must be an object`, model);
+    }
+    const input: ModelRecord = {};
+    for (const [name, value] of Object.entries(record as ModelRecord)) {
+      if (value === undefined || (table.field(name)?.isReadOnly ?? false)) continue;
+      input[name] = value;
+    }
+    if (table.primaryKey.length === 1 && table.primaryKey[0] === 'id' && input.id === undefined) {
+      input.id = randomUUID();
+    }
+    for (const key of table.primaryKey) {
+      if (input[key] === undefined || input[key] === null) {
+        throw new ValidationError(`${model}.${key}: the primary key field ${key} is required`, `${model}.${key}`);
+      }
+    }
+    return input;
+  }
+
+  /** The key fields of a record from a `RecordKey`, checked against the model's primary key. */
+  private keyRecord(table: ModelTable, key: RecordKey): ModelRecord {
+    const model = table.name;
+    if (typeof key === 'string') {
+      if (table.primaryKey.length !== 1) {
+        throw new ValidationError(
+          `${model}: its primary key has ${table.primaryKey.length} fields (${table.primaryKey.join(', ')}); pass them as an object`,
+          model,
+        );
+      }
+      return { [table.primaryKey[0]]: key };
+    }
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) {
+      throw new ValidationError(`${model}: a key must be a string or an object of key fields`, model);
+    }
+    const out: ModelRecord = {};
+    for (const name of table.primaryKey) {
+      const value = key[name];
+      if (value === undefined || value === null) {
+        throw new ValidationError(`${model}.${name}: the key field ${name} is missing`, `${model}.${name}`);
+      }
+      encodeColumnValue(table.field(name)!, value); // rejects a value of the wrong type
+      out[name] = value;
+    }
+    return out;
+  }
+
+  private runQuery(table: ModelTable, options: QueryOptions): ModelRecord[] {
+    const model = table.name;
+    const k = this.core.conn.kysely;
+    let query = k.selectFrom(table.name).selectAll();
+    if (options.where !== undefined) {
+      const where = validatePredicate(this.schema, model, options.where);
+      query = query.where(predicateToSql(where, { model: table.model, dialect: 'sqlite', table: table.name }));
+    }
+    const sort = options.sort ?? [];
+    if (!Array.isArray(sort)) throw new ValidationError(`${model}: sort must be a list of { field, direction }`, model);
+    for (const [i, entry] of sort.entries()) {
+      const field = typeof entry?.field === 'string' ? table.field(entry.field) : undefined;
+      if (field === undefined) {
+        throw new ValidationError(`${model}: sort[${i}] names no stored field of ${model}: ${JSON.stringify(entry?.field)}`, model);
+      }
+      if (field.isList || field.type.kind === 'embedded') {
+        throw new ValidationError(`${model}.${field.name}: lists and embedded objects cannot be sorted on`, `${model}.${field.name}`);
+      }
+      if (entry.direction !== 'asc' && entry.direction !== 'desc') {
+        throw new ValidationError(`${model}: sort[${i}].direction must be 'asc' or 'desc'`, `${model}.${field.name}`);
+      }
+      query = query.orderBy(field.name, entry.direction);
+    }
+    for (const key of table.primaryKey) {
+      if (!sort.some((s) => s.field === key)) query = query.orderBy(key, 'asc');
+    }
+    if (options.page !== undefined && options.limit === undefined) {
+      throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
+    }
+    if (options.limit !== undefined) {
+      if (!Number.isSafeInteger(options.limit) || options.limit < 1) {
+        throw new ValidationError(`${model}: limit must be a positive integer, got ${JSON.stringify(options.limit)}`, model);
+      }
+      const page = options.page ?? 0;
+      if (!Number.isSafeInteger(page) || page < 0) {
+        throw new ValidationError(`${model}: page must be a non-negative integer, got ${JSON.stringify(options.page)}`, model);
+      }
+      query = query.limit(options.limit).offset(page * options.limit);
+    }
+    return this.core.conn.all(query.compile()).map((row) => table.decodeRow(row));
+  }
+
+  /** Queues a mutation for one record, coalescing with what is queued (PROTOCOL.md §4.2). */
+  private enqueue(
+    table: ModelTable,
+    record: ModelRecord,
+    operation: 'Create' | 'Update' | 'Delete',
+    data: ModelRecord,
+    condition: Predicate | null,
+  ): void {
+    const modelId = table.modelId(record);
+    const queued = this.core.entriesFor(table.name, modelId);
+    this.core.applyQueueOps(table.name, modelId, coalesceOutbox(queued, { operation, data, condition }));
+  }
+
+  /** Deletes `record` and, first, everything that hangs off it through hasMany/hasOne. */
+  private deleteWithChildren(
+    table: ModelTable,
+    record: ModelRecord,
+    condition: Predicate | null,
+    events: ChangeEvent[],
+    outboxEvents: OutboxEvent[],
+    visiting: Set<string>,
+  ): void {
+    const visitKey = `${table.name}\u0000${table.modelId(record)}`;
+    if (visiting.has(visitKey)) return; // a relation cycle must not recurse forever
+    visiting.add(visitKey);
+    for (const field of table.model.fields) {
+      const relation = field.relation;
+      if (relation === undefined || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) continue;
+      const childTable = this.core.tables.get(relation.relatedModel);
+      if (childTable === undefined || relation.associatedWith.length === 0) continue;
+      const keyFields = relation.fields.length > 0 ? relation.fields : table.primaryKey;
+      const clauses = relation.associatedWith.map((child, i) => ({ field: child, op: 'eq' as const, value: record[keyFields[i] ?? 'id'] }));
+      if (clauses.some((c) => c.value === null || c.value === undefined)) continue;
+      const children = this.runQuery(childTable, { where: clauses.length === 1 ? clauses[0] : { and: clauses } });
+      for (const child of children) this.deleteWithChildren(childTable, child, null, events, outboxEvents, visiting);
+    }
+    this.core.deleteRow(table, record);
+    this.enqueue(table, record, 'Delete', record, condition);
+    events.push({ opType: 'DELETE', element: record, model: table.name, ...(condition ? { condition } : {}) });
+    outboxEvents.push({ type: 'outboxMutationEnqueued', model: table.name, element: record });
+  }
+}
+
+function isPredicate(value: unknown): value is Predicate {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return 'and' in value || 'or' in value || 'not' in value || ('field' in value && 'op' in value);
+}

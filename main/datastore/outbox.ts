@@ -1,0 +1,202 @@
+// The sync worker's view of the outbox (PROTOCOL.md §4.3, DESIGN.md "Sync worker" 2 and 4).
+//
+// Life of an entry: queued by a local save/delete (datastore.ts) → offered by peekSendable →
+// markInFlight while the mutation is on the wire → completeEntry (server accepted) or failEntry
+// (non-retryable rejection). A retryable failure simply leaves it in flight until the worker tries
+// again; after a crash releaseInFlight() makes every in-flight entry pending again (the server
+// deduplicates nothing, but a resent create of an existing id fails the key condition and a resent
+// update carries the same `_version`, so at-least-once delivery is safe).
+//
+// Per record, entries are sent strictly in order and one at a time; different records may be in
+// flight together.
+import { sql } from 'kysely';
+import type { ModelRecord } from '../../common/schema/types.js';
+import { NotFound, OutpostError, ValidationError } from '../../common/errors.js';
+import type { StoreCore } from './store-core.js';
+import { decodeEntry } from './store-core.js';
+import { OUTBOX_TABLE } from './internal-tables.js';
+import { ENTRY_METADATA_KEYS, type OutboxEntry } from './outbox-entry.js';
+import type { ChangeEvent, OutboxEvent } from './change-events.js';
+import { valuesEqual } from './value-equality.js';
+import { isTombstone, rowFromServer } from './server-record.js';
+import type { ModelTable } from './model-table.js';
+
+export class Outbox {
+  constructor(private readonly core: StoreCore) {}
+
+  /**
+   * Entries ready to send, oldest first: for each record the oldest entry, only if none of that
+   * record's entries is in flight; at most `limit` (default 10). Entries of models the current
+   * schema no longer has are never offered (they stay queued; clear() discards them).
+   */
+  async peekSendable(limit = 10): Promise<OutboxEntry[]> {
+    this.core.assertOpen();
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`limit must be a positive integer, got ${limit}`);
+    const models = [...this.core.tables.keys()];
+    const query = sql<Record<string, unknown>>`
+      SELECT o.* FROM ${sql.table(OUTBOX_TABLE)} AS o
+      JOIN (SELECT "model", "modelId", MIN("id") AS "head", MAX("inFlight") AS "busy"
+            FROM ${sql.table(OUTBOX_TABLE)} GROUP BY "model", "modelId") AS h ON o."id" = h."head"
+      WHERE h."busy" = 0 AND o."model" IN (${sql.join(models)})
+      ORDER BY o."id" LIMIT ${limit}`.compile(this.core.conn.kysely);
+    return this.core.conn.all(query).map(decodeEntry);
+  }
+
+  /** Marks an entry as being sent. It must be its record's oldest entry and nothing of the record may be in flight. */
+  async markInFlight(id: number): Promise<OutboxEntry> {
+    return this.core.conn.transaction(() => {
+      const entry = this.requireEntry(id);
+      const queued = this.core.entriesFor(entry.model, entry.modelId);
+      if (queued.some((e) => e.inFlight)) {
+        throw new OutpostError('OutboxOrder', `outbox entry ${id}: ${entry.model} ${entry.modelId} already has an entry in flight`);
+      }
+      if (queued[0]?.id !== id) {
+        throw new OutpostError('OutboxOrder', `outbox entry ${id} is not the oldest entry of ${entry.model} ${entry.modelId}`);
+      }
+      const k = this.core.conn.kysely;
+      this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 1 }).where('id', '=', id).compile());
+      return { ...entry, inFlight: true };
+    });
+  }
+
+  /**
+   * The server accepted entry `id` and answered `serverRecord`. In one transaction: removes the
+   * entry; when the answer echoes every value that was sent, copies its `_version` and
+   * `_lastChangedAt` into the record's later entries (PROTOCOL.md §4.3 — so they are not sent
+   * against a stale version); when nothing else is queued for the record, merges the answer into
+   * the local row (a tombstone deletes it). Returns what happened.
+   */
+  async completeEntry(id: number, serverRecord: ModelRecord): Promise<{ merged: boolean; versionsPropagated: number }> {
+    const events: ChangeEvent[] = [];
+    const result = this.core.conn.transaction(() => {
+      const entry = this.requireEntry(id);
+      const table = this.core.table(entry.model);
+      this.checkSameRecord(table, entry, serverRecord);
+      this.removeEntry(id);
+      const later = this.core.entriesFor(entry.model, entry.modelId);
+      let versionsPropagated = 0;
+      if (later.length > 0) {
+        if (echoesSentValues(table, entry, serverRecord)) {
+          const k = this.core.conn.kysely;
+          for (const next of later) {
+            const data = { ...next.data, _version: serverRecord._version ?? null, _lastChangedAt: serverRecord._lastChangedAt ?? null };
+            this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(data) }).where('id', '=', next.id).compile());
+            versionsPropagated++;
+          }
+        }
+        return { merged: false, versionsPropagated };
+      }
+      this.setLocalToServer(table, serverRecord, events);
+      return { merged: true, versionsPropagated };
+    });
+    this.core.emitChanges(events);
+    return result;
+  }
+
+  /**
+   * The server rejected entry `id` for good (condition failed, validation, auth, conflict given
+   * up). Removes it and, when nothing else is queued for the record, puts the local row back to
+   * `serverRecord` — or deletes it when `serverRecord` is null (the server never had the record)
+   * or a tombstone. With later entries queued the row keeps the user's newer edits; the answer to
+   * the last of them settles it.
+   */
+  async failEntry(id: number, serverRecord: ModelRecord | null): Promise<{ restored: boolean }> {
+    const events: ChangeEvent[] = [];
+    const result = this.core.conn.transaction(() => {
+      const entry = this.requireEntry(id);
+      const table = this.core.table(entry.model);
+      if (serverRecord !== null) this.checkSameRecord(table, entry, serverRecord);
+      this.removeEntry(id);
+      if (this.core.entriesFor(entry.model, entry.modelId).length > 0) return { restored: false };
+      if (serverRecord === null) {
+        const existing = this.core.getRow(table, table.keyParams(entry.data));
+        if (existing !== undefined && this.core.deleteRow(table, existing)) {
+          events.push({ opType: 'DELETE', element: existing, model: table.name });
+        }
+      } else {
+        this.setLocalToServer(table, serverRecord, events);
+      }
+      return { restored: true };
+    });
+    this.core.emitChanges(events);
+    return result;
+  }
+
+  /** Start-up crash recovery: every in-flight entry becomes pending again; returns how many. */
+  async releaseInFlight(): Promise<number> {
+    this.core.assertOpen();
+    const k = this.core.conn.kysely;
+    return this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 0 }).where('inFlight', '=', 1).compile()).changes;
+  }
+
+  /** Number of queued entries (in flight included). */
+  async outboxCount(): Promise<number> {
+    this.core.assertOpen();
+    return this.core.outboxCount();
+  }
+
+  /** Every entry, FIFO; optionally only one model's or one record's. For status screens and tests. */
+  async listEntries(filter: { readonly model?: string; readonly modelId?: string } = {}): Promise<OutboxEntry[]> {
+    this.core.assertOpen();
+    const k = this.core.conn.kysely;
+    let query = k.selectFrom(OUTBOX_TABLE).selectAll().orderBy('id');
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    if (filter.modelId !== undefined) query = query.where('modelId', '=', filter.modelId);
+    return this.core.conn.all(query.compile()).map(decodeEntry);
+  }
+
+  /** Subscribes to `outboxMutationEnqueued` events; returns the unsubscribe function. */
+  onOutboxEvent(listener: (event: OutboxEvent) => void): () => void {
+    this.core.assertOpen();
+    return this.core.outboxEvents.add(listener);
+  }
+
+  private requireEntry(id: number): OutboxEntry {
+    this.core.assertOpen();
+    const entry = this.core.entry(id);
+    if (entry === undefined) throw new NotFound(`outbox entry ${id} does not exist`, { id });
+    return entry;
+  }
+
+  private removeEntry(id: number): void {
+    const k = this.core.conn.kysely;
+    this.core.conn.run(k.deleteFrom(OUTBOX_TABLE).where('id', '=', id).compile());
+  }
+
+  private checkSameRecord(table: ModelTable, entry: OutboxEntry, serverRecord: ModelRecord): void {
+    if (typeof serverRecord !== 'object' || serverRecord === null || table.modelId(serverRecord) !== entry.modelId) {
+      throw new ValidationError(
+        `outbox entry ${entry.id} is for ${entry.model} ${entry.modelId}; the server record given is another record`,
+        entry.model,
+      );
+    }
+  }
+
+  /** Local row := server state (tombstone → delete), with the matching change event. */
+  private setLocalToServer(table: ModelTable, serverRecord: ModelRecord, events: ChangeEvent[]): void {
+    const existing = this.core.getRow(table, table.keyParams(serverRecord));
+    if (isTombstone(serverRecord)) {
+      if (existing !== undefined && this.core.deleteRow(table, existing)) {
+        events.push({ opType: 'DELETE', element: existing, model: table.name });
+      }
+      return;
+    }
+    const row = rowFromServer(table, serverRecord, existing);
+    this.core.putRow(table, row);
+    events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model: table.name });
+  }
+}
+
+/**
+ * PROTOCOL.md §4.3: did the server store exactly what was sent? A create/update sent its user
+ * fields (timestamps and metadata are never sent); a delete sent only the key.
+ */
+function echoesSentValues(table: ModelTable, entry: OutboxEntry, serverRecord: ModelRecord): boolean {
+  const sentKeys =
+    entry.operation === 'Delete'
+      ? table.primaryKey
+      : Object.keys(entry.data).filter(
+          (key) => !(ENTRY_METADATA_KEYS as readonly string[]).includes(key) && !(table.field(key)?.isReadOnly ?? false),
+        );
+  return sentKeys.every((key) => valuesEqual(entry.data[key], serverRecord[key]));
+}

@@ -1,0 +1,122 @@
+// Merging server records into the local store (PROTOCOL.md §4.7 with Outpost's additions): sync
+// pages, subscription events and full-sync cleanup. The rules:
+// - a record with any outbox entry is left alone (the local edit wins until the server answers it);
+// - within one call the last record for an id wins;
+// - a tombstone (`_deleted: true`) deletes the local row (counted as deleted even if absent);
+// - otherwise a higher `_version` replaces the local row, a lower one is ignored; an equal version
+//   is ignored too, except in a full sync where differing content is repaired to the server's.
+import type { ModelRecord } from '../../common/schema/types.js';
+import { ValidationError } from '../../common/errors.js';
+import type { StoreCore } from './store-core.js';
+import type { ChangeEvent } from './change-events.js';
+import { isTombstone, rowFromServer, versionOf } from './server-record.js';
+import { valuesEqual } from './value-equality.js';
+
+export interface MergeCounts {
+  readonly new: number;
+  readonly updated: number;
+  readonly deleted: number;
+  /** Records left alone because they have pending outbox entries. */
+  readonly skippedPending: number;
+  /** Records not applied because they were malformed (no key, wrong value types); see `errors`. */
+  readonly invalid: number;
+  /** One message per invalid record, naming `Model.field`. */
+  readonly errors: readonly string[];
+}
+
+export class RemoteMerge {
+  constructor(private readonly core: StoreCore) {}
+
+  /** Applies server records of one model in ONE transaction; returns the counts (Amplify's modelSynced counts plus skips). */
+  async applyRemote(model: string, records: readonly ModelRecord[], options: { readonly isFullSync?: boolean } = {}): Promise<MergeCounts> {
+    const table = this.core.table(model);
+    if (!Array.isArray(records)) throw new ValidationError(`${model}: records must be an array`, model);
+    const isFullSync = options.isFullSync ?? false;
+    const events: ChangeEvent[] = [];
+    const counts = this.core.conn.transaction(() => {
+      const pending = this.core.pendingIds(model);
+      const latest = new Map<string, ModelRecord>();
+      const errors: string[] = [];
+      for (const record of records) {
+        if (typeof record !== 'object' || record === null || table.primaryKey.some((k) => record[k] == null)) {
+          errors.push(`${model}: a server record without its key (${table.primaryKey.join(', ')})`);
+          continue;
+        }
+        const id = table.modelId(record);
+        latest.delete(id); // keep page order for the survivor
+        latest.set(id, record);
+      }
+      let created = 0;
+      let updated = 0;
+      let deleted = 0;
+      let skippedPending = 0;
+      for (const [id, record] of latest) {
+        if (pending.has(id)) {
+          skippedPending++;
+          continue;
+        }
+        const existing = this.core.getRow(table, table.keyParams(record));
+        if (isTombstone(record)) {
+          deleted++;
+          if (existing !== undefined && this.core.deleteRow(table, existing)) {
+            events.push({ opType: 'DELETE', element: existing, model });
+          }
+          continue;
+        }
+        let row: ModelRecord;
+        try {
+          row = rowFromServer(table, record, existing);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          errors.push(`${model} ${id}: ${error.message}`);
+          continue;
+        }
+        if (existing !== undefined) {
+          const incoming = versionOf(record);
+          const local = versionOf(existing);
+          const newer = local === null || (incoming !== null && incoming > local);
+          const repair = isFullSync && incoming === local && !sameContent(table.columns, existing, row);
+          if (!newer && !repair) continue;
+        }
+        this.core.putRow(table, row);
+        if (existing === undefined) created++;
+        else updated++;
+        events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model });
+      }
+      return { new: created, updated, deleted, skippedPending, invalid: errors.length, errors };
+    });
+    this.core.emitChanges(events);
+    return counts;
+  }
+
+  /**
+   * Full-sync cleanup: deletes local rows of `model` whose key (`modelId`) is not in `keepIds` and
+   * that have no pending outbox entry — records the server no longer has (PROTOCOL.md "Outpost
+   * decisions"). One transaction; returns how many were removed.
+   */
+  async removeMissing(model: string, keepIds: Iterable<string>): Promise<number> {
+    const table = this.core.table(model);
+    const keep = new Set(keepIds);
+    const events: ChangeEvent[] = [];
+    const removed = this.core.conn.transaction(() => {
+      const pending = this.core.pendingIds(model);
+      const k = this.core.conn.kysely;
+      let count = 0;
+      for (const row of this.core.conn.all(k.selectFrom(table.name).selectAll().compile())) {
+        const record = table.decodeRow(row);
+        const id = table.modelId(record);
+        if (keep.has(id) || pending.has(id)) continue;
+        this.core.deleteRow(table, record);
+        events.push({ opType: 'DELETE', element: record, model });
+        count++;
+      }
+      return count;
+    });
+    this.core.emitChanges(events);
+    return removed;
+  }
+}
+
+function sameContent(columns: readonly string[], a: ModelRecord, b: ModelRecord): boolean {
+  return columns.every((c) => valuesEqual(a[c], b[c]));
+}
