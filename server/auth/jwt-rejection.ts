@@ -29,10 +29,10 @@ export function jwtRejection(err: unknown, issuer: string): Unauthorized {
     case 'ERR_JWK_INVALID':
       return new Unauthorized('Token is malformed', { ...details, reason: 'malformed' });
     default:
-      // Network failures fetching a JWKS arrive as plain TypeErrors from fetch.
-      return new Unauthorized(`Token could not be verified for issuer ${issuer}: ${(err as Error)?.message ?? String(err)}`, {
+      // What is left is fetching an issuer's JWKS: HTTP errors (ERR_JOSE_GENERIC) or fetch's TypeError.
+      return new Unauthorized(`Could not fetch the signing keys of issuer ${issuer}: ${(err as Error)?.message ?? String(err)}`, {
         ...details,
-        reason: 'unverifiable',
+        reason: 'jwks',
       });
   }
 }
