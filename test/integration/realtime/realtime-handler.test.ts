@@ -4,14 +4,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { Unauthorized } from '../../../common/errors.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
-import type { Identity } from '../../../server/auth/identity.js';
+import { createTokenSigner } from '../../../server/auth/access-tokens.js';
+import { createAuthStore } from '../../../server/auth/auth-store.js';
+import { createAuthenticator, type Authenticate } from '../../../server/auth/authenticate.js';
+import { createSignInService } from '../../../server/auth/sign-in.js';
 import { MemoryChangeBus } from '../../../server/realtime/memory-change-bus.js';
 import { createRealtimeHandler, type RealtimeHandler } from '../../../server/realtime/realtime-handler.js';
-import type { AuthHeaders } from '../../../server/realtime/connection-auth-header.js';
 import { AppSyncWsClient, type Frame } from './appsync-ws-client.js';
 
 const exampleSdl = readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8');
@@ -26,47 +31,45 @@ type Notice @model @auth(rules: [{ allow: public, provider: apiKey, operations: 
   'test-schema.graphql',
 );
 
-const API_KEY = 'da2-testkey';
-const alice = { sub: 'sub-a', username: 'alice' };
-const bob = { sub: 'sub-b', username: 'bob' };
-const ALICE = `${alice.sub}::${alice.username}`;
-const BOB = `${bob.sub}::${bob.username}`;
-const aliceAuth = { Authorization: 'token-alice', host: 'api.example.com' };
-const bobAuth = { Authorization: 'token-bob', host: 'api.example.com' };
-const keyAuth = { 'x-api-key': API_KEY, host: 'api.example.com', 'x-amz-date': '20240501T100000Z' };
+// Real accounts and keys through server/auth on a SQLite file. The store's clock runs 3 h behind so
+// tokens can be issued "in the past" (one already expired, one expiring a second from now).
+const HOUR = 3_600_000;
+let API_KEY = '';
+let ALICE = '';
+let BOB = '';
+let aliceAuth: Record<string, string> = {};
+let bobAuth: Record<string, string> = {};
+let keyAuth: Record<string, string> = {};
+let expiredAuth: Record<string, string> = {};
+let authenticate: Authenticate;
+let accountsDir = '';
+let accountsDb: Kysely<object> | null = null;
+/** Signs alice in with tokens issued `ageMs` ago (lifetime 900 s). */
+let aliceTokenIssuedAgo: (ageMs: number) => Promise<string>;
 
-let shortTokenExpiry = 0;
-
-function user(who: { sub: string; username: string }, exp?: number): Identity {
-  return {
-    kind: 'user',
-    sub: who.sub,
-    username: who.username,
-    groups: [],
-    claims: exp === undefined ? { sub: who.sub, username: who.username } : { sub: who.sub, username: who.username, exp },
-    provider: 'userPools',
-  };
+async function setUpAccounts(): Promise<void> {
+  accountsDir = mkdtempSync(join(tmpdir(), 'outpost-realtime-'));
+  accountsDb = new Kysely<object>({ dialect: new SqliteDialect({ database: new Database(join(accountsDir, 'auth.db')) }) });
+  const store = await createAuthStore(accountsDb, 'sqlite', { now: () => Date.now() - 3 * HOUR });
+  authenticate = createAuthenticator({ store });
+  const alice = await store.addUser({ username: 'alice', password: 'alice-password' });
+  const bob = await store.addUser({ username: 'bob', password: 'bob-password' });
+  ALICE = `${alice.id}::alice`;
+  BOB = `${bob.id}::bob`;
+  aliceTokenIssuedAgo = async (ageMs) =>
+    (await createSignInService(store, createTokenSigner(store, {}, () => Date.now() - ageMs)).signIn('alice', 'alice-password'))
+      .accessToken;
+  const bobTokens = await createSignInService(store, createTokenSigner(store)).signIn('bob', 'bob-password');
+  aliceAuth = { Authorization: await aliceTokenIssuedAgo(0), host: 'api.example.com' };
+  bobAuth = { Authorization: bobTokens.accessToken, host: 'api.example.com' };
+  expiredAuth = { Authorization: await aliceTokenIssuedAgo(2 * HOUR), host: 'api.example.com' };
+  API_KEY = (await store.createApiKey({ days: 1 })).key;
+  keyAuth = { 'x-api-key': API_KEY, host: 'api.example.com', 'x-amz-date': '20240501T100000Z' };
 }
 
-/** Test verifier: fixed tokens and one API key (the real one is server/auth's). */
-async function authenticate(headers: AuthHeaders): Promise<Identity> {
-  const key = headers['x-api-key'];
-  if (key !== undefined) {
-    if (key === API_KEY) return { kind: 'apiKey', keyId: 'key-1' };
-    throw new Unauthorized('Invalid API key');
-  }
-  switch (headers.authorization) {
-    case 'token-alice':
-      return user(alice);
-    case 'token-bob':
-      return user(bob);
-    case 'token-alice-short':
-      return user(alice, shortTokenExpiry);
-    case 'token-expired':
-      throw new Unauthorized('Token expired');
-    default:
-      throw new Unauthorized('Valid authorization header not provided');
-  }
+async function tearDownAccounts(): Promise<void> {
+  await accountsDb?.destroy();
+  if (accountsDir) rmSync(accountsDir, { recursive: true, force: true });
 }
 
 const SITE_SELECTION = 'id name code tags owner _version _lastChangedAt _deleted';
@@ -124,6 +127,7 @@ describe('real-time endpoint', () => {
     bus.publish({ model, mutation, item });
 
   before(async () => {
+    await setUpAccounts();
     bus = new MemoryChangeBus();
     realtime = createRealtimeHandler({
       schema,
@@ -147,6 +151,7 @@ describe('real-time endpoint', () => {
     for (const c of clients) c.close();
     await realtime.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await tearDownAccounts();
   });
 
   it('handshakes with the header- subprotocol: graphql-ws selected, ack with connectionTimeoutMs, then ka', async () => {
@@ -174,12 +179,13 @@ describe('real-time endpoint', () => {
   });
 
   for (const [label, header] of [
-    ['a wrong API key', { 'x-api-key': 'da2-wrong', host: 'h' }],
-    ['an expired token', { Authorization: 'token-expired', host: 'h' }],
-    ['no auth header at all', null],
+    ['a wrong API key', () => ({ 'x-api-key': 'da2-wrong', host: 'h' })],
+    ['an expired token', () => expiredAuth],
+    ['a forged token', () => ({ Authorization: `${aliceAuth.Authorization.slice(0, -6)}AAAAAA`, host: 'h' })],
+    ['no auth header at all', () => null],
   ] as const) {
     it(`answers connection_init with connection_error (UnauthorizedException, 401) for ${label}, then closes`, async () => {
-      const client = await connect(header);
+      const client = await connect(header());
       const answer = await client.init();
       assert.equal(answer.type, 'connection_error');
       const [error] = answer.payload?.errors ?? [];
@@ -278,7 +284,7 @@ describe('real-time endpoint', () => {
 
   it('with the owner argument set to the caller (any claim form), delivers only their records', async () => {
     const client = await ready();
-    for (const [id, owner] of [['own1', ALICE], ['own2', 'alice'], ['own3', 'sub-a']] as const) {
+    for (const [id, owner] of [['own1', ALICE], ['own2', 'alice'], ['own3', ALICE.split('::')[0]]] as const) {
       assert.equal((await client.subscribe(id, onCreateSite(true), { owner }, aliceAuth)).type, 'start_ack', owner);
     }
     const bobs = site(BOB);
@@ -318,8 +324,9 @@ describe('real-time endpoint', () => {
     assert.equal((await client.next(isData('as-bob'))).payload?.data?.onCreateSite?.id, bobs.id);
     await client.expectNone(isData('as-bob'));
 
-    const expired = await client.subscribe('exp', onCreateSite(false), {}, { Authorization: 'token-expired', host: 'h' });
-    assert.deepEqual(expired.payload?.errors, [{ errorType: 'UnauthorizedException', message: 'Token expired' }]);
+    const expired = await client.subscribe('exp', onCreateSite(false), {}, expiredAuth);
+    assert.equal(expired.payload?.errors?.[0]?.errorType, 'UnauthorizedException');
+    assert.match(expired.payload?.errors?.[0]?.message ?? '', /^Token expired/);
   });
 
   it('lets an API key listen only where @auth allows public apiKey reads', async () => {
@@ -410,11 +417,12 @@ describe('real-time endpoint', () => {
   });
 
   it('tells a subscriber whose token expired, instead of delivering', async () => {
-    shortTokenExpiry = Math.floor(Date.now() / 1000) + 1;
     const client = await ready();
-    const auth = { Authorization: 'token-alice-short', host: 'h' };
+    // Issued 899 s ago with a 900 s lifetime: valid now, expired a second from now.
+    const auth = { Authorization: await aliceTokenIssuedAgo(899_000), host: 'h' };
     assert.equal((await client.subscribe('short', onCreateSite(false), {}, auth)).type, 'start_ack');
-    await new Promise((r) => setTimeout(r, Math.max(0, shortTokenExpiry * 1000 - Date.now()) + 50));
+    const exp = JSON.parse(Buffer.from(auth.Authorization.split('.')[1], 'base64url').toString()).exp as number;
+    await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
     await publish('Site', 'create', site(ALICE));
     assert.deepEqual(await client.next((f) => f.id === 'short'), {
       id: 'short',
