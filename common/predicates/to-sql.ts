@@ -1,0 +1,137 @@
+// Compiles a predicate into a Kysely boolean expression for SQLite or PostgreSQL over the storage
+// layout of column-codec.ts, with the semantics documented in types.ts. Values are always bound
+// parameters; identifiers come only from the model's fields (checked here) and are quoted by Kysely.
+//
+// Every leaf yields TRUE or FALSE, never NULL, so NOT and OR behave like the in-memory evaluator
+// (SQL's three-valued logic would make `NOT (score < 0)` drop rows whose score is NULL).
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import type { ModelDef } from '../schema/types.js';
+import type { SqlDialect } from './column-codec.js';
+import { filterFieldsOf, type FilterableField } from './filterable-fields.js';
+import type { Comparison, Predicate } from './types.js';
+import { checkPredicate } from './validate-predicate.js';
+
+export interface SqlPredicateOptions {
+  /** The model the predicate filters; field names are checked against it. */
+  readonly model: ModelDef;
+  readonly dialect: SqlDialect;
+  /** Qualify columns with this table name or alias (default: unqualified). */
+  readonly table?: string;
+}
+
+type Bool = RawBuilder<SqlBool>;
+
+const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
+const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
+
+interface Context {
+  readonly dialect: SqlDialect;
+  readonly table?: string;
+  readonly fields: ReadonlyMap<string, FilterableField>;
+}
+
+function param(ctx: Context, value: unknown): RawBuilder<unknown> {
+  // better-sqlite3 cannot bind booleans; SQLite stores them as 0/1 (column-codec.ts).
+  if (typeof value === 'boolean' && ctx.dialect === 'sqlite') return sql.val(value ? 1 : 0);
+  return sql.val(value);
+}
+
+// A column as an ordered string: PostgreSQL's default collation is linguistic; "C" is code point.
+function ordered(ctx: Context, column: RawBuilder<unknown>, field: FilterableField): RawBuilder<unknown> {
+  return ctx.dialect === 'postgres' && field.kind === 'string' ? sql`${column} COLLATE "C"` : column;
+}
+
+function membership(ctx: Context, column: RawBuilder<unknown>, element: unknown): Bool {
+  if (ctx.dialect === 'postgres') {
+    // jsonb containment of a one-element array = "some element equals", numerically for numbers.
+    return sql<SqlBool>`(${column} IS NOT NULL AND CAST(${column} AS jsonb) @> CAST(${JSON.stringify([element])} AS jsonb))`;
+  }
+  const alias = sql.id('_outpost_element');
+  return sql<SqlBool>`(${column} IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(${column}) AS ${alias} WHERE ${alias}.value = ${param(ctx, element)}))`;
+}
+
+function substring(ctx: Context, column: RawBuilder<unknown>, part: unknown): Bool {
+  // instr/strpos are case-sensitive and give %, _ and \ no meaning (LIKE would do both wrong).
+  return ctx.dialect === 'postgres'
+    ? sql<SqlBool>`(${column} IS NOT NULL AND strpos(${column}, ${part}) > 0)`
+    : sql<SqlBool>`(${column} IS NOT NULL AND instr(${column}, ${part}) > 0)`;
+}
+
+function comparison(ctx: Context, c: Comparison): Bool {
+  const field = ctx.fields.get(c.field);
+  if (!field) throw new Error(`field ${c.field} passed validation but is not filterable`); // unreachable
+  const column = ctx.table === undefined ? sql.id(field.name) : sql.id(ctx.table, field.name);
+  const value = c.value;
+  switch (c.op) {
+    case 'eq':
+      return value === null
+        ? sql<SqlBool>`${column} IS NULL`
+        : sql<SqlBool>`(${column} IS NOT NULL AND ${column} = ${param(ctx, value)})`;
+    case 'ne':
+      return value === null
+        ? sql<SqlBool>`${column} IS NOT NULL`
+        : sql<SqlBool>`(${column} IS NULL OR ${column} <> ${param(ctx, value)})`;
+    case 'lt':
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} < ${param(ctx, value)})`;
+    case 'le':
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} <= ${param(ctx, value)})`;
+    case 'gt':
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} > ${param(ctx, value)})`;
+    case 'ge':
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} >= ${param(ctx, value)})`;
+    case 'between': {
+      const [low, high] = value as readonly unknown[];
+      const col = ordered(ctx, column, field);
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${col} >= ${param(ctx, low)} AND ${col} <= ${param(ctx, high)})`;
+    }
+    case 'beginsWith':
+      if (ctx.dialect === 'postgres') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
+      // `>=` lets SQLite use an index on the column to skip rows below the prefix; instr decides.
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${column} >= ${value} AND instr(${column}, ${value}) = 1)`;
+    case 'contains':
+      return field.isList ? membership(ctx, column, value) : substring(ctx, column, value);
+    case 'notContains':
+      return sql<SqlBool>`NOT ${field.isList ? membership(ctx, column, value) : substring(ctx, column, value)}`;
+    case 'attributeExists':
+      return value === true ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`${column} IS NULL`;
+    case 'in': {
+      const values = value as readonly unknown[];
+      const present = values.filter((v) => v !== null);
+      const parts: Bool[] = [];
+      if (present.length < values.length) parts.push(sql<SqlBool>`${column} IS NULL`);
+      if (present.length > 0) {
+        const list = sql.join(present.map((v) => param(ctx, v)));
+        parts.push(sql<SqlBool>`(${column} IS NOT NULL AND ${column} IN (${list}))`);
+      }
+      return parts.length === 0 ? FALSE : parts.length === 1 ? parts[0] : sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
+    }
+  }
+}
+
+function compile(ctx: Context, p: Predicate): Bool {
+  if ('and' in p) {
+    if (p.and.length === 0) return TRUE;
+    return p.and.length === 1 ? compile(ctx, p.and[0]) : sql<SqlBool>`(${sql.join(p.and.map((c) => compile(ctx, c)), sql` AND `)})`;
+  }
+  if ('or' in p) {
+    if (p.or.length === 0) return FALSE;
+    return p.or.length === 1 ? compile(ctx, p.or[0]) : sql<SqlBool>`(${sql.join(p.or.map((c) => compile(ctx, c)), sql` OR `)})`;
+  }
+  if ('not' in p) return sql<SqlBool>`NOT (${compile(ctx, p.not)})`;
+  return comparison(ctx, p);
+}
+
+/**
+ * A WHERE expression for `predicate` over `options.model`'s table in `options.dialect`. The tree is
+ * checked against the model first (ValidationError on unknown fields, bad operators or values);
+ * enum membership is only checked by validatePredicate, which callers with a schema run first.
+ */
+export function predicateToSql(predicate: Predicate, options: SqlPredicateOptions): Expression<SqlBool> {
+  const checked = checkPredicate(options.model, predicate);
+  const ctx: Context = {
+    dialect: options.dialect,
+    ...(options.table === undefined ? {} : { table: options.table }),
+    fields: filterFieldsOf(options.model).filterable,
+  };
+  return compile(ctx, checked);
+}
