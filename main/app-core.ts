@@ -1,0 +1,444 @@
+// The main-process core without Electron: profiles and sign-in, the open profile's datastore, its
+// sync worker, conflict inbox and the sync status the renderer shows — exposed as AppServices for
+// the IPC handlers. main/index.ts instantiates it inside Electron; the e2e tests and the browser
+// fallback instantiate the very same core in Node.
+import { OutpostError, Unauthorized, ValidationError } from '../common/errors.js';
+import type {
+  Conflict,
+  CurrentUser,
+  EventChannel,
+  EventOf,
+  ErrorNotice,
+  ParsedRequestOf,
+  ResponseOf,
+  SyncStatus,
+} from '../common/ipc/contract.js';
+import type { ModelRecord, Schema } from '../common/schema/types.js';
+import type { CredentialStore } from './auth/credential-store.js';
+import { createProfileRegistry, profileDatabaseFile, profileDirectory, type ProfileRecord } from './auth/profiles.js';
+import { forgetSignIn, resumeSignIn, signIn, type SignedIn, type SyncCredentials } from './auth/sign-in.js';
+import type { Fetch } from './auth/token-client.js';
+import { openConflictReviews, type ConflictReviews } from './conflict-reviews.js';
+import { openDatastore, type Datastore } from './datastore/datastore.js';
+import type { ConflictRecord } from './datastore/conflicts.js';
+import type { AppServices, LocalStore } from './ipc/app-services.js';
+import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
+import { requireModel, writableRecord } from './ipc/record-fields.js';
+
+/** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11). */
+export interface SyncEngineEvent {
+  readonly type: string;
+  readonly data?: unknown;
+}
+
+/** The sync worker as the core drives it. */
+export interface SyncEngine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Subscribes to the worker's events; returns the unsubscribe function. */
+  onEvent(listener: (event: SyncEngineEvent) => void): () => void;
+}
+
+/** Builds the sync worker for a signed-in server profile. */
+export type SyncEngineFactory = (options: {
+  readonly datastore: Datastore;
+  readonly schema: Schema;
+  readonly server: string;
+  readonly credentials: SyncCredentials;
+}) => SyncEngine;
+
+export interface AppCoreOptions {
+  /** Folder holding settings.json and profiles/ (Electron's `app.getPath('userData')`). */
+  readonly userData: string;
+  readonly schema: Schema;
+  readonly credentials: CredentialStore;
+  /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
+  readonly createSync?: SyncEngineFactory;
+  readonly fetch?: Fetch;
+  /** SQLite durability (default FULL). */
+  readonly durability?: 'FULL' | 'NORMAL';
+  /** How long "sync first" waits for the outbox to drain before asking again (ms, default 20,000). */
+  readonly syncFirstTimeoutMs?: number;
+}
+
+export interface AppCore {
+  readonly services: AppServices;
+  /** Registers the IPC handlers on `host`; pushed events go to every sender seen there. */
+  attach(host: IpcHost): IpcHandlers;
+  /** Reopens the profile that was active at the last exit (no network needed); null if none. */
+  restore(): Promise<CurrentUser | null>;
+  /** Graceful shutdown: sync stopped, database closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+interface OpenSession {
+  readonly signedIn: SignedIn;
+  readonly datastore: Datastore;
+  readonly sync: SyncEngine | null;
+  readonly reviews: ConflictReviews;
+  readonly stop: Array<() => void>;
+  syncRunning: boolean;
+}
+
+const OPERATION: Record<string, Conflict['operation']> = { Create: 'INSERT', Update: 'UPDATE', Delete: 'DELETE' };
+
+function plain(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value ?? null)) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Creates the core; nothing is opened until sign-in or `restore()`. */
+export function createAppCore(options: AppCoreOptions): AppCore {
+  const registry = createProfileRegistry(options.userData);
+  const deps = { credentials: options.credentials, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const hosts: IpcHandlers[] = [];
+  let session: OpenSession | null = null;
+  // Serialises sign-in / sign-out / clear so two windows cannot interleave them.
+  let lifecycle: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lifecycle.then(fn, fn);
+    lifecycle = run.catch(() => undefined);
+    return run;
+  };
+
+  let status: SyncStatus = emptyStatus('signedOut');
+
+  function emptyStatus(mode: SyncStatus['mode']): SyncStatus {
+    return { mode, running: false, online: false, unsynced: 0, lastSyncedAt: null, syncing: false, models: {} };
+  }
+
+  const broadcast = <E extends EventChannel>(event: E, payload: EventOf<E>): void => {
+    for (const host of hosts) host.broadcast(event, payload);
+  };
+  const setStatus = (patch: Partial<SyncStatus>): void => {
+    status = { ...status, ...patch };
+    broadcast('syncStatus', status);
+  };
+  const notify = (notice: Omit<ErrorNotice, 'at'>): void => broadcast('error', { ...notice, at: Date.now() });
+
+  const current = (): OpenSession => {
+    if (!session) throw new Unauthorized('nobody is signed in: sign in or open an offline profile first');
+    return session;
+  };
+
+  const currentUser = (): CurrentUser | null => {
+    if (!session) return null;
+    const { id, mode, server, username } = session.signedIn.profile;
+    return { profileId: id, mode, server, username };
+  };
+
+  const refreshUnsynced = async (open: OpenSession): Promise<number> => {
+    const unsynced = await open.datastore.outbox.outboxCount();
+    if (session === open) {
+      setStatus({ unsynced });
+      broadcast('outboxStatus', { isEmpty: unsynced === 0, unsynced });
+    }
+    return unsynced;
+  };
+
+  const toConflict = (open: OpenSession, record: ConflictRecord): Conflict => ({
+    id: String(record.id),
+    model: record.model,
+    recordId: record.modelId,
+    operation: (record.operation && OPERATION[record.operation]) || 'UPDATE',
+    local: (plain(record.local) as ModelRecord | null) ?? {},
+    remote: (plain(record.remote) as ModelRecord | null) ?? {},
+    resolution: record.resolution,
+    at: record.at,
+    reviewed: open.reviews.get(String(record.id)),
+  });
+
+  const onSyncEvent = (open: OpenSession, event: SyncEngineEvent): void => {
+    if (session !== open) return;
+    const data = asRecord(event.data);
+    broadcast('syncEvent', { event: event.type, data: plain(event.data) });
+    switch (event.type) {
+      case 'networkStatus':
+        setStatus({ online: data?.active === true });
+        break;
+      case 'syncQueriesStarted': {
+        const models = Array.isArray(data?.models) ? (data.models as unknown[]).map(String) : Object.keys(options.schema.models);
+        setStatus({ syncing: true, models: Object.fromEntries(models.map((m) => [m, { received: 0, synced: false }])) });
+        break;
+      }
+      case 'syncProgress':
+      case 'modelSyncProgress': {
+        const model = typeof data?.model === 'string' ? data.model : undefined;
+        const received = typeof data?.received === 'number' ? data.received : undefined;
+        if (model && received !== undefined) {
+          setStatus({ models: { ...status.models, [model]: { received, synced: status.models[model]?.synced ?? false } } });
+        }
+        break;
+      }
+      case 'modelSynced': {
+        const model = typeof data?.model === 'string' ? data.model : asRecord(data?.model)?.name;
+        const counts = asRecord(data?.counts);
+        const received = counts ? ['new', 'updated', 'deleted'].reduce((n, k) => n + (Number(counts[k]) || 0), 0) : 0;
+        if (typeof model === 'string') {
+          const before = status.models[model]?.received ?? 0;
+          setStatus({ models: { ...status.models, [model]: { received: Math.max(before, received), synced: true } } });
+        }
+        break;
+      }
+      case 'syncQueriesReady':
+        setStatus({ syncing: false, lastSyncedAt: Date.now() });
+        break;
+      case 'outboxStatus':
+      case 'outboxMutationProcessed':
+      case 'outboxMutationEnqueued':
+        void refreshUnsynced(open).catch(() => undefined);
+        if (event.type === 'outboxMutationProcessed') setStatus({ lastSyncedAt: Date.now() });
+        break;
+      case 'conflict':
+        void open.datastore.conflicts
+          .listConflicts({ limit: 1 })
+          .then(([latest]) => latest && session === open && broadcast('conflict', toConflict(open, latest)))
+          .catch(() => undefined);
+        break;
+      case 'error': {
+        const local = asRecord(data?.localModel) ?? asRecord(data?.element) ?? asRecord(data?.record);
+        const model = typeof data?.model === 'string' ? data.model : asRecord(data?.model)?.name;
+        const recordId = typeof data?.recordId === 'string' ? data.recordId : typeof local?.id === 'string' ? local.id : undefined;
+        notify({
+          code: String(data?.errorType ?? data?.code ?? 'SyncError'),
+          message: String(data?.message ?? 'the server rejected a change'),
+          ...(typeof model === 'string' ? { model } : {}),
+          ...(recordId ? { recordId } : {}),
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  const startSync = async (open: OpenSession): Promise<void> => {
+    if (!open.sync || open.syncRunning) return;
+    open.syncRunning = true;
+    setStatus({ running: true });
+    // start() resolves after the first sync round; a failure there is reported, never fatal.
+    open.sync.start().catch((error: unknown) => {
+      notify({ code: error instanceof OutpostError ? error.code : 'SyncError', message: `sync could not start: ${(error as Error).message}` });
+    });
+  };
+
+  const stopSync = async (open: OpenSession): Promise<void> => {
+    if (!open.sync || !open.syncRunning) return;
+    open.syncRunning = false;
+    await open.sync.stop();
+    if (session === open) setStatus({ running: false, online: false, syncing: false });
+  };
+
+  const closeSession = async (): Promise<void> => {
+    const open = session;
+    if (!open) return;
+    await stopSync(open).catch(() => undefined);
+    session = null;
+    for (const host of hosts) host.dropSubscriptions();
+    for (const stop of open.stop) stop();
+    await open.datastore.close();
+    status = emptyStatus('signedOut');
+  };
+
+  const openSession = async (signedIn: SignedIn): Promise<CurrentUser> => {
+    const profile = signedIn.profile;
+    const datastore = openDatastore({
+      file: profileDatabaseFile(options.userData, profile.id),
+      schema: options.schema,
+      ...(options.durability ? { durability: options.durability } : {}),
+    });
+    const sync =
+      profile.server !== null && options.createSync
+        ? options.createSync({ datastore, schema: options.schema, server: profile.server, credentials: signedIn.credentials })
+        : null;
+    const open: OpenSession = {
+      signedIn,
+      datastore,
+      sync,
+      reviews: openConflictReviews(profileDirectory(options.userData, profile.id)),
+      stop: [],
+      syncRunning: false,
+    };
+    open.stop.push(datastore.onOutboxEvent(() => void refreshUnsynced(open).catch(() => undefined)));
+    if (sync) open.stop.push(sync.onEvent((event) => onSyncEvent(open, event)));
+    session = open;
+    status = emptyStatus(profile.server === null ? 'offline' : 'server');
+    const statusSynced = await datastore.syncMetadata.listSyncMetadata().catch(() => []);
+    const lastSync = statusSynced.reduce<number | null>((latest, m) => {
+      const at = Number((m as { lastSync?: unknown }).lastSync);
+      return Number.isFinite(at) && at > 0 && (latest === null || at > latest) ? at : latest;
+    }, null);
+    status = { ...status, lastSyncedAt: lastSync };
+    await refreshUnsynced(open);
+    const user = currentUser()!;
+    broadcast('session', user);
+    await startSync(open);
+    return user;
+  };
+
+  const waitForEmptyOutbox = async (open: OpenSession): Promise<number> => {
+    const deadline = Date.now() + (options.syncFirstTimeoutMs ?? 20_000);
+    await startSync(open);
+    for (;;) {
+      const left = await open.datastore.outbox.outboxCount();
+      if (left === 0 || Date.now() > deadline) return left;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+
+  /** The unsynced-changes guard shared by sign-out and clear; null when it may go ahead. */
+  const guard = async (open: OpenSession, choice: 'ask' | 'discard' | 'syncFirst'): Promise<{ needsConfirmation: true; unsynced: number } | null> => {
+    const unsynced = await open.datastore.outbox.outboxCount();
+    if (unsynced === 0 || choice === 'discard') return null;
+    if (choice === 'ask' || !open.sync) return { needsConfirmation: true, unsynced };
+    const left = await waitForEmptyOutbox(open);
+    return left === 0 ? null : { needsConfirmation: true, unsynced: left };
+  };
+
+  const store = (): LocalStore => {
+    const { datastore } = current();
+    return {
+      save: (model, record, opts) => datastore.save(model, record, opts),
+      get: async (model, id) => (await datastore.get(model, id)) ?? null,
+      query: (model, opts) => datastore.query(model, opts),
+      delete: (model, target, opts) =>
+        'id' in target ? datastore.delete(model, target.id, opts) : datastore.delete(model, target.where),
+      observe: (model, where, listener) => datastore.observe(model, where).subscribe(listener),
+      observeQuery: (model, where, sort, listener) =>
+        datastore.observeQuery(model, where, sort ? { sort } : {}).subscribe(listener),
+    };
+  };
+
+  const services: AppServices = {
+    schema: options.schema,
+    store,
+    syncStatus: () => status,
+    startSync: async () => {
+      const open = current();
+      if (!open.sync) {
+        throw new OutpostError(
+          'SyncUnavailable',
+          open.signedIn.profile.server === null ? 'this is an offline profile: it has no server to sync with' : 'sync is not available in this build',
+        );
+      }
+      await startSync(open);
+      return status;
+    },
+    stopSync: async () => {
+      await stopSync(current());
+      return status;
+    },
+    clear: (request) =>
+      serial(async (): Promise<ResponseOf<'clear'>> => {
+        const open = current();
+        const refusal = await guard(open, request.unsynced);
+        if (refusal) return refusal;
+        const wasRunning = open.syncRunning;
+        await stopSync(open);
+        const { discardedOutboxEntries } = await open.datastore.clear();
+        await refreshUnsynced(open);
+        setStatus({ lastSyncedAt: null, models: {} });
+        if (wasRunning) await startSync(open);
+        return { cleared: true, discarded: discardedOutboxEntries };
+      }),
+    conflictsList: async () => {
+      const open = current();
+      const records = await open.datastore.conflicts.listConflicts({ limit: 500 });
+      return records.map((r) => toConflict(open, r));
+    },
+    conflictsResolve: async ({ id, choice }) => {
+      const open = current();
+      const record = (await open.datastore.conflicts.listConflicts({ limit: 10_000 })).find((r) => String(r.id) === id);
+      if (!record) throw new ValidationError(`conflictsResolve: no conflict with id ${id}`, 'conflictsResolve.id');
+      const model = requireModel(options.schema, record.model);
+      const local = writableRecord(model, { ...(record.local ?? {}) });
+      const remote = writableRecord(model, { ...(record.remote ?? {}) });
+      const remoteDeleted = record.remote?._deleted === true;
+      const keys = model.primaryKey;
+      const differing = [...new Set([...Object.keys(local), ...Object.keys(remote)])].filter(
+        (k) => !keys.includes(k) && k in local && JSON.stringify(local[k] ?? null) !== JSON.stringify(remote[k] ?? null),
+      );
+      const key = Object.fromEntries(keys.map((k) => [k, record.local?.[k] ?? record.remote?.[k]]));
+      const exists = (await open.datastore.get(record.model, record.modelId)) !== undefined;
+      if (choice === 'keepTheirs' && remoteDeleted) {
+        if (exists) await open.datastore.delete(record.model, record.modelId);
+      } else if (differing.length > 0 && (exists || choice === 'keepMine')) {
+        const source = choice === 'keepMine' ? local : remote;
+        const patch: ModelRecord = { ...key };
+        for (const field of differing) patch[field] = source[field] ?? null;
+        await open.datastore.save(record.model, patch);
+      }
+      open.reviews.set(id, choice);
+      return toConflict(open, record);
+    },
+    signIn: (request) =>
+      serial(async () => {
+        const signedIn = await signIn(request, deps);
+        // Same user again reopens the same database file (data kept); another user gets their own.
+        await closeSession();
+        registry.signedIn(signedIn.profile);
+        return openSession(signedIn);
+      }),
+    signOut: (request) =>
+      serial(async (): Promise<ResponseOf<'signOut'>> => {
+        const open = session;
+        if (!open) return { signedOut: true, discarded: 0 };
+        const refusal = await guard(open, request.unsynced);
+        if (refusal) return refusal;
+        await stopSync(open);
+        const { discardedOutboxEntries } = await open.datastore.clear();
+        const profile = open.signedIn.profile;
+        await closeSession();
+        await forgetSignIn(profile, deps);
+        registry.remove(profile.id);
+        registry.signedOut();
+        broadcast('session', null);
+        broadcast('syncStatus', status);
+        return { signedOut: true, discarded: discardedOutboxEntries };
+      }),
+    currentUser,
+    profiles: async () => {
+      const settings = registry.read();
+      const active = session?.signedIn.profile.id ?? null;
+      return {
+        profiles: settings.profiles.map((p: ProfileRecord) => ({
+          profileId: p.id,
+          mode: p.mode,
+          server: p.server,
+          username: p.username,
+          lastUsedAt: p.lastUsedAt,
+          active: p.id === active,
+        })),
+        lastServer: settings.lastServer,
+      };
+    },
+  };
+
+  return {
+    services,
+    attach(host) {
+      const handlers = registerHandlers(host, services);
+      hosts.push(handlers);
+      return handlers;
+    },
+    restore: () =>
+      serial(async () => {
+        if (session) return currentUser();
+        const settings = registry.read();
+        const profile = settings.profiles.find((p) => p.id === settings.activeProfileId);
+        if (!profile) return null;
+        const resumed = await resumeSignIn(profile, deps);
+        if (!resumed) return null;
+        registry.signedIn(resumed.profile);
+        return openSession(resumed);
+      }),
+    close: () => serial(closeSession),
+  };
+}
