@@ -195,8 +195,12 @@ function echoesSentValues(table: ModelTable, entry: OutboxEntry, serverRecord: M
   const sentKeys =
     entry.operation === 'Delete'
       ? table.primaryKey
-      : Object.keys(entry.data).filter(
-          (key) => !(ENTRY_METADATA_KEYS as readonly string[]).includes(key) && !(table.field(key)?.isReadOnly ?? false),
-        );
+      : Object.keys(entry.data).filter((key) => {
+          if ((ENTRY_METADATA_KEYS as readonly string[]).includes(key)) return false;
+          const field = table.field(key);
+          if (field?.isReadOnly) return false;
+          // An implicit field left null (the owner) is not sent: the server fills it in.
+          return !(field?.isImplicit && entry.data[key] === null);
+        });
   return sentKeys.every((key) => valuesEqual(entry.data[key], serverRecord[key]));
 }
