@@ -6,6 +6,7 @@ import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
 import { primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
 import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
+  BasePageOptions,
   ChangeEntry,
   MigrationStep,
   PurgeResult,
@@ -122,10 +123,7 @@ export abstract class KyselyStorage implements Storage {
     return row === undefined ? undefined : this.decodeRow(def, row);
   }
 
-  async basePage(
-    model: string,
-    options: { afterId: string | null; limit: number; ownerIn?: { field: string; values: readonly string[] } },
-  ): Promise<StoredItem[]> {
+  async basePage(model: string, options: BasePageOptions): Promise<StoredItem[]> {
     const def = this.model(model);
     const pk = primaryKeyOf(def);
     let q = this.db.selectFrom(model).selectAll();
@@ -133,6 +131,11 @@ export abstract class KyselyStorage implements Storage {
     if (options.ownerIn !== undefined) {
       if (options.ownerIn.values.length === 0) return [];
       q = q.where(options.ownerIn.field, 'in', [...options.ownerIn.values]);
+    }
+    if (options.equals !== undefined) {
+      const field = def.fields.find((f) => f.name === options.equals?.field);
+      if (field === undefined) throw new Error(`storage: unknown field ${model}.${options.equals.field}`);
+      q = q.where(field.name, '=', encodeColumnValue(field, options.equals.value, this.dialect));
     }
     // Byte-order comparison of keys in both databases, so the keyset cursor means the same thing.
     const order = this.dialect === 'postgres' ? sql`${sql.ref(pk)} collate "C"` : sql.ref(pk);

@@ -5,6 +5,16 @@ import type { ModelRecord, Schema } from '../../common/schema/types.js';
 /** A stored item: every stored field plus `_version`, `_lastChangedAt` (ms) and `_deleted`. */
 export type StoredItem = ModelRecord & { _version: number; _lastChangedAt: number; _deleted: boolean | null };
 
+/** Options of `basePage`. */
+export interface BasePageOptions {
+  readonly afterId: string | null;
+  readonly limit: number;
+  /** Only rows whose (single-valued) owner column holds one of `values`. */
+  readonly ownerIn?: { readonly field: string; readonly values: readonly string[] };
+  /** Only rows whose column `field` equals `value` (has-many look-ups). */
+  readonly equals?: { readonly field: string; readonly value: unknown };
+}
+
 /** One change-log entry; `seq` orders entries in commit order within a model. */
 export interface ChangeEntry {
   readonly seq: number;
@@ -35,11 +45,8 @@ export interface Storage {
   writeTransaction<T>(model: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
   /** The item by primary key, tombstones included. */
   get(model: string, id: string): Promise<StoredItem | undefined>;
-  /** Base-table page in primary-key order after `afterId` (exclusive); `ownerIn` restricts an owner column. */
-  basePage(
-    model: string,
-    options: { afterId: string | null; limit: number; ownerIn?: { field: string; values: readonly string[] } },
-  ): Promise<StoredItem[]>;
+  /** Base-table page in primary-key order after `afterId` (exclusive); `ownerIn`/`equals` restrict a column. */
+  basePage(model: string, options: BasePageOptions): Promise<StoredItem[]>;
   /** Change-log page: entries changed at or after `since` (ms) with `seq > afterSeq`, in seq order. */
   deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]>;
   /** Now (epoch ms) taken once every write that began earlier on `model` has committed. */

@@ -1,0 +1,93 @@
+// The runnable API: the generated SDL built with graphql-js, AWS scalars validated, and every
+// Query/Mutation/relation field wired to its resolver. Subscription fields are served by the
+// real-time endpoint; over HTTP they answer with an error.
+import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { ModelDef, Schema } from '../../common/schema/types.js';
+import { resolveCreate, resolveDelete, resolveUpdate } from '../resolvers/mutation-resolvers.js';
+import { resolveGet, resolveList, resolveRelated, resolveSync } from '../resolvers/query-resolvers.js';
+import type { RequestContext, ServerServices } from '../resolvers/resolver-context.js';
+import { installAwsScalars } from './aws-scalars.js';
+import { generateSdl } from './generate-sdl.js';
+import { primaryKeyOf } from './model-fields.js';
+import { operationNamesOf } from './operation-names.js';
+
+type Resolver = GraphQLFieldResolver<unknown, RequestContext, Record<string, unknown>>;
+type Args = Record<string, unknown>;
+
+function setResolver(type: GraphQLObjectType | null | undefined, field: string, resolve: Resolver): void {
+  const def = type?.getFields()[field];
+  if (def !== undefined) def.resolve = resolve;
+}
+
+function pageArgs(args: Args): { filter?: unknown; limit?: number | null; nextToken?: string | null } {
+  return {
+    filter: args.filter,
+    limit: (args.limit as number | null | undefined) ?? null,
+    nextToken: (args.nextToken as string | null | undefined) ?? null,
+  };
+}
+
+function wireRelations(schema: Schema, gql: GraphQLSchema, model: ModelDef, services: ServerServices): void {
+  const type = gql.getType(model.name);
+  if (!(type instanceof GraphQLObjectType)) return;
+  for (const field of model.fields) {
+    const rel = field.relation;
+    if (field.type.kind !== 'model' || rel === undefined) continue;
+    const related = schema.models[rel.relatedModel];
+    if (related === undefined) continue;
+    if (rel.kind === 'hasMany') {
+      const foreignKey = rel.associatedWith[0];
+      const ownKey = rel.fields[0] ?? primaryKeyOf(model);
+      if (foreignKey === undefined) continue;
+      setResolver(type, field.name, (source, args, ctx) =>
+        resolveList(services, related, pageArgs(args), ctx, {
+          field: `${model.name}.${field.name}`,
+          equals: { field: foreignKey, value: (source as Args)[ownKey] },
+        }),
+      );
+    } else if (rel.fields.length > 0) {
+      // belongsTo, or hasOne through a foreign key on this model.
+      const fk = rel.fields[0] as string;
+      setResolver(type, field.name, (source, _args, ctx) => resolveRelated(services, related, (source as Args)[fk], ctx));
+    } else {
+      // hasOne whose key lives on the related model.
+      const foreignKey = rel.associatedWith[0];
+      if (foreignKey === undefined) continue;
+      setResolver(type, field.name, async (source, _args, ctx) => {
+        const page = await resolveList(services, related, { limit: 1 }, ctx, {
+          field: `${model.name}.${field.name}`,
+          equals: { field: foreignKey, value: (source as Args)[primaryKeyOf(model)] },
+        });
+        return page.items[0] ?? null;
+      });
+    }
+  }
+}
+
+/** The executable GraphQL schema for `schema`, resolving through `services`. */
+export function buildExecutableSchema(schema: Schema, services: ServerServices): GraphQLSchema {
+  const gql = buildSchema(generateSdl(schema));
+  installAwsScalars(gql);
+  const query = gql.getQueryType();
+  const mutation = gql.getMutationType();
+  const subscription = gql.getSubscriptionType();
+  for (const model of Object.values(schema.models)) {
+    const n = operationNamesOf(model);
+    setResolver(query, n.get, (_s, args, ctx) => resolveGet(services, model, args, ctx));
+    setResolver(query, n.list, (_s, args, ctx) => resolveList(services, model, pageArgs(args), ctx, { field: n.list }));
+    setResolver(query, n.sync, (_s, args, ctx) =>
+      resolveSync(services, model, { ...pageArgs(args), lastSync: (args.lastSync as number | null | undefined) ?? null }, ctx),
+    );
+    const mutationArgs = (args: Args) => ({ input: args.input as Args, condition: args.condition });
+    setResolver(mutation, n.create, (_s, args, ctx) => resolveCreate(services, model, mutationArgs(args), ctx));
+    setResolver(mutation, n.update, (_s, args, ctx) => resolveUpdate(services, model, mutationArgs(args), ctx));
+    setResolver(mutation, n.delete, (_s, args, ctx) => resolveDelete(services, model, mutationArgs(args), ctx));
+    for (const field of [n.onCreate, n.onUpdate, n.onDelete]) {
+      setResolver(subscription, field, () => {
+        throw new Error(`${field} is a subscription: open it on the real-time endpoint /graphql/realtime`);
+      });
+    }
+    wireRelations(schema, gql, model, services);
+  }
+  return gql;
+}

@@ -1,0 +1,123 @@
+// POST /graphql: body limits, JSON and shape checks, request-level auth (401), parse, validate,
+// depth/cost limits, execution, and AppSync-shaped errors (resolver errors are HTTP 200).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { OutpostError } from '../../common/errors.js';
+import type { Identity } from '../auth/identity.js';
+import type { RequestContext } from '../resolvers/resolver-context.js';
+import { formatGraphqlError } from './format-graphql-error.js';
+import { checkQueryLimits, type QueryLimits } from './query-limits.js';
+import { BodyTooLarge, readBody } from './request-body.js';
+
+/** Everything the endpoint needs. */
+export interface GraphqlEndpointOptions {
+  readonly schema: GraphQLSchema;
+  readonly authenticate: (headers: Readonly<Record<string, unknown>>) => Promise<Identity>;
+  readonly limits: QueryLimits & {
+    /** Largest request body, bytes; default 1 MiB. */
+    readonly maxBodyBytes: number;
+    /** Most lexical tokens in a query document; default 20 000. */
+    readonly maxTokens: number;
+  };
+  readonly reportError: (error: unknown) => void;
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function requestError(res: ServerResponse, status: number, errorType: string, message: string): void {
+  sendJson(res, status, { errors: [{ errorType, message }] });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Handles one POST /graphql request. */
+export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
+  let text: string;
+  try {
+    text = await readBody(req, options.limits.maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      requestError(res, 413, 'PayloadTooLargeException', `Request body exceeds the limit of ${error.limitBytes} bytes`);
+      return;
+    }
+    throw error;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    requestError(res, 400, 'MalformedHttpRequestException', `Request body is not valid JSON: ${why}`);
+    return;
+  }
+  if (!isPlainObject(body)) {
+    requestError(res, 400, 'MalformedHttpRequestException', 'Request body must be a JSON object { "query": "...", "variables": { ... } }');
+    return;
+  }
+  const { query, variables, operationName } = body;
+  if (typeof query !== 'string' || query.trim() === '') {
+    requestError(res, 400, 'MalformedHttpRequestException', 'Request body needs "query": a non-empty GraphQL document string');
+    return;
+  }
+  if (variables !== undefined && variables !== null && !isPlainObject(variables)) {
+    requestError(res, 400, 'MalformedHttpRequestException', '"variables" must be a JSON object or null');
+    return;
+  }
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    requestError(res, 400, 'MalformedHttpRequestException', '"operationName" must be a string or null');
+    return;
+  }
+
+  let identity: Identity;
+  try {
+    identity = await options.authenticate(req.headers);
+  } catch (error) {
+    if (error instanceof OutpostError) {
+      requestError(res, 401, 'UnauthorizedException', error.message);
+      return;
+    }
+    throw error;
+  }
+
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: options.limits.maxTokens });
+  } catch (error) {
+    const gqlError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    sendJson(res, 200, { data: null, errors: [formatGraphqlError(gqlError, options.reportError)] });
+    return;
+  }
+  const limitProblem = checkQueryLimits(document, options.limits);
+  if (limitProblem !== undefined) {
+    requestError(res, 400, 'BadRequestException', limitProblem);
+    return;
+  }
+  const validationErrors = validate(options.schema, document);
+  if (validationErrors.length > 0) {
+    sendJson(res, 200, { data: null, errors: validationErrors.map((e) => formatGraphqlError(e, options.reportError)) });
+    return;
+  }
+  const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
+  const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
+  if (chosen?.operation === 'subscription') {
+    requestError(res, 400, 'BadRequestException', 'Subscriptions are served over the real-time WebSocket endpoint /graphql/realtime');
+    return;
+  }
+  const context: RequestContext = { identity };
+  const result = await execute({
+    schema: options.schema,
+    document,
+    variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
+    operationName: (operationName ?? undefined) as string | undefined,
+    contextValue: context,
+  });
+  const errors = result.errors?.map((e) => formatGraphqlError(e, options.reportError));
+  sendJson(res, 200, errors && errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
+}

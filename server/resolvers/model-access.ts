@@ -1,0 +1,147 @@
+// @auth rules for queries and mutations (PROTOCOL.md §6.3): who may read a model (everything, or
+// only records they own), create, and update/delete a given stored item; and the owner values
+// filled on create. A model without rules is open to every authenticated caller.
+import type { AuthOperation, AuthRule, ModelDef } from '../../common/schema/types.js';
+import { ownerClaimsOf, ownerValueOf, type Identity } from '../auth/identity.js';
+
+type User = Identity & { kind: 'user' };
+type Action = 'create' | 'update' | 'delete' | 'read';
+
+/** Read access: all records, only records whose owner fields name the caller, or none. */
+export type ReadAccess =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'owned'; readonly owners: ReadonlyArray<{ readonly field: string; readonly claims: readonly string[] }> }
+  | { readonly kind: 'none' };
+
+const READ_OPS: readonly AuthOperation[] = ['read', 'get', 'list', 'sync', 'search'];
+
+function grants(rule: AuthRule, action: Action): boolean {
+  return action === 'read' ? rule.operations.some((op) => READ_OPS.includes(op)) : rule.operations.includes(action);
+}
+
+function userProviderFits(rule: AuthRule): boolean {
+  return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
+}
+
+function groupsOf(user: User, rule: AuthRule): readonly string[] {
+  if (rule.groupClaim === undefined || rule.groupClaim === 'cognito:groups') return user.groups;
+  const value = user.claims[rule.groupClaim];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+}
+
+/** Values of the rule's identity claim that identify `user` in an owner field. */
+export function ownerClaims(rule: AuthRule, user: User): string[] {
+  const claim = rule.identityClaim ?? 'sub::username';
+  switch (claim) {
+    case 'sub::username':
+      return ownerClaimsOf(user);
+    case 'sub':
+      return [user.sub];
+    case 'username':
+    case 'cognito:username':
+      return [user.username];
+    default: {
+      const value = user.claims[claim];
+      return typeof value === 'string' && value !== '' ? [value] : [];
+    }
+  }
+}
+
+/** The value stored in a rule's owner field on create. */
+function ownerValue(rule: AuthRule, user: User): string | undefined {
+  const claim = rule.identityClaim ?? 'sub::username';
+  return claim === 'sub::username' ? ownerValueOf(user) : ownerClaims(rule, user)[0];
+}
+
+/** True when a rule other than owner/dynamic-group grants `action` to the caller outright. */
+function fullyGranted(model: ModelDef, identity: Identity, action: Action): boolean {
+  if (model.auth.length === 0) return true;
+  for (const rule of model.auth) {
+    if (!grants(rule, action)) continue;
+    if (identity.kind === 'apiKey') {
+      if (rule.allow === 'public' && (rule.provider === undefined || rule.provider === 'apiKey')) return true;
+      continue;
+    }
+    if (!userProviderFits(rule)) continue;
+    if (rule.allow === 'private') return true;
+    if (rule.allow === 'groups' && rule.groups !== undefined && rule.groups.length > 0) {
+      const mine = groupsOf(identity, rule);
+      if (rule.groups.some((g) => mine.includes(g))) return true;
+    }
+  }
+  return false;
+}
+
+/** Owner rules granting `action` to a user caller, with the claim values naming them. */
+function ownerGrants(model: ModelDef, identity: Identity, action: Action): Array<{ rule: AuthRule; field: string; claims: string[] }> {
+  if (identity.kind !== 'user') return [];
+  return model.auth
+    .filter((r) => r.allow === 'owner' && grants(r, action) && userProviderFits(r))
+    .map((rule) => ({ rule, field: rule.ownerField ?? 'owner', claims: ownerClaims(rule, identity) }))
+    .filter((g) => g.claims.length > 0);
+}
+
+/** True when the stored owner value (a string or a list of strings) names one of `claims`. */
+export function ownerFieldHolds(value: unknown, claims: readonly string[]): boolean {
+  if (typeof value === 'string') return claims.includes(value);
+  if (Array.isArray(value)) return value.some((v) => typeof v === 'string' && claims.includes(v));
+  return false;
+}
+
+/** Which records of `model` the caller may read. */
+export function readAccess(model: ModelDef, identity: Identity): ReadAccess {
+  if (fullyGranted(model, identity, 'read')) return { kind: 'all' };
+  const owners = ownerGrants(model, identity, 'read').map((g) => ({ field: g.field, claims: g.claims }));
+  return owners.length > 0 ? { kind: 'owned', owners } : { kind: 'none' };
+}
+
+/** True when `access` lets the caller see `item`. */
+export function canRead(access: ReadAccess, item: Readonly<Record<string, unknown>>): boolean {
+  if (access.kind === 'all') return true;
+  if (access.kind === 'none') return false;
+  return access.owners.some((o) => ownerFieldHolds(item[o.field], o.claims));
+}
+
+/**
+ * Whether the caller may create: returns the owner values to fill (field → value), or undefined
+ * when not allowed. An explicit owner value in the input must name the caller unless a non-owner
+ * rule grants create.
+ */
+export function createAccess(
+  model: ModelDef,
+  identity: Identity,
+  input: Readonly<Record<string, unknown>>,
+): { fill: Record<string, string> } | undefined {
+  const fill: Record<string, string> = {};
+  if (identity.kind === 'user') {
+    for (const rule of model.auth.filter((r) => r.allow === 'owner')) {
+      const field = rule.ownerField ?? 'owner';
+      const value = ownerValue(rule, identity);
+      const isList = model.fields.find((f) => f.name === field)?.isList === true;
+      if (value !== undefined && (input[field] === undefined || input[field] === null) && !isList) fill[field] = value;
+    }
+  }
+  if (fullyGranted(model, identity, 'create')) return { fill };
+  const grantsOwn = ownerGrants(model, identity, 'create');
+  const merged = { ...input, ...fill };
+  if (grantsOwn.some((g) => ownerFieldHolds(merged[g.field], g.claims))) return { fill };
+  return undefined;
+}
+
+/** Whether the caller may update/delete the stored `item`. */
+export function writeAccess(model: ModelDef, identity: Identity, action: 'update' | 'delete', item: Readonly<Record<string, unknown>>): boolean {
+  if (fullyGranted(model, identity, action)) return true;
+  return ownerGrants(model, identity, action).some((g) => ownerFieldHolds(item[g.field], g.claims));
+}
+
+/** True when the model has owner rules (then a missing item is reported as Unauthorized, as AppSync does). */
+export function hasOwnerRules(model: ModelDef): boolean {
+  return model.auth.some((r) => r.allow === 'owner');
+}
+
+/** Owner fields the caller may not change on update (so a record cannot be handed to someone else). */
+export function protectedOwnerFields(model: ModelDef, identity: Identity): string[] {
+  if (fullyGranted(model, identity, 'update')) return [];
+  return model.auth.filter((r) => r.allow === 'owner').map((r) => r.ownerField ?? 'owner');
+}

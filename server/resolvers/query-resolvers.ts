@@ -1,0 +1,178 @@
+// get / list / sync and relation fields (PROTOCOL.md §1.3, §2.2). Reads apply the caller's owner
+// filter and the client filter after reading a page, as AppSync's Scan does: a page may hold fewer
+// than `limit` items while `nextToken` is non-null.
+import type { ModelDef } from '../../common/schema/types.js';
+import { primaryKeyOf } from '../graphql/model-fields.js';
+import { operationNamesOf } from '../graphql/operation-names.js';
+import type { StoredItem } from '../storage/storage.js';
+import { canRead, readAccess, type ReadAccess } from './model-access.js';
+import { decodeNextToken, encodeNextToken, tokenScope } from './next-token.js';
+import { compileFilter } from './record-filter.js';
+import { badRequest, notAuthorized } from './resolver-errors.js';
+import type { RequestContext, ServerServices } from './resolver-context.js';
+
+/** A connection page as GraphQL returns it. */
+export interface ConnectionPage {
+  readonly items: StoredItem[];
+  readonly nextToken: string | null;
+  readonly startedAt: number | null;
+}
+
+interface PageArgs {
+  readonly filter?: unknown;
+  readonly limit?: number | null;
+  readonly nextToken?: string | null;
+}
+
+function pageLimit(services: ServerServices, limit: number | null | undefined): number {
+  if (limit === null || limit === undefined) return services.settings.defaultPageSize;
+  const max = services.settings.maxPageSize;
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw badRequest(`limit must be an integer from 1 to ${max}, got ${limit}`, 'limit');
+  }
+  return limit;
+}
+
+function callerKey(ctx: RequestContext): string {
+  return ctx.identity.kind === 'user' ? `u:${ctx.identity.sub}` : `k:${ctx.identity.keyId}`;
+}
+
+/** The owner column to push into SQL when read access is "owned" through one single-valued owner field. */
+function ownerPushdown(model: ModelDef, access: ReadAccess): { field: string; values: readonly string[] } | undefined {
+  if (access.kind !== 'owned' || access.owners.length !== 1) return undefined;
+  const [only] = access.owners;
+  if (only === undefined) return undefined;
+  const field = model.fields.find((f) => f.name === only.field);
+  if (field === undefined || field.isList) return undefined;
+  return { field: only.field, values: only.claims };
+}
+
+function requireRead(model: ModelDef, ctx: RequestContext, fieldName: string): ReadAccess {
+  const access = readAccess(model, ctx.identity);
+  if (access.kind === 'none') throw notAuthorized(fieldName, 'Query');
+  return access;
+}
+
+/** `get<T>(id)`: the item (tombstones included) or null; another owner's item is Unauthorized. */
+export async function resolveGet(services: ServerServices, model: ModelDef, args: Record<string, unknown>, ctx: RequestContext): Promise<StoredItem | null> {
+  const field = operationNamesOf(model).get;
+  const access = requireRead(model, ctx, field);
+  const id = args[primaryKeyOf(model)];
+  if (typeof id !== 'string') return null;
+  const item = await services.storage.get(model.name, id);
+  if (item === undefined) return null;
+  if (!canRead(access, item)) throw notAuthorized(field, 'Query');
+  return item;
+}
+
+/** `list<Ts>` and related has-many pages: base table in key order, tombstones included. */
+export async function resolveList(
+  services: ServerServices,
+  model: ModelDef,
+  args: PageArgs,
+  ctx: RequestContext,
+  options: { field: string; equals?: { field: string; value: unknown } },
+): Promise<ConnectionPage> {
+  const access = requireRead(model, ctx, options.field);
+  const limit = pageLimit(services, args.limit);
+  const test = compileFilter(services.schema, model, args.filter);
+  const scope = tokenScope([model.name, options.field, args.filter ?? null, options.equals ?? null, callerKey(ctx)]);
+  let afterId: string | null = null;
+  if (args.nextToken !== null && args.nextToken !== undefined) {
+    const cursor = decodeNextToken(args.nextToken, services.secret, scope);
+    if (cursor.kind !== 'list' || typeof cursor.cursor !== 'string') throw badRequest('Invalid nextToken for this query', 'nextToken');
+    afterId = cursor.cursor;
+  }
+  const ownerIn = ownerPushdown(model, access);
+  const rows = await services.storage.basePage(model.name, {
+    afterId,
+    limit,
+    ...(ownerIn ? { ownerIn } : {}),
+    ...(options.equals ? { equals: options.equals } : {}),
+  });
+  const items = rows.filter((r) => canRead(access, r) && test(r));
+  const last = rows[rows.length - 1];
+  const nextToken =
+    rows.length === limit && last !== undefined
+      ? encodeNextToken({ kind: 'list', cursor: String(last[primaryKeyOf(model)]), scope }, services.secret)
+      : null;
+  return { items, nextToken, startedAt: null };
+}
+
+/** `sync<Ts>`: base scan or change-log delta by the rule of PROTOCOL.md §2.2. */
+export async function resolveSync(
+  services: ServerServices,
+  model: ModelDef,
+  args: PageArgs & { lastSync?: number | null },
+  ctx: RequestContext,
+): Promise<ConnectionPage> {
+  const field = operationNamesOf(model).sync;
+  const access = requireRead(model, ctx, field);
+  const limit = pageLimit(services, args.limit);
+  const test = compileFilter(services.schema, model, args.filter);
+  const lastSync = args.lastSync ?? null;
+  if (lastSync !== null && (!Number.isSafeInteger(lastSync) || lastSync < 0)) {
+    throw badRequest(`lastSync must be epoch milliseconds (a non-negative integer), got ${lastSync}`, 'lastSync');
+  }
+  const scope = tokenScope([model.name, field, args.filter ?? null, lastSync, callerKey(ctx)]);
+  let kind: 'base' | 'delta';
+  let startedAt: number;
+  let since = 0;
+  let cursor: string | number | null = null;
+  if (args.nextToken !== null && args.nextToken !== undefined) {
+    const token = decodeNextToken(args.nextToken, services.secret, scope);
+    if (token.kind === 'list' || token.startedAt === undefined) throw badRequest('Invalid nextToken for this query', 'nextToken');
+    kind = token.kind;
+    startedAt = token.startedAt;
+    since = token.since ?? 0;
+    cursor = token.cursor;
+  } else {
+    startedAt = await services.storage.syncStartTime(model.name);
+    const deltaFloor = startedAt - services.settings.changeLogRetentionMs;
+    kind = lastSync === null || lastSync < deltaFloor ? 'base' : 'delta';
+    since = lastSync ?? 0;
+  }
+
+  if (kind === 'base') {
+    const ownerIn = ownerPushdown(model, access);
+    const rows = await services.storage.basePage(model.name, {
+      afterId: typeof cursor === 'string' ? cursor : null,
+      limit,
+      ...(ownerIn ? { ownerIn } : {}),
+    });
+    const items = rows.filter((r) => canRead(access, r) && test(r));
+    const last = rows[rows.length - 1];
+    const nextToken =
+      rows.length === limit && last !== undefined
+        ? encodeNextToken({ kind: 'base', cursor: String(last[primaryKeyOf(model)]), startedAt, scope }, services.secret)
+        : null;
+    return { items, nextToken, startedAt };
+  }
+
+  const entries = await services.storage.deltaPage(model.name, {
+    since,
+    afterSeq: typeof cursor === 'number' ? cursor : 0,
+    limit,
+  });
+  const items = entries.map((e) => e.item).filter((item) => canRead(access, item) && test(item));
+  const last = entries[entries.length - 1];
+  const nextToken =
+    entries.length === limit && last !== undefined
+      ? encodeNextToken({ kind: 'delta', cursor: last.seq, startedAt, since, scope }, services.secret)
+      : null;
+  return { items, nextToken, startedAt };
+}
+
+/** A belongs-to / has-one target: the related item if the caller may read it, else null. */
+export async function resolveRelated(
+  services: ServerServices,
+  related: ModelDef,
+  id: unknown,
+  ctx: RequestContext,
+): Promise<StoredItem | null> {
+  if (typeof id !== 'string') return null;
+  const access = readAccess(related, ctx.identity);
+  if (access.kind === 'none') return null;
+  const item = await services.storage.get(related.name, id);
+  return item !== undefined && canRead(access, item) ? item : null;
+}

@@ -1,0 +1,49 @@
+// What resolvers share: the services of one server (storage, bus, schema, settings) and the
+// per-request caller.
+import type { Schema } from '../../common/schema/types.js';
+import type { Identity } from '../auth/identity.js';
+import type { ChangeBus } from '../realtime/change-event.js';
+import type { Storage } from '../storage/storage.js';
+import type { ConflictResolverFn } from './custom-conflict-resolver.js';
+
+/** How conflicting writes to one model are resolved (PROTOCOL.md §3). */
+export type ConflictStrategy =
+  | { readonly kind: 'AUTOMERGE' }
+  | { readonly kind: 'OPTIMISTIC_CONCURRENCY' }
+  | { readonly kind: 'CUSTOM'; readonly resolve: ConflictResolverFn };
+
+/** Tunables of the data API. */
+export interface ResolverSettings {
+  /** How long change-log entries are kept, ms; also the delta-sync window (AppSync's DeltaSyncTableTTL). */
+  readonly changeLogRetentionMs: number;
+  /** How long tombstones are kept, ms (AppSync's BaseTableTTL). */
+  readonly tombstoneRetentionMs: number;
+  /** Page size when `limit` is omitted; default 100. */
+  readonly defaultPageSize: number;
+  /** Largest accepted `limit`; default 1000. */
+  readonly maxPageSize: number;
+}
+
+export const DEFAULT_RESOLVER_SETTINGS: ResolverSettings = {
+  changeLogRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  tombstoneRetentionMs: 30 * 24 * 60 * 60 * 1000,
+  defaultPageSize: 100,
+  maxPageSize: 1000,
+};
+
+export interface ServerServices {
+  readonly schema: Schema;
+  readonly storage: Storage;
+  readonly bus: ChangeBus;
+  /** Key for signing pagination tokens. */
+  readonly secret: string;
+  readonly settings: ResolverSettings;
+  strategyOf(model: string): ConflictStrategy;
+  /** Where failures after commit (e.g. a publish that threw) go. */
+  reportError(error: unknown): void;
+}
+
+/** Per request. */
+export interface RequestContext {
+  readonly identity: Identity;
+}
