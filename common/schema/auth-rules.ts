@@ -67,7 +67,7 @@ export function parseAuthDirective(ctx: SdlContext, directive: DirectiveNode, mo
     const providerRule = PROVIDER_RULES[allow];
     const provider = providerNode === undefined ? providerRule.default : wordValue(ctx, providerNode.value, PROVIDERS, '"provider"');
     if (!providerRule.allowed.includes(provider)) {
-      throw errorAt(ctx, providerNode, `provider ${provider} cannot be used with allow: ${allow} (use ${providerRule.allowed.join(' or ')})`);
+      throw errorAt(ctx, providerNode?.value, `provider ${provider} cannot be used with allow: ${allow} (use ${providerRule.allowed.join(' or ')})`);
     }
     const operationsNode = keys.get('operations');
     const operations =
