@@ -9,7 +9,7 @@ import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js'
 import { parseClientFrame, serverFrames, type RealtimeError } from './realtime-frames.js';
 import { authorizeSubscription, type ItemAccess } from './subscription-authorization.js';
 import { compileSubscriptionFilter } from './subscription-filter.js';
-import { subscriptionPayload } from './subscription-payload.js';
+import { subscriptionPayload, type SubscriptionPayload } from './subscription-payload.js';
 import { parseSubscriptionRequest, UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
 import type { RealtimeContext } from './realtime-context.js';
 
@@ -91,8 +91,11 @@ export class RealtimeConnection {
     return this.active.size + this.pending.size;
   }
 
-  /** Sends `data` for `event` to `subscription` when its rules and filter let the item through. */
-  deliver(subscription: ActiveSubscription, event: ChangeEvent): void {
+  /**
+   * Sends `data` for `event` to `subscription` when its rules and filter let the item through.
+   * `payloads` memoises shaped items by document for the duration of one event.
+   */
+  deliver(subscription: ActiveSubscription, event: ChangeEvent, payloads: Map<string, SubscriptionPayload>): void {
     if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return;
     if (subscription.expiresAt !== null && Date.now() >= subscription.expiresAt) {
       // amplify-js closes the socket on this message and reconnects with a fresh token.
@@ -100,10 +103,12 @@ export class RealtimeConnection {
       this.send(serverFrames.error(subscription.id, [{ errorType: 'UnauthorizedException', message: 'Token expired' }]));
       return;
     }
-    let payload;
+    let payload: SubscriptionPayload;
     try {
       if (!subscription.access(event.item) || !subscription.filter(event.item)) return;
-      payload = subscriptionPayload(this.context.graphqlSchema, this.context.schema, subscription.request, event.item);
+      const key = subscription.request.documentKey;
+      payload = payloads.get(key) ?? subscriptionPayload(this.context.payloadSchema, this.context.schema, subscription.request, event.item);
+      payloads.set(key, payload);
     } catch (error) {
       this.context.reportError(error);
       payload = {

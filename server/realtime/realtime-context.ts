@@ -30,7 +30,10 @@ export type Authenticate = (headers: AuthHeaders) => Promise<Identity>;
 
 export interface RealtimeContext {
   readonly schema: Schema;
+  /** Validates subscription documents (the server's API schema when given). */
   readonly graphqlSchema: GraphQLSchema;
+  /** Executes selections over delivered items: the generated SDL with only default resolvers. */
+  readonly payloadSchema: GraphQLSchema;
   readonly fields: ReadonlyMap<string, { model: ModelDef; mutation: MutationKind }>;
   readonly limits: RealtimeLimits;
   readonly authenticate: Authenticate;

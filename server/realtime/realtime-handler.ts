@@ -18,6 +18,7 @@ import {
   type ConnectionHeaders,
 } from './realtime-connection.js';
 import type { Authenticate, RealtimeContext, RealtimeLimits } from './realtime-context.js';
+import type { SubscriptionPayload } from './subscription-payload.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
 export type { Authenticate, RealtimeLimits } from './realtime-context.js';
@@ -72,7 +73,10 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     ((error: unknown) => {
       console.error('realtime:', error);
     });
-  const graphqlSchema = options.graphqlSchema ?? buildSchema(generateSdl(options.schema));
+  // Items are shaped with resolver-free types built from the same SDL, so a schema whose fields
+  // carry resolvers (storage reads, auth) is only used to validate documents, never run per event.
+  const payloadSchema = buildSchema(generateSdl(options.schema));
+  const graphqlSchema = options.graphqlSchema ?? payloadSchema;
   const connections = new Set<RealtimeConnection>();
   /** Subscriptions by `<model>/<mutation>`, so an event only visits the ones that listen to it. */
   const index = new Map<string, Set<ActiveSubscription>>();
@@ -83,6 +87,7 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
   const context: RealtimeContext = {
     schema: options.schema,
     graphqlSchema,
+    payloadSchema,
     fields: subscriptionFieldsOf(options.schema),
     limits,
     authenticate: options.authenticate,
@@ -117,7 +122,9 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
   const stopEvents = options.bus.subscribe((event: ChangeEvent) => {
     const set = index.get(key(event.model, event.mutation));
     if (!set) return;
-    for (const subscription of [...set]) subscription.connection.deliver(subscription, event);
+    // Many clients send the same document (DataStore's are identical): shape the item once per document.
+    const payloads = new Map<string, SubscriptionPayload>();
+    for (const subscription of [...set]) subscription.connection.deliver(subscription, event, payloads);
   });
   const stopDisruptions = options.bus.onDisruption?.((disruption) => {
     // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.

@@ -55,6 +55,8 @@ export interface SubscriptionRequest {
   readonly operationName: string | undefined;
   /** Variables as the client sent them (the executor coerces them again per event). */
   readonly variables: Readonly<Record<string, unknown>>;
+  /** Equal for requests that shape an item identically (same document, operation and variables). */
+  readonly documentKey: string;
   /** The coerced `filter` argument, or null. */
   readonly filter: GraphqlFilterInput | null;
   /** Non-null owner arguments, by owner field name. */
@@ -146,6 +148,7 @@ export function parseSubscriptionRequest(
     document,
     operationName,
     variables,
+    documentKey: JSON.stringify([query, operationName ?? null, variables]),
     filter: filter !== null && typeof filter === 'object' ? (filter as GraphqlFilterInput) : null,
     ownerArguments,
   };

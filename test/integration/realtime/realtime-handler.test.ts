@@ -4,20 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
-import { createTokenSigner } from '../../../server/auth/access-tokens.js';
-import { createAuthStore } from '../../../server/auth/auth-store.js';
-import { createAuthenticator, type Authenticate } from '../../../server/auth/authenticate.js';
-import { createSignInService } from '../../../server/auth/sign-in.js';
 import { MemoryChangeBus } from '../../../server/realtime/memory-change-bus.js';
 import { createRealtimeHandler, type RealtimeHandler } from '../../../server/realtime/realtime-handler.js';
 import { AppSyncWsClient, type Frame } from './appsync-ws-client.js';
+import { createTestAccounts, type HeaderObject, type TestAccounts } from './realtime-test-accounts.js';
 
 const exampleSdl = readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8');
 // A second model readable with an API key, to exercise the public rule next to the owner-only ones.
@@ -31,46 +24,13 @@ type Notice @model @auth(rules: [{ allow: public, provider: apiKey, operations: 
   'test-schema.graphql',
 );
 
-// Real accounts and keys through server/auth on a SQLite file. The store's clock runs 3 h behind so
-// tokens can be issued "in the past" (one already expired, one expiring a second from now).
-const HOUR = 3_600_000;
-let API_KEY = '';
 let ALICE = '';
 let BOB = '';
-let aliceAuth: Record<string, string> = {};
-let bobAuth: Record<string, string> = {};
-let keyAuth: Record<string, string> = {};
-let expiredAuth: Record<string, string> = {};
-let authenticate: Authenticate;
-let accountsDir = '';
-let accountsDb: Kysely<object> | null = null;
-/** Signs alice in with tokens issued `ageMs` ago (lifetime 900 s). */
-let aliceTokenIssuedAgo: (ageMs: number) => Promise<string>;
-
-async function setUpAccounts(): Promise<void> {
-  accountsDir = mkdtempSync(join(tmpdir(), 'outpost-realtime-'));
-  accountsDb = new Kysely<object>({ dialect: new SqliteDialect({ database: new Database(join(accountsDir, 'auth.db')) }) });
-  const store = await createAuthStore(accountsDb, 'sqlite', { now: () => Date.now() - 3 * HOUR });
-  authenticate = createAuthenticator({ store });
-  const alice = await store.addUser({ username: 'alice', password: 'alice-password' });
-  const bob = await store.addUser({ username: 'bob', password: 'bob-password' });
-  ALICE = `${alice.id}::alice`;
-  BOB = `${bob.id}::bob`;
-  aliceTokenIssuedAgo = async (ageMs) =>
-    (await createSignInService(store, createTokenSigner(store, {}, () => Date.now() - ageMs)).signIn('alice', 'alice-password'))
-      .accessToken;
-  const bobTokens = await createSignInService(store, createTokenSigner(store)).signIn('bob', 'bob-password');
-  aliceAuth = { Authorization: await aliceTokenIssuedAgo(0), host: 'api.example.com' };
-  bobAuth = { Authorization: bobTokens.accessToken, host: 'api.example.com' };
-  expiredAuth = { Authorization: await aliceTokenIssuedAgo(2 * HOUR), host: 'api.example.com' };
-  API_KEY = (await store.createApiKey({ days: 1 })).key;
-  keyAuth = { 'x-api-key': API_KEY, host: 'api.example.com', 'x-amz-date': '20240501T100000Z' };
-}
-
-async function tearDownAccounts(): Promise<void> {
-  await accountsDb?.destroy();
-  if (accountsDir) rmSync(accountsDir, { recursive: true, force: true });
-}
+let aliceAuth: HeaderObject = {};
+let bobAuth: HeaderObject = {};
+let keyAuth: HeaderObject = {};
+let expiredAuth: HeaderObject = {};
+let accounts: TestAccounts;
 
 const SITE_SELECTION = 'id name code tags owner _version _lastChangedAt _deleted';
 const onCreateSite = (withOwner: boolean): string =>
@@ -108,7 +68,7 @@ describe('real-time endpoint', () => {
   const clients: AppSyncWsClient[] = [];
 
   async function connect(
-    header: Record<string, string> | null = aliceAuth,
+    header: HeaderObject | null = aliceAuth,
     carrier: 'subprotocol' | 'query' = 'subprotocol',
   ): Promise<AppSyncWsClient> {
     const client = await AppSyncWsClient.open(url, header, carrier);
@@ -116,7 +76,7 @@ describe('real-time endpoint', () => {
     return client;
   }
 
-  async function ready(header: Record<string, string> = aliceAuth): Promise<AppSyncWsClient> {
+  async function ready(header: HeaderObject = aliceAuth): Promise<AppSyncWsClient> {
     const client = await connect(header);
     const ack = await client.init();
     assert.equal(ack.type, 'connection_ack');
@@ -127,12 +87,13 @@ describe('real-time endpoint', () => {
     bus.publish({ model, mutation, item });
 
   before(async () => {
-    await setUpAccounts();
+    accounts = await createTestAccounts();
+    ({ alice: ALICE, bob: BOB, aliceAuth, bobAuth, keyAuth, expiredAuth } = accounts);
     bus = new MemoryChangeBus();
     realtime = createRealtimeHandler({
       schema,
       bus,
-      authenticate,
+      authenticate: accounts.authenticate,
       limits: { keepAliveIntervalMs: 150, connectionInitTimeoutMs: 400, maxSubscriptionsPerConnection: 5 },
       reportError: (e) => reported.push(e),
     });
@@ -151,7 +112,7 @@ describe('real-time endpoint', () => {
     for (const c of clients) c.close();
     await realtime.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await tearDownAccounts();
+    await accounts.close();
   });
 
   it('handshakes with the header- subprotocol: graphql-ws selected, ack with connectionTimeoutMs, then ka', async () => {
@@ -419,7 +380,7 @@ describe('real-time endpoint', () => {
   it('tells a subscriber whose token expired, instead of delivering', async () => {
     const client = await ready();
     // Issued 899 s ago with a 900 s lifetime: valid now, expired a second from now.
-    const auth = { Authorization: await aliceTokenIssuedAgo(899_000), host: 'h' };
+    const auth = { Authorization: await accounts.aliceTokenIssuedAgo(899_000), host: 'h' };
     assert.equal((await client.subscribe('short', onCreateSite(false), {}, auth)).type, 'start_ack');
     const exp = JSON.parse(Buffer.from(auth.Authorization.split('.')[1], 'base64url').toString()).exp as number;
     await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
