@@ -1,0 +1,55 @@
+// Predicate tree → AppSync filter/condition input (PROTOCOL.md §1.5, §4.10), shaped like the
+// documents amplify-js DataStore sends: a leaf is `{ field: { op: value } }`, groups are
+// `{ and: [...] }`, `{ or: [...] }`, `{ not: {...} }`, a lone root leaf stays wrapped in `and`,
+// nested single-child groups are flattened. `in` has no query-side input, so it travels as an
+// `or` of `eq` (null members as `eq: null`).
+import type { ModelDef } from '../schema/types.js';
+import type { Comparison, GraphqlFilterInput, Predicate } from './types.js';
+
+function leaf(c: Comparison): GraphqlFilterInput {
+  if (c.op === 'in') {
+    const values = c.value as readonly unknown[];
+    return { or: values.map((v) => ({ [c.field]: { eq: v } })) };
+  }
+  return { [c.field]: { [c.op]: c.value } };
+}
+
+function isList(f: GraphqlFilterInput): boolean {
+  return 'and' in f || 'or' in f;
+}
+
+// undefined = everything under this node was omitted (condition inputs drop key fields).
+function convert(p: Predicate, omit: ReadonlySet<string>, root: boolean): GraphqlFilterInput | undefined {
+  if ('field' in p) {
+    if (omit.has(p.field)) return undefined;
+    return root && p.op !== 'in' ? { and: [leaf(p)] } : leaf(p);
+  }
+  if ('not' in p) {
+    const child = convert(p.not, omit, false);
+    return child === undefined ? undefined : { not: child };
+  }
+  const type = 'and' in p ? 'and' : 'or';
+  const members = 'and' in p ? p.and : p.or;
+  const children = members.map((m) => convert(m, omit, false)).filter((c): c is GraphqlFilterInput => c !== undefined);
+  if (members.length > 0 && children.length === 0) return undefined;
+  // A one-member group means its member; at the root only when the member is itself a group,
+  // so a lone leaf still arrives as `{ and: [leaf] }` as DataStore sends it.
+  if (children.length === 1 && (!root || isList(children[0]))) return children[0];
+  return type === 'and' ? { and: children } : { or: children };
+}
+
+/** The AppSync filter input (`Model<T>FilterInput`, also subscription filters) for `predicate`. */
+export function toGraphqlFilter(predicate: Predicate): GraphqlFilterInput {
+  return convert(predicate, new Set(), true) ?? { and: [] };
+}
+
+/**
+ * The `condition` argument (`Model<T>ConditionInput`) for a save/delete of `model`: as the filter,
+ * but without comparisons on primary-key fields, which the condition input does not have
+ * (PROTOCOL.md §4.13; DataStore drops them the same way). Under `or`/`not` that widens the
+ * condition, as it does in DataStore: the record's key is fixed by the mutation anyway, so put key
+ * tests in the mutation, not the condition. Null when nothing is left to send.
+ */
+export function toConditionInput(predicate: Predicate, model: ModelDef): GraphqlFilterInput | null {
+  return convert(predicate, new Set(model.primaryKey), true) ?? null;
+}
