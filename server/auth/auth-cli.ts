@@ -1,0 +1,210 @@
+// `outpost user …` and `outpost apikey …`: account and API-key administration, registered on the
+// core CLI's commander program. Every command opens the store through the caller's `openStore`
+// (which knows where the database is) and closes it before returning.
+import type { Readable, Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { NotFound, OutpostError } from '../../common/errors.js';
+import type { ApiKeyInfo, AuthStore, AuthUser } from './auth-store.js';
+import { promptNewPassword, type PromptInput } from './password-prompt.js';
+
+/** Where the database is, from the command line: `--database sqlite:PATH|postgres://…` and `--config FILE`. */
+export interface StoreLocation {
+  readonly database?: string;
+  readonly config?: string;
+}
+
+/** An opened auth store and how to let go of it. */
+export interface OpenedAuthStore {
+  readonly store: AuthStore;
+  close(): Promise<void>;
+}
+
+/** Opens the auth store the command should act on; the core CLI supplies it. */
+export type OpenAuthStore = (location: StoreLocation) => Promise<OpenedAuthStore>;
+
+/** Streams the commands use; default the process's. */
+export interface AuthCliIo {
+  readonly stdin: PromptInput;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function parseGroups(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+}
+
+function parseDays(value: string): number {
+  // Leave range checks to the store so the rule lives in one place; here only "is it a number".
+  return /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+}
+
+function keyStatus(key: ApiKeyInfo, now: number): string {
+  if (key.revokedAt !== null) return `revoked ${iso(key.revokedAt)}`;
+  return key.expiresAt <= now ? 'expired' : 'active';
+}
+
+function userRow(user: AuthUser): string[] {
+  return [user.username, user.id, user.groups.join(',') || '-', iso(user.createdAt), user.disabled ? 'disabled' : 'active'];
+}
+
+/**
+ * Registers `user add|remove|list|passwd|groups|disable|enable` and `apikey create|list|revoke`
+ * on `program`. Each leaf command accepts `--database` and `--config`, passed with the program's
+ * own options to `openStore`. Failures are reported through `command.error` (exit code 1).
+ */
+export function registerAuthCommands(program: Command, openStore: OpenAuthStore, io?: Partial<AuthCliIo>): void {
+  const stdin: PromptInput = io?.stdin ?? (process.stdin as Readable as PromptInput);
+  const stdout = io?.stdout ?? process.stdout;
+  const stderr = io?.stderr ?? process.stderr;
+
+  function withStore<A extends unknown[]>(run: (store: AuthStore, ...args: A) => Promise<void>) {
+    return async (...args: A) => {
+      const command = args[args.length - 1] as Command;
+      const location = command.optsWithGlobals<StoreLocation>();
+      let opened: OpenedAuthStore | undefined;
+      try {
+        opened = await openStore({ database: location.database, config: location.config });
+        await run(opened.store, ...args);
+      } catch (err) {
+        if (err instanceof OutpostError) command.error(`error: ${err.message}`, { exitCode: 1, code: `outpost.${err.code}` });
+        throw err;
+      } finally {
+        await opened?.close();
+      }
+    };
+  }
+
+  function leaf(parent: Command, name: string, description: string): Command {
+    return parent
+      .command(name)
+      .description(description)
+      .option('--database <url>', 'database: sqlite:PATH or postgres://… (default: the server default)')
+      .option('--config <file>', 'server config file');
+  }
+
+  async function passwordFrom(option: string | undefined): Promise<string> {
+    if (option !== undefined) {
+      stderr.write('warning: --password is visible to other users of this machine (process list, shell history)\n');
+      return option;
+    }
+    return promptNewPassword(stdin, stderr);
+  }
+
+  const user = program.command('user').description('manage built-in user accounts');
+
+  leaf(user, 'add', 'create a user; the password is prompted for (or read from standard input) unless --password is given')
+    .argument('<username>', 'letters a-z, digits and . _ @ + - (case-insensitive)')
+    .option('--password <password>', 'the password (prefer the prompt or standard input)')
+    .option('--groups <groups>', 'comma-separated groups, e.g. admins,field')
+    .action(
+      withStore(async (store, username: string, options: { password?: string; groups?: string }) => {
+        const password = await passwordFrom(options.password);
+        const created = await store.addUser({ username, password, groups: parseGroups(options.groups) });
+        stdout.write(`Created user ${created.username} (sub ${created.id})${created.groups.length ? `, groups: ${created.groups.join(', ')}` : ''}\n`);
+      }),
+    );
+
+  leaf(user, 'remove', 'delete a user and sign them out everywhere')
+    .argument('<username>')
+    .action(
+      withStore(async (store, username: string, _options: object, command: Command) => {
+        if (!(await store.removeUser(username))) command.error(`error: no user named "${username.toLowerCase()}"`, { exitCode: 1 });
+        stdout.write(`Removed user ${username.toLowerCase()}\n`);
+      }),
+    );
+
+  leaf(user, 'list', 'list users')
+    .option('--json', 'print JSON instead of a table')
+    .action(
+      withStore(async (store, options: { json?: boolean }) => {
+        const users = await store.listUsers();
+        if (options.json) stdout.write(JSON.stringify(users, null, 2) + '\n');
+        else if (users.length === 0) stdout.write('No users. Create one with: user add <username>\n');
+        else stdout.write(table(['username', 'sub', 'groups', 'created', 'status'], users.map(userRow)));
+      }),
+    );
+
+  leaf(user, 'passwd', "set a user's password; signs them out everywhere")
+    .argument('<username>')
+    .option('--password <password>', 'the new password (prefer the prompt or standard input)')
+    .action(
+      withStore(async (store, username: string, options: { password?: string }) => {
+        // Ask for the password only once we know the user exists.
+        if (!(await store.getUser(username))) throw new NotFound(`no user named "${username.toLowerCase()}"`);
+        await store.setPassword(username, await passwordFrom(options.password));
+        stdout.write(`Password changed for ${username.toLowerCase()}; existing sessions were signed out\n`);
+      }),
+    );
+
+  leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
+    .argument('<username>')
+    .argument('[groups]', 'comma-separated groups; omit to remove all')
+    .action(
+      withStore(async (store, username: string, groups: string | undefined) => {
+        const updated = await store.setGroups(username, parseGroups(groups));
+        stdout.write(`Groups of ${updated.username}: ${updated.groups.join(', ') || '(none)'}\n`);
+      }),
+    );
+
+  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+    leaf(user, name, disabled ? 'disable a user and sign them out everywhere' : 're-enable a disabled user')
+      .argument('<username>')
+      .action(
+        withStore(async (store, username: string) => {
+          const updated = await store.setDisabled(username, disabled);
+          stdout.write(`User ${updated.username} ${disabled ? 'disabled' : 'enabled'}\n`);
+        }),
+      );
+  }
+
+  const apikey = program.command('apikey').description('manage API keys (x-api-key)');
+
+  leaf(apikey, 'create', 'create an API key and print it (shown only this once)')
+    .option('--days <n>', 'days until it expires (1-3650)', '7')
+    .option('--description <text>', 'what the key is for')
+    .action(
+      withStore(async (store, options: { days: string; description?: string }) => {
+        const { key, info } = await store.createApiKey({ days: parseDays(options.days), description: options.description ?? '' });
+        stdout.write(`${key}\n`);
+        stderr.write(`API key ${info.id} created, expires ${iso(info.expiresAt)}. Store it now: it cannot be shown again.\n`);
+      }),
+    );
+
+  leaf(apikey, 'list', 'list API keys (never the keys themselves)')
+    .option('--json', 'print JSON instead of a table')
+    .action(
+      withStore(async (store, options: { json?: boolean }) => {
+        const keys = await store.listApiKeys();
+        const now = Date.now();
+        if (options.json) stdout.write(JSON.stringify(keys.map((k) => ({ ...k, status: keyStatus(k, now) })), null, 2) + '\n');
+        else if (keys.length === 0) stdout.write('No API keys. Create one with: apikey create\n');
+        else {
+          stdout.write(
+            table(
+              ['id', 'description', 'created', 'expires', 'status'],
+              keys.map((k) => [k.id, k.description || '-', iso(k.createdAt), iso(k.expiresAt), keyStatus(k, now)]),
+            ),
+          );
+        }
+      }),
+    );
+
+  leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
+    .argument('<id>')
+    .action(
+      withStore(async (store, id: string, _options: object, command: Command) => {
+        if (!(await store.revokeApiKey(id))) command.error(`error: no API key with id "${id}"`, { exitCode: 1 });
+        stdout.write(`Revoked API key ${id}\n`);
+      }),
+    );
+}
