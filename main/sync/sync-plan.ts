@@ -3,19 +3,9 @@
 import type { Predicate } from '../../common/predicates/types.js';
 import { canonicalJson } from '../../common/schema/schema-version.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
+import type { ModelSyncMetadata } from '../datastore/sync-metadata.js';
 
-/** PROTOCOL.md §2.4 `ModelMetadata` for one model; times in epoch milliseconds. */
-export interface ModelSyncMetadata {
-  readonly model: string;
-  /** `startedAt` of the last completed sync of this model, sent back as the next `lastSync`. */
-  readonly lastSync: number | null;
-  /** `startedAt` of the last completed full sync. */
-  readonly lastFullSync: number | null;
-  /** Milliseconds between full syncs. */
-  readonly fullSyncInterval: number | null;
-  /** Canonical JSON of the selective-sync predicate the stored data was synced with (null = all). */
-  readonly lastSyncPredicate: string | null;
-}
+export type { ModelSyncMetadata };
 
 /** Default time between full syncs: 24 h, in milliseconds (Amplify's 1440 minutes). */
 export const DEFAULT_FULL_SYNC_INTERVAL_MS = 24 * 60 * 60_000;

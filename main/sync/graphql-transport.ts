@@ -1,0 +1,160 @@
+// The sync worker's GraphQL transport: an urql Client whose stages each do one job — the auth
+// stage (a fetch that adds the API key or JWT and, on HTTP 401 with a JWT, refreshes the token
+// once and retries), the fetch exchange for queries and mutations over HTTP POST, and the
+// subscription exchange forwarding to the AppSync real-time client. Answers are reduced to plain
+// `GraphqlAnswer`s for the pure decision functions.
+import { Client, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
+import type { GraphqlAnswer, GraphqlErrorLike } from './mutation-outcome.js';
+import type { RealtimeClient } from './realtime-client.js';
+import type { RealtimeFrameError } from './realtime-protocol.js';
+import { httpAuthHeaders, type SyncAuth } from './sync-auth.js';
+
+/** Default limit for one HTTP request, in ms: a stalled connection must not hang the outbox. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The auth stage: a fetch adding `X-Api-Key` or `Authorization` to every request; after a 401 with
+ * a JWT, it refreshes the token once and repeats the request. Each request also gets a timeout.
+ */
+export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: typeof fetch; readonly timeoutMs?: number } = {}): typeof fetch {
+  const base = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  return async (input, init) => {
+    const send = async (forceRefresh: boolean): Promise<Response> => {
+      const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(await httpAuthHeaders(auth, forceRefresh))) headers.set(name, value);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      return base(input, { ...init, headers, signal });
+    };
+    const first = await send(false);
+    if (first.status !== 401 || auth.type !== 'jwt') return first;
+    await first.body?.cancel().catch(() => undefined);
+    return send(true);
+  };
+}
+
+/** Per-subscription callbacks the worker passes through urql's operation context. */
+export interface RealtimeContext {
+  /** `start_ack` arrived (also after each reconnect). */
+  readonly onAcknowledged?: () => void;
+  /** The subscription failed for good, with the server's errors. */
+  readonly onFailed?: (errors: readonly RealtimeFrameError[]) => void;
+}
+
+export interface GraphqlTransportOptions {
+  /** GraphQL HTTP endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  readonly endpoint: string;
+  readonly auth: SyncAuth;
+  readonly realtime: RealtimeClient;
+  /** Timeout of one HTTP request in ms (default 30 000). */
+  readonly requestTimeoutMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+/** A live subscription: stop it with `unsubscribe()`. */
+export interface SubscriptionHandle {
+  unsubscribe(): void;
+}
+
+/** Queries, mutations and subscriptions for the sync worker, over one urql Client. */
+export class GraphqlTransport {
+  readonly client: Client;
+
+  constructor(options: GraphqlTransportOptions) {
+    const realtime = options.realtime;
+    this.client = new Client({
+      url: options.endpoint,
+      // AppSync takes POST only; every answer must come from the server, never a cache.
+      preferGetMethod: false,
+      requestPolicy: 'network-only',
+      fetch: authenticatedFetch(options.auth, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}) }),
+      exchanges: [
+        subscriptionExchange({
+          forwardSubscription: (request, operation) => ({
+            subscribe: (sink) => {
+              const context = (operation.context.realtime ?? {}) as RealtimeContext;
+              const handle = realtime.subscribe(
+                { query: request.query ?? '', variables: (request.variables ?? {}) as Record<string, unknown> },
+                {
+                  next: (payload) =>
+                    sink.next({
+                      data: payload.data ?? undefined,
+                      ...(payload.errors.length > 0 ? { errors: payload.errors.map((e) => ({ message: e.message, extensions: { errorType: e.errorType } })) } : {}),
+                    } as never),
+                  error: (errors) => {
+                    context.onFailed?.(errors);
+                    sink.error(new Error(errors.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('; ')));
+                  },
+                  complete: () => sink.complete(),
+                  acknowledged: () => context.onAcknowledged?.(),
+                },
+              );
+              return { unsubscribe: () => handle.unsubscribe() };
+            },
+          }),
+        }),
+        fetchExchange,
+      ],
+    });
+  }
+
+  /** Runs a query and returns its plain answer (never throws for server or network errors). */
+  async query(query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
+    return toAnswer(await this.client.query(query, variables).toPromise());
+  }
+
+  /** Runs a mutation and returns its plain answer (never throws for server or network errors). */
+  async mutate(query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
+    return toAnswer(await this.client.mutation(query, variables).toPromise());
+  }
+
+  /** Starts a subscription; each `data` payload reaches `onData` as a plain answer. */
+  subscribe(query: string, variables: Record<string, unknown>, onData: (answer: GraphqlAnswer) => void, context: RealtimeContext = {}): SubscriptionHandle {
+    const source = this.client.subscription(query, variables, { realtime: context });
+    const subscription = source.subscribe((result: OperationResult) => {
+      // Transport failures are reported through context.onFailed; only data reaches onData.
+      if (result.error?.networkError) return;
+      onData(toAnswer(result));
+    });
+    return { unsubscribe: () => subscription.unsubscribe() };
+  }
+}
+
+interface RawGraphqlError {
+  readonly message: string;
+  readonly errorType?: unknown;
+  readonly errorInfo?: unknown;
+  readonly data?: unknown;
+  readonly path?: readonly (string | number)[];
+  readonly extensions?: Readonly<Record<string, unknown>>;
+  readonly originalError?: unknown;
+}
+
+/** An urql result as plain data; AppSync's `errorType`/`data` are read wherever urql kept them. */
+export function toAnswer(result: OperationResult): GraphqlAnswer {
+  const error = result.error;
+  const errors: GraphqlErrorLike[] = (error?.graphQLErrors ?? []).map((e) => {
+    const raw = e as unknown as RawGraphqlError;
+    const original = (typeof raw.originalError === 'object' && raw.originalError !== null ? raw.originalError : {}) as Partial<RawGraphqlError>;
+    const pick = (key: 'errorType' | 'errorInfo' | 'data'): unknown => raw[key] ?? original[key] ?? raw.extensions?.[key];
+    const errorType = pick('errorType');
+    return {
+      message: raw.message,
+      errorType: typeof errorType === 'string' ? errorType : null,
+      errorInfo: pick('errorInfo') ?? null,
+      data: pick('data') ?? null,
+      ...(raw.path ? { path: raw.path } : {}),
+    };
+  });
+  const response = error?.response as { status?: number } | undefined;
+  const networkError = error?.networkError ? describeNetworkError(error.networkError) : null;
+  const httpStatus = typeof response?.status === 'number' ? response.status : networkError !== null ? null : 200;
+  const data = (result.data ?? null) as Readonly<Record<string, unknown>> | null;
+  return { data, errors, networkError, httpStatus };
+}
+
+function describeNetworkError(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ? `${error.message} (${cause.code})` : error.message;
+}

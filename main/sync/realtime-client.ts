@@ -1,0 +1,373 @@
+// One AppSync real-time connection shared by all subscriptions (PROTOCOL.md §5): connects lazily,
+// `connection_init` → `connection_ack`, `start` per subscription with its own authorization,
+// keep-alive watchdog, reconnect with jittered backoff after any disruption (restarting every
+// active subscription), re-authentication after a token refresh or an auth error.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import {
+  apiKeyAuthHeaders,
+  authSubprotocols,
+  clientFrames,
+  CONNECTION_INIT_TIMEOUT_MS,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  isAuthError,
+  isNonRetryableConnectionError,
+  jwtAuthHeaders,
+  keepAliveState,
+  parseServerFrame,
+  realtimeUrl,
+  START_ACK_TIMEOUT_MS,
+  withAuthQuery,
+  type RealtimeAuthHeaders,
+  type RealtimeFrameError,
+} from './realtime-protocol.js';
+import type { SyncAuth } from './sync-auth.js';
+
+/** Connection states, named as amplify-js publishes them. */
+export type ConnectionState = 'Disconnected' | 'Connecting' | 'Connected' | 'ConnectedPendingKeepAlive' | 'ConnectionDisrupted';
+
+/** Receives one subscription's traffic. */
+export interface SubscriptionObserver {
+  /** `data` frame: the payload `{ data, errors }`. */
+  next(payload: { readonly data: Readonly<Record<string, unknown>> | null; readonly errors: readonly RealtimeFrameError[] }): void;
+  /** The subscription failed for good (it is removed). */
+  error(errors: readonly RealtimeFrameError[]): void;
+  /** The server completed it. */
+  complete(): void;
+  /** `start_ack` arrived (again after every reconnect). */
+  acknowledged?(): void;
+}
+
+export interface RealtimeClientOptions {
+  /** The GraphQL HTTP endpoint; the real-time URL is derived from it (§5.1). */
+  readonly endpoint: string;
+  readonly auth: SyncAuth;
+  /** Where the connection auth header travels: `subprotocol` (default, current amplify-js) or legacy `query`. */
+  readonly carrier?: 'subprotocol' | 'query';
+  /** Reconnect backoff; default 2^n × 100 ms + jitter, capped at 5 s per delay. */
+  readonly backoff?: BackoffOptions;
+  /** How often the keep-alive is checked, in ms (default 5 000). */
+  readonly keepAliveCheckMs?: number;
+  /** Waits for `connection_ack` and `start_ack`, in ms (default 15 000 each). */
+  readonly ackTimeoutMs?: number;
+}
+
+interface ActiveSubscription {
+  readonly id: string;
+  readonly request: { readonly query: string; readonly variables: Readonly<Record<string, unknown>> };
+  readonly observer: SubscriptionObserver;
+  acked: boolean;
+  ackTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * Events: `state` (ConnectionState), `disrupted` (an established connection was lost),
+ * `reconnected` (connection back and every subscription acknowledged again — time for a delta
+ * sync), `error` is never emitted (failures reach observers).
+ */
+export class RealtimeClient extends EventEmitter {
+  private socket: WebSocket | null = null;
+  private readonly subscriptions = new Map<string, ActiveSubscription>();
+  private currentState: ConnectionState = 'Disconnected';
+  private readonly backoff: Backoff;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastActivity = 0;
+  private connectionTimeoutMs = DEFAULT_CONNECTION_TIMEOUT_MS;
+  private wasConnected = false;
+  private awaitingReconnectAck = false;
+  private authFailures = 0;
+  private closed = false;
+  private readonly stopRefreshListener: () => void;
+
+  constructor(private readonly options: RealtimeClientOptions) {
+    super();
+    this.backoff = new Backoff({ maxDelayMs: 5_000, ...options.backoff });
+    this.stopRefreshListener =
+      options.auth.type === 'jwt' ? options.auth.tokens.onRefresh(() => this.reauthenticate()) : () => undefined;
+  }
+
+  /** Current connection state. */
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Starts a subscription (connecting if needed); `unsubscribe` sends `stop`. */
+  subscribe(request: ActiveSubscription['request'], observer: SubscriptionObserver): { unsubscribe(): void } {
+    if (this.closed) throw new Error('the real-time client is closed');
+    const sub: ActiveSubscription = { id: randomUUID(), request, observer, acked: false, ackTimer: null };
+    this.subscriptions.set(sub.id, sub);
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.currentState === 'Connected' || this.currentState === 'ConnectedPendingKeepAlive') void this.sendStart(sub);
+    else if (this.socket === null && this.reconnectTimer === null) void this.connect();
+    return { unsubscribe: () => this.unsubscribe(sub.id) };
+  }
+
+  /** Closes the connection and drops every subscription (no reconnect). */
+  close(): void {
+    this.closed = true;
+    this.stopRefreshListener();
+    for (const sub of this.subscriptions.values()) if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+    this.subscriptions.clear();
+    this.teardownSocket(1000, 'client closed');
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.reconnectTimer = null;
+    this.setState('Disconnected');
+  }
+
+  /** Drops the socket as if the network failed (then reconnects): used after a token refresh. */
+  reauthenticate(): void {
+    if (this.socket === null || this.closed) return;
+    this.teardownSocket(1000, 'Auth error - reconnecting');
+    this.onLost();
+  }
+
+  private unsubscribe(id: string): void {
+    const sub = this.subscriptions.get(id);
+    if (sub === undefined) return;
+    if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+    this.subscriptions.delete(id);
+    if (this.socket?.readyState === WebSocket.OPEN) this.send(clientFrames.stop(id));
+    if (this.subscriptions.size === 0) {
+      // amplify-js closes an unused socket 1 s after the last subscription goes.
+      this.idleTimer = setTimeout(() => {
+        if (this.subscriptions.size === 0) {
+          this.teardownSocket(1000, 'no subscriptions');
+          if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+          this.reconnectTimer = null;
+          this.setState('Disconnected');
+        }
+      }, 1000);
+      this.idleTimer.unref();
+    }
+  }
+
+  private async authHeaders(forceRefresh = false): Promise<RealtimeAuthHeaders> {
+    const auth = this.options.auth;
+    if (auth.type === 'apiKey') return apiKeyAuthHeaders(this.options.endpoint, auth.apiKey, new Date());
+    return jwtAuthHeaders(this.options.endpoint, await auth.tokens.getToken({ forceRefresh }));
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed || this.socket !== null) return;
+    this.setState('Connecting');
+    let headers: RealtimeAuthHeaders;
+    try {
+      headers = await this.authHeaders(this.authFailures > 0);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.closed || this.socket !== null) return;
+    const base = realtimeUrl(this.options.endpoint);
+    const socket =
+      this.options.carrier === 'query'
+        ? new WebSocket(withAuthQuery(base, headers), ['graphql-ws'])
+        : new WebSocket(base, authSubprotocols(headers));
+    this.socket = socket;
+    const initTimer = setTimeout(() => {
+      if (this.socket === socket && !this.isOpenState()) this.dropSocket(socket);
+    }, this.options.ackTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS);
+    initTimer.unref();
+    socket.on('open', () => this.send(clientFrames.connectionInit(), socket));
+    socket.on('message', (raw) => this.onFrame(socket, raw.toString()));
+    socket.on('error', () => undefined); // 'close' follows and drives the reconnect
+    socket.on('close', () => {
+      clearTimeout(initTimer);
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.stopKeepAlive();
+      this.onLost();
+    });
+  }
+
+  private isOpenState(): boolean {
+    return this.currentState === 'Connected' || this.currentState === 'ConnectedPendingKeepAlive';
+  }
+
+  private onFrame(socket: WebSocket, text: string): void {
+    if (this.socket !== socket) return;
+    this.lastActivity = Date.now();
+    const frame = parseServerFrame(text);
+    switch (frame.type) {
+      case 'connection_ack': {
+        this.connectionTimeoutMs = frame.connectionTimeoutMs;
+        this.authFailures = 0;
+        this.backoff.reset();
+        this.awaitingReconnectAck = this.wasConnected;
+        this.wasConnected = true;
+        this.setState('Connected');
+        this.startKeepAlive();
+        for (const sub of this.subscriptions.values()) {
+          sub.acked = false;
+          void this.sendStart(sub);
+        }
+        this.maybeReconnected();
+        return;
+      }
+      case 'ka':
+        if (this.currentState === 'ConnectedPendingKeepAlive') this.setState('Connected');
+        return;
+      case 'start_ack': {
+        const sub = this.subscriptions.get(frame.id);
+        if (sub === undefined) return;
+        if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+        sub.ackTimer = null;
+        sub.acked = true;
+        sub.observer.acknowledged?.();
+        this.maybeReconnected();
+        return;
+      }
+      case 'data':
+        this.subscriptions.get(frame.id)?.observer.next({ data: frame.data, errors: frame.errors });
+        return;
+      case 'complete': {
+        const sub = this.subscriptions.get(frame.id);
+        if (sub === undefined) return;
+        this.subscriptions.delete(frame.id);
+        sub.observer.complete();
+        return;
+      }
+      case 'error': {
+        if (isAuthError(frame.errors) && this.options.auth.type === 'jwt' && this.authFailures < 1) {
+          // Probably an expired token: reconnect once with a fresh one before failing anything.
+          this.authFailures++;
+          this.dropSocket(socket, 'Auth error - reconnecting');
+          return;
+        }
+        const sub = frame.id === null ? undefined : this.subscriptions.get(frame.id);
+        if (sub === undefined) return;
+        if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+        this.subscriptions.delete(sub.id);
+        sub.observer.error(frame.errors);
+        this.maybeReconnected();
+        return;
+      }
+      case 'connection_error': {
+        const retryableAuth = isAuthError(frame.errors) && this.options.auth.type === 'jwt' && this.authFailures < 1;
+        if (isNonRetryableConnectionError(frame.errors) && !retryableAuth) {
+          const subs = [...this.subscriptions.values()];
+          this.subscriptions.clear();
+          this.teardownSocket(1000, 'connection refused');
+          this.setState('Disconnected');
+          for (const sub of subs) sub.observer.error(frame.errors);
+          return;
+        }
+        if (retryableAuth) this.authFailures++;
+        this.dropSocket(socket, 'connection error');
+        return;
+      }
+      case 'unknown':
+        return;
+    }
+  }
+
+  /** After a reconnect, `reconnected` fires once every surviving subscription is acknowledged. */
+  private maybeReconnected(): void {
+    if (!this.awaitingReconnectAck) return;
+    for (const sub of this.subscriptions.values()) if (!sub.acked) return;
+    this.awaitingReconnectAck = false;
+    this.emit('reconnected');
+  }
+
+  private async sendStart(sub: ActiveSubscription): Promise<void> {
+    let authorization: RealtimeAuthHeaders;
+    try {
+      authorization = await this.authHeaders();
+    } catch {
+      // No credentials now: drop the socket and let the reconnect loop try again.
+      if (this.socket !== null) this.dropSocket(this.socket);
+      return;
+    }
+    if (!this.subscriptions.has(sub.id) || this.socket === null) return;
+    this.send(clientFrames.start(sub.id, sub.request, authorization));
+    if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+    sub.ackTimer = setTimeout(() => {
+      sub.ackTimer = null;
+      if (sub.acked || !this.subscriptions.has(sub.id)) return;
+      this.subscriptions.delete(sub.id);
+      sub.observer.error([{ errorType: 'StartAckTimeout', message: 'Subscription timeout: no start_ack', errorCode: null }]);
+      this.maybeReconnected();
+    }, this.options.ackTimeoutMs ?? START_ACK_TIMEOUT_MS);
+    sub.ackTimer.unref();
+  }
+
+  private send(frame: object, socket: WebSocket | null = this.socket): void {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  private startKeepAlive(): void {
+    this.stopKeepAlive();
+    this.keepAliveTimer = setInterval(() => {
+      const socket = this.socket;
+      if (socket === null) return;
+      const state = keepAliveState(this.lastActivity, Date.now(), this.connectionTimeoutMs);
+      if (state === 'timeout') this.dropSocket(socket, 'Timeout disconnect');
+      else if (state === 'pending' && this.currentState === 'Connected') this.setState('ConnectedPendingKeepAlive');
+    }, this.options.keepAliveCheckMs ?? 5_000);
+    this.keepAliveTimer.unref();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAliveTimer !== null) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = null;
+  }
+
+  /** Ends `socket` now; its `close` handler (or this call) starts the reconnect. */
+  private dropSocket(socket: WebSocket, reason = 'connection lost'): void {
+    if (this.socket !== socket) return;
+    this.teardownSocket(1000, reason);
+    this.onLost();
+  }
+
+  private teardownSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.stopKeepAlive();
+    if (socket === null) return;
+    socket.removeAllListeners('close');
+    socket.removeAllListeners('message');
+    socket.on('error', () => undefined);
+    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+    else socket.terminate();
+  }
+
+  private onLost(): void {
+    for (const sub of this.subscriptions.values()) {
+      sub.acked = false;
+      if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
+      sub.ackTimer = null;
+    }
+    if (this.closed) return;
+    if (this.wasConnected && this.currentState !== 'ConnectionDisrupted') {
+      this.setState('ConnectionDisrupted');
+      this.emit('disrupted');
+    }
+    if (this.subscriptions.size === 0) {
+      this.setState('Disconnected');
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer !== null) return;
+    if (!this.wasConnected) this.setState('Connecting');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, this.backoff.next());
+    this.reconnectTimer.unref();
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+}
