@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { BLOG_SDL } from './blog-schema.js';
 
-
 const schema = parseSchema(BLOG_SDL, 'blog.graphql');
 
 test('models in declaration order; modelOrder puts parents first, ties in declaration order', () => {
