@@ -34,6 +34,11 @@ export abstract class KyselyStorage implements Storage {
 
   protected constructor(protected readonly db: AnyDb) {}
 
+  /** The Kysely instance, for stores that keep their own tables in the same database (auth). */
+  get kysely(): AnyDb {
+    return this.db;
+  }
+
   /** Serialise writers of one model inside `trx` until it ends. */
   protected abstract lockModel(trx: AnyTx, model: string): Promise<void>;
   /** Now (ms), read once writers of `model` that started earlier have committed and before any later one starts. */
