@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Schema } from '../../common/schema/types.js';
+import { installAwsScalars } from '../graphql/aws-scalars.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import type { ChangeBus, ChangeEvent } from './change-event.js';
 import { connectionAuthHeaders, selectSubprotocol } from './connection-auth-header.js';
@@ -76,6 +77,8 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
   // Items are shaped with resolver-free types built from the same SDL, so a schema whose fields
   // carry resolvers (storage reads, auth) is only used to validate documents, never run per event.
   const payloadSchema = buildSchema(generateSdl(options.schema));
+  // Filter values of AWS scalars (AWSDateTime, AWSEmail, …) are checked like on the HTTP endpoint.
+  installAwsScalars(payloadSchema);
   const graphqlSchema = options.graphqlSchema ?? payloadSchema;
   const connections = new Set<RealtimeConnection>();
   /** Subscriptions by `<model>/<mutation>`, so an event only visits the ones that listen to it. */

@@ -1,18 +1,19 @@
 // Who may listen to a model's changes, and which records they are told about (PROTOCOL.md §1.6,
-// §6.3): @auth rules that grant read decide; owner and dynamic-group rules narrow delivery to the
-// caller's records; an owner argument must name the caller unless a rule already grants them
-// every record, in which case it only narrows, as AppSync's argument filtering does.
+// §6.3): @auth rules that grant `read` or `listen` decide; owner and dynamic-group rules narrow
+// delivery to the caller's records; an owner argument must name the caller unless a rule already
+// grants them every record, in which case it only narrows, as AppSync's argument filtering does.
+// Owner claims and owner-field matching are the resolvers' (server/resolvers/model-access.ts), so
+// a subscription delivers exactly what a sync query would return to the same caller.
 import { Unauthorized } from '../../common/errors.js';
+import { DEFAULT_GROUP_CLAIM } from '../../common/schema/auth-rules.js';
 import type { AuthRule, ModelDef } from '../../common/schema/types.js';
-import { ownerClaimsOf, type Identity } from '../auth/identity.js';
+import type { Identity } from '../auth/identity.js';
+import { ownerClaims, ownerFieldHolds } from '../resolvers/model-access.js';
 
 type User = Identity & { kind: 'user' };
 
 /** Decides per delivered item whether the subscriber may receive it. */
 export type ItemAccess = (item: Readonly<Record<string, unknown>>) => boolean;
-
-/** Default claim holding a user's groups in their token. */
-const DEFAULT_GROUP_CLAIM = 'cognito:groups';
 
 /** True when the rule lets its holders receive subscription events (`read` or `listen`). */
 function grantsListen(rule: AuthRule): boolean {
@@ -24,36 +25,11 @@ function userProviderFits(rule: AuthRule): boolean {
   return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
 }
 
-/** The values of the rule's identity claim that count as "this caller" in an owner field. */
-export function ownerClaimsFor(rule: AuthRule, user: User): string[] {
-  const claim = rule.identityClaim ?? 'sub::username';
-  switch (claim) {
-    case 'sub::username':
-      return ownerClaimsOf(user);
-    case 'sub':
-      return [user.sub];
-    case 'username':
-    case 'cognito:username':
-      return [user.username];
-    default: {
-      const value = user.claims[claim];
-      return typeof value === 'string' && value !== '' ? [value] : [];
-    }
-  }
-}
-
 function groupsOf(user: User, rule: AuthRule): readonly string[] {
   if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
   const value = user.claims[rule.groupClaim];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
-}
-
-/** True when the stored owner value (a string or a list of them) names one of `claims`. */
-function ownerFieldHolds(value: unknown, claims: readonly string[]): boolean {
-  if (typeof value === 'string') return claims.includes(value);
-  if (Array.isArray(value)) return value.some((v) => typeof v === 'string' && claims.includes(v));
-  return false;
 }
 
 /**
@@ -108,7 +84,7 @@ export function authorizeSubscription(
         if (mine.length > 0) narrowing.push((item) => ownerFieldHolds(item[field], mine));
       } else if (rule.allow === 'owner') {
         const field = rule.ownerField ?? 'owner';
-        const claims = ownerClaimsFor(rule, identity);
+        const claims = ownerClaims(rule, identity);
         if (claims.length === 0) continue;
         ownerRuleClaims.set(field, [...(ownerRuleClaims.get(field) ?? []), ...claims]);
         narrowing.push((item) => ownerFieldHolds(item[field], claims));
