@@ -1,0 +1,162 @@
+// `outpost-server`: one entry with sub-commands — start, status, push, print-schema (and the auth
+// commands user/apikey, registered by server/auth's CLI module). `npm run server` runs `start`.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { OutpostError } from '../../common/errors.js';
+import { generateSdl } from '../graphql/generate-sdl.js';
+import { startServer } from '../index.js';
+import { deploySchema, migrationPlanFor } from '../storage/deploy-schema.js';
+import { openStorage } from '../storage/open-storage.js';
+import { readSchemaFile, resolveCommon, type CommonFlags } from './cli-options.js';
+import { formatTable } from './format-table.js';
+
+const MINUTE = 60_000;
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
+  return n;
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--schema <file>', 'schema file (default schema/schema.graphql)')
+    .option('--database <url>', 'sqlite:PATH or postgres://… (default sqlite:.outpost/server.db)')
+    .option('--config <file>', 'JSON config file (conflict handlers, retention, limits, auth)');
+}
+
+interface StartFlags extends CommonFlags {
+  readonly port?: number;
+  readonly host?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly forceMigration?: boolean;
+}
+
+async function start(flags: StartFlags): Promise<void> {
+  const common = resolveCommon(flags);
+  const { config } = common;
+  const schema = readSchemaFile(common.schemaPath);
+  const certPath = flags.tlsCert ?? (config.tls ? resolve(common.configDir, config.tls.cert) : undefined);
+  const keyPath = flags.tlsKey ?? (config.tls ? resolve(common.configDir, config.tls.key) : undefined);
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new OutpostError('UsageError', '--tls-cert and --tls-key go together: give both to serve HTTPS/WSS');
+  }
+  const server = await startServer({
+    schema,
+    database: common.database,
+    port: flags.port ?? config.port ?? 4000,
+    host: flags.host ?? config.host ?? '127.0.0.1',
+    configDir: common.configDir,
+    forceMigration: flags.forceMigration === true,
+    ...(certPath !== undefined && keyPath !== undefined
+      ? { tls: { cert: readFileSync(certPath), key: readFileSync(keyPath) } }
+      : {}),
+    ...(config.conflictHandler !== undefined ? { conflictHandler: config.conflictHandler } : {}),
+    ...(config.models !== undefined ? { models: config.models } : {}),
+    retention: {
+      ...(config.retention?.changeLogMinutes !== undefined ? { changeLogMs: config.retention.changeLogMinutes * MINUTE } : {}),
+      ...(config.retention?.tombstoneMinutes !== undefined ? { tombstoneMs: config.retention.tombstoneMinutes * MINUTE } : {}),
+      ...(config.retention?.purgeIntervalMinutes !== undefined ? { purgeIntervalMs: config.retention.purgeIntervalMinutes * MINUTE } : {}),
+    },
+    ...(config.limits !== undefined ? { limits: config.limits } : {}),
+    ...(config.auth !== undefined ? { auth: config.auth } : {}),
+  });
+  const base = server.url.replace(/\/graphql$/, '');
+  const models = Object.keys(schema.models);
+  console.log(`Outpost sync server is running
+  GraphQL     ${server.url}
+  Real-time   ${server.realtimeUrl}
+  Sign-in     POST ${base}/auth/token   (refresh: POST ${base}/auth/refresh)
+  Health      ${base}/health
+  Database    ${common.database}
+  Schema      ${common.schemaPath} (${models.length} models: ${models.join(', ')})
+
+Create a user:      npm run outpost-server -- user add <username> ${flags.database ? `--database ${flags.database}` : ''}
+Create an API key:  npm run outpost-server -- apikey create ${flags.database ? `--database ${flags.database}` : ''}
+Stop with Ctrl+C.`);
+  const stop = (): void => {
+    console.log('stopping…');
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function status(flags: CommonFlags): Promise<void> {
+  const common = resolveCommon(flags);
+  const schema = readSchemaFile(common.schemaPath);
+  const storage = await openStorage(common.database);
+  try {
+    const plan = await migrationPlanFor(storage, schema);
+    console.log(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    if (plan.destructive.length > 0) {
+      console.log(`\nDestructive changes (need push --force):\n  - ${plan.destructive.join('\n  - ')}`);
+    } else if (plan.steps.length > 0) {
+      console.log('\nRun `push` to apply.');
+    } else {
+      console.log('\nThe database is up to date with the schema file.');
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+async function push(flags: CommonFlags & { readonly force?: boolean }): Promise<void> {
+  const common = resolveCommon(flags);
+  const schema = readSchemaFile(common.schemaPath);
+  const storage = await openStorage(common.database);
+  try {
+    const plan = await deploySchema(storage, schema, flags.force === true);
+    if (plan.steps.length === 0) console.log('No changes: the database already matches the schema.');
+    else console.log(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    if (plan.destructive.length > 0) console.log(`\nApplied with --force; lost:\n  - ${plan.destructive.join('\n  - ')}`);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The program with every sub-command. */
+export function buildProgram(): Command {
+  const program = new Command('outpost-server')
+    .description('Outpost sync server: an AppSync-compatible GraphQL backend on SQLite or PostgreSQL')
+    .showHelpAfterError();
+  withCommon(program.command('start').description('start the server (applies non-destructive schema changes)'))
+    .option('--port <port>', 'TCP port (default 4000; 0 picks a free one)', portNumber)
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and WSS')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--force-migration', 'apply destructive schema changes on start (drops data)')
+    .action((flags: StartFlags) => start(flags));
+  withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
+    status(flags),
+  );
+  withCommon(program.command('push').description('apply the schema file to the database'))
+    .option('--force', 'also apply changes that drop data')
+    .action((flags: CommonFlags & { force?: boolean }) => push(flags));
+  program
+    .command('print-schema')
+    .description('print the generated AppSync GraphQL schema (SDL)')
+    .option('--schema <file>', 'schema file (default schema/schema.graphql)')
+    .option('--config <file>', 'JSON config file')
+    .action((flags: CommonFlags) => {
+      process.stdout.write(generateSdl(readSchemaFile(resolveCommon(flags).schemaPath)));
+    });
+  return program;
+}
+
+/** argv without the node/script entries; `start <other command>` (from `npm run server -- <cmd>`) runs the other command. */
+function normaliseArgs(args: string[], commands: readonly string[]): string[] {
+  if (args[0] === 'start' && args[1] !== undefined && commands.includes(args[1])) return args.slice(1);
+  return args;
+}
+
+const program = buildProgram();
+try {
+  const names = program.commands.map((c) => c.name());
+  await program.parseAsync(normaliseArgs(process.argv.slice(2), names), { from: 'user' });
+} catch (error) {
+  console.error(error instanceof OutpostError ? `error: ${error.message}` : error);
+  process.exitCode = 1;
+}
