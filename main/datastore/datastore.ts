@@ -31,6 +31,10 @@ import { coalesceOutbox } from './outbox-coalescing.js';
 import { valuesEqual } from './value-equality.js';
 import { CONFLICTS_TABLE, OUTBOX_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
+
+export type { ChangeEvent, OpType, OutboxEvent } from './change-events.js';
+export type { OutboxEntry, OutboxOperation } from './outbox-entry.js';
+export type { MigrationReport } from './migrate.js';
 import { Outbox } from './outbox.js';
 import { RemoteMerge } from './remote-merge.js';
 import { SyncMetadataStore } from './sync-metadata.js';

@@ -26,6 +26,8 @@ export class SqliteConnection {
   readonly db: Database.Database;
   readonly kysely: Kysely<DynamicDatabase>;
   private readonly statements = new Map<string, Database.Statement>();
+  // One wrapper for every transaction (better-sqlite3 nests it as a savepoint when already inside one).
+  private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   /** Opens (creating if needed) `file` in WAL mode with the given durability and a 5 s busy timeout. */
   constructor(file: string, durability: Durability = 'FULL', busyTimeoutMs = 5000) {
@@ -34,11 +36,12 @@ export class SqliteConnection {
     this.db.pragma(`synchronous = ${durability}`);
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.kysely = new Kysely<DynamicDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
+    this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front); rolled back if it throws. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
 
   /** Executes a compiled statement that returns rows. */

@@ -20,11 +20,22 @@ export class StoreCore {
   readonly syncStateChanges = new Listeners<string | null>();
   private closed = false;
 
+  // Hot-path statements (every save runs both), compiled once.
+  private readonly entriesForSql: string;
+  private readonly insertEntrySql: string;
+
   constructor(
     readonly conn: SqliteConnection,
     readonly schema: Schema,
     readonly tables: ReadonlyMap<string, ModelTable>,
-  ) {}
+  ) {
+    const k = conn.kysely;
+    this.entriesForSql = k.selectFrom(OUTBOX_TABLE).selectAll().where('model', '=', '').where('modelId', '=', '').orderBy('id').compile().sql;
+    this.insertEntrySql = k
+      .insertInto(OUTBOX_TABLE)
+      .values({ model: '', modelId: '', operation: '', data: '', condition: null, inFlight: 0, createdAt: 0 })
+      .compile().sql;
+  }
 
   /** The table of `model`; a ValidationError naming the known models otherwise. */
   table(model: string): ModelTable {
@@ -74,12 +85,7 @@ export class StoreCore {
 
   /** Every outbox entry of one record, FIFO. */
   entriesFor(model: string, modelId: string): OutboxEntry[] {
-    const k = this.conn.kysely;
-    return this.conn
-      .all(
-        k.selectFrom(OUTBOX_TABLE).selectAll().where('model', '=', model).where('modelId', '=', modelId).orderBy('id').compile(),
-      )
-      .map(decodeEntry);
+    return this.conn.all({ sql: this.entriesForSql, parameters: [model, modelId] }).map(decodeEntry);
   }
 
   /** One outbox entry by id. */
@@ -116,21 +122,9 @@ export class StoreCore {
 
   /** Appends one entry at the tail of the outbox. */
   insertEntry(model: string, modelId: string, operation: OutboxOperation, data: ModelRecord, condition: Predicate | null): number {
-    const k = this.conn.kysely;
-    return this.conn.run(
-      k
-        .insertInto(OUTBOX_TABLE)
-        .values({
-          model,
-          modelId,
-          operation,
-          data: JSON.stringify(data),
-          condition: condition === null ? null : JSON.stringify(condition),
-          inFlight: 0,
-          createdAt: Date.now(),
-        })
-        .compile(),
-    ).lastId;
+    // Parameters in the column order of insertEntrySql.
+    const parameters = [model, modelId, operation, JSON.stringify(data), condition === null ? null : JSON.stringify(condition), 0, Date.now()];
+    return this.conn.run({ sql: this.insertEntrySql, parameters }).lastId;
   }
 
   /** Number of outbox entries (in flight included). */
