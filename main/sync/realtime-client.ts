@@ -65,7 +65,8 @@ interface ActiveSubscription {
 /**
  * Events: `state` (ConnectionState), `disrupted` (an established connection was lost),
  * `reconnected` (connection back and every subscription acknowledged again — time for a delta
- * sync), `error` is never emitted (failures reach observers).
+ * sync), `connectFailed` (an attempt ended before `connection_ack`); failures of subscriptions
+ * reach their observers.
  */
 export class RealtimeClient extends EventEmitter {
   private socket: WebSocket | null = null;
@@ -160,6 +161,7 @@ export class RealtimeClient extends EventEmitter {
     try {
       headers = await this.authHeaders(this.authFailures > 0);
     } catch {
+      this.emit('connectFailed');
       this.scheduleReconnect();
       return;
     }
@@ -171,7 +173,10 @@ export class RealtimeClient extends EventEmitter {
         : new WebSocket(base, authSubprotocols(headers));
     this.socket = socket;
     const initTimer = setTimeout(() => {
-      if (this.socket === socket && !this.isOpenState()) this.dropSocket(socket);
+      if (this.socket === socket && !this.isOpenState()) {
+        this.emit('connectFailed');
+        this.dropSocket(socket);
+      }
     }, this.options.ackTimeoutMs ?? CONNECTION_INIT_TIMEOUT_MS);
     initTimer.unref();
     socket.on('open', () => this.send(clientFrames.connectionInit(), socket));
@@ -180,6 +185,7 @@ export class RealtimeClient extends EventEmitter {
     socket.on('close', () => {
       clearTimeout(initTimer);
       if (this.socket !== socket) return;
+      if (!this.isOpenState()) this.emit('connectFailed');
       this.socket = null;
       this.stopKeepAlive();
       this.onLost();

@@ -1,0 +1,346 @@
+// Drains the outbox (PROTOCOL.md §4.3–4.6, DESIGN.md "Sync worker" 2–4): per record one entry at a
+// time and in order, different records concurrently (at most `maxConcurrentMutations` requests on
+// the wire). Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry;
+// conflict → conflict policy → retry or take the server state; rejected → entry removed, local row
+// restored to the server's state, `error` event; network/5xx → retried with backoff, never
+// dropped. A failure whose request may have reached the server (network error, 5xx, a crash while
+// in flight) is checked with a `get` before resending, so an edit is never applied twice.
+import { toConditionInput } from '../../common/predicates/to-graphql.js';
+import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
+import type { Datastore } from '../datastore/datastore.js';
+import type { OutboxEntry } from '../datastore/outbox-entry.js';
+import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
+import { getQueryDocument, getQueryVariables, mutationDocument, mutationVariables, readRecord, withoutRelations } from './graphql-documents.js';
+import { answerEchoesInput, classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
+import type { SyncEvents } from './sync-events.js';
+
+export interface OutboxProcessorOptions {
+  readonly datastore: Datastore;
+  readonly schema: Schema;
+  readonly mutate: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
+  readonly query: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
+  readonly events: SyncEvents;
+  readonly conflictHandler: ConflictHandler;
+  /** Mutations on the wire at once, for different records (default 8; 1 = Amplify's one-at-a-time). */
+  readonly maxConcurrentMutations: number;
+  /** Retry backoff for network/5xx failures (default 2^n × 100 ms + jitter, capped at 5 min). */
+  readonly backoff?: BackoffOptions;
+}
+
+interface Task {
+  readonly key: string;
+  sending: boolean;
+}
+
+/** A counting semaphore bounding requests on the wire. */
+class Slots {
+  private free: number;
+  private readonly waiters: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next !== undefined) next();
+    else this.free++;
+  }
+}
+
+export class OutboxProcessor {
+  private readonly tasks = new Map<string, Task>();
+  private readonly slots: Slots;
+  /** Records whose last attempt may have reached the server: verified with a `get` before resending. */
+  private readonly uncertain = new Set<string>();
+  private running = false;
+  private stopController = new AbortController();
+  /** Aborted (and replaced) by wake(): cuts every retry sleep short when the network is back. */
+  private wakeController = new AbortController();
+  private loopDone: Promise<void> = Promise.resolve();
+  private idleWaiters: Array<() => void> = [];
+  private changed = false;
+
+  constructor(private readonly options: OutboxProcessorOptions) {
+    this.slots = new Slots(Math.max(1, Math.floor(options.maxConcurrentMutations)));
+  }
+
+  /** Starts draining; `uncertainKeys` are records (`model:modelId`) whose entry was in flight when the last session ended. */
+  start(uncertainKeys: Iterable<string> = []): void {
+    if (this.running) return;
+    for (const key of uncertainKeys) this.uncertain.add(key);
+    this.running = true;
+    this.stopController = new AbortController();
+    this.loopDone = this.loop();
+  }
+
+  /** Stops starting new sends, cuts retry waits short and waits for requests on the wire to finish. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopController.abort();
+    this.wake();
+    await this.loopDone;
+  }
+
+  /** New entries or the network is back: look again now and retry waiting entries at once. */
+  wake(): void {
+    this.changed = true;
+    const previous = this.wakeController;
+    this.wakeController = new AbortController();
+    previous.abort();
+  }
+
+  /**
+   * Resolves when every entry that can be sent has had an attempt and no request is on the wire
+   * (entries waiting to retry after a network failure do not hold it up).
+   */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const running = new Set<Promise<void>>();
+    while (this.running) {
+      this.changed = false;
+      // Records waiting to retry keep their place: while the server is down, new records are not
+      // started only to fail too. Other records still flow through the free places.
+      const room = this.options.maxConcurrentMutations - this.tasks.size;
+      let started = 0;
+      if (room > 0) {
+        let entries: OutboxEntry[] = [];
+        try {
+          entries = await this.options.datastore.outbox.peekSendable(room + this.tasks.size);
+        } catch (error) {
+          if (!this.running) break;
+          console.error('outbox: could not read the queue:', error);
+        }
+        for (const entry of entries) {
+          const key = `${entry.model}:${entry.modelId}`;
+          if (this.tasks.has(key) || started >= room) continue;
+          const task: Task = { key, sending: true };
+          this.tasks.set(key, task);
+          started++;
+          const done = this.process(entry, task)
+            .catch((error: unknown) => console.error(`outbox: entry ${entry.id} failed unexpectedly:`, error))
+            .finally(() => {
+              this.tasks.delete(key);
+              running.delete(done);
+              this.wake();
+            });
+          running.add(done);
+        }
+      }
+      if (started === 0 && ![...this.tasks.values()].some((t) => t.sending) && !this.changed) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      }
+      if (this.changed) continue;
+      // Sleep until something changes (a task finished, a new entry, wake()).
+      await sleep(60_000, this.wakeController.signal);
+    }
+    this.stopController.abort();
+    await Promise.allSettled([...running]);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private model(entry: OutboxEntry): ModelDef {
+    return this.options.schema.models[entry.model];
+  }
+
+  private async process(queued: OutboxEntry, task: Task): Promise<void> {
+    const { datastore, events } = this.options;
+    const model = this.model(queued);
+    let entry: OutboxEntry;
+    try {
+      entry = await datastore.outbox.markInFlight(queued.id);
+    } catch {
+      return; // coalesced or completed meanwhile; the loop looks again
+    }
+    const document = mutationDocument(this.options.schema, model, entry.operation);
+    const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
+    const backoff = new Backoff(this.options.backoff);
+    let data: ModelRecord = entry.data;
+    let conflictAttempts = 0;
+
+    for (;;) {
+      if (this.stopController.signal.aborted) return; // stays in flight: verified on the next start
+      const variables = mutationVariables(model, entry.operation, data, condition);
+      const input = variables.input as Record<string, unknown>;
+
+      if (this.uncertain.has(task.key)) {
+        task.sending = true;
+        const verdict = await this.alreadyApplied(model, entry, input);
+        task.sending = false;
+        if (verdict === 'unreachable') {
+          task.sending = false;
+          await sleep(backoff.next(), this.anySignal());
+          continue;
+        }
+        this.uncertain.delete(task.key);
+        if (verdict !== null) {
+          await this.succeed(entry, verdict);
+          return;
+        }
+      }
+
+      task.sending = true;
+      await this.slots.acquire();
+      let answer: GraphqlAnswer;
+      try {
+        answer = await this.options.mutate(document.query, variables);
+      } finally {
+        this.slots.release();
+        task.sending = false;
+      }
+      const outcome: MutationOutcome = classifyMutationAnswer(document.field, answer);
+
+      switch (outcome.kind) {
+        case 'success':
+          await this.succeed(entry, withoutRelations(model, outcome.record));
+          return;
+        case 'retry':
+        case 'authFailure':
+          // The request may have been applied before the answer was lost.
+          if (outcome.kind === 'retry') this.uncertain.add(task.key);
+          await sleep(backoff.next(), this.anySignal());
+          continue;
+        case 'rejected': {
+          const remote = outcome.remote !== null ? withoutRelations(model, outcome.remote) : await this.fetchServerRecord(model, entry, backoff);
+          if (remote === undefined) return; // stopped while fetching; entry stays for next start
+          await datastore.outbox.failEntry(entry.id, remote);
+          events.emit('error', {
+            process: 'mutate',
+            errorType: outcome.errorType ?? outcome.reason,
+            message: `${entry.operation} of ${model.name} ${entry.modelId} was rejected (${outcome.reason}): ${outcome.message}. The local record was restored to the server's state.`,
+            model: model.name,
+            recordId: entry.modelId,
+            operation: entry.operation,
+            localModel: input,
+            remoteModel: remote,
+          });
+          await this.emitStatus();
+          return;
+        }
+        case 'conflict': {
+          conflictAttempts++;
+          const remote = outcome.remote === null ? null : withoutRelations(model, outcome.remote);
+          const resolution = await resolveConflict(this.options.conflictHandler, {
+            model: model.name,
+            localModel: input,
+            remoteModel: remote,
+            operation: conflictOperation(entry.operation),
+            attempts: conflictAttempts,
+          });
+          await this.recordConflict(entry, input, remote, resolution, conflictAttempts);
+          if (resolution.kind === 'retry') {
+            data = { ...resolution.data };
+            for (const key of model.primaryKey) data[key] = entry.data[key];
+            continue;
+          }
+          // DISCARD: the local store takes the server's current record (a fresh get, as Amplify).
+          const fresh = await this.fetchServerRecord(model, entry, backoff);
+          if (fresh === undefined) return;
+          await datastore.outbox.failEntry(entry.id, fresh ?? remote);
+          if (resolution.why !== 'handler' && resolution.why !== 'remoteDeleted') {
+            events.emit('error', {
+              process: 'mutate',
+              errorType: 'ConflictUnhandled',
+              message: `${entry.operation} of ${model.name} ${entry.modelId} was given up after ${conflictAttempts} conflict(s) (${resolution.why}${resolution.detail ? `: ${resolution.detail}` : ''}); the server's record was kept.`,
+              model: model.name,
+              recordId: entry.modelId,
+              operation: entry.operation,
+              localModel: input,
+              remoteModel: fresh ?? remote,
+            });
+          }
+          await this.emitStatus();
+          return;
+        }
+      }
+    }
+  }
+
+  private anySignal(): AbortSignal {
+    return AbortSignal.any([this.wakeController.signal, this.stopController.signal]);
+  }
+
+  private async succeed(entry: OutboxEntry, record: ModelRecord): Promise<void> {
+    await this.options.datastore.outbox.completeEntry(entry.id, record);
+    this.options.events.emit('outboxMutationProcessed', { model: entry.model, element: record });
+    await this.emitStatus();
+  }
+
+  private async emitStatus(): Promise<void> {
+    const count = await this.options.datastore.outbox.outboxCount();
+    this.options.events.emit('outboxStatus', { isEmpty: count === 0 });
+  }
+
+  private async recordConflict(entry: OutboxEntry, local: ModelRecord, remote: ModelRecord | null, resolution: ConflictResolution, attempts: number): Promise<void> {
+    const label = resolution.kind === 'retry' ? 'retried' : `discarded:${resolution.why}`;
+    await this.options.datastore.conflicts.insertConflict({ model: entry.model, modelId: entry.modelId, operation: entry.operation, local, remote, resolution: label });
+    this.options.events.emit('conflict', {
+      model: entry.model,
+      recordId: entry.modelId,
+      localModel: local,
+      remoteModel: remote,
+      operation: conflictOperation(entry.operation),
+      attempts,
+      resolution,
+    });
+  }
+
+  /**
+   * The server's current record (null when it has none), retrying network failures with backoff;
+   * undefined only when the processor stops meanwhile.
+   */
+  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry, backoff: Backoff): Promise<ModelRecord | null | undefined> {
+    const document = getQueryDocument(this.options.schema, model);
+    for (;;) {
+      if (this.stopController.signal.aborted) return undefined;
+      const answer = await this.options.query(document.query, getQueryVariables(model, entry.data));
+      if (answer.errors.length === 0 && answer.networkError === null) return readRecord(model, document.field, answer.data);
+      const outcome = classifyMutationAnswer(document.field, answer);
+      if (outcome.kind !== 'retry' && outcome.kind !== 'authFailure') {
+        // The server will not show us the record (e.g. not ours): the local copy cannot be trusted either.
+        return null;
+      }
+      await sleep(backoff.next(), this.anySignal());
+    }
+  }
+
+  /**
+   * After an uncertain attempt: the server's record when it already holds this entry's change
+   * (then it is completed without resending), null when it must be sent, 'unreachable' when the
+   * check itself failed.
+   */
+  private async alreadyApplied(model: ModelDef, entry: OutboxEntry, input: Record<string, unknown>): Promise<ModelRecord | null | 'unreachable'> {
+    const document = getQueryDocument(this.options.schema, model);
+    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data));
+    if (answer.errors.length > 0 || answer.networkError !== null) {
+      const outcome = classifyMutationAnswer(document.field, answer);
+      return outcome.kind === 'retry' || outcome.kind === 'authFailure' ? 'unreachable' : null;
+    }
+    const server = readRecord(model, document.field, answer.data);
+    if (server === null) return null;
+    const sentVersion = typeof input._version === 'number' ? input._version : 0;
+    const serverVersion = typeof server._version === 'number' ? server._version : 0;
+    switch (entry.operation) {
+      case 'Create':
+        // A client-made UUID: if the record exists, this create made it.
+        return server;
+      case 'Delete':
+        return server._deleted === true ? server : null;
+      case 'Update':
+        return serverVersion > sentVersion && answerEchoesInput(input, server) ? server : null;
+    }
+  }
+}

@@ -1,0 +1,468 @@
+// The sync worker (DESIGN.md "Sync worker", PROTOCOL.md §2.4, §4): wires the pure decisions to the
+// datastore, the GraphQL transport, the real-time socket and timers.
+//
+// start(): subscriptions per model (events buffered) → sync queries per model, parents first,
+// full or delta → buffered events applied → outbox drained → `ready`. Afterwards every reconnect
+// of the socket triggers a delta round (events missed while it was down), a due full sync triggers
+// a full round, and local edits flow out through the outbox processor. stop() keeps data and
+// outbox; clear() stops and wipes the local store.
+import { matches } from '../../common/predicates/evaluate.js';
+import { toGraphqlFilter } from '../../common/predicates/to-graphql.js';
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
+import type { Datastore } from '../datastore/datastore.js';
+import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
+import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
+import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.js';
+import { syncModel, SyncUnreachable } from './model-sync.js';
+import { OutboxProcessor } from './outbox-processor.js';
+import { RealtimeClient } from './realtime-client.js';
+import type { RealtimeFrameError } from './realtime-protocol.js';
+import type { SyncAuth } from './sync-auth.js';
+import { SyncEvents, type SyncEvent } from './sync-events.js';
+import { DEFAULT_FULL_SYNC_INTERVAL_MS, metadataAtStart, nextFullSyncDue, syncParents, syncPredicateKey } from './sync-plan.js';
+
+/** Per-model selective-sync predicates; a model not listed syncs everything. */
+export type SyncExpressions = Readonly<Record<string, Predicate | null | undefined>>;
+
+export interface SyncWorkerOptions {
+  readonly datastore: Datastore;
+  readonly schema: Schema;
+  /** GraphQL HTTP endpoint, e.g. `http://127.0.0.1:4000/graphql`; the real-time URL is derived. */
+  readonly endpoint: string;
+  readonly auth: SyncAuth;
+  /** Default: retry the local change on the server's version (PROTOCOL.md §4.4). */
+  readonly conflictHandler?: ConflictHandler;
+  /** Records per sync page (default 1000, AppSync's maximum). */
+  readonly syncPageSize?: number;
+  /** Most records one model's sync fetches per round (default 10 000); hitting it emits `syncLimitReached`. */
+  readonly maxRecordsToSync?: number;
+  /** Milliseconds between full syncs (default 24 h). */
+  readonly fullSyncInterval?: number;
+  /** Selective sync: per model, the predicate records must match; changing it re-syncs that model in full. */
+  readonly syncExpressions?: SyncExpressions;
+  /** Mutations on the wire at once for different records (default 8; 1 = Amplify's one-at-a-time). */
+  readonly maxConcurrentMutations?: number;
+  /** Where the real-time auth header travels (default `subprotocol`). */
+  readonly realtimeCarrier?: 'subprotocol' | 'query';
+  /** Timeout of one HTTP request in ms (default 30 000). */
+  readonly requestTimeoutMs?: number;
+  /** Backoff of the round loop and of outbox retries (tests pass a seeded `random`). */
+  readonly backoff?: BackoffOptions;
+}
+
+/** The worker as the app drives it. */
+export interface SyncWorker {
+  readonly events: SyncEvents;
+  /** Starts syncing; resolves at the first `ready` (also when offline: then `networkStatus` is false). Idempotent. */
+  start(): Promise<void>;
+  /** Stops sync, subscriptions and outbox processing; keeps data and outbox. */
+  stop(): Promise<void>;
+  /** Stops and wipes the local store (records, outbox, metadata, conflicts). */
+  clear(): Promise<void>;
+  /** Replaces the selective-sync predicates; a running worker restarts, re-syncing changed models in full. */
+  setSyncExpressions(expressions: SyncExpressions): Promise<void>;
+  /** Runs a sync round now (delta unless a full sync is due); resolves when it finished or failed. */
+  syncNow(): Promise<void>;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onEvent(listener: (event: SyncEvent) => void): () => void;
+}
+
+interface Session {
+  readonly controller: AbortController;
+  readonly realtime: RealtimeClient;
+  readonly transport: GraphqlTransport;
+  readonly processor: OutboxProcessor;
+  readonly subscriptions: SubscriptionHandle[];
+  readonly cleanups: Array<() => void>;
+  /** Events received while a sync round runs; applied after it. */
+  buffer: Array<{ model: string; record: ModelRecord }> | null;
+  /** Serialises applying live events so they land in arrival order. */
+  applying: Promise<void>;
+  online: boolean | null;
+  readyEmitted: boolean;
+  readonly ready: Promise<void>;
+  resolveReady: () => void;
+  /** Wakes the round loop: a reconnect, a due full sync or syncNow(). */
+  trigger: () => void;
+  /** Set by a trigger that came while a round was running: the loop runs another round at once. */
+  triggered: boolean;
+  /** `model:modelId` of entries that were in flight when the previous session ended. */
+  readonly uncertain: readonly string[];
+  roundWaiters: Array<() => void>;
+  loop: Promise<void>;
+}
+
+/** Creates a sync worker; nothing connects until start(). */
+export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
+  const events = new SyncEvents();
+  const { datastore, schema } = options;
+  const syncPageSize = positive(options.syncPageSize ?? 1000, 'syncPageSize');
+  const maxRecordsToSync = positive(options.maxRecordsToSync ?? 10_000, 'maxRecordsToSync');
+  const fullSyncInterval = positive(options.fullSyncInterval ?? DEFAULT_FULL_SYNC_INTERVAL_MS, 'fullSyncInterval');
+  const maxConcurrentMutations = positive(options.maxConcurrentMutations ?? 8, 'maxConcurrentMutations');
+  let expressions: SyncExpressions = options.syncExpressions ?? {};
+  for (const name of Object.keys(expressions)) {
+    if (schema.models[name] === undefined) throw new Error(`syncExpressions names ${name}, which is not a model of the schema`);
+  }
+  const models = (): ModelDef[] => schema.modelOrder.map((name) => schema.models[name]);
+  const predicateOf = (model: string): Predicate | null => expressions[model] ?? null;
+  let session: Session | null = null;
+  let starting: Promise<void> | null = null;
+
+  function emitNetwork(s: Session, active: boolean): void {
+    if (s.online === active) return;
+    s.online = active;
+    events.emit('networkStatus', { active });
+  }
+
+  function emitReady(s: Session): void {
+    if (s.readyEmitted) return;
+    s.readyEmitted = true;
+    events.emit('ready', undefined);
+    s.resolveReady();
+  }
+
+  async function applyIncoming(model: string, records: ModelRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const predicate = predicateOf(model);
+    const kept = predicate === null ? records : records.filter((r) => r._deleted === true || matches(predicate, r));
+    if (kept.length > 0) await datastore.remote.applyRemote(model, kept);
+  }
+
+  function onSubscriptionData(s: Session, model: ModelDef, field: string, data: Readonly<Record<string, unknown>> | null, hasErrors: boolean): void {
+    // Amplify skips events whose payload carries errors (partial selection sets from other writers).
+    if (hasErrors) return;
+    const record = readRecord(model, field, data);
+    if (record === null) return;
+    if (s.buffer !== null) {
+      s.buffer.push({ model: model.name, record });
+      return;
+    }
+    s.applying = s.applying
+      .then(() => applyIncoming(model.name, [record]))
+      .catch((error: unknown) => events.emit('error', { process: 'subscribe', errorType: 'BadRecord', model: model.name, message: `could not apply a ${model.name} event: ${(error as Error).message}` }));
+  }
+
+  async function flushBuffer(s: Session): Promise<void> {
+    const buffered = s.buffer ?? [];
+    s.buffer = null;
+    // Consecutive events of one model go in one transaction; order across models is kept.
+    let i = 0;
+    while (i < buffered.length) {
+      let j = i;
+      while (j < buffered.length && buffered[j].model === buffered[i].model) j++;
+      await applyIncoming(buffered[i].model, buffered.slice(i, j).map((b) => b.record));
+      i = j;
+    }
+  }
+
+  /** Opens 3 subscriptions per model; resolves when each is acknowledged or failed for good, rejects when the socket cannot connect. */
+  function openSubscriptions(s: Session): Promise<void> {
+    const pending = new Set<string>();
+    let settle!: () => void;
+    let fail!: (error: Error) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    const check = (): void => {
+      if (pending.size === 0) settle();
+    };
+    const onConnectFailed = (): void => fail(new SyncUnreachable('the real-time endpoint cannot be reached'));
+    s.realtime.on('connectFailed', onConnectFailed);
+    void done.finally(() => s.realtime.off('connectFailed', onConnectFailed)).catch(() => undefined);
+
+    const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean): void => {
+      const id = `${model.name}.${kind}`;
+      pending.add(id);
+      const predicate = predicateOf(model.name);
+      const document = subscriptionDocument(schema, model, kind, { withFilter: withFilter && predicate !== null });
+      const variables = withFilter && predicate !== null ? { filter: toGraphqlFilter(predicate) } : {};
+      let handle: SubscriptionHandle | null = null;
+      handle = s.transport.subscribe(document.query, variables, (answer) => onSubscriptionData(s, model, document.field, answer.data, answer.errors.length > 0), {
+        onAcknowledged: () => {
+          pending.delete(id);
+          check();
+        },
+        onFailed: (errors: readonly RealtimeFrameError[]) => {
+          const message = errors.map((e) => e.message).join('; ');
+          const unauthorized = errors.some((e) => e.errorType === 'Unauthorized' || e.errorType === 'UnauthorizedException');
+          if (withFilter && predicate !== null && !unauthorized && !s.controller.signal.aborted) {
+            // The server refused the filter (AppSync's enhanced-filter limits): subscribe without
+            // it; events are filtered locally with the same predicate.
+            pending.delete(id);
+            subscribe(model, kind, false);
+            return;
+          }
+          pending.delete(id);
+          if (errors.every((e) => e.errorType !== 'OperationDisabled')) {
+            events.emit('error', { process: 'subscribe', errorType: errors[0]?.errorType ?? 'SubscriptionFailed', model: model.name, message: `${document.field} subscription failed: ${message}` });
+          }
+          check();
+        },
+      });
+      s.subscriptions.push(handle);
+    };
+    for (const model of models()) {
+      if (model.subscriptions?.level === 'off') continue;
+      for (const kind of SUBSCRIPTION_KINDS) subscribe(model, kind, true);
+    }
+    check();
+    return done;
+  }
+
+  /** Waits until the socket is up and every subscription acknowledged again (after a failed first attempt). */
+  function subscriptionsUp(s: Session): Promise<void> {
+    if (s.realtime.state === 'Connected' || s.realtime.state === 'ConnectedPendingKeepAlive') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cleanup = (): void => {
+        s.realtime.off('reconnected', onUp);
+        s.realtime.off('connectFailed', onFail);
+      };
+      const onUp = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onFail = (): void => {
+        cleanup();
+        reject(new SyncUnreachable('the real-time endpoint cannot be reached'));
+      };
+      s.realtime.on('reconnected', onUp);
+      s.realtime.on('connectFailed', onFail);
+    });
+  }
+
+  async function syncRound(s: Session): Promise<void> {
+    const names = models().map((m) => m.name);
+    events.emit('syncQueriesStarted', { models: names });
+    const context = {
+      datastore,
+      schema,
+      query: (q: string, v: Record<string, unknown>) => s.transport.query(q, v),
+      events,
+      syncPageSize,
+      maxRecordsToSync,
+      signal: s.controller.signal,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    };
+    // A model starts as soon as all its parents are done; independent models run together.
+    const done = new Map<string, Promise<unknown>>();
+    for (const model of models()) {
+      const parents = syncParents(model, schema).map((p) => done.get(p) ?? Promise.resolve());
+      done.set(model.name, Promise.all(parents).then(() => syncModel(context, model, predicateOf(model.name))));
+    }
+    await Promise.all(done.values());
+    events.emit('syncQueriesReady', undefined);
+  }
+
+  async function nextTrigger(s: Session): Promise<void> {
+    if (s.triggered) {
+      s.triggered = false;
+      return;
+    }
+    const metadata = await datastore.syncMetadata.listSyncMetadata();
+    const due = nextFullSyncDue(metadata);
+    const wait = due === null ? fullSyncInterval : Math.max(1_000, due - Date.now() + 1);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(wait, 2 ** 31 - 1));
+      s.trigger = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (s.controller.signal.aborted) s.trigger();
+      s.controller.signal.addEventListener('abort', () => s.trigger(), { once: true });
+    });
+    s.trigger = () => {
+      s.triggered = true;
+    };
+    s.triggered = false;
+  }
+
+  async function run(s: Session): Promise<void> {
+    const backoff = new Backoff({ maxDelayMs: 30_000, ...options.backoff });
+    let subscribed = false;
+    while (!s.controller.signal.aborted) {
+      try {
+        if (!subscribed) {
+          subscribed = true;
+          await openSubscriptions(s);
+        } else {
+          await subscriptionsUp(s);
+        }
+        if (s.controller.signal.aborted) break;
+        emitNetwork(s, true);
+        if (!s.readyEmitted) events.emit('subscriptionsEstablished', undefined);
+        s.buffer ??= [];
+        await syncRound(s);
+        await s.applying;
+        await flushBuffer(s);
+        backoff.reset();
+        s.processor.start(s.uncertain);
+        s.processor.wake();
+        if (!s.readyEmitted) await s.processor.settled();
+        emitReady(s);
+        for (const resolve of s.roundWaiters.splice(0)) resolve();
+        await nextTrigger(s);
+        s.buffer ??= [];
+      } catch (error) {
+        if (s.controller.signal.aborted) break;
+        if (!(error instanceof SyncUnreachable)) {
+          events.emit('error', { process: 'sync', errorType: 'SyncFailed', message: `sync round failed: ${(error as Error).message}` });
+        }
+        emitNetwork(s, false);
+        // Offline: local edits still queue and the outbox retries on its own.
+        s.processor.start(s.uncertain);
+        await flushBuffer(s).catch(() => undefined);
+        emitReady(s);
+        for (const resolve of s.roundWaiters.splice(0)) resolve();
+        await sleep(backoff.next(), s.controller.signal);
+        s.buffer ??= [];
+      }
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (session !== null) return session.ready;
+    if (starting !== null) return starting;
+    starting = (async () => {
+      for (const model of models()) {
+        const existing = await datastore.syncMetadata.getSyncMetadata(model.name);
+        const next = metadataAtStart(existing, model.name, { fullSyncInterval, predicateKey: syncPredicateKey(predicateOf(model.name)) });
+        await datastore.syncMetadata.setSyncMetadata(model.name, {
+          lastSync: next.lastSync,
+          lastFullSync: next.lastFullSync,
+          fullSyncInterval: next.fullSyncInterval,
+          lastSyncPredicate: next.lastSyncPredicate,
+        });
+      }
+      // Entries still marked in flight were on the wire when the last session ended (crash, kill):
+      // they may have been applied, so they are checked with a `get` before being sent again.
+      const inFlight = (await datastore.outbox.listEntries()).filter((e) => e.inFlight).map((e) => `${e.model}:${e.modelId}`);
+      await datastore.outbox.releaseInFlight();
+
+      const realtime = new RealtimeClient({
+        endpoint: options.endpoint,
+        auth: options.auth,
+        ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
+        ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
+      });
+      const transport = new GraphqlTransport({
+        endpoint: options.endpoint,
+        auth: options.auth,
+        realtime,
+        ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      });
+      const processor = new OutboxProcessor({
+        datastore,
+        schema,
+        mutate: (q, v) => transport.mutate(q, v),
+        query: (q, v) => transport.query(q, v),
+        events,
+        conflictHandler: options.conflictHandler ?? defaultConflictHandler,
+        maxConcurrentMutations,
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      });
+      let resolveReady!: () => void;
+      const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+      const s: Session = {
+        controller: new AbortController(),
+        realtime,
+        transport,
+        processor,
+        subscriptions: [],
+        cleanups: [],
+        buffer: [],
+        applying: Promise.resolve(),
+        online: null,
+        readyEmitted: false,
+        ready,
+        resolveReady,
+        trigger: () => {
+          s.triggered = true;
+        },
+        triggered: false,
+        uncertain: inFlight,
+        roundWaiters: [],
+        loop: Promise.resolve(),
+      };
+      s.cleanups.push(
+        datastore.onOutboxEvent((event) => {
+          events.emit('outboxMutationEnqueued', { model: event.model, element: event.element });
+          events.emit('outboxStatus', { isEmpty: false });
+          processor.wake();
+        }),
+      );
+      const onDisrupted = (): void => emitNetwork(s, false);
+      const onReconnected = (): void => {
+        // Events published while the socket was down are gone: a delta round fetches them.
+        emitNetwork(s, true);
+        processor.wake();
+        s.trigger();
+      };
+      realtime.on('disrupted', onDisrupted);
+      realtime.on('reconnected', onReconnected);
+      s.cleanups.push(() => realtime.off('disrupted', onDisrupted), () => realtime.off('reconnected', onReconnected));
+      session = s;
+      events.emit('outboxStatus', { isEmpty: (await datastore.outbox.outboxCount()) === 0 });
+      s.loop = run(s);
+      return s.ready;
+    })();
+    try {
+      await starting;
+    } finally {
+      starting = null;
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (starting !== null) await starting.catch(() => undefined);
+    const s = session;
+    if (s === null) return;
+    session = null;
+    s.controller.abort();
+    s.trigger();
+    for (const handle of s.subscriptions) handle.unsubscribe();
+    for (const cleanup of s.cleanups) cleanup();
+    await s.processor.stop();
+    await s.loop.catch(() => undefined);
+    await s.applying.catch(() => undefined);
+    s.realtime.close();
+    s.resolveReady();
+    for (const resolve of s.roundWaiters.splice(0)) resolve();
+  }
+
+  return {
+    events,
+    start,
+    stop,
+    async clear() {
+      await stop();
+      await datastore.clear();
+    },
+    async setSyncExpressions(next) {
+      for (const name of Object.keys(next)) {
+        if (schema.models[name] === undefined) throw new Error(`syncExpressions names ${name}, which is not a model of the schema`);
+      }
+      const wasRunning = session !== null;
+      if (wasRunning) await stop();
+      expressions = next;
+      if (wasRunning) await start();
+    },
+    async syncNow() {
+      const s = session;
+      if (s === null) return;
+      await new Promise<void>((resolve) => {
+        s.roundWaiters.push(resolve);
+        s.trigger();
+      });
+    },
+    onEvent: (listener) => events.on(listener),
+  };
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 1) throw new Error(`${name} must be a positive number, got ${value}`);
+  return Math.floor(value);
+}
