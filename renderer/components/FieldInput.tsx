@@ -1,0 +1,173 @@
+// One schema-driven form control: scalars by type, enums as selects, foreign keys as pickers of
+// the related model's records, lists as editable lists, embedded types as grouped fields. Errors
+// for the field (from main's ValidationError path) are shown right under it.
+import { useEffect, useState } from 'react';
+import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
+import { api } from '../api.js';
+import { blankRaw, type Raw } from '../form-values.js';
+import { fieldLabel, recordLabel, relationFor, titleField } from '../schema-view.js';
+
+export interface FieldInputProps {
+  readonly schema: Schema;
+  readonly model: ModelDef;
+  readonly field: FieldDef;
+  readonly value: Raw;
+  /** Dotted path of this value inside the record (`location.latitude`, `tags[1]`). */
+  readonly path: string;
+  readonly errors: ReadonlyMap<string, string>;
+  readonly onChange: (value: Raw) => void;
+  readonly autoFocus?: boolean;
+}
+
+const INPUT_TYPES: Record<string, string> = {
+  Int: 'number',
+  Float: 'number',
+  AWSTimestamp: 'number',
+  AWSDate: 'date',
+  AWSTime: 'time',
+  AWSDateTime: 'datetime-local',
+  AWSEmail: 'email',
+  AWSURL: 'url',
+  AWSPhone: 'tel',
+};
+
+function inputId(path: string): string {
+  return `field-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+function ErrorText(props: { errors: ReadonlyMap<string, string>; path: string }) {
+  const message = props.errors.get(props.path);
+  return message ? (
+    <span className="field-error" id={`${inputId(props.path)}-error`} role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
+function RelationPicker(props: { schema: Schema; relatedModel: string; value: string; id: string; onChange: (v: string) => void; autoFocus?: boolean; invalid: boolean }) {
+  const [options, setOptions] = useState<ModelRecord[]>([]);
+  const related = props.schema.models[props.relatedModel];
+  useEffect(() => {
+    const title = related ? titleField(related) : undefined;
+    void api
+      .query({ model: props.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) })
+      .then((r) => setOptions(r.items), () => setOptions([]));
+  }, [props.relatedModel, related]);
+  return (
+    <select id={props.id} value={props.value} autoFocus={props.autoFocus} aria-invalid={props.invalid} onChange={(e) => props.onChange(e.target.value)}>
+      <option value="">Choose a {props.relatedModel}…</option>
+      {options.map((o) => (
+        <option key={String(o.id)} value={String(o.id)}>
+          {recordLabel(related, o)}
+        </option>
+      ))}
+      {props.value !== '' && !options.some((o) => o.id === props.value) && <option value={props.value}>#{props.value.slice(0, 8)}</option>}
+    </select>
+  );
+}
+
+function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
+  const { field, schema, model } = props;
+  const invalid = props.errors.has(props.path);
+  const common = { id: props.id, autoFocus: props.autoFocus, 'aria-invalid': invalid, 'aria-describedby': invalid ? `${props.id}-error` : undefined };
+  const relation = relationFor(model, field.name);
+  if (relation && !field.isList) {
+    return <RelationPicker schema={schema} relatedModel={relation.relatedModel} value={props.value} id={props.id} onChange={props.onChange} autoFocus={props.autoFocus} invalid={invalid} />;
+  }
+  if (field.type.kind === 'enum') {
+    const values = schema.enums[field.type.name]?.values ?? [];
+    return (
+      <select {...common} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{field.isRequired ? 'Choose…' : '—'}</option>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {v.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase())}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  const scalar = field.type.kind === 'scalar' ? field.type.name : 'String';
+  if (scalar === 'Boolean') {
+    return (
+      <select {...common} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">—</option>
+        <option value="true">Yes</option>
+        <option value="false">No</option>
+      </select>
+    );
+  }
+  if (scalar === 'AWSJSON' || (scalar === 'String' && /notes|description|comment/i.test(field.name))) {
+    return <textarea {...common} rows={3} value={props.value} onChange={(e) => props.onChange(e.target.value)} />;
+  }
+  return (
+    <input
+      {...common}
+      type={INPUT_TYPES[scalar] ?? 'text'}
+      step={scalar === 'Float' ? 'any' : undefined}
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
+/** A labelled control (or group) for one field, with its error message. */
+export function FieldInput(props: FieldInputProps) {
+  const { field, schema } = props;
+  const id = inputId(props.path);
+  const label = `${fieldLabel(field.name, props.model)}${field.isRequired ? ' *' : ''}`;
+
+  if (field.isList) {
+    const items = Array.isArray(props.value) ? props.value : [];
+    const itemField: FieldDef = { ...field, isList: false, isRequired: field.isListItemRequired };
+    return (
+      <fieldset className="field list-field">
+        <legend>{label}</legend>
+        {items.map((item, i) => (
+          <div className="list-item" key={i}>
+            <FieldInput {...props} field={itemField} value={item} path={`${props.path}[${i}]`} autoFocus={false} onChange={(v) => props.onChange(items.map((x, j) => (j === i ? v : x)))} />
+            <button type="button" className="icon" aria-label={`Remove ${fieldLabel(field.name)} ${i + 1}`} onClick={() => props.onChange(items.filter((_, j) => j !== i))}>
+              ×
+            </button>
+          </div>
+        ))}
+        <button type="button" className="secondary small" onClick={() => props.onChange([...items, blankRaw(schema, field, true)])}>
+          + Add {fieldLabel(field.name).toLowerCase().replace(/s$/, '')}
+        </button>
+        <ErrorText errors={props.errors} path={props.path} />
+      </fieldset>
+    );
+  }
+
+  if (field.type.kind === 'embedded') {
+    const type = schema.embeddedTypes[field.type.name];
+    const obj = (typeof props.value === 'object' && !Array.isArray(props.value) ? props.value : {}) as Record<string, Raw>;
+    return (
+      <fieldset className="field embedded">
+        <legend>{label}</legend>
+        <div className="embedded-fields">
+          {(type?.fields ?? []).map((f) => (
+            <FieldInput
+              key={f.name}
+              {...props}
+              field={f}
+              value={obj[f.name] ?? blankRaw(schema, f)}
+              path={`${props.path}.${f.name}`}
+              autoFocus={false}
+              onChange={(v) => props.onChange({ ...obj, [f.name]: v })}
+            />
+          ))}
+        </div>
+        <ErrorText errors={props.errors} path={props.path} />
+      </fieldset>
+    );
+  }
+
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <ScalarControl {...props} id={id} value={typeof props.value === 'string' ? props.value : ''} />
+      <ErrorText errors={props.errors} path={props.path} />
+    </div>
+  );
+}

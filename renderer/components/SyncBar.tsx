@@ -1,0 +1,51 @@
+// Always visible: online/offline (or local-only), unsynced changes, per-model progress during a
+// sync, and when the last sync finished.
+import type { SyncStatus } from '../../common/ipc/contract.js';
+import { api } from '../api.js';
+import { useNow } from '../hooks.js';
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 10) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.round(m / 60);
+  return h < 24 ? `${h} h ago` : `${Math.round(h / 24)} d ago`;
+}
+
+export function SyncBar(props: { status: SyncStatus | null }) {
+  const now = useNow();
+  const s = props.status;
+  if (!s) return <footer className="sync-bar" aria-label="Sync status" />;
+  const state = s.mode === 'offline' ? 'local' : !s.running ? 'paused' : s.online ? 'online' : 'offline';
+  const label = { local: 'Local only', paused: 'Sync paused', online: 'Online', offline: 'Offline' }[state];
+  const models = Object.entries(s.models);
+  return (
+    <footer className="sync-bar" aria-label="Sync status" data-state={state}>
+      <span className={`dot ${state}`} aria-hidden="true" />
+      <strong className="net">{label}</strong>
+      <span className={s.unsynced > 0 ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
+        {s.unsynced === 0 ? 'All changes saved' : `${s.unsynced} unsynced change${s.unsynced === 1 ? '' : 's'}`}
+      </span>
+      {s.syncing && models.length > 0 && (
+        <span className="progress" aria-label="Sync progress">
+          {models.map(([model, p]) => (
+            <span key={model} className={p.synced ? 'model synced' : 'model'}>
+              {model} {p.received}
+              {p.synced ? ' ✓' : '…'}
+            </span>
+          ))}
+        </span>
+      )}
+      <span className="last-sync">
+        {s.mode === 'offline' ? 'This profile never syncs' : s.lastSyncedAt ? `Last synced ${ago(now - s.lastSyncedAt)}` : 'Not synced yet'}
+      </span>
+      {s.mode === 'server' && (
+        <button className="link" onClick={() => void (s.running ? api.stopSync() : api.startSync()).catch(() => undefined)}>
+          {s.running ? 'Pause sync' : 'Resume sync'}
+        </button>
+      )}
+    </footer>
+  );
+}

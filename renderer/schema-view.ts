@@ -1,0 +1,85 @@
+// How the UI reads the parsed Schema: which fields a list shows, which a form edits and with what
+// control, which field names a record, and which model a foreign key points at. Nothing about the
+// example app is hard-coded; any schema of the same kind gets the same screens.
+import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
+
+/** Fields worth a list column: single scalars and enums, declared first, then timestamps. */
+export function listColumns(model: ModelDef, max = 6): FieldDef[] {
+  const simple = model.fields.filter(
+    (f) => !f.isList && (f.type.kind === 'scalar' || f.type.kind === 'enum') && f.name !== 'id' && f.type.name !== 'AWSJSON',
+  );
+  const declared = simple.filter((f) => !f.isImplicit && !isForeignKey(model, f.name));
+  const keys = simple.filter((f) => !f.isImplicit && isForeignKey(model, f.name));
+  const implicit = simple.filter((f) => f.isImplicit && f.isReadOnly);
+  return [...declared, ...keys, ...implicit].slice(0, max);
+}
+
+/** Fields a form edits: everything stored and writable except the key and relation fields. */
+export function formFields(model: ModelDef): FieldDef[] {
+  return model.fields.filter((f) => f.type.kind !== 'model' && !f.isReadOnly && !model.primaryKey.includes(f.name) && !isOwnerField(model, f.name));
+}
+
+function isOwnerField(model: ModelDef, name: string): boolean {
+  return model.auth.some((rule) => rule.allow === 'owner' && (rule.ownerField ?? 'owner') === name);
+}
+
+/** The `@belongsTo` relation whose key field is `name`, if any (e.g. Inspection.siteID → Site). */
+export function relationFor(model: ModelDef, name: string): { readonly relatedModel: string; readonly field: string } | undefined {
+  for (const field of model.fields) {
+    const relation = field.relation;
+    if (relation?.kind === 'belongsTo' && relation.fields.includes(name)) return { relatedModel: relation.relatedModel, field: field.name };
+  }
+  return undefined;
+}
+
+function isForeignKey(model: ModelDef, name: string): boolean {
+  return relationFor(model, name) !== undefined;
+}
+
+/** The field that names a record: the first required single String that is not a key (`name`, `title`, …). */
+export function titleField(model: ModelDef): string | undefined {
+  const strings = model.fields.filter((f) => f.type.kind === 'scalar' && f.type.name === 'String' && !f.isList && !f.isImplicit);
+  return (strings.find((f) => f.isRequired) ?? strings[0])?.name;
+}
+
+/** A short human label for a record: its title field, else its id. */
+export function recordLabel(model: ModelDef | undefined, record: ModelRecord | null | undefined): string {
+  if (!record) return '(missing record)';
+  const title = model ? titleField(model) : undefined;
+  const value = title ? record[title] : undefined;
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  const id = record.id;
+  return typeof id === 'string' ? `#${id.slice(0, 8)}` : '(untitled)';
+}
+
+/** "Inspection" → "Inspections" for headings; the schema's plural name when it has one. */
+export function pluralLabel(model: ModelDef): string {
+  const plural = model.pluralName;
+  return plural ? plural.charAt(0).toUpperCase() + plural.slice(1) : `${model.name}s`;
+}
+
+/** "inspectedAt" → "Inspected at", "siteID" → "Site". */
+export function fieldLabel(name: string, model?: ModelDef): string {
+  const relation = model ? relationFor(model, name) : undefined;
+  if (relation) return relation.relatedModel;
+  const words = name.replace(/ID$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Formats a stored value for a table cell. */
+export function formatValue(field: FieldDef | undefined, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (field?.type.kind === 'scalar' && field.type.name === 'AWSDateTime' && typeof value === 'string') {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+  }
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (Array.isArray(value)) return value.map((v) => formatValue(undefined, v)).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Models in the order the navigation lists them (parents first). */
+export function navigationModels(schema: Schema): ModelDef[] {
+  return schema.modelOrder.map((name) => schema.models[name]).filter((m): m is ModelDef => m !== undefined);
+}

@@ -1,0 +1,116 @@
+// One model's records: a filter builder producing predicates, sortable columns, paging, and live
+// updates (observeQuery) so a record saved or synced anywhere appears at once.
+import { useEffect, useMemo, useState } from 'react';
+import type { ModelDef, Schema } from '../../common/schema/types.js';
+import { FilterBuilder } from '../components/FilterBuilder.js';
+import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
+import { useLiveQuery } from '../hooks.js';
+import { fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relationFor } from '../schema-view.js';
+import { RelatedLabel } from '../components/RelatedLabel.js';
+
+const PAGE_SIZE = 25;
+
+export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen: (id: string) => void; onNew: () => void }) {
+  const { model, schema } = props;
+  const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
+  const [sort, setSort] = useState<{ field: string; direction: 'asc' | 'desc' } | null>(null);
+  const [page, setPage] = useState(0);
+  const where = useMemo(() => toPredicate(model, filter), [model, filter]);
+  const live = useLiveQuery(model.name, where, sort ? [sort] : undefined);
+  const columns = listColumns(model);
+  const pages = Math.max(1, Math.ceil(live.items.length / PAGE_SIZE));
+  const shown = live.items.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+
+  useEffect(() => {
+    setFilter(EMPTY_FILTER);
+    setSort(null);
+    setPage(0);
+  }, [model.name]);
+  useEffect(() => {
+    if (page >= pages) setPage(pages - 1);
+  }, [page, pages]);
+
+  const toggleSort = (field: string) =>
+    setSort((s) => (s?.field !== field ? { field, direction: 'asc' } : s.direction === 'asc' ? { field, direction: 'desc' } : null));
+
+  return (
+    <section className="list-screen" aria-label={pluralLabel(model)}>
+      <header className="screen-header">
+        <h1>{pluralLabel(model)}</h1>
+        <span className="muted count">
+          {live.loading ? 'Loading…' : `${live.items.length} record${live.items.length === 1 ? '' : 's'}`}
+        </span>
+        <button className="primary" onClick={props.onNew} title="Ctrl+N">
+          New {model.name}
+        </button>
+      </header>
+      <FilterBuilder
+        key={model.name}
+        schema={schema}
+        model={model}
+        draft={filter}
+        onApply={(d) => {
+          setFilter(d);
+          setPage(0);
+        }}
+      />
+      {live.error && <p className="form-error" role="alert">{live.error}</p>}
+      <table className="records">
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.name} aria-sort={sort?.field === c.name ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <button className="sort" onClick={() => toggleSort(c.name)}>
+                  {fieldLabel(c.name, model)}
+                  <span className="sort-mark">{sort?.field === c.name ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                </button>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((record) => (
+            <tr
+              key={String(record.id)}
+              tabIndex={0}
+              onClick={() => props.onOpen(String(record.id))}
+              onKeyDown={(e) => e.key === 'Enter' && props.onOpen(String(record.id))}
+              aria-label={recordLabel(model, record)}
+            >
+              {columns.map((c) => {
+                const relation = relationFor(model, c.name);
+                return (
+                  <td key={c.name}>
+                    {relation && typeof record[c.name] === 'string' ? (
+                      <RelatedLabel schema={schema} model={relation.relatedModel} id={String(record[c.name])} />
+                    ) : (
+                      formatValue(c, record[c.name])
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+          {!live.loading && shown.length === 0 && (
+            <tr>
+              <td colSpan={columns.length} className="empty">
+                {where ? 'No records match this filter.' : `No ${pluralLabel(model).toLowerCase()} yet. Press Ctrl+N to add one.`}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages">
+        <button className="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
+          ‹ Previous
+        </button>
+        <span>
+          Page {page + 1} of {pages}
+        </span>
+        <button className="secondary" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+          Next ›
+        </button>
+      </nav>
+    </section>
+  );
+}

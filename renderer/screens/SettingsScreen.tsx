@@ -1,0 +1,102 @@
+// Settings: which server and profile this is, the other profiles on this computer, clearing local
+// data and signing out (both behind the unsynced-changes guard), and switching user.
+import { useEffect, useState } from 'react';
+import type { CurrentUser, Profile, SyncStatus } from '../../common/ipc/contract.js';
+import { api } from '../api.js';
+import { UnsyncedGuard } from '../components/UnsyncedGuard.js';
+
+type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number };
+
+export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | null; onSignedOut: () => void; onSwitchUser: () => void }) {
+  const [profiles, setProfiles] = useState<Profile[]>([]);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    void api.profiles().then((p) => setProfiles(p.profiles));
+  }, []);
+
+  const run = async (action: Pending['action'], unsynced: 'ask' | 'discard' | 'syncFirst') => {
+    setBusy(true);
+    setMessage(unsynced === 'syncFirst' ? 'Syncing before continuing…' : null);
+    try {
+      const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
+      if ('needsConfirmation' in result) {
+        setPending({ action, unsynced: result.unsynced });
+        if (unsynced === 'syncFirst') setMessage(`${result.unsynced} change(s) could not be synced yet.`);
+        return;
+      }
+      setPending(null);
+      if ('signedOut' in result) props.onSignedOut();
+      else setMessage(`Local data cleared${result.discarded > 0 ? ` (${result.discarded} unsynced change(s) discarded)` : ''}.`);
+    } catch (e) {
+      setMessage((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="settings" aria-label="Settings">
+      <header className="screen-header">
+        <h1>Settings</h1>
+      </header>
+      <dl className="facts">
+        <dt>Signed in as</dt>
+        <dd data-testid="settings-user">{props.user.username}</dd>
+        <dt>Server</dt>
+        <dd>{props.user.server ?? 'None — offline profile, data stays on this computer'}</dd>
+        <dt>Sign-in</dt>
+        <dd>{{ password: 'Account (token kept in the system keychain)', apiKey: 'API key (kept in the system keychain)', offline: 'Offline profile' }[props.user.mode]}</dd>
+        <dt>Profile</dt>
+        <dd>
+          <code>{props.user.profileId}</code>
+        </dd>
+        <dt>Unsynced changes</dt>
+        <dd>{props.status?.unsynced ?? 0}</dd>
+      </dl>
+      {message && <p className="notice-inline" role="status">{message}</p>}
+      <div className="actions">
+        <button className="secondary" disabled={busy} onClick={() => void run('clear', 'ask')}>
+          Clear local data
+        </button>
+        <button className="secondary" disabled={busy} onClick={props.onSwitchUser}>
+          Switch user
+        </button>
+        <button className="danger-outline" disabled={busy} onClick={() => void run('signOut', 'ask')}>
+          Sign out
+        </button>
+      </div>
+      <h2>Profiles on this computer</h2>
+      <table className="records">
+        <thead>
+          <tr>
+            <th>User</th>
+            <th>Server</th>
+            <th>Last used</th>
+          </tr>
+        </thead>
+        <tbody>
+          {profiles.map((p) => (
+            <tr key={p.profileId}>
+              <td>
+                {p.username}
+                {p.active ? ' (current)' : ''}
+              </td>
+              <td>{p.server ?? 'offline'}</td>
+              <td>{new Date(p.lastUsedAt).toLocaleString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pending && (
+        <UnsyncedGuard
+          unsynced={pending.unsynced}
+          action={pending.action === 'clear' ? 'Clearing local data' : 'Signing out'}
+          canSync={props.user.server !== null}
+          onChoose={(choice) => (choice === null ? setPending(null) : void run(pending.action, choice))}
+        />
+      )}
+    </section>
+  );
+}
