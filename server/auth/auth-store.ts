@@ -313,11 +313,14 @@ export async function createAuthStore<DB>(
   // The caller's DB type knows nothing of our tables; they are ours alone, typed here.
   const kdb = db as unknown as Kysely<AuthDatabase>;
   const now = options.now ?? Date.now;
-  try {
-    await createTables(kdb);
-  } catch (err) {
-    // Two processes creating the same table at once on PostgreSQL can race past IF NOT EXISTS.
-    if (!isUniqueViolation(err)) throw err;
+  if (dialect === 'postgres') {
+    // IF NOT EXISTS is not atomic on PostgreSQL: server processes starting together would collide
+    // on the catalog. DDL is transactional there, so take a lock for the transaction's length.
+    await kdb.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('outpost_auth_tables'))`.execute(trx);
+      await createTables(trx);
+    });
+  } else {
     await createTables(kdb);
   }
 

@@ -13,6 +13,8 @@ import type { AuthStoreDialect } from '../../../server/auth/auth-store.js';
 export interface TestDatabase {
   readonly dialect: AuthStoreDialect;
   readonly db: Kysely<object>;
+  /** Another connection pool to the same database (like a second server process); destroy its `db` yourself. */
+  reopen(): Promise<TestDatabase>;
   close(): Promise<void>;
 }
 
@@ -24,14 +26,19 @@ export async function openSqlite(): Promise<TestDatabase> {
   const sqlite = new Database(join(dir, 'auth.db'));
   sqlite.pragma('journal_mode = WAL');
   const db = new Kysely<object>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return {
+  const self: TestDatabase = {
     dialect: 'sqlite',
     db,
+    async reopen() {
+      const other = new Kysely<object>({ dialect: new SqliteDialect({ database: new Database(join(dir, 'auth.db')) }) });
+      return { ...self, db: other, reopen: self.reopen, close: () => other.destroy() };
+    },
     async close() {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return self;
 }
 
 /** Why PostgreSQL tests are skipped, or undefined when 127.0.0.1:5432 answers. */
@@ -58,11 +65,15 @@ export async function openPostgres(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const pool = new pg.Pool({ ...PG_ADMIN, database: name, max: 4 });
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
-  return {
+  const connect = () => new Kysely<object>({ dialect: new PostgresDialect({ pool: new pg.Pool({ ...PG_ADMIN, database: name, max: 4 }) }) });
+  const db = connect();
+  const self: TestDatabase = {
     dialect: 'postgres',
     db,
+    async reopen() {
+      const other = connect();
+      return { ...self, db: other, close: () => other.destroy() };
+    },
     async close() {
       await db.destroy();
       const dropper = new pg.Client(PG_ADMIN);
@@ -74,4 +85,5 @@ export async function openPostgres(): Promise<TestDatabase> {
       }
     },
   };
+  return self;
 }

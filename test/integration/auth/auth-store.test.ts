@@ -29,6 +29,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal((await again.getUser('twice'))?.username, 'twice');
     });
 
+    test('several processes creating the tables at once on a fresh database all succeed', async () => {
+      const fresh = kind === 'sqlite' ? await openSqlite() : await openPostgres();
+      try {
+        // Separate pools stand in for separate server processes.
+        const others = await Promise.all([1, 2].map(() => fresh.reopen()));
+        const stores = await Promise.all([fresh, ...others].map((d) => createAuthStore(d.db, d.dialect)));
+        await stores[0].addUser({ username: 'racer', password: 'racer-password' });
+        for (const s of stores) assert.equal((await s.getUser('racer'))?.username, 'racer');
+        await Promise.all(others.map((o) => o.close()));
+      } finally {
+        await fresh.close();
+      }
+    });
+
     test('users: add, look up case-insensitively, list, refuse duplicates and bad input', async () => {
       const alice = await store.addUser({ username: 'Alice', password: 'wonderland-42', groups: ['admins', 'admins', 'field'] });
       assert.match(alice.id, /^[0-9a-f-]{36}$/);
