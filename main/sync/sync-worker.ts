@@ -48,6 +48,11 @@ export interface SyncWorkerOptions {
   readonly realtimeCarrier?: 'subprotocol' | 'query';
   /** Timeout of one HTTP request in ms (default 30 000). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Models this worker syncs (default: every model of the schema). With one auth mode, leave out
+   * models the credentials cannot reach (e.g. `allow: public` API-key models for a signed-in user).
+   */
+  readonly models?: readonly string[];
   /** Backoff of the round loop and of outbox retries (tests pass a seeded `random`). */
   readonly backoff?: BackoffOptions;
 }
@@ -106,7 +111,11 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   for (const name of Object.keys(expressions)) {
     if (schema.models[name] === undefined) throw new Error(`syncExpressions names ${name}, which is not a model of the schema`);
   }
-  const models = (): ModelDef[] => schema.modelOrder.map((name) => schema.models[name]);
+  for (const name of options.models ?? []) {
+    if (schema.models[name] === undefined) throw new Error(`models names ${name}, which is not a model of the schema`);
+  }
+  const syncedModels = schema.modelOrder.filter((name) => options.models === undefined || options.models.includes(name));
+  const models = (): ModelDef[] => syncedModels.map((name) => schema.models[name]);
   const predicateOf = (model: string): Predicate | null => expressions[model] ?? null;
   let session: Session | null = null;
   let starting: Promise<void> | null = null;
