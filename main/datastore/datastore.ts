@@ -338,11 +338,15 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     if (table.primaryKey.length === 1 && table.primaryKey[0] === 'id' && input.id === undefined) {
       input.id = randomUUID();
     }
-    for (const key of table.primaryKey) {
-      if (input[key] === undefined || input[key] === null) {
-        throw new ValidationError(`${model}.${key}: the primary key field ${key} is required`, `${model}.${key}`);
+    const key: ModelRecord = {};
+    for (const name of table.primaryKey) {
+      if (input[name] === undefined || input[name] === null) {
+        throw new ValidationError(`${model}.${name}: the primary key field ${name} is required`, `${model}.${name}`);
       }
+      key[name] = input[name];
     }
+    // The key is used to look the record up before the full validation: check its type first.
+    validateRecord(this.schema, model, key, 'update');
     return input;
   }
 

@@ -114,6 +114,7 @@ test('unknown model and malformed input are ValidationErrors', async (t) => {
   await assert.rejects(store.save('Nope', { name: 'x' }), (e: unknown) => e instanceof ValidationError && /Unknown model "Nope"/.test(e.message));
   await assert.rejects(store.save('Site', null as never), ValidationError);
   await assert.rejects(store.save('Site', [] as never), ValidationError);
+  await assert.rejects(store.save('Site', { id: 42, name: 'x' }), (e: unknown) => e instanceof ValidationError && e.path === 'Site.id');
   await assert.rejects(store.query('Site', { limit: 0 }), ValidationError);
 });
 
