@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../../common/errors.js';
+import type { GraphqlFilterInput } from '../../../common/predicates/types.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { compileSubscriptionFilter, subscriptionFilterPredicate } from '../../../server/realtime/subscription-filter.js';
 
@@ -36,14 +37,14 @@ describe('subscription filters', () => {
   });
 
   it('rejects unknown fields, unsupported operators, not, and oversized filters, naming where', () => {
-    const rejects = (filter: Record<string, unknown>, pattern: RegExp) =>
+    const rejects = (filter: GraphqlFilterInput, pattern: RegExp) =>
       assert.throws(() => subscriptionFilterPredicate(inspection, filter), (e) => e instanceof ValidationError && pattern.test(e.message));
     rejects({ colour: { eq: 'red' } }, /colour/);
     rejects({ owner: { size: { eq: 1 } } }, /filter\.owner\.size: "size" is not supported/);
     rejects({ owner: { attributeType: 'string' } }, /attributeType/);
     rejects({ not: { title: { eq: 'x' } } }, /no "not"/);
     rejects({ score: { eq: 'high' } }, /score/);
-    let deep: Record<string, unknown> = { title: { eq: 'x' } };
+    let deep: GraphqlFilterInput = { title: { eq: 'x' } };
     for (let i = 0; i < 12; i++) deep = { and: [deep] };
     rejects(deep, /deeper than 10/);
     rejects({ or: Array.from({ length: 101 }, (_, i) => ({ title: { eq: `t${i}` } })) }, /more than 100 conditions/);
