@@ -1,19 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predicateFor, where } from '../../../common/predicates/builder.js';
-
-// The shape codegen produces for a model (enums as string-literal unions).
-interface Inspection {
-  id: string;
-  siteID: string;
-  title: string;
-  status: 'DRAFT' | 'IN_PROGRESS' | 'SUBMITTED' | 'APPROVED';
-  score?: number | null;
-  inspectedAt?: string | null;
-  tags?: (string | null)[] | null;
-  resolved?: boolean | null;
-  location?: { latitude: number; longitude: number } | null;
-}
+import type { Inspection, Observation, Site } from '../../../common/generated/models.js';
 
 test('untyped builder produces the JSON tree', () => {
   assert.deepEqual(where.title.beginsWith('[Amplify]'), { field: 'title', op: 'beginsWith', value: '[Amplify]' });
@@ -50,12 +38,19 @@ test('built trees are frozen and survive JSON', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
 });
 
-test('typed builder offers the operators that fit each field', () => {
+test('typed builder (codegen record types) offers the operators that fit each field', () => {
   const w = predicateFor<Inspection>();
+  const site = predicateFor<Site>();
+  const observation = predicateFor<Observation>();
   assert.deepEqual(w.status.eq('DRAFT'), { field: 'status', op: 'eq', value: 'DRAFT' });
-  assert.deepEqual(w.tags.contains('a'), { field: 'tags', op: 'contains', value: 'a' });
+  assert.deepEqual(w.title.beginsWith('x'), { field: 'title', op: 'beginsWith', value: 'x' });
+  assert.deepEqual(site.tags.contains('a'), { field: 'tags', op: 'contains', value: 'a' });
+  assert.deepEqual(observation.measurements.contains(1.5), { field: 'measurements', op: 'contains', value: 1.5 });
   assert.deepEqual(w._deleted.ne(true), { field: '_deleted', op: 'ne', value: true });
   assert.deepEqual(w._version.ge(2), { field: '_version', op: 'ge', value: 2 });
+  assert.deepEqual(w.and(w.score.gt(1), w.not(w.notes.eq(null))), {
+    and: [{ field: 'score', op: 'gt', value: 1 }, { not: { field: 'notes', op: 'eq', value: null } }],
+  });
   // Compile-time checks (npm run typecheck fails if any of these becomes allowed).
   // @ts-expect-error beginsWith does not exist on a number field
   assert.equal(typeof w.score.beginsWith, 'function');
@@ -66,9 +61,11 @@ test('typed builder offers the operators that fit each field', () => {
   // @ts-expect-error a string for a number field
   w.score.eq('5');
   // @ts-expect-error lt on a boolean field
-  assert.equal(typeof w.resolved.lt, 'function');
+  assert.equal(typeof observation.resolved.lt, 'function');
+  // @ts-expect-error a list field only takes element values
+  site.tags.contains(['a']);
   // @ts-expect-error embedded objects are not filterable
-  assert.equal(typeof w.location, 'object');
+  assert.equal(typeof site.location, 'object');
   // @ts-expect-error unknown field
   assert.equal(typeof w.titel, 'object');
 });
