@@ -10,6 +10,7 @@ import { createAppCore, type AppCore } from './app-core.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
 import type { IpcHost, IpcSender } from './ipc/handlers.js';
 import { createMainWindow, enforceContentSecurityPolicy, lockDown } from './window.js';
+import { syncEngineFactory } from './sync-engine.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const distRoot = join(here, '..');
@@ -61,6 +62,7 @@ async function start(): Promise<void> {
     userData: app.getPath('userData'),
     schema,
     credentials: keytarCredentialStore(),
+    createSync: syncEngineFactory(),
   });
   core.attach(electronHost());
   await core.restore().catch((error: unknown) => console.error('could not reopen the last profile:', error));

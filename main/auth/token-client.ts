@@ -32,6 +32,10 @@ function messageOf(body: string): string | undefined {
       const first = errors[0] as Record<string, unknown>;
       if (typeof first.message === 'string') return first.message;
     }
+    const nested = json.error;
+    if (typeof nested === 'object' && nested !== null && typeof (nested as Record<string, unknown>).message === 'string') {
+      return (nested as Record<string, unknown>).message as string;
+    }
     for (const key of ['message', 'error_description', 'error']) {
       if (typeof json[key] === 'string') return json[key] as string;
     }

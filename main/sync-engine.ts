@@ -1,0 +1,26 @@
+// Binds the sync worker (main/sync) to the core's SyncEngineFactory: the profile's server URL
+// becomes the GraphQL endpoint and its credentials become the worker's auth stage.
+import type { SyncEngineFactory } from './app-core.js';
+import { tokenProviderFromSession, type SyncAuth } from './sync/sync-auth.js';
+import { createSyncWorker, type SyncWorkerOptions } from './sync/sync-worker.js';
+
+/** The GraphQL endpoint of an Outpost (or AppSync-style) server base URL: `<server>/graphql`. */
+export function graphqlEndpoint(server: string): string {
+  return new URL('graphql', server.endsWith('/') ? server : `${server}/`).toString();
+}
+
+/** A factory creating one sync worker per signed-in server profile; `tuning` passes worker options through. */
+export function syncEngineFactory(tuning: Partial<Omit<SyncWorkerOptions, 'datastore' | 'schema' | 'endpoint' | 'auth'>> = {}): SyncEngineFactory {
+  return ({ datastore, schema, server, credentials }) => {
+    let auth: SyncAuth;
+    if (credentials.kind === 'apiKey') auth = { type: 'apiKey', apiKey: credentials.apiKey };
+    else if (credentials.kind === 'userPools') auth = { type: 'jwt', tokens: tokenProviderFromSession(credentials.session) };
+    else throw new Error('an offline profile has no server to sync with');
+    const worker = createSyncWorker({ ...tuning, datastore, schema, endpoint: graphqlEndpoint(server), auth });
+    return {
+      start: () => worker.start(),
+      stop: () => worker.stop(),
+      onEvent: (listener) => worker.onEvent(listener),
+    };
+  };
+}
