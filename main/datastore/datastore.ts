@@ -307,6 +307,11 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
       return count;
     });
+    // clear() is what sign-out runs: leave none of the previous user's data readable in the file.
+    // Deleted rows linger in free pages and the WAL until overwritten, so rewrite the file and
+    // empty the WAL.
+    conn.exec('VACUUM');
+    conn.db.pragma('wal_checkpoint(TRUNCATE)');
     this.core.syncStateChanges.emit(null);
     return { discardedOutboxEntries: discarded };
   }

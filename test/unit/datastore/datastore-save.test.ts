@@ -1,5 +1,6 @@
 // save/get/clear/close through the public API, asserting on the SQLite file itself.
 import { test } from 'node:test';
+import { existsSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../common/errors.js';
 import { openTemp, rawOutbox, rawRows } from './temp-datastore.js';
@@ -157,6 +158,20 @@ test('clear removes rows, outbox, sync metadata and reports the discarded count'
   assert.equal(rawOutbox(file).length, 0);
   assert.equal(await store.syncMetadata.getSyncMetadata('Site'), null);
   assert.deepEqual(await store.clear(), { discardedOutboxEntries: 0 });
+});
+
+test('after clear no trace of the data is left in the database file or its WAL', async (t) => {
+  const { store, file } = openTemp(t);
+  for (let i = 0; i < 50; i++) await store.save('Site', { name: `SECRET-MARKER-${i}`, tags: ['SECRET-TAG'] });
+  await store.clear();
+  for (const path of [file, `${file}-wal`]) {
+    const bytes = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
+    assert.equal(bytes.includes('SECRET-MARKER'), false, `${path} still holds cleared data`);
+    assert.equal(bytes.includes('SECRET-TAG'), false, `${path} still holds cleared data`);
+  }
+  // The store is still usable afterwards.
+  await store.save('Site', { name: 'next user' });
+  assert.equal((await store.query('Site')).length, 1);
 });
 
 test('close: later calls fail; data survives reopening', async (t) => {
