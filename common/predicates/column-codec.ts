@@ -8,6 +8,7 @@
 // - null/missing: NULL.
 import { ValidationError } from '../errors.js';
 import type { FieldDef } from '../schema/types.js';
+import { showValue } from './show-value.js';
 
 /** The SQL databases Outpost stores records in. */
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -61,14 +62,7 @@ function typeName(field: FieldDef): string {
 }
 
 function reject(field: FieldDef, value: unknown, expected: string): never {
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = Object.prototype.toString.call(value);
-  }
-  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
-  throw new ValidationError(`${field.name} (${typeName(field)}) needs ${expected}, got ${shown}`, field.name);
+  throw new ValidationError(`${field.name} (${typeName(field)}) needs ${expected}, got ${showValue(value)}`, field.name);
 }
 
 /**

@@ -4,6 +4,7 @@
 import { ValidationError } from '../errors.js';
 import type { ModelDef, Schema } from '../schema/types.js';
 import { compareCodePoints } from './code-point-order.js';
+import { showValue } from './show-value.js';
 import { filterFieldsOf, typeLabel, type FilterableField, type ModelFilterFields } from './filterable-fields.js';
 import { MAX_PREDICATE_DEPTH, OPERATORS, type Comparison, type Operator, type Predicate } from './types.js';
 
@@ -14,17 +15,6 @@ export const MAX_IN_VALUES = 1000;
 export type EnumMembers = (enumName: string) => readonly string[] | undefined;
 
 const NODE_SHAPES = '{ field, op, value }, { and: [...] }, { or: [...] } or { not: {...} }';
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -92,13 +82,13 @@ function requireValue(
 ): void {
   const where = `${model}.${field.name}`;
   if (value === null || value === undefined) {
-    fail(location, `${where} ${op} needs a value, got ${show(value)} (test for null with eq null or attributeExists)`, where);
+    fail(location, `${where} ${op} needs a value, got ${showValue(value)} (test for null with eq null or attributeExists)`, where);
   }
   const problem = valueFits(field, value, enumMembers);
   if (problem === undefined) return;
   const element = field.isList ? ` (an element of ${typeLabel(field)})` : '';
   const detail = problem === 'wrong type' || problem === 'not a member' ? '' : `: ${problem}`;
-  fail(location, `${where} ${op} needs ${expectedValue(field, enumMembers)}${element}, got ${show(value)}${detail}`, where);
+  fail(location, `${where} ${op} needs ${expectedValue(field, enumMembers)}${element}, got ${showValue(value)}${detail}`, where);
 }
 
 function compareValues(a: unknown, b: unknown): number {
@@ -119,17 +109,17 @@ export function checkComparison(
   enumMembers?: EnumMembers,
 ): Comparison {
   const model = fields.model;
-  if (typeof fieldName !== 'string' || fieldName === '') fail(location, `field must be a non-empty string, got ${show(fieldName)}`);
+  if (typeof fieldName !== 'string' || fieldName === '') fail(location, `field must be a non-empty string, got ${showValue(fieldName)}`);
   const field = fields.filterable.get(fieldName);
   if (!field) {
     const unfit = fields.unfilterable.get(fieldName);
     const where = `${model}.${fieldName}`;
     if (unfit) fail(location, `${where} ${unfit.reason}`, where);
-    fail(location, `${model} has no field ${show(fieldName)}; fields that can be filtered: ${[...fields.filterable.keys()].join(', ')}`, where);
+    fail(location, `${model} has no field ${showValue(fieldName)}; fields that can be filtered: ${[...fields.filterable.keys()].join(', ')}`, where);
   }
   const where = `${model}.${field.name}`;
   if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
-    fail(location, `unknown operator ${show(op)} on ${where}; operators: ${OPERATORS.join(', ')}`, where);
+    fail(location, `unknown operator ${showValue(op)} on ${where}; operators: ${OPERATORS.join(', ')}`, where);
   }
   const operator = op as Operator;
   if (!field.operators.includes(operator)) {
@@ -139,7 +129,7 @@ export function checkComparison(
     case 'eq':
     case 'ne':
       if (field.isList && value !== null) {
-        fail(location, `${where} is a list (${typeLabel(field)}); ${operator} only tests it for null there, got ${show(value)} (use contains / notContains)`, where);
+        fail(location, `${where} is a list (${typeLabel(field)}); ${operator} only tests it for null there, got ${showValue(value)} (use contains / notContains)`, where);
       }
       if (value !== null) requireValue(model, field, operator, value, location, enumMembers);
       return { field: field.name, op: operator, value };
@@ -154,18 +144,18 @@ export function checkComparison(
       return { field: field.name, op: operator, value };
     case 'between': {
       if (!Array.isArray(value) || value.length !== 2) {
-        fail(location, `${where} between needs a [low, high] array of 2 values, got ${show(value)}`, where);
+        fail(location, `${where} between needs a [low, high] array of 2 values, got ${showValue(value)}`, where);
       }
       const [low, high] = value as unknown[];
       requireValue(model, field, 'between', low, location, enumMembers);
       requireValue(model, field, 'between', high, location, enumMembers);
       if (compareValues(low, high) > 0) {
-        fail(location, `${where} between has low ${show(low)} above high ${show(high)} (bounds are inclusive; swap them)`, where);
+        fail(location, `${where} between has low ${showValue(low)} above high ${showValue(high)} (bounds are inclusive; swap them)`, where);
       }
       return { field: field.name, op: operator, value: [low, high] };
     }
     case 'in': {
-      if (!Array.isArray(value)) fail(location, `${where} in needs an array of values, got ${show(value)}`, where);
+      if (!Array.isArray(value)) fail(location, `${where} in needs an array of values, got ${showValue(value)}`, where);
       if (value.length > MAX_IN_VALUES) {
         fail(location, `${where} in lists ${value.length} values; at most ${MAX_IN_VALUES} are allowed`, where);
       }
@@ -175,7 +165,7 @@ export function checkComparison(
       return { field: field.name, op: operator, value: [...(value as unknown[])] };
     }
     case 'attributeExists':
-      if (typeof value !== 'boolean') fail(location, `${where} attributeExists needs true or false, got ${show(value)}`, where);
+      if (typeof value !== 'boolean') fail(location, `${where} attributeExists needs true or false, got ${showValue(value)}`, where);
       return { field: field.name, op: operator, value };
   }
 }
@@ -190,27 +180,27 @@ function checkNode(
   if (depth > MAX_PREDICATE_DEPTH) {
     fail(location, `predicate nests deeper than ${MAX_PREDICATE_DEPTH} levels of and/or/not`);
   }
-  if (!isPlainObject(node)) fail(location, `expected a predicate node (${NODE_SHAPES}), got ${show(node)}`);
+  if (!isPlainObject(node)) fail(location, `expected a predicate node (${NODE_SHAPES}), got ${showValue(node)}`);
   const keys = Object.keys(node);
   if ('field' in node || 'op' in node) {
     const extra = keys.filter((k) => k !== 'field' && k !== 'op' && k !== 'value');
-    if (extra.length > 0) fail(location, `unexpected key ${show(extra[0])} in a comparison (keys: field, op, value)`);
-    if (!('op' in node)) fail(location, `comparison on ${show(node.field)} has no op`);
+    if (extra.length > 0) fail(location, `unexpected key ${showValue(extra[0])} in a comparison (keys: field, op, value)`);
+    if (!('op' in node)) fail(location, `comparison on ${showValue(node.field)} has no op`);
     if (!('value' in node) || node.value === undefined) {
-      fail(location, `comparison ${show(node.field)} ${show(node.op)} has no value (use null to test for null)`);
+      fail(location, `comparison ${showValue(node.field)} ${showValue(node.op)} has no value (use null to test for null)`);
     }
     return checkComparison(fields, node.field, node.op, node.value, location, enumMembers);
   }
-  if (keys.length !== 1) fail(location, `expected a predicate node (${NODE_SHAPES}), got ${show(node)}`);
+  if (keys.length !== 1) fail(location, `expected a predicate node (${NODE_SHAPES}), got ${showValue(node)}`);
   const key = keys[0];
   const child = node[key];
   if (key === 'and' || key === 'or') {
-    if (!Array.isArray(child)) fail(`${location}.${key}`, `${key} needs an array of predicates, got ${show(child)}`);
+    if (!Array.isArray(child)) fail(`${location}.${key}`, `${key} needs an array of predicates, got ${showValue(child)}`);
     const children = child.map((c: unknown, i: number) => checkNode(fields, c, `${location}.${key}[${i}]`, depth + 1, enumMembers));
     return key === 'and' ? { and: children } : { or: children };
   }
   if (key === 'not') return { not: checkNode(fields, child, `${location}.not`, depth + 1, enumMembers) };
-  fail(location, `unknown key ${show(key)}; expected a predicate node (${NODE_SHAPES})`);
+  fail(location, `unknown key ${showValue(key)}; expected a predicate node (${NODE_SHAPES})`);
 }
 
 /**
@@ -231,7 +221,7 @@ export function modelNamed(schema: Schema, modelName: string): ModelDef {
   const model = Object.prototype.hasOwnProperty.call(schema.models, modelName) ? schema.models[modelName] : undefined;
   if (!model) {
     throw new ValidationError(
-      `unknown model ${show(modelName)}; models: ${Object.keys(schema.models).join(', ')}`,
+      `unknown model ${showValue(modelName)}; models: ${Object.keys(schema.models).join(', ')}`,
       String(modelName),
     );
   }

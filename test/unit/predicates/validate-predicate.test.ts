@@ -89,7 +89,7 @@ test('values of the wrong type', () => {
   rejects('Inspection', where.score.gt(2.5), /needs an integer from -2147483648 to 2147483647, got 2.5$/);
   rejects('Inspection', where.score.lt(2 ** 31), /Inspection.score lt needs an integer .* got 2147483648$/);
   rejects('Observation', where.measurements.contains('1'), 'predicate: Observation.measurements contains needs a finite number (an element of [Float]), got "1"');
-  rejects('Reading', where.value.ge(Number.POSITIVE_INFINITY), 'predicate: Reading.value ge needs a finite number, got null');
+  rejects('Reading', where.value.ge(Number.POSITIVE_INFINITY), 'predicate: Reading.value ge needs a finite number, got Infinity');
   rejects('Reading', where.value.ge(Number.NaN), /Reading.value ge needs a finite number/);
   rejects('Observation', where.resolved.eq('true'), 'predicate: Observation.resolved eq needs true or false, got "true"');
   rejects('Inspection', where.title.eq(5), 'predicate: Inspection.title eq needs a string, got 5');
