@@ -44,9 +44,13 @@ export function coalesceOutbox(queued: readonly OutboxEntry[], incoming: Incomin
     first.data,
     [...pending.slice(1).map((entry) => entry.data), incoming.data],
   );
+  // Beyond DataStore: a record re-created (same key) while its Delete is still queued exists on the
+  // server, so sending a Create would fail the key condition; the net change is an Update to the
+  // new values, against the version the queued entry carried.
+  const operation = incoming.operation === 'Create' ? 'Update' : incoming.operation;
   return [
     ...pending.map((entry) => ({ kind: 'remove', id: entry.id }) as const),
-    { kind: 'append', mutation: { operation: incoming.operation, data: merged, condition: null } },
+    { kind: 'append', mutation: { operation, data: merged, condition: null } },
   ];
 }
 

@@ -103,3 +103,12 @@ test('several queued entries: the merged entry keeps the fields of every one of 
     { kind: 'append', mutation: { operation: 'Update', data: { id: 's1', name: 'a', code: 'B', tags: ['t'], _version: 2 }, condition: null } },
   ]);
 });
+
+test('beyond DataStore: a Create behind a queued Delete (record re-created with the same key) becomes an Update', () => {
+  const first = entry('Delete', { name: 'old', code: 'k', _version: 6 });
+  const ops = coalesceOutbox([first], incoming('Create', { name: 'new', code: null, _version: null }));
+  assert.deepEqual(ops, [
+    { kind: 'remove', id: first.id },
+    { kind: 'append', mutation: { operation: 'Update', data: { id: 's1', name: 'new', code: null, _version: 6 }, condition: null } },
+  ]);
+});

@@ -204,3 +204,17 @@ test('outboxMutationEnqueued is emitted after each queued local change', async (
     'outboxMutationEnqueued Site true',
   ]);
 });
+
+test('re-creating a record while its Delete is queued queues one Update with the new values', async (t) => {
+  const { store, file } = openTemp(t);
+  await store.save('Site', { id: 's', name: 'A', code: 'old' });
+  await syncAll(store, 3);
+  await store.delete('Site', 's');
+  await store.save('Site', { id: 's', name: 'B' });
+  const outbox = rawOutbox(file);
+  assert.deepEqual(ops(file), ['Update s']);
+  assert.equal(outbox[0].data.name, 'B');
+  assert.equal(outbox[0].data.code, null);
+  assert.equal(outbox[0].data._version, 3);
+  assert.equal((await store.get('Site', 's'))?.name, 'B');
+});
