@@ -3,7 +3,7 @@
 // (which knows where the database is) and closes it before returning.
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { NotFound, OutpostError } from '../../common/errors.js';
+import { NotFound } from '../../common/errors.js';
 import type { ApiKeyInfo, AuthStore, AuthUser } from './auth-store.js';
 import { promptNewPassword, type PromptInput } from './password-prompt.js';
 
@@ -60,7 +60,8 @@ function userRow(user: AuthUser): string[] {
 /**
  * Registers `user add|remove|list|passwd|groups|disable|enable` and `apikey create|list|revoke`
  * on `program`. Each leaf command accepts `--database` and `--config`, passed with the program's
- * own options to `openStore`. Failures are reported through `command.error` (exit code 1).
+ * own options to `openStore`. Failures reject `parseAsync` with the typed error (ValidationError,
+ * NotFound): the caller prints `error: <message>` and exits 1, as for its own commands.
  */
 export function registerAuthCommands(program: Command, openStore: OpenAuthStore, io?: Partial<AuthCliIo>): void {
   const stdin: PromptInput = io?.stdin ?? (process.stdin as Readable as PromptInput);
@@ -75,9 +76,6 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
       try {
         opened = await openStore({ database: location.database, config: location.config });
         await run(opened.store, ...args);
-      } catch (err) {
-        if (err instanceof OutpostError) command.error(`error: ${err.message}`, { exitCode: 1, code: `outpost.${err.code}` });
-        throw err;
       } finally {
         await opened?.close();
       }
@@ -117,8 +115,8 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
   leaf(user, 'remove', 'delete a user and sign them out everywhere')
     .argument('<username>')
     .action(
-      withStore(async (store, username: string, _options: object, command: Command) => {
-        if (!(await store.removeUser(username))) command.error(`error: no user named "${username.toLowerCase()}"`, { exitCode: 1 });
+      withStore(async (store, username: string) => {
+        if (!(await store.removeUser(username))) throw new NotFound(`no user named "${username.toLowerCase()}"`);
         stdout.write(`Removed user ${username.toLowerCase()}\n`);
       }),
     );
@@ -202,8 +200,8 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
   leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
     .argument('<id>')
     .action(
-      withStore(async (store, id: string, _options: object, command: Command) => {
-        if (!(await store.revokeApiKey(id))) command.error(`error: no API key with id "${id}"`, { exitCode: 1 });
+      withStore(async (store, id: string) => {
+        if (!(await store.revokeApiKey(id))) throw new NotFound(`no API key with id "${id}"`);
         stdout.write(`Revoked API key ${id}\n`);
       }),
     );

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { OutpostError } from '../../common/errors.js';
+import { registerAuthCommands } from '../auth/auth-cli.js';
+import { createAuthStore } from '../auth/auth-store.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import { startServer } from '../index.js';
 import { deploySchema, migrationPlanFor } from '../storage/deploy-schema.js';
@@ -143,6 +145,10 @@ export function buildProgram(): Command {
     .action((flags: CommonFlags) => {
       process.stdout.write(generateSdl(readSchemaFile(resolveCommon(flags).schemaPath)));
     });
+  registerAuthCommands(program, async (location) => {
+    const storage = await openStorage(resolveCommon(location).database);
+    return { store: await createAuthStore(storage.kysely, storage.dialect), close: () => storage.close() };
+  });
   return program;
 }
 

@@ -8,6 +8,7 @@ import { PassThrough, Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { Command, CommanderError } from 'commander';
 import { Kysely, SqliteDialect } from 'kysely';
+import { OutpostError } from '../../../common/errors.js';
 import { registerAuthCommands, type StoreLocation } from '../../../server/auth/auth-cli.js';
 import { createAuthStore } from '../../../server/auth/auth-store.js';
 
@@ -59,8 +60,15 @@ describe('auth CLI commands', () => {
     try {
       await program.parseAsync([...args, '--database', database], { from: 'user' });
     } catch (e) {
-      if (!(e instanceof CommanderError)) throw e;
-      exitCode = e.exitCode;
+      // As server/cli/main.ts does: typed errors become `error: <message>` and exit code 1.
+      if (e instanceof OutpostError) {
+        err.stream.write(`error: ${e.message}\n`);
+        exitCode = 1;
+      } else if (e instanceof CommanderError) {
+        exitCode = e.exitCode;
+      } else {
+        throw e;
+      }
     }
     return { stdout: out.text(), stderr: err.text(), exitCode };
   }
