@@ -131,8 +131,11 @@ export abstract class KyselyStorage implements Storage {
   async basePage(model: string, options: BasePageOptions): Promise<StoredItem[]> {
     const def = this.model(model);
     const pk = primaryKeyOf(def);
+    // Byte-order comparison of keys in both databases, so the keyset cursor means the same thing
+    // in the WHERE and the ORDER BY whatever the database's default collation.
+    const key = this.dialect === 'postgres' ? sql<string>`${sql.ref(pk)} collate "C"` : sql<string>`${sql.ref(pk)}`;
     let q = this.db.selectFrom(model).selectAll();
-    if (options.afterId !== null) q = q.where(pk, '>', options.afterId);
+    if (options.afterId !== null) q = q.where(key, '>', options.afterId);
     if (options.ownerIn !== undefined) {
       if (options.ownerIn.values.length === 0) return [];
       q = q.where(options.ownerIn.field, 'in', [...options.ownerIn.values]);
@@ -142,9 +145,7 @@ export abstract class KyselyStorage implements Storage {
       if (field === undefined) throw new Error(`storage: unknown field ${model}.${options.equals.field}`);
       q = q.where(field.name, '=', encodeColumnValue(field, options.equals.value, this.dialect));
     }
-    // Byte-order comparison of keys in both databases, so the keyset cursor means the same thing.
-    const order = this.dialect === 'postgres' ? sql`${sql.ref(pk)} collate "C"` : sql.ref(pk);
-    const rows = (await q.orderBy(order).limit(options.limit).execute()) as Row[];
+    const rows = (await q.orderBy(key).limit(options.limit).execute()) as Row[];
     return rows.map((r) => this.decodeRow(def, r));
   }
 

@@ -249,6 +249,10 @@ function defineSuite(dialect: Dialect): void {
       const prefix = newId('pg');
       const initial: string[] = [];
       for (let i = 0; i < 40; i++) initial.push((await createPost(h.bob, { id: `${prefix}-${String(i).padStart(3, '0')}`, title: `t${i}` })).id as string);
+      // Keys whose order differs between collations: the cursor must compare as the ORDER BY does.
+      for (const suffix of ['Zeta', 'alpha', 'émile', 'Ωmega', '😀', '\uffff']) {
+        initial.push((await createPost(h.bob, { id: `${prefix}-${suffix}`, title: suffix })).id as string);
+      }
       let writing = true;
       let n = 0;
       const writer = (async () => {

@@ -140,3 +140,39 @@ test('shared scalar inputs have every AppSync operator', () => {
   assert.equal(printed('ModelPostStatusInput'), 'input ModelPostStatusInput {\n  eq: PostStatus\n  ne: PostStatus\n}');
   assert.match(printed('ModelPostStatusListInput'), /contains: PostStatus/);
 });
+
+test('the parser and the hand-written fixture of PROTOCOL.md §1.1 give the same SDL', async () => {
+  const { parseSchema } = await import('../../../common/schema/parse-schema.js');
+  const parsed = parseSchema(`
+type Post @model @auth(rules: [{ allow: owner }, { allow: public, operations: [read] }]) {
+  id: ID!
+  title: String!
+  rating: Int
+  tags: [String]
+  status: PostStatus
+  comments: [Comment] @hasMany(indexName: "byPost", fields: ["id"])
+}
+type Comment @model @auth(rules: [{ allow: owner }]) {
+  id: ID!
+  postID: ID! @index(name: "byPost")
+  content: String
+  post: Post @belongsTo(fields: ["postID"])
+}
+enum PostStatus { ACTIVE INACTIVE }
+`);
+  assert.equal(generateSdl(parsed), sdl);
+});
+
+test('the example app schema: embedded types get an input twin and stay out of filters', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseSchema } = await import('../../../common/schema/parse-schema.js');
+  const app = buildSchema(generateSdl(parseSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'))));
+  const t = (name: string) => printType(app.getType(name) as GraphQLNamedType);
+  assert.match(t('CreateSiteInput'), /location: GeoPointInput/);
+  assert.match(t('GeoPointInput'), /latitude: Float!/);
+  assert.doesNotMatch(t('ModelSiteFilterInput'), /location/);
+  assert.match(t('ModelObservationFilterInput'), /severity: ModelSeverityInput/);
+  assert.match(t('ModelObservationFilterInput'), /measurements: ModelFloatInput/);
+  assert.match(t('Site'), /inspections\(filter: ModelInspectionFilterInput/);
+  assert.match(t('Inspection'), /site: Site\n/);
+});
