@@ -192,6 +192,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const purge = () => storage.purge(Date.now(), Date.now() - settings.changeLogRetentionMs);
     const purgeTimer = setInterval(() => {
       purge().catch(reportError);
+      // Expired refresh tokens (one row per refresh) and their ended sessions.
+      authStore.purgeExpired().catch(reportError);
     }, options.retention?.purgeIntervalMs ?? 60 * MINUTE);
     purgeTimer.unref();
     // Run one purge soon after start so a server restarted often still enforces retention.
