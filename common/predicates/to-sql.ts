@@ -57,6 +57,20 @@ function substring(ctx: Context, column: RawBuilder<unknown>, part: unknown): Bo
     : sql<SqlBool>`(${column} IS NOT NULL AND instr(${column}, ${part}) > 0)`;
 }
 
+// The least string above every string that starts with `prefix` (code point order): the prefix with
+// its last code point raised by one; undefined when every code point is already U+10FFFF.
+function prefixUpperBound(prefix: string): string | undefined {
+  const points = Array.from(prefix, (ch) => ch.codePointAt(0) ?? 0);
+  while (points.length > 0) {
+    const last = points.pop() ?? 0;
+    if (last < 0x10ffff) {
+      points.push(last + 1 === 0xd800 ? 0xe000 : last + 1);
+      return String.fromCodePoint(...points);
+    }
+  }
+  return undefined;
+}
+
 function comparison(ctx: Context, c: Comparison): Bool {
   const field = ctx.fields.get(c.field);
   if (!field) throw new Error(`field ${c.field} passed validation but is not filterable`); // unreachable
@@ -86,8 +100,12 @@ function comparison(ctx: Context, c: Comparison): Bool {
     }
     case 'beginsWith':
       if (ctx.dialect === 'postgres') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
-      // `>=` lets SQLite use an index on the column to skip rows below the prefix; instr decides.
-      return sql<SqlBool>`(${column} IS NOT NULL AND ${column} >= ${value} AND instr(${column}, ${value}) = 1)`;
+    {
+      // The range lets SQLite scan only the prefix's slice of an index on the column; instr decides.
+      const upper = prefixUpperBound(value as string);
+      const below = upper === undefined ? sql`` : sql` AND ${column} < ${upper}`;
+      return sql<SqlBool>`(${column} IS NOT NULL AND ${column} >= ${value}${below} AND instr(${column}, ${value}) = 1)`;
+    }
     case 'contains':
       return field.isList ? membership(ctx, column, value) : substring(ctx, column, value);
     case 'notContains':

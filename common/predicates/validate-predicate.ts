@@ -46,7 +46,7 @@ function expectedValue(field: FilterableField, enumMembers: EnumMembers | undefi
 }
 
 // The problem with one non-null value for `field`, or undefined when it fits.
-function valueFits(field: FilterableField, value: unknown, enumMembers: EnumMembers | undefined): string | undefined {
+function valueProblem(field: FilterableField, value: unknown, enumMembers: EnumMembers | undefined): string | undefined {
   switch (field.kind) {
     case 'string':
     case 'enum': {
@@ -84,7 +84,7 @@ function requireValue(
   if (value === null || value === undefined) {
     fail(location, `${where} ${op} needs a value, got ${showValue(value)} (test for null with eq null or attributeExists)`, where);
   }
-  const problem = valueFits(field, value, enumMembers);
+  const problem = valueProblem(field, value, enumMembers);
   if (problem === undefined) return;
   const element = field.isList ? ` (an element of ${typeLabel(field)})` : '';
   const detail = problem === 'wrong type' || problem === 'not a member' ? '' : `: ${problem}`;

@@ -9,7 +9,7 @@ import { storedFields } from '../../../common/predicates/stored-fields.js';
 import type { Predicate } from '../../../common/predicates/types.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../../common/schema/types.js';
 
-const CHARS = ['a', 'A', 'b', 'B', 's', 'S', '%', '_', '\\', ' ', '0', 'é', 'É', 'ß', '😀', '🎉', '\ufffd', '\ue000', 'ı'];
+const CHARS = ['a', 'A', 'b', 'B', 's', 'S', '%', '_', '\\', ' ', '0', 'é', 'É', 'ß', '😀', '🎉', '\ufffd', '\ue000', '\ud7ff', '\uffff', '\u{10ffff}', 'ı'];
 const text = fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 5 });
 const int32 = fc.oneof(fc.integer({ min: -2147483648, max: 2147483647 }), fc.constantFrom(-2147483648, 2147483647, 0, -1, 1, 2));
 const timestamp = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0));

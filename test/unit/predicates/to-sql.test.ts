@@ -57,9 +57,17 @@ test('exact SQL: comparisons are null-safe and parameterised', () => {
 
 test('exact SQL: beginsWith and contains avoid LIKE', () => {
   assert.deepEqual(compiled('sqlite', where.title.beginsWith('a%')), {
-    sql: '("title" IS NOT NULL AND "title" >= ? AND instr("title", ?) = 1)',
-    parameters: ['a%', 'a%'],
+    sql: '("title" IS NOT NULL AND "title" >= ? AND "title" < ? AND instr("title", ?) = 1)',
+    parameters: ['a%', 'a&', 'a%'],
   });
+  // Upper bounds step over the surrogate range and past U+10FFFF; an empty prefix has no range.
+  assert.deepEqual(compiled('sqlite', where.title.beginsWith('a\ud7ff')).parameters, ['a\ud7ff', 'a\ue000', 'a\ud7ff']);
+  assert.deepEqual(compiled('sqlite', where.title.beginsWith('b\u{10ffff}')).parameters, ['b\u{10ffff}', 'c', 'b\u{10ffff}']);
+  assert.deepEqual(compiled('sqlite', where.title.beginsWith('\u{10ffff}')), {
+    sql: '("title" IS NOT NULL AND "title" >= ? AND instr("title", ?) = 1)',
+    parameters: ['\u{10ffff}', '\u{10ffff}'],
+  });
+  assert.deepEqual(compiled('sqlite', where.title.beginsWith('')).parameters, ['', '']);
   assert.deepEqual(compiled('postgres', where.title.beginsWith('a%')), { sql: '("title" IS NOT NULL AND starts_with("title", $1))', parameters: ['a%'] });
   assert.deepEqual(compiled('postgres', where.title.notContains('_')), { sql: 'NOT ("title" IS NOT NULL AND strpos("title", $1) > 0)', parameters: ['_'] });
   assert.deepEqual(compiled('sqlite', where.tags.contains('a')), {
