@@ -79,8 +79,14 @@ function violation(layer: Layer, file: string, specifier: string): string | unde
   return undefined;
 }
 
+// Build-tool configuration (renderer/vite.config.ts) runs in Node at build time, not in the layer's process.
+function isBuildConfig(file: string): boolean {
+  return /\.config\.(ts|mts|cts)$/.test(file);
+}
+
 /** Layering violations of one file, as `path:line: specifier — reason`. */
 function checkFile(layer: Layer, file: string, source: string): string[] {
+  if (isBuildConfig(file)) return [];
   return importsOf(file, source).flatMap(({ specifier, line }) => {
     const reason = violation(layer, file, specifier);
     return reason === undefined ? [] : [`${relative(root, file)}:${line}: '${specifier}' — ${reason}`];
@@ -156,6 +162,7 @@ const lazy = () => import('../../common/predicates/types.js');
 const text = "import x from 'node:fs'"; // a string, not an import
 `;
   for (const layer of ['common', 'renderer', 'preload'] as const) assert.deepEqual(checkFile(layer, inLayer(layer), fine), []);
+  assert.deepEqual(checkFile('renderer', join(root, 'renderer', 'vite.config.ts'), bad), []);
   // main/ and server/ may use Node and native modules.
   assert.deepEqual(checkFile('main', inLayer('main'), bad).filter((h) => !h.includes('server/')), []);
 });
