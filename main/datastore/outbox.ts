@@ -16,7 +16,7 @@ import type { StoreCore } from './store-core.js';
 import { decodeEntry } from './store-core.js';
 import { OUTBOX_TABLE } from './internal-tables.js';
 import { ENTRY_METADATA_KEYS, type OutboxEntry } from './outbox-entry.js';
-import type { ChangeEvent, OutboxEvent } from './change-events.js';
+import type { ChangeEvent } from './change-events.js';
 import { valuesEqual } from './value-equality.js';
 import { isTombstone, rowFromServer } from './server-record.js';
 import type { ModelTable } from './model-table.js';
@@ -143,12 +143,6 @@ export class Outbox {
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
     if (filter.modelId !== undefined) query = query.where('modelId', '=', filter.modelId);
     return this.core.conn.all(query.compile()).map(decodeEntry);
-  }
-
-  /** Subscribes to `outboxMutationEnqueued` events; returns the unsubscribe function. */
-  onOutboxEvent(listener: (event: OutboxEvent) => void): () => void {
-    this.core.assertOpen();
-    return this.core.outboxEvents.add(listener);
   }
 
   private requireEntry(id: number): OutboxEntry {
