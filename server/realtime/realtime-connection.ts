@@ -53,6 +53,9 @@ export class RealtimeConnection {
   private readonly active = new Map<string, ActiveSubscription>();
   /** Ids of starts still being authorized; a stop in the meantime cancels them. */
   private readonly pending = new Set<string>();
+  /** Ids of starts that arrived before the connection was initialised. */
+  private readonly queued = new Set<string>();
+  private initialisation: Promise<boolean> | null = null;
   private invalidFrames = 0;
   private initTimer: NodeJS.Timeout | null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
@@ -134,31 +137,39 @@ export class RealtimeConnection {
         this.rejectFrame(frame.id, frame.error);
         return;
       case 'connection_init':
-        void this.onConnectionInit();
+        // A repeated init is harmless; answer it like the first so a confused client carries on.
+        if (this.state === 'ready') this.send(serverFrames.connectionAck(this.context.limits.connectionTimeoutMs));
+        else void this.ensureInitialised();
         return;
-      case 'start':
-        if (this.state !== 'ready') {
-          this.rejectFrame(frame.id, {
-            errorType: 'BadRequestException',
-            message: 'Send connection_init and wait for connection_ack before start',
-          });
+      case 'start': {
+        if (this.state === 'ready') {
+          void this.onStart(frame.id, frame.payload);
           return;
         }
-        void this.onStart(frame.id, frame.payload);
+        // connection_init is optional in AppSync's protocol: a first start authenticates the
+        // connection with its header; starts arriving meanwhile wait, in order.
+        const { id, payload } = frame;
+        this.queued.add(id);
+        void this.ensureInitialised().then((ok) => {
+          if (this.queued.delete(id) && ok) return this.onStart(id, payload);
+        });
         return;
+      }
       case 'stop':
         this.onStop(frame.id);
         return;
     }
   }
 
-  private async onConnectionInit(): Promise<void> {
-    if (this.state === 'ready') {
-      // A repeated init is harmless; answer it like the first so a confused client carries on.
-      this.send(serverFrames.connectionAck(this.context.limits.connectionTimeoutMs));
-      return;
-    }
-    if (this.state !== 'awaiting-init') return;
+  /** Authenticates the connection once, on connection_init or a first start; true once ready. */
+  private ensureInitialised(): Promise<boolean> {
+    if (this.state === 'ready') return Promise.resolve(true);
+    if (this.state === 'closed') return Promise.resolve(false);
+    this.initialisation ??= this.initialise();
+    return this.initialisation;
+  }
+
+  private async initialise(): Promise<boolean> {
     this.state = 'initialising';
     const carrier = this.connectionHeaders;
     let failure: string | null = null;
@@ -171,11 +182,11 @@ export class RealtimeConnection {
         failure = this.authenticationMessage(error);
       }
     }
-    if (this.state !== 'initialising') return;
+    if (this.state !== 'initialising') return false;
     if (failure !== null) {
       this.send(serverFrames.connectionError([{ errorType: 'UnauthorizedException', errorCode: 401, message: failure }]));
       this.close(CLOSE_CODES.unauthorized, 'Unauthorized');
-      return;
+      return false;
     }
     this.state = 'ready';
     if (this.initTimer) clearTimeout(this.initTimer);
@@ -183,6 +194,7 @@ export class RealtimeConnection {
     this.send(serverFrames.connectionAck(this.context.limits.connectionTimeoutMs));
     this.send(serverFrames.keepAlive());
     this.keepAliveTimer = setInterval(() => this.keepAlive(), this.context.limits.keepAliveIntervalMs);
+    return true;
   }
 
   private keepAlive(): void {
@@ -256,6 +268,7 @@ export class RealtimeConnection {
   }
 
   private onStop(id: string): void {
+    this.queued.delete(id);
     this.pending.delete(id);
     this.removeSubscription(id);
     // Idempotent: a stop for an id that failed or already stopped still completes.
@@ -313,6 +326,7 @@ export class RealtimeConnection {
     for (const subscription of this.active.values()) this.context.unregister(subscription);
     this.active.clear();
     this.pending.clear();
+    this.queued.clear();
     this.context.forget(this);
   }
 }

@@ -363,12 +363,22 @@ describe('real-time endpoint', () => {
     assert.match(badVariable.payload?.errors?.[0]?.message ?? '', /\$owner/);
   });
 
-  it('refuses start before connection_init', async () => {
+  it('serves a start sent without connection_init (optional in AppSync), and refuses it without credentials', async () => {
     const client = await connect();
     client.start('early', onCreateSite(false), {}, aliceAuth);
-    const answer = await client.next((f) => f.id === 'early');
-    assert.equal(answer.type, 'error');
-    assert.match(answer.payload?.errors?.[0]?.message ?? '', /connection_init/);
+    client.start('early2', onCreateSite(false), {}, aliceAuth);
+    assert.deepEqual(await client.next((f) => f.id === 'early'), { id: 'early', type: 'start_ack' });
+    assert.deepEqual(await client.next((f) => f.id === 'early2'), { id: 'early2', type: 'start_ack' });
+    const item = site(ALICE);
+    await publish('Site', 'create', item);
+    assert.equal((await client.next(isData('early'))).payload?.data?.onCreateSite?.id, item.id);
+
+    const anonymous = await connect(null);
+    anonymous.start('x', onCreateSite(false), {}, aliceAuth);
+    const answer = await anonymous.next((f) => f.type === 'connection_error');
+    assert.equal(answer.payload?.errors?.[0]?.errorCode, 401);
+    await anonymous.expectNone((f) => f.id === 'x', 200);
+    await anonymous.closed();
   });
 
   it('closes a connection that never sends connection_init', async () => {
