@@ -1,6 +1,7 @@
 // Property: for random records and predicates over the example schema (and a model with every
 // scalar type), SQLite and PostgreSQL return exactly the records the in-memory evaluator matches,
-// and a GraphQL round trip keeps the meaning. Replay a failure with FC_SEED=<seed printed>.
+// and a GraphQL round trip keeps the meaning. Replay a failure with FC_SEED=<seed printed>;
+// search harder with FC_RUNS=<n>.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -14,7 +15,8 @@ import { predicateArb, propertySeed, recordsArb } from './predicate-arbitraries.
 import { exampleSchema, readingSchema } from './schema-fixture.js';
 import { createTable, openPostgres, openSqlite, replaceRows, selectKeys, type SqlTarget } from './sql-tables.js';
 
-const RUNS = 300;
+// 300 keeps `npm test` quick; FC_RUNS=5000 for a deeper search before changing an evaluator.
+const RUNS = Number(process.env.FC_RUNS) > 0 ? Number(process.env.FC_RUNS) : 300;
 
 interface Subject {
   readonly schema: Schema;
