@@ -1,8 +1,9 @@
-// `outpost-server`: one entry with sub-commands — start, status, push, print-schema (and the auth
-// commands user/apikey, registered by server/auth's CLI module). `npm run server` runs `start`.
+// The `outpost-server` program: sub-commands start, status, push, print-schema (the auth commands
+// user/apikey are registered by server/auth's CLI module). Output goes through `CliIo` so tests
+// run the same program in-process.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OutpostError } from '../../common/errors.js';
 import { registerAuthCommands } from '../auth/auth-cli.js';
 import { createAuthStore } from '../auth/auth-store.js';
@@ -14,6 +15,17 @@ import { readSchemaFile, resolveCommon, type CommonFlags } from './cli-options.j
 import { formatTable } from './format-table.js';
 
 const MINUTE = 60_000;
+
+/** Where the program writes; defaults to the process's stdout/stderr. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -36,7 +48,7 @@ interface StartFlags extends CommonFlags {
   readonly forceMigration?: boolean;
 }
 
-async function start(flags: StartFlags): Promise<void> {
+async function start(flags: StartFlags, io: CliIo): Promise<void> {
   const common = resolveCommon(flags);
   const { config } = common;
   const schema = readSchemaFile(common.schemaPath);
@@ -67,7 +79,7 @@ async function start(flags: StartFlags): Promise<void> {
   });
   const base = server.url.replace(/\/graphql$/, '');
   const models = Object.keys(schema.models);
-  console.log(`Outpost sync server is running
+  io.out(`Outpost sync server is running
   GraphQL     ${server.url}
   Real-time   ${server.realtimeUrl}
   Sign-in     POST ${base}/auth/token   (refresh: POST ${base}/auth/refresh)
@@ -79,48 +91,48 @@ Create a user:      npm run outpost-server -- user add <username> ${flags.databa
 Create an API key:  npm run outpost-server -- apikey create ${flags.database ? `--database ${flags.database}` : ''}
 Stop with Ctrl+C.`);
   const stop = (): void => {
-    console.log('stopping…');
+    io.out('stopping…');
     void server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-async function status(flags: CommonFlags): Promise<void> {
+async function status(flags: CommonFlags, io: CliIo): Promise<void> {
   const common = resolveCommon(flags);
   const schema = readSchemaFile(common.schemaPath);
   const storage = await openStorage(common.database);
   try {
     const plan = await migrationPlanFor(storage, schema);
-    console.log(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    io.out(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
     if (plan.destructive.length > 0) {
-      console.log(`\nDestructive changes (need push --force):\n  - ${plan.destructive.join('\n  - ')}`);
+      io.out(`\nDestructive changes (need push --force):\n  - ${plan.destructive.join('\n  - ')}`);
     } else if (plan.steps.length > 0) {
-      console.log('\nRun `push` to apply.');
+      io.out('\nRun `push` to apply.');
     } else {
-      console.log('\nThe database is up to date with the schema file.');
+      io.out('\nThe database is up to date with the schema file.');
     }
   } finally {
     await storage.close();
   }
 }
 
-async function push(flags: CommonFlags & { readonly force?: boolean }): Promise<void> {
+async function push(flags: CommonFlags & { readonly force?: boolean }, io: CliIo): Promise<void> {
   const common = resolveCommon(flags);
   const schema = readSchemaFile(common.schemaPath);
   const storage = await openStorage(common.database);
   try {
     const plan = await deploySchema(storage, schema, flags.force === true);
-    if (plan.steps.length === 0) console.log('No changes: the database already matches the schema.');
-    else console.log(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
-    if (plan.destructive.length > 0) console.log(`\nApplied with --force; lost:\n  - ${plan.destructive.join('\n  - ')}`);
+    if (plan.steps.length === 0) io.out('No changes: the database already matches the schema.');
+    else io.out(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    if (plan.destructive.length > 0) io.out(`\nApplied with --force; lost:\n  - ${plan.destructive.join('\n  - ')}`);
   } finally {
     await storage.close();
   }
 }
 
-/** The program with every sub-command. */
-export function buildProgram(): Command {
+/** The program with every sub-command, writing to `io`. */
+export function buildProgram(io: CliIo = processIo): Command {
   const program = new Command('outpost-server')
     .description('Outpost sync server: an AppSync-compatible GraphQL backend on SQLite or PostgreSQL')
     .showHelpAfterError();
@@ -130,20 +142,20 @@ export function buildProgram(): Command {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and WSS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--force-migration', 'apply destructive schema changes on start (drops data)')
-    .action((flags: StartFlags) => start(flags));
+    .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
-    status(flags),
+    status(flags, io),
   );
   withCommon(program.command('push').description('apply the schema file to the database'))
     .option('--force', 'also apply changes that drop data')
-    .action((flags: CommonFlags & { force?: boolean }) => push(flags));
+    .action((flags: CommonFlags & { force?: boolean }) => push(flags, io));
   program
     .command('print-schema')
     .description('print the generated AppSync GraphQL schema (SDL)')
     .option('--schema <file>', 'schema file (default schema/schema.graphql)')
     .option('--config <file>', 'JSON config file')
     .action((flags: CommonFlags) => {
-      process.stdout.write(generateSdl(readSchemaFile(resolveCommon(flags).schemaPath)));
+      io.out(generateSdl(readSchemaFile(resolveCommon(flags).schemaPath)).trimEnd());
     });
   registerAuthCommands(program, async (location) => {
     const storage = await openStorage(resolveCommon(location).database);
@@ -158,11 +170,17 @@ function normaliseArgs(args: string[], commands: readonly string[]): string[] {
   return args;
 }
 
-const program = buildProgram();
-try {
-  const names = program.commands.map((c) => c.name());
-  await program.parseAsync(normaliseArgs(process.argv.slice(2), names), { from: 'user' });
-} catch (error) {
-  console.error(error instanceof OutpostError ? `error: ${error.message}` : error);
-  process.exitCode = 1;
+/** Runs the program on `args` (without node and script); resolves to the exit code. */
+export async function runCli(args: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  program.exitOverride();
+  program.configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) });
+  try {
+    await program.parseAsync(normaliseArgs(args, program.commands.map((c) => c.name())), { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.err(error instanceof OutpostError ? `error: ${error.message}` : String(error instanceof Error ? (error.stack ?? error.message) : error));
+    return 1;
+  }
 }
