@@ -16,8 +16,12 @@ type Step =
   | { kind: 'send' }
   | { kind: 'ack' };
 
-const fieldsArb = fc.record(
-  { name: fc.constantFrom('a', 'b', 'c'), code: fc.constantFrom(null, 'x', 'y'), tags: fc.constantFrom([], ['t'], ['t', 'u']) },
+const fieldsArb: fc.Arbitrary<Partial<Fields>> = fc.record(
+  {
+    name: fc.constantFrom('a', 'b', 'c'),
+    code: fc.constantFrom<string | null>(null, 'x', 'y'),
+    tags: fc.constantFrom<string[][]>([], ['t'], ['t', 'u']),
+  },
   { requiredKeys: [] },
 );
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -59,7 +63,7 @@ function run(steps: readonly Step[]): void {
       server = { name: 'unset', code: null, tags: [], ...data };
     } else if (entry.operation === 'Update') {
       assert.notEqual(server, null, 'update of a record the server lacks');
-      server = { ...server!, ...data };
+      server = { ...(server as Fields), ...data };
     } else {
       assert.notEqual(server, null, 'delete of a record the server lacks');
       server = null;
@@ -73,9 +77,10 @@ function run(steps: readonly Step[]): void {
           local = { name: 'unset', code: null, tags: [], ...step.fields };
           enqueue({ operation: 'Create', data: { id: 'r', ...local, _version: null }, condition: null });
         } else {
-          const changed = Object.entries(step.fields).filter(([k, v]) => JSON.stringify(local![k as keyof Fields]) !== JSON.stringify(v));
+          const current: Fields = local;
+          const changed = Object.entries(step.fields).filter(([k, v]) => JSON.stringify(current[k as keyof Fields]) !== JSON.stringify(v));
           if (changed.length === 0) break;
-          local = { ...local, ...step.fields };
+          local = { ...current, ...step.fields };
           enqueue({ operation: 'Update', data: { id: 'r', ...Object.fromEntries(changed), _version: 1 }, condition: step.conditional ? cond : null });
         }
         break;
