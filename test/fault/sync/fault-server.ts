@@ -79,7 +79,7 @@ export async function seedNotes(fs: FaultServer, count: number, parallel = 16): 
       const answer = await fs.gql('mutation ($input: CreateNoteInput!) { createNote(input: $input) { id } }', { input: { text: `seed ${i}`, count: i } });
       const id = (answer.data?.createNote as { id?: string } | undefined)?.id;
       if (id === undefined) throw new Error(`seeding note ${i} failed: ${JSON.stringify(answer.errors)}`);
-      ids.push(id);
+      ids[i] = id;
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
