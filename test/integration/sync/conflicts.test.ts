@@ -140,3 +140,41 @@ test('a condition that fails on the server: entry removed, local row restored, e
   const server = (await h.gql(h.key, `query { getNote(id: "${id}") { text count _version } }`)).body.data?.getNote;
   assert.deepEqual(server, { text: 'cond', count: 2, _version: 2 });
 });
+
+test('a handler that never resolves the conflict is given up after 10 attempts: server state kept, error reported', async () => {
+  let calls = 0;
+  const { a, b, id } = await sharedRecord(h.key, 'Note', { text: 'stubborn', count: 0 }, {
+    // Always answers with a stale version, so every retry conflicts again.
+    conflictHandler: ({ localModel }) => {
+      calls++;
+      return { ...localModel, _version: 1 };
+    },
+  });
+  await b.worker.stop();
+  await a.datastore.save('Note', { id, text: 'server' });
+  await drained(a);
+  await b.datastore.save('Note', { id, text: 'never lands' });
+  await b.worker.start();
+  await drained(b);
+  assert.equal(calls, 10);
+  const local = await b.datastore.get('Note', id);
+  assert.deepEqual([local?.text, local?._version], ['server', 2]);
+  const conflicts = await b.datastore.conflicts.listConflicts({ model: 'Note' });
+  assert.equal(conflicts.length, 11);
+  assert.equal(conflicts[0].resolution, 'discarded:attemptsExhausted');
+  const error = b.events.find((e) => e.type === 'error');
+  assert.ok(error?.type === 'error' && /given up after 11 conflict/.test(error.data.message), JSON.stringify(error));
+});
+
+test('a rejected (poison) entry never blocks the entries behind it, even one mutation at a time', async () => {
+  const { b, id } = await sharedRecord(h.key, 'Note', { text: 'poison', count: 1 }, { maxConcurrentMutations: 1 });
+  await b.worker.stop();
+  await b.datastore.save('Note', { id, text: 'rejected' }, { condition: { field: 'count', op: 'eq', value: 42 } });
+  const others: string[] = [];
+  for (let i = 0; i < 5; i++) others.push(String((await b.datastore.save('Note', { text: `behind ${i}` })).id));
+  await b.worker.start();
+  await drained(b);
+  for (const other of others) assert.equal((await b.datastore.get('Note', other))?._version, 1);
+  assert.equal((await b.datastore.get('Note', id))?.text, 'poison');
+  assert.equal(b.events.filter((e) => e.type === 'error').length, 1);
+});
