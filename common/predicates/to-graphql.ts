@@ -3,8 +3,49 @@
 // `{ and: [...] }`, `{ or: [...] }`, `{ not: {...} }`, a lone root leaf stays wrapped in `and`,
 // nested single-child groups are flattened. `in` has no query-side input, so it travels as an
 // `or` of `eq` (null members as `eq: null`).
+import { ValidationError } from '../errors.js';
 import type { ModelDef } from '../schema/types.js';
+import { filterFieldsOf, typeLabel, type FilterableField } from './filterable-fields.js';
 import type { Comparison, GraphqlFilterInput, Predicate } from './types.js';
+
+// Fields AppSync's filter/condition inputs leave out (only `_deleted` of the metadata is there).
+const NOT_ON_THE_WIRE = new Set(['_version', '_lastChangedAt']);
+
+// What AppSync's generated input for the field cannot say, or undefined. Lists of numbers and
+// booleans get the element's ModelInt/Float/BooleanInput (no contains); enum inputs have only
+// eq/ne (+ contains/notContains for enum lists). Everything else our validation allows fits.
+function wireProblem(field: FilterableField, op: Comparison['op']): string | undefined {
+  if (NOT_ON_THE_WIRE.has(field.name)) return `${field.name} is not part of AppSync's filter and condition inputs`;
+  const input =
+    field.kind === 'enum'
+      ? `Model${field.typeName}${field.isList ? 'List' : ''}Input`
+      : field.kind === 'integer'
+        ? 'ModelIntInput'
+        : field.kind === 'float'
+          ? 'ModelFloatInput'
+          : field.kind === 'boolean'
+            ? 'ModelBooleanInput'
+            : undefined;
+  if (input === undefined) return undefined;
+  const lacks =
+    (field.isList && field.kind !== 'enum' && (op === 'contains' || op === 'notContains')) ||
+    (field.kind === 'enum' && op === 'attributeExists');
+  return lacks ? `${typeLabel(field)} fields take ${input}, which has no ${op}` : undefined;
+}
+
+function checkWire(p: Predicate, model: ModelDef): void {
+  if ('and' in p) p.and.forEach((c) => checkWire(c, model));
+  else if ('or' in p) p.or.forEach((c) => checkWire(c, model));
+  else if ('not' in p) checkWire(p.not, model);
+  else {
+    const field = filterFieldsOf(model).filterable.get(p.field);
+    const problem = field === undefined ? undefined : wireProblem(field, p.op);
+    if (problem !== undefined) {
+      const where = `${model.name}.${p.field}`;
+      throw new ValidationError(`${where} ${p.op} cannot be sent in an AppSync filter: ${problem} (evaluate it locally instead)`, where);
+    }
+  }
+}
 
 function leaf(c: Comparison): GraphqlFilterInput {
   if (c.op === 'in') {
@@ -38,8 +79,13 @@ function convert(p: Predicate, omit: ReadonlySet<string>, root: boolean): Graphq
   return type === 'and' ? { and: children } : { or: children };
 }
 
-/** The AppSync filter input (`Model<T>FilterInput`, also subscription filters) for `predicate`. */
-export function toGraphqlFilter(predicate: Predicate): GraphqlFilterInput {
+/**
+ * The AppSync filter input (`Model<T>FilterInput`, also subscription filters) for `predicate`.
+ * With `model`, first checks that AppSync's generated inputs can carry every comparison
+ * (ValidationError naming the field and operator otherwise).
+ */
+export function toGraphqlFilter(predicate: Predicate, model?: ModelDef): GraphqlFilterInput {
+  if (model !== undefined) checkWire(predicate, model);
   return convert(predicate, new Set(), true) ?? { and: [] };
 }
 
@@ -51,5 +97,6 @@ export function toGraphqlFilter(predicate: Predicate): GraphqlFilterInput {
  * tests in the mutation, not the condition. Null when nothing is left to send.
  */
 export function toConditionInput(predicate: Predicate, model: ModelDef): GraphqlFilterInput | null {
+  checkWire(predicate, model);
   return convert(predicate, new Set(model.primaryKey), true) ?? null;
 }

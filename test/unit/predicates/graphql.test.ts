@@ -42,6 +42,26 @@ test('condition input drops primary-key comparisons as DataStore does', () => {
   assert.deepEqual(toConditionInput(where.or(), inspection), { or: [] });
 });
 
+test('with a model, only what AppSync inputs can carry is sent', () => {
+  const observation = exampleSchema.models.Observation;
+  const reading = readingSchema.models.Reading;
+  assert.deepEqual(toGraphqlFilter(where.resolved.eq(true), observation), { and: [{ resolved: { eq: true } }] });
+  assert.deepEqual(toGraphqlFilter(where.levels.contains('Mid'), reading), { and: [{ levels: { contains: 'Mid' } }] });
+  assert.deepEqual(toGraphqlFilter(where.measurements.eq(null), observation), { and: [{ measurements: { eq: null } }] });
+  assert.throws(() => toGraphqlFilter(where.and(where.category.eq('x'), where.measurements.contains(1.5)), observation), {
+    message: 'Observation.measurements contains cannot be sent in an AppSync filter: [Float] fields take ModelFloatInput, which has no contains (evaluate it locally instead)',
+  });
+  assert.throws(() => toGraphqlFilter(where.not(where.flags.notContains(true)), reading), {
+    message: 'Reading.flags notContains cannot be sent in an AppSync filter: [Boolean] fields take ModelBooleanInput, which has no notContains (evaluate it locally instead)',
+  });
+  assert.throws(() => toGraphqlFilter(where.counts.contains(1), reading), /\[Int\] fields take ModelIntInput, which has no contains/);
+  assert.throws(() => toGraphqlFilter(where.levels.attributeExists(true), reading), /\[Level\] fields take ModelLevelListInput, which has no attributeExists/);
+  assert.throws(() => toConditionInput(where._version.eq(3), inspection), {
+    message: "Inspection._version eq cannot be sent in an AppSync filter: _version is not part of AppSync's filter and condition inputs (evaluate it locally instead)",
+  });
+  assert.deepEqual(toConditionInput(where._deleted.ne(true), inspection), { and: [{ _deleted: { ne: true } }] });
+});
+
 test('from GraphQL: siblings are ANDed, several operators on a field too', () => {
   assert.deepEqual(fromGraphqlFilter(exampleSchema, 'Inspection', { title: { beginsWith: 'x', ne: 'xy' }, score: { gt: 1 } }), {
     and: [
