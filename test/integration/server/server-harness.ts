@@ -9,7 +9,7 @@ import { startServer, type RunningServer, type StartServerOptions } from '../../
 
 export type Dialect = 'sqlite' | 'postgres';
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN = process.env.OUTPOST_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The schema the server suites run against: owner-only, public (OCC) and public (custom resolver) models. */
 export const TEST_SDL = `
@@ -137,7 +137,9 @@ export async function startHarness(dialect: Dialect, extra: Partial<StartServerO
   } else {
     dbName = `outpost_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`create database ${dbName}`);
-    database = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+    const url = new URL(PG_ADMIN);
+    url.pathname = `/${dbName}`;
+    database = url.toString();
   }
   const server = await startServer({
     schema: TEST_SDL,
