@@ -221,6 +221,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   /** Change events of every model, one model, or one model's records matching `where`. */
   observe<K extends keyof M & string>(model?: K, where?: Predicate): Subscribable<ChangeEvent<M[K]>> {
     if (model !== undefined) this.core.table(model);
+    else if (where !== undefined) throw new ValidationError('observe: a predicate needs a model to apply to');
     const predicate = where === undefined ? null : validatePredicate(this.schema, model ?? '', where);
     return {
       subscribe: (listener) =>

@@ -35,6 +35,7 @@ test('observe with a predicate only sees matching elements; invalid predicates a
   assert.deepEqual(seen, ['North A']);
   assert.throws(() => store.observe('Site', { field: 'nope', op: 'eq', value: 1 }), ValidationError);
   assert.throws(() => store.observe('Nope'), ValidationError);
+  assert.throws(() => store.observe(undefined, { field: 'name', op: 'eq', value: 'x' }), /needs a model/);
 });
 
 test('a rejected save emits nothing', async (t) => {

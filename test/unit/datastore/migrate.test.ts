@@ -126,3 +126,24 @@ test('a required field added re-creates the model; a row that lacks it is not ke
   assert.equal(await second.get('Note', 'n'), undefined);
   assert.equal(await second.outbox.outboxCount(), 1);
 });
+
+test('an index added or removed between versions is created or dropped in place, data untouched', async (t) => {
+  const withIndex = 'type Note @model { id: ID!\n  text: String @index(name: "byText")\n}\n';
+  const v1 = parseSchema(withIndex.replace(' @index(name: "byText")', ''));
+  const v2 = parseSchema(withIndex);
+  const file = join(tempDir(t), 'outpost.db');
+  const indexes = () => rawRows(file, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Note' AND name NOT LIKE 'sqlite_%'`).map((r) => r.name);
+  const a = openDatastore({ file, schema: v1 });
+  await a.save('Note', { id: 'n', text: 'hi' });
+  await a.close();
+  assert.deepEqual(indexes(), []);
+  const b = openDatastore({ file, schema: v2 });
+  assert.deepEqual([b.migration.recreatedModels, b.migration.addedFields], [[], []]);
+  await b.close();
+  assert.deepEqual(indexes(), ['Note__byText']);
+  const c = openDatastore({ file, schema: v1 });
+  t.after(() => c.close());
+  assert.deepEqual(indexes(), []);
+  assert.equal((await c.get('Note', 'n'))?.text, 'hi');
+  assert.equal(await c.outbox.outboxCount(), 1);
+});

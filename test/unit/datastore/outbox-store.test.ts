@@ -218,3 +218,20 @@ test('re-creating a record while its Delete is queued queues one Update with the
   assert.equal(outbox[0].data._version, 3);
   assert.equal((await store.get('Site', 's'))?.name, 'B');
 });
+
+test('an entry left in flight by a crash is still queued after reopening and released by releaseInFlight', async (t) => {
+  const { store, file } = openTemp(t);
+  await store.save('Site', { id: 's', name: 'A' });
+  const [entry] = await store.outbox.peekSendable();
+  await store.outbox.markInFlight(entry.id);
+  await store.close();
+  const { openDatastore } = await import('../../../main/datastore/datastore.js');
+  const { exampleSchema } = await import('./temp-datastore.js');
+  const again = openDatastore({ file, schema: exampleSchema() });
+  t.after(() => again.close());
+  assert.deepEqual(await again.outbox.peekSendable(), [], 'still marked in flight');
+  assert.equal(await again.outbox.releaseInFlight(), 1);
+  const [released] = await again.outbox.peekSendable();
+  assert.deepEqual({ ...released, inFlight: true }, { ...entry, inFlight: true });
+  assert.equal(released.inFlight, false);
+});
