@@ -1,6 +1,6 @@
 // `@auth(rules: [...])` on a model, read the way Amplify's auth transformer reads it, with its
 // defaults filled in so every consumer (server enforcement, codegen, forms) sees explicit values.
-import { Kind, type DirectiveNode } from 'graphql';
+import { Kind, type DirectiveNode, type ValueNode } from 'graphql';
 import type { AuthOperation, AuthProvider, AuthRule, AuthStrategy } from './types.js';
 import {
   directiveArguments,
@@ -51,58 +51,60 @@ export function parseAuthDirective(ctx: SdlContext, directive: DirectiveNode, mo
   if (rulesArg === undefined) throw errorAt(ctx, directive, `@auth on ${modelName} needs rules: [...]`);
   const list = rulesArg.value.kind === Kind.LIST ? rulesArg.value.values : [rulesArg.value];
   if (list.length === 0) throw errorAt(ctx, rulesArg, `@auth on ${modelName} has an empty rules list`);
-  return list.map((ruleNode) => {
-    const what = `an @auth rule of ${modelName}`;
-    const keys = objectFields(ctx, ruleNode, RULE_KEYS, what);
-    const allowNode = keys.get('allow');
-    if (allowNode === undefined) throw errorAt(ctx, ruleNode, `${what} needs "allow" (one of ${STRATEGIES.join(', ')})`);
-    const allow = wordValue(ctx, allowNode.value, STRATEGIES, '"allow"');
-    for (const [key, node] of keys) {
-      const only = KEYS_BY_STRATEGY[key];
-      if (only !== undefined && !only.includes(allow)) {
-        throw errorAt(ctx, node, `"${key}" applies only to allow: ${only.join(' | ')} rules, not allow: ${allow}`);
-      }
-    }
-    const providerNode = keys.get('provider');
-    const providerRule = PROVIDER_RULES[allow];
-    const provider = providerNode === undefined ? providerRule.default : wordValue(ctx, providerNode.value, PROVIDERS, '"provider"');
-    if (!providerRule.allowed.includes(provider)) {
-      throw errorAt(ctx, providerNode?.value, `provider ${provider} cannot be used with allow: ${allow} (use ${providerRule.allowed.join(' or ')})`);
-    }
-    const operationsNode = keys.get('operations');
-    const operations =
-      operationsNode === undefined ? [...DEFAULT_AUTH_OPERATIONS] : wordListValue(ctx, operationsNode.value, OPERATIONS, '"operations"');
-    if (operations.length === 0) throw errorAt(ctx, operationsNode, `"operations" of ${what} is empty: the rule would grant nothing`);
-    const text = (key: string): string | undefined => {
-      const node = keys.get(key);
-      return node === undefined ? undefined : stringValue(ctx, node.value, `"${key}"`);
-    };
+  return list.map((ruleNode) => parseAuthRule(ctx, ruleNode, `an @auth rule of ${modelName}`, modelName));
+}
 
-    if (allow === 'owner') {
-      return {
-        allow,
-        provider,
-        ownerField: text('ownerField') ?? DEFAULT_OWNER_FIELD,
-        identityClaim: text('identityClaim') ?? DEFAULT_IDENTITY_CLAIM,
-        operations,
-      };
+/** Parses one rule object (`{ allow: owner, … }`); `what` names it in errors. */
+export function parseAuthRule(ctx: SdlContext, ruleNode: ValueNode, what: string, modelName: string): AuthRule {
+  const keys = objectFields(ctx, ruleNode, RULE_KEYS, what);
+  const allowNode = keys.get('allow');
+  if (allowNode === undefined) throw errorAt(ctx, ruleNode, `${what} needs "allow" (one of ${STRATEGIES.join(', ')})`);
+  const allow = wordValue(ctx, allowNode.value, STRATEGIES, '"allow"');
+  for (const [key, node] of keys) {
+    const only = KEYS_BY_STRATEGY[key];
+    if (only !== undefined && !only.includes(allow)) {
+      throw errorAt(ctx, node, `"${key}" applies only to allow: ${only.join(' | ')} rules, not allow: ${allow}`);
     }
-    if (allow === 'groups') {
-      const groupsNode = keys.get('groups');
-      const groups = groupsNode === undefined ? undefined : stringListValue(ctx, groupsNode.value, '"groups"');
-      const groupsField = text('groupsField');
-      if ((groups === undefined) === (groupsField === undefined)) {
-        throw errorAt(ctx, ruleNode, `a groups rule of ${modelName} needs exactly one of "groups" (static) or "groupsField" (dynamic)`);
-      }
-      return {
-        allow,
-        provider,
-        ...(groups === undefined ? {} : { groups }),
-        ...(groupsField === undefined ? {} : { groupsField }),
-        groupClaim: text('groupClaim') ?? DEFAULT_GROUP_CLAIM,
-        operations,
-      };
+  }
+  const providerNode = keys.get('provider');
+  const providerRule = PROVIDER_RULES[allow];
+  const provider = providerNode === undefined ? providerRule.default : wordValue(ctx, providerNode.value, PROVIDERS, '"provider"');
+  if (!providerRule.allowed.includes(provider)) {
+    throw errorAt(ctx, providerNode?.value, `provider ${provider} cannot be used with allow: ${allow} (use ${providerRule.allowed.join(' or ')})`);
+  }
+  const operationsNode = keys.get('operations');
+  const operations =
+    operationsNode === undefined ? [...DEFAULT_AUTH_OPERATIONS] : wordListValue(ctx, operationsNode.value, OPERATIONS, '"operations"');
+  if (operations.length === 0) throw errorAt(ctx, operationsNode, `"operations" of ${what} is empty: the rule would grant nothing`);
+  const text = (key: string): string | undefined => {
+    const node = keys.get(key);
+    return node === undefined ? undefined : stringValue(ctx, node.value, `"${key}"`);
+  };
+
+  if (allow === 'owner') {
+    return {
+      allow,
+      provider,
+      ownerField: text('ownerField') ?? DEFAULT_OWNER_FIELD,
+      identityClaim: text('identityClaim') ?? DEFAULT_IDENTITY_CLAIM,
+      operations,
+    };
+  }
+  if (allow === 'groups') {
+    const groupsNode = keys.get('groups');
+    const groups = groupsNode === undefined ? undefined : stringListValue(ctx, groupsNode.value, '"groups"');
+    const groupsField = text('groupsField');
+    if ((groups === undefined) === (groupsField === undefined)) {
+      throw errorAt(ctx, ruleNode, `a groups rule of ${modelName} needs exactly one of "groups" (static) or "groupsField" (dynamic)`);
     }
-    return { allow, provider, operations };
-  });
+    return {
+      allow,
+      provider,
+      ...(groups === undefined ? {} : { groups }),
+      ...(groupsField === undefined ? {} : { groupsField }),
+      groupClaim: text('groupClaim') ?? DEFAULT_GROUP_CLAIM,
+      operations,
+    };
+  }
+  return { allow, provider, operations };
 }

@@ -12,12 +12,14 @@ import {
   type DocumentNode,
   type EnumTypeDefinitionNode,
   type FieldDefinitionNode,
+  type InputObjectTypeDefinitionNode,
   type NamedTypeNode,
   type ObjectTypeDefinitionNode,
   type TypeNode,
+  type ValueNode,
 } from 'graphql';
 import { SchemaError } from '../errors.js';
-import { parseAuthDirective } from './auth-rules.js';
+import { parseAuthDirective, parseAuthRule } from './auth-rules.js';
 import { topologicalModelOrder } from './model-order.js';
 import { schemaVersion } from './schema-version.js';
 import {
@@ -51,6 +53,7 @@ const TYPE_DIRECTIVES = ['model', 'auth'];
 const FIELD_DIRECTIVES = ['primaryKey', 'index', 'hasMany', 'hasOne', 'belongsTo'];
 const RELATION_DIRECTIVES: readonly RelationKind[] = ['hasMany', 'hasOne', 'belongsTo'];
 const OPERATION_TYPES = ['Query', 'Mutation', 'Subscription'];
+const AMPLIFY_INPUT = 'AMPLIFY';
 const TIMESTAMP_DEFAULTS = { createdAt: 'createdAt', updatedAt: 'updatedAt' } as const;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -77,8 +80,9 @@ interface ModelDraft {
 /** Parses Amplify SDL into a Schema; throws SchemaError naming `file` (default `<schema>`), line and column. */
 export function parseSchema(sdl: string, file?: string): Schema {
   const ctx: SdlContext = file === undefined ? { source: new Source(sdl) } : { source: new Source(sdl, file), file };
-  const document = parseDocument(sdl, ctx);
+  const document = parseDocument(ctx);
   const types = collectTypes(ctx, document);
+  const globalAuth = globalAuthRuleNode(ctx, document);
 
   const enums: Record<string, EnumDef> = {};
   const embeddedTypes: Record<string, EmbeddedTypeDef> = {};
@@ -104,14 +108,14 @@ export function parseSchema(sdl: string, file?: string): Schema {
   const models: Record<string, ModelDef> = {};
   for (const draft of drafts) {
     for (const field of draft.fields) resolveRelation(ctx, draft, field, draftsByName);
-    models[draft.name] = finishModel(ctx, draft);
+    models[draft.name] = finishModel(ctx, draft, globalAuth);
   }
 
   const modelOrder = orderModels(ctx, drafts, models);
   return { models, enums, embeddedTypes, modelOrder, version: schemaVersion({ models, enums, embeddedTypes }) };
 }
 
-function parseDocument(sdl: string, ctx: SdlContext): DocumentNode {
+function parseDocument(ctx: SdlContext): DocumentNode {
   try {
     return parse(ctx.source);
   } catch (error) {
@@ -125,6 +129,7 @@ function parseDocument(sdl: string, ctx: SdlContext): DocumentNode {
 function collectTypes(ctx: SdlContext, document: DocumentNode): Map<string, TypeEntry> {
   const types = new Map<string, TypeEntry>();
   for (const definition of document.definitions) {
+    if (definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION && definition.name.value === AMPLIFY_INPUT) continue;
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.ENUM_TYPE_DEFINITION) {
       const what = definition.kind.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
       throw errorAt(ctx, definition, `${what} is not supported in an Outpost schema (only type and enum definitions)`);
@@ -153,6 +158,32 @@ function collectTypes(ctx: SdlContext, document: DocumentNode): Map<string, Type
     types.set(name, { kind: isModel ? 'model' : 'embedded', node: definition });
   }
   return types;
+}
+
+// Amplify's generated starter schemas carry `input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }`:
+// the rule applies to every model without its own @auth.
+function globalAuthRuleNode(ctx: SdlContext, document: DocumentNode): ValueNode | undefined {
+  const inputs = document.definitions.filter(
+    (d): d is InputObjectTypeDefinitionNode => d.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION && d.name.value === AMPLIFY_INPUT,
+  );
+  if (inputs.length > 1) throw errorAt(ctx, inputs[1].name, `duplicate type "${AMPLIFY_INPUT}"`);
+  const input = inputs[0];
+  if (input === undefined) return undefined;
+  rejectDirectives(ctx, input.directives, [], `input ${AMPLIFY_INPUT}`);
+  let rule: ValueNode | undefined;
+  for (const field of input.fields ?? []) {
+    if (field.name.value !== 'globalAuthRule') {
+      throw errorAt(ctx, field.name, `unknown field "${field.name.value}" in input ${AMPLIFY_INPUT} (known: globalAuthRule)`);
+    }
+    if (field.type.kind !== Kind.NAMED_TYPE || field.type.name.value !== 'AuthRule') {
+      throw errorAt(ctx, field.type, `${AMPLIFY_INPUT}.globalAuthRule must have type AuthRule`);
+    }
+    if (field.defaultValue === undefined) {
+      throw errorAt(ctx, field, `${AMPLIFY_INPUT}.globalAuthRule needs a rule as its default value, e.g. = { allow: public }`);
+    }
+    rule = field.defaultValue;
+  }
+  return rule;
 }
 
 function parseEnum(ctx: SdlContext, node: EnumTypeDefinitionNode): EnumDef {
@@ -382,13 +413,18 @@ function resolveRelation(ctx: SdlContext, draft: ModelDraft, field: DeclaredFiel
   field.def.relation = relation;
 }
 
-function finishModel(ctx: SdlContext, draft: ModelDraft): ModelDef {
+function finishModel(ctx: SdlContext, draft: ModelDraft, globalAuth: ValueNode | undefined): ModelDef {
   const declared = draft.fields.map((f) => f.def);
   const has = (name: string): boolean => declared.some((f) => f.name === name);
   const modelDirective = (draft.node.directives ?? []).find((d) => d.name.value === 'model');
   const authDirective = (draft.node.directives ?? []).find((d) => d.name.value === 'auth');
   const { timestamps, subscriptions } = parseModelDirective(ctx, modelDirective, draft.name);
-  const auth = authDirective === undefined ? [] : parseAuthDirective(ctx, authDirective, draft.name);
+  const auth =
+    authDirective !== undefined
+      ? parseAuthDirective(ctx, authDirective, draft.name)
+      : globalAuth !== undefined
+        ? [parseAuthRule(ctx, globalAuth, 'AMPLIFY.globalAuthRule', draft.name)]
+        : [];
 
   const implicit: FieldDef[] = [];
   for (const name of [timestamps.createdAt, timestamps.updatedAt]) {

@@ -114,3 +114,16 @@ test('plural names follow Amplify (pluralize)', () => {
   assert.equal(schema.models.Blog.pluralName, 'Blogs');
   assert.equal(schema.models.Profile.pluralName, 'Profiles');
 });
+
+test("Amplify's `input AMPLIFY { globalAuthRule }` applies to models without their own @auth", () => {
+  const sdl = `
+# This "input" configures a global authorization rule to enable public access to all models in this schema.
+input AMPLIFY { globalAuthRule: AuthRule = { allow: public } }
+type Todo @model { id: ID! content: String }
+type Note @model @auth(rules: [{ allow: owner }]) { id: ID! text: String }
+`;
+  const parsed = parseSchema(sdl);
+  assert.deepEqual(parsed.models.Todo.auth, [{ allow: 'public', provider: 'apiKey', operations: ['create', 'update', 'delete', 'read'] }]);
+  assert.deepEqual(parsed.models.Note.auth.map((r) => r.allow), ['owner']);
+  assert.deepEqual(Object.keys(parsed.embeddedTypes), []);
+});
