@@ -33,10 +33,16 @@ function wireProblem(field: FilterableField, op: Comparison['op']): string | und
   return lacks ? `${typeLabel(field)} fields take ${input}, which has no ${op}` : undefined;
 }
 
-function checkWire(p: Predicate, model: ModelDef): void {
-  if ('and' in p) p.and.forEach((c) => checkWire(c, model));
-  else if ('or' in p) p.or.forEach((c) => checkWire(c, model));
-  else if ('not' in p) checkWire(p.not, model);
+/**
+ * Throw a ValidationError naming the field and operator when AppSync's generated filter/condition
+ * inputs for `model` cannot carry some comparison of `predicate` (contains on number/boolean
+ * lists, attributeExists on enums, `_version`/`_lastChangedAt`). Run it where a predicate is
+ * accepted for sending (save/delete conditions, selective sync) so the user hears at once.
+ */
+export function checkSendable(p: Predicate, model: ModelDef): void {
+  if ('and' in p) p.and.forEach((c) => checkSendable(c, model));
+  else if ('or' in p) p.or.forEach((c) => checkSendable(c, model));
+  else if ('not' in p) checkSendable(p.not, model);
   else {
     const field = filterFieldsOf(model).filterable.get(p.field);
     const problem = field === undefined ? undefined : wireProblem(field, p.op);
@@ -85,7 +91,7 @@ function convert(p: Predicate, omit: ReadonlySet<string>, root: boolean): Graphq
  * (ValidationError naming the field and operator otherwise).
  */
 export function toGraphqlFilter(predicate: Predicate, model?: ModelDef): GraphqlFilterInput {
-  if (model !== undefined) checkWire(predicate, model);
+  if (model !== undefined) checkSendable(predicate, model);
   return convert(predicate, new Set(), true) ?? { and: [] };
 }
 
@@ -94,9 +100,9 @@ export function toGraphqlFilter(predicate: Predicate, model?: ModelDef): Graphql
  * but without comparisons on primary-key fields, which the condition input does not have
  * (PROTOCOL.md §4.13; DataStore drops them the same way). Under `or`/`not` that widens the
  * condition, as it does in DataStore: the record's key is fixed by the mutation anyway, so put key
- * tests in the mutation, not the condition. Null when nothing is left to send.
+ * tests in the mutation, not the condition. Null when nothing is left to send. Never throws for a
+ * validated predicate (outbox entries must always be sendable); see checkSendable.
  */
 export function toConditionInput(predicate: Predicate, model: ModelDef): GraphqlFilterInput | null {
-  checkWire(predicate, model);
   return convert(predicate, new Set(model.primaryKey), true) ?? null;
 }

@@ -4,7 +4,7 @@ import { ValidationError } from '../../../common/errors.js';
 import { where } from '../../../common/predicates/builder.js';
 import { matcher } from '../../../common/predicates/evaluate.js';
 import { fromGraphqlFilter } from '../../../common/predicates/from-graphql.js';
-import { toConditionInput, toGraphqlFilter } from '../../../common/predicates/to-graphql.js';
+import { checkSendable, toConditionInput, toGraphqlFilter } from '../../../common/predicates/to-graphql.js';
 import { caseRecords, operatorCases, recordKey } from './operator-cases.js';
 import { exampleSchema, readingSchema } from './schema-fixture.js';
 
@@ -56,7 +56,8 @@ test('with a model, only what AppSync inputs can carry is sent', () => {
   });
   assert.throws(() => toGraphqlFilter(where.counts.contains(1), reading), /\[Int\] fields take ModelIntInput, which has no contains/);
   assert.throws(() => toGraphqlFilter(where.levels.attributeExists(true), reading), /\[Level\] fields take ModelLevelListInput, which has no attributeExists/);
-  assert.throws(() => toConditionInput(where._version.eq(3), inspection), {
+  assert.deepEqual(toConditionInput(where._version.eq(3), inspection), { and: [{ _version: { eq: 3 } }] });
+  assert.throws(() => checkSendable(where._version.eq(3), inspection), {
     message: "Inspection._version eq cannot be sent in an AppSync filter: _version is not part of AppSync's filter and condition inputs (evaluate it locally instead)",
   });
   assert.deepEqual(toConditionInput(where._deleted.ne(true), inspection), { and: [{ _deleted: { ne: true } }] });
