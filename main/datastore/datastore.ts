@@ -109,6 +109,9 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     try {
       const tables = new Map<string, ModelTable>();
       for (const name of options.schema.modelOrder) {
+        if (name.toLowerCase().startsWith('_outpost_') || name.toLowerCase().startsWith('sqlite_')) {
+          throw new ValidationError(`model name ${name} is reserved for the datastore's own tables`, name);
+        }
         tables.set(name, new ModelTable(options.schema.models[name], conn.kysely));
       }
       this.migration = migrate(conn, options.schema, tables);

@@ -71,3 +71,10 @@ test('models without @auth have no owner column; records round-trip', async (t) 
   assert.equal('owner' in team, false);
   assert.deepEqual(Object.keys(team).sort(), ['_deleted', '_lastChangedAt', '_version', 'createdAt', 'id', 'name', 'updatedAt']);
 });
+
+test('a model name that would collide with the datastore\'s own tables is refused at open', (t) => {
+  assert.throws(
+    () => openTemp(t, parseSchema('type _outpost_outbox @model { id: ID! }')),
+    (e: unknown) => e instanceof ValidationError && /reserved/.test(e.message),
+  );
+});
