@@ -21,9 +21,9 @@ const PHONE_RE = /^(\+\d{1,3}[ -]?)?(\(\d{1,4}\)[ -]?)?\d+(?:[ -]\d+)*$/;
 export function scalarRule(scalar: ScalarTypeName, value: unknown): string | undefined {
   switch (scalar) {
     case 'ID':
-      return typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string';
+      return typeof value === 'string' && value.length > 0 && isWellFormed(value) ? undefined : 'must be a non-empty string of valid Unicode';
     case 'String':
-      return typeof value === 'string' ? undefined : 'must be a string';
+      return typeof value === 'string' && isWellFormed(value) ? undefined : 'must be a string of valid Unicode';
     case 'Int':
       return typeof value === 'number' && Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX
         ? undefined
@@ -55,6 +55,13 @@ export function scalarRule(scalar: ScalarTypeName, value: unknown): string | und
     case 'AWSIPAddress':
       return typeof value === 'string' && isIpAddress(value) ? undefined : 'must be an IPv4 or IPv6 address, optionally with /prefix';
   }
+}
+
+// A lone UTF-16 surrogate cannot be encoded as UTF-8: it would reach the server as U+FFFD, silently changed.
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE_RE.test(value);
 }
 
 function inRange(text: string | undefined, max: number): boolean {

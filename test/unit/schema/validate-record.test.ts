@@ -34,8 +34,8 @@ const accepted: Record<ScalarTypeName, unknown[]> = {
 };
 
 const refused: Record<ScalarTypeName, unknown[]> = {
-  ID: ['', 1, null, true, {}],
-  String: [1, true, ['a'], {}],
+  ID: ['', 1, null, true, {}, 'a\uD800'],
+  String: [1, true, ['a'], {}, '\uD83D', 'x\uDE00y'],
   Int: [2147483648, -2147483649, 1.5, NaN, Infinity, '1', 2 ** 53, true],
   Float: [NaN, Infinity, -Infinity, '1.5', false],
   Boolean: ['true', 1, 0],
@@ -76,7 +76,7 @@ for (const scalar of SCALAR_TYPES) {
 }
 
 test('ID refuses null only when required; scalarRule is usable on its own', () => {
-  assert.equal(scalarRule('ID', null), 'must be a non-empty string');
+  assert.equal(scalarRule('ID', null), 'must be a non-empty string of valid Unicode');
   assert.equal(scalarRule('Int', 7), undefined);
   assert.deepEqual(validateRecord(scalarsSchema, 'Sample', { id: 's1', vInt: null, vString: null }, 'create'), {
     id: 's1',
