@@ -38,7 +38,7 @@ function fieldOperators(ctx: Context, field: string, ops: unknown, path: string)
   for (const [op, value] of Object.entries(ops)) {
     const at = `${path}.${op}`;
     if (value === undefined) continue;
-    if (op in UNSUPPORTED) throw new ValidationError(`${at}: ${UNSUPPORTED[op]}`, at);
+    if (Object.hasOwn(UNSUPPORTED, op)) throw new ValidationError(`${at}: ${UNSUPPORTED[op]}`, at);
     if (op === 'notIn') {
       parts.push({ not: checkComparison(ctx.fields, field, 'in', value, at, ctx.enumMembers) });
       continue;

@@ -5,6 +5,7 @@
 // Every leaf yields TRUE or FALSE, never NULL, so NOT and OR behave like the in-memory evaluator
 // (SQL's three-valued logic would make `NOT (score < 0)` drop rows whose score is NULL).
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { ValidationError } from '../errors.js';
 import type { ModelDef } from '../schema/types.js';
 import type { SqlDialect } from './column-codec.js';
 import { filterFieldsOf, type FilterableField } from './filterable-fields.js';
@@ -73,7 +74,8 @@ function prefixUpperBound(prefix: string): string | undefined {
 
 function comparison(ctx: Context, c: Comparison): Bool {
   const field = ctx.fields.get(c.field);
-  if (!field) throw new Error(`field ${c.field} passed validation but is not filterable`); // unreachable
+  // checkPredicate already rejected unknown fields; this keeps the compiler honest on its own.
+  if (!field) throw new ValidationError(`${c.field} is not a filterable field`, c.field);
   const column = ctx.table === undefined ? sql.id(field.name) : sql.id(ctx.table, field.name);
   const value = c.value;
   switch (c.op) {

@@ -112,6 +112,8 @@ test('from GraphQL: errors name the path', () => {
   rejects({ title: { startsWith: 'a' } }, /^filter\.title\.startsWith: unknown operator "startsWith"; operators: eq, ne, .*, in, notIn$/);
   rejects({ title: { attributeType: 'string' } }, 'filter.title.attributeType: attributeType is not supported (values are typed by the schema)');
   rejects({ title: { size: { gt: 1 } } }, 'filter.title.size: size is not supported');
+  rejects({ title: { toString: 'a' } }, /^filter\.title\.toString: unknown operator "toString"/);
+  rejects(JSON.parse('{"__proto__": {"eq": "a"}}'), /^filter\.__proto__\.eq: Inspection has no field "__proto__"/);
   rejects({ title: 'a' }, 'filter.title: expected an object of operators for title, got string');
   rejects({ and: { title: { eq: 'a' } } }, 'filter.and: expected a list of filters, got object');
   rejects({ or: [null] }, 'filter.or[0]: expected a filter object, got null');
