@@ -7,6 +7,7 @@ import {
   GraphQLError,
   Kind,
   Source,
+  getLocation,
   parse,
   type DirectiveNode,
   type DocumentNode,
@@ -141,8 +142,8 @@ function collectTypes(ctx: SdlContext, document: DocumentNode): Map<string, Type
     if (name.startsWith('AWS')) throw errorAt(ctx, definition.name, `type name "${name}" uses the reserved AWS prefix`);
     const previous = types.get(name);
     if (previous !== undefined) {
-      const first = errorAt(ctx, previous.node.name, '').location;
-      throw errorAt(ctx, definition.name, `duplicate type "${name}" (first defined at line ${first?.line ?? '?'})`);
+      const firstLine = previous.node.loc === undefined ? '?' : getLocation(ctx.source, previous.node.loc.start).line;
+      throw errorAt(ctx, definition.name, `duplicate type "${name}" (first defined at line ${firstLine})`);
     }
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
       types.set(name, { kind: 'enum', node: definition });
