@@ -175,6 +175,31 @@ function defineSuite(dialect: Dialect): void {
       assert.deepEqual(get, v2);
     });
 
+    test('concurrent conflicting writes: exactly one wins under OPTIMISTIC_CONCURRENCY, none is lost under AUTOMERGE', async () => {
+      const id = newId('race');
+      const createNote = `mutation($input: CreateNoteInput!){ createNote(input: $input){ ${NOTE_FIELDS} } }`;
+      const updateNote = `mutation($input: UpdateNoteInput!){ updateNote(input: $input){ ${NOTE_FIELDS} } }`;
+      dataOf(await h.gql(h.key, createNote, { input: { id, text: 'start' } }), 'createNote');
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => h.gql(h.key, updateNote, { input: { id, text: `writer ${i}`, _version: 1 } })),
+      );
+      const winners = results.filter((r) => r.body.errors === undefined);
+      assert.equal(winners.length, 1, 'one write wins');
+      assert.ok(results.filter((r) => r.body.errors?.[0]?.errorType === 'ConflictUnhandled').length === 11);
+      const stored = dataOf(await h.gql(h.key, `query($id: ID!){ getNote(id: $id){ ${NOTE_FIELDS} } }`, { id }), 'getNote');
+      assert.equal(stored._version, 2);
+      assert.equal(stored.text, (winners[0]?.body.data?.updateNote as Item).text);
+
+      const postId = newId('race');
+      await createPost(h.alice, { id: postId, title: 'race', tags: [] });
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => h.gql(h.alice, UPDATE_POST, { input: { id: postId, tags: [`t${i}`], _version: 1 } })),
+      );
+      const merged = dataOf(await h.gql(h.alice, GET_POST, { id: postId }), 'getPost');
+      assert.equal(merged._version, 11, 'every write applied once, serially');
+      assert.deepEqual([...(merged.tags as string[])].sort(), Array.from({ length: 10 }, (_, i) => `t${i}`).sort());
+    });
+
     test('custom resolver: RESOLVE writes its item, REJECT and REMOVE, a bad answer is ConflictError', async () => {
       const create = `mutation($input: CreateTicketInput!){ createTicket(input: $input){ ${TICKET_FIELDS} } }`;
       const update = `mutation($input: UpdateTicketInput!){ updateTicket(input: $input){ ${TICKET_FIELDS} } }`;
