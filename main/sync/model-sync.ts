@@ -8,7 +8,7 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import { OutpostError } from '../../common/errors.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
-import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations } from './graphql-documents.js';
+import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
 import { classifyMutationAnswer, type GraphqlAnswer } from './mutation-outcome.js';
 import { chooseSync, metadataAfterSync, type ModelSyncMetadata } from './sync-plan.js';
 import type { SyncEvents } from './sync-events.js';
@@ -66,11 +66,18 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   let nextToken: string | null = null;
   let startedAt: number | null = null;
 
+  // The next page is requested while the current one is written, so network and disk overlap.
+  let pending: Promise<SyncPage | null> = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync, ctx.syncPageSize), nextToken, lastSync, filter });
   do {
-    const limit = Math.min(ctx.maxRecordsToSync - received, ctx.syncPageSize);
-    const page = await fetchPage(ctx, model, document, { limit, nextToken, lastSync, filter });
+    const page = await pending;
     if (page === null) return { model: model.name, isFullSync, received, counts, completed: false };
     startedAt ??= page.startedAt;
+    const after = received + page.items.length;
+    if (page.nextToken !== null && after < ctx.maxRecordsToSync && !ctx.signal.aborted) {
+      pending = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync - after, ctx.syncPageSize), nextToken: page.nextToken, lastSync, filter });
+      // A failure surfaces when awaited; until then it must not count as unhandled.
+      pending.catch(() => undefined);
+    }
     const items = page.items.map((item) => withoutRelations(model, item));
     const merged = await ctx.datastore.remote.applyRemote(model.name, items, { isFullSync });
     counts.new += merged.new;
@@ -113,7 +120,7 @@ async function fetchPage(
   model: ModelDef,
   document: { query: string; field: string },
   request: PageRequest,
-): Promise<ReturnType<typeof readSyncPage> | null> {
+): Promise<SyncPage | null> {
   const backoff = new Backoff({ maxDelayMs: 5_000, ...ctx.backoff });
   const attempts = ctx.pageAttempts ?? 4;
   for (;;) {

@@ -1,0 +1,145 @@
+// Sync worker benchmarks (issue 4), each client against a real server running in a child process:
+// (a) base sync of BENCH_SYNC_RECORDS (default 100 000) records to an empty client, records/s from
+//     start() to `ready` (target ≥ 20 000/s), with (d) the client process's peak RSS and heap;
+// (b) drain of BENCH_SYNC_EDITS (default 10 000) offline creates: the concurrent outbox (8 in
+//     flight) vs one at a time (Amplify's way), same run, same server (target ≥ 5× faster);
+// (c) propagation latency over BENCH_SYNC_LATENCY_EDITS (default 1 000) edits: save on client A →
+//     `observe` event on client B, p50/p99 (target p99 < 100 ms on loopback).
+// Prints a table and writes bench-results/sync.json. Reports numbers; never fails on them.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { parseSchema } from '../../common/schema/parse-schema.js';
+import { openDatastore, type Datastore } from '../../main/datastore/datastore.js';
+import { createSyncWorker, type SyncWorker } from '../../main/sync/sync-worker.js';
+import { TEST_SDL } from '../integration/server/server-harness.js';
+
+const RECORDS = Number(process.env.BENCH_SYNC_RECORDS ?? 100_000);
+const EDITS = Number(process.env.BENCH_SYNC_EDITS ?? 10_000);
+const LATENCY_EDITS = Number(process.env.BENCH_SYNC_LATENCY_EDITS ?? 1_000);
+const schema = parseSchema(TEST_SDL);
+const work = mkdtempSync(join(tmpdir(), 'outpost-sync-bench-client-'));
+const results: Record<string, unknown> = {};
+const rows: Array<{ benchmark: string; result: string; target: string }> = [];
+
+async function startServerProcess(seedNotes: number): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./sync-bench-server.ts', import.meta.url).pathname], {
+    env: { ...process.env, BENCH_SEED_NOTES: String(seedNotes) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  return { ...(JSON.parse(line) as { url: string; apiKey: string }), child };
+}
+
+async function stopServerProcess(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin!.end();
+  await exited;
+}
+
+let clientCount = 0;
+function client(url: string, apiKey: string, options: { maxConcurrentMutations?: number; maxRecordsToSync?: number } = {}): { datastore: Datastore; worker: SyncWorker } {
+  const datastore = openDatastore({ file: join(work, `client-${++clientCount}.db`), schema });
+  const worker = createSyncWorker({ datastore, schema, endpoint: url, auth: { type: 'apiKey', apiKey }, models: ['Note'], ...options });
+  return { datastore, worker };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+// --- (a) base sync + (d) peak memory ------------------------------------------------------------
+{
+  const server = await startServerProcess(RECORDS);
+  const c = client(server.url, server.apiKey, { maxRecordsToSync: RECORDS + 1 });
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 20);
+  const t0 = performance.now();
+  await c.worker.start();
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const stored = (await c.datastore.query('Note', { limit: RECORDS + 10 })).length;
+  await c.worker.stop();
+  await c.datastore.close();
+  await stopServerProcess(server.child);
+  const perSecond = Math.round(stored / seconds);
+  results.baseSync = { records: stored, seconds, recordsPerSecond: perSecond, peakRssMB: peakRss / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20, rssGrowthMB: (peakRss - base.rss) / 2 ** 20 };
+  rows.push({ benchmark: `(a) base sync of ${stored} records`, result: `${perSecond} records/s (${seconds.toFixed(1)} s)`, target: '≥ 20000 records/s' });
+  rows.push({ benchmark: '(d) peak memory during (a)', result: `RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (+${((peakRss - base.rss) / 2 ** 20).toFixed(0)} MB), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB`, target: 'report' });
+}
+
+// --- (b) outbox drain: concurrent vs one at a time ------------------------------------------------
+async function drain(maxConcurrentMutations: number): Promise<number> {
+  const server = await startServerProcess(0);
+  const c = client(server.url, server.apiKey, { maxConcurrentMutations });
+  for (let i = 0; i < EDITS; i++) await c.datastore.save('Note', { text: `offline edit ${i}`, count: i });
+  const t0 = performance.now();
+  await c.worker.start(); // ready = the outbox had its first pass
+  while ((await c.datastore.outbox.outboxCount()) > 0) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - t0) / 1000;
+  await c.worker.stop();
+  await c.datastore.close();
+  await stopServerProcess(server.child);
+  return seconds;
+}
+{
+  const concurrent = await drain(8);
+  const serial = await drain(1);
+  results.outboxDrain = { edits: EDITS, concurrentSeconds: concurrent, oneAtATimeSeconds: serial, speedup: serial / concurrent };
+  rows.push({
+    benchmark: `(b) drain ${EDITS} offline edits`,
+    result: `concurrent ${(EDITS / concurrent).toFixed(0)}/s vs one-at-a-time ${(EDITS / serial).toFixed(0)}/s = ${(serial / concurrent).toFixed(1)}×`,
+    target: '≥ 5×',
+  });
+}
+
+// --- (c) propagation latency ------------------------------------------------------------------
+{
+  const server = await startServerProcess(0);
+  const a = client(server.url, server.apiKey);
+  const b = client(server.url, server.apiKey);
+  await Promise.all([a.worker.start(), b.worker.start()]);
+  const seen = new Map<string, () => void>();
+  const unsubscribe = b.datastore.observe('Note').subscribe((event) => {
+    const id = String(event.element.id);
+    seen.get(id)?.();
+  });
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_EDITS; i++) {
+    const id = crypto.randomUUID();
+    const arrived = new Promise<void>((resolve) => seen.set(id, resolve));
+    const t0 = performance.now();
+    await a.datastore.save('Note', { id, text: `latency ${i}` });
+    await arrived;
+    latencies.push(performance.now() - t0);
+    seen.delete(id);
+  }
+  unsubscribe();
+  for (const c of [a, b]) {
+    await c.worker.stop();
+    await c.datastore.close();
+  }
+  await stopServerProcess(server.child);
+  latencies.sort((x, y) => x - y);
+  const p50 = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  results.propagation = { edits: LATENCY_EDITS, p50Ms: p50, p99Ms: p99, maxMs: latencies.at(-1) };
+  rows.push({ benchmark: `(c) save on A → observe on B, ${LATENCY_EDITS} edits`, result: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, target: 'p99 < 100 ms' });
+}
+
+console.table(rows);
+const out = new URL('../../bench-results/', import.meta.url).pathname;
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'sync.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+rmSync(work, { recursive: true, force: true });
