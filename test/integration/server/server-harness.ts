@@ -80,6 +80,8 @@ export interface Caller {
 
 export interface Harness {
   readonly server: RunningServer;
+  /** The `--database` value the server runs on. */
+  readonly databaseUrl: string;
   readonly alice: Caller;
   readonly bob: Caller;
   readonly key: Caller;
@@ -159,6 +161,7 @@ export async function startHarness(dialect: Dialect, extra: Partial<StartServerO
   const url = server.url;
   return {
     server,
+    databaseUrl: database,
     alice,
     bob,
     key: { headers: { 'x-api-key': key } },
