@@ -123,6 +123,8 @@ export class OutboxProcessor {
         } catch (error) {
           if (!this.running) break;
           console.error('outbox: could not read the queue:', error);
+          await sleep(1_000, this.anySignal());
+          continue;
         }
         for (const entry of entries) {
           const key = `${entry.model}:${entry.modelId}`;

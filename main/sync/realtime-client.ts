@@ -64,8 +64,8 @@ interface ActiveSubscription {
 
 /**
  * Events: `state` (ConnectionState), `disrupted` (an established connection was lost),
- * `reconnected` (connection back and every subscription acknowledged again — time for a delta
- * sync), `connectFailed` (an attempt ended before `connection_ack`); failures of subscriptions
+ * `established` (connected and every subscription acknowledged), `reconnected` (the same after
+ * an earlier connection was lost — time for a delta sync), `connectFailed` (an attempt ended before `connection_ack`); failures of subscriptions
  * reach their observers.
  */
 export class RealtimeClient extends EventEmitter {
@@ -79,7 +79,9 @@ export class RealtimeClient extends EventEmitter {
   private lastActivity = 0;
   private connectionTimeoutMs = DEFAULT_CONNECTION_TIMEOUT_MS;
   private wasConnected = false;
-  private awaitingReconnectAck = false;
+  /** Set at each `connection_ack` until every subscription is acknowledged on that connection. */
+  private awaitingAcks = false;
+  private isReconnect = false;
   private authFailures = 0;
   private closed = false;
   private readonly stopRefreshListener: () => void;
@@ -205,7 +207,8 @@ export class RealtimeClient extends EventEmitter {
         this.connectionTimeoutMs = frame.connectionTimeoutMs;
         this.authFailures = 0;
         this.backoff.reset();
-        this.awaitingReconnectAck = this.wasConnected;
+        this.awaitingAcks = true;
+        this.isReconnect = this.wasConnected;
         this.wasConnected = true;
         this.setState('Connected');
         this.startKeepAlive();
@@ -273,12 +276,16 @@ export class RealtimeClient extends EventEmitter {
     }
   }
 
-  /** After a reconnect, `reconnected` fires once every surviving subscription is acknowledged. */
+  /**
+   * Once every subscription is acknowledged on a new connection: `established`, and also
+   * `reconnected` when an earlier connection existed (events may have been missed).
+   */
   private maybeReconnected(): void {
-    if (!this.awaitingReconnectAck) return;
+    if (!this.awaitingAcks) return;
     for (const sub of this.subscriptions.values()) if (!sub.acked) return;
-    this.awaitingReconnectAck = false;
-    this.emit('reconnected');
+    this.awaitingAcks = false;
+    this.emit('established');
+    if (this.isReconnect) this.emit('reconnected');
   }
 
   private async sendStart(sub: ActiveSubscription): Promise<void> {

@@ -227,7 +227,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     if (s.realtime.state === 'Connected' || s.realtime.state === 'ConnectedPendingKeepAlive') return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
-        s.realtime.off('reconnected', onUp);
+        s.realtime.off('established', onUp);
         s.realtime.off('connectFailed', onFail);
       };
       const onUp = (): void => {
@@ -238,7 +238,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         cleanup();
         reject(new SyncUnreachable('the real-time endpoint cannot be reached'));
       };
-      s.realtime.on('reconnected', onUp);
+      s.realtime.on('established', onUp);
       s.realtime.on('connectFailed', onFail);
     });
   }

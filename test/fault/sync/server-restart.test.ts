@@ -37,3 +37,25 @@ test('server stopped mid-sync and restarted: the sync resumes and completes', as
   const lastStatus = c.events.filter((e) => e.type === 'networkStatus').at(-1);
   assert.ok(lastStatus?.type === 'networkStatus' && lastStatus.data.active, 'back online');
 });
+
+test('started while the server is unreachable: ready offline, edits queue, everything syncs once it is up', async () => {
+  fs.proxy.setMode('refuse');
+  const offline = openClient(fs.endpoint, { type: 'apiKey', apiKey: fs.apiKey }, { models: ['Note'] });
+  try {
+    await offline.worker.start();
+    assert.deepEqual(
+      offline.events.filter((e) => e.type === 'networkStatus' || e.type === 'ready').map((e) => e.type === 'networkStatus' ? `network:${e.data.active}` : e.type),
+      ['network:false', 'ready'],
+    );
+    const id = String((await offline.datastore.save('Note', { text: 'written offline' })).id);
+    await new Promise((r) => setTimeout(r, 300));
+    fs.proxy.setMode('pass');
+    await waitFor('the first sync', () => offline.events.some((e) => e.type === 'modelSynced'), 30_000);
+    await waitFor('the offline edit to reach the server', async () => (await serverNotes(fs)).get(id)?._version === 1, 30_000);
+    assert.equal((await offline.datastore.get('Note', id))?._version, 1);
+    assert.equal((await offline.datastore.query('Note', { limit: 5000 })).length, (await serverNotes(fs)).size);
+  } finally {
+    fs.proxy.setMode('pass');
+    await offline.dispose();
+  }
+});
