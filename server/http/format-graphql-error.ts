@@ -35,6 +35,18 @@ export function formatGraphqlError(error: GraphQLError, report: (error: unknown)
     report(original);
     return { path, data: null, errorType: 'InternalFailure', errorInfo: null, locations, message: 'An internal error occurred' };
   }
+  // A client writing sync metadata is told so plainly (AppSync's BadRequest), not as an unknown field.
+  const metadata = /Field "(_lastChangedAt|_deleted|_ttl)" is not defined by type "(\w+)"/.exec(error.message);
+  if (metadata !== null) {
+    return {
+      path,
+      data: null,
+      errorType: 'BadRequest',
+      errorInfo: null,
+      locations,
+      message: `${metadata[1]} is set by the server and cannot be written (${metadata[2]} has no such field)`,
+    };
+  }
   // Parse, validation and variable-coercion errors from graphql-js.
   return { path, data: null, errorType: path === null ? 'ValidationError' : null, errorInfo: null, locations, message: error.message };
 }

@@ -385,6 +385,7 @@ function defineSuite(dialect: Dialect): void {
     });
 
     test('malformed requests get clear errors and leave stored data intact', async () => {
+      const target = await createPost(h.alice, { id: newId('mal'), title: 'intact', rating: 1 });
       const before = await syncAll(h.alice, 0);
       const cases: Array<[string, { status: number; text: string }, number, RegExp]> = [
         ['bad JSON', await h.raw('{"query": '), 400, /not valid JSON/],
@@ -397,7 +398,12 @@ function defineSuite(dialect: Dialect): void {
         ['bad API key', await h.raw(JSON.stringify({ query: '{ __typename }' }), { authorization: '', 'x-api-key': 'da2-nope' }), 401, /UnauthorizedException/],
         ['syntax error', await h.raw(JSON.stringify({ query: '{ listPosts { ' })), 200, /Syntax Error/],
         ['unknown field', await h.raw(JSON.stringify({ query: '{ listPosts { items { nope } } }' })), 200, /Cannot query field "nope"/],
-        ['unknown input field', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', _deleted: true } } })), 200, /_deleted/],
+        ['metadata in input', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', _deleted: true } } })), 200, /BadRequest _deleted is set by the server/],
+        ['_lastChangedAt in update', await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, _lastChangedAt: 1, _version: 1 } } })), 200, /BadRequest _lastChangedAt is set by the server/],
+        ['unknown input field', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', colour: 'red' } } })), 200, /colour/],
+        ['required set to null', await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, title: null, _version: 1 } } })), 200, /ValidationError Post\.title is required/],
+        ['bad AWS scalar', await h.raw(JSON.stringify({ query: SYNC_POSTS, variables: { lastSync: 0, filter: { createdAt: { eq: 5 } } } })), 200, /String cannot represent/],
+        ['subscription over HTTP', await h.raw(JSON.stringify({ query: 'subscription { onCreatePost { id } }' })), 400, /real-time/],
         ['wrong type', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', rating: 'five' } } })), 200, /Int cannot represent/],
         ['missing required', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { rating: 1 } } })), 200, /title/],
         ['bad enum', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', status: 'NOPE' } } })), 200, /PostStatus/],
