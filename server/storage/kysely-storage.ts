@@ -34,9 +34,9 @@ export abstract class KyselyStorage implements Storage {
 
   protected constructor(protected readonly db: AnyDb) {}
 
-  /** The Kysely instance, for stores that keep their own tables in the same database (auth). */
-  get kysely(): AnyDb {
-    return this.db;
+  /** The Kysely instance, for stores that keep their own (typed) tables in the same database (auth). */
+  get kysely(): Kysely<unknown> {
+    return this.db as Kysely<unknown>;
   }
 
   /** Serialise writers of one model inside `trx` until it ends. */
