@@ -40,14 +40,14 @@ export function openClient(
   const dir = options.file === undefined ? mkdtempSync(join(tmpdir(), 'outpost-sync-')) : null;
   const file = options.file ?? join(dir!, 'client.db');
   const datastore = openDatastore({ file, schema: testSchema, durability: 'NORMAL' });
-  const worker = createSyncWorker({
-    datastore,
-    schema: testSchema,
-    endpoint,
-    auth,
-    backoff: { maxDelayMs: 500 },
-    ...options,
-  });
+  let worker: SyncWorker;
+  try {
+    worker = createSyncWorker({ datastore, schema: testSchema, endpoint, auth, backoff: { maxDelayMs: 500 }, ...options });
+  } catch (error) {
+    void datastore.close();
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const events: SyncEvent[] = [];
   worker.onEvent((event) => events.push(event));
   let closed = false;

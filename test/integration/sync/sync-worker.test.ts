@@ -40,3 +40,40 @@ test('start on an empty store: events in Amplify order, then edits flow both way
   await waitFor('a to receive the update', async () => (await a.datastore.get('Note', String(saved.id)))?.count === 2);
   assert.equal((await a.datastore.get('Note', String(saved.id)))?._version, 2);
 });
+
+test('stop keeps data and outbox; a restart sends the queued edits; clear wipes everything', async () => {
+  const a = client();
+  await a.worker.start();
+  const kept = await a.datastore.save('Note', { text: 'synced' });
+  await drained(a);
+  await a.worker.stop();
+  const queued = await a.datastore.save('Note', { text: 'queued while stopped' });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await a.datastore.outbox.outboxCount(), 1, 'nothing is sent while stopped');
+  assert.equal((await a.datastore.get('Note', String(kept.id)))?.text, 'synced');
+  await a.worker.start();
+  await drained(a);
+  assert.equal((await a.datastore.get('Note', String(queued.id)))?._version, 1);
+  const meta = await a.datastore.syncMetadata.getSyncMetadata('Note');
+  assert.ok(meta?.lastSync !== null && meta?.lastFullSync !== null);
+  const modelSynced = a.events.filter((e) => e.type === 'modelSynced' && e.data.model === 'Note');
+  assert.ok(modelSynced.at(-1)?.type === 'modelSynced' && modelSynced.at(-1)!.data.isDeltaSync, 'the restart ran a delta sync');
+
+  await a.worker.clear();
+  assert.deepEqual(await a.datastore.query('Note'), []);
+  assert.equal(await a.datastore.syncMetadata.getSyncMetadata('Note'), null);
+});
+
+test('syncNow runs a delta round on demand', async () => {
+  const a = client();
+  await a.worker.start();
+  const before = a.events.filter((e) => e.type === 'syncQueriesReady').length;
+  await a.worker.syncNow();
+  assert.equal(a.events.filter((e) => e.type === 'syncQueriesReady').length, before + 1);
+});
+
+test('bad options are refused with a message naming them', () => {
+  assert.throws(() => openClient(h.server.url, authOf(h.key), { syncPageSize: 0 }), /syncPageSize must be a positive number/);
+  assert.throws(() => openClient(h.server.url, authOf(h.key), { syncExpressions: { Nope: null } }), /Nope/);
+  assert.throws(() => openClient(h.server.url, authOf(h.key), { models: ['Nope'] }), /models names Nope/);
+});
