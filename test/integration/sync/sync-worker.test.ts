@@ -56,8 +56,8 @@ test('stop keeps data and outbox; a restart sends the queued edits; clear wipes 
   assert.equal((await a.datastore.get('Note', String(queued.id)))?._version, 1);
   const meta = await a.datastore.syncMetadata.getSyncMetadata('Note');
   assert.ok(meta?.lastSync !== null && meta?.lastFullSync !== null);
-  const modelSynced = a.events.filter((e) => e.type === 'modelSynced' && e.data.model === 'Note');
-  assert.ok(modelSynced.at(-1)?.type === 'modelSynced' && modelSynced.at(-1)!.data.isDeltaSync, 'the restart ran a delta sync');
+  const lastSynced = a.events.filter((e) => e.type === 'modelSynced' && e.data.model === 'Note').at(-1);
+  assert.ok(lastSynced?.type === 'modelSynced' && lastSynced.data.isDeltaSync, 'the restart ran a delta sync');
 
   await a.worker.clear();
   assert.deepEqual(await a.datastore.query('Note'), []);
