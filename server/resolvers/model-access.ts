@@ -73,13 +73,21 @@ function fullyGranted(model: ModelDef, identity: Identity, action: Action): bool
   return false;
 }
 
-/** Owner rules granting `action` to a user caller, with the claim values naming them. */
+/**
+ * Per-record rules granting `action` to a user caller: owner rules (the owner field names the
+ * caller) and dynamic group rules (the groups field holds one of the caller's groups).
+ */
 function ownerGrants(model: ModelDef, identity: Identity, action: Action): Array<{ rule: AuthRule; field: string; claims: string[] }> {
   if (identity.kind !== 'user') return [];
-  return model.auth
-    .filter((r) => r.allow === 'owner' && grants(r, action) && userProviderFits(r))
-    .map((rule) => ({ rule, field: rule.ownerField ?? 'owner', claims: ownerClaims(rule, identity) }))
-    .filter((g) => g.claims.length > 0);
+  const out: Array<{ rule: AuthRule; field: string; claims: string[] }> = [];
+  for (const rule of model.auth) {
+    if (!grants(rule, action) || !userProviderFits(rule)) continue;
+    if (rule.allow === 'owner') out.push({ rule, field: rule.ownerField ?? 'owner', claims: ownerClaims(rule, identity) });
+    else if (rule.allow === 'groups' && rule.groupsField !== undefined) {
+      out.push({ rule, field: rule.groupsField, claims: [...groupsOf(identity, rule)] });
+    }
+  }
+  return out.filter((g) => g.claims.length > 0);
 }
 
 /** True when the stored owner value (a string or a list of strings) names one of `claims`. */
@@ -135,13 +143,13 @@ export function writeAccess(model: ModelDef, identity: Identity, action: 'update
   return ownerGrants(model, identity, action).some((g) => ownerFieldHolds(item[g.field], g.claims));
 }
 
-/** True when the model has owner rules (then a missing item is reported as Unauthorized, as AppSync does). */
-export function hasOwnerRules(model: ModelDef): boolean {
-  return model.auth.some((r) => r.allow === 'owner');
-}
-
 /** Owner fields the caller may not change on update (so a record cannot be handed to someone else). */
 export function protectedOwnerFields(model: ModelDef, identity: Identity): string[] {
   if (fullyGranted(model, identity, 'update')) return [];
   return model.auth.filter((r) => r.allow === 'owner').map((r) => r.ownerField ?? 'owner');
+}
+
+/** True when the model has rules that are decided per record (owner or dynamic groups). */
+export function hasPerRecordRules(model: ModelDef): boolean {
+  return model.auth.some((r) => r.allow === 'owner' || (r.allow === 'groups' && r.groupsField !== undefined));
 }

@@ -11,7 +11,7 @@ import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
 import { automerge } from './automerge.js';
 import { resolverIdentity } from './custom-conflict-resolver.js';
-import { canRead, createAccess, hasOwnerRules, ownerFieldHolds, protectedOwnerFields, readAccess, writeAccess } from './model-access.js';
+import { canRead, createAccess, hasPerRecordRules, ownerFieldHolds, protectedOwnerFields, readAccess, writeAccess } from './model-access.js';
 import { compileFilter } from './record-filter.js';
 import { badRequest, conditionalCheckFailed, conflictError, conflictUnhandled, notAuthorized } from './resolver-errors.js';
 import type { RequestContext, ServerServices } from './resolver-context.js';
@@ -115,7 +115,7 @@ async function loadForWrite(
   const existing = await tx.getForUpdate(model.name, id);
   if (existing === undefined) {
     // AppSync's auth step loads the item first; with owner rules a missing key reads as Unauthorized.
-    if (hasOwnerRules(model)) throw notAuthorized(field, 'Mutation');
+    if (hasPerRecordRules(model)) throw notAuthorized(field, 'Mutation');
     throw conditionalCheckFailed(null, `${model.name} ${id} does not exist`);
   }
   if (!writeAccess(model, ctx.identity, action, existing)) throw notAuthorized(field, 'Mutation');

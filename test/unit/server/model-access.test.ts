@@ -7,6 +7,7 @@ import { canRead, createAccess, readAccess, writeAccess } from '../../../server/
 const schema = parseSchema(`
 type Owned @model @auth(rules: [{ allow: owner }]) { id: ID! }
 type Mixed @model @auth(rules: [{ allow: owner }, { allow: public, operations: [read] }, { allow: groups, groups: ["Admins"] }]) { id: ID! }
+type Team @model @auth(rules: [{ allow: groups, groupsField: "teams" }]) { id: ID! teams: [String] }
 type Signed @model @auth(rules: [{ allow: private, operations: [read] }, { allow: owner, ownerField: "author", identityClaim: "username" }]) { id: ID! author: String }
 `);
 const m = (name: string) => {
@@ -48,4 +49,17 @@ test('private read and a custom owner field with the username claim', () => {
   assert.equal(createAccess(m('Signed'), alice, { author: 'bob' }), undefined);
   assert.ok(writeAccess(m('Signed'), alice, 'update', { author: 'alice' }));
   assert.ok(!writeAccess(m('Signed'), alice, 'update', { author: 'bob' }));
+});
+
+test("dynamic group rules: records whose groups field holds one of the caller's groups", () => {
+  const field: Identity = { kind: 'user', sub: 's-f', username: 'fay', groups: ['north'], claims: {}, provider: 'userPools' };
+  const access = readAccess(m('Team'), field);
+  assert.equal(access.kind, 'owned');
+  assert.ok(canRead(access, { teams: ['south', 'north'] }));
+  assert.ok(!canRead(access, { teams: ['south'] }));
+  assert.ok(writeAccess(m('Team'), field, 'update', { teams: ['north'] }));
+  assert.ok(!writeAccess(m('Team'), field, 'update', { teams: [] }));
+  assert.deepEqual(createAccess(m('Team'), field, { teams: ['north'] }), { fill: {} });
+  assert.equal(createAccess(m('Team'), field, { teams: ['south'] }), undefined);
+  assert.equal(readAccess(m('Team'), alice).kind, 'none');
 });
