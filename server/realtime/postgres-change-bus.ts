@@ -22,7 +22,9 @@ export interface PostgresChangeBusOptions {
   readonly retentionMs?: number;
   /** Liveness probe period of the LISTEN connection, ms; default 10 000. */
   readonly probeIntervalMs?: number;
-  /** Longest wait between reconnect attempts, ms; default 5 000 (starts at 100, doubles). */
+  /** First wait before reconnecting the LISTEN connection, ms; default 100 (then doubles, with jitter). */
+  readonly minReconnectDelayMs?: number;
+  /** Longest wait between reconnect attempts, ms; default 5 000. */
   readonly maxReconnectDelayMs?: number;
   /** Where background failures go (lost connection, unreadable notification); default stderr. */
   readonly reportError?: (error: unknown) => void;
@@ -312,7 +314,7 @@ export class PostgresChangeBus implements ChangeBus {
   private async reconnect(): Promise<void> {
     if (this.reconnecting) return;
     this.reconnecting = true;
-    let wait = 100;
+    let wait = this.options.minReconnectDelayMs ?? 100;
     let failures = 0;
     try {
       while (!this.closed) {

@@ -68,7 +68,8 @@ export class RealtimeConnection {
     private readonly connectionHeaders: ConnectionHeaders,
   ) {
     this.initTimer = setTimeout(() => {
-      if (this.state === 'awaiting-init') {
+      // Also covers an authentication that never answers.
+      if (this.state === 'awaiting-init' || this.state === 'initialising') {
         this.close(CLOSE_CODES.initTimeout, 'connection_init not received in time');
       }
     }, context.limits.connectionInitTimeoutMs);
@@ -89,9 +90,9 @@ export class RealtimeConnection {
     });
   }
 
-  /** Number of subscriptions registered or being authorized. */
+  /** Number of subscriptions registered, being authorized, or waiting for the connection to initialise. */
   get subscriptionCount(): number {
-    return this.active.size + this.pending.size;
+    return this.active.size + this.pending.size + this.queued.size;
   }
 
   /**
@@ -149,6 +150,15 @@ export class RealtimeConnection {
         // connection_init is optional in AppSync's protocol: a first start authenticates the
         // connection with its header; starts arriving meanwhile wait, in order.
         const { id, payload } = frame;
+        const limit = this.context.limits.maxSubscriptionsPerConnection;
+        if (this.queued.has(id)) {
+          this.send(serverFrames.error(id, [{ errorType: 'BadRequestException', message: `Subscription id "${id}" is already in use on this connection` }]));
+          return;
+        }
+        if (this.subscriptionCount >= limit) {
+          this.send(serverFrames.error(id, [{ errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` }]));
+          return;
+        }
         this.queued.add(id);
         void this.ensureInitialised().then((ok) => {
           if (this.queued.delete(id) && ok) return this.onStart(id, payload);

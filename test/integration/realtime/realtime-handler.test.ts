@@ -389,8 +389,8 @@ describe('real-time endpoint', () => {
 
   it('tells a subscriber whose token expired, instead of delivering', async () => {
     const client = await ready();
-    // Issued 899 s ago with a 900 s lifetime: valid now, expired a second from now.
-    const auth = { Authorization: await accounts.aliceTokenIssuedAgo(899_000), host: 'h' };
+    // Issued 896 s ago with a 900 s lifetime: valid now (with room for a slow sign-in), expired 4 s from now.
+    const auth = { Authorization: await accounts.aliceTokenIssuedAgo(896_000), host: 'h' };
     assert.equal((await client.subscribe('short', onCreateSite(false), {}, auth)).type, 'start_ack');
     const exp = JSON.parse(Buffer.from(auth.Authorization.split('.')[1], 'base64url').toString()).exp as number;
     await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
