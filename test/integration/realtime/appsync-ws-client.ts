@@ -106,7 +106,7 @@ export class AppSyncWsClient {
   }
 
   /** The next frame matching `match` (queued or future); rejects after `ms`. */
-  next(match: (f: Frame) => boolean = () => true, ms = 3_000): Promise<Frame> {
+  next(match: (f: Frame) => boolean = () => true, ms = 10_000): Promise<Frame> {
     const index = this.frames.findIndex(match);
     if (index >= 0) return Promise.resolve(this.frames.splice(index, 1)[0]);
     return new Promise((resolve, reject) => {
@@ -136,7 +136,7 @@ export class AppSyncWsClient {
   }
 
   /** Resolves with the close code/reason (now if already closed); rejects after `ms`. */
-  closed(ms = 3_000): Promise<{ code: number; reason: string }> {
+  closed(ms = 10_000): Promise<{ code: number; reason: string }> {
     if (this.closeEvent) return Promise.resolve(this.closeEvent);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`socket not closed within ${ms} ms`)), ms);

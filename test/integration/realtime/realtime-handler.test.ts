@@ -121,8 +121,8 @@ describe('real-time endpoint', () => {
     const ack = await client.init();
     assert.deepEqual(ack, { type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
     assert.deepEqual(await client.next(), { type: 'ka' }, 'a ka right after the ack');
-    await client.next((f) => f.type === 'ka', 1_000);
-    await client.next((f) => f.type === 'ka', 1_000);
+    await client.next((f) => f.type === 'ka', 5_000);
+    await client.next((f) => f.type === 'ka', 5_000);
   });
 
   it('handshakes with the legacy header query parameter (base64 JSON, payload=e30=) and an API key', async () => {
@@ -383,7 +383,7 @@ describe('real-time endpoint', () => {
 
   it('closes a connection that never sends connection_init', async () => {
     const client = await connect();
-    const closed = await client.closed(3_000);
+    const closed = await client.closed();
     assert.equal(closed.code, 4408);
   });
 
