@@ -47,6 +47,19 @@ export function formatGraphqlError(error: GraphQLError, report: (error: unknown)
       message: `${metadata[1]} is set by the server and cannot be written (${metadata[2]} has no such field)`,
     };
   }
+  // AppSync's wording for the most common schema mismatch (a client built for another schema
+  // version selecting a field this one lacks), which client code and issue trackers search for.
+  const undefinedField = /^Cannot query field "(\w+)" on type "(\w+)"\.(.*)$/s.exec(error.message);
+  if (undefinedField !== null) {
+    return {
+      path,
+      data: null,
+      errorType: 'ValidationError',
+      errorInfo: null,
+      locations,
+      message: `Validation error of type FieldUndefined: Field '${undefinedField[1]}' in type '${undefinedField[2]}' is undefined${undefinedField[3] ?? ''}`,
+    };
+  }
   // Parse, validation and variable-coercion errors from graphql-js.
   return { path, data: null, errorType: path === null ? 'ValidationError' : null, errorInfo: null, locations, message: error.message };
 }

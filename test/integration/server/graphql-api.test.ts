@@ -397,7 +397,7 @@ function defineSuite(dialect: Dialect): void {
         ['no credentials', await h.raw(JSON.stringify({ query: '{ __typename }' }), { authorization: '' }), 401, /UnauthorizedException/],
         ['bad API key', await h.raw(JSON.stringify({ query: '{ __typename }' }), { authorization: '', 'x-api-key': 'da2-nope' }), 401, /UnauthorizedException/],
         ['syntax error', await h.raw(JSON.stringify({ query: '{ listPosts { ' })), 200, /Syntax Error/],
-        ['unknown field', await h.raw(JSON.stringify({ query: '{ listPosts { items { nope } } }' })), 200, /Cannot query field "nope"/],
+        ['unknown field', await h.raw(JSON.stringify({ query: '{ listPosts { items { nope } } }' })), 200, /ValidationError Validation error of type FieldUndefined: Field 'nope' in type 'Post' is undefined/],
         ['metadata in input', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', _deleted: true } } })), 200, /BadRequest _deleted is set by the server/],
         ['_lastChangedAt in update', await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, _lastChangedAt: 1, _version: 1 } } })), 200, /BadRequest _lastChangedAt is set by the server/],
         ['unknown input field', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', colour: 'red' } } })), 200, /colour/],
