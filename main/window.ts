@@ -1,19 +1,7 @@
 // The one application window and the web-contents hardening that goes with it: isolated, sandboxed
 // renderer without Node, a strict Content-Security-Policy, and no navigation or new windows.
 import { BrowserWindow, session, type WebContents } from 'electron';
-
-/** The renderer's CSP: only our own files; no inline script, no eval, no network from the page. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from './content-security-policy.js';
 
 /** Refuses navigation away from the app and every attempt to open another window. */
 export function lockDown(contents: WebContents): void {
@@ -26,7 +14,7 @@ export function lockDown(contents: WebContents): void {
 /** Adds the CSP header to every response of the default session (file:// pages also carry it as a meta tag). */
 export function enforceContentSecurityPolicy(): void {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [`${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`] } });
   });
   // The app needs no camera, microphone, geolocation or notifications permission from the page.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

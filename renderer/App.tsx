@@ -36,7 +36,7 @@ export function App() {
 
   const firstModel = schema ? navigationModels(schema)[0]?.name : undefined;
   useEffect(() => {
-    if (user && firstModel && (route === null || route.screen === 'signIn')) setRoute({ screen: 'list', model: firstModel });
+    if (user && firstModel && route === null) setRoute({ screen: 'list', model: firstModel });
   }, [user, firstModel, route]);
 
   const countConflicts = useCallback(() => {

@@ -25,9 +25,15 @@ export function SyncBar(props: { status: SyncStatus | null }) {
     <footer className="sync-bar" aria-label="Sync status" data-state={state}>
       <span className={`dot ${state}`} aria-hidden="true" />
       <strong className="net">{label}</strong>
-      <span className={s.unsynced > 0 ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
-        {s.unsynced === 0 ? 'All changes saved' : `${s.unsynced} unsynced change${s.unsynced === 1 ? '' : 's'}`}
-      </span>
+      {s.mode === 'offline' ? (
+        <span className="unsynced" data-testid="unsynced">
+          {s.unsynced === 0 ? 'No local changes' : `${s.unsynced} local change${s.unsynced === 1 ? '' : 's'} on this computer`}
+        </span>
+      ) : (
+        <span className={s.unsynced > 0 ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
+          {s.unsynced === 0 ? 'All changes synced' : `${s.unsynced} unsynced change${s.unsynced === 1 ? '' : 's'}`}
+        </span>
+      )}
       {s.syncing && models.length > 0 && (
         <span className="progress" aria-label="Sync progress">
           {models.map(([model, p]) => (
