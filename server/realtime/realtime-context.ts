@@ -1,9 +1,8 @@
 // What every real-time connection shares with the handler that accepted it.
 import type { GraphQLSchema } from 'graphql';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
-import type { Identity } from '../auth/identity.js';
+import type { Authenticate } from '../auth/authenticate.js';
 import type { MutationKind } from './change-event.js';
-import type { AuthHeaders } from './connection-auth-header.js';
 import type { ActiveSubscription, RealtimeConnection } from './realtime-connection.js';
 import type { SubscriptionDocumentLimits } from './subscription-request.js';
 
@@ -25,8 +24,6 @@ export interface RealtimeLimits extends SubscriptionDocumentLimits {
   readonly maxConnections: number;
 }
 
-/** Verifies a caller from lower-cased header names (`x-api-key`, `authorization`); rejects when it cannot. */
-export type Authenticate = (headers: AuthHeaders) => Promise<Identity>;
 
 export interface RealtimeContext {
   readonly schema: Schema;

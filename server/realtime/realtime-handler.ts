@@ -18,11 +18,12 @@ import {
   type ActiveSubscription,
   type ConnectionHeaders,
 } from './realtime-connection.js';
-import type { Authenticate, RealtimeContext, RealtimeLimits } from './realtime-context.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import type { RealtimeContext, RealtimeLimits } from './realtime-context.js';
 import type { SubscriptionPayload } from './subscription-payload.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
-export type { Authenticate, RealtimeLimits } from './realtime-context.js';
+export type { RealtimeLimits } from './realtime-context.js';
 
 export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   ...DEFAULT_DOCUMENT_LIMITS,
@@ -40,7 +41,7 @@ export interface RealtimeHandlerOptions {
   readonly schema: Schema;
   /** Committed writes to fan out. */
   readonly bus: ChangeBus;
-  /** Verifies the connection header and each start's `extensions.authorization`. */
+  /** Verifies the connection header and each start's `extensions.authorization` (server/auth's `createAuthenticator`). */
   readonly authenticate: Authenticate;
   /** The generated API schema; built from `generateSdl(schema)` when omitted. */
   readonly graphqlSchema?: GraphQLSchema;
