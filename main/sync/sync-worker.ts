@@ -136,8 +136,10 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   async function applyIncoming(model: string, records: ModelRecord[]): Promise<void> {
     if (records.length === 0) return;
     const predicate = predicateOf(model);
-    const kept = predicate === null ? records : records.filter((r) => r._deleted === true || matches(predicate, r));
-    if (kept.length > 0) await datastore.remote.applyRemote(model, kept);
+    // With selective sync, a record that no longer matches has left this device's set: it is
+    // applied as a removal (Amplify just drops the event and keeps a stale copy).
+    const applied = predicate === null ? records : records.map((r) => (r._deleted === true || matches(predicate, r) ? r : { ...r, _deleted: true }));
+    await datastore.remote.applyRemote(model, applied);
   }
 
   function onSubscriptionData(s: Session, model: ModelDef, field: string, data: Readonly<Record<string, unknown>> | null, hasErrors: boolean): void {
@@ -183,14 +185,14 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     s.realtime.on('connectFailed', onConnectFailed);
     void done.finally(() => s.realtime.off('connectFailed', onConnectFailed)).catch(() => undefined);
 
+    const retries = new Map<string, Backoff>();
     const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean): void => {
       const id = `${model.name}.${kind}`;
       pending.add(id);
       const predicate = predicateOf(model.name);
       const document = subscriptionDocument(schema, model, kind, { withFilter: withFilter && predicate !== null });
       const variables = withFilter && predicate !== null ? { filter: toGraphqlFilter(predicate) } : {};
-      let handle: SubscriptionHandle | null = null;
-      handle = s.transport.subscribe(document.query, variables, (answer) => onSubscriptionData(s, model, document.field, answer.data, answer.errors.length > 0), {
+      const handle = s.transport.subscribe(document.query, variables, (answer) => onSubscriptionData(s, model, document.field, answer.data, answer.errors.length > 0), {
         onAcknowledged: () => {
           pending.delete(id);
           check();
@@ -206,8 +208,20 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
             return;
           }
           pending.delete(id);
-          if (errors.every((e) => e.errorType !== 'OperationDisabled')) {
+          const disabled = errors.some((e) => e.errorType === 'OperationDisabled');
+          if (!disabled) {
             events.emit('error', { process: 'subscribe', errorType: errors[0]?.errorType ?? 'SubscriptionFailed', model: model.name, message: `${document.field} subscription failed: ${message}` });
+          }
+          if (!unauthorized && !disabled && !s.controller.signal.aborted) {
+            // A transient failure (no start_ack, limits): subscribe again later; the next delta
+            // round covers what was missed meanwhile.
+            const retry = retries.get(id) ?? new Backoff({ maxDelayMs: 60_000, ...options.backoff });
+            retries.set(id, retry);
+            void sleep(retry.next(), s.controller.signal).then(() => {
+              if (s.controller.signal.aborted) return;
+              subscribe(model, kind, withFilter);
+              s.trigger();
+            });
           }
           check();
         },

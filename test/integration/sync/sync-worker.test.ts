@@ -27,7 +27,8 @@ test('start on an empty store: events in Amplify order, then edits flow both way
   const types = a.events.map((e) => e.type);
   const order = ['outboxStatus', 'networkStatus', 'subscriptionsEstablished', 'syncQueriesStarted', 'syncQueriesReady', 'ready'];
   assert.deepEqual(types.filter((t) => order.includes(t)), order, types.join(','));
-  assert.deepEqual(a.events.filter((e) => e.type === 'modelSynced').map((e) => e.data.model), ['Note', 'Ticket']);
+  // Independent models sync in parallel, so their order varies.
+  assert.deepEqual(a.events.filter((e) => e.type === 'modelSynced').map((e) => e.data.model).sort(), ['Note', 'Ticket']);
   assert.deepEqual(a.events.filter((e) => e.type === 'error'), []);
 
   const saved = await a.datastore.save('Note', { text: 'hello', count: 1 });
