@@ -137,7 +137,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     if (records.length === 0) return;
     const predicate = predicateOf(model);
     // With selective sync, a record that no longer matches has left this device's set: it is
-    // applied as a removal (Amplify just drops the event and keeps a stale copy).
+    // applied as a removal (Amplify just drops the event and keeps a stale copy). Servers that
+    // filter subscriptions never send such an event; there the next full sync removes the record.
     const applied = predicate === null ? records : records.map((r) => (r._deleted === true || matches(predicate, r) ? r : { ...r, _deleted: true }));
     await datastore.remote.applyRemote(model, applied);
   }
