@@ -56,7 +56,7 @@ let shutDown = false;
 async function start(): Promise<void> {
   enforceContentSecurityPolicy();
   app.on('web-contents-created', (_event, contents) => lockDown(contents));
-  const schemaFile = join(app.getAppPath(), 'schema', 'schema.graphql');
+  const schemaFile = join(distRoot, 'schema', 'schema.graphql');
   const schema = parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
   core = createAppCore({
     userData: app.getPath('userData'),

@@ -1,9 +1,11 @@
 // `npm run build`: the renderer with Vite (dist/renderer), the Electron main process as one ES
 // module (dist/main/index.js, dependencies left to node_modules), the sandboxed preload as a single
 // CommonJS file (dist/preload/index.cjs — sandboxed preloads cannot load other files), and the
-// binding bridge the browser tests load in place of the preload (dist/bridge/binding-bridge.js).
+// binding bridge the browser tests load in place of the preload (dist/bridge/binding-bridge.js),
+// and the app schema main reads at start-up (dist/schema/schema.graphql).
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,6 +15,9 @@ const dist = join(root, 'dist');
 export async function buildApp(only: ReadonlyArray<'renderer' | 'main' | 'preload' | 'bridge'> = ['renderer', 'main', 'preload', 'bridge']): Promise<void> {
   const jobs: Array<Promise<unknown>> = [];
   if (only.includes('main')) {
+    // The packaged app ships dist/ only; main reads the schema from beside itself.
+    mkdirSync(join(dist, 'schema'), { recursive: true });
+    copyFileSync(join(root, 'schema/schema.graphql'), join(dist, 'schema/schema.graphql'));
     jobs.push(
       esbuild({
         entryPoints: [join(root, 'main/index.ts')],
