@@ -4,7 +4,7 @@
 import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { resolveCreate, resolveDelete, resolveUpdate } from '../resolvers/mutation-resolvers.js';
-import { resolveGet, resolveList, resolveRelated, resolveSync } from '../resolvers/query-resolvers.js';
+import { resolveGet, resolveIndexQuery, resolveList, resolveRelated, resolveSync } from '../resolvers/query-resolvers.js';
 import type { RequestContext, ServerServices } from '../resolvers/resolver-context.js';
 import { installAwsScalars } from './aws-scalars.js';
 import { generateSdl } from './generate-sdl.js';
@@ -39,12 +39,15 @@ function wireRelations(schema: Schema, gql: GraphQLSchema, model: ModelDef, serv
       const foreignKey = rel.associatedWith[0];
       const ownKey = rel.fields[0] ?? primaryKeyOf(model);
       if (foreignKey === undefined) continue;
-      setResolver(type, field.name, (source, args, ctx) =>
-        resolveList(services, related, pageArgs(args), ctx, {
-          field: `${model.name}.${field.name}`,
-          equals: { field: foreignKey, value: (source as Args)[ownKey] },
-        }),
-      );
+      const index = related.indexes.find((i) => i.name === rel.indexName && i.fields[0] === foreignKey);
+      setResolver(type, field.name, (source, args, ctx) => {
+        const options = { field: `${model.name}.${field.name}`, partitionValue: (source as Args)[ownKey] };
+        if (index !== undefined) return resolveIndexQuery(services, related, index, { ...args, ...pageArgs(args) }, ctx, options);
+        return resolveList(services, related, pageArgs(args), ctx, {
+          field: options.field,
+          equals: { field: foreignKey, value: options.partitionValue },
+        });
+      });
     } else if (rel.fields.length > 0) {
       // belongsTo, or hasOne through a foreign key on this model.
       const fk = rel.fields[0] as string;
@@ -78,6 +81,14 @@ export function buildExecutableSchema(schema: Schema, services: ServerServices):
     setResolver(query, n.sync, (_s, args, ctx) =>
       resolveSync(services, model, { ...pageArgs(args), lastSync: (args.lastSync as number | null | undefined) ?? null }, ctx),
     );
+    for (const index of model.indexes) {
+      const queryField = index.queryField;
+      const partitionField = index.fields[0];
+      if (queryField === undefined || partitionField === undefined) continue;
+      setResolver(query, queryField, (_s, args, ctx) =>
+        resolveIndexQuery(services, model, index, { ...args, ...pageArgs(args) }, ctx, { field: queryField, partitionValue: args[partitionField] }),
+      );
+    }
     const mutationArgs = (args: Args) => ({ input: args.input as Args, condition: args.condition });
     setResolver(mutation, n.create, (_s, args, ctx) => resolveCreate(services, model, mutationArgs(args), ctx));
     setResolver(mutation, n.update, (_s, args, ctx) => resolveUpdate(services, model, mutationArgs(args), ctx));

@@ -199,6 +199,47 @@ enum ModelSortDirection {
   DESC
 }`;
 
+/** Key-condition input of a sort-key field (AppSync's Model<Type>KeyConditionInput), or undefined. */
+export function keyConditionInputOf(field: FieldDef | undefined): string | undefined {
+  if (field === undefined || field.isList) return undefined;
+  if (field.type.kind === 'enum') return 'ModelStringKeyConditionInput';
+  if (field.type.kind !== 'scalar') return undefined;
+  switch (field.type.name) {
+    case 'ID':
+      return 'ModelIDKeyConditionInput';
+    case 'Int':
+    case 'AWSTimestamp':
+      return 'ModelIntKeyConditionInput';
+    case 'Float':
+      return 'ModelFloatKeyConditionInput';
+    case 'Boolean':
+      return undefined;
+    default:
+      return 'ModelStringKeyConditionInput';
+  }
+}
+
+const KEY_CONDITION_INPUTS: Readonly<Record<string, string>> = {
+  ModelStringKeyConditionInput: 'String',
+  ModelIDKeyConditionInput: 'ID',
+  ModelIntKeyConditionInput: 'Int',
+  ModelFloatKeyConditionInput: 'Float',
+};
+
+function keyConditionInput(name: string): string {
+  const t = KEY_CONDITION_INPUTS[name] ?? 'String';
+  const lines = [`eq: ${t}`, `le: ${t}`, `lt: ${t}`, `ge: ${t}`, `gt: ${t}`, `between: [${t}]`];
+  if (t === 'String' || t === 'ID') lines.push(`beginsWith: ${t}`);
+  return block('input', name, lines);
+}
+
+/** The sort-key field of an index with exactly one sort key, else undefined. */
+export function sortKeyFieldOf(model: ModelDef, indexName: string | undefined): FieldDef | undefined {
+  const index = model.indexes.find((i) => i.name === indexName);
+  if (index === undefined || index.fields.length !== 2) return undefined;
+  return model.fields.find((f) => f.name === index.fields[1]);
+}
+
 function block(keyword: string, name: string, lines: readonly string[], suffix = ''): string {
   return `${keyword} ${name}${suffix} {\n${lines.map((l) => `  ${l}`).join('\n')}\n}`;
 }
@@ -232,8 +273,11 @@ function objectType(schema: Schema, model: ModelDef): string {
       const related = schema.models[field.type.name];
       if (rel?.kind === 'hasMany' && related !== undefined) {
         const names = operationNamesOf(related);
+        const sortField = sortKeyFieldOf(related, rel.indexName);
+        const keyInput = keyConditionInputOf(sortField);
+        const sortArg = sortField !== undefined && keyInput !== undefined ? `${sortField.name}: ${keyInput}, ` : '';
         lines.push(
-          `${field.name}(filter: ${names.filterInput}, sortDirection: ModelSortDirection, limit: Int, nextToken: String): ${names.connection}`,
+          `${field.name}(${sortArg}filter: ${names.filterInput}, sortDirection: ModelSortDirection, limit: Int, nextToken: String): ${names.connection}`,
         );
       } else {
         lines.push(`${field.name}: ${field.type.name}`);
@@ -385,6 +429,7 @@ export function generateSdl(schema: Schema): string {
   }
   parts.push(...enumInputs(schema), ...embeddedTypes(schema), SHARED_INPUTS);
 
+  const keyInputs = new Set<string>();
   const query: string[] = [];
   const mutation: string[] = [];
   const subscription: string[] = [];
@@ -395,6 +440,18 @@ export function generateSdl(schema: Schema): string {
       `${n.list}(filter: ${n.filterInput}, limit: Int, nextToken: String): ${n.connection}`,
       `${n.sync}(filter: ${n.filterInput}, limit: Int, nextToken: String, lastSync: AWSTimestamp): ${n.connection}`,
     );
+    for (const index of model.indexes) {
+      if (index.queryField === undefined) continue;
+      const partition = model.fields.find((f) => f.name === index.fields[0]);
+      if (partition === undefined) continue;
+      const sortField = sortKeyFieldOf(model, index.name);
+      const keyInput = keyConditionInputOf(sortField);
+      const sortArg = sortField !== undefined && keyInput !== undefined ? `, ${sortField.name}: ${keyInput}` : '';
+      if (keyInput !== undefined && sortField !== undefined) keyInputs.add(keyInput);
+      query.push(
+        `${index.queryField}(${partition.name}: ${typeRef(partition, { input: true, required: true })}${sortArg}, sortDirection: ModelSortDirection, filter: ${n.filterInput}, limit: Int, nextToken: String): ${n.connection}`,
+      );
+    }
     mutation.push(
       `${n.create}(input: ${n.createInput}!, condition: ${n.conditionInput}): ${model.name}`,
       `${n.update}(input: ${n.updateInput}!, condition: ${n.conditionInput}): ${model.name}`,
@@ -411,6 +468,14 @@ export function generateSdl(schema: Schema): string {
       );
     }
   }
+  for (const model of models) {
+    for (const field of model.fields) {
+      const related = field.relation?.kind === 'hasMany' ? schema.models[field.relation.relatedModel] : undefined;
+      const keyInput = related ? keyConditionInputOf(sortKeyFieldOf(related, field.relation?.indexName)) : undefined;
+      if (keyInput !== undefined) keyInputs.add(keyInput);
+    }
+  }
+  for (const name of [...keyInputs].sort()) parts.push(keyConditionInput(name));
   if (query.length > 0) {
     parts.push(block('type', 'Query', query), block('type', 'Mutation', mutation), block('type', 'Subscription', subscription));
   }

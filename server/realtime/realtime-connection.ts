@@ -25,6 +25,8 @@ export interface ActiveSubscription {
   readonly filter: ItemAccess;
   /** When the authorizing token expires (epoch ms), or null. */
   readonly expiresAt: number | null;
+  /** The header object that authorized it, re-checked periodically. */
+  readonly headers: AuthHeaders;
 }
 
 /** Closing codes this server uses. */
@@ -121,6 +123,33 @@ export class RealtimeConnection {
       };
     }
     this.send(serverFrames.data(subscription.id, payload.data, payload.errors));
+  }
+
+  /**
+   * Authenticates and authorizes every subscription again with the header it started with, and
+   * ends (with an `error` frame) those no longer allowed: a revoked API key, a disabled account or
+   * a signed-out session stops receiving changes without waiting for its token to expire.
+   */
+  async recheck(): Promise<void> {
+    for (const subscription of [...this.active.values()]) {
+      if (this.state !== 'ready') return;
+      let failure: RealtimeError | null = null;
+      try {
+        const identity = await this.context.authenticate(subscription.headers);
+        const { model, rootField, ownerArguments } = subscription.request;
+        try {
+          authorizeSubscription(model, identity, rootField, ownerArguments);
+        } catch (error) {
+          failure = this.startError(error);
+        }
+      } catch (error) {
+        failure = { errorType: 'UnauthorizedException', message: this.authenticationMessage(error) };
+      }
+      if (failure && this.active.get(subscription.id) === subscription) {
+        this.removeSubscription(subscription.id);
+        this.send(serverFrames.error(subscription.id, [failure]));
+      }
+    }
   }
 
   /** Closes the socket (teardown follows from its close event). */
@@ -274,6 +303,7 @@ export class RealtimeConnection {
       access,
       filter,
       expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+      headers,
     };
   }
 

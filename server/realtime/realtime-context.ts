@@ -22,6 +22,8 @@ export interface RealtimeLimits extends SubscriptionDocumentLimits {
   readonly maxBufferedBytes: number;
   /** Simultaneous connections per handler; further upgrades get HTTP 503; default 10 000. */
   readonly maxConnections: number;
+  /** How often live subscriptions are authenticated and authorized again, ms; default 300 000. */
+  readonly reauthorizeIntervalMs: number;
 }
 
 

@@ -34,6 +34,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxMessageBytes: 262_144,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxConnections: 10_000,
+  reauthorizeIntervalMs: 300_000,
 };
 
 export interface RealtimeHandlerOptions {
@@ -136,6 +137,13 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
   });
 
+  const recheckTimer = setInterval(() => {
+    for (const connection of [...connections]) {
+      connection.recheck().catch((error: unknown) => reportError(error));
+    }
+  }, limits.reauthorizeIntervalMs);
+  recheckTimer.unref();
+
   return {
     handleUpgrade(request, socket, head) {
       const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -171,6 +179,7 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(recheckTimer);
       stopEvents();
       stopDisruptions?.();
       for (const connection of [...connections]) connection.close(CLOSE_CODES.serverClosing, 'Server is shutting down');

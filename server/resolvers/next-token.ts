@@ -3,9 +3,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { badRequest } from './resolver-errors.js';
 
-/** Where a paginated read resumes. `cursor` is the last primary key (base/list) or change seq (delta). */
+/** Where a paginated read resumes. `cursor`: last primary key (base/list), change seq (delta), JSON `[sort, key]` (index). */
 export interface PageCursor {
-  readonly kind: 'base' | 'delta' | 'list';
+  readonly kind: 'base' | 'delta' | 'list' | 'index';
   readonly cursor: string | number;
   /** Sync only: the first page's `startedAt` (epoch ms), repeated on every page. */
   readonly startedAt?: number;
@@ -46,7 +46,7 @@ export function decodeNextToken(token: string, secret: string, scope: string): P
   }
   const c = parsed as Partial<PageCursor>;
   if (typeof c !== 'object' || c === null || c.scope !== scope) return invalid();
-  if (c.kind !== 'base' && c.kind !== 'delta' && c.kind !== 'list') return invalid();
+  if (c.kind !== 'base' && c.kind !== 'delta' && c.kind !== 'list' && c.kind !== 'index') return invalid();
   if (typeof c.cursor !== 'string' && typeof c.cursor !== 'number') return invalid();
   return c as PageCursor;
 }

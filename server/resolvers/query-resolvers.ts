@@ -1,10 +1,10 @@
 // get / list / sync and relation fields (PROTOCOL.md §1.3, §2.2). Reads apply the caller's owner
 // filter and the client filter after reading a page, as AppSync's Scan does: a page may hold fewer
 // than `limit` items while `nextToken` is non-null.
-import type { ModelDef } from '../../common/schema/types.js';
+import type { IndexDef, ModelDef } from '../../common/schema/types.js';
 import { primaryKeyOf } from '../graphql/model-fields.js';
 import { operationNamesOf } from '../graphql/operation-names.js';
-import type { StoredItem } from '../storage/storage.js';
+import type { SortKeyCondition, StoredItem } from '../storage/storage.js';
 import { canRead, readAccess, type ReadAccess } from './model-access.js';
 import { decodeNextToken, encodeNextToken, tokenScope } from './next-token.js';
 import { compileFilter } from './record-filter.js';
@@ -121,7 +121,7 @@ export async function resolveSync(
   let cursor: string | number | null = null;
   if (args.nextToken !== null && args.nextToken !== undefined) {
     const token = decodeNextToken(args.nextToken, services.secret, scope);
-    if (token.kind === 'list' || token.startedAt === undefined) throw badRequest('Invalid nextToken for this query', 'nextToken');
+    if ((token.kind !== 'base' && token.kind !== 'delta') || token.startedAt === undefined) throw badRequest('Invalid nextToken for this query', 'nextToken');
     kind = token.kind;
     startedAt = token.startedAt;
     since = token.since ?? 0;
@@ -175,4 +175,71 @@ export async function resolveRelated(
   if (access.kind === 'none') return null;
   const item = await services.storage.get(related.name, id);
   return item !== undefined && canRead(access, item) ? item : null;
+}
+
+const KEY_OPS = ['eq', 'le', 'lt', 'ge', 'gt', 'between', 'beginsWith'] as const;
+
+/** The one operator of a key-condition input, checked; undefined when none was given. */
+function sortKeyCondition(input: unknown, argName: string): SortKeyCondition | undefined {
+  if (input === null || input === undefined) return undefined;
+  const given = Object.entries(input as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length > 1) throw badRequest(`${argName} takes exactly one operator, got ${given.map(([k]) => k).join(', ')}`, argName);
+  const [op, value] = given[0] as [string, unknown];
+  if (!(KEY_OPS as readonly string[]).includes(op)) throw badRequest(`${argName}.${op} is not a key condition`, argName);
+  if (op === 'between') {
+    if (!Array.isArray(value) || value.length !== 2 || value.some((v) => v === null)) {
+      throw badRequest(`${argName}.between needs exactly two values [low, high]`, argName);
+    }
+    return { op: 'between', value: [value[0] as string | number, value[1] as string | number] };
+  }
+  return { op: op as Exclude<SortKeyCondition['op'], 'between'>, value: value as string | number };
+}
+
+/**
+ * An `@index` read (a `queryField` query, or a has-many through an index): rows whose partition
+ * field equals `partitionValue`, ordered by the index's sort key (then key) in `sortDirection`.
+ * Without a sort key it is a keyed list in primary-key order.
+ */
+export async function resolveIndexQuery(
+  services: ServerServices,
+  model: ModelDef,
+  index: IndexDef,
+  args: PageArgs & { sortDirection?: unknown } & Record<string, unknown>,
+  ctx: RequestContext,
+  options: { field: string; partitionValue: unknown },
+): Promise<ConnectionPage> {
+  const partitionField = index.fields[0] as string;
+  const sortField = index.fields.length >= 2 ? (index.fields[1] as string) : undefined;
+  if (sortField === undefined) {
+    return resolveList(services, model, args, ctx, { field: options.field, equals: { field: partitionField, value: options.partitionValue } });
+  }
+  const access = requireRead(model, ctx, options.field);
+  const limit = pageLimit(services, args.limit);
+  const test = compileFilter(services.schema, model, args.filter);
+  const condition = sortKeyCondition(args[sortField], sortField);
+  const descending = args.sortDirection === 'DESC';
+  const scope = tokenScope([model.name, options.field, args.filter ?? null, options.partitionValue ?? null, condition ?? null, descending, callerKey(ctx)]);
+  let after: { sort: unknown; id: string } | null = null;
+  if (args.nextToken !== null && args.nextToken !== undefined) {
+    const token = decodeNextToken(args.nextToken, services.secret, scope);
+    if (token.kind !== 'index' || typeof token.cursor !== 'string') throw badRequest('Invalid nextToken for this query', 'nextToken');
+    const [sort, id] = JSON.parse(token.cursor) as [unknown, string];
+    after = { sort, id };
+  }
+  const rows = await services.storage.indexPage(model.name, {
+    partition: { field: partitionField, value: options.partitionValue },
+    sortField,
+    ...(condition ? { condition } : {}),
+    descending,
+    after,
+    limit,
+  });
+  const items = rows.filter((r) => canRead(access, r) && test(r));
+  const last = rows[rows.length - 1];
+  const nextToken =
+    rows.length === limit && last !== undefined
+      ? encodeNextToken({ kind: 'index', cursor: JSON.stringify([last[sortField], last[primaryKeyOf(model)]]), scope }, services.secret)
+      : null;
+  return { items, nextToken, startedAt: null };
 }

@@ -7,6 +7,7 @@ import { primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
 import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
   BasePageOptions,
+  IndexPageOptions,
   ChangeEntry,
   MigrationStep,
   PurgeResult,
@@ -146,6 +147,53 @@ export abstract class KyselyStorage implements Storage {
       q = q.where(field.name, '=', encodeColumnValue(field, options.equals.value, this.dialect));
     }
     const rows = (await q.orderBy(key).limit(options.limit).execute()) as Row[];
+    return rows.map((r) => this.decodeRow(def, r));
+  }
+
+  async indexPage(model: string, options: IndexPageOptions): Promise<StoredItem[]> {
+    const def = this.model(model);
+    const pk = primaryKeyOf(def);
+    const fieldOf = (name: string) => {
+      const f = def.fields.find((x) => x.name === name);
+      if (f === undefined) throw new Error(`storage: unknown field ${model}.${name}`);
+      return f;
+    };
+    const partition = fieldOf(options.partition.field);
+    const sortDef = fieldOf(options.sortField);
+    const text = columnTypeFor(sortDef, this.dialect) === 'TEXT';
+    // Text sort keys compare by bytes in both databases (DynamoDB's order).
+    const sortRef = this.dialect === 'postgres' && text ? sql`${sql.ref(sortDef.name)} collate "C"` : sql`${sql.ref(sortDef.name)}`;
+    const keyRef = this.dialect === 'postgres' ? sql`${sql.ref(pk)} collate "C"` : sql`${sql.ref(pk)}`;
+    const enc = (v: unknown) => encodeColumnValue(sortDef, v, this.dialect);
+    let q = this.db
+      .selectFrom(model)
+      .selectAll()
+      .where(partition.name, '=', encodeColumnValue(partition, options.partition.value, this.dialect))
+      .where(sortDef.name, 'is not', null);
+    const c = options.condition;
+    if (c !== undefined) {
+      if (c.op === 'between') {
+        q = q.where(sql<boolean>`${sortRef} between ${enc(c.value[0])} and ${enc(c.value[1])}`);
+      } else if (c.op === 'beginsWith') {
+        const prefix = String(c.value);
+        // Both databases count characters (code points), not UTF-16 units.
+        q = q.where(sql<boolean>`substr(${sql.ref(sortDef.name)}, 1, ${[...prefix].length}) = ${prefix}`);
+      } else {
+        const sqlOp = { eq: '=', le: '<=', lt: '<', ge: '>=', gt: '>' }[c.op];
+        q = q.where(sql<boolean>`${sortRef} ${sql.raw(sqlOp)} ${enc(c.value)}`);
+      }
+    }
+    const cmp = sql.raw(options.descending ? '<' : '>');
+    if (options.after !== null) {
+      const s = enc(options.after.sort);
+      q = q.where(sql<boolean>`(${sortRef} ${cmp} ${s} or (${sortRef} = ${s} and ${keyRef} ${cmp} ${options.after.id}))`);
+    }
+    const dir = options.descending ? 'desc' : 'asc';
+    const rows = (await q
+      .orderBy(sortRef, dir)
+      .orderBy(keyRef, dir)
+      .limit(options.limit)
+      .execute()) as Row[];
     return rows.map((r) => this.decodeRow(def, r));
   }
 

@@ -15,6 +15,23 @@ export interface BasePageOptions {
   readonly equals?: { readonly field: string; readonly value: unknown };
 }
 
+/** A condition on an index's sort key (AppSync's Model<Type>KeyConditionInput, one operator). */
+export type SortKeyCondition =
+  | { readonly op: 'eq' | 'le' | 'lt' | 'ge' | 'gt' | 'beginsWith'; readonly value: string | number }
+  | { readonly op: 'between'; readonly value: readonly [string | number, string | number] };
+
+/** Options of `indexPage`: rows with `partition.field = value`, ordered by `sortField` then key. */
+export interface IndexPageOptions {
+  readonly partition: { readonly field: string; readonly value: unknown };
+  /** Sort-key field; rows where it is null are not in the index (as in a DynamoDB GSI). */
+  readonly sortField: string;
+  readonly condition?: SortKeyCondition;
+  readonly descending: boolean;
+  /** The last row of the previous page: its sort value and primary key. */
+  readonly after: { readonly sort: unknown; readonly id: string } | null;
+  readonly limit: number;
+}
+
 /** One change-log entry; `seq` orders entries in commit order within a model. */
 export interface ChangeEntry {
   readonly seq: number;
@@ -47,6 +64,8 @@ export interface Storage {
   get(model: string, id: string): Promise<StoredItem | undefined>;
   /** Base-table page in primary-key order after `afterId` (exclusive); `ownerIn`/`equals` restrict a column. */
   basePage(model: string, options: BasePageOptions): Promise<StoredItem[]>;
+  /** Page of an `@index` with a sort key, keyset-paginated on (sort value, primary key). */
+  indexPage(model: string, options: IndexPageOptions): Promise<StoredItem[]>;
   /** Change-log page: entries changed at or after `since` (ms) with `seq > afterSeq`, in seq order. */
   deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]>;
   /** Now (epoch ms) taken once every write that began earlier on `model` has committed. */

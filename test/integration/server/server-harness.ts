@@ -26,7 +26,8 @@ type Post @model @auth(rules: [{ allow: owner }]) {
 }
 type Comment @model @auth(rules: [{ allow: owner }]) {
   id: ID!
-  postID: ID! @index(name: "byPost")
+  postID: ID! @index(name: "byPost", sortKeyFields: ["rank"], queryField: "commentsByPost")
+  rank: Int
   content: String
   post: Post @belongsTo(fields: ["postID"])
 }

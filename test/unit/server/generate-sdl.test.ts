@@ -173,6 +173,7 @@ test('the example app schema: embedded types get an input twin and stay out of f
   assert.doesNotMatch(t('ModelSiteFilterInput'), /location/);
   assert.match(t('ModelObservationFilterInput'), /severity: ModelSeverityInput/);
   assert.match(t('ModelObservationFilterInput'), /measurements: ModelFloatInput/);
-  assert.match(t('Site'), /inspections\(filter: ModelInspectionFilterInput/);
+  assert.match(t('Site'), /inspections\(inspectedAt: ModelStringKeyConditionInput, filter: ModelInspectionFilterInput, sortDirection: ModelSortDirection/);
+  assert.match(t('ModelStringKeyConditionInput'), /beginsWith: String/);
   assert.match(t('Inspection'), /site: Site\n/);
 });
