@@ -54,6 +54,7 @@ class Slots {
   }
 }
 
+/** Drains the outbox while started: `start()`, `wake()` on new entries or reconnect, `settled()`, `stop()`. */
 export class OutboxProcessor {
   private readonly tasks = new Map<string, Task>();
   private readonly slots: Slots;
