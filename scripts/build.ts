@@ -1,7 +1,7 @@
 // `npm run build`: the renderer with Vite (dist/renderer), the Electron main process as one ES
 // module (dist/main/index.js, dependencies left to node_modules), the sandboxed preload as a single
 // CommonJS file (dist/preload/index.cjs — sandboxed preloads cannot load other files), and the
-// binding bridge the browser tests load in place of the preload (dist/bridge/binding-bridge.js),
+// bridges the browser tests and the browser fallback load in place of the preload (dist/bridge/),
 // and the app schema main reads at start-up (dist/schema/schema.graphql).
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
@@ -50,8 +50,8 @@ export async function buildApp(only: ReadonlyArray<'renderer' | 'main' | 'preloa
   if (only.includes('bridge')) {
     jobs.push(
       esbuild({
-        entryPoints: [join(root, 'preload/binding-bridge.ts')],
-        outfile: join(dist, 'bridge/binding-bridge.js'),
+        entryPoints: [join(root, 'preload/binding-bridge.ts'), join(root, 'preload/websocket-bridge.ts')],
+        outdir: join(dist, 'bridge'),
         bundle: true,
         platform: 'browser',
         format: 'iife',
