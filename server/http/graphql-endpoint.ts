@@ -119,5 +119,9 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     contextValue: context,
   });
   const errors = result.errors?.map((e) => formatGraphqlError(e, options.reportError));
-  sendJson(res, 200, errors && errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
+  // A failure of the server itself (database unreachable, a bug) must be retried by clients, never
+  // taken as a final answer: DataStore drops a mutation on a 200 error but retries a 5xx.
+  const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
+  if (failed) res.setHeader('retry-after', '1');
+  sendJson(res, failed ? 503 : 200, errors && errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
 }

@@ -56,8 +56,11 @@ export function createOutpostHttpServer(options: HttpServerOptions): Server {
         sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method ?? ''} ${url.pathname}` }] });
       } catch (error) {
         options.graphql.reportError(error);
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred' }] });
-        else res.end();
+        // 503 + Retry-After: clients retry a server-side failure instead of dropping their write.
+        if (!res.headersSent) {
+          res.setHeader('retry-after', '1');
+          sendJson(res, 503, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred; retry later' }] });
+        } else res.end();
       }
     })();
   };

@@ -124,3 +124,24 @@ test('with --tls-cert/--tls-key the server speaks HTTPS and WSS', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a server-side failure (database gone) answers 503 so clients retry, never a final 200', async () => {
+  const other = await startHarness('sqlite');
+  try {
+    const create = `mutation($input: CreateNoteInput!){ createNote(input: $input){ id } }`;
+    assert.equal((await other.gql(other.key, create, { input: { id: 'before', text: 'ok' } })).status, 200);
+    await other.server.storage.close();
+    const res = await fetch(other.server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...other.key.headers },
+      body: JSON.stringify({ query: create, variables: { input: { id: 'after', text: 'lost?' } } }),
+    });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '1');
+    const body = (await res.json()) as { errors: Array<{ errorType: string; message: string }> };
+    assert.equal(body.errors[0]?.errorType, 'InternalFailure');
+    assert.doesNotMatch(body.errors[0]?.message ?? '', /sqlite|driver|destroy/i, 'no internals leak');
+  } finally {
+    await other.close().catch(() => undefined);
+  }
+});
