@@ -39,6 +39,9 @@ export const CLOSE_CODES = {
   missedChanges: 1012,
 } as const;
 
+/** A peer silent (no pong, no message) for less than this is never dropped as dead, ms. */
+const DEAD_PEER_MIN_MS = 30_000;
+
 /** Invalid frames tolerated on one connection before it is closed. */
 const MAX_INVALID_FRAMES = 50;
 
@@ -61,7 +64,8 @@ export class RealtimeConnection {
   private invalidFrames = 0;
   private initTimer: NodeJS.Timeout | null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
-  private answeredPing = true;
+  /** Last time the peer showed it is alive (pong or any message), epoch ms. */
+  private lastHeardAt = Date.now();
 
   constructor(
     private readonly socket: WebSocket,
@@ -76,6 +80,7 @@ export class RealtimeConnection {
       }
     }, context.limits.connectionInitTimeoutMs);
     socket.on('message', (data, isBinary) => {
+      this.lastHeardAt = Date.now();
       if (isBinary) {
         this.rejectFrame(undefined, { errorType: 'BadRequestException', message: 'Binary frames are not supported; send JSON text' });
         return;
@@ -83,7 +88,7 @@ export class RealtimeConnection {
       this.onText(String(data));
     });
     socket.on('pong', () => {
-      this.answeredPing = true;
+      this.lastHeardAt = Date.now();
     });
     socket.on('close', () => this.teardown());
     socket.on('error', (error) => {
@@ -237,13 +242,13 @@ export class RealtimeConnection {
   }
 
   private keepAlive(): void {
-    if (!this.answeredPing) {
-      // No pong for a whole interval: the peer is gone without closing; free its subscriptions.
+    const silentFor = Date.now() - this.lastHeardAt;
+    if (silentFor > Math.max(3 * this.context.limits.keepAliveIntervalMs, DEAD_PEER_MIN_MS)) {
+      // No pong to several pings: the peer is gone without closing; free its subscriptions.
       this.teardown();
       this.socket.terminate();
       return;
     }
-    this.answeredPing = false;
     this.socket.ping();
     this.send(serverFrames.keepAlive());
   }

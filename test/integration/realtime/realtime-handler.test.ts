@@ -94,7 +94,7 @@ describe('real-time endpoint', () => {
       schema,
       bus,
       authenticate: accounts.authenticate,
-      limits: { keepAliveIntervalMs: 150, connectionInitTimeoutMs: 400, maxSubscriptionsPerConnection: 5 },
+      limits: { keepAliveIntervalMs: 150, connectionInitTimeoutMs: 400, maxSubscriptionsPerConnection: 5, reauthorizeIntervalMs: 300 },
       reportError: (e) => reported.push(e),
     });
     server = createServer((_req, res) => {
@@ -395,11 +395,26 @@ describe('real-time endpoint', () => {
     const exp = JSON.parse(Buffer.from(auth.Authorization.split('.')[1], 'base64url').toString()).exp as number;
     await new Promise((r) => setTimeout(r, Math.max(0, exp * 1000 - Date.now()) + 50));
     await publish('Site', 'create', site(ALICE));
-    assert.deepEqual(await client.next((f) => f.id === 'short'), {
-      id: 'short',
+    const ended = await client.next((f) => f.id === 'short');
+    assert.equal(ended.type, 'error');
+    assert.equal(ended.payload?.errors?.[0]?.errorType, 'UnauthorizedException');
+    assert.match(ended.payload?.errors?.[0]?.message ?? '', /^Token expired/);
+    await client.expectNone(isData('short'));
+  });
+
+  it('ends live subscriptions whose API key is revoked, without waiting for an event', async () => {
+    const key = await accounts.newApiKey();
+    const client = await ready(key.auth);
+    assert.equal((await client.subscribe('rk', 'subscription { onCreateNotice { id } }', {}, key.auth)).type, 'start_ack');
+    await key.revoke();
+    const ended = await client.next((f) => f.id === 'rk');
+    assert.deepEqual(ended, {
+      id: 'rk',
       type: 'error',
-      payload: { errors: [{ errorType: 'UnauthorizedException', message: 'Token expired' }] },
+      payload: { errors: [{ errorType: 'UnauthorizedException', message: 'API key has been revoked' }] },
     });
+    await publish('Notice', 'create', { id: 'after-revoke', title: 't', _version: 1, _lastChangedAt: 1, _deleted: null });
+    await client.expectNone(isData('rk'));
   });
 
   it('reports a null in a non-null field as AppSync does, with the field path', async () => {

@@ -28,6 +28,8 @@ export interface TestAccounts {
   readonly expiredAuth: HeaderObject;
   /** A fresh sign-in for alice whose token was issued `ageMs` ago (lifetime 900 s). */
   aliceTokenIssuedAgo(ageMs: number): Promise<string>;
+  /** A new API key's header object, and a way to revoke that key. */
+  newApiKey(): Promise<{ readonly auth: HeaderObject; revoke(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,15 @@ export async function createTestAccounts(): Promise<TestAccounts> {
     keyAuth: { 'x-api-key': (await store.createApiKey({ days: 1 })).key, host, 'x-amz-date': '20240501T100000Z' },
     expiredAuth: { Authorization: await aliceTokenIssuedAgo(2 * HOUR), host },
     aliceTokenIssuedAgo,
+    async newApiKey() {
+      const { key, info } = await store.createApiKey({ days: 1 });
+      return {
+        auth: { 'x-api-key': key, host },
+        async revoke() {
+          await store.revokeApiKey(info.id);
+        },
+      };
+    },
     async close() {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
