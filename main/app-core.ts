@@ -386,6 +386,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         registry.signedIn(signedIn.profile);
         return openSession(signedIn);
       }),
+    openProfile: ({ profileId }) =>
+      serial(async () => {
+        const profile = registry.read().profiles.find((p) => p.id === profileId);
+        if (!profile) throw new ValidationError(`openProfile: no profile ${profileId} on this computer`, 'openProfile.profileId');
+        if (session?.signedIn.profile.id === profileId) return currentUser()!;
+        const resumed = await resumeSignIn(profile, deps);
+        if (!resumed) {
+          throw new Unauthorized(`the saved sign-in for ${profile.username} on ${profile.server} is gone: sign in with your password`);
+        }
+        await closeSession();
+        registry.signedIn(resumed.profile);
+        return openSession(resumed);
+      }),
     signOut: (request) =>
       serial(async (): Promise<ResponseOf<'signOut'>> => {
         const open = session;

@@ -77,7 +77,7 @@ export function App() {
   const current = route ?? (firstModel ? { screen: 'list' as const, model: firstModel } : { screen: 'settings' as const });
   const model = 'model' in current ? schema.models[current.model] : undefined;
   return (
-    <div className="shell">
+    <div className="shell" key={user.profileId}>
       <nav className="sidebar" aria-label="Main">
         <div className="brand">Outpost</div>
         <div className="who muted">

@@ -162,6 +162,8 @@ export const requests = {
     response: conflictShape,
   },
   signIn: { request: signInRequest, response: currentUserShape },
+  /** Reopens a profile on this computer from its saved sign-in (no password; works offline). */
+  openProfile: { request: z.object({ profileId: z.string().min(1).max(100) }).strict(), response: currentUserShape },
   signOut: {
     request: z.object({ unsynced: unsyncedChoice }).strict(),
     response: z.union([needsConfirmation, z.object({ signedOut: z.literal(true), discarded: z.number().int() })]),

@@ -52,6 +52,7 @@ export interface AppServices {
   conflictsList(): Promise<ResponseOf<'conflictsList'>>;
   conflictsResolve(request: ParsedRequestOf<'conflictsResolve'>): Promise<ResponseOf<'conflictsResolve'>>;
   signIn(request: ParsedRequestOf<'signIn'>): Promise<ResponseOf<'signIn'>>;
+  openProfile(request: ParsedRequestOf<'openProfile'>): Promise<ResponseOf<'openProfile'>>;
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;
   currentUser(): ResponseOf<'currentUser'>;
   profiles(): Promise<ResponseOf<'profiles'>>;

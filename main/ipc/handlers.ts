@@ -187,6 +187,7 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
     conflictsList: () => services.conflictsList(),
     conflictsResolve: (request) => services.conflictsResolve(request),
     signIn: (request) => services.signIn(request),
+    openProfile: (request) => services.openProfile(request),
     signOut: (request) => services.signOut(request),
     currentUser: async () => services.currentUser(),
     profiles: () => services.profiles(),

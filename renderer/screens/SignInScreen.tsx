@@ -42,17 +42,18 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
     }
   };
 
+  // A profile on this computer reopens from its saved sign-in, with no password and no network.
   const reopen = async (profile: Profile) => {
-    if (profile.mode !== 'offline') {
-      setMode(profile.mode);
-      setServer(profile.server ?? '');
-      setUsername(profile.username);
-      return;
-    }
     setBusy(true);
+    setError(null);
     try {
-      props.onSignedIn(await api.signIn({ mode: 'offline', username: profile.username }));
+      props.onSignedIn(await api.openProfile({ profileId: profile.profileId }));
     } catch (e) {
+      if (profile.mode !== 'offline') {
+        setMode(profile.mode);
+        setServer(profile.server ?? '');
+        setUsername(profile.username);
+      }
       setError((e as Error).message);
     } finally {
       setBusy(false);

@@ -334,5 +334,12 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     assert.equal(siteSynced?.data?.isDeltaSync, true);
     assert.equal(siteSynced?.data?.counts?.new, 0);
     assert.deepEqual((await serverSites('bob')).map((s) => s.name), ['Bob site'], 'the server keeps bob’s records apart too');
+
+    // A profile on this computer reopens from the list, without a password.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Switch user' }).click();
+    await page.getByRole('region', { name: 'Profiles on this computer' }).getByRole('button', { name: 'bob' }).click();
+    await page.getByRole('row', { name: 'Bob site' }).waitFor();
+    assert.equal(await page.getByRole('row', { name: 'Unsent site' }).count(), 0);
   });
 });

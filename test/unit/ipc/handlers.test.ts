@@ -154,7 +154,13 @@ test('sign-out with unsynced changes asks first; a different user sees nothing; 
   await api.signIn({ mode: 'offline', username: 'bob' });
   assert.equal((await api.query({ model: 'Site' })).items.length, 0, 'Bob must not see Ana’s records');
   await api.save({ model: 'Site', record: { name: 'Bob site' } });
+  const bob = await api.currentUser();
   const anaAgain = await api.signIn({ mode: 'offline', username: 'ana' });
+  // A profile on this computer reopens by id, without signing in again.
+  await api.openProfile({ profileId: bob!.profileId });
+  assert.deepEqual((await api.query({ model: 'Site' })).items.map((s) => s.name), ['Bob site']);
+  assert.equal((await rejection(api.openProfile({ profileId: 'nope' }))).code, 'ValidationError');
+  await api.openProfile({ profileId: anaAgain.profileId });
   assert.deepEqual((await api.query({ model: 'Site' })).items.map((s) => s.name), ['Ana site']);
   const profiles = await api.profiles();
   assert.deepEqual(new Set(profiles.profiles.map((p) => p.username)), new Set(['ana', 'bob']));
