@@ -27,6 +27,9 @@ export function RecordForm(props: {
   const { schema, model } = props;
   const fields = useMemo(() => formFields(model), [model]);
   const [original, setOriginal] = useState<ModelRecord | null>(null);
+  // The form values as loaded: on edit only fields the user touched are sent, so a value the
+  // controls cannot show exactly (seconds of a date-time, a float's last digit) is never rewritten.
+  const [loadedRaw, setLoadedRaw] = useState<Record<string, Raw>>({});
   const [values, setValues] = useState<Record<string, Raw>>(() => Object.fromEntries(fields.map((f) => [f.name, blankRaw(schema, f)])));
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const [formError, setFormError] = useState<string | null>(null);
@@ -41,8 +44,10 @@ export function RecordForm(props: {
         setFormError(`This ${model.name} no longer exists on this device.`);
         return;
       }
+      const raw = Object.fromEntries(fields.map((f) => [f.name, toRaw(schema, f, record[f.name])]));
       setOriginal(record);
-      setValues(Object.fromEntries(fields.map((f) => [f.name, toRaw(schema, f, record[f.name])])));
+      setLoadedRaw(raw);
+      setValues(raw);
     });
   }, [props.id, model, fields, schema]);
 
@@ -54,6 +59,7 @@ export function RecordForm(props: {
     setFormError(null);
     const record: ModelRecord = {};
     for (const f of fields) {
+      if (original !== null && JSON.stringify(values[f.name]) === JSON.stringify(loadedRaw[f.name])) continue;
       const value = fromRaw(schema, f, values[f.name] ?? blankRaw(schema, f));
       // On create, leave blank optional fields out; on edit, blank means "clear it".
       if (original === null && (value === null || (Array.isArray(value) && value.length === 0)) && !f.isRequired) continue;
