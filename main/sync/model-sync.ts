@@ -142,6 +142,7 @@ async function fetchPage(
     }
     // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
     if (outcome.kind === 'rejected' && answer.data?.[document.field] != null) {
+      ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
       ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType ?? outcome.reason, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
       try {
         return readSyncPage(document.field, answer.data);

@@ -47,6 +47,8 @@ export interface SyncEventMap {
   modelSynced: { readonly model: string; readonly isFullSync: boolean; readonly isDeltaSync: boolean; readonly counts: MergeCountsPayload };
   /** `maxRecordsToSync` stopped a model's sync; `leftOut` records the server had beyond it were not fetched. */
   syncLimitReached: { readonly model: string; readonly maxRecordsToSync: number; readonly received: number; readonly leftOut: number };
+  /** A sync page came with errors next to its items (Amplify's event): the items were kept, the errors are here. */
+  nonApplicableDataReceived: { readonly modelName: string; readonly errors: readonly { readonly message: string; readonly errorType: string | null }[] };
   syncQueriesReady: undefined;
   ready: undefined;
   outboxMutationEnqueued: { readonly model: string; readonly element: ModelRecord };
