@@ -78,6 +78,8 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
   });
   const base = server.url.replace(/\/graphql$/, '');
+  // The auth commands must open the same database as this server.
+  const dbFlag = flags.database !== undefined || flags.config !== undefined ? ` --database '${common.database}'` : '';
   const models = Object.keys(schema.models);
   io.out(`Outpost sync server is running
   GraphQL     ${server.url}
@@ -87,8 +89,8 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
   Database    ${common.database}
   Schema      ${common.schemaPath} (${models.length} models: ${models.join(', ')})
 
-Create a user:      npm run outpost-server -- user add <username> ${flags.database ? `--database ${flags.database}` : ''}
-Create an API key:  npm run outpost-server -- apikey create ${flags.database ? `--database ${flags.database}` : ''}
+Create a user:      npm run outpost-server -- user add <username>${dbFlag}
+Create an API key:  npm run outpost-server -- apikey create${dbFlag}
 Stop with Ctrl+C.`);
   const stop = (): void => {
     io.out('stopping…');
