@@ -66,6 +66,8 @@ const OBSERVATION_FIELDS = 'id inspectionID category severity description measur
 const MEMO_FIELDS = 'id text pinned _version _lastChangedAt _deleted';
 const FIELDS = { Site: SITE_FIELDS, Observation: OBSERVATION_FIELDS, Memo: MEMO_FIELDS } as const;
 
+const SYNC_PAGE_SIZE = 2;
+
 const amplify = loadAmplify();
 const { DataStore } = amplify;
 let outpost: TlsOutpost;
@@ -82,6 +84,7 @@ let InspectionModel: PersistentModelConstructor<Inspection>;
 let ObservationModel: PersistentModelConstructor<Observation>;
 let MemoModel: PersistentModelConstructor<Memo>;
 let seedId: string;
+let siteSyncCode: string | undefined;
 let goneId: string;
 
 /** What another client reads from the server for `id` (full selection), or null. */
@@ -144,8 +147,10 @@ before(async () => {
   });
   const { key } = await outpost.server.authStore.createApiKey();
   other = { 'x-api-key': key };
-  // Before DataStore's first start: one live site and one already deleted (a tombstone).
+  // Before DataStore's first start: four live sites and one already deleted (a tombstone), five
+  // items for the first sync, in pages of two.
   seedId = (await otherMutates('createSite', { name: 'Seeded', tags: ['s'] })).id as string;
+  for (const n of [2, 3, 4]) await otherMutates('createSite', { name: `Seeded ${n}` });
   const gone = await otherMutates('createSite', { name: 'Gone' });
   goneId = gone.id as string;
   await otherMutates('deleteSite', { id: goneId, _version: 1 });
@@ -153,8 +158,18 @@ before(async () => {
   tap = installWebSocket(outpost.cert);
   requests = recordGraphqlRequests();
   amplify.Amplify.configure({ API: { GraphQL: { endpoint: outpost.server.url, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: key } } });
+  const models = amplify.initSchema(toAmplifyModelIntrospection(schema));
+  SiteModel = models.Site as PersistentModelConstructor<Site>;
+  InspectionModel = models.Inspection as PersistentModelConstructor<Inspection>;
+  ObservationModel = models.Observation as PersistentModelConstructor<Observation>;
+  MemoModel = models.Memo as PersistentModelConstructor<Memo>;
   DataStore.configure({
     storageAdapter: amplify.indexedDbAdapter,
+    syncPageSize: SYNC_PAGE_SIZE,
+    // Re-evaluated at every start(): the selective-sync test narrows Site by changing siteSyncCode.
+    syncExpressions: [
+      amplify.syncExpression(SiteModel, () => (siteSyncCode === undefined ? amplify.Predicates.ALL : (site) => site.code.eq(siteSyncCode))),
+    ],
     conflictHandler: async (conflict) => {
       conflicts.push(conflict);
       // The server's item with the local edit applied, marked. (Spreading localModel, as the default
@@ -165,11 +180,6 @@ before(async () => {
       syncErrors.push(error);
     },
   });
-  const models = amplify.initSchema(toAmplifyModelIntrospection(schema));
-  SiteModel = models.Site as PersistentModelConstructor<Site>;
-  InspectionModel = models.Inspection as PersistentModelConstructor<Inspection>;
-  ObservationModel = models.Observation as PersistentModelConstructor<Observation>;
-  MemoModel = models.Memo as PersistentModelConstructor<Memo>;
   hub = recordHub(amplify.Hub);
   observation = DataStore.observe().subscribe((message) => observed.push(message));
   await DataStore.start();
@@ -182,7 +192,7 @@ after(async () => {
   await outpost?.close();
 });
 
-test('start: a full sync with lastSync 0 brings the live record, not the tombstone, over the real-time URL Amplify derives', async () => {
+test('start: a paged full sync from lastSync 0 brings the live records, not the tombstone, over the real-time URL Amplify derives', async () => {
   const order = ['storageSubscribed', 'subscriptionsEstablished', 'syncQueriesStarted', 'syncQueriesReady', 'ready'];
   const seen = hub.events.map((e) => e.event).filter((e) => order.includes(e));
   assert.deepEqual(seen, order);
@@ -190,13 +200,23 @@ test('start: a full sync with lastSync 0 brings the live record, not the tombsto
   assert.ok(siteSynced, 'modelSynced for Site');
   const { isFullSync, counts } = siteSynced.data as { isFullSync: boolean; counts: Record<string, number> };
   assert.equal(isFullSync, true);
-  assert.deepEqual(counts, { new: 1, updated: 0, deleted: 1 });
+  assert.deepEqual(counts, { new: 4, updated: 0, deleted: 1 });
 
-  const syncs = requestsFor('syncSites');
-  assert.equal(syncs.length, 1);
-  assert.deepEqual(syncs[0]?.body.variables, { limit: 1000, nextToken: null, lastSync: 0, filter: null });
-  assert.equal(syncs[0]?.status, 200);
-  assert.ok(syncs[0]?.headers['x-api-key'], 'API key header sent');
+  // Five items in pages of two: each page asks with the previous page's token; startedAt stays put.
+  const pages = requestsFor('syncSites');
+  assert.equal(pages.length, 3);
+  let token: unknown = null;
+  let startedAt: unknown;
+  for (const page of pages) {
+    assert.deepEqual(page.body.variables, { limit: SYNC_PAGE_SIZE, nextToken: token, lastSync: 0, filter: null });
+    assert.equal(page.status, 200);
+    assert.ok(page.headers['x-api-key'], 'API key header sent');
+    const connection = page.response?.data?.syncSites as { items: unknown[]; nextToken: string | null; startedAt: number };
+    startedAt ??= connection.startedAt;
+    assert.equal(connection.startedAt, startedAt);
+    token = connection.nextToken;
+  }
+  assert.equal(token, null, 'the last page ends the chain');
 
   const local = await DataStore.query(SiteModel, seedId);
   assert.equal(local?.name, 'Seeded');
@@ -421,6 +441,55 @@ test('OPTIMISTIC_CONCURRENCY with required fields the update does not send: Data
   assert.equal(local.description, 'remote');
 });
 
+test('a save with a condition the server item no longer meets: ConditionalCheckFailedException reaches the error handler and DataStore takes the server item', async () => {
+  const site = await savedAtV1(new SiteModel({ name: 'Guarded', code: 'X' }), (id) => DataStore.query(SiteModel, id));
+  await updateUnheard('updateSite', { id: site.id, code: 'Y', _version: 1 }, SITE_FIELDS, '"code":"Y"');
+  const mark = hub.events.length;
+  const errorsBefore = syncErrors.length;
+  // DataStore checks the condition against its own copy (code X) first, then the server against its item.
+  await DataStore.save(
+    SiteModel.copyOf(site, (draft) => {
+      draft.name = 'Guarded, edited';
+    }),
+    (s) => s.code.eq('X'),
+  );
+  const taken = await processed(site.id, mark);
+  const update = requestsFor('updateSite').at(-1);
+  assert.deepEqual(update?.body.variables?.condition, { and: [{ code: { eq: 'X' } }] });
+  const error = await waitFor('the error handler call', () => syncErrors.slice(errorsBefore).find((e) => e.message !== 'RetryMutation'));
+  assert.equal(error.process, 'mutate');
+  assert.equal(error.operation, 'Update');
+  assert.equal((error.cause as { errorType?: string } | undefined)?.errorType, 'ConditionalCheckFailedException');
+  assert.equal(error.remoteModel?.code, 'Y');
+  syncErrors.splice(errorsBefore);
+  assert.equal(taken.code, 'Y');
+  assert.equal(taken.name, 'Guarded');
+  const onServer = await serverGet('Site', site.id);
+  assert.equal(onServer?.name, 'Guarded', 'the failed write changed nothing');
+  assert.equal(onServer?._version, 2);
+  const local = await waitFor('local copy at the server item', async () => {
+    const row = await DataStore.query(SiteModel, site.id);
+    return row?._version === 2 ? row : undefined;
+  });
+  assert.equal(local.code, 'Y');
+  assert.equal(local.name, 'Guarded');
+});
+
+test('observeQuery: a snapshot follows a record another client creates', async () => {
+  const snapshots: Array<{ items: Site[]; isSynced: boolean }> = [];
+  const subscription = DataStore.observeQuery(SiteModel, (s) => s.code.eq('OQ')).subscribe((snapshot) => snapshots.push(snapshot));
+  try {
+    await waitFor('the first snapshot', () => snapshots[0]);
+    assert.deepEqual(snapshots[0]?.items, []);
+    const created = await otherMutates('createSite', { name: 'Watched', code: 'OQ' });
+    const hit = await waitFor('a snapshot holding the remote record', () => snapshots.find((s) => s.items.some((i) => i.id === created.id)));
+    assert.equal(hit.isSynced, true);
+    assert.equal(hit.items.length, 1);
+  } finally {
+    subscription.unsubscribe();
+  }
+});
+
 test('after stop(), changes made on the server meanwhile arrive through a delta sync (lastSync = the last startedAt)', async () => {
   await DataStore.stop();
   const created = await otherMutates('createSite', { name: 'While stopped' });
@@ -433,5 +502,44 @@ test('after stop(), changes made on the server meanwhile arrive through a delta 
   assert.ok((lastSync as number) > 0, 'a delta sync, not a full one');
   const local = await waitFor('site created while stopped', async () => DataStore.query(SiteModel, created.id as string));
   assert.equal(local.name, 'While stopped');
+  assert.deepEqual(unexpectedErrors(), []);
+});
+
+test('selective sync: the sync expression becomes the sync filter and the subscription filter, and the server applies both', async () => {
+  const matching = await otherMutates('createSite', { name: 'Selected before', code: 'SEL' });
+  const syncsBefore = requestsFor('syncSites').length;
+  const framesBefore = tap.frames.length;
+  await DataStore.stop();
+  siteSyncCode = 'SEL';
+  await DataStore.start();
+  const sync = requestsFor('syncSites')[syncsBefore];
+  assert.ok(sync, 'a sync query after restart');
+  // A changed sync expression forces a full sync of that model, filtered.
+  assert.deepEqual(sync.body.variables, { limit: SYNC_PAGE_SIZE, nextToken: null, lastSync: 0, filter: { and: [{ code: { eq: 'SEL' } }] } });
+  assert.equal(sync.status, 200);
+  const siteStarts = tap.frames
+    .slice(framesBefore)
+    .filter((f) => f.direction === 'out' && f.frame.type === 'start')
+    .map((f) => JSON.parse((f.frame.payload as { data: string }).data) as { query: string; variables: Record<string, unknown> })
+    .filter((p) => /on(Create|Update|Delete)Site\(/.test(p.query));
+  assert.equal(siteStarts.length, 3);
+  for (const start of siteStarts) {
+    assert.match(start.query, /\$filter: ModelSubscriptionSiteFilterInput/);
+    assert.deepEqual(start.variables, { filter: { and: [{ code: { eq: 'SEL' } }] } });
+  }
+  assert.equal(
+    tap.frames.slice(framesBefore).filter((f) => f.direction === 'in' && f.frame.type === 'error').length,
+    0,
+    'the server accepts the filtered subscriptions',
+  );
+  assert.equal((await DataStore.query(SiteModel, matching.id as string))?.code, 'SEL');
+
+  const framesAfterStart = tap.frames.length;
+  const ignored = await otherMutates('createSite', { name: 'Not selected', code: 'NO' });
+  const selected = await otherMutates('createSite', { name: 'Selected live', code: 'SEL' });
+  await waitFor('the selected record', async () => DataStore.query(SiteModel, selected.id as string));
+  const delivered = tap.frames.slice(framesAfterStart).filter((f) => f.direction === 'in' && f.frame.type === 'data');
+  assert.equal(delivered.some((f) => JSON.stringify(f.frame).includes(String(ignored.id))), false, 'filtered out on the server');
+  assert.equal(await DataStore.query(SiteModel, ignored.id as string), undefined);
   assert.deepEqual(unexpectedErrors(), []);
 });

@@ -38,6 +38,7 @@ export interface AmplifyLibs {
   readonly DataStore: DataStoreModule['DataStore'];
   readonly initSchema: DataStoreModule['initSchema'];
   readonly syncExpression: DataStoreModule['syncExpression'];
+  readonly Predicates: DataStoreModule['Predicates'];
   readonly Hub: UtilsModule['Hub'];
   /** DataStore's IndexedDB adapter (over fake-indexeddb). */
   readonly indexedDbAdapter: StorageAdapter;
@@ -62,12 +63,12 @@ export function loadAmplify(): AmplifyLibs {
   if (libs !== undefined) return libs;
   unrefLongTimers();
   const { Amplify } = require('aws-amplify') as AmplifyModule;
-  const { DataStore, initSchema, syncExpression } = require('aws-amplify/datastore') as DataStoreModule;
+  const { DataStore, initSchema, syncExpression, Predicates } = require('aws-amplify/datastore') as DataStoreModule;
   const { Hub, ConsoleLogger } = require('aws-amplify/utils') as UtilsModule;
   // DataStore warns with full stack traces on paths the tests take on purpose (conflict retries).
   ConsoleLogger.LOG_LEVEL = 'ERROR';
   const adapter = require('@aws-amplify/datastore/dist/cjs/storage/adapter/IndexedDBAdapter.js') as { default: StorageAdapter };
-  libs = { Amplify, DataStore, initSchema, syncExpression, Hub, indexedDbAdapter: adapter.default };
+  libs = { Amplify, DataStore, initSchema, syncExpression, Predicates, Hub, indexedDbAdapter: adapter.default };
   return libs;
 }
 
@@ -121,6 +122,8 @@ export interface RecordedRequest {
   readonly headers: Record<string, string>;
   readonly body: { query: string; variables: Record<string, unknown> | null };
   status?: number;
+  /** The parsed response body. */
+  response?: { data?: Record<string, unknown> | null; errors?: unknown[] };
 }
 
 /** Wraps the global fetch (which Amplify's HTTP client uses) to record GraphQL requests to `/graphql`. */
@@ -139,7 +142,10 @@ export function recordGraphqlRequests(): RecordedRequest[] {
       requests.push(entry);
     }
     const response = await original(input, init);
-    if (entry !== undefined) entry.status = response.status;
+    if (entry !== undefined) {
+      entry.status = response.status;
+      entry.response = (await response.clone().json()) as RecordedRequest['response'];
+    }
     return response;
   };
   return requests;
@@ -203,8 +209,8 @@ export async function gql(url: string, headers: Record<string, string>, query: s
   return body;
 }
 
-/** Polls `check` every 20 ms until it returns a value other than undefined; rejects after `timeoutMs` (default 10 s) naming `what`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/** Polls `check` every 20 ms until it returns a value other than undefined; rejects after `timeoutMs` (default 20 s) naming `what`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
