@@ -3,7 +3,10 @@
 // `startedAt` (taken under the shared form of that lock) never skips an in-flight write.
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Schema } from '../../common/schema/types.js';
+import { primaryKeyOf } from '../graphql/model-fields.js';
 import { KyselyStorage, type AnyDb, type AnyTx } from './kysely-storage.js';
+import type { MigrationStep } from './storage.js';
 
 const LOCK_PREFIX = 'outpost-model:';
 
@@ -35,6 +38,18 @@ export class PostgresStorage extends KyselyStorage {
       await sql`select pg_advisory_xact_lock_shared(hashtext(${LOCK_PREFIX + model}))`.execute(trx);
       return Date.now();
     });
+  }
+
+  override async applySchema(schema: Schema, plan: MigrationStep[]): Promise<void> {
+    await super.applySchema(schema, plan);
+    // Base and list pages are keyset pages on `<key> collate "C"` (byte order). The primary-key
+    // index has the database's default collation, which that ORDER BY cannot use, so without this
+    // index every page was a full scan and sort of the table (a 50k-row base sync: 150-200 ms per
+    // page instead of ~5 ms, growing with the table).
+    for (const model of Object.values(schema.models)) {
+      const index = sql.id(`${model.name}__key_c`);
+      await sql`create index if not exists ${index} on ${sql.table(model.name)} (${sql.ref(primaryKeyOf(model))} collate "C")`.execute(this.db);
+    }
   }
 
   protected seqColumnType(): string {
