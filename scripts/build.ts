@@ -9,10 +9,14 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const dist = join(root, 'dist');
+/** Where `npm run build` writes (tests pass a temporary folder so parallel runs never share one). */
+export const DEFAULT_DIST = join(root, 'dist');
 
-/** Builds everything `npm start` and the e2e tests load; `only` limits it to some parts. */
-export async function buildApp(only: ReadonlyArray<'renderer' | 'main' | 'preload' | 'bridge'> = ['renderer', 'main', 'preload', 'bridge']): Promise<void> {
+/** Builds everything `npm start` and the e2e tests load; `only` limits it to some parts; `dist` defaults to DEFAULT_DIST. */
+export async function buildApp(
+  only: ReadonlyArray<'renderer' | 'main' | 'preload' | 'bridge'> = ['renderer', 'main', 'preload', 'bridge'],
+  dist: string = DEFAULT_DIST,
+): Promise<void> {
   const jobs: Array<Promise<unknown>> = [];
   if (only.includes('main')) {
     // The packaged app ships dist/ only; main reads the schema from beside itself.
@@ -62,7 +66,9 @@ export async function buildApp(only: ReadonlyArray<'renderer' | 'main' | 'preloa
     );
   }
   await Promise.all(jobs);
-  if (only.includes('renderer')) await vite({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  if (only.includes('renderer')) {
+    await vite({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: join(dist, 'renderer'), emptyOutDir: true } });
+  }
 }
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
-import { buildApp } from '../../../scripts/build.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
 import {
+  buildForTest,
   CHROMIUM,
   eventually,
   headlessDevice,
@@ -33,6 +33,7 @@ let server: RunningServer;
 let port: number;
 let base: string;
 let web: Awaited<ReturnType<typeof serveRenderer>>;
+let build: Awaited<ReturnType<typeof buildForTest>>;
 let browser: Browser;
 let deviceA: Device;
 const PASSWORDS = { ana: 'ana-field-2026', bob: 'bob-field-2026' } as const;
@@ -131,15 +132,16 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await startOutpost();
     await server.authStore.addUser({ username: 'ana', password: PASSWORDS.ana });
     await server.authStore.addUser({ username: 'bob', password: PASSWORDS.bob });
-    await buildApp(['renderer', 'bridge']);
-    web = await serveRenderer();
+    build = await buildForTest();
+    web = await serveRenderer(build.dist);
     browser = await launchChromium();
-    deviceA = await openDevice(browser, web.url, 'a', schema);
+    deviceA = await openDevice(browser, web, 'a', schema);
   });
   after(async () => {
     await deviceA?.close();
     await browser?.close();
     await web?.close();
+    build?.remove();
     if (server) await stopOutpost();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -11,8 +11,7 @@ import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { createAppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { startBrowserHost } from '../../../main/browser-host.js';
-import { buildApp } from '../../../scripts/build.js';
-import { CHROMIUM, launchChromium, root } from '../support/desktop-harness.js';
+import { buildForTest, CHROMIUM, launchChromium, root } from '../support/desktop-harness.js';
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
 
@@ -29,11 +28,11 @@ function handshake(url: string, origin: string): Promise<'open' | number> {
 }
 
 test('browser fallback: the app runs over the local WebSocket and only its own page may connect', { skip }, async () => {
-  await buildApp(['renderer', 'bridge']);
+  const build = await buildForTest();
   const userData = mkdtempSync(join(tmpdir(), 'outpost-browser-host-'));
   const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'));
   const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL' });
-  const host = await startBrowserHost({ core, distDir: join(root, 'dist') });
+  const host = await startBrowserHost({ core, distDir: build.dist });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -61,5 +60,6 @@ test('browser fallback: the app runs over the local WebSocket and only its own p
     await host.close();
     await core.close();
     rmSync(userData, { recursive: true, force: true });
+    build.remove();
   }
 });

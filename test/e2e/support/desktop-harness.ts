@@ -13,6 +13,7 @@ import { createAppCore, type AppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { syncEngineFactory } from '../../../main/sync-engine.js';
+import { buildApp } from '../../../scripts/build.js';
 import { createApi, type OutpostApi } from '../../../preload/create-api.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/content-security-policy.js';
 
@@ -28,9 +29,16 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves dist/renderer on 127.0.0.1 (an ES-module page cannot load from file:// in Chromium). */
-export async function serveRenderer(): Promise<{ url: string; close(): Promise<void> }> {
-  const base = join(root, 'dist', 'renderer');
+/** A private build of the renderer and bridges for one test file (parallel files never share dist/). */
+export async function buildForTest(): Promise<{ dist: string; remove(): void }> {
+  const dist = mkdtempSync(join(tmpdir(), 'outpost-e2e-dist-'));
+  await buildApp(['renderer', 'bridge'], dist);
+  return { dist, remove: () => rmSync(dist, { recursive: true, force: true }) };
+}
+
+/** Serves `<dist>/renderer` on 127.0.0.1 (an ES-module page cannot load from file:// in Chromium). */
+export async function serveRenderer(dist: string): Promise<{ url: string; dist: string; close(): Promise<void> }> {
+  const base = join(dist, 'renderer');
   const server: Server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(base, path === '/' ? 'index.html' : path);
@@ -44,6 +52,7 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    dist,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -74,7 +83,7 @@ function tempUserData(name: string): string {
 }
 
 /** A device with a UI: a core in this process and a page showing the built renderer. */
-export async function openDevice(browser: Browser, rendererUrl: string, name: string, schema: Schema, credentials: CredentialStore = memoryCredentialStore()): Promise<Device> {
+export async function openDevice(browser: Browser, web: { url: string; dist: string }, name: string, schema: Schema, credentials: CredentialStore = memoryCredentialStore()): Promise<Device> {
   const userData = tempUserData(name);
   const core = createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory(TEST_SYNC_TUNING), syncFirstTimeoutMs: 10_000 });
   const bridge = createInProcessBridge();
@@ -89,10 +98,10 @@ export async function openDevice(browser: Browser, rendererUrl: string, name: st
       .catch(() => undefined);
   });
   await page.exposeBinding('__outpostInvoke', (_source, channel: string, payload: unknown) => connection.transport.invoke(channel, payload));
-  await page.addInitScript({ path: join(root, 'dist', 'bridge', 'binding-bridge.js') });
+  await page.addInitScript({ path: join(web.dist, 'bridge', 'binding-bridge.js') });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(rendererUrl);
+  await page.goto(web.url);
   return {
     name,
     core,
