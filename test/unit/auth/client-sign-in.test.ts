@@ -9,6 +9,8 @@ import { after, before, test } from 'node:test';
 import { OutpostError } from '../../../common/errors.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { forgetSignIn, resumeSignIn, signIn } from '../../../main/auth/sign-in.js';
+import { requestTokens } from '../../../main/auth/token-client.js';
+import { createTokenSession } from '../../../main/auth/token-session.js';
 import { profileIdFor } from '../../../main/auth/profiles.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
 
@@ -106,4 +108,19 @@ test('API key sign-in keeps the key in the credential store under the profile la
   assert.deepEqual(signedIn.credentials, { kind: 'apiKey', apiKey: key });
   assert.equal(await credentials.get(base, 'tablet'), key);
   assert.deepEqual((await resumeSignIn(signedIn.profile, { credentials }))?.credentials, { kind: 'apiKey', apiKey: key });
+});
+
+test('the access token is refreshed before it expires, once, even when asked for concurrently', async () => {
+  const credentials = memoryCredentialStore();
+  const pair = await requestTokens(base, 'ana', 'correct horse battery');
+  await credentials.set(base, 'ana', pair.refreshToken);
+  let clock = 1_000_000;
+  const session = createTokenSession({ server: base, user: 'ana', credentials, initial: pair, skewMs: 60_000, now: () => clock });
+  assert.equal(await session.accessToken(), pair.accessToken);
+  clock += pair.expiresIn * 1000 - 59_000; // inside the skew: due for refresh
+  const [a, b] = await Promise.all([session.accessToken(), session.accessToken()]);
+  assert.equal(a, b, 'one refresh served both callers (a second would reuse the spent refresh token)');
+  assert.notEqual(a, pair.accessToken);
+  assert.notEqual(await credentials.get(base, 'ana'), pair.refreshToken);
+  assert.equal(session.expiresAt(), clock + pair.expiresIn * 1000);
 });
