@@ -100,18 +100,9 @@ async function strategyTable(options: StartServerOptions, schema: Schema): Promi
   return (model) => perModel.get(model) ?? fallback;
 }
 
-function assertServable(schema: Schema): void {
-  for (const model of Object.values(schema.models)) {
-    if (model.primaryKey.length !== 1) {
-      throw new ValidationError(`${model.name}: composite primary keys (${model.primaryKey.join(', ')}) are not supported by the Outpost server yet`, model.name);
-    }
-  }
-}
-
 /** Starts the server and resolves once it listens. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const schema = typeof options.schema === 'string' ? parseSchema(options.schema) : options.schema;
-  assertServable(schema);
   const reportError = options.reportError ?? ((error: unknown) => console.error('outpost server:', error));
   const database = options.database ?? DEFAULT_DATABASE;
   const changeLogMs = options.retention?.changeLogMs ?? DEFAULT_RESOLVER_SETTINGS.changeLogRetentionMs;

@@ -49,9 +49,16 @@ function wireRelations(schema: Schema, gql: GraphQLSchema, model: ModelDef, serv
         });
       });
     } else if (rel.fields.length > 0) {
-      // belongsTo, or hasOne through a foreign key on this model.
-      const fk = rel.fields[0] as string;
-      setResolver(type, field.name, (source, _args, ctx) => resolveRelated(services, related, (source as Args)[fk], ctx));
+      // belongsTo, or hasOne through foreign key field(s) on this model, matched to the related key in order.
+      const keyFields = related.primaryKey.length > 0 ? related.primaryKey : ['id'];
+      setResolver(type, field.name, (source, _args, ctx) => {
+        const values: Args = {};
+        keyFields.forEach((keyField, i) => {
+          const fk = rel.fields[i];
+          if (fk !== undefined) values[keyField] = (source as Args)[fk];
+        });
+        return resolveRelated(services, related, values, ctx);
+      });
     } else {
       // hasOne whose key lives on the related model.
       const foreignKey = rel.associatedWith[0];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { ModelDef } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
-import { isTimestampField, primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
+import { isTimestampField, keyOf, primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
 import { operationNamesOf } from '../graphql/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
@@ -41,10 +41,9 @@ function checkRecord(services: ServerServices, model: ModelDef, item: Record<str
 
 /** Only the stored, client-writable fields of `values` (no key, timestamps or metadata). */
 function writableChanges(model: ModelDef, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const pk = primaryKeyOf(model);
   const out: Record<string, unknown> = {};
   for (const field of storedFieldsOf(model)) {
-    if (field.name === pk || isTimestampField(model, field.name)) continue;
+    if (model.primaryKey.includes(field.name) || isTimestampField(model, field.name)) continue;
     if (Object.prototype.hasOwnProperty.call(values, field.name) && values[field.name] !== undefined) {
       out[field.name] = values[field.name];
     }
@@ -72,11 +71,16 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
   const pk = primaryKeyOf(model);
   const access = createAccess(model, ctx.identity, args.input);
   if (access === undefined) throw notAuthorized(names.create, 'Mutation');
+  const composite = model.primaryKey.length > 1;
   const rawId = args.input[pk];
-  if (rawId !== undefined && rawId !== null && (typeof rawId !== 'string' || rawId.length === 0 || rawId.length > 512)) {
+  if (!composite && rawId !== undefined && rawId !== null && (typeof rawId !== 'string' || rawId.length === 0 || rawId.length > 512)) {
     throw new ValidationError(`${model.name}.${pk} must be a non-empty string of at most 512 characters`, `input.${pk}`);
   }
-  const id = typeof rawId === 'string' ? rawId : randomUUID();
+  // A single key is generated when omitted (AppSync's autoId); composite key fields are all required.
+  const keyValues: Record<string, unknown> = composite ? {} : { [pk]: typeof rawId === 'string' ? rawId : randomUUID() };
+  for (const field of composite ? model.primaryKey : []) keyValues[field] = args.input[field];
+  const id = keyOf(model, keyValues);
+  if (id === undefined) throw new ValidationError(`${model.name} needs every key field: ${model.primaryKey.join(', ')}`, `input.${pk}`);
   const condition = compileFilter(services.schema, model, args.condition);
   const readable = readAccess(model, ctx.identity);
 
@@ -88,8 +92,7 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
     const now = Date.now();
     const fields: Record<string, unknown> = {};
     for (const field of storedFieldsOf(model)) fields[field.name] = null;
-    Object.assign(fields, writableChanges(model, args.input), access.fill);
-    fields[pk] = id;
+    Object.assign(fields, writableChanges(model, args.input), access.fill, keyValues);
     if (model.timestamps.createdAt !== null) fields[model.timestamps.createdAt] = nowIso(now);
     if (model.timestamps.updatedAt !== null) fields[model.timestamps.updatedAt] = nowIso(now);
     checkRecord(services, model, fields);
@@ -106,12 +109,13 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
 async function loadForWrite(
   tx: WriteTransaction,
   model: ModelDef,
-  id: unknown,
+  input: Readonly<Record<string, unknown>>,
   ctx: RequestContext,
   action: 'update' | 'delete',
   field: string,
 ): Promise<StoredItem> {
-  if (typeof id !== 'string') throw new ValidationError(`input.${primaryKeyOf(model)} is required`, `input.${primaryKeyOf(model)}`);
+  const id = keyOf(model, input);
+  if (id === undefined) throw new ValidationError(`input needs the key field(s) ${model.primaryKey.join(', ')}`, `input.${primaryKeyOf(model)}`);
   const existing = await tx.getForUpdate(model.name, id);
   if (existing === undefined) {
     // AppSync's auth step loads the item first; with owner rules a missing key reads as Unauthorized.
@@ -133,7 +137,6 @@ function expectedVersion(input: Record<string, unknown>): number {
 export async function resolveUpdate(services: ServerServices, model: ModelDef, args: MutationArgs, ctx: RequestContext): Promise<StoredItem> {
   const names = operationNamesOf(model);
   rejectMetadata(args.input);
-  const pk = primaryKeyOf(model);
   const version = expectedVersion(args.input);
   const changes = writableChanges(model, args.input);
   const condition = compileFilter(services.schema, model, args.condition);
@@ -141,7 +144,7 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
   const guarded = protectedOwnerFields(model, ctx.identity);
 
   const result = await services.storage.writeTransaction(model.name, async (tx) => {
-    const existing = await loadForWrite(tx, model, args.input[pk], ctx, 'update', names.update);
+    const existing = await loadForWrite(tx, model, args.input, ctx, 'update', names.update);
     for (const field of guarded) {
       if (field in changes && ctx.identity.kind === 'user' && !ownerFieldHolds(changes[field], ownerValuesOf(existing, field))) {
         throw new Unauthorized(`Unauthorized on [${field}]`, { data: null });
@@ -178,7 +181,7 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
         }
       }
     } else {
-      if (existing._deleted === true) throw conditionalCheckFailed(existing, `${model.name} ${existing[pk] as string} is deleted`);
+      if (existing._deleted === true) throw conditionalCheckFailed(existing, `${model.name} ${keyOf(model, existing) ?? ''} is deleted`);
       next = { ...existing, ...changes };
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
@@ -213,11 +216,10 @@ function tombstoneExpiry(services: ServerServices, nowMs: number): number {
 export async function resolveDelete(services: ServerServices, model: ModelDef, args: MutationArgs, ctx: RequestContext): Promise<StoredItem> {
   const names = operationNamesOf(model);
   rejectMetadata(args.input);
-  const pk = primaryKeyOf(model);
   const version = expectedVersion(args.input);
   const condition = compileFilter(services.schema, model, args.condition);
   const written = await services.storage.writeTransaction(model.name, async (tx) => {
-    const existing = await loadForWrite(tx, model, args.input[pk], ctx, 'delete', names.delete);
+    const existing = await loadForWrite(tx, model, args.input, ctx, 'delete', names.delete);
     if (version !== existing._version) throw conflictUnhandled(existing);
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
     const now = Date.now();

@@ -2,7 +2,7 @@
 // filter and the client filter after reading a page, as AppSync's Scan does: a page may hold fewer
 // than `limit` items while `nextToken` is non-null.
 import type { IndexDef, ModelDef } from '../../common/schema/types.js';
-import { primaryKeyOf } from '../graphql/model-fields.js';
+import { keyOf } from '../graphql/model-fields.js';
 import { operationNamesOf } from '../graphql/operation-names.js';
 import type { SortKeyCondition, StoredItem } from '../storage/storage.js';
 import { canRead, readAccess, type ReadAccess } from './model-access.js';
@@ -57,8 +57,8 @@ function requireRead(model: ModelDef, ctx: RequestContext, fieldName: string): R
 export async function resolveGet(services: ServerServices, model: ModelDef, args: Record<string, unknown>, ctx: RequestContext): Promise<StoredItem | null> {
   const field = operationNamesOf(model).get;
   const access = requireRead(model, ctx, field);
-  const id = args[primaryKeyOf(model)];
-  if (typeof id !== 'string') return null;
+  const id = keyOf(model, args);
+  if (id === undefined) return null;
   const item = await services.storage.get(model.name, id);
   if (item === undefined) return null;
   if (!canRead(access, item)) throw notAuthorized(field, 'Query');
@@ -94,7 +94,7 @@ export async function resolveList(
   const last = rows[rows.length - 1];
   const nextToken =
     rows.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'list', cursor: String(last[primaryKeyOf(model)]), scope }, services.secret)
+      ? encodeNextToken({ kind: 'list', cursor: keyOf(model, last) ?? '', scope }, services.secret)
       : null;
   return { items, nextToken, startedAt: null };
 }
@@ -144,7 +144,7 @@ export async function resolveSync(
     const last = rows[rows.length - 1];
     const nextToken =
       rows.length === limit && last !== undefined
-        ? encodeNextToken({ kind: 'base', cursor: String(last[primaryKeyOf(model)]), startedAt, scope }, services.secret)
+        ? encodeNextToken({ kind: 'base', cursor: keyOf(model, last) ?? '', startedAt, scope }, services.secret)
         : null;
     return { items, nextToken, startedAt };
   }
@@ -163,14 +163,15 @@ export async function resolveSync(
   return { items, nextToken, startedAt };
 }
 
-/** A belongs-to / has-one target: the related item if the caller may read it, else null. */
+/** A belongs-to / has-one target by its key values: the related item if the caller may read it, else null. */
 export async function resolveRelated(
   services: ServerServices,
   related: ModelDef,
-  id: unknown,
+  keyValues: Readonly<Record<string, unknown>>,
   ctx: RequestContext,
 ): Promise<StoredItem | null> {
-  if (typeof id !== 'string') return null;
+  const id = keyOf(related, keyValues);
+  if (id === undefined) return null;
   const access = readAccess(related, ctx.identity);
   if (access.kind === 'none') return null;
   const item = await services.storage.get(related.name, id);
@@ -239,7 +240,7 @@ export async function resolveIndexQuery(
   const last = rows[rows.length - 1];
   const nextToken =
     rows.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'index', cursor: JSON.stringify([last[sortField], last[primaryKeyOf(model)]]), scope }, services.secret)
+      ? encodeNextToken({ kind: 'index', cursor: JSON.stringify([last[sortField], keyOf(model, last)]), scope }, services.secret)
       : null;
   return { items, nextToken, startedAt: null };
 }

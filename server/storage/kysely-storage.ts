@@ -3,7 +3,7 @@
 // Dialect differences (locking, DDL types) come from the subclass.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
+import { COMPOSITE_KEY_COLUMN, keyColumnOf, keyOf, storedFieldsOf } from '../graphql/model-fields.js';
 import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
   BasePageOptions,
@@ -77,6 +77,7 @@ export abstract class KyselyStorage implements Storage {
     row._lastChangedAt = item._lastChangedAt;
     row._deleted = item._deleted === true ? (this.dialect === 'sqlite' ? 1 : true) : null;
     row._ttl = ttlSeconds;
+    if (model.primaryKey.length > 1) row[COMPOSITE_KEY_COLUMN] = keyOf(model, item);
     return row;
   }
 
@@ -87,7 +88,7 @@ export abstract class KyselyStorage implements Storage {
       const tx: WriteTransaction = {
         getForUpdate: async (m, id) => {
           const d = this.model(m);
-          let q = trx.selectFrom(m).selectAll().where(primaryKeyOf(d), '=', id);
+          let q = trx.selectFrom(m).selectAll().where(keyColumnOf(d), '=', id);
           if (this.dialect === 'postgres') q = q.forUpdate();
           const row = (await q.executeTakeFirst()) as Row | undefined;
           return row === undefined ? undefined : this.decodeRow(d, row);
@@ -95,7 +96,7 @@ export abstract class KyselyStorage implements Storage {
         put: async (m, item, ttlSeconds) => {
           const d = this.model(m);
           const row = this.encodeItem(d, item, ttlSeconds);
-          const key = primaryKeyOf(d);
+          const key = keyColumnOf(d);
           const { [key]: _id, ...rest } = row;
           await trx
             .insertInto(m)
@@ -109,7 +110,7 @@ export abstract class KyselyStorage implements Storage {
             .insertInto(CHANGES_TABLE)
             .values({
               model: m,
-              item_id: String(item[primaryKeyOf(d)]),
+              item_id: keyOf(d, item) ?? '',
               version: item._version,
               changed_at: item._lastChangedAt,
               item: JSON.stringify(item),
@@ -123,7 +124,7 @@ export abstract class KyselyStorage implements Storage {
 
   async get(model: string, id: string): Promise<StoredItem | undefined> {
     const def = this.model(model);
-    const row = (await this.db.selectFrom(model).selectAll().where(primaryKeyOf(def), '=', id).executeTakeFirst()) as
+    const row = (await this.db.selectFrom(model).selectAll().where(keyColumnOf(def), '=', id).executeTakeFirst()) as
       | Row
       | undefined;
     return row === undefined ? undefined : this.decodeRow(def, row);
@@ -131,7 +132,7 @@ export abstract class KyselyStorage implements Storage {
 
   async basePage(model: string, options: BasePageOptions): Promise<StoredItem[]> {
     const def = this.model(model);
-    const pk = primaryKeyOf(def);
+    const pk = keyColumnOf(def);
     // Byte-order comparison of keys in both databases, so the keyset cursor means the same thing
     // in the WHERE and the ORDER BY whatever the database's default collation.
     const key = this.dialect === 'postgres' ? sql<string>`${sql.ref(pk)} collate "C"` : sql<string>`${sql.ref(pk)}`;
@@ -152,7 +153,7 @@ export abstract class KyselyStorage implements Storage {
 
   async indexPage(model: string, options: IndexPageOptions): Promise<StoredItem[]> {
     const def = this.model(model);
-    const pk = primaryKeyOf(def);
+    const pk = keyColumnOf(def);
     const fieldOf = (name: string) => {
       const f = def.fields.find((x) => x.name === name);
       if (f === undefined) throw new Error(`storage: unknown field ${model}.${name}`);
@@ -274,8 +275,9 @@ export abstract class KyselyStorage implements Storage {
   }
 
   private async createModelTable(model: ModelDef): Promise<void> {
-    const pk = primaryKeyOf(model);
+    const pk = keyColumnOf(model);
     let t = this.db.schema.createTable(model.name).ifNotExists();
+    if (pk === COMPOSITE_KEY_COLUMN) t = t.addColumn(COMPOSITE_KEY_COLUMN, 'text', (c) => c.primaryKey());
     for (const field of storedFieldsOf(model)) {
       t = t.addColumn(field.name, sql.raw(this.columnType(field)), (c) => (field.name === pk ? c.primaryKey() : c));
     }

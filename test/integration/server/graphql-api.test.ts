@@ -395,6 +395,43 @@ function defineSuite(dialect: Dialect): void {
       assert.equal(twoOps.errorType, 'BadRequest');
     });
 
+    test('composite primary keys (@primaryKey with a sort key): get, update, delete, duplicates, pages', async () => {
+      const fields = 'deviceId takenAt value _version _deleted';
+      const create = `mutation($input: CreateReadingInput!){ createReading(input: $input){ ${fields} } }`;
+      const device = newId('dev');
+      for (const [takenAt, value] of [['2024-05-01T10:00:00.000Z', 1.5], ['2024-05-01T11:00:00.000Z', 2.5], ['2024-05-02T09:00:00.000Z', 3.5]] as const) {
+        dataOf(await h.gql(h.key, create, { input: { deviceId: device, takenAt, value } }), 'createReading');
+      }
+      const get = `query($d: ID!, $t: AWSDateTime!){ getReading(deviceId: $d, takenAt: $t){ ${fields} } }`;
+      assert.deepEqual(dataOf(await h.gql(h.key, get, { d: device, t: '2024-05-01T11:00:00.000Z' }), 'getReading'), {
+        deviceId: device, takenAt: '2024-05-01T11:00:00.000Z', value: 2.5, _version: 1, _deleted: null,
+      });
+      const dup = errorOf(await h.gql(h.key, create, { input: { deviceId: device, takenAt: '2024-05-01T10:00:00.000Z', value: 9 } }), 'createReading');
+      assert.equal(dup.errorType, 'ConditionalCheckFailedException');
+      assert.equal((dup.data as Item).value, 1.5);
+      const update = `mutation($input: UpdateReadingInput!){ updateReading(input: $input){ ${fields} } }`;
+      const updated = dataOf(await h.gql(h.key, update, { input: { deviceId: device, takenAt: '2024-05-01T10:00:00.000Z', value: 1.75, _version: 1 } }), 'updateReading');
+      assert.deepEqual([updated.value, updated._version], [1.75, 2]);
+      const del = `mutation($input: DeleteReadingInput!){ deleteReading(input: $input){ ${fields} } }`;
+      const gone = dataOf(await h.gql(h.key, del, { input: { deviceId: device, takenAt: '2024-05-02T09:00:00.000Z', _version: 1 } }), 'deleteReading');
+      assert.equal(gone._deleted, true);
+      // The other readings of the device are untouched.
+      assert.equal(dataOf(await h.gql(h.key, get, { d: device, t: '2024-05-01T11:00:00.000Z' }), 'getReading')._version, 1);
+      const list = `query($next: String){ listReadings(limit: 1, nextToken: $next, filter: { deviceId: { eq: "${device}" } }){ items { takenAt value _deleted } nextToken } }`;
+      const seen: unknown[] = [];
+      let next: string | null = null;
+      do {
+        const page = dataOf(await h.gql(h.key, list, { next }), 'listReadings');
+        seen.push(...(page.items as Item[]).map((i) => [i.takenAt, i.value, i._deleted]));
+        next = page.nextToken as string | null;
+      } while (next !== null && seen.length < 10);
+      assert.deepEqual(seen, [
+        ['2024-05-01T10:00:00.000Z', 1.75, null],
+        ['2024-05-01T11:00:00.000Z', 2.5, null],
+        ['2024-05-02T09:00:00.000Z', 3.5, true],
+      ]);
+    });
+
     test('tombstones expire at the purge; then the id can be created again', async () => {
       const id = newId('tomb');
       await createPost(h.alice, { id, title: 'bye' });

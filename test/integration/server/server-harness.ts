@@ -36,6 +36,11 @@ type Note @model @auth(rules: [{ allow: public }]) {
   text: String!
   count: Int
 }
+type Reading @model @auth(rules: [{ allow: public }]) {
+  deviceId: ID! @primaryKey(sortKeyFields: ["takenAt"])
+  takenAt: AWSDateTime!
+  value: Float
+}
 type Ticket @model @auth(rules: [{ allow: public }]) {
   id: ID!
   title: String

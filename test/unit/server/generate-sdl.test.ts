@@ -177,3 +177,16 @@ test('the example app schema: embedded types get an input twin and stay out of f
   assert.match(t('ModelStringKeyConditionInput'), /beginsWith: String/);
   assert.match(t('Inspection'), /site: Site\n/);
 });
+
+test('composite primary keys: key arguments on get, every key field required in inputs, none in conditions', async () => {
+  const { parseSchema } = await import('../../../common/schema/parse-schema.js');
+  const gql = buildSchema(generateSdl(parseSchema(`
+type Reading @model { deviceId: ID! @primaryKey(sortKeyFields: ["takenAt"]) takenAt: AWSDateTime! value: Float }
+`)));
+  const t = (name: string) => printType(gql.getType(name) as GraphQLNamedType);
+  assert.match(t('Query'), /getReading\(deviceId: ID!, takenAt: AWSDateTime!\): Reading/);
+  assert.match(t('CreateReadingInput'), /deviceId: ID!\n {2}takenAt: AWSDateTime!/);
+  assert.match(t('UpdateReadingInput'), /deviceId: ID!\n {2}takenAt: AWSDateTime!/);
+  assert.match(t('DeleteReadingInput'), /deviceId: ID!\n {2}takenAt: AWSDateTime!\n {2}_version: Int/);
+  assert.doesNotMatch(t('ModelReadingConditionInput'), /deviceId|takenAt/);
+});
