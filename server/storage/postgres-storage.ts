@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Schema } from '../../common/schema/types.js';
-import { primaryKeyOf } from '../graphql/model-fields.js';
+import { keyColumnOf } from '../graphql/model-fields.js';
 import { KyselyStorage, type AnyDb, type AnyTx } from './kysely-storage.js';
 import type { MigrationStep } from './storage.js';
 
@@ -48,7 +48,7 @@ export class PostgresStorage extends KyselyStorage {
     // page instead of ~5 ms, growing with the table).
     for (const model of Object.values(schema.models)) {
       const index = sql.id(`${model.name}__key_c`);
-      await sql`create index if not exists ${index} on ${sql.table(model.name)} (${sql.ref(primaryKeyOf(model))} collate "C")`.execute(this.db);
+      await sql`create index if not exists ${index} on ${sql.table(model.name)} (${sql.ref(keyColumnOf(model))} collate "C")`.execute(this.db);
     }
   }
 
