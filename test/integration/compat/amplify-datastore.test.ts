@@ -505,6 +505,33 @@ test('after stop(), changes made on the server meanwhile arrive through a delta 
   assert.deepEqual(unexpectedErrors(), []);
 });
 
+test('a cut real-time socket: Amplify reconnects by itself, re-subscribes, and DataStore catches up on what it missed with a delta sync', async () => {
+  const opened = tap.opened.length;
+  const framesBefore = tap.frames.length;
+  const syncsBefore = requestsFor('syncSites').length;
+  assert.equal(tap.cut(), 1, 'one socket carries every subscription');
+  const missed = await otherMutates('createSite', { name: 'While cut' });
+  // Amplify's reconnection monitor retries after 5 s: a new socket, the same subscriptions started
+  // again, and (DataStore's disruption listener) a sync round from the last startedAt.
+  const local = await waitFor('the missed record', async () => DataStore.query(SiteModel, missed.id as string), 40_000);
+  assert.equal(local.name, 'While cut');
+  assert.ok(tap.opened.length > opened, 'a new socket was opened');
+  const catchUp = requestsFor('syncSites').slice(syncsBefore);
+  assert.ok(catchUp.length >= 1, 'a sync round after reconnecting');
+  assert.ok((catchUp[0]?.body.variables?.lastSync as number) > 0, 'a delta sync');
+  const subscriptions = 3 * Object.keys(schema.models).length;
+  await waitFor('every subscription acknowledged on the new socket', () => {
+    const acks = tap.frames.slice(framesBefore).filter((f) => f.direction === 'in' && f.frame.type === 'start_ack').length;
+    return acks >= subscriptions ? acks : undefined;
+  });
+  // (DataStore.observe() subscriptions end with stop(), which an earlier test called; read the store.)
+  const syncsNow = requestsFor('syncSites').length;
+  const live = await otherMutates('createSite', { name: 'Live again' });
+  assert.equal((await waitFor('a live event on the new socket', async () => DataStore.query(SiteModel, live.id as string))).name, 'Live again');
+  assert.equal(requestsFor('syncSites').length, syncsNow, 'delivered by the subscription, not by a sync');
+  assert.deepEqual(unexpectedErrors(), []);
+});
+
 test('selective sync: the sync expression becomes the sync filter and the subscription filter, and the server applies both', async () => {
   const matching = await otherMutates('createSite', { name: 'Selected before', code: 'SEL' });
   const syncsBefore = requestsFor('syncSites').length;

@@ -85,16 +85,29 @@ export interface SocketTap {
   readonly opened: Array<{ url: string; protocols: string[] }>;
   /** While true, subscription `data` frames from the server are dropped (a missed event). */
   dropData: boolean;
+  /** Cuts every open socket as a network failure would (no close handshake); returns how many. */
+  cut(): number;
 }
 
 /** Makes `globalThis.WebSocket` a `ws` socket that trusts `cert` and reports to the returned tap. */
 export function installWebSocket(cert: Buffer): SocketTap {
-  const tap: SocketTap = { frames: [], opened: [], dropData: false };
+  const sockets: WebSocket[] = [];
+  const tap: SocketTap = {
+    frames: [],
+    opened: [],
+    dropData: false,
+    cut: () => {
+      const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN);
+      for (const socket of open) socket.terminate();
+      return open.length;
+    },
+  };
   class TestWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       const list = protocols === undefined ? [] : Array.isArray(protocols) ? protocols : [protocols];
       tap.opened.push({ url: String(url), protocols: list });
       super(url, list, { ca: cert });
+      sockets.push(this);
     }
 
     override send(data: unknown, ...rest: unknown[]): void {
