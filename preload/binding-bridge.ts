@@ -2,7 +2,7 @@
 // requests go through a function the host injected (`window.__outpostInvoke`, e.g. a Playwright
 // `exposeBinding`) and whose events the host delivers by calling `window.__outpostDeliver`.
 // Built as a classic script (dist/bridge/binding-bridge.js) and run before the renderer loads.
-import { createApi, type IpcTransport } from './create-api.js';
+import { createBridge, type IpcTransport } from './create-api.js';
 
 type Listener = (payload: unknown) => void;
 
@@ -31,4 +31,4 @@ const transport: IpcTransport = {
   },
 };
 
-Object.defineProperty(window, 'outpost', { value: createApi(transport), enumerable: true });
+Object.defineProperty(window, 'outpost', { value: createBridge(transport), enumerable: true });

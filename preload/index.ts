@@ -2,7 +2,7 @@
 // ipcRenderer. Channels outside the contract are refused here, before they reach main.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { eventChannels, requestChannels, wireChannel } from '../common/ipc/contract.js';
-import { createApi, type IpcTransport } from './create-api.js';
+import { createBridge, type IpcTransport } from './create-api.js';
 
 const allowedRequests = new Set(requestChannels.map((c) => wireChannel(c)));
 const allowedEvents = new Set(eventChannels.map((c) => wireChannel(c)));
@@ -25,4 +25,4 @@ const transport: IpcTransport = {
   },
 };
 
-contextBridge.exposeInMainWorld('outpost', createApi(transport));
+contextBridge.exposeInMainWorld('outpost', createBridge(transport));

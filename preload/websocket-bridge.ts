@@ -1,7 +1,7 @@
 // The preload API for the browser fallback (`npm run start:browser`): the same createApi, over a
 // WebSocket to the main-process core running in Node on 127.0.0.1. Built as a classic script
 // (dist/bridge/websocket-bridge.js) that runs before the renderer's module script.
-import { createApi, type IpcTransport } from './create-api.js';
+import { createBridge, type IpcTransport } from './create-api.js';
 
 type Listener = (payload: unknown) => void;
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -46,4 +46,4 @@ const transport: IpcTransport = {
   },
 };
 
-Object.defineProperty(window, 'outpost', { value: createApi(transport), enumerable: true });
+Object.defineProperty(window, 'outpost', { value: createBridge(transport), enumerable: true });

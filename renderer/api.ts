@@ -1,11 +1,13 @@
-// The renderer's only way to main: the one global the preload exposes (`window.outpost`).
-import type { OutpostApi } from '../preload/create-api.js';
+// The renderer's only way to main: the one global the preload exposes (`window.outpost`, result
+// envelopes), wrapped here in the page's own world so refusals arrive as IpcRequestErrors with
+// their `code` and field `path` intact (Errors lose custom fields crossing Electron's contextBridge).
+import { apiFromBridge, type OutpostApi, type OutpostBridge } from '../preload/api-from-bridge.js';
 
 declare global {
   interface Window {
-    readonly outpost: OutpostApi;
+    readonly outpost: OutpostBridge;
   }
 }
 
 /** The typed API built from the IPC contract. */
-export const api: OutpostApi = window.outpost;
+export const api: OutpostApi = apiFromBridge(window.outpost);

@@ -9,7 +9,7 @@ import { FieldInput } from '../components/FieldInput.js';
 import { blankRaw, fromRaw, toRaw, type Raw } from '../form-values.js';
 import { filterableFields } from '../filter-draft.js';
 import { formFields, recordLabel } from '../schema-view.js';
-import type { IpcRequestError } from '../../preload/create-api.js';
+import type { IpcRequestError } from '../../preload/api-from-bridge.js';
 
 /** `Site.location.latitude` → `location.latitude` (the form's own path for the field). */
 function fieldPath(model: string, path: string | undefined): string | undefined {

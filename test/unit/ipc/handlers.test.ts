@@ -10,7 +10,7 @@ import { wireChannel, type EventOf } from '../../../common/ipc/contract.js';
 import { createAppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
-import { createApi, IpcRequestError } from '../../../preload/create-api.js';
+import { apiFromBridge, createApi, createBridge, IpcRequestError, type OutpostBridge } from '../../../preload/create-api.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
@@ -196,4 +196,24 @@ test('createApi refuses events outside the contract and reports malformed answer
   // @ts-expect-error: not an event of the contract
   assert.throws(() => api.on('shutdown', () => undefined), /unknown event/);
   assert.equal((await rejection(api.currentUser())).code, 'ProtocolError');
+});
+
+test('the exposed bridge answers with envelopes that survive a copy between worlds, so the page keeps code and path', async () => {
+  const { window, core } = setup();
+  const bridge = createBridge(window.transport);
+  await bridge.signIn({ mode: 'offline', username: 'ana' });
+  const answer = await bridge.save({ model: 'Site', record: { name: 7 } });
+  // Electron's contextBridge copies values like structuredClone does (and drops custom Error fields).
+  assert.deepEqual(structuredClone(answer), answer);
+  assert.equal(answer.ok, false);
+  // A bridge whose every answer is copied across, as the preload's is.
+  const copied = Object.fromEntries(
+    Object.entries(bridge).map(([name, fn]) => [name, name === 'on' ? fn : async (r?: unknown) => structuredClone(await (fn as (r?: unknown) => Promise<unknown>)(r))]),
+  ) as unknown as OutpostBridge;
+  const api = apiFromBridge(copied);
+  const error = await rejection(api.save({ model: 'Site', record: { name: 7 } }));
+  assert.equal(error.code, 'ValidationError');
+  assert.equal(error.path, 'Site.name');
+  assert.equal((await api.save({ model: 'Site', record: { name: 'ok' } })).name, 'ok');
+  await core.close();
 });
