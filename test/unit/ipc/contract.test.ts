@@ -53,3 +53,19 @@ test('renderer/index.html carries the same Content-Security-Policy main enforces
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
   assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-(inline|eval)/);
 });
+
+// The Electron files cannot run without the Electron binary; these guard their security settings.
+test('the Electron preload exposes exactly one global and the window keeps its hardening', () => {
+  const preload = readFileSync(join(root, 'preload/index.ts'), 'utf8');
+  assert.equal(preload.match(/exposeInMainWorld\(/g)?.length, 1);
+  assert.match(preload, /if \(!allowedRequests\.has\(channel\)\) refuse\(channel\)/);
+  const window = readFileSync(join(root, 'main/window.ts'), 'utf8');
+  for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webSecurity: true']) {
+    assert.ok(window.includes(setting), `main/window.ts must keep ${setting}`);
+  }
+  assert.match(window, /setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
+  assert.match(window, /'will-navigate', \(event\) => event\.preventDefault\(\)/);
+  const main = readFileSync(join(root, 'main/index.ts'), 'utf8');
+  assert.match(main, /requestSingleInstanceLock\(\)/);
+  assert.match(main, /startsWith\('file:\/\/'\)/, 'IPC only from the app’s own page');
+});
