@@ -21,6 +21,7 @@ type Route =
   | { readonly screen: 'settings' }
   | { readonly screen: 'signIn' };
 
+/** The whole renderer: sign-in, or the shell with navigation, screens, notifications and sync bar. */
 export function App() {
   const [schema, setSchema] = useState<Schema | null>(null);
   const [user, setUser] = useState<CurrentUser | null | undefined>(undefined);

@@ -5,6 +5,7 @@ import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { filterableFields, newCondition, OPERATOR_LABELS, type Condition, type FilterDraft } from '../filter-draft.js';
 import { fieldLabel } from '../schema-view.js';
 
+/** Rows of field / operator / value for one model; calls `onApply` with the draft on Apply or Enter. */
 export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: FilterDraft; onApply: (draft: FilterDraft) => void }) {
   const [draft, setDraft] = useState<FilterDraft>(props.draft);
   const fields = filterableFields(props.model);

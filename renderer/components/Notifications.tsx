@@ -14,6 +14,7 @@ interface Shown extends ErrorNotice {
 
 let counter = 0;
 
+/** Error notifications pushed by main, newest last (at most five), each naming its record. */
 export function Notifications(props: { schema: Schema | null }) {
   const [items, setItems] = useState<Shown[]>([]);
   const dismiss = (key: number) => setItems((list) => list.filter((n) => n.key !== key));

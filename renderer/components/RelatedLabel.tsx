@@ -4,6 +4,7 @@ import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { recordLabel } from '../schema-view.js';
 
+/** The title of the record `model`/`id`, shown in place of its id. */
 export function RelatedLabel(props: { schema: Schema; model: string; id: string }) {
   const [label, setLabel] = useState(`#${props.id.slice(0, 8)}`);
   useEffect(() => {

@@ -14,6 +14,7 @@ function ago(ms: number): string {
   return h < 24 ? `${h} h ago` : `${Math.round(h / 24)} d ago`;
 }
 
+/** The always-visible sync status strip at the bottom of the window. */
 export function SyncBar(props: { status: SyncStatus | null }) {
   const now = useNow();
   const s = props.status;

@@ -1,4 +1,5 @@
 // The question asked before local data is wiped while changes have not reached the server.
+/** Asks sync first / discard / cancel; `onChoose(null)` means cancel. */
 export function UnsyncedGuard(props: { unsynced: number; action: string; canSync: boolean; onChoose: (choice: 'discard' | 'syncFirst' | null) => void }) {
   return (
     <div className="dialog-backdrop">

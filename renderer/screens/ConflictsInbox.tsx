@@ -9,6 +9,7 @@ import { fieldLabel, formatValue, recordLabel } from '../schema-view.js';
 
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
 
+/** The conflicts inbox; `onChanged` is called after a resolution so badges can update. */
 export function ConflictsInbox(props: { schema: Schema; onChanged: () => void }) {
   const [conflicts, setConflicts] = useState<Conflict[]>([]);
   const [selected, setSelected] = useState<string | null>(null);

@@ -10,6 +10,7 @@ import { RelatedLabel } from '../components/RelatedLabel.js';
 
 const PAGE_SIZE = 25;
 
+/** One model's live, filterable, sortable, paged record list. */
 export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen: (id: string) => void; onNew: () => void }) {
   const { model, schema } = props;
   const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);

@@ -17,6 +17,7 @@ function fieldPath(model: string, path: string | undefined): string | undefined 
   return path.startsWith(`${model}.`) ? path.slice(model.length + 1) : undefined;
 }
 
+/** The create (`id` null) or edit form for one record of `model`. */
 export function RecordForm(props: {
   schema: Schema;
   model: ModelDef;

@@ -7,6 +7,7 @@ import { UnsyncedGuard } from '../components/UnsyncedGuard.js';
 
 type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number };
 
+/** Settings for the signed-in profile, with the unsynced-changes guard on destructive actions. */
 export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | null; onSignedOut: () => void; onSwitchUser: () => void }) {
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [pending, setPending] = useState<Pending | null>(null);

@@ -6,6 +6,7 @@ import { api } from '../api.js';
 
 type Mode = 'password' | 'apiKey' | 'offline';
 
+/** The sign-in screen; `onCancel` (when given) returns to the open profile. */
 export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; onCancel?: () => void }) {
   const [mode, setMode] = useState<Mode>('password');
   const [server, setServer] = useState('');
