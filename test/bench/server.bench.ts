@@ -8,7 +8,7 @@
 //     entry each, "synced 2 h ago"), 10 000 of them changed again "1 min ago"; one client pages
 //     through syncInspections with limit 1000 — base sync (lastSync null: all 50 000) and delta sync
 //     (lastSync = 1 min ago: the 10 000 changes) — reported as records/s served, first-page and
-//     median page time.
+//     median page time, and the server process's CPU time per 1000 records.
 // Each server runs in its own process (server-bench-host.ts); the two are measured alternately
 // step by step so load from elsewhere on this shared machine hits both alike. PostgreSQL: its own
 // database `outpost_bench_<random>`, created and dropped; skipped with the reason when it does not
@@ -68,6 +68,7 @@ interface SyncRun {
   readonly recordsPerSecond: number;
   readonly firstPageMs: number;
   readonly medianPageMs: number;
+  readonly serverCpuMsPer1000: number;
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -138,6 +139,7 @@ async function syncChain(side: Side, lastSync: number | null, expected: number):
   const pageMs: number[] = [];
   let records = 0;
   let nextToken: string | null = null;
+  const cpuBefore = await serverCpuMs(side.host);
   const started = performance.now();
   try {
     // Bounded: twice the pages the expected records need.
@@ -154,11 +156,12 @@ async function syncChain(side: Side, lastSync: number | null, expected: number):
     agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuMs = (await serverCpuMs(side.host)) - cpuBefore;
   if (nextToken !== null || records !== expected) {
     throw new Error(`${side.dialect} ${lastSync === null ? 'base' : 'delta'} sync served ${records} records${nextToken !== null ? ' and did not finish' : ''}, expected ${expected}`);
   }
   const sorted = [...pageMs].sort((a, b) => a - b);
-  return { records, pages: pageMs.length, seconds, recordsPerSecond: records / seconds, firstPageMs: pageMs[0] ?? Number.NaN, medianPageMs: quantile(sorted, 0.5) };
+  return { records, pages: pageMs.length, seconds, recordsPerSecond: records / seconds, firstPageMs: pageMs[0] ?? Number.NaN, medianPageMs: quantile(sorted, 0.5), serverCpuMsPer1000: (cpuMs / records) * 1000 };
 }
 
 async function postgresUnavailable(): Promise<string | undefined> {
@@ -259,6 +262,7 @@ for (const kind of ['base', 'delta'] as const) {
   const r = (s: Side) => best(syncs[s.dialect][kind]) as SyncRun;
   row(`${kind} sync: records/s (${n0(count)} records, limit ${PAGE})`, (s) => `${n0(r(s).recordsPerSecond)}/s (${r(s).seconds.toFixed(2)} s)`);
   row(`  first page / median page`, (s) => `${ms(r(s).firstPageMs)} / ${ms(r(s).medianPageMs)} ms`);
+  row(`  server CPU per 1000 records`, (s) => `${ms(r(s).serverCpuMsPer1000)} ms`);
 }
 
 const header: [string, string, string] = ['server benchmark', 'SQLite', 'PostgreSQL'];
