@@ -1,6 +1,7 @@
-// Which fields of a model have a column and may appear in a predicate: declared non-relation
+// Which fields of a model have a column and may appear in a predicate: the stored (non-relation)
 // fields, the implicit ones (timestamps, owner fields) and the sync metadata. The local store, the
 // server storage and the predicate layer all take the list from here so they never disagree.
+import { storedFields } from '../schema/model-fields.js';
 import type { FieldDef, ModelDef, ScalarTypeName } from '../schema/types.js';
 
 function scalarField(name: string, scalar: ScalarTypeName, isRequired: boolean, isReadOnly: boolean): FieldDef {
@@ -23,11 +24,12 @@ export const METADATA_FIELD_DEFS: readonly FieldDef[] = Object.freeze([
 ]);
 
 /**
- * The model's stored fields in column order: declared fields without relations (model-typed
- * fields), implicit timestamps and owner fields the schema parser did not list, then metadata.
+ * Every column of the model's table in order: its stored fields (`storedFields`, which excludes
+ * the sync metadata), implicit timestamps and owner fields the schema parser did not list, then
+ * the metadata columns.
  */
-export function storedFields(model: ModelDef): readonly FieldDef[] {
-  const out: FieldDef[] = model.fields.filter((f) => f.type.kind !== 'model');
+export function columnFields(model: ModelDef): readonly FieldDef[] {
+  const out: FieldDef[] = storedFields(model);
   const has = (name: string): boolean => model.fields.some((f) => f.name === name);
   // The parser appends implicit fields itself; these additions only guard against a model built
   // by hand (tests, other tools) that left them out, so tables still get the columns AppSync has.

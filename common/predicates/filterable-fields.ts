@@ -2,7 +2,7 @@
 // Shared by validation, the SQL compiler and the GraphQL translators so they agree on every field.
 import type { FieldDef, ModelDef, ScalarTypeName } from '../schema/types.js';
 import type { Operator } from './types.js';
-import { storedFields } from './stored-fields.js';
+import { columnFields } from './column-fields.js';
 
 /** The comparable kind of a field's (element) value. */
 export type ValueKind = 'string' | 'integer' | 'float' | 'boolean' | 'enum';
@@ -101,7 +101,7 @@ export function filterFieldsOf(model: ModelDef): ModelFilterFields {
   if (hit) return hit;
   const filterable = new Map<string, FilterableField>();
   const unfilterable = new Map<string, UnfilterableField>();
-  for (const field of [...model.fields.filter((f) => f.type.kind === 'model'), ...storedFields(model)]) {
+  for (const field of [...model.fields.filter((f) => f.type.kind === 'model'), ...columnFields(model)]) {
     const described = describeField(field);
     if ('reason' in described) unfilterable.set(field.name, described);
     else filterable.set(field.name, described);

@@ -2,7 +2,7 @@
 // record becomes a row and back (the shared column codec), and its record key. Built once per
 // model at open; hot-path statements are compiled once here and reused with new parameters.
 import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
-import { storedFields } from '../../common/predicates/stored-fields.js';
+import { columnFields } from '../../common/predicates/column-fields.js';
 import { decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type { Kysely } from 'kysely';
 import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
@@ -34,7 +34,7 @@ export class ModelTable {
     kysely: Kysely<DynamicDatabase>,
   ) {
     this.name = model.name;
-    this.fields = storedFields(model);
+    this.fields = columnFields(model);
     this.columns = this.fields.map((f) => f.name);
     this.primaryKey = model.primaryKey;
     this.fieldByName = new Map(this.fields.map((f) => [f.name, f]));

@@ -4,7 +4,7 @@
 // new optional embedded fields. Anything else means the local copy cannot be trusted to match what
 // the server will now send, so the model is re-created from the server (see migrate.ts).
 import type { EmbeddedTypeDef, FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { storedFields } from '../../common/predicates/stored-fields.js';
+import { columnFields } from '../../common/predicates/column-fields.js';
 
 export type ModelChange =
   | { readonly kind: 'unchanged' }
@@ -24,7 +24,7 @@ export function classifyModelChange(
       reason: `primary key changed from (${oldModel.primaryKey.join(', ')}) to (${newModel.primaryKey.join(', ')})`,
     };
   }
-  const verdict = compareFields(oldSchema, storedFields(oldModel), newSchema, storedFields(newModel), newModel.name);
+  const verdict = compareFields(oldSchema, columnFields(oldModel), newSchema, columnFields(newModel), newModel.name);
   if (typeof verdict === 'string') return { kind: 'incompatible', reason: verdict };
   return verdict.length === 0 ? { kind: 'unchanged' } : { kind: 'additive', addedFields: verdict };
 }

@@ -2,20 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../common/errors.js';
 import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../../common/predicates/column-codec.js';
-import { METADATA_FIELD_DEFS, storedFields } from '../../../common/predicates/stored-fields.js';
+import { METADATA_FIELD_DEFS, columnFields } from '../../../common/predicates/column-fields.js';
 import type { FieldDef, ModelDef } from '../../../common/schema/types.js';
 import { exampleSchema, readingSchema } from './schema-fixture.js';
 
 const reading = readingSchema.models.Reading;
 const f = (model: ModelDef, name: string): FieldDef => {
-  const found = storedFields(model).find((x) => x.name === name);
+  const found = columnFields(model).find((x) => x.name === name);
   assert.ok(found, name);
   return found;
 };
 
 test('stored fields drop relations and append metadata', () => {
   assert.deepEqual(
-    storedFields(exampleSchema.models.Inspection).map((x) => x.name),
+    columnFields(exampleSchema.models.Inspection).map((x) => x.name),
     ['id', 'siteID', 'title', 'status', 'score', 'notes', 'inspectedAt', 'createdAt', 'updatedAt', 'owner', '_version', '_lastChangedAt', '_deleted'],
   );
   assert.deepEqual(METADATA_FIELD_DEFS.map((x) => x.name), ['_version', '_lastChangedAt', '_deleted']);
@@ -29,14 +29,14 @@ test('stored fields add implicit timestamps and owner a hand-built model lacks',
     auth: [{ allow: 'owner', ownerField: 'author', operations: ['read'] }],
   };
   assert.deepEqual(
-    storedFields(bare).map((x) => x.name),
+    columnFields(bare).map((x) => x.name),
     ['id', 'name', 'code', 'location', 'tags', 'created', 'author', '_version', '_lastChangedAt', '_deleted'],
   );
 });
 
 test('column types per dialect', () => {
   const types = (dialect: 'sqlite' | 'postgres') =>
-    Object.fromEntries(storedFields(reading).map((x) => [x.name, columnTypeFor(x, dialect)]));
+    Object.fromEntries(columnFields(reading).map((x) => [x.name, columnTypeFor(x, dialect)]));
   assert.deepEqual(types('sqlite'), {
     deviceId: 'TEXT', takenAt: 'TEXT', label: 'TEXT', count: 'INTEGER', value: 'REAL', ok: 'INTEGER', day: 'TEXT',
     time: 'TEXT', epoch: 'INTEGER', email: 'TEXT', payload: 'TEXT', url: 'TEXT', phone: 'TEXT', ip: 'TEXT',

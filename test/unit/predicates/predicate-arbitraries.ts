@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { compareCodePoints } from '../../../common/predicates/code-point-order.js';
 import { describeField, filterFieldsOf, type FilterableField } from '../../../common/predicates/filterable-fields.js';
-import { storedFields } from '../../../common/predicates/stored-fields.js';
+import { columnFields } from '../../../common/predicates/column-fields.js';
 import type { Predicate } from '../../../common/predicates/types.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../../common/schema/types.js';
 
@@ -64,7 +64,7 @@ function storedValue(field: FieldDef, schema: Schema): fc.Arbitrary<unknown> {
 
 /** Records of `model`: each field set, null or missing; `keyField` holds a unique `k<n>`. */
 export function recordsArb(schema: Schema, model: ModelDef, keyField: string): fc.Arbitrary<ModelRecord[]> {
-  const fields = storedFields(model).filter((f) => f.name !== keyField);
+  const fields = columnFields(model).filter((f) => f.name !== keyField);
   const record = fc.tuple(
     ...fields.map((f) =>
       fc.oneof(

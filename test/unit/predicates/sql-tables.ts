@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { columnTypeFor, encodeColumnValue, type SqlDialect } from '../../../common/predicates/column-codec.js';
-import { storedFields } from '../../../common/predicates/stored-fields.js';
+import { columnFields } from '../../../common/predicates/column-fields.js';
 import { predicateToSql } from '../../../common/predicates/to-sql.js';
 import type { Predicate } from '../../../common/predicates/types.js';
 import type { ModelDef, ModelRecord } from '../../../common/schema/types.js';
@@ -62,7 +62,7 @@ export async function openPostgres(): Promise<SqlTarget | { skip: string }> {
 /** Create the model's table with one column per stored field. */
 export async function createTable(target: SqlTarget, model: ModelDef): Promise<void> {
   let builder = target.db.schema.createTable(model.name);
-  for (const field of storedFields(model)) {
+  for (const field of columnFields(model)) {
     builder = builder.addColumn(field.name, sql.raw(columnTypeFor(field, target.dialect)));
   }
   await builder.execute();
@@ -72,7 +72,7 @@ export async function createTable(target: SqlTarget, model: ModelDef): Promise<v
 export async function replaceRows(target: SqlTarget, model: ModelDef, records: readonly ModelRecord[]): Promise<void> {
   await target.db.deleteFrom(model.name).execute();
   if (records.length === 0) return;
-  const fields = storedFields(model);
+  const fields = columnFields(model);
   const rows = records.map((r) => Object.fromEntries(fields.map((f) => [f.name, encodeColumnValue(f, r[f.name], target.dialect)])));
   await target.db.insertInto(model.name).values(rows).execute();
 }
