@@ -99,14 +99,42 @@ export class GraphqlTransport {
     });
   }
 
-  /** Runs a query and returns its plain answer (never throws for server or network errors). */
-  async query(query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
-    return toAnswer(await this.client.query(query, variables).toPromise());
+  /**
+   * Runs a query and returns its plain answer (never throws for server or network errors). When
+   * `signal` aborts, the request is torn down and the answer is a network error `aborted`.
+   */
+  query(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
+    return this.execute('query', query, variables, signal);
   }
 
-  /** Runs a mutation and returns its plain answer (never throws for server or network errors). */
-  async mutate(query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
-    return toAnswer(await this.client.mutation(query, variables).toPromise());
+  /**
+   * Runs a mutation and returns its plain answer (never throws for server or network errors). An
+   * aborted mutation may still have been applied: callers treat it as uncertain.
+   */
+  mutate(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
+    return this.execute('mutation', query, variables, signal);
+  }
+
+  private async execute(kind: 'query' | 'mutation', query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
+    const source = () => (kind === 'query' ? this.client.query(query, variables) : this.client.mutation(query, variables));
+    if (signal === undefined) return toAnswer(await source().toPromise());
+    const aborted: GraphqlAnswer = { data: null, errors: [], networkError: 'aborted', httpStatus: null };
+    if (signal.aborted) return aborted;
+    return new Promise<GraphqlAnswer>((resolve) => {
+      let settled = false;
+      const finish = (answer: GraphqlAnswer): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        subscription.unsubscribe();
+        resolve(answer);
+      };
+      const onAbort = (): void => finish(aborted);
+      // urql may deliver synchronously, before `subscription` exists: defer the teardown then.
+      let subscription: { unsubscribe(): void } = { unsubscribe: () => queueMicrotask(() => subscription.unsubscribe()) };
+      subscription = source().subscribe((result) => finish(toAnswer(result)));
+      if (!settled) signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Starts a subscription; each `data` payload reaches `onData` as a plain answer. */

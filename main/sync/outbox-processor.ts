@@ -18,7 +18,8 @@ import type { SyncEvents } from './sync-events.js';
 export interface OutboxProcessorOptions {
   readonly datastore: Datastore;
   readonly schema: Schema;
-  readonly mutate: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
+  /** Sends a mutation; `signal` aborts it when the processor stops (the entry then stays uncertain). */
+  readonly mutate: (query: string, variables: Record<string, unknown>, signal: AbortSignal) => Promise<GraphqlAnswer>;
   readonly query: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
   readonly events: SyncEvents;
   readonly conflictHandler: ConflictHandler;
@@ -199,7 +200,7 @@ export class OutboxProcessor {
       await this.slots.acquire();
       let answer: GraphqlAnswer;
       try {
-        answer = await this.options.mutate(document.query, variables);
+        answer = await this.options.mutate(document.query, variables, this.stopController.signal);
       } finally {
         this.slots.release();
         task.sending = false;

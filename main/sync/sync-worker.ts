@@ -118,7 +118,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const models = (): ModelDef[] => syncedModels.map((name) => schema.models[name]);
   const predicateOf = (model: string): Predicate | null => expressions[model] ?? null;
   let session: Session | null = null;
-  let starting: Promise<void> | null = null;
+  /** The set-up phase of start() (metadata, crash recovery, connections); not the wait for `ready`. */
+  let starting: Promise<Session> | null = null;
 
   function emitNetwork(s: Session, active: boolean): void {
     if (s.online === active) return;
@@ -264,7 +265,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const context = {
       datastore,
       schema,
-      query: (q: string, v: Record<string, unknown>) => s.transport.query(q, v),
+      query: (q: string, v: Record<string, unknown>) => s.transport.query(q, v, s.controller.signal),
       events,
       syncPageSize,
       maxRecordsToSync,
@@ -349,95 +350,95 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   async function start(): Promise<void> {
     if (session !== null) return session.ready;
-    if (starting !== null) return starting;
-    starting = (async () => {
-      for (const model of models()) {
-        const existing = await datastore.syncMetadata.getSyncMetadata(model.name);
-        const next = metadataAtStart(existing, model.name, { fullSyncInterval, predicateKey: syncPredicateKey(predicateOf(model.name)) });
-        await datastore.syncMetadata.setSyncMetadata(model.name, {
-          lastSync: next.lastSync,
-          lastFullSync: next.lastFullSync,
-          fullSyncInterval: next.fullSyncInterval,
-          lastSyncPredicate: next.lastSyncPredicate,
-        });
-      }
-      // Entries still marked in flight were on the wire when the last session ended (crash, kill):
-      // they may have been applied, so they are checked with a `get` before being sent again.
-      const inFlight = (await datastore.outbox.listEntries()).filter((e) => e.inFlight).map((e) => `${e.model}:${e.modelId}`);
-      await datastore.outbox.releaseInFlight();
-
-      const realtime = new RealtimeClient({
-        endpoint: options.endpoint,
-        auth: options.auth,
-        ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
-        ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
-      });
-      const transport = new GraphqlTransport({
-        endpoint: options.endpoint,
-        auth: options.auth,
-        realtime,
-        ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      });
-      const processor = new OutboxProcessor({
-        datastore,
-        schema,
-        mutate: (q, v) => transport.mutate(q, v),
-        query: (q, v) => transport.query(q, v),
-        events,
-        conflictHandler: options.conflictHandler ?? defaultConflictHandler,
-        maxConcurrentMutations,
-        ...(options.backoff ? { backoff: options.backoff } : {}),
-      });
-      let resolveReady!: () => void;
-      const ready = new Promise<void>((resolve) => (resolveReady = resolve));
-      const s: Session = {
-        controller: new AbortController(),
-        realtime,
-        transport,
-        processor,
-        subscriptions: [],
-        cleanups: [],
-        buffer: [],
-        applying: Promise.resolve(),
-        online: null,
-        readyEmitted: false,
-        ready,
-        resolveReady,
-        trigger: () => {
-          s.triggered = true;
-        },
-        triggered: false,
-        uncertain: inFlight,
-        roundWaiters: [],
-        loop: Promise.resolve(),
-      };
-      s.cleanups.push(
-        datastore.onOutboxEvent((event) => {
-          events.emit('outboxMutationEnqueued', { model: event.model, element: event.element });
-          events.emit('outboxStatus', { isEmpty: false });
-          processor.wake();
-        }),
-      );
-      const onDisrupted = (): void => emitNetwork(s, false);
-      const onReconnected = (): void => {
-        // Events published while the socket was down are gone: a delta round fetches them.
-        emitNetwork(s, true);
-        processor.wake();
-        s.trigger();
-      };
-      realtime.on('disrupted', onDisrupted);
-      realtime.on('reconnected', onReconnected);
-      s.cleanups.push(() => realtime.off('disrupted', onDisrupted), () => realtime.off('reconnected', onReconnected));
-      session = s;
-      events.emit('outboxStatus', { isEmpty: (await datastore.outbox.outboxCount()) === 0 });
-      s.loop = run(s);
-      return s.ready;
-    })();
-    try {
-      await starting;
-    } finally {
+    starting ??= setUp().finally(() => {
       starting = null;
+    });
+    const s = await starting;
+    await s.ready;
+  }
+
+  async function setUp(): Promise<Session> {
+    for (const model of models()) {
+      const existing = await datastore.syncMetadata.getSyncMetadata(model.name);
+      const next = metadataAtStart(existing, model.name, { fullSyncInterval, predicateKey: syncPredicateKey(predicateOf(model.name)) });
+      await datastore.syncMetadata.setSyncMetadata(model.name, {
+        lastSync: next.lastSync,
+        lastFullSync: next.lastFullSync,
+        fullSyncInterval: next.fullSyncInterval,
+        lastSyncPredicate: next.lastSyncPredicate,
+      });
     }
+    // Entries still marked in flight were on the wire when the last session ended (crash, kill):
+    // they may have been applied, so they are checked with a `get` before being sent again.
+    const inFlight = (await datastore.outbox.listEntries()).filter((e) => e.inFlight).map((e) => `${e.model}:${e.modelId}`);
+    await datastore.outbox.releaseInFlight();
+
+    const realtime = new RealtimeClient({
+      endpoint: options.endpoint,
+      auth: options.auth,
+      ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
+      ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
+    });
+    const transport = new GraphqlTransport({
+      endpoint: options.endpoint,
+      auth: options.auth,
+      realtime,
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    });
+    const processor = new OutboxProcessor({
+      datastore,
+      schema,
+      mutate: (q, v, signal) => transport.mutate(q, v, signal),
+      query: (q, v) => transport.query(q, v),
+      events,
+      conflictHandler: options.conflictHandler ?? defaultConflictHandler,
+      maxConcurrentMutations,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    let resolveReady!: () => void;
+    const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+    const s: Session = {
+      controller: new AbortController(),
+      realtime,
+      transport,
+      processor,
+      subscriptions: [],
+      cleanups: [],
+      buffer: [],
+      applying: Promise.resolve(),
+      online: null,
+      readyEmitted: false,
+      ready,
+      resolveReady,
+      trigger: () => {
+        s.triggered = true;
+      },
+      triggered: false,
+      uncertain: inFlight,
+      roundWaiters: [],
+      loop: Promise.resolve(),
+    };
+    s.cleanups.push(
+      datastore.onOutboxEvent((event) => {
+        events.emit('outboxMutationEnqueued', { model: event.model, element: event.element });
+        events.emit('outboxStatus', { isEmpty: false });
+        processor.wake();
+      }),
+    );
+    const onDisrupted = (): void => emitNetwork(s, false);
+    const onReconnected = (): void => {
+      // Events published while the socket was down are gone: a delta round fetches them.
+      emitNetwork(s, true);
+      processor.wake();
+      s.trigger();
+    };
+    realtime.on('disrupted', onDisrupted);
+    realtime.on('reconnected', onReconnected);
+    s.cleanups.push(() => realtime.off('disrupted', onDisrupted), () => realtime.off('reconnected', onReconnected));
+    session = s;
+    events.emit('outboxStatus', { isEmpty: (await datastore.outbox.outboxCount()) === 0 });
+    s.loop = run(s);
+    return s;
   }
 
   async function stop(): Promise<void> {

@@ -59,3 +59,22 @@ test('started while the server is unreachable: ready offline, edits queue, every
     await offline.dispose();
   }
 });
+
+test('stop() during a sync that hangs (black-holed network) returns promptly and keeps the data', async () => {
+  const c2 = openClient(fs.endpoint, { type: 'apiKey', apiKey: fs.apiKey }, { models: ['Note'], syncPageSize: 20 });
+  try {
+    fs.proxy.setDelay(30);
+    void c2.worker.start();
+    await waitFor('the first page', () => c2.events.some((e) => e.type === 'syncProgress'), 20_000);
+    fs.proxy.setMode('blackhole');
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await c2.worker.stop();
+    assert.ok(Date.now() - t0 < 5_000, `stop took ${Date.now() - t0} ms`);
+    assert.ok((await c2.datastore.query('Note', { limit: 5000 })).length >= 20, 'pages already merged are kept');
+  } finally {
+    fs.proxy.setMode('pass');
+    fs.proxy.setDelay(0);
+    await c2.dispose();
+  }
+});
