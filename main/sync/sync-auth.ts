@@ -53,7 +53,14 @@ export function tokenProviderFromSession(session: TokenSession, options: { reado
     onRefresh(listener) {
       listeners.add(listener);
       schedule();
-      return () => listeners.delete(listener);
+      return () => {
+        listeners.delete(listener);
+        // Nobody to re-authenticate: no early refresh (e.g. after sign-out stopped sync).
+        if (listeners.size === 0 && timer !== null) {
+          clearTimeout(timer);
+          timer = null;
+        }
+      };
     },
     close() {
       closed = true;
