@@ -2,14 +2,8 @@
 // object types with sync metadata, connections, get/list/sync queries, create/update/delete
 // mutations with `condition`, filter/condition/subscription-filter inputs and subscriptions.
 import { SCALAR_TYPES, type FieldDef, type ModelDef, type Schema, type ScalarTypeName } from '../../common/schema/types.js';
-import {
-  isImplicitOwnerField,
-  isTimestampField,
-  ownerFieldOf,
-  ownerRulesOf,
-  ruleGrantsRead,
-  storedFieldsOf,
-} from './model-fields.js';
+import { isTimestampField, storedFields } from '../../common/schema/model-fields.js';
+import { isImplicitOwnerField, ownerFieldOf, ownerRulesOf, ruleGrantsRead } from './model-fields.js';
 import { operationNamesOf } from './operation-names.js';
 
 /** AWS scalars: built into AppSync, declared here so the SDL stands alone. */
@@ -303,7 +297,7 @@ function connectionType(model: ModelDef): string {
 function filterInput(model: ModelDef): string {
   const name = operationNamesOf(model).filterInput;
   const lines: string[] = [];
-  for (const field of storedFieldsOf(model)) {
+  for (const field of storedFields(model)) {
     const input = filterInputFor(field, 'filter');
     if (input !== undefined) lines.push(`${field.name}: ${input}`);
   }
@@ -314,7 +308,7 @@ function filterInput(model: ModelDef): string {
 function conditionInput(model: ModelDef): string {
   const name = operationNamesOf(model).conditionInput;
   const lines: string[] = [];
-  for (const field of storedFieldsOf(model)) {
+  for (const field of storedFields(model)) {
     if (model.primaryKey.includes(field.name)) continue;
     const input = filterInputFor(field, 'filter');
     if (input !== undefined) lines.push(`${field.name}: ${input}`);
@@ -326,7 +320,7 @@ function conditionInput(model: ModelDef): string {
 function subscriptionFilterInput(model: ModelDef): string {
   const name = operationNamesOf(model).subscriptionFilterInput;
   const lines: string[] = [];
-  for (const field of storedFieldsOf(model)) {
+  for (const field of storedFields(model)) {
     // Owner fields keep the query-side input, as the auth transformer re-adds them.
     const input = isImplicitOwnerField(model, field) ? 'ModelStringInput' : filterInputFor(field, 'subscription');
     if (input !== undefined) lines.push(`${field.name}: ${input}`);
@@ -337,7 +331,7 @@ function subscriptionFilterInput(model: ModelDef): string {
 
 function mutationInputs(model: ModelDef): string[] {
   const names = operationNamesOf(model);
-  const writable = storedFieldsOf(model).filter((f) => !isImplicitOwnerField(model, f));
+  const writable = storedFields(model).filter((f) => !isImplicitOwnerField(model, f));
   const create: string[] = [];
   const update: string[] = [];
   for (const field of writable) {
@@ -354,7 +348,7 @@ function mutationInputs(model: ModelDef): string[] {
   create.push('_version: Int');
   update.push('_version: Int');
   const del = [
-    ...storedFieldsOf(model)
+    ...storedFields(model)
       .filter((f) => model.primaryKey.includes(f.name))
       .map((f) => `${f.name}: ${typeRef(f, { input: true, required: true })}`),
     '_version: Int',
@@ -363,7 +357,7 @@ function mutationInputs(model: ModelDef): string[] {
 }
 
 function keyArgs(model: ModelDef): string {
-  return storedFieldsOf(model)
+  return storedFields(model)
     .filter((f) => model.primaryKey.includes(f.name))
     .map((f) => `${f.name}: ${typeRef(f, { input: true, required: true })}`)
     .join(', ');

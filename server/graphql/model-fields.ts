@@ -1,21 +1,8 @@
 // Which of a model's fields play which role on the server: stored columns, relations, timestamps,
 // implicit owner fields. One place so SDL, storage and resolvers agree.
+// Stored fields and timestamps come from common/schema/model-fields.ts like everywhere else.
+import { isTimestampField } from '../../common/schema/model-fields.js';
 import type { AuthRule, FieldDef, ModelDef } from '../../common/schema/types.js';
-
-/** Fields stored on the record (everything but relational fields), in declaration order. */
-export function storedFieldsOf(model: ModelDef): FieldDef[] {
-  return model.fields.filter((f) => f.type.kind !== 'model');
-}
-
-/** Relational fields (`@hasMany`, `@hasOne`, `@belongsTo`). */
-export function relationFieldsOf(model: ModelDef): FieldDef[] {
-  return model.fields.filter((f) => f.type.kind === 'model' && f.relation !== undefined);
-}
-
-/** True for `createdAt`/`updatedAt` (or their renamed forms). */
-export function isTimestampField(model: ModelDef, name: string): boolean {
-  return name === model.timestamps.createdAt || name === model.timestamps.updatedAt;
-}
 
 /** Owner fields added by `@auth` because the model did not declare them: filled by the server, absent from inputs. */
 export function isImplicitOwnerField(model: ModelDef, field: FieldDef): boolean {

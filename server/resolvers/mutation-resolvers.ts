@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { ModelDef } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
-import { isTimestampField, keyOf, primaryKeyOf, storedFieldsOf } from '../graphql/model-fields.js';
+import { isTimestampField, storedFields } from '../../common/schema/model-fields.js';
+import { keyOf, primaryKeyOf } from '../graphql/model-fields.js';
 import { operationNamesOf } from '../graphql/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
@@ -42,7 +43,7 @@ function checkRecord(services: ServerServices, model: ModelDef, item: Record<str
 /** Only the stored, client-writable fields of `values` (no key, timestamps or metadata). */
 function writableChanges(model: ModelDef, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of storedFieldsOf(model)) {
+  for (const field of storedFields(model)) {
     if (model.primaryKey.includes(field.name) || isTimestampField(model, field.name)) continue;
     if (Object.prototype.hasOwnProperty.call(values, field.name) && values[field.name] !== undefined) {
       out[field.name] = values[field.name];
@@ -91,7 +92,7 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
     }
     const now = Date.now();
     const fields: Record<string, unknown> = {};
-    for (const field of storedFieldsOf(model)) fields[field.name] = null;
+    for (const field of storedFields(model)) fields[field.name] = null;
     Object.assign(fields, writableChanges(model, args.input), access.fill, keyValues);
     if (model.timestamps.createdAt !== null) fields[model.timestamps.createdAt] = nowIso(now);
     if (model.timestamps.updatedAt !== null) fields[model.timestamps.updatedAt] = nowIso(now);

@@ -3,7 +3,8 @@
 // Dialect differences (locking, DDL types) come from the subclass.
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { COMPOSITE_KEY_COLUMN, keyColumnOf, keyOf, storedFieldsOf } from '../graphql/model-fields.js';
+import { storedFields } from '../../common/schema/model-fields.js';
+import { COMPOSITE_KEY_COLUMN, keyColumnOf, keyOf } from '../graphql/model-fields.js';
 import { columnTypeFor, decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
   BasePageOptions,
@@ -60,7 +61,7 @@ export abstract class KyselyStorage implements Storage {
 
   protected decodeRow(model: ModelDef, row: Row): StoredItem {
     const item: Row = {};
-    for (const field of storedFieldsOf(model)) item[field.name] = decodeColumnValue(field, row[field.name], this.dialect);
+    for (const field of storedFields(model)) item[field.name] = decodeColumnValue(field, row[field.name], this.dialect);
     const deleted = row._deleted;
     return {
       ...item,
@@ -72,7 +73,7 @@ export abstract class KyselyStorage implements Storage {
 
   private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
     const row: Row = {};
-    for (const field of storedFieldsOf(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.dialect);
+    for (const field of storedFields(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.dialect);
     row._version = item._version;
     row._lastChangedAt = item._lastChangedAt;
     row._deleted = item._deleted === true ? (this.dialect === 'sqlite' ? 1 : true) : null;
@@ -278,7 +279,7 @@ export abstract class KyselyStorage implements Storage {
     const pk = keyColumnOf(model);
     let t = this.db.schema.createTable(model.name).ifNotExists();
     if (pk === COMPOSITE_KEY_COLUMN) t = t.addColumn(COMPOSITE_KEY_COLUMN, 'text', (c) => c.primaryKey());
-    for (const field of storedFieldsOf(model)) {
+    for (const field of storedFields(model)) {
       t = t.addColumn(field.name, sql.raw(this.columnType(field)), (c) => (field.name === pk ? c.primaryKey() : c));
     }
     t = t

@@ -1,7 +1,7 @@
 // What it takes to bring the deployed tables to a new schema: the steps, which of them lose data,
 // and a per-model summary for `status`. Pure: compares two parsed schemas.
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { storedFieldsOf } from '../graphql/model-fields.js';
+import { storedFields } from '../../common/schema/model-fields.js';
 import type { MigrationStep } from './storage.js';
 
 /** One row of the `status` table. */
@@ -24,7 +24,7 @@ function columnSignature(field: FieldDef): string {
 }
 
 function storedByName(model: ModelDef): Map<string, FieldDef> {
-  return new Map(storedFieldsOf(model).map((f) => [f.name, f]));
+  return new Map(storedFields(model).map((f) => [f.name, f]));
 }
 
 /** Steps from `deployed` (null = empty database) to `next`, in a safe order. */
@@ -39,7 +39,7 @@ export function planMigration(deployed: Schema | null, next: Schema): MigrationP
     const old = before[name];
     if (old === undefined) {
       steps.push({ kind: 'createModel', model: name });
-      status.push({ model: name, operation: 'Create', details: `new table with ${storedFieldsOf(model).length} fields` });
+      status.push({ model: name, operation: 'Create', details: `new table with ${storedFields(model).length} fields` });
       continue;
     }
     const details: string[] = [];

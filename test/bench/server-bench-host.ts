@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline';
 import { sql, type Kysely } from 'kysely';
 import { encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type { ModelDef } from '../../common/schema/types.js';
-import { storedFieldsOf } from '../../server/graphql/model-fields.js';
+import { storedFields } from '../../common/schema/model-fields.js';
 import { startServer } from '../../server/index.js';
 import type { StoredItem } from '../../server/storage/storage.js';
 
@@ -61,7 +61,7 @@ function inspection(n: number, version: number, changedAt: number, createdAt: nu
  */
 async function write(numbers: number[], version: number, changedAt: number, createdAt: number): Promise<void> {
   const dialect = server.storage.dialect;
-  const fields = storedFieldsOf(model as ModelDef);
+  const fields = storedFields(model as ModelDef);
   for (let start = 0; start < numbers.length; start += SEED_BATCH) {
     // A few records per millisecond: distinct, ordered change times as real writes have.
     const items = numbers.slice(start, start + SEED_BATCH).map((n, i) => inspection(n, version, changedAt + Math.floor((start + i) / 4), createdAt));
