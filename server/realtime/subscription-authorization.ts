@@ -5,12 +5,9 @@
 // Owner claims and owner-field matching are the resolvers' (server/resolvers/model-access.ts), so
 // a subscription delivers exactly what a sync query would return to the same caller.
 import { Unauthorized } from '../../common/errors.js';
-import { DEFAULT_GROUP_CLAIM } from '../../common/schema/auth-rules.js';
 import type { AuthRule, ModelDef } from '../../common/schema/types.js';
 import type { Identity } from '../auth/identity.js';
-import { ownerClaims, ownerFieldHolds } from '../resolvers/model-access.js';
-
-type User = Identity & { kind: 'user' };
+import { groupsOf, ownerClaims, ownerFieldHolds, userProviderFits } from '../resolvers/model-access.js';
 
 /** Decides per delivered item whether the subscriber may receive it. */
 export type ItemAccess = (item: Readonly<Record<string, unknown>>) => boolean;
@@ -18,18 +15,6 @@ export type ItemAccess = (item: Readonly<Record<string, unknown>>) => boolean;
 /** True when the rule lets its holders receive subscription events (`read` or `listen`). */
 function grantsListen(rule: AuthRule): boolean {
   return rule.operations.some((op) => op === 'read' || op === 'listen');
-}
-
-/** Whether a user-pool/OIDC caller can use the rule (rules for IAM or Lambda callers cannot). */
-function userProviderFits(rule: AuthRule): boolean {
-  return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
-}
-
-function groupsOf(user: User, rule: AuthRule): readonly string[] {
-  if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
-  const value = user.claims[rule.groupClaim];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
 }
 
 /**

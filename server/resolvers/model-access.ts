@@ -1,6 +1,7 @@
 // @auth rules for queries and mutations (PROTOCOL.md §6.3): who may read a model (everything, or
 // only records they own), create, and update/delete a given stored item; and the owner values
 // filled on create. A model without rules is open to every authenticated caller.
+import { DEFAULT_GROUP_CLAIM } from '../../common/schema/auth-rules.js';
 import type { AuthOperation, AuthRule, ModelDef } from '../../common/schema/types.js';
 import { ownerClaimsOf, ownerValueOf, type Identity } from '../auth/identity.js';
 
@@ -19,12 +20,14 @@ function grants(rule: AuthRule, action: Action): boolean {
   return action === 'read' ? rule.operations.some((op) => READ_OPS.includes(op)) : rule.operations.includes(action);
 }
 
-function userProviderFits(rule: AuthRule): boolean {
+/** True when a user-pool/OIDC caller can use the rule (rules for IAM or Lambda callers cannot). */
+export function userProviderFits(rule: AuthRule): boolean {
   return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
 }
 
-function groupsOf(user: User, rule: AuthRule): readonly string[] {
-  if (rule.groupClaim === undefined || rule.groupClaim === 'cognito:groups') return user.groups;
+/** The caller's groups as the rule reads them: its `groupClaim` (default `cognito:groups`), a list or a separated string. */
+export function groupsOf(user: User, rule: AuthRule): readonly string[] {
+  if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
   const value = user.claims[rule.groupClaim];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
