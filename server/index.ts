@@ -172,13 +172,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         resolve();
       });
     });
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    cleanups.push(async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      // Upgraded (WebSocket) sockets are not HTTP connections: `server.close` would wait for them
+      // forever, so the real-time handler closes them before we wait.
+      await realtime.close();
+      await stopped;
+    });
 
     const purge = () => storage.purge(Date.now(), Date.now() - settings.changeLogRetentionMs);
     const purgeTimer = setInterval(() => {

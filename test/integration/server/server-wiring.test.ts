@@ -145,3 +145,17 @@ test('a server-side failure (database gone) answers 503 so clients retry, never 
     await other.close().catch(() => undefined);
   }
 });
+
+test('close() returns promptly while real-time sockets are still open', async () => {
+  const other = await startHarness('sqlite');
+  const sub = await subscribe(other.server.realtimeUrl, other.alice.headers, `subscription { onCreatePost { ${POST_FIELDS} } }`);
+  try {
+    const outcome = await Promise.race([
+      other.close().then(() => 'closed'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000).unref()),
+    ]);
+    assert.equal(outcome, 'closed');
+  } finally {
+    sub.close();
+  }
+});
