@@ -16,6 +16,7 @@ import {
   recordHub,
   startTlsServer,
   waitFor,
+  type GraphqlRecorder,
   type HubEvent,
   type RecordedRequest,
   type SocketTap,
@@ -41,6 +42,7 @@ let alice: SignedIn;
 let bob: SignedIn;
 let aliceOwner: string;
 let tap: SocketTap;
+let http: GraphqlRecorder;
 let requests: RecordedRequest[];
 let hub: { events: HubEvent[]; stop: () => void };
 const observed: Array<SubscriptionMessage<PersistentModel>> = [];
@@ -83,7 +85,8 @@ before(async () => {
   bobSeedId = (await createSiteAs(bob, { name: 'Bob seeded' })).id as string;
 
   tap = installWebSocket(outpost.cert);
-  requests = recordGraphqlRequests();
+  http = recordGraphqlRequests();
+  requests = http.requests;
   amplify.Amplify.configure(
     { API: { GraphQL: { endpoint: outpost.server.url, region: 'us-east-1', defaultAuthMode: 'userPool' } } },
     { Auth: { tokenProvider: { getTokens: async () => ({ accessToken: amplifyJwt(alice.accessToken), idToken: amplifyJwt(alice.idToken) }) } } },

@@ -16,6 +16,7 @@ import {
   recordHub,
   startTlsServer,
   waitFor,
+  type GraphqlRecorder,
   type HubEvent,
   type RecordedRequest,
   type SocketTap,
@@ -73,6 +74,7 @@ const { DataStore } = amplify;
 let outpost: TlsOutpost;
 let other: Record<string, string>;
 let tap: SocketTap;
+let http: GraphqlRecorder;
 let requests: RecordedRequest[];
 let hub: { events: HubEvent[]; stop: () => void };
 const observed: Array<SubscriptionMessage<PersistentModel>> = [];
@@ -156,7 +158,8 @@ before(async () => {
   await otherMutates('deleteSite', { id: goneId, _version: 1 });
 
   tap = installWebSocket(outpost.cert);
-  requests = recordGraphqlRequests();
+  http = recordGraphqlRequests();
+  requests = http.requests;
   amplify.Amplify.configure({ API: { GraphQL: { endpoint: outpost.server.url, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey: key } } });
   const models = amplify.initSchema(toAmplifyModelIntrospection(schema));
   SiteModel = models.Site as PersistentModelConstructor<Site>;
@@ -331,6 +334,56 @@ test('a delete in DataStore tombstones the record on the server; a remote delete
   await otherMutates('deleteSite', { id: remote.id, _version: 1 });
   await waitFor('observe DELETE', () => observed.slice(from).find((m) => m.opType === 'DELETE' && (m.element as Site).id === remote.id));
   assert.equal(await DataStore.query(SiteModel, remote.id as string), undefined);
+});
+
+test('rapid edits queued behind an update in flight all land: the server echoes what was sent, so DataStore carries the new _version forward', async () => {
+  const site = await savedAtV1(new SiteModel({ name: 'R0' }), (id) => DataStore.query(SiteModel, id));
+  const inspection = await savedAtV1(
+    new InspectionModel({ siteID: site.id, title: 'T0', status: 'DRAFT', inspectedAt: '2026-11-01T09:30:00Z' }),
+    (id) => DataStore.query(InspectionModel, id),
+  );
+  const mark = hub.events.length;
+  // A slow network: the first update is still in flight while the next two are queued (and merged).
+  http.responseDelayMs = 500;
+  try {
+    const first = await DataStore.save(
+      InspectionModel.copyOf(inspection, (d) => {
+        d.title = 'T1';
+        d.inspectedAt = '2026-11-02T10:00:00+02:00';
+      }),
+    );
+    await waitFor('the first update in flight', () => requestsFor('updateInspection').find((r) => (r.body.variables?.input as { id: string }).id === inspection.id));
+    const second = await DataStore.save(InspectionModel.copyOf(first, (d) => {
+      d.score = 5;
+    }));
+    await DataStore.save(InspectionModel.copyOf(second, (d) => {
+      d.title = 'T3';
+    }));
+    await waitFor('two updates answered', () => {
+      const sent = requestsFor('updateInspection').filter((r) => (r.body.variables?.input as { id: string }).id === inspection.id);
+      return sent.length === 2 && sent.every((r) => r.response !== undefined) ? sent : undefined;
+    });
+    await waitFor('the outbox drained', () => hub.events.slice(mark).find((e) => e.event === 'outboxStatus' && (e.data as { isEmpty: boolean }).isEmpty));
+  } finally {
+    http.responseDelayMs = 0;
+  }
+  const updates = requestsFor('updateInspection').filter((r) => (r.body.variables?.input as { id: string }).id === inspection.id);
+  // The server's answer repeats the sent values exactly (the +02:00 offset too), which is DataStore's
+  // test for carrying the new _version to the queued update; otherwise the queued one would go out
+  // with version 1 and AUTOMERGE would keep title T1 (amplify-js#6363).
+  assert.deepEqual(updates.map((u) => u.body.variables?.input), [
+    { id: inspection.id, title: 'T1', inspectedAt: '2026-11-02T10:00:00+02:00', _version: 1 },
+    { id: inspection.id, score: 5, title: 'T3', _version: 2 },
+  ]);
+  const body = await gql(outpost.server.url, other, 'query($id: ID!) { getInspection(id: $id) { title score inspectedAt _version } }', { id: inspection.id });
+  assert.deepEqual(body.data?.getInspection, { title: 'T3', score: 5, inspectedAt: '2026-11-02T10:00:00+02:00', _version: 3 });
+  const local = await waitFor('local copy at the last version', async () => {
+    const row = await DataStore.query(InspectionModel, inspection.id);
+    return row?._version === 3 ? row : undefined;
+  });
+  assert.equal(local.title, 'T3');
+  assert.equal(local.score, 5);
+  assert.deepEqual(unexpectedErrors(), []);
 });
 
 test('AUTOMERGE: a DataStore update against a version it never saw is merged by the server and DataStore takes the merge', async () => {

@@ -139,9 +139,16 @@ export interface RecordedRequest {
   response?: { data?: Record<string, unknown> | null; errors?: unknown[] };
 }
 
+/** Amplify's HTTP traffic: recorded, and able to answer late. */
+export interface GraphqlRecorder {
+  readonly requests: RecordedRequest[];
+  /** Extra milliseconds before each response reaches Amplify (a slow network); default 0. */
+  responseDelayMs: number;
+}
+
 /** Wraps the global fetch (which Amplify's HTTP client uses) to record GraphQL requests to `/graphql`. */
-export function recordGraphqlRequests(): RecordedRequest[] {
-  const requests: RecordedRequest[] = [];
+export function recordGraphqlRequests(): GraphqlRecorder {
+  const recorder: GraphqlRecorder = { requests: [], responseDelayMs: 0 };
   const original = globalThis.fetch;
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
@@ -152,16 +159,17 @@ export function recordGraphqlRequests(): RecordedRequest[] {
         headers: Object.fromEntries(new Headers(init.headers).entries()),
         body: JSON.parse(init.body) as RecordedRequest['body'],
       };
-      requests.push(entry);
+      recorder.requests.push(entry);
     }
     const response = await original(input, init);
     if (entry !== undefined) {
       entry.status = response.status;
       entry.response = (await response.clone().json()) as RecordedRequest['response'];
     }
+    if (recorder.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, recorder.responseDelayMs));
     return response;
   };
-  return requests;
+  return recorder;
 }
 
 /** An Outpost server serving HTTPS + WSS on 127.0.0.1 with a throw-away certificate and SQLite file. */
