@@ -1,6 +1,6 @@
 // The GraphQL names AppSync generates for a model (PROTOCOL.md §1). DataStore hard-codes these
 // patterns, so every part of the server derives names here and nowhere else.
-import type { ModelDef } from '../../common/schema/types.js';
+import type { ModelDef } from './types.js';
 
 /** Every generated name for one model, e.g. `syncSites`, `ModelSiteFilterInput`. */
 export interface ModelOperationNames {

@@ -5,7 +5,7 @@ import type { GraphqlFilterInput } from '../../common/predicates/types.js';
 import { belongsToFields, inputFields, ownerFieldNames } from '../../common/schema/model-fields.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
-import { operationNamesOf } from '../../server/graphql/operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { OutboxOperation } from '../datastore/outbox-entry.js';
 
 /** A document and the root field its answer arrives under. */

@@ -9,7 +9,7 @@ import type { RequestContext, ServerServices } from '../resolvers/resolver-conte
 import { installAwsScalars } from './aws-scalars.js';
 import { generateSdl } from './generate-sdl.js';
 import { primaryKeyOf } from './model-fields.js';
-import { operationNamesOf } from './operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 
 type Resolver = GraphQLFieldResolver<unknown, RequestContext, Record<string, unknown>>;
 type Args = Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { SCALAR_TYPES, type FieldDef, type ModelDef, type Schema, type ScalarTypeName } from '../../common/schema/types.js';
 import { isTimestampField, storedFields } from '../../common/schema/model-fields.js';
 import { isImplicitOwnerField, ownerFieldOf, ownerRulesOf, ruleGrantsRead } from './model-fields.js';
-import { operationNamesOf } from './operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 
 /** AWS scalars: built into AppSync, declared here so the SDL stands alone. */
 const AWS_SCALARS = SCALAR_TYPES.filter((s) => s.startsWith('AWS'));

@@ -18,7 +18,7 @@ import { ValidationError } from '../../common/errors.js';
 import type { GraphqlFilterInput } from '../../common/predicates/types.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { subscriptionOwnerArgsOf } from '../graphql/generate-sdl.js';
-import { operationNamesOf } from '../graphql/operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { MutationKind } from './change-event.js';
 
 /** Limits on one subscription document. */

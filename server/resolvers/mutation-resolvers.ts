@@ -7,7 +7,7 @@ import type { ModelDef } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import { isTimestampField, storedFields } from '../../common/schema/model-fields.js';
 import { keyOf, primaryKeyOf } from '../graphql/model-fields.js';
-import { operationNamesOf } from '../graphql/operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
 import { automerge } from './automerge.js';

@@ -3,7 +3,7 @@
 // than `limit` items while `nextToken` is non-null.
 import type { IndexDef, ModelDef } from '../../common/schema/types.js';
 import { keyOf } from '../graphql/model-fields.js';
-import { operationNamesOf } from '../graphql/operation-names.js';
+import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { SortKeyCondition, StoredItem } from '../storage/storage.js';
 import { canRead, readAccess, type ReadAccess } from './model-access.js';
 import { decodeNextToken, encodeNextToken, tokenScope } from './next-token.js';
