@@ -16,7 +16,6 @@ import {
   recordHub,
   startTlsServer,
   waitFor,
-  type GraphqlRecorder,
   type HubEvent,
   type RecordedRequest,
   type SocketTap,
@@ -42,7 +41,6 @@ let alice: SignedIn;
 let bob: SignedIn;
 let aliceOwner: string;
 let tap: SocketTap;
-let http: GraphqlRecorder;
 let requests: RecordedRequest[];
 let hub: { events: HubEvent[]; stop: () => void };
 const observed: Array<SubscriptionMessage<PersistentModel>> = [];
@@ -85,8 +83,7 @@ before(async () => {
   bobSeedId = (await createSiteAs(bob, { name: 'Bob seeded' })).id as string;
 
   tap = installWebSocket(outpost.cert);
-  http = recordGraphqlRequests();
-  requests = http.requests;
+  requests = recordGraphqlRequests().requests;
   amplify.Amplify.configure(
     { API: { GraphQL: { endpoint: outpost.server.url, region: 'us-east-1', defaultAuthMode: 'userPool' } } },
     { Auth: { tokenProvider: { getTokens: async () => ({ accessToken: amplifyJwt(alice.accessToken), idToken: amplifyJwt(alice.idToken) }) } } },
