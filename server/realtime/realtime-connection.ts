@@ -37,6 +37,7 @@ export const CLOSE_CODES = {
   unauthorized: 4401,
   serverClosing: 1001,
   missedChanges: 1012,
+  serverError: 1011,
 } as const;
 
 /** A peer silent (no pong, no message) for less than this is never dropped as dead, ms. */
@@ -52,6 +53,14 @@ export type ConnectionHeaders = { readonly headers: AuthHeaders } | { readonly e
 
 /** The token or key of one `start` could not be verified. */
 class AuthenticationFailed extends Unauthorized {}
+
+/**
+ * Authentication throws typed errors for every verdict on the credentials; anything else is the
+ * server failing (auth store unreachable). That is no verdict: clients retry, subscriptions stay.
+ */
+function isServerFailure(error: unknown): boolean {
+  return !(error instanceof OutpostError);
+}
 
 export class RealtimeConnection {
   private state: State = 'awaiting-init';
@@ -148,6 +157,11 @@ export class RealtimeConnection {
           failure = this.startError(error);
         }
       } catch (error) {
+        if (isServerFailure(error)) {
+          // The next re-check decides; ending every live subscription on a database hiccup would not.
+          this.context.reportError(error);
+          continue;
+        }
         failure = { errorType: 'UnauthorizedException', message: this.authenticationMessage(error) };
       }
       if (failure && this.active.get(subscription.id) === subscription) {
@@ -217,16 +231,26 @@ export class RealtimeConnection {
     this.state = 'initialising';
     const carrier = this.connectionHeaders;
     let failure: string | null = null;
+    let serverFailed = false;
     if ('error' in carrier) {
       failure = carrier.error;
     } else {
       try {
         await this.context.authenticate(carrier.headers);
       } catch (error) {
-        failure = this.authenticationMessage(error);
+        serverFailed = isServerFailure(error);
+        if (serverFailed) this.context.reportError(error);
+        else failure = this.authenticationMessage(error);
       }
     }
     if (this.state !== 'initialising') return false;
+    if (serverFailed) {
+      // Not 401: amplify-js never retries a 400/401/403 connection_error, but retries this one.
+      const message = 'The connection could not be authorized because of a server error; retry later';
+      this.send(serverFrames.connectionError([{ errorType: 'InternalFailure', errorCode: 500, message }]));
+      this.close(CLOSE_CODES.serverError, 'Server error');
+      return false;
+    }
     if (failure !== null) {
       this.send(serverFrames.connectionError([{ errorType: 'UnauthorizedException', errorCode: 401, message: failure }]));
       this.close(CLOSE_CODES.unauthorized, 'Unauthorized');
@@ -294,6 +318,8 @@ export class RealtimeConnection {
     try {
       identity = await this.context.authenticate(headers);
     } catch (error) {
+      // A server failure goes on as it is, so startError reports it as InternalFailure.
+      if (isServerFailure(error)) throw error;
       throw new AuthenticationFailed(this.authenticationMessage(error));
     }
     const request = parseSubscriptionRequest(payload, this.context);
@@ -338,11 +364,9 @@ export class RealtimeConnection {
     return { errorType: 'InternalFailure', message: 'The subscription could not be started because of a server error' };
   }
 
+  /** The verdict's message for the client (server failures are reported, never passed on). */
   private authenticationMessage(error: unknown): string {
-    if (error instanceof OutpostError) return error.message;
-    if (error instanceof Error && error.message !== '') return error.message;
-    this.context.reportError(error);
-    return 'Unauthorized';
+    return error instanceof OutpostError ? error.message : 'Unauthorized';
   }
 
   private rejectFrame(id: string | undefined, error: RealtimeError): void {
