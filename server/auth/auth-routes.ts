@@ -129,11 +129,29 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
   const trustProxy = options.trustProxy ?? false;
   const reportError = options.reportError ?? ((error: unknown) => console.error('auth route failed:', error));
 
+  // Sign-ins of one throttle key run one after another: otherwise parallel guesses would all pass
+  // the throttle check before the first failure is recorded (password checks take a while).
+  const signInQueue = new Map<string, Promise<unknown>>();
+  async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (signInQueue.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    signInQueue.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (signInQueue.get(key) === tail) signInQueue.delete(key);
+    }
+  }
+
   async function token(req: IncomingMessage): Promise<TokenPair> {
     const body = await readBody(req, maxBodyBytes);
     const username = stringField(body, ['username']);
     const password = stringField(body, ['password']);
     const key = `${username.trim().toLowerCase()}\n${clientAddress(req, trustProxy)}`;
+    return throttle === undefined ? accounts.signIn(username, password) : oneAtATime(key, () => throttledSignIn(key, username, password));
+  }
+
+  async function throttledSignIn(key: string, username: string, password: string): Promise<TokenPair> {
     const wait = throttle?.retryAfterSec(key) ?? 0;
     if (wait > 0) {
       throw new HttpError(429, 'TooManyRequests', `Too many failed sign-in attempts: try again in ${wait} s`, { retryAfterSec: wait }, {

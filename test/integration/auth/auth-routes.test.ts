@@ -185,6 +185,18 @@ describe('auth HTTP routes', () => {
     assert.equal((await post('/auth/token', { username: 'carol', password: 'carol-password' })).status, 200);
   });
 
+  test('parallel guesses cannot outrun the throttle: at most 5 are checked, the rest get 429', async () => {
+    await store.addUser({ username: 'dave', password: 'dave-password' });
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => post('/auth/token', { username: 'dave', password: `parallel-guess-${i}` })),
+    );
+    const statuses = replies.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 401).length, 5, `statuses: ${statuses.join(',')}`);
+    assert.equal(statuses.filter((s) => s === 429).length, 7, `statuses: ${statuses.join(',')}`);
+    clock += 301_000;
+    assert.equal((await post('/auth/token', { username: 'dave', password: 'dave-password' })).status, 200);
+  });
+
   test('GET /.well-known/jwks.json lets a third party verify our tokens', async () => {
     const jwks = await fetch(`${base}/.well-known/jwks.json`);
     assert.equal(jwks.status, 200);
