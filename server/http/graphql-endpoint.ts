@@ -37,6 +37,54 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Documents kept parsed and validated; clients send the same few documents over and over. */
+const MAX_CACHED_DOCUMENTS = 256;
+/** Longer query texts are not kept, so the cache stays small whatever clients send (characters). */
+const MAX_CACHED_QUERY_LENGTH = 16_384;
+
+/** Per endpoint (its schema and limits): query text → its document, which passed limits and validation. */
+const validDocuments = new WeakMap<GraphqlEndpointOptions, Map<string, DocumentNode>>();
+
+function cacheDocument(options: GraphqlEndpointOptions, query: string, document: DocumentNode): void {
+  if (query.length > MAX_CACHED_QUERY_LENGTH) return;
+  let cache = validDocuments.get(options);
+  if (cache === undefined) validDocuments.set(options, (cache = new Map()));
+  if (cache.size >= MAX_CACHED_DOCUMENTS) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(query, document);
+}
+
+/**
+ * Parses `query` and checks it against the limits and the schema; the document, or the response to
+ * send instead. Documents that passed are remembered, so repeated queries skip all three steps.
+ */
+function checkedDocument(
+  query: string,
+  options: GraphqlEndpointOptions,
+): { document: DocumentNode } | { status: number; body: unknown } {
+  const cached = validDocuments.get(options)?.get(query);
+  if (cached !== undefined) return { document: cached };
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: options.limits.maxTokens });
+  } catch (error) {
+    const gqlError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    return { status: 200, body: { data: null, errors: [formatGraphqlError(gqlError, options.reportError)] } };
+  }
+  const limitProblem = checkQueryLimits(document, options.limits);
+  if (limitProblem !== undefined) {
+    return { status: 400, body: { errors: [{ errorType: 'BadRequestException', message: limitProblem }] } };
+  }
+  const validationErrors = validate(options.schema, document);
+  if (validationErrors.length > 0) {
+    return { status: 200, body: { data: null, errors: validationErrors.map((e) => formatGraphqlError(e, options.reportError)) } };
+  }
+  cacheDocument(options, query, document);
+  return { document };
+}
+
 /** Handles one POST /graphql request. */
 export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
   let text: string;
@@ -86,24 +134,12 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     throw error;
   }
 
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: options.limits.maxTokens });
-  } catch (error) {
-    const gqlError = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-    sendJson(res, 200, { data: null, errors: [formatGraphqlError(gqlError, options.reportError)] });
+  const checked = checkedDocument(query, options);
+  if (!('document' in checked)) {
+    sendJson(res, checked.status, checked.body);
     return;
   }
-  const limitProblem = checkQueryLimits(document, options.limits);
-  if (limitProblem !== undefined) {
-    requestError(res, 400, 'BadRequestException', limitProblem);
-    return;
-  }
-  const validationErrors = validate(options.schema, document);
-  if (validationErrors.length > 0) {
-    sendJson(res, 200, { data: null, errors: validationErrors.map((e) => formatGraphqlError(e, options.reportError)) });
-    return;
-  }
+  const { document } = checked;
   const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
   const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
   if (chosen?.operation === 'subscription') {
