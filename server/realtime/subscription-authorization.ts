@@ -4,10 +4,10 @@
 // grants them every record, in which case it only narrows, as AppSync's argument filtering does.
 // Owner claims and owner-field matching are the resolvers' (server/resolvers/model-access.ts), so
 // a subscription delivers exactly what a sync query would return to the same caller.
-import { Unauthorized } from '../../common/errors.js';
 import type { AuthRule, ModelDef } from '../../common/schema/types.js';
 import type { Identity } from '../auth/identity.js';
 import { groupsOf, ownerClaims, ownerFieldHolds, userProviderFits } from '../resolvers/model-access.js';
+import { notAuthorized } from '../resolvers/resolver-errors.js';
 
 /** Decides per delivered item whether the subscriber may receive it. */
 export type ItemAccess = (item: Readonly<Record<string, unknown>>) => boolean;
@@ -30,11 +30,6 @@ function ownerFieldMatchesArgument(stored: unknown, argument: string): boolean {
   const wanted = ownerForms(argument);
   const check = (v: unknown): boolean => typeof v === 'string' && ownerForms(v).some((form) => wanted.includes(form));
   return Array.isArray(stored) ? stored.some(check) : check(stored);
-}
-
-function unauthorized(rootField: string): Unauthorized {
-  // AppSync's exact wording; DataStore recognises `Unauthorized` and skips the subscription.
-  return new Unauthorized(`Not Authorized to access ${rootField} on type Subscription`);
 }
 
 /**
@@ -85,13 +80,13 @@ export function authorizeSubscription(
       continue;
     }
     const claims = ownerRuleClaims.get(field);
-    if (!claims || !claims.includes(argument)) throw unauthorized(rootField);
+    if (!claims || !claims.includes(argument)) throw notAuthorized(rootField, 'Subscription');
     argumentChecks.push((item) => ownerFieldHolds(item[field], claims));
   }
 
   if (argumentChecks.length > 0) return (item) => argumentChecks.every((check) => check(item));
   if (fullAccess) return () => true;
-  if (narrowing.length === 0) throw unauthorized(rootField);
+  if (narrowing.length === 0) throw notAuthorized(rootField, 'Subscription');
   return (item) => narrowing.some((check) => check(item));
 }
 

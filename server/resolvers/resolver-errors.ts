@@ -17,8 +17,11 @@ export function conditionalCheckFailed(item: Readonly<Record<string, unknown>> |
   return new ConditionalCheckFailed(`The conditional request failed: ${why}`, { data: item });
 }
 
-/** AppSync's resolver-level denial, e.g. `Not Authorized to access updatePost on type Mutation`. */
-export function notAuthorized(fieldName: string, parentType: 'Query' | 'Mutation'): Unauthorized {
+/**
+ * AppSync's resolver-level denial, e.g. `Not Authorized to access updatePost on type Mutation`
+ * (DataStore recognises `Unauthorized` and skips that model's subscription or mutation).
+ */
+export function notAuthorized(fieldName: string, parentType: 'Query' | 'Mutation' | 'Subscription'): Unauthorized {
   return new Unauthorized(`Not Authorized to access ${fieldName} on type ${parentType}`, { data: null });
 }
 
