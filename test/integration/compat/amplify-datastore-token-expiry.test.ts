@@ -1,0 +1,147 @@
+// The official Amplify DataStore client across access-token expiry: the server issues 4-second
+// tokens (no clock tolerance) and Amplify's custom token provider renews them through
+// POST /auth/refresh. HTTP requests after expiry go out with a renewed token. Real-time delivery
+// after expiry is not yet compatible (see the todo test): the server answers the first event for a
+// subscription started with the old token with a per-subscription `Token expired` error; DataStore
+// reports it as Unauthorized and drops that subscription, and amplify-js opens no new socket, so
+// the client stops hearing about that model until it restarts. Every wait is bounded.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { PersistentModel, PersistentModelConstructor, SyncError } from '@aws-amplify/datastore';
+import { parseSchema } from '../../../common/schema/parse-schema.js';
+import { toAmplifyModelIntrospection } from './amplify-model-introspection.js';
+import { gql, installWebSocket, loadAmplify, recordGraphqlRequests, startTlsServer, waitFor, type RecordedRequest, type SocketTap, type TlsOutpost } from './amplify-node-client.js';
+
+const schema = parseSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
+const TOKEN_TTL_SEC = 4;
+
+type Site = { readonly id: string; readonly name: string; readonly _version?: number };
+interface Tokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+const amplify = loadAmplify();
+const { DataStore } = amplify;
+let outpost: TlsOutpost;
+let tokens: Tokens;
+const refreshes: string[] = [];
+let tap: SocketTap;
+let requests: RecordedRequest[];
+const syncErrors: Array<SyncError<PersistentModel>> = [];
+let SiteModel: PersistentModelConstructor<Site>;
+
+async function authPost(path: string, body: Record<string, string>): Promise<Tokens> {
+  const res = await fetch(outpost.server.url.replace(/\/graphql$/, path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as Partial<Tokens>;
+  if (res.status !== 200 || answer.accessToken === undefined || answer.idToken === undefined || answer.refreshToken === undefined) {
+    throw new Error(`${path} failed: ${res.status} ${JSON.stringify(answer)}`);
+  }
+  return { accessToken: answer.accessToken, idToken: answer.idToken, refreshToken: answer.refreshToken };
+}
+
+function payloadOf(token: string): Record<string, string | number | string[]> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, string | number | string[]>;
+}
+
+/** The current tokens, renewed through /auth/refresh within a second of expiry (what Cognito's provider does for Amplify). */
+async function currentTokens(): Promise<Tokens> {
+  if (Number(payloadOf(tokens.accessToken).exp) * 1000 - 1000 <= Date.now()) {
+    tokens = await authPost('/auth/refresh', { refreshToken: tokens.refreshToken });
+    refreshes.push(tokens.accessToken);
+  }
+  return tokens;
+}
+
+before(async () => {
+  outpost = await startTlsServer(schema, { auth: { tokens: { accessTokenTtlSec: TOKEN_TTL_SEC, clockToleranceSec: 0 } } });
+  await outpost.server.authStore.addUser({ username: 'alice', password: 'alice password 123' });
+  tokens = await authPost('/auth/token', { username: 'alice', password: 'alice password 123' });
+
+  tap = installWebSocket(outpost.cert);
+  requests = recordGraphqlRequests().requests;
+  amplify.Amplify.configure(
+    { API: { GraphQL: { endpoint: outpost.server.url, region: 'us-east-1', defaultAuthMode: 'userPool' } } },
+    {
+      Auth: {
+        tokenProvider: {
+          getTokens: async () => {
+            const { accessToken, idToken } = await currentTokens();
+            return { accessToken: { payload: payloadOf(accessToken), toString: () => accessToken }, idToken: { payload: payloadOf(idToken), toString: () => idToken } };
+          },
+        },
+      },
+    },
+  );
+  DataStore.configure({
+    storageAdapter: amplify.indexedDbAdapter,
+    errorHandler: (error) => {
+      syncErrors.push(error);
+    },
+  });
+  SiteModel = amplify.initSchema(toAmplifyModelIntrospection(schema)).Site as PersistentModelConstructor<Site>;
+  await DataStore.start();
+});
+
+after(async () => {
+  await DataStore.clear();
+  await outpost?.close();
+});
+
+// Skipped until the server closes the connection on expiry; OUTPOST_COMPAT_TOKEN_EXPIRY=1 runs it.
+const REALTIME_EXPIRY_GAP =
+  'known incompatibility: server/realtime/realtime-connection.ts answers an event for an expired subscription with a per-subscription error; ' +
+  'DataStore drops that subscription (errorHandler: Unauthorized, process subscribe) and no new socket is opened. ' +
+  'Closing the connection instead would let amplify-js reconnect with a fresh token and DataStore catch up (as after a cut socket).';
+
+test('after the access token expires, an event for a subscription gets "Token expired"; Amplify reconnects with a refreshed token and DataStore catches up', { skip: process.env.OUTPOST_COMPAT_TOKEN_EXPIRY === '1' ? false : REALTIME_EXPIRY_GAP }, async () => {
+  const firstSocket = tap.opened.length;
+  assert.ok(firstSocket >= 1);
+  const firstToken = tokens.accessToken;
+  // Let the token the subscriptions were started with expire.
+  await new Promise((resolve) => setTimeout(resolve, (TOKEN_TTL_SEC + 1) * 1000));
+  const elsewhere = await authPost('/auth/token', { username: 'alice', password: 'alice password 123' });
+  const created = await gql(outpost.server.url, { authorization: elsewhere.accessToken }, 'mutation($input: CreateSiteInput!) { createSite(input: $input) { id } }', {
+    input: { name: 'After expiry' },
+  });
+  const id = (created.data?.createSite as { id: string }).id;
+
+  const expired = await waitFor('a Token expired error frame', () =>
+    tap.frames.find((f) => f.direction === 'in' && f.frame.type === 'error' && JSON.stringify(f.frame).includes('Token expired')),
+  );
+  assert.ok(expired);
+  // amplify-js waits 5 s before reconnecting.
+  const local = await waitFor('the record, after reconnecting', async () => DataStore.query(SiteModel, id), 15_000);
+  assert.equal(local.name, 'After expiry');
+  assert.ok(refreshes.length >= 1, 'the token provider refreshed');
+  const reopened = tap.opened.slice(firstSocket);
+  assert.ok(reopened.length >= 1, 'a new socket');
+  const header = JSON.parse(Buffer.from(reopened.at(-1)?.protocols[1]?.replace(/^header-/, '') ?? '', 'base64url').toString()) as Record<string, string>;
+  assert.notEqual(header.Authorization, firstToken, 'the new socket carries a refreshed token');
+  assert.ok(refreshes.includes(header.Authorization ?? ''), 'one the refresh issued');
+});
+
+test('a save after expiry goes out with a refreshed token and is accepted', async () => {
+  // Past the expiry of the token DataStore last used.
+  const expiresAt = Number(payloadOf(tokens.accessToken).exp) * 1000;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now() + 500)));
+  const refreshed = refreshes.length;
+  const before = requests.length;
+  const site = await DataStore.save(new SiteModel({ name: 'Saved later' }));
+  const local = await waitFor('the save accepted', async () => {
+    const row = await DataStore.query(SiteModel, site.id);
+    return row?._version === 1 ? row : undefined;
+  }, 30_000);
+  assert.equal(local.name, 'Saved later');
+  const create = requests.slice(before).find((r) => /\bcreateSite\(/.test(r.body.query));
+  assert.equal(create?.status, 200);
+  assert.ok(refreshes.length > refreshed, 'the provider refreshed the expired token');
+  assert.ok(refreshes.includes(create?.headers.authorization ?? ''), 'sent with a refreshed token');
+  assert.deepEqual(syncErrors.filter((e) => e.process === 'mutate'), []);
+});
