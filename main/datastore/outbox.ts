@@ -21,6 +21,15 @@ import { valuesEqual } from './value-equality.js';
 import { isTombstone, rowFromServer } from './server-record.js';
 import type { ModelTable } from './model-table.js';
 
+/** What completing one entry did: merged into the local row, and how many later entries got its version. */
+export interface CompletionResult {
+  readonly merged: boolean;
+  readonly versionsPropagated: number;
+}
+
+/** One slot of completeEntries: the result, or why that completion was refused (rolled back alone). */
+export type CompletionOutcome = { readonly ok: true; readonly result: CompletionResult } | { readonly ok: false; readonly error: unknown };
+
 export class Outbox {
   constructor(private readonly core: StoreCore) {}
 
@@ -44,19 +53,43 @@ export class Outbox {
 
   /** Marks an entry as being sent. It must be its record's oldest entry and nothing of the record may be in flight. */
   async markInFlight(id: number): Promise<OutboxEntry> {
+    return this.core.conn.transaction(() => this.markOne(id));
+  }
+
+  /**
+   * markInFlight for several entries in ONE transaction (one fsync instead of one per entry — the
+   * commit dominates a drain under synchronous=FULL). Entries that cannot be marked (gone, not
+   * their record's oldest, record already in flight) are skipped; returns the marked ones, in order.
+   */
+  async markManyInFlight(ids: readonly number[]): Promise<OutboxEntry[]> {
+    this.core.assertOpen();
+    if (ids.length === 0) return [];
     return this.core.conn.transaction(() => {
-      const entry = this.requireEntry(id);
-      const queued = this.core.entriesFor(entry.model, entry.modelId);
-      if (queued.some((e) => e.inFlight)) {
-        throw new OutpostError('OutboxOrder', `outbox entry ${id}: ${entry.model} ${entry.modelId} already has an entry in flight`);
+      const marked: OutboxEntry[] = [];
+      for (const id of ids) {
+        try {
+          marked.push(this.markOne(id));
+        } catch (error) {
+          // markOne writes only after its checks pass, so a refused entry changed nothing.
+          if (!(error instanceof OutpostError)) throw error;
+        }
       }
-      if (queued[0]?.id !== id) {
-        throw new OutpostError('OutboxOrder', `outbox entry ${id} is not the oldest entry of ${entry.model} ${entry.modelId}`);
-      }
-      const k = this.core.conn.kysely;
-      this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 1 }).where('id', '=', id).compile());
-      return { ...entry, inFlight: true };
+      return marked;
     });
+  }
+
+  private markOne(id: number): OutboxEntry {
+    const entry = this.requireEntry(id);
+    const queued = this.core.entriesFor(entry.model, entry.modelId);
+    if (queued.some((e) => e.inFlight)) {
+      throw new OutpostError('OutboxOrder', `outbox entry ${id}: ${entry.model} ${entry.modelId} already has an entry in flight`);
+    }
+    if (queued[0]?.id !== id) {
+      throw new OutpostError('OutboxOrder', `outbox entry ${id} is not the oldest entry of ${entry.model} ${entry.modelId}`);
+    }
+    const k = this.core.conn.kysely;
+    this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 1 }).where('id', '=', id).compile());
+    return { ...entry, inFlight: true };
   }
 
   /**
@@ -66,31 +99,58 @@ export class Outbox {
    * against a stale version); when nothing else is queued for the record, merges the answer into
    * the local row (a tombstone deletes it). Returns what happened.
    */
-  async completeEntry(id: number, serverRecord: ModelRecord): Promise<{ merged: boolean; versionsPropagated: number }> {
+  async completeEntry(id: number, serverRecord: ModelRecord): Promise<CompletionResult> {
+    const [outcome] = await this.completeEntries([{ id, serverRecord }]);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  }
+
+  /**
+   * completeEntry for several accepted entries in ONE transaction (one fsync for the batch). Each
+   * completion runs in its own savepoint: one that fails (entry gone, wrong record) is rolled back
+   * alone and reported in its slot; the others commit. Change events are emitted after the commit.
+   */
+  async completeEntries(completions: ReadonlyArray<{ readonly id: number; readonly serverRecord: ModelRecord }>): Promise<CompletionOutcome[]> {
+    this.core.assertOpen();
+    if (completions.length === 0) return [];
     const events: ChangeEvent[] = [];
-    const result = this.core.conn.transaction(() => {
-      const entry = this.requireEntry(id);
-      const table = this.core.table(entry.model);
-      this.checkSameRecord(table, entry, serverRecord);
-      this.removeEntry(id);
-      const later = this.core.entriesFor(entry.model, entry.modelId);
-      let versionsPropagated = 0;
-      if (later.length > 0) {
-        if (echoesSentValues(table, entry, serverRecord)) {
-          const k = this.core.conn.kysely;
-          for (const next of later) {
-            const data = { ...next.data, _version: serverRecord._version ?? null, _lastChangedAt: serverRecord._lastChangedAt ?? null };
-            this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(data) }).where('id', '=', next.id).compile());
-            versionsPropagated++;
-          }
+    const outcomes = this.core.conn.transaction(() =>
+      completions.map(({ id, serverRecord }): CompletionOutcome => {
+        const mine: ChangeEvent[] = [];
+        try {
+          // Nested transaction = savepoint: a failure undoes this completion only.
+          const result = this.core.conn.transaction(() => this.completeOne(id, serverRecord, mine));
+          events.push(...mine);
+          return { ok: true, result };
+        } catch (error) {
+          return { ok: false, error };
         }
-        return { merged: false, versionsPropagated };
-      }
-      this.setLocalToServer(table, serverRecord, events);
-      return { merged: true, versionsPropagated };
-    });
+      }),
+    );
     this.core.emitChanges(events);
-    return result;
+    return outcomes;
+  }
+
+  private completeOne(id: number, serverRecord: ModelRecord, events: ChangeEvent[]): CompletionResult {
+    const entry = this.requireEntry(id);
+    const table = this.core.table(entry.model);
+    this.checkSameRecord(table, entry, serverRecord);
+    this.removeEntry(id);
+    const later = this.core.entriesFor(entry.model, entry.modelId);
+    let versionsPropagated = 0;
+    if (later.length > 0) {
+      if (echoesSentValues(table, entry, serverRecord)) {
+        const k = this.core.conn.kysely;
+        for (const next of later) {
+          const data = { ...next.data, _version: serverRecord._version ?? null, _lastChangedAt: serverRecord._lastChangedAt ?? null };
+          this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(data) }).where('id', '=', next.id).compile());
+          versionsPropagated++;
+        }
+      }
+      return { merged: false, versionsPropagated };
+    }
+    this.setLocalToServer(table, serverRecord, events);
+    return { merged: true, versionsPropagated };
   }
 
   /**

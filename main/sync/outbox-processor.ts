@@ -55,6 +55,45 @@ class Slots {
   }
 }
 
+/**
+ * Group commit for accepted entries: completions that arrive in the same turn of the event loop
+ * (answers to concurrent mutations) are written in one transaction — one fsync instead of one each.
+ * A completion is durable once its complete() resolves; a crash before that leaves the entry in
+ * flight, which the next start verifies with a `get` (never resent blindly, never lost).
+ */
+class CompletionBatch {
+  private pending: Array<{ id: number; serverRecord: ModelRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private scheduled = false;
+
+  constructor(private readonly datastore: Datastore) {}
+
+  /** Completes entry `id` with the server's answer, batched with the other completions of this turn. */
+  complete(id: number, serverRecord: ModelRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, serverRecord, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const outcomes = await this.datastore.outbox.completeEntries(batch.map(({ id, serverRecord }) => ({ id, serverRecord })));
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) item.resolve();
+        else item.reject(outcome.error);
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+}
+
 /** Drains the outbox while started: `start()`, `wake()` on new entries or reconnect, `settled()`, `stop()`. */
 export class OutboxProcessor {
   private readonly tasks = new Map<string, Task>();
@@ -68,9 +107,11 @@ export class OutboxProcessor {
   private loopDone: Promise<void> = Promise.resolve();
   private idleWaiters: Array<() => void> = [];
   private changed = false;
+  private readonly completions: CompletionBatch;
 
   constructor(private readonly options: OutboxProcessorOptions) {
     this.slots = new Slots(Math.max(1, Math.floor(options.maxConcurrentMutations)));
+    this.completions = new CompletionBatch(options.datastore);
   }
 
   /** Starts draining; `uncertainKeys` are records (`model:modelId`) whose entry was in flight when the last session ended. */
@@ -128,9 +169,23 @@ export class OutboxProcessor {
           await sleep(1_000, this.anySignal());
           continue;
         }
+        const chosen: OutboxEntry[] = [];
         for (const entry of entries) {
+          if (chosen.length >= room || this.tasks.has(`${entry.model}:${entry.modelId}`)) continue;
+          chosen.push(entry);
+        }
+        let marked: OutboxEntry[] = [];
+        try {
+          // One transaction for the whole batch: one fsync, not one per entry.
+          marked = await this.options.datastore.outbox.markManyInFlight(chosen.map((e) => e.id));
+        } catch (error) {
+          if (!this.running) break;
+          console.error('outbox: could not mark entries in flight:', error);
+          await sleep(1_000, this.anySignal());
+          continue;
+        }
+        for (const entry of marked) {
           const key = `${entry.model}:${entry.modelId}`;
-          if (this.tasks.has(key) || started >= room) continue;
           const task: Task = { key, sending: true };
           this.tasks.set(key, task);
           started++;
@@ -160,15 +215,10 @@ export class OutboxProcessor {
     return this.options.schema.models[entry.model];
   }
 
-  private async process(queued: OutboxEntry, task: Task): Promise<void> {
+  /** Sends `entry` (already marked in flight) until it is completed, rejected or the processor stops. */
+  private async process(entry: OutboxEntry, task: Task): Promise<void> {
     const { datastore, events } = this.options;
-    const model = this.model(queued);
-    let entry: OutboxEntry;
-    try {
-      entry = await datastore.outbox.markInFlight(queued.id);
-    } catch {
-      return; // coalesced or completed meanwhile; the loop looks again
-    }
+    const model = this.model(entry);
     const document = mutationDocument(this.options.schema, model, entry.operation);
     const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
     const backoff = new Backoff(this.options.backoff);
@@ -278,7 +328,7 @@ export class OutboxProcessor {
   }
 
   private async succeed(entry: OutboxEntry, record: ModelRecord): Promise<void> {
-    await this.options.datastore.outbox.completeEntry(entry.id, record);
+    await this.completions.complete(entry.id, record);
     this.options.events.emit('outboxMutationProcessed', { model: entry.model, element: record });
     await this.emitStatus();
   }
