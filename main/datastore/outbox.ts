@@ -42,11 +42,16 @@ export class Outbox {
     this.core.assertOpen();
     if (!Number.isSafeInteger(limit) || limit < 1) throw new ValidationError(`limit must be a positive integer, got ${limit}`);
     const models = [...this.core.tables.keys()];
+    // Walks the queue in id order (NOT INDEXED: the rowid scan, not the record index plus a sort)
+    // and stops after `limit` hits, each row checked with two probes of the (model, modelId, id) index. (A GROUP BY over the whole queue cost 27 ms per call with 10k
+    // entries queued, and the drain calls this once per pass: quadratic.)
     const query = sql<Record<string, unknown>>`
-      SELECT o.* FROM ${sql.table(OUTBOX_TABLE)} AS o
-      JOIN (SELECT "model", "modelId", MIN("id") AS "head", MAX("inFlight") AS "busy"
-            FROM ${sql.table(OUTBOX_TABLE)} GROUP BY "model", "modelId") AS h ON o."id" = h."head"
-      WHERE h."busy" = 0 AND o."model" IN (${sql.join(models)})
+      SELECT o.* FROM ${sql.table(OUTBOX_TABLE)} AS o NOT INDEXED
+      WHERE o."model" IN (${sql.join(models)})
+        AND NOT EXISTS (SELECT 1 FROM ${sql.table(OUTBOX_TABLE)} AS e
+                        WHERE e."model" = o."model" AND e."modelId" = o."modelId" AND e."id" < o."id")
+        AND NOT EXISTS (SELECT 1 FROM ${sql.table(OUTBOX_TABLE)} AS f
+                        WHERE f."model" = o."model" AND f."modelId" = o."modelId" AND f."inFlight" = 1)
       ORDER BY o."id" LIMIT ${limit}`.compile(this.core.conn.kysely);
     return this.core.conn.all(query).map(decodeEntry);
   }
