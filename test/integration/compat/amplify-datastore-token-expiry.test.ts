@@ -1,10 +1,11 @@
 // The official Amplify DataStore client across access-token expiry: the server issues 4-second
 // tokens (no clock tolerance) and Amplify's custom token provider renews them through
-// POST /auth/refresh. HTTP requests after expiry go out with a renewed token. Real-time delivery
-// after expiry is not yet compatible (see the todo test): the server answers the first event for a
-// subscription started with the old token with a per-subscription `Token expired` error; DataStore
-// reports it as Unauthorized and drops that subscription, and amplify-js opens no new socket, so
-// the client stops hearing about that model until it restarts. Every wait is bounded.
+// POST /auth/refresh. HTTP requests after expiry go out with a renewed token. For real-time, a
+// per-subscription `Token expired` error frame (the server's behaviour up to commit 3ae9de6) makes
+// DataStore abort its sync engine (its subscription processor only tolerates errorType
+// "Unauthorized" exactly; "UnauthorizedException" is rethrown), so the client hears nothing more
+// until restarted. Closing the connection instead lets amplify-js reconnect with a fresh token and
+// DataStore catch up with a delta sync, as after a cut socket. Every wait is bounded.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -50,13 +51,25 @@ function payloadOf(token: string): Record<string, string | number | string[]> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, string | number | string[]>;
 }
 
-/** The current tokens, renewed through /auth/refresh within a second of expiry (what Cognito's provider does for Amplify). */
+let refreshing: Promise<Tokens> | undefined;
+
+/**
+ * The current tokens, renewed through /auth/refresh within a second of expiry (what Cognito's
+ * provider does for Amplify). One refresh at a time: Amplify asks for tokens from several places
+ * at once, and presenting a used refresh token again counts as reuse, which ends the session.
+ */
 async function currentTokens(): Promise<Tokens> {
-  if (Number(payloadOf(tokens.accessToken).exp) * 1000 - 1000 <= Date.now()) {
-    tokens = await authPost('/auth/refresh', { refreshToken: tokens.refreshToken });
-    refreshes.push(tokens.accessToken);
-  }
-  return tokens;
+  if (Number(payloadOf(tokens.accessToken).exp) * 1000 - 1000 > Date.now()) return tokens;
+  refreshing ??= authPost('/auth/refresh', { refreshToken: tokens.refreshToken })
+    .then((fresh) => {
+      tokens = fresh;
+      refreshes.push(fresh.accessToken);
+      return fresh;
+    })
+    .finally(() => {
+      refreshing = undefined;
+    });
+  return refreshing;
 }
 
 before(async () => {
@@ -94,13 +107,13 @@ after(async () => {
   await outpost?.close();
 });
 
-// Skipped until the server closes the connection on expiry; OUTPOST_COMPAT_TOKEN_EXPIRY=1 runs it.
+// Skipped until the server closes the connection on an expired subscription token (being changed
+// in server/realtime/realtime-connection.ts); OUTPOST_COMPAT_TOKEN_EXPIRY=1 runs it.
 const REALTIME_EXPIRY_GAP =
-  'known incompatibility: server/realtime/realtime-connection.ts answers an event for an expired subscription with a per-subscription error; ' +
-  'DataStore drops that subscription (errorHandler: Unauthorized, process subscribe) and no new socket is opened. ' +
-  'Closing the connection instead would let amplify-js reconnect with a fresh token and DataStore catch up (as after a cut socket).';
+  'known incompatibility until the server closes the connection on token expiry: a per-subscription "Token expired" error ' +
+  'makes DataStore abort its sync engine (errorHandler: Unauthorized, process subscribe) and nothing reconnects';
 
-test('after the access token expires, an event for a subscription gets "Token expired"; Amplify reconnects with a refreshed token and DataStore catches up', { skip: process.env.OUTPOST_COMPAT_TOKEN_EXPIRY === '1' ? false : REALTIME_EXPIRY_GAP }, async () => {
+test('after the access token expires, real-time recovers: Amplify reconnects with a refreshed token and DataStore catches up on the record created meanwhile', { skip: process.env.OUTPOST_COMPAT_TOKEN_EXPIRY === '1' ? false : REALTIME_EXPIRY_GAP }, async () => {
   const firstSocket = tap.opened.length;
   assert.ok(firstSocket >= 1);
   const firstToken = tokens.accessToken;
@@ -112,10 +125,6 @@ test('after the access token expires, an event for a subscription gets "Token ex
   });
   const id = (created.data?.createSite as { id: string }).id;
 
-  const expired = await waitFor('a Token expired error frame', () =>
-    tap.frames.find((f) => f.direction === 'in' && f.frame.type === 'error' && JSON.stringify(f.frame).includes('Token expired')),
-  );
-  assert.ok(expired);
   // amplify-js waits 5 s before reconnecting.
   const local = await waitFor('the record, after reconnecting', async () => DataStore.query(SiteModel, id), 15_000);
   assert.equal(local.name, 'After expiry');
