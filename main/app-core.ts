@@ -232,8 +232,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const stopSync = async (open: OpenSession): Promise<void> => {
     if (!open.sync || !open.syncRunning) return;
     open.syncRunning = false;
-    await open.sync.stop();
-    if (session === open) setStatus({ running: false, online: false, syncing: false });
+    try {
+      await open.sync.stop();
+    } finally {
+      // Even when stop() fails the worker counts as stopped (syncRunning is false): the bar must
+      // say so, or it keeps offering a "Pause sync" that no longer does anything.
+      if (session === open) setStatus({ running: false, online: false, syncing: false });
+    }
   };
 
   const closeSession = async (): Promise<void> => {

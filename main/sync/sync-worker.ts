@@ -185,7 +185,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     };
     const onConnectFailed = (): void => fail(new SyncUnreachable('the real-time endpoint cannot be reached'));
     s.realtime.on('connectFailed', onConnectFailed);
-    void done.finally(() => s.realtime.off('connectFailed', onConnectFailed)).catch(() => undefined);
+    // stop() unsubscribes every handle, after which no ack or failure ever arrives: without this
+    // the round loop (and so stop(), which awaits it) would wait forever.
+    const onAbort = (): void => settle();
+    s.controller.signal.addEventListener('abort', onAbort, { once: true });
+    if (s.controller.signal.aborted) settle();
+    void done
+      .finally(() => {
+        s.realtime.off('connectFailed', onConnectFailed);
+        s.controller.signal.removeEventListener('abort', onAbort);
+      })
+      .catch(() => undefined);
 
     const retries = new Map<string, Backoff>();
     const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean): void => {
@@ -238,13 +248,18 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     return done;
   }
 
-  /** Waits until the socket is up and every subscription acknowledged again (after a failed first attempt). */
+  /**
+   * Waits until the socket is up and every subscription acknowledged again (after a failed first
+   * attempt); also resolves when the session stops (the caller checks the signal).
+   */
   function subscriptionsUp(s: Session): Promise<void> {
     if (s.realtime.state === 'Connected' || s.realtime.state === 'ConnectedPendingKeepAlive') return Promise.resolve();
+    if (s.controller.signal.aborted) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         s.realtime.off('established', onUp);
         s.realtime.off('connectFailed', onFail);
+        s.controller.signal.removeEventListener('abort', onUp);
       };
       const onUp = (): void => {
         cleanup();
@@ -256,6 +271,9 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       };
       s.realtime.on('established', onUp);
       s.realtime.on('connectFailed', onFail);
+      // After stop() unsubscribes everything, the client drops its socket and its pending
+      // reconnect: neither event comes any more, so the stop itself must end the wait.
+      s.controller.signal.addEventListener('abort', onUp, { once: true });
     });
   }
 
