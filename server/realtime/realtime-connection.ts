@@ -118,9 +118,7 @@ export class RealtimeConnection {
   deliver(subscription: ActiveSubscription, event: ChangeEvent, payloads: Map<string, SubscriptionPayload>): void {
     if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return;
     if (subscription.expiresAt !== null && Date.now() >= subscription.expiresAt) {
-      // amplify-js closes the socket on this message and reconnects with a fresh token.
-      this.removeSubscription(subscription.id);
-      this.send(serverFrames.error(subscription.id, [{ errorType: 'UnauthorizedException', message: 'Token expired' }]));
+      this.closeOnExpiredToken();
       return;
     }
     let payload: SubscriptionPayload;
@@ -162,6 +160,10 @@ export class RealtimeConnection {
           this.context.reportError(error);
           continue;
         }
+        if (subscription.identity.kind === 'user' && error instanceof OutpostError && error.details?.reason === 'expired') {
+          this.closeOnExpiredToken();
+          return;
+        }
         failure = { errorType: 'UnauthorizedException', message: this.authenticationMessage(error) };
       }
       if (failure && this.active.get(subscription.id) === subscription) {
@@ -169,6 +171,16 @@ export class RealtimeConnection {
         this.send(serverFrames.error(subscription.id, [failure]));
       }
     }
+  }
+
+  /**
+   * A subscription's token expired. Closing the connection (not a per-subscription error) is what
+   * lets clients carry on: amplify-js reconnects with a fresh token and DataStore restarts its
+   * subscriptions and catches up with a delta sync, as after a cut socket; a per-subscription
+   * error made DataStore drop that model's subscription for good.
+   */
+  private closeOnExpiredToken(): void {
+    this.close(CLOSE_CODES.unauthorized, 'Token expired');
   }
 
   /** Closes the socket (teardown follows from its close event). */
