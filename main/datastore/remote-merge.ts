@@ -34,7 +34,6 @@ export class RemoteMerge {
     const isFullSync = options.isFullSync ?? false;
     const events: ChangeEvent[] = [];
     const counts = this.core.conn.transaction(() => {
-      const pending = this.core.pendingIds(model);
       const latest = new Map<string, ModelRecord>();
       const errors: string[] = [];
       for (const record of records) {
@@ -46,6 +45,8 @@ export class RemoteMerge {
         latest.delete(id); // keep page order for the survivor
         latest.set(id, record);
       }
+      // Only this batch's ids: a live event must not read the whole outbox (quadratic in a drain).
+      const pending = this.core.pendingAmong(model, [...latest.keys()]);
       let created = 0;
       let updated = 0;
       let deleted = 0;

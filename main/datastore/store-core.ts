@@ -11,6 +11,9 @@ import type { QueueOp } from './outbox-coalescing.js';
 import { Listeners, type ChangeEvent, type OutboxEvent } from './change-events.js';
 import type { Predicate } from '../../common/predicates/types.js';
 
+/** Up to this many ids, pendingAmong probes per id rather than reading every pending id. */
+const PROBE_LIMIT = 64;
+
 export class StoreCore {
   /** Record changes, delivered after commit. */
   readonly changes = new Listeners<ChangeEvent>();
@@ -23,6 +26,7 @@ export class StoreCore {
   // Hot-path statements (every save runs both), compiled once.
   private readonly entriesForSql: string;
   private readonly insertEntrySql: string;
+  private readonly hasEntrySql: string;
 
   constructor(
     readonly conn: SqliteConnection,
@@ -35,6 +39,7 @@ export class StoreCore {
       .insertInto(OUTBOX_TABLE)
       .values({ model: '', modelId: '', operation: '', data: '', condition: null, inFlight: 0, createdAt: 0 })
       .compile().sql;
+    this.hasEntrySql = k.selectFrom(OUTBOX_TABLE).select('id').where('model', '=', '').where('modelId', '=', '').limit(1).compile().sql;
   }
 
   /** The table of `model`; a ValidationError naming the known models otherwise. */
@@ -99,6 +104,23 @@ export class StoreCore {
     const k = this.conn.kysely;
     const rows = this.conn.all(k.selectFrom(OUTBOX_TABLE).select('modelId').distinct().where('model', '=', model).compile());
     return new Set(rows.map((r) => String(r.modelId)));
+  }
+
+  /**
+   * Of `ids` (the model's record ids), those that have outbox entries. Small batches (a live event)
+   * probe the record index per id, so their cost does not grow with the queue; large ones (a sync
+   * page) read the model's pending ids once.
+   */
+  pendingAmong(model: string, ids: readonly string[]): Set<string> {
+    if (ids.length > PROBE_LIMIT) {
+      const all = this.pendingIds(model);
+      return new Set(ids.filter((id) => all.has(id)));
+    }
+    const found = new Set<string>();
+    for (const id of ids) {
+      if (this.conn.first({ sql: this.hasEntrySql, parameters: [model, id, 1] }) !== undefined) found.add(id);
+    }
+    return found;
   }
 
   /** Applies coalescing results for one record; returns how many entries were appended. */

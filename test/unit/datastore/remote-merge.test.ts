@@ -45,6 +45,19 @@ test('applyRemote skips records with pending outbox entries and de-duplicates a 
   assert.equal(rawOutbox(file).length, 1);
 });
 
+test('applyRemote skips pending records in a large page too (read once, not probed per id)', async (t) => {
+  const { store } = openTemp(t);
+  await store.save('Site', { id: 'r-7', name: 'my edit' });
+  await store.save('Site', { id: 'r-150', name: 'my other edit' });
+  const page = Array.from({ length: 200 }, (_, i) => site(`r-${i}`, `server ${i}`, 3));
+  const counts = await store.remote.applyRemote('Site', page);
+  assert.equal(counts.skippedPending, 2);
+  assert.equal(counts.new, 198);
+  assert.equal((await store.get('Site', 'r-7'))?.name, 'my edit');
+  assert.equal((await store.get('Site', 'r-150'))?.name, 'my other edit');
+  assert.equal((await store.get('Site', 'r-8'))?.name, 'server 8');
+});
+
 test('equal versions: ignored in a delta, repaired in a full sync', async (t) => {
   const { store } = openTemp(t);
   await store.remote.applyRemote('Site', [site('a', 'A', 3)]);
