@@ -309,13 +309,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const due = nextFullSyncDue(metadata);
     const wait = due === null ? fullSyncInterval : Math.max(1_000, due - Date.now() + 1);
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(wait, 2 ** 31 - 1));
-      s.trigger = () => {
+      const signal = s.controller.signal;
+      const wake = (): void => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
         resolve();
       };
-      if (s.controller.signal.aborted) s.trigger();
-      s.controller.signal.addEventListener('abort', () => s.trigger(), { once: true });
+      const timer = setTimeout(wake, Math.min(wait, 2 ** 31 - 1));
+      s.trigger = wake;
+      // One listener per wait, removed when the wait ends: a long session runs many rounds.
+      if (signal.aborted) wake();
+      else signal.addEventListener('abort', wake, { once: true });
     });
     s.trigger = () => {
       s.triggered = true;

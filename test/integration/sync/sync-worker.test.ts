@@ -73,6 +73,23 @@ test('syncNow runs a delta round on demand', async () => {
   assert.equal(a.events.filter((e) => e.type === 'syncQueriesReady').length, before + 1);
 });
 
+test('many rounds in one session leave no abort listeners behind (no EventTarget leak warning)', async () => {
+  const a = client();
+  await a.worker.start();
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(`${warning.name}: ${warning.message}`);
+  };
+  process.on('warning', onWarning);
+  try {
+    for (let i = 0; i < 15; i++) await a.worker.syncNow();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings.filter((w) => /MaxListeners|memory leak/i.test(w)), []);
+});
+
 test('bad options are refused with a message naming them', () => {
   assert.throws(() => openClient(h.server.url, authOf(h.key), { syncPageSize: 0 }), /syncPageSize must be a positive number/);
   assert.throws(() => openClient(h.server.url, authOf(h.key), { syncExpressions: { Nope: null } }), /Nope/);
