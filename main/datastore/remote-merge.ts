@@ -103,10 +103,14 @@ export class RemoteMerge {
       const pending = this.core.pendingIds(model);
       const k = this.core.conn.kysely;
       let count = 0;
-      for (const row of this.core.conn.all(k.selectFrom(table.name).selectAll().compile())) {
-        const record = table.decodeRow(row);
-        const id = table.modelId(record);
+      // Key columns only: after a base sync of 100k records, reading and decoding every whole row
+      // here cost ~0.6 s; only the rows being removed are read in full.
+      for (const keyRow of this.core.conn.all(k.selectFrom(table.name).select([...table.primaryKey]).compile())) {
+        const key = table.decodeRow(keyRow);
+        const id = table.modelId(key);
         if (keep.has(id) || pending.has(id)) continue;
+        const record = this.core.getRow(table, table.keyParams(key));
+        if (record === undefined) continue;
         this.core.deleteRow(table, record);
         events.push({ opType: 'DELETE', element: record, model });
         count++;
