@@ -1,11 +1,11 @@
 // The official Amplify DataStore client across access-token expiry: the server issues 4-second
 // tokens (no clock tolerance) and Amplify's custom token provider renews them through
 // POST /auth/refresh. HTTP requests after expiry go out with a renewed token. For real-time, a
-// per-subscription `Token expired` error frame (the server's behaviour up to commit 3ae9de6) makes
+// per-subscription `Token expired` error frame (the server's behaviour before 84da183) made
 // DataStore abort its sync engine (its subscription processor only tolerates errorType
-// "Unauthorized" exactly; "UnauthorizedException" is rethrown), so the client hears nothing more
-// until restarted. Closing the connection instead lets amplify-js reconnect with a fresh token and
-// DataStore catch up with a delta sync, as after a cut socket. Every wait is bounded.
+// "Unauthorized" exactly; "UnauthorizedException" is rethrown), so the client heard nothing more
+// until restarted. The server now closes the connection (4401 'Token expired'): amplify-js
+// reconnects with a fresh token and DataStore catches up with a delta sync. Every wait is bounded.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -107,13 +107,7 @@ after(async () => {
   await outpost?.close();
 });
 
-// Skipped until the server closes the connection on an expired subscription token (being changed
-// in server/realtime/realtime-connection.ts); OUTPOST_COMPAT_TOKEN_EXPIRY=1 runs it.
-const REALTIME_EXPIRY_GAP =
-  'known incompatibility until the server closes the connection on token expiry: a per-subscription "Token expired" error ' +
-  'makes DataStore abort its sync engine (errorHandler: Unauthorized, process subscribe) and nothing reconnects';
-
-test('after the access token expires, real-time recovers: Amplify reconnects with a refreshed token and DataStore catches up on the record created meanwhile', { skip: process.env.OUTPOST_COMPAT_TOKEN_EXPIRY === '1' ? false : REALTIME_EXPIRY_GAP }, async () => {
+test('after the access token expires, real-time recovers: Amplify reconnects with a refreshed token and DataStore catches up on the record created meanwhile', async () => {
   const firstSocket = tap.opened.length;
   assert.ok(firstSocket >= 1);
   const firstToken = tokens.accessToken;
