@@ -111,7 +111,7 @@ export class Outbox {
   }
 
   /**
-   * completeEntry for several accepted entries in ONE transaction (one fsync for the batch). Each
+   * completeEntry for several accepted entries in ONE transaction, not waiting for the fsync. Each
    * completion runs in its own savepoint: one that fails (entry gone, wrong record) is rolled back
    * alone and reported in its slot; the others commit. Change events are emitted after the commit.
    */
@@ -119,7 +119,11 @@ export class Outbox {
     this.core.assertOpen();
     if (completions.length === 0) return [];
     const events: ChangeEvent[] = [];
-    const outcomes = this.core.conn.transaction(() =>
+    // Committed without waiting for the fsync: a completion undone by a power loss leaves its entry
+    // in flight, and the next start verifies in-flight entries with a `get` before anything is
+    // resent — the edit is neither lost nor applied twice. (markInFlight stays fully durable: it is
+    // what makes that check happen.)
+    const outcomes = this.core.conn.transactionWithoutSync(() =>
       completions.map(({ id, serverRecord }): CompletionOutcome => {
         const mine: ChangeEvent[] = [];
         try {

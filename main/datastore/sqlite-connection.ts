@@ -30,7 +30,11 @@ export class SqliteConnection {
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   /** Opens (creating if needed) `file` in WAL mode with the given durability and a 5 s busy timeout. */
-  constructor(file: string, durability: Durability = 'FULL', busyTimeoutMs = 5000) {
+  constructor(
+    file: string,
+    private readonly durability: Durability = 'FULL',
+    busyTimeoutMs = 5000,
+  ) {
     this.db = new Database(file, { timeout: busyTimeoutMs });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${durability}`);
@@ -42,6 +46,22 @@ export class SqliteConnection {
   /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front); rolled back if it throws. */
   transaction<T>(fn: () => T): T {
     return this.runInTransaction.immediate(fn) as T;
+  }
+
+  /**
+   * transaction(), except that under FULL durability this commit does not wait for the fsync (as
+   * NORMAL): for writes a power loss may undo without harm because the next start redoes or
+   * verifies them. WAL commits are ordered, so the next FULL commit makes this one durable as well.
+   * Inside another transaction it simply joins it.
+   */
+  transactionWithoutSync<T>(fn: () => T): T {
+    if (this.durability !== 'FULL' || this.db.inTransaction) return this.transaction(fn);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   /** Executes a compiled statement that returns rows. */

@@ -57,9 +57,9 @@ class Slots {
 
 /**
  * Group commit for accepted entries: completions that arrive in the same turn of the event loop
- * (answers to concurrent mutations) are written in one transaction — one fsync instead of one each.
- * A completion is durable once its complete() resolves; a crash before that leaves the entry in
- * flight, which the next start verifies with a `get` (never resent blindly, never lost).
+ * (answers to concurrent mutations) are written in one transaction. A completion that a crash or
+ * power loss undoes leaves its entry in flight, which the next start verifies with a `get` (never
+ * resent blindly, never lost).
  */
 class CompletionBatch {
   private pending: Array<{ id: number; serverRecord: ModelRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
