@@ -295,21 +295,18 @@ function connectionType(model: ModelDef): string {
 }
 
 function filterInput(model: ModelDef): string {
-  const name = operationNamesOf(model).filterInput;
-  const lines: string[] = [];
-  for (const field of storedFields(model)) {
-    const input = filterInputFor(field, 'filter');
-    if (input !== undefined) lines.push(`${field.name}: ${input}`);
-  }
-  lines.push(`and: [${name}]`, `or: [${name}]`, `not: ${name}`, '_deleted: ModelBooleanInput');
-  return block('input', name, lines);
+  return queryComparisonInput(model, operationNamesOf(model).filterInput, false);
 }
 
+/** The condition input is the filter input without the primary key (AppSync removes it). */
 function conditionInput(model: ModelDef): string {
-  const name = operationNamesOf(model).conditionInput;
+  return queryComparisonInput(model, operationNamesOf(model).conditionInput, true);
+}
+
+function queryComparisonInput(model: ModelDef, name: string, withoutPrimaryKey: boolean): string {
   const lines: string[] = [];
   for (const field of storedFields(model)) {
-    if (model.primaryKey.includes(field.name)) continue;
+    if (withoutPrimaryKey && model.primaryKey.includes(field.name)) continue;
     const input = filterInputFor(field, 'filter');
     if (input !== undefined) lines.push(`${field.name}: ${input}`);
   }
