@@ -93,11 +93,19 @@ export class RemoteMerge {
   /**
    * Full-sync cleanup: deletes local rows of `model` whose key (`modelId`) is not in `keepIds` and
    * that have no pending outbox entry — records the server no longer has (PROTOCOL.md "Outpost
-   * decisions"). One transaction; returns how many were removed.
+   * decisions"). With `changedSince` (the sync's server `startedAt`, epoch ms), rows whose
+   * `_lastChangedAt` is at or after it are kept too. One transaction; returns how many were removed.
    */
-  async removeMissing(model: string, keepIds: Iterable<string>): Promise<number> {
+  async removeMissing(model: string, keepIds: Iterable<string>, options: { readonly changedSince?: number } = {}): Promise<number> {
     const table = this.core.table(model);
     const keep = new Set(keepIds);
+    // A row the server changed after the sync's snapshot reached us by another path while the pages
+    // were fetched (an outbox completion, a live event): its absence from the pages proves nothing,
+    // and deleting it would lose a record the server has until some later delta sync.
+    const changedSince = options.changedSince;
+    if (changedSince !== undefined && !Number.isFinite(changedSince)) {
+      throw new ValidationError(`${model}: removeMissing changedSince must be a finite number of epoch ms`, model);
+    }
     const events: ChangeEvent[] = [];
     const removed = this.core.conn.transaction(() => {
       const pending = this.core.pendingIds(model);
@@ -111,6 +119,8 @@ export class RemoteMerge {
         if (keep.has(id) || pending.has(id)) continue;
         const record = this.core.getRow(table, table.keyParams(key));
         if (record === undefined) continue;
+        const changedAt = record._lastChangedAt;
+        if (changedSince !== undefined && typeof changedAt === 'number' && changedAt >= changedSince) continue;
         this.core.deleteRow(table, record);
         events.push({ opType: 'DELETE', element: record, model });
         count++;

@@ -102,8 +102,9 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     const leftOut = await countRemaining(ctx, model, document, { nextToken, lastSync, filter });
     ctx.events.emit('syncLimitReached', { model: model.name, maxRecordsToSync: ctx.maxRecordsToSync, received, leftOut });
   } else if (keep !== null) {
-    // Only a complete full sync knows every record the server has for this device.
-    counts.deleted += await ctx.datastore.remote.removeMissing(model.name, keep);
+    // Only a complete full sync knows every record the server has for this device — as of its
+    // snapshot: rows changed since (merged by the outbox or a live event meanwhile) are kept.
+    counts.deleted += await ctx.datastore.remote.removeMissing(model.name, keep, startedAt === null ? {} : { changedSince: startedAt });
   }
   // As Amplify: hitting the cap still records lastSync, so the rest waits for the next full sync.
   const after = metadataAfterSync(meta, startedAt ?? Date.now(), isFullSync);

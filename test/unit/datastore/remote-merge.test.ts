@@ -134,3 +134,31 @@ test('conflicts: insert and list newest first, per model', async (t) => {
   assert.deepEqual(sites, [first]);
   await assert.rejects(store.conflicts.insertConflict({ model: 'Site', modelId: 'a', local: null, remote: null, resolution: '' }), ValidationError);
 });
+
+test('removeMissing keeps rows changed at or after the full sync started (merged by another path meanwhile)', async (t) => {
+  const { store } = openTemp(t);
+  // The sync's snapshot was taken at 250: 'old' (changed at 100) and 'edge' (250) were not in the pages.
+  await store.remote.applyRemote('Site', [site('old', 'O', 1), site('kept', 'K', 1)], { isFullSync: true });
+  // Reached the store while the pages were fetched (outbox completion / live event), after the snapshot.
+  await store.remote.applyRemote('Site', [site('edge', 'E', 1, { _lastChangedAt: 250 }), site('later', 'L', 3)]);
+  const events: string[] = [];
+  store.observe('Site').subscribe((e) => events.push(`${e.opType} ${e.element.id}`));
+  assert.equal(await store.remote.removeMissing('Site', ['kept'], { changedSince: 250 }), 1);
+  assert.deepEqual((await store.query('Site')).map((r) => r.id).sort(), ['edge', 'kept', 'later']);
+  assert.deepEqual(events, ['DELETE old']);
+  // Without the snapshot time every row outside keepIds goes (the former behaviour, still available).
+  assert.equal(await store.remote.removeMissing('Site', ['kept']), 2);
+  await assert.rejects(store.remote.removeMissing('Site', [], { changedSince: Number.NaN }), ValidationError);
+});
+
+test('removeMissing keeps a record whose outbox entry completed during the full sync', async (t) => {
+  const { store } = openTemp(t);
+  await store.remote.applyRemote('Site', [site('a', 'A', 1)], { isFullSync: true });
+  // Created offline; the server accepted it at 500, after the full sync's snapshot at 400.
+  await store.save('Site', { id: 'mine', name: 'created offline' });
+  const [entry] = await store.outbox.listEntries();
+  await store.outbox.completeEntry(entry.id, site('mine', 'created offline', 1, { _lastChangedAt: 500 }));
+  assert.equal(await store.outbox.outboxCount(), 0);
+  assert.equal(await store.remote.removeMissing('Site', ['a'], { changedSince: 400 }), 0);
+  assert.deepEqual((await store.query('Site')).map((r) => r.id).sort(), ['a', 'mine']);
+});
