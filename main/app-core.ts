@@ -313,6 +313,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       save: (model, record, opts) => datastore.save(model, record, opts),
       get: async (model, id) => (await datastore.get(model, id)) ?? null,
       query: (model, opts) => datastore.query(model, opts),
+      count: (model, where) => datastore.count(model, where),
       delete: (model, target, opts) =>
         'id' in target ? datastore.delete(model, target.id, opts) : datastore.delete(model, target.where),
       observe: (model, where, listener) => datastore.observe(model, where).subscribe(listener),

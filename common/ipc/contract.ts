@@ -121,9 +121,11 @@ export const requests = {
         page: z.number().int().min(0).max(1_000_000).optional(),
         /** Page size, 1–1000 (default 100). */
         limit: z.number().int().min(1).max(1000).optional(),
+        /** Also answer `count`: how many records match `where` across all pages (one COUNT in SQLite). */
+        withCount: z.boolean().optional(),
       })
       .strict(),
-    response: z.object({ items: z.array(record) }),
+    response: z.object({ items: z.array(record), count: z.number().int().nonnegative().optional() }),
   },
   delete: {
     request: z

@@ -185,6 +185,18 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     return this.runQuery(table, options) as M[K][];
   }
 
+  /** How many records match `where` (all of the model's records when absent), counted in SQLite. */
+  async count<K extends keyof M & string>(model: K, where?: Predicate): Promise<number> {
+    const table = this.core.table(model);
+    let query = this.core.conn.kysely.selectFrom(table.name).select((eb) => eb.fn.countAll().as('n'));
+    if (where !== undefined) {
+      const checked = validatePredicate(this.schema, model, where);
+      query = query.where(predicateToSql(checked, { model: table.model, dialect: 'sqlite', table: table.name }));
+    }
+    const row = this.core.conn.all(query.compile())[0];
+    return Number(row?.n ?? 0);
+  }
+
   /**
    * Deletes one record by key, or every record matching a predicate (each without condition).
    * Children reached through `@hasMany`/`@hasOne` are deleted too, each with its own outbox entry

@@ -28,6 +28,8 @@ export interface LocalStore {
     model: string,
     options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number },
   ): Promise<ModelRecord[]>;
+  /** How many records of `model` match `where` (all when undefined). */
+  count(model: string, where: Predicate | undefined): Promise<number>;
   delete(model: string, target: { id: string } | { where: Predicate }, options: { condition?: Predicate }): Promise<ModelRecord[]>;
   /** Calls `listener` for every change; returns a function that stops it. */
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;

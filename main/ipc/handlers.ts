@@ -130,7 +130,7 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       requireModel(services.schema, model);
       return services.store().get(model, id);
     },
-    query: async ({ model, where, sort, page, limit }) => {
+    query: async ({ model, where, sort, page, limit, withCount }) => {
       const def = requireModel(services.schema, model);
       for (const s of sort ?? []) {
         if (!def.fields.some((f) => f.name === s.field && f.type.kind !== 'model') && !(METADATA_FIELDS as readonly string[]).includes(s.field)) {
@@ -138,13 +138,18 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
         }
       }
       const checked = predicate(model, where, 'where');
-      const items = await services.store().query(model, {
-        ...(checked ? { where: checked } : {}),
-        ...(sort ? { sort } : {}),
-        ...(page !== undefined ? { page } : {}),
-        limit: limit ?? 100,
-      });
-      return { items };
+      const store = services.store();
+      // Both start in the same turn (the store reads synchronously), so no write lands between the page and its count.
+      const [items, count] = await Promise.all([
+        store.query(model, {
+          ...(checked ? { where: checked } : {}),
+          ...(sort ? { sort } : {}),
+          ...(page !== undefined ? { page } : {}),
+          limit: limit ?? 100,
+        }),
+        withCount === true ? store.count(model, checked) : undefined,
+      ]);
+      return count === undefined ? { items } : { items, count };
     },
     delete: async ({ model, id, where, condition }) => {
       requireModel(services.schema, model);
