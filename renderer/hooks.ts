@@ -1,4 +1,4 @@
-// React bindings for the preload API: pushed events, live queries, the sync status and session.
+// React bindings for the preload API: pushed events, live paged queries, the sync status and session.
 import { useEffect, useRef, useState } from 'react';
 import type { EventChannel, EventOf, SyncStatus } from '../common/ipc/contract.js';
 import type { Predicate } from '../common/predicates/types.js';
@@ -12,49 +12,100 @@ export function useEvent<E extends EventChannel>(event: E, handler: (payload: Ev
   useEffect(() => api.on(event, (payload) => latest.current(payload)), [event]);
 }
 
-export interface LiveQuery {
+export interface PagedQuery {
+  /** The records of the requested page only. */
   readonly items: ModelRecord[];
-  readonly isSynced: boolean;
+  /** How many records match across all pages. */
+  readonly total: number;
   readonly loading: boolean;
   readonly error: string | null;
 }
 
-/** A live query (observeQuery): re-renders with every snapshot main pushes. */
-export function useLiveQuery(model: string | undefined, where: Predicate | undefined, sort: ReadonlyArray<{ field: string; direction: 'asc' | 'desc' }> | undefined): LiveQuery {
-  const [state, setState] = useState<LiveQuery>({ items: [], isSynced: false, loading: true, error: null });
-  const key = JSON.stringify([model, where, sort]);
+/** How long a burst of changes is gathered before the page is fetched again (ms). */
+export const PAGE_REFETCH_DEBOUNCE_MS = 150;
+
+/**
+ * One page of a query, fetched from the datastore (`query` with page, limit and a count) rather
+ * than sliced from every record, and fetched again (debounced) when `observe` reports a change to
+ * the model or the sync status changes (a clear or a finished sync round).
+ */
+export function usePagedQuery(
+  model: string | undefined,
+  where: Predicate | undefined,
+  sort: ReadonlyArray<{ field: string; direction: 'asc' | 'desc' }> | undefined,
+  page: number,
+  limit: number,
+): PagedQuery {
+  const [state, setState] = useState<PagedQuery>({ items: [], total: 0, loading: true, error: null });
+  const [version, setVersion] = useState(0);
+  const queryKey = JSON.stringify([model, where, sort]);
+  const fetchKey = JSON.stringify([queryKey, page, limit, version]);
+
+  // A change anywhere in the model may move records onto or off this page: refetch on any of them.
   useEffect(() => {
     if (!model) return undefined;
     let subscriptionId: string | null = null;
     let cancelled = false;
-    // Snapshots can arrive before the request that created them has answered: keep the latest.
-    const early = new Map<string, EventOf<'querySnapshot'>>();
-    const apply = (s: EventOf<'querySnapshot'>) => setState({ items: s.items, isSynced: s.isSynced, loading: false, error: null });
-    const off = api.on('querySnapshot', (snapshot) => {
-      if (subscriptionId === null) early.set(snapshot.subscriptionId, snapshot);
-      else if (snapshot.subscriptionId === subscriptionId) apply(snapshot);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refetchSoon = () => {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!cancelled) setVersion((v) => v + 1);
+      }, PAGE_REFETCH_DEBOUNCE_MS);
+    };
+    // Changes can arrive before `observe` answers with its id: refetch anyway, it is harmless.
+    const offChange = api.on('dataChange', (change) => {
+      if (change.model === model && (subscriptionId === null || change.subscriptionId === subscriptionId)) refetchSoon();
     });
-    setState((s) => ({ ...s, loading: true, error: null }));
+    const offStatus = api.on('syncStatus', refetchSoon);
     api
-      .observeQuery({ model, ...(where ? { where } : {}), ...(sort && sort.length > 0 ? { sort: [...sort] } : {}) })
+      .observe({ model })
       .then(({ subscriptionId: id }) => {
-        if (cancelled) {
-          void api.unobserve({ subscriptionId: id });
-          return;
-        }
-        subscriptionId = id;
-        const first = early.get(id);
-        if (first) apply(first);
+        if (cancelled) void api.unobserve({ subscriptionId: id });
+        else subscriptionId = id;
       })
-      .catch((error: Error) => setState({ items: [], isSynced: false, loading: false, error: error.message }));
+      .catch((error: Error) => setState((s) => ({ ...s, loading: false, error: error.message })));
     return () => {
       cancelled = true;
-      off();
+      if (timer !== undefined) clearTimeout(timer);
+      offChange();
+      offStatus();
       if (subscriptionId !== null) void api.unobserve({ subscriptionId });
     };
-    // `key` stands for model, where and sort by value.
+  }, [model]);
+
+  // "Loading…" only until a model's first page arrives; a refetch keeps showing the current page.
+  const shownModel = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (!model) return undefined;
+    let cancelled = false;
+    if (shownModel.current !== model) setState({ items: [], total: 0, loading: true, error: null });
+    api
+      .query({
+        model,
+        ...(where ? { where } : {}),
+        ...(sort && sort.length > 0 ? { sort: [...sort] } : {}),
+        page,
+        limit,
+        withCount: true,
+      })
+      .then(
+        ({ items, count }) => {
+          if (cancelled) return;
+          shownModel.current = model;
+          setState({ items, total: count ?? items.length, loading: false, error: null });
+        },
+        (error: Error) => {
+          if (!cancelled) setState({ items: [], total: 0, loading: false, error: error.message });
+        },
+      );
+    return () => {
+      cancelled = true;
+    };
+    // `fetchKey` stands for model, where, sort, page, limit and the change counter by value.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [fetchKey]);
   return state;
 }
 

@@ -1,10 +1,11 @@
 // One model's records: a filter builder producing predicates, sortable columns, paging, and live
-// updates (observeQuery) so a record saved or synced anywhere appears at once.
+// updates. Only the shown page is held: the datastore filters, sorts, pages and counts (`query`),
+// and the page is fetched again when `observe` reports a change, so 100k records stay cheap.
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
 import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
-import { useLiveQuery } from '../hooks.js';
+import { usePagedQuery } from '../hooks.js';
 import { fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relationFor } from '../schema-view.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
 
@@ -17,10 +18,11 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
   const [sort, setSort] = useState<{ field: string; direction: 'asc' | 'desc' } | null>(null);
   const [page, setPage] = useState(0);
   const where = useMemo(() => toPredicate(model, filter), [model, filter]);
-  const live = useLiveQuery(model.name, where, sort ? [sort] : undefined);
+  const sortSpec = useMemo(() => (sort ? [sort] : undefined), [sort]);
+  const live = usePagedQuery(model.name, where, sortSpec, page, PAGE_SIZE);
   const columns = listColumns(model);
-  const pages = Math.max(1, Math.ceil(live.items.length / PAGE_SIZE));
-  const shown = live.items.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(live.total / PAGE_SIZE));
+  const shown = live.items;
 
   useEffect(() => {
     setFilter(EMPTY_FILTER);
@@ -28,8 +30,9 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
     setPage(0);
   }, [model.name]);
   useEffect(() => {
-    if (page >= pages) setPage(pages - 1);
-  }, [page, pages]);
+    // Records deleted elsewhere can leave this page past the end: step back to the last one.
+    if (!live.loading && page >= pages) setPage(pages - 1);
+  }, [live.loading, page, pages]);
 
   const toggleSort = (field: string) =>
     setSort((s) => (s?.field !== field ? { field, direction: 'asc' } : s.direction === 'asc' ? { field, direction: 'desc' } : null));
@@ -39,7 +42,7 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
       <header className="screen-header">
         <h1>{pluralLabel(model)}</h1>
         <span className="muted count">
-          {live.loading ? 'Loading…' : `${live.items.length} record${live.items.length === 1 ? '' : 's'}`}
+          {live.loading ? 'Loading…' : `${live.total} record${live.total === 1 ? '' : 's'}`}
         </span>
         <button className="primary" onClick={props.onNew} title="Ctrl+N">
           New {model.name}
