@@ -344,4 +344,25 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await page.getByRole('row', { name: 'Bob site' }).waitFor();
     assert.equal(await page.getByRole('row', { name: 'Unsent site' }).count(), 0);
   });
+  test('the list shows one page at a time from the datastore and follows changes made elsewhere', async () => {
+    const page = deviceA.page;
+    await page.getByRole('button', { name: 'Sites' }).click();
+    await page.getByRole('row', { name: 'Bob site' }).waitFor();
+    const store = deviceA.core.services.store();
+    for (let i = 0; i < 30; i++) await store.save('Site', { name: `Paged ${String(i).padStart(2, '0')}` }, {});
+    // Saved in main, not through the UI: the observe event makes the list fetch its page again.
+    await page.getByText('31 records').waitFor({ timeout: 10_000 });
+    await page.getByText('Page 1 of 2').waitFor();
+    const rows = page.locator('table.records tbody tr');
+    assert.equal(await rows.count(), 25, 'only one page of rows is rendered');
+    await page.locator('th button.sort').first().click();
+    await page.getByRole('button', { name: 'Next ›' }).click();
+    await page.getByText('Page 2 of 2').waitFor();
+    await page.getByRole('row', { name: 'Paged 29' }).waitFor();
+    assert.equal(await rows.count(), 6);
+    await store.delete('Site', { where: { field: 'name', op: 'eq', value: 'Paged 29' } }, {});
+    await page.getByText('30 records').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByRole('row', { name: 'Paged 29' }).count(), 0);
+    assert.equal(await rows.count(), 5);
+  });
 });
