@@ -13,7 +13,8 @@ import type {
   ResponseOf,
   SyncStatus,
 } from '../common/ipc/contract.js';
-import type { ModelRecord, Schema } from '../common/schema/types.js';
+import { keyFromModelId, keyOf, modelIdOf, type KeyObject } from '../common/schema/record-key.js';
+import type { ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 import type { CredentialStore } from './auth/credential-store.js';
 import { createProfileRegistry, profileDatabaseFile, profileDirectory, type ProfileRecord } from './auth/profiles.js';
 import { forgetSignIn, resumeSignIn, signIn, type SignedIn, type SyncCredentials } from './auth/sign-in.js';
@@ -90,8 +91,29 @@ function plain(value: unknown): unknown {
   }
 }
 
+function optionalKey(key: KeyObject | undefined): { key?: Record<string, string | number> } {
+  return key === undefined ? {} : { key: { ...key } };
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The key object of the record a notice or conflict names: read from the record itself when one
+ * is at hand (exact even when key values contain the `modelId` separator), else from the `modelId`.
+ */
+function noticeKey(def: ModelDef | undefined, modelId: string | undefined, ...records: Array<ModelRecord | null | undefined>): KeyObject | undefined {
+  if (def === undefined) return undefined;
+  for (const record of records) {
+    const key = keyOf(def, record);
+    if (key !== undefined && (modelId === undefined || modelIdOf(def, key) === modelId)) return key;
+  }
+  return modelId === undefined ? undefined : keyFromModelId(def, modelId);
+}
+
+function modelDef(schema: Schema, name: unknown): ModelDef | undefined {
+  return typeof name === 'string' && Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
 }
 
 /** Creates the core; nothing is opened until sign-in or `restore()`. */
@@ -147,6 +169,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     id: String(record.id),
     model: record.model,
     recordId: record.modelId,
+    ...optionalKey(noticeKey(modelDef(options.schema, record.model), record.modelId, record.local, record.remote)),
     operation: (record.operation && OPERATION[record.operation]) || 'UPDATE',
     local: (plain(record.local) as ModelRecord | null) ?? {},
     remote: (plain(record.remote) as ModelRecord | null) ?? {},
@@ -205,12 +228,16 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       case 'error': {
         const local = asRecord(data?.localModel) ?? asRecord(data?.element) ?? asRecord(data?.record);
         const model = typeof data?.model === 'string' ? data.model : asRecord(data?.model)?.name;
-        const recordId = typeof data?.recordId === 'string' ? data.recordId : typeof local?.id === 'string' ? local.id : undefined;
+        const def = modelDef(options.schema, model);
+        const sentId = typeof data?.recordId === 'string' ? data.recordId : undefined;
+        const key = noticeKey(def, sentId, local, asRecord(data?.remoteModel));
+        const recordId = sentId ?? (def && key ? modelIdOf(def, key) : typeof local?.id === 'string' ? local.id : undefined);
         notify({
           code: String(data?.errorType ?? data?.code ?? 'SyncError'),
           message: String(data?.message ?? 'the server rejected a change'),
           ...(typeof model === 'string' ? { model } : {}),
           ...(recordId ? { recordId } : {}),
+          ...optionalKey(key),
         });
         break;
       }
@@ -311,11 +338,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     const { datastore } = current();
     return {
       save: (model, record, opts) => datastore.save(model, record, opts),
-      get: async (model, id) => (await datastore.get(model, id)) ?? null,
+      get: async (model, key) => (await datastore.get(model, key)) ?? null,
       query: (model, opts) => datastore.query(model, opts),
       count: (model, where) => datastore.count(model, where),
       delete: (model, target, opts) =>
-        'id' in target ? datastore.delete(model, target.id, opts) : datastore.delete(model, target.where),
+        'key' in target ? datastore.delete(model, target.key, opts) : datastore.delete(model, target.where),
       observe: (model, where, listener) => datastore.observe(model, where).subscribe(listener),
       observeQuery: (model, where, sort, listener) =>
         datastore.observeQuery(model, where, sort ? { sort } : {}).subscribe(listener),
@@ -372,9 +399,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         (k) => !keys.includes(k) && k in local && JSON.stringify(local[k] ?? null) !== JSON.stringify(remote[k] ?? null),
       );
       const key = Object.fromEntries(keys.map((k) => [k, record.local?.[k] ?? record.remote?.[k]]));
-      const exists = (await open.datastore.get(record.model, record.modelId)) !== undefined;
+      // By key object, not by `modelId`: a composite key cannot be looked up by its joined string.
+      const exists = (await open.datastore.get(record.model, key)) !== undefined;
       if (choice === 'keepTheirs' && remoteDeleted) {
-        if (exists) await open.datastore.delete(record.model, record.modelId);
+        if (exists) await open.datastore.delete(record.model, key);
       } else if (differing.length > 0 && (exists || choice === 'keepMine')) {
         const source = choice === 'keepMine' ? local : remote;
         const patch: ModelRecord = { ...key };

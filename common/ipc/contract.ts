@@ -3,11 +3,45 @@
 // main/ipc validates requests against them, preload/create-api builds the renderer API from them,
 // and every TypeScript type below is inferred from them — no channel name is typed anywhere else.
 import { z } from 'zod';
+import type { KeyObject } from '../schema/record-key.js';
 import type { Schema } from '../schema/types.js';
 import { predicateShape } from './predicate-shape.js';
 
 const modelName = z.string().min(1).max(200);
 const recordId = z.string().min(1).max(500);
+
+/** Most fields a key object may name (a partition key and its sort keys). */
+export const MAX_KEY_FIELDS = 16;
+
+/** Why `value` is not a record key as IPC carries it, or undefined when it is one. */
+function recordKeyProblem(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value.length === 0 || value.length > 500 ? 'a key string must be 1 to 500 characters' : undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'must be the record key: its id string, or an object of its primary-key fields';
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0 || entries.length > MAX_KEY_FIELDS) return `a key object must name 1 to ${MAX_KEY_FIELDS} key fields`;
+  for (const [name, v] of entries) {
+    if (name.length === 0 || name.length > 200) return 'a key field name must be 1 to 200 characters';
+    if (typeof v === 'string' ? v.length > 500 : typeof v !== 'number' || !Number.isFinite(v)) {
+      return `key field '${name.slice(0, 50)}' must be a string (at most 500 characters) or a finite number`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A record's key in a request: the id string (models keyed by one field), or an object of the
+ * model's primary-key fields (`{ siteCode: 'N1', visitedOn: '2026-01-02' }`). main checks it
+ * against the model's key before the datastore sees it.
+ */
+const recordKey = z.custom<string | KeyObject>((value) => recordKeyProblem(value) === undefined, {
+  error: (issue) => recordKeyProblem(issue.input) ?? 'invalid record key',
+});
+/** A key object as main sends it in events (built from a stored record, so not re-checked). */
+const keyObject = z.record(z.string(), z.union([z.string(), z.number()]));
 /** A record as it crosses IPC: field name → value; values are checked against the Schema in main. */
 const record = z.record(z.string().max(200), z.unknown());
 const sortSpec = z
@@ -57,7 +91,10 @@ export const syncStatusShape = z.object({
 export const conflictShape = z.object({
   id: z.string(),
   model: z.string(),
+  /** The outbox `modelId`: key values joined by `-` (PROTOCOL.md §4.2). */
   recordId: z.string(),
+  /** The record's key object, to open it with `get` (absent only when the model is gone from the schema). */
+  key: keyObject.optional(),
   operation: z.enum(['INSERT', 'UPDATE', 'DELETE']),
   local: record,
   remote: record,
@@ -73,7 +110,10 @@ export const errorNoticeShape = z.object({
   code: z.string(),
   message: z.string(),
   model: z.string().optional(),
+  /** The outbox `modelId` of the record: key values joined by `-`. */
   recordId: z.string().optional(),
+  /** The record's key object, to open it with `get`, when main could tell it. */
+  key: keyObject.optional(),
   path: z.string().optional(),
   at: z.number(),
 });
@@ -110,7 +150,8 @@ export const requests = {
     request: z.object({ model: modelName, record, condition: predicateShape.optional() }).strict(),
     response: record,
   },
-  get: { request: z.object({ model: modelName, id: recordId }).strict(), response: record.nullable() },
+  /** `id`: the record's key (see `recordKey`). */
+  get: { request: z.object({ model: modelName, id: recordKey }).strict(), response: record.nullable() },
   query: {
     request: z
       .object({
@@ -131,13 +172,14 @@ export const requests = {
     request: z
       .object({
         model: modelName,
-        id: recordId.optional(),
+        /** The record's key (see `recordKey`); give it or `where`, not both. */
+        id: recordKey.optional(),
         where: predicateShape.optional(),
         condition: predicateShape.optional(),
       })
       .strict()
       .refine((r) => (r.id === undefined) !== (r.where === undefined), {
-        message: 'give exactly one of id or where',
+        message: 'give exactly one of id (the record key) or where',
         path: ['id'],
       }),
     response: z.object({ deleted: z.array(record) }),

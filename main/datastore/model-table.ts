@@ -5,10 +5,8 @@ import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.
 import { columnFields } from '../../common/predicates/column-fields.js';
 import { decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type { Kysely } from 'kysely';
+import { modelIdOf } from '../../common/schema/record-key.js';
 import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
-
-/** Separator between primary-key values in an outbox `modelId` (PROTOCOL.md §4.2). */
-const MODEL_ID_SEPARATOR = '-';
 
 /** A compiled statement whose parameters are supplied per call, in `columns` order. */
 export interface FixedStatement {
@@ -74,6 +72,6 @@ export class ModelTable {
 
   /** The outbox `modelId` of a record: its key values joined by `-`. */
   modelId(record: ModelRecord): string {
-    return this.primaryKey.map((k) => String(record[k])).join(MODEL_ID_SEPARATOR);
+    return modelIdOf(this, record);
   }
 }

@@ -2,6 +2,7 @@
 // over the real datastore, sync worker and auth; the handlers never see those modules directly.
 import type { ParsedRequestOf, ResponseOf, EventChannel, EventOf } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
+import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
 
 export interface SortField {
@@ -23,14 +24,15 @@ export interface QuerySnapshot {
 /** The open profile's local store, as the handlers use it (inputs already validated). */
 export interface LocalStore {
   save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ModelRecord>;
-  get(model: string, id: string): Promise<ModelRecord | null>;
+  /** The record with this key (an id string for a one-field key), or null. */
+  get(model: string, key: string | KeyObject): Promise<ModelRecord | null>;
   query(
     model: string,
     options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number },
   ): Promise<ModelRecord[]>;
   /** How many records of `model` match `where` (all when undefined). */
   count(model: string, where: Predicate | undefined): Promise<number>;
-  delete(model: string, target: { id: string } | { where: Predicate }, options: { condition?: Predicate }): Promise<ModelRecord[]>;
+  delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, options: { condition?: Predicate }): Promise<ModelRecord[]>;
   /** Calls `listener` for every change; returns a function that stops it. */
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
   /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */

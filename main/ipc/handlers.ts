@@ -20,7 +20,7 @@ import type { Predicate } from '../../common/predicates/types.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
 import type { AppServices, Broadcast } from './app-services.js';
 import { assertPlainJson } from './plain-json.js';
-import { requireModel, writableRecord } from './record-fields.js';
+import { checkedKey, requireModel, writableRecord } from './record-fields.js';
 
 /** One renderer (window) that talks to main. */
 export interface IpcSender {
@@ -127,8 +127,8 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       return services.store().save(model, clean, checked === undefined ? {} : { condition: checked });
     },
     get: async ({ model, id }) => {
-      requireModel(services.schema, model);
-      return services.store().get(model, id);
+      const def = requireModel(services.schema, model);
+      return services.store().get(model, checkedKey(services.schema, def, id));
     },
     query: async ({ model, where, sort, page, limit, withCount }) => {
       const def = requireModel(services.schema, model);
@@ -152,8 +152,8 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       return count === undefined ? { items } : { items, count };
     },
     delete: async ({ model, id, where, condition }) => {
-      requireModel(services.schema, model);
-      const target = id !== undefined ? { id } : { where: predicate(model, where, 'where')! };
+      const def = requireModel(services.schema, model);
+      const target = id !== undefined ? { key: checkedKey(services.schema, def, id) } : { where: predicate(model, where, 'where')! };
       const checked = predicate(model, condition, 'condition');
       const deleted = await services.store().delete(model, target, checked === undefined ? {} : { condition: checked });
       return { deleted };

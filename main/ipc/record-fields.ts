@@ -2,7 +2,9 @@
 // then checks every value's type). Fields the server or the sync worker own are dropped rather
 // than refused, because the renderer legitimately echoes back records it was given.
 import { ValidationError } from '../../common/errors.js';
+import type { KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
+import { validateRecord } from '../../common/schema/validate-record.js';
 
 /** The model named `name`, or a ValidationError listing the models that exist. */
 export function requireModel(schema: Schema, name: string): ModelDef {
@@ -39,4 +41,40 @@ export function writableRecord(model: ModelDef, record: ModelRecord): ModelRecor
     throw new ValidationError(`${model.name}.id: must be a string`, `${model.name}.id`);
   }
   return out;
+}
+
+/**
+ * The key object `key` stands for, checked against `model`'s primary key: a string only for a
+ * one-field key; an object naming every key field, no other field, each value of its field's type.
+ * A ValidationError names `Model.field` otherwise, so a bad key never reaches the datastore.
+ */
+export function checkedKey(schema: Schema, model: ModelDef, key: string | KeyObject): KeyObject {
+  const keyFields = model.primaryKey;
+  const described = `the ${model.name} key is ${keyFields.join(', ')}`;
+  let out: Record<string, unknown>;
+  if (typeof key === 'string') {
+    if (keyFields.length !== 1) {
+      throw new ValidationError(
+        `${model.name}: ${described}; give the key as an object { ${keyFields.join(', ')} }, not a string`,
+        model.name,
+      );
+    }
+    out = { [keyFields[0]!]: key };
+  } else {
+    for (const name of Object.keys(key)) {
+      if (!keyFields.includes(name)) {
+        throw new ValidationError(`${model.name}.${name}: is not a key field (${described})`, `${model.name}.${name}`);
+      }
+    }
+    out = {};
+    for (const name of keyFields) {
+      if (!Object.hasOwn(key, name)) {
+        throw new ValidationError(`${model.name}.${name}: the key field ${name} is missing (${described})`, `${model.name}.${name}`);
+      }
+      out[name] = key[name];
+    }
+  }
+  // Each value must be valid for its field (an ID non-empty, an Int an integer, …).
+  validateRecord(schema, model.name, out, 'update');
+  return out as KeyObject;
 }
