@@ -2,6 +2,7 @@
 // sends), the current screen, notifications, and the sync bar that is always visible.
 import { useCallback, useEffect, useState } from 'react';
 import type { CurrentUser } from '../common/ipc/contract.js';
+import type { KeyObject } from '../common/schema/record-key.js';
 import type { Schema } from '../common/schema/types.js';
 import { api } from './api.js';
 import { Notifications } from './components/Notifications.js';
@@ -16,7 +17,8 @@ import { SignInScreen } from './screens/SignInScreen.js';
 
 type Route =
   | { readonly screen: 'list'; readonly model: string }
-  | { readonly screen: 'form'; readonly model: string; readonly id: string | null }
+  /** `recordKey`: the record's key object (its `id`, or every field of a custom primary key); null = new. */
+  | { readonly screen: 'form'; readonly model: string; readonly recordKey: KeyObject | null }
   | { readonly screen: 'conflicts' }
   | { readonly screen: 'settings' }
   | { readonly screen: 'signIn' };
@@ -52,12 +54,14 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n' && route && (route.screen === 'list' || route.screen === 'form')) {
         event.preventDefault();
-        setRoute({ screen: 'form', model: route.model, id: null });
+        setRoute({ screen: 'form', model: route.model, recordKey: null });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [route]);
+
+  const openRecord = (model: string, recordKey: KeyObject) => setRoute({ screen: 'form', model, recordKey });
 
   if (!schema || user === undefined) return <div className="loading">Starting Outpost…</div>;
   if (user === null || route?.screen === 'signIn') {
@@ -115,21 +119,21 @@ export function App() {
             key={model.name}
             schema={schema}
             model={model}
-            onOpen={(id) => setRoute({ screen: 'form', model: model.name, id })}
-            onNew={() => setRoute({ screen: 'form', model: model.name, id: null })}
+            onOpen={(recordKey) => openRecord(model.name, recordKey)}
+            onNew={() => setRoute({ screen: 'form', model: model.name, recordKey: null })}
           />
         )}
         {current.screen === 'form' && model && (
           <RecordForm
-            key={`${model.name}:${current.id ?? 'new'}`}
+            key={`${model.name}:${current.recordKey ? JSON.stringify(current.recordKey) : 'new'}`}
             schema={schema}
             model={model}
-            id={current.id}
+            recordKey={current.recordKey}
             onSaved={() => undefined}
             onDone={() => setRoute({ screen: 'list', model: model.name })}
           />
         )}
-        {current.screen === 'conflicts' && <ConflictsInbox schema={schema} onChanged={countConflicts} />}
+        {current.screen === 'conflicts' && <ConflictsInbox schema={schema} onChanged={countConflicts} onOpen={openRecord} />}
         {current.screen === 'settings' && (
           <SettingsScreen
             user={user}
@@ -142,7 +146,7 @@ export function App() {
           />
         )}
       </main>
-      <Notifications schema={schema} />
+      <Notifications schema={schema} onOpen={openRecord} />
       <SyncBar status={status} />
     </div>
   );

@@ -1,12 +1,21 @@
 // How the UI reads the parsed Schema: which fields a list shows, which a form edits and with what
 // control, which field names a record, and which model a foreign key points at. Nothing about the
 // example app is hard-coded; any schema of the same kind gets the same screens.
+import { hasGeneratedId, keyOf, type KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 
-/** Fields worth a list column: single scalars and enums, declared first, then timestamps. */
+/**
+ * Fields worth a list column: single scalars and enums, declared first, then timestamps. A foreign
+ * key of several fields gets one column (its first field), which shows the related record.
+ */
 export function listColumns(model: ModelDef, max = 6): FieldDef[] {
   const simple = model.fields.filter(
-    (f) => !f.isList && (f.type.kind === 'scalar' || f.type.kind === 'enum') && f.name !== 'id' && f.type.name !== 'AWSJSON',
+    (f) =>
+      !f.isList &&
+      (f.type.kind === 'scalar' || f.type.kind === 'enum') &&
+      f.name !== 'id' &&
+      f.type.name !== 'AWSJSON' &&
+      (belongsToFor(model, f.name)?.fields[0] ?? f.name) === f.name,
   );
   const declared = simple.filter((f) => !f.isImplicit && !isForeignKey(model, f.name));
   const keys = simple.filter((f) => !f.isImplicit && isForeignKey(model, f.name));
@@ -14,9 +23,21 @@ export function listColumns(model: ModelDef, max = 6): FieldDef[] {
   return [...declared, ...keys, ...implicit].slice(0, max);
 }
 
-/** Fields a form edits: everything stored and writable except the key and relation fields. */
+/**
+ * Fields a form edits: everything stored and writable except relation fields and a generated `id`.
+ * A custom primary key's fields are in the list (the user gives them when creating; an edit shows
+ * them read-only, see `isKeyField`).
+ */
 export function formFields(model: ModelDef): FieldDef[] {
-  return model.fields.filter((f) => f.type.kind !== 'model' && !f.isReadOnly && !model.primaryKey.includes(f.name) && !isOwnerField(model, f.name));
+  const generated = hasGeneratedId(model);
+  return model.fields.filter(
+    (f) => f.type.kind !== 'model' && !f.isReadOnly && !(generated && f.name === 'id') && !isOwnerField(model, f.name),
+  );
+}
+
+/** True for a primary-key field: fixed once the record exists (a new key would be a new record). */
+export function isKeyField(model: ModelDef, name: string): boolean {
+  return model.primaryKey.includes(name);
 }
 
 function isOwnerField(model: ModelDef, name: string): boolean {
@@ -30,6 +51,43 @@ export function relationFor(model: ModelDef, name: string): { readonly relatedMo
     if (relation?.kind === 'belongsTo' && relation.fields.includes(name)) return { relatedModel: relation.relatedModel, field: field.name };
   }
   return undefined;
+}
+
+/** A `@belongsTo` relation through one or more key fields (e.g. Visit.siteCode + Visit.siteZone → Site). */
+export interface BelongsTo {
+  readonly relatedModel: string;
+  /** The foreign-key fields on this model, in the related model's key order. */
+  readonly fields: readonly string[];
+  /** The related model's primary-key fields they hold. */
+  readonly associatedWith: readonly string[];
+}
+
+/** The `@belongsTo` relation whose foreign-key fields include `name`, with all its fields. */
+export function belongsToFor(model: ModelDef, name: string): BelongsTo | undefined {
+  for (const field of model.fields) {
+    const relation = field.relation;
+    if (relation?.kind === 'belongsTo' && relation.fields.includes(name)) {
+      return { relatedModel: relation.relatedModel, fields: relation.fields, associatedWith: relation.associatedWith };
+    }
+  }
+  return undefined;
+}
+
+/** The key of the record `record` points at through `relation`, or undefined while a key field is unset. */
+export function relatedKey(relation: BelongsTo, record: ModelRecord): KeyObject | undefined {
+  const key: Record<string, string | number> = {};
+  for (const [i, field] of relation.fields.entries()) {
+    const value = record[field];
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    if (value === '') return undefined;
+    key[relation.associatedWith[i]!] = value;
+  }
+  return key;
+}
+
+/** A key shown to people: its values, in key order, separated by " · ". */
+export function keyLabel(model: ModelDef, key: KeyObject): string {
+  return model.primaryKey.map((k) => String(key[k])).join(' · ');
 }
 
 function isForeignKey(model: ModelDef, name: string): boolean {
@@ -48,6 +106,8 @@ export function recordLabel(model: ModelDef | undefined, record: ModelRecord | n
   const title = model ? titleField(model) : undefined;
   const value = title ? record[title] : undefined;
   if (typeof value === 'string' && value.trim() !== '') return value;
+  const key = model && !hasGeneratedId(model) ? keyOf(model, record) : undefined;
+  if (key !== undefined) return keyLabel(model!, key);
   const id = record.id;
   return typeof id === 'string' ? `#${id.slice(0, 8)}` : '(untitled)';
 }

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { blankRaw, type Raw } from '../form-values.js';
-import { fieldLabel, recordLabel, relationFor, titleField } from '../schema-view.js';
+import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
   readonly schema: Schema;
@@ -17,6 +17,8 @@ export interface FieldInputProps {
   readonly errors: ReadonlyMap<string, string>;
   readonly onChange: (value: Raw) => void;
   readonly autoFocus?: boolean;
+  /** Shown but not editable (a key field of a record that exists). */
+  readonly disabled?: boolean;
 }
 
 const INPUT_TYPES: Record<string, string> = {
@@ -44,24 +46,54 @@ function ErrorText(props: { errors: ReadonlyMap<string, string>; path: string })
   ) : null;
 }
 
-function RelationPicker(props: { schema: Schema; relatedModel: string; value: string; id: string; onChange: (v: string) => void; autoFocus?: boolean; invalid: boolean }) {
+/** The option value for a related record: its key values in key order (one select value for any key size). */
+function optionValue(values: readonly unknown[]): string {
+  return values.every((v) => v === '' || v === null || v === undefined) ? '' : JSON.stringify(values.map((v) => (v === null || v === undefined ? '' : String(v))));
+}
+
+/**
+ * One select for a `@belongsTo`: lists the related model's records by title and sets every
+ * foreign-key field of the relation from the chosen record's key (one field for an `id` key,
+ * several for a composite key).
+ */
+export function RelationPicker(props: {
+  schema: Schema;
+  relation: BelongsTo;
+  /** The form values of the relation's foreign-key fields, by field name. */
+  values: Readonly<Record<string, string>>;
+  id: string;
+  onChange: (values: Record<string, string>) => void;
+  autoFocus?: boolean | undefined;
+  disabled?: boolean | undefined;
+  invalid: boolean;
+}) {
+  const { relation } = props;
   const [options, setOptions] = useState<ModelRecord[]>([]);
-  const related = props.schema.models[props.relatedModel];
+  const related = props.schema.models[relation.relatedModel];
   useEffect(() => {
     const title = related ? titleField(related) : undefined;
     void api
-      .query({ model: props.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) })
+      .query({ model: relation.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) })
       .then((r) => setOptions(r.items), () => setOptions([]));
-  }, [props.relatedModel, related]);
+  }, [relation.relatedModel, related]);
+  const value = optionValue(relation.fields.map((f) => props.values[f] ?? ''));
+  const valueOf = (o: ModelRecord) => optionValue(relation.associatedWith.map((k) => o[k]));
+  const choose = (chosen: string) => {
+    const parts = chosen === '' ? [] : (JSON.parse(chosen) as string[]);
+    props.onChange(Object.fromEntries(relation.fields.map((f, i) => [f, parts[i] ?? ''])));
+  };
+  const shown = relatedKey(relation, props.values);
   return (
-    <select id={props.id} value={props.value} autoFocus={props.autoFocus} aria-invalid={props.invalid} onChange={(e) => props.onChange(e.target.value)}>
-      <option value="">Choose a {props.relatedModel}…</option>
+    <select id={props.id} value={value} autoFocus={props.autoFocus} disabled={props.disabled} aria-invalid={props.invalid} onChange={(e) => choose(e.target.value)}>
+      <option value="">Choose a {relation.relatedModel}…</option>
       {options.map((o) => (
-        <option key={String(o.id)} value={String(o.id)}>
+        <option key={valueOf(o)} value={valueOf(o)}>
           {recordLabel(related, o)}
         </option>
       ))}
-      {props.value !== '' && !options.some((o) => o.id === props.value) && <option value={props.value}>#{props.value.slice(0, 8)}</option>}
+      {value !== '' && !options.some((o) => valueOf(o) === value) && (
+        <option value={value}>#{(shown ? Object.values(shown).join('-') : '').slice(0, 8)}</option>
+      )}
     </select>
   );
 }
@@ -69,10 +101,27 @@ function RelationPicker(props: { schema: Schema; relatedModel: string; value: st
 function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
   const { field, schema, model } = props;
   const invalid = props.errors.has(props.path);
-  const common = { id: props.id, autoFocus: props.autoFocus, 'aria-invalid': invalid, 'aria-describedby': invalid ? `${props.id}-error` : undefined };
-  const relation = relationFor(model, field.name);
-  if (relation && !field.isList) {
-    return <RelationPicker schema={schema} relatedModel={relation.relatedModel} value={props.value} id={props.id} onChange={props.onChange} autoFocus={props.autoFocus} invalid={invalid} />;
+  const common = {
+    id: props.id,
+    autoFocus: props.autoFocus,
+    disabled: props.disabled,
+    'aria-invalid': invalid,
+    'aria-describedby': invalid ? `${props.id}-error` : undefined,
+  };
+  const relation = belongsToFor(model, field.name);
+  if (relation && relation.fields.length === 1 && !field.isList) {
+    return (
+      <RelationPicker
+        schema={schema}
+        relation={relation}
+        values={{ [field.name]: props.value }}
+        id={props.id}
+        onChange={(values) => props.onChange(values[field.name] ?? '')}
+        autoFocus={props.autoFocus}
+        disabled={props.disabled}
+        invalid={invalid}
+      />
+    );
   }
   if (field.type.kind === 'enum') {
     const values = schema.enums[field.type.name]?.values ?? [];

@@ -1,32 +1,43 @@
 // Error notifications pushed by main (a change the server rejected, a sync failure), each naming
-// the record it concerns by its title, not only its id.
+// the record it concerns by its title, not only its key, with a way to open that record.
 import { useState } from 'react';
 import type { ErrorNotice } from '../../common/ipc/contract.js';
+import { keyFromModelId, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useEvent } from '../hooks.js';
 import { recordLabel } from '../schema-view.js';
 
 interface Shown extends ErrorNotice {
-  readonly key: number;
+  readonly seq: number;
   readonly recordName?: string;
+  /** The key to open the record by: the notice's own, else read from its `recordId`. */
+  readonly openKey?: KeyObject;
 }
 
 let counter = 0;
 
-/** Error notifications pushed by main, newest last (at most five), each naming its record. */
-export function Notifications(props: { schema: Schema | null }) {
+/** The key of the record a notice names, or undefined when it cannot be told. */
+function noticeKey(schema: Schema | null, notice: ErrorNotice): KeyObject | undefined {
+  if (notice.key) return notice.key;
+  const def = notice.model ? schema?.models[notice.model] : undefined;
+  return def && notice.recordId ? keyFromModelId(def, notice.recordId) : undefined;
+}
+
+/** Error notifications pushed by main, newest last (at most five), each naming its record; `onOpen` opens it. */
+export function Notifications(props: { schema: Schema | null; onOpen?: (model: string, key: KeyObject) => void }) {
   const [items, setItems] = useState<Shown[]>([]);
-  const dismiss = (key: number) => setItems((list) => list.filter((n) => n.key !== key));
+  const dismiss = (seq: number) => setItems((list) => list.filter((n) => n.seq !== seq));
   useEvent('error', (notice) => {
-    const key = ++counter;
-    setItems((list) => [...list.slice(-4), { ...notice, key }]);
-    if (notice.model && notice.recordId) {
+    const seq = ++counter;
+    const openKey = noticeKey(props.schema, notice);
+    setItems((list) => [...list.slice(-4), { ...notice, seq, ...(openKey ? { openKey } : {}) }]);
+    if (notice.model && openKey) {
       const model = notice.model;
-      void api.get({ model, id: notice.recordId }).then(
+      void api.get({ model, id: openKey }).then(
         (record) => {
           const recordName = record ? recordLabel(props.schema?.models[model], record) : undefined;
-          if (recordName) setItems((list) => list.map((n) => (n.key === key ? { ...n, recordName } : n)));
+          if (recordName) setItems((list) => list.map((n) => (n.seq === seq ? { ...n, recordName } : n)));
         },
         () => undefined,
       );
@@ -35,7 +46,7 @@ export function Notifications(props: { schema: Schema | null }) {
   return (
     <div className="notifications" aria-live="assertive">
       {items.map((n) => (
-        <div className="notice" role="alert" key={n.key}>
+        <div className="notice" role="alert" key={n.seq}>
           <div>
             <strong>
               {n.model ? `${n.model} ${n.recordName ? `“${n.recordName}”` : n.recordId ? `#${n.recordId.slice(0, 8)}` : ''}` : 'Problem'}
@@ -43,7 +54,18 @@ export function Notifications(props: { schema: Schema | null }) {
             <span className="code">{n.code}</span>
           </div>
           <p>{n.message}</p>
-          <button className="icon" aria-label="Dismiss" onClick={() => dismiss(n.key)}>
+          {n.model && n.openKey && props.onOpen && (
+            <button
+              className="link"
+              onClick={() => {
+                props.onOpen?.(n.model!, n.openKey!);
+                dismiss(n.seq);
+              }}
+            >
+              Open record
+            </button>
+          )}
+          <button className="icon" aria-label="Dismiss" onClick={() => dismiss(n.seq)}>
             ×
           </button>
         </div>

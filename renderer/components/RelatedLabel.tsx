@@ -1,21 +1,26 @@
-// Shows a related record by its title (e.g. an Inspection's Site name) instead of its id.
+// Shows a related record by its title (e.g. an Inspection's Site name) instead of its key.
 import { useEffect, useState } from 'react';
+import { modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { recordLabel } from '../schema-view.js';
 
-/** The title of the record `model`/`id`, shown in place of its id. */
-export function RelatedLabel(props: { schema: Schema; model: string; id: string }) {
-  const [label, setLabel] = useState(`#${props.id.slice(0, 8)}`);
+/** The title of the record of `model` with key `recordKey`, shown in place of its key. */
+export function RelatedLabel(props: { schema: Schema; model: string; recordKey: KeyObject }) {
+  const def = props.schema.models[props.model];
+  const modelId = def ? modelIdOf(def, props.recordKey) : Object.values(props.recordKey).join('-');
+  const [label, setLabel] = useState(`#${modelId.slice(0, 8)}`);
+  // The key object is rebuilt on every render of the row; its JSON is what identifies it.
+  const keyJson = JSON.stringify(props.recordKey);
   useEffect(() => {
     let live = true;
-    void api.get({ model: props.model, id: props.id }).then(
+    void api.get({ model: props.model, id: JSON.parse(keyJson) as KeyObject }).then(
       (record) => live && setLabel(record ? recordLabel(props.schema.models[props.model], record) : `(missing ${props.model})`),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [props.model, props.id, props.schema]);
+  }, [props.model, keyJson, props.schema]);
   return <span>{label}</span>;
 }

@@ -2,15 +2,24 @@
 // that differ highlighted, and "Keep mine" / "Keep theirs".
 import { useCallback, useEffect, useState } from 'react';
 import type { Conflict } from '../../common/ipc/contract.js';
+import { keyFromModelId, keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useEvent } from '../hooks.js';
-import { fieldLabel, formatValue, recordLabel } from '../schema-view.js';
+import { fieldLabel, formatValue, keyLabel, recordLabel } from '../schema-view.js';
 
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
 
-/** The conflicts inbox; `onChanged` is called after a resolution so badges can update. */
-export function ConflictsInbox(props: { schema: Schema; onChanged: () => void }) {
+/** The key of the record a conflict is about: main's, else the local/server record's, else read from `recordId`. */
+function conflictKey(schema: Schema, conflict: Conflict): KeyObject | undefined {
+  if (conflict.key) return conflict.key;
+  const model = schema.models[conflict.model];
+  if (!model) return undefined;
+  return keyOf(model, { ...conflict.remote, ...conflict.local }) ?? keyFromModelId(model, conflict.recordId);
+}
+
+/** The conflicts inbox; `onChanged` is called after a resolution so badges can update; `onOpen` opens the record. */
+export function ConflictsInbox(props: { schema: Schema; onChanged: () => void; onOpen?: (model: string, key: KeyObject) => void }) {
   const [conflicts, setConflicts] = useState<Conflict[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,8 +55,11 @@ export function ConflictsInbox(props: { schema: Schema; onChanged: () => void })
 
   const model = current ? props.schema.models[current.model] : undefined;
   const fields = current
-    ? [...new Set([...Object.keys(current.local), ...Object.keys(current.remote)])].filter((f) => !HIDDEN.has(f) && f !== 'id' && f in current.local)
+    ? [...new Set([...Object.keys(current.local), ...Object.keys(current.remote)])].filter(
+        (f) => !HIDDEN.has(f) && !(model?.primaryKey ?? ['id']).includes(f) && f in current.local,
+      )
     : [];
+  const currentKey = current ? conflictKey(props.schema, current) : undefined;
   return (
     <section className="conflicts" aria-label="Conflicts">
       <header className="screen-header">
@@ -73,7 +85,9 @@ export function ConflictsInbox(props: { schema: Schema; onChanged: () => void })
         {current && (
           <div className="conflict-detail" aria-label="Conflict detail">
             <p className="muted">
-              {current.operation.toLowerCase()} of {current.model} #{current.recordId.slice(0, 8)} · settled automatically as “{current.resolution}”
+              {current.operation.toLowerCase()} of {current.model}{' '}
+              {model && currentKey && model.primaryKey.length > 1 ? keyLabel(model, currentKey) : `#${current.recordId.slice(0, 8)}`} · settled
+              automatically as “{current.resolution}”
             </p>
             <table className="compare">
               <thead>
@@ -104,6 +118,11 @@ export function ConflictsInbox(props: { schema: Schema; onChanged: () => void })
               <button className="secondary" onClick={() => void resolve('keepTheirs')}>
                 Keep theirs
               </button>
+              {currentKey && props.onOpen && (
+                <button className="link" onClick={() => props.onOpen?.(current.model, currentKey)}>
+                  Open record
+                </button>
+              )}
               {current.reviewed && <span className="muted">You chose {current.reviewed === 'keepMine' ? 'mine' : 'theirs'}.</span>}
             </div>
           </div>

@@ -2,17 +2,18 @@
 // updates. Only the shown page is held: the datastore filters, sorts, pages and counts (`query`),
 // and the page is fetched again when `observe` reports a change, so 100k records stay cheap.
 import { useEffect, useMemo, useState } from 'react';
+import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
 import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
 import { usePagedQuery } from '../hooks.js';
-import { fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relationFor } from '../schema-view.js';
+import { belongsToFor, fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relatedKey } from '../schema-view.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
 
 const PAGE_SIZE = 25;
 
 /** One model's live, filterable, sortable, paged record list. */
-export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen: (id: string) => void; onNew: () => void }) {
+export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen: (key: KeyObject) => void; onNew: () => void }) {
   const { model, schema } = props;
   const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
   const [sort, setSort] = useState<{ field: string; direction: 'asc' | 'desc' } | null>(null);
@@ -73,28 +74,33 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
           </tr>
         </thead>
         <tbody>
-          {shown.map((record) => (
-            <tr
-              key={String(record.id)}
-              tabIndex={0}
-              onClick={() => props.onOpen(String(record.id))}
-              onKeyDown={(e) => e.key === 'Enter' && props.onOpen(String(record.id))}
-              aria-label={recordLabel(model, record)}
-            >
-              {columns.map((c) => {
-                const relation = relationFor(model, c.name);
-                return (
-                  <td key={c.name}>
-                    {relation && typeof record[c.name] === 'string' ? (
-                      <RelatedLabel schema={schema} model={relation.relatedModel} id={String(record[c.name])} />
-                    ) : (
-                      formatValue(c, record[c.name])
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+          {shown.map((record) => {
+            const key = keyOf(model, record);
+            const open = () => key && props.onOpen(key);
+            return (
+              <tr
+                key={JSON.stringify(key ?? record)}
+                tabIndex={0}
+                onClick={open}
+                onKeyDown={(e) => e.key === 'Enter' && open()}
+                aria-label={recordLabel(model, record)}
+              >
+                {columns.map((c) => {
+                  const relation = belongsToFor(model, c.name);
+                  const related = relation ? relatedKey(relation, record) : undefined;
+                  return (
+                    <td key={c.name}>
+                      {relation && related ? (
+                        <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={related} />
+                      ) : (
+                        formatValue(c, record[c.name])
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
           {!live.loading && shown.length === 0 && (
             <tr>
               <td colSpan={columns.length} className="empty">

@@ -3,12 +3,13 @@
 // the server evaluates against its copy when the change syncs.
 import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Predicate } from '../../common/predicates/types.js';
+import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
-import { FieldInput } from '../components/FieldInput.js';
+import { FieldInput, RelationPicker } from '../components/FieldInput.js';
 import { blankRaw, fromRaw, toRaw, type Raw } from '../form-values.js';
 import { filterableFields } from '../filter-draft.js';
-import { formFields, recordLabel } from '../schema-view.js';
+import { belongsToFor, fieldLabel, formFields, isKeyField, recordLabel } from '../schema-view.js';
 import type { IpcRequestError } from '../../preload/api-from-bridge.js';
 
 /** `Site.location.latitude` → `location.latitude` (the form's own path for the field). */
@@ -17,11 +18,11 @@ function fieldPath(model: string, path: string | undefined): string | undefined 
   return path.startsWith(`${model}.`) ? path.slice(model.length + 1) : undefined;
 }
 
-/** The create (`id` null) or edit form for one record of `model`. */
+/** The create (`recordKey` null) or edit form for the record of `model` with that key. */
 export function RecordForm(props: {
   schema: Schema;
   model: ModelDef;
-  id: string | null;
+  recordKey: KeyObject | null;
   onDone: (saved?: ModelRecord) => void;
   onSaved: (record: ModelRecord) => void;
 }) {
@@ -39,18 +40,21 @@ export function RecordForm(props: {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (props.id === null) return;
-    void api.get({ model: model.name, id: props.id }).then((record) => {
-      if (!record) {
-        setFormError(`This ${model.name} no longer exists on this device.`);
-        return;
-      }
-      const raw = Object.fromEntries(fields.map((f) => [f.name, toRaw(schema, f, record[f.name])]));
-      setOriginal(record);
-      setLoadedRaw(raw);
-      setValues(raw);
-    });
-  }, [props.id, model, fields, schema]);
+    if (props.recordKey === null) return;
+    void api.get({ model: model.name, id: props.recordKey }).then(
+      (record) => {
+        if (!record) {
+          setFormError(`This ${model.name} no longer exists on this device.`);
+          return;
+        }
+        const raw = Object.fromEntries(fields.map((f) => [f.name, toRaw(schema, f, record[f.name])]));
+        setOriginal(record);
+        setLoadedRaw(raw);
+        setValues(raw);
+      },
+      (e: Error) => setFormError(e.message),
+    );
+  }, [props.recordKey, model, fields, schema]);
 
   const save = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -66,12 +70,13 @@ export function RecordForm(props: {
       if (original === null && (value === null || (Array.isArray(value) && value.length === 0)) && !f.isRequired) continue;
       record[f.name] = value;
     }
-    if (original) record.id = original.id;
+    // An edit names its record by the key it was loaded with (key fields are not editable then).
+    if (original) Object.assign(record, keyOf(model, original));
     let condition: Predicate | undefined;
     if (original && onlyIfUnchanged) {
       const filterable = new Set(filterableFields(model).filter((f) => !f.isList).map((f) => f.name));
       const changed = Object.keys(record).filter(
-        (k) => k !== 'id' && filterable.has(k) && JSON.stringify(record[k] ?? null) !== JSON.stringify(original[k] ?? null) && original[k] !== null && original[k] !== undefined,
+        (k) => !isKeyField(model, k) && filterable.has(k) && JSON.stringify(record[k] ?? null) !== JSON.stringify(original[k] ?? null) && original[k] !== null && original[k] !== undefined,
       );
       if (changed.length > 0) condition = { and: changed.map((k) => ({ field: k, op: 'eq' as const, value: original[k] })) };
     }
@@ -92,7 +97,9 @@ export function RecordForm(props: {
   const remove = async () => {
     if (!original) return;
     try {
-      await api.delete({ model: model.name, id: String(original.id) });
+      const key = keyOf(model, original);
+      if (!key) throw new Error(`This ${model.name} has no complete key (${model.primaryKey.join(', ')}) and cannot be deleted here.`);
+      await api.delete({ model: model.name, id: key });
       props.onDone();
     } catch (e) {
       setFormError((e as Error).message);
@@ -121,19 +128,53 @@ export function RecordForm(props: {
             {formError}
           </p>
         )}
-        {fields.map((f, i) => (
-          <FieldInput
-            key={f.name}
-            schema={schema}
-            model={model}
-            field={f}
-            path={f.name}
-            value={values[f.name] ?? blankRaw(schema, f)}
-            errors={errors}
-            autoFocus={i === 0}
-            onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
-          />
-        ))}
+        {fields.map((f, i) => {
+          const relation = belongsToFor(model, f.name);
+          const disabled = original !== null && isKeyField(model, f.name);
+          if (relation && relation.fields.length > 1) {
+            // One picker sets every field of a composite foreign key; it stands where the first one would.
+            if (relation.fields[0] !== f.name) return null;
+            const path = relation.fields.find((name) => errors.has(name));
+            const error = path === undefined ? undefined : errors.get(path);
+            return (
+              <div className="field" key={f.name}>
+                <label htmlFor={`field-${f.name}`}>
+                  {fieldLabel(f.name, model)}
+                  {f.isRequired ? ' *' : ''}
+                </label>
+                <RelationPicker
+                  schema={schema}
+                  relation={relation}
+                  values={Object.fromEntries(relation.fields.map((name) => [name, typeof values[name] === 'string' ? (values[name] as string) : '']))}
+                  id={`field-${f.name}`}
+                  onChange={(chosen) => setValues((old) => ({ ...old, ...chosen }))}
+                  autoFocus={i === 0}
+                  disabled={disabled || relation.fields.some((name) => original !== null && isKeyField(model, name))}
+                  invalid={error !== undefined}
+                />
+                {error && (
+                  <span className="field-error" role="alert">
+                    {error}
+                  </span>
+                )}
+              </div>
+            );
+          }
+          return (
+            <FieldInput
+              key={f.name}
+              schema={schema}
+              model={model}
+              field={f}
+              path={f.name}
+              value={values[f.name] ?? blankRaw(schema, f)}
+              errors={errors}
+              autoFocus={i === 0}
+              disabled={disabled}
+              onChange={(v) => setValues((old) => ({ ...old, [f.name]: v }))}
+            />
+          );
+        })}
         {original && (
           <label className="check">
             <input type="checkbox" checked={onlyIfUnchanged} onChange={(e) => setOnlyIfUnchanged(e.target.checked)} />
