@@ -1,7 +1,8 @@
 // IPC fuzz: seeded random and malformed requests through the real handlers and the real core
 // (real SQLite in a temp dir). Every answer must be a well-formed result, every refusal a typed
 // error, nothing may escape as an unhandled rejection, and every stored record must still pass the
-// schema's validation afterwards. Replay a failure with OUTPOST_FUZZ_SEED=<seed printed>.
+// schema's validation afterwards. Run over the example schema and over one with composite primary
+// keys (near-valid key objects for get/delete). Replay a failure with OUTPOST_FUZZ_SEED=<seed printed>.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
+import type { Schema } from '../../../common/schema/types.js';
 import { validateRecord } from '../../../common/schema/validate-record.js';
 import { requestChannels, wireChannel } from '../../../common/ipc/contract.js';
 import { OPERATORS } from '../../../common/predicates/types.js';
@@ -17,11 +19,12 @@ import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { openDatastore } from '../../../main/datastore/datastore.js';
 import { profileDatabaseFile } from '../../../main/auth/profiles.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
+import { visitSchema } from '../../unit/ipc/visit-schema.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
 const models = Object.keys(schema.models);
-const fieldNames = [...new Set(Object.values(schema.models).flatMap((m) => m.fields.map((f) => f.name)))];
+const fieldNames = [...new Set([...Object.values(schema.models), ...Object.values(visitSchema.models)].flatMap((m) => m.fields.map((f) => f.name)))];
 
 const seed = Number(process.env.OUTPOST_FUZZ_SEED ?? 20261125);
 const runs = Number(process.env.OUTPOST_FUZZ_RUNS ?? 400);
@@ -54,7 +57,7 @@ const structured = fc.record(
   {
     model,
     record: fc.dictionary(field, value, { maxKeys: 6 }),
-    id: fc.oneof(fc.uuid(), fc.string({ maxLength: 6 }), value),
+    id: fc.oneof(fc.uuid(), fc.string({ maxLength: 6 }), value, fc.dictionary(field, value, { maxKeys: 4 }), fc.record({ id: fc.oneof(fc.uuid(), value) })),
     where: predicate,
     condition: predicate,
     sort: fc.array(fc.record({ field, direction: fc.constantFrom('asc', 'desc', 'up') }), { maxLength: 3 }),
@@ -107,7 +110,56 @@ const randomRequest = fc.record({
 });
 const request = fc.oneof({ weight: 4, arbitrary: randomRequest }, { weight: 1, arbitrary: siteSave }, { weight: 1, arbitrary: observationSave });
 
+// Composite keys (visit-schema.ts): Visits keyed by (siteID, visitedOn, shift), mostly valid, and
+// get/delete with key objects that are right, or one field missing, extra or of the wrong type.
+const SITE_IDS = ['site-a', 'site-b'];
+const visitKey = fc.record({
+  siteID: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...SITE_IDS) }, { weight: 1, arbitrary: value }),
+  visitedOn: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('2026-01-02', '2026-01-03') }, { weight: 1, arbitrary: value }),
+  shift: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 }) }, { weight: 1, arbitrary: value }),
+});
+const keyVariant = fc.oneof(
+  { weight: 4, arbitrary: visitKey },
+  { weight: 1, arbitrary: fc.tuple(visitKey, fc.constantFrom('siteID', 'visitedOn', 'shift')).map(([k, drop]) => Object.fromEntries(Object.entries(k).filter(([name]) => name !== drop))) },
+  { weight: 1, arbitrary: fc.tuple(visitKey, field, value).map(([k, name, v]) => ({ ...k, [name]: v })) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...SITE_IDS), fc.constantFrom('site-a-2026-01-02-1'), value) },
+);
+const visitSave = fc.record({
+  channel: fc.constant('save'),
+  payload: fc.record({
+    model: fc.constant('Visit'),
+    record: fc.tuple(visitKey, fc.record({ notes: fc.oneof(fc.string({ maxLength: 6 }), value), weather: fc.constantFrom('SUNNY', 'RAIN', 'HAIL') }, { requiredKeys: [] })).map(([k, rest]) => ({ ...k, ...rest })),
+  }),
+});
+const readingSave = fc.record({
+  channel: fc.constant('save'),
+  payload: fc.record({
+    model: fc.constant('Reading'),
+    record: fc.tuple(visitKey, fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), value)).map(([k, label]) => ({ label, visitSiteID: k.siteID, visitVisitedOn: k.visitedOn, visitShift: k.shift })),
+  }),
+});
+const visitByKey = fc.record({
+  channel: fc.constantFrom('get', 'delete'),
+  payload: fc.record({ model: fc.constantFrom('Visit', 'Visit', 'Site', 'Reading'), id: keyVariant }),
+});
+const visitRequest = fc.oneof({ weight: 2, arbitrary: randomRequest }, { weight: 2, arbitrary: visitSave }, { weight: 1, arbitrary: readingSave }, { weight: 3, arbitrary: visitByKey });
+
 test(`random and malformed IPC requests never crash main, always answer typed, never store bad data (seed ${seed})`, async () => {
+  await fuzzCore(schema, request, runs, [{ model: 'Site', record: { name: 'seed site' } }]);
+});
+
+test(`the same over composite primary keys: key objects right, short, long or mistyped (seed ${seed})`, async () => {
+  const { reached } = await fuzzCore(visitSchema, visitRequest, Math.ceil(runs / 2), SITE_IDS.map((id) => ({ model: 'Site', record: { id, name: id } })));
+  assert.ok(reached > 0, 'some gets/deletes by composite key should find their record');
+});
+
+async function fuzzCore(
+  schema: Schema,
+  request: fc.Arbitrary<{ channel: string; payload: unknown }>,
+  runs: number,
+  seedRecords: ReadonlyArray<{ model: string; record: Record<string, unknown> }>,
+): Promise<{ reached: number }> {
+  const models = Object.keys(schema.models);
   const userData = mkdtempSync(join(tmpdir(), 'outpost-ipc-fuzz-'));
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -123,9 +175,11 @@ test(`random and malformed IPC requests never crash main, always answer typed, n
   };
   let saved = 0;
   let refused = 0;
+  /** get/delete requests that found their record. */
+  let reached = 0;
   try {
     await signIn('ana');
-    await transport.invoke(wireChannel('save'), { model: 'Site', record: { name: 'seed site' } });
+    for (const payload of seedRecords) await transport.invoke(wireChannel('save'), payload);
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 8 }), async (batch) => {
         for (const { channel, payload } of batch) {
@@ -139,6 +193,8 @@ test(`random and malformed IPC requests never crash main, always answer typed, n
             assert.equal(typeof error.message, 'string');
             assert.notEqual(error.code, 'InternalError', `${channel} crashed inside: ${String(error.message)}`);
           } else if (channel === 'save') saved++;
+          else if (channel === 'get' && answer.value !== null) reached++;
+          else if (channel === 'delete' && ((answer.value as { deleted?: unknown[] }).deleted?.length ?? 0) > 0) reached++;
           if (channel === 'signIn' && answer.ok) profileIds.add((answer.value as { profileId: string }).profileId);
         }
         // Keep a profile open so most requests reach the datastore.
@@ -172,6 +228,7 @@ test(`random and malformed IPC requests never crash main, always answer typed, n
     }
     await store.close();
   }
-  console.log(`fuzz seed ${seed}: ${runs} batches, ${saved} saves accepted, ${refused} refusals, ${stored} stored records valid`);
+  console.log(`fuzz seed ${seed}: ${runs} batches, ${saved} saves accepted, ${reached} gets/deletes found their record, ${refused} refusals, ${stored} stored records valid`);
   rmSync(userData, { recursive: true, force: true });
-});
+  return { reached };
+}
