@@ -119,17 +119,36 @@ export function getQueryVariables(model: ModelDef, record: ModelRecord): Record<
   return Object.fromEntries(model.primaryKey.map((k) => [k, record[k]]));
 }
 
-/** The create/update/delete mutation document; create declares no `$condition` (DataStore never sends one). */
-export function mutationDocument(schema: Schema, model: ModelDef, operation: OutboxOperation): ModelOperation {
+/** The parts of one outbox mutation: root field, its input and condition types, its selection. */
+export interface MutationParts {
+  readonly field: string;
+  readonly inputType: string;
+  /** Null for create: DataStore never sends a condition with one. */
+  readonly conditionType: string | null;
+  readonly selection: string;
+}
+
+/** The root field, argument types and selection of a create/update/delete mutation of `model`. */
+export function mutationParts(schema: Schema, model: ModelDef, operation: OutboxOperation): MutationParts {
   const names = operationNamesOf(model);
   const field = operation === 'Create' ? names.create : operation === 'Update' ? names.update : names.delete;
-  const input = operation === 'Create' ? names.createInput : operation === 'Update' ? names.updateInput : names.deleteInput;
+  const inputType = operation === 'Create' ? names.createInput : operation === 'Update' ? names.updateInput : names.deleteInput;
+  return { field, inputType, conditionType: operation === 'Create' ? null : names.conditionInput, selection: selectionSet(schema, model) };
+}
+
+/** The document sending one mutation alone; create declares no `$condition` (DataStore never sends one). */
+export function singleMutationQuery({ field, inputType, conditionType, selection }: MutationParts): string {
   const header =
-    operation === 'Create'
-      ? `mutation operation($input: ${input}!){\n  ${field}(input: $input){`
-      : `mutation operation($input: ${input}!, $condition: ${names.conditionInput}){\n  ${field}(input: $input, condition: $condition){`;
-  const query = [header, indent(selectionSet(schema, model), 4), '  }', '}'].join('\n');
-  return { query, field };
+    conditionType === null
+      ? `mutation operation($input: ${inputType}!){\n  ${field}(input: $input){`
+      : `mutation operation($input: ${inputType}!, $condition: ${conditionType}){\n  ${field}(input: $input, condition: $condition){`;
+  return [header, indent(selection, 4), '  }', '}'].join('\n');
+}
+
+/** The create/update/delete mutation document of `model`. */
+export function mutationDocument(schema: Schema, model: ModelDef, operation: OutboxOperation): ModelOperation {
+  const parts = mutationParts(schema, model, operation);
+  return { query: singleMutationQuery(parts), field: parts.field };
 }
 
 /**

@@ -1,6 +1,6 @@
 // Drains the outbox (PROTOCOL.md §4.3–4.6, DESIGN.md "Sync worker" 2–4): per record one entry at a
-// time and in order, different records concurrently (at most `maxConcurrentMutations` requests on
-// the wire). Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry;
+// time and in order, different records concurrently (at most `maxConcurrentMutations` records in
+// flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations). Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry;
 // conflict → conflict policy → retry or take the server state; rejected → entry removed, local row
 // restored to the server's state, `error` event; network/5xx → retried with backoff, never
 // dropped. A failure whose request may have reached the server (network error, 5xx, a crash while
@@ -11,7 +11,8 @@ import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
-import { getQueryDocument, getQueryVariables, mutationDocument, mutationVariables, readRecord, withoutRelations } from './graphql-documents.js';
+import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
+import { MutationBatcher } from './mutation-batcher.js';
 import { answerEchoesInput, classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
 import type { SyncEvents } from './sync-events.js';
 
@@ -23,8 +24,10 @@ export interface OutboxProcessorOptions {
   readonly query: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
   readonly events: SyncEvents;
   readonly conflictHandler: ConflictHandler;
-  /** Mutations on the wire at once, for different records (default 8; 1 = Amplify's one-at-a-time). */
+  /** Records with a mutation in flight at once (1 = Amplify's one-at-a-time). */
   readonly maxConcurrentMutations: number;
+  /** Most mutations sent in one request (1 = every mutation in a request of its own). */
+  readonly maxMutationsPerRequest: number;
   /** Retry backoff for network/5xx failures (default 2^n × 100 ms + jitter, capped at 5 min). */
   readonly backoff?: BackoffOptions;
 }
@@ -32,27 +35,6 @@ export interface OutboxProcessorOptions {
 interface Task {
   readonly key: string;
   sending: boolean;
-}
-
-/** A counting semaphore bounding requests on the wire. */
-class Slots {
-  private free: number;
-  private readonly waiters: Array<() => void> = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-  release(): void {
-    const next = this.waiters.shift();
-    if (next !== undefined) next();
-    else this.free++;
-  }
 }
 
 /**
@@ -97,7 +79,8 @@ class CompletionBatch {
 /** Drains the outbox while started: `start()`, `wake()` on new entries or reconnect, `settled()`, `stop()`. */
 export class OutboxProcessor {
   private readonly tasks = new Map<string, Task>();
-  private readonly slots: Slots;
+  private readonly batcher: MutationBatcher;
+  private readonly partsCache = new Map<string, MutationParts>();
   /** Records whose last attempt may have reached the server: verified with a `get` before resending. */
   private readonly uncertain = new Set<string>();
   private running = false;
@@ -108,9 +91,10 @@ export class OutboxProcessor {
   private idleWaiters: Array<() => void> = [];
   private changed = false;
   private readonly completions: CompletionBatch;
+  private statusEmission: Promise<void> | null = null;
 
   constructor(private readonly options: OutboxProcessorOptions) {
-    this.slots = new Slots(Math.max(1, Math.floor(options.maxConcurrentMutations)));
+    this.batcher = new MutationBatcher(options.mutate, Math.max(1, Math.floor(options.maxMutationsPerRequest)));
     this.completions = new CompletionBatch(options.datastore);
   }
 
@@ -135,9 +119,9 @@ export class OutboxProcessor {
   /** New entries or the network is back: look again now and retry waiting entries at once. */
   wake(): void {
     this.changed = true;
-    const previous = this.wakeController;
-    this.wakeController = new AbortController();
-    previous.abort();
+    // Sleepers hold the current signal; later ones get a fresh one (wakeSignal). Aborting only
+    // once per sleep keeps a burst of wakes (a batch of answers) cheap.
+    this.wakeController.abort();
   }
 
   /**
@@ -204,7 +188,7 @@ export class OutboxProcessor {
       }
       if (this.changed) continue;
       // Sleep until something changes (a task finished, a new entry, wake()).
-      await sleep(60_000, this.wakeController.signal);
+      await sleep(60_000, this.wakeSignal());
     }
     this.stopController.abort();
     await Promise.allSettled([...running]);
@@ -219,7 +203,7 @@ export class OutboxProcessor {
   private async process(entry: OutboxEntry, task: Task): Promise<void> {
     const { datastore, events } = this.options;
     const model = this.model(entry);
-    const document = mutationDocument(this.options.schema, model, entry.operation);
+    const parts = this.mutationParts(model, entry);
     const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
     const backoff = new Backoff(this.options.backoff);
     let data: ModelRecord = entry.data;
@@ -247,15 +231,13 @@ export class OutboxProcessor {
       }
 
       task.sending = true;
-      await this.slots.acquire();
       let answer: GraphqlAnswer;
       try {
-        answer = await this.options.mutate(document.query, variables, this.stopController.signal);
+        answer = await this.batcher.mutate({ parts, variables }, this.stopController.signal);
       } finally {
-        this.slots.release();
         task.sending = false;
       }
-      const outcome: MutationOutcome = classifyMutationAnswer(document.field, answer);
+      const outcome: MutationOutcome = classifyMutationAnswer(parts.field, answer);
 
       switch (outcome.kind) {
         case 'success':
@@ -323,8 +305,23 @@ export class OutboxProcessor {
     }
   }
 
+  private mutationParts(model: ModelDef, entry: OutboxEntry): MutationParts {
+    const key = `${model.name}:${entry.operation}`;
+    let parts = this.partsCache.get(key);
+    if (parts === undefined) {
+      parts = mutationParts(this.options.schema, model, entry.operation);
+      this.partsCache.set(key, parts);
+    }
+    return parts;
+  }
+
   private anySignal(): AbortSignal {
-    return AbortSignal.any([this.wakeController.signal, this.stopController.signal]);
+    return AbortSignal.any([this.wakeSignal(), this.stopController.signal]);
+  }
+
+  private wakeSignal(): AbortSignal {
+    if (this.wakeController.signal.aborted) this.wakeController = new AbortController();
+    return this.wakeController.signal;
   }
 
   private async succeed(entry: OutboxEntry, record: ModelRecord): Promise<void> {
@@ -333,9 +330,15 @@ export class OutboxProcessor {
     await this.emitStatus();
   }
 
-  private async emitStatus(): Promise<void> {
-    const count = await this.options.datastore.outbox.outboxCount();
-    this.options.events.emit('outboxStatus', { isEmpty: count === 0 });
+  /** Emits `outboxStatus` once per turn of the event loop: the answers of a batch arrive together. */
+  private emitStatus(): Promise<void> {
+    if (this.statusEmission !== null) return this.statusEmission;
+    this.statusEmission = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      this.statusEmission = null;
+      const count = await this.options.datastore.outbox.outboxCount();
+      this.options.events.emit('outboxStatus', { isEmpty: count === 0 });
+    });
+    return this.statusEmission;
   }
 
   private async recordConflict(entry: OutboxEntry, local: ModelRecord, remote: ModelRecord | null, resolution: ConflictResolution, attempts: number): Promise<void> {

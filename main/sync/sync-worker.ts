@@ -42,10 +42,17 @@ export interface SyncWorkerOptions {
   readonly fullSyncInterval?: number;
   /** Selective sync: per model, the predicate records must match; changing it re-syncs that model in full. */
   readonly syncExpressions?: SyncExpressions;
-  /** Mutations on the wire at once for different records (default 8; 1 = Amplify's one-at-a-time). */
+  /** Records with a mutation in flight at once (default 32; 1 = Amplify's one-at-a-time). */
   readonly maxConcurrentMutations?: number;
+  /**
+   * Most mutations (for different records) sent in one request (default 8; 1 = one request per
+   * mutation). Mutations started together share a request: see mutation-batch.ts.
+   */
+  readonly maxMutationsPerRequest?: number;
   /** Where the real-time auth header travels (default `subprotocol`). */
   readonly realtimeCarrier?: 'subprotocol' | 'query';
+  /** The HTTP client for queries and mutations (default: the global fetch), e.g. to go through a proxy. */
+  readonly fetch?: typeof fetch;
   /** Timeout of one HTTP request in ms (default 30 000). */
   readonly requestTimeoutMs?: number;
   /**
@@ -106,7 +113,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const syncPageSize = positive(options.syncPageSize ?? 1000, 'syncPageSize');
   const maxRecordsToSync = positive(options.maxRecordsToSync ?? 10_000, 'maxRecordsToSync');
   const fullSyncInterval = positive(options.fullSyncInterval ?? DEFAULT_FULL_SYNC_INTERVAL_MS, 'fullSyncInterval');
-  const maxConcurrentMutations = positive(options.maxConcurrentMutations ?? 8, 'maxConcurrentMutations');
+  const maxConcurrentMutations = positive(options.maxConcurrentMutations ?? 32, 'maxConcurrentMutations');
+  const maxMutationsPerRequest = positive(options.maxMutationsPerRequest ?? 8, 'maxMutationsPerRequest');
   let expressions: SyncExpressions = options.syncExpressions ?? {};
   for (const name of Object.keys(expressions)) {
     if (schema.models[name] === undefined) throw new Error(`syncExpressions names ${name}, which is not a model of the schema`);
@@ -406,6 +414,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       auth: options.auth,
       realtime,
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     const processor = new OutboxProcessor({
       datastore,
@@ -415,6 +424,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       events,
       conflictHandler: options.conflictHandler ?? defaultConflictHandler,
       maxConcurrentMutations,
+      maxMutationsPerRequest,
       ...(options.backoff ? { backoff: options.backoff } : {}),
     });
     let resolveReady!: () => void;

@@ -1,0 +1,73 @@
+// Gathers the outbox's mutations into requests: every mutation handed over in the same turn of
+// the event loop (the records the outbox processor started together) leaves in one request of at
+// most `maxPerRequest` mutations (mutation-batch.ts); a lone mutation leaves as the plain
+// single-mutation document DataStore sends, so one-at-a-time draining is unchanged.
+import { singleMutationQuery } from './graphql-documents.js';
+import { batchRequest, splitBatchAnswer, type BatchedMutation } from './mutation-batch.js';
+import type { GraphqlAnswer } from './mutation-outcome.js';
+
+/** Sends one GraphQL mutation request; never throws (failures come back as an answer). */
+export type MutationSender = (query: string, variables: Record<string, unknown>, signal: AbortSignal) => Promise<GraphqlAnswer>;
+
+interface Queued {
+  readonly mutation: BatchedMutation;
+  readonly signal: AbortSignal;
+  readonly resolve: (answer: GraphqlAnswer) => void;
+}
+
+/** Batches mutations handed over together into requests of at most `maxPerRequest`. */
+export class MutationBatcher {
+  private queue: Queued[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly send: MutationSender,
+    private readonly maxPerRequest: number,
+  ) {}
+
+  /** Sends `mutation` with the others handed over in this turn; resolves with its own answer. */
+  mutate(mutation: BatchedMutation, signal: AbortSignal): Promise<GraphqlAnswer> {
+    return new Promise((resolve) => {
+      this.queue.push({ mutation, signal, resolve });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const queued = this.queue;
+    this.queue = [];
+    for (let i = 0; i < queued.length; i += this.maxPerRequest) void this.sendChunk(queued.slice(i, i + this.maxPerRequest));
+  }
+
+  private async sendChunk(chunk: readonly Queued[]): Promise<void> {
+    if (chunk.length === 1) {
+      await this.sendAlone(chunk[0]);
+      return;
+    }
+    const mutations = chunk.map((q) => q.mutation);
+    const request = batchRequest(mutations);
+    const answer = await this.safeSend(request.query, request.variables, chunk[0].signal);
+    const answers = splitBatchAnswer(answer, request, mutations);
+    if (answers === 'sendSeparately') {
+      await Promise.all(chunk.map((q) => this.sendAlone(q)));
+      return;
+    }
+    chunk.forEach((q, i) => q.resolve(answers[i]));
+  }
+
+  private async sendAlone(q: Queued): Promise<void> {
+    q.resolve(await this.safeSend(singleMutationQuery(q.mutation.parts), { ...q.mutation.variables }, q.signal));
+  }
+
+  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<GraphqlAnswer> {
+    try {
+      return await this.send(query, variables, signal);
+    } catch (error) {
+      // The request may have left: the caller treats a network error as uncertain and verifies.
+      return { data: null, errors: [], networkError: error instanceof Error ? error.message : String(error), httpStatus: null };
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// Several outbox mutations in one request: the document, and the answer split back into one
+// answer per mutation (or "send them separately" when the failure may be one mutation's alone).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { parseSchema } from '../../../common/schema/parse-schema.js';
+import { mutationParts, mutationVariables, singleMutationQuery, mutationDocument } from '../../../main/sync/graphql-documents.js';
+import { batchRequest, splitBatchAnswer, type BatchedMutation } from '../../../main/sync/mutation-batch.js';
+import { MutationBatcher } from '../../../main/sync/mutation-batcher.js';
+import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
+
+const schema = parseSchema(`
+type Note @model @auth(rules: [{ allow: public }]) { id: ID! text: String! count: Int }
+type Reading @model @auth(rules: [{ allow: public }]) {
+  deviceId: ID! @primaryKey(sortKeyFields: ["takenAt"])
+  takenAt: AWSDateTime!
+  value: Float
+}
+`);
+const Note = schema.models.Note;
+const Reading = schema.models.Reading;
+
+const create: BatchedMutation = {
+  parts: mutationParts(schema, Note, 'Create'),
+  variables: mutationVariables(Note, 'Create', { id: 'n1', text: 'a', count: 1 }, null),
+};
+const update: BatchedMutation = {
+  parts: mutationParts(schema, Note, 'Update'),
+  variables: mutationVariables(Note, 'Update', { id: 'n2', text: 'b', _version: 3 }, { count: { gt: 1 } }),
+};
+const remove: BatchedMutation = {
+  parts: mutationParts(schema, Reading, 'Delete'),
+  variables: mutationVariables(Reading, 'Delete', { deviceId: 'd', takenAt: '2026-01-01T00:00:00.000Z', _version: 1 }, null),
+};
+const ok = (data: Record<string, unknown> | null, errors: GraphqlAnswer['errors'] = []): GraphqlAnswer => ({ data, errors, networkError: null, httpStatus: 200 });
+
+test('the single-mutation document is unchanged: what DataStore sends', () => {
+  assert.equal(singleMutationQuery(update.parts), mutationDocument(schema, Note, 'Update').query);
+  assert.match(singleMutationQuery(create.parts), /^mutation operation\(\$input: CreateNoteInput!\)\{/);
+});
+
+test('a batch is one valid document: aliased root fields in order, own variables, no condition on a create', () => {
+  const request = batchRequest([create, update, remove]);
+  assert.deepEqual(request.aliases, ['m0', 'm1', 'm2']);
+  const doc = parse(request.query);
+  const op = doc.definitions[0] as OperationDefinitionNode;
+  assert.equal(op.operation, 'mutation');
+  assert.deepEqual(
+    op.variableDefinitions?.map((v) => `${v.variable.name.value}: ${v.type.kind === Kind.NON_NULL_TYPE ? '!' : ''}`),
+    ['input0: !', 'input1: !', 'condition1: ', 'input2: !', 'condition2: '],
+  );
+  const fields = op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? `${s.alias?.value}:${s.name.value}(${s.arguments?.map((a) => a.name.value).join(',')})` : ''));
+  assert.deepEqual(fields, ['m0:createNote(input)', 'm1:updateNote(input,condition)', 'm2:deleteReading(input,condition)']);
+  assert.deepEqual(request.variables, {
+    input0: create.variables.input,
+    input1: update.variables.input,
+    condition1: { count: { gt: 1 } },
+    input2: remove.variables.input,
+    condition2: null,
+  });
+});
+
+test('the answer splits per alias: data under the real field, errors with their path rewritten', () => {
+  const request = batchRequest([create, update, remove]);
+  const conflict = { message: 'Conflict resolver rejects mutation.', errorType: 'ConflictUnhandled', data: { id: 'n2', _version: 4 }, path: ['m1'] };
+  const answers = splitBatchAnswer(ok({ m0: { id: 'n1', _version: 1 }, m1: null, m2: { deviceId: 'd', _deleted: true } }, [conflict]), request, [create, update, remove]);
+  assert.ok(Array.isArray(answers));
+  assert.deepEqual(answers[0], ok({ createNote: { id: 'n1', _version: 1 } }));
+  assert.deepEqual(answers[1], ok({ updateNote: null }, [{ ...conflict, path: ['updateNote'] }]));
+  assert.deepEqual(answers[2], ok({ deleteReading: { deviceId: 'd', _deleted: true } }));
+});
+
+test('failures that say nothing about the records go to every mutation alike', () => {
+  const request = batchRequest([create, update]);
+  const network: GraphqlAnswer = { data: null, errors: [], networkError: 'fetch failed (ECONNRESET)', httpStatus: null };
+  assert.deepEqual(splitBatchAnswer(network, request, [create, update]), [network, network]);
+  const unauthorized: GraphqlAnswer = { data: null, errors: [{ message: 'Unauthorized', errorType: 'UnauthorizedException' }], networkError: null, httpStatus: 401 };
+  assert.deepEqual(splitBatchAnswer(unauthorized, request, [create, update]), [unauthorized, unauthorized]);
+  const overloaded: GraphqlAnswer = { data: null, errors: [], networkError: 'HTTP 503', httpStatus: 503 };
+  assert.deepEqual(splitBatchAnswer(overloaded, request, [create, update]), [overloaded, overloaded]);
+  const throttled: GraphqlAnswer = { data: null, errors: [{ message: 'slow down' }], networkError: null, httpStatus: 429 };
+  assert.deepEqual(splitBatchAnswer(throttled, request, [create, update]), [throttled, throttled]);
+});
+
+test('a failure that may be one mutation’s alone asks for them to be sent separately', () => {
+  const request = batchRequest([create, update]);
+  // Variable coercion: the whole document is refused, the error names no root field.
+  const coercion = ok(null, [{ message: "Variable '$input1' has an invalid value.", errorType: 'BadRequest' }]);
+  assert.equal(splitBatchAnswer(coercion, request, [create, update]), 'sendSeparately');
+  assert.equal(splitBatchAnswer({ ...coercion, httpStatus: 400 }, request, [create, update]), 'sendSeparately');
+  // A body too large for the server, with no GraphQL answer.
+  assert.equal(splitBatchAnswer({ data: null, errors: [], networkError: 'HTTP 413', httpStatus: 413 }, request, [create, update]), 'sendSeparately');
+  // An error under a path the request never had.
+  assert.equal(splitBatchAnswer(ok({ m0: null, m1: null }, [{ message: 'x', path: ['m7'] }]), request, [create, update]), 'sendSeparately');
+});
+
+/** A sender that records each request and answers through `answer`. */
+function recordingSender(answer: (query: string, variables: Record<string, unknown>) => GraphqlAnswer) {
+  const requests: Array<{ query: string; variables: Record<string, unknown> }> = [];
+  const send = async (query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> => {
+    requests.push({ query, variables });
+    return answer(query, variables);
+  };
+  return { requests, send };
+}
+
+function notes(n: number): BatchedMutation[] {
+  return Array.from({ length: n }, (_, i) => ({
+    parts: mutationParts(schema, Note, 'Create'),
+    variables: mutationVariables(Note, 'Create', { id: `n${i}`, text: `t${i}`, count: i }, null),
+  }));
+}
+
+/** Answers every aliased create with its input echoed and `_version: 1`. */
+function echo(query: string, variables: Record<string, unknown>): GraphqlAnswer {
+  if (!query.includes('m0:')) return ok({ createNote: { ...(variables.input as object), _version: 1 } });
+  const data: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(variables)) if (name.startsWith('input')) data[`m${name.slice(5)}`] = { ...(value as object), _version: 1 };
+  return ok(data);
+}
+
+test('the batcher sends what is handed over in one turn as requests of at most maxPerRequest', async () => {
+  const { requests, send } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 4);
+  const signal = new AbortController().signal;
+  const answers = await Promise.all(notes(10).map((m) => batcher.mutate(m, signal)));
+  assert.deepEqual(requests.map((r) => (r.query.match(/: createNote\(/g) ?? []).length), [4, 4, 2]);
+  answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
+});
+
+test('a lone mutation leaves as the plain DataStore document', async () => {
+  const { requests, send } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 8);
+  const [only] = notes(1);
+  const answer = await batcher.mutate(only, new AbortController().signal);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].query, singleMutationQuery(only.parts));
+  assert.deepEqual(requests[0].variables, only.variables);
+  assert.deepEqual(answer.data, { createNote: { ...(only.variables.input as object), _version: 1 } });
+});
+
+test('a refused batch is resent one mutation per request, so only the bad one fails', async () => {
+  const { requests, send } = recordingSender((query, variables) => {
+    if (query.includes('m0:')) return ok(null, [{ message: "Variable '$input1' has an invalid value.", errorType: 'BadRequest' }]);
+    const input = variables.input as { id: string };
+    return input.id === 'n1' ? ok(null, [{ message: "Variable '$input' has an invalid value.", errorType: 'BadRequest' }]) : echo(query, variables);
+  });
+  const batcher = new MutationBatcher(send, 8);
+  const answers = await Promise.all(notes(3).map((m) => batcher.mutate(m, new AbortController().signal)));
+  assert.equal(requests.length, 4, 'one batch, then three single requests');
+  assert.equal(answers[0].errors.length, 0);
+  assert.equal(answers[1].errors[0]?.errorType, 'BadRequest');
+  assert.equal(answers[2].errors.length, 0);
+});
+
+test('a sender that throws gives every mutation of the request a network error (treated as uncertain)', async () => {
+  const batcher = new MutationBatcher(async () => {
+    throw new Error('socket hang up');
+  }, 8);
+  const answers = await Promise.all(notes(2).map((m) => batcher.mutate(m, new AbortController().signal)));
+  for (const a of answers) assert.deepEqual(a, { data: null, errors: [], networkError: 'socket hang up', httpStatus: null });
+});
