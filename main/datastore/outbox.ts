@@ -69,18 +69,25 @@ export class Outbox {
   async markManyInFlight(ids: readonly number[]): Promise<OutboxEntry[]> {
     this.core.assertOpen();
     if (ids.length === 0) return [];
-    return this.core.conn.transaction(() => {
-      const marked: OutboxEntry[] = [];
-      for (const id of ids) {
-        try {
-          marked.push(this.markOne(id));
-        } catch (error) {
-          // markOne writes only after its checks pass, so a refused entry changed nothing.
-          if (!(error instanceof OutpostError)) throw error;
-        }
-      }
-      return marked;
-    });
+    for (const id of ids) {
+      if (!Number.isSafeInteger(id)) throw new ValidationError(`outbox entry ids must be integers, got ${String(id)}`);
+    }
+    // One statement checks and marks them all (markOne's rules: the record's oldest entry, nothing
+    // of the record in flight); two ids of one record cannot both pass the "oldest" test.
+    const rows = this.core.conn.transaction(() =>
+      this.core.conn.all({
+        sql: `UPDATE "${OUTBOX_TABLE}" AS o SET "inFlight" = 1
+              WHERE o."id" IN (${ids.map(() => '?').join(', ')}) AND o."inFlight" = 0
+                AND NOT EXISTS (SELECT 1 FROM "${OUTBOX_TABLE}" AS e
+                                WHERE e."model" = o."model" AND e."modelId" = o."modelId" AND e."id" < o."id")
+                AND NOT EXISTS (SELECT 1 FROM "${OUTBOX_TABLE}" AS f
+                                WHERE f."model" = o."model" AND f."modelId" = o."modelId" AND f."inFlight" = 1)
+              RETURNING *`,
+        parameters: [...ids],
+      }),
+    );
+    const marked = new Map(rows.map((row) => [Number(row.id), decodeEntry(row)]));
+    return ids.flatMap((id) => marked.get(id) ?? []);
   }
 
   private markOne(id: number): OutboxEntry {
@@ -222,8 +229,7 @@ export class Outbox {
   }
 
   private removeEntry(id: number): void {
-    const k = this.core.conn.kysely;
-    this.core.conn.run(k.deleteFrom(OUTBOX_TABLE).where('id', '=', id).compile());
+    this.core.deleteEntry(id);
   }
 
   private checkSameRecord(table: ModelTable, entry: OutboxEntry, serverRecord: ModelRecord): void {

@@ -27,6 +27,9 @@ export class StoreCore {
   private readonly entriesForSql: string;
   private readonly insertEntrySql: string;
   private readonly hasEntrySql: string;
+  private readonly entrySql: string;
+  private readonly deleteEntrySql: string;
+  private readonly outboxCountSql: string;
 
   constructor(
     readonly conn: SqliteConnection,
@@ -40,6 +43,9 @@ export class StoreCore {
       .values({ model: '', modelId: '', operation: '', data: '', condition: null, inFlight: 0, createdAt: 0 })
       .compile().sql;
     this.hasEntrySql = k.selectFrom(OUTBOX_TABLE).select('id').where('model', '=', '').where('modelId', '=', '').limit(1).compile().sql;
+    this.entrySql = k.selectFrom(OUTBOX_TABLE).selectAll().where('id', '=', 0).compile().sql;
+    this.deleteEntrySql = k.deleteFrom(OUTBOX_TABLE).where('id', '=', 0).compile().sql;
+    this.outboxCountSql = k.selectFrom(OUTBOX_TABLE).select((eb) => eb.fn.countAll().as('n')).compile().sql;
   }
 
   /** The table of `model`; a ValidationError naming the known models otherwise. */
@@ -95,8 +101,13 @@ export class StoreCore {
 
   /** One outbox entry by id. */
   entry(id: number): OutboxEntry | undefined {
-    const row = this.conn.first(this.conn.kysely.selectFrom(OUTBOX_TABLE).selectAll().where('id', '=', id).compile());
+    const row = this.conn.first({ sql: this.entrySql, parameters: [id] });
     return row === undefined ? undefined : decodeEntry(row);
+  }
+
+  /** Removes one outbox entry by id. */
+  deleteEntry(id: number): void {
+    this.conn.run({ sql: this.deleteEntrySql, parameters: [id] });
   }
 
   /** Ids (`modelId`) of the model's records that have outbox entries. */
@@ -151,7 +162,7 @@ export class StoreCore {
 
   /** Number of outbox entries (in flight included). */
   outboxCount(): number {
-    const row = this.conn.first(this.conn.kysely.selectFrom(OUTBOX_TABLE).select((eb) => eb.fn.countAll().as('n')).compile());
+    const row = this.conn.first({ sql: this.outboxCountSql, parameters: [] });
     return Number(row?.n ?? 0);
   }
 
