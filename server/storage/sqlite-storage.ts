@@ -1,10 +1,12 @@
 // SQLite storage (the zero-set-up default): better-sqlite3 in WAL mode. Kysely drives one
-// connection behind a mutex, so writers are serialised by construction.
+// connection behind a mutex, so writers are serialised by construction. Statements are prepared
+// once per SQL text (statement-cache.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { KyselyStorage, type AnyDb, type AnyTx } from './kysely-storage.js';
+import { StatementCachingDatabase } from './statement-cache.js';
 
 /** Storage in the SQLite file at `path` (created with its directory if missing). */
 export class SqliteStorage extends KyselyStorage {
@@ -21,7 +23,7 @@ export class SqliteStorage extends KyselyStorage {
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('synchronous = NORMAL');
-    const storage = new SqliteStorage(new Kysely({ dialect: new SqliteDialect({ database }) }));
+    const storage = new SqliteStorage(new Kysely({ dialect: new SqliteDialect({ database: new StatementCachingDatabase(database) }) }));
     await storage.ensureInternalTables();
     return storage;
   }
