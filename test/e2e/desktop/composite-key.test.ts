@@ -2,13 +2,27 @@
 // (real SQLite) for a schema whose Visit is keyed by (siteID, visitedOn, shift) and whose Reading
 // belongs to a Visit through all three fields (test/unit/ipc/visit-schema.ts). Through the UI only:
 // a Visit is created (its key entered in the form), found again in the list, edited (its key shown
-// read-only), picked for a Reading, and deleted with its Readings.
+// read-only), picked for a Reading, and deleted with its Readings. Then, synced through a real
+// Outpost server, a conflict and a rejected condition on a Visit each open that Visit.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { buildForTest, CHROMIUM, launchChromium, openDevice, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
-import { visitSchema as schema } from '../../unit/ipc/visit-schema.js';
+import { startServer, type RunningServer } from '../../../server/index.js';
+import {
+  buildForTest,
+  CHROMIUM,
+  eventually,
+  headlessDevice,
+  launchChromium,
+  openDevice,
+  screenshot,
+  serveRenderer,
+  type Device,
+} from '../support/desktop-harness.js';
+import { VISIT_SDL, visitSchema as schema } from '../../unit/ipc/visit-schema.js';
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
 
@@ -17,18 +31,24 @@ let web: Awaited<ReturnType<typeof serveRenderer>>;
 let browser: Browser;
 let device: Device;
 
+before(async () => {
+  if (skip) return;
+  build = await buildForTest();
+  web = await serveRenderer(build.dist);
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await web?.close();
+  build?.remove();
+});
+
 describe('desktop app with a composite primary key', { skip }, () => {
   before(async () => {
-    build = await buildForTest();
-    web = await serveRenderer(build.dist);
-    browser = await launchChromium();
     device = await openDevice(browser, web, 'composite', schema);
   });
   after(async () => {
     await device?.close();
-    await browser?.close();
-    await web?.close();
-    build?.remove();
   });
 
   test('a Visit keyed by site, date and shift is created, edited, picked and deleted through the UI', async () => {
@@ -107,5 +127,97 @@ describe('desktop app with a composite primary key', { skip }, () => {
     assert.equal(await store().get('Visit', key), null);
     assert.equal((await store().get('Visit', { ...key, shift: 3 }))?.notes, 'calm');
     assert.equal((await store().query('Reading', {})).length, 0, 'the Reading went with its Visit');
+  });
+});
+
+describe('composite-key records through a real server: conflicts and notices open the record', { skip }, () => {
+  const PASSWORD = 'ana-field-2026';
+  let dir: string;
+  let server: RunningServer;
+  let base: string;
+  let deviceA: Device;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-e2e-composite-'));
+    server = await startServer({ schema: VISIT_SDL, database: `sqlite:${join(dir, 'server.db')}`, port: 0, conflictHandler: 'OPTIMISTIC_CONCURRENCY', reportError: () => undefined });
+    base = `http://127.0.0.1:${server.port}`;
+    await server.authStore.addUser({ username: 'ana', password: PASSWORD });
+    deviceA = await openDevice(browser, web, 'composite-a', schema);
+  });
+  after(async () => {
+    await deviceA?.close();
+    // close() waits for open real-time sockets; give it a bounded time (as app.test.ts does).
+    if (server) await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a conflict and a rejected condition on a Visit each open that Visit; keep theirs resolves it by its key', async () => {
+    const page = deviceA.page;
+    const unsynced = async () => (await page.getByTestId('unsynced').textContent()) ?? '';
+    const waitAllSynced = () => eventually('every change synced', async () => (await unsynced()) === 'All changes synced', 30_000);
+    await page.getByRole('tab', { name: 'Account' }).click();
+    await page.locator('input[name=server]').fill(base);
+    await page.locator('input[name=username]').fill('ana');
+    await page.locator('input[name=password]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    await page.getByText('Online').waitFor({ timeout: 20_000 });
+
+    const storeA = deviceA.core.services.store();
+    const site = await storeA.save('Site', { name: 'South pit' }, {});
+    const key = { siteID: String(site.id), visitedOn: '2026-05-06', shift: 1 };
+    await storeA.save('Visit', { ...key, notes: 'first' }, {});
+    await waitAllSynced();
+
+    const b = headlessDevice('composite-b', schema);
+    try {
+      await b.api.signIn({ mode: 'password', server: base, username: 'ana', password: PASSWORD });
+      await eventually('device B to receive the Visit', async () => (await b.api.get({ model: 'Visit', id: key }))?.notes === 'first');
+      const bSynced = () => eventually('device B to sync', async () => (await b.api.syncStatus()).unsynced === 0);
+
+      // A conflict: A (paused) and B both change the notes.
+      await page.getByRole('button', { name: 'Pause sync' }).click();
+      await page.getByText('Sync paused').waitFor();
+      await page.getByRole('button', { name: 'Visits' }).click();
+      await page.getByRole('row', { name: 'first' }).click();
+      await page.locator('#field-notes').fill('from A');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('row', { name: 'from A' }).waitFor();
+      await b.api.save({ model: 'Visit', record: { ...key, notes: 'from B' } });
+      await bSynced();
+      await page.getByRole('button', { name: 'Resume sync' }).click();
+      await waitAllSynced();
+      await page.getByRole('button', { name: /Conflicts\s*1/ }).click();
+      await page.locator('table.compare tr', { hasText: 'Notes' }).waitFor();
+      assert.match((await page.getByLabel('Conflict detail').textContent()) ?? '', /Visit .*2026-05-06 · 1/);
+      await screenshot(page, 'composite-04-conflict');
+      await page.getByRole('button', { name: 'Keep theirs' }).click();
+      await page.getByText('You chose theirs.').waitFor();
+      await eventually('A to hold B’s notes again', async () => (await storeA.get('Visit', key))?.notes === 'from B');
+      await page.getByRole('button', { name: 'Open record' }).click();
+      await page.getByRole('heading', { name: 'Visit: from B' }).waitFor();
+      assert.equal(await page.locator('#field-shift').inputValue(), '1');
+
+      // A rejected condition: the notice names the Visit and opens it.
+      await waitAllSynced();
+      await page.getByRole('button', { name: 'Pause sync' }).click();
+      await page.getByText('Sync paused').waitFor();
+      await page.getByLabel('Only save if the server still has the values I started from').check();
+      await page.locator('#field-notes').fill('A again');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await eventually('device B to have caught up', async () => (await b.api.get({ model: 'Visit', id: key }))?.notes === 'from B');
+      await b.api.save({ model: 'Visit', record: { ...key, notes: 'B again' } });
+      await bSynced();
+      await page.getByRole('button', { name: 'Sites' }).click();
+      await page.getByRole('button', { name: 'Resume sync' }).click();
+      const notice = page.locator('.notice').filter({ hasText: 'Visit' });
+      await notice.waitFor({ timeout: 30_000 });
+      await screenshot(page, 'composite-05-notice');
+      await notice.getByRole('button', { name: 'Open record' }).click();
+      await page.getByRole('heading', { name: 'Visit: B again' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('#field-visitedOn').inputValue(), '2026-05-06');
+    } finally {
+      await b.close();
+    }
   });
 });
