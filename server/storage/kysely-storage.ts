@@ -1,7 +1,7 @@
 // The storage core shared by SQLite and PostgreSQL: one table per model (a column per stored field
 // plus `_version`, `_lastChangedAt`, `_deleted`, `_ttl`), one change log, one metadata table.
 // Dialect differences (locking, DDL types) come from the subclass.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
 import { storedFields } from '../../common/schema/model-fields.js';
 import { COMPOSITE_KEY_COLUMN, keyColumnOf, keyOf } from '../graphql/model-fields.js';
@@ -17,6 +17,7 @@ import type {
   StoredItem,
   WriteTransaction,
 } from './storage.js';
+import { QueryTemplate, type SlotOf } from './query-template.js';
 
 // Table names come from the schema at run time, so the query builder is untyped inside this module.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +34,8 @@ type Row = Record<string, unknown>;
 export abstract class KyselyStorage implements Storage {
   abstract readonly dialect: StorageDialect;
   private models = new Map<string, ModelDef>();
+  /** The statements every mutation runs, compiled once per model; they follow the schema in use. */
+  private templates = new Map<string, QueryTemplate>();
 
   protected constructor(protected readonly db: AnyDb) {}
 
@@ -51,6 +54,21 @@ export abstract class KyselyStorage implements Storage {
   /** Makes the server tables for `schema` known (call after `applySchema` or on start with the deployed schema). */
   useSchema(schema: Schema): void {
     this.models = new Map(Object.entries(schema.models));
+    this.templates = new Map();
+  }
+
+  private template(key: string, build: (slot: SlotOf) => Compilable): QueryTemplate {
+    let template = this.templates.get(key);
+    if (template === undefined) this.templates.set(key, (template = QueryTemplate.compile(build)));
+    return template;
+  }
+
+  /** `select * from <model> where <key> = :id`, row-locked on PostgreSQL when `forUpdate`. */
+  private selectByKey(model: ModelDef, forUpdate: boolean): QueryTemplate {
+    return this.template(`${forUpdate ? 'selectForUpdate' : 'select'}:${model.name}`, (slot) => {
+      const q = this.db.selectFrom(model.name).selectAll().where(keyColumnOf(model), '=', slot('id'));
+      return forUpdate && this.dialect === 'postgres' ? q.forUpdate() : q;
+    });
   }
 
   private model(name: string): ModelDef {
@@ -89,34 +107,49 @@ export abstract class KyselyStorage implements Storage {
       const tx: WriteTransaction = {
         getForUpdate: async (m, id) => {
           const d = this.model(m);
-          let q = trx.selectFrom(m).selectAll().where(keyColumnOf(d), '=', id);
-          if (this.dialect === 'postgres') q = q.forUpdate();
-          const row = (await q.executeTakeFirst()) as Row | undefined;
+          const row = (await trx.executeQuery(this.selectByKey(d, true).bind({ id }))).rows[0] as Row | undefined;
           return row === undefined ? undefined : this.decodeRow(d, row);
         },
         put: async (m, item, ttlSeconds) => {
           const d = this.model(m);
           const row = this.encodeItem(d, item, ttlSeconds);
           const key = keyColumnOf(d);
-          const { [key]: _id, ...rest } = row;
-          await trx
-            .insertInto(m)
-            .values(row)
-            .onConflict((oc) => oc.column(key).doUpdateSet(rest))
-            .execute();
+          const upsert = (values: Row) => {
+            const { [key]: _id, ...rest } = values;
+            return this.db
+              .insertInto(m)
+              .values(values)
+              .onConflict((oc) => oc.column(key).doUpdateSet(rest));
+          };
+          // Kysely leaves undefined values out of the statement: such a row takes the slow path to keep that meaning.
+          if (Object.values(row).includes(undefined)) {
+            await trx.executeQuery(upsert(row).compile());
+            return;
+          }
+          // Every encoded row of a model has the same columns in the same order (encodeItem), so one template fits all.
+          const template = this.template(`put:${m}`, (slot) => upsert(Object.fromEntries(Object.keys(row).map((c) => [c, slot(c)]))));
+          await trx.executeQuery(template.bind(row));
         },
         appendChange: async (m, item) => {
           const d = this.model(m);
-          await trx
-            .insertInto(CHANGES_TABLE)
-            .values({
+          const template = this.template('appendChange', (slot) =>
+            this.db.insertInto(CHANGES_TABLE).values({
+              model: slot('model'),
+              item_id: slot('item_id'),
+              version: slot('version'),
+              changed_at: slot('changed_at'),
+              item: slot('item'),
+            }),
+          );
+          await trx.executeQuery(
+            template.bind({
               model: m,
               item_id: keyOf(d, item) ?? '',
               version: item._version,
               changed_at: item._lastChangedAt,
               item: JSON.stringify(item),
-            })
-            .execute();
+            }),
+          );
         },
       };
       return work(tx);
@@ -125,9 +158,7 @@ export abstract class KyselyStorage implements Storage {
 
   async get(model: string, id: string): Promise<StoredItem | undefined> {
     const def = this.model(model);
-    const row = (await this.db.selectFrom(model).selectAll().where(keyColumnOf(def), '=', id).executeTakeFirst()) as
-      | Row
-      | undefined;
+    const row = (await this.db.executeQuery(this.selectByKey(def, false).bind({ id }))).rows[0] as Row | undefined;
     return row === undefined ? undefined : this.decodeRow(def, row);
   }
 
