@@ -5,7 +5,7 @@
 // `GraphqlAnswer`s for the pure decision functions.
 import { Client, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
 import type { GraphqlAnswer, GraphqlErrorLike } from './mutation-outcome.js';
-import type { RealtimeClient } from './realtime-client.js';
+import type { RealtimeClient, SubscriptionRequest } from './realtime-client.js';
 import type { RealtimeFrameError } from './realtime-protocol.js';
 import { httpAuthHeaders, type SyncAuth } from './sync-auth.js';
 
@@ -40,6 +40,8 @@ export interface RealtimeContext {
   readonly onAcknowledged?: () => void;
   /** The subscription failed for good, with the server's errors. */
   readonly onFailed?: (errors: readonly RealtimeFrameError[]) => void;
+  /** Rebuilds the document and variables for the token of each `start` (owner arguments); default: the operation's own. */
+  readonly request?: (token: string | null) => SubscriptionRequest;
 }
 
 export interface GraphqlTransportOptions {
@@ -75,7 +77,7 @@ export class GraphqlTransport {
             subscribe: (sink) => {
               const context = (operation.context.realtime ?? {}) as RealtimeContext;
               const handle = realtime.subscribe(
-                { query: request.query ?? '', variables: (request.variables ?? {}) as Record<string, unknown> },
+                context.request ?? { query: request.query ?? '', variables: (request.variables ?? {}) as Record<string, unknown> },
                 {
                   next: (payload) =>
                     sink.next({

@@ -54,9 +54,21 @@ export interface RealtimeClientOptions {
   readonly ackTimeoutMs?: number;
 }
 
+/** The document and variables a `start` frame carries. */
+export interface SubscriptionRequest {
+  readonly query: string;
+  readonly variables: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A fixed request, or one rebuilt for the token each `start` is authorized with (null with an API
+ * key): owner arguments come from that token's claims, so a refreshed token's claims take effect.
+ */
+export type SubscriptionRequestSource = SubscriptionRequest | ((token: string | null) => SubscriptionRequest);
+
 interface ActiveSubscription {
   readonly id: string;
-  readonly request: { readonly query: string; readonly variables: Readonly<Record<string, unknown>> };
+  readonly request: SubscriptionRequestSource;
   readonly observer: SubscriptionObserver;
   acked: boolean;
   ackTimer: NodeJS.Timeout | null;
@@ -151,9 +163,15 @@ export class RealtimeClient extends EventEmitter {
   }
 
   private async authHeaders(forceRefresh = false): Promise<RealtimeAuthHeaders> {
+    return (await this.credentials(forceRefresh)).headers;
+  }
+
+  /** The auth headers to send and the JWT they carry (null with an API key). */
+  private async credentials(forceRefresh = false): Promise<{ headers: RealtimeAuthHeaders; token: string | null }> {
     const auth = this.options.auth;
-    if (auth.type === 'apiKey') return apiKeyAuthHeaders(this.options.endpoint, auth.apiKey, new Date());
-    return jwtAuthHeaders(this.options.endpoint, await auth.tokens.getToken({ forceRefresh }));
+    if (auth.type === 'apiKey') return { headers: apiKeyAuthHeaders(this.options.endpoint, auth.apiKey, new Date()), token: null };
+    const token = await auth.tokens.getToken({ forceRefresh });
+    return { headers: jwtAuthHeaders(this.options.endpoint, token), token };
   }
 
   private async connect(): Promise<void> {
@@ -289,16 +307,25 @@ export class RealtimeClient extends EventEmitter {
   }
 
   private async sendStart(sub: ActiveSubscription): Promise<void> {
-    let authorization: RealtimeAuthHeaders;
+    let credentials: { headers: RealtimeAuthHeaders; token: string | null };
     try {
-      authorization = await this.authHeaders();
+      credentials = await this.credentials();
     } catch {
       // No credentials now: drop the socket and let the reconnect loop try again.
       if (this.socket !== null) this.dropSocket(this.socket);
       return;
     }
     if (!this.subscriptions.has(sub.id) || this.socket === null) return;
-    this.send(clientFrames.start(sub.id, sub.request, authorization));
+    let request: SubscriptionRequest;
+    try {
+      request = typeof sub.request === 'function' ? sub.request(credentials.token) : sub.request;
+    } catch (error) {
+      this.subscriptions.delete(sub.id);
+      sub.observer.error([{ errorType: 'BadRequest', message: `the subscription request could not be built: ${(error as Error).message}`, errorCode: null }]);
+      this.maybeReconnected();
+      return;
+    }
+    this.send(clientFrames.start(sub.id, request, credentials.headers));
     if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
     sub.ackTimer = setTimeout(() => {
       sub.ackTimer = null;

@@ -18,6 +18,7 @@ import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.j
 import { syncModel, SyncUnreachable } from './model-sync.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import { RealtimeClient } from './realtime-client.js';
+import { subscriptionRequestFor } from './subscription-owner.js';
 import type { RealtimeFrameError } from './realtime-protocol.js';
 import type { SyncAuth } from './sync-auth.js';
 import { SyncEvents, type SyncEvent } from './sync-events.js';
@@ -212,7 +213,11 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       const predicate = predicateOf(model.name);
       const document = subscriptionDocument(schema, model, kind, { withFilter: withFilter && predicate !== null });
       const variables = withFilter && predicate !== null ? { filter: toGraphqlFilter(predicate) } : {};
+      // Each `start` (also after a reconnect or token refresh) is rebuilt with the owner arguments
+      // the claims of the token it is sent with call for; `document` only names the operation.
+      const request = subscriptionRequestFor(schema, model, kind, { auth: options.auth.type, filter: variables.filter ?? null });
       const handle = s.transport.subscribe(document.query, variables, (answer) => onSubscriptionData(s, model, document.field, answer.data, answer.errors.length > 0), {
+        request,
         onAcknowledged: () => {
           pending.delete(id);
           check();

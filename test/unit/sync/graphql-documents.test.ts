@@ -73,6 +73,11 @@ test('subscriptions declare $filter and owner only when asked, comma-joined as D
   const filtered = subscriptionDocument(postSchema, Post, 'onUpdate', { withFilter: true, ownerArguments: ['owner'] });
   assert.match(words(filtered.query), /^subscription operation\(\$filter: ModelSubscriptionPostFilterInput,\$owner: String!\)\{ onUpdatePost\(filter: \$filter,owner: \$owner\)\{/);
   parse(filtered.query);
+  const ownerOnly = subscriptionDocument(postSchema, Post, 'onDelete', { withFilter: false, ownerArguments: ['owner', 'editor'] });
+  assert.match(words(ownerOnly.query), /^subscription operation\(\$owner: String!,\$editor: String!\)\{ onDeletePost\(owner: \$owner,editor: \$editor\)\{ id title/);
+  assert.equal(ownerOnly.field, 'onDeletePost');
+  parse(ownerOnly.query);
+  assert.match(words(subscriptionDocument(postSchema, Post, 'onCreate', { withFilter: false, ownerArguments: [] }).query), /^subscription operation\{ onCreatePost\{/);
 });
 
 test('create variables: sendable fields only, never timestamps, implicit owner or metadata', () => {

@@ -158,3 +158,59 @@ test('a per-subscription error removes it; stop is sent on unsubscribe', async (
   await until('stop', () => stops.length === 1);
   assert.deepEqual(stops, [second]);
 });
+
+test('a request built per token: each start carries the variables of the token it is authorized with, also after a refresh', async () => {
+  const starts: Array<{ variables: unknown; authorization: string }> = [];
+  const p = await peer((socket, frame) => {
+    if (frame.type === 'connection_init') send(socket, { type: 'connection_ack' });
+    if (frame.type === 'start') {
+      const payload = frame.payload as { data: string; extensions: { authorization: Record<string, string> } };
+      starts.push({ variables: JSON.parse(payload.data).variables, authorization: payload.extensions.authorization.Authorization });
+      send(socket, { id: frame.id, type: 'start_ack' });
+    }
+  });
+  let token = 'token-1';
+  const listeners = new Set<(t: string) => void>();
+  const tokens = {
+    getToken: async () => token,
+    onRefresh: (listener: (t: string) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const client = new RealtimeClient({ endpoint: p.endpoint, auth: { type: 'jwt', tokens }, backoff: { maxDelayMs: 50 } });
+  open.push({ close: async () => client.close() });
+  const built: Array<string | null> = [];
+  const perToken = (t: string | null) => {
+    built.push(t);
+    return { query: 'subscription operation($owner: String!){ onCreateNote(owner: $owner){ id } }', variables: { owner: `owner of ${t}` } };
+  };
+  let acks = 0;
+  client.subscribe(perToken, { next: () => undefined, error: () => undefined, complete: () => undefined, acknowledged: () => acks++ });
+  await until('the first ack', () => acks === 1);
+  token = 'token-2';
+  for (const listener of listeners) listener(token);
+  await until('the start on the re-authenticated connection', () => acks === 2);
+  assert.deepEqual(starts, [
+    { variables: { owner: 'owner of token-1' }, authorization: 'token-1' },
+    { variables: { owner: 'owner of token-2' }, authorization: 'token-2' },
+  ]);
+  assert.deepEqual(built, ['token-1', 'token-2']);
+});
+
+test('a request that cannot be built fails that subscription only', async () => {
+  const p = await peer((socket, frame) => {
+    if (frame.type === 'connection_init') send(socket, { type: 'connection_ack' });
+    if (frame.type === 'start') send(socket, { id: frame.id, type: 'start_ack' });
+  });
+  const client = new RealtimeClient({ endpoint: p.endpoint, auth });
+  open.push({ close: async () => client.close() });
+  const errors: unknown[] = [];
+  client.subscribe(() => {
+    throw new Error('no schema for it');
+  }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+  let acked = false;
+  client.subscribe(request, { next: () => undefined, error: () => undefined, complete: () => undefined, acknowledged: () => (acked = true) });
+  await until('the failure and the other ack', () => errors.length === 1 && acked);
+  assert.match(JSON.stringify(errors[0]), /BadRequest.*no schema for it/);
+});
