@@ -31,7 +31,7 @@ export interface TestClient {
   dispose(): Promise<void>;
 }
 
-/** Opens a datastore at `file` (new temp file by default) and a worker for it (not started). */
+/** Opens a datastore at `file` (new temp file by default) and a worker for it (not started); `schema` defaults to the harness's. */
 export function openClient(
   endpoint: string,
   auth: SyncAuth,
@@ -39,7 +39,7 @@ export function openClient(
 ): TestClient {
   const dir = options.file === undefined ? mkdtempSync(join(tmpdir(), 'outpost-sync-')) : null;
   const file = options.file ?? join(dir!, 'client.db');
-  const datastore = openDatastore({ file, schema: testSchema, durability: 'NORMAL' });
+  const datastore = openDatastore({ file, schema: options.schema ?? testSchema, durability: 'NORMAL' });
   let worker: SyncWorker;
   try {
     worker = createSyncWorker({ datastore, schema: testSchema, endpoint, auth, backoff: { maxDelayMs: 500 }, ...options });
