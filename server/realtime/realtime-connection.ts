@@ -6,10 +6,10 @@ import { OutpostError, Unauthorized, ValidationError } from '../../common/errors
 import type { Identity } from '../auth/identity.js';
 import type { ChangeEvent } from './change-event.js';
 import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js';
-import { parseClientFrame, serverFrames, type RealtimeError } from './realtime-frames.js';
+import { dataFrameText, dataPayload, parseClientFrame, serverFrames, type RealtimeError } from './realtime-frames.js';
 import { authorizeSubscription, type ItemAccess } from './subscription-authorization.js';
 import { compileSubscriptionFilter } from './subscription-filter.js';
-import { subscriptionPayload, type SubscriptionPayload } from './subscription-payload.js';
+import { subscriptionPayload } from './subscription-payload.js';
 import { parseSubscriptionRequest, UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
 import type { RealtimeContext } from './realtime-context.js';
 
@@ -113,28 +113,33 @@ export class RealtimeConnection {
 
   /**
    * Sends `data` for `event` to `subscription` when its rules and filter let the item through.
-   * `payloads` memoises shaped items by document for the duration of one event.
+   * `payloads` memoises the payload JSON by document for the duration of one event.
    */
-  deliver(subscription: ActiveSubscription, event: ChangeEvent, payloads: Map<string, SubscriptionPayload>): void {
+  deliver(subscription: ActiveSubscription, event: ChangeEvent, payloads: Map<string, string>): void {
     if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return;
     if (subscription.expiresAt !== null && Date.now() >= subscription.expiresAt) {
       this.closeOnExpiredToken();
       return;
     }
-    let payload: SubscriptionPayload;
+    let payloadJson: string;
     try {
       if (!subscription.access(event.item) || !subscription.filter(event.item)) return;
       const key = subscription.request.documentKey;
-      payload = payloads.get(key) ?? subscriptionPayload(this.context.payloadSchema, this.context.schema, subscription.request, event.item);
-      payloads.set(key, payload);
+      let shared = payloads.get(key);
+      if (shared === undefined) {
+        const payload = subscriptionPayload(this.context.payloadSchema, this.context.schema, subscription.request, event.item);
+        shared = JSON.stringify(dataPayload(payload.data, payload.errors));
+        payloads.set(key, shared);
+      }
+      payloadJson = shared;
     } catch (error) {
       this.context.reportError(error);
-      payload = {
-        data: { [subscription.request.rootField]: null },
-        errors: [{ message: 'Internal error while preparing this event', path: [subscription.request.rootField] }],
-      };
+      const rootField = subscription.request.rootField;
+      payloadJson = JSON.stringify(
+        dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }]),
+      );
     }
-    this.send(serverFrames.data(subscription.id, payload.data, payload.errors));
+    this.sendText(dataFrameText(subscription.id, payloadJson));
   }
 
   /**
@@ -390,13 +395,17 @@ export class RealtimeConnection {
   }
 
   private send(frame: object): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  private sendText(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
       // The client is not reading; better it reconnects and resyncs than the server buffers without end.
       this.close(CLOSE_CODES.slowConsumer, 'Client is not reading messages fast enough');
       return;
     }
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(text);
   }
 
   private teardown(): void {

@@ -11,6 +11,19 @@ export interface RealtimeError {
 /** `connectionTimeoutMs` sent in `connection_ack`: the client closes after this long without `ka`. */
 export const CONNECTION_TIMEOUT_MS = 300_000;
 
+/** The `payload` of a `data` frame. */
+export function dataPayload(data: Readonly<Record<string, unknown>>, errors?: readonly object[]): object {
+  return errors && errors.length > 0 ? { data, errors } : { data };
+}
+
+/**
+ * The JSON text of `serverFrames.data` from its payload's JSON text, byte for byte: an event's
+ * payload is serialised once and shared by every subscription with the same document.
+ */
+export function dataFrameText(id: string, payloadJson: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"data","payload":${payloadJson}}`;
+}
+
 /** Server → client frames, exactly as AppSync sends them. */
 export const serverFrames = {
   connectionAck: (connectionTimeoutMs: number = CONNECTION_TIMEOUT_MS) => ({
@@ -22,7 +35,7 @@ export const serverFrames = {
   data: (id: string, data: Readonly<Record<string, unknown>>, errors?: readonly object[]) => ({
     id,
     type: 'data',
-    payload: errors && errors.length > 0 ? { data, errors } : { data },
+    payload: dataPayload(data, errors),
   }),
   /** A failure of one subscription (`id`), or of a frame that named no id. */
   error: (id: string | undefined, errors: readonly RealtimeError[]) =>

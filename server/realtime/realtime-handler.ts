@@ -20,7 +20,6 @@ import {
 } from './realtime-connection.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { RealtimeContext, RealtimeLimits } from './realtime-context.js';
-import type { SubscriptionPayload } from './subscription-payload.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
 export type { RealtimeLimits } from './realtime-context.js';
@@ -127,8 +126,8 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
   const stopEvents = options.bus.subscribe((event: ChangeEvent) => {
     const set = index.get(key(event.model, event.mutation));
     if (!set) return;
-    // Many clients send the same document (DataStore's are identical): shape the item once per document.
-    const payloads = new Map<string, SubscriptionPayload>();
+    // Many clients send the same document (DataStore's are identical): shape and serialise the item once per document.
+    const payloads = new Map<string, string>();
     for (const subscription of [...set]) subscription.connection.deliver(subscription, event, payloads);
   });
   const stopDisruptions = options.bus.onDisruption?.((disruption) => {
