@@ -1,8 +1,10 @@
 // Sync worker benchmarks (issue 4), each client against a real server running in a child process:
 // (a) base sync of BENCH_SYNC_RECORDS (default 100 000) records to an empty client, records/s from
 //     start() to `ready` (target ≥ 20 000/s), with (d) the client process's peak RSS and heap;
-// (b) drain of BENCH_SYNC_EDITS (default 10 000) offline creates: the concurrent outbox (8 in
-//     flight) vs one at a time (Amplify's way), same run, same server (target ≥ 5× faster);
+// (b) drain of BENCH_SYNC_EDITS (default 10 000) offline creates: the concurrent outbox (the
+//     worker's defaults: 32 records in flight, up to 8 mutations per request) vs one at a time
+//     (Amplify's way: one mutation, wait for its answer, the next), same run, same server
+//     (target ≥ 5× faster);
 // (c) propagation latency over BENCH_SYNC_LATENCY_EDITS (default 1 000) edits: save on client A →
 //     `observe` event on client B, p50/p99 (target p99 < 100 ms on loopback).
 // Prints a table and writes bench-results/sync.json. Reports numbers; never fails on them.
@@ -44,7 +46,7 @@ async function stopServerProcess(child: ChildProcess): Promise<void> {
 }
 
 let clientCount = 0;
-function client(url: string, apiKey: string, options: { maxConcurrentMutations?: number; maxRecordsToSync?: number } = {}): { datastore: Datastore; worker: SyncWorker } {
+function client(url: string, apiKey: string, options: { maxConcurrentMutations?: number; maxMutationsPerRequest?: number; maxRecordsToSync?: number } = {}): { datastore: Datastore; worker: SyncWorker } {
   const datastore = openDatastore({ file: join(work, `client-${++clientCount}.db`), schema });
   const worker = createSyncWorker({ datastore, schema, endpoint: url, auth: { type: 'apiKey', apiKey }, models: ['Note'], ...options });
   return { datastore, worker };
@@ -81,13 +83,14 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 // --- (b) outbox drain: concurrent vs one at a time ------------------------------------------------
-async function drain(maxConcurrentMutations: number, edits = EDITS, rttMs = 0): Promise<number> {
+/** Seconds to drain `edits` offline creates; `oneAtATime` = Amplify's way, else the worker's defaults. */
+async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0): Promise<number> {
   const server = await startServerProcess(0);
   // With a round-trip time, the client talks through the fault proxy, which delays every chunk
   // by half of it in each direction: what a field device on a real network pays per request.
   const proxy = rttMs > 0 ? await startFaultProxy(Number(new URL(server.url).port)) : null;
   proxy?.setDelay(rttMs / 2);
-  const c = client(proxy ? proxy.url('/graphql') : server.url, server.apiKey, { maxConcurrentMutations });
+  const c = client(proxy ? proxy.url('/graphql') : server.url, server.apiKey, mode === 'oneAtATime' ? { maxConcurrentMutations: 1, maxMutationsPerRequest: 1 } : {});
   for (let i = 0; i < edits; i++) await c.datastore.save('Note', { text: `offline edit ${i}`, count: i });
   const t0 = performance.now();
   await c.worker.start(); // ready = the outbox had its first pass
@@ -100,8 +103,8 @@ async function drain(maxConcurrentMutations: number, edits = EDITS, rttMs = 0): 
   return seconds;
 }
 {
-  const concurrent = await drain(8);
-  const serial = await drain(1);
+  const concurrent = await drain('concurrent');
+  const serial = await drain('oneAtATime');
   results.outboxDrain = { edits: EDITS, concurrentSeconds: concurrent, oneAtATimeSeconds: serial, speedup: serial / concurrent };
   rows.push({
     benchmark: `(b) drain ${EDITS} offline edits`,
@@ -114,8 +117,8 @@ async function drain(maxConcurrentMutations: number, edits = EDITS, rttMs = 0): 
   // machine concurrency can only overlap client and server CPU; on a network it overlaps waiting.
   const rtt = Number(process.env.BENCH_SYNC_RTT_MS ?? 20);
   const edits = Number(process.env.BENCH_SYNC_RTT_EDITS ?? 1_000);
-  const concurrent = await drain(8, edits, rtt);
-  const serial = await drain(1, edits, rtt);
+  const concurrent = await drain('concurrent', edits, rtt);
+  const serial = await drain('oneAtATime', edits, rtt);
   results.outboxDrainWithRtt = { edits, rttMs: rtt, concurrentSeconds: concurrent, oneAtATimeSeconds: serial, speedup: serial / concurrent };
   rows.push({
     benchmark: `(b) drain ${edits} offline edits, ${rtt} ms round trip`,
