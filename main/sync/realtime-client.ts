@@ -1,7 +1,8 @@
 // One AppSync real-time connection shared by all subscriptions (PROTOCOL.md §5): connects lazily,
 // `connection_init` → `connection_ack`, `start` per subscription with its own authorization,
 // keep-alive watchdog, reconnect with jittered backoff after any disruption (restarting every
-// active subscription), re-authentication after a token refresh or an auth error.
+// active subscription), re-authentication after a token refresh or an auth error. A subscription's
+// request may be rebuilt per `start` from the token it is sent with (owner arguments).
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
@@ -162,10 +163,6 @@ export class RealtimeClient extends EventEmitter {
     }
   }
 
-  private async authHeaders(forceRefresh = false): Promise<RealtimeAuthHeaders> {
-    return (await this.credentials(forceRefresh)).headers;
-  }
-
   /** The auth headers to send and the JWT they carry (null with an API key). */
   private async credentials(forceRefresh = false): Promise<{ headers: RealtimeAuthHeaders; token: string | null }> {
     const auth = this.options.auth;
@@ -179,7 +176,7 @@ export class RealtimeClient extends EventEmitter {
     this.setState('Connecting');
     let headers: RealtimeAuthHeaders;
     try {
-      headers = await this.authHeaders(this.authFailures > 0);
+      ({ headers } = await this.credentials(this.authFailures > 0));
     } catch {
       this.emit('connectFailed');
       this.scheduleReconnect();
