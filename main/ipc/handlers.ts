@@ -1,7 +1,7 @@
 // Registers one handler per contract channel on an abstract host (Electron's ipcMain in
 // main/index.ts, a Playwright binding or WebSocket bridge elsewhere). Every request is checked in
 // three steps before anything else runs — plain bounded JSON, the contract's zod schema, then model
-// names, record fields and predicates against the parsed Schema — and every failure comes back as
+// names, record fields, record keys and predicates against the parsed Schema — and every failure comes back as
 // a typed `{ code, message, path? }`, never as a thrown exception.
 import type { z } from 'zod';
 import { OutpostError, ValidationError } from '../../common/errors.js';

@@ -149,7 +149,7 @@ export function RecordForm(props: {
                   id={`field-${f.name}`}
                   onChange={(chosen) => setValues((old) => ({ ...old, ...chosen }))}
                   autoFocus={i === 0}
-                  disabled={disabled || relation.fields.some((name) => original !== null && isKeyField(model, name))}
+                  disabled={original !== null && relation.fields.some((name) => isKeyField(model, name))}
                   invalid={error !== undefined}
                 />
                 {error && (

@@ -32,6 +32,11 @@ test('the contract lists every request and event the design names', () => {
 
 test('request schemas refuse unknown fields and wrong types', () => {
   assert.equal(requests.get.request.safeParse({ model: 'Site', id: 'x', more: 1 }).success, false);
+  // A record key is an id string or an object of key field values (strings or numbers), bounded.
+  assert.equal(requests.get.request.safeParse({ model: 'Visit', id: { siteID: 's', shift: 2 } }).success, true);
+  assert.equal(requests.get.request.safeParse({ model: 'Visit', id: { siteID: 's', shift: false } }).success, false);
+  assert.equal(requests.get.request.safeParse({ model: 'Visit', id: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, i])) }).success, false);
+  assert.equal(requests.delete.request.safeParse({ model: 'Visit', id: { siteID: 's' }, where: { field: 'a', op: 'eq', value: 1 } }).success, false);
   assert.equal(requests.query.request.safeParse({ model: 'Site', limit: 5000 }).success, false);
   assert.equal(requests.signIn.request.safeParse({ mode: 'password', server: 'file:///etc/passwd', username: 'a', password: 'b' }).success, false);
   assert.equal(requests.signIn.request.safeParse({ mode: 'password', server: 'http://127.0.0.1:4000', username: 'a', password: 'b' }).success, true);
