@@ -6,6 +6,7 @@ import { toGraphqlFilter } from '../../common/predicates/to-graphql.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { OutpostError } from '../../common/errors.js';
+import { modelIdOf } from '../../common/schema/record-key.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
@@ -18,11 +19,6 @@ export class SyncUnreachable extends OutpostError {
   constructor(message: string) {
     super('SyncUnreachable', message);
   }
-}
-
-/** The key an outbox entry uses for a record (`modelId`, PROTOCOL.md §4.2): key values joined by `-`. */
-export function recordKey(model: ModelDef, record: ModelRecord): string {
-  return model.primaryKey.map((k) => String(record[k])).join('-');
 }
 
 export interface ModelSyncContext {
@@ -91,7 +87,7 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
         message: `${merged.invalid} ${model.name} record(s) from the server could not be stored: ${merged.errors.slice(0, 3).join('; ')}`,
       });
     }
-    if (keep !== null) for (const item of items) keep.add(recordKey(model, item));
+    if (keep !== null) for (const item of items) keep.add(modelIdOf(model, item));
     received += page.items.length;
     nextToken = page.nextToken;
     ctx.events.emit('syncProgress', { model: model.name, received, isFullSync });
