@@ -73,6 +73,9 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
       pending = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync - after, ctx.syncPageSize), nextToken: page.nextToken, lastSync, filter });
       // A failure surfaces when awaited; until then it must not count as unhandled.
       pending.catch(() => undefined);
+      // Let the request leave before the page is written: the write below blocks the thread, and
+      // the server should be producing the next page meanwhile, not waiting for our request.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const items = page.items.map((item) => withoutRelations(model, item));
     const merged = await ctx.datastore.remote.applyRemote(model.name, items, { isFullSync });

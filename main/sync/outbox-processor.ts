@@ -146,7 +146,9 @@ export class OutboxProcessor {
       if (room > 0) {
         let entries: OutboxEntry[] = [];
         try {
-          entries = await this.options.datastore.outbox.peekSendable(room + this.tasks.size);
+          // The query already skips records with an entry in flight (every running task's); the
+          // margin covers a task whose entry completed a moment before its record left `tasks`.
+          entries = await this.options.datastore.outbox.peekSendable(room + Math.min(this.tasks.size, 4));
         } catch (error) {
           if (!this.running) break;
           console.error('outbox: could not read the queue:', error);
