@@ -9,6 +9,23 @@ import type { GraphqlAnswer } from './mutation-outcome.js';
 /** Sends one GraphQL mutation request; never throws (failures come back as an answer). */
 export type MutationSender = (query: string, variables: Record<string, unknown>, signal: AbortSignal) => Promise<GraphqlAnswer>;
 
+/**
+ * Most fields a batched request selects: servers bound a document's size (Outpost's default query
+ * cost limit is 2,000 selected fields), and a refused batch costs a resend of each mutation alone.
+ */
+const MAX_SELECTED_FIELDS = 1_000;
+
+const fieldCounts = new Map<string, number>();
+/** Fields a selection set selects (names, nested ones included), counted once per selection. */
+function selectedFields(selection: string): number {
+  let n = fieldCounts.get(selection);
+  if (n === undefined) {
+    n = selection.split(/[\s{}]+/).filter((w) => w.length > 0).length;
+    fieldCounts.set(selection, n);
+  }
+  return n;
+}
+
 interface Queued {
   readonly mutation: BatchedMutation;
   readonly signal: AbortSignal;
@@ -39,7 +56,19 @@ export class MutationBatcher {
     this.scheduled = false;
     const queued = this.queue;
     this.queue = [];
-    for (let i = 0; i < queued.length; i += this.maxPerRequest) void this.sendChunk(queued.slice(i, i + this.maxPerRequest));
+    let chunk: Queued[] = [];
+    let fields = 0;
+    for (const q of queued) {
+      const own = selectedFields(q.mutation.parts.selection);
+      if (chunk.length > 0 && (chunk.length >= this.maxPerRequest || fields + own > MAX_SELECTED_FIELDS)) {
+        void this.sendChunk(chunk);
+        chunk = [];
+        fields = 0;
+      }
+      chunk.push(q);
+      fields += own;
+    }
+    if (chunk.length > 0) void this.sendChunk(chunk);
   }
 
   private async sendChunk(chunk: readonly Queued[]): Promise<void> {

@@ -43,10 +43,10 @@ export interface SyncWorkerOptions {
   readonly fullSyncInterval?: number;
   /** Selective sync: per model, the predicate records must match; changing it re-syncs that model in full. */
   readonly syncExpressions?: SyncExpressions;
-  /** Records with a mutation in flight at once (default 32; 1 = Amplify's one-at-a-time). */
+  /** Records with a mutation in flight at once (default 64; 1 = Amplify's one-at-a-time). */
   readonly maxConcurrentMutations?: number;
   /**
-   * Most mutations (for different records) sent in one request (default 8; 1 = one request per
+   * Most mutations (for different records) sent in one request (default 16; 1 = one request per
    * mutation). Mutations started together share a request: see mutation-batch.ts.
    */
   readonly maxMutationsPerRequest?: number;
@@ -114,8 +114,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const syncPageSize = positive(options.syncPageSize ?? 1000, 'syncPageSize');
   const maxRecordsToSync = positive(options.maxRecordsToSync ?? 10_000, 'maxRecordsToSync');
   const fullSyncInterval = positive(options.fullSyncInterval ?? DEFAULT_FULL_SYNC_INTERVAL_MS, 'fullSyncInterval');
-  const maxConcurrentMutations = positive(options.maxConcurrentMutations ?? 32, 'maxConcurrentMutations');
-  const maxMutationsPerRequest = positive(options.maxMutationsPerRequest ?? 8, 'maxMutationsPerRequest');
+  const maxConcurrentMutations = positive(options.maxConcurrentMutations ?? 64, 'maxConcurrentMutations');
+  const maxMutationsPerRequest = positive(options.maxMutationsPerRequest ?? 16, 'maxMutationsPerRequest');
   let expressions: SyncExpressions = options.syncExpressions ?? {};
   for (const name of Object.keys(expressions)) {
     if (schema.models[name] === undefined) throw new Error(`syncExpressions names ${name}, which is not a model of the schema`);

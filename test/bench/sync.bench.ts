@@ -2,7 +2,7 @@
 // (a) base sync of BENCH_SYNC_RECORDS (default 100 000) records to an empty client, records/s from
 //     start() to `ready` (target ≥ 20 000/s), with (d) the client process's peak RSS and heap;
 // (b) drain of BENCH_SYNC_EDITS (default 10 000) offline creates: the concurrent outbox (the
-//     worker's defaults: 32 records in flight, up to 8 mutations per request) vs one at a time
+//     worker's defaults: 64 records in flight, up to 16 mutations per request) vs one at a time
 //     (Amplify's way: one mutation, wait for its answer, the next), same run, same server
 //     (target ≥ 5× faster);
 // (c) propagation latency over BENCH_SYNC_LATENCY_EDITS (default 1 000) edits: save on client A →

@@ -160,3 +160,14 @@ test('a sender that throws gives every mutation of the request a network error (
   const answers = await Promise.all(notes(2).map((m) => batcher.mutate(m, new AbortController().signal)));
   for (const a of answers) assert.deepEqual(a, { data: null, errors: [], networkError: 'socket hang up', httpStatus: null });
 });
+
+test('a batch stays under the server’s document size: wide models travel in fewer per request', async () => {
+  const wide = parseSchema(`type Wide @model @auth(rules: [{ allow: public }]) { id: ID! ${Array.from({ length: 190 }, (_, i) => `f${i}: Int`).join(' ')} }`);
+  const Wide = wide.models.Wide;
+  const { requests, send } = recordingSender(() => ok(null));
+  const batcher = new MutationBatcher(send, 16);
+  const mutations: BatchedMutation[] = Array.from({ length: 12 }, (_, i) => ({ parts: mutationParts(wide, Wide, 'Create'), variables: mutationVariables(Wide, 'Create', { id: `w${i}` }, null) }));
+  await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
+  // ~200 selected fields each: at most 5 under the 1,000-field budget.
+  assert.deepEqual(requests.map((r) => (r.query.match(/: createWide\(/g) ?? []).length), [5, 5, 2]);
+});
