@@ -78,15 +78,24 @@ export abstract class KyselyStorage implements Storage {
   }
 
   protected decodeRow(model: ModelDef, row: Row): StoredItem {
+    // Runs once per record of every sync page: one object, fields computed once per model.
     const item: Row = {};
-    for (const field of storedFields(model)) item[field.name] = decodeColumnValue(field, row[field.name], this.dialect);
+    for (const field of this.storedFieldsOf(model)) item[field.name] = decodeColumnValue(field, row[field.name], this.dialect);
     const deleted = row._deleted;
-    return {
-      ...item,
-      _version: Number(row._version),
-      _lastChangedAt: Number(row._lastChangedAt),
-      _deleted: deleted === null || deleted === undefined ? null : deleted === true || deleted === 1 || deleted === 1n,
-    };
+    item._version = Number(row._version);
+    item._lastChangedAt = Number(row._lastChangedAt);
+    item._deleted = deleted === null || deleted === undefined ? null : deleted === true || deleted === 1 || deleted === 1n;
+    return item as StoredItem;
+  }
+
+  private readonly storedFieldCache = new WeakMap<ModelDef, readonly FieldDef[]>();
+  private storedFieldsOf(model: ModelDef): readonly FieldDef[] {
+    let fields = this.storedFieldCache.get(model);
+    if (fields === undefined) {
+      fields = storedFields(model);
+      this.storedFieldCache.set(model, fields);
+    }
+    return fields;
   }
 
   private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
