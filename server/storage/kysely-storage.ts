@@ -240,12 +240,26 @@ export abstract class KyselyStorage implements Storage {
   }
 
   async deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]> {
+    let afterSeq = options.afterSeq;
+    if (afterSeq <= 0) {
+      // First page: start at the model's first change since `since` (a range of the
+      // (model, changed_at, seq) index) instead of walking its whole older change log in seq order.
+      const first = await this.db
+        .selectFrom(CHANGES_TABLE)
+        .select((eb) => eb.fn.min('seq').as('low'))
+        .where('model', '=', model)
+        .where('changed_at', '>=', options.since)
+        .executeTakeFirst();
+      const low = first?.low;
+      if (low === null || low === undefined) return [];
+      afterSeq = Number(low) - 1;
+    }
     const rows = (await this.db
       .selectFrom(CHANGES_TABLE)
       .select(['seq', 'item'])
       .where('model', '=', model)
       .where('changed_at', '>=', options.since)
-      .where('seq', '>', options.afterSeq)
+      .where('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(options.limit)
       .execute()) as Array<{ seq: number | string; item: string }>;
@@ -306,6 +320,9 @@ export abstract class KyselyStorage implements Storage {
       this.db,
     );
     await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_changed_at`)} on ${sql.table(CHANGES_TABLE)} (changed_at)`.execute(
+      this.db,
+    );
+    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_changed_at`)} on ${sql.table(CHANGES_TABLE)} (model, changed_at, seq)`.execute(
       this.db,
     );
     this.internalTablesReady = true;
