@@ -114,7 +114,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const strategyOf = await strategyTable(options, schema);
 
-  const storage = await openStorage(database);
+  const storage = await openStorage(database, reportError);
   const cleanups: Array<() => Promise<void>> = [() => storage.close()];
   const cleanup = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) {

@@ -8,12 +8,12 @@ import { SqliteStorage } from './sqlite-storage.js';
 export const DEFAULT_DATABASE = 'sqlite:.outpost/server.db';
 
 /** Opens the storage named by `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…` or `postgresql://…`). */
-export async function openStorage(url: string): Promise<KyselyStorage> {
+export async function openStorage(url: string, reportError?: (error: unknown) => void): Promise<KyselyStorage> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new ValidationError('--database sqlite: needs a file path, e.g. sqlite:.outpost/server.db', 'database');
     return SqliteStorage.open(path);
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresStorage.open(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresStorage.open(url, reportError ? { reportError } : {});
   throw new ValidationError(`--database must be sqlite:PATH or postgres://…, got "${url}"`, 'database');
 }

@@ -18,10 +18,20 @@ export class PostgresStorage extends KyselyStorage {
     super(db);
   }
 
-  /** Connects (pool of up to `maxConnections`, default 10) and creates the internal tables. */
-  static async open(url: string, maxConnections = 10): Promise<PostgresStorage> {
+  /**
+   * Connects (pool of up to `maxConnections`, default 10) and creates the internal tables. An idle
+   * connection the database drops (restart, failover, an administrator) goes to `reportError`.
+   */
+  static async open(
+    url: string,
+    options: { readonly maxConnections?: number; readonly reportError?: (error: unknown) => void } = {},
+  ): Promise<PostgresStorage> {
     // BIGINT columns hold epoch milliseconds, which fit a JS number exactly.
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+    const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+    // pg emits an idle client's error on the pool, and an unhandled 'error' event ends the process:
+    // the pool has already discarded that client, so the server only needs to say so.
+    const report = options.reportError ?? ((error: unknown) => console.error('outpost storage: idle PostgreSQL connection lost:', error));
+    pool.on('error', (error) => report(error));
     const storage = new PostgresStorage(new Kysely({ dialect: new PostgresDialect({ pool }) }));
     await storage.ensureInternalTables();
     return storage;

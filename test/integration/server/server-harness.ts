@@ -9,7 +9,7 @@ import { startServer, type RunningServer, type StartServerOptions } from '../../
 
 export type Dialect = 'sqlite' | 'postgres';
 
-const PG_ADMIN = process.env.OUTPOST_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN = process.env.OUTPOST_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The schema the server suites run against: owner-only, public (OCC) and public (custom resolver) models. */
 export const TEST_SDL = `
