@@ -90,7 +90,7 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
     if (existing !== undefined) {
       throw conditionalCheckFailed(canRead(readable, existing) ? existing : null, `${model.name} ${id} already exists`);
     }
-    const now = Date.now();
+    const now = await tx.now();
     const fields: Record<string, unknown> = {};
     for (const field of storedFields(model)) fields[field.name] = null;
     Object.assign(fields, writableChanges(model, args.input), access.fill, keyValues);
@@ -187,7 +187,7 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
     checkRecord(services, model, next);
-    const now = Date.now();
+    const now = await tx.now();
     if (mutation === 'update' && model.timestamps.updatedAt !== null) next[model.timestamps.updatedAt] = nowIso(now);
     const written: StoredItem = {
       ...next,
@@ -223,7 +223,7 @@ export async function resolveDelete(services: ServerServices, model: ModelDef, a
     const existing = await loadForWrite(tx, model, args.input, ctx, 'delete', names.delete);
     if (version !== existing._version) throw conflictUnhandled(existing);
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
-    const now = Date.now();
+    const now = await tx.now();
     const tombstone: StoredItem = { ...existing, _version: existing._version + 1, _lastChangedAt: now, _deleted: true };
     await tx.put(model.name, tombstone, tombstoneExpiry(services, now));
     await tx.appendChange(model.name, tombstone);

@@ -51,6 +51,16 @@ export abstract class KyselyStorage implements Storage {
   /** DDL for the change log's auto-increment key. */
   protected abstract seqColumnType(): string;
 
+  /**
+   * The clock of change times (`_lastChangedAt`, a sync's `startedAt`), epoch ms. One process's
+   * clock for SQLite; PostgreSQL reads the database's, which every server process shares — with
+   * per-process clocks a skewed process would stamp changes before a sync that did not see them,
+   * and delta syncs would miss them for good.
+   */
+  protected async clock(_trx: AnyTx | AnyDb): Promise<number> {
+    return Date.now();
+  }
+
   /** Makes the server tables for `schema` known (call after `applySchema` or on start with the deployed schema). */
   useSchema(schema: Schema): void {
     this.models = new Map(Object.entries(schema.models));
@@ -114,6 +124,7 @@ export abstract class KyselyStorage implements Storage {
     return this.db.transaction().execute(async (trx) => {
       await this.lockModel(trx, model);
       const tx: WriteTransaction = {
+        now: () => this.clock(trx),
         getForUpdate: async (m, id) => {
           const d = this.model(m);
           const row = (await trx.executeQuery(this.selectByKey(d, true).bind({ id }))).rows[0] as Row | undefined;

@@ -43,11 +43,19 @@ export class PostgresStorage extends KyselyStorage {
 
   async syncStartTime(model: string): Promise<number> {
     // Read the clock while holding the shared lock: writers that hold the exclusive lock computed
-    // their change time earlier and have committed; later writers will compute a later one.
+    // their change time earlier and have committed; later writers will compute a later one. Both
+    // read the database's clock, so server processes with skewed clocks still agree.
     return this.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock_shared(hashtext(${LOCK_PREFIX + model}))`.execute(trx);
-      return Date.now();
+      return this.clock(trx);
     });
+  }
+
+  protected override async clock(trx: AnyTx | AnyDb): Promise<number> {
+    // clock_timestamp(), not now(): now() is the transaction's start, and a writer may have waited
+    // for the model's lock after it began.
+    const { rows } = await sql<{ ms: string }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint::text as ms`.execute(trx);
+    return Number(rows[0]?.ms);
   }
 
   override async applySchema(schema: Schema, plan: MigrationStep[]): Promise<void> {

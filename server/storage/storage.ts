@@ -40,6 +40,8 @@ export interface ChangeEntry {
 
 /** Operations inside one write transaction; the item's row is locked from `getForUpdate` until commit. */
 export interface WriteTransaction {
+  /** Now (epoch ms) on the clock change times are kept on (the database's when it is shared). */
+  now(): Promise<number>;
   /** The item (tombstones included), locked against concurrent writers until commit. */
   getForUpdate(model: string, id: string): Promise<StoredItem | undefined>;
   /** Insert or replace the item; `ttlSeconds` is the tombstone expiry (epoch s), null for live items. */
