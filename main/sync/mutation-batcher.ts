@@ -61,14 +61,22 @@ export class MutationBatcher {
     for (const q of queued) {
       const own = selectedFields(q.mutation.parts.selection);
       if (chunk.length > 0 && (chunk.length >= this.maxPerRequest || fields + own > MAX_SELECTED_FIELDS)) {
-        void this.sendChunk(chunk);
+        this.dispatch(chunk);
         chunk = [];
         fields = 0;
       }
       chunk.push(q);
       fields += own;
     }
-    if (chunk.length > 0) void this.sendChunk(chunk);
+    if (chunk.length > 0) this.dispatch(chunk);
+  }
+
+  private dispatch(chunk: readonly Queued[]): void {
+    // An entry whose answer never comes would hold its record forever: whatever goes wrong here,
+    // every mutation of the chunk gets an answer (settled promises ignore a second one).
+    this.sendChunk(chunk).catch((error: unknown) => {
+      for (const q of chunk) q.resolve(networkFailure(error));
+    });
   }
 
   private async sendChunk(chunk: readonly Queued[]): Promise<void> {
@@ -96,7 +104,11 @@ export class MutationBatcher {
       return await this.send(query, variables, signal);
     } catch (error) {
       // The request may have left: the caller treats a network error as uncertain and verifies.
-      return { data: null, errors: [], networkError: error instanceof Error ? error.message : String(error), httpStatus: null };
+      return networkFailure(error);
     }
   }
+}
+
+function networkFailure(error: unknown): GraphqlAnswer {
+  return { data: null, errors: [], networkError: error instanceof Error ? error.message : String(error), httpStatus: null };
 }
