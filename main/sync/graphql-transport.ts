@@ -42,6 +42,8 @@ export interface RealtimeContext {
   readonly onFailed?: (errors: readonly RealtimeFrameError[]) => void;
   /** Rebuilds the document and variables for the token of each `start` (owner arguments); default: the operation's own. */
   readonly request?: (token: string | null) => SubscriptionRequest;
+  /** Authorizes this subscription's `start` frames (MULTI_AUTH); default: the connection's auth. */
+  readonly auth?: SyncAuth;
 }
 
 export interface GraphqlTransportOptions {
@@ -91,6 +93,7 @@ export class GraphqlTransport {
                   complete: () => sink.complete(),
                   acknowledged: () => context.onAcknowledged?.(),
                 },
+                ...(context.auth ? [context.auth] : []),
               );
               return { unsubscribe: () => handle.unsubscribe() };
             },

@@ -1,13 +1,14 @@
 // Gathers the outbox's mutations into requests: every mutation handed over in the same turn of
 // the event loop (the records the outbox processor started together) leaves in one request of at
 // most `maxPerRequest` mutations (mutation-batch.ts); a lone mutation leaves as the plain
-// single-mutation document DataStore sends, so one-at-a-time draining is unchanged.
+// single-mutation document DataStore sends, so one-at-a-time draining is unchanged. Mutations with
+// different routes (MULTI_AUTH: different auth-mode lists) never share a request.
 import { singleMutationQuery } from './graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from './mutation-batch.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
 
-/** Sends one GraphQL mutation request; never throws (failures come back as an answer). */
-export type MutationSender = (query: string, variables: Record<string, unknown>, signal: AbortSignal) => Promise<GraphqlAnswer>;
+/** Sends one GraphQL mutation request for `route` (the mutations' shared route); never throws (failures come back as an answer). */
+export type MutationSender = (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string) => Promise<GraphqlAnswer>;
 
 /**
  * Most fields a batched request selects: servers bound a document's size (Outpost's default query
@@ -29,6 +30,7 @@ function selectedFields(selection: string): number {
 interface Queued {
   readonly mutation: BatchedMutation;
   readonly signal: AbortSignal;
+  readonly route: string;
   readonly resolve: (answer: GraphqlAnswer) => void;
 }
 
@@ -42,10 +44,10 @@ export class MutationBatcher {
     private readonly maxPerRequest: number,
   ) {}
 
-  /** Sends `mutation` with the others handed over in this turn; resolves with its own answer. */
-  mutate(mutation: BatchedMutation, signal: AbortSignal): Promise<GraphqlAnswer> {
+  /** Sends `mutation` with the others of its `route` handed over in this turn; resolves with its own answer. */
+  mutate(mutation: BatchedMutation, signal: AbortSignal, route = ''): Promise<GraphqlAnswer> {
     return new Promise((resolve) => {
-      this.queue.push({ mutation, signal, resolve });
+      this.queue.push({ mutation, signal, route, resolve });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -56,19 +58,27 @@ export class MutationBatcher {
     this.scheduled = false;
     const queued = this.queue;
     this.queue = [];
-    let chunk: Queued[] = [];
-    let fields = 0;
+    const routes = new Map<string, Queued[]>();
     for (const q of queued) {
-      const own = selectedFields(q.mutation.parts.selection);
-      if (chunk.length > 0 && (chunk.length >= this.maxPerRequest || fields + own > MAX_SELECTED_FIELDS)) {
-        this.dispatch(chunk);
-        chunk = [];
-        fields = 0;
-      }
-      chunk.push(q);
-      fields += own;
+      const group = routes.get(q.route);
+      if (group === undefined) routes.set(q.route, [q]);
+      else group.push(q);
     }
-    if (chunk.length > 0) this.dispatch(chunk);
+    for (const group of routes.values()) {
+      let chunk: Queued[] = [];
+      let fields = 0;
+      for (const q of group) {
+        const own = selectedFields(q.mutation.parts.selection);
+        if (chunk.length > 0 && (chunk.length >= this.maxPerRequest || fields + own > MAX_SELECTED_FIELDS)) {
+          this.dispatch(chunk);
+          chunk = [];
+          fields = 0;
+        }
+        chunk.push(q);
+        fields += own;
+      }
+      if (chunk.length > 0) this.dispatch(chunk);
+    }
   }
 
   private dispatch(chunk: readonly Queued[]): void {
@@ -86,7 +96,7 @@ export class MutationBatcher {
     }
     const mutations = chunk.map((q) => q.mutation);
     const request = batchRequest(mutations);
-    const answer = await this.safeSend(request.query, request.variables, chunk[0].signal);
+    const answer = await this.safeSend(request.query, request.variables, chunk[0].signal, chunk[0].route);
     const answers = splitBatchAnswer(answer, request, mutations);
     if (answers === 'sendSeparately') {
       await Promise.all(chunk.map((q) => this.sendAlone(q)));
@@ -96,12 +106,12 @@ export class MutationBatcher {
   }
 
   private async sendAlone(q: Queued): Promise<void> {
-    q.resolve(await this.safeSend(singleMutationQuery(q.mutation.parts), { ...q.mutation.variables }, q.signal));
+    q.resolve(await this.safeSend(singleMutationQuery(q.mutation.parts), { ...q.mutation.variables }, q.signal, q.route));
   }
 
-  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<GraphqlAnswer> {
+  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string): Promise<GraphqlAnswer> {
     try {
-      return await this.send(query, variables, signal);
+      return await this.send(query, variables, signal, route);
     } catch (error) {
       // The request may have left: the caller treats a network error as uncertain and verifies.
       return networkFailure(error);

@@ -19,9 +19,18 @@ import type { SyncEvents } from './sync-events.js';
 export interface OutboxProcessorOptions {
   readonly datastore: Datastore;
   readonly schema: Schema;
-  /** Sends a mutation; `signal` aborts it when the processor stops (the entry then stays uncertain). */
-  readonly mutate: (query: string, variables: Record<string, unknown>, signal: AbortSignal) => Promise<GraphqlAnswer>;
-  readonly query: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
+  /**
+   * Sends a mutation request; `signal` aborts it when the processor stops (the entry then stays
+   * uncertain). `route` is what `mutationRoute` gave for every mutation in the request.
+   */
+  readonly mutate: (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string) => Promise<GraphqlAnswer>;
+  /** Runs a `get` of a record of `model`. */
+  readonly query: (query: string, variables: Record<string, unknown>, model: string) => Promise<GraphqlAnswer>;
+  /**
+   * Which requests a mutation may share (MULTI_AUTH: its auth-mode list); only mutations of one
+   * route are batched together. Default: one route for all.
+   */
+  readonly mutationRoute?: (model: string, operation: OutboxEntry['operation']) => string;
   readonly events: SyncEvents;
   readonly conflictHandler: ConflictHandler;
   /** Records with a mutation in flight at once (1 = Amplify's one-at-a-time). */
@@ -235,7 +244,7 @@ export class OutboxProcessor {
       task.sending = true;
       let answer: GraphqlAnswer;
       try {
-        answer = await this.batcher.mutate({ parts, variables }, this.stopController.signal);
+        answer = await this.batcher.mutate({ parts, variables }, this.stopController.signal, this.options.mutationRoute?.(model.name, entry.operation) ?? '');
       } finally {
         task.sending = false;
       }
@@ -365,7 +374,7 @@ export class OutboxProcessor {
     const document = getQueryDocument(this.options.schema, model);
     for (;;) {
       if (this.stopController.signal.aborted) return undefined;
-      const answer = await this.options.query(document.query, getQueryVariables(model, entry.data));
+      const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
       if (answer.errors.length === 0 && answer.networkError === null) return readRecord(model, document.field, answer.data);
       const outcome = classifyMutationAnswer(document.field, answer);
       if (outcome.kind !== 'retry' && outcome.kind !== 'authFailure') {
@@ -383,7 +392,7 @@ export class OutboxProcessor {
    */
   private async alreadyApplied(model: ModelDef, entry: OutboxEntry, input: Record<string, unknown>): Promise<ModelRecord | null | 'unreachable'> {
     const document = getQueryDocument(this.options.schema, model);
-    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data));
+    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
     if (answer.errors.length > 0 || answer.networkError !== null) {
       const outcome = classifyMutationAnswer(document.field, answer);
       return outcome.kind === 'retry' || outcome.kind === 'authFailure' ? 'unreachable' : null;

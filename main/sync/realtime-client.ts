@@ -44,7 +44,10 @@ export interface SubscriptionObserver {
 export interface RealtimeClientOptions {
   /** The GraphQL HTTP endpoint; the real-time URL is derived from it (§5.1). */
   readonly endpoint: string;
+  /** Opens the connection and authorizes every `start` that brings no auth of its own. */
   readonly auth: SyncAuth;
+  /** Other credentials subscriptions may bring (MULTI_AUTH): their token refreshes re-authenticate too. */
+  readonly otherAuth?: readonly SyncAuth[];
   /** Where the connection auth header travels: `subprotocol` (default, current amplify-js) or legacy `query`. */
   readonly carrier?: 'subprotocol' | 'query';
   /** Reconnect backoff; default 2^n × 100 ms + jitter, capped at 5 s per delay. */
@@ -71,6 +74,14 @@ interface ActiveSubscription {
   readonly id: string;
   readonly request: SubscriptionRequestSource;
   readonly observer: SubscriptionObserver;
+  /** Authorizes this subscription's `start` frames (default: the connection's auth). */
+  readonly auth: SyncAuth;
+  /**
+   * Set when an auth error on this subscription made the client reconnect with a fresh token;
+   * cleared by its `start_ack`. A second refusal then fails it: the token was not the problem
+   * (the connection's `connection_ack` must not reset this, or a refusal would loop forever).
+   */
+  authRetried: boolean;
   acked: boolean;
   ackTimer: NodeJS.Timeout | null;
 }
@@ -97,13 +108,14 @@ export class RealtimeClient extends EventEmitter {
   private isReconnect = false;
   private authFailures = 0;
   private closed = false;
-  private readonly stopRefreshListener: () => void;
+  private readonly stopRefreshListeners: Array<() => void>;
 
   constructor(private readonly options: RealtimeClientOptions) {
     super();
     this.backoff = new Backoff({ maxDelayMs: 5_000, ...options.backoff });
-    this.stopRefreshListener =
-      options.auth.type === 'jwt' ? options.auth.tokens.onRefresh(() => this.reauthenticate()) : () => undefined;
+    this.stopRefreshListeners = [options.auth, ...(options.otherAuth ?? [])].flatMap((auth) =>
+      auth.type === 'jwt' ? [auth.tokens.onRefresh(() => this.reauthenticate())] : [],
+    );
   }
 
   /** Current connection state. */
@@ -111,10 +123,10 @@ export class RealtimeClient extends EventEmitter {
     return this.currentState;
   }
 
-  /** Starts a subscription (connecting if needed); `unsubscribe` sends `stop`. */
-  subscribe(request: ActiveSubscription['request'], observer: SubscriptionObserver): { unsubscribe(): void } {
+  /** Starts a subscription (connecting if needed), its `start` authorized with `auth` (default: the connection's); `unsubscribe` sends `stop`. */
+  subscribe(request: ActiveSubscription['request'], observer: SubscriptionObserver, auth: SyncAuth = this.options.auth): { unsubscribe(): void } {
     if (this.closed) throw new Error('the real-time client is closed');
-    const sub: ActiveSubscription = { id: randomUUID(), request, observer, acked: false, ackTimer: null };
+    const sub: ActiveSubscription = { id: randomUUID(), request, observer, auth, authRetried: false, acked: false, ackTimer: null };
     this.subscriptions.set(sub.id, sub);
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
@@ -126,7 +138,7 @@ export class RealtimeClient extends EventEmitter {
   /** Closes the connection and drops every subscription (no reconnect). */
   close(): void {
     this.closed = true;
-    this.stopRefreshListener();
+    for (const stop of this.stopRefreshListeners) stop();
     for (const sub of this.subscriptions.values()) if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
     this.subscriptions.clear();
     this.teardownSocket(1000, 'client closed');
@@ -164,8 +176,7 @@ export class RealtimeClient extends EventEmitter {
   }
 
   /** The auth headers to send and the JWT they carry (null with an API key). */
-  private async credentials(forceRefresh = false): Promise<{ headers: RealtimeAuthHeaders; token: string | null }> {
-    const auth = this.options.auth;
+  private async credentials(forceRefresh = false, auth: SyncAuth = this.options.auth): Promise<{ headers: RealtimeAuthHeaders; token: string | null }> {
     if (auth.type === 'apiKey') return { headers: apiKeyAuthHeaders(this.options.endpoint, auth.apiKey, new Date()), token: null };
     const token = await auth.tokens.getToken({ forceRefresh });
     return { headers: jwtAuthHeaders(this.options.endpoint, token), token };
@@ -243,6 +254,7 @@ export class RealtimeClient extends EventEmitter {
         if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
         sub.ackTimer = null;
         sub.acked = true;
+        sub.authRetried = false;
         sub.observer.acknowledged?.();
         this.maybeReconnected();
         return;
@@ -258,13 +270,15 @@ export class RealtimeClient extends EventEmitter {
         return;
       }
       case 'error': {
-        if (isAuthError(frame.errors) && this.options.auth.type === 'jwt' && this.authFailures < 1) {
+        const sub = frame.id === null ? undefined : this.subscriptions.get(frame.id);
+        const retryable = sub === undefined ? this.authFailures < 1 : !sub.authRetried;
+        if (isAuthError(frame.errors) && (sub?.auth ?? this.options.auth).type === 'jwt' && retryable) {
           // Probably an expired token: reconnect once with a fresh one before failing anything.
-          this.authFailures++;
+          if (sub === undefined) this.authFailures++;
+          else sub.authRetried = true;
           this.dropSocket(socket, 'Auth error - reconnecting');
           return;
         }
-        const sub = frame.id === null ? undefined : this.subscriptions.get(frame.id);
         if (sub === undefined) return;
         if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
         this.subscriptions.delete(sub.id);
@@ -306,7 +320,7 @@ export class RealtimeClient extends EventEmitter {
   private async sendStart(sub: ActiveSubscription): Promise<void> {
     let credentials: { headers: RealtimeAuthHeaders; token: string | null };
     try {
-      credentials = await this.credentials();
+      credentials = await this.credentials(false, sub.auth);
     } catch {
       // No credentials now: drop the socket and let the reconnect loop try again.
       if (this.socket !== null) this.dropSocket(this.socket);

@@ -11,10 +11,13 @@ import { toGraphqlFilter } from '../../common/predicates/to-graphql.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import type { Datastore } from '../datastore/datastore.js';
+import type { OutboxOperation } from '../datastore/outbox-entry.js';
+import { isUnauthorizedAnswer, modelAuthModes, type AuthMode, type ModelOperation } from './auth-modes.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
 import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.js';
+import type { GraphqlAnswer } from './mutation-outcome.js';
 import { syncModel, SyncUnreachable } from './model-sync.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import { RealtimeClient } from './realtime-client.js';
@@ -32,7 +35,16 @@ export interface SyncWorkerOptions {
   readonly schema: Schema;
   /** GraphQL HTTP endpoint, e.g. `http://127.0.0.1:4000/graphql`; the real-time URL is derived. */
   readonly endpoint: string;
+  /** The default auth mode: every request with DEFAULT; with MULTI_AUTH it opens the real-time connection. */
   readonly auth: SyncAuth;
+  /**
+   * `DEFAULT` (default): `auth` for every request. `MULTI_AUTH` (PROTOCOL.md §6.2): per model and
+   * operation, the modes its @auth rules allow among `auth` and `additionalAuth` (auth-modes.ts),
+   * each request tried with the next one after an Unauthorized refusal.
+   */
+  readonly authModeStrategy?: 'DEFAULT' | 'MULTI_AUTH';
+  /** MULTI_AUTH only: further credentials, each of a type `auth` is not (e.g. an API key next to a JWT). */
+  readonly additionalAuth?: readonly SyncAuth[];
   /** Default: retry the local change on the server's version (PROTOCOL.md §4.4). */
   readonly conflictHandler?: ConflictHandler;
   /** Records per sync page (default 1000, AppSync's maximum). */
@@ -86,6 +98,8 @@ interface Session {
   readonly controller: AbortController;
   readonly realtime: RealtimeClient;
   readonly transport: GraphqlTransport;
+  /** MULTI_AUTH: a transport per auth mode (the default mode's is `transport`). */
+  readonly transports: ReadonlyMap<AuthMode, GraphqlTransport>;
   readonly processor: OutboxProcessor;
   readonly subscriptions: SubscriptionHandle[];
   readonly cleanups: Array<() => void>;
@@ -123,6 +137,37 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   for (const name of options.models ?? []) {
     if (schema.models[name] === undefined) throw new Error(`models names ${name}, which is not a model of the schema`);
   }
+  const multiAuth = multiAuthProviders(options);
+  /** MULTI_AUTH: the modes to try for `operation` on `model` (the default mode when its rules allow none); null with DEFAULT. */
+  const modesFor = (model: string, operation: ModelOperation): AuthMode[] | null => {
+    if (multiAuth === null) return null;
+    const modes = modelAuthModes(schema.models[model], operation, { apiKey: multiAuth.has('apiKey'), jwt: multiAuth.has('jwt') });
+    return modes.length > 0 ? modes : [options.auth.type];
+  };
+  /** Sends with each mode in turn until one is not refused as Unauthorized; the last answer otherwise. */
+  const withModes = async (s: Session, modes: readonly AuthMode[], send: (transport: GraphqlTransport) => Promise<GraphqlAnswer>): Promise<GraphqlAnswer> => {
+    let answer: GraphqlAnswer | null = null;
+    for (const mode of modes) {
+      answer = await send(s.transports.get(mode) ?? s.transport);
+      if (!isUnauthorizedAnswer(answer) || s.controller.signal.aborted) return answer;
+    }
+    return answer ?? send(s.transport);
+  };
+  /** A query of `model` with its READ modes (MULTI_AUTH) or the default transport. */
+  const queryAs = (s: Session, model: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> => {
+    const modes = modesFor(model, 'read');
+    return modes === null ? s.transport.query(query, variables, signal) : withModes(s, modes, (t) => t.query(query, variables, signal));
+  };
+  let routeCounter = 0;
+  /**
+   * The outbox's batching route of a mutation (MULTI_AUTH): its mode list. With more than one
+   * mode the route is unique, so the mutation travels alone and a refusal means nothing of the
+   * request was applied: resending it with the next mode cannot apply anything twice.
+   */
+  const mutationRoute = (model: string, operation: OutboxOperation): string => {
+    const modes = modesFor(model, operation.toLowerCase() as ModelOperation) ?? [];
+    return modes.length > 1 ? `${modes.join(',')}#${++routeCounter}` : modes.join(',');
+  };
   const syncedModels = schema.modelOrder.filter((name) => options.models === undefined || options.models.includes(name));
   const models = (): ModelDef[] => syncedModels.map((name) => schema.models[name]);
   const predicateOf = (model: string): Predicate | null => expressions[model] ?? null;
@@ -207,7 +252,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       .catch(() => undefined);
 
     const retries = new Map<string, Backoff>();
-    const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean): void => {
+    const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean, modeIndex = 0): void => {
       const id = `${model.name}.${kind}`;
       pending.add(id);
       const predicate = predicateOf(model.name);
@@ -215,9 +260,12 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       const variables = withFilter && predicate !== null ? { filter: toGraphqlFilter(predicate) } : {};
       // Each `start` (also after a reconnect or token refresh) is rebuilt with the owner arguments
       // the claims of the token it is sent with call for; `document` only names the operation.
-      const request = subscriptionRequestFor(schema, model, kind, { auth: options.auth.type, filter: variables.filter ?? null });
+      const modes = modesFor(model.name, 'read');
+      const auth = modes === null ? undefined : multiAuth?.get(modes[modeIndex]);
+      const request = subscriptionRequestFor(schema, model, kind, { auth: (auth ?? options.auth).type, filter: variables.filter ?? null });
       const handle = s.transport.subscribe(document.query, variables, (answer) => onSubscriptionData(s, model, document.field, answer.data, answer.errors.length > 0), {
         request,
+        ...(auth ? { auth } : {}),
         onAcknowledged: () => {
           pending.delete(id);
           check();
@@ -225,11 +273,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         onFailed: (errors: readonly RealtimeFrameError[]) => {
           const message = errors.map((e) => e.message).join('; ');
           const unauthorized = errors.some((e) => e.errorType === 'Unauthorized' || e.errorType === 'UnauthorizedException');
+          if (unauthorized && modes !== null && modeIndex + 1 < modes.length && !s.controller.signal.aborted) {
+            // MULTI_AUTH: the next mode of the model's READ list.
+            pending.delete(id);
+            subscribe(model, kind, withFilter, modeIndex + 1);
+            return;
+          }
           if (withFilter && predicate !== null && !unauthorized && !s.controller.signal.aborted) {
             // The server refused the filter (AppSync's enhanced-filter limits): subscribe without
             // it; events are filtered locally with the same predicate.
             pending.delete(id);
-            subscribe(model, kind, false);
+            subscribe(model, kind, false, modeIndex);
             return;
           }
           pending.delete(id);
@@ -244,7 +298,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
             retries.set(id, retry);
             void sleep(retry.next(), s.controller.signal).then(() => {
               if (s.controller.signal.aborted) return;
-              subscribe(model, kind, withFilter);
+              subscribe(model, kind, withFilter, modeIndex);
               s.trigger();
             });
           }
@@ -307,7 +361,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const done = new Map<string, Promise<unknown>>();
     for (const model of models()) {
       const parents = syncParents(model, schema).map((p) => done.get(p) ?? Promise.resolve());
-      done.set(model.name, Promise.all(parents).then(() => syncModel(context, model, predicateOf(model.name))));
+      const own = multiAuth === null ? context : { ...context, query: (q: string, v: Record<string, unknown>) => queryAs(s, model.name, q, v, s.controller.signal) };
+      done.set(model.name, Promise.all(parents).then(() => syncModel(own, model, predicateOf(model.name))));
     }
     await Promise.all(done.values());
     events.emit('syncQueriesReady', undefined);
@@ -411,6 +466,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const realtime = new RealtimeClient({
       endpoint: options.endpoint,
       auth: options.auth,
+      ...(options.additionalAuth && multiAuth !== null ? { otherAuth: options.additionalAuth } : {}),
       ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
       ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
     });
@@ -421,11 +477,33 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+    const transports = new Map<AuthMode, GraphqlTransport>([[options.auth.type, transport]]);
+    for (const auth of multiAuth === null ? [] : (options.additionalAuth ?? [])) {
+      transports.set(
+        auth.type,
+        new GraphqlTransport({
+          endpoint: options.endpoint,
+          auth,
+          realtime,
+          ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+      );
+    }
     const processor = new OutboxProcessor({
       datastore,
       schema,
-      mutate: (q, v, signal) => transport.mutate(q, v, signal),
-      query: (q, v) => transport.query(q, v),
+      ...(multiAuth === null
+        ? {
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal) => transport.mutate(q, v, signal),
+            query: (q: string, v: Record<string, unknown>) => transport.query(q, v),
+          }
+        : {
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, route: string) =>
+              withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal)),
+            query: (q: string, v: Record<string, unknown>, model: string) => queryAs(s, model, q, v),
+            mutationRoute,
+          }),
       events,
       conflictHandler: options.conflictHandler ?? defaultConflictHandler,
       maxConcurrentMutations,
@@ -438,6 +516,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       controller: new AbortController(),
       realtime,
       transport,
+      transports,
       processor,
       subscriptions: [],
       cleanups: [],
@@ -522,6 +601,24 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     },
     onEvent: (listener) => events.on(listener),
   };
+}
+
+/** MULTI_AUTH: the credentials by mode (validated); null with DEFAULT. */
+function multiAuthProviders(options: SyncWorkerOptions): ReadonlyMap<AuthMode, SyncAuth> | null {
+  const strategy = options.authModeStrategy ?? 'DEFAULT';
+  if (strategy !== 'DEFAULT' && strategy !== 'MULTI_AUTH') throw new Error(`authModeStrategy must be 'DEFAULT' or 'MULTI_AUTH', got ${String(strategy)}`);
+  const additional = options.additionalAuth ?? [];
+  if (strategy === 'DEFAULT') {
+    if (additional.length > 0) throw new Error("additionalAuth needs authModeStrategy 'MULTI_AUTH' (with DEFAULT only auth is used)");
+    return null;
+  }
+  const byMode = new Map<AuthMode, SyncAuth>();
+  for (const auth of [options.auth, ...additional]) {
+    if (auth.type !== 'apiKey' && auth.type !== 'jwt') throw new Error(`MULTI_AUTH: unknown auth type ${String((auth as { type: unknown }).type)}`);
+    if (byMode.has(auth.type)) throw new Error(`MULTI_AUTH: two ${auth.type} providers given (auth and additionalAuth); give each type once`);
+    byMode.set(auth.type, auth);
+  }
+  return byMode;
 }
 
 function positive(value: number, name: string): number {

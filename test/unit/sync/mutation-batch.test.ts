@@ -128,6 +128,18 @@ test('the batcher sends what is handed over in one turn as requests of at most m
   answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
 });
 
+test('mutations of different routes (MULTI_AUTH mode lists) never share a request; each request names its route', async () => {
+  const routes: string[] = [];
+  const batcher = new MutationBatcher(async (query, variables, _signal, route) => {
+    routes.push(`${route}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
+    return echo(query, variables);
+  }, 8);
+  const signal = new AbortController().signal;
+  const answers = await Promise.all(notes(5).map((m, i) => batcher.mutate(m, signal, i % 2 === 0 ? 'apiKey' : 'jwt')));
+  assert.deepEqual(routes, ['apiKey:3', 'jwt:2']);
+  answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
+});
+
 test('a lone mutation leaves as the plain DataStore document', async () => {
   const { requests, send } = recordingSender(echo);
   const batcher = new MutationBatcher(send, 8);

@@ -214,3 +214,28 @@ test('a request that cannot be built fails that subscription only', async () => 
   await until('the failure and the other ack', () => errors.length === 1 && acked);
   assert.match(JSON.stringify(errors[0]), /BadRequest.*no schema for it/);
 });
+
+test('a subscription with its own auth (MULTI_AUTH) sends that header in its start; a JWT refused twice fails it instead of reconnecting forever', async () => {
+  const starts: Array<{ key: string | undefined; jwt: string | undefined }> = [];
+  const p = await peer((socket, frame) => {
+    if (frame.type === 'connection_init') send(socket, { type: 'connection_ack' });
+    if (frame.type === 'start') {
+      const headers = (frame.payload as { extensions: { authorization: Record<string, string> } }).extensions.authorization;
+      starts.push({ key: headers['x-api-key'], jwt: headers.Authorization });
+      if (headers.Authorization !== undefined) send(socket, { id: frame.id, type: 'error', payload: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized' }] } });
+      else send(socket, { id: frame.id, type: 'start_ack' });
+    }
+  });
+  const jwt = { type: 'jwt' as const, tokens: { getToken: async () => 'jwt-token', onRefresh: () => () => undefined } };
+  const client = new RealtimeClient({ endpoint: p.endpoint, auth, otherAuth: [jwt], backoff: { maxDelayMs: 20 } });
+  open.push({ close: async () => client.close() });
+  let acked = false;
+  client.subscribe(request, { next: () => undefined, error: () => undefined, complete: () => undefined, acknowledged: () => (acked = true) });
+  const errors: unknown[] = [];
+  client.subscribe(request, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined }, jwt);
+  await until('the JWT subscription to fail', () => errors.length === 1 && acked);
+  // One reconnect with a fresh token, then the refusal stands.
+  assert.equal(starts.filter((s) => s.jwt === 'jwt-token').length, 2);
+  assert.ok(starts.some((s) => s.key === 'da2-test' && s.jwt === undefined));
+  assert.equal(p.connections, 2);
+});
