@@ -274,9 +274,12 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           const message = errors.map((e) => e.message).join('; ');
           const unauthorized = errors.some((e) => e.errorType === 'Unauthorized' || e.errorType === 'UnauthorizedException');
           if (unauthorized && modes !== null && modeIndex + 1 < modes.length && !s.controller.signal.aborted) {
-            // MULTI_AUTH: the next mode of the model's READ list.
-            pending.delete(id);
-            subscribe(model, kind, withFilter, modeIndex + 1);
+            // MULTI_AUTH: the next mode of the model's READ list (still pending). Deferred until
+            // urql has torn the failed operation down: the same document and variables started
+            // while it is alive would be deduplicated into it and never reach the socket.
+            setImmediate(() => {
+              if (!s.controller.signal.aborted) subscribe(model, kind, withFilter, modeIndex + 1);
+            });
             return;
           }
           if (withFilter && predicate !== null && !unauthorized && !s.controller.signal.aborted) {

@@ -18,6 +18,10 @@ type Memo @model @auth(rules: [{ allow: owner }]) {
   id: ID!
   text: String!
 }
+type Bulletin @model @auth(rules: [{ allow: groups, groups: ["admins"] }, { allow: public }]) {
+  id: ID!
+  text: String!
+}
 `;
 const schema = parseSchema(SDL);
 const FIELDS = 'id text _version _lastChangedAt _deleted';
@@ -34,9 +38,9 @@ after(async () => {
   await h?.close();
 });
 
-async function create(model: 'Notice' | 'Memo', text: string): Promise<string> {
+async function create(model: 'Notice' | 'Memo' | 'Bulletin', text: string): Promise<string> {
   const id = randomUUID();
-  const caller = model === 'Notice' ? h.key : h.alice;
+  const caller = model === 'Memo' ? h.alice : h.key;
   const res = await h.gql(caller, `mutation ($input: Create${model}Input!) { create${model}(input: $input) { ${FIELDS} } }`, { input: { id, text } });
   assert.equal(res.body.errors, undefined, JSON.stringify(res.body.errors));
   return id;
@@ -87,4 +91,22 @@ test('MULTI_AUTH with a JWT and an API key syncs both models: base sync, live ev
 test('MULTI_AUTH options are validated', () => {
   assert.throws(() => openClient(h.server.url, authOf(h.alice), { schema, additionalAuth: [authOf(h.key)] }), /additionalAuth needs authModeStrategy 'MULTI_AUTH'/);
   assert.throws(() => openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.bob)] }), /two jwt providers/);
+});
+
+test('MULTI_AUTH moves to the next mode after a refusal: a group rule the user is not in, then public', async () => {
+  // Bulletin's list is [jwt, apiKey] for every operation; alice is not an admin, so each request
+  // and start is refused with her JWT first and goes through with the API key.
+  const before = await create('Bulletin', 'before start');
+  const client = openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.key)], models: ['Bulletin'] });
+  clients.push(client);
+  await client.worker.start();
+  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  assert.equal((await client.datastore.get('Bulletin', before))?.text, 'before start');
+  const live = await create('Bulletin', 'live');
+  await waitFor('live Bulletin', async () => (await client.datastore.get('Bulletin', live)) !== undefined);
+  const saved = await client.datastore.save('Bulletin', { text: 'from the outbox' });
+  await drained(client);
+  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  const server = await h.gql(h.key, `query ($id: ID!) { getBulletin(id: $id) { ${FIELDS} } }`, { id: saved.id });
+  assert.equal((server.body.data?.getBulletin as { text?: string } | null)?.text, 'from the outbox');
 });
