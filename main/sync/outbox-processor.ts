@@ -1,8 +1,9 @@
 // Drains the outbox (PROTOCOL.md §4.3–4.6, DESIGN.md "Sync worker" 2–4): per record one entry at a
 // time and in order, different records concurrently (at most `maxConcurrentMutations` records in
-// flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations). Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry;
-// conflict → conflict policy → retry or take the server state; rejected → entry removed, local row
-// restored to the server's state, `error` event; network/5xx → retried with backoff, never
+// flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations).
+// Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry; conflict →
+// conflict policy → retry or take the server state; rejected → entry removed, local row restored
+// to the server's state, `error` event; network/5xx → retried with backoff, never
 // dropped. A failure whose request may have reached the server (network error, 5xx, a crash while
 // in flight) is checked with a `get` before resending, so an edit is never applied twice.
 import { toConditionInput } from '../../common/predicates/to-graphql.js';

@@ -473,26 +473,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
       ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
     });
-    const transport = new GraphqlTransport({
-      endpoint: options.endpoint,
-      auth: options.auth,
-      realtime,
-      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    const transportFor = (auth: SyncAuth): GraphqlTransport =>
+      new GraphqlTransport({
+        endpoint: options.endpoint,
+        auth,
+        realtime,
+        ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+    const transport = transportFor(options.auth);
     const transports = new Map<AuthMode, GraphqlTransport>([[options.auth.type, transport]]);
-    for (const auth of multiAuth === null ? [] : (options.additionalAuth ?? [])) {
-      transports.set(
-        auth.type,
-        new GraphqlTransport({
-          endpoint: options.endpoint,
-          auth,
-          realtime,
-          ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
-      );
-    }
+    for (const auth of multiAuth === null ? [] : (options.additionalAuth ?? [])) transports.set(auth.type, transportFor(auth));
     const processor = new OutboxProcessor({
       datastore,
       schema,
