@@ -110,7 +110,7 @@ export abstract class KyselyStorage implements Storage {
 
   private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
     const row: Row = {};
-    for (const field of storedFields(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.dialect);
+    for (const field of this.storedFieldsOf(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.dialect);
     row._version = item._version;
     row._lastChangedAt = item._lastChangedAt;
     row._deleted = item._deleted === true ? (this.dialect === 'sqlite' ? 1 : true) : null;
@@ -251,29 +251,19 @@ export abstract class KyselyStorage implements Storage {
   }
 
   async deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]> {
-    let afterSeq = options.afterSeq;
-    if (afterSeq <= 0) {
-      // First page: start at the model's first change since `since` (a range of the
-      // (model, changed_at, seq) index) instead of walking its whole older change log in seq order.
-      const first = await this.db
-        .selectFrom(CHANGES_TABLE)
-        .select((eb) => eb.fn.min('seq').as('low'))
-        .where('model', '=', model)
-        .where('changed_at', '>=', options.since)
-        .executeTakeFirst();
-      const low = first?.low;
-      if (low === null || low === undefined) return [];
-      afterSeq = Number(low) - 1;
-    }
-    const rows = (await this.db
+    let q = this.db
       .selectFrom(CHANGES_TABLE)
       .select(['seq', 'item'])
       .where('model', '=', model)
       .where('changed_at', '>=', options.since)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq')
-      .limit(options.limit)
-      .execute()) as Array<{ seq: number | string; item: string }>;
+      .where('seq', '>', options.afterSeq);
+    if (options.afterSeq <= 0) {
+      // First page: start at the model's first change since `since` (a range of the
+      // (model, changed_at, seq) index, evaluated once) instead of walking its whole older change
+      // log in seq order. No such change: min is null and nothing matches.
+      q = q.where('seq', '>=', sql`(select min(seq) from ${sql.table(CHANGES_TABLE)} where model = ${model} and changed_at >= ${options.since})`);
+    }
+    const rows = (await q.orderBy('seq').limit(options.limit).execute()) as Array<{ seq: number | string; item: string }>;
     return rows.map((r) => ({ seq: Number(r.seq), item: JSON.parse(r.item) as StoredItem }));
   }
 
