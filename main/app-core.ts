@@ -25,6 +25,7 @@ import type { ConflictRecord } from './datastore/conflicts.js';
 import type { AppServices, LocalStore } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
 import { requireModel, writableRecord } from './ipc/record-fields.js';
+import { openWorkInProgress, type WorkInProgress } from './work-in-progress/work-in-progress.js';
 
 /** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11). */
 export interface SyncEngineEvent {
@@ -77,6 +78,8 @@ interface OpenSession {
   readonly datastore: Datastore;
   readonly sync: SyncEngine | null;
   readonly reviews: ConflictReviews;
+  /** Drafts and the Trash of this profile. */
+  readonly work: WorkInProgress;
   readonly stop: Array<() => void>;
   syncRunning: boolean;
 }
@@ -133,7 +136,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   let status: SyncStatus = emptyStatus('signedOut');
 
   function emptyStatus(mode: SyncStatus['mode']): SyncStatus {
-    return { mode, running: false, online: false, unsynced: 0, lastSyncedAt: null, syncing: false, models: {} };
+    return { mode, running: false, online: false, unsynced: 0, lastSyncedAt: null, syncing: false, models: {}, reviewWaiting: 0 };
   }
 
   const broadcast = <E extends EventChannel>(event: E, payload: EventOf<E>): void => {
@@ -275,6 +278,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     session = null;
     for (const host of hosts) host.dropSubscriptions();
     for (const stop of open.stop) stop();
+    await open.work.close();
     await open.datastore.close();
     status = emptyStatus('signedOut');
   };
@@ -295,6 +299,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       datastore,
       sync,
       reviews: openConflictReviews(profileDirectory(options.userData, profile.id)),
+      work: openWorkInProgress({ dir: profileDirectory(options.userData, profile.id), datastore, schema: options.schema }),
       stop: [],
       syncRunning: false,
     };
@@ -326,23 +331,22 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   };
 
   /** The unsynced-changes guard shared by sign-out and clear; null when it may go ahead. */
-  const guard = async (open: OpenSession, choice: 'ask' | 'discard' | 'syncFirst'): Promise<{ needsConfirmation: true; unsynced: number } | null> => {
+  const guard = async (open: OpenSession, choice: 'ask' | 'discard' | 'syncFirst'): Promise<{ needsConfirmation: true; unsynced: number; reviewWaiting: number } | null> => {
     const unsynced = await open.datastore.outbox.outboxCount();
     if (unsynced === 0 || choice === 'discard') return null;
-    if (choice === 'ask' || !open.sync) return { needsConfirmation: true, unsynced };
+    if (choice === 'ask' || !open.sync) return { needsConfirmation: true, unsynced, reviewWaiting: 0 };
     const left = await waitForEmptyOutbox(open);
-    return left === 0 ? null : { needsConfirmation: true, unsynced: left };
+    return left === 0 ? null : { needsConfirmation: true, unsynced: left, reviewWaiting: 0 };
   };
 
   const store = (): LocalStore => {
-    const { datastore } = current();
+    const { datastore, work } = current();
     return {
       save: (model, record, opts) => datastore.save(model, record, opts),
       get: async (model, key) => (await datastore.get(model, key)) ?? null,
       query: (model, opts) => datastore.query(model, opts),
       count: (model, where) => datastore.count(model, where),
-      delete: (model, target, opts) =>
-        'key' in target ? datastore.delete(model, target.key, opts) : datastore.delete(model, target.where),
+      delete: (model, target, opts) => work.delete(model, target, opts),
       observe: (model, where, listener) => datastore.observe(model, where).subscribe(listener),
       observeQuery: (model, where, sort, listener) =>
         datastore.observeQuery(model, where, sort ? { sort } : {}).subscribe(listener),
@@ -376,6 +380,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const wasRunning = open.syncRunning;
         await stopSync(open);
         const { discardedOutboxEntries } = await open.datastore.clear();
+        await open.work.clear();
         await refreshUnsynced(open);
         setStatus({ lastSyncedAt: null, models: {} });
         if (wasRunning) await startSync(open);
@@ -412,6 +417,12 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       open.reviews.set(id, choice);
       return toConflict(open, record);
     },
+    deletePreview: (model, key) => current().work.deletePreview(model, key),
+    draftSave: (model, key, values) => current().work.draftSave(model, key, values),
+    draftsList: () => current().work.draftsList(),
+    draftDiscard: ({ id }) => current().work.draftDiscard(id),
+    trashList: () => current().work.trashList(),
+    trashRestore: ({ id }) => current().work.trashRestore(id),
     signIn: (request) =>
       serial(async () => {
         const signedIn = await signIn(request, deps);
@@ -441,6 +452,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         if (refusal) return refusal;
         await stopSync(open);
         const { discardedOutboxEntries } = await open.datastore.clear();
+        await open.work.clear();
         const profile = open.signedIn.profile;
         await closeSession();
         await forgetSignIn(profile, deps);

@@ -83,8 +83,18 @@ export const syncStatusShape = z.object({
   /** Per-model progress of the current (or last) sync round. */
   models: z.record(
     z.string(),
-    z.object({ received: z.number().int().nonnegative(), synced: z.boolean() }),
+    z.object({
+      received: z.number().int().nonnegative(),
+      synced: z.boolean(),
+      /**
+       * Set when the model stopped at `maxRecordsToSync`: `limit` records kept, `total` the server's
+       * count when it told one (null otherwise). The model is incomplete until a later round finishes it.
+       */
+      capped: z.object({ limit: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() }).optional(),
+    }),
   ),
+  /** Open review items (overridden or rejected edits) waiting for the user's decision. */
+  reviewWaiting: z.number().int().nonnegative(),
 });
 
 /** One recorded conflict between this device's edit and the server's version. */
@@ -105,6 +115,69 @@ export const conflictShape = z.object({
   reviewed: z.enum(['keepMine', 'keepTheirs']).nullable(),
 });
 
+/**
+ * An edit of this device that did not survive as sent, kept until the user decides
+ * (DESIGN.md "Nothing lost"). `overridden`: the server accepted the write but kept other values for
+ * `fields` (a merge, or this device's conflict retry overwrote another device's values); `rejected`:
+ * the server refused the write for good and `mine` holds the device's whole version.
+ */
+export const reviewItemShape = z.object({
+  id: z.string(),
+  kind: z.enum(['overridden', 'rejected']),
+  model: z.string(),
+  /** The outbox `modelId`: key values joined by `-`. */
+  recordId: z.string(),
+  key: keyObject.optional(),
+  operation: z.enum(['INSERT', 'UPDATE', 'DELETE']),
+  /** The fields at stake: those whose value did not survive, or (rejected) those the device changed. */
+  fields: z.array(z.string()),
+  /** This device's values: of `fields` (overridden), or the device's whole version (rejected). */
+  mine: record,
+  /** The server's record when the item was made (null when the server has none). */
+  theirs: record.nullable(),
+  /** Why, in plain words a field worker understands. */
+  reason: z.string(),
+  /** The server's error type for a rejection (`ConditionalCheckFailedException`, …), else null. */
+  errorType: z.string().nullable(),
+  /** The `_version` the device's edit was based on, when known. */
+  baseVersion: z.number().int().nullable(),
+  at: z.number(),
+  /** `open` until the user decides; a decided item stays listed as history. */
+  state: z.enum(['open', 'keptMine', 'keptTheirs']),
+});
+
+/** A form's unsaved values, kept locally so a crash or restart does not lose them. */
+export const draftShape = z.object({
+  id: z.string(),
+  model: z.string(),
+  /** The record being edited, or null for a new one. */
+  key: keyObject.nullable(),
+  /** The form's values as the form holds them (not yet validated). */
+  values: record,
+  updatedAt: z.number(),
+});
+
+/** A record the user deleted on this device, restorable from the Trash. */
+export const trashItemShape = z.object({
+  id: z.string(),
+  model: z.string(),
+  key: keyObject,
+  /** The record as it was when deleted. */
+  record,
+  /** Related records deleted with it, per model. */
+  related: z.array(z.object({ model: z.string(), count: z.number().int().nonnegative() })),
+  deletedAt: z.number(),
+  /** `pending`: the delete has not reached the server yet; `synced`: it has (a restore makes a copy). */
+  state: z.enum(['pending', 'synced']),
+});
+
+/** What the signed-in identity may do with each model, from the schema's `@auth` rules. */
+export const accessShape = z.object({
+  models: z.record(z.string(), z.object({ read: z.boolean(), create: z.boolean(), update: z.boolean(), delete: z.boolean() })),
+  /** Largest record the backend accepts, in UTF-8 bytes of its JSON. */
+  maxItemBytes: z.number().int().positive(),
+});
+
 /** A problem the user should see, naming the record it concerns. */
 export const errorNoticeShape = z.object({
   code: z.string(),
@@ -120,7 +193,13 @@ export const errorNoticeShape = z.object({
 
 /** What to do with unsynced outbox entries when the local data is about to be cleared. */
 const unsyncedChoice = z.enum(['ask', 'discard', 'syncFirst']);
-const needsConfirmation = z.object({ needsConfirmation: z.literal(true), unsynced: z.number().int() });
+const needsConfirmation = z.object({
+  needsConfirmation: z.literal(true),
+  /** Outbox entries not yet accepted by the server. */
+  unsynced: z.number().int(),
+  /** Open review items (they go too when the local data is cleared). */
+  reviewWaiting: z.number().int().nonnegative(),
+});
 
 const signInRequest = z.discriminatedUnion('mode', [
   z
@@ -182,7 +261,13 @@ export const requests = {
         message: 'give exactly one of id (the record key) or where',
         path: ['id'],
       }),
-    response: z.object({ deleted: z.array(record) }),
+    /** `trashId`: the Trash entry that can undo a delete by key. */
+    response: z.object({ deleted: z.array(record), trashId: z.string().optional() }),
+  },
+  /** What deleting this record would also delete (children through @hasMany/@hasOne), per model. */
+  deletePreview: {
+    request: z.object({ model: modelName, id: recordKey }).strict(),
+    response: z.object({ related: z.array(z.object({ model: z.string(), count: z.number().int().nonnegative() })) }),
   },
   observe: {
     request: z.object({ model: modelName.optional(), where: predicateShape.optional() }).strict(),
@@ -205,6 +290,27 @@ export const requests = {
     request: z.object({ id: z.string().max(200), choice: z.enum(['keepMine', 'keepTheirs']) }).strict(),
     response: conflictShape,
   },
+  /** Review items, open ones first, newest first within each group. */
+  reviewList: { request: empty, response: z.array(reviewItemShape) },
+  /**
+   * Decides a review item. `keepMine` re-applies the device's values on top of the current record
+   * as a new edit (for a rejected item: resubmits it, with `record` when the user edited it first);
+   * `keepTheirs` closes it and keeps the server's state.
+   */
+  reviewResolve: {
+    request: z.object({ id: z.string().max(200), choice: z.enum(['keepMine', 'keepTheirs']), record: record.optional() }).strict(),
+    response: reviewItemShape,
+  },
+  draftSave: {
+    request: z.object({ model: modelName, key: recordKey.nullable(), values: record }).strict(),
+    response: draftShape,
+  },
+  draftsList: { request: empty, response: z.array(draftShape) },
+  draftDiscard: { request: z.object({ id: z.string().max(200) }).strict(), response: z.object({ removed: z.boolean() }) },
+  trashList: { request: empty, response: z.array(trashItemShape) },
+  /** Restores a deleted record and what was deleted with it; answers the restored top-level record. */
+  trashRestore: { request: z.object({ id: z.string().max(200) }).strict(), response: record },
+  access: { request: empty, response: accessShape },
   signIn: { request: signInRequest, response: currentUserShape },
   /** Reopens a profile on this computer from its saved sign-in (no password; works offline). */
   openProfile: { request: z.object({ profileId: z.string().min(1).max(100) }).strict(), response: currentUserShape },
@@ -235,6 +341,8 @@ export const events = {
   syncStatus: syncStatusShape,
   outboxStatus: z.object({ isEmpty: z.boolean(), unsynced: z.number().int() }),
   conflict: conflictShape,
+  /** A review item was made or decided. */
+  review: reviewItemShape,
   error: errorNoticeShape,
   /** The signed-in user changed (null = signed out). */
   session: currentUserShape.nullable(),
@@ -253,6 +361,10 @@ export type Profile = z.infer<typeof profileShape>;
 export type SyncStatus = z.infer<typeof syncStatusShape>;
 export type Conflict = z.infer<typeof conflictShape>;
 export type ErrorNotice = z.infer<typeof errorNoticeShape>;
+export type ReviewItem = z.infer<typeof reviewItemShape>;
+export type Draft = z.infer<typeof draftShape>;
+export type TrashItem = z.infer<typeof trashItemShape>;
+export type Access = z.infer<typeof accessShape>;
 
 /** What every request answers over the wire: the response, or a typed error (never a thrown Error). */
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };

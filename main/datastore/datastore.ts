@@ -148,7 +148,14 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         const created: ModelRecord = {};
         for (const field of table.fields) created[field.name] = checked[field.name] ?? null;
         this.core.putRow(table, created);
-        this.enqueue(table, created, 'Create', created, null);
+        // The create carries only what the user gave (plus the key): AppSync's create resolvers merge
+        // the input over @default values, so an unset field sent as null would override a default and
+        // a null index key fails (PROTOCOL.md "Outpost decisions"). The local row holds nulls.
+        const sent: ModelRecord = {};
+        for (const field of table.fields) {
+          if (table.primaryKey.includes(field.name) || Object.hasOwn(input, field.name)) sent[field.name] = created[field.name];
+        }
+        this.enqueue(table, created, 'Create', sent, null);
         events.push({ opType: 'INSERT', element: created, model });
         enqueued = { type: 'outboxMutationEnqueued', model, element: created };
         return created;

@@ -32,7 +32,12 @@ export interface LocalStore {
   ): Promise<ModelRecord[]>;
   /** How many records of `model` match `where` (all when undefined). */
   count(model: string, where: Predicate | undefined): Promise<number>;
-  delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, options: { condition?: Predicate }): Promise<ModelRecord[]>;
+  /** Deletes (children too); a delete by key is recorded in the Trash first and answers its `trashId`. */
+  delete(
+    model: string,
+    target: { key: string | KeyObject } | { where: Predicate },
+    options: { condition?: Predicate },
+  ): Promise<{ deleted: ModelRecord[]; trashId?: string }>;
   /** Calls `listener` for every change; returns a function that stops it. */
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
   /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */
@@ -55,6 +60,17 @@ export interface AppServices {
   clear(request: ParsedRequestOf<'clear'>): Promise<ResponseOf<'clear'>>;
   conflictsList(): Promise<ResponseOf<'conflictsList'>>;
   conflictsResolve(request: ParsedRequestOf<'conflictsResolve'>): Promise<ResponseOf<'conflictsResolve'>>;
+  reviewList(): Promise<ResponseOf<'reviewList'>>;
+  reviewResolve(request: ParsedRequestOf<'reviewResolve'>): Promise<ResponseOf<'reviewResolve'>>;
+  /** What deleting the record with `key` would also delete. */
+  deletePreview(model: string, key: KeyObject): Promise<ResponseOf<'deletePreview'>>;
+  /** `key` already checked against the model's primary key (null: a new record). */
+  draftSave(model: string, key: KeyObject | null, values: ModelRecord): Promise<ResponseOf<'draftSave'>>;
+  draftsList(): Promise<ResponseOf<'draftsList'>>;
+  draftDiscard(request: ParsedRequestOf<'draftDiscard'>): Promise<ResponseOf<'draftDiscard'>>;
+  trashList(): Promise<ResponseOf<'trashList'>>;
+  trashRestore(request: ParsedRequestOf<'trashRestore'>): Promise<ResponseOf<'trashRestore'>>;
+  access(): Promise<ResponseOf<'access'>>;
   signIn(request: ParsedRequestOf<'signIn'>): Promise<ResponseOf<'signIn'>>;
   openProfile(request: ParsedRequestOf<'openProfile'>): Promise<ResponseOf<'openProfile'>>;
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;

@@ -155,8 +155,11 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       const def = requireModel(services.schema, model);
       const target = id !== undefined ? { key: checkedKey(services.schema, def, id) } : { where: predicate(model, where, 'where')! };
       const checked = predicate(model, condition, 'condition');
-      const deleted = await services.store().delete(model, target, checked === undefined ? {} : { condition: checked });
-      return { deleted };
+      return services.store().delete(model, target, checked === undefined ? {} : { condition: checked });
+    },
+    deletePreview: async ({ model, id }) => {
+      const def = requireModel(services.schema, model);
+      return services.deletePreview(model, checkedKey(services.schema, def, id));
     },
     observe: async ({ model, where }, state) => {
       if (model !== undefined) requireModel(services.schema, model);
@@ -191,6 +194,17 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
     stopSync: () => services.stopSync(),
     conflictsList: () => services.conflictsList(),
     conflictsResolve: (request) => services.conflictsResolve(request),
+    reviewList: () => services.reviewList(),
+    reviewResolve: (request) => services.reviewResolve(request),
+    draftSave: async ({ model, key, values }) => {
+      const def = requireModel(services.schema, model);
+      return services.draftSave(model, key === null ? null : checkedKey(services.schema, def, key), values);
+    },
+    draftsList: () => services.draftsList(),
+    draftDiscard: (request) => services.draftDiscard(request),
+    trashList: () => services.trashList(),
+    trashRestore: (request) => services.trashRestore(request),
+    access: () => services.access(),
     signIn: (request) => services.signIn(request),
     openProfile: (request) => services.openProfile(request),
     signOut: (request) => services.signOut(request),
