@@ -1,0 +1,349 @@
+// Work in progress that must survive a crash, per profile: the drafts of forms not yet saved, and
+// the Trash of records deleted on this device (with everything the delete cascaded to), so a
+// delete can be undone from its notice or restored later (issue 9 "Work in progress is safe").
+// Both live in their own small SQLite file beside the profile's datastore (WAL, synchronous FULL):
+// a draft or Trash entry that a call has answered is on disk.
+//
+// Restoring: while a deleted record's Delete is still queued (not yet sent) in the outbox, saving
+// it again with the same key re-creates it — the outbox coalesces Delete + Create into one Update,
+// so the server never sees the delete. Once the delete reached the server, the record is a
+// tombstone there and a create with the same key would be refused, so the record is restored as a
+// copy: a new id, its children re-pointed to the copy (see `restorePlan`).
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { NotFound, ValidationError } from '../../common/errors.js';
+import type { Draft, ResponseOf, TrashItem } from '../../common/ipc/contract.js';
+import type { Predicate } from '../../common/predicates/types.js';
+import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
+import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
+import type { Datastore } from '../datastore/datastore.js';
+import type { OutboxEntry } from '../datastore/outbox-entry.js';
+
+/** The file beside the profile's datastore that holds drafts and the Trash. */
+export const WORK_IN_PROGRESS_FILE = 'work-in-progress.db';
+
+/** Drafts and the Trash of one open profile, as main/app-core.ts uses them. */
+export interface WorkInProgress {
+  /** Deletes by key (Trash entry written first, answered as `trashId`) or by predicate (no Trash). */
+  delete(
+    model: string,
+    target: { key: string | KeyObject } | { where: Predicate },
+    options: { condition?: Predicate },
+  ): Promise<{ deleted: ModelRecord[]; trashId?: string }>;
+  /** How many related records, per model, deleting this record would delete with it. */
+  deletePreview(model: string, key: string | KeyObject): Promise<ResponseOf<'deletePreview'>>;
+  /** Creates or replaces the draft of the form for `key` (null: a new record of `model`). */
+  draftSave(model: string, key: KeyObject | null, values: ModelRecord): Promise<Draft>;
+  /** Every draft, most recently saved first. */
+  draftsList(): Promise<Draft[]>;
+  draftDiscard(id: string): Promise<{ removed: boolean }>;
+  /** Deleted records not restored yet, newest first. */
+  trashList(): Promise<TrashItem[]>;
+  /** Restores a Trash entry (the record and what was deleted with it); answers the top-level record. */
+  trashRestore(id: string): Promise<ModelRecord>;
+  /** Forgets every draft and Trash entry (sign-out, clear local data). */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One record deleted with a Trash entry; `parent` indexes an earlier row, with the fields pointing at it. */
+export interface TrashRow {
+  readonly model: string;
+  readonly record: ModelRecord;
+  /** Index in the rows of the record this one was deleted through (absent for the top-level record). */
+  readonly parent?: number;
+  /** This record's field → the parent's field it holds (its foreign key). */
+  readonly link?: Readonly<Record<string, string>>;
+}
+
+/** How one row comes back: in place (same key) or as a copy with these values. */
+export interface RestoreStep {
+  readonly model: string;
+  readonly record: ModelRecord;
+  readonly asCopy: boolean;
+}
+
+/**
+ * True when the record can come back under its own key: its Delete is still queued and not being
+ * sent, or the server never had it (no `_version`, nothing of it in the outbox).
+ */
+export function restorableInPlace(record: ModelRecord, entries: readonly OutboxEntry[]): boolean {
+  const deletes = entries.filter((e) => e.operation === 'Delete');
+  if (deletes.some((e) => e.inFlight)) return false;
+  if (deletes.length > 0) return true;
+  return entries.length === 0 && (record._version === null || record._version === undefined);
+}
+
+/**
+ * The saves that restore `rows` (parents before children): a row that cannot come back in place
+ * gets a new id from `newId`; every child's foreign key follows its parent's restored key.
+ */
+export function restorePlan(
+  schema: Schema,
+  rows: readonly TrashRow[],
+  inPlace: readonly boolean[],
+  newId: () => string,
+): RestoreStep[] {
+  const steps: RestoreStep[] = [];
+  for (const [i, row] of rows.entries()) {
+    const model = schema.models[row.model];
+    if (model === undefined) throw new ValidationError(`the Trash holds a ${row.model}, a model the schema no longer has`, row.model);
+    const record = savableFields(model, row.record);
+    const asCopy = !inPlace[i];
+    if (asCopy) {
+      if (!hasGeneratedId(model)) {
+        throw new ValidationError(
+          `${row.model} ${modelIdOf(model, row.record)}: its delete reached the server and its key (${model.primaryKey.join(', ')}) is chosen by you; create it again with another key`,
+          row.model,
+        );
+      }
+      record.id = newId();
+    }
+    if (row.parent !== undefined && row.link !== undefined) {
+      const parent = steps[row.parent];
+      if (parent === undefined) throw new ValidationError(`Trash row ${i} names parent ${row.parent}, which does not come before it`);
+      for (const [field, parentField] of Object.entries(row.link)) record[field] = parent.record[parentField];
+    }
+    steps.push({ model: row.model, record, asCopy });
+  }
+  return steps;
+}
+
+/** The stored, writable fields of `record` (no metadata, relations or server-set timestamps). */
+function savableFields(model: ModelDef, record: ModelRecord): ModelRecord {
+  const metadata = new Set<string>(METADATA_FIELDS);
+  const out: ModelRecord = {};
+  for (const field of model.fields) {
+    if (field.type.kind === 'model' || field.isReadOnly || metadata.has(field.name)) continue;
+    if (Object.hasOwn(record, field.name) && record[field.name] !== undefined) out[field.name] = record[field.name];
+  }
+  return out;
+}
+
+/** Per model, how many of `rows` after the first (the top-level record) there are, in schema order. */
+export function relatedCounts(schema: Schema, rows: readonly TrashRow[]): Array<{ model: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const row of rows.slice(1)) counts.set(row.model, (counts.get(row.model) ?? 0) + 1);
+  const order = schema.modelOrder.filter((m) => counts.has(m));
+  for (const m of counts.keys()) if (!order.includes(m)) order.push(m);
+  return order.map((model) => ({ model, count: counts.get(model)! }));
+}
+
+/** A key object in one canonical JSON form (field order of the model's key) for lookups. */
+function keyJson(model: ModelDef, key: KeyObject | null): string {
+  return key === null ? '' : JSON.stringify(model.primaryKey.map((k) => key[k] ?? null));
+}
+
+interface DraftRow {
+  id: string;
+  model: string;
+  keyJson: string;
+  key: string | null;
+  draftValues: string;
+  updatedAt: number;
+}
+
+interface TrashDbRow {
+  id: string;
+  model: string;
+  key: string;
+  rows: string;
+  deletedAt: number;
+}
+
+/** Opens (creating if needed) `<dir>/work-in-progress.db` for this profile's `datastore`. */
+export function openWorkInProgress(options: { readonly dir: string; readonly datastore: Datastore; readonly schema: Schema }): WorkInProgress {
+  const { datastore, schema } = options;
+  const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS drafts (
+      id TEXT PRIMARY KEY, model TEXT NOT NULL, keyJson TEXT NOT NULL, key TEXT, draftValues TEXT NOT NULL, updatedAt INTEGER NOT NULL,
+      UNIQUE (model, keyJson)
+    );
+    CREATE TABLE IF NOT EXISTS trash (
+      id TEXT PRIMARY KEY, model TEXT NOT NULL, key TEXT NOT NULL, rows TEXT NOT NULL, deletedAt INTEGER NOT NULL
+    );
+  `);
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw new ValidationError('the profile is closed: its drafts and Trash cannot be used');
+  };
+
+  const requireModel = (name: string): ModelDef => {
+    const model = Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
+    if (model === undefined) throw new ValidationError(`unknown model '${name}'; known models: ${schema.modelOrder.join(', ')}`, 'model');
+    return model;
+  };
+
+  /** The record and everything a delete of it cascades to (as the datastore's deleteWithChildren walks it), parents first. */
+  const collect = async (modelName: string, record: ModelRecord): Promise<TrashRow[]> => {
+    const rows: TrashRow[] = [];
+    const visited = new Set<string>();
+    const visit = async (name: string, rec: ModelRecord, parent?: number, link?: Record<string, string>): Promise<void> => {
+      const model = requireModel(name);
+      const visitKey = `${name}\u0000${modelIdOf(model, rec)}`;
+      if (visited.has(visitKey)) return;
+      visited.add(visitKey);
+      const index = rows.length;
+      rows.push({ model: name, record: rec, ...(parent !== undefined ? { parent, link: link! } : {}) });
+      for (const field of model.fields) {
+        const relation = field.relation;
+        if (relation === undefined || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) continue;
+        if (!Object.hasOwn(schema.models, relation.relatedModel) || relation.associatedWith.length === 0) continue;
+        const keyFields = relation.fields.length > 0 ? relation.fields : model.primaryKey;
+        const childLink: Record<string, string> = {};
+        const clauses: Predicate[] = [];
+        for (const [i, child] of relation.associatedWith.entries()) {
+          const parentField = keyFields[i] ?? 'id';
+          childLink[child] = parentField;
+          clauses.push({ field: child, op: 'eq', value: rec[parentField] as string | number });
+        }
+        if (relation.associatedWith.some((_, i) => rec[keyFields[i] ?? 'id'] === null || rec[keyFields[i] ?? 'id'] === undefined)) continue;
+        const where: Predicate = clauses.length === 1 ? clauses[0]! : { and: clauses };
+        for (const child of await datastore.query(relation.relatedModel, { where })) {
+          await visit(relation.relatedModel, child, index, childLink);
+        }
+      }
+    };
+    await visit(modelName, record);
+    return rows;
+  };
+
+  const outboxOf = async (row: TrashRow): Promise<OutboxEntry[]> =>
+    datastore.outbox.listEntries({ model: row.model, modelId: modelIdOf(requireModel(row.model), row.record) });
+
+  const inPlaceFlags = async (rows: readonly TrashRow[]): Promise<boolean[]> => {
+    const flags: boolean[] = [];
+    for (const row of rows) flags.push(restorableInPlace(row.record, await outboxOf(row)));
+    return flags;
+  };
+
+  const toDraft = (row: DraftRow): Draft => ({
+    id: row.id,
+    model: row.model,
+    key: row.key === null ? null : (JSON.parse(row.key) as Record<string, string | number>),
+    values: JSON.parse(row.draftValues) as ModelRecord,
+    updatedAt: row.updatedAt,
+  });
+
+  const trashEntry = (id: string): TrashDbRow => {
+    const row = db.prepare('SELECT * FROM trash WHERE id = ?').get(id) as TrashDbRow | undefined;
+    if (row === undefined) throw new NotFound(`the Trash has no entry ${id} (already restored, or cleared)`, { id });
+    return row;
+  };
+
+  return {
+    async delete(model, target, opts) {
+      open();
+      if ('where' in target) return { deleted: await datastore.delete(model, target.where, opts) };
+      const def = requireModel(model);
+      const record = await datastore.get(model, target.key);
+      if (record === undefined) return { deleted: await datastore.delete(model, target.key, opts) };
+      const rows = await collect(model, record);
+      const trashId = randomUUID();
+      const key = keyOf(def, record) ?? {};
+      db.prepare('INSERT INTO trash (id, model, key, rows, deletedAt) VALUES (?, ?, ?, ?, ?)').run(
+        trashId,
+        model,
+        JSON.stringify(key),
+        JSON.stringify(rows),
+        Date.now(),
+      );
+      let deleted: ModelRecord[];
+      try {
+        deleted = await datastore.delete(model, target.key, opts);
+      } catch (error) {
+        db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
+        throw error;
+      }
+      if (deleted.length === 0) {
+        db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
+        return { deleted };
+      }
+      return { deleted, trashId };
+    },
+
+    async deletePreview(model, key) {
+      open();
+      const record = await datastore.get(model, key);
+      if (record === undefined) throw new NotFound(`${model} ${typeof key === 'string' ? key : JSON.stringify(key)} does not exist on this device`);
+      return { related: relatedCounts(schema, await collect(model, record)) };
+    },
+
+    async draftSave(model, key, values) {
+      open();
+      const def = requireModel(model);
+      if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ValidationError('draftSave: values must be an object', 'values');
+      const k = keyJson(def, key);
+      const existing = db.prepare('SELECT id FROM drafts WHERE model = ? AND keyJson = ?').get(model, k) as { id: string } | undefined;
+      const row: DraftRow = {
+        id: existing?.id ?? randomUUID(),
+        model,
+        keyJson: k,
+        key: key === null ? null : JSON.stringify(key),
+        draftValues: JSON.stringify(values),
+        updatedAt: Date.now(),
+      };
+      db.prepare(
+        `INSERT INTO drafts (id, model, keyJson, key, draftValues, updatedAt) VALUES (@id, @model, @keyJson, @key, @draftValues, @updatedAt)
+         ON CONFLICT (model, keyJson) DO UPDATE SET draftValues = excluded.draftValues, key = excluded.key, updatedAt = excluded.updatedAt`,
+      ).run(row);
+      return toDraft(row);
+    },
+
+    async draftsList() {
+      open();
+      return (db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map(toDraft);
+    },
+
+    async draftDiscard(id) {
+      open();
+      return { removed: db.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes > 0 };
+    },
+
+    async trashList() {
+      open();
+      const items: TrashItem[] = [];
+      for (const row of db.prepare('SELECT * FROM trash ORDER BY deletedAt DESC, id').all() as TrashDbRow[]) {
+        const rows = JSON.parse(row.rows) as TrashRow[];
+        const flags = Object.hasOwn(schema.models, row.model) ? await inPlaceFlags(rows) : [false];
+        items.push({
+          id: row.id,
+          model: row.model,
+          key: JSON.parse(row.key) as Record<string, string | number>,
+          record: rows[0]?.record ?? {},
+          related: relatedCounts(schema, rows),
+          deletedAt: row.deletedAt,
+          state: flags.every(Boolean) ? 'pending' : 'synced',
+        });
+      }
+      return items;
+    },
+
+    async trashRestore(id) {
+      open();
+      const entry = trashEntry(id);
+      const rows = JSON.parse(entry.rows) as TrashRow[];
+      const steps = restorePlan(schema, rows, await inPlaceFlags(rows), randomUUID);
+      const saved: ModelRecord[] = [];
+      for (const step of steps) saved.push(await datastore.save(step.model, step.record));
+      db.prepare('DELETE FROM trash WHERE id = ?').run(id);
+      return saved[0]!;
+    },
+
+    async clear() {
+      open();
+      db.exec('DELETE FROM drafts; DELETE FROM trash;');
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
