@@ -11,7 +11,7 @@ import { createAuthRoutes } from './auth/auth-routes.js';
 import { createAuthStore, type AuthStore } from './auth/auth-store.js';
 import type { ExternalIssuerConfig } from './auth/external-issuers.js';
 import type { TokenSettings } from './auth/access-tokens.js';
-import type { ConfiguredStrategy } from './config/server-config.js';
+import { DEFAULT_CONFLICT_STRATEGY, type ConfiguredStrategy } from './config/server-config.js';
 import { buildExecutableSchema } from './graphql/executable-schema.js';
 import { DEFAULT_QUERY_LIMITS } from './http/query-limits.js';
 import { createOutpostHttpServer } from './http/http-server.js';
@@ -36,7 +36,7 @@ export interface StartServerOptions {
   readonly host?: string;
   /** PEM certificate and key: serve HTTPS and WSS. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
-  /** Default conflict strategy; default AUTOMERGE. */
+  /** Default conflict strategy; default FIELD_MERGE. */
   readonly conflictHandler?: ConfiguredStrategy;
   /** Per-model strategies. */
   readonly models?: Readonly<Record<string, { readonly conflictHandler: ConfiguredStrategy }>>;
@@ -51,6 +51,8 @@ export interface StartServerOptions {
     readonly maxTokens?: number;
     readonly defaultPageSize?: number;
     readonly maxPageSize?: number;
+    /** Largest item a create/update may produce, UTF-8 bytes; default 409 600. */
+    readonly maxItemBytes?: number;
   };
   readonly auth?: {
     readonly apiKeys?: boolean;
@@ -85,9 +87,11 @@ const MINUTE = 60_000;
 async function strategyTable(options: StartServerOptions, schema: Schema): Promise<(model: string) => ConflictStrategy> {
   const baseDir = options.configDir ?? process.cwd();
   const build = async (configured: ConfiguredStrategy | undefined): Promise<ConflictStrategy> => {
-    if (configured === undefined || configured === 'AUTOMERGE') return { kind: 'AUTOMERGE' };
-    if (configured === 'OPTIMISTIC_CONCURRENCY') return { kind: 'OPTIMISTIC_CONCURRENCY' };
-    return { kind: 'CUSTOM', resolve: await loadConflictResolver(configured.resolver, baseDir) };
+    const chosen = configured ?? DEFAULT_CONFLICT_STRATEGY;
+    if (chosen === 'FIELD_MERGE') return { kind: 'FIELD_MERGE' };
+    if (chosen === 'AUTOMERGE') return { kind: 'AUTOMERGE' };
+    if (chosen === 'OPTIMISTIC_CONCURRENCY') return { kind: 'OPTIMISTIC_CONCURRENCY' };
+    return { kind: 'CUSTOM', resolve: await loadConflictResolver(chosen.resolver, baseDir) };
   };
   const fallback = await build(options.conflictHandler);
   const perModel = new Map<string, ConflictStrategy>();
@@ -111,6 +115,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     tombstoneRetentionMs: options.retention?.tombstoneMs ?? Math.max(DEFAULT_RESOLVER_SETTINGS.tombstoneRetentionMs, changeLogMs),
     defaultPageSize: options.limits?.defaultPageSize ?? DEFAULT_RESOLVER_SETTINGS.defaultPageSize,
     maxPageSize: options.limits?.maxPageSize ?? DEFAULT_RESOLVER_SETTINGS.maxPageSize,
+    maxItemBytes: options.limits?.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes,
   };
   const strategyOf = await strategyTable(options, schema);
 
@@ -158,6 +163,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           maxCost: options.limits?.maxCost ?? DEFAULT_QUERY_LIMITS.maxCost,
           maxTokens: options.limits?.maxTokens ?? 20_000,
         },
+        maxItemBytes: settings.maxItemBytes,
       },
       extraRoutes: [authRoutes],
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),

@@ -13,6 +13,7 @@ import { deploySchema, migrationPlanFor } from '../storage/deploy-schema.js';
 import { openStorage } from '../storage/open-storage.js';
 import { readSchemaFile, resolveCommon, type CommonFlags } from './cli-options.js';
 import { formatTable } from './format-table.js';
+import { modelStrategies, strategyLabel } from '../config/server-config.js';
 
 const MINUTE = 60_000;
 
@@ -33,6 +34,12 @@ function portNumber(value: string): number {
   return n;
 }
 
+function positiveBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64 * 1024 * 1024) throw new InvalidArgumentError('must be an integer number of bytes from 1 to 67108864');
+  return n;
+}
+
 function withCommon(cmd: Command): Command {
   return cmd
     .option('--schema <file>', 'schema file (default schema/schema.graphql)')
@@ -46,6 +53,7 @@ interface StartFlags extends CommonFlags {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly forceMigration?: boolean;
+  readonly maxItemBytes?: number;
 }
 
 async function start(flags: StartFlags, io: CliIo): Promise<void> {
@@ -74,7 +82,9 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
       ...(config.retention?.tombstoneMinutes !== undefined ? { tombstoneMs: config.retention.tombstoneMinutes * MINUTE } : {}),
       ...(config.retention?.purgeIntervalMinutes !== undefined ? { purgeIntervalMs: config.retention.purgeIntervalMinutes * MINUTE } : {}),
     },
-    ...(config.limits !== undefined ? { limits: config.limits } : {}),
+    ...(config.limits !== undefined || flags.maxItemBytes !== undefined
+      ? { limits: { ...config.limits, ...(flags.maxItemBytes !== undefined ? { maxItemBytes: flags.maxItemBytes } : {}) } }
+      : {}),
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
   });
   const base = server.url.replace(/\/graphql$/, '');
@@ -107,6 +117,8 @@ async function status(flags: CommonFlags, io: CliIo): Promise<void> {
   try {
     const plan = await migrationPlanFor(storage, schema);
     io.out(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    const strategies = modelStrategies(Object.keys(schema.models), common.config);
+    io.out(`\n${formatTable(['Model', 'Conflict strategy'], strategies.map(([model, strategy]) => [model, strategyLabel(strategy)]))}`);
     if (plan.destructive.length > 0) {
       io.out(`\nDestructive changes (need push --force):\n  - ${plan.destructive.join('\n  - ')}`);
     } else if (plan.steps.length > 0) {
@@ -144,6 +156,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS and WSS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--force-migration', 'apply destructive schema changes on start (drops data)')
+    .option('--max-item-bytes <bytes>', 'largest item a create/update may produce, UTF-8 bytes of its JSON (default 409600)', positiveBytes)
     .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
     status(flags, io),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../common/errors.js';
 
 const strategy = z.union([
-  z.enum(['AUTOMERGE', 'OPTIMISTIC_CONCURRENCY']),
+  z.enum(['FIELD_MERGE', 'AUTOMERGE', 'OPTIMISTIC_CONCURRENCY']),
   z.strictObject({ resolver: z.string().min(1, 'resolver needs the path of a JavaScript module') }),
 ]);
 
@@ -38,6 +38,8 @@ const configSchema = z.strictObject({
       maxTokens: positiveInt.max(10_000_000).optional(),
       defaultPageSize: positiveInt.max(1000).optional(),
       maxPageSize: positiveInt.max(1000).optional(),
+      /** Largest item a create/update may produce, UTF-8 bytes of its JSON; default 409 600 (DynamoDB's 400 KB). */
+      maxItemBytes: positiveInt.max(64 * 1024 * 1024).optional(),
     })
     .optional(),
   auth: z
@@ -74,6 +76,20 @@ export type ServerConfig = z.infer<typeof configSchema>;
 
 /** A conflict strategy as written in the config. */
 export type ConfiguredStrategy = z.infer<typeof strategy>;
+
+/** The strategy of models the config names none for. */
+export const DEFAULT_CONFLICT_STRATEGY = 'FIELD_MERGE' satisfies ConfiguredStrategy;
+
+/** How `status` and the docs name a configured strategy: its name, or `custom (<module path>)`. */
+export function strategyLabel(configured: ConfiguredStrategy): string {
+  return typeof configured === 'string' ? configured : `custom (${configured.resolver})`;
+}
+
+/** Each model's strategy under `config`: its own entry, else the config's default, else FIELD_MERGE. */
+export function modelStrategies(modelNames: readonly string[], config: Pick<ServerConfig, 'conflictHandler' | 'models'>): Array<[string, ConfiguredStrategy]> {
+  const fallback = config.conflictHandler ?? DEFAULT_CONFLICT_STRATEGY;
+  return modelNames.map((name) => [name, config.models?.[name]?.conflictHandler ?? fallback]);
+}
 
 function issuePath(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.') || '(top level)';

@@ -1,11 +1,11 @@
 // The runnable API: the generated SDL built with graphql-js, AWS scalars validated, and every
 // Query/Mutation/relation field wired to its resolver. Subscription fields are served by the
 // real-time endpoint; over HTTP they answer with an error.
-import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { buildSchema, GraphQLObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { resolveCreate, resolveDelete, resolveUpdate } from '../resolvers/mutation-resolvers.js';
 import { resolveGet, resolveIndexQuery, resolveList, resolveRelated, resolveSync } from '../resolvers/query-resolvers.js';
-import type { RequestContext, ServerServices } from '../resolvers/resolver-context.js';
+import { mutationIdOf, type FieldPosition, type RequestContext, type ServerServices } from '../resolvers/resolver-context.js';
 import { installAwsScalars } from './aws-scalars.js';
 import { generateSdl } from './generate-sdl.js';
 import { primaryKeyOf } from './model-fields.js';
@@ -17,6 +17,11 @@ type Args = Record<string, unknown>;
 function setResolver(type: GraphQLObjectType | null | undefined, field: string, resolve: Resolver): void {
   const def = type?.getFields()[field];
   if (def !== undefined) def.resolve = resolve;
+}
+
+/** The field's response key (alias or name) and whether it is a root field. */
+function positionOf(info: GraphQLResolveInfo): FieldPosition {
+  return { responseKey: String(info.path.key), root: info.path.prev === undefined };
 }
 
 function pageArgs(args: Args): { filter?: unknown; limit?: number | null; nextToken?: string | null } {
@@ -85,8 +90,8 @@ export function buildExecutableSchema(schema: Schema, services: ServerServices):
     const n = operationNamesOf(model);
     setResolver(query, n.get, (_s, args, ctx) => resolveGet(services, model, args, ctx));
     setResolver(query, n.list, (_s, args, ctx) => resolveList(services, model, pageArgs(args), ctx, { field: n.list }));
-    setResolver(query, n.sync, (_s, args, ctx) =>
-      resolveSync(services, model, { ...pageArgs(args), lastSync: (args.lastSync as number | null | undefined) ?? null }, ctx),
+    setResolver(query, n.sync, (_s, args, ctx, info) =>
+      resolveSync(services, model, { ...pageArgs(args), lastSync: (args.lastSync as number | null | undefined) ?? null }, ctx, positionOf(info)),
     );
     for (const index of model.indexes) {
       const queryField = index.queryField;
@@ -96,10 +101,14 @@ export function buildExecutableSchema(schema: Schema, services: ServerServices):
         resolveIndexQuery(services, model, index, { ...args, ...pageArgs(args) }, ctx, { field: queryField, partitionValue: args[partitionField] }),
       );
     }
-    const mutationArgs = (args: Args) => ({ input: args.input as Args, condition: args.condition });
-    setResolver(mutation, n.create, (_s, args, ctx) => resolveCreate(services, model, mutationArgs(args), ctx));
-    setResolver(mutation, n.update, (_s, args, ctx) => resolveUpdate(services, model, mutationArgs(args), ctx));
-    setResolver(mutation, n.delete, (_s, args, ctx) => resolveDelete(services, model, mutationArgs(args), ctx));
+    const mutationArgs = (args: Args, ctx: RequestContext, info: GraphQLResolveInfo) => ({
+      input: args.input as Args,
+      condition: args.condition,
+      mutationId: mutationIdOf(ctx, positionOf(info)),
+    });
+    setResolver(mutation, n.create, (_s, args, ctx, info) => resolveCreate(services, model, mutationArgs(args, ctx, info), ctx));
+    setResolver(mutation, n.update, (_s, args, ctx, info) => resolveUpdate(services, model, mutationArgs(args, ctx, info), ctx));
+    setResolver(mutation, n.delete, (_s, args, ctx, info) => resolveDelete(services, model, mutationArgs(args, ctx, info), ctx));
     for (const field of [n.onCreate, n.onUpdate, n.onDelete]) {
       setResolver(subscription, field, () => {
         throw new Error(`${field} is a subscription: open it on the real-time endpoint /graphql/realtime`);

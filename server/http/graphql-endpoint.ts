@@ -1,10 +1,12 @@
 // POST /graphql: body limits, JSON and shape checks, request-level auth (401), parse, validate,
-// depth/cost limits, execution, and AppSync-shaped errors (resolver errors are HTTP 200).
+// depth/cost limits, execution, and AppSync-shaped errors (resolver errors are HTTP 200). Every
+// response carries the Outpost capability announcement (`extensions.outpost`, server/README.md
+// "Wire extensions"); a request may carry client mutation ids (`extensions.outpostMutationIds`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { OutpostError } from '../../common/errors.js';
 import type { Identity } from '../auth/identity.js';
-import type { RequestContext } from '../resolvers/resolver-context.js';
+import { DEFAULT_RESOLVER_SETTINGS, type RequestContext } from '../resolvers/resolver-context.js';
 import { formatGraphqlError } from './format-graphql-error.js';
 import { checkQueryLimits, type QueryLimits } from './query-limits.js';
 import { BodyTooLarge, readBody } from './request-body.js';
@@ -20,6 +22,47 @@ export interface GraphqlEndpointOptions {
     readonly maxTokens: number;
   };
   readonly reportError: (error: unknown) => void;
+  /** The item size limit announced to clients, UTF-8 bytes; default 409 600. */
+  readonly maxItemBytes?: number;
+}
+
+/** The capabilities this server announces (the wire contract with the Outpost client). */
+export const OUTPOST_CAPABILITIES = ['mutationBatching', 'mutationIds', 'syncTotals'] as const;
+/** Wire-extension format version. */
+export const OUTPOST_EXTENSIONS_VERSION = 1;
+/** Most mutation ids one request may carry, and the longest id (characters). */
+export const MAX_MUTATION_IDS = 100;
+export const MAX_MUTATION_ID_LENGTH = 200;
+
+/** `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted. */
+export function outpostExtensions(maxItemBytes: number, syncTotals?: ReadonlyMap<string, number>): { outpost: Record<string, unknown> } {
+  const outpost: Record<string, unknown> = { version: OUTPOST_EXTENSIONS_VERSION, capabilities: [...OUTPOST_CAPABILITIES], maxItemBytes };
+  if (syncTotals !== undefined && syncTotals.size > 0) outpost.syncTotals = Object.fromEntries(syncTotals);
+  return { outpost };
+}
+
+/**
+ * The request's `extensions.outpostMutationIds`: an object of response key → id (non-empty string
+ * of at most 200 characters, at most 100 entries). Undefined when absent; a message when malformed.
+ */
+export function parseMutationIds(extensions: unknown): { ids?: Record<string, string> } | { problem: string } {
+  if (extensions === undefined || extensions === null) return {};
+  if (!isPlainObject(extensions)) return { problem: '"extensions" must be a JSON object or null' };
+  const raw = extensions.outpostMutationIds;
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) return { problem: '"extensions.outpostMutationIds" must be an object of response key → mutation id' };
+  const entries = Object.entries(raw);
+  if (entries.length > MAX_MUTATION_IDS) {
+    return { problem: `"extensions.outpostMutationIds" holds ${entries.length} ids; at most ${MAX_MUTATION_IDS} are allowed` };
+  }
+  const ids: Record<string, string> = {};
+  for (const [key, id] of entries) {
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_MUTATION_ID_LENGTH) {
+      return { problem: `"extensions.outpostMutationIds.${key}" must be a non-empty string of at most ${MAX_MUTATION_ID_LENGTH} characters` };
+    }
+    ids[key] = id;
+  }
+  return { ids };
 }
 
 /** Writes a JSON response. */
@@ -29,8 +72,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-function requestError(res: ServerResponse, status: number, errorType: string, message: string): void {
-  sendJson(res, status, { errors: [{ errorType, message }] });
+function announced(options: GraphqlEndpointOptions): number {
+  return options.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes;
+}
+
+function requestError(res: ServerResponse, options: GraphqlEndpointOptions, status: number, errorType: string, message: string): void {
+  sendJson(res, status, { errors: [{ errorType, message }], extensions: outpostExtensions(announced(options)) });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -92,7 +139,7 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     text = await readBody(req, options.limits.maxBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
-      requestError(res, 413, 'PayloadTooLargeException', `Request body exceeds the limit of ${error.limitBytes} bytes`);
+      requestError(res, options, 413, 'PayloadTooLargeException', `Request body exceeds the limit of ${error.limitBytes} bytes`);
       return;
     }
     throw error;
@@ -102,24 +149,30 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     body = JSON.parse(text);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    requestError(res, 400, 'MalformedHttpRequestException', `Request body is not valid JSON: ${why}`);
+    requestError(res, options, 400, 'MalformedHttpRequestException', `Request body is not valid JSON: ${why}`);
     return;
   }
   if (!isPlainObject(body)) {
-    requestError(res, 400, 'MalformedHttpRequestException', 'Request body must be a JSON object { "query": "...", "variables": { ... } }');
+    requestError(res, options, 400, 'MalformedHttpRequestException', 'Request body must be a JSON object { "query": "...", "variables": { ... } }');
     return;
   }
-  const { query, variables, operationName } = body;
+  const { query, variables, operationName, extensions } = body;
   if (typeof query !== 'string' || query.trim() === '') {
-    requestError(res, 400, 'MalformedHttpRequestException', 'Request body needs "query": a non-empty GraphQL document string');
+    requestError(res, options, 400, 'MalformedHttpRequestException', 'Request body needs "query": a non-empty GraphQL document string');
     return;
   }
   if (variables !== undefined && variables !== null && !isPlainObject(variables)) {
-    requestError(res, 400, 'MalformedHttpRequestException', '"variables" must be a JSON object or null');
+    requestError(res, options, 400, 'MalformedHttpRequestException', '"variables" must be a JSON object or null');
     return;
   }
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
-    requestError(res, 400, 'MalformedHttpRequestException', '"operationName" must be a string or null');
+    requestError(res, options, 400, 'MalformedHttpRequestException', '"operationName" must be a string or null');
+    return;
+  }
+
+  const mutationIds = parseMutationIds(extensions);
+  if ('problem' in mutationIds) {
+    requestError(res, options, 400, 'BadRequestException', mutationIds.problem);
     return;
   }
 
@@ -128,7 +181,7 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     identity = await options.authenticate(req.headers);
   } catch (error) {
     if (error instanceof OutpostError) {
-      requestError(res, 401, 'UnauthorizedException', error.message);
+      requestError(res, options, 401, 'UnauthorizedException', error.message);
       return;
     }
     throw error;
@@ -136,17 +189,18 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
 
   const checked = checkedDocument(query, options);
   if (!('document' in checked)) {
-    sendJson(res, checked.status, checked.body);
+    sendJson(res, checked.status, { ...(checked.body as Record<string, unknown>), extensions: outpostExtensions(announced(options)) });
     return;
   }
   const { document } = checked;
   const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
   const chosen = operations.length === 1 ? operations[0] : operations.find((o) => o.name?.value === operationName);
   if (chosen?.operation === 'subscription') {
-    requestError(res, 400, 'BadRequestException', 'Subscriptions are served over the real-time WebSocket endpoint /graphql/realtime');
+    requestError(res, options, 400, 'BadRequestException', 'Subscriptions are served over the real-time WebSocket endpoint /graphql/realtime');
     return;
   }
-  const context: RequestContext = { identity };
+  const syncTotals = new Map<string, number>();
+  const context: RequestContext = { identity, syncTotals, ...(mutationIds.ids !== undefined ? { mutationIds: mutationIds.ids } : {}) };
   const result = await execute({
     schema: options.schema,
     document,
@@ -159,5 +213,6 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
   // taken as a final answer: DataStore drops a mutation on a 200 error but retries a 5xx.
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
   if (failed) res.setHeader('retry-after', '1');
-  sendJson(res, failed ? 503 : 200, errors && errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null });
+  const ext = outpostExtensions(announced(options), syncTotals);
+  sendJson(res, failed ? 503 : 200, errors && errors.length > 0 ? { data: result.data ?? null, errors, extensions: ext } : { data: result.data ?? null, extensions: ext });
 }

@@ -3,7 +3,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { handleGraphqlRequest, sendJson, type GraphqlEndpointOptions } from './graphql-endpoint.js';
+import { handleGraphqlRequest, outpostExtensions, sendJson, type GraphqlEndpointOptions } from './graphql-endpoint.js';
+import { DEFAULT_RESOLVER_SETTINGS } from '../resolvers/resolver-context.js';
 
 /** A route outside /graphql; returns true when it handled the request. */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -40,7 +41,10 @@ export function createOutpostHttpServer(options: HttpServerOptions): Server {
         if (url.pathname === '/graphql') {
           if (req.method !== 'POST') {
             res.setHeader('allow', 'POST, OPTIONS');
-            sendJson(res, 405, { errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST /graphql with a JSON body' }] });
+            sendJson(res, 405, {
+              errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST /graphql with a JSON body' }],
+              extensions: outpostExtensions(options.graphql.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes),
+            });
             return;
           }
           await handleGraphqlRequest(req, res, options.graphql);

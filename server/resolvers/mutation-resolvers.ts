@@ -1,6 +1,8 @@
 // create / update / delete (PROTOCOL.md §1.4, §3): in one write transaction per mutation —
 // load and lock the item, authorise, version check, conflict strategy, user condition, write the
-// new image and its change-log entry — then publish after commit.
+// new image and its change-log entry — then publish after commit. A mutation whose client mutation
+// id the change log already holds for the same record is not applied again: it answers with the
+// stored record (checked after the row lock, only where a replay is possible, so first sends pay nothing).
 import { randomUUID } from 'node:crypto';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { ModelDef } from '../../common/schema/types.js';
@@ -11,15 +13,18 @@ import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
 import { automerge } from './automerge.js';
+import { fieldMerge } from './field-merge.js';
 import { resolverIdentity } from './custom-conflict-resolver.js';
 import { canRead, createAccess, hasPerRecordRules, ownerFieldHolds, protectedOwnerFields, readAccess, writeAccess } from './model-access.js';
 import { compileFilter } from './record-filter.js';
-import { badRequest, conditionalCheckFailed, conflictError, conflictUnhandled, notAuthorized } from './resolver-errors.js';
+import { badRequest, conditionalCheckFailed, conflictError, conflictUnhandled, notAuthorized, payloadTooLarge } from './resolver-errors.js';
 import type { RequestContext, ServerServices } from './resolver-context.js';
 
 interface MutationArgs {
   readonly input: Record<string, unknown>;
   readonly condition?: unknown;
+  /** The client's id of this mutation (`extensions.outpostMutationIds`), for an idempotent resend. */
+  readonly mutationId?: string | undefined;
 }
 
 /** Fields clients may never write (PROTOCOL.md §3.5 BadRequest). */
@@ -50,6 +55,26 @@ function writableChanges(model: ModelDef, values: Readonly<Record<string, unknow
     }
   }
   return out;
+}
+
+/** The item's size as the limit counts it: UTF-8 bytes of its JSON, `_version`/`_lastChangedAt`/`_deleted` aside. */
+export function itemBytes(item: Readonly<Record<string, unknown>>): number {
+  const { _version, _lastChangedAt, _deleted, ...fields } = item;
+  void _version;
+  void _lastChangedAt;
+  void _deleted;
+  return Buffer.byteLength(JSON.stringify(fields), 'utf8');
+}
+
+function checkItemSize(services: ServerServices, model: ModelDef, item: Readonly<Record<string, unknown>>): void {
+  const bytes = itemBytes(item);
+  if (bytes > services.settings.maxItemBytes) throw payloadTooLarge(model.name, bytes, services.settings.maxItemBytes);
+}
+
+/** True when the change log holds `mutationId` for this model and record: the mutation was applied before. */
+async function replayed(tx: WriteTransaction, model: ModelDef, id: string, mutationId: string | undefined): Promise<boolean> {
+  if (mutationId === undefined) return false;
+  return (await tx.mutationTarget(model.name, mutationId)) === id;
 }
 
 function nowIso(ms: number): string {
@@ -85,10 +110,12 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
   const condition = compileFilter(services.schema, model, args.condition);
   const readable = readAccess(model, ctx.identity);
 
-  const item = await services.storage.writeTransaction(model.name, async (tx) => {
+  const result = await services.storage.writeTransaction(model.name, async (tx) => {
     const existing = await tx.getForUpdate(model.name, id);
     if (existing !== undefined) {
-      throw conditionalCheckFailed(canRead(readable, existing) ? existing : null, `${model.name} ${id} already exists`);
+      const visible = canRead(readable, existing);
+      if (visible && (await replayed(tx, model, id, args.mutationId))) return { item: existing, replay: true };
+      throw conditionalCheckFailed(visible ? existing : null, `${model.name} ${id} already exists`);
     }
     const now = await tx.now();
     const fields: Record<string, unknown> = {};
@@ -98,13 +125,14 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
     if (model.timestamps.updatedAt !== null) fields[model.timestamps.updatedAt] = nowIso(now);
     checkRecord(services, model, fields);
     if (!condition({})) throw conditionalCheckFailed(null, 'the condition does not hold for a new item');
+    checkItemSize(services, model, fields);
     const created: StoredItem = { ...fields, _version: 1, _lastChangedAt: now, _deleted: null };
     await tx.put(model.name, created, null);
-    await tx.appendChange(model.name, created);
-    return created;
+    await tx.appendChange(model.name, created, args.mutationId);
+    return { item: created, replay: false };
   });
-  await publish(services, model, 'create', item);
-  return item;
+  if (!result.replay) await publish(services, model, 'create', result.item);
+  return result.item;
 }
 
 async function loadForWrite(
@@ -144,8 +172,11 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
   const strategy = services.strategyOf(model.name);
   const guarded = protectedOwnerFields(model, ctx.identity);
 
-  const result = await services.storage.writeTransaction(model.name, async (tx) => {
+  const result = await services.storage.writeTransaction(model.name, async (tx): Promise<{ written: StoredItem; mutation: MutationKind | null }> => {
     const existing = await loadForWrite(tx, model, args.input, ctx, 'update', names.update);
+    const id = keyOf(model, existing) ?? '';
+    // An applied mutation bumped the version, so only a stale version can be a replay.
+    if (version !== existing._version && (await replayed(tx, model, id, args.mutationId))) return { written: existing, mutation: null };
     for (const field of guarded) {
       if (field in changes && ctx.identity.kind === 'user' && !ownerFieldHolds(changes[field], ownerValuesOf(existing, field))) {
         throw new Unauthorized(`Unauthorized on [${field}]`, { data: null });
@@ -157,7 +188,11 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
       // A tombstone cannot take merged changes: the writer has to learn it was deleted.
       if (existing._deleted === true) throw conflictUnhandled(existing);
       if (strategy.kind === 'OPTIMISTIC_CONCURRENCY') throw conflictUnhandled(existing);
-      if (strategy.kind === 'AUTOMERGE') {
+      if (strategy.kind === 'FIELD_MERGE') {
+        // The base costs one indexed read, on this (conflicting) path only; none without `_version`.
+        const base = version > 0 ? await tx.versionImage(model.name, id, version) : undefined;
+        next = fieldMerge(base, existing, changes);
+      } else if (strategy.kind === 'AUTOMERGE') {
         next = automerge(existing, changes);
       } else {
         let answer;
@@ -187,6 +222,7 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
     checkRecord(services, model, next);
+    if (mutation === 'update') checkItemSize(services, model, next);
     const now = await tx.now();
     if (mutation === 'update' && model.timestamps.updatedAt !== null) next[model.timestamps.updatedAt] = nowIso(now);
     const written: StoredItem = {
@@ -196,10 +232,10 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
       _deleted: mutation === 'delete' ? true : existing._deleted,
     };
     await tx.put(model.name, written, mutation === 'delete' ? tombstoneExpiry(services, now) : null);
-    await tx.appendChange(model.name, written);
+    await tx.appendChange(model.name, written, args.mutationId);
     return { written, mutation };
   });
-  await publish(services, model, result.mutation, result.written);
+  if (result.mutation !== null) await publish(services, model, result.mutation, result.written);
   return result.written;
 }
 
@@ -219,16 +255,19 @@ export async function resolveDelete(services: ServerServices, model: ModelDef, a
   rejectMetadata(args.input);
   const version = expectedVersion(args.input);
   const condition = compileFilter(services.schema, model, args.condition);
-  const written = await services.storage.writeTransaction(model.name, async (tx) => {
+  const result = await services.storage.writeTransaction(model.name, async (tx) => {
     const existing = await loadForWrite(tx, model, args.input, ctx, 'delete', names.delete);
-    if (version !== existing._version) throw conflictUnhandled(existing);
+    if (version !== existing._version) {
+      if (await replayed(tx, model, keyOf(model, existing) ?? '', args.mutationId)) return { item: existing, replay: true };
+      throw conflictUnhandled(existing);
+    }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
     const now = await tx.now();
     const tombstone: StoredItem = { ...existing, _version: existing._version + 1, _lastChangedAt: now, _deleted: true };
     await tx.put(model.name, tombstone, tombstoneExpiry(services, now));
-    await tx.appendChange(model.name, tombstone);
-    return tombstone;
+    await tx.appendChange(model.name, tombstone, args.mutationId);
+    return { item: tombstone, replay: false };
   });
-  await publish(services, model, 'delete', written);
-  return written;
+  if (!result.replay) await publish(services, model, 'delete', result.item);
+  return result.item;
 }

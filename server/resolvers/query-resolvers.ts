@@ -9,7 +9,7 @@ import { canRead, readAccess, type ReadAccess } from './model-access.js';
 import { decodeNextToken, encodeNextToken, tokenScope } from './next-token.js';
 import { compileFilter } from './record-filter.js';
 import { badRequest, notAuthorized } from './resolver-errors.js';
-import type { RequestContext, ServerServices } from './resolver-context.js';
+import type { FieldPosition, RequestContext, ServerServices } from './resolver-context.js';
 
 /** A connection page as GraphQL returns it. */
 export interface ConnectionPage {
@@ -105,6 +105,7 @@ export async function resolveSync(
   model: ModelDef,
   args: PageArgs & { lastSync?: number | null },
   ctx: RequestContext,
+  position?: FieldPosition,
 ): Promise<ConnectionPage> {
   const field = operationNamesOf(model).sync;
   const access = requireRead(model, ctx, field);
@@ -131,6 +132,10 @@ export async function resolveSync(
     const deltaFloor = startedAt - services.settings.changeLogRetentionMs;
     kind = lastSync === null || lastSync < deltaFloor ? 'base' : 'delta';
     since = lastSync ?? 0;
+    if (position?.root === true && ctx.syncTotals !== undefined) {
+      const total = await syncTotal(services, model, access, kind, since, args.filter);
+      if (total !== undefined) ctx.syncTotals.set(position.responseKey, total);
+    }
   }
 
   if (kind === 'base') {
@@ -161,6 +166,26 @@ export async function resolveSync(
       ? encodeNextToken({ kind: 'delta', cursor: last.seq, startedAt, since, scope }, services.secret)
       : null;
   return { items, nextToken, startedAt };
+}
+
+/**
+ * How many records a sync starting now would return in all, when one COUNT gives it exactly: base
+ * syncs with no owner restriction or one pushed into SQL, deltas of models everyone may read.
+ * Undefined (no total) under a filter, or where reads are narrowed after the page query.
+ */
+async function syncTotal(
+  services: ServerServices,
+  model: ModelDef,
+  access: ReadAccess,
+  kind: 'base' | 'delta',
+  since: number,
+  filter: unknown,
+): Promise<number | undefined> {
+  if (filter !== undefined && filter !== null) return undefined;
+  if (kind === 'delta') return access.kind === 'all' ? services.storage.countChanges(model.name, since) : undefined;
+  if (access.kind === 'all') return services.storage.countRecords(model.name, {});
+  const ownerIn = ownerPushdown(model, access);
+  return ownerIn === undefined ? undefined : services.storage.countRecords(model.name, { ownerIn });
 }
 
 /** A belongs-to / has-one target by its key values: the related item if the caller may read it, else null. */

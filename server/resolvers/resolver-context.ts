@@ -8,6 +8,7 @@ import type { ConflictResolverFn } from './custom-conflict-resolver.js';
 
 /** How conflicting writes to one model are resolved (PROTOCOL.md §3). */
 export type ConflictStrategy =
+  | { readonly kind: 'FIELD_MERGE' }
   | { readonly kind: 'AUTOMERGE' }
   | { readonly kind: 'OPTIMISTIC_CONCURRENCY' }
   | { readonly kind: 'CUSTOM'; readonly resolve: ConflictResolverFn };
@@ -22,6 +23,8 @@ export interface ResolverSettings {
   readonly defaultPageSize: number;
   /** Largest accepted `limit`; default 1000. */
   readonly maxPageSize: number;
+  /** Largest item a create/update may produce, UTF-8 bytes of its JSON (metadata aside); default 409 600. */
+  readonly maxItemBytes: number;
 }
 
 export const DEFAULT_RESOLVER_SETTINGS: ResolverSettings = {
@@ -29,6 +32,7 @@ export const DEFAULT_RESOLVER_SETTINGS: ResolverSettings = {
   tombstoneRetentionMs: 30 * 24 * 60 * 60 * 1000,
   defaultPageSize: 100,
   maxPageSize: 1000,
+  maxItemBytes: 409_600,
 };
 
 export interface ServerServices {
@@ -46,4 +50,21 @@ export interface ServerServices {
 /** Per request. */
 export interface RequestContext {
   readonly identity: Identity;
+  /** Client mutation ids by the root field's response key (`extensions.outpostMutationIds`). */
+  readonly mutationIds?: Readonly<Record<string, string>>;
+  /** Filled by sync resolvers on first pages: records the sync would return, by response key. */
+  readonly syncTotals?: Map<string, number>;
+}
+
+/** Where a root field's resolver is in the response: its response key (alias or field name). */
+export interface FieldPosition {
+  readonly responseKey: string;
+  /** True for a root field of the operation (not nested in another field). */
+  readonly root: boolean;
+}
+
+/** The client mutation id sent for the root field at `position`, if any. */
+export function mutationIdOf(ctx: RequestContext, position: FieldPosition): string | undefined {
+  if (!position.root || ctx.mutationIds === undefined) return undefined;
+  return Object.prototype.hasOwnProperty.call(ctx.mutationIds, position.responseKey) ? ctx.mutationIds[position.responseKey] : undefined;
 }

@@ -34,3 +34,14 @@ export function badRequest(message: string, path?: string): ValidationError {
 export function conflictError(message: string, item: Readonly<Record<string, unknown>>): OutpostError {
   return new OutpostError('ConflictError', message, { data: item });
 }
+
+/** A create/update whose resulting item exceeds the item size limit: errorType PayloadTooLargeException. */
+export function payloadTooLarge(model: string, bytes: number, limitBytes: number): OutpostError {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return new OutpostError('PayloadTooLarge', `The ${model} item is ${n(bytes)} bytes (UTF-8 JSON); the limit is ${n(limitBytes)} bytes`, {
+    errorType: 'PayloadTooLargeException',
+    data: null,
+    bytes,
+    limitBytes,
+  });
+}

@@ -150,7 +150,7 @@ export abstract class KyselyStorage implements Storage {
           const template = this.template(`put:${m}`, (slot) => upsert(Object.fromEntries(Object.keys(row).map((c) => [c, slot(c)]))));
           await trx.executeQuery(template.bind(row));
         },
-        appendChange: async (m, item) => {
+        appendChange: async (m, item, mutationId) => {
           const d = this.model(m);
           const template = this.template('appendChange', (slot) =>
             this.db.insertInto(CHANGES_TABLE).values({
@@ -159,6 +159,7 @@ export abstract class KyselyStorage implements Storage {
               version: slot('version'),
               changed_at: slot('changed_at'),
               item: slot('item'),
+              mutation_id: slot('mutation_id'),
             }),
           );
           await trx.executeQuery(
@@ -168,8 +169,32 @@ export abstract class KyselyStorage implements Storage {
               version: item._version,
               changed_at: item._lastChangedAt,
               item: JSON.stringify(item),
+              mutation_id: mutationId ?? null,
             }),
           );
+        },
+        versionImage: async (m, id, version) => {
+          // Served by the (model, item_id, version) index; the latest entry if a key was ever reused.
+          const template = this.template('versionImage', (slot) =>
+            this.db
+              .selectFrom(CHANGES_TABLE)
+              .select('item')
+              .where('model', '=', slot('model'))
+              .where('item_id', '=', slot('item_id'))
+              .where('version', '=', slot('version'))
+              .orderBy('seq', 'desc')
+              .limit(1),
+          );
+          const row = (await trx.executeQuery(template.bind({ model: m, item_id: id, version }))).rows[0] as { item: string } | undefined;
+          return row === undefined ? undefined : (JSON.parse(row.item) as StoredItem);
+        },
+        mutationTarget: async (m, mutationId) => {
+          // Served by the partial (model, mutation_id) index.
+          const template = this.template('mutationTarget', (slot) =>
+            this.db.selectFrom(CHANGES_TABLE).select('item_id').where('model', '=', slot('model')).where('mutation_id', '=', slot('mutation_id')).limit(1),
+          );
+          const row = (await trx.executeQuery(template.bind({ model: m, mutation_id: mutationId }))).rows[0] as { item_id: string } | undefined;
+          return row?.item_id;
         },
       };
       return work(tx);
@@ -267,6 +292,28 @@ export abstract class KyselyStorage implements Storage {
     return rows.map((r) => ({ seq: Number(r.seq), item: JSON.parse(r.item) as StoredItem }));
   }
 
+  async countRecords(model: string, options: { readonly ownerIn?: BasePageOptions['ownerIn'] }): Promise<number> {
+    this.model(model);
+    let q = this.db.selectFrom(model).select(sql<number | string>`count(*)`.as('n'));
+    if (options.ownerIn !== undefined) {
+      if (options.ownerIn.values.length === 0) return 0;
+      q = q.where(options.ownerIn.field, 'in', [...options.ownerIn.values]);
+    }
+    const row = (await q.executeTakeFirst()) as { n: number | string } | undefined;
+    return Number(row?.n ?? 0);
+  }
+
+  async countChanges(model: string, since: number): Promise<number> {
+    // A range of the (model, changed_at, seq) index.
+    const row = (await this.db
+      .selectFrom(CHANGES_TABLE)
+      .select(sql<number | string>`count(*)`.as('n'))
+      .where('model', '=', model)
+      .where('changed_at', '>=', since)
+      .executeTakeFirst()) as { n: number | string } | undefined;
+    return Number(row?.n ?? 0);
+  }
+
   async purge(nowMs: number, changesBefore: number): Promise<PurgeResult> {
     let tombstones = 0;
     for (const model of this.models.keys()) {
@@ -315,8 +362,19 @@ export abstract class KyselyStorage implements Storage {
       item_id text not null,
       version integer not null,
       changed_at bigint not null,
-      item text not null
+      item text not null,
+      mutation_id text
     )`.execute(this.db);
+    // Databases deployed before client mutation ids (FIELD_MERGE / idempotent resend) lack the column.
+    await this.addColumnIfMissing(CHANGES_TABLE, 'mutation_id', 'text');
+    // The base of a FIELD_MERGE update: one record's image at one version.
+    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_item_version`)} on ${sql.table(CHANGES_TABLE)} (model, item_id, version)`.execute(
+      this.db,
+    );
+    // A repeated mutation id; partial, so writes without an id add nothing to it.
+    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_mutation_id`)} on ${sql.table(CHANGES_TABLE)} (model, mutation_id) where mutation_id is not null`.execute(
+      this.db,
+    );
     await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_seq`)} on ${sql.table(CHANGES_TABLE)} (model, seq)`.execute(
       this.db,
     );
@@ -327,6 +385,18 @@ export abstract class KyselyStorage implements Storage {
       this.db,
     );
     this.internalTablesReady = true;
+  }
+
+  /** Adds `column` to an internal table of an existing database (an additive, idempotent migration). */
+  private async addColumnIfMissing(table: string, column: string, type: string): Promise<void> {
+    // Looked up first: an ALTER would take an exclusive lock on every start, waiting behind other server processes.
+    const { rows } =
+      this.dialect === 'postgres'
+        ? await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ${table}`.execute(this.db)
+        : await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(this.db);
+    if (rows.some((r) => r.name === column)) return;
+    const ifMissing = this.dialect === 'postgres' ? sql.raw('if not exists ') : sql.raw('');
+    await sql`alter table ${sql.table(table)} add column ${ifMissing}${sql.ref(column)} ${sql.raw(type)}`.execute(this.db);
   }
 
   private columnType(field: FieldDef): string {

@@ -46,8 +46,12 @@ export interface WriteTransaction {
   getForUpdate(model: string, id: string): Promise<StoredItem | undefined>;
   /** Insert or replace the item; `ttlSeconds` is the tombstone expiry (epoch s), null for live items. */
   put(model: string, item: StoredItem, ttlSeconds: number | null): Promise<void>;
-  /** Append the item's new image to the change log. */
-  appendChange(model: string, item: StoredItem): Promise<void>;
+  /** Append the item's new image to the change log; `mutationId` is the client's id of the mutation that wrote it. */
+  appendChange(model: string, item: StoredItem, mutationId?: string | null): Promise<void>;
+  /** The record's image as of `_version` `version` from the change log (one indexed read); undefined once purged. */
+  versionImage(model: string, id: string, version: number): Promise<StoredItem | undefined>;
+  /** The key of the record a change-log entry of `model` with client mutation id `mutationId` wrote, or undefined. */
+  mutationTarget(model: string, mutationId: string): Promise<string | undefined>;
 }
 
 /** What `purge` removed. */
@@ -70,6 +74,10 @@ export interface Storage {
   indexPage(model: string, options: IndexPageOptions): Promise<StoredItem[]>;
   /** Change-log page: entries changed at or after `since` (ms) with `seq > afterSeq`, in seq order. */
   deltaPage(model: string, options: { since: number; afterSeq: number; limit: number }): Promise<ChangeEntry[]>;
+  /** How many base-table rows (tombstones included) a base sync of `model` pages through; `ownerIn` as in `basePage`. */
+  countRecords(model: string, options: { readonly ownerIn?: BasePageOptions['ownerIn'] }): Promise<number>;
+  /** How many change-log entries of `model` changed at or after `since` (ms): what a delta sync pages through. */
+  countChanges(model: string, since: number): Promise<number>;
   /** Now (epoch ms) taken once every write that began earlier on `model` has committed. */
   syncStartTime(model: string): Promise<number>;
   /** Removes tombstones whose `_ttl` passed and change-log entries older than `changesBefore` (ms). */

@@ -114,7 +114,9 @@ test('with --tls-cert/--tls-key the server speaks HTTPS and WSS', async () => {
         req.on('error', reject);
         req.end(JSON.stringify({ query: 'mutation { createNote(input: { id: "tls", text: "secure" }) { id _version } }' }));
       });
-      assert.deepEqual(JSON.parse(body), { data: { createNote: { id: 'tls', _version: 1 } } });
+      const parsed = JSON.parse(body) as { data: unknown; extensions?: { outpost?: { version?: number } } };
+      assert.deepEqual(parsed.data, { data: { createNote: { id: 'tls', _version: 1 } } }.data);
+      assert.equal(parsed.extensions?.outpost?.version, 1);
       const sub = await subscribe(server.realtimeUrl, { 'x-api-key': key }, 'subscription { onCreateNote { id } }', { ca: cert });
       sub.close();
     } finally {
