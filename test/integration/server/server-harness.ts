@@ -77,6 +77,7 @@ export interface GqlResponse {
   readonly body: {
     data?: Record<string, unknown> | null;
     errors?: Array<{ errorType?: string | null; message: string; data?: unknown; path?: unknown; locations?: unknown; errorInfo?: unknown }>;
+    extensions?: { outpost?: { version: number; capabilities: string[]; maxItemBytes: number; syncTotals?: Record<string, number> } };
   };
 }
 
@@ -94,6 +95,8 @@ export interface Harness {
   /** `<sub>::alice` as stored in owner fields. */
   readonly aliceOwner: string;
   gql(caller: Caller, query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  /** POSTs `body` (query, variables, extensions, …) as JSON. */
+  post(caller: Caller, body: Record<string, unknown>): Promise<GqlResponse>;
   /** POSTs a raw body to /graphql. */
   raw(body: string, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
@@ -134,7 +137,11 @@ async function signIn(url: string, username: string): Promise<Caller> {
   return { headers: { authorization: body.accessToken } };
 }
 
-/** Starts a server for `dialect`; extra options override the harness's. */
+/**
+ * Starts a server for `dialect`; extra options override the harness's. Post (and Comment, Reading)
+ * run AUTOMERGE unless `extra.conflictHandler` says otherwise: the suites written before FIELD_MERGE
+ * became the server default test AppSync's rules on them.
+ */
 export async function startHarness(dialect: Dialect, extra: Partial<StartServerOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-server-'));
   writeFileSync(join(dir, 'ticket-resolver.mjs'), RESOLVER_SOURCE);
@@ -155,6 +162,7 @@ export async function startHarness(dialect: Dialect, extra: Partial<StartServerO
     port: 0,
     host: '127.0.0.1',
     configDir: dir,
+    conflictHandler: 'AUTOMERGE',
     models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' }, Ticket: { conflictHandler: { resolver: './ticket-resolver.mjs' } } },
     reportError: () => undefined,
     ...extra,
@@ -177,6 +185,14 @@ export async function startHarness(dialect: Dialect, extra: Partial<StartServerO
         method: 'POST',
         headers: { 'content-type': 'application/json', ...caller.headers },
         body: JSON.stringify({ query, variables: variables ?? null }),
+      });
+      return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
+    },
+    async post(caller, body) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...caller.headers },
+        body: JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
     },
