@@ -86,7 +86,7 @@ test('a write through one process reaches subscribers of the other, both ways', 
       headers: { 'content-type': 'application/json', ...h.alice.headers },
       body: JSON.stringify({ query: create, variables: { input: { id: 'mp-2', title: 'via second' } } }),
     });
-    assert.deepEqual(await res.json(), { data: { createPost: { id: 'mp-2' } } });
+    assert.deepEqual(((await res.json()) as { data: unknown }).data, { createPost: { id: 'mp-2' } });
     await waitForData(onOther, 2);
     await waitForData(onFirst, 2);
     const ids = (sub: typeof onOther) =>
