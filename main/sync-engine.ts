@@ -9,14 +9,21 @@ export function graphqlEndpoint(server: string): string {
   return new URL('graphql', server.endsWith('/') ? server : `${server}/`).toString();
 }
 
-/** A factory creating one sync worker per signed-in server profile; `tuning` passes worker options through. */
+/**
+ * Most records of one model the desktop app syncs per round: 1,000,000. DataStore's (and the
+ * worker library's) default of 10,000 stops a field team's larger models short; a model above this
+ * still completes over the following rounds (sync-plan.ts `SyncResume`) and the cap is reported.
+ */
+export const DESKTOP_MAX_RECORDS_TO_SYNC = 1_000_000;
+
+/** A factory creating one sync worker per signed-in server profile; `tuning` passes worker options through (`maxRecordsToSync` defaults to 1,000,000). */
 export function syncEngineFactory(tuning: Partial<Omit<SyncWorkerOptions, 'datastore' | 'schema' | 'endpoint' | 'auth'>> = {}): SyncEngineFactory {
   return ({ datastore, schema, server, credentials }) => {
     let auth: SyncAuth;
     if (credentials.kind === 'apiKey') auth = { type: 'apiKey', apiKey: credentials.apiKey };
     else if (credentials.kind === 'userPools') auth = { type: 'jwt', tokens: tokenProviderFromSession(credentials.session) };
     else throw new Error('an offline profile has no server to sync with');
-    const worker = createSyncWorker({ ...tuning, datastore, schema, endpoint: graphqlEndpoint(server), auth });
+    const worker = createSyncWorker({ ...tuning, maxRecordsToSync: tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC, datastore, schema, endpoint: graphqlEndpoint(server), auth });
     return {
       start: () => worker.start(),
       stop: () => worker.stop(),

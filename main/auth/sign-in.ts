@@ -53,6 +53,9 @@ export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDep
     case 'apiKey': {
       const server = normaliseServer(request.server);
       const username = request.username ?? DEFAULT_API_KEY_USER;
+      // The ping only asks whether the server takes this key (a wrong key or address is told now,
+      // not as sync errors later); a backend that refuses the probe query itself but not the key
+      // still signs in (token-client.ts apiKeyPingVerdict).
       await verifyApiKey(server, request.apiKey, deps.fetch);
       await deps.credentials.set(server, username, request.apiKey);
       return {

@@ -103,7 +103,41 @@ export async function revokeTokens(server: string, refreshToken: string, fetchIm
   }
 }
 
-/** Checks an API key with a trivial GraphQL request; Unauthorized when the server refuses it. */
+/**
+ * The API-key ping's question is only "does this server take this key?", so a wrong key or URL
+ * is reported at sign-in rather than as sync errors later. AppSync-style backends check the key
+ * before they look at the document (HTTP 401/403, or an `UnauthorizedException` error), so any
+ * other answer means the key was accepted — even when the backend refuses the probe document
+ * itself (an allow-list of operations, introspection disabled, a validation error): sign-in must
+ * never depend on that custom query succeeding.
+ */
+export type ApiKeyPingVerdict =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'noEndpoint'; readonly message: string }
+  | { readonly kind: 'serverError'; readonly message: string };
+
+const UNAUTHORIZED_ERROR_TYPES = new Set(['Unauthorized', 'UnauthorizedException', 'NotAuthorizedException']);
+
+/** What the API-key ping's answer (HTTP status and body text) says about the key; pure. */
+export function apiKeyPingVerdict(status: number, body: string): ApiKeyPingVerdict {
+  const message = messageOf(body);
+  if (status === 401 || status === 403) return { kind: 'refused', message: message ?? 'the server refused this API key' };
+  let errorTypes: string[] = [];
+  try {
+    const json = JSON.parse(body) as { errors?: unknown };
+    if (Array.isArray(json.errors)) errorTypes = json.errors.map((e) => (e as { errorType?: unknown }).errorType).filter((t): t is string => typeof t === 'string');
+  } catch {
+    // Not JSON: judged by the status alone.
+  }
+  if (errorTypes.some((t) => UNAUTHORIZED_ERROR_TYPES.has(t))) return { kind: 'refused', message: message ?? 'the server refused this API key' };
+  if (status === 404 || status === 405) return { kind: 'noEndpoint', message: `no GraphQL endpoint there (HTTP ${status})` };
+  if (status >= 500) return { kind: 'serverError', message: `HTTP ${status}: ${message ?? 'no details'}` };
+  // 2xx (with or without errors about the probe document) and other 4xx refusing the document: the key passed.
+  return { kind: 'accepted' };
+}
+
+/** Checks an API key with a trivial GraphQL request (see `apiKeyPingVerdict`); Unauthorized when the server refuses the key. */
 export async function verifyApiKey(server: string, apiKey: string, fetchImpl: Fetch = fetch): Promise<void> {
   const url = endpoint(server, 'graphql');
   let status: number;
@@ -111,7 +145,8 @@ export async function verifyApiKey(server: string, apiKey: string, fetchImpl: Fe
   try {
     const response = await fetchImpl(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      headers: { 'content-type': 'application/json; charset=UTF-8', accept: 'application/json', 'x-api-key': apiKey },
+      // The smallest valid query any GraphQL server answers; its result is not used.
       body: JSON.stringify({ query: 'query OutpostPing { __typename }' }),
       signal: AbortSignal.timeout(AUTH_REQUEST_TIMEOUT_MS),
     });
@@ -121,8 +156,15 @@ export async function verifyApiKey(server: string, apiKey: string, fetchImpl: Fe
     const why = error instanceof Error ? error.message : String(error);
     throw new OutpostError('NetworkError', `cannot reach ${server}: ${why}`, { server });
   }
-  if (status === 401 || status === 403) throw new Unauthorized(messageOf(text) ?? 'the server refused this API key', { server });
-  if (status < 200 || status >= 300) {
-    throw new OutpostError('ServerError', `${server} answered HTTP ${status}: ${messageOf(text) ?? 'no details'}`, { server });
+  const verdict = apiKeyPingVerdict(status, text);
+  switch (verdict.kind) {
+    case 'accepted':
+      return;
+    case 'refused':
+      throw new Unauthorized(verdict.message, { server });
+    case 'noEndpoint':
+      throw new OutpostError('ServerError', `${server} has ${verdict.message}: check the server address`, { server, status });
+    case 'serverError':
+      throw new OutpostError('ServerError', `${server} answered ${verdict.message}`, { server, status });
   }
 }

@@ -2,19 +2,24 @@
 // stage (a fetch that adds the API key or JWT and, on HTTP 401 with a JWT, refreshes the token
 // once and retries), the fetch exchange for queries and mutations over HTTP POST, and the
 // subscription exchange forwarding to the AppSync real-time client. Answers are reduced to plain
-// `GraphqlAnswer`s for the pure decision functions.
-import { Client, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
-import type { GraphqlAnswer, GraphqlErrorLike } from './mutation-outcome.js';
+// `GraphqlAnswer`s for the pure decision functions, each with the server's `extensions.outpost`
+// announcement read into types (server-capabilities.ts); every GraphQL answer updates the
+// worker's `ServerCapabilities`.
+import { Client, createRequest, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
+import type { GraphqlErrorLike } from './mutation-outcome.js';
 import type { RealtimeClient, SubscriptionRequest } from './realtime-client.js';
 import type { RealtimeFrameError } from './realtime-protocol.js';
+import { readOutpostExtension, type AnnouncedAnswer, type ServerCapabilities } from './server-capabilities.js';
 import { httpAuthHeaders, type SyncAuth } from './sync-auth.js';
+import { GRAPHQL_HTTP_HEADERS } from './wire-headers.js';
 
 /** Default limit for one HTTP request, in ms: a stalled connection must not hang the outbox. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * The auth stage: a fetch adding `X-Api-Key` or `Authorization` to every request; after a 401 with
- * a JWT, it refreshes the token once and repeats the request. Each request also gets a timeout.
+ * The auth stage: a fetch adding `X-Api-Key` or `Authorization` to every request, plus DataStore's
+ * `content-type`, `accept` and `x-amz-user-agent` (wire-headers.ts); after a 401 with a JWT, it
+ * refreshes the token once and repeats the request. Each request also gets a timeout.
  */
 export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: typeof fetch; readonly timeoutMs?: number } = {}): typeof fetch {
   const base = options.fetch ?? fetch;
@@ -22,6 +27,7 @@ export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: t
   return async (input, init) => {
     const send = async (forceRefresh: boolean): Promise<Response> => {
       const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(GRAPHQL_HTTP_HEADERS)) headers.set(name, value);
       for (const [name, value] of Object.entries(await httpAuthHeaders(auth, forceRefresh))) headers.set(name, value);
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
@@ -54,6 +60,8 @@ export interface GraphqlTransportOptions {
   /** Timeout of one HTTP request in ms (default 30 000). */
   readonly requestTimeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /** Updated from every GraphQL answer's `extensions.outpost` (one per worker, shared by its transports). */
+  readonly capabilities?: ServerCapabilities;
 }
 
 /** A live subscription: stop it with `unsubscribe()`. */
@@ -64,9 +72,11 @@ export interface SubscriptionHandle {
 /** Queries, mutations and subscriptions for the sync worker, over one urql Client. */
 export class GraphqlTransport {
   readonly client: Client;
+  private readonly capabilities: ServerCapabilities | undefined;
 
   constructor(options: GraphqlTransportOptions) {
     const realtime = options.realtime;
+    this.capabilities = options.capabilities;
     this.client = new Client({
       url: options.endpoint,
       // AppSync takes POST only; every answer must come from the server, never a cache.
@@ -108,26 +118,44 @@ export class GraphqlTransport {
    * Runs a query and returns its plain answer (never throws for server or network errors). When
    * `signal` aborts, the request is torn down and the answer is a network error `aborted`.
    */
-  query(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
+  query(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<AnnouncedAnswer> {
     return this.execute('query', query, variables, signal);
   }
 
   /**
    * Runs a mutation and returns its plain answer (never throws for server or network errors). An
-   * aborted mutation may still have been applied: callers treat it as uncertain.
+   * aborted mutation may still have been applied: callers treat it as uncertain. `extensions` go in
+   * the request body's `extensions` (e.g. `outpostMutationIds`); absent, the body has none.
    */
-  mutate(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
-    return this.execute('mutation', query, variables, signal);
+  mutate(query: string, variables: Record<string, unknown>, signal?: AbortSignal, extensions?: Readonly<Record<string, unknown>>): Promise<AnnouncedAnswer> {
+    return this.execute('mutation', query, variables, signal, extensions);
   }
 
-  private async execute(kind: 'query' | 'mutation', query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> {
-    const source = () => (kind === 'query' ? this.client.query(query, variables) : this.client.mutation(query, variables));
-    if (signal === undefined) return toAnswer(await source().toPromise());
-    const aborted: GraphqlAnswer = { data: null, errors: [], networkError: 'aborted', httpStatus: null };
+  private async execute(
+    kind: 'query' | 'mutation',
+    query: string,
+    variables: Record<string, unknown>,
+    signal?: AbortSignal,
+    extensions?: Readonly<Record<string, unknown>>,
+  ): Promise<AnnouncedAnswer> {
+    const source = () =>
+      kind === 'query'
+        ? this.client.query(query, variables)
+        : extensions === undefined
+          ? this.client.mutation(query, variables)
+          : this.client.executeMutation(createRequest(query, variables, { ...extensions }));
+    const observed = (result: OperationResult): AnnouncedAnswer => {
+      const answer = toAnswer(result);
+      // Only a GraphQL answer says what the server supports; a refused connection says nothing.
+      if (answer.networkError === null) this.capabilities?.observe(answer.outpost ?? null);
+      return answer;
+    };
+    if (signal === undefined) return observed(await source().toPromise());
+    const aborted: AnnouncedAnswer = { data: null, errors: [], networkError: 'aborted', httpStatus: null };
     if (signal.aborted) return aborted;
-    return new Promise<GraphqlAnswer>((resolve) => {
+    return new Promise<AnnouncedAnswer>((resolve) => {
       let settled = false;
-      const finish = (answer: GraphqlAnswer): void => {
+      const finish = (answer: AnnouncedAnswer): void => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
@@ -137,13 +165,13 @@ export class GraphqlTransport {
       const onAbort = (): void => finish(aborted);
       // urql may deliver synchronously, before `subscription` exists: defer the teardown then.
       let subscription: { unsubscribe(): void } = { unsubscribe: () => queueMicrotask(() => subscription.unsubscribe()) };
-      subscription = source().subscribe((result) => finish(toAnswer(result)));
+      subscription = source().subscribe((result) => finish(observed(result)));
       if (!settled) signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
   /** Starts a subscription; each `data` payload reaches `onData` as a plain answer. */
-  subscribe(query: string, variables: Record<string, unknown>, onData: (answer: GraphqlAnswer) => void, context: RealtimeContext = {}): SubscriptionHandle {
+  subscribe(query: string, variables: Record<string, unknown>, onData: (answer: AnnouncedAnswer) => void, context: RealtimeContext = {}): SubscriptionHandle {
     const source = this.client.subscription(query, variables, { realtime: context });
     const subscription = source.subscribe((result: OperationResult) => {
       // Transport failures are reported through context.onFailed; only data reaches onData.
@@ -164,8 +192,8 @@ interface RawGraphqlError {
   readonly originalError?: unknown;
 }
 
-/** An urql result as plain data; AppSync's `errorType`/`data` are read wherever urql kept them. */
-export function toAnswer(result: OperationResult): GraphqlAnswer {
+/** An urql result as plain data; AppSync's `errorType`/`data` are read wherever urql kept them, `extensions.outpost` as `outpost`. */
+export function toAnswer(result: OperationResult): AnnouncedAnswer {
   const error = result.error;
   const errors: GraphqlErrorLike[] = (error?.graphQLErrors ?? []).map((e) => {
     const raw = e as unknown as RawGraphqlError;
@@ -184,7 +212,7 @@ export function toAnswer(result: OperationResult): GraphqlAnswer {
   const networkError = error?.networkError ? describeNetworkError(error.networkError) : null;
   const httpStatus = typeof response?.status === 'number' ? response.status : networkError !== null ? null : 200;
   const data = (result.data ?? null) as Readonly<Record<string, unknown>> | null;
-  return { data, errors, networkError, httpStatus };
+  return { data, errors, networkError, httpStatus, outpost: readOutpostExtension(result.extensions) };
 }
 
 function describeNetworkError(error: Error): string {

@@ -1,17 +1,22 @@
 // One model's sync queries for one round (PROTOCOL.md §2.4): full or delta per its metadata,
-// paged by `syncPageSize` up to `maxRecordsToSync`, each page merged in one transaction, tombstones
-// applied, and — after a complete full sync — local synced rows the server no longer returned are
-// removed (unless they have pending outbox entries). Metadata is written after the last page.
+// paged by `syncPageSize` up to `maxRecordsToSync` records this round, each page merged in one
+// transaction, tombstones applied, and — after a complete full sync — local synced rows the server
+// no longer returned are removed (unless they have pending outbox entries). Metadata is written
+// after the last page of a complete sync only: a sync the cap stopped is not recorded as synced
+// (Amplify records it, so the rest never arrives by delta); its resume point (sync-plan.ts
+// `SyncResume`) lets the next round continue the same sync, and `syncLimitReached` says how many of
+// how many arrived.
 import { toGraphqlFilter } from '../../common/predicates/to-graphql.js';
 import type { Predicate } from '../../common/predicates/types.js';
-import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
+import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { OutpostError } from '../../common/errors.js';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
-import { classifyMutationAnswer, type GraphqlAnswer } from './mutation-outcome.js';
-import { chooseSync, metadataAfterSync, type ModelSyncMetadata } from './sync-plan.js';
+import { classifyMutationAnswer } from './mutation-outcome.js';
+import type { AnnouncedAnswer } from './server-capabilities.js';
+import { metadataAfterSync, recordsLeftOut, syncPredicateKey, syncStart, type ModelSyncMetadata, type SyncResume } from './sync-plan.js';
 import type { SyncEvents } from './sync-events.js';
 
 /** The server could not be reached (or answered 5xx) for long enough: the round is retried later. */
@@ -24,24 +29,36 @@ export class SyncUnreachable extends OutpostError {
 export interface ModelSyncContext {
   readonly datastore: Datastore;
   readonly schema: Schema;
-  readonly query: (query: string, variables: Record<string, unknown>) => Promise<GraphqlAnswer>;
+  readonly query: (query: string, variables: Record<string, unknown>) => Promise<AnnouncedAnswer>;
   readonly events: SyncEvents;
   readonly syncPageSize: number;
+  /** Most records one model's sync fetches in one round; a sync it stops continues next round. */
   readonly maxRecordsToSync: number;
   readonly backoff?: BackoffOptions;
   readonly signal: AbortSignal;
   /** Attempts per page before the round gives up as unreachable (default 4). */
   readonly pageAttempts?: number;
+  /** The worker's resume points of capped syncs, by model (read and updated here); absent: none kept. */
+  readonly resumes?: Map<string, SyncResume>;
 }
 
 /** How one model's sync ended. */
 export interface ModelSyncResult {
   readonly model: string;
   readonly isFullSync: boolean;
+  /** Records fetched by this round. */
   readonly received: number;
   readonly counts: { new: number; updated: number; deleted: number };
   /** False when the server refused this model's sync for good (reported as an `error` event). */
   readonly completed: boolean;
+  /** True when `maxRecordsToSync` stopped it: not recorded as synced, continued next round. */
+  readonly capped: boolean;
+}
+
+/** A page and, on a sync's first page, the server's count for the whole sync. */
+interface FetchedPage {
+  readonly page: SyncPage;
+  readonly total: number | null;
 }
 
 /** Runs one model's sync: throws SyncUnreachable on network failure (nothing half-recorded: metadata untouched). */
@@ -53,21 +70,34 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     fullSyncInterval: null,
     lastSyncPredicate: null,
   };
-  const { lastSync, isFullSync } = chooseSync(meta, Date.now());
+  const predicateKey = syncPredicateKey(predicate);
+  const resume = ctx.resumes?.get(model.name);
+  const start = syncStart(meta, resume, predicateKey, Date.now());
+  const { lastSync, isFullSync } = start;
   const filter = predicate === null ? null : toGraphqlFilter(predicate);
   const document = syncQueryDocument(ctx.schema, model);
-  const keep = isFullSync ? new Set<string>() : null;
+  const keep = isFullSync ? new Set<string>(start.continued ? (resume?.seen ?? []) : []) : null;
   const counts = { new: 0, updated: 0, deleted: 0 };
+  /** Records this round fetched; the cap bounds it. */
   let received = 0;
-  let nextToken: string | null = null;
-  let startedAt: number | null = null;
+  let nextToken: string | null = start.nextToken;
+  let startedAt: number | null = start.startedAt;
+  let total: number | null = start.total;
+  const refused = (): ModelSyncResult => {
+    // A refused page (e.g. a continuation token the server no longer takes): the next round
+    // starts this model's sync over from its stored metadata.
+    ctx.resumes?.delete(model.name);
+    return { model: model.name, isFullSync, received, counts, completed: false, capped: false };
+  };
 
   // The next page is requested while the current one is written, so network and disk overlap.
-  let pending: Promise<SyncPage | null> = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync, ctx.syncPageSize), nextToken, lastSync, filter });
+  let pending: Promise<FetchedPage | null> = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync, ctx.syncPageSize), nextToken, lastSync, filter });
   do {
-    const page = await pending;
-    if (page === null) return { model: model.name, isFullSync, received, counts, completed: false };
+    const fetched = await pending;
+    if (fetched === null) return refused();
+    const { page } = fetched;
     startedAt ??= page.startedAt;
+    total ??= fetched.total;
     const after = received + page.items.length;
     if (page.nextToken !== null && after < ctx.maxRecordsToSync && !ctx.signal.aborted) {
       pending = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync - after, ctx.syncPageSize), nextToken: page.nextToken, lastSync, filter });
@@ -93,42 +123,50 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     if (keep !== null) for (const item of items) keep.add(modelIdOf(model, item));
     received += page.items.length;
     nextToken = page.nextToken;
-    ctx.events.emit('syncProgress', { model: model.name, received, isFullSync });
+    ctx.events.emit('syncProgress', { model: model.name, received: start.received + received, isFullSync });
   } while (nextToken !== null && received < ctx.maxRecordsToSync && !ctx.signal.aborted);
   if (ctx.signal.aborted) throw new SyncUnreachable('sync stopped');
+  const syncReceived = start.received + received;
+  const snapshot = startedAt ?? Date.now();
 
   if (nextToken !== null) {
-    const leftOut = await countRemaining(ctx, model, document, { nextToken, lastSync, filter });
-    ctx.events.emit('syncLimitReached', { model: model.name, maxRecordsToSync: ctx.maxRecordsToSync, received, leftOut });
-  } else if (keep !== null) {
+    // Stopped by the cap: not recorded as synced; the next round continues from here.
+    ctx.resumes?.set(model.name, { lastSync, isFullSync, nextToken, startedAt: snapshot, received: syncReceived, total, predicateKey, seen: keep });
+    const leftOut = recordsLeftOut(total, syncReceived) ?? (await countRemaining(ctx, model, document, { nextToken, lastSync, filter }));
+    ctx.events.emit('syncLimitReached', { model: model.name, maxRecordsToSync: ctx.maxRecordsToSync, received: syncReceived, leftOut, total });
+    ctx.events.emit('modelSynced', { model: model.name, isFullSync, isDeltaSync: !isFullSync, counts: { ...counts }, complete: false });
+    return { model: model.name, isFullSync, received, counts, completed: true, capped: true };
+  }
+  ctx.resumes?.delete(model.name);
+  if (keep !== null) {
     // Only a complete full sync knows every record the server has for this device — as of its
     // snapshot: rows changed since (merged by the outbox or a live event meanwhile) are kept.
     counts.deleted += await ctx.datastore.remote.removeMissing(model.name, keep, startedAt === null ? {} : { changedSince: startedAt });
   }
-  // As Amplify: hitting the cap still records lastSync, so the rest waits for the next full sync.
-  const after = metadataAfterSync(meta, startedAt ?? Date.now(), isFullSync);
+  const after = metadataAfterSync(meta, snapshot, isFullSync);
   await ctx.datastore.syncMetadata.setSyncMetadata(model.name, { lastSync: after.lastSync, lastFullSync: after.lastFullSync });
-  ctx.events.emit('modelSynced', { model: model.name, isFullSync, isDeltaSync: !isFullSync, counts: { ...counts } });
-  return { model: model.name, isFullSync, received, counts, completed: true };
+  ctx.events.emit('modelSynced', { model: model.name, isFullSync, isDeltaSync: !isFullSync, counts: { ...counts }, complete: true });
+  return { model: model.name, isFullSync, received, counts, completed: true, capped: false };
 }
 
 type PageRequest = Parameters<typeof syncQueryVariables>[0];
 
-/** One page, retried with backoff on transient failures; null when refused for good (reported). */
+/** One page (with the server's `syncTotals` for it, if any), retried with backoff on transient failures; null when refused for good (reported). */
 async function fetchPage(
   ctx: ModelSyncContext,
   model: ModelDef,
   document: { query: string; field: string },
   request: PageRequest,
-): Promise<SyncPage | null> {
+): Promise<FetchedPage | null> {
   const backoff = new Backoff({ maxDelayMs: 5_000, ...ctx.backoff });
   const attempts = ctx.pageAttempts ?? 4;
   for (;;) {
     if (ctx.signal.aborted) throw new SyncUnreachable('sync stopped');
     const answer = await ctx.query(document.query, syncQueryVariables(request));
+    const total = answer.outpost?.syncTotals[document.field] ?? null;
     if (answer.errors.length === 0 && answer.networkError === null) {
       try {
-        return readSyncPage(document.field, answer.data);
+        return { page: readSyncPage(document.field, answer.data), total };
       } catch (error) {
         ctx.events.emit('error', { process: 'sync', errorType: 'BadResponse', model: model.name, message: `${model.name} sync: ${(error as Error).message}` });
         return null;
@@ -145,7 +183,7 @@ async function fetchPage(
       ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
       ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType ?? outcome.reason, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
       try {
-        return readSyncPage(document.field, answer.data);
+        return { page: readSyncPage(document.field, answer.data), total };
       } catch {
         return null;
       }
@@ -167,10 +205,10 @@ async function countRemaining(
   let left = 0;
   let nextToken: string | null = request.nextToken;
   while (nextToken !== null && !ctx.signal.aborted) {
-    const page = await fetchPage(ctx, model, document, { ...request, nextToken, limit: Math.max(ctx.syncPageSize, 1) });
-    if (page === null) break;
-    left += page.items.length;
-    nextToken = page.nextToken;
+    const fetched = await fetchPage(ctx, model, document, { ...request, nextToken, limit: Math.max(ctx.syncPageSize, 1) });
+    if (fetched === null) break;
+    left += fetched.page.items.length;
+    nextToken = fetched.page.nextToken;
   }
   return left;
 }

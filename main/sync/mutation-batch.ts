@@ -1,4 +1,5 @@
-// Several outbox mutations for different records in one HTTP request: one document whose root
+// Several outbox mutations for different records in one HTTP request — only to a server that
+// announced `mutationBatching` (mutation-batcher.ts): one document whose root
 // fields are the mutations under aliases `m0`, `m1`, … (GraphQL runs root mutation fields one
 // after the other, in document order, and answers each under its alias — AppSync included). It
 // saves the per-request work on both ends (HTTP, auth, parsing, the client's fetch), which is what
@@ -12,6 +13,8 @@ export interface BatchedMutation {
   readonly parts: MutationParts;
   /** `{ input, condition? }` as `mutationVariables` builds them. */
   readonly variables: Readonly<Record<string, unknown>>;
+  /** The outbox entry's mutation id, kept across resends (sent only where `mutationIds` is announced). */
+  readonly mutationId?: string;
 }
 
 export interface BatchRequest {

@@ -1,14 +1,53 @@
-// Gathers the outbox's mutations into requests: every mutation handed over in the same turn of
-// the event loop (the records the outbox processor started together) leaves in one request of at
-// most `maxPerRequest` mutations (mutation-batch.ts); a lone mutation leaves as the plain
-// single-mutation document DataStore sends, so one-at-a-time draining is unchanged. Mutations with
-// different routes (MULTI_AUTH: different auth-mode lists) never share a request.
+// Gathers the outbox's mutations into requests. Only a server that announced `mutationBatching`
+// (server-capabilities.ts) gets batches: every mutation handed over in the same turn of the event
+// loop (the records the outbox processor started together) then leaves in one request of at most
+// `maxPerRequest` mutations (mutation-batch.ts). Every other backend — AWS AppSync, or a server not
+// heard from yet — gets one unaliased mutation per request, the plain document DataStore sends:
+// AppSync triggers subscriptions from the mutation as named in the request, and aliased root fields
+// are reported not to trigger them (aws-appsync-community#160), so other devices would miss live
+// events. Mutations with different routes (MULTI_AUTH: different auth-mode lists) never share a
+// request. When the server announced `mutationIds`, each mutation's outbox id travels in the body's
+// `extensions.outpostMutationIds` under its response key, so a resend is never applied twice.
 import { singleMutationQuery } from './graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from './mutation-batch.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
+import type { ServerCapabilities } from './server-capabilities.js';
 
-/** Sends one GraphQL mutation request for `route` (the mutations' shared route); never throws (failures come back as an answer). */
-export type MutationSender = (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string) => Promise<GraphqlAnswer>;
+/** The longest mutation id the wire contract allows (characters). */
+export const MAX_MUTATION_ID_LENGTH = 200;
+
+/**
+ * Sends one GraphQL mutation request for `route` (the mutations' shared route) with the body's
+ * `extensions` (absent: none); never throws (failures come back as an answer). `capabilities`,
+ * when the sender carries it, is what the server announced; without it nothing is batched.
+ */
+export interface MutationSender {
+  (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>): Promise<GraphqlAnswer>;
+  readonly capabilities?: ServerCapabilities;
+}
+
+/** A sender that reports `capabilities` to the batcher (the worker's transport and its announcement). */
+export function senderWithCapabilities(
+  send: (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>) => Promise<GraphqlAnswer>,
+  capabilities: ServerCapabilities,
+): MutationSender {
+  return Object.assign(send, { capabilities });
+}
+
+/**
+ * The request body's `extensions` for mutations under these response keys: their ids as
+ * `outpostMutationIds` when the server announced `mutationIds`, else none (never sent to a backend
+ * without the capability). Mutations without an id are left out.
+ */
+export function mutationIdExtensions(
+  keyed: readonly { readonly key: string; readonly mutationId?: string | undefined }[],
+  idsAnnounced: boolean,
+): Readonly<Record<string, unknown>> | undefined {
+  if (!idsAnnounced) return undefined;
+  const ids: Record<string, string> = {};
+  for (const { key, mutationId } of keyed) if (mutationId !== undefined) ids[key] = mutationId;
+  return Object.keys(ids).length === 0 ? undefined : { outpostMutationIds: ids };
+}
 
 /**
  * Most fields a batched request selects: servers bound a document's size (Outpost's default query
@@ -34,7 +73,7 @@ interface Queued {
   readonly resolve: (answer: GraphqlAnswer) => void;
 }
 
-/** Batches mutations handed over together into requests of at most `maxPerRequest`. */
+/** Batches mutations handed over together into requests of at most `maxPerRequest` (1 unless the server announced batching). */
 export class MutationBatcher {
   private queue: Queued[] = [];
   private scheduled = false;
@@ -44,8 +83,16 @@ export class MutationBatcher {
     private readonly maxPerRequest: number,
   ) {}
 
-  /** Sends `mutation` with the others of its `route` handed over in this turn; resolves with its own answer. */
+  /**
+   * Sends `mutation` (with the others of its `route` handed over in this turn, when the server
+   * batches); resolves with its own answer. `mutation.mutationId` (at most 200 characters) is the
+   * outbox entry's id, sent only to a server that announced `mutationIds`.
+   */
   mutate(mutation: BatchedMutation, signal: AbortSignal, route = ''): Promise<GraphqlAnswer> {
+    const id = mutation.mutationId;
+    if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > MAX_MUTATION_ID_LENGTH)) {
+      return Promise.reject(new Error(`mutationId must be a non-empty string of at most ${MAX_MUTATION_ID_LENGTH} characters, got ${JSON.stringify(id)}`));
+    }
     return new Promise((resolve) => {
       this.queue.push({ mutation, signal, route, resolve });
       if (this.scheduled) return;
@@ -58,6 +105,8 @@ export class MutationBatcher {
     this.scheduled = false;
     const queued = this.queue;
     this.queue = [];
+    // Until the server announced batching (and always for a backend without it): one per request.
+    const perRequest = this.send.capabilities?.has('mutationBatching') === true ? this.maxPerRequest : 1;
     const routes = new Map<string, Queued[]>();
     for (const q of queued) {
       const group = routes.get(q.route);
@@ -69,7 +118,7 @@ export class MutationBatcher {
       let fields = 0;
       for (const q of group) {
         const own = selectedFields(q.mutation.parts.selection);
-        if (chunk.length > 0 && (chunk.length >= this.maxPerRequest || fields + own > MAX_SELECTED_FIELDS)) {
+        if (chunk.length > 0 && (chunk.length >= perRequest || fields + own > MAX_SELECTED_FIELDS)) {
           this.dispatch(chunk);
           chunk = [];
           fields = 0;
@@ -96,7 +145,8 @@ export class MutationBatcher {
     }
     const mutations = chunk.map((q) => q.mutation);
     const request = batchRequest(mutations);
-    const answer = await this.safeSend(request.query, request.variables, chunk[0].signal, chunk[0].route);
+    const extensions = this.idExtensions(request.aliases.map((key, i) => ({ key, mutationId: mutations[i].mutationId })));
+    const answer = await this.safeSend(request.query, request.variables, chunk[0].signal, chunk[0].route, extensions);
     const answers = splitBatchAnswer(answer, request, mutations);
     if (answers === 'sendSeparately') {
       await Promise.all(chunk.map((q) => this.sendAlone(q)));
@@ -106,12 +156,19 @@ export class MutationBatcher {
   }
 
   private async sendAlone(q: Queued): Promise<void> {
-    q.resolve(await this.safeSend(singleMutationQuery(q.mutation.parts), { ...q.mutation.variables }, q.signal, q.route));
+    // A lone mutation's response key is its root field (`updateSite`).
+    const extensions = this.idExtensions([{ key: q.mutation.parts.field, mutationId: q.mutation.mutationId }]);
+    q.resolve(await this.safeSend(singleMutationQuery(q.mutation.parts), { ...q.mutation.variables }, q.signal, q.route, extensions));
   }
 
-  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string): Promise<GraphqlAnswer> {
+  private idExtensions(keyed: readonly { key: string; mutationId?: string | undefined }[]): Readonly<Record<string, unknown>> | undefined {
+    return mutationIdExtensions(keyed, this.send.capabilities?.has('mutationIds') === true);
+  }
+
+  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions: Readonly<Record<string, unknown>> | undefined): Promise<GraphqlAnswer> {
     try {
-      return await this.send(query, variables, signal, route);
+      // No fifth argument without extensions: the body then has none, as DataStore's.
+      return await (extensions === undefined ? this.send(query, variables, signal, route) : this.send(query, variables, signal, route, extensions));
     } catch (error) {
       // The request may have left: the caller treats a network error as uncertain and verifies.
       return networkFailure(error);

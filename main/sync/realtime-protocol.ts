@@ -1,6 +1,7 @@
 // The client side of the AppSync real-time protocol (PROTOCOL.md §5): endpoint URL, the
 // connection auth header object and its two carriers, the frames a client sends, a parser for
 // what the server sends, and the keep-alive rule. Pure: realtime-client.ts does the socket I/O.
+import { SUBSCRIPTION_USER_AGENT } from './wire-headers.js';
 
 /** The subprotocol AppSync negotiates. */
 export const GRAPHQL_WS_PROTOCOL = 'graphql-ws';
@@ -18,7 +19,10 @@ export type RealtimeAuthHeaders = Readonly<Record<string, string>>;
 
 /**
  * The real-time URL for a GraphQL HTTP endpoint: `…appsync-api…/graphql` → `wss://…appsync-realtime-api…/graphql`,
- * any other (custom domain, Outpost server) → `…/graphql/realtime`; http → ws, https → wss.
+ * any other (custom domain, Outpost server) → `…/graphql/realtime`; https → wss, http → ws.
+ * Amplify turns both into `wss://`; AppSync is always https, where both clients derive the same
+ * URL. We keep `ws://` for an `http://` endpoint because a plain-HTTP Outpost server (a laptop or
+ * LAN install without TLS) serves no TLS on its socket either: `wss://` could never connect there.
  */
 export function realtimeUrl(graphqlEndpoint: string): URL {
   const url = new URL(graphqlEndpoint);
@@ -60,13 +64,20 @@ export function withAuthQuery(url: URL, headers: RealtimeAuthHeaders): URL {
   return out;
 }
 
-/** Client → server frames (§5.3). `start.payload.data` is the JSON text of `{ query, variables }`. */
+/**
+ * Client → server frames (§5.3). `start.payload.data` is the JSON text of `{ query, variables }`;
+ * its authorization carries DataStore's subscription `x-amz-user-agent` after the auth headers, as
+ * Amplify's real-time provider does.
+ */
 export const clientFrames = {
   connectionInit: () => ({ type: 'connection_init' }),
   start: (id: string, request: { readonly query: string; readonly variables: Readonly<Record<string, unknown>> }, authorization: RealtimeAuthHeaders) => ({
     id,
     type: 'start',
-    payload: { data: JSON.stringify({ query: request.query, variables: request.variables }), extensions: { authorization } },
+    payload: {
+      data: JSON.stringify({ query: request.query, variables: request.variables }),
+      extensions: { authorization: { ...authorization, 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } },
+    },
   }),
   stop: (id: string) => ({ id, type: 'stop' }),
 } as const;

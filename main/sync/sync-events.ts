@@ -44,9 +44,17 @@ export interface SyncEventMap {
   syncQueriesStarted: { readonly models: readonly string[] };
   /** Records received so far for one model in the current round (for progress bars). */
   syncProgress: { readonly model: string; readonly received: number; readonly isFullSync: boolean };
-  modelSynced: { readonly model: string; readonly isFullSync: boolean; readonly isDeltaSync: boolean; readonly counts: MergeCountsPayload };
-  /** `maxRecordsToSync` stopped a model's sync; `leftOut` records the server had beyond it were not fetched. */
-  syncLimitReached: { readonly model: string; readonly maxRecordsToSync: number; readonly received: number; readonly leftOut: number };
+  /**
+   * A model's sync round ended. `complete` is false when `maxRecordsToSync` stopped it: the model is
+   * then not recorded as synced and the next round continues the same sync.
+   */
+  modelSynced: { readonly model: string; readonly isFullSync: boolean; readonly isDeltaSync: boolean; readonly counts: MergeCountsPayload; readonly complete: boolean };
+  /**
+   * `maxRecordsToSync` stopped a model's sync: `received` records arrived so far (over the rounds of
+   * this sync), `leftOut` the server had beyond them were not fetched yet, `total` the server's own
+   * count for the whole sync (its `syncTotals`; null when it gave none).
+   */
+  syncLimitReached: { readonly model: string; readonly maxRecordsToSync: number; readonly received: number; readonly leftOut: number; readonly total: number | null };
   /** A sync page came with errors next to its items (Amplify's event): the items were kept, the errors are here. */
   nonApplicableDataReceived: { readonly modelName: string; readonly errors: readonly { readonly message: string; readonly errorType: string | null }[] };
   syncQueriesReady: undefined;

@@ -51,6 +51,62 @@ export function chooseSync(metadata: ModelSyncMetadata, now: number): ModelSyncR
   return { lastSync: syncFrom, isFullSync: syncFrom === 0 };
 }
 
+/**
+ * Where a model's sync stopped at `maxRecordsToSync`: the next round continues this same sync
+ * (same `lastSync`, filter and snapshot) from `nextToken`, so every round brings up to the cap more
+ * and no record is left behind; the model is recorded as synced only when the sync completes.
+ * Kept in the worker's memory: after a restart, or when the server refuses the token, the model
+ * (never recorded as synced by the capped sync) simply syncs again from its stored metadata.
+ */
+export interface SyncResume {
+  /** `lastSync` the interrupted sync asked with (0 = full). */
+  readonly lastSync: number;
+  readonly isFullSync: boolean;
+  readonly nextToken: string;
+  /** `startedAt` of the sync's first page: what `lastSync` becomes once it completes. */
+  readonly startedAt: number;
+  /** Records fetched by this sync so far, over all its rounds. */
+  readonly received: number;
+  /** The server's count for the whole sync (`syncTotals` of its first page), or null. */
+  readonly total: number | null;
+  /** Selective-sync predicate the sync was made with (`syncPredicateKey`). */
+  readonly predicateKey: string | null;
+  /** Full sync: keys of every record it returned so far (to remove the rest once complete). */
+  readonly seen: ReadonlySet<string> | null;
+}
+
+/** Where one model's sync starts this round. */
+export interface SyncStart extends ModelSyncRequest {
+  /** Null: the first page; else the token a capped earlier round stopped at. */
+  readonly nextToken: string | null;
+  readonly startedAt: number | null;
+  readonly received: number;
+  readonly total: number | null;
+  /** True when this round continues a capped sync. */
+  readonly continued: boolean;
+}
+
+/** Continues `resume` when it was made with the same predicate; else a new sync as `chooseSync` decides. */
+export function syncStart(metadata: ModelSyncMetadata, resume: SyncResume | undefined, predicateKey: string | null, now: number): SyncStart {
+  if (resume !== undefined && resume.predicateKey === predicateKey) {
+    return {
+      lastSync: resume.lastSync,
+      isFullSync: resume.isFullSync,
+      nextToken: resume.nextToken,
+      startedAt: resume.startedAt,
+      received: resume.received,
+      total: resume.total,
+      continued: true,
+    };
+  }
+  return { ...chooseSync(metadata, now), nextToken: null, startedAt: null, received: 0, total: null, continued: false };
+}
+
+/** Records beyond the cap: the server's count minus what arrived (never negative), else null. */
+export function recordsLeftOut(total: number | null, received: number): number | null {
+  return total === null ? null : Math.max(0, total - received);
+}
+
 /** Metadata after a model's last page: `lastSync = startedAt`, and `lastFullSync` too after a full sync. */
 export function metadataAfterSync(metadata: ModelSyncMetadata, startedAt: number, isFullSync: boolean): ModelSyncMetadata {
   return { ...metadata, lastSync: startedAt, lastFullSync: isFullSync ? startedAt : metadata.lastFullSync };

@@ -17,15 +17,16 @@ import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
 import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.js';
-import type { GraphqlAnswer } from './mutation-outcome.js';
+import { senderWithCapabilities } from './mutation-batcher.js';
 import { syncModel, SyncUnreachable } from './model-sync.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import { RealtimeClient } from './realtime-client.js';
 import { subscriptionRequestFor } from './subscription-owner.js';
 import type { RealtimeFrameError } from './realtime-protocol.js';
+import { ServerCapabilities, type AnnouncedAnswer } from './server-capabilities.js';
 import type { SyncAuth } from './sync-auth.js';
 import { SyncEvents, type SyncEvent } from './sync-events.js';
-import { DEFAULT_FULL_SYNC_INTERVAL_MS, metadataAtStart, nextFullSyncDue, syncParents, syncPredicateKey } from './sync-plan.js';
+import { DEFAULT_FULL_SYNC_INTERVAL_MS, metadataAtStart, nextFullSyncDue, syncParents, syncPredicateKey, type SyncResume } from './sync-plan.js';
 
 /** Per-model selective-sync predicates; a model not listed syncs everything. */
 export type SyncExpressions = Readonly<Record<string, Predicate | null | undefined>>;
@@ -49,7 +50,11 @@ export interface SyncWorkerOptions {
   readonly conflictHandler?: ConflictHandler;
   /** Records per sync page (default 1000, AppSync's maximum). */
   readonly syncPageSize?: number;
-  /** Most records one model's sync fetches per round (default 10 000); hitting it emits `syncLimitReached`. */
+  /**
+   * Most records one model's sync fetches per round (default 10 000, DataStore's; the desktop app
+   * passes 1 000 000). Hitting it emits `syncLimitReached`; the model is not recorded as synced and
+   * the next round continues the same sync, so no record is left behind.
+   */
   readonly maxRecordsToSync?: number;
   /** Milliseconds between full syncs (default 24 h). */
   readonly fullSyncInterval?: number;
@@ -92,6 +97,8 @@ export interface SyncWorker {
   syncNow(): Promise<void>;
   /** Subscribes to every event; returns the unsubscribe function. */
   onEvent(listener: (event: SyncEvent) => void): () => void;
+  /** What the server announced in its latest answer (`unknown` before the first; AppSync: `none`). */
+  readonly capabilities: Pick<ServerCapabilities, 'state' | 'has' | 'maxItemBytes'>;
 }
 
 interface Session {
@@ -125,6 +132,10 @@ interface Session {
 export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const events = new SyncEvents();
   const { datastore, schema } = options;
+  /** The server's announcement, kept from every GraphQL answer of every transport of this worker. */
+  const capabilities = new ServerCapabilities();
+  /** Where syncs stopped by `maxRecordsToSync` continue next round, by model. */
+  const resumes = new Map<string, SyncResume>();
   const syncPageSize = positive(options.syncPageSize ?? 1000, 'syncPageSize');
   const maxRecordsToSync = positive(options.maxRecordsToSync ?? 10_000, 'maxRecordsToSync');
   const fullSyncInterval = positive(options.fullSyncInterval ?? DEFAULT_FULL_SYNC_INTERVAL_MS, 'fullSyncInterval');
@@ -145,8 +156,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     return modes.length > 0 ? modes : [options.auth.type];
   };
   /** Sends with each mode in turn until one is not refused as Unauthorized; the last answer otherwise. */
-  const withModes = async (s: Session, modes: readonly AuthMode[], send: (transport: GraphqlTransport) => Promise<GraphqlAnswer>): Promise<GraphqlAnswer> => {
-    let answer: GraphqlAnswer | null = null;
+  const withModes = async (s: Session, modes: readonly AuthMode[], send: (transport: GraphqlTransport) => Promise<AnnouncedAnswer>): Promise<AnnouncedAnswer> => {
+    let answer: AnnouncedAnswer | null = null;
     for (const mode of modes) {
       answer = await send(s.transports.get(mode) ?? s.transport);
       if (!isUnauthorizedAnswer(answer) || s.controller.signal.aborted) return answer;
@@ -154,7 +165,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     return answer ?? send(s.transport);
   };
   /** A query of `model` with its READ modes (MULTI_AUTH) or the default transport. */
-  const queryAs = (s: Session, model: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<GraphqlAnswer> => {
+  const queryAs = (s: Session, model: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<AnnouncedAnswer> => {
     const modes = modesFor(model, 'read');
     return modes === null ? s.transport.query(query, variables, signal) : withModes(s, modes, (t) => t.query(query, variables, signal));
   };
@@ -357,6 +368,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       events,
       syncPageSize,
       maxRecordsToSync,
+      resumes,
       signal: s.controller.signal,
       ...(options.backoff ? { backoff: options.backoff } : {}),
     };
@@ -480,6 +492,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         realtime,
         ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
+        capabilities,
       });
     const transport = transportFor(options.auth);
     const transports = new Map<AuthMode, GraphqlTransport>([[options.auth.type, transport]]);
@@ -487,19 +500,25 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const processor = new OutboxProcessor({
       datastore,
       schema,
+      // The batcher reads the announcement through the sender: batches and mutation ids only
+      // where the server said it supports them (mutation-batcher.ts).
       ...(multiAuth === null
         ? {
-            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal) => transport.mutate(q, v, signal),
+            mutate: senderWithCapabilities((q, v, signal, _route, extensions) => transport.mutate(q, v, signal, extensions), capabilities),
             query: (q: string, v: Record<string, unknown>) => transport.query(q, v),
           }
         : {
-            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, route: string) =>
-              withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal)),
+            mutate: senderWithCapabilities(
+              (q, v, signal, route, extensions) => withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal, extensions)),
+              capabilities,
+            ),
             query: (q: string, v: Record<string, unknown>, model: string) => queryAs(s, model, q, v),
             mutationRoute,
           }),
       events,
       conflictHandler: options.conflictHandler ?? defaultConflictHandler,
+      // A server that announced `mutationIds` applies a resent mutation id once: no `get` first.
+      resendIsIdempotent: () => capabilities.has('mutationIds'),
       maxConcurrentMutations,
       maxMutationsPerRequest,
       ...(options.backoff ? { backoff: options.backoff } : {}),
@@ -574,6 +593,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     stop,
     async clear() {
       await stop();
+      resumes.clear();
       await datastore.clear();
     },
     async setSyncExpressions(next) {
@@ -594,6 +614,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       });
     },
     onEvent: (listener) => events.on(listener),
+    capabilities,
   };
 }
 
