@@ -1,9 +1,10 @@
-// How large a record is as the server will store it, counted the way the server counts it: the
-// UTF-8 bytes of the stored item's JSON (every stored field, null when unset, plus `_version`,
-// `_lastChangedAt`, `_deleted`). JavaScript's `string.length` counts UTF-16 units, so "é" is 1
-// there and 2 bytes here; a check on characters lets a 1.4 MB record through a 400 KB limit.
-// Where the client cannot know a value the server adds (timestamps, the change time, a generated
-// id) it counts the widest the server writes, so a record this check accepts the server accepts.
+// How large a record is as the server will store it, counted the way the Outpost server's
+// `maxItemBytes` check counts it (server/resolvers/mutation-resolvers.ts `itemBytes`): the UTF-8
+// bytes of the JSON of every stored field (null when unset, timestamps included), the sync
+// metadata (`_version`, `_lastChangedAt`, `_deleted`) aside. JavaScript's `string.length` counts
+// UTF-16 units, so "é" is 1 there and 2 bytes here; a check on characters lets a 1.4 MB record
+// through a 400 KB limit. Where the client cannot know a value the server writes (timestamps, a
+// generated id) it counts the widest the server writes, so a record this accepts the server accepts.
 import { ValidationError } from '../errors.js';
 import { hasGeneratedId } from './record-key.js';
 import { storedFields } from './model-fields.js';
@@ -38,7 +39,7 @@ export function utf8ByteLength(text: string): number {
   return bytes;
 }
 
-/** Whether the item is a new record (`_version` 1) or replaces a stored one (`_version` + 1). */
+/** Whether the item is a new record (the server stamps both timestamps) or replaces a stored one (it keeps createdAt). */
 export type ItemWrite = 'create' | 'update';
 
 /** Options of `storedItemOf`. */
@@ -49,14 +50,13 @@ export interface StoredItemOptions {
 }
 
 // The widest values the server writes where the client cannot know them: an ISO timestamp from
-// `toISOString()` (24 characters until year 10000), a 13-digit ms change time, a UUID.
+// `toISOString()` (24 characters until year 10000), a UUID.
 const TIMESTAMP_PLACEHOLDER = '0000-00-00T00:00:00.000Z';
-const CHANGE_TIME_PLACEHOLDER = 9_999_999_999_999;
 const GENERATED_ID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
 /**
- * The item the server will store for `record` (a local row, or a patch merged over one): every
- * stored field of `model` (null when unset), its timestamps and sync metadata.
+ * The item the server will measure for `record` (a local row, or a patch merged over one): every
+ * stored field of `model` (null when unset) with its timestamps; no sync metadata.
  */
 export function storedItemOf(model: ModelDef, record: ModelRecord, options: StoredItemOptions): ModelRecord {
   const item: ModelRecord = {};
@@ -70,11 +70,6 @@ export function storedItemOf(model: ModelDef, record: ModelRecord, options: Stor
   if (createdAt !== null && (options.kind === 'create' || typeof item[createdAt] !== 'string')) item[createdAt] = TIMESTAMP_PLACEHOLDER;
   if (updatedAt !== null) item[updatedAt] = TIMESTAMP_PLACEHOLDER;
   if (options.kind === 'create' && hasGeneratedId(model) && (item.id === null || item.id === '')) item.id = GENERATED_ID_PLACEHOLDER;
-  const version = typeof record._version === 'number' && Number.isSafeInteger(record._version) ? record._version : 0;
-  item._version = options.kind === 'create' ? 1 : version + 1;
-  item._lastChangedAt = CHANGE_TIME_PLACEHOLDER;
-  // `false` is the wider of the two values a live item's `_deleted` can hold.
-  item._deleted = false;
   return item;
 }
 
@@ -87,17 +82,15 @@ export interface FieldSize {
 /** The UTF-8 size of an item's JSON and each of its fields' shares, largest first. */
 export interface ItemSize {
   readonly bytes: number;
-  /** Model fields (not metadata), largest first. */
+  /** The item's fields, largest first. */
   readonly fields: readonly FieldSize[];
 }
-
-const METADATA = new Set(['_version', '_lastChangedAt', '_deleted']);
 
 /** Measures `item` (as built by `storedItemOf`): total bytes of its JSON and each field's share. */
 export function measureItem(item: ModelRecord): ItemSize {
   const fields: FieldSize[] = [];
   for (const [name, value] of Object.entries(item)) {
-    if (METADATA.has(name) || value === undefined) continue;
+    if (value === undefined) continue;
     // `"name":` + value + the separating comma.
     fields.push({ field: name, bytes: utf8ByteLength(JSON.stringify(name)) + 1 + utf8ByteLength(JSON.stringify(value)) + 1 });
   }

@@ -1,5 +1,5 @@
-// The size of a record as the server stores it (UTF-8 bytes of the item's JSON, metadata
-// included) and the problem named when it is over the limit.
+// The size of a record as the server counts it (UTF-8 bytes of the stored item's JSON, sync
+// metadata aside: the server's own `itemBytes`) and the problem named when it is over the limit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,9 @@ import {
   utf8ByteLength,
 } from '../../../common/schema/item-size.js';
 import { ValidationError } from '../../../common/errors.js';
+import { itemBytes } from '../../../server/resolvers/mutation-resolvers.js';
 import { BLOG_SDL } from './blog-schema.js';
+import type { ModelRecord } from '../../../common/schema/types.js';
 
 const example = parseSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'), 'schema/schema.graphql');
 const blog = parseSchema(BLOG_SDL, 'blog.graphql');
@@ -40,7 +42,7 @@ test('utf8ByteLength counts what Buffer.byteLength counts, not UTF-16 units', ()
   assert.equal('é'.repeat(700_000).length, 700_000, 'the trap: JS length counts characters');
 });
 
-test('the stored item: every stored field (null when unset), widest timestamps and metadata', () => {
+test('the stored item: every stored field (null when unset) and the widest timestamps, no metadata', () => {
   const item = storedItemOf(Observation, { inspectionID: 'i1', category: 'crack', severity: 'LOW' }, { kind: 'create', fill: { owner: 'sub-1::alice' } });
   assert.deepEqual(item, {
     id: '00000000-0000-0000-0000-000000000000',
@@ -54,15 +56,12 @@ test('the stored item: every stored field (null when unset), widest timestamps a
     createdAt: '0000-00-00T00:00:00.000Z',
     updatedAt: '0000-00-00T00:00:00.000Z',
     owner: 'sub-1::alice',
-    _version: 1,
-    _lastChangedAt: 9_999_999_999_999,
-    _deleted: false,
   });
-  // An update keeps createdAt and the key, and bumps the version (a digit more at 9 → 10).
-  const updated = storedItemOf(Observation, { id: 'o1', createdAt: '2026-01-02T03:04:05.678Z', _version: 9, owner: 'x' }, { kind: 'update' });
+  // An update keeps createdAt and the key; metadata of the local row is not counted.
+  const updated = storedItemOf(Observation, { id: 'o1', createdAt: '2026-01-02T03:04:05.678Z', _version: 9, _lastChangedAt: 1, _deleted: null }, { kind: 'update' });
   assert.equal(updated.id, 'o1');
   assert.equal(updated.createdAt, '2026-01-02T03:04:05.678Z');
-  assert.equal(updated._version, 10);
+  assert.equal('_version' in updated || '_lastChangedAt' in updated || '_deleted' in updated, false);
   // Relations are not stored; renamed/disabled timestamps follow the model.
   const post = storedItemOf(blog.models.Post!, { id: 'p' }, { kind: 'create' });
   assert.equal('blog' in post || 'comments' in post || 'createdAt' in post, false);
@@ -77,10 +76,8 @@ test('measureItem: the total is the JSON byte length; fields are ranked by their
   assert.equal(size.bytes, Buffer.byteLength(JSON.stringify(item), 'utf8'));
   assert.equal(size.fields[0]?.field, 'photoUrl');
   assert.deepEqual(size.fields[1], { field: 'description', bytes: '"description":'.length + 42 + 1 });
-  assert.equal(size.fields.some((f) => f.field.startsWith('_')), false, 'metadata is not a field to shorten');
-  // The shares plus the braces, metadata and separators add up to the total.
-  const metadata = Buffer.byteLength(JSON.stringify({ _version: item._version, _lastChangedAt: item._lastChangedAt, _deleted: item._deleted })) - 2;
-  assert.equal(size.fields.reduce((n, f) => n + f.bytes, 0) + metadata + 2, size.bytes);
+  // The shares plus the braces, less the last comma, add up to the total.
+  assert.equal(size.fields.reduce((n, f) => n + f.bytes, 0) + 2 - 1, size.bytes);
 });
 
 test('formatBytes: DynamoDB units (1 KB = 1,024 bytes); "up" never under-states', () => {
@@ -118,7 +115,7 @@ test('a 700,000-character "é" description (1.4 MB) is refused naming Observatio
   assert.ok(problem);
   assert.equal(problem.path, 'Observation.description');
   assert.equal(problem.limit, 409_600);
-  assert.equal(problem.bytes, Buffer.byteLength(JSON.stringify(storedItemOf(Observation, record, { kind: 'create' }))));
+  assert.equal(problem.bytes, itemBytes(storedItemOf(Observation, record, { kind: 'create' })));
   assert.match(problem.message, /^Observation\.description makes this record 1\.3 MB \(1,400,\d{3} bytes\); the server accepts at most 400 KB \(409,600 bytes\) per record\. Shorten Observation\.description by at least 968 KB\.$/);
   const error = itemTooLargeError(problem);
   assert.ok(error instanceof ValidationError);
@@ -157,4 +154,29 @@ test('embedded objects, lists and AWSJSON count as their JSON', () => {
   assert.equal(measureItem(item).bytes, Buffer.byteLength(JSON.stringify(item)));
   const json = storedItemOf(blog.models.Post!, { id: 'p', metadata: '{"ü":1}' }, { kind: 'update' });
   assert.equal(measureItem(json).bytes, Buffer.byteLength(JSON.stringify(json)));
+});
+
+test('agrees with the server’s itemBytes on the item the server builds (timestamps stamped, metadata added)', () => {
+  const cases: Array<[string, ModelRecord]> = [
+    ['empty', {}],
+    ['accents', { id: 'o1', category: 'é€😀', description: 'ñ'.repeat(1000), measurements: [1.5, -2, 3e21] }],
+    ['control characters and quotes', { id: 'o2', category: '"\\\n\t\u0001', photoUrl: 'https://x.test/?q="a"' }],
+  ];
+  for (const [what, record] of cases) {
+    const client = measureItem(storedItemOf(Observation, record, { kind: 'create', fill: { owner: 'sub-1::alice' } })).bytes;
+    // What resolveCreate measures: every stored field, the key, the owner fill, both timestamps now.
+    const now = new Date().toISOString();
+    const server = itemBytes({
+      ...Object.fromEntries(['id', 'inspectionID', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'].map((f) => [f, null])),
+      ...record,
+      id: record.id ?? '0b5e8a52-3c1e-4d7f-9a6b-2f4c8d9e1a3b',
+      owner: 'sub-1::alice',
+      createdAt: now,
+      updatedAt: now,
+      _version: 1,
+      _lastChangedAt: Date.now(),
+      _deleted: null,
+    });
+    assert.equal(client, server, what);
+  }
 });
