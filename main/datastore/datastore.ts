@@ -29,7 +29,7 @@ import { migrate, type MigrationReport } from './migrate.js';
 import { StoreCore } from './store-core.js';
 import { coalesceOutbox } from './outbox-coalescing.js';
 import { valuesEqual } from './value-equality.js';
-import { CONFLICTS_TABLE, OUTBOX_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
+import { CONFLICTS_TABLE, OUTBOX_TABLE, REVIEW_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
 
 export type { ChangeEvent, OpType, OutboxEvent } from './change-events.js';
@@ -39,6 +39,8 @@ import { Outbox } from './outbox.js';
 import { RemoteMerge } from './remote-merge.js';
 import { SyncMetadataStore } from './sync-metadata.js';
 import { ConflictLog } from './conflicts.js';
+import { ReviewInbox } from './review-items.js';
+export type { NewReviewItem, ReviewRecord, ReviewKind, ReviewState } from './review-items.js';
 
 /** Model name → record type; the default accepts any model of the schema. */
 export type ModelTypes = Record<string, ModelRecord>;
@@ -99,6 +101,8 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   readonly syncMetadata: SyncMetadataStore;
   /** Every conflict met while syncing. */
   readonly conflicts: ConflictLog;
+  /** Edits of this device that did not survive as sent, waiting for the user (DESIGN.md "Nothing lost"). */
+  readonly reviews: ReviewInbox;
   /** What opening did to the file (created tables, added columns, re-created models). */
   readonly migration: MigrationReport;
   readonly schema: Schema;
@@ -121,7 +125,8 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       throw error;
     }
     this.schema = options.schema;
-    this.outbox = new Outbox(this.core);
+    this.reviews = new ReviewInbox(this.core);
+    this.outbox = new Outbox(this.core, this.reviews);
     this.remote = new RemoteMerge(this.core);
     this.syncMetadata = new SyncMetadataStore(this.core);
     this.conflicts = new ConflictLog(this.core);
@@ -151,9 +156,14 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         // The create carries only what the user gave (plus the key): AppSync's create resolvers merge
         // the input over @default values, so an unset field sent as null would override a default and
         // a null index key fails (PROTOCOL.md "Outpost decisions"). The local row holds nulls.
+        // Re-created while its Delete is still queued, the record exists on the server and the
+        // create becomes an Update (outbox-coalescing.ts): then every field is sent, or the fields
+        // left unset would keep the deleted record's values there while the local row holds nulls.
+        const queued = this.core.entriesFor(table.name, table.modelId(created));
+        const replacesDelete = queued.length > 0 && queued[queued.length - 1].operation === 'Delete';
         const sent: ModelRecord = {};
         for (const field of table.fields) {
-          if (table.primaryKey.includes(field.name) || Object.hasOwn(input, field.name)) sent[field.name] = created[field.name];
+          if (replacesDelete || table.primaryKey.includes(field.name) || Object.hasOwn(input, field.name)) sent[field.name] = created[field.name];
         }
         this.enqueue(table, created, 'Create', sent, null);
         events.push({ opType: 'INSERT', element: created, model });
@@ -165,12 +175,17 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       const changed = Object.keys(checked).filter((name) => !valuesEqual(existing[name], checked[name]));
       if (changed.length === 0) return existing;
       const patch: ModelRecord = {};
+      const base: ModelRecord = {};
       for (const key of table.primaryKey) patch[key] = existing[key];
-      for (const name of changed) patch[name] = checked[name];
+      for (const name of changed) {
+        patch[name] = checked[name];
+        base[name] = existing[name] ?? null;
+      }
       const updated: ModelRecord = { ...existing, ...patch };
       this.core.putRow(table, updated);
-      // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2).
-      this.enqueue(table, updated, 'Update', { ...patch, _version: existing._version }, condition);
+      // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2). The values
+      // before the edit go with it: the base against which the answer shows what did not survive.
+      this.enqueue(table, updated, 'Update', { ...patch, _version: existing._version }, condition, base);
       events.push({ opType: 'UPDATE', element: updated, model, ...(condition ? { condition } : {}) });
       enqueued = { type: 'outboxMutationEnqueued', model, element: updated };
       return updated;
@@ -314,7 +329,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   }
 
   /**
-   * Removes every record, the outbox (unsynced changes included), sync metadata and conflicts;
+   * Removes every record, the outbox (unsynced changes included), sync metadata, conflicts and review items;
    * returns how many outbox entries were discarded. Open live queries get an empty snapshot.
    */
   async clear(): Promise<{ discardedOutboxEntries: number }> {
@@ -327,7 +342,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         .all({ sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`, parameters: [] })
         .map((row) => String(row.name));
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
-      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
+      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
       return count;
     });
     // clear() is what sign-out runs: leave none of the previous user's data readable in the file.
@@ -454,10 +469,11 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     operation: 'Create' | 'Update' | 'Delete',
     data: ModelRecord,
     condition: Predicate | null,
+    base: ModelRecord | null = null,
   ): void {
     const modelId = table.modelId(record);
     const queued = this.core.entriesFor(table.name, modelId);
-    this.core.applyQueueOps(table.name, modelId, coalesceOutbox(queued, { operation, data, condition }));
+    this.core.applyQueueOps(table.name, modelId, coalesceOutbox(queued, { operation, data, condition, ...(base !== null ? { base } : {}) }));
   }
 
   /** Deletes `record` and, first, everything that hangs off it through hasMany/hasOne. */

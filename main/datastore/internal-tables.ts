@@ -5,10 +5,26 @@
 // - sync_metadata: PROTOCOL.md §2.4 ModelMetadata, one row per model.
 // - schema_state: the parsed schema last opened (JSON) and its version hash, for migration.
 // - conflicts: every conflict the sync worker met, however it was resolved (DESIGN.md §Sync 3).
+// - review_items: edits of this device that did not survive as sent (overridden by a merge or
+//   refused by the server), kept until the user decides (DESIGN.md "Nothing lost").
 export const OUTBOX_TABLE = '_outpost_outbox';
 export const SYNC_METADATA_TABLE = '_outpost_sync_metadata';
 export const SCHEMA_STATE_TABLE = '_outpost_schema_state';
 export const CONFLICTS_TABLE = '_outpost_conflicts';
+export const REVIEW_TABLE = '_outpost_review_items';
+
+/**
+ * Outbox columns added after the first release, with their types: `upgradeInternalTables` adds
+ * them to older files. `base`: JSON of the changed fields' values before the edit (the detection's
+ * base); `mutationId`: the entry's UUID, sent so a server can answer a resend from its record;
+ * `sent`: 1 once the entry has been on the wire (it is never coalesced into after that, so what a
+ * mutation id stands for never changes).
+ */
+export const OUTBOX_ADDED_COLUMNS = [
+  { name: 'base', type: 'TEXT' },
+  { name: 'mutationId', type: 'TEXT' },
+  { name: 'sent', type: 'INTEGER NOT NULL DEFAULT 0' },
+] as const;
 
 /** DDL creating the internal tables (idempotent). */
 export const INTERNAL_TABLES_DDL = `
@@ -20,7 +36,10 @@ CREATE TABLE IF NOT EXISTS "${OUTBOX_TABLE}" (
   "data" TEXT NOT NULL,
   "condition" TEXT,
   "inFlight" INTEGER NOT NULL DEFAULT 0 CHECK ("inFlight" IN (0, 1)),
-  "createdAt" INTEGER NOT NULL
+  "createdAt" INTEGER NOT NULL,
+  "base" TEXT,
+  "mutationId" TEXT,
+  "sent" INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS "${OUTBOX_TABLE}__record" ON "${OUTBOX_TABLE}" ("model", "modelId", "id");
 CREATE TABLE IF NOT EXISTS "${SYNC_METADATA_TABLE}" (
@@ -46,4 +65,23 @@ CREATE TABLE IF NOT EXISTS "${CONFLICTS_TABLE}" (
   "resolution" TEXT NOT NULL,
   "at" INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS "${REVIEW_TABLE}" (
+  "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+  "kind" TEXT NOT NULL CHECK ("kind" IN ('overridden', 'rejected')),
+  "model" TEXT NOT NULL,
+  "modelId" TEXT NOT NULL,
+  "operation" TEXT NOT NULL CHECK ("operation" IN ('Create', 'Update', 'Delete')),
+  "fields" TEXT NOT NULL,
+  "mine" TEXT NOT NULL,
+  "theirs" TEXT,
+  "reason" TEXT NOT NULL,
+  "errorType" TEXT,
+  "baseVersion" INTEGER,
+  "overwrote" INTEGER NOT NULL DEFAULT 0 CHECK ("overwrote" IN (0, 1)),
+  "mutationId" TEXT,
+  "at" INTEGER NOT NULL,
+  "state" TEXT NOT NULL DEFAULT 'open' CHECK ("state" IN ('open', 'keptMine', 'keptTheirs')),
+  "decidedAt" INTEGER
+);
+CREATE INDEX IF NOT EXISTS "${REVIEW_TABLE}__state" ON "${REVIEW_TABLE}" ("state", "id");
 `;

@@ -20,7 +20,10 @@
 //       4. the model's sync metadata is deleted, so the next sync of that model is a full sync.
 //   * a model that disappeared from the schema: its table and outbox entries are left untouched
 //     (unsynced entries are never dropped); the datastore ignores them and clear() discards them.
+// - Internal tables of an older file gain the outbox columns added since (`base`, `mutationId`);
+//   every existing entry gets its own mutation id.
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
+import { randomUUID } from 'node:crypto';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import { ValidationError } from '../../common/errors.js';
@@ -28,6 +31,7 @@ import { ModelTable } from './model-table.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import {
   INTERNAL_TABLES_DDL,
+  OUTBOX_ADDED_COLUMNS,
   OUTBOX_TABLE,
   SCHEMA_STATE_TABLE,
   SYNC_METADATA_TABLE,
@@ -72,6 +76,7 @@ export interface RecreatedModel {
 export function migrate(conn: SqliteConnection, schema: Schema, tables: ReadonlyMap<string, ModelTable>): MigrationReport {
   return conn.transaction(() => {
     conn.exec(INTERNAL_TABLES_DDL);
+    upgradeInternalTables(conn);
     const k = conn.kysely;
     const stored = conn.first(k.selectFrom(SCHEMA_STATE_TABLE).selectAll().where('id', '=', 1).compile());
     const oldSchema = stored === undefined ? null : (JSON.parse(String(stored.schema)) as Schema);
@@ -112,6 +117,21 @@ export function migrate(conn: SqliteConnection, schema: Schema, tables: Readonly
     conn.run(k.replaceInto(SCHEMA_STATE_TABLE).values(state).compile());
     return report;
   });
+}
+
+/** Adds the outbox columns an older file lacks and gives every entry without one a mutation id. */
+function upgradeInternalTables(conn: SqliteConnection): void {
+  const present = new Set(conn.all({ sql: `PRAGMA table_info("${OUTBOX_TABLE}")`, parameters: [] }).map((row) => String(row.name)));
+  for (const column of OUTBOX_ADDED_COLUMNS) {
+    if (!present.has(column.name)) conn.exec(`ALTER TABLE "${OUTBOX_TABLE}" ADD COLUMN "${column.name}" ${column.type}`);
+  }
+  const k = conn.kysely;
+  // An entry in flight in an older file may have reached the server: never coalesce into it.
+  if (!present.has('sent')) conn.run(k.updateTable(OUTBOX_TABLE).set({ sent: 1 }).where('inFlight', '=', 1).compile());
+  const missing = conn.all(k.selectFrom(OUTBOX_TABLE).select('id').where('mutationId', 'is', null).compile());
+  for (const row of missing) {
+    conn.run(k.updateTable(OUTBOX_TABLE).set({ mutationId: randomUUID() }).where('id', '=', Number(row.id)).compile());
+  }
 }
 
 function createTable(conn: SqliteConnection, table: ModelTable): void {

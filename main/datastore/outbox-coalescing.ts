@@ -10,6 +10,10 @@ export interface IncomingMutation {
   readonly operation: OutboxOperation;
   readonly data: ModelRecord;
   readonly condition: Predicate | null;
+  /** The changed fields' values before the edit (see OutboxEntry.base). */
+  readonly base?: ModelRecord | null;
+  /** Kept from the entry a merged one replaces; a new entry without one gets a fresh UUID. */
+  readonly mutationId?: string;
 }
 
 /** What to do to the queue: append at the tail, rewrite an entry's data in place, or remove an entry. */
@@ -19,11 +23,13 @@ export type QueueOp =
   | { readonly kind: 'remove'; readonly id: number };
 
 /**
- * Coalesces `incoming` into the entries queued for one record (`queued`, FIFO, in-flight ones
- * included — they are never touched). Returns the queue operations to apply, in order.
+ * Coalesces `incoming` into the entries queued for one record (`queued`, FIFO, in-flight and
+ * already-sent ones included — they are never touched). Returns the queue operations to apply, in order.
  */
 export function coalesceOutbox(queued: readonly OutboxEntry[], incoming: IncomingMutation): QueueOp[] {
-  const pending = queued.filter((entry) => !entry.inFlight);
+  // An entry that has been on the wire may have been applied under its mutation id: changing what
+  // it holds would make that id stand for another write, so it is left alone like one in flight.
+  const pending = queued.filter((entry) => !entry.inFlight && entry.sent !== true);
   const first = pending[0];
   if (first === undefined) return [{ kind: 'append', mutation: incoming }];
 
@@ -48,10 +54,33 @@ export function coalesceOutbox(queued: readonly OutboxEntry[], incoming: Incomin
   // server, so sending a Create would fail the key condition; the net change is an Update to the
   // new values, against the version the queued entry carried.
   const operation = incoming.operation === 'Create' ? 'Update' : incoming.operation;
+  // The detection's base is the value before the FIRST queued edit of each field; the merged
+  // entry keeps the first entry's mutation id (one logical write).
+  const base = earliestBase([...pending.map((entry) => entry.base), incoming.base]);
   return [
     ...pending.map((entry) => ({ kind: 'remove', id: entry.id }) as const),
-    { kind: 'append', mutation: { operation, data: merged, condition: null } },
+    {
+      kind: 'append',
+      mutation: {
+        operation,
+        data: merged,
+        condition: null,
+        ...(base !== undefined ? { base } : {}),
+        ...(first.mutationId !== undefined ? { mutationId: first.mutationId } : {}),
+      },
+    },
   ];
+}
+
+/** Per field, the base of the earliest entry that has one; undefined when none has a base. */
+function earliestBase(bases: ReadonlyArray<ModelRecord | null | undefined>): ModelRecord | undefined {
+  let out: ModelRecord | undefined;
+  for (const base of bases) {
+    if (base === null || base === undefined) continue;
+    out ??= {};
+    for (const [key, value] of Object.entries(base)) if (!Object.hasOwn(out, key)) out[key] = value;
+  }
+  return out;
 }
 
 /** `base` with the user fields of each overlay applied in order; metadata (`_version`…) stays `base`'s. */

@@ -19,6 +19,19 @@ export interface OutboxEntry {
   readonly inFlight: boolean;
   /** Epoch milliseconds when the entry was first queued. */
   readonly createdAt: number;
+  /**
+   * The values the changed fields had before this device's edit (field → value; for a delete
+   * only fields edited locally while it was queued). The base the overridden-edit detection
+   * compares against; null for a create or an entry queued before bases were kept.
+   */
+  readonly base?: ModelRecord | null;
+  /**
+   * The entry's UUID, made when it was queued and kept by coalescing and across restarts: a server
+   * that announced `mutationIds` answers a resend of it from its record instead of applying it twice.
+   */
+  readonly mutationId?: string;
+  /** True once the entry has been on the wire (in flight at least once); never coalesced into. */
+  readonly sent?: boolean;
 }
 
 /** Record metadata that travels with entry data but is not a user field. */

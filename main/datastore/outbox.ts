@@ -20,6 +20,7 @@ import type { ChangeEvent } from './change-events.js';
 import { valuesEqual } from './value-equality.js';
 import { isTombstone, rowFromServer } from './server-record.js';
 import type { ModelTable } from './model-table.js';
+import type { NewReviewItem, ReviewInbox, ReviewRecord } from './review-items.js';
 
 /** What completing one entry did: merged into the local row, and how many later entries got its version. */
 export interface CompletionResult {
@@ -30,8 +31,18 @@ export interface CompletionResult {
 /** One slot of completeEntries: the result, or why that completion was refused (rolled back alone). */
 export type CompletionOutcome = { readonly ok: true; readonly result: CompletionResult } | { readonly ok: false; readonly error: unknown };
 
+/** One accepted entry: the server's answer and the review items its detection found (stored with it). */
+export interface Completion {
+  readonly id: number;
+  readonly serverRecord: ModelRecord;
+  readonly reviews?: readonly NewReviewItem[];
+}
+
 export class Outbox {
-  constructor(private readonly core: StoreCore) {}
+  constructor(
+    private readonly core: StoreCore,
+    private readonly reviews: ReviewInbox,
+  ) {}
 
   /**
    * Entries ready to send, oldest first: for each record the oldest entry, only if none of that
@@ -76,7 +87,7 @@ export class Outbox {
     // of the record in flight); two ids of one record cannot both pass the "oldest" test.
     const rows = this.core.conn.transaction(() =>
       this.core.conn.all({
-        sql: `UPDATE "${OUTBOX_TABLE}" AS o SET "inFlight" = 1
+        sql: `UPDATE "${OUTBOX_TABLE}" AS o SET "inFlight" = 1, "sent" = 1
               WHERE o."id" IN (${ids.map(() => '?').join(', ')}) AND o."inFlight" = 0
                 AND NOT EXISTS (SELECT 1 FROM "${OUTBOX_TABLE}" AS e
                                 WHERE e."model" = o."model" AND e."modelId" = o."modelId" AND e."id" < o."id")
@@ -100,8 +111,8 @@ export class Outbox {
       throw new OutpostError('OutboxOrder', `outbox entry ${id} is not the oldest entry of ${entry.model} ${entry.modelId}`);
     }
     const k = this.core.conn.kysely;
-    this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 1 }).where('id', '=', id).compile());
-    return { ...entry, inFlight: true };
+    this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ inFlight: 1, sent: 1 }).where('id', '=', id).compile());
+    return { ...entry, inFlight: true, sent: true };
   }
 
   /**
@@ -111,8 +122,8 @@ export class Outbox {
    * against a stale version); when nothing else is queued for the record, merges the answer into
    * the local row (a tombstone deletes it). Returns what happened.
    */
-  async completeEntry(id: number, serverRecord: ModelRecord): Promise<CompletionResult> {
-    const [outcome] = await this.completeEntries([{ id, serverRecord }]);
+  async completeEntry(id: number, serverRecord: ModelRecord, reviews: readonly NewReviewItem[] = []): Promise<CompletionResult> {
+    const [outcome] = await this.completeEntries([{ id, serverRecord, reviews }]);
     if (!outcome.ok) throw outcome.error;
     return outcome.result;
   }
@@ -122,21 +133,26 @@ export class Outbox {
    * completion runs in its own savepoint: one that fails (entry gone, wrong record) is rolled back
    * alone and reported in its slot; the others commit. Change events are emitted after the commit.
    */
-  async completeEntries(completions: ReadonlyArray<{ readonly id: number; readonly serverRecord: ModelRecord }>): Promise<CompletionOutcome[]> {
+  async completeEntries(completions: ReadonlyArray<Completion>): Promise<CompletionOutcome[]> {
     this.core.assertOpen();
     if (completions.length === 0) return [];
     const events: ChangeEvent[] = [];
+    const reviews: ReviewRecord[] = [];
     // Committed without waiting for the fsync: a completion undone by a power loss leaves its entry
     // in flight, and the next start verifies in-flight entries with a `get` before anything is
     // resent — the edit is neither lost nor applied twice. (markInFlight stays fully durable: it is
     // what makes that check happen.)
     const outcomes = this.core.conn.transactionWithoutSync(() =>
-      completions.map(({ id, serverRecord }): CompletionOutcome => {
+      completions.map(({ id, serverRecord, reviews: items = [] }): CompletionOutcome => {
         const mine: ChangeEvent[] = [];
         try {
-          // Nested transaction = savepoint: a failure undoes this completion only.
-          const result = this.core.conn.transaction(() => this.completeOne(id, serverRecord, mine));
+          // Nested transaction = savepoint: a failure undoes this completion (and its review items) only.
+          const [result, stored] = this.core.conn.transaction(() => {
+            const done = this.completeOne(id, serverRecord, mine);
+            return [done, items.map((item) => this.reviews.insertInTransaction(item))] as const;
+          });
           events.push(...mine);
+          reviews.push(...stored);
           return { ok: true, result };
         } catch (error) {
           return { ok: false, error };
@@ -144,6 +160,7 @@ export class Outbox {
       }),
     );
     this.core.emitChanges(events);
+    this.reviews.announce(reviews);
     return outcomes;
   }
 
@@ -175,13 +192,26 @@ export class Outbox {
    * `serverRecord` — or deletes it when `serverRecord` is null (the server never had the record)
    * or a tombstone. With later entries queued the row keeps the user's newer edits; the answer to
    * the last of them settles it.
+   *
+   * `review`, when given, builds the review item that keeps the device's version; it is called in
+   * the same transaction with the local row as it is before the restore (undefined when there is
+   * none) and stored there, so the entry can never be gone without its item.
    */
-  async failEntry(id: number, serverRecord: ModelRecord | null): Promise<{ restored: boolean }> {
+  async failEntry(
+    id: number,
+    serverRecord: ModelRecord | null,
+    review?: (localRow: ModelRecord | undefined, entry: OutboxEntry) => NewReviewItem | null,
+  ): Promise<{ restored: boolean; review?: ReviewRecord }> {
     const events: ChangeEvent[] = [];
+    let stored: ReviewRecord | null = null;
     const result = this.core.conn.transaction(() => {
       const entry = this.requireEntry(id);
       const table = this.core.table(entry.model);
       if (serverRecord !== null) this.checkSameRecord(table, entry, serverRecord);
+      if (review !== undefined) {
+        const item = review(this.core.getRow(table, table.keyParams(entry.data)), entry);
+        if (item !== null) stored = this.reviews.insertInTransaction(item);
+      }
       this.removeEntry(id);
       if (this.core.entriesFor(entry.model, entry.modelId).length > 0) return { restored: false };
       if (serverRecord === null) {
@@ -195,7 +225,9 @@ export class Outbox {
       return { restored: true };
     });
     this.core.emitChanges(events);
-    return result;
+    if (stored === null) return result;
+    this.reviews.announce([stored]);
+    return { ...result, review: stored };
   }
 
   /** Start-up crash recovery: every in-flight entry becomes pending again; returns how many. */

@@ -1,6 +1,7 @@
 // State shared by the datastore's public API (datastore.ts) and the sync worker's surface
 // (outbox.ts, remote-merge.ts, sync-metadata.ts, conflicts.ts): the connection, the model tables,
 // row and outbox-entry access inside transactions, and the event channels.
+import { randomUUID } from 'node:crypto';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
 import { OutpostError, ValidationError } from '../../common/errors.js';
 import type { SqliteConnection, SqlRow } from './sqlite-connection.js';
@@ -10,6 +11,7 @@ import type { OutboxEntry, OutboxOperation } from './outbox-entry.js';
 import type { QueueOp } from './outbox-coalescing.js';
 import { Listeners, type ChangeEvent, type OutboxEvent } from './change-events.js';
 import type { Predicate } from '../../common/predicates/types.js';
+import type { ReviewRecord } from './review-items.js';
 
 /** Up to this many ids, pendingAmong probes per id rather than reading every pending id. */
 const PROBE_LIMIT = 64;
@@ -21,6 +23,8 @@ export class StoreCore {
   readonly outboxEvents = new Listeners<OutboxEvent>();
   /** A model's sync metadata changed (or everything was cleared: `null`). */
   readonly syncStateChanges = new Listeners<string | null>();
+  /** A review item was made or decided (after commit). */
+  readonly reviewChanges = new Listeners<ReviewRecord>();
   private closed = false;
 
   // Hot-path statements (every save runs both), compiled once.
@@ -40,7 +44,7 @@ export class StoreCore {
     this.entriesForSql = k.selectFrom(OUTBOX_TABLE).selectAll().where('model', '=', '').where('modelId', '=', '').orderBy('id').compile().sql;
     this.insertEntrySql = k
       .insertInto(OUTBOX_TABLE)
-      .values({ model: '', modelId: '', operation: '', data: '', condition: null, inFlight: 0, createdAt: 0 })
+      .values({ model: '', modelId: '', operation: '', data: '', condition: null, inFlight: 0, createdAt: 0, base: null, mutationId: '' })
       .compile().sql;
     this.hasEntrySql = k.selectFrom(OUTBOX_TABLE).select('id').where('model', '=', '').where('modelId', '=', '').limit(1).compile().sql;
     this.entrySql = k.selectFrom(OUTBOX_TABLE).selectAll().where('id', '=', 0).compile().sql;
@@ -72,6 +76,7 @@ export class StoreCore {
     this.changes.clear();
     this.outboxEvents.clear();
     this.syncStateChanges.clear();
+    this.reviewChanges.clear();
   }
 
   get isClosed(): boolean {
@@ -146,17 +151,36 @@ export class StoreCore {
           k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(op.data) }).where('id', '=', op.id).where('inFlight', '=', 0).compile(),
         );
       } else {
-        this.insertEntry(model, modelId, op.mutation.operation, op.mutation.data, op.mutation.condition);
+        const { operation, data, condition, base, mutationId } = op.mutation;
+        this.insertEntry(model, modelId, operation, data, condition, base ?? null, mutationId);
         appended++;
       }
     }
     return appended;
   }
 
-  /** Appends one entry at the tail of the outbox. */
-  insertEntry(model: string, modelId: string, operation: OutboxOperation, data: ModelRecord, condition: Predicate | null): number {
+  /** Appends one entry at the tail of the outbox; `mutationId` defaults to a new UUID. */
+  insertEntry(
+    model: string,
+    modelId: string,
+    operation: OutboxOperation,
+    data: ModelRecord,
+    condition: Predicate | null,
+    base: ModelRecord | null = null,
+    mutationId: string = randomUUID(),
+  ): number {
     // Parameters in the column order of insertEntrySql.
-    const parameters = [model, modelId, operation, JSON.stringify(data), condition === null ? null : JSON.stringify(condition), 0, Date.now()];
+    const parameters = [
+      model,
+      modelId,
+      operation,
+      JSON.stringify(data),
+      condition === null ? null : JSON.stringify(condition),
+      0,
+      Date.now(),
+      base === null ? null : JSON.stringify(base),
+      mutationId,
+    ];
     return this.conn.run({ sql: this.insertEntrySql, parameters }).lastId;
   }
 
@@ -183,5 +207,8 @@ export function decodeEntry(row: SqlRow): OutboxEntry {
     condition: row.condition === null || row.condition === undefined ? null : (JSON.parse(String(row.condition)) as Predicate),
     inFlight: Number(row.inFlight) === 1,
     createdAt: Number(row.createdAt),
+    base: row.base === null || row.base === undefined ? null : (JSON.parse(String(row.base)) as ModelRecord),
+    ...(typeof row.mutationId === 'string' ? { mutationId: row.mutationId } : {}),
+    sent: Number(row.sent ?? 0) === 1,
   };
 }

@@ -23,7 +23,8 @@ export interface GraphqlAnswer {
   readonly httpStatus: number | null;
 }
 
-export type RejectReason = 'ConditionalCheckFailed' | 'Unauthorized' | 'Validation' | 'Other';
+/** `TooLarge`: the item is larger than the server accepts (`PayloadTooLargeException`, HTTP 413). */
+export type RejectReason = 'ConditionalCheckFailed' | 'Unauthorized' | 'Validation' | 'TooLarge' | 'Other';
 
 export type MutationOutcome =
   | { readonly kind: 'success'; readonly record: ModelRecord }
@@ -57,6 +58,7 @@ const TRANSIENT_ERROR_TYPES = new Set([
 ]);
 const CONDITION_TYPES = new Set(['ConditionalCheckFailedException', 'DynamoDB:ConditionalCheckFailedException', 'ConditionalCheckFailed']);
 const UNAUTHORIZED_TYPES = new Set(['Unauthorized', 'UnauthorizedException', 'NotAuthorizedException']);
+const TOO_LARGE_TYPES = new Set(['PayloadTooLargeException', 'PayloadTooLarge']);
 const VALIDATION_TYPES = new Set(['ValidationError', 'BadRequest', 'BadRequestException', 'GraphQLError']);
 const VALIDATION_MESSAGES = [/^Validation error/i, /^Variable '.+' has (coerced Null value|an invalid value)/, /^Cannot return \w+ for/];
 
@@ -72,6 +74,7 @@ export function classifyMutationAnswer(field: string, answer: GraphqlAnswer): Mu
     if (answer.networkError !== null || status === null || status >= 300) {
       if (status === 401 || status === 403) return { kind: 'authFailure', message: answer.networkError ?? `HTTP ${status}` };
       if (status === 429) return { kind: 'retry', reason: 'throttled', message: answer.networkError ?? 'HTTP 429' };
+      if (status === 413) return { kind: 'rejected', reason: 'TooLarge', errorType: null, message: answer.networkError ?? 'HTTP 413', remote: null };
       if (status !== null && status >= 400 && status < 500) {
         return { kind: 'rejected', reason: 'Other', errorType: null, message: answer.networkError ?? `HTTP ${status}`, remote: null };
       }
@@ -86,6 +89,7 @@ export function classifyMutationAnswer(field: string, answer: GraphqlAnswer): Mu
   const message = first.message;
   const remote = asRecord(first.data);
   if (errorType === 'ConflictUnhandled') return { kind: 'conflict', remote, message };
+  if ((errorType !== null && TOO_LARGE_TYPES.has(errorType)) || status === 413) return { kind: 'rejected', reason: 'TooLarge', errorType, message, remote };
   if (errorType !== null && CONDITION_TYPES.has(errorType)) return { kind: 'rejected', reason: 'ConditionalCheckFailed', errorType, message, remote };
   if (errorType !== null && UNAUTHORIZED_TYPES.has(errorType)) {
     // Request-level refusal (bad/expired credentials) says nothing about this record.

@@ -3,18 +3,31 @@
 // flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations).
 // Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry; conflict →
 // conflict policy → retry or take the server state; rejected → entry removed, local row restored
-// to the server's state, `error` event; network/5xx → retried with backoff, never
-// dropped. A failure whose request may have reached the server (network error, 5xx, a crash while
-// in flight) is checked with a `get` before resending, so an edit is never applied twice.
+// to the server's state, `error` event; network/5xx → retried with backoff, never dropped.
+//
+// Nothing is lost without a trace (DESIGN.md "Nothing lost"): after a success, what was sent is
+// compared with the item answered (overridden-edits.ts) and every value that did not survive
+// becomes a review item; so do another device's values that a conflict retry overwrites, and a
+// write refused for good keeps the device's version in one (review-reasons.ts). Each item is
+// written in the transaction that completes or fails its entry. None of it sends anything more.
+//
+// A failure whose request may have reached the server (network error, 5xx, a crash while in
+// flight) is "uncertain". With a server that answers a repeated mutation id from its record
+// (`resendIsIdempotent`) it is simply resent; otherwise it is checked with a `get` first: a server
+// version past the one sent means the write (or a later one) is there — completed with the server's
+// record, never sent twice, and the detection shows any sent value that is not there.
 import { toConditionInput } from '../../common/predicates/to-graphql.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
+import type { NewReviewItem } from '../datastore/review-items.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher } from './mutation-batcher.js';
-import { answerEchoesInput, classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
+import { classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
+import { discardedByDelete, overriddenFields, overwrittenFields } from './overridden-edits.js';
+import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from './review-reasons.js';
 import type { SyncEvents } from './sync-events.js';
 
 export interface OutboxProcessorOptions {
@@ -40,6 +53,12 @@ export interface OutboxProcessorOptions {
   readonly maxMutationsPerRequest: number;
   /** Retry backoff for network/5xx failures (default 2^n × 100 ms + jitter, capped at 5 min). */
   readonly backoff?: BackoffOptions;
+  /**
+   * True when the server answers a resent mutation id from its record instead of applying it
+   * again (the Outpost server's `mutationIds` capability); then an uncertain entry is resent
+   * without a `get`. Asked at each uncertain entry. Default: false (AWS AppSync).
+   */
+  readonly resendIsIdempotent?: () => boolean;
 }
 
 interface Task {
@@ -54,15 +73,18 @@ interface Task {
  * resent blindly, never lost).
  */
 class CompletionBatch {
-  private pending: Array<{ id: number; serverRecord: ModelRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private pending: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[]; resolve: () => void; reject: (error: unknown) => void }> = [];
   private scheduled = false;
 
   constructor(private readonly datastore: Datastore) {}
 
-  /** Completes entry `id` with the server's answer, batched with the other completions of this turn. */
-  complete(id: number, serverRecord: ModelRecord): Promise<void> {
+  /**
+   * Completes entry `id` with the server's answer and stores `reviews` in the same transaction,
+   * batched with the other completions of this turn.
+   */
+  complete(id: number, serverRecord: ModelRecord, reviews: readonly NewReviewItem[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ id, serverRecord, resolve, reject });
+      this.pending.push({ id, serverRecord, reviews, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => void this.flush());
@@ -74,7 +96,7 @@ class CompletionBatch {
     const batch = this.pending;
     this.pending = [];
     try {
-      const outcomes = await this.datastore.outbox.completeEntries(batch.map(({ id, serverRecord }) => ({ id, serverRecord })));
+      const outcomes = await this.datastore.outbox.completeEntries(batch.map(({ id, serverRecord, reviews }) => ({ id, serverRecord, reviews })));
       batch.forEach((item, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) item.resolve();
@@ -213,13 +235,14 @@ export class OutboxProcessor {
 
   /** Sends `entry` (already marked in flight) until it is completed, rejected or the processor stops. */
   private async process(entry: OutboxEntry, task: Task): Promise<void> {
-    const { datastore, events } = this.options;
     const model = this.model(entry);
     const parts = this.mutationParts(model, entry);
     const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
     const backoff = new Backoff(this.options.backoff);
     let data: ModelRecord = entry.data;
     let conflictAttempts = 0;
+    /** Another device's values the latest conflict retry replaces (stored only if that retry is accepted). */
+    let overwrote: NewReviewItem | null = null;
 
     for (;;) {
       if (this.stopController.signal.aborted) return; // stays in flight: verified on the next start
@@ -227,25 +250,33 @@ export class OutboxProcessor {
       const input = variables.input as Record<string, unknown>;
 
       if (this.uncertain.has(task.key)) {
-        task.sending = true;
-        const verdict = await this.alreadyApplied(model, entry, input);
-        task.sending = false;
-        if (verdict === 'unreachable') {
+        if (this.options.resendIsIdempotent?.() === true) {
+          // The server answers a repeat of this mutation id from its record: resending is the check.
+          this.uncertain.delete(task.key);
+        } else {
+          task.sending = true;
+          const verdict = await this.alreadyApplied(model, entry, input);
           task.sending = false;
-          await sleep(backoff.next(), this.anySignal());
-          continue;
-        }
-        this.uncertain.delete(task.key);
-        if (verdict !== null) {
-          await this.succeed(entry, verdict);
-          return;
+          if (verdict === 'unreachable') {
+            await sleep(backoff.next(), this.anySignal());
+            continue;
+          }
+          this.uncertain.delete(task.key);
+          if (verdict !== null) {
+            await this.succeed(entry, model, input, verdict, overwrote);
+            return;
+          }
         }
       }
 
       task.sending = true;
       let answer: GraphqlAnswer;
       try {
-        answer = await this.batcher.mutate({ parts, variables }, this.stopController.signal, this.options.mutationRoute?.(model.name, entry.operation) ?? '');
+        answer = await this.batcher.mutate(
+          { parts, variables, ...(entry.mutationId !== undefined ? { mutationId: entry.mutationId } : {}) },
+          this.stopController.signal,
+          this.options.mutationRoute?.(model.name, entry.operation) ?? '',
+        );
       } finally {
         task.sending = false;
       }
@@ -253,7 +284,7 @@ export class OutboxProcessor {
 
       switch (outcome.kind) {
         case 'success':
-          await this.succeed(entry, withoutRelations(model, outcome.record));
+          await this.succeed(entry, model, input, withoutRelations(model, outcome.record), overwrote);
           return;
         case 'retry':
         case 'authFailure':
@@ -264,18 +295,11 @@ export class OutboxProcessor {
         case 'rejected': {
           const remote = outcome.remote !== null ? withoutRelations(model, outcome.remote) : await this.fetchServerRecord(model, entry, backoff);
           if (remote === undefined) return; // stopped while fetching; entry stays for next start
-          await datastore.outbox.failEntry(entry.id, remote);
-          events.emit('error', {
-            process: 'mutate',
+          const refusal: Refusal = { kind: 'rejected', reason: outcome.reason, errorType: outcome.errorType, message: outcome.message };
+          await this.fail(entry, model, input, remote, refusal, {
             errorType: outcome.errorType ?? outcome.reason,
-            message: `${entry.operation} of ${model.name} ${entry.modelId} was rejected (${outcome.reason}): ${outcome.message}. The local record was restored to the server's state.`,
-            model: model.name,
-            recordId: entry.modelId,
-            operation: entry.operation,
-            localModel: input,
-            remoteModel: remote,
+            message: `${entry.operation} of ${model.name} ${entry.modelId} was rejected (${outcome.reason}): ${outcome.message}. The local record was restored to the server's state; this device's version is kept for review.`,
           });
-          await this.emitStatus();
           return;
         }
         case 'conflict': {
@@ -292,29 +316,73 @@ export class OutboxProcessor {
           if (resolution.kind === 'retry') {
             data = { ...resolution.data };
             for (const key of model.primaryKey) data[key] = entry.data[key];
+            // The retry replaces whatever the other device changed in the fields it writes (a
+            // stale delete: everything the other device changed).
+            if (remote !== null) {
+              const retryInput = mutationVariables(model, entry.operation, data, condition).input as Record<string, unknown>;
+              const lost =
+                entry.operation === 'Delete'
+                  ? discardedByDelete(model, entry.data, entry.base ?? null, remote)
+                  : overwrittenFields(model, retryInput, entry.base ?? null, remote);
+              overwrote = overwroteReview(model, entry, retryInput, lost, remote);
+            }
             continue;
           }
           // DISCARD: the local store takes the server's current record (a fresh get, as Amplify).
           const fresh = await this.fetchServerRecord(model, entry, backoff);
           if (fresh === undefined) return;
-          await datastore.outbox.failEntry(entry.id, fresh ?? remote);
-          if (resolution.why !== 'handler' && resolution.why !== 'remoteDeleted') {
-            events.emit('error', {
-              process: 'mutate',
-              errorType: 'ConflictUnhandled',
-              message: `${entry.operation} of ${model.name} ${entry.modelId} was given up after ${conflictAttempts} conflict(s) (${resolution.why}${resolution.detail ? `: ${resolution.detail}` : ''}); the server's record was kept.`,
-              model: model.name,
-              recordId: entry.modelId,
-              operation: entry.operation,
-              localModel: input,
-              remoteModel: fresh ?? remote,
-            });
-          }
-          await this.emitStatus();
+          const reported = resolution.why !== 'handler' && resolution.why !== 'remoteDeleted';
+          // The app's own handler chose the server's version on purpose: nothing to review.
+          const refusal: Refusal | null = resolution.why === 'handler' ? null : { kind: 'conflictGivenUp', resolution, attempts: conflictAttempts };
+          await this.fail(
+            entry,
+            model,
+            input,
+            fresh ?? remote,
+            refusal,
+            reported
+              ? {
+                  errorType: 'ConflictUnhandled',
+                  message: `${entry.operation} of ${model.name} ${entry.modelId} was given up after ${conflictAttempts} conflict(s) (${resolution.why}${resolution.detail ? `: ${resolution.detail}` : ''}); the server's record was kept.`,
+                }
+              : null,
+          );
           return;
         }
       }
     }
+  }
+
+  /**
+   * Removes a refused entry, restores the local row to `remote` and keeps the device's version as
+   * a review item (one transaction); emits `error` when `report` is given.
+   */
+  private async fail(
+    entry: OutboxEntry,
+    model: ModelDef,
+    input: ModelRecord,
+    remote: ModelRecord | null,
+    refusal: Refusal | null,
+    report: { readonly errorType: string; readonly message: string } | null,
+  ): Promise<void> {
+    await this.options.datastore.outbox.failEntry(
+      entry.id,
+      remote,
+      refusal === null ? undefined : (localRow) => rejectedReview(model, entry, input, localRow, refusal, remote),
+    );
+    if (report !== null) {
+      this.options.events.emit('error', {
+        process: 'mutate',
+        errorType: report.errorType,
+        message: report.message,
+        model: model.name,
+        recordId: entry.modelId,
+        operation: entry.operation,
+        localModel: input,
+        remoteModel: remote,
+      });
+    }
+    await this.emitStatus();
   }
 
   private mutationParts(model: ModelDef, entry: OutboxEntry): MutationParts {
@@ -336,8 +404,19 @@ export class OutboxProcessor {
     return this.wakeController.signal;
   }
 
-  private async succeed(entry: OutboxEntry, record: ModelRecord): Promise<void> {
-    await this.completions.complete(entry.id, record);
+  /**
+   * Completes an accepted entry with the server's `record`, storing what the detection found (the
+   * sent values that did not survive, and `overwrote`) with it.
+   */
+  private async succeed(entry: OutboxEntry, model: ModelDef, sent: ModelRecord, record: ModelRecord, overwrote: NewReviewItem | null): Promise<void> {
+    const reviews: NewReviewItem[] = [];
+    if (overwrote !== null) reviews.push(overwrote);
+    if (entry.operation !== 'Delete') {
+      const lost = overriddenFields(model, sent, entry.operation === 'Create' ? null : (entry.base ?? null), record);
+      const item = overriddenReview(model, entry, sent, lost, record);
+      if (item !== null) reviews.push(item);
+    }
+    await this.completions.complete(entry.id, record, reviews);
     this.options.events.emit('outboxMutationProcessed', { model: entry.model, element: record });
     await this.emitStatus();
   }
@@ -387,9 +466,9 @@ export class OutboxProcessor {
   }
 
   /**
-   * After an uncertain attempt: the server's record when it already holds this entry's change
-   * (then it is completed without resending), null when it must be sent, 'unreachable' when the
-   * check itself failed.
+   * After an uncertain attempt (no idempotent resend): the server's record when this entry's write
+   * may already be applied (then it is completed with it, never sent again), null when it must be
+   * sent, 'unreachable' when the check itself failed.
    */
   private async alreadyApplied(model: ModelDef, entry: OutboxEntry, input: Record<string, unknown>): Promise<ModelRecord | null | 'unreachable'> {
     const document = getQueryDocument(this.options.schema, model);
@@ -400,16 +479,30 @@ export class OutboxProcessor {
     }
     const server = readRecord(model, document.field, answer.data);
     if (server === null) return null;
-    const sentVersion = typeof input._version === 'number' ? input._version : 0;
-    const serverVersion = typeof server._version === 'number' ? server._version : 0;
-    switch (entry.operation) {
-      case 'Create':
-        // A client-made UUID: if the record exists, this create made it.
-        return server;
-      case 'Delete':
-        return server._deleted === true ? server : null;
-      case 'Update':
-        return serverVersion > sentVersion && answerEchoesInput(input, server) ? server : null;
+    return alreadyAppliedVerdict(entry.operation, input, withoutRelations(model, server));
+  }
+}
+
+/**
+ * Whether an uncertain write is to be taken as applied, given the server's record now (`server`,
+ * null when it has none): a create whose record exists (a client-made key: this create made it); a
+ * delete whose record is a tombstone; an update whose record's version is past the one sent —
+ * this write or a later one (which then merged it or overwrote it) is there. Sending it again could
+ * apply it twice (a list concatenated twice, a newer value overwritten); the detection run on the
+ * server's record instead shows any value of it that is not there. Returns the record to complete
+ * the entry with, or null to send it.
+ */
+export function alreadyAppliedVerdict(operation: OutboxEntry['operation'], sent: ModelRecord, server: ModelRecord | null): ModelRecord | null {
+  if (server === null) return null;
+  switch (operation) {
+    case 'Create':
+      return server;
+    case 'Delete':
+      return server._deleted === true ? server : null;
+    case 'Update': {
+      const sentVersion = typeof sent._version === 'number' ? sent._version : 0;
+      const serverVersion = typeof server._version === 'number' ? server._version : 0;
+      return serverVersion > sentVersion ? server : null;
     }
   }
 }

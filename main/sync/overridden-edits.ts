@@ -1,0 +1,239 @@
+// Overridden-edit detection (DESIGN.md "Nothing lost"): after the server accepted a write, which of
+// the values this device sent did not survive in the item it answered — on any backend and under
+// any strategy (AUTOMERGE, FIELD_MERGE, custom resolvers). And for the conflict handler's retry,
+// which values of another device this device's write replaces. Pure functions over records; the
+// outbox processor stores what they find as review items. Nothing here changes what is sent.
+//
+// Rules, per field this device sent:
+// - scalars and enums by value (AWSJSON by its parsed value, AWSDateTime/AWSDate by instant);
+// - embedded objects per key: only keys this device changed relative to its base must survive;
+// - lists by the elements this device added or removed relative to its base (a multiset): an
+//   added element must be there as often as this device had it, a removed one no more often; a
+//   list in which the merge left more copies of an element than either this device or its base had
+//   (AUTOMERGE's concatenation) is flagged too.
+// For each field that did not survive, `mine` is what the field should hold to carry this device's
+// change on top of the server's value (for a scalar: the value sent) — what "keep mine" applies.
+import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
+import { valuesEqual } from '../datastore/value-equality.js';
+
+/** Why a field's sent value did not survive. */
+export type LostKind =
+  /** The server kept another value (a scalar, or keys of an embedded object). */
+  | 'replaced'
+  /** Elements this device added are missing or elements it removed are back. */
+  | 'listChanges'
+  /** The merge repeated elements (more copies than either side had). */
+  | 'duplicates';
+
+/** One field whose value did not survive. */
+export interface LostField {
+  readonly field: string;
+  readonly kind: LostKind;
+  /** This device's change applied to the server's value (see the header). */
+  readonly mine: unknown;
+  /** The server's value. */
+  readonly theirs: unknown;
+}
+
+/** The user fields of `model` a write carries: stored, not server-owned, not part of the key. */
+export function userFields(model: ModelDef): FieldDef[] {
+  return model.fields.filter((f) => f.type.kind !== 'model' && !f.isReadOnly && !model.primaryKey.includes(f.name));
+}
+
+/**
+ * Fields of `sent` (the create/update input this device sent) whose value did not survive in
+ * `server` (the item the server answered). `base` holds the values before this device's edit of
+ * the fields it changed (null for a create: every sent element and key counts as added).
+ */
+export function overriddenFields(model: ModelDef, sent: ModelRecord, base: ModelRecord | null, server: ModelRecord): LostField[] {
+  const lost: LostField[] = [];
+  for (const field of userFields(model)) {
+    if (!Object.hasOwn(sent, field.name)) continue;
+    const mine = sent[field.name];
+    // An implicit field left null (the owner) is the server's to fill in.
+    if (field.isImplicit && (mine === null || mine === undefined)) continue;
+    // A field the answer does not select says nothing about what was stored.
+    if (!Object.hasOwn(server, field.name)) continue;
+    const theirs = server[field.name];
+    const before = base === null ? undefined : Object.hasOwn(base, field.name) ? base[field.name] : undefined;
+    const found = compareField(field, mine, before, theirs);
+    if (found !== null) lost.push(found);
+  }
+  return lost;
+}
+
+/**
+ * The other device's values that this device's conflict retry replaces: fields of `retry` where
+ * the server's current value (`remote`) differs from what this device last knew (`known`: its base
+ * for the fields it changed) and the retry writes something else. Fields without a known value
+ * are skipped (no base, nothing to tell). `mine` is the retry's value, `theirs` the replaced one.
+ */
+export function overwrittenFields(model: ModelDef, retry: ModelRecord, known: ModelRecord | null, remote: ModelRecord): LostField[] {
+  if (known === null) return [];
+  const out: LostField[] = [];
+  for (const field of userFields(model)) {
+    if (!Object.hasOwn(retry, field.name) || !Object.hasOwn(known, field.name) || !Object.hasOwn(remote, field.name)) continue;
+    const theirs = remote[field.name];
+    if (sameValue(field, theirs, known[field.name]) || sameValue(field, retry[field.name], theirs)) continue;
+    out.push({ field: field.name, kind: 'replaced', mine: retry[field.name], theirs });
+  }
+  return out;
+}
+
+/**
+ * What a delete sent against a stale version threw away: fields of the server's record
+ * (`remote`) that differ from this device's last known values (`base` for fields edited locally
+ * while queued, else the deleted record `deleted`). `mine` is the deleted record's value.
+ */
+export function discardedByDelete(model: ModelDef, deleted: ModelRecord, base: ModelRecord | null, remote: ModelRecord): LostField[] {
+  if (remote._deleted === true) return [];
+  const out: LostField[] = [];
+  for (const field of userFields(model)) {
+    if (!Object.hasOwn(remote, field.name)) continue;
+    const known = base !== null && Object.hasOwn(base, field.name) ? base[field.name] : deleted[field.name];
+    if (known === undefined) continue;
+    if (sameValue(field, remote[field.name], known)) continue;
+    out.push({ field: field.name, kind: 'replaced', mine: deleted[field.name] ?? null, theirs: remote[field.name] });
+  }
+  return out;
+}
+
+/**
+ * "Keep mine" for one field: `mine` carried onto the field's `current` value, given `theirs`, the
+ * server value `mine` was computed against. Lists get the element changes from `theirs` to `mine`,
+ * embedded objects the keys that differ; scalars (and a value that is not a list/object on every
+ * side) simply take `mine`. With `mine`/`theirs` swapped it restores the other device's value.
+ */
+export function reapply(field: FieldDef | undefined, mine: unknown, theirs: unknown, current: unknown): unknown {
+  if (field?.isList === true && Array.isArray(mine) && Array.isArray(theirs) && Array.isArray(current)) {
+    const cMine = counts(mine);
+    const cTheirs = counts(theirs);
+    const cCurrent = counts(current);
+    const target = new Map<string, number>();
+    for (const key of new Set([...cMine.keys(), ...cTheirs.keys(), ...cCurrent.keys()])) {
+      target.set(key, Math.max(0, (cCurrent.get(key) ?? 0) + (cMine.get(key) ?? 0) - (cTheirs.get(key) ?? 0)));
+    }
+    return rebuild(current, mine, target);
+  }
+  if (field?.type.kind === 'embedded' && !field.isList && isObject(mine) && isObject(theirs) && isObject(current)) {
+    const out: Record<string, unknown> = { ...current };
+    for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
+      if (!valuesEqual(mine[key], theirs[key])) out[key] = mine[key] ?? null;
+    }
+    return out;
+  }
+  return mine;
+}
+
+// --- internals --------------------------------------------------------------------------------
+
+function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unknown): LostField | null {
+  if (field.isList && Array.isArray(mine) && Array.isArray(theirs)) return compareList(field, mine, Array.isArray(base) ? base : [], theirs);
+  if (field.type.kind === 'embedded' && !field.isList && isObject(mine) && isObject(theirs)) {
+    const before = isObject(base) ? base : null;
+    const lostKeys = [...new Set([...Object.keys(mine), ...Object.keys(before ?? {})])].filter(
+      (key) => (before === null || !valuesEqual(mine[key], before[key])) && !valuesEqual(mine[key], theirs[key]),
+    );
+    if (lostKeys.length === 0) return null;
+    const desired: Record<string, unknown> = { ...theirs };
+    for (const key of lostKeys) desired[key] = mine[key] ?? null;
+    return { field: field.name, kind: 'replaced', mine: desired, theirs };
+  }
+  return sameValue(field, mine, theirs) ? null : { field: field.name, kind: 'replaced', mine, theirs };
+}
+
+function compareList(field: FieldDef, mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): LostField | null {
+  const cMine = counts(mine);
+  const cBase = counts(base);
+  const cTheirs = counts(theirs);
+  const target = new Map<string, number>();
+  let changesLost = false;
+  let duplicated = false;
+  for (const key of new Set([...cMine.keys(), ...cBase.keys(), ...cTheirs.keys()])) {
+    const m = cMine.get(key) ?? 0;
+    const b = cBase.get(key) ?? 0;
+    const s = cTheirs.get(key) ?? 0;
+    let t = s;
+    if (m > b && s < m) {
+      t = m; // an addition of this device is missing
+      changesLost = true;
+    } else if (m < b && s > m) {
+      t = m; // a removal of this device was undone
+      changesLost = true;
+    } else if (s > 1 && s > Math.max(m, b)) {
+      t = Math.max(m, b); // the merge repeated it
+      duplicated = true;
+    }
+    target.set(key, t);
+  }
+  if (!changesLost && !duplicated) return null;
+  return { field: field.name, kind: changesLost ? 'listChanges' : 'duplicates', mine: rebuild(theirs, mine, target), theirs };
+}
+
+/** `start` with each element kept up to its target count, then the missing ones appended in `order`'s order. */
+function rebuild(start: readonly unknown[], order: readonly unknown[], target: ReadonlyMap<string, number>): unknown[] {
+  const out: unknown[] = [];
+  const used = new Map<string, number>();
+  const take = (item: unknown): void => {
+    const key = canonical(item);
+    const n = used.get(key) ?? 0;
+    if (n >= (target.get(key) ?? 0)) return;
+    used.set(key, n + 1);
+    out.push(item);
+  };
+  for (const item of start) take(item);
+  for (const item of order) take(item);
+  return out;
+}
+
+function counts(list: readonly unknown[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of list) {
+    const key = canonical(item);
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** A key for list elements: JSON with object keys sorted (embedded elements compare by value). */
+function canonical(value: unknown): string {
+  return JSON.stringify(sortKeys(value ?? null));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isObject(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort()
+        .map((k) => [k, sortKeys(value[k])]),
+    );
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Equal as the server stores them: AWSJSON by parsed value, dates and times by the instant they name. */
+function sameValue(field: FieldDef, a: unknown, b: unknown): boolean {
+  if (valuesEqual(a, b)) return true;
+  if (typeof a !== 'string' || typeof b !== 'string' || field.type.kind !== 'scalar') return false;
+  switch (field.type.name) {
+    case 'AWSJSON':
+      try {
+        return valuesEqual(JSON.parse(a), JSON.parse(b));
+      } catch {
+        return false;
+      }
+    case 'AWSDateTime':
+    case 'AWSDate': {
+      const ta = Date.parse(a);
+      return Number.isFinite(ta) && ta === Date.parse(b);
+    }
+    default:
+      return false;
+  }
+}
