@@ -1,6 +1,6 @@
 // Error notifications pushed by main (a change the server rejected, a sync failure), each naming
 // the record it concerns by its title, not only its key, with a way to open that record.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ErrorNotice } from '../../common/ipc/contract.js';
 import { keyFromModelId, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
@@ -24,14 +24,27 @@ function noticeKey(schema: Schema | null, notice: ErrorNotice): KeyObject | unde
   return def && notice.recordId ? keyFromModelId(def, notice.recordId) : undefined;
 }
 
-/** Error notifications pushed by main, newest last (at most five), each naming its record; `onOpen` opens it. */
-export function Notifications(props: { schema: Schema | null; onOpen?: (model: string, key: KeyObject) => void }) {
+/** Most notices shown at once; the others wait (counted) until some are dismissed. */
+const SHOWN = 5;
+
+/**
+ * Error notifications pushed by main, newest last, each naming its record; they stay until
+ * dismissed. `onOpen` opens the record; `onReview` opens the review inbox, where a rejected change
+ * is kept (a notice is only the alert, the inbox is the durable copy).
+ */
+export function Notifications(props: {
+  schema: Schema | null;
+  onOpen?: (model: string, key: KeyObject) => void;
+  onReview?: () => void;
+  /** Notices of this window's own (e.g. "Deleted … Undo"), shown above main's. */
+  children?: ReactNode;
+}) {
   const [items, setItems] = useState<Shown[]>([]);
   const dismiss = (seq: number) => setItems((list) => list.filter((n) => n.seq !== seq));
   useEvent('error', (notice) => {
     const seq = ++counter;
     const openKey = noticeKey(props.schema, notice);
-    setItems((list) => [...list.slice(-4), { ...notice, seq, ...(openKey ? { openKey } : {}) }]);
+    setItems((list) => [...list, { ...notice, seq, ...(openKey ? { openKey } : {}) }]);
     if (notice.model && openKey) {
       const model = notice.model;
       void api.get({ model, id: openKey }).then(
@@ -45,7 +58,9 @@ export function Notifications(props: { schema: Schema | null; onOpen?: (model: s
   });
   return (
     <div className="notifications" aria-live="assertive">
-      {items.map((n) => (
+      {props.children}
+      {items.length > SHOWN && <p className="notice-more muted">{items.length - SHOWN} older notices not shown; dismiss some to see them.</p>}
+      {items.slice(-SHOWN).map((n) => (
         <div className="notice" role="alert" key={n.seq}>
           <div>
             <strong>
@@ -63,6 +78,11 @@ export function Notifications(props: { schema: Schema | null; onOpen?: (model: s
               }}
             >
               Open record
+            </button>
+          )}
+          {n.model && props.onReview && (
+            <button className="link" onClick={() => props.onReview?.()}>
+              See in review inbox
             </button>
           )}
           <button className="icon" aria-label="Dismiss" onClick={() => dismiss(n.seq)}>

@@ -1,8 +1,11 @@
-// Always visible: online/offline (or local-only), unsynced changes, per-model progress during a
-// sync, and when the last sync finished.
+// Always visible: online/offline (or local-only), unsynced changes, changes waiting for review,
+// models stopped at the sync cap, per-model progress during a sync, and when the last sync finished.
+// What it says comes from syncSummary (renderer/work-view.ts): never "All changes synced" unless true.
 import type { SyncStatus } from '../../common/ipc/contract.js';
+import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useNow } from '../hooks.js';
+import { RAISE_CAP_HINT, syncSummary } from '../work-view.js';
 
 function ago(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -14,27 +17,37 @@ function ago(ms: number): string {
   return h < 24 ? `${h} h ago` : `${Math.round(h / 24)} d ago`;
 }
 
-/** The always-visible sync status strip at the bottom of the window. */
-export function SyncBar(props: { status: SyncStatus | null }) {
+/** The always-visible sync status strip at the bottom of the window; `onReview` opens the review inbox. */
+export function SyncBar(props: { status: SyncStatus | null; schema?: Schema | null; onReview?: () => void }) {
   const now = useNow();
   const s = props.status;
   if (!s) return <footer className="sync-bar" aria-label="Sync status" />;
   const state = s.mode === 'offline' ? 'local' : !s.running ? 'paused' : s.online ? 'online' : 'offline';
   const label = { local: 'Local only', paused: 'Sync paused', online: 'Online', offline: 'Offline' }[state];
   const models = Object.entries(s.models);
+  const summary = syncSummary(s, props.schema);
+  const reviewLink = (text: string, testId?: string) => (
+    <button className="link review-link" data-testid={testId} onClick={() => props.onReview?.()}>
+      {text}
+    </button>
+  );
   return (
     <footer className="sync-bar" aria-label="Sync status" data-state={state}>
       <span className={`dot ${state}`} aria-hidden="true" />
       <strong className="net">{label}</strong>
-      {s.mode === 'offline' ? (
-        <span className="unsynced" data-testid="unsynced">
-          {s.unsynced === 0 ? 'No local changes' : `${s.unsynced} local change${s.unsynced === 1 ? '' : 's'} on this computer`}
-        </span>
+      {summary.linksToReview ? (
+        reviewLink(summary.text, 'unsynced')
       ) : (
-        <span className={s.unsynced > 0 ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
-          {s.unsynced === 0 ? 'All changes synced' : `${s.unsynced} unsynced change${s.unsynced === 1 ? '' : 's'}`}
+        <span className={summary.pending ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
+          {summary.text}
         </span>
       )}
+      {summary.review && reviewLink(summary.review, 'review-waiting')}
+      {summary.capped.map((c) => (
+        <span key={c.model} className="capped pending" data-testid="capped" title={RAISE_CAP_HINT}>
+          {c.text}
+        </span>
+      ))}
       {s.syncing && models.length > 0 && (
         <span className="progress" aria-label="Sync progress">
           {models.map(([model, p]) => (

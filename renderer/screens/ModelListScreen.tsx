@@ -3,17 +3,26 @@
 // and the page is fetched again when `observe` reports a change, so 100k records stay cheap.
 import { useEffect, useMemo, useState } from 'react';
 import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
+import type { SyncStatus } from '../../common/ipc/contract.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
 import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
 import { usePagedQuery } from '../hooks.js';
 import { belongsToFor, fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relatedKey } from '../schema-view.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
+import { cappedText, RAISE_CAP_HINT } from '../work-view.js';
 
 const PAGE_SIZE = 25;
 
 /** One model's live, filterable, sortable, paged record list. */
-export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen: (key: KeyObject) => void; onNew: () => void }) {
+export function ModelListScreen(props: {
+  schema: Schema;
+  model: ModelDef;
+  /** The sync status: a model stopped at the sync cap says so above its list. */
+  status?: SyncStatus | null;
+  onOpen: (key: KeyObject) => void;
+  onNew: () => void;
+}) {
   const { model, schema } = props;
   const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
   const [sort, setSort] = useState<{ field: string; direction: 'asc' | 'desc' } | null>(null);
@@ -24,6 +33,7 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
   const columns = listColumns(model);
   const pages = Math.max(1, Math.ceil(live.total / PAGE_SIZE));
   const shown = live.items;
+  const capped = props.status?.models[model.name]?.capped;
 
   useEffect(() => {
     setFilter(EMPTY_FILTER);
@@ -49,6 +59,11 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
           New {model.name}
         </button>
       </header>
+      {capped && (
+        <p className="notice-inline capped-note" role="status" data-testid="list-capped">
+          Not every {model.name} is on this computer: {cappedText(capped)}. {RAISE_CAP_HINT}
+        </p>
+      )}
       <FilterBuilder
         key={model.name}
         schema={schema}
@@ -60,6 +75,7 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
         }}
       />
       {live.error && <p className="form-error" role="alert">{live.error}</p>}
+      <div className="table-wrap">
       <table className="records">
         <thead>
           <tr>
@@ -110,6 +126,7 @@ export function ModelListScreen(props: { schema: Schema; model: ModelDef; onOpen
           )}
         </tbody>
       </table>
+      </div>
       <nav className="pager" aria-label="Pages">
         <button className="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>
           ‹ Previous

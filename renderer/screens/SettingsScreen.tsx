@@ -5,7 +5,7 @@ import type { CurrentUser, Profile, SyncStatus } from '../../common/ipc/contract
 import { api } from '../api.js';
 import { UnsyncedGuard } from '../components/UnsyncedGuard.js';
 
-type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number };
+type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number; readonly reviewWaiting: number };
 
 /** Settings for the signed-in profile, with the unsynced-changes guard on destructive actions. */
 export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | null; onSignedOut: () => void; onSwitchUser: () => void }) {
@@ -23,7 +23,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
     try {
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
-        setPending({ action, unsynced: result.unsynced });
+        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0 });
         if (unsynced === 'syncFirst') setMessage(`${result.unsynced} change(s) could not be synced yet.`);
         return;
       }
@@ -93,6 +93,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
       {pending && (
         <UnsyncedGuard
           unsynced={pending.unsynced}
+          reviewWaiting={pending.reviewWaiting}
           action={pending.action === 'clear' ? 'Clearing local data' : 'Signing out'}
           canSync={props.user.server !== null}
           onChoose={(choice) => (choice === null ? setPending(null) : void run(pending.action, choice))}

@@ -1,0 +1,210 @@
+// What the sync bar, the review inbox, the Trash and the record form say, as plain functions over
+// data (issue 9 "The UI tells the truth", "Work in progress is safe"): the components only render
+// what these return, so every sentence a field worker reads is tested in test/unit/renderer.
+import type { Draft, ReviewItem, SyncStatus, TrashItem } from '../common/ipc/contract.js';
+import type { KeyObject } from '../common/schema/record-key.js';
+import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
+import { blankRaw, fromRaw, type Raw } from './form-values.js';
+import { fieldLabel, formatValue, pluralLabel, recordLabel } from './schema-view.js';
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
+
+/** How the cap of a model is raised (shown next to "10,000 of 23,412 synced"). */
+export const RAISE_CAP_HINT = 'Raise “Max records to sync” (maxRecordsToSync) in the sync settings to fetch the rest.';
+
+/** "10,000 of 23,412 synced", or "10,000 synced, more on the server" when the server told no total. */
+export function cappedText(capped: { readonly limit: number; readonly total: number | null }): string {
+  return capped.total === null ? `${count(capped.limit)} synced, more on the server` : `${count(capped.limit)} of ${count(capped.total)} synced`;
+}
+
+/** What the bar's change summary says, and whether it is a warning. */
+export interface SyncSummary {
+  /** The main sentence; "All changes synced" only when that is true. */
+  readonly text: string;
+  readonly pending: boolean;
+  /** True when `text` itself is the review sentence (shown as a link to the inbox). */
+  readonly linksToReview: boolean;
+  /** "2 changes need your review" (a link to the inbox) beside another `text`, or null. */
+  readonly review: string | null;
+  /** One entry per model stopped at the sync cap. */
+  readonly capped: ReadonlyArray<{ readonly model: string; readonly text: string }>;
+}
+
+/**
+ * The bar's sentence for `status`: never "All changes synced" while review items wait, while
+ * reconnecting (sync running but not online), while paused, or with unsynced entries.
+ */
+export function syncSummary(status: SyncStatus, schema?: Schema | null): SyncSummary {
+  let review = status.reviewWaiting > 0 ? `${plural(status.reviewWaiting, 'change needs', 'changes need')} your review` : null;
+  const capped = Object.entries(status.models)
+    .filter(([, m]) => m.capped !== undefined)
+    .map(([model, m]) => {
+      const def = schema?.models[model];
+      return { model, text: `${def ? pluralLabel(def) : model}: ${cappedText(m.capped!)}` };
+    });
+  let text: string;
+  let pending = status.unsynced > 0 || status.reviewWaiting > 0;
+  let linksToReview = false;
+  if (status.mode === 'offline') {
+    text = status.unsynced === 0 ? 'No local changes' : `${plural(status.unsynced, 'local change', 'local changes')} on this computer`;
+    pending = false;
+  } else if (status.unsynced > 0) {
+    text = `${plural(status.unsynced, 'unsynced change', 'unsynced changes')}`;
+  } else if (!status.running) {
+    text = 'Nothing waiting to send';
+  } else if (!status.online) {
+    text = 'Reconnecting…';
+    pending = true;
+  } else if (review !== null) {
+    text = review;
+    review = null;
+    linksToReview = true;
+  } else if (capped.length > 0) {
+    text = 'Changes sent; not every record is on this device';
+    pending = true;
+  } else {
+    text = 'All changes synced';
+  }
+  return { text, pending, linksToReview, review, capped };
+}
+
+/** "Delete Site North 1 and its 3 inspections and 7 observations?" (related from `deletePreview`). */
+export function deleteQuestion(
+  schema: Schema,
+  model: ModelDef,
+  record: ModelRecord,
+  related: ReadonlyArray<{ readonly model: string; readonly count: number }>,
+): string {
+  const parts = related
+    .filter((r) => r.count > 0)
+    .map((r) => {
+      const def = schema.models[r.model];
+      const many = def ? pluralLabel(def).toLowerCase() : `${r.model.toLowerCase()}s`;
+      return plural(r.count, r.model.toLowerCase(), many);
+    });
+  const list = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `Delete ${model.name} ${recordLabel(model, record)}${list ? ` and its ${list}` : ''}?`;
+}
+
+/** The notice after a delete: "Deleted Site North 1 and 10 related records." */
+export function deletedNotice(model: ModelDef, record: ModelRecord, related: ReadonlyArray<{ readonly count: number }>): string {
+  const n = related.reduce((sum, r) => sum + r.count, 0);
+  return `Deleted ${model.name} ${recordLabel(model, record)}${n > 0 ? ` and ${plural(n, 'related record', 'related records')}` : ''}.`;
+}
+
+/** What restoring a Trash entry will do, in the user's words. */
+export function trashRestoreNote(item: Pick<TrashItem, 'state'>): string {
+  return item.state === 'pending'
+    ? 'The delete has not reached the server yet: restoring brings the records back as they were.'
+    : 'The delete already reached the server: the records are restored as a copy (new records with the same values).';
+}
+
+/** Fields metadata the inbox never shows as a row. */
+const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
+
+/** One row of a review item's comparison: the field by its label, this device's value and the server's. */
+export interface ReviewRow {
+  readonly field: string;
+  readonly label: string;
+  readonly mine: string;
+  readonly theirs: string;
+  readonly differs: boolean;
+}
+
+/** The rows a review item shows: its fields (or, for a rejected item without any, every field of `mine`) by label. */
+export function reviewRows(model: ModelDef | undefined, item: Pick<ReviewItem, 'fields' | 'mine' | 'theirs' | 'kind'>): ReviewRow[] {
+  const keys = new Set(model?.primaryKey ?? ['id']);
+  const names = item.fields.length > 0 ? item.fields : Object.keys(item.mine);
+  return names
+    .filter((f) => !HIDDEN.has(f) && !keys.has(f) && !(model?.fields.find((d) => d.name === f)?.type.kind === 'model'))
+    .map((f) => {
+      const def = model?.fields.find((d) => d.name === f);
+      const mine = item.mine[f];
+      const theirs = item.theirs === null ? undefined : item.theirs[f];
+      return {
+        field: f,
+        label: fieldPathLabel(f, model),
+        mine: displayValue(def, mine),
+        theirs: item.theirs === null ? '(not on the server)' : displayValue(def, theirs),
+        differs: JSON.stringify(mine ?? null) !== JSON.stringify(theirs ?? null),
+      };
+    });
+}
+
+/** "location.accuracyMeters" → "Location › Accuracy meters". */
+function fieldPathLabel(path: string, model: ModelDef | undefined): string {
+  const [head, ...rest] = path.split('.');
+  return [fieldLabel(head!, model), ...rest.map((p) => fieldLabel(p))].join(' › ');
+}
+
+/** A value as the inbox shows it: embedded objects as "Label: value" pairs, never JSON; blank as an em dash. */
+export function displayValue(field: FieldDef | undefined, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.map((v) => displayValue(undefined, v)).join(', ');
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
+    return entries.length === 0 ? '—' : entries.map(([k, v]) => `${fieldLabel(k)}: ${displayValue(undefined, v)}`).join(', ');
+  }
+  return formatValue(field, value);
+}
+
+/** The headline of a review item: "Site “North 1”: the server kept other values". */
+export function reviewHeadline(model: ModelDef | undefined, item: Pick<ReviewItem, 'kind' | 'model' | 'mine' | 'theirs' | 'operation'>): string {
+  const label = recordLabel(model, { ...(item.theirs ?? {}), ...item.mine });
+  const what =
+    item.kind === 'overridden'
+      ? 'your edit was saved, but the server kept other values'
+      : item.operation === 'INSERT'
+        ? 'the server refused this new record'
+        : item.operation === 'DELETE'
+          ? 'the server refused this delete'
+          : 'the server refused this change';
+  return `${item.model} “${label}”: ${what}`;
+}
+
+/** A review item's state in a few words for the list. */
+export function reviewStateText(item: Pick<ReviewItem, 'state' | 'kind'>): string {
+  if (item.state === 'keptMine') return item.kind === 'rejected' ? 'resubmitted' : 'kept mine';
+  if (item.state === 'keptTheirs') return item.kind === 'rejected' ? 'discarded' : 'kept theirs';
+  return 'needs review';
+}
+
+/** True when the form's values differ from what it was opened with. */
+export function isDirty(values: Readonly<Record<string, Raw>>, loaded: Readonly<Record<string, Raw>>): boolean {
+  const names = new Set([...Object.keys(values), ...Object.keys(loaded)]);
+  for (const name of names) if (JSON.stringify(values[name] ?? null) !== JSON.stringify(loaded[name] ?? null)) return true;
+  return false;
+}
+
+/**
+ * The record a form saves. A create (`original` null) sends only the fields the user filled: an
+ * empty optional field is left out, not sent as null. An edit sends only the fields the user
+ * changed (`loaded` is what the form was opened with), blank meaning "clear it".
+ */
+export function formRecord(
+  schema: Schema,
+  fields: readonly FieldDef[],
+  values: Readonly<Record<string, Raw>>,
+  loaded: Readonly<Record<string, Raw>>,
+  original: ModelRecord | null,
+): ModelRecord {
+  const record: ModelRecord = {};
+  for (const f of fields) {
+    if (original !== null && JSON.stringify(values[f.name]) === JSON.stringify(loaded[f.name])) continue;
+    const value = fromRaw(schema, f, values[f.name] ?? blankRaw(schema, f));
+    if (original === null && !f.isRequired && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    record[f.name] = value;
+  }
+  return record;
+}
+
+/** The draft kept for the form of `key` (null: a new record of `model`). */
+export function draftFor(drafts: readonly Draft[], model: string, key: KeyObject | null): Draft | undefined {
+  const same = (a: KeyObject | null, b: KeyObject | null): boolean =>
+    a === null || b === null ? a === b : Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  return drafts.find((d) => d.model === model && same(d.key, key));
+}
+
+/** How long a form waits after the last keystroke before saving its draft (ms). */
+export const DRAFT_SAVE_DEBOUNCE_MS = 400;
