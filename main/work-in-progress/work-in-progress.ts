@@ -65,12 +65,13 @@ export interface RestoreStep {
 }
 
 /**
- * True when the record can come back under its own key: its Delete is still queued and not being
- * sent, or the server never had it (no `_version`, nothing of it in the outbox).
+ * True when the record can come back under its own key: its Delete is still queued and has never
+ * been sent, or the server never had it (no `_version`, nothing of it in the outbox).
  */
 export function restorableInPlace(record: ModelRecord, entries: readonly OutboxEntry[]): boolean {
   const deletes = entries.filter((e) => e.operation === 'Delete');
-  if (deletes.some((e) => e.inFlight)) return false;
+  // A Delete that has been on the wire may have reached the server even if its answer was lost.
+  if (deletes.some((e) => e.inFlight || e.sent === true)) return false;
   if (deletes.length > 0) return true;
   return entries.length === 0 && (record._version === null || record._version === undefined);
 }

@@ -188,6 +188,7 @@ test('restorableInPlace: only a queued, unsent Delete or a record the server nev
   const rows: Array<[string, Record<string, unknown>, OutboxEntry[], boolean]> = [
     ['delete queued', { _version: 3 }, [entry('Delete')], true],
     ['delete being sent', { _version: 3 }, [entry('Delete', true)], false],
+    ['delete sent once, answer lost', { _version: 3 }, [{ ...entry('Delete'), sent: true }], false],
     ['delete sent and accepted', { _version: 3 }, [], false],
     ['never synced, create cancelled by the delete', { _version: null }, [], true],
     ['create in flight, delete queued', { _version: null }, [entry('Create', true), entry('Delete')], true],
