@@ -153,7 +153,7 @@ export function mutationDocument(schema: Schema, model: ModelDef, operation: Out
 
 /**
  * Mutation variables for an outbox entry (§4.3): create = every sendable field present in `data`
- * (no read-only timestamps, no implicit owner, no null owner); update = the same over the changed
+ * (no read-only timestamps, no implicit owner, no null owner; absent fields stay absent, never null); update = the same over the changed
  * fields plus key and `_version`; delete = key fields and `_version`. `_lastChangedAt`/`_deleted`
  * are never sent. `condition` is already in AppSync input form (null when none).
  */
@@ -169,7 +169,12 @@ export function mutationVariables(
     for (const key of model.primaryKey) input[key] = data[key];
   } else {
     for (const f of inputFields(model)) {
+      // Only fields the entry holds: a create queues what the user set (plus the key), and an
+      // unset field sent as null would override the server's @default (PROTOCOL.md "Outpost
+      // decisions"). An explicit null the user set is sent. In a create `undefined` is unset; in an
+      // update the field is there because it changed, so `undefined` means cleared (null).
       if (!Object.hasOwn(data, f.name)) continue;
+      if (data[f.name] === undefined && operation === 'Create') continue;
       const value = data[f.name] === undefined ? null : data[f.name];
       if (value === null && owners.includes(f.name)) continue;
       input[f.name] = value;

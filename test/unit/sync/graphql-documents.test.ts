@@ -85,6 +85,19 @@ test('create variables: sendable fields only, never timestamps, implicit owner o
   assert.deepEqual(mutationVariables(Post, 'Create', data, null), { input: { id: 'p1', title: 'Hello', rating: 5, tags: ['a'], status: 'ACTIVE' } });
 });
 
+test('create variables: a field the entry does not hold is never sent, an explicit null is (issue 10)', () => {
+  const cases: Array<{ name: string; data: Record<string, unknown>; input: Record<string, unknown> }> = [
+    { name: 'only the key and what the user set', data: { id: 'p1', title: 'Hello' }, input: { id: 'p1', title: 'Hello' } },
+    { name: 'an explicit null the user set', data: { id: 'p1', title: 'Hello', status: null }, input: { id: 'p1', title: 'Hello', status: null } },
+    { name: 'undefined is unset', data: { id: 'p1', title: 'Hello', rating: undefined }, input: { id: 'p1', title: 'Hello' } },
+    { name: 'an empty list the user set', data: { id: 'p1', title: 'Hello', tags: [] }, input: { id: 'p1', title: 'Hello', tags: [] } },
+  ];
+  for (const c of cases) assert.deepEqual(mutationVariables(Post, 'Create', c.data, null), { input: c.input }, c.name);
+  // Every unset optional field of the model stays out of the input (no `"status": null`).
+  const sent = mutationVariables(Post, 'Create', { id: 'p2', title: 't' }, null).input as Record<string, unknown>;
+  assert.deepEqual(Object.keys(sent).sort(), ['id', 'title']);
+});
+
 test('update variables: changed fields, key and _version; a cleared field is sent as null', () => {
   const vars = mutationVariables(Post, 'Update', { id: 'p1', title: 'Hello again', rating: undefined, _version: 1, _lastChangedAt: 9 }, null);
   assert.deepEqual(vars, { input: { id: 'p1', title: 'Hello again', rating: null, _version: 1 }, condition: null });

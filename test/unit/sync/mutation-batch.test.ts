@@ -6,8 +6,9 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { mutationParts, mutationVariables, singleMutationQuery, mutationDocument } from '../../../main/sync/graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from '../../../main/sync/mutation-batch.js';
-import { MutationBatcher } from '../../../main/sync/mutation-batcher.js';
+import { MutationBatcher, mutationIdExtensions, senderWithCapabilities, type MutationSender } from '../../../main/sync/mutation-batcher.js';
 import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
+import { ServerCapabilities } from '../../../main/sync/server-capabilities.js';
 
 const schema = parseSchema(`
 type Note @model @auth(rules: [{ allow: public }]) { id: ID! text: String! count: Int }
@@ -94,13 +95,20 @@ test('a failure that may be one mutation’s alone asks for them to be sent sepa
   assert.equal(splitBatchAnswer(ok({ m0: null, m1: null }, [{ message: 'x', path: ['m7'] }]), request, [create, update]), 'sendSeparately');
 });
 
-/** A sender that records each request and answers through `answer`. */
-function recordingSender(answer: (query: string, variables: Record<string, unknown>) => GraphqlAnswer) {
-  const requests: Array<{ query: string; variables: Record<string, unknown> }> = [];
-  const send = async (query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> => {
-    requests.push({ query, variables });
+/** Capabilities as an Outpost server announces them (`capabilities` names what it offers). */
+function announced(capabilities: readonly string[] = ['mutationBatching', 'mutationIds', 'syncTotals']): ServerCapabilities {
+  const caps = new ServerCapabilities();
+  caps.observe({ version: 1, capabilities: new Set(capabilities as never[]), maxItemBytes: 409_600, syncTotals: {} });
+  return caps;
+}
+
+/** A sender that records each request (and its body extensions) and answers through `answer`; by default the server announced batching. */
+function recordingSender(answer: (query: string, variables: Record<string, unknown>) => GraphqlAnswer, capabilities: ServerCapabilities = announced()) {
+  const requests: Array<{ query: string; variables: Record<string, unknown>; extensions?: Readonly<Record<string, unknown>> }> = [];
+  const send: MutationSender = senderWithCapabilities(async (query, variables, _signal, _route, extensions) => {
+    requests.push({ query, variables, ...(extensions !== undefined ? { extensions } : {}) });
     return answer(query, variables);
-  };
+  }, capabilities);
   return { requests, send };
 }
 
@@ -130,10 +138,13 @@ test('the batcher sends what is handed over in one turn as requests of at most m
 
 test('mutations of different routes (MULTI_AUTH mode lists) never share a request; each request names its route', async () => {
   const routes: string[] = [];
-  const batcher = new MutationBatcher(async (query, variables, _signal, route) => {
-    routes.push(`${route}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
-    return echo(query, variables);
-  }, 8);
+  const batcher = new MutationBatcher(
+    senderWithCapabilities(async (query, variables, _signal, route) => {
+      routes.push(`${route}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
+      return echo(query, variables);
+    }, announced()),
+    8,
+  );
   const signal = new AbortController().signal;
   const answers = await Promise.all(notes(5).map((m, i) => batcher.mutate(m, signal, i % 2 === 0 ? 'apiKey' : 'jwt')));
   assert.deepEqual(routes, ['apiKey:3', 'jwt:2']);
@@ -182,4 +193,90 @@ test('a batch stays under the server’s document size: wide models travel in fe
   await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
   // ~200 selected fields each: at most 5 under the 1,000-field budget.
   assert.deepEqual(requests.map((r) => (r.query.match(/: createWide\(/g) ?? []).length), [5, 5, 2]);
+});
+
+test('until the server announced batching, and for a backend without it, each mutation travels alone, unaliased', async () => {
+  const withoutAnnouncement = new ServerCapabilities();
+  const answeredWithout = new ServerCapabilities();
+  answeredWithout.observe(null);
+  const onlyIds = announced(['mutationIds']);
+  const cases: Array<{ name: string; capabilities: ServerCapabilities | null; state: string }> = [
+    { name: 'no answer yet', capabilities: withoutAnnouncement, state: 'unknown' },
+    { name: 'answers without extensions.outpost (AppSync)', capabilities: answeredWithout, state: 'none' },
+    { name: 'announced, but not mutationBatching', capabilities: onlyIds, state: 'announced' },
+    { name: 'a sender that carries no capabilities', capabilities: null, state: '-' },
+  ];
+  for (const c of cases) {
+    if (c.capabilities !== null) assert.equal(c.capabilities.state, c.state, c.name);
+    const requests: Array<{ query: string; variables: Record<string, unknown> }> = [];
+    const plain = async (query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> => {
+      requests.push({ query, variables });
+      return echo(query, variables);
+    };
+    const batcher = new MutationBatcher(c.capabilities === null ? plain : senderWithCapabilities(plain, c.capabilities), 16);
+    const mutations = notes(5);
+    const answers = await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
+    assert.equal(requests.length, 5, `${c.name}: one request per mutation`);
+    requests.forEach((r, i) => {
+      assert.equal(r.query, singleMutationQuery(mutations[i].parts), `${c.name}: DataStore's document, byte for byte`);
+      assert.doesNotMatch(r.query, /m\d+:/, `${c.name}: no alias`);
+      assert.deepEqual(r.variables, mutations[i].variables);
+    });
+    answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
+  }
+});
+
+test('the announcement is read at each flush: batching starts once announced and stops when an answer lacks it', async () => {
+  const capabilities = new ServerCapabilities();
+  const { requests, send } = recordingSender(echo, capabilities);
+  const batcher = new MutationBatcher(send, 4);
+  const signal = new AbortController().signal;
+  const perRequest = () => requests.splice(0).map((r) => (r.query.match(/: createNote\(/g) ?? ['alone']).length);
+  await Promise.all(notes(3).map((m) => batcher.mutate(m, signal)));
+  assert.deepEqual(perRequest(), [1, 1, 1]);
+  capabilities.observe({ version: 1, capabilities: new Set(['mutationBatching']), maxItemBytes: null, syncTotals: {} });
+  await Promise.all(notes(6).map((m) => batcher.mutate(m, signal)));
+  assert.deepEqual(perRequest(), [4, 2], 'maxPerRequest stays the upper bound');
+  capabilities.observe(null);
+  await Promise.all(notes(2).map((m) => batcher.mutate(m, signal)));
+  assert.deepEqual(perRequest(), [1, 1]);
+});
+
+test('mutation ids travel in extensions.outpostMutationIds under each response key, only where announced', async () => {
+  const withIds = (ms: BatchedMutation[]) => ms.map((m, i) => ({ ...m, mutationId: `id-${i}` }));
+  // Batched: keyed by alias.
+  const batched = recordingSender(echo, announced(['mutationBatching', 'mutationIds']));
+  const batcher = new MutationBatcher(batched.send, 8);
+  await Promise.all(withIds(notes(3)).map((m) => batcher.mutate(m, new AbortController().signal)));
+  assert.deepEqual(batched.requests.map((r) => r.extensions), [{ outpostMutationIds: { m0: 'id-0', m1: 'id-1', m2: 'id-2' } }]);
+  // Alone (ids but no batching): keyed by the root field.
+  const alone = recordingSender(echo, announced(['mutationIds']));
+  const single = new MutationBatcher(alone.send, 8);
+  await Promise.all(withIds(notes(2)).map((m) => single.mutate(m, new AbortController().signal)));
+  assert.deepEqual(alone.requests.map((r) => r.extensions), [{ outpostMutationIds: { createNote: 'id-0' } }, { outpostMutationIds: { createNote: 'id-1' } }]);
+  // Never to a backend without the capability, batched or not.
+  for (const caps of [announced(['mutationBatching']), new ServerCapabilities()]) {
+    const none = recordingSender(echo, caps);
+    const b = new MutationBatcher(none.send, 8);
+    await Promise.all(withIds(notes(2)).map((m) => b.mutate(m, new AbortController().signal)));
+    for (const r of none.requests) assert.equal(r.extensions, undefined);
+  }
+});
+
+test('mutationIdExtensions: ids by key, entries without an id left out, nothing without the capability', () => {
+  const rows: Array<{ keyed: Array<{ key: string; mutationId?: string }>; announced: boolean; expected: unknown }> = [
+    { keyed: [{ key: 'm0', mutationId: 'a' }, { key: 'm1', mutationId: 'b' }], announced: true, expected: { outpostMutationIds: { m0: 'a', m1: 'b' } } },
+    { keyed: [{ key: 'm0', mutationId: 'a' }, { key: 'm1' }], announced: true, expected: { outpostMutationIds: { m0: 'a' } } },
+    { keyed: [{ key: 'updateNote' }], announced: true, expected: undefined },
+    { keyed: [{ key: 'm0', mutationId: 'a' }], announced: false, expected: undefined },
+  ];
+  for (const row of rows) assert.deepEqual(mutationIdExtensions(row.keyed, row.announced), row.expected);
+});
+
+test('a mutation id longer than the wire contract allows is refused with a clear error', async () => {
+  const { send } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 8);
+  const [m] = notes(1);
+  await assert.rejects(batcher.mutate({ ...m, mutationId: 'x'.repeat(201) }, new AbortController().signal), /mutationId must be a non-empty string of at most 200 characters/);
+  await assert.rejects(batcher.mutate({ ...m, mutationId: '' }, new AbortController().signal), /mutationId/);
 });

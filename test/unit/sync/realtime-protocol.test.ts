@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SUBSCRIPTION_USER_AGENT } from '../../../main/sync/wire-headers.js';
 import {
   amzDate,
   apiKeyAuthHeaders,
@@ -43,8 +44,10 @@ test('start frames carry the request as JSON text and the authorization extensio
   assert.deepEqual(frame, {
     id: 'id1',
     type: 'start',
-    payload: { data: '{"query":"subscription operation{ onCreatePost{ id } }","variables":{}}', extensions: { authorization: { host: 'h' } } },
+    // DataStore's subscription user agent rides in each start's authorization, after the auth headers.
+    payload: { data: '{"query":"subscription operation{ onCreatePost{ id } }","variables":{}}', extensions: { authorization: { host: 'h', 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } } },
   });
+  assert.match(SUBSCRIPTION_USER_AGENT, /^aws-amplify\/\d+\.\d+\.\d+ datastore\/1 framework\/100 outpost\/1$/);
   assert.deepEqual(clientFrames.connectionInit(), { type: 'connection_init' });
 });
 

@@ -6,7 +6,10 @@ import {
   metadataAfterSync,
   metadataAtStart,
   nextFullSyncDue,
+  recordsLeftOut,
   syncPredicateKey,
+  syncStart,
+  type SyncResume,
   syncRounds,
   type ModelSyncMetadata,
 } from '../../../main/sync/sync-plan.js';
@@ -60,4 +63,24 @@ test('sync rounds put every model after the models it belongs to', () => {
   assert.deepEqual(syncRounds(exampleSchema, ['Observation', 'Site']), [['Site', 'Observation']], 'an excluded parent does not hold a child back');
   const flat = { ...exampleSchema, modelOrder: ['Site', 'Inspection', 'Observation', 'Note'], models: { ...exampleSchema.models, Note: { ...exampleSchema.models.Site, name: 'Note' } } };
   assert.deepEqual(syncRounds(flat), [['Site', 'Note'], ['Inspection'], ['Observation']]);
+});
+
+test('syncStart: a capped sync continues from its token with the same predicate; otherwise a fresh sync', () => {
+  const now = 100 * HOUR;
+  const synced = metadataAfterSync(base, now - 2 * HOUR, true);
+  const resume: SyncResume = { lastSync: 0, isFullSync: true, nextToken: 'tok', startedAt: now - HOUR, received: 50, total: 120, predicateKey: null, seen: new Set(['a']) };
+  const rows: Array<{ name: string; meta: ModelSyncMetadata; resume: SyncResume | undefined; predicateKey: string | null; expected: object }> = [
+    { name: 'nothing to continue, never synced: full', meta: base, resume: undefined, predicateKey: null, expected: { lastSync: 0, isFullSync: true, nextToken: null, startedAt: null, received: 0, total: null, continued: false } },
+    { name: 'nothing to continue, synced: delta', meta: synced, resume: undefined, predicateKey: null, expected: { lastSync: now - 2 * HOUR, isFullSync: false, nextToken: null, startedAt: null, received: 0, total: null, continued: false } },
+    { name: 'a capped full sync continues', meta: base, resume, predicateKey: null, expected: { lastSync: 0, isFullSync: true, nextToken: 'tok', startedAt: now - HOUR, received: 50, total: 120, continued: true } },
+    { name: 'a capped delta continues with its lastSync', meta: synced, resume: { ...resume, lastSync: now - 2 * HOUR, isFullSync: false, seen: null }, predicateKey: null, expected: { lastSync: now - 2 * HOUR, isFullSync: false, nextToken: 'tok', startedAt: now - HOUR, received: 50, total: 120, continued: true } },
+    { name: 'the predicate changed: start over', meta: base, resume, predicateKey: '{"x":1}', expected: { lastSync: 0, isFullSync: true, nextToken: null, startedAt: null, received: 0, total: null, continued: false } },
+  ];
+  for (const row of rows) assert.deepEqual(syncStart(row.meta, row.resume, row.predicateKey, now), row.expected, row.name);
+});
+
+test('recordsLeftOut: the server count minus what arrived, never negative, null without a count', () => {
+  assert.equal(recordsLeftOut(120, 50), 70);
+  assert.equal(recordsLeftOut(40, 50), 0, 'records deleted since the count');
+  assert.equal(recordsLeftOut(null, 50), null);
 });
