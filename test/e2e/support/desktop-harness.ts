@@ -67,10 +67,16 @@ export function launchChromium(): Promise<Browser> {
 
 export interface Device {
   readonly name: string;
+  /** The core now serving the page (a new one after `restart`). */
   readonly core: AppCore;
   readonly page: Page;
   /** Every event pushed to the page, in order (wire channel, payload). */
   readonly events: Array<{ readonly wire: string; readonly payload: unknown }>;
+  /**
+   * Simulates quitting and starting the app again: the core is closed, a new core opens the same
+   * userData (same credentials) and restores the last profile, and the page reloads.
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,18 +91,24 @@ function tempUserData(name: string): string {
 /** A device with a UI: a core in this process and a page showing the built renderer. */
 export async function openDevice(browser: Browser, web: { url: string; dist: string }, name: string, schema: Schema, credentials: CredentialStore = memoryCredentialStore()): Promise<Device> {
   const userData = tempUserData(name);
-  const core = createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory(TEST_SYNC_TUNING), syncFirstTimeoutMs: 10_000 });
-  const bridge = createInProcessBridge();
-  core.attach(bridge.host);
+  const newCore = () => createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory(TEST_SYNC_TUNING), syncFirstTimeoutMs: 10_000 });
+  let core = newCore();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const events: Device['events'] = [];
-  const connection = bridge.connect((wire, payload) => {
+  const deliver = (wire: string, payload: unknown) => {
     events.push({ wire, payload });
     void page
       .evaluate(([w, p]) => (window as unknown as { __outpostDeliver?: (w: string, p: unknown) => void }).__outpostDeliver?.(w, p), [wire, payload] as const)
       .catch(() => undefined);
-  });
+  };
+  const connect = (c: AppCore) => {
+    const bridge = createInProcessBridge();
+    c.attach(bridge.host);
+    return bridge.connect(deliver);
+  };
+  let connection = connect(core);
+  // Through `connection` as it is at each call: a restart swaps it under the same binding.
   await page.exposeBinding('__outpostInvoke', (_source, channel: string, payload: unknown) => connection.transport.invoke(channel, payload));
   await page.addInitScript({ path: join(web.dist, 'bridge', 'binding-bridge.js') });
   const pageErrors: string[] = [];
@@ -104,9 +116,19 @@ export async function openDevice(browser: Browser, web: { url: string; dist: str
   await page.goto(web.url);
   return {
     name,
-    core,
+    get core() {
+      return core;
+    },
     page,
     events,
+    async restart() {
+      connection.close();
+      await core.close();
+      core = newCore();
+      connection = connect(core);
+      await core.restore();
+      await page.reload();
+    },
     async close() {
       connection.close();
       await context.close();
