@@ -11,6 +11,7 @@ import type {
   ErrorNotice,
   ParsedRequestOf,
   ResponseOf,
+  ReviewItem,
   SyncStatus,
 } from '../common/ipc/contract.js';
 import { keyFromModelId, keyOf, modelIdOf, type KeyObject } from '../common/schema/record-key.js';
@@ -22,6 +23,8 @@ import type { Fetch } from './auth/token-client.js';
 import { openConflictReviews, type ConflictReviews } from './conflict-reviews.js';
 import { openDatastore, type Datastore } from './datastore/datastore.js';
 import type { ConflictRecord } from './datastore/conflicts.js';
+import type { ReviewRecord } from './datastore/review-items.js';
+import { resolutionPlan } from './sync/review-resolution.js';
 import type { AppServices, LocalStore } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
 import { requireModel, writableRecord } from './ipc/record-fields.js';
@@ -181,6 +184,29 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     reviewed: open.reviews.get(String(record.id)),
   });
 
+  const toReviewItem = (record: ReviewRecord): ReviewItem => ({
+    id: String(record.id),
+    kind: record.kind,
+    model: record.model,
+    recordId: record.modelId,
+    ...optionalKey(noticeKey(modelDef(options.schema, record.model), record.modelId, record.mine, record.theirs)),
+    operation: OPERATION[record.operation] ?? 'UPDATE',
+    fields: [...record.fields],
+    mine: (plain(record.mine) as ModelRecord | null) ?? {},
+    theirs: plain(record.theirs) as ModelRecord | null,
+    reason: record.reason,
+    errorType: record.errorType,
+    baseVersion: record.baseVersion,
+    at: record.at,
+    state: record.state,
+  });
+
+  const refreshReviewWaiting = async (open: OpenSession): Promise<number> => {
+    const reviewWaiting = await open.datastore.reviews.openCount();
+    if (session === open && status.reviewWaiting !== reviewWaiting) setStatus({ reviewWaiting });
+    return reviewWaiting;
+  };
+
   const onSyncEvent = (open: OpenSession, event: SyncEngineEvent): void => {
     if (session !== open) return;
     const data = asRecord(event.data);
@@ -199,7 +225,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const model = typeof data?.model === 'string' ? data.model : undefined;
         const received = typeof data?.received === 'number' ? data.received : undefined;
         if (model && received !== undefined) {
-          setStatus({ models: { ...status.models, [model]: { received, synced: status.models[model]?.synced ?? false } } });
+          setStatus({ models: { ...status.models, [model]: { ...status.models[model], received, synced: status.models[model]?.synced ?? false } } });
         }
         break;
       }
@@ -208,8 +234,22 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const counts = asRecord(data?.counts);
         const received = counts ? ['new', 'updated', 'deleted'].reduce((n, k) => n + (Number(counts[k]) || 0), 0) : 0;
         if (typeof model === 'string') {
-          const before = status.models[model]?.received ?? 0;
-          setStatus({ models: { ...status.models, [model]: { received: Math.max(before, received), synced: true } } });
+          const before = status.models[model];
+          // `complete: false`: the cap stopped it, so it is not synced yet (the next round goes on).
+          const synced = data?.complete !== false;
+          const next = { received: Math.max(before?.received ?? 0, received), synced, ...(!synced && before?.capped ? { capped: before.capped } : {}) };
+          setStatus({ models: { ...status.models, [model]: next } });
+        }
+        break;
+      }
+      case 'syncLimitReached': {
+        const model = typeof data?.model === 'string' ? data.model : undefined;
+        const limit = Number(data?.maxRecordsToSync);
+        if (model && Number.isSafeInteger(limit) && limit >= 0) {
+          const total = typeof data?.total === 'number' && Number.isSafeInteger(data.total) && data.total >= 0 ? data.total : null;
+          const before = status.models[model];
+          const received = typeof data?.received === 'number' && data.received >= 0 ? Math.floor(data.received) : (before?.received ?? 0);
+          setStatus({ models: { ...status.models, [model]: { received, synced: false, capped: { limit, total } } } });
         }
         break;
       }
@@ -304,6 +344,13 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       syncRunning: false,
     };
     open.stop.push(datastore.onOutboxEvent(() => void refreshUnsynced(open).catch(() => undefined)));
+    open.stop.push(
+      datastore.reviews.onChange((item) => {
+        if (session !== open) return;
+        broadcast('review', toReviewItem(item));
+        void refreshReviewWaiting(open).catch(() => undefined);
+      }),
+    );
     if (sync) open.stop.push(sync.onEvent((event) => onSyncEvent(open, event)));
     session = open;
     status = emptyStatus(profile.server === null ? 'offline' : 'server');
@@ -312,7 +359,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const at = Number((m as { lastSync?: unknown }).lastSync);
       return Number.isFinite(at) && at > 0 && (latest === null || at > latest) ? at : latest;
     }, null);
-    status = { ...status, lastSyncedAt: lastSync };
+    status = { ...status, lastSyncedAt: lastSync, reviewWaiting: await datastore.reviews.openCount() };
     await refreshUnsynced(open);
     const user = currentUser()!;
     broadcast('session', user);
@@ -330,13 +377,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     }
   };
 
-  /** The unsynced-changes guard shared by sign-out and clear; null when it may go ahead. */
+  /**
+   * The unsynced-changes guard shared by sign-out and clear; null when it may go ahead. Open review
+   * items count as unsynced (clearing removes them); "sync first" cannot settle them, so with any
+   * left it asks again.
+   */
   const guard = async (open: OpenSession, choice: 'ask' | 'discard' | 'syncFirst'): Promise<{ needsConfirmation: true; unsynced: number; reviewWaiting: number } | null> => {
     const unsynced = await open.datastore.outbox.outboxCount();
-    if (unsynced === 0 || choice === 'discard') return null;
-    if (choice === 'ask' || !open.sync) return { needsConfirmation: true, unsynced, reviewWaiting: 0 };
-    const left = await waitForEmptyOutbox(open);
-    return left === 0 ? null : { needsConfirmation: true, unsynced: left, reviewWaiting: 0 };
+    const reviewWaiting = await open.datastore.reviews.openCount();
+    if ((unsynced === 0 && reviewWaiting === 0) || choice === 'discard') return null;
+    if (choice === 'ask' || !open.sync) return { needsConfirmation: true, unsynced, reviewWaiting };
+    const left = unsynced === 0 ? 0 : await waitForEmptyOutbox(open);
+    const stillWaiting = await open.datastore.reviews.openCount();
+    return left === 0 && stillWaiting === 0 ? null : { needsConfirmation: true, unsynced: left, reviewWaiting: stillWaiting };
   };
 
   const store = (): LocalStore => {
@@ -382,7 +435,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const { discardedOutboxEntries } = await open.datastore.clear();
         await open.work.clear();
         await refreshUnsynced(open);
-        setStatus({ lastSyncedAt: null, models: {} });
+        setStatus({ lastSyncedAt: null, models: {}, reviewWaiting: await open.datastore.reviews.openCount() });
         if (wasRunning) await startSync(open);
         return { cleared: true, discarded: discardedOutboxEntries };
       }),
@@ -416,6 +469,31 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       }
       open.reviews.set(id, choice);
       return toConflict(open, record);
+    },
+    reviewList: async () => {
+      const open = current();
+      return (await open.datastore.reviews.list({ limit: 1000 })).map(toReviewItem);
+    },
+    reviewResolve: async ({ id, choice, record }) => {
+      const open = current();
+      const numeric = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : NaN;
+      const item = Number.isSafeInteger(numeric) ? await open.datastore.reviews.get(numeric) : undefined;
+      if (!item) throw new ValidationError(`reviewResolve: no review item with id ${id}`, 'reviewResolve.id');
+      if (item.state !== 'open') throw new ValidationError(`reviewResolve: review item ${id} was already decided (${item.state})`, 'reviewResolve.id');
+      if (record !== undefined && choice !== 'keepMine') {
+        throw new ValidationError('reviewResolve: an edited record goes with keepMine only', 'reviewResolve.record');
+      }
+      const model = requireModel(options.schema, item.model);
+      const edited = record === undefined ? undefined : writableRecord(model, record);
+      const key = Object.fromEntries(model.primaryKey.map((k) => [k, item.mine[k] ?? item.theirs?.[k]]));
+      const existing = await open.datastore.get(item.model, key);
+      const plan = resolutionPlan(model, item, choice, existing, edited);
+      // Through the same store the renderer saves with: the decision is a new local edit, checked
+      // and queued like any other.
+      if (plan.kind === 'save') await store().save(item.model, plan.record, {});
+      else if (plan.kind === 'delete') await store().delete(item.model, { key: plan.key as KeyObject }, {});
+      const decided = await open.datastore.reviews.decide(item.id, choice === 'keepMine' ? 'keptMine' : 'keptTheirs');
+      return toReviewItem(decided);
     },
     deletePreview: (model, key) => current().work.deletePreview(model, key),
     draftSave: (model, key, values) => current().work.draftSave(model, key, values),
