@@ -24,7 +24,13 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
         setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0 });
-        if (unsynced === 'syncFirst') setMessage(`${result.unsynced} change(s) could not be synced yet.`);
+        if (unsynced === 'syncFirst') {
+          setMessage(
+            result.unsynced > 0
+              ? `${result.unsynced} change(s) could not be synced yet.`
+              : 'Every change reached the server; what waits in the review inbox needs your decision first.',
+          );
+        }
         return;
       }
       setPending(null);
