@@ -227,7 +227,7 @@ test('agrees with the server’s model-access on random rules, identities and re
     const model: ModelDef = { name: 'M', pluralName: 'Ms', fields, primaryKey: ['id'], indexes: [], auth: rules, timestamps: { createdAt: null, updatedAt: null } };
     const identity = randomIdentity();
     const record = randomRecord(identity);
-    const next = { ...record, ...(random() < 0.5 ? { owner: pick(ownerValues(identity)) } : {}), ...(random() < 0.3 ? { editors: [pick(ownerValues(identity))] } : {}) };
+    const next: ModelRecord = { ...record, ...(random() < 0.5 ? { owner: pick(ownerValues(identity)) } : {}), ...(random() < 0.3 ? { editors: [pick(ownerValues(identity))] } : {}) };
     const where = `seed ${seed} round ${round}: rules ${JSON.stringify(rules)} identity ${JSON.stringify(identity)} record ${JSON.stringify(record)} next ${JSON.stringify(next)}`;
 
     // Rules the client leaves to the server (custom, IAM) may only make it allow more, never less.
