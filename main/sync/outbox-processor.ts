@@ -24,7 +24,7 @@ import type { NewReviewItem } from '../datastore/review-items.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
-import { MutationBatcher } from './mutation-batcher.js';
+import { MutationBatcher, type MutationSender } from './mutation-batcher.js';
 import { classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
 import { discardedByDelete, overriddenFields, overwrittenFields } from './overridden-edits.js';
 import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from './review-reasons.js';
@@ -37,7 +37,7 @@ export interface OutboxProcessorOptions {
    * Sends a mutation request; `signal` aborts it when the processor stops (the entry then stays
    * uncertain). `route` is what `mutationRoute` gave for every mutation in the request.
    */
-  readonly mutate: (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string) => Promise<GraphqlAnswer>;
+  readonly mutate: MutationSender;
   /** Runs a `get` of a record of `model`. */
   readonly query: (query: string, variables: Record<string, unknown>, model: string) => Promise<GraphqlAnswer>;
   /**

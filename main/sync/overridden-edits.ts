@@ -100,8 +100,8 @@ export function discardedByDelete(model: ModelDef, deleted: ModelRecord, base: M
 
 /**
  * "Keep mine" for one field: `mine` carried onto the field's `current` value, given `theirs`, the
- * server value `mine` was computed against. Lists get the element changes from `theirs` to `mine`,
- * embedded objects the keys that differ; scalars (and a value that is not a list/object on every
+ * server value `mine` was computed against. Lists get the element changes from `theirs` to `mine`
+ * (applying it twice changes nothing), embedded objects the keys that differ; scalars (and a value that is not a list/object on every
  * side) simply take `mine`. With `mine`/`theirs` swapped it restores the other device's value.
  */
 export function reapply(field: FieldDef | undefined, mine: unknown, theirs: unknown, current: unknown): unknown {
@@ -110,8 +110,13 @@ export function reapply(field: FieldDef | undefined, mine: unknown, theirs: unkn
     const cTheirs = counts(theirs);
     const cCurrent = counts(current);
     const target = new Map<string, number>();
+    // Idempotent: an element `mine` has more often than `theirs` is there at least that often, one
+    // it has less often at most that often; the rest of `current` is left as it is.
     for (const key of new Set([...cMine.keys(), ...cTheirs.keys(), ...cCurrent.keys()])) {
-      target.set(key, Math.max(0, (cCurrent.get(key) ?? 0) + (cMine.get(key) ?? 0) - (cTheirs.get(key) ?? 0)));
+      const m = cMine.get(key) ?? 0;
+      const t = cTheirs.get(key) ?? 0;
+      const c = cCurrent.get(key) ?? 0;
+      target.set(key, m > t ? Math.max(c, m) : m < t ? Math.min(c, m) : c);
     }
     return rebuild(current, mine, target);
   }
