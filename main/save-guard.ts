@@ -62,11 +62,10 @@ export function createSaveGuard(options: SaveGuardOptions): SaveGuard {
       const decision =
         kind === 'create' ? checkCreate(model, identity, storedRecord) : checkWrite(model, identity, 'update', previous ?? storedRecord, storedRecord);
       refuse(decision, { model: modelName, action: kind, rule: 'auth' });
-      const problem = itemSizeProblem(model, storedRecord, {
-        kind,
-        limit: options.maxItemBytes(),
-        fill: kind === 'create' ? ownerFillOf(model, identity, storedRecord) : {},
-      });
+      // Owner fields still empty are filled by the server with the creator: on create, and on an
+      // update of a record not synced yet (its queued create carries the update). Counting them on
+      // a synced record with an empty owner over-counts, which only errs on the safe side.
+      const problem = itemSizeProblem(model, storedRecord, { kind, limit: options.maxItemBytes(), fill: ownerFillOf(model, identity, storedRecord) });
       if (problem !== null) throw itemTooLargeError(problem);
     },
     checkDelete(modelName, storedRecord) {
@@ -96,7 +95,7 @@ export function createSaveGuard(options: SaveGuardOptions): SaveGuard {
 
 /** The datastore read the helpers below need (main's LocalStore and the Datastore both fit). */
 export interface RecordReader {
-  get(model: string, key: KeyObject): Promise<ModelRecord | null | undefined>;
+  get(model: string, key: string | KeyObject): Promise<ModelRecord | null | undefined>;
 }
 
 /**
@@ -110,8 +109,11 @@ export async function checkPendingSave(guard: SaveGuard, store: RecordReader, sc
   else guard.checkSave(model, { ...existing, ...definedOnly(patch) }, 'update', existing);
 }
 
-/** Checks a delete by key before it runs; a key with no stored row is left to the datastore. */
-export async function checkPendingDelete(guard: SaveGuard, store: RecordReader, model: string, key: KeyObject): Promise<void> {
+/**
+ * Checks a delete by key (an id string or a key object) before it runs; a key with no stored row
+ * is left to the datastore. Only the record itself: children a cascade deletes are not checked.
+ */
+export async function checkPendingDelete(guard: SaveGuard, store: RecordReader, model: string, key: string | KeyObject): Promise<void> {
   const existing = await store.get(model, key);
   if (existing !== null && existing !== undefined) guard.checkDelete(model, existing);
 }

@@ -111,6 +111,15 @@ test('size counts the owner value the server fills on create', () => {
   assert.equal(itemBytes(stored), 1024);
 });
 
+test('an update of a record not synced yet counts the owner its queued create will be given', () => {
+  const { guard } = guardWith(alice, 1024);
+  const row = { id: 'o1', inspectionID: 'i1', category: 'c', severity: 'LOW', description: null, measurements: null, resolved: null, photoUrl: null, createdAt: null, updatedAt: null, owner: null, _version: null, _lastChangedAt: null, _deleted: null };
+  let fits = 0;
+  while (!threw(() => guard.checkSave('Observation', { ...row, description: 'x'.repeat(fits + 1) }, 'update', row))) fits++;
+  const now = new Date().toISOString();
+  assert.equal(itemBytes({ ...row, description: 'x'.repeat(fits), owner: 'sub-alice::alice', createdAt: now, updatedAt: now }), 1024);
+});
+
 function threw(fn: () => void): boolean {
   try {
     fn();
