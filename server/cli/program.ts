@@ -188,8 +188,12 @@ function normaliseArgs(args: string[], commands: readonly string[]): string[] {
 /** Runs the program on `args` (without node and script); resolves to the exit code. */
 export async function runCli(args: string[], io: CliIo = processIo): Promise<number> {
   const program = buildProgram(io);
-  program.exitOverride();
-  program.configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) });
+  // Sub-commands copy these settings only when created after them: set them on each, so a usage
+  // error of a sub-command (a bad option value) is a return code here, not process.exit.
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) });
+  }
   try {
     await program.parseAsync(normaliseArgs(args, program.commands.map((c) => c.name())), { from: 'user' });
     return 0;

@@ -132,11 +132,16 @@ export async function resolveSync(
     const deltaFloor = startedAt - services.settings.changeLogRetentionMs;
     kind = lastSync === null || lastSync < deltaFloor ? 'base' : 'delta';
     since = lastSync ?? 0;
-    if (position?.root === true && ctx.syncTotals !== undefined) {
-      const total = await syncTotal(services, model, access, kind, since, args.filter);
-      if (total !== undefined) ctx.syncTotals.set(position.responseKey, total);
-    }
   }
+  const firstPage = args.nextToken === null || args.nextToken === undefined;
+  /** Records the announcement's `syncTotals` for a root field's first page (the wire contract). */
+  const withTotal = async (page: ConnectionPage): Promise<ConnectionPage> => {
+    if (!firstPage || position?.root !== true || ctx.syncTotals === undefined) return page;
+    // A sync of one page returns exactly its items: no count needed, whatever the filter or rules.
+    const total = page.nextToken === null ? page.items.length : await syncTotal(services, model, access, kind, since, args.filter);
+    if (total !== undefined) ctx.syncTotals.set(position.responseKey, total);
+    return page;
+  };
 
   if (kind === 'base') {
     const ownerIn = ownerPushdown(model, access);
@@ -151,7 +156,7 @@ export async function resolveSync(
       rows.length === limit && last !== undefined
         ? encodeNextToken({ kind: 'base', cursor: keyOf(model, last) ?? '', startedAt, scope }, services.secret)
         : null;
-    return { items, nextToken, startedAt };
+    return withTotal({ items, nextToken, startedAt });
   }
 
   const entries = await services.storage.deltaPage(model.name, {
@@ -165,11 +170,11 @@ export async function resolveSync(
     entries.length === limit && last !== undefined
       ? encodeNextToken({ kind: 'delta', cursor: last.seq, startedAt, since, scope }, services.secret)
       : null;
-  return { items, nextToken, startedAt };
+  return withTotal({ items, nextToken, startedAt });
 }
 
 /**
- * How many records a sync starting now would return in all, when one COUNT gives it exactly: base
+ * How many records a sync of several pages starting now returns in all, when one COUNT gives it exactly: base
  * syncs with no owner restriction or one pushed into SQL, deltas of models everyone may read.
  * Undefined (no total) under a filter, or where reads are narrowed after the page query.
  */

@@ -65,6 +65,21 @@ test('push, status, destructive refusal and --force', async () => {
   assert.match((await cli('status', '--schema', join(dir, 'v3.graphql'), '--database', db)).out, /up to date/);
 });
 
+test('status lists each model\'s conflict strategy: FIELD_MERGE by default, the config\'s otherwise', async () => {
+  let r = await cli('status', '--schema', join(dir, 'v1.graphql'), '--database', `sqlite:${join(dir, 'strategies.db')}`);
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /\| Model\s+\| Conflict strategy\s+\|/);
+  assert.match(r.out, /\| Site\s+\| FIELD_MERGE\s+\|/);
+  writeFileSync(join(dir, 'strategies.json'), JSON.stringify({ conflictHandler: 'AUTOMERGE', models: { Old: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } } }));
+  r = await cli('status', '--config', join(dir, 'strategies.json'), '--schema', join(dir, 'v1.graphql'), '--database', `sqlite:${join(dir, 'strategies.db')}`);
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /\| Site\s+\| AUTOMERGE\s+\|/);
+  assert.match(r.out, /\| Old\s+\| OPTIMISTIC_CONCURRENCY\s+\|/);
+  r = await cli('start', '--max-item-bytes', '0', '--schema', join(dir, 'v1.graphql'), '--database', db);
+  assert.notEqual(r.status, 0);
+  assert.match(r.out, /--max-item-bytes.*must be an integer number of bytes/);
+});
+
 test('a bad config file is refused naming the key', async () => {
   writeFileSync(join(dir, 'bad.json'), JSON.stringify({ retention: { changeLogDays: 3 }, port: 'x' }));
   const r = await cli('start', '--config', join(dir, 'bad.json'), '--schema', join(dir, 'v1.graphql'), '--database', db);

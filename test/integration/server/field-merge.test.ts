@@ -280,7 +280,10 @@ function wireSuite(dialect: Dialect): void {
       const second = await h.gql(h.alice, SYNC('posts', 'Posts', 'id'), { limit: 2, nextToken });
       assert.equal(second.body.extensions?.outpost?.syncTotals, undefined);
       const filtered = await h.gql(h.alice, SYNC('posts', 'Posts', 'id'), { limit: 2, filter: { title: { beginsWith: 'count' } } });
-      assert.equal(filtered.body.extensions?.outpost?.syncTotals, undefined);
+      assert.equal(filtered.body.extensions?.outpost?.syncTotals, undefined, 'a filtered sync of several pages is not counted');
+      // A sync that fits one page returns exactly its items: that is its total, filter or not.
+      const onePage = await h.gql(h.alice, SYNC('posts', 'Posts', 'id'), { limit: 1000, filter: { title: { beginsWith: 'count' } } });
+      assert.deepEqual(onePage.body.extensions?.outpost?.syncTotals, { posts: 3 });
 
       const noteSync = SYNC('notes', 'Notes', 'id');
       const start = (await h.gql(h.key, noteSync, { limit: 1000 })).body.data?.notes as Item;
@@ -289,9 +292,15 @@ function wireSuite(dialect: Dialect): void {
       const delta = await h.gql(h.key, noteSync, { limit: 1, lastSync });
       assert.equal(((delta.body.data?.notes as Item).items as Item[]).length, 1);
       assert.deepEqual(delta.body.extensions?.outpost?.syncTotals, { notes: 3 });
-      // Owner-restricted deltas are not counted (the change log cannot be narrowed by owner in SQL).
+      // Owner-restricted deltas of several pages are not counted (the change log cannot be narrowed by owner in SQL).
+      for (let i = 0; i < 2; i++) await h.gql(h.alice, CREATE_POST, { input: { title: `late ${i}` } });
       const ownedDelta = await h.gql(h.alice, SYNC('posts', 'Posts', 'id'), { limit: 1, lastSync });
       assert.equal(ownedDelta.body.extensions?.outpost?.syncTotals, undefined);
+      // Two aliased syncs in one request: one total per response key.
+      const both = await h.gql(h.key, `query { a: syncNotes(limit: 1000) { items { id } } b: syncNotes(limit: 1, lastSync: ${lastSync}) { items { id } } }`);
+      const totals = both.body.extensions?.outpost?.syncTotals;
+      assert.equal(totals?.b, 3);
+      assert.equal(totals?.a, ((both.body.data?.a as Item).items as Item[]).length);
     });
 
     test('an item larger than maxItemBytes (UTF-8 bytes, not characters) is refused with PayloadTooLargeException', async () => {

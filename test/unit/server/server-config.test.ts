@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValidationError } from '../../../common/errors.js';
-import { parseServerConfig } from '../../../server/config/server-config.js';
+import { DEFAULT_CONFLICT_STRATEGY, modelStrategies, parseServerConfig, strategyLabel } from '../../../server/config/server-config.js';
 
 test('accepts a full config', () => {
   const config = parseServerConfig({
@@ -31,5 +31,25 @@ test('names unknown keys and bad values with their paths', () => {
       (e: unknown) => e instanceof ValidationError && pattern.test(e.message) && e.message.startsWith('cfg.json'),
       JSON.stringify(value),
     );
+  }
+});
+
+test('FIELD_MERGE is a strategy and the default; maxItemBytes is a limit', () => {
+  const config = parseServerConfig({ conflictHandler: 'FIELD_MERGE', limits: { maxItemBytes: 1000 } });
+  assert.equal(config.conflictHandler, 'FIELD_MERGE');
+  assert.equal(config.limits?.maxItemBytes, 1000);
+  assert.equal(DEFAULT_CONFLICT_STRATEGY, 'FIELD_MERGE');
+  assert.throws(() => parseServerConfig({ limits: { maxItemBytes: 0 } }, 'cfg.json'), /limits\.maxItemBytes/);
+});
+
+test('modelStrategies: a model\'s own entry, else the config default, else FIELD_MERGE; labels as status prints them', () => {
+  const rows: Array<[Parameters<typeof modelStrategies>[1], Array<[string, string]>]> = [
+    [{}, [['Site', 'FIELD_MERGE'], ['Note', 'FIELD_MERGE']]],
+    [{ conflictHandler: 'AUTOMERGE' }, [['Site', 'AUTOMERGE'], ['Note', 'AUTOMERGE']]],
+    [{ models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } } }, [['Site', 'FIELD_MERGE'], ['Note', 'OPTIMISTIC_CONCURRENCY']]],
+    [{ conflictHandler: 'AUTOMERGE', models: { Site: { conflictHandler: { resolver: './r.js' } } } }, [['Site', 'custom (./r.js)'], ['Note', 'AUTOMERGE']]],
+  ];
+  for (const [config, expected] of rows) {
+    assert.deepEqual(modelStrategies(['Site', 'Note'], config).map(([m, s]) => [m, strategyLabel(s)]), expected, JSON.stringify(config));
   }
 });
