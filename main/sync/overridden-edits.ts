@@ -136,18 +136,41 @@ function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unk
   if (field.isList && Array.isArray(mine) && Array.isArray(theirs)) return compareList(field, mine, Array.isArray(base) ? base : [], theirs);
   if (field.type.kind === 'embedded' && !field.isList && isObject(mine) && isObject(theirs)) {
     const before = isObject(base) ? base : null;
-    const lostKeys = [...new Set([...Object.keys(mine), ...Object.keys(before ?? {})])].filter(
-      (key) => (before === null || !valuesEqual(mine[key], before[key])) && !valuesEqual(mine[key], theirs[key]),
-    );
-    if (lostKeys.length === 0) return null;
     const desired: Record<string, unknown> = { ...theirs };
-    for (const key of lostKeys) desired[key] = mine[key] ?? null;
-    return { field: field.name, kind: 'replaced', mine: desired, theirs };
+    const kinds = new Set<LostKind>();
+    for (const key of new Set([...Object.keys(mine), ...Object.keys(before ?? {})])) {
+      const m = mine[key];
+      const t = theirs[key];
+      if (Array.isArray(m) && Array.isArray(t)) {
+        // A list inside the object merges like a list (AUTOMERGE concatenates it even when only
+        // the other keys changed).
+        const b = before !== null && Array.isArray(before[key]) ? (before[key] as unknown[]) : before === null ? [] : m;
+        const outcome = listOutcome(m, b, t);
+        if (outcome !== null) {
+          desired[key] = outcome.desired;
+          kinds.add(outcome.kind);
+        }
+        continue;
+      }
+      if ((before === null || !valuesEqual(m, before[key])) && !valuesEqual(m, t)) {
+        desired[key] = m ?? null;
+        kinds.add('replaced');
+      }
+    }
+    if (kinds.size === 0) return null;
+    const kind: LostKind = kinds.has('replaced') ? 'replaced' : kinds.has('listChanges') ? 'listChanges' : 'duplicates';
+    return { field: field.name, kind, mine: desired, theirs };
   }
   return sameValue(field, mine, theirs) ? null : { field: field.name, kind: 'replaced', mine, theirs };
 }
 
 function compareList(field: FieldDef, mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): LostField | null {
+  const outcome = listOutcome(mine, base, theirs);
+  return outcome === null ? null : { field: field.name, kind: outcome.kind, mine: outcome.desired, theirs };
+}
+
+/** The list rules of the header: null when the list carries this device's change, else what it should be. */
+function listOutcome(mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): { kind: LostKind; desired: unknown[] } | null {
   const cMine = counts(mine);
   const cBase = counts(base);
   const cTheirs = counts(theirs);
@@ -172,7 +195,7 @@ function compareList(field: FieldDef, mine: readonly unknown[], base: readonly u
     target.set(key, t);
   }
   if (!changesLost && !duplicated) return null;
-  return { field: field.name, kind: changesLost ? 'listChanges' : 'duplicates', mine: rebuild(theirs, mine, target), theirs };
+  return { kind: changesLost ? 'listChanges' : 'duplicates', desired: rebuild(theirs, mine, target) };
 }
 
 /** `start` with each element kept up to its target count, then the missing ones appended in `order`'s order. */
