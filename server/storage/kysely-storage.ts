@@ -186,7 +186,11 @@ export abstract class KyselyStorage implements Storage {
               .limit(1),
           );
           const row = (await trx.executeQuery(template.bind({ model: m, item_id: id, version }))).rows[0] as { item: string } | undefined;
-          return row === undefined ? undefined : (JSON.parse(row.item) as StoredItem);
+          if (row === undefined) return undefined;
+          // Through the column codec, so the base reads like `getForUpdate`'s item (an AWSJSON value
+          // written as an object comes back as its text) and equal values compare equal.
+          const d = this.model(m);
+          return this.decodeRow(d, this.encodeItem(d, JSON.parse(row.item) as StoredItem, null));
         },
         mutationTarget: async (m, mutationId) => {
           // Served by the partial (model, mutation_id) index.

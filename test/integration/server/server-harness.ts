@@ -126,6 +126,15 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
+/** A PostgreSQL database of its own for a test: its URL and how to drop it. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const dbName = `outpost_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${dbName}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${dbName}`;
+  return { url: url.toString(), drop: () => adminQuery(`drop database if exists ${dbName} with (force)`) };
+}
+
 async function signIn(url: string, username: string): Promise<Caller> {
   const res = await fetch(url.replace(/\/graphql$/, '/auth/token'), {
     method: 'POST',
