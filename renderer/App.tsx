@@ -59,16 +59,15 @@ export function App() {
     if (user && firstModel && route === null) setRouteNow({ screen: 'list', model: firstModel });
   }, [user, firstModel, route]);
 
-  // The badge: open review items and conflicts not yet looked at.
+  // The badge: open review items (the conflict log is history; every edit it cost is a review item).
   const countReviews = useCallback(() => {
     if (!user) return;
-    void Promise.all([
-      api.reviewList().then((list) => list.filter((i) => i.state === 'open').length, () => 0),
-      api.conflictsList().then((list) => list.filter((c) => c.reviewed === null).length, () => 0),
-    ]).then(([reviews, conflicts]) => setOpenReviews(reviews + conflicts));
+    void api.reviewList().then(
+      (list) => setOpenReviews(list.filter((i) => i.state === 'open').length),
+      () => undefined,
+    );
   }, [user]);
   useEffect(countReviews, [countReviews]);
-  useEvent('conflict', countReviews);
   useEvent('review', countReviews);
   const reviewWaiting = status?.reviewWaiting ?? 0;
   useEffect(countReviews, [countReviews, reviewWaiting]);

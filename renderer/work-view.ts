@@ -149,12 +149,16 @@ export function displayValue(field: FieldDef | undefined, value: unknown): strin
   return formatValue(field, value);
 }
 
-/** The headline of a review item: "Site “North 1”: the server kept other values". */
+/**
+ * The headline of a review item: "Site “North 1”: your edit met another device's". An overridden
+ * item is either way round (the server kept the other device's value, or this device's write
+ * replaced it); its `reason` says which.
+ */
 export function reviewHeadline(model: ModelDef | undefined, item: Pick<ReviewItem, 'kind' | 'model' | 'mine' | 'theirs' | 'operation'>): string {
   const label = recordLabel(model, { ...(item.theirs ?? {}), ...item.mine });
   const what =
     item.kind === 'overridden'
-      ? 'your edit was saved, but the server kept other values'
+      ? 'your edit met another device’s'
       : item.operation === 'INSERT'
         ? 'the server refused this new record'
         : item.operation === 'DELETE'

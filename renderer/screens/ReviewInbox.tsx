@@ -9,7 +9,7 @@ import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useEvent } from '../hooks.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
-import { belongsToFor, fieldLabel, recordLabel, relatedKey } from '../schema-view.js';
+import { belongsToFor, fieldLabel, keyLabel, recordLabel, relatedKey } from '../schema-view.js';
 import { displayValue, reviewHeadline, reviewRows, reviewStateText } from '../work-view.js';
 
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
@@ -55,9 +55,7 @@ export function ReviewInbox(props: {
   const decided = items.filter((i) => i.state !== 'open');
   const fallback: Selected | null = open[0]
     ? { kind: 'review', id: open[0].id }
-    : conflicts.find((c) => c.reviewed === null)
-      ? { kind: 'conflict', id: conflicts.find((c) => c.reviewed === null)!.id }
-      : decided[0]
+    : decided[0]
         ? { kind: 'review', id: decided[0].id }
         : conflicts[0]
           ? { kind: 'conflict', id: conflicts[0].id }
@@ -77,7 +75,7 @@ export function ReviewInbox(props: {
     }
   };
 
-  const waiting = open.length + conflicts.filter((c) => c.reviewed === null).length;
+  const waiting = open.length;
   return (
     <section className="conflicts review-inbox" aria-label="Review inbox">
       <header className="screen-header">
@@ -183,13 +181,17 @@ function ReviewDetail(props: {
   return (
     <div className="conflict-detail" aria-label="Review item">
       <h2 className="review-headline">{reviewHeadline(model, item)}</h2>
+      <p className="muted">
+        {model && key && model.primaryKey.length > 1 ? `${keyLabel(model, key)} · ` : ''}
+        {new Date(item.at).toLocaleString()}
+      </p>
       <p className="review-reason">{item.reason}</p>
       <table className="compare">
         <thead>
           <tr>
             <th>Field</th>
             <th>Mine (this device)</th>
-            <th>{item.kind === 'rejected' ? 'Server now' : 'Theirs (server)'}</th>
+            <th>{item.kind === 'rejected' ? 'On the server' : 'Theirs (another device)'}</th>
           </tr>
         </thead>
         <tbody>
@@ -259,6 +261,10 @@ function ConflictDetail(props: { schema: Schema; conflict: Conflict; onDecide: (
       <h2 className="review-headline">
         {c.model} “{recordLabel(model, { ...c.remote, ...c.local })}”: a conflict the sync settled as “{c.resolution}”
       </h2>
+      <p className="muted">
+        {model && key && model.primaryKey.length > 1 ? `${keyLabel(model, key)} · ` : ''}
+        {new Date(c.at).toLocaleString()}
+      </p>
       <table className="compare">
         <thead>
           <tr>

@@ -1,6 +1,8 @@
 // End to end: the built renderer in Debian's Chromium, its API bridged to a real main-process core
 // in this process (real SQLite, real sync worker), against a real Outpost server on 127.0.0.1
-// (OPTIMISTIC_CONCURRENCY, so concurrent edits become conflicts the inbox shows). Screenshots of
+// (OPTIMISTIC_CONCURRENCY, so concurrent edits become conflicts; the edit each one cost waits in the
+// review inbox: an overwritten value, a refused condition — kept mine / theirs, edited and
+// resubmitted). Screenshots of
 // each main screen go to test-results/.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -109,6 +111,12 @@ async function waitAllSynced(page: Page): Promise<void> {
   await eventually('the sync bar to report every change synced', async () => (await unsyncedText(page)) === 'All changes synced', 30_000);
 }
 
+/** Waits until the bar's summary is the review link for `n` changes (everything sent, `n` to decide). */
+async function waitReviewWaiting(page: Page, n: number): Promise<void> {
+  const text = `${n} change${n === 1 ? ' needs' : 's need'} your review`;
+  await eventually(`the sync bar to say ${text}`, async () => (await unsyncedText(page)) === text, 30_000);
+}
+
 async function pauseSync(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Pause sync' }).click();
   await page.getByText('Sync paused').waitFor();
@@ -194,7 +202,7 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     assert.equal(inspections[0].status, 'IN_PROGRESS');
   });
 
-  test('two devices edit one record: the conflict shows in the inbox and both resolutions work', async () => {
+  test('two devices edit one record: the overwritten edit waits in the review inbox and both decisions work', async () => {
     const page = deviceA.page;
     const b = headlessDevice('b', schema);
     try {
@@ -203,7 +211,8 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       const siteId = String((await b.api.query({ model: 'Site' })).items[0].id);
       const bSynced = () => eventually('device B to sync', async () => (await b.api.syncStatus()).unsynced === 0);
 
-      // Round 1: A (paused) and B change the code; A's change is retried on B's version → conflict; keep theirs.
+      // Round 1: A (paused) and B change the code; A's change is retried on B's version, replacing
+      // B's code: B's value waits in A's review inbox (the conflict log keeps the history); keep theirs.
       await pauseSync(page);
       await openSite(page, 'North quarry (east)');
       await page.locator('#field-code').fill('A-1');
@@ -211,15 +220,16 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       await b.api.save({ model: 'Site', record: { id: siteId, code: 'B-1' } });
       await bSynced();
       await resumeSync(page);
-      await waitAllSynced(page);
-      await page.getByRole('button', { name: /Conflicts\s*1/ }).click();
-      const codeRow = page.locator('table.compare tr', { hasText: 'Code' });
+      await waitReviewWaiting(page, 1);
+      await page.getByRole('button', { name: /Review\s*1/ }).click();
+      const codeRow = page.getByLabel('Review item').locator('table.compare tr', { hasText: 'Code' });
       await codeRow.waitFor();
       assert.equal(await codeRow.getAttribute('data-differs'), 'true');
       assert.deepEqual(await codeRow.locator('td').allTextContents(), ['A-1', 'B-1']);
+      assert.match((await page.getByLabel('History').textContent()) ?? '', /Conflict/);
       await screenshot(page, '05-conflicts');
       await page.getByRole('button', { name: 'Keep theirs' }).click();
-      await page.getByText('You chose theirs.').waitFor();
+      await page.getByText('Decided: kept theirs.').waitFor();
       await waitAllSynced(page);
       await eventually('the server to hold B’s code again', async () => (await serverSites('ana'))[0]?.code === 'B-1');
       assert.equal((await deviceA.core.services.store().get('Site', siteId))?.code, 'B-1');
@@ -233,13 +243,14 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       await b.api.save({ model: 'Site', record: { id: siteId, code: 'B-2' } });
       await bSynced();
       await resumeSync(page);
-      await waitAllSynced(page);
-      await page.getByRole('button', { name: /Conflicts\s*1/ }).click();
-      await page.locator('table.compare tr', { hasText: 'Code' }).locator('td', { hasText: 'A-2' }).waitFor();
+      await waitReviewWaiting(page, 1);
+      await page.getByRole('button', { name: /Review\s*1/ }).click();
+      await page.getByLabel('Review item').locator('table.compare tr', { hasText: 'Code' }).locator('td', { hasText: 'A-2' }).waitFor();
       await page.getByRole('button', { name: 'Keep mine' }).click();
-      await page.getByText('You chose mine.').waitFor();
+      await page.getByText('Decided: kept mine.').waitFor();
       await eventually('the server to hold A’s code', async () => (await serverSites('ana'))[0]?.code === 'A-2');
       await eventually('device B to receive A’s code', async () => (await b.api.get({ model: 'Site', id: siteId }))?.code === 'A-2');
+      await waitAllSynced(page);
       assert.equal(await page.locator('.badge').count(), 0, 'nothing left to review');
     } finally {
       await b.close();
@@ -266,10 +277,27 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       await eventually('the notice to name the record', async () => /Quarry B|North quarry|#/.test((await notice.textContent()) ?? ''));
       assert.match((await notice.textContent()) ?? '', /Conditional/i);
       await screenshot(page, '06-rejected-condition');
-      // The local row went back to the server's state.
+      // The local row went back to the server's state; the refused version waits in the review inbox.
       await page.getByRole('button', { name: 'Sites' }).click();
       await page.getByRole('row', { name: 'Quarry B' }).waitFor();
       assert.equal((await serverSites('ana'))[0]?.name, 'Quarry B');
+      await waitReviewWaiting(page, 1);
+      await notice.getByRole('button', { name: 'See in review inbox' }).click();
+      const detail = page.getByLabel('Review item');
+      await detail.getByRole('heading', { name: /the server refused this change/ }).waitFor();
+      const nameRow = detail.locator('table.compare tr', { hasText: 'Name' });
+      assert.deepEqual(await nameRow.locator('td').allTextContents(), ['Quarry A', 'Quarry B']);
+      await screenshot(page, '06b-review-rejected');
+      // Edit and resubmit: the form opens with the refused version; saving sends the edited one.
+      await detail.getByRole('button', { name: 'Edit and resubmit' }).click();
+      await page.locator('#field-name').waitFor();
+      assert.equal(await page.locator('#field-name').inputValue(), 'Quarry A');
+      await page.locator('#field-name').fill('Quarry A, checked');
+      await page.getByRole('button', { name: 'Resubmit' }).click();
+      await page.getByRole('heading', { name: 'Review inbox' }).waitFor();
+      await eventually('the server to hold the resubmitted name', async () => (await serverSites('ana'))[0]?.name === 'Quarry A, checked');
+      await waitAllSynced(page);
+      assert.equal(await page.locator('.badge').count(), 0, 'nothing left to review');
       await notice.getByRole('button', { name: 'Dismiss' }).click();
     } finally {
       await b.close();

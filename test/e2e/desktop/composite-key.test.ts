@@ -121,7 +121,9 @@ describe('desktop app with a composite primary key', { skip }, () => {
     await page.getByRole('row', { name: 'gusty' }).click();
     await page.getByRole('heading', { name: 'Visit: gusty' }).waitFor();
     await page.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    const confirm = page.getByRole('alertdialog');
+    assert.equal(await confirm.locator('h2').textContent(), 'Delete Visit gusty and its 1 reading?');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByText('1 record', { exact: true }).waitFor();
     assert.equal(await page.getByRole('row', { name: 'gusty' }).count(), 0);
     assert.equal(await store().get('Visit', key), null);
@@ -186,15 +188,16 @@ describe('composite-key records through a real server: conflicts and notices ope
       await b.api.save({ model: 'Visit', record: { ...key, notes: 'from B' } });
       await bSynced();
       await page.getByRole('button', { name: 'Resume sync' }).click();
-      await waitAllSynced();
-      await page.getByRole('button', { name: /Conflicts\s*1/ }).click();
-      await page.locator('table.compare tr', { hasText: 'Notes' }).waitFor();
-      assert.match((await page.getByLabel('Conflict detail').textContent()) ?? '', /Visit .*2026-05-06 · 1/);
+      // The retry replaced B's notes: B's value waits in A's review inbox.
+      await eventually('the sync bar to link to the review inbox', async () => (await unsynced()) === '1 change needs your review', 30_000);
+      await page.getByRole('button', { name: /Review\s*1/ }).click();
+      await page.getByLabel('Review item').locator('table.compare tr', { hasText: 'Notes' }).waitFor();
+      assert.match((await page.getByLabel('Review item').textContent()) ?? '', /Visit .*2026-05-06 · 1/);
       await screenshot(page, 'composite-04-conflict');
       await page.getByRole('button', { name: 'Keep theirs' }).click();
-      await page.getByText('You chose theirs.').waitFor();
+      await page.getByText('Decided: kept theirs.').waitFor();
       await eventually('A to hold B’s notes again', async () => (await storeA.get('Visit', key))?.notes === 'from B');
-      await page.getByRole('button', { name: 'Open record' }).click();
+      await page.getByLabel('Review item').getByRole('button', { name: 'Open record' }).click();
       await page.getByRole('heading', { name: 'Visit: from B' }).waitFor();
       assert.equal(await page.locator('#field-shift').inputValue(), '1');
 

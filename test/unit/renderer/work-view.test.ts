@@ -123,7 +123,7 @@ test('reviewRows: fields by their labels, values in words (no JSON), ids and met
 });
 
 test('reviewHeadline and reviewStateText name the record by its label and say what happened', () => {
-  assert.equal(reviewHeadline(Site, item({})), 'Site “North 1”: your edit was saved, but the server kept other values');
+  assert.equal(reviewHeadline(Site, item({})), 'Site “North 1”: your edit met another device’s');
   assert.equal(reviewHeadline(Site, item({ kind: 'rejected', operation: 'INSERT', theirs: null, mine: { id: 's9', name: 'New one' } })), 'Site “New one”: the server refused this new record');
   assert.equal(reviewHeadline(Site, item({ kind: 'rejected' })), 'Site “North 1”: the server refused this change');
   const states: Array<[ReviewItem['kind'], ReviewItem['state'], string]> = [
