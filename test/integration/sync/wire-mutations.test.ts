@@ -26,12 +26,13 @@ after(async () => {
   await h?.close();
 });
 
-// The documents exactly as they leave the client (urql prints the document as Amplify's
-// `print(parse(query))` does): DataStore's `mutation operation(...)` with the model's selection.
+// The documents exactly as they leave the client, byte for byte what DataStore sends (Amplify's
+// `print(parse(query))` with its graphql 15, ending in a newline; wire-datastore-parity.test.ts
+// compares with the official client itself): `mutation operation(...)` with the model's selection.
 const SELECTION = '    id\n    text\n    count\n    createdAt\n    updatedAt\n    _version\n    _lastChangedAt\n    _deleted\n';
-const CREATE = `mutation operation($input: CreateNoteInput!) {\n  createNote(input: $input) {\n${SELECTION}  }\n}`;
-const UPDATE = `mutation operation($input: UpdateNoteInput!, $condition: ModelNoteConditionInput) {\n  updateNote(input: $input, condition: $condition) {\n${SELECTION}  }\n}`;
-const DELETE = `mutation operation($input: DeleteNoteInput!, $condition: ModelNoteConditionInput) {\n  deleteNote(input: $input, condition: $condition) {\n${SELECTION}  }\n}`;
+const CREATE = `mutation operation($input: CreateNoteInput!) {\n  createNote(input: $input) {\n${SELECTION}  }\n}\n`;
+const UPDATE = `mutation operation($input: UpdateNoteInput!, $condition: ModelNoteConditionInput) {\n  updateNote(input: $input, condition: $condition) {\n${SELECTION}  }\n}\n`;
+const DELETE = `mutation operation($input: DeleteNoteInput!, $condition: ModelNoteConditionInput) {\n  deleteNote(input: $input, condition: $condition) {\n${SELECTION}  }\n}\n`;
 
 /** Waits for the outbox to drain and returns the one mutation request it sent. */
 async function theMutationSent(before: number): Promise<RecordedExchange> {
