@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Draft } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
-import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
+import { hasGeneratedId, keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { FieldInput, RelationPicker } from '../components/FieldInput.js';
@@ -170,7 +170,8 @@ export function RecordForm(props: {
       : formRecord(schema, fields, values, loadedRaw, original);
     // An edit names its record by the key it was loaded with (key fields are not editable then).
     if (original) Object.assign(record, keyOf(model, original));
-    else if (resubmit && props.recordKey) Object.assign(record, props.recordKey);
+    // A resubmitted create keeps its generated id; a user-chosen key is whatever the form now holds.
+    else if (resubmit && props.recordKey && (!resubmit.isCreate || hasGeneratedId(model))) Object.assign(record, props.recordKey);
     let condition: Predicate | undefined;
     if (original && onlyIfUnchanged) {
       const filterable = new Set(filterableFields(model).filter((f) => !f.isList).map((f) => f.name));

@@ -116,7 +116,8 @@ export function ReviewInbox(props: {
                       {c.model} “{recordLabel(schema.models[c.model], { ...c.remote, ...c.local })}”
                     </strong>
                     <span className="muted">
-                      Conflict · {new Date(c.at).toLocaleString()} · {c.reviewed === null ? 'needs review' : c.reviewed === 'keepMine' ? 'kept mine' : 'kept theirs'}
+                      Conflict · {new Date(c.at).toLocaleString()} ·{' '}
+                      {c.reviewed === null ? `settled as “${c.resolution}”` : c.reviewed === 'keepMine' ? 'kept mine' : 'kept theirs'}
                     </span>
                   </button>
                 </li>

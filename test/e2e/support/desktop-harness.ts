@@ -89,9 +89,18 @@ function tempUserData(name: string): string {
 }
 
 /** A device with a UI: a core in this process and a page showing the built renderer. */
-export async function openDevice(browser: Browser, web: { url: string; dist: string }, name: string, schema: Schema, credentials: CredentialStore = memoryCredentialStore()): Promise<Device> {
+export async function openDevice(
+  browser: Browser,
+  web: { url: string; dist: string },
+  name: string,
+  schema: Schema,
+  credentials: CredentialStore = memoryCredentialStore(),
+  /** Sync worker options on top of TEST_SYNC_TUNING (e.g. a small `maxRecordsToSync`). */
+  tuning: Parameters<typeof syncEngineFactory>[0] = {},
+): Promise<Device> {
   const userData = tempUserData(name);
-  const newCore = () => createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory(TEST_SYNC_TUNING), syncFirstTimeoutMs: 10_000 });
+  const newCore = () =>
+    createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory({ ...TEST_SYNC_TUNING, ...tuning }), syncFirstTimeoutMs: 10_000 });
   let core = newCore();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
