@@ -166,7 +166,7 @@ test('sign-out with unsynced changes asks first; a different user sees nothing; 
   assert.deepEqual(new Set(profiles.profiles.map((p) => p.username)), new Set(['ana', 'bob']));
   assert.equal(profiles.profiles.find((p) => p.active)?.profileId, anaAgain.profileId);
 
-  assert.deepEqual(await api.signOut({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 1 });
+  assert.deepEqual(await api.signOut({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 1, reviewWaiting: 0 });
   assert.equal((await api.currentUser())?.username, 'ana', 'asking does not sign out');
   assert.deepEqual(await api.signOut({ unsynced: 'discard' }), { signedOut: true, discarded: 1 });
   assert.equal(await api.currentUser(), null);
@@ -184,7 +184,7 @@ test('clear local data is guarded by the unsynced count too', async () => {
   const { api, core } = setup();
   await api.signIn({ mode: 'offline', username: 'ana' });
   await api.save({ model: 'Site', record: { name: 'S' } });
-  assert.deepEqual(await api.clear({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 1 });
+  assert.deepEqual(await api.clear({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 1, reviewWaiting: 0 });
   assert.equal((await api.query({ model: 'Site' })).items.length, 1);
   assert.deepEqual(await api.clear({ unsynced: 'discard' }), { cleared: true, discarded: 1 });
   assert.equal((await api.query({ model: 'Site' })).items.length, 0);
