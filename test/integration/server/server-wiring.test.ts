@@ -86,6 +86,33 @@ test('a committed create reaches its owner on the real-time socket; a failed wri
   }
 });
 
+test('a resend answered from its mutation id publishes nothing; each field of an aliased batch publishes its own event', async () => {
+  const sub = await subscribe(h.server.realtimeUrl, h.alice.headers, `subscription { onUpdatePost { ${POST_FIELDS} } }`);
+  try {
+    const create = `mutation($input: CreatePostInput!){ createPost(input: $input){ id } }`;
+    for (const id of ['replay-1', 'replay-2']) assert.equal((await h.gql(h.alice, create, { input: { id, title: 't' } })).body.errors, undefined);
+    const batch = `mutation($a: UpdatePostInput!, $b: UpdatePostInput!){ m0: updatePost(input: $a){ id _version } m1: updatePost(input: $b){ id _version } }`;
+    const body = {
+      query: batch,
+      variables: { a: { id: 'replay-1', title: 'a', _version: 1 }, b: { id: 'replay-2', title: 'b', _version: 1 } },
+      extensions: { outpostMutationIds: { m0: 'replay-m0', m1: 'replay-m1' } },
+    };
+    const first = await h.post(h.alice, body);
+    assert.equal(first.body.errors, undefined, JSON.stringify(first.body));
+    const again = await h.post(h.alice, body);
+    assert.deepEqual(again.body.data, first.body.data);
+    const deadline = Date.now() + 10_000;
+    while (sub.messages.filter((m) => m.type === 'data').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    const events = sub.messages
+      .filter((m) => m.type === 'data')
+      .map((m) => ((m.payload as Record<string, unknown>).data as Record<string, Record<string, unknown>>).onUpdatePost);
+    assert.deepEqual(events.map((e) => [e?.id, e?.title, e?._version]), [['replay-1', 'a', 2], ['replay-2', 'b', 2]]);
+  } finally {
+    sub.close();
+  }
+});
+
 test('with --tls-cert/--tls-key the server speaks HTTPS and WSS', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-tls-'));
   try {
