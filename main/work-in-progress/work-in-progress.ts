@@ -17,11 +17,15 @@ import type { Draft, ResponseOf, TrashItem } from '../../common/ipc/contract.js'
 import type { Predicate } from '../../common/predicates/types.js';
 import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
+import { validateRecord } from '../../common/schema/validate-record.js';
 import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 
 /** The file beside the profile's datastore that holds drafts and the Trash. */
 export const WORK_IN_PROGRESS_FILE = 'work-in-progress.db';
+
+/** How long a Trash entry is kept (30 days); older ones are purged when the profile opens. */
+export const TRASH_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Drafts and the Trash of one open profile, as main/app-core.ts uses them. */
 export interface WorkInProgress {
@@ -154,7 +158,14 @@ interface TrashDbRow {
 }
 
 /** Opens (creating if needed) `<dir>/work-in-progress.db` for this profile's `datastore`. */
-export function openWorkInProgress(options: { readonly dir: string; readonly datastore: Datastore; readonly schema: Schema }): WorkInProgress {
+export function openWorkInProgress(options: {
+  readonly dir: string;
+  readonly datastore: Datastore;
+  readonly schema: Schema;
+  /** The clock (ms), for the Trash's retention; default Date.now. */
+  readonly now?: () => number;
+}): WorkInProgress {
+  const now = options.now ?? Date.now;
   const { datastore, schema } = options;
   const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE));
   db.pragma('journal_mode = WAL');
@@ -169,6 +180,7 @@ export function openWorkInProgress(options: { readonly dir: string; readonly dat
       id TEXT PRIMARY KEY, model TEXT NOT NULL, key TEXT NOT NULL, rows TEXT NOT NULL, deletedAt INTEGER NOT NULL
     );
   `);
+  db.prepare('DELETE FROM trash WHERE deletedAt < ?').run(now() - TRASH_RETENTION_MS);
   let closed = false;
   const open = (): void => {
     if (closed) throw new ValidationError('the profile is closed: its drafts and Trash cannot be used');
@@ -252,7 +264,7 @@ export function openWorkInProgress(options: { readonly dir: string; readonly dat
         model,
         JSON.stringify(key),
         JSON.stringify(rows),
-        Date.now(),
+        now(),
       );
       let deleted: ModelRecord[];
       try {
@@ -287,7 +299,7 @@ export function openWorkInProgress(options: { readonly dir: string; readonly dat
         keyJson: k,
         key: key === null ? null : JSON.stringify(key),
         draftValues: JSON.stringify(values),
-        updatedAt: Date.now(),
+        updatedAt: now(),
       };
       db.prepare(
         `INSERT INTO drafts (id, model, keyJson, key, draftValues, updatedAt) VALUES (@id, @model, @keyJson, @key, @draftValues, @updatedAt)
@@ -330,6 +342,9 @@ export function openWorkInProgress(options: { readonly dir: string; readonly dat
       const entry = trashEntry(id);
       const rows = JSON.parse(entry.rows) as TrashRow[];
       const steps = restorePlan(schema, rows, await inPlaceFlags(rows), randomUUID);
+      // Every record is checked before any is saved, so a record the schema no longer accepts
+      // stops the restore before it has half happened (the entry stays in the Trash).
+      for (const step of steps) validateRecord(schema, step.model, step.record, 'create');
       const saved: ModelRecord[] = [];
       for (const step of steps) saved.push(await datastore.save(step.model, step.record));
       db.prepare('DELETE FROM trash WHERE id = ?').run(id);

@@ -13,6 +13,7 @@ import {
   relatedCounts,
   restorableInPlace,
   restorePlan,
+  TRASH_RETENTION_MS,
   WORK_IN_PROGRESS_FILE,
   type TrashRow,
   type WorkInProgress,
@@ -171,6 +172,24 @@ test('drafts: one per record (and one per model for a new record), kept on disk 
   assert.deepEqual(await second.work.draftsList(), []);
   assert.deepEqual(await second.work.trashList(), []);
   await assert.rejects(second.work.draftSave('Nope', null, {}), /unknown model 'Nope'/);
+});
+
+test('Trash entries older than the retention are purged when the profile opens', async (t) => {
+  const dir = tempDir(t);
+  let clock = 1_000_000;
+  const store = openDatastore({ file: join(dir, 'outpost.db'), schema });
+  t.after(() => store.close());
+  const first = openWorkInProgress({ dir, datastore: store, schema, now: () => clock });
+  await store.save('Site', { id: 'old', name: 'Old' });
+  await store.save('Site', { id: 'new', name: 'New' });
+  await first.delete('Site', { key: 'old' }, {});
+  clock += TRASH_RETENTION_MS / 2;
+  await first.delete('Site', { key: 'new' }, {});
+  await first.close();
+  clock += TRASH_RETENTION_MS / 2 + 1;
+  const second = openWorkInProgress({ dir, datastore: store, schema, now: () => clock });
+  t.after(() => second.close());
+  assert.deepEqual((await second.trashList()).map((i) => i.key.id), ['new']);
 });
 
 const entry = (operation: OutboxEntry['operation'], inFlight = false): OutboxEntry => ({
