@@ -98,8 +98,15 @@ export function postJson(agent: Agent, url: string, headers: Readonly<Record<str
 }
 
 /** A GraphQL request over `agent` with `authorization`; any `errors[]` or non-200 status throws. */
-export async function gql(agent: Agent, url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const { status, json } = await postJson(agent, url, { authorization }, { query, variables });
+export async function gql(
+  agent: Agent,
+  url: string,
+  authorization: string,
+  query: string,
+  variables: Record<string, unknown>,
+  extensions?: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { status, json } = await postJson(agent, url, { authorization }, { query, variables, ...(extensions ? { extensions } : {}) });
   const reply = json as { data?: Record<string, unknown> | null; errors?: Array<{ errorType?: string; message: string }> };
   if (status !== 200 || (reply.errors !== undefined && reply.errors.length > 0) || !reply.data) {
     throw new Error(`GraphQL request failed (HTTP ${status}): ${JSON.stringify(reply.errors ?? reply)}`);

@@ -3,7 +3,9 @@
 //     time: createInspection, then 3 × updateInspection of that record with the `_version` the
 //     previous answer returned (mix: 25 % creates, 75 % updates, never a conflict), as a signed-in
 //     user (JWT, owner rules) over its own keep-alive connection; latency p50/p99 and the server
-//     process's CPU time per mutation.
+//     process's CPU time per mutation. Then the same at 8 clients with every update stale (always
+//     `_version` 1, each with a client mutation id): the FIELD_MERGE path — the replay check and the
+//     base look-up, one indexed read each, plus the merge.
 // (2) sync-page throughput: 50 000 Inspections seeded through the storage layer (row + change-log
 //     entry each, "synced 2 h ago"), 10 000 of them changed again "1 min ago"; one client pages
 //     through syncInspections with limit 1000 — base sync (lastSync null: all 50 000) and delta sync
@@ -81,8 +83,11 @@ async function serverCpuMs(host: BenchHost): Promise<number> {
   return (userUs + systemUs) / 1000;
 }
 
-/** `clients` loops of create + 3 updates, until LEVEL_SECONDS pass or `maxMutations` were sent. */
-async function mutationLevel(side: Side, clients: number, seconds: number, maxMutations: number): Promise<LevelResult> {
+/**
+ * `clients` loops of create + 3 updates, until LEVEL_SECONDS pass or `maxMutations` were sent.
+ * `stale`: every update sends `_version` 1 and a mutation id, so each one after the first conflicts.
+ */
+async function mutationLevel(side: Side, clients: number, seconds: number, maxMutations: number, stale = false): Promise<LevelResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let claimed = 0;
@@ -104,12 +109,18 @@ async function mutationLevel(side: Side, clients: number, seconds: number, maxMu
             current = { id: item.id, version: item._version, updates: 0 };
           } else {
             const n = current.updates + 1;
-            const data = await gql(agent, side.host.info.url, side.token, UPDATE, {
-              input: { id: current.id, _version: current.version, status: STATUSES[n % 4], score: n * 10, notes: `edit ${n}` },
-            });
+            const sentVersion = stale ? 1 : current.version;
+            const data = await gql(
+              agent,
+              side.host.info.url,
+              side.token,
+              UPDATE,
+              { input: { id: current.id, _version: sentVersion, status: STATUSES[n % 4], score: n * 10, notes: `edit ${n}` } },
+              stale ? { outpostMutationIds: { updateInspection: randomUUID() } } : undefined,
+            );
             const item = data.updateInspection as { _version: number };
-            // A merge would mean the benchmark's own bookkeeping is wrong: every update is uncontended.
-            if (item._version !== current.version + 1) throw new Error(`update of ${current.id} at _version ${current.version} came back as ${item._version}`);
+            // Anything else would mean the benchmark's own bookkeeping is wrong: each update writes one version.
+            if (item._version !== current.version + 1) throw new Error(`update of ${current.id} at _version ${sentVersion} came back as ${item._version}`);
             current = { ...current, version: item._version, updates: n };
           }
           latencies.push(performance.now() - sent);
@@ -209,6 +220,8 @@ const pgSkip = await postgresUnavailable();
 const pgDatabase = pgSkip === undefined ? `outpost_bench_${randomBytes(6).toString('hex')}` : undefined;
 const sides: Side[] = [];
 const levels: Record<Dialect, LevelResult[]> = { sqlite: [], postgres: [] };
+const staleLevels: Record<Dialect, LevelResult[]> = { sqlite: [], postgres: [] };
+const STALE_CLIENTS = 8;
 const syncs: Record<Dialect, { base: SyncRun[]; delta: SyncRun[] }> = { sqlite: { base: [], delta: [] }, postgres: { base: [], delta: [] } };
 
 try {
@@ -231,6 +244,7 @@ try {
   for (const clients of CONCURRENCY) {
     for (const side of sides) levels[side.dialect].push(await mutationLevel(side, clients, LEVEL_SECONDS, LEVEL_MAX_MUTATIONS));
   }
+  for (const side of sides) staleLevels[side.dialect].push(await mutationLevel(side, STALE_CLIENTS, LEVEL_SECONDS, LEVEL_MAX_MUTATIONS, true));
 } finally {
   for (const side of sides) await side.host.stop();
   if (pgDatabase !== undefined) await adminQuery(`drop database if exists ${pgDatabase} with (force)`).catch((e: unknown) => console.error(`could not drop ${pgDatabase}:`, e));
@@ -254,6 +268,12 @@ row(`seed ${n0(SEED_RECORDS)} records + ${n0(SEED_CHANGED)} changes`, (s) => `${
 for (const [i, clients] of CONCURRENCY.entries()) {
   const level = (s: Side) => levels[s.dialect][i] as LevelResult;
   row(`mutations/s, ${clients} client${clients > 1 ? 's' : ''}`, (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`);
+  row(`  latency p50 / p99`, (s) => `${ms(level(s).p50Ms)} / ${ms(level(s).p99Ms)} ms`);
+  row(`  server CPU per mutation`, (s) => `${level(s).serverCpuMsPerMutation.toFixed(2)} ms`);
+}
+{
+  const level = (s: Side) => staleLevels[s.dialect][0] as LevelResult;
+  row(`stale updates (FIELD_MERGE), ${STALE_CLIENTS} clients`, (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`);
   row(`  latency p50 / p99`, (s) => `${ms(level(s).p50Ms)} / ${ms(level(s).p99Ms)} ms`);
   row(`  server CPU per mutation`, (s) => `${level(s).serverCpuMsPerMutation.toFixed(2)} ms`);
 }
@@ -286,7 +306,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   results[dialect] =
     side === undefined
       ? { skipped: pgSkip ?? 'not run' }
-      : { seedSeconds: side.seedSeconds, mutations: levels[dialect], baseSync: syncs[dialect].base, deltaSync: syncs[dialect].delta, plans: side.plans };
+      : { seedSeconds: side.seedSeconds, mutations: levels[dialect], staleUpdates: staleLevels[dialect], baseSync: syncs[dialect].base, deltaSync: syncs[dialect].delta, plans: side.plans };
 }
 const json = {
   benchmark: 'server',
