@@ -203,6 +203,19 @@ export function formRecord(
   return record;
 }
 
+/**
+ * What a draft keeps: only the fields that differ from what the form was opened with, so restoring
+ * it later does not put back values of fields the user never touched (another device may have
+ * changed them since).
+ */
+export function draftValues(values: Readonly<Record<string, Raw>>, loaded: Readonly<Record<string, Raw>>): Record<string, Raw> {
+  const out: Record<string, Raw> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (JSON.stringify(value) !== JSON.stringify(loaded[name] ?? null)) out[name] = value;
+  }
+  return out;
+}
+
 /** The draft kept for the form of `key` (null: a new record of `model`). */
 export function draftFor(drafts: readonly Draft[], model: string, key: KeyObject | null): Draft | undefined {
   const same = (a: KeyObject | null, b: KeyObject | null): boolean =>

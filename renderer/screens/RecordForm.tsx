@@ -13,7 +13,7 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import { api } from '../api.js';
 import { FieldInput, RelationPicker } from '../components/FieldInput.js';
 import { blankRaw, toRaw, type Raw } from '../form-values.js';
-import { DRAFT_SAVE_DEBOUNCE_MS, deleteQuestion, deletedNotice, draftFor, formRecord, isDirty } from '../work-view.js';
+import { DRAFT_SAVE_DEBOUNCE_MS, deleteQuestion, deletedNotice, draftFor, draftValues, formRecord, isDirty } from '../work-view.js';
 import { filterableFields } from '../filter-draft.js';
 import { belongsToFor, fieldLabel, formFields, isKeyField, recordLabel } from '../schema-view.js';
 import type { IpcRequestError } from '../../preload/api-from-bridge.js';
@@ -121,7 +121,7 @@ export function RecordForm(props: {
     if (resubmit || !loaded || offered) return;
     const timer = setTimeout(() => {
       if (isDirty(latestValues.current, loadedRaw)) {
-        pendingDraft.current = api.draftSave({ model: model.name, key: props.recordKey, values: latestValues.current }).then(
+        pendingDraft.current = api.draftSave({ model: model.name, key: props.recordKey, values: draftValues(latestValues.current, loadedRaw) }).then(
           (d) => {
             draftId.current = d.id;
           },

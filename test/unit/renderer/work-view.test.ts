@@ -16,6 +16,7 @@ import {
   deletedNotice,
   displayValue,
   draftFor,
+  draftValues,
   formRecord,
   isDirty,
   reviewHeadline,
@@ -150,6 +151,16 @@ test('formRecord: a create sends only the fields the user filled; an edit only t
   assert.equal(isDirty(loaded, loaded), false);
   assert.equal(isDirty({ ...loaded, code: 'X' }, loaded), true);
   assert.equal(isDirty({ ...loaded, tags: ['a', ''] }, loaded), true);
+});
+
+test('draftValues keeps only the fields the user changed', () => {
+  const loaded = { name: 'North 1', code: 'N1', tags: ['a'], location: { latitude: '1', longitude: '2', accuracyMeters: '' } };
+  assert.deepEqual(draftValues(loaded, loaded), {});
+  assert.deepEqual(draftValues({ ...loaded, code: 'X', tags: ['a', 'b'] }, loaded), { code: 'X', tags: ['a', 'b'] });
+  assert.deepEqual(
+    draftValues({ ...loaded, location: { latitude: '1', longitude: '2', accuracyMeters: '5' } }, loaded),
+    { location: { latitude: '1', longitude: '2', accuracyMeters: '5' } },
+  );
 });
 
 test('draftFor finds the draft of this record, or of a new record of the model', () => {
