@@ -6,12 +6,12 @@
 // announcement read into types (server-capabilities.ts); every GraphQL answer updates the
 // worker's `ServerCapabilities`.
 import { Client, createRequest, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
-import { parse, print, type DocumentNode } from 'graphql';
 import type { GraphqlErrorLike } from './mutation-outcome.js';
 import type { RealtimeClient, SubscriptionRequest } from './realtime-client.js';
 import type { RealtimeFrameError } from './realtime-protocol.js';
 import { readOutpostExtension, type AnnouncedAnswer, type ServerCapabilities } from './server-capabilities.js';
 import { httpAuthHeaders, type SyncAuth } from './sync-auth.js';
+import { wireDocument } from './wire-document.js';
 import { GRAPHQL_HTTP_HEADERS } from './wire-headers.js';
 
 /** Default limit for one HTTP request, in ms: a stalled connection must not hang the outbox. */
@@ -39,23 +39,6 @@ export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: t
     await first.body?.cancel().catch(() => undefined);
     return send(true);
   };
-}
-
-const wireDocuments = new Map<string, DocumentNode>();
-
-/**
- * The document as DataStore puts it on the wire: Amplify's api-graphql sends `print(parse(query))`
- * with its graphql 15, whose `print` ends the text with a newline. urql sends a document's
- * `loc.source.body` when given a parsed document (a string it would print again and trim), so the
- * document is parsed from exactly that text, once per distinct query.
- */
-export function wireDocument(query: string): DocumentNode {
-  let document = wireDocuments.get(query);
-  if (document === undefined) {
-    document = parse(`${print(parse(query))}\n`);
-    wireDocuments.set(query, document);
-  }
-  return document;
 }
 
 /** Per-subscription callbacks the worker passes through urql's operation context. */
@@ -156,6 +139,7 @@ export class GraphqlTransport {
     signal?: AbortSignal,
     extensions?: Readonly<Record<string, unknown>>,
   ): Promise<AnnouncedAnswer> {
+    // DataStore's exact document text (wire-document.ts).
     const document = wireDocument(query);
     const source = () =>
       kind === 'query'

@@ -1,6 +1,7 @@
 // The client side of the AppSync real-time protocol (PROTOCOL.md §5): endpoint URL, the
 // connection auth header object and its two carriers, the frames a client sends, a parser for
 // what the server sends, and the keep-alive rule. Pure: realtime-client.ts does the socket I/O.
+import { wireText } from './wire-document.js';
 import { SUBSCRIPTION_USER_AGENT } from './wire-headers.js';
 
 /** The subprotocol AppSync negotiates. */
@@ -65,9 +66,9 @@ export function withAuthQuery(url: URL, headers: RealtimeAuthHeaders): URL {
 }
 
 /**
- * Client → server frames (§5.3). `start.payload.data` is the JSON text of `{ query, variables }`;
- * its authorization carries DataStore's subscription `x-amz-user-agent` after the auth headers, as
- * Amplify's real-time provider does.
+ * Client → server frames (§5.3). `start.payload.data` is the JSON text of `{ query, variables }`
+ * with the query as DataStore's wire text (wire-document.ts); its authorization carries DataStore's
+ * subscription `x-amz-user-agent` after the auth headers, as Amplify's real-time provider does.
  */
 export const clientFrames = {
   connectionInit: () => ({ type: 'connection_init' }),
@@ -75,7 +76,7 @@ export const clientFrames = {
     id,
     type: 'start',
     payload: {
-      data: JSON.stringify({ query: request.query, variables: request.variables }),
+      data: JSON.stringify({ query: wireText(request.query), variables: request.variables }),
       extensions: { authorization: { ...authorization, 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } },
     },
   }),

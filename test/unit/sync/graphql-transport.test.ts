@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeResult, createRequest, makeOperation } from '@urql/core';
 import { print, parse } from 'graphql';
-import { toAnswer, wireDocument } from '../../../main/sync/graphql-transport.js';
+import { toAnswer } from '../../../main/sync/graphql-transport.js';
+import { wireDocument, wireText } from '../../../main/sync/wire-document.js';
 
 test('wireDocument: the printed document with the trailing newline of Amplify’s graphql 15, parsed once per query', () => {
   const query = 'mutation operation($input: CreateNoteInput!){\n  createNote(input: $input){\n    id\n    text\n  }\n}';
@@ -12,6 +13,7 @@ test('wireDocument: the printed document with the trailing newline of Amplify’
   assert.equal(document.loc?.source.body, 'mutation operation($input: CreateNoteInput!) {\n  createNote(input: $input) {\n    id\n    text\n  }\n}\n');
   assert.equal(document.loc?.source.body, `${print(parse(query))}\n`);
   assert.equal(wireDocument(query), document, 'cached');
+  assert.equal(wireText(query), document.loc?.source.body);
 });
 
 test('toAnswer reads extensions.outpost into the answer; an answer without it has none', () => {

@@ -3,6 +3,7 @@
 // start_ack timeout, reconnect with re-start, non-retryable connection errors, auth header carriers.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { wireText } from '../../../main/sync/wire-document.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { RealtimeClient } from '../../../main/sync/realtime-client.js';
@@ -55,7 +56,8 @@ test('handshake carries the auth header in the subprotocol; data reaches the obs
     if (frame.type === 'connection_init') send(socket, { type: 'connection_ack', payload: { connectionTimeoutMs: 300000 } });
     if (frame.type === 'start') {
       const payload = frame.payload as { data: string; extensions: { authorization: Record<string, string> } };
-      assert.equal(JSON.parse(payload.data).query, request.query);
+      // DataStore's wire text of the document (printed, ending in a newline).
+      assert.equal(JSON.parse(payload.data).query, wireText(request.query));
       assert.equal(payload.extensions.authorization['x-api-key'], 'da2-test');
       send(socket, { id: frame.id, type: 'start_ack' });
       send(socket, { id: frame.id, type: 'data', payload: { data: { onCreateNote: { id: 'n1' } } } });

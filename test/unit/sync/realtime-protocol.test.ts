@@ -45,7 +45,7 @@ test('start frames carry the request as JSON text and the authorization extensio
     id: 'id1',
     type: 'start',
     // DataStore's subscription user agent rides in each start's authorization, after the auth headers.
-    payload: { data: '{"query":"subscription operation{ onCreatePost{ id } }","variables":{}}', extensions: { authorization: { host: 'h', 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } } },
+    payload: { data: '{"query":"subscription operation {\\n  onCreatePost {\\n    id\\n  }\\n}\\n","variables":{}}', extensions: { authorization: { host: 'h', 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } } },
   });
   assert.match(SUBSCRIPTION_USER_AGENT, /^aws-amplify\/\d+\.\d+\.\d+ datastore\/1 framework\/100 outpost\/1$/);
   assert.deepEqual(clientFrames.connectionInit(), { type: 'connection_init' });
