@@ -1,11 +1,12 @@
 // The question asked before local data is wiped while changes have not reached the server, or
 // while edits wait in the review inbox (they are deleted with the local data too).
 
-/** "3 unsynced changes", "2 changes need your review", or both. */
-export function guardTitle(unsynced: number, reviews: number): string {
+/** "3 unsynced changes", "2 changes need your review", "1 unsaved draft", joined by " · ". */
+export function guardTitle(unsynced: number, reviews: number, drafts = 0): string {
   const parts: string[] = [];
   if (unsynced > 0) parts.push(`${unsynced} unsynced change${unsynced === 1 ? '' : 's'}`);
   if (reviews > 0) parts.push(`${reviews} change${reviews === 1 ? ' needs' : 's need'} your review`);
+  if (drafts > 0) parts.push(`${drafts} unsaved draft${drafts === 1 ? '' : 's'}`);
   return parts.join(' · ');
 }
 
@@ -14,17 +15,20 @@ export function UnsyncedGuard(props: {
   unsynced: number;
   /** Open review items: they are deleted with the local data too. */
   reviewWaiting?: number;
+  /** Drafts of forms not saved: deleted too. */
+  drafts?: number;
   action: string;
   canSync: boolean;
   onChoose: (choice: 'discard' | 'syncFirst' | null) => void;
 }) {
   const reviews = props.reviewWaiting ?? 0;
+  const drafts = props.drafts ?? 0;
   // Syncing sends queued changes; it cannot decide review items, so it is offered only for the former.
   const canSync = props.canSync && props.unsynced > 0;
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="alertdialog" aria-labelledby="guard-title" aria-describedby="guard-text">
-        <h2 id="guard-title">{guardTitle(props.unsynced, reviews)}</h2>
+        <h2 id="guard-title">{guardTitle(props.unsynced, reviews, drafts)}</h2>
         <div id="guard-text">
           {props.unsynced > 0 && (
             <p>
@@ -36,6 +40,12 @@ export function UnsyncedGuard(props: {
             <p data-testid="guard-review">
               {reviews === 1 ? 'One edit waits' : `${reviews} edits wait`} in the review inbox for your decision; {props.action.toLowerCase()} deletes{' '}
               {reviews === 1 ? 'it' : 'them'} too.
+            </p>
+          )}
+          {drafts > 0 && (
+            <p data-testid="guard-drafts">
+              {drafts === 1 ? 'One form you did not save is' : `${drafts} forms you did not save are`} kept as {drafts === 1 ? 'a draft' : 'drafts'};{' '}
+              {props.action.toLowerCase()} deletes {drafts === 1 ? 'it' : 'them'}.
             </p>
           )}
         </div>

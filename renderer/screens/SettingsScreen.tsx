@@ -1,11 +1,12 @@
 // Settings: which server and profile this is, the other profiles on this computer, clearing local
-// data and signing out (both behind the unsynced-changes guard), and switching user.
+// data and signing out (both behind the guard that names unsynced changes, review items and
+// drafts of unsaved forms — all deleted with the local data), and switching user.
 import { useEffect, useState } from 'react';
 import type { CurrentUser, Profile, SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
 import { UnsyncedGuard } from '../components/UnsyncedGuard.js';
 
-type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number; readonly reviewWaiting: number };
+type Pending = { readonly action: 'clear' | 'signOut'; readonly unsynced: number; readonly reviewWaiting: number; readonly drafts: number };
 
 /** Settings for the signed-in profile, with the unsynced-changes guard on destructive actions. */
 export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | null; onSignedOut: () => void; onSwitchUser: () => void }) {
@@ -21,9 +22,15 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
     setBusy(true);
     setMessage(unsynced === 'syncFirst' ? 'Syncing before continuing…' : null);
     try {
+      // Drafts of unsaved forms go with the local data too: asked about here, main does not know them.
+      const drafts = unsynced === 'ask' ? (await api.draftsList().catch(() => [])).length : 0;
+      if (drafts > 0) {
+        setPending({ action, unsynced: props.status?.unsynced ?? 0, reviewWaiting: props.status?.reviewWaiting ?? 0, drafts });
+        return;
+      }
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
-        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0 });
+        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0, drafts: 0 });
         if (unsynced === 'syncFirst') {
           setMessage(
             result.unsynced > 0
@@ -100,6 +107,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
         <UnsyncedGuard
           unsynced={pending.unsynced}
           reviewWaiting={pending.reviewWaiting}
+          drafts={pending.drafts}
           action={pending.action === 'clear' ? 'Clearing local data' : 'Signing out'}
           canSync={props.user.server !== null}
           onChoose={(choice) => (choice === null ? setPending(null) : void run(pending.action, choice))}

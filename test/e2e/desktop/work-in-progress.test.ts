@@ -165,6 +165,32 @@ describe('work in progress is safe, in Chromium against a real server', { skip }
     await waitAllSynced(page);
   });
 
+  test('signing out asks about a draft left behind by a restart', async () => {
+    const page = device.page;
+    await page.keyboard.press('Control+n');
+    await page.locator('#field-name').fill('Left behind');
+    await eventually('the draft to be saved', async () => (await drafts()).length === 1);
+    await device.restart();
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    assert.match((await dialog.locator('h2').textContent()) ?? '', /1 unsaved draft/);
+    assert.match((await dialog.getByTestId('guard-drafts').textContent()) ?? '', /signing out deletes it/);
+    await screenshot(page, 'wip-07-sign-out-draft');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.getByTestId('settings-user').textContent(), 'ana', 'still signed in');
+    await page.getByRole('button', { name: 'Sites', exact: true }).click();
+    await page.keyboard.press('Control+n');
+    const offer = page.locator('.draft-offer');
+    await offer.waitFor();
+    await offer.getByRole('button', { name: 'Discard them' }).click();
+    await eventually('the draft to be gone', async () => (await drafts()).length === 0);
+    await page.locator('#field-name').press('Escape');
+    await page.getByRole('heading', { name: 'Sites' }).waitFor();
+  });
+
   test('a delete names what goes with it and is undone from its notice; the Trash restores a synced delete as a copy', async () => {
     const page = device.page;
     const store = () => device.core.services.store();
