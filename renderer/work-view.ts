@@ -125,11 +125,20 @@ export function reviewRows(model: ModelDef | undefined, item: Pick<ReviewItem, '
       return {
         field: f,
         label: fieldPathLabel(f, model),
-        mine: displayValue(def, mine),
-        theirs: item.theirs === null ? '(not on the server)' : displayValue(def, theirs),
+        mine: clip(displayValue(def, mine)),
+        theirs: item.theirs === null ? '(not on the server)' : clip(displayValue(def, theirs)),
         differs: JSON.stringify(mine ?? null) !== JSON.stringify(theirs ?? null),
       };
     });
+}
+
+/** Most characters of one value the inbox shows; the form shows the whole value. */
+export const SHOWN_VALUE_CHARS = 240;
+
+/** A long value cut to SHOWN_VALUE_CHARS, saying how long it is. */
+function clip(text: string): string {
+  const chars = [...text];
+  return chars.length <= SHOWN_VALUE_CHARS ? text : `${chars.slice(0, SHOWN_VALUE_CHARS).join('')}… (${count(chars.length)} characters in all)`;
 }
 
 /** "location.accuracyMeters" → "Location › Accuracy meters". */

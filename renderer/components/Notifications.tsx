@@ -47,13 +47,22 @@ export function Notifications(props: {
     setItems((list) => [...list, { ...notice, seq, ...(openKey ? { openKey } : {}) }]);
     if (notice.model && openKey) {
       const model = notice.model;
-      void api.get({ model, id: openKey }).then(
-        (record) => {
-          const recordName = record ? recordLabel(props.schema?.models[model], record) : undefined;
-          if (recordName) setItems((list) => list.map((n) => (n.seq === seq ? { ...n, recordName } : n)));
-        },
-        () => undefined,
-      );
+      // A refused create is gone from the store: its version waits in the review inbox, named from there.
+      const fromReview = async () => {
+        const items = await api.reviewList();
+        const match = items.find((i) => i.model === model && i.recordId === notice.recordId);
+        return match ? { ...(match.theirs ?? {}), ...match.mine } : null;
+      };
+      void api
+        .get({ model, id: openKey })
+        .then((record) => record ?? fromReview())
+        .then(
+          (record) => {
+            const recordName = record ? recordLabel(props.schema?.models[model], record) : undefined;
+            if (recordName) setItems((list) => list.map((n) => (n.seq === seq ? { ...n, recordName } : n)));
+          },
+          () => undefined,
+        );
     }
   });
   return (
@@ -81,7 +90,13 @@ export function Notifications(props: {
             </button>
           )}
           {n.model && props.onReview && (
-            <button className="link" onClick={() => props.onReview?.()}>
+            <button
+              className="link"
+              onClick={() => {
+                props.onReview?.();
+                dismiss(n.seq);
+              }}
+            >
               See in review inbox
             </button>
           )}

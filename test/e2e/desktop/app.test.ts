@@ -298,7 +298,7 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       await eventually('the server to hold the resubmitted name', async () => (await serverSites('ana'))[0]?.name === 'Quarry A, checked');
       await waitAllSynced(page);
       assert.equal(await page.locator('.badge').count(), 0, 'nothing left to review');
-      await notice.getByRole('button', { name: 'Dismiss' }).click();
+      assert.equal(await notice.count(), 0, 'the notice went when its item was opened in the inbox');
     } finally {
       await b.close();
     }

@@ -118,6 +118,8 @@ test('reviewRows: fields by their labels, values in words (no JSON), ids and met
     ['Description', 'é', '(not on the server)'],
   ]);
   assert.equal(reviewRows(Site, item({ fields: ['location.accuracyMeters'], mine: { location: { accuracyMeters: 5 } } }))[0]!.label, 'Location › Accuracy meters');
+  const long = reviewRows(Observation, item({ model: 'Observation', fields: ['description'], mine: { description: 'é'.repeat(1500) }, theirs: null }))[0]!;
+  assert.equal(long.mine, `${'é'.repeat(240)}… (1,500 characters in all)`, 'a long value is cut, saying how long it is');
   assert.equal(displayValue(undefined, ['a', 'b']), 'a, b');
   assert.equal(displayValue(undefined, null), '—');
   assert.equal(displayValue(undefined, true), 'Yes');
