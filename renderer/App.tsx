@@ -8,7 +8,8 @@ import type { Schema } from '../common/schema/types.js';
 import { api } from './api.js';
 import { Notifications } from './components/Notifications.js';
 import { SyncBar } from './components/SyncBar.js';
-import { useEvent, useSyncStatus } from './hooks.js';
+import { useAccess, useEvent, useSyncStatus } from './hooks.js';
+import { nothingReadable } from './work-view.js';
 import { navigationModels, pluralLabel, recordLabel } from './schema-view.js';
 import { ModelListScreen } from './screens/ModelListScreen.js';
 import { LeaveGuard, RecordForm, type FormGuard } from './screens/RecordForm.js';
@@ -36,6 +37,7 @@ export function App() {
   const [openReviews, setOpenReviews] = useState(0);
   const [undo, setUndo] = useState<{ text: string; trashId?: string; model?: string; seq: number } | null>(null);
   const status = useSyncStatus();
+  const access = useAccess(user?.profileId ?? null);
   // The open form's guard: a dirty form is not dropped without asking.
   const guard = useRef<FormGuard>({ dirty: false, discard: async () => undefined });
   const onGuard = useCallback((g: FormGuard) => {
@@ -154,12 +156,18 @@ export function App() {
         </ul>
       </nav>
       <main className="content">
+        {nothingReadable(access) && (
+          <p className="form-error access-note" role="alert">
+            {nothingReadable(access)}
+          </p>
+        )}
         {current.screen === 'list' && model && (
           <ModelListScreen
             key={model.name}
             schema={schema}
             model={model}
             status={status}
+            access={access}
             onOpen={(recordKey) => openRecord(model.name, recordKey)}
             onNew={() => setRoute({ screen: 'form', model: model.name, recordKey: null })}
           />
@@ -170,6 +178,7 @@ export function App() {
             schema={schema}
             model={model}
             recordKey={current.recordKey}
+            access={access}
             onSaved={() => undefined}
             onGuard={onGuard}
             onDeleted={(notice) => setUndo((u) => ({ ...notice, model: model.name, seq: (u?.seq ?? 0) + 1 }))}

@@ -1,6 +1,6 @@
 // React bindings for the preload API: pushed events, live paged queries, the sync status and session.
 import { useEffect, useRef, useState } from 'react';
-import type { EventChannel, EventOf, SyncStatus } from '../common/ipc/contract.js';
+import type { Access, EventChannel, EventOf, SyncStatus } from '../common/ipc/contract.js';
 import type { Predicate } from '../common/predicates/types.js';
 import type { ModelRecord } from '../common/schema/types.js';
 import { api } from './api.js';
@@ -128,4 +128,25 @@ export function useNow(ms = 15_000): number {
     return () => clearInterval(t);
   }, [ms]);
   return now;
+}
+
+/**
+ * What the signed-in identity may do per model (`access`), fetched once per profile; null until
+ * known or when main cannot tell (then the UI offers everything and main's refusal explains).
+ */
+export function useAccess(profileId: string | null): Access | null {
+  const [access, setAccess] = useState<Access | null>(null);
+  useEffect(() => {
+    setAccess(null);
+    if (profileId === null) return undefined;
+    let live = true;
+    void api.access().then(
+      (a) => live && setAccess(a),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [profileId]);
+  return access;
 }

@@ -1,7 +1,7 @@
 // What the sync bar, the review inbox, the Trash and the record form say, as plain functions over
 // data (issue 9 "The UI tells the truth", "Work in progress is safe"): the components only render
 // what these return, so every sentence a field worker reads is tested in test/unit/renderer.
-import type { Draft, ReviewItem, SyncStatus, TrashItem } from '../common/ipc/contract.js';
+import type { Access, Draft, ReviewItem, SyncStatus, TrashItem } from '../common/ipc/contract.js';
 import type { KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 import { blankRaw, fromRaw, type Raw } from './form-values.js';
@@ -234,3 +234,22 @@ export function draftFor(drafts: readonly Draft[], model: string, key: KeyObject
 
 /** How long a form waits after the last keystroke before saving its draft (ms). */
 export const DRAFT_SAVE_DEBOUNCE_MS = 400;
+
+/** One operation on a model, as `access` lists them. */
+export type AccessOperation = 'read' | 'create' | 'update' | 'delete';
+
+/** Why this sign-in may not `operation` records of `model`, or null when it may (or it is not known). */
+export function accessRefusal(access: Access | null, model: ModelDef, operation: AccessOperation): string | null {
+  const allowed = access?.models[model.name];
+  if (allowed === undefined || allowed[operation]) return null;
+  const verb = { read: 'see', create: 'create', update: 'change', delete: 'delete' }[operation];
+  return `This sign-in may not ${verb} ${pluralLabel(model).toLowerCase()} (the schema’s @auth rules for ${model.name}).`;
+}
+
+/** "This sign-in cannot read any data here" when `access` says every model is unreadable, else null. */
+export function nothingReadable(access: Access | null): string | null {
+  if (access === null) return null;
+  const models = Object.values(access.models);
+  if (models.length === 0 || models.some((m) => m.read)) return null;
+  return 'This sign-in cannot read any data on this server: the schema’s @auth rules allow it nothing. Sign in with another account or key.';
+}

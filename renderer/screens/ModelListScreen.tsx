@@ -3,14 +3,14 @@
 // and the page is fetched again when `observe` reports a change, so 100k records stay cheap.
 import { useEffect, useMemo, useState } from 'react';
 import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
-import type { SyncStatus } from '../../common/ipc/contract.js';
+import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
 import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
 import { usePagedQuery } from '../hooks.js';
 import { belongsToFor, fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relatedKey } from '../schema-view.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
-import { cappedText, RAISE_CAP_HINT } from '../work-view.js';
+import { accessRefusal, cappedText, RAISE_CAP_HINT } from '../work-view.js';
 
 const PAGE_SIZE = 25;
 
@@ -20,6 +20,8 @@ export function ModelListScreen(props: {
   model: ModelDef;
   /** The sync status: a model stopped at the sync cap says so above its list. */
   status?: SyncStatus | null;
+  /** What this sign-in may do: "New" is offered only when it may create. */
+  access?: Access | null;
   onOpen: (key: KeyObject) => void;
   onNew: () => void;
 }) {
@@ -34,6 +36,8 @@ export function ModelListScreen(props: {
   const pages = Math.max(1, Math.ceil(live.total / PAGE_SIZE));
   const shown = live.items;
   const capped = props.status?.models[model.name]?.capped;
+  const cannotCreate = accessRefusal(props.access ?? null, model, 'create');
+  const cannotRead = accessRefusal(props.access ?? null, model, 'read');
 
   useEffect(() => {
     setFilter(EMPTY_FILTER);
@@ -55,10 +59,15 @@ export function ModelListScreen(props: {
         <span className="muted count">
           {live.loading ? 'Loading…' : `${live.total} record${live.total === 1 ? '' : 's'}`}
         </span>
-        <button className="primary" onClick={props.onNew} title="Ctrl+N">
+        <button className="primary" onClick={props.onNew} title={cannotCreate ?? 'Ctrl+N'} disabled={cannotCreate !== null}>
           New {model.name}
         </button>
       </header>
+      {(cannotRead ?? cannotCreate) && (
+        <p className="notice-inline access-note" role="status">
+          {cannotRead ?? cannotCreate}
+        </p>
+      )}
       {capped && (
         <p className="notice-inline capped-note" role="status" data-testid="list-capped">
           Not every {model.name} is on this computer: {cappedText(capped)}. {RAISE_CAP_HINT}

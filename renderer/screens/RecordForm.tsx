@@ -6,14 +6,14 @@
 // delete says what goes with it and can be undone. With `resubmit` it edits a rejected review
 // item's version and hands the record to the inbox instead of saving it.
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Draft } from '../../common/ipc/contract.js';
+import type { Access, Draft } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import { hasGeneratedId, keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { FieldInput, RelationPicker } from '../components/FieldInput.js';
 import { blankRaw, toRaw, type Raw } from '../form-values.js';
-import { DRAFT_SAVE_DEBOUNCE_MS, deleteQuestion, deletedNotice, draftFor, draftValues, formRecord, isDirty } from '../work-view.js';
+import { accessRefusal, DRAFT_SAVE_DEBOUNCE_MS, deleteQuestion, deletedNotice, draftFor, draftValues, formRecord, isDirty } from '../work-view.js';
 import { filterableFields } from '../filter-draft.js';
 import { belongsToFor, fieldLabel, formFields, isKeyField, recordLabel } from '../schema-view.js';
 import type { IpcRequestError } from '../../preload/api-from-bridge.js';
@@ -48,6 +48,8 @@ export function RecordForm(props: {
   onSaved: (record: ModelRecord) => void;
   /** Called whenever the form becomes dirty or clean. */
   onGuard?: (guard: FormGuard) => void;
+  /** What this sign-in may do: a save or delete it may not make is refused here, naming why. */
+  access?: Access | null;
   /** After a delete: the notice text and the Trash entry that undoes it. */
   onDeleted?: (notice: { text: string; trashId?: string }) => void;
   resubmit?: Resubmit;
@@ -77,6 +79,8 @@ export function RecordForm(props: {
   // A rejected create edits a record the device no longer has: it is saved as a new one.
   const editing = original !== null && !(resubmit?.isCreate ?? false);
   const dirty = resubmit ? true : isDirty(values, loadedRaw);
+  const cannotSave = accessRefusal(props.access ?? null, model, editing ? 'update' : 'create');
+  const cannotDelete = accessRefusal(props.access ?? null, model, 'delete');
 
   useEffect(() => {
     if (props.recordKey === null) return;
@@ -160,7 +164,7 @@ export function RecordForm(props: {
 
   const save = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (busy) return;
+    if (busy || cannotSave !== null) return;
     setBusy(true);
     setErrors(new Map());
     setFormError(null);
@@ -282,6 +286,11 @@ export function RecordForm(props: {
             {formError}
           </p>
         )}
+        {cannotSave && (
+          <p className="form-error access-note" role="status">
+            {cannotSave}
+          </p>
+        )}
         {fields.map((f, i) => {
           const relation = belongsToFor(model, f.name);
           const disabled = (editing || (resubmit !== undefined && !resubmit.isCreate)) && isKeyField(model, f.name);
@@ -342,13 +351,13 @@ export function RecordForm(props: {
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || cannotSave !== null} title={cannotSave ?? undefined}>
             {resubmit ? 'Resubmit' : 'Save'}
           </button>
           <button type="button" className="secondary" onClick={leave}>
             Cancel
           </button>
-          {editing && !resubmit && (
+          {editing && !resubmit && cannotDelete === null && (
             <button type="button" className="danger-outline" onClick={() => void askDelete()}>
               Delete
             </button>

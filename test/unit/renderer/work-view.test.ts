@@ -11,6 +11,7 @@ import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { blankRaw, toRaw } from '../../../renderer/form-values.js';
 import { formFields } from '../../../renderer/schema-view.js';
 import {
+  accessRefusal,
   cappedText,
   deleteQuestion,
   deletedNotice,
@@ -19,6 +20,7 @@ import {
   draftValues,
   formRecord,
   isDirty,
+  nothingReadable,
   reviewHeadline,
   reviewRows,
   reviewStateText,
@@ -176,4 +178,18 @@ test('draftFor finds the draft of this record, or of a new record of the model',
   assert.equal(draftFor(drafts, 'Site', { id: 's2' }), undefined);
   assert.equal(draftFor(drafts, 'Observation', null), undefined);
   assert.equal(draftFor(drafts, 'Inspection', null)?.id, 'd3');
+});
+
+test('accessRefusal names what this sign-in may not do; unknown access refuses nothing', () => {
+  const all = { read: true, create: true, update: true, delete: true };
+  const access = { models: { Site: { ...all, create: false, delete: false }, Inspection: all, Observation: all }, maxItemBytes: 400_000 };
+  assert.equal(accessRefusal(access, Site, 'create'), 'This sign-in may not create sites (the schema’s @auth rules for Site).');
+  assert.equal(accessRefusal(access, Site, 'delete'), 'This sign-in may not delete sites (the schema’s @auth rules for Site).');
+  assert.equal(accessRefusal(access, Site, 'update'), null);
+  assert.equal(accessRefusal(access, Observation, 'create'), null);
+  assert.equal(accessRefusal(null, Site, 'create'), null, 'not known: main’s refusal explains');
+  const none = { read: false, create: false, update: false, delete: false };
+  assert.match(nothingReadable({ models: { Site: none, Inspection: none }, maxItemBytes: 1 }) ?? '', /cannot read any data/);
+  assert.equal(nothingReadable({ models: { Site: none, Inspection: all }, maxItemBytes: 1 }), null);
+  assert.equal(nothingReadable(null), null);
 });
