@@ -159,6 +159,12 @@ describe('the review inbox in Chromium', { skip }, () => {
       await detail.getByRole('heading', { name: 'Observation “Erosion”: the server refused this new record' }).waitFor();
       const inspectionRow = detail.locator('table.compare tr', { hasText: 'Inspection' });
       await eventually('the inspection to be named by its title', async () => ((await inspectionRow.locator('td').first().textContent()) ?? '') === 'Spring visit');
+      const fits = await page.evaluate(() => ({
+        right: document.querySelector('.conflict-detail')!.getBoundingClientRect().right,
+        width: document.documentElement.clientWidth,
+        scroll: document.querySelector('.content')!.scrollWidth - document.querySelector('.content')!.clientWidth,
+      }));
+      assert.ok(fits.right <= fits.width && fits.scroll <= 0, `the item fits the 1280 px window: ${JSON.stringify(fits)}`);
       await screenshot(page, 'review-02-rejected-create');
       await detail.getByRole('button', { name: 'Edit and resubmit' }).click();
       await page.locator('#field-description').waitFor();
