@@ -231,7 +231,13 @@ export function openWorkInProgress(options: {
 
   const inPlaceFlags = async (rows: readonly TrashRow[]): Promise<boolean[]> => {
     const flags: boolean[] = [];
-    for (const row of rows) flags.push(restorableInPlace(row.record, await outboxOf(row)));
+    for (const row of rows) {
+      // A record that is back in the store (its delete was refused and undone, or it synced back)
+      // is saved over in place: a copy would duplicate it.
+      const key = keyOf(requireModel(row.model), row.record);
+      const present = key !== undefined && (await datastore.get(row.model, key)) !== undefined;
+      flags.push(present || restorableInPlace(row.record, await outboxOf(row)));
+    }
     return flags;
   };
 

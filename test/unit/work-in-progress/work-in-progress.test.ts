@@ -136,6 +136,22 @@ test('restore after the delete reached the server makes a copy: new ids, childre
   assert.equal(entries[0]!.model, 'Site', 'the parent is queued before its children');
 });
 
+test('a delete the server refused (the record is back in the store) restores in place, never as a duplicate copy', async (t) => {
+  const { store, work } = openProfile(t);
+  await seed(store);
+  await drainAsServer(store);
+  const { trashId } = await work.delete('Observation', { key: 'o1' }, {});
+  const [entry] = await store.outbox.peekSendable(1);
+  await store.outbox.markInFlight(entry!.id);
+  const server = { ...entry!.data, _version: 1, _deleted: false };
+  await store.outbox.failEntry(entry!.id, server); // refused: the local row goes back to the server's
+  assert.equal((await store.get('Observation', 'o1'))?.category, 'crack');
+  assert.equal((await work.trashList())[0]!.state, 'pending');
+  const restored = await work.trashRestore(trashId!);
+  assert.equal(restored.id, 'o1');
+  assert.equal(await store.count('Observation'), 7, 'no copy made');
+});
+
 test('a delete by predicate just deletes (no Trash entry); a delete of a missing key answers nothing deleted', async (t) => {
   const { store, work } = openProfile(t);
   await seed(store);
