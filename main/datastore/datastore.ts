@@ -29,7 +29,7 @@ import { migrate, type MigrationReport } from './migrate.js';
 import { StoreCore } from './store-core.js';
 import { coalesceOutbox } from './outbox-coalescing.js';
 import { valuesEqual } from './value-equality.js';
-import { CONFLICTS_TABLE, OUTBOX_TABLE, REVIEW_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
+import { CONFLICTS_TABLE, LIST_WATCHES_TABLE, OUTBOX_TABLE, REVIEW_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
 
 export type { ChangeEvent, OpType, OutboxEvent } from './change-events.js';
@@ -127,7 +127,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     this.schema = options.schema;
     this.reviews = new ReviewInbox(this.core);
     this.outbox = new Outbox(this.core, this.reviews);
-    this.remote = new RemoteMerge(this.core);
+    this.remote = new RemoteMerge(this.core, this.reviews);
     this.syncMetadata = new SyncMetadataStore(this.core);
     this.conflicts = new ConflictLog(this.core);
   }
@@ -342,7 +342,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         .all({ sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`, parameters: [] })
         .map((row) => String(row.name));
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
-      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
+      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
       return count;
     });
     // clear() is what sign-out runs: leave none of the previous user's data readable in the file.

@@ -7,11 +7,14 @@
 // - conflicts: every conflict the sync worker met, however it was resolved (DESIGN.md §Sync 3).
 // - review_items: edits of this device that did not survive as sent (overridden by a merge or
 //   refused by the server), kept until the user decides (DESIGN.md "Nothing lost").
+// - list_watches: list changes of accepted writes, watched until a later version undoes them
+//   (list-watches.ts).
 export const OUTBOX_TABLE = '_outpost_outbox';
 export const SYNC_METADATA_TABLE = '_outpost_sync_metadata';
 export const SCHEMA_STATE_TABLE = '_outpost_schema_state';
 export const CONFLICTS_TABLE = '_outpost_conflicts';
 export const REVIEW_TABLE = '_outpost_review_items';
+export const LIST_WATCHES_TABLE = '_outpost_list_watches';
 
 /**
  * Outbox columns added after the first release, with their types: `upgradeInternalTables` adds
@@ -84,4 +87,14 @@ CREATE TABLE IF NOT EXISTS "${REVIEW_TABLE}" (
   "decidedAt" INTEGER
 );
 CREATE INDEX IF NOT EXISTS "${REVIEW_TABLE}__state" ON "${REVIEW_TABLE}" ("state", "id");
+CREATE TABLE IF NOT EXISTS "${LIST_WATCHES_TABLE}" (
+  "model" TEXT NOT NULL,
+  "modelId" TEXT NOT NULL,
+  "field" TEXT NOT NULL,
+  "added" TEXT NOT NULL,
+  "removed" TEXT NOT NULL,
+  "version" INTEGER,
+  "at" INTEGER NOT NULL,
+  PRIMARY KEY ("model", "modelId", "field")
+);
 `;

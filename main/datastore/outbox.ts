@@ -21,6 +21,7 @@ import { valuesEqual } from './value-equality.js';
 import { isTombstone, rowFromServer } from './server-record.js';
 import type { ModelTable } from './model-table.js';
 import type { NewReviewItem, ReviewInbox, ReviewRecord } from './review-items.js';
+import { acceptedListChanges, ListWatchStore, mergeWatches, withoutRewritten } from './list-watches.js';
 
 /** What completing one entry did: merged into the local row, and how many later entries got its version. */
 export interface CompletionResult {
@@ -39,10 +40,14 @@ export interface Completion {
 }
 
 export class Outbox {
+  private readonly watches: ListWatchStore;
+
   constructor(
     private readonly core: StoreCore,
     private readonly reviews: ReviewInbox,
-  ) {}
+  ) {
+    this.watches = new ListWatchStore(core);
+  }
 
   /**
    * Entries ready to send, oldest first: for each record the oldest entry, only if none of that
@@ -142,14 +147,16 @@ export class Outbox {
     // in flight, and the next start verifies in-flight entries with a `get` before anything is
     // resent — the edit is neither lost nor applied twice. (markInFlight stays fully durable: it is
     // what makes that check happen.)
-    const outcomes = this.core.conn.transactionWithoutSync(() =>
-      completions.map(({ id, serverRecord, reviews: items = [] }): CompletionOutcome => {
+    const outcomes = this.core.conn.transactionWithoutSync(() => {
+      this.watches.prune(Date.now());
+      return completions.map(({ id, serverRecord, reviews: items = [] }): CompletionOutcome => {
         const mine: ChangeEvent[] = [];
         try {
           // Nested transaction = savepoint: a failure undoes this completion (and its review items) only.
           const [result, stored] = this.core.conn.transaction(() => {
-            const done = this.completeOne(id, serverRecord, mine);
-            return [done, items.map((item) => this.reviews.insertInTransaction(item))] as const;
+            const undone: ReviewRecord[] = [];
+            const done = this.completeOne(id, serverRecord, mine, undone);
+            return [done, [...items.map((item) => this.reviews.insertInTransaction(item)), ...undone]] as const;
           });
           events.push(...mine);
           reviews.push(...stored);
@@ -157,18 +164,34 @@ export class Outbox {
         } catch (error) {
           return { ok: false, error };
         }
-      }),
-    );
+      });
+    });
     this.core.emitChanges(events);
     this.reviews.announce(reviews);
     return outcomes;
   }
 
-  private completeOne(id: number, serverRecord: ModelRecord, events: ChangeEvent[]): CompletionResult {
+  private completeOne(id: number, serverRecord: ModelRecord, events: ChangeEvent[], undone: ReviewRecord[]): CompletionResult {
     const entry = this.requireEntry(id);
     const table = this.core.table(entry.model);
     this.checkSameRecord(table, entry, serverRecord);
     this.removeEntry(id);
+    // Older list changes of this device that the answer undoes (another device's write in between)
+    // are reviewed; then the list changes of this write are watched in their place.
+    const fresh = acceptedListChanges(table, entry, serverRecord, Date.now());
+    const older = this.watches.ofRecord(entry.model, entry.modelId).map((watch) => withoutRewritten(watch, entry.data));
+    if (!isTombstone(serverRecord)) {
+      const flagged = this.watches.check(table, serverRecord, older, this.reviews);
+      undone.push(...flagged);
+      const ended = new Set(flagged.flatMap((item) => item.fields));
+      // What older writes changed and still stands keeps being watched, with this write's changes.
+      for (const watch of older) {
+        if (ended.has(watch.field)) continue;
+        const index = fresh.findIndex((w) => w.field === watch.field);
+        if (index >= 0) fresh[index] = mergeWatches(watch, fresh[index]);
+      }
+    }
+    for (const watch of fresh) this.watches.put(watch);
     const later = this.core.entriesFor(entry.model, entry.modelId);
     let versionsPropagated = 0;
     if (later.length > 0) {

@@ -4,13 +4,17 @@
 // - within one call the last record for an id wins;
 // - a tombstone (`_deleted: true`) deletes the local row (counted as deleted even if absent);
 // - otherwise a higher `_version` replaces the local row, a lower one is ignored; an equal version
-//   is ignored too, except in a full sync where differing content is repaired to the server's.
+//   is ignored too, except in a full sync where differing content is repaired to the server's;
+// - a newer version that undoes a list change of this device's accepted writes (list-watches.ts)
+//   leaves a review item, in the same transaction.
 import type { ModelRecord } from '../../common/schema/types.js';
 import { ValidationError } from '../../common/errors.js';
 import type { StoreCore } from './store-core.js';
 import type { ChangeEvent } from './change-events.js';
 import { isTombstone, rowFromServer, versionOf } from './server-record.js';
 import { valuesEqual } from './value-equality.js';
+import { ListWatchStore } from './list-watches.js';
+import type { ReviewInbox, ReviewRecord } from './review-items.js';
 
 export interface MergeCounts {
   readonly new: number;
@@ -25,7 +29,14 @@ export interface MergeCounts {
 }
 
 export class RemoteMerge {
-  constructor(private readonly core: StoreCore) {}
+  private readonly watches: ListWatchStore;
+
+  constructor(
+    private readonly core: StoreCore,
+    private readonly reviews: ReviewInbox,
+  ) {
+    this.watches = new ListWatchStore(core);
+  }
 
   /** Applies server records of one model in ONE transaction; returns the counts (Amplify's modelSynced counts plus skips). */
   async applyRemote(model: string, records: readonly ModelRecord[], options: { readonly isFullSync?: boolean } = {}): Promise<MergeCounts> {
@@ -33,6 +44,7 @@ export class RemoteMerge {
     if (!Array.isArray(records)) throw new ValidationError(`${model}: records must be an array`, model);
     const isFullSync = options.isFullSync ?? false;
     const events: ChangeEvent[] = [];
+    const undone: ReviewRecord[] = [];
     const counts = this.core.conn.transaction(() => {
       const latest = new Map<string, ModelRecord>();
       const errors: string[] = [];
@@ -47,6 +59,8 @@ export class RemoteMerge {
       }
       // Only this batch's ids: a live event must not read the whole outbox (quadratic in a drain).
       const pending = this.core.pendingAmong(model, [...latest.keys()]);
+      // List changes of this device's accepted writes that a newer version may undo (few: one read).
+      const watched = this.watches.ofModel(model);
       let created = 0;
       let updated = 0;
       let deleted = 0;
@@ -79,6 +93,8 @@ export class RemoteMerge {
           const repair = isFullSync && incoming === local && !sameContent(table.columns, existing, row);
           if (!newer && !repair) continue;
         }
+        const watches = watched.get(id);
+        if (watches !== undefined) undone.push(...this.watches.check(table, record, watches, this.reviews));
         this.core.putRow(table, row);
         if (existing === undefined) created++;
         else updated++;
@@ -87,6 +103,7 @@ export class RemoteMerge {
       return { new: created, updated, deleted, skippedPending, invalid: errors.length, errors };
     });
     this.core.emitChanges(events);
+    this.reviews.announce(undone);
     return counts;
   }
 

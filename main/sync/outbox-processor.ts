@@ -26,7 +26,7 @@ import { conflictOperation, resolveConflict, type ConflictHandler, type Conflict
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher, type MutationSender } from './mutation-batcher.js';
 import { classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
-import { discardedByDelete, overriddenFields, overwrittenFields } from './overridden-edits.js';
+import { discardedByDelete, overriddenFields, overwrittenFields, showsListConcatenation, type DetectionContext } from './overridden-edits.js';
 import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from './review-reasons.js';
 import type { SyncEvents } from './sync-events.js';
 
@@ -113,6 +113,8 @@ export class OutboxProcessor {
   private readonly tasks = new Map<string, Task>();
   private readonly batcher: MutationBatcher;
   private readonly partsCache = new Map<string, MutationParts>();
+  /** Models whose server has been seen joining lists (AUTOMERGE): see overridden-edits.ts. */
+  private readonly concatenatingModels = new Set<string>();
   /** Records whose last attempt may have reached the server: verified with a `get` before resending. */
   private readonly uncertain = new Set<string>();
   private running = false;
@@ -412,7 +414,16 @@ export class OutboxProcessor {
     const reviews: NewReviewItem[] = [];
     if (overwrote !== null) reviews.push(overwrote);
     if (entry.operation !== 'Delete') {
-      const lost = overriddenFields(model, sent, entry.operation === 'Create' ? null : (entry.base ?? null), record);
+      const base = entry.operation === 'Create' ? null : (entry.base ?? null);
+      const sentVersion = sent._version;
+      const answerVersion = record._version;
+      const stale = typeof sentVersion === 'number' && typeof answerVersion === 'number' && answerVersion > sentVersion + 1;
+      let context: DetectionContext = { stale, listsConcatenate: this.concatenatingModels.has(model.name) };
+      if (!context.listsConcatenate && showsListConcatenation(model, sent, base, record, context)) {
+        this.concatenatingModels.add(model.name);
+        context = { ...context, listsConcatenate: true };
+      }
+      const lost = overriddenFields(model, sent, base, record, context);
       const item = overriddenReview(model, entry, sent, lost, record);
       if (item !== null) reviews.push(item);
     }

@@ -11,6 +11,13 @@
 //   added element must be there as often as this device had it, a removed one no more often; a
 //   list in which the merge left more copies of an element than either this device or its base had
 //   (AUTOMERGE's concatenation) is flagged too.
+// - A stale write (the answer's version is past the sent one + 1: another write came between)
+//   whose answered list ends with the list sent was joined to the stored list (AUTOMERGE): the
+//   part before it is the other device's list, so the right result is known — the three-way merge
+//   of base, mine and theirs — and any difference is flagged, including elements another device
+//   had removed that this device's copy of the base put back. When that part is empty the answer
+//   looks the same as a merge that kept this device's list, so it is read as a join only on a
+//   model already seen joining lists (`listsConcatenate`, learnt from `showsListConcatenation`).
 // For each field that did not survive, `mine` is what the field should hold to carry this device's
 // change on top of the server's value (for a scalar: the value sent) — what "keep mine" applies.
 import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
@@ -23,7 +30,17 @@ export type LostKind =
   /** Elements this device added are missing or elements it removed are back. */
   | 'listChanges'
   /** The merge repeated elements (more copies than either side had). */
-  | 'duplicates';
+  | 'duplicates'
+  /** This device's write put back elements another device had removed (a join of both lists). */
+  | 'theirRemovalsUndone';
+
+/** What is known about the write beyond the values: see the header. */
+export interface DetectionContext {
+  /** The answer's `_version` is past the sent one + 1: another device wrote in between. */
+  readonly stale?: boolean;
+  /** This model's server has been seen joining lists (AUTOMERGE). */
+  readonly listsConcatenate?: boolean;
+}
 
 /** One field whose value did not survive. */
 export interface LostField {
@@ -45,7 +62,7 @@ export function userFields(model: ModelDef): FieldDef[] {
  * `server` (the item the server answered). `base` holds the values before this device's edit of
  * the fields it changed (null for a create: every sent element and key counts as added).
  */
-export function overriddenFields(model: ModelDef, sent: ModelRecord, base: ModelRecord | null, server: ModelRecord): LostField[] {
+export function overriddenFields(model: ModelDef, sent: ModelRecord, base: ModelRecord | null, server: ModelRecord, context: DetectionContext = {}): LostField[] {
   const lost: LostField[] = [];
   for (const field of userFields(model)) {
     if (!Object.hasOwn(sent, field.name)) continue;
@@ -56,7 +73,7 @@ export function overriddenFields(model: ModelDef, sent: ModelRecord, base: Model
     if (!Object.hasOwn(server, field.name)) continue;
     const theirs = server[field.name];
     const before = base === null ? undefined : Object.hasOwn(base, field.name) ? base[field.name] : undefined;
-    const found = compareField(field, mine, before, theirs);
+    const found = compareField(field, mine, before, theirs, context);
     if (found !== null) lost.push(found);
   }
   return lost;
@@ -132,8 +149,8 @@ export function reapply(field: FieldDef | undefined, mine: unknown, theirs: unkn
 
 // --- internals --------------------------------------------------------------------------------
 
-function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unknown): LostField | null {
-  if (field.isList && Array.isArray(mine) && Array.isArray(theirs)) return compareList(field, mine, Array.isArray(base) ? base : [], theirs);
+function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unknown, context: DetectionContext): LostField | null {
+  if (field.isList && Array.isArray(mine) && Array.isArray(theirs)) return compareList(field, mine, Array.isArray(base) ? base : [], theirs, context);
   if (field.type.kind === 'embedded' && !field.isList && isObject(mine) && isObject(theirs)) {
     const before = isObject(base) ? base : null;
     const desired: Record<string, unknown> = { ...theirs };
@@ -145,7 +162,7 @@ function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unk
         // A list inside the object merges like a list (AUTOMERGE concatenates it even when only
         // the other keys changed).
         const b = before !== null && Array.isArray(before[key]) ? (before[key] as unknown[]) : before === null ? [] : m;
-        const outcome = listOutcome(m, b, t);
+        const outcome = listOutcome(m, b, t, context);
         if (outcome !== null) {
           desired[key] = outcome.desired;
           kinds.add(outcome.kind);
@@ -158,19 +175,89 @@ function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unk
       }
     }
     if (kinds.size === 0) return null;
-    const kind: LostKind = kinds.has('replaced') ? 'replaced' : kinds.has('listChanges') ? 'listChanges' : 'duplicates';
+    const kind: LostKind = (['replaced', 'listChanges', 'theirRemovalsUndone', 'duplicates'] as const).find((k) => kinds.has(k))!;
     return { field: field.name, kind, mine: desired, theirs };
   }
   return sameValue(field, mine, theirs) ? null : { field: field.name, kind: 'replaced', mine, theirs };
 }
 
-function compareList(field: FieldDef, mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): LostField | null {
-  const outcome = listOutcome(mine, base, theirs);
+function compareList(field: FieldDef, mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[], context: DetectionContext): LostField | null {
+  const outcome = listOutcome(mine, base, theirs, context);
   return outcome === null ? null : { field: field.name, kind: outcome.kind, mine: outcome.desired, theirs };
 }
 
+/**
+ * True when the answer to a stale write shows the server joining lists: a sent list field whose
+ * answer is another list followed by the sent one, where an element this device kept from its base
+ * is in both (a merge with a base never repeats an element both sides kept).
+ */
+export function showsListConcatenation(model: ModelDef, sent: ModelRecord, base: ModelRecord | null, server: ModelRecord, context: DetectionContext): boolean {
+  if (context.stale !== true || base === null) return false;
+  for (const field of userFields(model)) {
+    const mine = sent[field.name];
+    const theirs = server[field.name];
+    const before = base[field.name];
+    if (!field.isList || !Array.isArray(mine) || !Array.isArray(theirs) || !Array.isArray(before)) continue;
+    const prefix = joinedPrefix(mine, theirs);
+    if (prefix === null || prefix.length === 0) continue;
+    const inPrefix = counts(prefix);
+    const inMine = counts(mine);
+    if ([...counts(before).keys()].some((key) => (inMine.get(key) ?? 0) > 0 && (inPrefix.get(key) ?? 0) > 0)) return true;
+  }
+  return false;
+}
+
+/** The list before `mine` when `theirs` is some list followed by `mine`, else null. */
+function joinedPrefix(mine: readonly unknown[], theirs: readonly unknown[]): unknown[] | null {
+  if (theirs.length < mine.length) return null;
+  const offset = theirs.length - mine.length;
+  for (let i = 0; i < mine.length; i++) if (canonical(theirs[offset + i]) !== canonical(mine[i])) return null;
+  return theirs.slice(0, offset);
+}
+
 /** The list rules of the header: null when the list carries this device's change, else what it should be. */
-function listOutcome(mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): { kind: LostKind; desired: unknown[] } | null {
+function listOutcome(
+  mine: readonly unknown[],
+  base: readonly unknown[],
+  theirs: readonly unknown[],
+  context: DetectionContext,
+): { kind: LostKind; desired: unknown[] } | null {
+  const stored = context.stale === true ? joinedPrefix(mine, theirs) : null;
+  if (stored !== null && (stored.length > 0 || context.listsConcatenate === true)) return joinedOutcome(mine, base, stored, theirs);
+  return mergedOutcome(mine, base, theirs);
+}
+
+/**
+ * `theirs` = `stored` (the other device's list) joined with `mine`: the right result is the
+ * three-way merge of base, mine and stored; null when the answer holds just that.
+ */
+function joinedOutcome(mine: readonly unknown[], base: readonly unknown[], stored: readonly unknown[], theirs: readonly unknown[]): { kind: LostKind; desired: unknown[] } | null {
+  const cMine = counts(mine);
+  const cBase = counts(base);
+  const cStored = counts(stored);
+  const cTheirs = counts(theirs);
+  const target = new Map<string, number>();
+  let kind: LostKind | null = null;
+  for (const key of new Set([...cMine.keys(), ...cBase.keys(), ...cStored.keys()])) {
+    const m = cMine.get(key) ?? 0;
+    const b = cBase.get(key) ?? 0;
+    const p = cStored.get(key) ?? 0;
+    const t = Math.max(0, p + m - b);
+    target.set(key, t);
+    const s = cTheirs.get(key) ?? 0;
+    if (s === t) continue;
+    // Ranked: a removal of the other device undone, then a change of this device lost, then repeats.
+    const found: LostKind = s > t && p < b && m >= b ? 'theirRemovalsUndone' : s < t ? 'listChanges' : 'duplicates';
+    if (kind === null || rank(found) < rank(kind)) kind = found;
+  }
+  return kind === null ? null : { kind, desired: rebuild(stored, mine, target) };
+}
+
+function rank(kind: LostKind): number {
+  return ['theirRemovalsUndone', 'listChanges', 'duplicates', 'replaced'].indexOf(kind);
+}
+
+function mergedOutcome(mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[]): { kind: LostKind; desired: unknown[] } | null {
   const cMine = counts(mine);
   const cBase = counts(base);
   const cTheirs = counts(theirs);

@@ -50,12 +50,16 @@ export function overriddenReason(lost: readonly LostField[]): string {
   const replaced = lost.filter((l) => l.kind === 'replaced').map((l) => l.field);
   const listChanges = lost.filter((l) => l.kind === 'listChanges').map((l) => l.field);
   const duplicates = lost.filter((l) => l.kind === 'duplicates').map((l) => l.field);
+  const undone = lost.filter((l) => l.kind === 'theirRemovalsUndone').map((l) => l.field);
   const parts: string[] = [];
   if (replaced.length > 0) {
     parts.push(`Another device changed ${listOf(replaced)} first; the server kept their value${replaced.length > 1 ? 's' : ''}`);
   }
   if (listChanges.length > 0) {
     parts.push(`The server merged ${listOf(listChanges)} with another device's change and dropped some of the entries this device added or removed`);
+  }
+  if (undone.length > 0) {
+    parts.push(`The server joined this device's ${listOf(undone)} to another device's, which put back entries the other device had removed`);
   }
   if (duplicates.length > 0) {
     parts.push(`The server's merge repeated entries in ${listOf(duplicates)}`);

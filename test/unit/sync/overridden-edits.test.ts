@@ -2,7 +2,7 @@
 // its base, what the server answered → the fields that did not survive and what "keep mine" wants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discardedByDelete, overriddenFields, overwrittenFields, reapply } from '../../../main/sync/overridden-edits.js';
+import { discardedByDelete, overriddenFields, overwrittenFields, reapply, showsListConcatenation } from '../../../main/sync/overridden-edits.js';
 import { exampleSchema } from './example-schema.js';
 
 const site = exampleSchema.models.Site;
@@ -146,4 +146,28 @@ test('reapply: carries my change onto the current value', () => {
   for (const [what, name, mine, theirs, current, expected] of cases) {
     assert.deepEqual(reapply(field(name), mine, theirs, current), expected, what);
   }
+});
+
+test('stale write joined to the stored list (AUTOMERGE): judged against the three-way merge with the other device\'s list', () => {
+  const stale = { stale: true };
+  const cases: Array<[string, unknown[], unknown[], unknown[], Record<string, unknown> | null, Record<string, [string, unknown]>]> = [
+    // [what, base, mine, answered, context, expected]
+    ['other device removed t3, my copy put it back', ['t3', 'u'], ['t3', 'u', 'a'], ['u', 't3', 'u', 'a'], stale, { tags: ['theirRemovalsUndone', ['u', 'a']] }],
+    ['plain repeat of a kept element', ['x'], ['x', 'a'], ['x', 'b', 'x', 'a'], stale, { tags: ['duplicates', ['x', 'b', 'a']] }],
+    ['not joined (a real merge): the usual rules', ['x'], ['x', 'a'], ['x', 'b', 'a'], stale, {}],
+    ['empty stored list: a join only on a model seen joining', ['t3'], ['t3', 'a'], ['t3', 'a'], stale, {}],
+    ['empty stored list on a joining model: the removal of t3 was undone', ['t3'], ['t3', 'a'], ['t3', 'a'], { stale: true, listsConcatenate: true }, { tags: ['theirRemovalsUndone', ['a']] }],
+    ['not stale: never read as a join', ['x'], ['x', 'a'], ['y', 'x', 'a'], null, {}],
+  ];
+  for (const [what, base, mine, answered, context, expected] of cases) {
+    const lost = overriddenFields(site, { id, tags: mine }, { tags: base }, { id, tags: answered }, context ?? {});
+    assert.deepEqual(Object.fromEntries(lost.map((l) => [l.field, [l.kind, l.mine]])), expected, what);
+  }
+});
+
+test('showsListConcatenation: evidence only from a stale answer that repeats an element kept from the base', () => {
+  assert.equal(showsListConcatenation(site, { id, tags: ['x', 'a'] }, { tags: ['x'] }, { id, tags: ['x', 'b', 'x', 'a'] }, { stale: true }), true);
+  assert.equal(showsListConcatenation(site, { id, tags: ['x', 'a'] }, { tags: ['x'] }, { id, tags: ['x', 'b', 'x', 'a'] }, { stale: false }), false);
+  assert.equal(showsListConcatenation(site, { id, tags: ['a'] }, { tags: [] }, { id, tags: ['b', 'a'] }, { stale: true }), false, 'nothing kept from the base');
+  assert.equal(showsListConcatenation(site, { id, tags: ['x', 'a'] }, { tags: ['x'] }, { id, tags: ['x', 'a'] }, { stale: true }), false);
 });
