@@ -79,7 +79,7 @@ async function started(caller: Caller): Promise<TestClient> {
 }
 
 function startsOf(caller: Caller, field: string): SentStart[] {
-  return starts.filter((s) => s.authorization === caller.headers.authorization && new RegExp(`\\b${field}\\(|\\b${field}\\{`).test(s.query));
+  return starts.filter((s) => s.authorization === caller.headers.authorization && new RegExp(`\\b${field}\\(|\\b${field} \\{`).test(s.query));
 }
 
 async function create(caller: Caller, model: string, input: Record<string, unknown>): Promise<ModelRecord> {
@@ -106,7 +106,7 @@ test('an owner rule naming a claim the token carries: `owner` is sent and checke
     const [start] = startsOf(h.alice, kind);
     assert.ok(start, `alice's ${kind} start was sent`);
     assert.deepEqual(start.variables, { owner: 'alice' });
-    assert.match(start.query, new RegExp(`^subscription operation\\(\\$owner: String!\\)\\{\\n {2}${kind}\\(owner: \\$owner\\)\\{`));
+    assert.match(start.query, new RegExp(`^subscription operation\\(\\$owner: String!\\) \\{\\n {2}${kind}\\(owner: \\$owner\\) \\{`));
     assert.deepEqual(startsOf(h.bob, kind)[0]?.variables, { owner: 'bob' });
   }
   assert.deepEqual(alice.events.filter((e) => e.type === 'error'), [], 'the server accepted every owner argument');
@@ -129,7 +129,7 @@ test('the default owner rule sends the cognito:username claim; a static group th
   const carolsStart = startsOf(carol, 'onCreateReport')[0];
   assert.ok(carolsStart);
   assert.deepEqual(carolsStart.variables, {});
-  assert.match(carolsStart.query, /^subscription operation\{\n {2}onCreateReport\{/);
+  assert.match(carolsStart.query, /^subscription operation \{\n {2}onCreateReport \{/);
   await onlyMineArrives(alice, 'Report', h.alice, { title: 'alice report' }, h.bob, { title: 'bob report' });
   // With an owner argument carol would hear only her own reports; without one she hears bob's.
   const bobs = await create(h.bob, 'Report', { title: 'for the leads' });
