@@ -242,12 +242,15 @@ function joinedOutcome(mine: readonly unknown[], base: readonly unknown[], store
     const m = cMine.get(key) ?? 0;
     const b = cBase.get(key) ?? 0;
     const p = cStored.get(key) ?? 0;
-    const t = Math.max(0, p + m - b);
+    // An element this device removed entirely is gone and one it added is there (whatever copies
+    // the other side holds: a person removes or adds a tag, not a copy of it); otherwise copies
+    // merge as counts.
+    const t = m === 0 && b > 0 ? 0 : b === 0 && m > 0 ? Math.max(p, m) : Math.max(0, p + m - b);
     target.set(key, t);
     const s = cTheirs.get(key) ?? 0;
     if (s === t) continue;
     // Ranked: a removal of the other device undone, then a change of this device lost, then repeats.
-    const found: LostKind = s > t && p < b && m >= b ? 'theirRemovalsUndone' : s < t ? 'listChanges' : 'duplicates';
+    const found: LostKind = s > t && m < b ? 'listChanges' : s > t && p < b ? 'theirRemovalsUndone' : s < t ? 'listChanges' : 'duplicates';
     if (kind === null || rank(found) < rank(kind)) kind = found;
   }
   return kind === null ? null : { kind, desired: rebuild(stored, mine, target) };

@@ -153,6 +153,7 @@ test('stale write joined to the stored list (AUTOMERGE): judged against the thre
   const cases: Array<[string, unknown[], unknown[], unknown[], Record<string, unknown> | null, Record<string, [string, unknown]>]> = [
     // [what, base, mine, answered, context, expected]
     ['other device removed t3, my copy put it back', ['t3', 'u'], ['t3', 'u', 'a'], ['u', 't3', 'u', 'a'], stale, { tags: ['theirRemovalsUndone', ['u', 'a']] }],
+    ['removing an element removes every copy the join left', ['t9', 'd'], ['t9'], ['t9', 'd', 'x', 'd', 't9'], stale, { tags: ['listChanges', ['t9', 'x']] }],
     ['plain repeat of a kept element', ['x'], ['x', 'a'], ['x', 'b', 'x', 'a'], stale, { tags: ['duplicates', ['x', 'b', 'a']] }],
     ['not joined (a real merge): the usual rules', ['x'], ['x', 'a'], ['x', 'b', 'a'], stale, {}],
     ['empty stored list: a join only on a model seen joining', ['t3'], ['t3', 'a'], ['t3', 'a'], stale, {}],
