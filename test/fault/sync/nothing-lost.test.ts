@@ -249,6 +249,11 @@ async function run(strategy: ConfiguredStrategy, seed: number): Promise<void> {
     const tally = judge(edits, deletes, server, reviews);
     console.log(describeTally(`nothing-lost ${String(strategy)} seed ${seed}`, tally));
     const lostLines = tally.lost.slice(0, 10).map(({ edit, intent }) => `d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}`);
+    for (const { edit, intent } of tally.lost.slice(0, 3)) {
+      // What a replay needs to see: the record's final state and what every inbox holds for it.
+      const items = [...reviews.entries()].flatMap(([device, list]) => list.filter((r) => r.modelId === edit.id).map((r) => ({ device, ...r })));
+      console.log(`lost: d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}; server ${JSON.stringify(server.get(edit.id))}; review items ${JSON.stringify(items)}`);
+    }
     assert.equal(tally.counts.lost, 0, `${tally.counts.lost} field edits lost without a trace, e.g. ${lostLines.join('; ')} (${context()})`);
   } finally {
     for (const d of devices) await d.client.dispose().catch(() => undefined);
