@@ -29,6 +29,9 @@ import type { AppServices, LocalStore } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
 import { requireModel, writableRecord } from './ipc/record-fields.js';
 import { openWorkInProgress, type WorkInProgress } from './work-in-progress/work-in-progress.js';
+import { trackIdentity } from './auth/identity-claims.js';
+import { checkPendingDelete, checkPendingSave, createSaveGuard, type SaveGuard } from './save-guard.js';
+import { DEFAULT_MAX_ITEM_BYTES } from '../common/schema/item-size.js';
 
 /** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11). */
 export interface SyncEngineEvent {
@@ -42,6 +45,8 @@ export interface SyncEngine {
   stop(): Promise<void>;
   /** Subscribes to the worker's events; returns the unsubscribe function. */
   onEvent(listener: (event: SyncEngineEvent) => void): () => void;
+  /** The largest item the backend accepts (its announced `maxItemBytes`, else DynamoDB's 400 KB), in UTF-8 bytes. */
+  maxItemBytes?(): number;
 }
 
 /** Builds the sync worker for a signed-in server profile. */
@@ -83,6 +88,8 @@ interface OpenSession {
   readonly reviews: ConflictReviews;
   /** Drafts and the Trash of this profile. */
   readonly work: WorkInProgress;
+  /** What this sign-in may save, known before saving (@auth rules, the backend's item size). */
+  readonly guard: SaveGuard;
   readonly stop: Array<() => void>;
   syncRunning: boolean;
 }
@@ -330,16 +337,24 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       schema: options.schema,
       ...(options.durability ? { durability: options.durability } : {}),
     });
+    // The worker gets the tracker's credentials, so every token it is handed also tells the guard who this is.
+    const identity = profile.server === null ? null : trackIdentity(signedIn.credentials);
     const sync =
       profile.server !== null && options.createSync
-        ? options.createSync({ datastore, schema: options.schema, server: profile.server, credentials: signedIn.credentials })
+        ? options.createSync({ datastore, schema: options.schema, server: profile.server, credentials: identity?.credentials ?? signedIn.credentials })
         : null;
+    const guard = createSaveGuard({
+      schema: options.schema,
+      identity: () => identity?.identity() ?? null,
+      maxItemBytes: () => sync?.maxItemBytes?.() ?? DEFAULT_MAX_ITEM_BYTES,
+    });
     const open: OpenSession = {
       signedIn,
       datastore,
       sync,
       reviews: openConflictReviews(profileDirectory(options.userData, profile.id)),
       work: openWorkInProgress({ dir: profileDirectory(options.userData, profile.id), datastore, schema: options.schema }),
+      guard,
       stop: [],
       syncRunning: false,
     };
@@ -364,6 +379,15 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     const user = currentUser()!;
     broadcast('session', user);
     await startSync(open);
+    if (identity !== null) {
+      // A credential that can read nothing would sync an empty app: say so once the identity is known.
+      const warn = (): void => {
+        const message = session === open ? guard.readsNothingMessage() : null;
+        if (message !== null) notify({ code: 'Unauthorized', message });
+      };
+      open.stop.push(identity.onChange(warn));
+      void identity.load().then(warn, () => undefined);
+    }
     return user;
   };
 
@@ -393,13 +417,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   };
 
   const store = (): LocalStore => {
-    const { datastore, work } = current();
+    const { datastore, work, guard } = current();
     return {
-      save: (model, record, opts) => datastore.save(model, record, opts),
+      save: async (model, record, opts) => {
+        await checkPendingSave(guard, datastore, options.schema, model, record);
+        return datastore.save(model, record, opts);
+      },
       get: async (model, key) => (await datastore.get(model, key)) ?? null,
       query: (model, opts) => datastore.query(model, opts),
       count: (model, where) => datastore.count(model, where),
-      delete: (model, target, opts) => work.delete(model, target, opts),
+      delete: async (model, target, opts) => {
+        if ('key' in target) await checkPendingDelete(guard, datastore, model, target.key);
+        return work.delete(model, target, opts);
+      },
       observe: (model, where, listener) => datastore.observe(model, where).subscribe(listener),
       observeQuery: (model, where, sort, listener) =>
         datastore.observeQuery(model, where, sort ? { sort } : {}).subscribe(listener),
@@ -495,6 +525,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       const decided = await open.datastore.reviews.decide(item.id, choice === 'keepMine' ? 'keptMine' : 'keptTheirs');
       return toReviewItem(decided);
     },
+    access: async () => current().guard.access(),
     deletePreview: (model, key) => current().work.deletePreview(model, key),
     draftSave: (model, key, values) => current().work.draftSave(model, key, values),
     draftsList: () => current().work.draftsList(),

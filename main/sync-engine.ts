@@ -28,6 +28,7 @@ export function syncEngineFactory(tuning: Partial<Omit<SyncWorkerOptions, 'datas
       start: () => worker.start(),
       stop: () => worker.stop(),
       onEvent: (listener) => worker.onEvent(listener),
+      maxItemBytes: () => worker.capabilities.maxItemBytes,
     };
   };
 }

@@ -10,8 +10,9 @@ import type { GraphqlAnswer } from './mutation-outcome.js';
 export type Capability = 'mutationBatching' | 'mutationIds' | 'syncTotals';
 const CAPABILITIES: readonly Capability[] = ['mutationBatching', 'mutationIds', 'syncTotals'];
 
-/** DynamoDB's item limit (400 KB), the size a backend that announces none is held to, in UTF-8 bytes of the item's JSON. */
-export const DEFAULT_MAX_ITEM_BYTES = 409_600;
+// DynamoDB's item limit: one constant for the whole client (common/schema/item-size.ts).
+import { DEFAULT_MAX_ITEM_BYTES } from '../../common/schema/item-size.js';
+export { DEFAULT_MAX_ITEM_BYTES };
 
 /** `extensions.outpost` of one answer, read into types. */
 export interface OutpostExtension {
