@@ -113,19 +113,21 @@ describe('the review inbox in Chromium', { skip }, () => {
     });
   });
 
-  describe('a rejected create in the review inbox, against a server with a small item limit', () => {
+  describe('a rejected create in the review inbox: the server lowered its item limit while the device was offline', () => {
     let small: RunningServer;
     let smallDir: string;
     let deviceB: Device | undefined;
-    before(async () => {
-      smallDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-review-small-'));
-      small = await startServer({
+    const boot = (port: number, maxItemBytes?: number) =>
+      startServer({
         schema: schemaText,
         database: `sqlite:${join(smallDir, 'server.db')}`,
-        port: 0,
-        limits: { maxItemBytes: 2000 },
+        port,
+        ...(maxItemBytes === undefined ? {} : { limits: { maxItemBytes } }),
         reportError: () => undefined,
       });
+    before(async () => {
+      smallDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-review-small-'));
+      small = await boot(0);
       await small.authStore.addUser({ username: 'ana', password: PASSWORD });
     });
     after(async () => {
@@ -149,9 +151,16 @@ describe('the review inbox in Chromium', { skip }, () => {
       const inspection = await store.save('Inspection', { siteID: site.id, title: 'Spring visit', status: 'DRAFT' }, {});
       await eventually('the site and inspection to sync', async () => (await unsynced()) === 'All changes synced', 30_000);
 
-      // 1,500 "é" are 1,500 characters but 3,000 UTF-8 bytes: over this server's 2,000-byte limit.
+      // Offline, the device knows the server's announced 400 KB limit: 1,500 "é" (1,500 characters,
+      // 3,000 UTF-8 bytes) fit it, so the save is accepted locally and queued.
+      await deviceB.core.services.stopSync();
       const long = 'é'.repeat(1500);
       const observation = await store.save('Observation', { inspectionID: inspection.id, category: 'Erosion', severity: 'HIGH', description: long }, {});
+      // Meanwhile the operator restarts the server with a 2,000-byte limit: the queued create is refused.
+      const port = small.port;
+      await small.close();
+      small = await boot(port, 2000);
+      await deviceB.core.services.startSync();
       await eventually('the bar to link to the review inbox', async () => (await unsynced()) === '1 change needs your review', 30_000);
       assert.equal(await store.get('Observation', String(observation.id)), null, 'the local row follows the server (it has none)');
       await page.getByTestId('unsynced').click();
@@ -177,6 +186,11 @@ describe('the review inbox in Chromium', { skip }, () => {
       const saved = await store.get('Observation', String(observation.id));
       assert.equal(saved?.description, 'Erosion along the north bank, about 40 m.');
       assert.equal(saved?._version, 1, 'accepted by the server');
+      // Now the device knows the lower limit: a record over it is refused before it is queued, naming the field.
+      await assert.rejects(
+        store.save('Observation', { inspectionID: inspection.id, category: 'Erosion', description: long }, {}),
+        /Observation\.description makes this record .*accepts at most 2 KB/,
+      );
     });
   });
 });

@@ -173,9 +173,11 @@ test('conflicts and error notices of a composite-key record carry its key; resol
   const ctx = setup();
   const { api, core, sync } = ctx;
   await api.signIn({ mode: 'apiKey', server: 'http://127.0.0.1:9', apiKey: 'test-key' });
-  const site = await api.save({ model: 'Site', record: { name: 'Quarry' } });
+  // Straight into the datastore: this owner-only schema lets an API key save nothing (the save guard
+  // refuses it), and what is under test is how conflicts and notices name a composite key.
+  const site = await sync.datastore!.save('Site', { name: 'Quarry' });
   const key = { siteID: String(site.id), visitedOn: '2026-03-04', shift: 1 };
-  await api.save({ model: 'Visit', record: { ...key, notes: 'mine' } });
+  await sync.datastore!.save('Visit', { ...key, notes: 'mine' });
   const visitDef = schema.models.Visit;
   const modelId = modelIdOf(visitDef, key);
 
