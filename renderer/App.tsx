@@ -238,7 +238,7 @@ export function App() {
           </div>
         )}
       </Notifications>
-      <SyncBar status={status} schema={schema} onReview={openReview} />
+      <SyncBar status={status} schema={schema} access={access} onReview={openReview} />
       {leaving && (
         <LeaveGuard
           onKeep={() => setLeaving(null)}

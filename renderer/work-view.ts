@@ -2,6 +2,7 @@
 // data (issue 9 "The UI tells the truth", "Work in progress is safe"): the components only render
 // what these return, so every sentence a field worker reads is tested in test/unit/renderer.
 import type { Access, Draft, ReviewItem, SyncStatus, TrashItem } from '../common/ipc/contract.js';
+import { MAX_RECORDS_TO_SYNC_CEILING } from '../common/ipc/contract.js';
 import type { KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 import { blankRaw, fromRaw, type Raw } from './form-values.js';
@@ -10,8 +11,20 @@ import { fieldLabel, formatValue, pluralLabel, recordLabel } from './schema-view
 const count = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
 
-/** How the cap of a model is raised (shown next to "10,000 of 23,412 synced"). */
-export const RAISE_CAP_HINT = 'Raise “Max records to sync” (maxRecordsToSync) in the sync settings to fetch the rest.';
+/** Where the cap of a model is raised (shown next to "10,000 of 23,412 synced"). */
+export const RAISE_CAP_HINT = 'Raise it in Settings → Sync: Max records to sync per model.';
+
+/**
+ * The "Max records to sync per model" field as typed ("250000", "1,000,000"): the number, or a
+ * plain sentence saying what is wrong (a whole number from 1 to 100,000,000).
+ */
+export function maxRecordsToSyncInput(text: string): { readonly value: number } | { readonly error: string } {
+  const error = `Max records to sync per model must be a whole number from 1 to ${count(MAX_RECORDS_TO_SYNC_CEILING)}.`;
+  const digits = text.trim().replace(/[,_ ]/g, '');
+  if (!/^[0-9]{1,10}$/.test(digits)) return { error };
+  const value = Number(digits);
+  return value >= 1 && value <= MAX_RECORDS_TO_SYNC_CEILING ? { value } : { error };
+}
 
 /** "10,000 of 23,412 synced", or "10,000 synced, more on the server" when the server told no total. */
 export function cappedText(capped: { readonly limit: number; readonly total: number | null }): string {
@@ -35,7 +48,7 @@ export interface SyncSummary {
  * The bar's sentence for `status`: never "All changes synced" while review items wait, while
  * reconnecting (sync running but not online), while paused, or with unsynced entries.
  */
-export function syncSummary(status: SyncStatus, schema?: Schema | null): SyncSummary {
+export function syncSummary(status: SyncStatus, schema?: Schema | null, access?: Access | null): SyncSummary {
   let review = status.reviewWaiting > 0 ? `${plural(status.reviewWaiting, 'change needs', 'changes need')} your review` : null;
   const capped = Object.entries(status.models)
     .filter(([, m]) => m.capped !== undefined)
@@ -62,6 +75,10 @@ export function syncSummary(status: SyncStatus, schema?: Schema | null): SyncSum
     linksToReview = true;
   } else if (capped.length > 0) {
     text = 'Changes sent; not every record is on this device';
+    pending = true;
+  } else if (nothingReadable(access ?? null) !== null) {
+    // Nothing to send, but nothing arrives either: not a state to call "synced".
+    text = 'Nothing this sign-in may read';
     pending = true;
   } else {
     text = 'All changes synced';

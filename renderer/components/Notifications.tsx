@@ -89,7 +89,7 @@ export function Notifications(props: {
               Open record
             </button>
           )}
-          {n.model && props.onReview && (
+          {n.model && n.recordId && props.onReview && (
             <button
               className="link"
               onClick={() => {

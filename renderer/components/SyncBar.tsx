@@ -1,7 +1,7 @@
 // Always visible: online/offline (or local-only), unsynced changes, changes waiting for review,
 // models stopped at the sync cap, per-model progress during a sync, and when the last sync finished.
 // What it says comes from syncSummary (renderer/work-view.ts): never "All changes synced" unless true.
-import type { SyncStatus } from '../../common/ipc/contract.js';
+import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useNow } from '../hooks.js';
@@ -18,14 +18,14 @@ function ago(ms: number): string {
 }
 
 /** The always-visible sync status strip at the bottom of the window; `onReview` opens the review inbox. */
-export function SyncBar(props: { status: SyncStatus | null; schema?: Schema | null; onReview?: () => void }) {
+export function SyncBar(props: { status: SyncStatus | null; schema?: Schema | null; access?: Access | null; onReview?: () => void }) {
   const now = useNow();
   const s = props.status;
   if (!s) return <footer className="sync-bar" aria-label="Sync status" />;
   const state = s.mode === 'offline' ? 'local' : !s.running ? 'paused' : s.online ? 'online' : 'offline';
   const label = { local: 'Local only', paused: 'Sync paused', online: 'Online', offline: 'Offline' }[state];
   const models = Object.entries(s.models);
-  const summary = syncSummary(s, props.schema);
+  const summary = syncSummary(s, props.schema, props.access);
   const reviewLink = (text: string, testId?: string) => (
     <button className="link review-link" data-testid={testId} onClick={() => props.onReview?.()}>
       {text}
