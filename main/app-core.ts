@@ -32,6 +32,8 @@ import { openWorkInProgress, type WorkInProgress } from './work-in-progress/work
 import { trackIdentity } from './auth/identity-claims.js';
 import { checkPendingDelete, checkPendingSave, createSaveGuard, type SaveGuard } from './save-guard.js';
 import { DEFAULT_MAX_ITEM_BYTES } from '../common/schema/item-size.js';
+import { DESKTOP_MAX_RECORDS_TO_SYNC } from './sync-engine.js';
+import { maxRecordsToSyncProblem, openSyncSettings, type SyncSettingsStore } from './sync-settings.js';
 
 /** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11). */
 export interface SyncEngineEvent {
@@ -55,6 +57,8 @@ export type SyncEngineFactory = (options: {
   readonly schema: Schema;
   readonly server: string;
   readonly credentials: SyncCredentials;
+  /** Most records of each model per round: the profile's setting (main/sync-settings.ts). */
+  readonly maxRecordsToSync?: number;
 }) => SyncEngine;
 
 export interface AppCoreOptions {
@@ -64,6 +68,8 @@ export interface AppCoreOptions {
   readonly credentials: CredentialStore;
   /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
   readonly createSync?: SyncEngineFactory;
+  /** `maxRecordsToSync` of a profile that saved no sync settings (default DESKTOP_MAX_RECORDS_TO_SYNC, 1,000,000). */
+  readonly maxRecordsToSync?: number;
   readonly fetch?: Fetch;
   /** SQLite durability (default FULL). */
   readonly durability?: 'FULL' | 'NORMAL';
@@ -84,7 +90,13 @@ export interface AppCore {
 interface OpenSession {
   readonly signedIn: SignedIn;
   readonly datastore: Datastore;
-  readonly sync: SyncEngine | null;
+  /** The sync worker now: replaced (stopped, rebuilt, restarted) when the sync settings change. */
+  sync: SyncEngine | null;
+  /** Unsubscribes the core from `sync`'s events (replaced with it). */
+  unlistenSync: () => void;
+  /** Builds a sync worker for this profile with `maxRecordsToSync`; null without a server or factory. */
+  readonly buildSync: (maxRecordsToSync: number) => SyncEngine | null;
+  readonly settings: SyncSettingsStore;
   readonly reviews: ConflictReviews;
   /** Drafts and the Trash of this profile. */
   readonly work: WorkInProgress;
@@ -144,6 +156,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   };
 
   let status: SyncStatus = emptyStatus('signedOut');
+  const defaultMaxRecordsToSync = options.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC;
+  {
+    const problem = maxRecordsToSyncProblem(defaultMaxRecordsToSync);
+    if (problem !== null) throw new ValidationError(`createAppCore: ${problem}`, 'maxRecordsToSync');
+  }
 
   function emptyStatus(mode: SyncStatus['mode']): SyncStatus {
     return { mode, running: false, online: false, unsynced: 0, lastSyncedAt: null, syncing: false, models: {}, reviewWaiting: 0 };
@@ -282,6 +299,10 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         const sentId = typeof data?.recordId === 'string' ? data.recordId : undefined;
         const key = noticeKey(def, sentId, local, asRecord(data?.remoteModel));
         const recordId = sentId ?? (def && key ? modelIdOf(def, key) : typeof local?.id === 'string' ? local.id : undefined);
+        // A sync query or subscription of a model this sign-in may not read is refused by design:
+        // the sign-in notice and the screens already say so once, not once per model and operation.
+        const refusedRead = data?.process !== 'mutate' && /unauthori[sz]ed|not ?authori[sz]ed/i.test(String(data?.errorType ?? ''));
+        if (refusedRead && typeof model === 'string' && open.guard.access().models[model]?.read === false) break;
         notify({
           code: String(data?.errorType ?? data?.code ?? 'SyncError'),
           message: String(data?.message ?? 'the server rejected a change'),
@@ -339,19 +360,27 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     });
     // The worker gets the tracker's credentials, so every token it is handed also tells the guard who this is.
     const identity = profile.server === null ? null : trackIdentity(signedIn.credentials);
-    const sync =
-      profile.server !== null && options.createSync
-        ? options.createSync({ datastore, schema: options.schema, server: profile.server, credentials: identity?.credentials ?? signedIn.credentials })
+    const server = profile.server;
+    const createSync = options.createSync;
+    const buildSync = (maxRecordsToSync: number): SyncEngine | null =>
+      server !== null && createSync
+        ? createSync({ datastore, schema: options.schema, server, credentials: identity?.credentials ?? signedIn.credentials, maxRecordsToSync })
         : null;
+    const settings = openSyncSettings(profileDirectory(options.userData, profile.id), { maxRecordsToSync: defaultMaxRecordsToSync });
+    const sync = buildSync(settings.get().maxRecordsToSync);
+    // Read through `open` at each check: the worker is replaced when the sync settings change.
     const guard = createSaveGuard({
       schema: options.schema,
       identity: () => identity?.identity() ?? null,
-      maxItemBytes: () => sync?.maxItemBytes?.() ?? DEFAULT_MAX_ITEM_BYTES,
+      maxItemBytes: () => open.sync?.maxItemBytes?.() ?? DEFAULT_MAX_ITEM_BYTES,
     });
     const open: OpenSession = {
       signedIn,
       datastore,
       sync,
+      unlistenSync: () => undefined,
+      buildSync,
+      settings,
       reviews: openConflictReviews(profileDirectory(options.userData, profile.id)),
       work: openWorkInProgress({ dir: profileDirectory(options.userData, profile.id), datastore, schema: options.schema }),
       guard,
@@ -366,7 +395,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         void refreshReviewWaiting(open).catch(() => undefined);
       }),
     );
-    if (sync) open.stop.push(sync.onEvent((event) => onSyncEvent(open, event)));
+    if (sync) open.unlistenSync = sync.onEvent((event) => onSyncEvent(open, event));
+    open.stop.push(() => open.unlistenSync());
     session = open;
     status = emptyStatus(profile.server === null ? 'offline' : 'server');
     const statusSynced = await datastore.syncMetadata.listSyncMetadata().catch(() => []);
@@ -389,6 +419,23 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       void identity.load().then(warn, () => undefined);
     }
     return user;
+  };
+
+  /**
+   * Replaces the session's sync worker with one built for `maxRecordsToSync`: the old one stopped
+   * and unsubscribed, the new one subscribed and started again if the old one was running.
+   */
+  const rebuildSync = async (open: OpenSession, maxRecordsToSync: number): Promise<void> => {
+    if (!open.sync) return;
+    const wasRunning = open.syncRunning;
+    await stopSync(open);
+    open.unlistenSync();
+    open.unlistenSync = () => undefined;
+    if (session !== open) return;
+    const next = open.buildSync(maxRecordsToSync);
+    open.sync = next;
+    if (next) open.unlistenSync = next.onEvent((event) => onSyncEvent(open, event));
+    if (wasRunning) await startSync(open);
   };
 
   const waitForEmptyOutbox = async (open: OpenSession): Promise<number> => {
@@ -526,6 +573,16 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       return toReviewItem(decided);
     },
     access: async () => current().guard.access(),
+    syncSettings: async () => current().settings.get(),
+    setSyncSettings: (request) =>
+      serial(async () => {
+        const open = current();
+        const before = open.settings.get().maxRecordsToSync;
+        const saved = open.settings.set(request);
+        // An offline profile has no worker: the setting is only stored.
+        if (saved.maxRecordsToSync !== before) await rebuildSync(open, saved.maxRecordsToSync);
+        return saved;
+      }),
     deletePreview: (model, key) => current().work.deletePreview(model, key),
     draftSave: (model, key, values) => current().work.draftSave(model, key, values),
     draftsList: () => current().work.draftsList(),

@@ -16,14 +16,17 @@ export function graphqlEndpoint(server: string): string {
  */
 export const DESKTOP_MAX_RECORDS_TO_SYNC = 1_000_000;
 
-/** A factory creating one sync worker per signed-in server profile; `tuning` passes worker options through (`maxRecordsToSync` defaults to 1,000,000). */
+/**
+ * A factory creating one sync worker per signed-in server profile; `tuning` passes worker options
+ * through. `maxRecordsToSync`: the profile's setting the core passes, else `tuning`'s, else 1,000,000.
+ */
 export function syncEngineFactory(tuning: Partial<Omit<SyncWorkerOptions, 'datastore' | 'schema' | 'endpoint' | 'auth'>> = {}): SyncEngineFactory {
-  return ({ datastore, schema, server, credentials }) => {
+  return ({ datastore, schema, server, credentials, maxRecordsToSync }) => {
     let auth: SyncAuth;
     if (credentials.kind === 'apiKey') auth = { type: 'apiKey', apiKey: credentials.apiKey };
     else if (credentials.kind === 'userPools') auth = { type: 'jwt', tokens: tokenProviderFromSession(credentials.session) };
     else throw new Error('an offline profile has no server to sync with');
-    const worker = createSyncWorker({ ...tuning, maxRecordsToSync: tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC, datastore, schema, endpoint: graphqlEndpoint(server), auth });
+    const worker = createSyncWorker({ ...tuning, maxRecordsToSync: maxRecordsToSync ?? tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC, datastore, schema, endpoint: graphqlEndpoint(server), auth });
     return {
       start: () => worker.start(),
       stop: () => worker.stop(),

@@ -170,6 +170,7 @@ export function App() {
             access={access}
             onOpen={(recordKey) => openRecord(model.name, recordKey)}
             onNew={() => setRoute({ screen: 'form', model: model.name, recordKey: null })}
+            onSettings={() => setRoute({ screen: 'settings' })}
           />
         )}
         {current.screen === 'form' && model && (

@@ -178,6 +178,19 @@ export const accessShape = z.object({
   maxItemBytes: z.number().int().positive(),
 });
 
+/** Most records of one model a profile may be set to sync per round (the setting's upper bound). */
+export const MAX_RECORDS_TO_SYNC_CEILING = 100_000_000;
+const maxRecordsToSyncMessage = `a whole number of records from 1 to ${MAX_RECORDS_TO_SYNC_CEILING.toLocaleString('en-US')}`;
+
+/** The profile's sync settings: `maxRecordsToSync`, most records of each model synced per round. */
+export const syncSettingsShape = z.object({
+  maxRecordsToSync: z
+    .number({ error: maxRecordsToSyncMessage })
+    .int({ error: maxRecordsToSyncMessage })
+    .min(1, { error: maxRecordsToSyncMessage })
+    .max(MAX_RECORDS_TO_SYNC_CEILING, { error: maxRecordsToSyncMessage }),
+});
+
 /** A problem the user should see, naming the record it concerns. */
 export const errorNoticeShape = z.object({
   code: z.string(),
@@ -311,6 +324,13 @@ export const requests = {
   /** Restores a deleted record and what was deleted with it; answers the restored top-level record. */
   trashRestore: { request: z.object({ id: z.string().max(200) }).strict(), response: record },
   access: { request: empty, response: accessShape },
+  /** This profile's sync settings (the default until the user saves one). */
+  syncSettings: { request: empty, response: syncSettingsShape },
+  /**
+   * Saves this profile's sync settings; a signed-in profile's sync worker is rebuilt with them at
+   * once (restarted if it was running). An offline profile only stores them.
+   */
+  setSyncSettings: { request: syncSettingsShape.strict(), response: syncSettingsShape },
   signIn: { request: signInRequest, response: currentUserShape },
   /** Reopens a profile on this computer from its saved sign-in (no password; works offline). */
   openProfile: { request: z.object({ profileId: z.string().min(1).max(100) }).strict(), response: currentUserShape },
@@ -365,6 +385,7 @@ export type ReviewItem = z.infer<typeof reviewItemShape>;
 export type Draft = z.infer<typeof draftShape>;
 export type TrashItem = z.infer<typeof trashItemShape>;
 export type Access = z.infer<typeof accessShape>;
+export type SyncSettings = z.infer<typeof syncSettingsShape>;
 
 /** What every request answers over the wire: the response, or a typed error (never a thrown Error). */
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };

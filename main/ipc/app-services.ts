@@ -71,6 +71,10 @@ export interface AppServices {
   trashList(): Promise<ResponseOf<'trashList'>>;
   trashRestore(request: ParsedRequestOf<'trashRestore'>): Promise<ResponseOf<'trashRestore'>>;
   access(): Promise<ResponseOf<'access'>>;
+  /** The open profile's sync settings (its saved ones, else the default). */
+  syncSettings(): Promise<ResponseOf<'syncSettings'>>;
+  /** Stores the open profile's sync settings; a running sync worker is rebuilt with them and restarted. */
+  setSyncSettings(request: ParsedRequestOf<'setSyncSettings'>): Promise<ResponseOf<'setSyncSettings'>>;
   signIn(request: ParsedRequestOf<'signIn'>): Promise<ResponseOf<'signIn'>>;
   openProfile(request: ParsedRequestOf<'openProfile'>): Promise<ResponseOf<'openProfile'>>;
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;

@@ -205,6 +205,8 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
     trashList: () => services.trashList(),
     trashRestore: (request) => services.trashRestore(request),
     access: () => services.access(),
+    syncSettings: () => services.syncSettings(),
+    setSyncSettings: (request) => services.setSyncSettings(request),
     signIn: (request) => services.signIn(request),
     openProfile: (request) => services.openProfile(request),
     signOut: (request) => services.signOut(request),

@@ -24,6 +24,8 @@ export function ModelListScreen(props: {
   access?: Access | null;
   onOpen: (key: KeyObject) => void;
   onNew: () => void;
+  /** Opens Settings, where a capped model's limit is raised. */
+  onSettings?: () => void;
 }) {
   const { model, schema } = props;
   const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
@@ -71,6 +73,14 @@ export function ModelListScreen(props: {
       {capped && (
         <p className="notice-inline capped-note" role="status" data-testid="list-capped">
           Not every {model.name} is on this computer: {cappedText(capped)}. {RAISE_CAP_HINT}
+          {props.onSettings && (
+            <>
+              {' '}
+              <button className="link" data-testid="open-sync-settings" onClick={props.onSettings}>
+                Open Settings
+              </button>
+            </>
+          )}
         </p>
       )}
       <FilterBuilder

@@ -100,7 +100,16 @@ export async function openDevice(
 ): Promise<Device> {
   const userData = tempUserData(name);
   const newCore = () =>
-    createAppCore({ userData, schema, credentials, durability: 'NORMAL', createSync: syncEngineFactory({ ...TEST_SYNC_TUNING, ...tuning }), syncFirstTimeoutMs: 10_000 });
+    createAppCore({
+      userData,
+      schema,
+      credentials,
+      durability: 'NORMAL',
+      createSync: syncEngineFactory({ ...TEST_SYNC_TUNING, ...tuning }),
+      // The core passes each profile's setting to the factory: a tuned cap is the profiles' default.
+      ...(tuning.maxRecordsToSync === undefined ? {} : { maxRecordsToSync: tuning.maxRecordsToSync }),
+      syncFirstTimeoutMs: 10_000,
+    });
   let core = newCore();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
