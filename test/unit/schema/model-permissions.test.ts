@@ -1,6 +1,7 @@
 // What an identity may do with each model, from the schema's @auth rules: tables over the example
 // schema and the blog schema, and a seeded property test that agrees with the server's own
 // enforcement (server/resolvers/model-access.ts) on random rules, identities and records.
+import { seededRandom } from '../../../main/sync/backoff.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -149,16 +150,6 @@ test('checkWrite: update/delete of records owned by someone else are refused', (
 
 // ---- agreement with the server's enforcement, on random rules, identities and records ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPS: readonly AuthOperation[] = ['create', 'update', 'delete', 'read', 'get', 'list', 'sync', 'listen', 'search'];
 const PROVIDERS: Record<AuthRule['allow'], readonly AuthProvider[]> = {
@@ -176,7 +167,7 @@ function fieldDef(name: string, isList: boolean): FieldDef {
 test('agrees with the server’s model-access on random rules, identities and records', () => {
   const seed = Number(process.env.PERMISSIONS_SEED ?? Math.floor(Math.random() * 2 ** 31));
   console.log(`model-permissions property seed: ${seed} (replay with PERMISSIONS_SEED=${seed})`);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const some = <T>(list: readonly T[]): T[] => {
     const out = list.filter(() => random() < 0.4);
