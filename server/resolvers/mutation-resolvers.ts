@@ -74,7 +74,7 @@ function checkItemSize(services: ServerServices, model: ModelDef, item: Readonly
 /** True when the change log holds `mutationId` for this model and record: the mutation was applied before. */
 async function replayed(tx: WriteTransaction, model: ModelDef, id: string, mutationId: string | undefined): Promise<boolean> {
   if (mutationId === undefined) return false;
-  return (await tx.mutationTarget(model.name, mutationId)) === id;
+  return tx.mutationApplied(model.name, id, mutationId);
 }
 
 function nowIso(ms: number): string {

@@ -192,13 +192,19 @@ export abstract class KyselyStorage implements Storage {
           const d = this.model(m);
           return this.decodeRow(d, this.encodeItem(d, JSON.parse(row.item) as StoredItem, null));
         },
-        mutationTarget: async (m, mutationId) => {
-          // Served by the partial (model, mutation_id) index.
-          const template = this.template('mutationTarget', (slot) =>
-            this.db.selectFrom(CHANGES_TABLE).select('item_id').where('model', '=', slot('model')).where('mutation_id', '=', slot('mutation_id')).limit(1),
+        mutationApplied: async (m, id, mutationId) => {
+          // Served by the (model, item_id, version) index: the resend names its record, whose history
+          // within retention is short, so no index of its own is kept (one less entry per write).
+          const template = this.template('mutationApplied', (slot) =>
+            this.db
+              .selectFrom(CHANGES_TABLE)
+              .select('seq')
+              .where('model', '=', slot('model'))
+              .where('item_id', '=', slot('item_id'))
+              .where('mutation_id', '=', slot('mutation_id'))
+              .limit(1),
           );
-          const row = (await trx.executeQuery(template.bind({ model: m, mutation_id: mutationId }))).rows[0] as { item_id: string } | undefined;
-          return row?.item_id;
+          return (await trx.executeQuery(template.bind({ model: m, item_id: id, mutation_id: mutationId }))).rows.length > 0;
         },
       };
       return work(tx);
@@ -371,12 +377,9 @@ export abstract class KyselyStorage implements Storage {
     )`.execute(this.db);
     // Databases deployed before client mutation ids (FIELD_MERGE / idempotent resend) lack the column.
     await this.addColumnIfMissing(CHANGES_TABLE, 'mutation_id', 'text');
-    // The base of a FIELD_MERGE update: one record's image at one version.
+    // The base of a FIELD_MERGE update (one record's image at one version), and whether a resent
+    // mutation id already wrote that record.
     await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_item_version`)} on ${sql.table(CHANGES_TABLE)} (model, item_id, version)`.execute(
-      this.db,
-    );
-    // A repeated mutation id; partial, so writes without an id add nothing to it.
-    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_mutation_id`)} on ${sql.table(CHANGES_TABLE)} (model, mutation_id) where mutation_id is not null`.execute(
       this.db,
     );
     await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_seq`)} on ${sql.table(CHANGES_TABLE)} (model, seq)`.execute(

@@ -50,8 +50,8 @@ export interface WriteTransaction {
   appendChange(model: string, item: StoredItem, mutationId?: string | null): Promise<void>;
   /** The record's image as of `_version` `version` from the change log (one indexed read); undefined once purged. */
   versionImage(model: string, id: string, version: number): Promise<StoredItem | undefined>;
-  /** The key of the record a change-log entry of `model` with client mutation id `mutationId` wrote, or undefined. */
-  mutationTarget(model: string, mutationId: string): Promise<string | undefined>;
+  /** True when the change log (within retention) holds a write of record `id` of `model` made by client mutation `mutationId`. */
+  mutationApplied(model: string, id: string, mutationId: string): Promise<boolean>;
 }
 
 /** What `purge` removed. */

@@ -68,15 +68,16 @@ function suite(dialect: Dialect): void {
       });
     });
 
-    test('mutationTarget: the key of the record the id wrote, per model; unknown ids are undefined', async () => {
+    test('mutationApplied: the ids that wrote a record, per model and record; unknown ids are not', async () => {
       await storage.writeTransaction('Doc', async (tx) => {
-        assert.equal(await tx.mutationTarget('Doc', 'm-1'), 'd1');
-        assert.equal(await tx.mutationTarget('Doc', 'm-2'), 'd1');
-        assert.equal(await tx.mutationTarget('Doc', 'nope'), undefined);
+        assert.equal(await tx.mutationApplied('Doc', 'd1', 'm-1'), true);
+        assert.equal(await tx.mutationApplied('Doc', 'd1', 'm-2'), true);
+        assert.equal(await tx.mutationApplied('Doc', 'other', 'm-1'), false, 'an id names the record it wrote');
+        assert.equal(await tx.mutationApplied('Doc', 'd1', 'nope'), false);
       });
       await write(item('d2', 1, { title: 'no id' }));
       await storage.writeTransaction('Doc', async (tx) => {
-        assert.equal(await tx.mutationTarget('Doc', ''), undefined);
+        assert.equal(await tx.mutationApplied('Doc', 'd2', ''), false);
       });
     });
 
@@ -94,7 +95,7 @@ function suite(dialect: Dialect): void {
     test('both look-ups are served by their indexes', async () => {
       const lookups: Array<[string, ReturnType<typeof sql>]> = [
         ['_outpost_changes_model_item_version', sql`select item from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and version = ${1} order by seq desc limit 1`],
-        ['_outpost_changes_model_mutation_id', sql`select item_id from _outpost_changes where model = ${'Doc'} and mutation_id = ${'m-1'} limit 1`],
+        ['_outpost_changes_model_item_version', sql`select seq from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and mutation_id = ${'m-1'} limit 1`],
       ];
       for (const [index, query] of lookups) {
         const plan = await storage.kysely.transaction().execute(async (trx) => {
@@ -113,7 +114,7 @@ function suite(dialect: Dialect): void {
       await storage.purge(0, 10_000);
       await storage.writeTransaction('Doc', async (tx) => {
         assert.equal(await tx.versionImage('Doc', 'd1', 1), undefined);
-        assert.equal(await tx.mutationTarget('Doc', 'm-1'), undefined);
+        assert.equal(await tx.mutationApplied('Doc', 'd1', 'm-1'), false);
       });
     });
   });
