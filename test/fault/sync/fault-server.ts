@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../../server/index.js';
+import type { ConfiguredStrategy } from '../../../server/config/server-config.js';
 import { TEST_SDL } from '../../integration/server/server-harness.js';
 import { startFaultProxy, type FaultProxy } from '../proxy/fault-proxy.js';
 
@@ -24,12 +25,12 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-/** Starts the server (AUTOMERGE for Post, OPTIMISTIC_CONCURRENCY for Note) and a proxy in front of it. */
-export async function startFaultServer(): Promise<FaultServer> {
+/** Starts the server (the default FIELD_MERGE, Note under `noteStrategy`, default OPTIMISTIC_CONCURRENCY) and a proxy in front of it. */
+export async function startFaultServer(noteStrategy: ConfiguredStrategy = 'OPTIMISTIC_CONCURRENCY'): Promise<FaultServer> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-fault-'));
   const database = `sqlite:${join(dir, 'server.db')}`;
   const boot = () =>
-    startServer({ schema: TEST_SDL, database, port: 0, host: '127.0.0.1', models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } }, reportError: () => undefined });
+    startServer({ schema: TEST_SDL, database, port: 0, host: '127.0.0.1', models: { Note: { conflictHandler: noteStrategy } }, reportError: () => undefined });
   let server: RunningServer | null = await boot();
   const { key } = await server.authStore.createApiKey();
   const proxy = await startFaultProxy(server.port);
