@@ -9,7 +9,7 @@ import { api } from './api.js';
 import { Notifications } from './components/Notifications.js';
 import { SyncBar } from './components/SyncBar.js';
 import { useAccess, useEvent, useSyncStatus } from './hooks.js';
-import { nothingReadable } from './work-view.js';
+import { accessRefusal, nothingReadable } from './work-view.js';
 import { navigationModels, pluralLabel, recordLabel } from './schema-view.js';
 import { ModelListScreen } from './screens/ModelListScreen.js';
 import { LeaveGuard, RecordForm, type FormGuard } from './screens/RecordForm.js';
@@ -79,12 +79,15 @@ export function App() {
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n' && route && (route.screen === 'list' || route.screen === 'form')) {
         event.preventDefault();
+        // Not a form this sign-in could never save: "New" says why it is off.
+        const def = schema?.models[route.model];
+        if (def !== undefined && accessRefusal(access, def, 'create') !== null) return;
         setRoute({ screen: 'form', model: route.model, recordKey: null });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [route, setRoute]);
+  }, [route, setRoute, schema, access]);
 
   const undoDelete = async (trashId: string) => {
     try {

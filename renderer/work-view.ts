@@ -263,6 +263,13 @@ export function accessRefusal(access: Access | null, model: ModelDef, operation:
   return `This sign-in may not ${verb} ${pluralLabel(model).toLowerCase()} (the schema’s @auth rules for ${model.name}).`;
 }
 
+/** What an empty list says: a filter that matches nothing, or how to add one — only where this sign-in may. */
+export function emptyListText(model: ModelDef, filtered: boolean, cannotCreate: string | null): string {
+  if (filtered) return 'No records match this filter.';
+  const none = `No ${pluralLabel(model).toLowerCase()} yet.`;
+  return cannotCreate === null ? `${none} Press Ctrl+N to add one.` : none;
+}
+
 /** "This sign-in cannot read any data here" when `access` says every model is unreadable, else null. */
 export function nothingReadable(access: Access | null): string | null {
   if (access === null) return null;

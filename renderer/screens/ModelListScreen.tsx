@@ -10,7 +10,7 @@ import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js'
 import { usePagedQuery } from '../hooks.js';
 import { belongsToFor, fieldLabel, formatValue, listColumns, pluralLabel, recordLabel, relatedKey } from '../schema-view.js';
 import { RelatedLabel } from '../components/RelatedLabel.js';
-import { accessRefusal, cappedText, RAISE_CAP_HINT } from '../work-view.js';
+import { accessRefusal, cappedText, emptyListText, RAISE_CAP_HINT } from '../work-view.js';
 
 const PAGE_SIZE = 25;
 
@@ -139,7 +139,7 @@ export function ModelListScreen(props: {
           {!live.loading && shown.length === 0 && (
             <tr>
               <td colSpan={columns.length} className="empty">
-                {where ? 'No records match this filter.' : `No ${pluralLabel(model).toLowerCase()} yet. Press Ctrl+N to add one.`}
+                {emptyListText(model, Boolean(where), cannotCreate)}
               </td>
             </tr>
           )}

@@ -56,6 +56,10 @@ describe('access known before saving, in Chromium', { skip }, () => {
     const newSite = page.getByRole('button', { name: 'New Site' });
     await eventually('New Site to be disabled', () => newSite.isDisabled());
     assert.match((await newSite.getAttribute('title')) ?? '', /may not create sites/);
+    assert.equal(await page.getByText('Press Ctrl+N to add one').count(), 0, 'the empty list does not offer what this sign-in cannot do');
+    await page.keyboard.press('Control+n');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await page.getByRole('heading', { name: 'New Site' }).count(), 0, 'Ctrl+N opens no form this sign-in could never save');
     // Told once, not per model and operation; and the bar does not call this "synced".
     await eventually('the bar to say nothing is readable', async () => ((await page.getByTestId('unsynced').textContent()) ?? '') === 'Nothing this sign-in may read');
     assert.equal(await page.getByText(/sync refused|subscription failed/).count(), 0, 'no per-model refusal notices');

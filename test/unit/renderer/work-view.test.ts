@@ -18,6 +18,7 @@ import {
   displayValue,
   draftFor,
   draftValues,
+  emptyListText,
   formRecord,
   isDirty,
   nothingReadable,
@@ -192,4 +193,16 @@ test('accessRefusal names what this sign-in may not do; unknown access refuses n
   assert.match(nothingReadable({ models: { Site: none, Inspection: none }, maxItemBytes: 1 }) ?? '', /cannot read any data/);
   assert.equal(nothingReadable({ models: { Site: none, Inspection: all }, maxItemBytes: 1 }), null);
   assert.equal(nothingReadable(null), null);
+});
+
+test('emptyListText offers Ctrl+N only where the sign-in may create; a filter that matches nothing says so', () => {
+  assert.equal(emptyListText(Site, false, null), 'No sites yet. Press Ctrl+N to add one.');
+  assert.equal(emptyListText(Site, false, 'This sign-in may not create sites.'), 'No sites yet.');
+  assert.equal(emptyListText(Site, true, null), 'No records match this filter.');
+});
+
+test('syncSummary never calls a sign-in that can read nothing "synced"', () => {
+  const blind = { models: { Site: { read: false, create: false, update: false, delete: false } }, maxItemBytes: 409_600 };
+  assert.equal(syncSummary(base, schema, blind).text, 'Nothing this sign-in may read');
+  assert.equal(syncSummary(base, schema, { ...blind, models: { Site: { ...blind.models.Site, read: true } } }).text, 'All changes synced');
 });
