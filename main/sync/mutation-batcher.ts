@@ -18,21 +18,21 @@ export const MAX_MUTATION_ID_LENGTH = 200;
 
 /**
  * Sends one GraphQL mutation request for `route` (the mutations' shared route) with the body's
- * `extensions` (absent: none); never throws (failures come back as an answer). `capabilities`,
- * when the sender carries it, is what the server announced; without it nothing is batched.
+ * `extensions` (absent: none); never throws (failures come back as an answer).
  */
-export interface MutationSender {
-  (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>): Promise<GraphqlAnswer>;
-  readonly capabilities?: ServerCapabilities;
-}
+export type MutationSender = (
+  query: string,
+  variables: Record<string, unknown>,
+  signal: AbortSignal,
+  route: string,
+  extensions?: Readonly<Record<string, unknown>>,
+) => Promise<GraphqlAnswer>;
 
-/** A sender that reports `capabilities` to the batcher (the worker's transport and its announcement). */
-export function senderWithCapabilities(
-  send: (query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>) => Promise<GraphqlAnswer>,
-  capabilities: ServerCapabilities,
-): MutationSender {
-  return Object.assign(send, { capabilities });
-}
+/** What the batcher needs to know of the server's announcement (server-capabilities.ts). */
+export type AnnouncedCapabilities = Pick<ServerCapabilities, 'has'>;
+
+/** A backend that announced nothing: one mutation per request, no mutation ids. */
+const NOTHING_ANNOUNCED: AnnouncedCapabilities = { has: () => false };
 
 /**
  * The request body's `extensions` for mutations under these response keys: their ids as
@@ -78,9 +78,11 @@ export class MutationBatcher {
   private queue: Queued[] = [];
   private scheduled = false;
 
+  /** `capabilities`: what the server announced, read at every send (default: nothing, so no batching and no ids). */
   constructor(
     private readonly send: MutationSender,
     private readonly maxPerRequest: number,
+    private readonly capabilities: AnnouncedCapabilities = NOTHING_ANNOUNCED,
   ) {}
 
   /**
@@ -106,7 +108,7 @@ export class MutationBatcher {
     const queued = this.queue;
     this.queue = [];
     // Until the server announced batching (and always for a backend without it): one per request.
-    const perRequest = this.send.capabilities?.has('mutationBatching') === true ? this.maxPerRequest : 1;
+    const perRequest = this.capabilities.has('mutationBatching') ? this.maxPerRequest : 1;
     const routes = new Map<string, Queued[]>();
     for (const q of queued) {
       const group = routes.get(q.route);
@@ -162,7 +164,7 @@ export class MutationBatcher {
   }
 
   private idExtensions(keyed: readonly { key: string; mutationId?: string | undefined }[]): Readonly<Record<string, unknown>> | undefined {
-    return mutationIdExtensions(keyed, this.send.capabilities?.has('mutationIds') === true);
+    return mutationIdExtensions(keyed, this.capabilities.has('mutationIds'));
   }
 
   private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions: Readonly<Record<string, unknown>> | undefined): Promise<GraphqlAnswer> {

@@ -24,7 +24,7 @@ import type { NewReviewItem } from '../datastore/review-items.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
-import { MutationBatcher, type MutationSender } from './mutation-batcher.js';
+import { MutationBatcher, type AnnouncedCapabilities, type MutationSender } from './mutation-batcher.js';
 import { classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
 import { discardedByDelete, overriddenFields, overwrittenFields, showsListConcatenation, type DetectionContext } from './overridden-edits.js';
 import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from './review-reasons.js';
@@ -38,6 +38,8 @@ export interface OutboxProcessorOptions {
    * uncertain). `route` is what `mutationRoute` gave for every mutation in the request.
    */
   readonly mutate: MutationSender;
+  /** What the server announced (read at every send): batching and mutation ids only where it says so. Default: nothing. */
+  readonly capabilities?: AnnouncedCapabilities;
   /** Runs a `get` of a record of `model`. */
   readonly query: (query: string, variables: Record<string, unknown>, model: string) => Promise<GraphqlAnswer>;
   /**
@@ -128,7 +130,7 @@ export class OutboxProcessor {
   private statusEmission: Promise<void> | null = null;
 
   constructor(private readonly options: OutboxProcessorOptions) {
-    this.batcher = new MutationBatcher(options.mutate, Math.max(1, Math.floor(options.maxMutationsPerRequest)));
+    this.batcher = new MutationBatcher(options.mutate, Math.max(1, Math.floor(options.maxMutationsPerRequest)), options.capabilities);
     this.completions = new CompletionBatch(options.datastore);
   }
 

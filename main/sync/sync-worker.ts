@@ -17,7 +17,6 @@ import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
 import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.js';
-import { senderWithCapabilities } from './mutation-batcher.js';
 import { syncModel, SyncUnreachable } from './model-sync.js';
 import { OutboxProcessor } from './outbox-processor.js';
 import { RealtimeClient } from './realtime-client.js';
@@ -500,18 +499,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const processor = new OutboxProcessor({
       datastore,
       schema,
-      // The batcher reads the announcement through the sender: batches and mutation ids only
-      // where the server said it supports them (mutation-batcher.ts).
+      // Batches and mutation ids only where the server said it supports them (mutation-batcher.ts).
+      capabilities,
       ...(multiAuth === null
         ? {
-            mutate: senderWithCapabilities((q, v, signal, _route, extensions) => transport.mutate(q, v, signal, extensions), capabilities),
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, _route: string, extensions?: Readonly<Record<string, unknown>>) =>
+              transport.mutate(q, v, signal, extensions),
             query: (q: string, v: Record<string, unknown>) => transport.query(q, v),
           }
         : {
-            mutate: senderWithCapabilities(
-              (q, v, signal, route, extensions) => withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal, extensions)),
-              capabilities,
-            ),
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>) =>
+              withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal, extensions)),
             query: (q: string, v: Record<string, unknown>, model: string) => queryAs(s, model, q, v),
             mutationRoute,
           }),

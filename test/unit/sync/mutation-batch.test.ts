@@ -6,7 +6,7 @@ import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { mutationParts, mutationVariables, singleMutationQuery, mutationDocument } from '../../../main/sync/graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from '../../../main/sync/mutation-batch.js';
-import { MutationBatcher, mutationIdExtensions, senderWithCapabilities, type MutationSender } from '../../../main/sync/mutation-batcher.js';
+import { MutationBatcher, mutationIdExtensions, type MutationSender } from '../../../main/sync/mutation-batcher.js';
 import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
 import { ServerCapabilities } from '../../../main/sync/server-capabilities.js';
 
@@ -105,11 +105,11 @@ function announced(capabilities: readonly string[] = ['mutationBatching', 'mutat
 /** A sender that records each request (and its body extensions) and answers through `answer`; by default the server announced batching. */
 function recordingSender(answer: (query: string, variables: Record<string, unknown>) => GraphqlAnswer, capabilities: ServerCapabilities = announced()) {
   const requests: Array<{ query: string; variables: Record<string, unknown>; extensions?: Readonly<Record<string, unknown>> }> = [];
-  const send: MutationSender = senderWithCapabilities(async (query, variables, _signal, _route, extensions) => {
+  const send: MutationSender = async (query, variables, _signal, _route, extensions) => {
     requests.push({ query, variables, ...(extensions !== undefined ? { extensions } : {}) });
     return answer(query, variables);
-  }, capabilities);
-  return { requests, send };
+  };
+  return { requests, send, capabilities };
 }
 
 function notes(n: number): BatchedMutation[] {
@@ -128,8 +128,8 @@ function echo(query: string, variables: Record<string, unknown>): GraphqlAnswer 
 }
 
 test('the batcher sends what is handed over in one turn as requests of at most maxPerRequest', async () => {
-  const { requests, send } = recordingSender(echo);
-  const batcher = new MutationBatcher(send, 4);
+  const { requests, send, capabilities } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 4, capabilities);
   const signal = new AbortController().signal;
   const answers = await Promise.all(notes(10).map((m) => batcher.mutate(m, signal)));
   assert.deepEqual(requests.map((r) => (r.query.match(/: createNote\(/g) ?? []).length), [4, 4, 2]);
@@ -139,11 +139,12 @@ test('the batcher sends what is handed over in one turn as requests of at most m
 test('mutations of different routes (MULTI_AUTH mode lists) never share a request; each request names its route', async () => {
   const routes: string[] = [];
   const batcher = new MutationBatcher(
-    senderWithCapabilities(async (query, variables, _signal, route) => {
+    async (query, variables, _signal, route) => {
       routes.push(`${route}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
       return echo(query, variables);
-    }, announced()),
+    },
     8,
+    announced(),
   );
   const signal = new AbortController().signal;
   const answers = await Promise.all(notes(5).map((m, i) => batcher.mutate(m, signal, i % 2 === 0 ? 'apiKey' : 'jwt')));
@@ -152,8 +153,8 @@ test('mutations of different routes (MULTI_AUTH mode lists) never share a reques
 });
 
 test('a lone mutation leaves as the plain DataStore document', async () => {
-  const { requests, send } = recordingSender(echo);
-  const batcher = new MutationBatcher(send, 8);
+  const { requests, send, capabilities } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 8, capabilities);
   const [only] = notes(1);
   const answer = await batcher.mutate(only, new AbortController().signal);
   assert.equal(requests.length, 1);
@@ -163,12 +164,12 @@ test('a lone mutation leaves as the plain DataStore document', async () => {
 });
 
 test('a refused batch is resent one mutation per request, so only the bad one fails', async () => {
-  const { requests, send } = recordingSender((query, variables) => {
+  const { requests, send, capabilities } = recordingSender((query, variables) => {
     if (query.includes('m0:')) return ok(null, [{ message: "Variable '$input1' has an invalid value.", errorType: 'BadRequest' }]);
     const input = variables.input as { id: string };
     return input.id === 'n1' ? ok(null, [{ message: "Variable '$input' has an invalid value.", errorType: 'BadRequest' }]) : echo(query, variables);
   });
-  const batcher = new MutationBatcher(send, 8);
+  const batcher = new MutationBatcher(send, 8, capabilities);
   const answers = await Promise.all(notes(3).map((m) => batcher.mutate(m, new AbortController().signal)));
   assert.equal(requests.length, 4, 'one batch, then three single requests');
   assert.equal(answers[0].errors.length, 0);
@@ -187,8 +188,8 @@ test('a sender that throws gives every mutation of the request a network error (
 test('a batch stays under the server’s document size: wide models travel in fewer per request', async () => {
   const wide = parseSchema(`type Wide @model @auth(rules: [{ allow: public }]) { id: ID! ${Array.from({ length: 190 }, (_, i) => `f${i}: Int`).join(' ')} }`);
   const Wide = wide.models.Wide;
-  const { requests, send } = recordingSender(() => ok(null));
-  const batcher = new MutationBatcher(send, 16);
+  const { requests, send, capabilities } = recordingSender(() => ok(null));
+  const batcher = new MutationBatcher(send, 16, capabilities);
   const mutations: BatchedMutation[] = Array.from({ length: 12 }, (_, i) => ({ parts: mutationParts(wide, Wide, 'Create'), variables: mutationVariables(Wide, 'Create', { id: `w${i}` }, null) }));
   await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
   // ~200 selected fields each: at most 5 under the 1,000-field budget.
@@ -204,7 +205,7 @@ test('until the server announced batching, and for a backend without it, each mu
     { name: 'no answer yet', capabilities: withoutAnnouncement, state: 'unknown' },
     { name: 'answers without extensions.outpost (AppSync)', capabilities: answeredWithout, state: 'none' },
     { name: 'announced, but not mutationBatching', capabilities: onlyIds, state: 'announced' },
-    { name: 'a sender that carries no capabilities', capabilities: null, state: '-' },
+    { name: 'a batcher given no capabilities', capabilities: null, state: '-' },
   ];
   for (const c of cases) {
     if (c.capabilities !== null) assert.equal(c.capabilities.state, c.state, c.name);
@@ -213,7 +214,7 @@ test('until the server announced batching, and for a backend without it, each mu
       requests.push({ query, variables });
       return echo(query, variables);
     };
-    const batcher = new MutationBatcher(c.capabilities === null ? plain : senderWithCapabilities(plain, c.capabilities), 16);
+    const batcher = new MutationBatcher(plain, 16, c.capabilities ?? undefined);
     const mutations = notes(5);
     const answers = await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
     assert.equal(requests.length, 5, `${c.name}: one request per mutation`);
@@ -229,7 +230,7 @@ test('until the server announced batching, and for a backend without it, each mu
 test('the announcement is read at each flush: batching starts once announced and stops when an answer lacks it', async () => {
   const capabilities = new ServerCapabilities();
   const { requests, send } = recordingSender(echo, capabilities);
-  const batcher = new MutationBatcher(send, 4);
+  const batcher = new MutationBatcher(send, 4, capabilities);
   const signal = new AbortController().signal;
   const perRequest = () => requests.splice(0).map((r) => (r.query.match(/: createNote\(/g) ?? ['alone']).length);
   await Promise.all(notes(3).map((m) => batcher.mutate(m, signal)));
@@ -246,18 +247,18 @@ test('mutation ids travel in extensions.outpostMutationIds under each response k
   const withIds = (ms: BatchedMutation[]) => ms.map((m, i) => ({ ...m, mutationId: `id-${i}` }));
   // Batched: keyed by alias.
   const batched = recordingSender(echo, announced(['mutationBatching', 'mutationIds']));
-  const batcher = new MutationBatcher(batched.send, 8);
+  const batcher = new MutationBatcher(batched.send, 8, batched.capabilities);
   await Promise.all(withIds(notes(3)).map((m) => batcher.mutate(m, new AbortController().signal)));
   assert.deepEqual(batched.requests.map((r) => r.extensions), [{ outpostMutationIds: { m0: 'id-0', m1: 'id-1', m2: 'id-2' } }]);
   // Alone (ids but no batching): keyed by the root field.
   const alone = recordingSender(echo, announced(['mutationIds']));
-  const single = new MutationBatcher(alone.send, 8);
+  const single = new MutationBatcher(alone.send, 8, alone.capabilities);
   await Promise.all(withIds(notes(2)).map((m) => single.mutate(m, new AbortController().signal)));
   assert.deepEqual(alone.requests.map((r) => r.extensions), [{ outpostMutationIds: { createNote: 'id-0' } }, { outpostMutationIds: { createNote: 'id-1' } }]);
   // Never to a backend without the capability, batched or not.
   for (const caps of [announced(['mutationBatching']), new ServerCapabilities()]) {
     const none = recordingSender(echo, caps);
-    const b = new MutationBatcher(none.send, 8);
+    const b = new MutationBatcher(none.send, 8, none.capabilities);
     await Promise.all(withIds(notes(2)).map((m) => b.mutate(m, new AbortController().signal)));
     for (const r of none.requests) assert.equal(r.extensions, undefined);
   }
@@ -274,8 +275,8 @@ test('mutationIdExtensions: ids by key, entries without an id left out, nothing 
 });
 
 test('a mutation id longer than the wire contract allows is refused with a clear error', async () => {
-  const { send } = recordingSender(echo);
-  const batcher = new MutationBatcher(send, 8);
+  const { send, capabilities } = recordingSender(echo);
+  const batcher = new MutationBatcher(send, 8, capabilities);
   const [m] = notes(1);
   await assert.rejects(batcher.mutate({ ...m, mutationId: 'x'.repeat(201) }, new AbortController().signal), /mutationId must be a non-empty string of at most 200 characters/);
   await assert.rejects(batcher.mutate({ ...m, mutationId: '' }, new AbortController().signal), /mutationId/);

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import type { ModelRecord } from '../../../common/schema/types.js';
 import type { Datastore } from '../../../main/datastore/datastore.js';
 import { defaultConflictHandler } from '../../../main/sync/conflict-policy.js';
-import { senderWithCapabilities } from '../../../main/sync/mutation-batcher.js';
 import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
 import { OutboxProcessor, alreadyAppliedVerdict } from '../../../main/sync/outbox-processor.js';
 import { ServerCapabilities } from '../../../main/sync/server-capabilities.js';
@@ -72,7 +71,8 @@ function processor(t: TestContext, store: Datastore, server: FakeServer, extra: 
   const p = new OutboxProcessor({
     datastore: store,
     schema: store.schema,
-    mutate: senderWithCapabilities(server.mutate, capabilities),
+    mutate: server.mutate,
+    capabilities,
     query: server.query,
     events: new SyncEvents(),
     conflictHandler: defaultConflictHandler,
