@@ -11,10 +11,8 @@
 import { singleMutationQuery } from './graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from './mutation-batch.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
+import { MAX_MUTATION_ID_LENGTH } from '../../common/wire-extensions.js';
 import type { ServerCapabilities } from './server-capabilities.js';
-
-/** The longest mutation id the wire contract allows (characters). */
-export const MAX_MUTATION_ID_LENGTH = 200;
 
 /**
  * Sends one GraphQL mutation request for `route` (the mutations' shared route) with the body's

@@ -1,6 +1,7 @@
 // What a write that did not survive becomes in the review inbox (DESIGN.md "Nothing lost"): the
 // item to store, with its reason in plain words a field worker understands. Pure: the outbox
 // processor gives the entry, what was sent and what the server said.
+import { DEFAULT_MAX_ITEM_BYTES, formatBytes } from '../../common/schema/item-size.js';
 import type { ModelDef, ModelRecord } from '../../common/schema/types.js';
 import type { NewReviewItem } from '../datastore/review-items.js';
 import type { OutboxEntry, OutboxOperation } from '../datastore/outbox-entry.js';
@@ -8,8 +9,6 @@ import type { ConflictResolution } from './conflict-policy.js';
 import type { RejectReason } from './mutation-outcome.js';
 import { userFields, type LostField } from './overridden-edits.js';
 
-/** The item limit the Outpost server and DynamoDB apply when the server does not name one (400 KB). */
-export const DEFAULT_MAX_ITEM_BYTES = 409_600;
 
 /** "name", "name and code", "name, code and tags". */
 function listOf(names: readonly string[]): string {
@@ -17,12 +16,6 @@ function listOf(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** A size as a person reads it: bytes, KB or MB (1 KB = 1,024 bytes, as the 400 KB item limit). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function verb(operation: OutboxOperation): string {
   return operation === 'Create' ? 'create' : operation === 'Update' ? 'change' : 'delete';

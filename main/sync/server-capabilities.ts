@@ -4,15 +4,13 @@
 // (AWS AppSync) has none of Outpost's capabilities. The transport reads it from every answer
 // (`readOutpostExtension`, pure) and keeps one `ServerCapabilities` per worker up to date; the
 // mutation batcher, the outbox and the sync read it from there.
+// DynamoDB's item limit and the capability names: one definition each, in common/.
+import { DEFAULT_MAX_ITEM_BYTES } from '../../common/schema/item-size.js';
+import { OUTPOST_CAPABILITIES, type Capability } from '../../common/wire-extensions.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
 
-/** One capability the Outpost server may announce. */
-export type Capability = 'mutationBatching' | 'mutationIds' | 'syncTotals';
-const CAPABILITIES: readonly Capability[] = ['mutationBatching', 'mutationIds', 'syncTotals'];
-
-// DynamoDB's item limit: one constant for the whole client (common/schema/item-size.ts).
-import { DEFAULT_MAX_ITEM_BYTES } from '../../common/schema/item-size.js';
 export { DEFAULT_MAX_ITEM_BYTES };
+const CAPABILITIES: readonly Capability[] = OUTPOST_CAPABILITIES;
 
 /** `extensions.outpost` of one answer, read into types. */
 export interface OutpostExtension {

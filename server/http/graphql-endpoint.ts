@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { OutpostError } from '../../common/errors.js';
+import { MAX_MUTATION_ID_LENGTH, MAX_MUTATION_IDS, OUTPOST_CAPABILITIES, OUTPOST_EXTENSIONS_VERSION } from '../../common/wire-extensions.js';
 import type { Identity } from '../auth/identity.js';
 import { DEFAULT_RESOLVER_SETTINGS, type RequestContext } from '../resolvers/resolver-context.js';
 import { formatGraphqlError } from './format-graphql-error.js';
@@ -25,14 +26,6 @@ export interface GraphqlEndpointOptions {
   /** The item size limit announced to clients, UTF-8 bytes; default 409 600. */
   readonly maxItemBytes?: number;
 }
-
-/** The capabilities this server announces (the wire contract with the Outpost client). */
-export const OUTPOST_CAPABILITIES = ['mutationBatching', 'mutationIds', 'syncTotals'] as const;
-/** Wire-extension format version. */
-export const OUTPOST_EXTENSIONS_VERSION = 1;
-/** Most mutation ids one request may carry, and the longest id (characters). */
-export const MAX_MUTATION_IDS = 100;
-export const MAX_MUTATION_ID_LENGTH = 200;
 
 /** `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted. */
 export function outpostExtensions(maxItemBytes: number, syncTotals?: ReadonlyMap<string, number>): { outpost: Record<string, unknown> } {

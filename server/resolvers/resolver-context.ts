@@ -1,6 +1,7 @@
 // What resolvers share: the services of one server (storage, bus, schema, settings) and the
 // per-request caller.
 import type { Schema } from '../../common/schema/types.js';
+import { DEFAULT_MAX_ITEM_BYTES } from '../../common/schema/item-size.js';
 import type { Identity } from '../auth/identity.js';
 import type { ChangeBus } from '../realtime/change-event.js';
 import type { Storage } from '../storage/storage.js';
@@ -32,7 +33,7 @@ export const DEFAULT_RESOLVER_SETTINGS: ResolverSettings = {
   tombstoneRetentionMs: 30 * 24 * 60 * 60 * 1000,
   defaultPageSize: 100,
   maxPageSize: 1000,
-  maxItemBytes: 409_600,
+  maxItemBytes: DEFAULT_MAX_ITEM_BYTES,
 };
 
 export interface ServerServices {
