@@ -19,6 +19,7 @@ import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
 import { ValidationError } from '../../common/errors.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
+import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import { matches } from '../../common/predicates/evaluate.js';
 import { predicateToSql } from '../../common/predicates/to-sql.js';
@@ -488,16 +489,11 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     const visitKey = `${table.name}\u0000${table.modelId(record)}`;
     if (visiting.has(visitKey)) return; // a relation cycle must not recurse forever
     visiting.add(visitKey);
-    for (const field of table.model.fields) {
-      const relation = field.relation;
-      if (relation === undefined || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) continue;
-      const childTable = this.core.tables.get(relation.relatedModel);
-      if (childTable === undefined || relation.associatedWith.length === 0) continue;
-      const keyFields = relation.fields.length > 0 ? relation.fields : table.primaryKey;
-      const clauses = relation.associatedWith.map((child, i) => ({ field: child, op: 'eq' as const, value: record[keyFields[i] ?? 'id'] }));
-      if (clauses.some((c) => c.value === null || c.value === undefined)) continue;
-      const children = this.runQuery(childTable, { where: clauses.length === 1 ? clauses[0] : { and: clauses } });
-      for (const child of children) this.deleteWithChildren(childTable, child, null, events, outboxEvents, visiting);
+    for (const link of cascadeLinks(this.schema, table.model)) {
+      const childTable = this.core.tables.get(link.model);
+      const where = childrenWhere(link, record);
+      if (childTable === undefined || where === null) continue;
+      for (const child of this.runQuery(childTable, { where })) this.deleteWithChildren(childTable, child, null, events, outboxEvents, visiting);
     }
     this.core.deleteRow(table, record);
     this.enqueue(table, record, 'Delete', record, condition);

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { NotFound, ValidationError } from '../../common/errors.js';
 import type { Draft, ResponseOf, TrashItem } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
+import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
 import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
@@ -196,30 +197,17 @@ export function openWorkInProgress(options: {
   const collect = async (modelName: string, record: ModelRecord): Promise<TrashRow[]> => {
     const rows: TrashRow[] = [];
     const visited = new Set<string>();
-    const visit = async (name: string, rec: ModelRecord, parent?: number, link?: Record<string, string>): Promise<void> => {
+    const visit = async (name: string, rec: ModelRecord, parent?: number, link?: Readonly<Record<string, string>>): Promise<void> => {
       const model = requireModel(name);
       const visitKey = `${name}\u0000${modelIdOf(model, rec)}`;
       if (visited.has(visitKey)) return;
       visited.add(visitKey);
       const index = rows.length;
       rows.push({ model: name, record: rec, ...(parent !== undefined ? { parent, link: link! } : {}) });
-      for (const field of model.fields) {
-        const relation = field.relation;
-        if (relation === undefined || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) continue;
-        if (!Object.hasOwn(schema.models, relation.relatedModel) || relation.associatedWith.length === 0) continue;
-        const keyFields = relation.fields.length > 0 ? relation.fields : model.primaryKey;
-        const childLink: Record<string, string> = {};
-        const clauses: Predicate[] = [];
-        for (const [i, child] of relation.associatedWith.entries()) {
-          const parentField = keyFields[i] ?? 'id';
-          childLink[child] = parentField;
-          clauses.push({ field: child, op: 'eq', value: rec[parentField] as string | number });
-        }
-        if (relation.associatedWith.some((_, i) => rec[keyFields[i] ?? 'id'] === null || rec[keyFields[i] ?? 'id'] === undefined)) continue;
-        const where: Predicate = clauses.length === 1 ? clauses[0]! : { and: clauses };
-        for (const child of await datastore.query(relation.relatedModel, { where })) {
-          await visit(relation.relatedModel, child, index, childLink);
-        }
+      for (const link of cascadeLinks(schema, model)) {
+        const where = childrenWhere(link, rec);
+        if (where === null) continue;
+        for (const child of await datastore.query(link.model, { where })) await visit(link.model, child, index, link.link);
       }
     };
     await visit(modelName, record);
