@@ -1,8 +1,9 @@
 // The user's decisions in the conflicts inbox ("keep mine" / "keep theirs"), kept beside the
 // profile's database. The conflict log itself belongs to the datastore; this only remembers
 // which entries the user has dealt with, so the inbox can show what still needs a look.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 
 export type ReviewChoice = 'keepMine' | 'keepTheirs';
 
@@ -31,8 +32,7 @@ export function openConflictReviews(profileDir: string): ConflictReviews {
     get: (id) => reviews[id] ?? null,
     set(id, choice) {
       reviews[id] = choice;
-      writeFileSync(`${file}.tmp`, JSON.stringify(reviews));
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomically(file, JSON.stringify(reviews));
     },
   };
 }

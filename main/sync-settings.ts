@@ -2,9 +2,10 @@
 // records of each model the sync worker fetches per round, kept beside the profile's database in
 // sync-settings.json. Reading is a plain function over the file's text: a missing or damaged file
 // (or a value out of range) means the default, never a crash — the user can always save again.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../common/errors.js';
+import { writeFileAtomically } from './atomic-file.js';
 import { MAX_RECORDS_TO_SYNC_CEILING, type SyncSettings } from '../common/ipc/contract.js';
 
 /** Why `value` is not a valid `maxRecordsToSync` (a whole number 1 … 100,000,000), or null when it is. */
@@ -50,8 +51,7 @@ export function openSyncSettings(profileDir: string, fallback: SyncSettings): Sy
       const problem = maxRecordsToSyncProblem(settings.maxRecordsToSync);
       if (problem !== null) throw new ValidationError(problem, 'maxRecordsToSync');
       const next = { maxRecordsToSync: settings.maxRecordsToSync };
-      writeFileSync(`${file}.tmp`, JSON.stringify(next));
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomically(file, JSON.stringify(next));
       current = next;
       return current;
     },

@@ -3,7 +3,8 @@
 // from server + user, so signing in again as the same user finds the same database and a
 // different user can never open it.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileAtomically } from '../atomic-file.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -76,9 +77,7 @@ export function createProfileRegistry(userData: string): ProfileRegistry {
 
   const write = (settings: Settings): void => {
     mkdirSync(userData, { recursive: true });
-    const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(settings, null, 2));
-    renameSync(tmp, file);
+    writeFileAtomically(file, JSON.stringify(settings, null, 2));
   };
 
   return {
