@@ -144,7 +144,16 @@ function modelDef(schema: Schema, name: unknown): ModelDef | undefined {
 /** Creates the core; nothing is opened until sign-in or `restore()`. */
 export function createAppCore(options: AppCoreOptions): AppCore {
   const registry = createProfileRegistry(options.userData);
-  const deps = { credentials: options.credentials, ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const deps = {
+    credentials: options.credentials,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // A secret the store refused after the server issued it: this run stays signed in; say so, and
+    // let Settings show where the sign-in is kept now.
+    onNotKept: (message: string): void => {
+      notify({ code: 'CredentialNotSaved', message });
+      if (session) broadcast('session', currentUser());
+    },
+  };
   const hosts: IpcHandlers[] = [];
   let session: OpenSession | null = null;
   // Serialises sign-in / sign-out / clear so two windows cannot interleave them.
@@ -183,7 +192,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const currentUser = (): CurrentUser | null => {
     if (!session) return null;
     const { id, mode, server, username } = session.signedIn.profile;
-    return { profileId: id, mode, server, username };
+    const credentialStorage = session.signedIn.credentialStorage();
+    return { profileId: id, mode, server, username, ...(credentialStorage === null ? {} : { credentialStorage }) };
   };
 
   const refreshUnsynced = async (open: OpenSession): Promise<number> => {

@@ -62,6 +62,8 @@ export const currentUserShape = z.object({
   mode: z.enum(['password', 'apiKey', 'offline']),
   server: z.string().nullable(),
   username: z.string(),
+  /** Where the sign-in's secret is kept, in plain words ("kept in the system keychain"); absent for offline. */
+  credentialStorage: z.string().optional(),
 });
 
 export const profileShape = currentUserShape.extend({

@@ -1,8 +1,10 @@
 // Keeps one user's access token in memory and refreshes it before it expires. The refresh token
-// is read from and written back to the CredentialStore on every rotation (the server spends the
-// old one), so a restart resumes the session without asking for the password.
+// is held in memory too and written back to the CredentialStore on every rotation (the server
+// spends the old one), so a restart resumes the session without asking for the password; a write
+// that fails does not end this run's session (main/auth/kept-credential.ts says so to the user).
 import { Unauthorized } from '../../common/errors.js';
 import type { CredentialStore } from './credential-store.js';
+import { KeptCredential } from './kept-credential.js';
 import { refreshTokens, type Fetch, type TokenPair } from './token-client.js';
 
 export interface TokenSession {
@@ -20,6 +22,13 @@ export interface TokenSessionOptions {
   readonly credentials: CredentialStore;
   /** Tokens just issued by a password sign-in; omit to resume from the stored refresh token. */
   readonly initial?: TokenPair;
+  /** The refresh token to resume with (read from the store by the caller); default: read it at the first refresh. */
+  readonly refreshToken?: string;
+  /**
+   * Keeps a rotated refresh token; must not throw (KeptCredential.save). Default: a KeptCredential
+   * of its own that logs a failure — the session goes on with the token in memory either way.
+   */
+  readonly save?: (refreshToken: string) => Promise<unknown>;
   readonly fetch?: Fetch;
   /** Refresh this long before expiry (ms, default 60,000). */
   readonly skewMs?: number;
@@ -34,15 +43,20 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     ? { token: options.initial.accessToken, expiresAt: now() + options.initial.expiresIn * 1000 }
     : null;
   let inFlight: Promise<string> | null = null;
+  // The live refresh token: the store's copy may be stale or gone after a failed write.
+  let refreshToken: string | null = options.initial?.refreshToken ?? options.refreshToken ?? null;
+  const ownKeeping = new KeptCredential(options.credentials, options.server, options.user, 'refreshToken');
+  const save = options.save ?? ((token: string) => ownKeeping.save(token, true));
 
   const doRefresh = async (): Promise<string> => {
-    const stored = await options.credentials.get(options.server, options.user);
-    if (stored === null) {
+    const current = refreshToken ?? (await options.credentials.get(options.server, options.user));
+    if (current === null) {
       throw new Unauthorized(`no saved sign-in for ${options.user} on ${options.server}: sign in again`);
     }
-    const pair = await refreshTokens(options.server, stored, options.fetch);
-    await options.credentials.set(options.server, options.user, pair.refreshToken);
+    const pair = await refreshTokens(options.server, current, options.fetch);
+    refreshToken = pair.refreshToken;
     access = { token: pair.accessToken, expiresAt: now() + pair.expiresIn * 1000 };
+    await save(pair.refreshToken);
     return pair.accessToken;
   };
 

@@ -139,7 +139,10 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
         <dt>Server</dt>
         <dd>{props.user.server ?? 'None — offline profile, data stays on this computer'}</dd>
         <dt>Sign-in</dt>
-        <dd>{{ password: 'Account (token kept in the system keychain)', apiKey: 'API key (kept in the system keychain)', offline: 'Offline profile' }[props.user.mode]}</dd>
+        <dd data-testid="settings-credential-storage">
+          {{ password: 'Account', apiKey: 'API key', offline: 'Offline profile' }[props.user.mode]}
+          {props.user.credentialStorage && ` — ${props.user.mode === 'password' ? 'token' : 'key'} ${props.user.credentialStorage}`}
+        </dd>
         <dt>Profile</dt>
         <dd>
           <code>{props.user.profileId}</code>
