@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { keychainAccount, memoryCredentialStore, KEYCHAIN_SERVICE } from '../../../main/auth/credential-store.js';
+import { keychainAccount, keytarCredentialStore, memoryCredentialStore, KEYCHAIN_SERVICE } from '../../../main/auth/credential-store.js';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
@@ -21,6 +21,11 @@ test('memory store keeps one secret per server and user, and delete reports whet
   assert.equal(await store.delete('http://a', 'ana'), false);
   assert.equal(await store.get('http://a', 'ana'), null);
   assert.equal(await store.get('http://b', 'ana'), 's2');
+});
+
+test('each store says what it is and, in plain words, where it keeps secrets', () => {
+  assert.deepEqual([keytarCredentialStore().kind, keytarCredentialStore().description], ['keychain', 'kept in the system keychain']);
+  assert.deepEqual([memoryCredentialStore().kind, memoryCredentialStore().description], ['memory', 'kept only until Outpost closes (no keychain available)']);
 });
 
 test('keychain entries are filed under service Outpost as <server>#<user>', () => {
