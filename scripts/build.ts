@@ -54,6 +54,8 @@ async function buildMain(dist: string): Promise<Metafile> {
   const result = await esbuild({
     entryPoints: [join(root, 'main/index.ts')],
     outfile: join(dist, 'main/index.js'),
+    // Metafile paths are relative to this folder: `main/index.ts`, `node_modules/ws/...`.
+    absWorkingDir: root,
     bundle: true,
     platform: 'node',
     format: 'esm',
