@@ -88,7 +88,7 @@ export interface AutoUpdates {
   subscribe(listener: (status: UpdateStatus) => void): () => void;
   /** Checks now (ignored while disabled, checking, downloading or installing). */
   checkNow(): void;
-  /** Stops the timers and stops listening to the updater. */
+  /** Stops the timers and stops listening to the updater (safe to call from the shell's shutdown). */
   stop(): void;
 }
 
@@ -182,7 +182,9 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
     stop() {
       for (const timer of timers) clearTimeout(timer);
       timers.length = 0;
-      for (const off of detach.splice(0)) off();
+      // The shell may stop updates as its shutdown begins, including the shutdown an install asked
+      // for: keep listening then, so an installer that fails to start still ends in a quit.
+      if (model.status.state !== 'installing') for (const off of detach.splice(0)) off();
     },
   };
 

@@ -8,15 +8,20 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import electronUpdater from 'electron-updater';
 import type { InstallOptions } from 'electron-updater/out/BaseUpdater.js';
-import { startAutoUpdates, type AutoUpdates, type UpdateChoice, type UpdateLogger, type UpdateStatus } from '../../../main/shell/auto-update.js';
+import { startAutoUpdates, type AutoUpdates, type UpdateChoice, type UpdateLogger, type Updater, type UpdateStatus } from '../../../main/shell/auto-update.js';
 import { NOT_PACKAGED_REASON } from '../../../main/shell/update-decisions.js';
 import { installFakeElectron } from './fake-electron-module.js';
 import { startLocalFeed, type LocalFeed } from './local-feed.js';
 import { NodeHttpExecutor } from './node-http-executor.js';
 import { TestAppAdapter } from './test-app-adapter.js';
+
+// electron-updater's autoUpdater (what main/index.ts passes) fits startAutoUpdates' Updater.
+const autoUpdaterFits: typeof electronUpdater.autoUpdater extends Updater ? true : never = true;
+assert.ok(autoUpdaterFits);
 
 const linux = process.platform === 'linux';
 const electron = installFakeElectron();
@@ -28,6 +33,11 @@ const CHANNEL_FILE = `latest-linux${process.arch === 'x64' ? '' : `-${process.ar
 function sha512(data: Buffer): string {
   return createHash('sha512').update(data).digest('base64');
 }
+
+/** electron-builder's own hashFile (app-builder-lib), which computes the sha512 it writes into latest*.yml. */
+const electronBuilderHash = (
+  createRequire(createRequire(import.meta.url).resolve('electron-builder'))('app-builder-lib/out/util/hash.js') as { hashFile: (file: string) => Promise<string> }
+).hashFile;
 
 /** A latest-linux.yml in electron-builder's format for one AppImage. */
 function channelFile(version: string, fileName: string, data: Buffer): string {
@@ -194,6 +204,9 @@ test('a newer version: downloaded, sha512 verified, the user asked; Restart shut
   const update = appImage('1.1.0', join(dir, 'ran-1.1.0'));
   feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', update));
   feed.put('Outpost-1.1.0.AppImage', update);
+  const onDisk = join(dir, 'built-Outpost-1.1.0.AppImage');
+  writeFileSync(onDisk, update);
+  assert.equal(sha512(update), await electronBuilderHash(onDisk), "the feed's checksum is the one electron-builder writes");
   harness.answer = 'restart';
   const seen: UpdateStatus[] = [];
   const handle = harness.start();
