@@ -131,7 +131,8 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
         attempt(() => updater.downloadUpdate());
         return;
       case 'ask':
-        options.ask({ version: effect.version }).then(
+        // Called on a later tick, so a dialog that throws cannot throw into electron-updater's emit.
+        Promise.resolve({ version: effect.version }).then(options.ask).then(
           (choice) => dispatch({ kind: 'answered', version: effect.version, choice }),
           (error: unknown) => {
             logger.warn(`Could not ask about update ${effect.version}: ${oneLine(error)}; it will be installed when Outpost quits.`);
