@@ -1,105 +1,31 @@
-// Electron entry point. Thin on purpose: everything testable lives in main/app-core.ts; this file
-// only binds it to Electron — single-instance lock, the window, ipcMain, and orderly shutdown
-// (sync stopped, database closed) before the process exits.
+// Electron entry point. Thin on purpose: the app's logic lives in main/app-core.ts, the main
+// process's life (single instance, start-up failures, the app:// window, crashes, permissions,
+// shutdown with a deadline) in main/shell/lifecycle.ts; this file only hands them the real
+// electron module and the app's own parts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, ipcMain, type BrowserWindow, type WebContents } from 'electron';
+import * as electron from 'electron';
 import { parseSchema } from '../common/schema/parse-schema.js';
-import { createAppCore, type AppCore } from './app-core.js';
+import { createAppCore } from './app-core.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
-import type { IpcHost, IpcSender } from './ipc/handlers.js';
-import { createMainWindow, enforceContentSecurityPolicy, lockDown } from './window.js';
+import { runShell, type Shell } from './shell/lifecycle.js';
 import { syncEngineFactory } from './sync-engine.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const distRoot = join(here, '..');
+const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-/** ipcMain as an IpcHost; only our own page (file:// from the app bundle) may call. */
-function electronHost(): IpcHost {
-  const senders = new WeakMap<WebContents, IpcSender>();
-  const senderOf = (contents: WebContents): IpcSender => {
-    let sender = senders.get(contents);
-    if (!sender) {
-      const created: IpcSender = {
-        id: `wc-${contents.id}`,
-        send: (wire, payload) => {
-          if (!contents.isDestroyed()) contents.send(wire, payload);
-        },
-        onGone: (listener) => {
-          contents.once('destroyed', listener);
-          contents.once('did-start-navigation', listener);
-        },
-      };
-      sender = created;
-      senders.set(contents, created);
-    }
-    return sender;
-  };
-  return {
-    handle(wire, fn) {
-      ipcMain.handle(wire, (event, payload: unknown) => {
-        const url = event.senderFrame?.url ?? '';
-        if (!url.startsWith('file://')) {
-          return { ok: false, error: { code: 'Unauthorized', message: `IPC from ${url || 'an unknown frame'} refused` } };
-        }
-        return fn(senderOf(event.sender), payload);
-      });
-    },
-  };
-}
-
-let core: AppCore | null = null;
-let window: BrowserWindow | null = null;
-let shutDown = false;
-
-async function start(): Promise<void> {
-  enforceContentSecurityPolicy();
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
-  const schemaFile = join(distRoot, 'schema', 'schema.graphql');
-  const schema = parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
-  core = createAppCore({
-    userData: app.getPath('userData'),
-    schema,
-    credentials: keytarCredentialStore(),
-    createSync: syncEngineFactory(),
-  });
-  core.attach(electronHost());
-  await core.restore().catch((error: unknown) => console.error('could not reopen the last profile:', error));
-  window = createMainWindow({
-    preload: join(distRoot, 'preload', 'index.cjs'),
-    indexHtml: join(distRoot, 'renderer', 'index.html'),
-  });
-  window.on('closed', () => {
-    window = null;
-  });
-}
-
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
-  app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', (event) => {
-    if (shutDown || !core) return;
-    // Hold the quit until sync has stopped and the database is closed, then quit for real.
-    event.preventDefault();
-    const closing = core;
-    core = null;
-    void closing
-      .close()
-      .catch((error: unknown) => console.error('shutdown:', error))
-      .finally(() => {
-        shutDown = true;
-        app.quit();
-      });
-  });
-  app.whenReady().then(start, (error: unknown) => {
-    console.error('Outpost failed to start:', error);
-    app.exit(1);
-  });
-}
+/** The running shell; `shell.prepareToQuit()` is the clean close to await before quitAndInstall. */
+export const shell: Shell = runShell(electron, {
+  distRoot,
+  loadSchema: () => {
+    const schemaFile = join(distRoot, 'schema', 'schema.graphql');
+    return parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
+  },
+  createCore: ({ userData, schema }) =>
+    createAppCore({
+      userData,
+      schema,
+      credentials: keytarCredentialStore(),
+      createSync: syncEngineFactory(),
+    }),
+});

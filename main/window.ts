@@ -1,27 +1,37 @@
 // The one application window and the web-contents hardening that goes with it: isolated, sandboxed
-// renderer without Node, a strict Content-Security-Policy, and no navigation or new windows.
-import { BrowserWindow, session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.js';
+// renderer without Node, a strict Content-Security-Policy, no navigation or new windows, and no
+// DevTools in a packaged build. The Electron API comes in as a parameter (main/shell/electron-api.ts).
+import { APP_CONTENT_SECURITY_POLICY } from './shell/app-origin.js';
+import type { ElectronApi, ShellWebContents, ShellWindow } from './shell/electron-api.js';
 
 /** Refuses navigation away from the app and every attempt to open another window. */
-export function lockDown(contents: WebContents): void {
+export function lockDown(contents: ShellWebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-/** Adds the CSP header to every response of the default session (file:// pages also carry it as a meta tag). */
-export function enforceContentSecurityPolicy(): void {
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [`${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`] } });
+/**
+ * Adds the CSP header to every response of the default session that lacks one. The app:// handler
+ * sets it on its own responses; this covers anything else a page might load.
+ */
+export function enforceContentSecurityPolicy(session: ElectronApi['session']['defaultSession']): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers = details.responseHeaders ?? {};
+    const hasPolicy = Object.keys(headers).some((name) => name.toLowerCase() === 'content-security-policy');
+    callback({ responseHeaders: hasPolicy ? headers : { ...headers, 'Content-Security-Policy': [APP_CONTENT_SECURITY_POLICY] } });
   });
-  // The app needs no camera, microphone, geolocation or notifications permission from the page.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
-/** Creates the main window loading `indexHtml` with `preload` as its only bridge to main. */
-export function createMainWindow(options: { readonly preload: string; readonly indexHtml: string }): BrowserWindow {
+/**
+ * Creates the main window (hidden until its first paint) with `preload` as its only bridge to main;
+ * DevTools only when not packaged. The caller loads the page and handles a failed load.
+ */
+export function createMainWindow(
+  BrowserWindow: ElectronApi['BrowserWindow'],
+  options: { readonly preload: string; readonly isPackaged: boolean },
+): ShellWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -39,10 +49,10 @@ export function createMainWindow(options: { readonly preload: string; readonly i
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: true,
+      devTools: !options.isPackaged,
     },
   });
   lockDown(window.webContents);
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(options.indexHtml);
   return window;
 }
