@@ -3,6 +3,7 @@
 // app://outpost, reloaded after a crash, a visible error when it cannot load), platform conventions
 // (macOS keeps running without windows), and a shutdown with a deadline. The electron module comes
 // in as a parameter: main/index.ts passes the real one, the unit tests a faithful fake.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Schema } from '../../common/schema/types.js';
 import type { IpcHost } from '../ipc/handlers.js';
@@ -124,11 +125,14 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
     failed = true;
     const message = error instanceof Error ? error.message : String(error);
     log.error(`Outpost failed to start: ${step} failed: ${message}`);
-    await shutdown.run();
-    app.releaseSingleInstanceLock();
-    dialog.showErrorBox('Outpost could not start', `${step[0].toUpperCase()}${step.slice(1)} failed:\n\n${message}`);
     resolveStarted(false);
-    app.exit(1);
+    try {
+      await shutdown.run();
+      app.releaseSingleInstanceLock();
+      dialog.showErrorBox('Outpost could not start', `${step[0].toUpperCase()}${step.slice(1)} failed:\n\n${message}`);
+    } finally {
+      app.exit(1);
+    }
   };
 
   /** After start-up: the window cannot be shown; offer to reload or quit (a clean quit). */
@@ -201,6 +205,11 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
       enforceContentSecurityPolicy(ses);
       installPermissionHandlers(ses, mainContentsId, log);
       electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform })));
+    });
+    const indexHtml = join(options.distRoot, 'renderer', 'index.html');
+    // A missing page would otherwise load as a "not found" text page, not as a failed load.
+    await step('finding the app page', () => {
+      if (!existsSync(indexHtml)) throw new Error(`${indexHtml} is missing; the app is incompletely installed or not built (npm run build)`);
     });
     const schema = await step('reading the app schema', () => options.loadSchema());
     const opened = await step('opening the app data', () => options.createCore({ userData: app.getPath('userData'), schema }));

@@ -91,7 +91,8 @@ export class FakeWebContents extends EventEmitter {
     if (this.destroyed) throw new Error('Object has been destroyed');
     this.emit('did-start-navigation', new FakeEvent({ url, isSameDocument: false, isMainFrame: true, frame: this.mainFrame }), url, false, true, 1, 1);
     await new Promise((resolve) => setImmediate(resolve));
-    const failure = this.failNextLoad ?? (await this.fetchThroughProtocol(url));
+    if (this.electron.hangLoads) return new Promise<void>(() => undefined);
+    const failure = this.failNextLoad ?? this.electron.loadFailure ?? (await this.fetchThroughProtocol(url));
     this.failNextLoad = null;
     if (failure !== null) {
       this.emit('did-fail-load', new FakeEvent(), failure.errorCode, failure.errorDescription, url, true, 1, 1);
@@ -382,6 +383,10 @@ export class FakeElectron implements ElectronApi {
   nextContentsId = 1;
   readonly windows: FakeBrowserWindow[] = [];
   readonly protocolHandlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  /** Test control: every load fails this way (after did-fail-load, loadURL rejects). */
+  loadFailure: LoadFailure | null = null;
+  /** Test control: loads never finish (a test emits did-fail-load itself). */
+  hangLoads = false;
   /** Ordered record of notable calls, for tests that care about order. */
   readonly timeline: string[] = [];
   readonly app: FakeApp;
