@@ -230,6 +230,8 @@ export class FakeApp extends EventEmitter {
   }
 
   whenReady(): Promise<void> {
+    // As in Electron, ready comes after the main script's first synchronous run.
+    if (this.options.readyWhenAsked) setImmediate(() => this.becomeReady());
     return this.ready;
   }
 
@@ -374,6 +376,8 @@ export interface FakeElectronOptions {
   readonly userData?: string;
   /** requestSingleInstanceLock answers false (another instance holds it). */
   readonly anotherInstanceRunning?: boolean;
+  /** Become ready on its own once whenReady() is called (for a whole main script run in a child process). */
+  readonly readyWhenAsked?: boolean;
 }
 
 /** One fake electron module; its members satisfy main/shell/electron-api.ts's ElectronApi. */
