@@ -7,6 +7,7 @@
 // parameterised); we execute the compiled SQL through a prepared-statement cache.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { nativeBinding } from './native-binding.js';
 
 /** Every table is dynamic (derived from the schema), so rows are plain column → value maps. */
 export type DynamicDatabase = Record<string, Record<string, unknown>>;
@@ -35,7 +36,7 @@ export class SqliteConnection {
     private readonly durability: Durability = 'FULL',
     busyTimeoutMs = 5000,
   ) {
-    this.db = new Database(file, { timeout: busyTimeoutMs });
+    this.db = new Database(file, { timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${durability}`);
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);

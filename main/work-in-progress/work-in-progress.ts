@@ -20,6 +20,7 @@ import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/s
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import type { Datastore } from '../datastore/datastore.js';
+import { nativeBinding } from '../datastore/native-binding.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 
 /** The file beside the profile's datastore that holds drafts and the Trash. */
@@ -168,7 +169,7 @@ export function openWorkInProgress(options: {
 }): WorkInProgress {
   const now = options.now ?? Date.now;
   const { datastore, schema } = options;
-  const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE));
+  const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE), { nativeBinding: nativeBinding() });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
