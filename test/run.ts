@@ -6,8 +6,9 @@ import { join, relative } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const kinds = ['unit', 'integration', 'e2e', 'fault'];
 
 function testFiles(dir: string): string[] {
