@@ -16,7 +16,8 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 /**
  * The privileges the scheme is registered with before `ready`: standard (relative URLs and a real
  * origin), secure (a secure context, which camera and geolocation require) and fetch support
- * (module scripts load through fetch). Not bypassCSP, not corsEnabled, no service workers.
+ * (module scripts load through fetch). Not bypassCSP, no service workers, and not corsEnabled: the
+ * page's module scripts are same-origin, and without it no other origin can read app:// responses.
  */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
 

@@ -204,6 +204,8 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
       electron.protocol.handle(APP_SCHEME, serveAppRequest(join(options.distRoot, 'renderer')));
       enforceContentSecurityPolicy(ses);
       installPermissionHandlers(ses, mainContentsId, log);
+    });
+    await step('setting up the menu', () => {
       electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform })));
     });
     const indexHtml = join(options.distRoot, 'renderer', 'index.html');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
 import {
   APP_CONTENT_SECURITY_POLICY,
@@ -67,7 +67,7 @@ test('traversal is refused or stays inside, in every spelling', () => {
   for (const url of ['app://outpost/../secret.txt', 'app://outpost/assets/../../secret.txt', 'app://outpost/%2e%2e/secret.txt', 'app://outpost/.%2E/secret.txt']) {
     const resolved = resolveAppRequest(url, rendererDir);
     assert.equal(resolved.kind, 'file', url);
-    assert.ok(resolved.kind === 'file' && resolved.path.startsWith(rendererDir + '/'), `${url} → ${JSON.stringify(resolved)}`);
+    assert.ok(resolved.kind === 'file' && resolved.path.startsWith(rendererDir + sep), `${url} → ${JSON.stringify(resolved)}`);
   }
   // What only decoding reveals is refused.
   for (const url of [

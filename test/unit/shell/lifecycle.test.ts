@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { wireChannel } from '../../../common/ipc/contract.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
@@ -20,7 +21,7 @@ import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES } from '../../../main/shell/app-or
 import { runShell, type ShellCore, type ShellOptions } from '../../../main/shell/lifecycle.js';
 import { FakeElectron, FakeEvent, FakeFrame, type FakeElectronOptions } from '../../support/fake-electron.js';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schemaFile = join(root, 'schema/schema.graphql');
 const realSchema = parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
 const dirs: string[] = [];
