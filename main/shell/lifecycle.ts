@@ -160,6 +160,11 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
         } else {
           app.quit();
         }
+      })
+      .catch((error: unknown) => {
+        // No dialog could be shown: a clean quit beats a window that cannot work.
+        log.error(`could not show the window error: ${error instanceof Error ? error.message : String(error)}`);
+        app.quit();
       });
   };
 
