@@ -14,8 +14,9 @@ import Database from 'better-sqlite3';
 import { parseSchema } from '../../common/schema/parse-schema.js';
 import { openDatastore } from '../../main/datastore/datastore.js';
 import type { Durability } from '../../main/datastore/sqlite-connection.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
 

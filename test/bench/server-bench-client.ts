@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /** The ready line of server-bench-host.ts. */
 export interface HostInfo {
@@ -23,7 +24,7 @@ export interface BenchHost {
 
 /** Starts server-bench-host.ts over `database`; rejects if it is not ready within `timeoutMs` (default 60 s). */
 export async function startHost(database: string, timeoutMs = 60_000): Promise<BenchHost> {
-  const script = new URL('./server-bench-host.ts', import.meta.url).pathname;
+  const script = fileURLToPath(new URL('./server-bench-host.ts', import.meta.url));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, database], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
   let exited: Error | undefined;

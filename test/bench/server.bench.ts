@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { gql, signIn, startHost, type BenchHost } from './server-bench-client.js';
+import { fileURLToPath } from 'node:url';
 
 const SEED_RECORDS = 50_000;
 const SEED_CHANGED = 10_000;
@@ -297,7 +298,7 @@ for (const side of sides) console.log(`${side.dialect} base-page plan: ${side.pl
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 console.log(`load average (1/5/15 min): ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end, on ${availableParallelism()} cores; took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(root, 'bench-results');
 mkdirSync(out, { recursive: true });
 const results: Record<string, unknown> = {};

@@ -18,6 +18,7 @@ import { openDatastore, type Datastore } from '../../main/datastore/datastore.js
 import { startFaultProxy } from '../fault/proxy/fault-proxy.js';
 import { createSyncWorker, type SyncWorker } from '../../main/sync/sync-worker.js';
 import { TEST_SDL } from '../integration/server/server-harness.js';
+import { fileURLToPath } from 'node:url';
 
 const RECORDS = Number(process.env.BENCH_SYNC_RECORDS ?? 100_000);
 const EDITS = Number(process.env.BENCH_SYNC_EDITS ?? 10_000);
@@ -28,7 +29,7 @@ const results: Record<string, unknown> = {};
 const rows: Array<{ benchmark: string; result: string; target: string }> = [];
 
 async function startServerProcess(seedNotes: number): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./sync-bench-server.ts', import.meta.url).pathname], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sync-bench-server.ts', import.meta.url))], {
     env: { ...process.env, BENCH_SEED_NOTES: String(seedNotes) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -162,7 +163,7 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
 }
 
 console.table(rows);
-const out = new URL('../../bench-results/', import.meta.url).pathname;
+const out = fileURLToPath(new URL('../../bench-results/', import.meta.url));
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'sync.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
 rmSync(work, { recursive: true, force: true });

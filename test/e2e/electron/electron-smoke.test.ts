@@ -10,8 +10,9 @@ import { _electron as electron } from 'playwright-core';
 import { check } from '../../../scripts/native-abi.js';
 import { buildApp } from '../../../scripts/build.js';
 import { electronBinary } from '../../../scripts/start.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function skipReason(): string | false {
   const binary = electronBinary();

@@ -16,9 +16,10 @@ import { syncEngineFactory } from '../../../main/sync-engine.js';
 import { buildApp } from '../../../scripts/build.js';
 import { createApi, type OutpostApi } from '../../../preload/create-api.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/content-security-policy.js';
+import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const root = new URL('../../..', import.meta.url).pathname;
+export const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const resultsDir = join(root, 'test-results');
 
 const TYPES: Record<string, string> = {

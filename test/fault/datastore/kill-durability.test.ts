@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatastore } from '../../../main/datastore/datastore.js';
 import { exampleSchema, tempDir } from '../../unit/datastore/temp-datastore.js';
+import { fileURLToPath } from 'node:url';
 
-const script = new URL('./save-loop.ts', import.meta.url).pathname;
+const script = fileURLToPath(new URL('./save-loop.ts', import.meta.url));
 
 /** Runs the save loop until `killAfter` ids were printed (or 20 s passed), then SIGKILLs it. */
 function runAndKill(file: string, durability: string, killAfter: number): Promise<Map<string, number>> {

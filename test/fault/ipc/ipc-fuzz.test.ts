@@ -20,8 +20,9 @@ import { openDatastore } from '../../../main/datastore/datastore.js';
 import { profileDatabaseFile } from '../../../main/auth/profiles.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { visitSchema } from '../../unit/ipc/visit-schema.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
 const models = Object.keys(schema.models);
 const fieldNames = [...new Set([...Object.values(schema.models), ...Object.values(visitSchema.models)].flatMap((m) => m.fields.map((f) => f.name)))];

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { generateSdl } from '../../../server/graphql/generate-sdl.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { runCli } from '../../../server/cli/program.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'outpost-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { POST_FIELDS, postgresUnavailable, startHarness, TEST_SDL, type Caller, type Harness } from './server-harness.js';
+import { fileURLToPath } from 'node:url';
 
 const pgSkip = await postgresUnavailable();
-const root = new URL('../../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 let h: Harness;
 let child: ChildProcess | undefined;

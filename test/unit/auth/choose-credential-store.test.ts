@@ -11,8 +11,9 @@ import { chooseCredentialStore, decideCredentialStore, probeKeychain } from '../
 import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { safeStorageProtection } from '../../../main/auth/safe-storage-credential-store.js';
 import { fakeSafeStorage } from './fake-safe-storage.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 function folder(): string {

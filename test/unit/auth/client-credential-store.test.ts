@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { keychainAccount, keytarCredentialStore, memoryCredentialStore, KEYCHAIN_SERVICE } from '../../../main/auth/credential-store.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 test('memory store keeps one secret per server and user, and delete reports whether one existed', async () => {
   const store = memoryCredentialStore();

@@ -13,8 +13,9 @@ import { requestTokens } from '../../../main/auth/token-client.js';
 import { createTokenSession } from '../../../main/auth/token-session.js';
 import { profileIdFor } from '../../../main/auth/profiles.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 let dir: string;
 let server: RunningServer;
 let base: string;

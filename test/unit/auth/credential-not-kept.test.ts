@@ -16,8 +16,9 @@ import { resumeSignIn, signIn } from '../../../main/auth/sign-in.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { createApi } from '../../../preload/create-api.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 let dir: string;
 let server: RunningServer;
 let base: string;

@@ -8,8 +8,9 @@ import Database from 'better-sqlite3';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import type { Schema } from '../../../common/schema/types.js';
 import { openDatastore, type Datastore } from '../../../main/datastore/datastore.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The example app schema (schema/schema.graphql). */
 export function exampleSchema(): Schema {

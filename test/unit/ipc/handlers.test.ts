@@ -11,8 +11,9 @@ import { createAppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { apiFromBridge, createApi, createBridge, IpcRequestError, type OutpostBridge } from '../../../preload/create-api.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
 const dirs: string[] = [];
 after(() => {

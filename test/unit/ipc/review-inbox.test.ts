@@ -17,8 +17,9 @@ import { openDatastore } from '../../../main/datastore/datastore.js';
 import type { NewReviewItem } from '../../../main/datastore/review-items.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { createApi, IpcRequestError } from '../../../preload/create-api.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
 const dirs: string[] = [];
 after(() => {

@@ -11,8 +11,9 @@ import { validateRecord } from '../../../common/schema/validate-record.js';
 import { filterableFields, toPredicate, type Condition } from '../../../renderer/filter-draft.js';
 import { blankRaw, fromRaw, toRaw } from '../../../renderer/form-values.js';
 import { formFields, listColumns, navigationModels, recordLabel, relationFor, titleField } from '../../../renderer/schema-view.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'));
 const other = parseSchema(`
   enum Colour { RED GREEN }

@@ -28,8 +28,9 @@ import {
   syncSummary,
   trashRestoreNote,
 } from '../../../renderer/work-view.js';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('../../..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'));
 const Site = schema.models.Site!;
 const Observation = schema.models.Observation!;
