@@ -1,31 +1,56 @@
 // Electron entry point. Thin on purpose: the app's logic lives in main/app-core.ts, the main
 // process's life (single instance, start-up failures, the app:// window, crashes, permissions,
 // shutdown with a deadline) in main/shell/lifecycle.ts; this file only hands them the real
-// electron module and the app's own parts.
+// electron module and the app's own parts: where sign-ins are kept and how updates arrive.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as electron from 'electron';
+// CommonJS with a getter for autoUpdater: Node's ESM loader sees only the default export.
+import electronUpdater from 'electron-updater';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from './app-core.js';
+import { chooseCredentialStore } from './auth/choose-credential-store.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
+import { startAutoUpdates } from './shell/auto-update.js';
 import { runShell, type Shell } from './shell/lifecycle.js';
+import { askToRestart } from './shell/update-prompt.js';
 import { syncEngineFactory } from './sync-engine.js';
 
 const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-/** The running shell; `shell.prepareToQuit()` is the clean close to await before quitAndInstall. */
+/** The file safeStorage encrypts sign-ins into when no keychain answers (in the user-data folder). */
+const CREDENTIALS_FILE = 'credentials.json';
+
+/** The running shell; `shell.prepareToQuit()` is the clean close awaited before quitAndInstall. */
 export const shell: Shell = runShell(electron, {
   distRoot,
   loadSchema: () => {
     const schemaFile = join(distRoot, 'schema', 'schema.graphql');
     return parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
   },
-  createCore: ({ userData, schema }) =>
+  createCore: async ({ userData, schema }) =>
     createAppCore({
       userData,
       schema,
-      credentials: keytarCredentialStore(),
+      // After ready (safeStorage needs it): the keychain, else an encrypted file, else memory.
+      credentials: await chooseCredentialStore({
+        keychain: keytarCredentialStore(),
+        safeStorage: electron.safeStorage,
+        file: join(userData, CREDENTIALS_FILE),
+        platform: process.platform,
+        warn: (message) => console.warn(message),
+      }),
       createSync: syncEngineFactory(),
     }),
+  onStarted: (started) => {
+    startAutoUpdates({
+      updater: () => electronUpdater.autoUpdater,
+      isPackaged: electron.app.isPackaged,
+      logger: console,
+      ask: ({ version }) => askToRestart((options) => electron.dialog.showMessageBox(options), version),
+      prepareToQuit: () => started.prepareToQuit().then(() => undefined),
+      quit: () => electron.app.quit(),
+    });
+  },
 });

@@ -65,7 +65,8 @@ export interface Updater {
 }
 
 export interface AutoUpdateOptions {
-  readonly updater: Updater;
+  /** The updater, or a function making it: called only in a packaged app (electron-updater's getter builds the platform's updater). */
+  readonly updater: Updater | (() => Updater);
   /** Electron's app.isPackaged: a development run never checks. */
   readonly isPackaged: boolean;
   /** Tells the user an update is ready (the shell shows a dialog); 'later' installs it on quit. */
@@ -97,7 +98,9 @@ export const DEFAULT_FIRST_CHECK_DELAY_MS = 10_000;
 
 /** Starts checking for updates (packaged app only) and returns the status handle. */
 export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
-  const { updater, logger } = options;
+  const { logger } = options;
+  // Assigned once the app is known to be packaged; the effects that use it only run after that.
+  let updater: Updater;
   let model: UpdateModel = INITIAL_UPDATE_MODEL;
   const listeners = new Set<(status: UpdateStatus) => void>();
   // Errors electron-updater has already reported through its 'error' event; the promise it also
@@ -191,6 +194,13 @@ export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
 
   dispatch({ kind: 'started', packaged: options.isPackaged });
   if (!options.isPackaged) return handle;
+  try {
+    updater = typeof options.updater === 'function' ? options.updater() : options.updater;
+  } catch (error) {
+    // An updater that cannot be made (unsupported package type, unreadable app-update.yml) must never stop the app.
+    failed(error);
+    return handle;
+  }
 
   // Our own decisions download and ask; electron-updater's defaults would download unasked (its
   // promise then unobserved) and install on quit, which we want too.

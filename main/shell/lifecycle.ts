@@ -45,7 +45,7 @@ export interface ShellOptions {
   /** Reads and parses the app schema (schema.graphql); a throw is a start-up failure naming it. */
   readonly loadSchema: () => Schema;
   /** Creates the app core for the user-data folder; a throw is a start-up failure naming it. */
-  readonly createCore: (options: { readonly userData: string; readonly schema: Schema }) => ShellCore;
+  readonly createCore: (options: { readonly userData: string; readonly schema: Schema }) => ShellCore | Promise<ShellCore>;
   /** Default process.platform. */
   readonly platform?: NodeJS.Platform;
   /** Default consoleShellLog. */
@@ -228,7 +228,12 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
     if (failed) return;
     started = true;
     resolveStarted(true);
-    options.onStarted?.(shell);
+    try {
+      options.onStarted?.(shell);
+    } catch (error) {
+      // What runs after start (the update checks) is optional: its failure never takes the window away.
+      log.error(`after start-up: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   app.on('web-contents-created', (_event, contents) => lockDown(contents));

@@ -230,6 +230,24 @@ test('start failure: the failure path never leaves a live process (dialog throws
   assert.equal(h.electron.app.lockHeld, false);
 });
 
+test('a failure in what runs after start (the update checks) is logged and never takes the window away', async () => {
+  const h = start({
+    shell: {
+      onStarted: () => {
+        throw new Error('Electron failed to install correctly');
+      },
+    },
+  });
+  assert.equal(await h.shell.started, true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(h.electron.app.exitCode, null, 'still running');
+  assert.equal(h.electron.dialog.errorBoxes.length, 0);
+  assert.equal(h.electron.windows[0].visible, true);
+  assert.ok(h.logs.some((line) => line.startsWith('error after start-up: Electron failed to install correctly')), h.logs.join('\n'));
+  h.electron.app.quit();
+  await until('quit', () => h.electron.app.exitCode !== null);
+});
+
 test('a second instance quits at once and opens nothing', async () => {
   const h = start({ fake: { anotherInstanceRunning: true } });
   assert.equal(await h.shell.started, false);

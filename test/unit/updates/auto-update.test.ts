@@ -156,6 +156,26 @@ test('not packaged: the updater is left alone and never checks, whatever asks', 
   assert.equal(logs.length, 1);
 });
 
+test('a factory for the updater is called only in a packaged app, and one that throws leaves the app running with the error shown', () => {
+  let made = 0;
+  const dev = start({ isPackaged: false, updater: () => (made++, updater) });
+  assert.equal(made, 0, 'a development run never builds the updater (electron-updater reads app-update.yml)');
+  dev.stop();
+  const broken = start({
+    updater: () => {
+      throw new Error('ENOENT: app-update.yml');
+    },
+  });
+  assert.equal(broken.status().state, 'error');
+  assert.match(broken.status().error ?? '', /app-update\.yml/);
+  assert.ok(logs.some(([level, message]) => level === 'warn' && message.includes('app-update.yml')), 'logged');
+  broken.stop();
+  const packaged = start({ updater: () => (made++, updater) });
+  assert.equal(made, 1);
+  for (const event of EVENTS) assert.equal(updater.listenersFromOutside(event), 1, event);
+  packaged.stop();
+});
+
 test('subscribers see each new status until they unsubscribe', () => {
   updater.next = 'none';
   const updates = start({ ask: () => new Promise(() => {}) });
