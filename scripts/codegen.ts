@@ -1,9 +1,11 @@
 // `npm run codegen [-- --check]`: writes common/generated/models.ts from schema/schema.graphql.
 // With --check it writes nothing and exits 1 when the committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateModelTypes } from '../common/schema/codegen.js';
 import { parseSchema } from '../common/schema/parse-schema.js';
+import { isMainModule } from './main-module.js';
 
 const SCHEMA_FILE = 'schema/schema.graphql';
 const OUTPUT_FILE = 'common/generated/models.ts';
@@ -11,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The generated file's expected content for the schema currently on disk. */
 export function expectedModelTypes(): string {
-  const schema = parseSchema(readFileSync(root + SCHEMA_FILE, 'utf8'), SCHEMA_FILE);
+  const schema = parseSchema(readFileSync(join(root, SCHEMA_FILE), 'utf8'), SCHEMA_FILE);
   return generateModelTypes(schema, SCHEMA_FILE);
 }
 
@@ -19,7 +21,7 @@ function main(): void {
   const expected = expectedModelTypes();
   let current: string | undefined;
   try {
-    current = readFileSync(root + OUTPUT_FILE, 'utf8');
+    current = readFileSync(join(root, OUTPUT_FILE), 'utf8');
   } catch {
     current = undefined;
   }
@@ -34,8 +36,8 @@ function main(): void {
     console.log(`${OUTPUT_FILE} is up to date`);
     return;
   }
-  writeFileSync(root + OUTPUT_FILE, expected);
+  writeFileSync(join(root, OUTPUT_FILE), expected);
   console.log(`wrote ${OUTPUT_FILE}`);
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (isMainModule(import.meta.url)) main();

@@ -135,9 +135,10 @@ export function electronGypArgs(version: string, arch: string, distUrl: string, 
   return ['rebuild', '--release', `--target=${version}`, `--arch=${arch}`, `--dist-url=${distUrl}`, ...(devDir ? [`--devdir=${devDir}`] : [])];
 }
 
-function nodeGypScript(root: string): string {
+// The tool's own node-gyp (installed with electron-builder), whichever project it builds.
+function nodeGypScript(): string {
   try {
-    return createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
+    return createRequire(join(PROJECT_ROOT, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
   } catch {
     // npm hands its bundled node-gyp to scripts it runs.
     const bundled = process.env.npm_config_node_gyp;
@@ -188,7 +189,7 @@ export function ensureElectron(options: EnsureElectronOptions = {}): boolean {
   const build: ElectronBuilder =
     options.build ??
     ((cwd, gypArgs) =>
-      spawnSync(process.execPath, [nodeGypScript(root), ...gypArgs], { cwd, env: nodeGypEnv(process.env), stdio: ['ignore', output, output] }).status === 0);
+      spawnSync(process.execPath, [nodeGypScript(), ...gypArgs], { cwd, env: nodeGypEnv(process.env), stdio: ['ignore', output, output] }).status === 0);
   const scratch = mkdtempSync(join(tmpdir(), 'outpost-electron-sqlite-'));
   try {
     const source = join(root, 'node_modules', SIDE_BY_SIDE_MODULE);

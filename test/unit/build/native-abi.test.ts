@@ -126,7 +126,7 @@ test('check: the Node build and the side-by-side Electron build are judged separ
 test('a stale .forge-meta claiming the Electron ABI beside Node-ABI binaries is ignored: check says rebuild and ensure rebuilds', () => {
   const project = fixtureProject({ defaultBinary: readFileSync(realBinary) });
   try {
-    const meta = `${process.arch}--${ELECTRON_ABI}`;
+    const meta = `${process.platform}--${process.arch}--${ELECTRON_ABI}`; // @electron/rebuild's marker format
     put(join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', '.forge-meta'), meta);
     const stale = electronBuildPath(project);
     put(stale, readFileSync(realBinary));

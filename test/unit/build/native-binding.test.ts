@@ -59,7 +59,7 @@ test('resolver: a .forge-meta marker claiming the Electron ABI beside Node-ABI b
   const project = fixtureProject({ defaultBinary: readFileSync(realBinary) });
   try {
     const packageDir = join(project, 'node_modules', 'better-sqlite3');
-    const meta = `${process.arch}--${ELECTRON_ABI}`;
+    const meta = `${process.platform}--${process.arch}--${ELECTRON_ABI}`; // @electron/rebuild's marker format
     put(join(packageDir, 'build', 'Release', '.forge-meta'), meta);
     const stale = put(sideBySideBinaryPath(join(project, 'node_modules'), ELECTRON_ABI), readFileSync(realBinary));
     put(join(stale, '..', '.forge-meta'), meta);
