@@ -2,8 +2,10 @@
 // ABI a binary targets, what `check` reports, and `ensure electron` building in a scratch copy —
 // refusing a product with the wrong ABI, failing with a clear message where Electron's headers
 // cannot be fetched, and never touching the Node build. Fixture projects hold copies of the real
-// binary (see native-fixtures.ts). A real Electron compile needs electronjs.org and is not run here.
+// binary (see native-fixtures.ts). A real Electron compile needs electronjs.org and is not run here;
+// a real compile against Node's headers (what npm's nodedir causes) runs with OUTPOST_NATIVE_COMPILE_TEST=1.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,7 +25,7 @@ import {
   targetAbiOf,
   type ElectronBuilder,
 } from '../../../scripts/native-abi.js';
-import { binaryForAbi, ELECTRON_ABI, fixtureProject, NODE_ABI, put, realBinary } from './native-fixtures.js';
+import { binaryForAbi, ELECTRON_ABI, fixtureProject, NODE_ABI, put, realBinary, root } from './native-fixtures.js';
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -211,6 +213,28 @@ test('ensure electron with real node-gyp where Electron\'s headers cannot be fet
   } finally {
     if (previous === undefined) delete process.env.npm_config_nodedir;
     else process.env.npm_config_nodedir = previous;
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
+const compile = process.env.OUTPOST_NATIVE_COMPILE_TEST === '1' ? false : 'compiles SQLite with node-gyp (about two minutes of CPU); set OUTPOST_NATIVE_COMPILE_TEST=1 to run it';
+
+test('real compile: node-gyp told to target Electron but given npm\'s nodedir builds for Node\'s ABI, and that product is refused', { skip: compile, timeout: 600_000 }, () => {
+  const project = fixtureProject({ defaultBinary: readFileSync(realBinary), fullPackage: true });
+  try {
+    const nodeBinary = join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+    const before = sha256(nodeBinary);
+    const nodeGyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    // What an npm `nodedir` setting does to node-gyp when nothing removes it.
+    const nodedir = process.execPath.replace(/[/\\]bin[/\\][^/\\]+$/, '');
+    const withNodedir: ElectronBuilder = (cwd, args) =>
+      spawnSync(process.execPath, [nodeGyp, ...args], { cwd, env: { ...process.env, npm_config_nodedir: nodedir }, stdio: 'ignore' }).status === 0;
+    const errors: string[] = [];
+    assert.equal(ensureElectron({ root: project, build: withNodedir, log: () => {}, error: (line) => errors.push(line) }), false);
+    assert.match(errors.join('\n'), new RegExp(`refusing the Electron build of better-sqlite3: node-gyp produced ABI ${NODE_ABI}, not Electron's ABI ${ELECTRON_ABI}`));
+    assert.equal(existsSync(electronBuildPath(project)), false);
+    assert.equal(sha256(nodeBinary), before);
+  } finally {
     rmSync(project, { recursive: true, force: true });
   }
 });
