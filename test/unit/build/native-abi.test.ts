@@ -217,7 +217,7 @@ test('ensure electron with real node-gyp where Electron\'s headers cannot be fet
   }
 });
 
-const compile = process.env.OUTPOST_NATIVE_COMPILE_TEST === '1' ? false : 'compiles SQLite with node-gyp (about two minutes of CPU); set OUTPOST_NATIVE_COMPILE_TEST=1 to run it';
+const compile = process.env.OUTPOST_NATIVE_COMPILE_TEST === '1' ? false : 'compiles SQLite with node-gyp (about a minute of CPU); set OUTPOST_NATIVE_COMPILE_TEST=1 to run it';
 
 test('real compile: node-gyp told to target Electron but given npm\'s nodedir builds for Node\'s ABI, and that product is refused', { skip: compile, timeout: 600_000 }, () => {
   const project = fixtureProject({ defaultBinary: readFileSync(realBinary), fullPackage: true });
