@@ -3,8 +3,9 @@
 // installs into hicolor/). The PNGs are committed; run this after editing the SVG:
 //   node --import tsx packaging/render-icons.ts [path to chromium, default /usr/bin/chromium]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainModule } from '../scripts/main-module.js';
 import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -32,7 +33,7 @@ export async function renderIcons(svg: string, sizes: readonly number[], executa
   }
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMainModule(import.meta.url)) {
   const svg = readFileSync(join(here, 'icon.svg'), 'utf8');
   const pngs = await renderIcons(svg, LINUX_ICON_SIZES, process.argv[2] ?? '/usr/bin/chromium');
   mkdirSync(join(here, 'icons'), { recursive: true });

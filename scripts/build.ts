@@ -8,8 +8,9 @@
 import { build as esbuild, type Metafile, type Plugin } from 'esbuild';
 import { build as vite } from 'vite';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainModule } from './main-module.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Where `npm run build` writes (tests pass a temporary folder so parallel runs never share one). */
@@ -118,9 +119,7 @@ export async function buildApp(
   }
 }
 
-// Compared as resolved file paths: a URL's pathname keeps %20 for spaces and a leading slash
-// before Windows drive letters, so it never equals argv[1] there.
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (isMainModule(import.meta.url)) {
   const parts = process.argv.slice(2) as Array<'renderer' | 'main' | 'preload' | 'bridge'>;
   await buildApp(parts.length > 0 ? parts : undefined);
   console.log(`built ${parts.length > 0 ? parts.join(', ') : 'renderer, main, preload, bridge'} into dist/`);

@@ -3,6 +3,7 @@
 // start of the model's change log, and paging by seq still returns every later change exactly once.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { postgresUnavailable, startHarness, type Harness } from './server-harness.js';
 
@@ -55,7 +56,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     if (dialect === 'sqlite') {
       // The first-page look-up is a range of the (model, changed_at, seq) index, not a scan.
-      const file = new URL(h.databaseUrl.replace(/^sqlite:/, 'file:')).pathname;
+      const file = fileURLToPath(new URL(h.databaseUrl.replace(/^sqlite:/, 'file:')));
       const db = new Database(file, { readonly: true });
       try {
         const plan = db

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import yaml from 'js-yaml';
 import { buildApp, MAIN_METAFILE, mainExternals } from '../../../scripts/build.js';
+import { nodeGypEnv } from '../../../scripts/native-abi.js';
+import { meetsNodeVersion, PACKAGING_NODE } from '../../../scripts/node-version.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
@@ -210,9 +212,11 @@ const electronBinary = join(root, 'node_modules/electron/dist');
 test(
   'electron-builder --dir: the unpacked app’s app.asar and fuse wire',
   {
-    skip: existsSync(electronBinary)
-      ? false
-      : 'no Electron binary in node_modules/electron/dist (it cannot be downloaded here), so electron-builder cannot package; the configuration and file list are checked above instead',
+    skip: !existsSync(electronBinary)
+      ? 'no Electron binary in node_modules/electron/dist (it cannot be downloaded here), so electron-builder cannot package; the configuration and file list are checked above instead'
+      : !meetsNodeVersion(process.version, PACKAGING_NODE)
+        ? `electron-builder needs Node ${PACKAGING_NODE}+ (this is ${process.version}); the configuration and file list are checked above instead`
+        : false,
     timeout: 600_000,
   },
   async () => {
@@ -222,8 +226,10 @@ test(
     try {
       const result = spawnSync(
         process.execPath,
-        [fromBuilder.resolve('electron-builder/cli.js'), '--dir', '--publish', 'never', `-c.directories.output=${output}`],
-        { cwd: root, env: { ...process.env, OUTPOST_UPDATE_URL: 'https://outpost.example.org/updates' }, encoding: 'utf8' },
+        // npmRebuild off: a rebuild in place would swap node_modules' better-sqlite3 to Electron's ABI
+        // under the other test files loading it in Node (the packaged binary is npm run dist's concern).
+        [fromBuilder.resolve('electron-builder/cli.js'), '--dir', '--publish', 'never', '-c.npmRebuild=false', `-c.directories.output=${output}`],
+        { cwd: root, env: { ...nodeGypEnv(process.env), OUTPOST_UPDATE_URL: 'https://outpost.example.org/updates' }, encoding: 'utf8' },
       );
       assert.equal(result.status, 0, result.stderr || result.stdout);
       const resources = findResources(output);
