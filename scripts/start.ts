@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from '../main/app-core.js';
-import { keytarCredentialStore, memoryCredentialStore, type CredentialStore } from '../main/auth/credential-store.js';
+import { chooseCredentialStore } from '../main/auth/choose-credential-store.js';
+import { keytarCredentialStore } from '../main/auth/credential-store.js';
 import { startBrowserHost } from '../main/browser-host.js';
 import { syncEngineFactory } from '../main/sync-engine.js';
 import { buildApp, DEFAULT_DIST } from './build.js';
@@ -73,18 +74,6 @@ export function chooseStartMode(input: {
   return { kind: 'electron', binary: input.binary };
 }
 
-/** The keychain when a Secret Service / Keychain answers, else an in-memory store (with a warning). */
-async function credentialStore(): Promise<CredentialStore> {
-  const keychain = keytarCredentialStore();
-  try {
-    await keychain.get('outpost-probe', 'outpost-probe');
-    return keychain;
-  } catch (error) {
-    console.warn(`No usable keychain (${(error as Error).message}); sign-ins last until this process ends.`);
-    return memoryCredentialStore();
-  }
-}
-
 async function startInBrowser(): Promise<void> {
   if (!ensureNode()) process.exit(1);
   const dist = process.env.OUTPOST_DIST ?? DEFAULT_DIST;
@@ -93,7 +82,8 @@ async function startInBrowser(): Promise<void> {
   const core = createAppCore({
     userData: process.env.OUTPOST_USER_DATA ?? join(homedir(), '.config', 'Outpost (browser)'),
     schema: parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile),
-    credentials: await credentialStore(),
+    // Browser mode has no safeStorage: the keychain when it answers, else memory with a warning.
+    credentials: await chooseCredentialStore({ keychain: keytarCredentialStore(), warn: (message) => console.warn(message) }),
     createSync: syncEngineFactory(),
   });
   await core.restore().catch((error: unknown) => console.error('could not reopen the last profile:', error));
