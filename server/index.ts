@@ -195,7 +195,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }, options.retention?.purgeIntervalMs ?? 60 * MINUTE);
     purgeTimer.unref();
     // Run one purge soon after start so a server restarted often still enforces retention.
-    const firstPurge = setTimeout(() => purge().catch(reportError), 1000);
+    const firstPurge = setTimeout(() => void purge().catch(reportError), 1000);
     firstPurge.unref();
     cleanups.push(async () => {
       clearInterval(purgeTimer);

@@ -280,7 +280,7 @@ export function RecordForm(props: {
           </button>
         </div>
       )}
-      <form className="record-form" onSubmit={save} noValidate>
+      <form className="record-form" onSubmit={(event) => void save(event)} noValidate>
         {formError && (
           <p className="form-error" role="alert">
             {formError}

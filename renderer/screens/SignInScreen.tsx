@@ -63,7 +63,7 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
 
   return (
     <main className="signin">
-      <form className="signin-card" onSubmit={submit} aria-label="Sign in">
+      <form className="signin-card" onSubmit={(event) => void submit(event)} aria-label="Sign in">
         <h1>Outpost</h1>
         <p className="muted">Field data that works with or without a network.</p>
         <div className="tabs" role="tablist">

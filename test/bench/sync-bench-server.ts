@@ -27,8 +27,9 @@ for (let done = 0; done < seed; ) {
 }
 process.stdout.write(`${JSON.stringify({ url: server.url, apiKey: key })}\n`);
 process.stdin.resume();
-process.stdin.on('end', async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+process.stdin.on('end', () => {
+  void server.close().finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 });

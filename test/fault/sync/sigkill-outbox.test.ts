@@ -2,7 +2,7 @@
 // lost), and in one run the server is restarted mid-request first: after a restart every edit
 // reaches the server, and none is applied twice — checked by exact server `_version`s and values —
 // under FIELD_MERGE, AUTOMERGE and OPTIMISTIC_CONCURRENCY. Seeded: the seed is printed; `SEED=<n>` replays a run.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -30,7 +30,7 @@ function openProfile(t: TestContext, dir = tempDir(t)): { dir: string; store: Da
     if (closed) return;
     closed = true;
     await work.close();
-    store.close();
+    await store.close();
   };
   t.after(close);
   return { dir, store, work, close };
