@@ -14,6 +14,7 @@ import type {
   ReviewItem,
   SyncStatus,
 } from '../common/ipc/contract.js';
+import type { SyncEvent, SyncEventMessage } from '../common/sync/sync-events.js';
 import { keyFromModelId, keyOf, modelIdOf, type KeyObject } from '../common/schema/record-key.js';
 import type { ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 import type { CredentialStore } from './auth/credential-store.js';
@@ -35,11 +36,8 @@ import { DEFAULT_MAX_ITEM_BYTES } from '../common/schema/item-size.js';
 import { DESKTOP_MAX_RECORDS_TO_SYNC } from './sync-engine.js';
 import { maxRecordsToSyncProblem, openSyncSettings, type SyncSettingsStore } from './sync-settings.js';
 
-/** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11). */
-export interface SyncEngineEvent {
-  readonly type: string;
-  readonly data?: unknown;
-}
+/** One event of the sync worker, Amplify Hub name in `type` (PROTOCOL.md §4.11; common/sync/sync-events.ts). */
+export type SyncEngineEvent = SyncEvent;
 
 /** The sync worker as the core drives it. */
 export interface SyncEngine {
@@ -244,7 +242,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const onSyncEvent = (open: OpenSession, event: SyncEngineEvent): void => {
     if (session !== open) return;
     const data = asRecord(event.data);
-    broadcast('syncEvent', { event: event.type, data: plain(event.data) });
+    broadcast('syncEvent', { event: event.type, data: plain(event.data) } as SyncEventMessage);
     switch (event.type) {
       case 'networkStatus':
         setStatus({ online: data?.active === true });
@@ -254,8 +252,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
         setStatus({ syncing: true, models: Object.fromEntries(models.map((m) => [m, { received: 0, synced: false }])) });
         break;
       }
-      case 'syncProgress':
-      case 'modelSyncProgress': {
+      case 'syncProgress': {
         const model = typeof data?.model === 'string' ? data.model : undefined;
         const received = typeof data?.received === 'number' ? data.received : undefined;
         if (model && received !== undefined) {

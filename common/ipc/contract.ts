@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { KeyObject } from '../schema/record-key.js';
 import type { Schema } from '../schema/types.js';
+import { isSyncEventType, type SyncEventMessage } from '../sync/sync-events.js';
 import { predicateShape } from './predicate-shape.js';
 
 const modelName = z.string().min(1).max(200);
@@ -206,6 +207,15 @@ export const errorNoticeShape = z.object({
   at: z.number(),
 });
 
+/**
+ * A sync event as main forwards it: typed by `SyncEventMap`; checked here by its name only (main
+ * builds it from the worker's typed event, so the payload is not described a second time).
+ */
+export const syncEventShape = z.custom<SyncEventMessage>(
+  (value) => typeof value === 'object' && value !== null && isSyncEventType((value as { event?: unknown }).event) && 'data' in value,
+  { error: 'must be a sync event: { event: a SyncEventMap name, data }' },
+);
+
 /** What to do with unsynced outbox entries when the local data is about to be cleared. */
 const unsyncedChoice = z.enum(['ask', 'discard', 'syncFirst']);
 const needsConfirmation = z.object({
@@ -358,8 +368,11 @@ export const events = {
   }),
   /** A fresh result of an `observeQuery` subscription. */
   querySnapshot: z.object({ subscriptionId: z.string(), items: z.array(record), isSynced: z.boolean() }),
-  /** A sync worker event, Amplify Hub name and payload (PROTOCOL.md §4.11). */
-  syncEvent: z.object({ event: z.string(), data: z.unknown() }),
+  /**
+   * A sync worker event, Amplify Hub name in `event` and its payload in `data` (PROTOCOL.md §4.11;
+   * common/sync/sync-events.ts `SyncEventMap`): switch on `event` and `data` narrows.
+   */
+  syncEvent: syncEventShape,
   syncStatus: syncStatusShape,
   outboxStatus: z.object({ isEmpty: z.boolean(), unsynced: z.number().int() }),
   conflict: conflictShape,
