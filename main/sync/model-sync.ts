@@ -12,7 +12,8 @@ import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { OutpostError } from '../../common/errors.js';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { Datastore } from '../datastore/datastore.js';
-import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
+import { RetriesExhausted, RetryAborted, retrying, type Attempt } from './retrying.js';
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
 import { classifyMutationAnswer } from './mutation-outcome.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
@@ -158,41 +159,50 @@ async function fetchPage(
   document: { query: string; field: string },
   request: PageRequest,
 ): Promise<FetchedPage | null> {
-  const backoff = new Backoff({ maxDelayMs: 5_000, ...ctx.backoff });
-  const attempts = ctx.pageAttempts ?? 4;
-  for (;;) {
-    if (ctx.signal.aborted) throw new SyncUnreachable('sync stopped');
-    const answer = await ctx.query(document.query, syncQueryVariables(request));
-    const total = answer.outpost?.syncTotals[document.field] ?? null;
-    if (answer.errors.length === 0 && answer.networkError === null) {
-      try {
-        return { page: readSyncPage(document.field, answer.data), total };
-      } catch (error) {
-        ctx.events.emit('error', { process: 'sync', errorType: 'BadResponse', model: model.name, message: `${model.name} sync: ${(error as Error).message}` });
-        return null;
-      }
-    }
-    const outcome = classifyMutationAnswer(document.field, answer);
-    if (outcome.kind === 'retry' || outcome.kind === 'authFailure') {
-      if (backoff.attempts + 1 >= attempts) throw new SyncUnreachable(`${model.name} sync: ${outcome.message}`);
-      await sleep(backoff.next(), ctx.signal);
-      continue;
-    }
-    // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
-    if (outcome.kind === 'rejected' && answer.data?.[document.field] != null) {
-      ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
-      ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType ?? outcome.reason, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
-      try {
-        return { page: readSyncPage(document.field, answer.data), total };
-      } catch {
-        return null;
-      }
-    }
-    const message = outcome.kind === 'rejected' || outcome.kind === 'conflict' ? outcome.message : 'unexpected answer';
-    const errorType = outcome.kind === 'rejected' ? (outcome.errorType ?? outcome.reason) : 'Unknown';
-    ctx.events.emit('error', { process: 'sync', errorType, model: model.name, message: `${model.name} sync refused: ${message}` });
-    return null;
+  const policy = tuned(RETRY_POLICIES.syncPage, ctx.backoff, ctx.pageAttempts);
+  try {
+    return await retrying(() => pageAttempt(ctx, model, document, request), policy, ctx.signal);
+  } catch (error) {
+    if (error instanceof RetryAborted) throw new SyncUnreachable('sync stopped');
+    if (error instanceof RetriesExhausted) throw new SyncUnreachable(`${model.name} sync: ${error.reason}`);
+    throw error;
   }
+}
+
+/** One try at a page: the page (null when refused for good, reported), or a transient failure to retry. */
+async function pageAttempt(
+  ctx: ModelSyncContext,
+  model: ModelDef,
+  document: { query: string; field: string },
+  request: PageRequest,
+): Promise<Attempt<FetchedPage | null>> {
+  const done = (value: FetchedPage | null): Attempt<FetchedPage | null> => ({ done: true, value });
+  const answer = await ctx.query(document.query, syncQueryVariables(request));
+  const total = answer.outpost?.syncTotals[document.field] ?? null;
+  if (answer.errors.length === 0 && answer.networkError === null) {
+    try {
+      return done({ page: readSyncPage(document.field, answer.data), total });
+    } catch (error) {
+      ctx.events.emit('error', { process: 'sync', errorType: 'BadResponse', model: model.name, message: `${model.name} sync: ${(error as Error).message}` });
+      return done(null);
+    }
+  }
+  const outcome = classifyMutationAnswer(document.field, answer);
+  if (outcome.kind === 'retry' || outcome.kind === 'authFailure') return { done: false, reason: outcome.message };
+  // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
+  if (outcome.kind === 'rejected' && answer.data?.[document.field] != null) {
+    ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
+    ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType ?? outcome.reason, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
+    try {
+      return done({ page: readSyncPage(document.field, answer.data), total });
+    } catch {
+      return done(null);
+    }
+  }
+  const message = outcome.kind === 'rejected' || outcome.kind === 'conflict' ? outcome.message : 'unexpected answer';
+  const errorType = outcome.kind === 'rejected' ? (outcome.errorType ?? outcome.reason) : 'Unknown';
+  ctx.events.emit('error', { process: 'sync', errorType, model: model.name, message: `${model.name} sync refused: ${message}` });
+  return done(null);
 }
 
 /** How many records lie beyond the cap: pages through the rest counting, storing nothing. */

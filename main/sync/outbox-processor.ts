@@ -21,7 +21,8 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 import type { NewReviewItem } from '../datastore/review-items.js';
-import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
+import { RetryAborted, RetryCounter, retrying, sleep, type Attempt } from './retrying.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher, type AnnouncedCapabilities, type MutationSender } from './mutation-batcher.js';
@@ -53,7 +54,7 @@ export interface OutboxProcessorOptions {
   readonly maxConcurrentMutations: number;
   /** Most mutations sent in one request (1 = every mutation in a request of its own). */
   readonly maxMutationsPerRequest: number;
-  /** Retry backoff for network/5xx failures (default 2^n × 100 ms + jitter, capped at 5 min). */
+  /** Retry backoff for network/5xx failures over RETRY_POLICIES.mutation (2^n × 100 ms + jitter, capped at 5 min). */
   readonly backoff?: BackoffOptions;
   /**
    * True when the server answers a resent mutation id from its record instead of applying it
@@ -129,7 +130,10 @@ export class OutboxProcessor {
   private readonly completions: CompletionBatch;
   private statusEmission: Promise<void> | null = null;
 
+  private readonly retryPolicy: RetryPolicy;
+
   constructor(private readonly options: OutboxProcessorOptions) {
+    this.retryPolicy = tuned(RETRY_POLICIES.mutation, options.backoff);
     this.batcher = new MutationBatcher(options.mutate, Math.max(1, Math.floor(options.maxMutationsPerRequest)), options.capabilities);
     this.completions = new CompletionBatch(options.datastore);
   }
@@ -188,7 +192,7 @@ export class OutboxProcessor {
         } catch (error) {
           if (!this.running) break;
           console.error('outbox: could not read the queue:', error);
-          await sleep(1_000, this.anySignal());
+          await sleep(retryDelay(1, RETRY_POLICIES.outboxStore), this.anySignal());
           continue;
         }
         const chosen: OutboxEntry[] = [];
@@ -203,7 +207,7 @@ export class OutboxProcessor {
         } catch (error) {
           if (!this.running) break;
           console.error('outbox: could not mark entries in flight:', error);
-          await sleep(1_000, this.anySignal());
+          await sleep(retryDelay(1, RETRY_POLICIES.outboxStore), this.anySignal());
           continue;
         }
         for (const entry of marked) {
@@ -242,7 +246,7 @@ export class OutboxProcessor {
     const model = this.model(entry);
     const parts = this.mutationParts(model, entry);
     const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
-    const backoff = new Backoff(this.options.backoff);
+    const backoff = new RetryCounter(this.retryPolicy);
     let data: ModelRecord = entry.data;
     let conflictAttempts = 0;
     /** Another device's values the latest conflict retry replaces (stored only if that retry is accepted). */
@@ -463,18 +467,21 @@ export class OutboxProcessor {
    * The server's current record (null when it has none), retrying network failures with backoff;
    * undefined only when the processor stops meanwhile.
    */
-  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry, backoff: Backoff): Promise<ModelRecord | null | undefined> {
+  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry, backoff: RetryCounter): Promise<ModelRecord | null | undefined> {
     const document = getQueryDocument(this.options.schema, model);
-    for (;;) {
-      if (this.stopController.signal.aborted) return undefined;
+    const fetchOnce = async (): Promise<Attempt<ModelRecord | null>> => {
       const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
-      if (answer.errors.length === 0 && answer.networkError === null) return readRecord(model, document.field, answer.data);
+      if (answer.errors.length === 0 && answer.networkError === null) return { done: true, value: readRecord(model, document.field, answer.data) };
       const outcome = classifyMutationAnswer(document.field, answer);
-      if (outcome.kind !== 'retry' && outcome.kind !== 'authFailure') {
-        // The server will not show us the record (e.g. not ours): the local copy cannot be trusted either.
-        return null;
-      }
-      await sleep(backoff.next(), this.anySignal());
+      // The server will not show us the record (e.g. not ours): the local copy cannot be trusted either.
+      if (outcome.kind !== 'retry' && outcome.kind !== 'authFailure') return { done: true, value: null };
+      return { done: false, reason: outcome.message };
+    };
+    try {
+      return await retrying(fetchOnce, backoff.policy, this.stopController.signal, { counter: backoff, interrupt: () => this.anySignal() });
+    } catch (error) {
+      if (error instanceof RetryAborted) return undefined;
+      throw error;
     }
   }
 

@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
+import { RetryCounter } from './retrying.js';
 import {
   apiKeyAuthHeaders,
   authSubprotocols,
@@ -50,7 +51,7 @@ export interface RealtimeClientOptions {
   readonly otherAuth?: readonly SyncAuth[];
   /** Where the connection auth header travels: `subprotocol` (default, current amplify-js) or legacy `query`. */
   readonly carrier?: 'subprotocol' | 'query';
-  /** Reconnect backoff; default 2^n × 100 ms + jitter, capped at 5 s per delay. */
+  /** Reconnect backoff over RETRY_POLICIES.realtimeReconnect (2^n × 100 ms + jitter, capped at 5 s per delay). */
   readonly backoff?: BackoffOptions;
   /** How often the keep-alive is checked, in ms (default 5 000). */
   readonly keepAliveCheckMs?: number;
@@ -96,7 +97,7 @@ export class RealtimeClient extends EventEmitter {
   private socket: WebSocket | null = null;
   private readonly subscriptions = new Map<string, ActiveSubscription>();
   private currentState: ConnectionState = 'Disconnected';
-  private readonly backoff: Backoff;
+  private readonly backoff: RetryCounter;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -112,7 +113,7 @@ export class RealtimeClient extends EventEmitter {
 
   constructor(private readonly options: RealtimeClientOptions) {
     super();
-    this.backoff = new Backoff({ maxDelayMs: 5_000, ...options.backoff });
+    this.backoff = new RetryCounter(tuned(RETRY_POLICIES.realtimeReconnect, options.backoff));
     this.stopRefreshListeners = [options.auth, ...(options.otherAuth ?? [])].flatMap((auth) =>
       auth.type === 'jwt' ? [auth.tokens.onRefresh(() => this.reauthenticate())] : [],
     );

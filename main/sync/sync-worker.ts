@@ -13,7 +13,8 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxOperation } from '../datastore/outbox-entry.js';
 import { isUnauthorizedAnswer, modelAuthModes, type AuthMode, type ModelOperation } from './auth-modes.js';
-import { Backoff, sleep, type BackoffOptions } from './backoff.js';
+import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
+import { RetryCounter, sleep } from './retrying.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
 import { GraphqlTransport, type SubscriptionHandle } from './graphql-transport.js';
@@ -261,7 +262,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       })
       .catch(() => undefined);
 
-    const retries = new Map<string, Backoff>();
+    const retries = new Map<string, RetryCounter>();
     const subscribe = (model: ModelDef, kind: (typeof SUBSCRIPTION_KINDS)[number], withFilter: boolean, modeIndex = 0): void => {
       const id = `${model.name}.${kind}`;
       pending.add(id);
@@ -307,7 +308,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           if (!unauthorized && !disabled && !s.controller.signal.aborted) {
             // A transient failure (no start_ack, limits): subscribe again later; the next delta
             // round covers what was missed meanwhile.
-            const retry = retries.get(id) ?? new Backoff({ maxDelayMs: 60_000, ...options.backoff });
+            const retry = retries.get(id) ?? new RetryCounter(tuned(RETRY_POLICIES.subscription, options.backoff));
             retries.set(id, retry);
             void sleep(retry.next(), s.controller.signal).then(() => {
               if (s.controller.signal.aborted) return;
@@ -410,7 +411,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   }
 
   async function run(s: Session): Promise<void> {
-    const backoff = new Backoff({ maxDelayMs: 30_000, ...options.backoff });
+    const backoff = new RetryCounter(tuned(RETRY_POLICIES.syncRound, options.backoff));
     let subscribed = false;
     while (!s.controller.signal.aborted) {
       try {
@@ -482,7 +483,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       auth: options.auth,
       ...(options.additionalAuth && multiAuth !== null ? { otherAuth: options.additionalAuth } : {}),
       ...(options.realtimeCarrier ? { carrier: options.realtimeCarrier } : {}),
-      ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: 5_000 } } : {}),
+      ...(options.backoff ? { backoff: { ...options.backoff, maxDelayMs: RETRY_POLICIES.realtimeReconnect.maxDelayMs } } : {}),
     });
     const transportFor = (auth: SyncAuth): GraphqlTransport =>
       new GraphqlTransport({
