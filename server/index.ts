@@ -8,7 +8,7 @@ import { parseSchema } from '../common/schema/parse-schema.js';
 import type { Schema } from '../common/schema/types.js';
 import { createAuthenticator, type Authenticate } from './auth/authenticate.js';
 import { createAuthRoutes } from './auth/auth-routes.js';
-import { createAuthStore, type AuthStore } from './auth/auth-store.js';
+import { openAuthStore, type AuthStore } from './auth/auth-store.js';
 import type { ExternalIssuerConfig } from './auth/external-issuers.js';
 import type { TokenSettings } from './auth/access-tokens.js';
 import { DEFAULT_CONFLICT_STRATEGY, type ConfiguredStrategy } from './config/server-config.js';
@@ -22,7 +22,7 @@ import { createRealtimeHandler } from './realtime/realtime-handler.js';
 import { loadConflictResolver } from './resolvers/custom-conflict-resolver.js';
 import { DEFAULT_RESOLVER_SETTINGS, type ConflictStrategy, type ResolverSettings, type ServerServices } from './resolvers/resolver-context.js';
 import { deploySchema } from './storage/deploy-schema.js';
-import { DEFAULT_DATABASE, openStorage } from './storage/open-storage.js';
+import { DEFAULT_DATABASE, openKyselyStorage } from './storage/open-storage.js';
 import type { KyselyStorage } from './storage/kysely-storage.js';
 
 export interface StartServerOptions {
@@ -119,7 +119,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const strategyOf = await strategyTable(options, schema);
 
-  const storage = await openStorage(database, reportError);
+  const storage = await openKyselyStorage(database, reportError);
   const cleanups: Array<() => Promise<void>> = [() => storage.close()];
   const cleanup = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) {
@@ -132,10 +132,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   try {
     await deploySchema(storage, schema, options.forceMigration === true);
-    const authStore = await createAuthStore(storage.kysely, storage.dialect);
+    const authStore = await openAuthStore(storage);
     const secret = await authStore.secret('next-token-hmac', () => randomBytes(32).toString('base64url'));
     const bus: ChangeBus =
-      storage.dialect === 'postgres'
+      storage.engine.changeBus === 'listen-notify'
         ? await PostgresChangeBus.create({ connectionString: database, reportError })
         : new MemoryChangeBus(reportError);
     cleanups.push(() => bus.close());
@@ -168,7 +168,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       extraRoutes: [authRoutes],
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
       ...(options.tls ? { tls: options.tls } : {}),
-      health: () => ({ schemaVersion: schema.version, database: storage.dialect }),
+      health: () => ({ schemaVersion: schema.version, database: storage.engine.name }),
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,59 @@ export type SqlDialect = 'sqlite' | 'postgres';
 /** A column type name as written in CREATE TABLE. */
 export type ColumnType = 'TEXT' | 'INTEGER' | 'REAL' | 'BIGINT' | 'DOUBLE PRECISION' | 'BOOLEAN';
 
+/**
+ * What the column codec and predicate SQL need to know of one database, as data: the server's
+ * dialect objects contain one, and the local store passes SQLITE_FLAVOUR. Node-free on purpose.
+ */
+export interface SqlFlavour {
+  readonly name: SqlDialect;
+  /** Boolean values: 0/1 integers (SQLite has no boolean type) or the database's own booleans. */
+  readonly booleans: 'integer' | 'native';
+  /** Collation that compares text by code point, or null when the database already does (SQLite's BINARY). */
+  readonly collation: string | null;
+  /** Column types of the non-text storage kinds. */
+  readonly columnTypes: { readonly integer: ColumnType; readonly float: ColumnType; readonly boolean: ColumnType };
+  /** "Some element of this JSON-array column equals v": jsonb containment, or a json_each scan. */
+  readonly listMembership: 'jsonb-containment' | 'json-each';
+  /** Case-sensitive substring position function (neither gives %, _ or \ a meaning, unlike LIKE). */
+  readonly substringFunction: 'strpos' | 'instr';
+  /** Prefix test: a native starts_with, or an index-friendly range confirmed by the substring function. */
+  readonly prefixMatch: 'starts-with' | 'range';
+}
+
+export const SQLITE_FLAVOUR: SqlFlavour = {
+  name: 'sqlite',
+  booleans: 'integer',
+  collation: null,
+  columnTypes: { integer: 'INTEGER', float: 'REAL', boolean: 'INTEGER' },
+  listMembership: 'json-each',
+  substringFunction: 'instr',
+  prefixMatch: 'range',
+};
+
+export const POSTGRES_FLAVOUR: SqlFlavour = {
+  name: 'postgres',
+  booleans: 'native',
+  // PostgreSQL's default collation is usually linguistic; "C" is code point (byte) order.
+  collation: 'C',
+  columnTypes: { integer: 'BIGINT', float: 'DOUBLE PRECISION', boolean: 'BOOLEAN' },
+  listMembership: 'jsonb-containment',
+  substringFunction: 'strpos',
+  prefixMatch: 'starts-with',
+};
+
+const FLAVOURS: Readonly<Record<SqlDialect, SqlFlavour>> = { sqlite: SQLITE_FLAVOUR, postgres: POSTGRES_FLAVOUR };
+
+/** The flavour given, or the one named (callers that only know the database's name). */
+export function sqlFlavour(flavour: SqlFlavour | SqlDialect): SqlFlavour {
+  return typeof flavour === 'string' ? FLAVOURS[flavour] : flavour;
+}
+
+/** A boolean as bound in `flavour`: 0/1 where booleans are integers. */
+export function encodeBoolean(value: boolean, flavour: SqlFlavour): boolean | number {
+  return flavour.booleans === 'native' ? value : value ? 1 : 0;
+}
+
 /** A value as bound to a statement parameter. */
 export type ColumnValue = string | number | boolean | null;
 
@@ -41,19 +94,10 @@ function storageOf(field: FieldDef): Storage {
   }
 }
 
-/** The column type for a stored field in `dialect` (default sqlite); throws for relation fields. */
-export function columnTypeFor(field: FieldDef, dialect: SqlDialect = 'sqlite'): ColumnType {
-  switch (storageOf(field)) {
-    case 'json':
-    case 'text':
-      return 'TEXT';
-    case 'integer':
-      return dialect === 'postgres' ? 'BIGINT' : 'INTEGER';
-    case 'float':
-      return dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
-    case 'boolean':
-      return dialect === 'postgres' ? 'BOOLEAN' : 'INTEGER';
-  }
+/** The column type for a stored field in `flavour` (or the flavour named; default SQLite); throws for relation fields. */
+export function columnTypeFor(field: FieldDef, flavour: SqlFlavour | SqlDialect = SQLITE_FLAVOUR): ColumnType {
+  const kind = storageOf(field);
+  return kind === 'json' || kind === 'text' ? 'TEXT' : sqlFlavour(flavour).columnTypes[kind];
 }
 
 function typeName(field: FieldDef): string {
@@ -66,10 +110,11 @@ function reject(field: FieldDef, value: unknown, expected: string): never {
 }
 
 /**
- * A record value → the value to bind for its column in `dialect` (default sqlite). Checks only the
- * JavaScript type (the datastore validates the rest first) so a wrong value never reaches storage.
+ * A record value → the value to bind for its column in `flavour` (or the flavour named; default
+ * SQLite). Checks only the JavaScript type (the datastore validates the rest first) so a wrong
+ * value never reaches storage.
  */
-export function encodeColumnValue(field: FieldDef, value: unknown, dialect: SqlDialect = 'sqlite'): ColumnValue {
+export function encodeColumnValue(field: FieldDef, value: unknown, flavour: SqlFlavour | SqlDialect = SQLITE_FLAVOUR): ColumnValue {
   if (value === null || value === undefined) return null;
   switch (storageOf(field)) {
     case 'json':
@@ -90,12 +135,12 @@ export function encodeColumnValue(field: FieldDef, value: unknown, dialect: SqlD
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') reject(field, value, 'true or false');
-      return dialect === 'postgres' ? value : value ? 1 : 0;
+      return encodeBoolean(value, sqlFlavour(flavour));
   }
 }
 
 /** A column value read back (from either dialect's driver) → the record value; NULL → null. */
-export function decodeColumnValue(field: FieldDef, raw: unknown, _dialect: SqlDialect = 'sqlite'): unknown {
+export function decodeColumnValue(field: FieldDef, raw: unknown, _flavour: SqlFlavour | SqlDialect = SQLITE_FLAVOUR): unknown {
   if (raw === null || raw === undefined) return null;
   switch (storageOf(field)) {
     case 'json':

@@ -7,7 +7,7 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../errors.js';
 import type { ModelDef } from '../schema/types.js';
-import type { SqlDialect } from './column-codec.js';
+import { encodeBoolean, sqlFlavour, type SqlDialect, type SqlFlavour } from './column-codec.js';
 import { filterFieldsOf, type FilterableField } from './filterable-fields.js';
 import type { Comparison, Predicate } from './types.js';
 import { checkPredicate } from './validate-predicate.js';
@@ -15,7 +15,8 @@ import { checkPredicate } from './validate-predicate.js';
 export interface SqlPredicateOptions {
   /** The model the predicate filters; field names are checked against it. */
   readonly model: ModelDef;
-  readonly dialect: SqlDialect;
+  /** The database's SQL flavour (or its name). */
+  readonly dialect: SqlFlavour | SqlDialect;
   /** Qualify columns with this table name or alias (default: unqualified). */
   readonly table?: string;
 }
@@ -26,24 +27,25 @@ const TRUE: Bool = sql<SqlBool>`(1 = 1)`;
 const FALSE: Bool = sql<SqlBool>`(1 = 0)`;
 
 interface Context {
-  readonly dialect: SqlDialect;
+  readonly flavour: SqlFlavour;
   readonly table?: string;
   readonly fields: ReadonlyMap<string, FilterableField>;
 }
 
 function param(ctx: Context, value: unknown): RawBuilder<unknown> {
   // better-sqlite3 cannot bind booleans; SQLite stores them as 0/1 (column-codec.ts).
-  if (typeof value === 'boolean' && ctx.dialect === 'sqlite') return sql.val(value ? 1 : 0);
+  if (typeof value === 'boolean') return sql.val(encodeBoolean(value, ctx.flavour));
   return sql.val(value);
 }
 
 // A column as an ordered string: PostgreSQL's default collation is linguistic; "C" is code point.
 function ordered(ctx: Context, column: RawBuilder<unknown>, field: FilterableField): RawBuilder<unknown> {
-  return ctx.dialect === 'postgres' && field.kind === 'string' ? sql`${column} COLLATE "C"` : column;
+  const collation = ctx.flavour.collation;
+  return collation !== null && field.kind === 'string' ? sql`${column} COLLATE ${sql.id(collation)}` : column;
 }
 
 function membership(ctx: Context, column: RawBuilder<unknown>, element: unknown): Bool {
-  if (ctx.dialect === 'postgres') {
+  if (ctx.flavour.listMembership === 'jsonb-containment') {
     // jsonb containment of a one-element array = "some element equals", numerically for numbers.
     return sql<SqlBool>`(${column} IS NOT NULL AND CAST(${column} AS jsonb) @> CAST(${JSON.stringify([element])} AS jsonb))`;
   }
@@ -53,7 +55,7 @@ function membership(ctx: Context, column: RawBuilder<unknown>, element: unknown)
 
 function substring(ctx: Context, column: RawBuilder<unknown>, part: unknown): Bool {
   // instr/strpos are case-sensitive and give %, _ and \ no meaning (LIKE would do both wrong).
-  return ctx.dialect === 'postgres'
+  return ctx.flavour.substringFunction === 'strpos'
     ? sql<SqlBool>`(${column} IS NOT NULL AND strpos(${column}, ${part}) > 0)`
     : sql<SqlBool>`(${column} IS NOT NULL AND instr(${column}, ${part}) > 0)`;
 }
@@ -101,7 +103,7 @@ function comparison(ctx: Context, c: Comparison): Bool {
       return sql<SqlBool>`(${column} IS NOT NULL AND ${col} >= ${param(ctx, low)} AND ${col} <= ${param(ctx, high)})`;
     }
     case 'beginsWith':
-      if (ctx.dialect === 'postgres') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
+      if (ctx.flavour.prefixMatch === 'starts-with') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
     {
       // The range lets SQLite scan only the prefix's slice of an index on the column; instr decides.
       const upper = prefixUpperBound(value as string);
@@ -142,14 +144,14 @@ function compile(ctx: Context, p: Predicate): Bool {
 }
 
 /**
- * A WHERE expression for `predicate` over `options.model`'s table in `options.dialect`. The tree is
+ * A WHERE expression for `predicate` over `options.model`'s table in `options.dialect`'s SQL. The tree is
  * checked against the model first (ValidationError on unknown fields, bad operators or values);
  * enum membership is only checked by validatePredicate, which callers with a schema run first.
  */
 export function predicateToSql(predicate: Predicate, options: SqlPredicateOptions): Expression<SqlBool> {
   const checked = checkPredicate(options.model, predicate);
   const ctx: Context = {
-    dialect: options.dialect,
+    flavour: sqlFlavour(options.dialect),
     ...(options.table === undefined ? {} : { table: options.table }),
     fields: filterFieldsOf(options.model).filterable,
   };

@@ -23,7 +23,7 @@ import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import { matches } from '../../common/predicates/evaluate.js';
 import { predicateToSql } from '../../common/predicates/to-sql.js';
-import { encodeColumnValue } from '../../common/predicates/column-codec.js';
+import { encodeColumnValue, SQLITE_FLAVOUR } from '../../common/predicates/column-codec.js';
 import { SqliteConnection, type Durability } from './sqlite-connection.js';
 import { ModelTable } from './model-table.js';
 import { migrate, type MigrationReport } from './migrate.js';
@@ -214,7 +214,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     let query = this.core.conn.kysely.selectFrom(table.name).select((eb) => eb.fn.countAll().as('n'));
     if (where !== undefined) {
       const checked = validatePredicate(this.schema, model, where);
-      query = query.where(predicateToSql(checked, { model: table.model, dialect: 'sqlite', table: table.name }));
+      query = query.where(predicateToSql(checked, { model: table.model, dialect: SQLITE_FLAVOUR, table: table.name }));
     }
     const row = this.core.conn.all(query.compile())[0];
     return Number(row?.n ?? 0);
@@ -427,7 +427,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     let query = k.selectFrom(table.name).selectAll();
     if (options.where !== undefined) {
       const where = validatePredicate(this.schema, model, options.where);
-      query = query.where(predicateToSql(where, { model: table.model, dialect: 'sqlite', table: table.name }));
+      query = query.where(predicateToSql(where, { model: table.model, dialect: SQLITE_FLAVOUR, table: table.name }));
     }
     const sort = options.sort ?? [];
     if (!Array.isArray(sort)) throw new ValidationError(`${model}: sort must be a list of { field, direction }`, model);

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { TokenSettings } from './access-tokens.js';
 import { createAuthRoutes, type AuthRouteHandler } from './auth-routes.js';
+import type { StorageDialect } from '../storage/storage-dialect.js';
 import { createAuthStore, type AuthStore, type AuthStoreDialect } from './auth-store.js';
 import { createAuthenticator, type Authenticate } from './authenticate.js';
 import type { ExternalIssuerConfig } from './external-issuers.js';
@@ -32,12 +33,13 @@ export interface AuthService {
 }
 
 /**
- * Creates the auth tables if needed and returns the store, authenticator and routes over `db`.
+ * Creates the auth tables if needed and returns the store, authenticator and routes over `db`
+ * (`dialect`: its dialect object or name).
  * Throws ValidationError for a bad issuer list or token settings. `now` (epoch ms) is for tests.
  */
 export async function createAuthService<DB>(
   db: Kysely<DB>,
-  dialect: AuthStoreDialect,
+  dialect: StorageDialect | AuthStoreDialect,
   config: AuthConfig = {},
   options: { readonly now?: () => number; readonly reportError?: (error: unknown) => void } = {},
 ): Promise<AuthService> {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OutpostError } from '../../common/errors.js';
 import { registerAuthCommands } from '../auth/auth-cli.js';
-import { createAuthStore } from '../auth/auth-store.js';
+import { openAuthStore } from '../auth/auth-store.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import { startServer } from '../index.js';
 import { deploySchema, migrationPlanFor } from '../storage/deploy-schema.js';
@@ -174,7 +174,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     });
   registerAuthCommands(program, async (location) => {
     const storage = await openStorage(resolveCommon(location).database);
-    return { store: await createAuthStore(storage.kysely, storage.dialect), close: () => storage.close() };
+    return { store: await openAuthStore(storage), close: () => storage.close() };
   });
   return program;
 }

@@ -1,19 +1,19 @@
 // Brings a database's tables to a schema and records it as deployed (`status`, `push`, `start`).
 import { ValidationError } from '../../common/errors.js';
 import type { Schema } from '../../common/schema/types.js';
-import type { KyselyStorage } from './kysely-storage.js';
+import type { Storage } from './storage.js';
 import { planMigration, type MigrationPlan } from './plan-migration.js';
 
 const DEPLOYED_SCHEMA_KEY = 'deployed-schema';
 
 /** The schema last deployed to this database, or null for a fresh one. */
-export async function deployedSchema(storage: KyselyStorage): Promise<Schema | null> {
+export async function deployedSchema(storage: Storage): Promise<Schema | null> {
   const text = await storage.getMeta(DEPLOYED_SCHEMA_KEY);
   return text === undefined ? null : (JSON.parse(text) as Schema);
 }
 
 /** The plan from the deployed schema to `schema`. */
-export async function migrationPlanFor(storage: KyselyStorage, schema: Schema): Promise<MigrationPlan> {
+export async function migrationPlanFor(storage: Storage, schema: Schema): Promise<MigrationPlan> {
   return planMigration(await deployedSchema(storage), schema);
 }
 
@@ -21,7 +21,7 @@ export async function migrationPlanFor(storage: KyselyStorage, schema: Schema): 
  * Applies the migration to `schema`. Refuses (ValidationError listing what would be lost) when a
  * step drops data and `allowDestructive` is false; nothing is changed then.
  */
-export async function deploySchema(storage: KyselyStorage, schema: Schema, allowDestructive: boolean): Promise<MigrationPlan> {
+export async function deploySchema(storage: Storage, schema: Schema, allowDestructive: boolean): Promise<MigrationPlan> {
   const plan = await migrationPlanFor(storage, schema);
   if (plan.destructive.length > 0 && !allowDestructive) {
     throw new ValidationError(

@@ -3,12 +3,21 @@ import { ValidationError } from '../../common/errors.js';
 import type { KyselyStorage } from './kysely-storage.js';
 import { PostgresStorage } from './postgres-storage.js';
 import { SqliteStorage } from './sqlite-storage.js';
+import type { Storage } from './storage.js';
 
 /** Default database when none is given (relative to the working directory). */
 export const DEFAULT_DATABASE = 'sqlite:.outpost/server.db';
 
 /** Opens the storage named by `url` (`sqlite:PATH`, `sqlite::memory:`, `postgres://…` or `postgresql://…`). */
-export async function openStorage(url: string, reportError?: (error: unknown) => void): Promise<KyselyStorage> {
+export async function openStorage(url: string, reportError?: (error: unknown) => void): Promise<Storage> {
+  return openKyselyStorage(url, reportError);
+}
+
+/**
+ * `openStorage`, typed as the Kysely-based class: for `startServer`, whose result hands tests and
+ * the benchmark the database itself (`kysely`) to inspect or seed it.
+ */
+export async function openKyselyStorage(url: string, reportError?: (error: unknown) => void): Promise<KyselyStorage> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new ValidationError('--database sqlite: needs a file path, e.g. sqlite:.outpost/server.db', 'database');

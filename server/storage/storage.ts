@@ -1,6 +1,10 @@
 // The server's storage contract: what resolvers, the purge job and the CLI need from a database.
-// Two implementations (SQLite, PostgreSQL) share one Kysely-based core; one test suite runs both.
+// One Kysely-based core (kysely-storage.ts) with a dialect object per database; the conformance
+// suite (test/integration/server/storage-conformance.test.ts) runs this contract on both.
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../../common/predicates/column-codec.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
+import type { StorageDialect } from './storage-dialect.js';
 
 /** A stored item: every stored field plus `_version`, `_lastChangedAt` (ms) and `_deleted`. */
 export type StoredItem = ModelRecord & { _version: number; _lastChangedAt: number; _deleted: boolean | null };
@@ -60,10 +64,25 @@ export interface PurgeResult {
   readonly changes: number;
 }
 
-export type StorageDialect = 'sqlite' | 'postgres';
+/** The name of a database the server stores in. */
+export type StorageDialectName = SqlDialect;
+
+/** Tables another module owns in the storage's database (the auth store's), typed by that module, with the dialect. */
+export interface OwnTables<DB> {
+  readonly db: Kysely<DB>;
+  readonly dialect: StorageDialect;
+}
 
 export interface Storage {
-  readonly dialect: StorageDialect;
+  /** The database's name (`engine.name`), for health and diagnostics. */
+  readonly dialect: StorageDialectName;
+  /** What this database does differently (its dialect object). */
+  readonly engine: StorageDialect;
+  /**
+   * A handle on tables of `DB` that another module creates and owns in this database (the auth
+   * store): the same connection and the dialect, never the storage's own tables.
+   */
+  ownTables<DB>(): OwnTables<DB>;
   /** Runs `work` in one transaction that serialises writers of `model`; commits when it resolves. */
   writeTransaction<T>(model: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
   /** The item by primary key, tombstones included. */

@@ -1,0 +1,144 @@
+// The auth store's tables: names, row types and DDL, shared by its four aggregates (accounts, API
+// keys, sessions, signing keys). Times are epoch milliseconds in BIGINT columns (node-postgres
+// returns those as strings, hence `ms()`); booleans are 0/1 integers in both databases.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+
+/** Table names, prefixed so they never collide with a model's table. */
+export const AUTH_TABLES = {
+  users: 'outpost_auth_users',
+  apiKeys: 'outpost_auth_api_keys',
+  sessions: 'outpost_auth_sessions',
+  refreshTokens: 'outpost_auth_refresh_tokens',
+  secrets: 'outpost_auth_secrets',
+} as const;
+
+type Millis = number | string | bigint;
+
+/** The auth tables as Kysely sees them. */
+export interface AuthDatabase {
+  outpost_auth_users: {
+    id: string;
+    username: string;
+    password_hash: string;
+    groups: string;
+    created_at: Millis;
+    disabled: number;
+    tokens_valid_after: Millis;
+  };
+  outpost_auth_api_keys: {
+    id: string;
+    key_hash: string;
+    description: string;
+    created_at: Millis;
+    expires_at: Millis;
+    revoked_at: Millis | null;
+  };
+  outpost_auth_sessions: {
+    id: string;
+    user_id: string;
+    created_at: Millis;
+    revoked_at: Millis | null;
+    revoked_reason: string | null;
+  };
+  outpost_auth_refresh_tokens: {
+    id: string;
+    family_id: string;
+    user_id: string;
+    token_hash: string;
+    created_at: Millis;
+    expires_at: Millis;
+    used_at: Millis | null;
+  };
+  outpost_auth_secrets: {
+    name: string;
+    value: string;
+    created_at: Millis;
+  };
+}
+
+/** A BIGINT epoch-ms column value as a number. */
+export function ms(value: Millis): number {
+  return Number(value);
+}
+
+/** `ms`, keeping null. */
+export function msOrNull(value: Millis | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+/** Hex SHA-256 of a UTF-8 string: how API keys and refresh tokens are stored (160+ random bits need no slow hash). */
+export function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** True for a unique or primary-key violation from either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  // better-sqlite3: SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY; PostgreSQL: unique_violation.
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** Creates the auth tables and indexes that are missing (IF NOT EXISTS; callers hold the dialect's DDL lock). */
+export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> {
+  await db.schema
+    .createTable(AUTH_TABLES.users)
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('groups', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('disabled', 'integer', (c) => c.notNull())
+    .addColumn('tokens_valid_after', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable(AUTH_TABLES.apiKeys)
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('description', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('revoked_at', 'bigint')
+    .execute();
+  await db.schema
+    .createTable(AUTH_TABLES.sessions)
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('revoked_at', 'bigint')
+    .addColumn('revoked_reason', 'text')
+    .execute();
+  await db.schema
+    .createIndex('outpost_auth_sessions_user')
+    .ifNotExists()
+    .on(AUTH_TABLES.sessions)
+    .column('user_id')
+    .execute();
+  await db.schema
+    .createTable(AUTH_TABLES.refreshTokens)
+    .ifNotExists()
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('family_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('used_at', 'bigint')
+    .execute();
+  await db.schema
+    .createIndex('outpost_auth_refresh_tokens_family')
+    .ifNotExists()
+    .on(AUTH_TABLES.refreshTokens)
+    .column('family_id')
+    .execute();
+  await db.schema
+    .createTable(AUTH_TABLES.secrets)
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
