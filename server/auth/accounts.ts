@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { NotFound, ValidationError } from '../../common/errors.js';
 import { checkPassword, normalizeGroups, normalizeUsername } from './account-rules.js';
-import { isUniqueViolation, ms, type AuthDatabase } from './auth-tables.js';
+import type { StorageDialect } from '../storage/storage-dialect.js';
+import { ms, type AuthDatabase } from './auth-tables.js';
 import { hashPassword, needsRehash, verifyDecoyPassword, verifyPassword } from './password-hash.js';
 
 /** A built-in account, without its password hash. */
@@ -67,8 +68,13 @@ export function toUser(row: Selectable<AuthDatabase['outpost_auth_users']>): Aut
   };
 }
 
-/** Accounts over `db`; `now` is epoch ms; `signOut` revokes a user's live sessions. */
-export function createAccounts(db: Kysely<AuthDatabase>, now: () => number, signOut: (userId: string, reason: string) => Promise<unknown>): Accounts {
+/** Accounts over `db` in `dialect`; `now` is epoch ms; `signOut` revokes a user's live sessions. */
+export function createAccounts(
+  db: Kysely<AuthDatabase>,
+  dialect: StorageDialect,
+  now: () => number,
+  signOut: (userId: string, reason: string) => Promise<unknown>,
+): Accounts {
   async function userRow(username: string) {
     return db.selectFrom('outpost_auth_users').selectAll().where('username', '=', username).executeTakeFirst();
   }
@@ -98,7 +104,7 @@ export function createAccounts(db: Kysely<AuthDatabase>, now: () => number, sign
       try {
         await db.insertInto('outpost_auth_users').values(row).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) {
+        if (dialect.isUniqueViolation(err)) {
           throw new ValidationError(`username ${JSON.stringify(username)} already exists`, 'username');
         }
         throw err;

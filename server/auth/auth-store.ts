@@ -56,7 +56,7 @@ export async function createAuthStore<DB>(
   const sessions = createSessions(kdb, now);
   return {
     dialect: resolved.name,
-    ...createAccounts(kdb, now, (userId, reason) => sessions.revokeUserSessions(userId, reason)),
+    ...createAccounts(kdb, resolved, now, (userId, reason) => sessions.revokeUserSessions(userId, reason)),
     ...createApiKeys(kdb, now),
     ...sessions,
     ...createSigningKeys(kdb, now),

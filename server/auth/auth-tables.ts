@@ -72,13 +72,6 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** True for a unique or primary-key violation from either driver. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  // better-sqlite3: SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY; PostgreSQL: unique_violation.
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
-}
-
 /** Creates the auth tables and indexes that are missing (IF NOT EXISTS; callers hold the dialect's DDL lock). */
 export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> {
   await db.schema

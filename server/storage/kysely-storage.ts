@@ -20,12 +20,12 @@ import type {
   WriteTransaction,
 } from './storage.js';
 import { QueryTemplate, type SlotOf } from './query-template.js';
+import { applyMigration, CHANGES_TABLE, createInternalTables, META_TABLE } from './storage-ddl.js';
 import { byteOrdered, type AnyDb, type AnyTx, type StorageDialect } from './storage-dialect.js';
 
 export type { AnyDb, AnyTx } from './storage-dialect.js';
 
-export const CHANGES_TABLE = '_outpost_changes';
-export const META_TABLE = '_outpost_meta';
+export { CHANGES_TABLE, META_TABLE } from './storage-ddl.js';
 
 type Row = Record<string, unknown>;
 
@@ -122,92 +122,104 @@ export class KyselyStorage implements Storage {
     this.model(model);
     return this.db.transaction().execute(async (trx) => {
       await this.engine.lockWriters(trx, model);
-      const tx: WriteTransaction = {
-        now: () => this.engine.clock(trx),
-        getForUpdate: async (m, id) => {
-          const d = this.model(m);
-          const row = (await trx.executeQuery(this.selectByKey(d, true).bind({ id }))).rows[0] as Row | undefined;
-          return row === undefined ? undefined : this.decodeRow(d, row);
-        },
-        put: async (m, item, ttlSeconds) => {
-          const d = this.model(m);
-          const row = this.encodeItem(d, item, ttlSeconds);
-          const key = keyColumnOf(d);
-          const upsert = (values: Row) => {
-            const { [key]: _id, ...rest } = values;
-            return this.db
-              .insertInto(m)
-              .values(values)
-              .onConflict((oc) => oc.column(key).doUpdateSet(rest));
-          };
-          // Kysely leaves undefined values out of the statement: such a row takes the slow path to keep that meaning.
-          if (Object.values(row).includes(undefined)) {
-            await trx.executeQuery(upsert(row).compile());
-            return;
-          }
-          // Every encoded row of a model has the same columns in the same order (encodeItem), so one template fits all.
-          const template = this.template(`put:${m}`, (slot) => upsert(Object.fromEntries(Object.keys(row).map((c) => [c, slot(c)]))));
-          await trx.executeQuery(template.bind(row));
-        },
-        appendChange: async (m, item, mutationId) => {
-          const d = this.model(m);
-          const template = this.template('appendChange', (slot) =>
-            this.db.insertInto(CHANGES_TABLE).values({
-              model: slot('model'),
-              item_id: slot('item_id'),
-              version: slot('version'),
-              changed_at: slot('changed_at'),
-              item: slot('item'),
-              mutation_id: slot('mutation_id'),
-            }),
-          );
-          await trx.executeQuery(
-            template.bind({
-              model: m,
-              item_id: keyOf(d, item) ?? '',
-              version: item._version,
-              changed_at: item._lastChangedAt,
-              item: JSON.stringify(item),
-              mutation_id: mutationId ?? null,
-            }),
-          );
-        },
-        versionImage: async (m, id, version) => {
-          // Served by the (model, item_id, version) index; the latest entry if a key was ever reused.
-          const template = this.template('versionImage', (slot) =>
-            this.db
-              .selectFrom(CHANGES_TABLE)
-              .select('item')
-              .where('model', '=', slot('model'))
-              .where('item_id', '=', slot('item_id'))
-              .where('version', '=', slot('version'))
-              .orderBy('seq', 'desc')
-              .limit(1),
-          );
-          const row = (await trx.executeQuery(template.bind({ model: m, item_id: id, version }))).rows[0] as { item: string } | undefined;
-          if (row === undefined) return undefined;
-          // Through the column codec, so the base reads like `getForUpdate`'s item (an AWSJSON value
-          // written as an object comes back as its text) and equal values compare equal.
-          const d = this.model(m);
-          return this.decodeRow(d, this.encodeItem(d, JSON.parse(row.item) as StoredItem, null));
-        },
-        mutationApplied: async (m, id, mutationId) => {
-          // Served by the (model, item_id, version) index: the resend names its record, whose history
-          // within retention is short, so no index of its own is kept (one less entry per write).
-          const template = this.template('mutationApplied', (slot) =>
-            this.db
-              .selectFrom(CHANGES_TABLE)
-              .select('seq')
-              .where('model', '=', slot('model'))
-              .where('item_id', '=', slot('item_id'))
-              .where('mutation_id', '=', slot('mutation_id'))
-              .limit(1),
-          );
-          return (await trx.executeQuery(template.bind({ model: m, item_id: id, mutation_id: mutationId }))).rows.length > 0;
-        },
-      };
-      return work(tx);
+      return work(this.writeOperations(trx));
     });
+  }
+
+  /** The operations of one write transaction, all inside `trx`. */
+  private writeOperations(trx: AnyTx): WriteTransaction {
+    return {
+      now: () => this.engine.clock(trx),
+      getForUpdate: async (m, id) => {
+        const d = this.model(m);
+        const row = (await trx.executeQuery(this.selectByKey(d, true).bind({ id }))).rows[0] as Row | undefined;
+        return row === undefined ? undefined : this.decodeRow(d, row);
+      },
+      put: (m, item, ttlSeconds) => this.putRow(trx, m, item, ttlSeconds),
+      appendChange: (m, item, mutationId) => this.appendChangeRow(trx, m, item, mutationId),
+      versionImage: (m, id, version) => this.versionImageIn(trx, m, id, version),
+      mutationApplied: (m, id, mutationId) => this.mutationAppliedIn(trx, m, id, mutationId),
+    };
+  }
+
+  private async putRow(trx: AnyTx, m: string, item: StoredItem, ttlSeconds: number | null): Promise<void> {
+    const d = this.model(m);
+    const row = this.encodeItem(d, item, ttlSeconds);
+    const key = keyColumnOf(d);
+    const upsert = (values: Row) => {
+      const { [key]: _id, ...rest } = values;
+      return this.db
+        .insertInto(m)
+        .values(values)
+        .onConflict((oc) => oc.column(key).doUpdateSet(rest));
+    };
+    // Kysely leaves undefined values out of the statement: such a row takes the slow path to keep that meaning.
+    if (Object.values(row).includes(undefined)) {
+      await trx.executeQuery(upsert(row).compile());
+      return;
+    }
+    // Every encoded row of a model has the same columns in the same order (encodeItem), so one template fits all.
+    const template = this.template(`put:${m}`, (slot) => upsert(Object.fromEntries(Object.keys(row).map((c) => [c, slot(c)]))));
+    await trx.executeQuery(template.bind(row));
+  }
+
+  private async appendChangeRow(trx: AnyTx, m: string, item: StoredItem, mutationId: string | null | undefined): Promise<void> {
+    const d = this.model(m);
+    const template = this.template('appendChange', (slot) =>
+      this.db.insertInto(CHANGES_TABLE).values({
+        model: slot('model'),
+        item_id: slot('item_id'),
+        version: slot('version'),
+        changed_at: slot('changed_at'),
+        item: slot('item'),
+        mutation_id: slot('mutation_id'),
+      }),
+    );
+    await trx.executeQuery(
+      template.bind({
+        model: m,
+        item_id: keyOf(d, item) ?? '',
+        version: item._version,
+        changed_at: item._lastChangedAt,
+        item: JSON.stringify(item),
+        mutation_id: mutationId ?? null,
+      }),
+    );
+  }
+
+  private async versionImageIn(trx: AnyTx, m: string, id: string, version: number): Promise<StoredItem | undefined> {
+    // Served by the (model, item_id, version) index; the latest entry if a key was ever reused.
+    const template = this.template('versionImage', (slot) =>
+      this.db
+        .selectFrom(CHANGES_TABLE)
+        .select('item')
+        .where('model', '=', slot('model'))
+        .where('item_id', '=', slot('item_id'))
+        .where('version', '=', slot('version'))
+        .orderBy('seq', 'desc')
+        .limit(1),
+    );
+    const row = (await trx.executeQuery(template.bind({ model: m, item_id: id, version }))).rows[0] as { item: string } | undefined;
+    if (row === undefined) return undefined;
+    // Through the column codec, so the base reads like `getForUpdate`'s item (an AWSJSON value
+    // written as an object comes back as its text) and equal values compare equal.
+    const d = this.model(m);
+    return this.decodeRow(d, this.encodeItem(d, JSON.parse(row.item) as StoredItem, null));
+  }
+
+  private async mutationAppliedIn(trx: AnyTx, m: string, id: string, mutationId: string): Promise<boolean> {
+    // Served by the (model, item_id, version) index: the resend names its record, whose history
+    // within retention is short, so no index of its own is kept (one less entry per write).
+    const template = this.template('mutationApplied', (slot) =>
+      this.db
+        .selectFrom(CHANGES_TABLE)
+        .select('seq')
+        .where('model', '=', slot('model'))
+        .where('item_id', '=', slot('item_id'))
+        .where('mutation_id', '=', slot('mutation_id'))
+        .limit(1),
+    );
+    return (await trx.executeQuery(template.bind({ model: m, item_id: id, mutation_id: mutationId }))).rows.length > 0;
   }
 
   async get(model: string, id: string): Promise<StoredItem | undefined> {
@@ -360,143 +372,14 @@ export class KyselyStorage implements Storage {
   /** Creates the change log and metadata tables if missing. */
   async ensureInternalTables(): Promise<void> {
     if (this.internalTablesReady) return;
-    await this.db.schema
-      .createTable(META_TABLE)
-      .ifNotExists()
-      .addColumn('key', 'text', (c) => c.primaryKey())
-      .addColumn('value', 'text', (c) => c.notNull())
-      .execute();
-    await sql`create table if not exists ${sql.table(CHANGES_TABLE)} (
-      seq ${sql.raw(this.engine.sequenceColumn)},
-      model text not null,
-      item_id text not null,
-      version integer not null,
-      changed_at bigint not null,
-      item text not null,
-      mutation_id text
-    )`.execute(this.db);
-    // Databases deployed before client mutation ids (FIELD_MERGE / idempotent resend) lack the column.
-    await this.addColumnIfMissing(CHANGES_TABLE, 'mutation_id', 'text');
-    // The base of a FIELD_MERGE update (one record's image at one version), and whether a resent
-    // mutation id already wrote that record.
-    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_item_version`)} on ${sql.table(CHANGES_TABLE)} (model, item_id, version)`.execute(
-      this.db,
-    );
-    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_seq`)} on ${sql.table(CHANGES_TABLE)} (model, seq)`.execute(
-      this.db,
-    );
-    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_changed_at`)} on ${sql.table(CHANGES_TABLE)} (changed_at)`.execute(
-      this.db,
-    );
-    await sql`create index if not exists ${sql.id(`${CHANGES_TABLE}_model_changed_at`)} on ${sql.table(CHANGES_TABLE)} (model, changed_at, seq)`.execute(
-      this.db,
-    );
+    await createInternalTables(this.db, this.engine);
     this.internalTablesReady = true;
-  }
-
-  /** Adds `column` to an internal table of an existing database (an additive, idempotent migration). */
-  private async addColumnIfMissing(table: string, column: string, type: string): Promise<void> {
-    // Looked up first: an ALTER would take an exclusive lock on every start, waiting behind other server processes.
-    if ((await this.engine.columnNames(this.db, table)).includes(column)) return;
-    const ifMissing = sql.raw(this.engine.addColumnIfNotExists ? 'if not exists ' : '');
-    await sql`alter table ${sql.table(table)} add column ${ifMissing}${sql.ref(column)} ${sql.raw(type)}`.execute(this.db);
-  }
-
-  private columnType(field: FieldDef): string {
-    return columnTypeFor(field, this.engine.flavour);
-  }
-
-  private async createModelTable(model: ModelDef): Promise<void> {
-    const pk = keyColumnOf(model);
-    let t = this.db.schema.createTable(model.name).ifNotExists();
-    if (pk === COMPOSITE_KEY_COLUMN) t = t.addColumn(COMPOSITE_KEY_COLUMN, 'text', (c) => c.primaryKey());
-    for (const field of storedFields(model)) {
-      t = t.addColumn(field.name, sql.raw(this.columnType(field)), (c) => (field.name === pk ? c.primaryKey() : c));
-    }
-    t = t
-      .addColumn('_version', 'integer', (c) => c.notNull())
-      .addColumn('_lastChangedAt', 'bigint', (c) => c.notNull())
-      .addColumn('_deleted', sql.raw(this.engine.deletedColumn))
-      .addColumn('_ttl', 'bigint');
-    await t.execute();
-    await this.db.schema.createIndex(`${model.name}__ttl`).ifNotExists().on(model.name).column('_ttl').execute();
-    for (const index of model.indexes) {
-      await this.db.schema
-        .createIndex(`${model.name}_${index.name}`)
-        .ifNotExists()
-        .on(model.name)
-        .columns([...index.fields])
-        .execute();
-    }
   }
 
   async applySchema(schema: Schema, plan: MigrationStep[]): Promise<void> {
     await this.ensureInternalTables();
     this.useSchema(schema);
-    for (const step of plan) {
-      const model = schema.models[step.model];
-      switch (step.kind) {
-        case 'createModel':
-          if (model !== undefined) await this.createModelTable(model);
-          break;
-        case 'dropModel':
-          await this.db.schema.dropTable(step.model).ifExists().execute();
-          await this.db.deleteFrom(CHANGES_TABLE).where('model', '=', step.model).execute();
-          break;
-        case 'addField': {
-          const field = model?.fields.find((f) => f.name === step.field);
-          if (field !== undefined) {
-            await this.db.schema.alterTable(step.model).addColumn(field.name, sql.raw(this.columnType(field))).execute();
-          }
-          break;
-        }
-        case 'dropField':
-          await this.db.schema.alterTable(step.model).dropColumn(step.field).execute();
-          break;
-        case 'changeField': {
-          // Values of the old type cannot be trusted under the new one: the column is recreated empty.
-          const field = model?.fields.find((f) => f.name === step.field);
-          await this.db.schema.alterTable(step.model).dropColumn(step.field).execute();
-          if (field !== undefined) {
-            await this.db.schema.alterTable(step.model).addColumn(field.name, sql.raw(this.columnType(field))).execute();
-          }
-          break;
-        }
-      }
-    }
-    // Indexes may be new even when no table changed.
-    for (const model of Object.values(schema.models)) await this.createModelTable(model);
-    if (this.engine.flavour.collation !== null) await this.createByteOrderIndexes(schema);
-  }
-
-  /**
-   * Indexes for the byte-order (collated) keyset pages, where the database's default collation is
-   * not byte order. Base and list pages are keyset pages on `<key> collate "C"`; the primary-key
-   * index has the default collation, which that ORDER BY cannot use, so without this index every
-   * page was a full scan and sort of the table (a 50k-row base sync on PostgreSQL: 150-200 ms per
-   * page instead of ~5 ms, growing with the table).
-   */
-  private async createByteOrderIndexes(schema: Schema): Promise<void> {
-    const flavour = this.engine.flavour;
-    for (const model of Object.values(schema.models)) {
-      const key = byteOrdered(sql.ref(keyColumnOf(model)), flavour);
-      await sql`create index if not exists ${sql.id(`${model.name}__key_c`)} on ${sql.table(model.name)} (${key})`.execute(this.db);
-      // The same for `@index` queries: pages of one partition ordered by the (first) sort key in
-      // byte order, then the key. Without it every page sorted the whole partition.
-      for (const def of model.indexes) {
-        const [partition, sortKey] = def.fields;
-        if (partition === undefined) continue;
-        const sortField = sortKey === undefined ? undefined : model.fields.find((f) => f.name === sortKey);
-        const columns = [sql.ref(partition)];
-        if (sortField !== undefined) {
-          const ref = sql`${sql.ref(sortField.name)}`;
-          columns.push(columnTypeFor(sortField, flavour) === 'TEXT' ? byteOrdered(ref, flavour) : ref);
-        }
-        columns.push(key);
-        const name = sql.id(`${model.name}_${def.name}_c`);
-        await sql`create index if not exists ${name} on ${sql.table(model.name)} (${sql.join(columns)})`.execute(this.db);
-      }
-    }
+    await applyMigration(this.db, this.engine, schema, plan);
   }
 
   async close(): Promise<void> {

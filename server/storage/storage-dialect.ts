@@ -41,6 +41,8 @@ export interface StorageDialect {
    * advisory lock named `name` on PostgreSQL (IF NOT EXISTS is not atomic there), directly on SQLite.
    */
   withDdlLock<T>(db: AnyDb, name: string, work: (db: AnyDb) => Promise<T>): Promise<T>;
+  /** True when `error` is this driver's unique or primary-key violation. */
+  isUniqueViolation(error: unknown): boolean;
   /** Which change bus carries committed changes to subscribers: in-process, or LISTEN/NOTIFY across processes. */
   readonly changeBus: 'in-process' | 'listen-notify';
 }

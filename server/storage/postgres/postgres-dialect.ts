@@ -46,5 +46,9 @@ export const postgresDialect: StorageDialect = {
       return work(trx);
     });
   },
+  isUniqueViolation(error) {
+    // SQLSTATE unique_violation.
+    return (error as { code?: unknown } | null)?.code === '23505';
+  },
   changeBus: 'listen-notify',
 };

@@ -30,5 +30,9 @@ export const sqliteDialect: StorageDialect = {
   async withDdlLock(db, _name, work) {
     return work(db);
   },
+  isUniqueViolation(error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  },
   changeBus: 'in-process',
 };
