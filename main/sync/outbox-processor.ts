@@ -22,7 +22,9 @@ import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 import type { NewReviewItem } from '../datastore/review-items.js';
 import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
-import { RetryAborted, RetryCounter, retrying, sleep, type Attempt } from './retrying.js';
+import { sleep } from './retrying.js';
+import { initialOutboxState, nextOutboxStep, type OutboxAnswer } from './core/outbox-step.js';
+import { alreadyAppliedVerdict } from './core/uncertain-verdict.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher, type AnnouncedCapabilities, type MutationSender } from './mutation-batcher.js';
@@ -241,123 +243,101 @@ export class OutboxProcessor {
     return this.options.schema.models[entry.model];
   }
 
-  /** Sends `entry` (already marked in flight) until it is completed, rejected or the processor stops. */
+  /**
+   * Sends `entry` (already marked in flight) until it is completed, rejected or the processor
+   * stops: interprets the steps of core/outbox-step.ts.
+   */
   private async process(entry: OutboxEntry, task: Task): Promise<void> {
     const model = this.model(entry);
     const parts = this.mutationParts(model, entry);
     const condition = entry.condition === null ? null : toConditionInput(entry.condition, model);
-    const backoff = new RetryCounter(this.retryPolicy);
     let data: ModelRecord = entry.data;
-    let conflictAttempts = 0;
+    let variables = mutationVariables(model, entry.operation, data, condition);
+    let input = variables.input as Record<string, unknown>;
     /** Another device's values the latest conflict retry replaces (stored only if that retry is accepted). */
     let overwrote: NewReviewItem | null = null;
-
+    let state = initialOutboxState({ model: model.name, modelId: entry.modelId, operation: entry.operation }, this.uncertain.has(task.key));
+    let answer: OutboxAnswer = { kind: 'begin' };
     for (;;) {
-      if (this.stopController.signal.aborted) return; // stays in flight: verified on the next start
-      const variables = mutationVariables(model, entry.operation, data, condition);
-      const input = variables.input as Record<string, unknown>;
-
-      if (this.uncertain.has(task.key)) {
-        if (this.options.resendIsIdempotent?.() === true) {
-          // The server answers a repeat of this mutation id from its record: resending is the check.
-          this.uncertain.delete(task.key);
-        } else {
-          task.sending = true;
-          const verdict = await this.alreadyApplied(model, entry, input);
-          task.sending = false;
-          if (verdict === 'unreachable') {
-            await sleep(backoff.next(), this.anySignal());
-            continue;
+      const next = nextOutboxStep(state, answer, { resendIsIdempotent: this.options.resendIsIdempotent?.() === true, policy: this.retryPolicy });
+      state = next.state;
+      if (state.uncertain) this.uncertain.add(task.key);
+      else this.uncertain.delete(task.key);
+      const step = next.step;
+      switch (step.kind) {
+        case 'verify':
+        case 'send':
+        case 'fetchServer':
+          if (this.stopController.signal.aborted) return; // stays in flight: verified on the next start
+          if (step.kind !== 'fetchServer') {
+            // Fresh variables for every request, as the transport may keep what it was given.
+            variables = mutationVariables(model, entry.operation, data, condition);
+            input = variables.input as Record<string, unknown>;
           }
-          this.uncertain.delete(task.key);
-          if (verdict !== null) {
-            await this.succeed(entry, model, input, verdict, overwrote);
-            return;
-          }
-        }
-      }
-
-      task.sending = true;
-      let answer: GraphqlAnswer;
-      try {
-        answer = await this.batcher.mutate(
-          { parts, variables, ...(entry.mutationId !== undefined ? { mutationId: entry.mutationId } : {}) },
-          this.stopController.signal,
-          this.options.mutationRoute?.(model.name, entry.operation) ?? '',
-        );
-      } finally {
-        task.sending = false;
-      }
-      const outcome: MutationOutcome = classifyMutationAnswer(parts.field, answer);
-
-      switch (outcome.kind) {
-        case 'success':
-          await this.succeed(entry, model, input, withoutRelations(model, outcome.record), overwrote);
-          return;
-        case 'retry':
-        case 'authFailure':
-          // The request may have been applied before the answer was lost.
-          if (outcome.kind === 'retry') this.uncertain.add(task.key);
-          await sleep(backoff.next(), this.anySignal());
-          continue;
-        case 'rejected': {
-          const remote = outcome.remote !== null ? withoutRelations(model, outcome.remote) : await this.fetchServerRecord(model, entry, backoff);
-          if (remote === undefined) return; // stopped while fetching; entry stays for next start
-          const refusal: Refusal = { kind: 'rejected', reason: outcome.reason, errorType: outcome.errorType, message: outcome.message };
-          await this.fail(entry, model, input, remote, refusal, {
-            errorType: outcome.errorType ?? outcome.reason,
-            message: `${entry.operation} of ${model.name} ${entry.modelId} was rejected (${outcome.reason}): ${outcome.message}. The local record was restored to the server's state; this device's version is kept for review.`,
-          });
-          return;
-        }
-        case 'conflict': {
-          conflictAttempts++;
-          const remote = outcome.remote === null ? null : withoutRelations(model, outcome.remote);
+          answer = await this.io(step.kind, model, entry, task, parts, variables, input);
+          break;
+        case 'retryAfter':
+          await sleep(step.ms, this.anySignal());
+          answer = { kind: 'waited' };
+          break;
+        case 'askConflictHandler': {
           const resolution = await resolveConflict(this.options.conflictHandler, {
             model: model.name,
             localModel: input,
-            remoteModel: remote,
+            remoteModel: step.remote,
             operation: conflictOperation(entry.operation),
-            attempts: conflictAttempts,
+            attempts: step.attempts,
           });
-          await this.recordConflict(entry, input, remote, resolution, conflictAttempts);
+          await this.recordConflict(entry, input, step.remote, resolution, step.attempts);
           if (resolution.kind === 'retry') {
             data = { ...resolution.data };
             for (const key of model.primaryKey) data[key] = entry.data[key];
             // The retry replaces whatever the other device changed in the fields it writes (a
             // stale delete: everything the other device changed).
-            if (remote !== null) {
+            if (step.remote !== null) {
               const retryInput = mutationVariables(model, entry.operation, data, condition).input as Record<string, unknown>;
               const lost =
                 entry.operation === 'Delete'
-                  ? discardedByDelete(model, entry.data, entry.base ?? null, remote)
-                  : overwrittenFields(model, retryInput, entry.base ?? null, remote);
-              overwrote = overwroteReview(model, entry, retryInput, lost, remote);
+                  ? discardedByDelete(model, entry.data, entry.base ?? null, step.remote)
+                  : overwrittenFields(model, retryInput, entry.base ?? null, step.remote);
+              overwrote = overwroteReview(model, entry, retryInput, lost, step.remote);
             }
-            continue;
           }
-          // DISCARD: the local store takes the server's current record (a fresh get, as Amplify).
-          const fresh = await this.fetchServerRecord(model, entry, backoff);
-          if (fresh === undefined) return;
-          const reported = resolution.why !== 'handler' && resolution.why !== 'remoteDeleted';
-          // The app's own handler chose the server's version on purpose: nothing to review.
-          const refusal: Refusal | null = resolution.why === 'handler' ? null : { kind: 'conflictGivenUp', resolution, attempts: conflictAttempts };
-          await this.fail(
-            entry,
-            model,
-            input,
-            fresh ?? remote,
-            refusal,
-            reported
-              ? {
-                  errorType: 'ConflictUnhandled',
-                  message: `${entry.operation} of ${model.name} ${entry.modelId} was given up after ${conflictAttempts} conflict(s) (${resolution.why}${resolution.detail ? `: ${resolution.detail}` : ''}); the server's record was kept.`,
-                }
-              : null,
-          );
-          return;
+          answer = { kind: 'resolved', resolution };
+          break;
         }
+        case 'complete':
+          await this.succeed(entry, model, input, step.record, overwrote);
+          return;
+        case 'fail':
+          await this.fail(entry, model, input, step.remote, step.refusal, step.report);
+          return;
       }
+    }
+  }
+
+  /** One request of a step: the `get` check, the mutation, or a fetch of the server's record; its answer for the next step. */
+  private async io(
+    kind: 'verify' | 'send' | 'fetchServer',
+    model: ModelDef,
+    entry: OutboxEntry,
+    task: Task,
+    parts: MutationParts,
+    variables: Record<string, unknown>,
+    input: Record<string, unknown>,
+  ): Promise<OutboxAnswer> {
+    if (kind === 'fetchServer') return { kind: 'fetched', record: await this.fetchServerRecord(model, entry) };
+    task.sending = true;
+    try {
+      if (kind === 'verify') return { kind: 'verified', verdict: await this.alreadyApplied(model, entry, input) };
+      const answer = await this.batcher.mutate(
+        { parts, variables, ...(entry.mutationId !== undefined ? { mutationId: entry.mutationId } : {}) },
+        this.stopController.signal,
+        this.options.mutationRoute?.(model.name, entry.operation) ?? '',
+      );
+      return { kind: 'sent', outcome: withoutOutcomeRelations(model, classifyMutationAnswer(parts.field, answer)) };
+    } finally {
+      task.sending = false;
     }
   }
 
@@ -464,25 +444,17 @@ export class OutboxProcessor {
   }
 
   /**
-   * The server's current record (null when it has none), retrying network failures with backoff;
-   * undefined only when the processor stops meanwhile.
+   * The server's current record (null when it has none, or will not show it: then the local copy
+   * cannot be trusted either), or 'unreachable' on a transient failure (the step waits and asks again).
    */
-  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry, backoff: RetryCounter): Promise<ModelRecord | null | undefined> {
+  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry): Promise<ModelRecord | null | 'unreachable'> {
     const document = getQueryDocument(this.options.schema, model);
-    const fetchOnce = async (): Promise<Attempt<ModelRecord | null>> => {
-      const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
-      if (answer.errors.length === 0 && answer.networkError === null) return { done: true, value: readRecord(model, document.field, answer.data) };
-      const outcome = classifyMutationAnswer(document.field, answer);
-      // The server will not show us the record (e.g. not ours): the local copy cannot be trusted either.
-      if (outcome.kind !== 'retry' && outcome.kind !== 'authFailure') return { done: true, value: null };
-      return { done: false, reason: outcome.message };
-    };
-    try {
-      return await retrying(fetchOnce, backoff.policy, this.stopController.signal, { counter: backoff, interrupt: () => this.anySignal() });
-    } catch (error) {
-      if (error instanceof RetryAborted) return undefined;
-      throw error;
+    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
+    if (answer.errors.length === 0 && answer.networkError === null) {
+      return readRecord(model, document.field, answer.data);
     }
+    const outcome = classifyMutationAnswer(document.field, answer);
+    return outcome.kind === 'retry' || outcome.kind === 'authFailure' ? 'unreachable' : null;
   }
 
   /**
@@ -503,26 +475,15 @@ export class OutboxProcessor {
   }
 }
 
-/**
- * Whether an uncertain write is to be taken as applied, given the server's record now (`server`,
- * null when it has none): a create whose record exists (a client-made key: this create made it); a
- * delete whose record is a tombstone; an update whose record's version is past the one sent —
- * this write or a later one (which then merged it or overwrote it) is there. Sending it again could
- * apply it twice (a list concatenated twice, a newer value overwritten); the detection run on the
- * server's record instead shows any value of it that is not there. Returns the record to complete
- * the entry with, or null to send it.
- */
-export function alreadyAppliedVerdict(operation: OutboxEntry['operation'], sent: ModelRecord, server: ModelRecord | null): ModelRecord | null {
-  if (server === null) return null;
-  switch (operation) {
-    case 'Create':
-      return server;
-    case 'Delete':
-      return server._deleted === true ? server : null;
-    case 'Update': {
-      const sentVersion = typeof sent._version === 'number' ? sent._version : 0;
-      const serverVersion = typeof server._version === 'number' ? server._version : 0;
-      return serverVersion > sentVersion ? server : null;
-    }
+/** `outcome` with relation fields stripped from the records it carries (the store keeps only own fields). */
+function withoutOutcomeRelations(model: ModelDef, outcome: MutationOutcome): MutationOutcome {
+  switch (outcome.kind) {
+    case 'success':
+      return { ...outcome, record: withoutRelations(model, outcome.record) };
+    case 'conflict':
+    case 'rejected':
+      return outcome.remote === null ? outcome : { ...outcome, remote: withoutRelations(model, outcome.remote) };
+    default:
+      return outcome;
   }
 }
