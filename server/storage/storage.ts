@@ -80,7 +80,9 @@ export interface Storage {
   readonly engine: StorageDialect;
   /**
    * A handle on tables of `DB` that another module creates and owns in this database (the auth
-   * store): the same connection and the dialect, never the storage's own tables.
+   * store): the same connection, typed with that module's tables only, and the dialect object.
+   * Auth keeps its own queries (and tests run it on a bare Kysely), so the storage lends it the
+   * connection rather than growing auth methods.
    */
   ownTables<DB>(): OwnTables<DB>;
   /** Runs `work` in one transaction that serialises writers of `model`; commits when it resolves. */
