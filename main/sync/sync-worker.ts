@@ -14,6 +14,7 @@ import type { Datastore } from '../datastore/datastore.js';
 import type { OutboxOperation } from '../datastore/outbox-entry.js';
 import { isUnauthorizedAnswer, modelAuthModes, type AuthMode, type ModelOperation } from './auth-modes.js';
 import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
+import { subscriptionFailureAction } from './core/subscription-failure.js';
 import { RetryCounter, sleep } from './retrying.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
@@ -282,32 +283,29 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           check();
         },
         onFailed: (errors: readonly RealtimeFrameError[]) => {
-          const message = errors.map((e) => e.message).join('; ');
-          const unauthorized = errors.some((e) => e.errorType === 'Unauthorized' || e.errorType === 'UnauthorizedException');
-          if (unauthorized && modes !== null && modeIndex + 1 < modes.length && !s.controller.signal.aborted) {
-            // MULTI_AUTH: the next mode of the model's READ list (still pending). Deferred until
-            // urql has torn the failed operation down: the same document and variables started
-            // while it is alive would be deduplicated into it and never reach the socket.
+          const action = subscriptionFailureAction(errors, {
+            anotherMode: modes !== null && modeIndex + 1 < modes.length,
+            filtered: withFilter && predicate !== null,
+            stopping: s.controller.signal.aborted,
+          });
+          if (action.kind === 'nextMode') {
+            // Deferred until urql has torn the failed operation down: the same document and
+            // variables started while it is alive would be deduplicated into it and never reach the socket.
             setImmediate(() => {
               if (!s.controller.signal.aborted) subscribe(model, kind, withFilter, modeIndex + 1);
             });
             return;
           }
-          if (withFilter && predicate !== null && !unauthorized && !s.controller.signal.aborted) {
-            // The server refused the filter (AppSync's enhanced-filter limits): subscribe without
-            // it; events are filtered locally with the same predicate.
-            pending.delete(id);
+          pending.delete(id);
+          if (action.kind === 'withoutFilter') {
             subscribe(model, kind, false, modeIndex);
             return;
           }
-          pending.delete(id);
-          const disabled = errors.some((e) => e.errorType === 'OperationDisabled');
-          if (!disabled) {
+          if (action.report) {
+            const message = errors.map((e) => e.message).join('; ');
             events.emit('error', { process: 'subscribe', errorType: errors[0]?.errorType ?? 'SubscriptionFailed', model: model.name, message: `${document.field} subscription failed: ${message}` });
           }
-          if (!unauthorized && !disabled && !s.controller.signal.aborted) {
-            // A transient failure (no start_ack, limits): subscribe again later; the next delta
-            // round covers what was missed meanwhile.
+          if (action.retryLater) {
             const retry = retries.get(id) ?? new RetryCounter(tuned(RETRY_POLICIES.subscription, options.backoff));
             retries.set(id, retry);
             void sleep(retry.next(), s.controller.signal).then(() => {
