@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { deploySchema } from '../../../server/storage/deploy-schema.js';
 import type { KyselyStorage } from '../../../server/storage/kysely-storage.js';
-import { openStorage } from '../../../server/storage/open-storage.js';
+import { openKyselyStorage } from '../../../server/storage/open-storage.js';
 import type { StoredItem } from '../../../server/storage/storage.js';
 import { createTestDatabase, postgresUnavailable, type Dialect } from './server-harness.js';
 
@@ -32,11 +32,11 @@ function suite(dialect: Dialect): void {
     before(async () => {
       if (dialect === 'sqlite') {
         const dir = mkdtempSync(join(tmpdir(), 'outpost-changelog-'));
-        storage = await openStorage(`sqlite:${join(dir, 'server.db')}`);
+        storage = await openKyselyStorage(`sqlite:${join(dir, 'server.db')}`);
         cleanup = async () => rmSync(dir, { recursive: true, force: true });
       } else {
         const db = await createTestDatabase();
-        storage = await openStorage(db.url);
+        storage = await openKyselyStorage(db.url);
         cleanup = db.drop;
       }
       await deploySchema(storage, schema, false);
