@@ -1,35 +1,31 @@
 // What the IPC handlers need from the rest of the main process. main/app-core.ts implements it
 // over the real datastore, sync worker and auth; the handlers never see those modules directly.
+// Every request and answer type is the contract's (common/ipc/contract.ts). The handlers validate
+// each input once (shape, model, fields, key, predicates); only what needs the open profile's data
+// is checked behind this interface (a review item's record against the item's model, the save guard).
 import type { ParsedRequestOf, ResponseOf, EventChannel, EventOf } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
 
-export interface SortField {
-  readonly field: string;
-  readonly direction: 'asc' | 'desc';
-}
+/** One sort key of a query, as the contract's `query` request gives it. */
+export type SortField = NonNullable<ParsedRequestOf<'query'>['sort']>[number];
 
-export interface ChangeEvent {
-  readonly opType: 'INSERT' | 'UPDATE' | 'DELETE';
-  readonly model: string;
-  readonly element: ModelRecord;
-}
+/** One record change, as the contract's `dataChange` event carries it (without its subscription). */
+export type ChangeEvent = Omit<EventOf<'dataChange'>, 'subscriptionId'>;
 
-export interface QuerySnapshot {
-  readonly items: readonly ModelRecord[];
-  readonly isSynced: boolean;
-}
+/** One `observeQuery` result, as the contract's `querySnapshot` event carries it (without its subscription). */
+export type QuerySnapshot = Omit<EventOf<'querySnapshot'>, 'subscriptionId'>;
 
 /** The open profile's local store, as the handlers use it (inputs already validated). */
 export interface LocalStore {
-  save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ModelRecord>;
+  save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ResponseOf<'save'>>;
   /** The record with this key (an id string for a one-field key), or null. */
-  get(model: string, key: string | KeyObject): Promise<ModelRecord | null>;
+  get(model: string, key: string | KeyObject): Promise<ResponseOf<'get'>>;
   query(
     model: string,
     options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number },
-  ): Promise<ModelRecord[]>;
+  ): Promise<ResponseOf<'query'>['items']>;
   /** How many records of `model` match `where` (all when undefined). */
   count(model: string, where: Predicate | undefined): Promise<number>;
   /** Deletes (children too); a delete by key is recorded in the Trash first and answers its `trashId`. */
@@ -37,7 +33,7 @@ export interface LocalStore {
     model: string,
     target: { key: string | KeyObject } | { where: Predicate },
     options: { condition?: Predicate },
-  ): Promise<{ deleted: ModelRecord[]; trashId?: string }>;
+  ): Promise<ResponseOf<'delete'>>;
   /** Calls `listener` for every change; returns a function that stops it. */
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
   /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */

@@ -1,0 +1,78 @@
+// What the parts of the app core share: its options, where it pushes events, the sync status,
+// and the one open session (null while signed out).
+import { Unauthorized } from '../../common/errors.js';
+import type { CurrentUser } from '../../common/ipc/contract.js';
+import type { Schema } from '../../common/schema/types.js';
+import type { CredentialStore } from '../auth/credential-store.js';
+import type { SignedIn } from '../auth/sign-in.js';
+import type { Fetch } from '../auth/token-client.js';
+import type { ConflictReviews } from '../conflict-reviews.js';
+import type { Datastore } from '../datastore/datastore.js';
+import type { SaveGuard } from '../save-guard.js';
+import type { SyncSettingsStore } from '../sync-settings.js';
+import type { WorkInProgress } from '../work-in-progress/work-in-progress.js';
+import type { Broadcaster } from './broadcaster.js';
+import type { SyncEngine, SyncEngineFactory } from './sync-engine-port.js';
+import type { SyncStatusHolder } from './sync-status.js';
+import type { UnsyncedCount } from './unsynced-count.js';
+
+export interface AppCoreOptions {
+  /** Folder holding settings.json and profiles/ (Electron's `app.getPath('userData')`). */
+  readonly userData: string;
+  readonly schema: Schema;
+  readonly credentials: CredentialStore;
+  /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
+  readonly createSync?: SyncEngineFactory;
+  /** `maxRecordsToSync` of a profile that saved no sync settings (default DESKTOP_MAX_RECORDS_TO_SYNC, 1,000,000). */
+  readonly maxRecordsToSync?: number;
+  readonly fetch?: Fetch;
+  /** SQLite durability (default FULL). */
+  readonly durability?: 'FULL' | 'NORMAL';
+  /** How long "sync first" waits for the outbox to drain before asking again (ms, default 20,000). */
+  readonly syncFirstTimeoutMs?: number;
+}
+
+/** One signed-in profile, open: its datastore, sync worker and local files. */
+export interface OpenSession {
+  readonly signedIn: SignedIn;
+  readonly datastore: Datastore;
+  /** The sync worker now: replaced (stopped, rebuilt, restarted) when the sync settings change. */
+  sync: SyncEngine | null;
+  /** Unsubscribes the core from `sync`'s events (replaced with it). */
+  unlistenSync: () => void;
+  /** Builds a sync worker for this profile with `maxRecordsToSync`; null without a server or factory. */
+  readonly buildSync: (maxRecordsToSync: number) => SyncEngine | null;
+  readonly settings: SyncSettingsStore;
+  readonly reviews: ConflictReviews;
+  /** Drafts and the Trash of this profile. */
+  readonly work: WorkInProgress;
+  /** What this sign-in may save, known before saving (@auth rules, the backend's item size). */
+  readonly guard: SaveGuard;
+  /** The sync bar's outbox count of this profile. */
+  readonly unsynced: UnsyncedCount;
+  readonly stop: Array<() => void>;
+  syncRunning: boolean;
+}
+
+export interface CoreContext {
+  readonly options: AppCoreOptions;
+  /** `maxRecordsToSync` of a profile that saved none (checked at creation). */
+  readonly defaultMaxRecordsToSync: number;
+  readonly out: Broadcaster;
+  readonly status: SyncStatusHolder;
+  session: OpenSession | null;
+}
+
+/** The open session; throws Unauthorized when nobody is signed in. */
+export function currentSession(ctx: CoreContext): OpenSession {
+  if (!ctx.session) throw new Unauthorized('nobody is signed in: sign in or open an offline profile first');
+  return ctx.session;
+}
+
+/** Who is signed in, or null. */
+export function currentUser(ctx: CoreContext): CurrentUser | null {
+  if (!ctx.session) return null;
+  const { id, mode, server, username } = ctx.session.signedIn.profile;
+  const credentialStorage = ctx.session.signedIn.credentialStorage();
+  return { profileId: id, mode, server, username, ...(credentialStorage === null ? {} : { credentialStorage }) };
+}

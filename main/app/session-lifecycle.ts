@@ -1,0 +1,102 @@
+// Sign-in, reopening a saved profile, sign-out, clearing the local data, restore at start and
+// close at exit — one at a time (`serial`), so two windows cannot interleave them.
+import { Unauthorized, ValidationError } from '../../common/errors.js';
+import type { CurrentUser, ResponseOf } from '../../common/ipc/contract.js';
+import type { ProfileRegistry } from '../auth/profiles.js';
+import { forgetSignIn, resumeSignIn, signIn, type SignInDeps } from '../auth/sign-in.js';
+import type { AppServices } from '../ipc/app-services.js';
+import { currentSession, currentUser, type CoreContext } from './core-context.js';
+import { closeSession, openSession } from './open-session.js';
+import { startSync, stopSync } from './sync-control.js';
+import { unsyncedRefusal } from './unsynced-guard.js';
+
+/** Runs lifecycle steps one after another; a failed step does not stop the next. */
+export type Serial = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** A fresh queue for `Serial` steps. */
+export function createSerial(): Serial {
+  let lifecycle: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lifecycle.then(fn, fn);
+    lifecycle = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export interface SessionLifecycle extends Pick<AppServices, 'signIn' | 'openProfile' | 'signOut' | 'clear'> {
+  /** Reopens the profile that was active at the last exit (no network needed); null if none. */
+  restore(): Promise<CurrentUser | null>;
+  /** Closes the open session (idempotent). */
+  close(): Promise<void>;
+}
+
+/** The lifecycle steps over `ctx`, the profile `registry` and the sign-in dependencies. */
+export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, deps: SignInDeps, serial: Serial): SessionLifecycle {
+  return {
+    signIn: (request) =>
+      serial(async () => {
+        const signedIn = await signIn(request, deps);
+        // Same user again reopens the same database file (data kept); another user gets their own.
+        await closeSession(ctx);
+        registry.signedIn(signedIn.profile);
+        return openSession(ctx, signedIn);
+      }),
+    openProfile: ({ profileId }) =>
+      serial(async () => {
+        const profile = registry.read().profiles.find((p) => p.id === profileId);
+        if (!profile) throw new ValidationError(`openProfile: no profile ${profileId} on this computer`, 'openProfile.profileId');
+        if (ctx.session?.signedIn.profile.id === profileId) return currentUser(ctx)!;
+        const resumed = await resumeSignIn(profile, deps);
+        if (!resumed) {
+          throw new Unauthorized(`the saved sign-in for ${profile.username} on ${profile.server} is gone: sign in with your password`);
+        }
+        await closeSession(ctx);
+        registry.signedIn(resumed.profile);
+        return openSession(ctx, resumed);
+      }),
+    signOut: (request) =>
+      serial(async (): Promise<ResponseOf<'signOut'>> => {
+        const open = ctx.session;
+        if (!open) return { signedOut: true, discarded: 0 };
+        const refusal = await unsyncedRefusal(ctx, open, request.unsynced);
+        if (refusal) return refusal;
+        await stopSync(ctx, open);
+        const { discardedOutboxEntries } = await open.datastore.clear();
+        await open.work.clear();
+        const profile = open.signedIn.profile;
+        await closeSession(ctx);
+        await forgetSignIn(profile, deps);
+        registry.remove(profile.id);
+        registry.signedOut();
+        ctx.out.broadcast('session', null);
+        ctx.status.publish();
+        return { signedOut: true, discarded: discardedOutboxEntries };
+      }),
+    clear: (request) =>
+      serial(async (): Promise<ResponseOf<'clear'>> => {
+        const open = currentSession(ctx);
+        const refusal = await unsyncedRefusal(ctx, open, request.unsynced);
+        if (refusal) return refusal;
+        const wasRunning = open.syncRunning;
+        await stopSync(ctx, open);
+        const { discardedOutboxEntries } = await open.datastore.clear();
+        await open.work.clear();
+        await open.unsynced.now();
+        ctx.status.apply({ type: 'cleared', reviewWaiting: await open.datastore.reviews.openCount() });
+        if (wasRunning) await startSync(ctx, open);
+        return { cleared: true, discarded: discardedOutboxEntries };
+      }),
+    restore: () =>
+      serial(async () => {
+        if (ctx.session) return currentUser(ctx);
+        const settings = registry.read();
+        const profile = settings.profiles.find((p) => p.id === settings.activeProfileId);
+        if (!profile) return null;
+        const resumed = await resumeSignIn(profile, deps);
+        if (!resumed) return null;
+        registry.signedIn(resumed.profile);
+        return openSession(ctx, resumed);
+      }),
+    close: () => serial(() => closeSession(ctx)),
+  };
+}

@@ -1,0 +1,61 @@
+// Starting, stopping and replacing the open session's sync worker, with the sync bar told each time.
+import { OutpostError } from '../../common/errors.js';
+import type { CoreContext, OpenSession } from './core-context.js';
+import type { SyncEngine } from './sync-engine-port.js';
+import { onWorkerEvent } from './worker-events.js';
+
+/** Makes `sync` the session's worker and subscribes the core to its events. */
+export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncEngine | null): void {
+  open.sync = sync;
+  open.unlistenSync = sync ? sync.onEvent((event) => onWorkerEvent(ctx, open, event)) : () => undefined;
+}
+
+/** Starts the worker unless it runs; its first round's failure is a notice, never fatal. */
+export async function startSync(ctx: CoreContext, open: OpenSession): Promise<void> {
+  if (!open.sync || open.syncRunning) return;
+  open.syncRunning = true;
+  ctx.status.apply({ type: 'started' });
+  // start() resolves after the first sync round; a failure there is reported, never fatal.
+  open.sync.start().catch((error: unknown) => {
+    ctx.out.notify({ code: error instanceof OutpostError ? error.code : 'SyncError', message: `sync could not start: ${(error as Error).message}` });
+  });
+}
+
+/** Stops the worker if it runs. */
+export async function stopSync(ctx: CoreContext, open: OpenSession): Promise<void> {
+  if (!open.sync || !open.syncRunning) return;
+  open.syncRunning = false;
+  try {
+    await open.sync.stop();
+  } finally {
+    // Even when stop() fails the worker counts as stopped (syncRunning is false): the bar must
+    // say so, or it keeps offering a "Pause sync" that no longer does anything.
+    if (ctx.session === open) ctx.status.apply({ type: 'stopped' });
+  }
+}
+
+/**
+ * Replaces the session's sync worker with one built for `maxRecordsToSync`: the old one stopped
+ * and unsubscribed, the new one subscribed and started again if the old one was running.
+ */
+export async function rebuildSync(ctx: CoreContext, open: OpenSession, maxRecordsToSync: number): Promise<void> {
+  if (!open.sync) return;
+  const wasRunning = open.syncRunning;
+  await stopSync(ctx, open);
+  open.unlistenSync();
+  open.unlistenSync = () => undefined;
+  if (ctx.session !== open) return;
+  useWorker(ctx, open, open.buildSync(maxRecordsToSync));
+  if (wasRunning) await startSync(ctx, open);
+}
+
+/** Starts the worker and waits until the outbox is empty or the "sync first" time is up; answers what is left. */
+export async function waitForEmptyOutbox(ctx: CoreContext, open: OpenSession): Promise<number> {
+  const deadline = Date.now() + (ctx.options.syncFirstTimeoutMs ?? 20_000);
+  await startSync(ctx, open);
+  for (;;) {
+    const left = await open.datastore.outbox.outboxCount();
+    if (left === 0 || Date.now() > deadline) return left;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,56 @@
+// What the core does with one event of the open session's sync worker: forward it on `syncEvent`,
+// fold it into the sync status, recount the outbox when it changed, and turn conflicts and errors
+// into the inbox's and the notices' events.
+import type { SyncEvent, SyncEventMessage, SyncErrorPayload } from '../../common/sync/sync-events.js';
+import { modelIdOf } from '../../common/schema/record-key.js';
+import type { CoreContext, OpenSession } from './core-context.js';
+import { conflictView, modelDef, noticeKey, optionalKey, plain } from './inbox-views.js';
+
+/** The event as IPC carries it (a JSON copy of the payload; none becomes null). */
+export function syncEventMessage(event: SyncEvent): SyncEventMessage {
+  return { event: event.type, data: plain(event.data) } as SyncEventMessage;
+}
+
+/** Handles `event` of `open`'s worker; ignored once another session replaced `open`. */
+export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEvent): void {
+  if (ctx.session !== open) return;
+  ctx.out.broadcast('syncEvent', syncEventMessage(event));
+  ctx.status.apply({ type: 'worker', event, at: Date.now() });
+  switch (event.type) {
+    case 'outboxStatus':
+      // The processor's count after an answer, or the worker echoing an enqueue the datastore
+      // already announced: both land in the one coalesced count.
+      open.unsynced.request();
+      break;
+    case 'conflict':
+      void open.datastore.conflicts
+        .listConflicts({ limit: 1 })
+        .then(([latest]) => latest && ctx.session === open && ctx.out.broadcast('conflict', conflictView(ctx.options.schema, open.reviews, latest)))
+        .catch(() => undefined);
+      break;
+    case 'error':
+      notifyError(ctx, open, event.data);
+      break;
+    default:
+      break;
+  }
+}
+
+function notifyError(ctx: CoreContext, open: OpenSession, data: SyncErrorPayload): void {
+  const local = data.localModel;
+  const model = data.model;
+  const def = modelDef(ctx.options.schema, model);
+  const key = noticeKey(def, data.recordId, local, data.remoteModel);
+  const recordId = data.recordId ?? (def && key ? modelIdOf(def, key) : typeof local?.id === 'string' ? local.id : undefined);
+  // A sync query or subscription of a model this sign-in may not read is refused by design:
+  // the sign-in notice and the screens already say so once, not once per model and operation.
+  const refusedRead = data.process !== 'mutate' && /unauthori[sz]ed|not ?authori[sz]ed/i.test(String(data.errorType ?? ''));
+  if (refusedRead && typeof model === 'string' && open.guard.access().models[model]?.read === false) return;
+  ctx.out.notify({
+    code: String(data.errorType ?? 'SyncError'),
+    message: String(data.message ?? 'the server rejected a change'),
+    ...(typeof model === 'string' ? { model } : {}),
+    ...(recordId ? { recordId } : {}),
+    ...optionalKey(key),
+  });
+}
