@@ -13,6 +13,7 @@ import { batchRequest, splitBatchAnswer, type BatchedMutation } from './mutation
 import type { GraphqlAnswer } from './mutation-outcome.js';
 import { MAX_MUTATION_ID_LENGTH } from '../../common/wire-extensions.js';
 import type { ServerCapabilities } from './server-capabilities.js';
+import { DEFAULT_ROUTE, type MutationRoute } from './core/mutation-route.js';
 
 /**
  * Sends one GraphQL mutation request for `route` (the mutations' shared route) with the body's
@@ -22,7 +23,7 @@ export type MutationSender = (
   query: string,
   variables: Record<string, unknown>,
   signal: AbortSignal,
-  route: string,
+  route: MutationRoute,
   extensions?: Readonly<Record<string, unknown>>,
 ) => Promise<GraphqlAnswer>;
 
@@ -67,7 +68,7 @@ function selectedFields(selection: string): number {
 interface Queued {
   readonly mutation: BatchedMutation;
   readonly signal: AbortSignal;
-  readonly route: string;
+  readonly route: MutationRoute;
   readonly resolve: (answer: GraphqlAnswer) => void;
 }
 
@@ -88,7 +89,7 @@ export class MutationBatcher {
    * batches); resolves with its own answer. `mutation.mutationId` (at most 200 characters) is the
    * outbox entry's id, sent only to a server that announced `mutationIds`.
    */
-  mutate(mutation: BatchedMutation, signal: AbortSignal, route = ''): Promise<GraphqlAnswer> {
+  mutate(mutation: BatchedMutation, signal: AbortSignal, route: MutationRoute = DEFAULT_ROUTE): Promise<GraphqlAnswer> {
     const id = mutation.mutationId;
     if (id !== undefined && (typeof id !== 'string' || id.length === 0 || id.length > MAX_MUTATION_ID_LENGTH)) {
       return Promise.reject(new Error(`mutationId must be a non-empty string of at most ${MAX_MUTATION_ID_LENGTH} characters, got ${JSON.stringify(id)}`));
@@ -109,8 +110,8 @@ export class MutationBatcher {
     const perRequest = this.capabilities.has('mutationBatching') ? this.maxPerRequest : 1;
     const routes = new Map<string, Queued[]>();
     for (const q of queued) {
-      const group = routes.get(q.route);
-      if (group === undefined) routes.set(q.route, [q]);
+      const group = routes.get(q.route.key);
+      if (group === undefined) routes.set(q.route.key, [q]);
       else group.push(q);
     }
     for (const group of routes.values()) {
@@ -165,7 +166,7 @@ export class MutationBatcher {
     return mutationIdExtensions(keyed, this.capabilities.has('mutationIds'));
   }
 
-  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: string, extensions: Readonly<Record<string, unknown>> | undefined): Promise<GraphqlAnswer> {
+  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: MutationRoute, extensions: Readonly<Record<string, unknown>> | undefined): Promise<GraphqlAnswer> {
     try {
       // No fifth argument without extensions: the body then has none, as DataStore's.
       return await (extensions === undefined ? this.send(query, variables, signal, route) : this.send(query, variables, signal, route, extensions));

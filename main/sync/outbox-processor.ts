@@ -25,6 +25,7 @@ import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolic
 import { sleep } from './retrying.js';
 import { initialOutboxState, nextOutboxStep, type OutboxAnswer } from './core/outbox-step.js';
 import { alreadyAppliedVerdict } from './core/uncertain-verdict.js';
+import { DEFAULT_ROUTE, type MutationRoute } from './core/mutation-route.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher, type AnnouncedCapabilities, type MutationSender } from './mutation-batcher.js';
@@ -49,7 +50,7 @@ export interface OutboxProcessorOptions {
    * Which requests a mutation may share (MULTI_AUTH: its auth-mode list); only mutations of one
    * route are batched together. Default: one route for all.
    */
-  readonly mutationRoute?: (model: string, operation: OutboxEntry['operation']) => string;
+  readonly mutationRoute?: (model: string, operation: OutboxEntry['operation']) => MutationRoute;
   readonly events: SyncEvents;
   readonly conflictHandler: ConflictHandler;
   /** Records with a mutation in flight at once (1 = Amplify's one-at-a-time). */
@@ -333,7 +334,7 @@ export class OutboxProcessor {
       const answer = await this.batcher.mutate(
         { parts, variables, ...(entry.mutationId !== undefined ? { mutationId: entry.mutationId } : {}) },
         this.stopController.signal,
-        this.options.mutationRoute?.(model.name, entry.operation) ?? '',
+        this.options.mutationRoute?.(model.name, entry.operation) ?? DEFAULT_ROUTE,
       );
       return { kind: 'sent', outcome: withoutOutcomeRelations(model, classifyMutationAnswer(parts.field, answer)) };
     } finally {

@@ -15,6 +15,7 @@ import type { OutboxOperation } from '../datastore/outbox-entry.js';
 import { isUnauthorizedAnswer, modelAuthModes, type AuthMode, type ModelOperation } from './auth-modes.js';
 import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
 import { subscriptionFailureAction } from './core/subscription-failure.js';
+import { mutationRoute, type MutationRoute } from './core/mutation-route.js';
 import { RetryCounter, sleep } from './retrying.js';
 import { defaultConflictHandler, type ConflictHandler } from './conflict-policy.js';
 import { SUBSCRIPTION_KINDS, readRecord, subscriptionDocument } from './graphql-documents.js';
@@ -170,16 +171,10 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const modes = modesFor(model, 'read');
     return modes === null ? s.transport.query(query, variables, signal) : withModes(s, modes, (t) => t.query(query, variables, signal));
   };
-  let routeCounter = 0;
-  /**
-   * The outbox's batching route of a mutation (MULTI_AUTH): its mode list. With more than one
-   * mode the route is unique, so the mutation travels alone and a refusal means nothing of the
-   * request was applied: resending it with the next mode cannot apply anything twice.
-   */
-  const mutationRoute = (model: string, operation: OutboxOperation): string => {
-    const modes = modesFor(model, operation.toLowerCase() as ModelOperation) ?? [];
-    return modes.length > 1 ? `${modes.join(',')}#${++routeCounter}` : modes.join(',');
-  };
+  let routeSerial = 0;
+  /** The outbox's route of a mutation (MULTI_AUTH): its mode list (core/mutation-route.ts). */
+  const routeOf = (model: string, operation: OutboxOperation): MutationRoute =>
+    mutationRoute(modesFor(model, operation.toLowerCase() as ModelOperation) ?? [], ++routeSerial);
   const syncedModels = schema.modelOrder.filter((name) => options.models === undefined || options.models.includes(name));
   const models = (): ModelDef[] => syncedModels.map((name) => schema.models[name]);
   const predicateOf = (model: string): Predicate | null => expressions[model] ?? null;
@@ -502,15 +497,15 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       capabilities,
       ...(multiAuth === null
         ? {
-            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, _route: string, extensions?: Readonly<Record<string, unknown>>) =>
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, _route: MutationRoute, extensions?: Readonly<Record<string, unknown>>) =>
               transport.mutate(q, v, signal, extensions),
             query: (q: string, v: Record<string, unknown>) => transport.query(q, v),
           }
         : {
-            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, route: string, extensions?: Readonly<Record<string, unknown>>) =>
-              withModes(s, route.split('#')[0].split(',') as AuthMode[], (t) => t.mutate(q, v, signal, extensions)),
+            mutate: (q: string, v: Record<string, unknown>, signal: AbortSignal, route: MutationRoute, extensions?: Readonly<Record<string, unknown>>) =>
+              withModes(s, route.modes, (t) => t.mutate(q, v, signal, extensions)),
             query: (q: string, v: Record<string, unknown>, model: string) => queryAs(s, model, q, v),
-            mutationRoute,
+            mutationRoute: routeOf,
           }),
       events,
       conflictHandler: options.conflictHandler ?? defaultConflictHandler,

@@ -7,6 +7,7 @@ import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { mutationParts, mutationVariables, singleMutationQuery, mutationDocument } from '../../../main/sync/graphql-documents.js';
 import { batchRequest, splitBatchAnswer, type BatchedMutation } from '../../../main/sync/mutation-batch.js';
 import { MutationBatcher, mutationIdExtensions, type MutationSender } from '../../../main/sync/mutation-batcher.js';
+import { mutationRoute } from '../../../main/sync/core/mutation-route.js';
 import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
 import { ServerCapabilities } from '../../../main/sync/server-capabilities.js';
 
@@ -140,14 +141,14 @@ test('mutations of different routes (MULTI_AUTH mode lists) never share a reques
   const routes: string[] = [];
   const batcher = new MutationBatcher(
     async (query, variables, _signal, route) => {
-      routes.push(`${route}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
+      routes.push(`${route.key}:${(query.match(/: createNote\(/g) ?? ['alone']).length}`);
       return echo(query, variables);
     },
     8,
     announced(),
   );
   const signal = new AbortController().signal;
-  const answers = await Promise.all(notes(5).map((m, i) => batcher.mutate(m, signal, i % 2 === 0 ? 'apiKey' : 'jwt')));
+  const answers = await Promise.all(notes(5).map((m, i) => batcher.mutate(m, signal, mutationRoute([i % 2 === 0 ? 'apiKey' : 'jwt'], i))));
   assert.deepEqual(routes, ['apiKey:3', 'jwt:2']);
   answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
 });

@@ -10,6 +10,7 @@ import { defaultConflictHandler } from '../../../main/sync/conflict-policy.js';
 import type { GraphqlAnswer } from '../../../main/sync/mutation-outcome.js';
 import { OutboxProcessor } from '../../../main/sync/outbox-processor.js';
 import { alreadyAppliedVerdict } from '../../../main/sync/core/uncertain-verdict.js';
+import type { MutationRoute } from '../../../main/sync/core/mutation-route.js';
 import { ServerCapabilities } from '../../../main/sync/server-capabilities.js';
 import { SyncEvents } from '../../../main/sync/sync-events.js';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ class FakeServer {
   gets = 0;
   constructor(public answer: (field: string, input: ModelRecord, n: number) => GraphqlAnswer) {}
 
-  mutate = async (query: string, variables: Record<string, unknown>, _signal: AbortSignal, _route: string, extensions?: Readonly<Record<string, unknown>>): Promise<GraphqlAnswer> => {
+  mutate = async (query: string, variables: Record<string, unknown>, _signal: AbortSignal, _route: MutationRoute, extensions?: Readonly<Record<string, unknown>>): Promise<GraphqlAnswer> => {
     const field = /\{\s*(\w+)\(/.exec(query)?.[1] ?? '?';
     const input = variables.input as ModelRecord;
     this.sent.push({ field, input, extensions });
