@@ -109,14 +109,17 @@ export function usePagedQuery(
   return state;
 }
 
-/** The sync bar's status: fetched once, then kept current by pushed `syncStatus` events. */
+/**
+ * The sync bar's status: fetched once, then kept current by pushed `syncStatus` events. main
+ * projects it (common/sync/sync-status.ts) and pushes each outbox count on `syncStatus` too, so
+ * the renderer keeps no projection of its own.
+ */
 export function useSyncStatus(): SyncStatus | null {
   const [status, setStatus] = useState<SyncStatus | null>(null);
   useEffect(() => {
     void api.syncStatus().then(setStatus, () => undefined);
   }, []);
   useEvent('syncStatus', setStatus);
-  useEvent('outboxStatus', (o) => setStatus((s) => (s ? { ...s, unsynced: o.unsynced } : s)));
   return status;
 }
 
