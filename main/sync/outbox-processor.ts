@@ -18,7 +18,7 @@
 // record, never sent twice, and the detection shows any sent value that is not there.
 import { toConditionInput } from '../../common/predicates/to-graphql.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
-import type { Datastore } from '../datastore/datastore.js';
+import type { OutboxStore } from './outbox-store.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 import type { NewReviewItem } from '../datastore/review-items.js';
 import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
@@ -35,7 +35,8 @@ import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from 
 import type { SyncEvents } from './sync-events.js';
 
 export interface OutboxProcessorOptions {
-  readonly datastore: Datastore;
+  /** The local outbox and conflict log (the datastore). */
+  readonly datastore: OutboxStore;
   readonly schema: Schema;
   /**
    * Sends a mutation request; `signal` aborts it when the processor stops (the entry then stays
@@ -82,7 +83,7 @@ class CompletionBatch {
   private pending: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[]; resolve: () => void; reject: (error: unknown) => void }> = [];
   private scheduled = false;
 
-  constructor(private readonly datastore: Datastore) {}
+  constructor(private readonly datastore: OutboxStore) {}
 
   /**
    * Completes entry `id` with the server's answer and stores `reviews` in the same transaction,
