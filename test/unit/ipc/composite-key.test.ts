@@ -204,7 +204,18 @@ test('conflicts and error notices of a composite-key record carry its key; resol
     remote: { ...key, notes: 'theirs', _version: 2 },
     resolution: 'retried',
   });
-  sync.emit({ type: 'conflict', data: {} });
+  sync.emit({
+    type: 'conflict',
+    data: {
+      model: 'Visit',
+      recordId: modelId,
+      operation: 'UPDATE',
+      attempts: 1,
+      localModel: { ...key, notes: 'mine', _version: 1 },
+      remoteModel: { ...key, notes: 'theirs', _version: 2 },
+      resolution: { kind: 'retry', data: { ...key, notes: 'mine', _version: 2 } },
+    },
+  });
   for (let i = 0; i < 200 && conflicts.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.deepEqual(conflicts.at(-1)?.key, key);
   const [listed] = await api.conflictsList();
