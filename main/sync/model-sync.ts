@@ -17,7 +17,7 @@ import { RetriesExhausted, RetryAborted, retrying, type Attempt } from './retryi
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
 import { classifyMutationAnswer } from './mutation-outcome.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
-import { metadataAfterSync, recordsLeftOut, syncPredicateKey, syncStart, type ModelSyncMetadata, type SyncResume } from './sync-plan.js';
+import { metadataAfterSync, recordsLeftOut, syncPredicateKey, syncStart, type ModelSyncMetadata, type SyncResume } from './core/sync-plan.js';
 import type { SyncEvents } from './sync-events.js';
 
 /** The server could not be reached (or answered 5xx) for long enough: the round is retried later. */

@@ -28,7 +28,7 @@ import type { RealtimeFrameError } from './realtime-protocol.js';
 import { ServerCapabilities, type AnnouncedAnswer } from './server-capabilities.js';
 import type { SyncAuth } from './sync-auth.js';
 import { SyncEvents, type SyncEvent } from './sync-events.js';
-import { DEFAULT_FULL_SYNC_INTERVAL_MS, metadataAtStart, nextFullSyncDue, syncParents, syncPredicateKey, type SyncResume } from './sync-plan.js';
+import { DEFAULT_FULL_SYNC_INTERVAL_MS, metadataAtStart, nextFullSyncDue, syncParents, syncPredicateKey, type SyncResume } from './core/sync-plan.js';
 
 /** Per-model selective-sync predicates; a model not listed syncs everything. */
 export type SyncExpressions = Readonly<Record<string, Predicate | null | undefined>>;

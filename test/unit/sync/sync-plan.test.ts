@@ -12,7 +12,7 @@ import {
   type SyncResume,
   syncRounds,
   type ModelSyncMetadata,
-} from '../../../main/sync/sync-plan.js';
+} from '../../../main/sync/core/sync-plan.js';
 import { exampleSchema } from './example-schema.js';
 
 const HOUR = 3_600_000;

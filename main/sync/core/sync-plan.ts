@@ -1,9 +1,9 @@
 // Which sync each model needs (PROTOCOL.md §2.4) and in which order models may sync (§4.8). Pure
 // functions over the stored per-model metadata, so every branch is tested without a server.
-import type { Predicate } from '../../common/predicates/types.js';
-import { canonicalJson } from '../../common/schema/schema-version.js';
-import type { ModelDef, Schema } from '../../common/schema/types.js';
-import type { ModelSyncMetadata } from '../datastore/sync-metadata.js';
+import type { Predicate } from '../../../common/predicates/types.js';
+import { canonicalJson } from '../../../common/schema/schema-version.js';
+import type { ModelDef, Schema } from '../../../common/schema/types.js';
+import type { ModelSyncMetadata } from '../../datastore/sync-metadata.js';
 
 export type { ModelSyncMetadata };
 
