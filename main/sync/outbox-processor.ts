@@ -1,9 +1,12 @@
 // Drains the outbox (PROTOCOL.md §4.3–4.6, DESIGN.md "Sync worker" 2–4): per record one entry at a
 // time and in order, different records concurrently (at most `maxConcurrentMutations` records in
 // flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations).
-// Each answer is classified (mutation-outcome.ts): success → datastore.completeEntry; conflict →
+// Each answer is classified (mutation-outcome.ts) and the entry's next step decided by
+// core/outbox-step.ts, which this file interprets: success → datastore.completeEntry; conflict →
 // conflict policy → retry or take the server state; rejected → entry removed, local row restored
 // to the server's state, `error` event; network/5xx → retried with backoff, never dropped.
+// Over 400 lines: the drain loop, the step interpreter and the completion batching share the
+// per-record task state; the decisions are already out (core/).
 //
 // Nothing is lost without a trace (DESIGN.md "Nothing lost"): after a success, what was sent is
 // compared with the item answered (overridden-edits.ts) and every value that did not survive
