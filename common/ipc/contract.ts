@@ -9,7 +9,6 @@ import { isSyncEventType, type SyncEventMessage } from '../sync/sync-events.js';
 import { predicateShape } from './predicate-shape.js';
 
 const modelName = z.string().min(1).max(200);
-const recordId = z.string().min(1).max(500);
 
 /** Most fields a key object may name (a partition key and its sort keys). */
 export const MAX_KEY_FIELDS = 16;
