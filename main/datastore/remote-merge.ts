@@ -13,6 +13,7 @@ import type { StoreCore } from './store-core.js';
 import type { ChangeEvent } from './change-events.js';
 import { isTombstone, rowFromServer, versionOf } from './server-record.js';
 import { valuesEqual } from './value-equality.js';
+import { decideIncoming } from '../sync/core/incoming-merge.js';
 import { ListWatchStore } from './list-watches.js';
 import type { ReviewInbox, ReviewRecord } from './review-items.js';
 
@@ -66,33 +67,36 @@ export class RemoteMerge {
       let deleted = 0;
       let skippedPending = 0;
       for (const [id, record] of latest) {
-        if (pending.has(id)) {
-          skippedPending++;
+        const isPending = pending.has(id);
+        const existing = isPending ? undefined : this.core.getRow(table, table.keyParams(record));
+        const tombstone = isTombstone(record);
+        let row: ModelRecord | null = null;
+        if (!isPending && !tombstone) {
+          try {
+            row = rowFromServer(table, record, existing);
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            errors.push(`${model} ${id}: ${error.message}`);
+            continue;
+          }
+        }
+        const decision = decideIncoming(
+          { pending: isPending, version: existing === undefined ? undefined : versionOf(existing) },
+          { tombstone, version: versionOf(record) },
+          { isFullSync, sameContent: () => existing !== undefined && row !== null && sameContent(table.columns, existing, row) },
+        );
+        if (decision.kind === 'skip') {
+          if (decision.why === 'pending') skippedPending++;
           continue;
         }
-        const existing = this.core.getRow(table, table.keyParams(record));
-        if (isTombstone(record)) {
+        if (decision.kind === 'tombstone') {
           deleted++;
           if (existing !== undefined && this.core.deleteRow(table, existing)) {
             events.push({ opType: 'DELETE', element: existing, model });
           }
           continue;
         }
-        let row: ModelRecord;
-        try {
-          row = rowFromServer(table, record, existing);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          errors.push(`${model} ${id}: ${error.message}`);
-          continue;
-        }
-        if (existing !== undefined) {
-          const incoming = versionOf(record);
-          const local = versionOf(existing);
-          const newer = local === null || (incoming !== null && incoming > local);
-          const repair = isFullSync && incoming === local && !sameContent(table.columns, existing, row);
-          if (!newer && !repair) continue;
-        }
+        if (row === null) continue; // unreachable: insert/update come only for a converted row
         const watches = watched.get(id);
         if (watches !== undefined) undone.push(...this.watches.check(table, record, watches, this.reviews));
         this.core.putRow(table, row);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import type { ModelRecord } from '../../../common/schema/types.js';
-import { seededRandom } from '../../../main/sync/backoff.js';
+import { seededRandom } from '../../../main/sync/core/retry-policy.js';
 import { staticTokenProvider } from '../../../main/sync/sync-auth.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
 import type { ConfiguredStrategy } from '../../../server/config/server-config.js';

@@ -6,7 +6,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../../../main/sync/backoff.js';
+import { seededRandom } from '../../../main/sync/core/retry-policy.js';
 import { openDatastore } from '../../../main/datastore/datastore.js';
 import { drained, openClient, testSchema, waitFor } from '../../integration/sync/sync-clients.js';
 import { seedNotes, serverNotes, startFaultServer, type FaultServer } from './fault-server.js';

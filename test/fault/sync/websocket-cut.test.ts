@@ -4,7 +4,7 @@
 // printed and `SEED=<n>` replays a run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { seededRandom } from '../../../main/sync/backoff.js';
+import { seededRandom } from '../../../main/sync/core/retry-policy.js';
 import { drained, openClient, waitFor, type TestClient } from '../../integration/sync/sync-clients.js';
 import { seedNotes, serverNotes, startFaultServer, type FaultServer } from './fault-server.js';
 

@@ -1,7 +1,7 @@
 // What an identity may do with each model, from the schema's @auth rules: tables over the example
 // schema and the blog schema, and a seeded property test that agrees with the server's own
 // enforcement (server/resolvers/model-access.ts) on random rules, identities and records.
-import { seededRandom } from '../../../main/sync/backoff.js';
+import { seededRandom } from '../../../main/sync/core/retry-policy.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
