@@ -48,6 +48,11 @@ stream.on('test:pass', (event) => {
 });
 stream.on('test:fail', (event) => {
   if (event.details.type === 'suite') return;
+  // A todo test that fails is a known problem on record (node:test does not fail the run for it).
+  if (event.todo) {
+    skipped++;
+    return;
+  }
   failed++;
 });
 const report = stream.compose(new spec());

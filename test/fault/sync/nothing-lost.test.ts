@@ -24,7 +24,9 @@ import { startFaultProxy, type FaultProxy } from '../proxy/fault-proxy.js';
 import { describeTally, judge, NOTHING_LOST_SDL, type DeleteRecord, type EditRecord, type FieldIntent, type ReviewLike } from './nothing-lost-model.js';
 import { reviewItemsOf } from './review-items-of.js';
 
-const baseSeed = Number(process.env.SEED ?? Math.floor(Math.random() * 2 ** 31));
+// Fixed seeds by default, so whether `npm test` passes never depends on the draw; `SEED=random`
+// explores new runs (the seed to replay is printed), `SEED=<n>` replays one.
+const baseSeed = process.env.SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.SEED ?? 1000);
 const ROUNDS = Number(process.env.NOTHING_LOST_ROUNDS ?? 6);
 const RECORDS = 20;
 const schema = parseSchema(NOTHING_LOST_SDL);
@@ -268,5 +270,12 @@ for (const [i, strategy] of (['FIELD_MERGE', 'AUTOMERGE', 'OPTIMISTIC_CONCURRENC
     await run(strategy as ConfiguredStrategy, baseSeed + i);
   });
 }
+
+// Found on 2026-12-02 by a random run (base seed 1008241275): under OPTIMISTIC_CONCURRENCY one title
+// edit is overwritten by a colleague's retried write and reaches no inbox. Also fails on the commit
+// before that day's work (0d9c11d). Kept running and visible (reported as todo) until it is fixed.
+test('nothing lost under OPTIMISTIC_CONCURRENCY, seed 1008241277 (known loss: an edit overwritten after a retry reaches no inbox)', { todo: 'a known loss, see the issue 9 note of 2026-12-02', timeout: 240_000 }, async () => {
+  await run('OPTIMISTIC_CONCURRENCY', 1008241277);
+});
 
 after(() => undefined);
