@@ -4,7 +4,7 @@
 // this store reports as weak so the chooser and the Settings screen can say so.
 // Each entry is encrypted on its own, so an entry that no longer decrypts (the OS key changed,
 // the file came from another computer) is reported and kept, never dropped by the next write.
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomically } from '../atomic-file.js';
 import { CredentialStoreError, keychainAccount, type CredentialStore } from './credential-store.js';
@@ -114,9 +114,8 @@ export function safeStorageCredentialStore(options: SafeStorageCredentialStoreOp
   const write = (entries: Record<string, string>): void => {
     mkdirSync(dirname(file), { recursive: true });
     const doc: CredentialFile = { format: FORMAT, version: 1, entries };
-    writeFileAtomically(file, `${JSON.stringify(doc, null, 2)}\n`);
-    // Only the user may read it, whatever the umask (a no-op on Windows, where DPAPI binds it to the user).
-    chmodSync(file, 0o600);
+    // Only the user may read it, from the moment it exists (a no-op on Windows, where DPAPI binds it to the user).
+    writeFileAtomically(file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
   };
 
   // One read-modify-write at a time, so two sign-ins cannot lose each other's entry.

@@ -3,6 +3,7 @@
 // state) or a record to retry with. The default retries the local change on the remote version;
 // after MAX_CONFLICT_ATTEMPTS the server state is taken and the give-up is reported.
 import type { ModelRecord } from '../../common/schema/types.js';
+import type { SyncConflictResolution } from '../../common/sync/sync-events.js';
 import type { OutboxOperation } from '../datastore/outbox-entry.js';
 
 /** Returned by a conflict handler to drop the local change and take the server's record. */
@@ -27,10 +28,8 @@ export interface SyncConflict {
 /** The app's conflict handler; may be async. */
 export type ConflictHandler = (conflict: SyncConflict) => ModelRecord | Discard | Promise<ModelRecord | Discard>;
 
-/** The resolution stored in the conflicts table and emitted with the `conflict` event. */
-export type ConflictResolution =
-  | { readonly kind: 'retry'; readonly data: ModelRecord }
-  | { readonly kind: 'discard'; readonly why: 'handler' | 'attemptsExhausted' | 'noRemoteRecord' | 'handlerFailed' | 'remoteDeleted'; readonly detail?: string };
+/** The resolution stored in the conflicts table and emitted with the `conflict` event (defined with the events). */
+export type ConflictResolution = SyncConflictResolution;
 
 /** Amplify's operation name for an outbox operation. */
 export function conflictOperation(operation: OutboxOperation): SyncConflict['operation'] {

@@ -1,6 +1,6 @@
 // The worker's events are defined in common/sync/sync-events.ts (the IPC contract types the
 // renderer's `syncEvent` channel from the same map); main/sync imports them from here.
-import type { SyncConflictPayload, SyncConflictResolution } from '../../common/sync/sync-events.js';
+import type { SyncConflictPayload } from '../../common/sync/sync-events.js';
 import type { ConflictResolution, SyncConflict } from './conflict-policy.js';
 
 export {
@@ -16,10 +16,8 @@ export {
   type SyncProcess,
 } from '../../common/sync/sync-events.js';
 
-// The conflict policy's own types must stay the shape the events carry (both ways).
+// The conflict handler's input must stay the shape the `conflict` event carries (both ways).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type ConflictPayloadOfPolicy = Omit<SyncConflict, 'remoteModel'> & Pick<SyncConflictPayload, 'recordId' | 'remoteModel'> & { readonly resolution: ConflictResolution };
-const resolutionsAgree: Same<ConflictResolution, SyncConflictResolution> = true;
 const payloadsAgree: Same<ConflictPayloadOfPolicy, SyncConflictPayload> = true;
-void resolutionsAgree;
 void payloadsAgree;
