@@ -9,21 +9,25 @@ import WebSocket from 'ws';
 import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
 import { RetryCounter } from './retrying.js';
 import {
+  clientFrames,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  GRAPHQL_WS_PROTOCOL,
+  parseServerFrame,
+  type RealtimeFrameError,
+} from '../../common/realtime/realtime-frames.js';
+import {
   apiKeyAuthHeaders,
   authSubprotocols,
-  clientFrames,
   CONNECTION_INIT_TIMEOUT_MS,
-  DEFAULT_CONNECTION_TIMEOUT_MS,
   isAuthError,
   isNonRetryableConnectionError,
   jwtAuthHeaders,
   keepAliveState,
-  parseServerFrame,
   realtimeUrl,
   START_ACK_TIMEOUT_MS,
+  startFrame,
   withAuthQuery,
   type RealtimeAuthHeaders,
-  type RealtimeFrameError,
 } from './realtime-protocol.js';
 import type { SyncAuth } from './sync-auth.js';
 
@@ -198,7 +202,7 @@ export class RealtimeClient extends EventEmitter {
     const base = realtimeUrl(this.options.endpoint);
     const socket =
       this.options.carrier === 'query'
-        ? new WebSocket(withAuthQuery(base, headers), ['graphql-ws'])
+        ? new WebSocket(withAuthQuery(base, headers), [GRAPHQL_WS_PROTOCOL])
         : new WebSocket(base, authSubprotocols(headers));
     this.socket = socket;
     const initTimer = setTimeout(() => {
@@ -337,7 +341,7 @@ export class RealtimeClient extends EventEmitter {
       this.maybeReconnected();
       return;
     }
-    this.send(clientFrames.start(sub.id, request, credentials.headers));
+    this.send(startFrame(sub.id, request, credentials.headers));
     if (sub.ackTimer !== null) clearTimeout(sub.ackTimer);
     sub.ackTimer = setTimeout(() => {
       sub.ackTimer = null;

@@ -2,10 +2,8 @@
 // `header` query parameter (standard base64 JSON, with `payload=e30=`) or the current
 // `header-<base64url JSON>` WebSocket subprotocol next to `graphql-ws`.
 import type { IncomingMessage } from 'node:http';
+import { AUTH_HEADER_SUBPROTOCOL_PREFIX, GRAPHQL_WS_PROTOCOL } from '../../common/realtime/realtime-frames.js';
 
-/** The subprotocol AppSync always negotiates. */
-export const GRAPHQL_WS_PROTOCOL = 'graphql-ws';
-const HEADER_PROTOCOL_PREFIX = 'header-';
 /** Larger headers than this are refused before decoding (a JWT with many claims fits easily). */
 const MAX_ENCODED_HEADER_LENGTH = 16_384;
 
@@ -26,9 +24,9 @@ export function connectionAuthHeaders(request: IncomingMessage): AuthHeaders | n
   const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())
-    .filter((p) => p.startsWith(HEADER_PROTOCOL_PREFIX));
+    .filter((p) => p.startsWith(AUTH_HEADER_SUBPROTOCOL_PREFIX));
   if (protocols.length > 0) {
-    return decodeHeaderObject(protocols[0].slice(HEADER_PROTOCOL_PREFIX.length), 'header- subprotocol');
+    return decodeHeaderObject(protocols[0].slice(AUTH_HEADER_SUBPROTOCOL_PREFIX.length), 'header- subprotocol');
   }
   const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('header');
   if (query === null || query === '') return null;

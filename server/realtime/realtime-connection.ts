@@ -6,7 +6,7 @@ import { OutpostError, Unauthorized, ValidationError } from '../../common/errors
 import type { Identity } from '../auth/identity.js';
 import type { ChangeEvent } from './change-event.js';
 import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js';
-import { dataFrameText, dataPayload, parseClientFrame, serverFrames, type RealtimeError } from './realtime-frames.js';
+import { dataFrameText, dataPayload, parseClientFrame, serverFrames, type RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
 import { authorizeSubscription, type ItemAccess } from './subscription-authorization.js';
 import { compileSubscriptionFilter } from './subscription-filter.js';
 import { subscriptionPayload } from './subscription-payload.js';
@@ -150,7 +150,7 @@ export class RealtimeConnection {
   async recheck(): Promise<void> {
     for (const subscription of [...this.active.values()]) {
       if (this.state !== 'ready') return;
-      let failure: RealtimeError | null = null;
+      let failure: RealtimeFrameError | null = null;
       try {
         const identity = await this.context.authenticate(subscription.headers);
         const { model, rootField, ownerArguments } = subscription.request;
@@ -370,7 +370,7 @@ export class RealtimeConnection {
     this.context.unregister(subscription);
   }
 
-  private startError(error: unknown): RealtimeError {
+  private startError(error: unknown): RealtimeFrameError {
     // A bad or expired token is `UnauthorizedException` (amplify-js reconnects with a fresh one);
     // a valid caller without rights is `Unauthorized` (DataStore skips that subscription).
     if (error instanceof AuthenticationFailed) return { errorType: 'UnauthorizedException', message: error.message };
@@ -386,7 +386,7 @@ export class RealtimeConnection {
     return error instanceof OutpostError ? error.message : 'Unauthorized';
   }
 
-  private rejectFrame(id: string | undefined, error: RealtimeError): void {
+  private rejectFrame(id: string | undefined, error: RealtimeFrameError): void {
     this.invalidFrames++;
     this.send(serverFrames.error(id, [error]));
     if (this.invalidFrames > MAX_INVALID_FRAMES) {

@@ -11,7 +11,6 @@ import { installAwsScalars } from '../graphql/aws-scalars.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import type { ChangeBus, ChangeEvent } from './change-event.js';
 import { connectionAuthHeaders, selectSubprotocol } from './connection-auth-header.js';
-import { CONNECTION_TIMEOUT_MS } from './realtime-frames.js';
 import {
   CLOSE_CODES,
   RealtimeConnection,
@@ -29,7 +28,8 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxSubscriptionsPerConnection: 100,
   connectionInitTimeoutMs: 30_000,
   keepAliveIntervalMs: 45_000,
-  connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
+  // Sent in `connection_ack`: AppSync's 5 minutes; the client closes after this long without `ka`.
+  connectionTimeoutMs: 300_000,
   maxMessageBytes: 262_144,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxConnections: 10_000,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dataFrameText, dataPayload, serverFrames } from '../../../server/realtime/realtime-frames.js';
+import { dataFrameText, dataPayload, serverFrames } from '../../../common/realtime/realtime-frames.js';
 
 // Deliveries splice one shared payload JSON into each subscription's frame; the bytes must be those
 // of serialising the whole frame object.

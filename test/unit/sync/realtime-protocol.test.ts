@@ -5,15 +5,15 @@ import {
   amzDate,
   apiKeyAuthHeaders,
   authSubprotocols,
-  clientFrames,
   isAuthError,
   isNonRetryableConnectionError,
   jwtAuthHeaders,
   keepAliveState,
-  parseServerFrame,
   realtimeUrl,
+  startFrame,
   withAuthQuery,
 } from '../../../main/sync/realtime-protocol.js';
+import { clientFrames, parseServerFrame } from '../../../common/realtime/realtime-frames.js';
 
 test('real-time URL: AppSync host swap, custom domains get /realtime', () => {
   assert.equal(realtimeUrl('https://abc.appsync-api.eu-west-1.amazonaws.com/graphql').href, 'wss://abc.appsync-realtime-api.eu-west-1.amazonaws.com/graphql');
@@ -40,7 +40,7 @@ test('both carriers decode back to the header object', () => {
 });
 
 test('start frames carry the request as JSON text and the authorization extension', () => {
-  const frame = clientFrames.start('id1', { query: 'subscription operation{ onCreatePost{ id } }', variables: {} }, { host: 'h' });
+  const frame = startFrame('id1', { query: 'subscription operation{ onCreatePost{ id } }', variables: {} }, { host: 'h' });
   assert.deepEqual(frame, {
     id: 'id1',
     type: 'start',
