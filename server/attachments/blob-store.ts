@@ -1,0 +1,105 @@
+// The port every attachment blob goes through: a resumable upload that becomes a readable blob
+// once its last byte has arrived and its completion check has passed. Two implementations —
+// a directory (disk-blob-store.ts) and PostgreSQL (postgres-blob-store.ts) — share one
+// conformance suite (test/integration/attachments/blob-store-conformance.test.ts).
+// Everything is streamed: no implementation holds a whole blob in memory.
+import type { Readable } from 'node:stream';
+
+/** What is known about one upload, complete or not. */
+export interface BlobInfo {
+  /** Opaque id chosen by the caller (attachments use `<model>/<recordId>/<sha256>`). */
+  readonly id: string;
+  /** Declared total size in bytes. */
+  readonly length: number;
+  /** Bytes received so far; equals `length` once complete. */
+  readonly offset: number;
+  /** The user the bytes count against (per-user quota). */
+  readonly owner: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+  /** True once every byte arrived and the completion check passed: only then is it readable. */
+  readonly complete: boolean;
+}
+
+export interface CreateUpload {
+  readonly id: string;
+  readonly length: number;
+  readonly owner: string;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs over the whole blob before it becomes readable; throwing refuses it (the store then
+ * deletes the upload and rethrows the same error to the caller of `append`).
+ */
+export type CompletionCheck = (bytes: Readable, info: BlobInfo) => Promise<void>;
+
+/** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface BlobStore {
+  /** Creates an empty upload; `UploadExists` if the id is taken. A 0-byte upload completes on its first `append`. */
+  create(upload: CreateUpload): Promise<BlobInfo>;
+  /**
+   * Appends `bytes` at `offset` and returns the new offset. `OffsetMismatch` (nothing written) when
+   * `offset` is not the current one; `LengthExceeded` past the declared length. Bytes that arrived
+   * before the stream ended or failed are kept, so a client resumes from the returned/HEAD offset.
+   * When the last byte arrives, `check` runs and the blob completes atomically or is deleted.
+   */
+  append(id: string, offset: number, bytes: AsyncIterable<Uint8Array>, check?: CompletionCheck): Promise<number>;
+  /** The upload's state, or null when there is none. */
+  info(id: string): Promise<BlobInfo | null>;
+  /** Streams a complete blob (or an inclusive byte range of it); `BlobNotFound` when missing or incomplete. */
+  read(id: string, range?: ByteRange): Promise<Readable>;
+  /** Removes an upload or blob; no-op when missing. */
+  delete(id: string): Promise<void>;
+  /** Uploads and blobs created before `time` (retention cleanup decides which to delete). */
+  listOlderThan(time: Date): Promise<BlobInfo[]>;
+  /** Sum of declared lengths (bytes) of every upload and blob `owner` has. */
+  bytesOwnedBy(owner: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class BlobNotFound extends Error {
+  override readonly name = 'BlobNotFound';
+  constructor(readonly id: string) {
+    super(`no blob ${id}`);
+  }
+}
+
+export class UploadExists extends Error {
+  override readonly name = 'UploadExists';
+  constructor(readonly id: string) {
+    super(`an upload ${id} already exists`);
+  }
+}
+
+export class OffsetMismatch extends Error {
+  override readonly name = 'OffsetMismatch';
+  constructor(
+    readonly id: string,
+    readonly expected: number,
+    readonly given: number,
+  ) {
+    super(`upload ${id} is at offset ${expected}, not ${given}`);
+  }
+}
+
+export class LengthExceeded extends Error {
+  override readonly name = 'LengthExceeded';
+  constructor(
+    readonly id: string,
+    readonly length: number,
+  ) {
+    super(`upload ${id} is declared as ${length} bytes; more were sent`);
+  }
+}
+
+/** Checks a range against a blob length; throws RangeError when it does not fit. */
+export function assertRange(range: ByteRange, length: number): void {
+  const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.end >= range.start && range.end < length;
+  if (!ok) throw new RangeError(`range ${range.start}-${range.end} does not fit a blob of ${length} bytes`);
+}

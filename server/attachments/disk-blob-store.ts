@@ -1,0 +1,182 @@
+// BlobStore over one directory, for a single server process (the SQLite set-up). Each upload is
+// `<key>.json` (id, length, owner, metadata, creation time), `<key>.part` while bytes arrive and
+// `<key>.blob` once complete, where key = sha-256 of the id: file names stay short and no id can
+// reach outside the directory. The offset is the .part file's size, so it never claims bytes the
+// disk does not hold. Completion is a rename, so a reader sees a whole blob or none.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  BlobNotFound,
+  LengthExceeded,
+  OffsetMismatch,
+  UploadExists,
+  assertRange,
+  type BlobInfo,
+  type BlobStore,
+  type ByteRange,
+  type CompletionCheck,
+  type CreateUpload,
+} from './blob-store.js';
+
+interface StoredHeader {
+  readonly id: string;
+  readonly length: number;
+  readonly owner: string;
+  readonly metadata: Record<string, string>;
+  readonly createdAt: string;
+}
+
+/** Opens (creating if missing) a directory blob store. */
+export async function openDiskBlobStore(directory: string): Promise<DiskBlobStore> {
+  await mkdir(directory, { recursive: true });
+  return new DiskBlobStore(directory);
+}
+
+export class DiskBlobStore implements BlobStore {
+  // Appends to one id run one after another; other processes must not share the directory.
+  readonly #queues = new Map<string, Promise<unknown>>();
+  #headers: Map<string, StoredHeader> | null = null;
+
+  constructor(private readonly directory: string) {}
+
+  async create(upload: CreateUpload): Promise<BlobInfo> {
+    return this.#serial(upload.id, async () => {
+      const headers = await this.#index();
+      if (headers.has(upload.id)) throw new UploadExists(upload.id);
+      const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
+      await writeFile(this.#path(upload.id, 'part'), new Uint8Array(0), { flag: 'wx' });
+      const tmp = `${this.#path(upload.id, 'json')}.tmp`;
+      await writeFile(tmp, JSON.stringify(header));
+      await rename(tmp, this.#path(upload.id, 'json'));
+      headers.set(upload.id, header);
+      return toInfo(header, 0, false);
+    });
+  }
+
+  async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
+    return this.#serial(id, async () => {
+      const current = await this.info(id);
+      if (!current) throw new BlobNotFound(id);
+      if (current.complete || current.offset !== offset) throw new OffsetMismatch(id, current.offset, offset);
+      const reached = await this.#write(current, bytes);
+      if (reached === current.length) await this.#complete({ ...current, offset: reached }, check);
+      return reached;
+    });
+  }
+
+  async info(id: string): Promise<BlobInfo | null> {
+    const header = (await this.#index()).get(id);
+    if (!header) return null;
+    const blob = await sizeOf(this.#path(id, 'blob'));
+    if (blob !== null) return toInfo(header, blob, true);
+    return toInfo(header, (await sizeOf(this.#path(id, 'part'))) ?? 0, false);
+  }
+
+  async read(id: string, range?: ByteRange): Promise<Readable> {
+    const current = await this.info(id);
+    if (!current?.complete) throw new BlobNotFound(id);
+    if (range) assertRange(range, current.length);
+    // Open before returning so a blob deleted meanwhile fails here, not mid-response.
+    const handle = await open(this.#path(id, 'blob'), 'r');
+    return handle.createReadStream({ start: range?.start, end: range?.end });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#serial(id, async () => {
+      (await this.#index()).delete(id);
+      await rm(this.#path(id, 'json'), { force: true });
+      await rm(this.#path(id, 'part'), { force: true });
+      await rm(this.#path(id, 'blob'), { force: true });
+    });
+  }
+
+  async listOlderThan(time: Date): Promise<BlobInfo[]> {
+    const old = [...(await this.#index()).values()].filter((header) => new Date(header.createdAt) < time);
+    const infos = await Promise.all(old.map((header) => this.info(header.id)));
+    return infos.filter((info): info is BlobInfo => info !== null);
+  }
+
+  async bytesOwnedBy(owner: string): Promise<number> {
+    let total = 0;
+    for (const header of (await this.#index()).values()) if (header.owner === owner) total += header.length;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#queues.values()]);
+  }
+
+  /** Appends to the .part file; returns the offset reached, also when `bytes` fails midway. */
+  async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array>): Promise<number> {
+    const handle = await open(this.#path(current.id, 'part'), 'a');
+    let reached = current.offset;
+    try {
+      for await (const chunk of bytes) {
+        if (reached + chunk.byteLength > current.length) throw new LengthExceeded(current.id, current.length);
+        await handle.write(chunk);
+        reached += chunk.byteLength;
+      }
+    } finally {
+      await handle.datasync().catch(() => undefined);
+      await handle.close();
+    }
+    return reached;
+  }
+
+  async #complete(upload: BlobInfo, check: CompletionCheck | undefined): Promise<void> {
+    const part = this.#path(upload.id, 'part');
+    if (check) {
+      try {
+        await check(createReadStream(part), upload);
+      } catch (error) {
+        (await this.#index()).delete(upload.id);
+        await Promise.all(['json', 'part'].map((ext) => rm(this.#path(upload.id, ext), { force: true })));
+        throw error;
+      }
+    }
+    await rename(part, this.#path(upload.id, 'blob'));
+  }
+
+  async #index(): Promise<Map<string, StoredHeader>> {
+    if (this.#headers) return this.#headers;
+    const headers = new Map<string, StoredHeader>();
+    for (const name of await readdir(this.directory)) {
+      if (!name.endsWith('.json')) continue;
+      const header = JSON.parse(await readFile(join(this.directory, name), 'utf8')) as StoredHeader;
+      headers.set(header.id, header);
+    }
+    this.#headers ??= headers;
+    return this.#headers;
+  }
+
+  #path(id: string, ext: string): string {
+    return join(this.directory, `${createHash('sha256').update(id).digest('hex')}.${ext}`);
+  }
+
+  #serial<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.#queues.set(id, settled);
+    void settled.then(() => {
+      if (this.#queues.get(id) === settled) this.#queues.delete(id);
+    });
+    return next;
+  }
+}
+
+function toInfo(header: StoredHeader, offset: number, complete: boolean): BlobInfo {
+  return { id: header.id, length: header.length, offset, owner: header.owner, metadata: header.metadata, createdAt: new Date(header.createdAt), complete };
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
