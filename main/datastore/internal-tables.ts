@@ -21,12 +21,15 @@ export const LIST_WATCHES_TABLE = '_outpost_list_watches';
  * them to older files. `base`: JSON of the changed fields' values before the edit (the detection's
  * base); `mutationId`: the entry's UUID, sent so a server can answer a resend from its record;
  * `sent`: 1 once the entry has been on the wire (it is never coalesced into after that, so what a
- * mutation id stands for never changes).
+ * mutation id stands for never changes); `pendingOverwrote`: JSON of the review item a conflict
+ * retry will make once applied, with the remote `_version` it was based on (outbox-entry.ts
+ * `PendingOverwrote`), written before the retry is sent.
  */
 export const OUTBOX_ADDED_COLUMNS = [
   { name: 'base', type: 'TEXT' },
   { name: 'mutationId', type: 'TEXT' },
   { name: 'sent', type: 'INTEGER NOT NULL DEFAULT 0' },
+  { name: 'pendingOverwrote', type: 'TEXT' },
 ] as const;
 
 /** DDL creating the internal tables (idempotent). */
@@ -42,7 +45,8 @@ CREATE TABLE IF NOT EXISTS "${OUTBOX_TABLE}" (
   "createdAt" INTEGER NOT NULL,
   "base" TEXT,
   "mutationId" TEXT,
-  "sent" INTEGER NOT NULL DEFAULT 0
+  "sent" INTEGER NOT NULL DEFAULT 0,
+  "pendingOverwrote" TEXT
 );
 CREATE INDEX IF NOT EXISTS "${OUTBOX_TABLE}__record" ON "${OUTBOX_TABLE}" ("model", "modelId", "id");
 CREATE TABLE IF NOT EXISTS "${SYNC_METADATA_TABLE}" (

@@ -20,8 +20,8 @@
 //       4. the model's sync metadata is deleted, so the next sync of that model is a full sync.
 //   * a model that disappeared from the schema: its table and outbox entries are left untouched
 //     (unsynced entries are never dropped); the datastore ignores them and clear() discards them.
-// - Internal tables of an older file gain the outbox columns added since (`base`, `mutationId`);
-//   every existing entry gets its own mutation id.
+// - Internal tables of an older file gain the outbox columns added since (`base`, `mutationId`,
+//   `sent`, `pendingOverwrote`); every existing entry gets its own mutation id.
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
 import { randomUUID } from 'node:crypto';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';

@@ -2,6 +2,7 @@
 // worker see it. Stored in `_outpost_outbox`; `id` is the autoincrement row id, so it is FIFO order.
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelRecord } from '../../common/schema/types.js';
+import type { NewReviewItem } from './review-items.js';
 
 export type OutboxOperation = 'Create' | 'Update' | 'Delete';
 
@@ -32,6 +33,20 @@ export interface OutboxEntry {
   readonly mutationId?: string;
   /** True once the entry has been on the wire (in flight at least once); never coalesced into. */
   readonly sent?: boolean;
+  /**
+   * What the latest conflict retry of this entry replaces of another device's values, kept with the
+   * entry before that retry is sent, so an answer lost with the process still leads to the review
+   * item. Absent when there is none.
+   */
+  readonly pendingOverwrote?: PendingOverwrote | null;
+}
+
+/** The review item a conflict retry will make once it is known applied, and what it was based on. */
+export interface PendingOverwrote {
+  /** The `overwrote` review item to store when the retry (or a write after it) is on the server. */
+  readonly item: NewReviewItem;
+  /** The server's `_version` the retry was sent against (null when the conflict answer had none). */
+  readonly remoteVersion: number | null;
 }
 
 /** Record metadata that travels with entry data but is not a user field. */

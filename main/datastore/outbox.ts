@@ -15,7 +15,8 @@ import { NotFound, OutpostError, ValidationError } from '../../common/errors.js'
 import type { StoreCore } from './store-core.js';
 import { decodeEntry } from './store-core.js';
 import { OUTBOX_TABLE } from './internal-tables.js';
-import { ENTRY_METADATA_KEYS, type OutboxEntry } from './outbox-entry.js';
+import { ENTRY_METADATA_KEYS, type OutboxEntry, type PendingOverwrote } from './outbox-entry.js';
+import type { SqlRow } from './sqlite-connection.js';
 import type { ChangeEvent } from './change-events.js';
 import { valuesEqual } from './value-equality.js';
 import { isTombstone, rowFromServer } from './server-record.js';
@@ -69,7 +70,7 @@ export class Outbox {
         AND NOT EXISTS (SELECT 1 FROM ${sql.table(OUTBOX_TABLE)} AS f
                         WHERE f."model" = o."model" AND f."modelId" = o."modelId" AND f."inFlight" = 1)
       ORDER BY o."id" LIMIT ${limit}`.compile(this.core.conn.kysely);
-    return this.core.conn.all(query).map(decodeEntry);
+    return this.core.conn.all(query).map(decodeSendable);
   }
 
   /** Marks an entry as being sent. It must be its record's oldest entry and nothing of the record may be in flight. */
@@ -102,7 +103,7 @@ export class Outbox {
         parameters: [...ids],
       }),
     );
-    const marked = new Map(rows.map((row) => [Number(row.id), decodeEntry(row)]));
+    const marked = new Map(rows.map((row) => [Number(row.id), decodeSendable(row)]));
     return ids.flatMap((id) => marked.get(id) ?? []);
   }
 
@@ -273,7 +274,22 @@ export class Outbox {
     let query = k.selectFrom(OUTBOX_TABLE).selectAll().orderBy('id');
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
     if (filter.modelId !== undefined) query = query.where('modelId', '=', filter.modelId);
-    return this.core.conn.all(query.compile()).map(decodeEntry);
+    return this.core.conn.all(query.compile()).map(decodeSendable);
+  }
+
+  /**
+   * Keeps `pending` (null: none) with entry `id` until the entry is completed or failed, durably:
+   * written before a conflict retry is sent, so the review item it will make survives a crash
+   * that loses the retry's answer. Replaces what the entry kept before.
+   */
+  async keepPendingOverwrote(id: number, pending: PendingOverwrote | null): Promise<void> {
+    this.core.assertOpen();
+    const k = this.core.conn.kysely;
+    const value = pending === null ? null : JSON.stringify(pending);
+    const { changes } = this.core.conn.transaction(() =>
+      this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ pendingOverwrote: value }).where('id', '=', id).compile()),
+    );
+    if (changes === 0) throw new NotFound(`outbox entry ${id} does not exist`, { id });
   }
 
   private requireEntry(id: number): OutboxEntry {
@@ -309,6 +325,13 @@ export class Outbox {
     this.core.putRow(table, row);
     events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model: table.name });
   }
+}
+
+/** An outbox row as the sync worker sees it: the entry and, when it has one, its pending overwrote item. */
+function decodeSendable(row: SqlRow): OutboxEntry {
+  const entry = decodeEntry(row);
+  if (typeof row.pendingOverwrote !== 'string') return entry;
+  return { ...entry, pendingOverwrote: JSON.parse(row.pendingOverwrote) as PendingOverwrote };
 }
 
 /**

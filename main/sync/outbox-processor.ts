@@ -22,12 +22,12 @@
 import { toConditionInput } from '../../common/predicates/to-graphql.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import type { OutboxStore } from './outbox-store.js';
-import type { OutboxEntry } from '../datastore/outbox-entry.js';
+import type { OutboxEntry, PendingOverwrote } from '../datastore/outbox-entry.js';
 import type { NewReviewItem } from '../datastore/review-items.js';
 import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
 import { sleep } from './retrying.js';
 import { initialOutboxState, nextOutboxStep, type OutboxAnswer } from './core/outbox-step.js';
-import { alreadyAppliedVerdict } from './core/uncertain-verdict.js';
+import { alreadyAppliedVerdict, overwroteToStore } from './core/uncertain-verdict.js';
 import { DEFAULT_ROUTE, type MutationRoute } from './core/mutation-route.js';
 import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
 import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
@@ -259,8 +259,8 @@ export class OutboxProcessor {
     let data: ModelRecord = entry.data;
     let variables = mutationVariables(model, entry.operation, data, condition);
     let input = variables.input as Record<string, unknown>;
-    /** Another device's values the latest conflict retry replaces (stored only if that retry is accepted). */
-    let overwrote: NewReviewItem | null = null;
+    /** Another device's values the latest conflict retry replaces (stored once that retry is known applied). */
+    let overwrote: PendingOverwrote | null = entry.pendingOverwrote ?? null;
     let state = initialOutboxState({ model: model.name, modelId: entry.modelId, operation: entry.operation }, this.uncertain.has(task.key));
     let answer: OutboxAnswer = { kind: 'begin' };
     for (;;) {
@@ -305,7 +305,11 @@ export class OutboxProcessor {
                 entry.operation === 'Delete'
                   ? discardedByDelete(model, entry.data, entry.base ?? null, step.remote)
                   : overwrittenFields(model, retryInput, entry.base ?? null, step.remote);
-              overwrote = overwroteReview(model, entry, retryInput, lost, step.remote);
+              const item = overwroteReview(model, entry, retryInput, lost, step.remote);
+              const pending = item === null ? null : { item, remoteVersion: typeof step.remote._version === 'number' ? step.remote._version : null };
+              // Kept with the entry before the retry is sent: its answer may be lost with the process.
+              if (pending !== null || overwrote !== null) await this.options.datastore.outbox.keepPendingOverwrote(entry.id, pending);
+              overwrote = pending;
             }
           }
           answer = { kind: 'resolved', resolution };
@@ -401,9 +405,10 @@ export class OutboxProcessor {
    * Completes an accepted entry with the server's `record`, storing what the detection found (the
    * sent values that did not survive, and `overwrote`) with it.
    */
-  private async succeed(entry: OutboxEntry, model: ModelDef, sent: ModelRecord, record: ModelRecord, overwrote: NewReviewItem | null): Promise<void> {
+  private async succeed(entry: OutboxEntry, model: ModelDef, sent: ModelRecord, record: ModelRecord, overwrote: PendingOverwrote | null): Promise<void> {
     const reviews: NewReviewItem[] = [];
-    if (overwrote !== null) reviews.push(overwrote);
+    const replaced = overwroteToStore(overwrote, record);
+    if (replaced !== null) reviews.push(replaced);
     if (entry.operation !== 'Delete') {
       const base = entry.operation === 'Create' ? null : (entry.base ?? null);
       const sentVersion = sent._version;

@@ -4,6 +4,6 @@ import type { Datastore } from '../datastore/datastore.js';
 
 /** The outbox and conflict-log operations the outbox processor uses (signatures of the datastore's). */
 export interface OutboxStore {
-  readonly outbox: Pick<Datastore['outbox'], 'peekSendable' | 'markManyInFlight' | 'completeEntries' | 'failEntry' | 'outboxCount'>;
+  readonly outbox: Pick<Datastore['outbox'], 'peekSendable' | 'markManyInFlight' | 'completeEntries' | 'failEntry' | 'outboxCount' | 'keepPendingOverwrote'>;
   readonly conflicts: Pick<Datastore['conflicts'], 'insertConflict'>;
 }

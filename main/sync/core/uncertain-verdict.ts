@@ -1,7 +1,8 @@
 // The verdict on an uncertain write (its request may have reached the server, the answer was lost):
 // applied or to be sent, from the server's record now. Pure; the outbox processor runs the `get`.
 import type { ModelRecord } from '../../../common/schema/types.js';
-import type { OutboxOperation } from '../../datastore/outbox-entry.js';
+import type { OutboxOperation, PendingOverwrote } from '../../datastore/outbox-entry.js';
+import type { NewReviewItem } from '../../datastore/review-items.js';
 
 /**
  * Whether an uncertain write is to be taken as applied, given the server's record now (`server`,
@@ -25,4 +26,17 @@ export function alreadyAppliedVerdict(operation: OutboxOperation, sent: ModelRec
       return serverVersion > sentVersion ? server : null;
     }
   }
+}
+
+/**
+ * The `overwrote` review item to store when an entry completes with the server's `record`: the
+ * pending one (kept before its conflict retry was sent) when the record's version is past the
+ * version that retry was based on — the retry, or a write after it, is there. Unknown versions
+ * count as past: reporting too much is acceptable, losing a value is not. Null when none.
+ */
+export function overwroteToStore(pending: PendingOverwrote | null, record: ModelRecord): NewReviewItem | null {
+  if (pending === null) return null;
+  const version = record._version;
+  if (pending.remoteVersion === null || typeof version !== 'number') return pending.item;
+  return version > pending.remoteVersion ? pending.item : null;
 }

@@ -271,10 +271,11 @@ for (const [i, strategy] of (['FIELD_MERGE', 'AUTOMERGE', 'OPTIMISTIC_CONCURRENC
   });
 }
 
-// Found on 2026-12-02 by a random run (base seed 1008241275): under OPTIMISTIC_CONCURRENCY one title
-// edit is overwritten by a colleague's retried write and reaches no inbox. Also fails on the commit
-// before that day's work (0d9c11d). Kept running and visible (reported as todo) until it is fixed.
-test('nothing lost under OPTIMISTIC_CONCURRENCY, seed 1008241277 (known loss: an edit overwritten after a retry reaches no inbox)', { todo: 'a known loss, see the issue 9 note of 2026-12-02', timeout: 240_000 }, async () => {
+// Found on 2026-12-02 by a random run (base seed 1008241275): under OPTIMISTIC_CONCURRENCY a device
+// SIGKILLed after its conflict retry was applied but before the answer arrived lost the review item
+// of the colleague's title the retry overwrote. The item is now kept with the outbox entry before the
+// retry is sent; this seed stays as a regression test.
+test('nothing lost under OPTIMISTIC_CONCURRENCY, seed 1008241277 (a conflict retry whose answer died with the process)', { timeout: 240_000 }, async () => {
   await run('OPTIMISTIC_CONCURRENCY', 1008241277);
 });
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModelRecord } from '../../../common/schema/types.js';
-import type { OutboxEntry } from '../../../main/datastore/outbox-entry.js';
+import type { OutboxEntry, PendingOverwrote } from '../../../main/datastore/outbox-entry.js';
 import type { CompletionOutcome } from '../../../main/datastore/outbox.js';
 import type { NewReviewItem } from '../../../main/datastore/review-items.js';
 import { defaultConflictHandler } from '../../../main/sync/conflict-policy.js';
@@ -23,6 +23,8 @@ class FakeStore implements OutboxStore {
   readonly completed: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[] }> = [];
   readonly failed: Array<{ id: number; serverRecord: ModelRecord | null; review: NewReviewItem | null }> = [];
   readonly conflictsLogged: Array<{ resolution: string; remote: ModelRecord | null }> = [];
+  /** Every durable write of an entry's pending overwrote item, in order. */
+  readonly pendingWrites: Array<PendingOverwrote | null> = [];
 
   add(entry: Partial<OutboxEntry> & Pick<OutboxEntry, 'id' | 'data'>): void {
     this.entries.set(entry.id, { model: 'Site', modelId: String(entry.data.id), operation: 'Update', condition: null, inFlight: false, createdAt: 0, base: null, ...entry });
@@ -54,7 +56,17 @@ class FakeStore implements OutboxStore {
       return { restored: serverRecord !== null };
     },
     outboxCount: async () => this.entries.size,
+    keepPendingOverwrote: async (id, pending) => {
+      const entry = this.entries.get(id)!;
+      this.pendingWrites.push(pending);
+      this.entries.set(id, { ...entry, pendingOverwrote: pending });
+    },
   };
+
+  /** What a restart does to the store (Outbox.releaseInFlight): every entry pending again, all else kept. */
+  releaseInFlight(): void {
+    for (const [id, entry] of this.entries) this.entries.set(id, { ...entry, inFlight: false });
+  }
 
   readonly conflicts: OutboxStore['conflicts'] = {
     insertConflict: async (conflict) => {
@@ -69,7 +81,7 @@ class FakeTransport {
   readonly calls: string[] = [];
   readonly sentInputs: ModelRecord[] = [];
   readonly records = new Map<string, ModelRecord>();
-  constructor(private readonly answers: Array<(input: ModelRecord) => GraphqlAnswer>) {}
+  constructor(private readonly answers: Array<(input: ModelRecord) => GraphqlAnswer | Promise<GraphqlAnswer>>) {}
 
   mutate = async (query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> => {
     const input = variables.input as ModelRecord;
@@ -231,4 +243,121 @@ test('stop while the server is down: the entry stays (neither completed nor fail
   const callsAtStop = transport.calls.length;
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(transport.calls.length, callsAtStop, 'nothing sent after stop');
+});
+
+/** A mutation answer held back until `release()`: the request is on the wire when the process dies. */
+function heldAnswer(): { answer: () => Promise<GraphqlAnswer>; release: () => void; sent: () => boolean } {
+  let release: () => void = () => undefined;
+  let sent = false;
+  return {
+    answer: () => {
+      sent = true;
+      return new Promise((resolve) => (release = () => resolve(lost)));
+    },
+    release: () => release(),
+    sent: () => sent,
+  };
+}
+
+/** The first session: a conflict, the default handler's retry sent, the session stopped before its answer. */
+async function conflictRetryThenKilled(store: FakeStore, remote: ModelRecord): Promise<void> {
+  const held = heldAnswer();
+  const transport = new FakeTransport([() => refused('ConflictUnhandled', remote), held.answer]);
+  const { processor } = processorOver(store, transport);
+  processor.start();
+  await until(held.sent, 'the retry on the wire');
+  const stopping = processor.stop();
+  held.release(); // the server applied it; the answer never reaches this device
+  await stopping;
+  assert.deepEqual(transport.calls, ['mutate v1', 'mutate v5']);
+  assert.equal(store.completed.length + store.failed.length, 0, 'the entry is still queued');
+  store.releaseInFlight();
+}
+
+test('conflict → retry sent → killed before the answer → verified applied after a restart: the overwrote item is stored', async () => {
+  const store = new FakeStore();
+  store.add({ id: 1, data: { id: 's1', code: 'A', _version: 1 }, base: { code: 'orig' }, mutationId: 'm-1' });
+  const remote = site({ code: 'B' }, 5);
+  await conflictRetryThenKilled(store, remote);
+  assert.equal(store.entries.get(1)?.pendingOverwrote?.remoteVersion, 5, 'kept with the entry before the retry was sent');
+
+  const transport = new FakeTransport([]);
+  transport.records.set('s1', site({ code: 'A' }, 6)); // the retry is there
+  const { processor } = processorOver(store, transport);
+  processor.start(['Site:s1']);
+  await until(() => store.completed.length === 1, 'completion');
+  await processor.stop();
+  assert.deepEqual(transport.calls, ['get']);
+  const overwrote = store.completed[0].reviews.filter((r) => r.overwrote === true);
+  assert.equal(overwrote.length, 1);
+  assert.deepEqual(overwrote[0].fields, ['code']);
+  assert.equal(overwrote[0].theirs?.code, 'B');
+  assert.equal(overwrote[0].mutationId, 'm-1');
+});
+
+test('killed after the retry was sent, but the server never got it: completed with the other device’s version, reviewed as overridden, not as overwrote', async () => {
+  const store = new FakeStore();
+  store.add({ id: 1, data: { id: 's1', code: 'A', _version: 1 }, base: { code: 'orig' } });
+  const remote = site({ code: 'B' }, 5);
+  await conflictRetryThenKilled(store, remote);
+
+  const transport = new FakeTransport([]);
+  transport.records.set('s1', remote); // the retry never arrived: the server is still at the version it was based on
+  const { processor } = processorOver(store, transport);
+  processor.start(['Site:s1']);
+  await until(() => store.completed.length === 1, 'completion');
+  await processor.stop();
+  assert.deepEqual(transport.calls, ['get']);
+  const reviews = store.completed[0].reviews;
+  assert.deepEqual(reviews.map((r) => [r.overwrote === true, r.fields]), [[false, ['code']]]);
+  assert.equal(reviews[0].mine.code, 'A');
+});
+
+test('killed after the retry was sent, the server never got it and takes the original as is: no overwrote item (nothing was replaced)', async () => {
+  const store = new FakeStore();
+  store.add({ id: 1, data: { id: 's1', code: 'A', _version: 1 }, base: { code: 'orig' } });
+  await conflictRetryThenKilled(store, site({ code: 'B' }, 5));
+
+  // As if the other device's write had been rolled back: version 1 again, the original applies.
+  const transport = new FakeTransport([(input) => ok('updateSite', site(input, 2))]);
+  transport.records.set('s1', site({ code: 'orig' }, 1));
+  const { processor } = processorOver(store, transport);
+  processor.start(['Site:s1']);
+  await until(() => store.completed.length === 1, 'completion');
+  await processor.stop();
+  assert.deepEqual(transport.calls, ['get', 'mutate v1']);
+  assert.deepEqual(store.completed[0].reviews, []);
+});
+
+test('a retry refused for good: the entry fails with the device’s version, no overwrote item is stored', async () => {
+  const store = new FakeStore();
+  store.add({ id: 1, data: { id: 's1', code: 'A', _version: 1 }, base: { code: 'orig' } });
+  const remote = site({ code: 'B' }, 5);
+  const transport = new FakeTransport([() => refused('ConflictUnhandled', remote), () => refused('ConditionalCheckFailedException', remote)]);
+  const { processor } = processorOver(store, transport);
+  processor.start();
+  await until(() => store.failed.length === 1, 'failure');
+  await processor.stop();
+  assert.equal(store.pendingWrites.length, 1);
+  assert.equal(store.failed[0].review?.kind, 'rejected');
+  assert.notEqual(store.failed[0].review?.overwrote, true);
+  assert.equal(store.completed.length, 0);
+});
+
+test('a second conflict replaces the first one’s pending item: one overwrote item, of the values the last retry replaced', async () => {
+  const store = new FakeStore();
+  store.add({ id: 1, data: { id: 's1', code: 'A', _version: 1 }, base: { code: 'orig' } });
+  const transport = new FakeTransport([
+    () => refused('ConflictUnhandled', site({ code: 'B' }, 5)),
+    () => refused('ConflictUnhandled', site({ code: 'C' }, 6)),
+    (input) => ok('updateSite', site(input, 7)),
+  ]);
+  const { processor } = processorOver(store, transport);
+  processor.start();
+  await until(() => store.completed.length === 1, 'completion');
+  await processor.stop();
+  assert.deepEqual(transport.calls, ['mutate v1', 'mutate v5', 'mutate v6']);
+  assert.deepEqual(store.pendingWrites.map((p) => p?.remoteVersion), [5, 6]);
+  const overwrote = store.completed[0].reviews.filter((r) => r.overwrote === true);
+  assert.deepEqual(overwrote.map((r) => r.theirs?.code), ['C']);
 });
