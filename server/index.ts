@@ -2,8 +2,8 @@
 // HTTP(S), the real-time WebSocket endpoint, the change bus and the periodic purge. Used by the CLI
 // (`start`), tests and the sync worker's tests.
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ValidationError } from '../common/errors.js';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import type { Schema } from '../common/schema/types.js';
 import { createAuthenticator, type Authenticate } from './auth/authenticate.js';
@@ -11,19 +11,19 @@ import { createAuthRoutes } from './auth/auth-routes.js';
 import { openAuthStore, type AuthStore } from './auth/auth-store.js';
 import type { ExternalIssuerConfig } from './auth/external-issuers.js';
 import type { TokenSettings } from './auth/access-tokens.js';
-import { DEFAULT_CONFLICT_STRATEGY, type ConfiguredStrategy } from './config/server-config.js';
+import type { ConfiguredStrategy } from './config/server-config.js';
+import { loadStrategyTable } from './config/strategy-table.js';
 import { buildExecutableSchema } from './graphql/executable-schema.js';
 import { DEFAULT_QUERY_LIMITS } from './http/query-limits.js';
 import { createOutpostHttpServer } from './http/http-server.js';
 import type { ChangeBus } from './realtime/change-event.js';
 import { MemoryChangeBus } from './realtime/memory-change-bus.js';
 import { PostgresChangeBus } from './realtime/postgres-change-bus.js';
-import { createRealtimeHandler } from './realtime/realtime-handler.js';
-import { loadConflictResolver } from './resolvers/custom-conflict-resolver.js';
-import { DEFAULT_RESOLVER_SETTINGS, type ConflictStrategy, type ResolverSettings, type ServerServices } from './resolvers/resolver-context.js';
+import { createRealtimeHandler, type RealtimeHandler } from './realtime/realtime-handler.js';
+import { DEFAULT_RESOLVER_SETTINGS, type ResolverSettings, type ServerServices } from './resolvers/resolver-context.js';
 import { deploySchema } from './storage/deploy-schema.js';
-import { DEFAULT_DATABASE, openKyselyStorage } from './storage/open-storage.js';
-import type { KyselyStorage } from './storage/kysely-storage.js';
+import { DEFAULT_DATABASE, openStorage } from './storage/open-storage.js';
+import type { Storage } from './storage/storage.js';
 
 export interface StartServerOptions {
   /** The app schema: parsed, or SDL text. */
@@ -75,7 +75,7 @@ export interface RunningServer {
   readonly schema: Schema;
   /** Accounts and API keys (the CLI and tests create users and keys through it). */
   readonly authStore: AuthStore;
-  readonly storage: KyselyStorage;
+  readonly storage: Storage;
   /** Runs the retention purge now. */
   purge(): Promise<{ tombstones: number; changes: number }>;
   /** Stops accepting, closes sockets, the bus and the database. */
@@ -84,24 +84,110 @@ export interface RunningServer {
 
 const MINUTE = 60_000;
 
-async function strategyTable(options: StartServerOptions, schema: Schema): Promise<(model: string) => ConflictStrategy> {
-  const baseDir = options.configDir ?? process.cwd();
-  const build = async (configured: ConfiguredStrategy | undefined): Promise<ConflictStrategy> => {
-    const chosen = configured ?? DEFAULT_CONFLICT_STRATEGY;
-    if (chosen === 'FIELD_MERGE') return { kind: 'FIELD_MERGE' };
-    if (chosen === 'AUTOMERGE') return { kind: 'AUTOMERGE' };
-    if (chosen === 'OPTIMISTIC_CONCURRENCY') return { kind: 'OPTIMISTIC_CONCURRENCY' };
-    return { kind: 'CUSTOM', resolve: await loadConflictResolver(chosen.resolver, baseDir) };
-  };
-  const fallback = await build(options.conflictHandler);
-  const perModel = new Map<string, ConflictStrategy>();
-  for (const [model, entry] of Object.entries(options.models ?? {})) {
-    if (schema.models[model] === undefined) {
-      throw new ValidationError(`models.${model}: no model named ${model} in the schema (models: ${Object.keys(schema.models).join(', ')})`, `models.${model}`);
-    }
-    perModel.set(model, await build(entry.conflictHandler));
+type ReportError = (error: unknown) => void;
+
+/** Shutdown steps, run once in reverse order of registration; a failing step is reported, the rest still run. */
+class ShutdownSteps {
+  private readonly steps: Array<() => Promise<void>> = [];
+
+  constructor(private readonly reportError: ReportError) {}
+
+  add(step: () => Promise<void>): void {
+    this.steps.push(step);
   }
-  return (model) => perModel.get(model) ?? fallback;
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        this.reportError(error);
+      }
+    }
+  }
+}
+
+/** Resolver settings from the options; tombstones are kept at least as long as the change log. */
+function resolverSettings(options: StartServerOptions): ResolverSettings {
+  const changeLogMs = options.retention?.changeLogMs ?? DEFAULT_RESOLVER_SETTINGS.changeLogRetentionMs;
+  return {
+    changeLogRetentionMs: changeLogMs,
+    tombstoneRetentionMs: options.retention?.tombstoneMs ?? Math.max(DEFAULT_RESOLVER_SETTINGS.tombstoneRetentionMs, changeLogMs),
+    defaultPageSize: options.limits?.defaultPageSize ?? DEFAULT_RESOLVER_SETTINGS.defaultPageSize,
+    maxPageSize: options.limits?.maxPageSize ?? DEFAULT_RESOLVER_SETTINGS.maxPageSize,
+    maxItemBytes: options.limits?.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes,
+  };
+}
+
+/** LISTEN/NOTIFY on PostgreSQL (every server process sees every commit), in-process otherwise. */
+async function openChangeBus(storage: Storage, database: string, reportError: ReportError): Promise<ChangeBus> {
+  return storage.engine.changeBus === 'listen-notify'
+    ? PostgresChangeBus.create({ connectionString: database, reportError })
+    : new MemoryChangeBus(reportError);
+}
+
+function authenticatorFor(store: AuthStore, auth: StartServerOptions['auth']): Authenticate {
+  return createAuthenticator({
+    store,
+    ...(auth?.issuers ? { issuers: auth.issuers } : {}),
+    ...(auth?.apiKeys !== undefined ? { apiKeysEnabled: auth.apiKeys } : {}),
+    ...(auth?.tokens ? { tokens: auth.tokens } : {}),
+  });
+}
+
+/** HTTP request limits; body 1 MiB and 20 000 tokens unless configured. */
+function graphqlLimits(limits: StartServerOptions['limits']): { maxBodyBytes: number; maxDepth: number; maxCost: number; maxTokens: number } {
+  return {
+    maxBodyBytes: limits?.maxBodyBytes ?? 1024 * 1024,
+    maxDepth: limits?.maxDepth ?? DEFAULT_QUERY_LIMITS.maxDepth,
+    maxCost: limits?.maxCost ?? DEFAULT_QUERY_LIMITS.maxCost,
+    maxTokens: limits?.maxTokens ?? 20_000,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function stopListening(server: Server, realtime: RealtimeHandler): Promise<void> {
+  const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  // Upgraded (WebSocket) sockets are not HTTP connections: `server.close` would wait for them
+  // forever, so the real-time handler closes them before we wait.
+  await realtime.close();
+  await stopped;
+}
+
+/** Runs `purge` and the auth store's expiry every `intervalMs`, and once a second after start; returns the stop. */
+function schedulePurge(purge: () => Promise<unknown>, authStore: AuthStore, intervalMs: number, reportError: ReportError): () => Promise<void> {
+  const purgeTimer = setInterval(() => {
+    purge().catch(reportError);
+    // Expired refresh tokens (one row per refresh) and their ended sessions.
+    authStore.purgeExpired().catch(reportError);
+  }, intervalMs);
+  purgeTimer.unref();
+  // Run one purge soon after start so a server restarted often still enforces retention.
+  const firstPurge = setTimeout(() => void purge().catch(reportError), 1000);
+  firstPurge.unref();
+  return async () => {
+    clearInterval(purgeTimer);
+    clearTimeout(firstPurge);
+  };
+}
+
+/** The GraphQL and real-time URLs of a listening server (an IPv6 host in brackets). */
+function serverUrls(host: string, port: number, tls: boolean): { url: string; realtimeUrl: string } {
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}/graphql`,
+    realtimeUrl: `${tls ? 'wss' : 'ws'}://${shownHost}:${port}/graphql/realtime`,
+  };
 }
 
 /** Starts the server and resolves once it listens. */
@@ -109,115 +195,53 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const schema = typeof options.schema === 'string' ? parseSchema(options.schema) : options.schema;
   const reportError = options.reportError ?? ((error: unknown) => console.error('outpost server:', error));
   const database = options.database ?? DEFAULT_DATABASE;
-  const changeLogMs = options.retention?.changeLogMs ?? DEFAULT_RESOLVER_SETTINGS.changeLogRetentionMs;
-  const settings: ResolverSettings = {
-    changeLogRetentionMs: changeLogMs,
-    tombstoneRetentionMs: options.retention?.tombstoneMs ?? Math.max(DEFAULT_RESOLVER_SETTINGS.tombstoneRetentionMs, changeLogMs),
-    defaultPageSize: options.limits?.defaultPageSize ?? DEFAULT_RESOLVER_SETTINGS.defaultPageSize,
-    maxPageSize: options.limits?.maxPageSize ?? DEFAULT_RESOLVER_SETTINGS.maxPageSize,
-    maxItemBytes: options.limits?.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes,
-  };
-  const strategyOf = await strategyTable(options, schema);
+  const settings = resolverSettings(options);
+  const strategyOf = await loadStrategyTable(options, schema);
 
-  const storage = await openKyselyStorage(database, reportError);
-  const cleanups: Array<() => Promise<void>> = [() => storage.close()];
-  const cleanup = async (): Promise<void> => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (error) {
-        reportError(error);
-      }
-    }
-  };
+  const storage = await openStorage(database, reportError);
+  const shutdown = new ShutdownSteps(reportError);
+  shutdown.add(() => storage.close());
   try {
     await deploySchema(storage, schema, options.forceMigration === true);
     const authStore = await openAuthStore(storage);
     const secret = await authStore.secret('next-token-hmac', () => randomBytes(32).toString('base64url'));
-    const bus: ChangeBus =
-      storage.engine.changeBus === 'listen-notify'
-        ? await PostgresChangeBus.create({ connectionString: database, reportError })
-        : new MemoryChangeBus(reportError);
-    cleanups.push(() => bus.close());
+    const bus = await openChangeBus(storage, database, reportError);
+    shutdown.add(() => bus.close());
 
-    const authenticate: Authenticate = createAuthenticator({
-      store: authStore,
-      ...(options.auth?.issuers ? { issuers: options.auth.issuers } : {}),
-      ...(options.auth?.apiKeys !== undefined ? { apiKeysEnabled: options.auth.apiKeys } : {}),
-      ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}),
-    });
+    const authenticate = authenticatorFor(authStore, options.auth);
     const services: ServerServices = { schema, storage, bus, secret, settings, strategyOf, reportError };
     const graphqlSchema = buildExecutableSchema(schema, services);
     const realtime = createRealtimeHandler({ schema, bus, authenticate, graphqlSchema, reportError });
-    cleanups.push(() => realtime.close());
+    shutdown.add(() => realtime.close());
     const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError });
 
     const server = createOutpostHttpServer({
-      graphql: {
-        schema: graphqlSchema,
-        authenticate,
-        reportError,
-        limits: {
-          maxBodyBytes: options.limits?.maxBodyBytes ?? 1024 * 1024,
-          maxDepth: options.limits?.maxDepth ?? DEFAULT_QUERY_LIMITS.maxDepth,
-          maxCost: options.limits?.maxCost ?? DEFAULT_QUERY_LIMITS.maxCost,
-          maxTokens: options.limits?.maxTokens ?? 20_000,
-        },
-        maxItemBytes: settings.maxItemBytes,
-      },
+      graphql: { schema: graphqlSchema, authenticate, reportError, limits: graphqlLimits(options.limits), maxItemBytes: settings.maxItemBytes },
       extraRoutes: [authRoutes],
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
       ...(options.tls ? { tls: options.tls } : {}),
       health: () => ({ schemaVersion: schema.version, database: storage.engine.name }),
     });
     const host = options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 4000, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    cleanups.push(async () => {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      // Upgraded (WebSocket) sockets are not HTTP connections: `server.close` would wait for them
-      // forever, so the real-time handler closes them before we wait.
-      await realtime.close();
-      await stopped;
-    });
+    await listen(server, options.port ?? 4000, host);
+    shutdown.add(() => stopListening(server, realtime));
 
     const purge = () => storage.purge(Date.now(), Date.now() - settings.changeLogRetentionMs);
-    const purgeTimer = setInterval(() => {
-      purge().catch(reportError);
-      // Expired refresh tokens (one row per refresh) and their ended sessions.
-      authStore.purgeExpired().catch(reportError);
-    }, options.retention?.purgeIntervalMs ?? 60 * MINUTE);
-    purgeTimer.unref();
-    // Run one purge soon after start so a server restarted often still enforces retention.
-    const firstPurge = setTimeout(() => void purge().catch(reportError), 1000);
-    firstPurge.unref();
-    cleanups.push(async () => {
-      clearInterval(purgeTimer);
-      clearTimeout(firstPurge);
-    });
+    shutdown.add(schedulePurge(purge, authStore, options.retention?.purgeIntervalMs ?? 60 * MINUTE, reportError));
 
     const port = (server.address() as AddressInfo).port;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
-    const scheme = options.tls ? 'https' : 'http';
     let closed: Promise<void> | undefined;
     return {
-      url: `${scheme}://${shownHost}:${port}/graphql`,
-      realtimeUrl: `${options.tls ? 'wss' : 'ws'}://${shownHost}:${port}/graphql/realtime`,
+      ...serverUrls(host, port, options.tls !== undefined),
       port,
       schema,
       authStore,
       storage,
       purge,
-      close: () => (closed ??= cleanup()),
+      close: () => (closed ??= shutdown.run()),
     };
   } catch (error) {
-    await cleanup();
+    await shutdown.run();
     throw error;
   }
 }

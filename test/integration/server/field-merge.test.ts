@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { openStorage } from '../../../server/storage/open-storage.js';
+import { openKyselyStorage, openStorage } from '../../../server/storage/open-storage.js';
 import { POST_FIELDS, postgresUnavailable, startHarness, type Caller, type Dialect, type GqlResponse, type Harness } from './server-harness.js';
 
 const pgSkip = await postgresUnavailable();
@@ -320,8 +320,10 @@ function wireSuite(dialect: Dialect): void {
 function migrationSuite(dialect: Dialect): void {
   test(`a database deployed before mutation ids gains the column and the index on start (${dialect})`, { skip: dialect === 'postgres' ? pgSkip : undefined }, async () => {
     const h = await startHarness(dialect, { conflictHandler: 'FIELD_MERGE' });
+    // The server's storage is the Storage interface; the database itself is reached through a connection of our own.
+    const inspector = await openKyselyStorage(h.databaseUrl);
     try {
-      const db = h.server.storage.kysely;
+      const db = inspector.kysely;
       for (const index of ['_outpost_changes_model_item_version']) {
         await sql`drop index if exists ${sql.id(index)}`.execute(db);
       }
@@ -341,6 +343,7 @@ function migrationSuite(dialect: Dialect): void {
         assert.ok(indexes.some((i) => i.name === index), `${index} in ${JSON.stringify(indexes)}`);
       }
     } finally {
+      await inspector.close();
       await h.close();
     }
   });
