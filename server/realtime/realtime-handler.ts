@@ -11,14 +11,10 @@ import { installAwsScalars } from '../graphql/aws-scalars.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import type { ChangeBus, ChangeEvent } from './change-event.js';
 import { connectionAuthHeaders, selectSubprotocol } from './connection-auth-header.js';
-import {
-  CLOSE_CODES,
-  RealtimeConnection,
-  type ActiveSubscription,
-  type ConnectionHeaders,
-} from './realtime-connection.js';
+import { CLOSE_CODES, RealtimeConnection, type ConnectionHeaders } from './realtime-connection.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import type { RealtimeContext, RealtimeLimits } from './realtime-context.js';
+import { SubscriptionIndex } from './subscription-index.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
 export type { RealtimeLimits } from './realtime-context.js';
@@ -66,6 +62,46 @@ export interface RealtimeHandler {
   close(): Promise<void>;
 }
 
+/** The connection's auth header object from the upgrade request, or why there is none. */
+function upgradeHeaders(request: IncomingMessage): ConnectionHeaders {
+  try {
+    const found = connectionAuthHeaders(request);
+    return found ? { headers: found } : { error: 'No authorization: send the header query parameter or a header- subprotocol' };
+  } catch (error) {
+    return { error: `Invalid connection authorization: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The schemas a handler validates and shapes with. Items are shaped with resolver-free types built
+ * from the same SDL, so a schema whose fields carry resolvers (storage reads, auth) is only used to
+ * validate documents, never run per event.
+ */
+function handlerSchemas(options: RealtimeHandlerOptions): { graphqlSchema: GraphQLSchema; payloadSchema: GraphQLSchema } {
+  const payloadSchema = buildSchema(generateSdl(options.schema));
+  // Filter values of AWS scalars (AWSDateTime, AWSEmail, …) are checked like on the HTTP endpoint.
+  installAwsScalars(payloadSchema);
+  return { graphqlSchema: options.graphqlSchema ?? payloadSchema, payloadSchema };
+}
+
+/** Feeds the bus's changes to the subscriptions listening and closes every connection on a disruption; returns the stop. */
+function followBus(bus: ChangeBus, subscriptions: SubscriptionIndex, connections: ReadonlySet<RealtimeConnection>, reportError: (error: unknown) => void): () => void {
+  const stopEvents = bus.subscribe((event: ChangeEvent) => {
+    // Many clients send the same document (DataStore's are identical): shape and serialise the item once per document.
+    const payloads = new Map<string, string>();
+    for (const subscription of subscriptions.listening(event)) subscription.connection.deliver(subscription, event, payloads);
+  });
+  const stopDisruptions = bus.onDisruption?.((disruption) => {
+    // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.
+    reportError(new Error(`closing real-time connections: ${disruption.reason}`));
+    for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
+  });
+  return () => {
+    stopEvents();
+    stopDisruptions?.();
+  };
+}
+
 /** Builds the real-time endpoint for `schema`, fed by `bus`. */
 export function createRealtimeHandler(options: RealtimeHandlerOptions): RealtimeHandler {
   const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
@@ -75,67 +111,27 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     ((error: unknown) => {
       console.error('realtime:', error);
     });
-  // Items are shaped with resolver-free types built from the same SDL, so a schema whose fields
-  // carry resolvers (storage reads, auth) is only used to validate documents, never run per event.
-  const payloadSchema = buildSchema(generateSdl(options.schema));
-  // Filter values of AWS scalars (AWSDateTime, AWSEmail, …) are checked like on the HTTP endpoint.
-  installAwsScalars(payloadSchema);
-  const graphqlSchema = options.graphqlSchema ?? payloadSchema;
   const connections = new Set<RealtimeConnection>();
-  /** Subscriptions by `<model>/<mutation>`, so an event only visits the ones that listen to it. */
-  const index = new Map<string, Set<ActiveSubscription>>();
-  let subscriptionCount = 0;
+  const subscriptions = new SubscriptionIndex();
   let closed = false;
-
-  const key = (model: string, mutation: string): string => `${model}/${mutation}`;
   const context: RealtimeContext = {
     schema: options.schema,
-    graphqlSchema,
-    payloadSchema,
+    ...handlerSchemas(options),
     fields: subscriptionFieldsOf(options.schema),
     limits,
     authenticate: options.authenticate,
     reportError,
-    register(subscription) {
-      const k = key(subscription.request.model.name, subscription.request.mutation);
-      let set = index.get(k);
-      if (!set) index.set(k, (set = new Set()));
-      set.add(subscription);
-      subscriptionCount++;
-    },
-    unregister(subscription) {
-      const k = key(subscription.request.model.name, subscription.request.mutation);
-      const set = index.get(k);
-      if (set?.delete(subscription)) {
-        subscriptionCount--;
-        if (set.size === 0) index.delete(k);
-      }
-    },
-    forget(connection) {
-      connections.delete(connection);
-    },
+    register: (subscription) => subscriptions.add(subscription),
+    unregister: (subscription) => subscriptions.delete(subscription),
+    forget: (connection) => connections.delete(connection),
   };
-
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxMessageBytes,
     perMessageDeflate: false,
     handleProtocols: (offered) => selectSubprotocol(offered),
   });
-
-  const stopEvents = options.bus.subscribe((event: ChangeEvent) => {
-    const set = index.get(key(event.model, event.mutation));
-    if (!set) return;
-    // Many clients send the same document (DataStore's are identical): shape and serialise the item once per document.
-    const payloads = new Map<string, string>();
-    for (const subscription of [...set]) subscription.connection.deliver(subscription, event, payloads);
-  });
-  const stopDisruptions = options.bus.onDisruption?.((disruption) => {
-    // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.
-    reportError(new Error(`closing real-time connections: ${disruption.reason}`));
-    for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
-  });
-
+  const stopBus = followBus(options.bus, subscriptions, connections, reportError);
   const recheckTimer = setInterval(() => {
     for (const connection of [...connections]) {
       connection.recheck().catch((error: unknown) => reportError(error));
@@ -151,15 +147,7 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return true;
       }
-      let headers: ConnectionHeaders;
-      try {
-        const found = connectionAuthHeaders(request);
-        headers = found
-          ? { headers: found }
-          : { error: 'No authorization: send the header query parameter or a header- subprotocol' };
-      } catch (error) {
-        headers = { error: `Invalid connection authorization: ${(error as Error).message}` };
-      }
+      const headers = upgradeHeaders(request);
       wss.handleUpgrade(request, socket, head, (ws) => {
         if (closed) {
           ws.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
@@ -173,14 +161,13 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
       return connections.size;
     },
     get subscriptionCount() {
-      return subscriptionCount;
+      return subscriptions.size;
     },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(recheckTimer);
-      stopEvents();
-      stopDisruptions?.();
+      stopBus();
       for (const connection of [...connections]) connection.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
