@@ -9,7 +9,7 @@ import { createProfileRegistry } from './auth/profiles.js';
 import type { SignInDeps } from './auth/sign-in.js';
 import type { AppServices } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
-import { DESKTOP_MAX_RECORDS_TO_SYNC } from './sync-engine.js';
+import { DESKTOP_MAX_RECORDS_TO_SYNC } from './sync-worker-binding.js';
 import { maxRecordsToSyncProblem } from './sync-settings.js';
 import { createBroadcaster } from './app/broadcaster.js';
 import { currentSession, currentUser, type AppCoreOptions, type CoreContext } from './app/core-context.js';
@@ -21,7 +21,7 @@ import { rebuildSync, startSync, stopSync } from './app/sync-control.js';
 import { createSyncStatusHolder } from './app/sync-status.js';
 
 export type { AppCoreOptions } from './app/core-context.js';
-export type { SyncEngine, SyncEngineEvent, SyncEngineFactory } from './app/sync-engine-port.js';
+export type { SyncWorkerPort, SyncWorkerPortFactory } from './app/sync-worker-port.js';
 
 export interface AppCore {
   readonly services: AppServices;

@@ -15,7 +15,7 @@ import { keytarCredentialStore } from './auth/credential-store.js';
 import { startAutoUpdates } from './shell/auto-update.js';
 import { runShell, type Shell } from './shell/lifecycle.js';
 import { askToRestart } from './shell/update-prompt.js';
-import { syncEngineFactory } from './sync-engine.js';
+import { syncWorkerPortFactory } from './sync-worker-binding.js';
 
 const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
@@ -41,7 +41,7 @@ export const shell: Shell = runShell(electron, {
         platform: process.platform,
         warn: (message) => console.warn(message),
       }),
-      createSync: syncEngineFactory(),
+      createSync: syncWorkerPortFactory(),
     }),
   onStarted: (started) => {
     startAutoUpdates({

@@ -1,37 +1,4 @@
-// Binds the sync worker (main/sync) to the core's SyncEngineFactory: the profile's server URL
-// becomes the GraphQL endpoint and its credentials become the worker's auth stage.
-import type { SyncEngineFactory } from './app-core.js';
-import { tokenProviderFromSession, type SyncAuth } from './sync/sync-auth.js';
-import { createSyncWorker, type SyncWorkerOptions } from './sync/sync-worker.js';
-
-/** The GraphQL endpoint of an Outpost (or AppSync-style) server base URL: `<server>/graphql`. */
-export function graphqlEndpoint(server: string): string {
-  return new URL('graphql', server.endsWith('/') ? server : `${server}/`).toString();
-}
-
-/**
- * Most records of one model the desktop app syncs per round: 1,000,000. DataStore's (and the
- * worker library's) default of 10,000 stops a field team's larger models short; a model above this
- * still completes over the following rounds (sync-plan.ts `SyncResume`) and the cap is reported.
- */
-export const DESKTOP_MAX_RECORDS_TO_SYNC = 1_000_000;
-
-/**
- * A factory creating one sync worker per signed-in server profile; `tuning` passes worker options
- * through. `maxRecordsToSync`: the profile's setting the core passes, else `tuning`'s, else 1,000,000.
- */
-export function syncEngineFactory(tuning: Partial<Omit<SyncWorkerOptions, 'datastore' | 'schema' | 'endpoint' | 'auth'>> = {}): SyncEngineFactory {
-  return ({ datastore, schema, server, credentials, maxRecordsToSync }) => {
-    let auth: SyncAuth;
-    if (credentials.kind === 'apiKey') auth = { type: 'apiKey', apiKey: credentials.apiKey };
-    else if (credentials.kind === 'userPools') auth = { type: 'jwt', tokens: tokenProviderFromSession(credentials.session) };
-    else throw new Error('an offline profile has no server to sync with');
-    const worker = createSyncWorker({ ...tuning, maxRecordsToSync: maxRecordsToSync ?? tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC, datastore, schema, endpoint: graphqlEndpoint(server), auth });
-    return {
-      start: () => worker.start(),
-      stop: () => worker.stop(),
-      onEvent: (listener) => worker.onEvent(listener),
-      maxItemBytes: () => worker.capabilities.maxItemBytes,
-    };
-  };
-}
+// Transitional: the old name of main/sync-worker-binding.ts, kept only while scripts/start.ts and
+// test/e2e/support/desktop-harness.ts (owned elsewhere) still import it; delete once they import
+// `syncWorkerPortFactory` from ./sync-worker-binding.js.
+export { syncWorkerPortFactory as syncEngineFactory } from './sync-worker-binding.js';

@@ -1,7 +1,7 @@
 // Which fields of a model have a column and may appear in a predicate: the stored (non-relation)
 // fields, the implicit ones (timestamps, owner fields) and the sync metadata. The local store, the
 // server storage and the predicate layer all take the list from here so they never disagree.
-import { storedFields } from '../schema/model-fields.js';
+import { findField, storedFields } from '../schema/model-fields.js';
 import type { FieldDef, ModelDef, ScalarTypeName } from '../schema/types.js';
 
 function scalarField(name: string, scalar: ScalarTypeName, isRequired: boolean, isReadOnly: boolean): FieldDef {
@@ -30,7 +30,7 @@ export const METADATA_FIELD_DEFS: readonly FieldDef[] = Object.freeze([
  */
 export function columnFields(model: ModelDef): readonly FieldDef[] {
   const out: FieldDef[] = storedFields(model);
-  const has = (name: string): boolean => model.fields.some((f) => f.name === name);
+  const has = (name: string): boolean => findField(model, name) !== undefined;
   // The parser appends implicit fields itself; these additions only guard against a model built
   // by hand (tests, other tools) that left them out, so tables still get the columns AppSync has.
   for (const name of [model.timestamps.createdAt, model.timestamps.updatedAt]) {

@@ -2,6 +2,7 @@
 // model before any evaluator sees it, and returns a clean copy. Every rejection is a
 // ValidationError that says where in the tree, which field, and what would be accepted.
 import { ValidationError } from '../errors.js';
+import { findModel } from '../schema/model-fields.js';
 import type { ModelDef, Schema } from '../schema/types.js';
 import { compareCodePoints } from './code-point-order.js';
 import { showValue } from './show-value.js';
@@ -216,9 +217,9 @@ export function enumMembersOf(schema: Schema): EnumMembers {
   return (name) => schema.enums[name]?.values;
 }
 
-/** Look a model up by name, or throw a ValidationError listing the schema's models. */
+/** The model a predicate is for (`findModel`), or a ValidationError in the predicate checks' wording listing the schema's models. */
 export function modelNamed(schema: Schema, modelName: string): ModelDef {
-  const model = Object.prototype.hasOwnProperty.call(schema.models, modelName) ? schema.models[modelName] : undefined;
+  const model = findModel(schema, modelName);
   if (!model) {
     throw new ValidationError(
       `unknown model ${showValue(modelName)}; models: ${Object.keys(schema.models).join(', ')}`,

@@ -4,6 +4,7 @@
 // delete takes.
 import type { Predicate } from '../predicates/types.js';
 import type { ModelDef, ModelRecord, Schema } from './types.js';
+import { findModel } from './model-fields.js';
 
 /** One relation a delete cascades through: the child model, and which child field holds which parent field. */
 export interface CascadeLink {
@@ -18,7 +19,7 @@ export function cascadeLinks(schema: Schema, model: ModelDef): CascadeLink[] {
   for (const field of model.fields) {
     const relation = field.relation;
     if (relation === undefined || (relation.kind !== 'hasMany' && relation.kind !== 'hasOne')) continue;
-    if (!Object.hasOwn(schema.models, relation.relatedModel) || relation.associatedWith.length === 0) continue;
+    if (findModel(schema, relation.relatedModel) === undefined || relation.associatedWith.length === 0) continue;
     const keyFields = relation.fields.length > 0 ? relation.fields : model.primaryKey;
     const link: Record<string, string> = {};
     for (const [i, child] of relation.associatedWith.entries()) link[child] = keyFields[i] ?? 'id';

@@ -55,7 +55,7 @@ export function generateModelTypes(schema: Schema, sourceName = 'schema/schema.g
   }
 
   const modelNames = Object.keys(schema.models);
-  for (const name of modelNames) out.push('', ...modelInterface(schema.models[name]));
+  for (const model of Object.values(schema.models)) out.push('', ...modelInterface(model));
 
   out.push(
     '',

@@ -3,9 +3,14 @@
 import { ValidationError } from '../errors.js';
 import type { FieldDef, ModelDef, RelationDef, Schema } from './types.js';
 
+/** The model named `name`, or undefined (never an inherited property such as `toString`). */
+export function findModel(schema: Pick<Schema, 'models'>, name: string): ModelDef | undefined {
+  return Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
+}
+
 /** The model named `name`; ValidationError naming it and listing the known models when there is none. */
 export function getModel(schema: Schema, name: string): ModelDef {
-  const model = Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
+  const model = findModel(schema, name);
   if (model === undefined) {
     const known = Object.keys(schema.models);
     throw new ValidationError(`unknown model "${name}" (known models: ${known.join(', ') || 'none'})`, name, { rule: 'unknown-model' });

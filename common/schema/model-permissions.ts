@@ -6,6 +6,7 @@
 // the server decides, and a wrong refusal here would block work the backend accepts.
 import { DEFAULT_GROUP_CLAIM, DEFAULT_IDENTITY_CLAIM, DEFAULT_OWNER_FIELD } from './auth-rules.js';
 import type { AuthOperation, AuthRule, ModelDef, ModelRecord, Schema } from './types.js';
+import { findField } from './model-fields.js';
 
 /** Who is signed in, as far as `@auth` rules care. The server's `Identity` has this shape too. */
 export type AccessIdentity =
@@ -136,7 +137,7 @@ export function fieldHolds(value: unknown, claims: readonly string[]): boolean {
 }
 
 function isListField(model: ModelDef, name: string): boolean {
-  return model.fields.find((f) => f.name === name)?.isList === true;
+  return findField(model, name)?.isList === true;
 }
 
 /**
@@ -165,7 +166,7 @@ export function modelPermissions(model: ModelDef, identity: AccessIdentity | nul
 /** `modelPermissions` of every model of the schema, by model name. */
 export function schemaPermissions(schema: Schema, identity: AccessIdentity | null): Record<string, ModelPermissions> {
   const out: Record<string, ModelPermissions> = {};
-  for (const name of Object.keys(schema.models)) out[name] = modelPermissions(schema.models[name]!, identity);
+  for (const [name, model] of Object.entries(schema.models)) out[name] = modelPermissions(model, identity);
   return out;
 }
 

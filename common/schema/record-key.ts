@@ -3,6 +3,7 @@
 // joined by "-"), which the outbox, sync events, error notices and conflicts carry. Defined once so
 // the datastore, main's IPC layer and the renderer build and read keys the same way.
 import type { ModelDef, ModelRecord } from './types.js';
+import { findField } from './model-fields.js';
 
 /** Separator between primary-key values in an outbox `modelId` (PROTOCOL.md §4.2). */
 export const MODEL_ID_SEPARATOR = '-';
@@ -47,7 +48,7 @@ export function keyFromModelId(model: ModelDef, modelId: string): KeyObject | un
   if (parts.length !== model.primaryKey.length) return undefined;
   const key: Record<string, KeyValue> = {};
   for (const [i, name] of model.primaryKey.entries()) {
-    const field = model.fields.find((f) => f.name === name);
+    const field = findField(model, name);
     const part = parts[i]!;
     if (field?.type.kind === 'scalar' && NUMERIC.has(field.type.name)) {
       const n = Number(part);

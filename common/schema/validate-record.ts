@@ -2,7 +2,7 @@
 // (required fields, scalar formats, enum members, list items, embedded objects) fails here first,
 // with a ValidationError naming `Model.field` and the rule, so bad data never reaches the outbox.
 import { ValidationError } from '../errors.js';
-import { findField, getModel, storedFields } from './model-fields.js';
+import { findField, findModel, getModel, storedFields } from './model-fields.js';
 import { scalarRule } from './scalars.js';
 import { METADATA_FIELDS, type FieldDef, type ModelDef, type ModelRecord, type Schema } from './types.js';
 
@@ -140,7 +140,7 @@ function relationRefusal(schema: Schema, model: ModelDef, field: FieldDef): Vali
     return refusal(path, 'relation', `${path} is a relation: save each ${related} with ${backKey} set instead`);
   }
   const keys = relation.fields.map((k) => `${model.name}.${k}`).join(', ');
-  const related = schema.models[relation.relatedModel]?.name ?? relation.relatedModel;
+  const related = findModel(schema, relation.relatedModel)?.name ?? relation.relatedModel;
   return refusal(path, 'relation', `${path} is a relation: set ${keys} to the ${related}'s key instead`);
 }
 

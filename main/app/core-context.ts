@@ -12,7 +12,7 @@ import type { SaveGuard } from '../save-guard.js';
 import type { SyncSettingsStore } from '../sync-settings.js';
 import type { WorkInProgress } from '../work-in-progress/work-in-progress.js';
 import type { Broadcaster } from './broadcaster.js';
-import type { SyncEngine, SyncEngineFactory } from './sync-engine-port.js';
+import type { SyncWorkerPort, SyncWorkerPortFactory } from './sync-worker-port.js';
 import type { SyncStatusHolder } from './sync-status.js';
 import type { UnsyncedCount } from './unsynced-count.js';
 
@@ -22,7 +22,7 @@ export interface AppCoreOptions {
   readonly schema: Schema;
   readonly credentials: CredentialStore;
   /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
-  readonly createSync?: SyncEngineFactory;
+  readonly createSync?: SyncWorkerPortFactory;
   /** `maxRecordsToSync` of a profile that saved no sync settings (default DESKTOP_MAX_RECORDS_TO_SYNC, 1,000,000). */
   readonly maxRecordsToSync?: number;
   readonly fetch?: Fetch;
@@ -37,11 +37,11 @@ export interface OpenSession {
   readonly signedIn: SignedIn;
   readonly datastore: Datastore;
   /** The sync worker now: replaced (stopped, rebuilt, restarted) when the sync settings change. */
-  sync: SyncEngine | null;
+  sync: SyncWorkerPort | null;
   /** Unsubscribes the core from `sync`'s events (replaced with it). */
   unlistenSync: () => void;
   /** Builds a sync worker for this profile with `maxRecordsToSync`; null without a server or factory. */
-  readonly buildSync: (maxRecordsToSync: number) => SyncEngine | null;
+  readonly buildSync: (maxRecordsToSync: number) => SyncWorkerPort | null;
   readonly settings: SyncSettingsStore;
   readonly reviews: ConflictReviews;
   /** Drafts and the Trash of this profile. */

@@ -6,6 +6,7 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import type { ConflictReviews } from '../conflict-reviews.js';
 import type { ConflictRecord } from '../datastore/conflicts.js';
 import type { ReviewRecord } from '../datastore/review-items.js';
+import { findModel } from '../../common/schema/model-fields.js';
 
 const OPERATION: Record<string, Conflict['operation']> = { Create: 'INSERT', Update: 'UPDATE', Delete: 'DELETE' };
 
@@ -25,7 +26,7 @@ export function optionalKey(key: KeyObject | undefined): { key?: Record<string, 
 
 /** The schema's model named `name`, or undefined (a model gone from the schema, or no name). */
 export function modelDef(schema: Schema, name: unknown): ModelDef | undefined {
-  return typeof name === 'string' && Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
+  return typeof name === 'string' ? findModel(schema, name) : undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ import { openSyncSettings } from '../sync-settings.js';
 import { openWorkInProgress } from '../work-in-progress/work-in-progress.js';
 import { currentUser, type CoreContext, type OpenSession } from './core-context.js';
 import { reviewItemView } from './inbox-views.js';
-import type { SyncEngine } from './sync-engine-port.js';
+import type { SyncWorkerPort } from './sync-worker-port.js';
 import { startSync, stopSync, useWorker } from './sync-control.js';
 import { createUnsyncedCount } from './unsynced-count.js';
 
@@ -39,7 +39,7 @@ function buildSession(ctx: CoreContext, signedIn: SignedIn): { readonly open: Op
   const identity = profile.server === null ? null : trackIdentity(signedIn.credentials);
   const server = profile.server;
   const createSync = options.createSync;
-  const buildSync = (maxRecordsToSync: number): SyncEngine | null =>
+  const buildSync = (maxRecordsToSync: number): SyncWorkerPort | null =>
     server !== null && createSync
       ? createSync({ datastore, schema: options.schema, server, credentials: identity?.credentials ?? signedIn.credentials, maxRecordsToSync })
       : null;

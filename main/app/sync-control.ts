@@ -1,11 +1,11 @@
 // Starting, stopping and replacing the open session's sync worker, with the sync bar told each time.
 import { OutpostError } from '../../common/errors.js';
 import type { CoreContext, OpenSession } from './core-context.js';
-import type { SyncEngine } from './sync-engine-port.js';
+import type { SyncWorkerPort } from './sync-worker-port.js';
 import { onWorkerEvent } from './worker-events.js';
 
 /** Makes `sync` the session's worker and subscribes the core to its events. */
-export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncEngine | null): void {
+export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncWorkerPort | null): void {
   open.sync = sync;
   open.unlistenSync = sync ? sync.onEvent((event) => onWorkerEvent(ctx, open, event)) : () => undefined;
 }

@@ -20,6 +20,7 @@ import type { ModelRecord, Schema } from '../../common/schema/types.js';
 import { ValidationError } from '../../common/errors.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
+import { getModel } from '../../common/schema/model-fields.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import { matches } from '../../common/predicates/evaluate.js';
 import { predicateToSql } from '../../common/predicates/to-sql.js';
@@ -117,7 +118,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         if (name.toLowerCase().startsWith('_outpost_') || name.toLowerCase().startsWith('sqlite_')) {
           throw new ValidationError(`model name ${name} is reserved for the datastore's own tables`, name);
         }
-        tables.set(name, new ModelTable(options.schema.models[name], conn.kysely));
+        tables.set(name, new ModelTable(getModel(options.schema, name), conn.kysely));
       }
       this.migration = migrate(conn, options.schema, tables);
       this.core = new StoreCore(conn, options.schema, tables);

@@ -2,13 +2,17 @@
 // then checks every value's type). Fields the server or the sync worker own are dropped rather
 // than refused, because the renderer legitimately echoes back records it was given.
 import { ValidationError } from '../../common/errors.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 
-/** The model named `name`, or a ValidationError listing the models that exist. */
+/**
+ * The model a request names (common/schema/model-fields.ts `findModel`), or a ValidationError at
+ * the request's `model` path listing the models that exist — the wording the IPC clients show.
+ */
 export function requireModel(schema: Schema, name: string): ModelDef {
-  const model = Object.prototype.hasOwnProperty.call(schema.models, name) ? schema.models[name] : undefined;
+  const model = findModel(schema, name);
   if (!model) {
     throw new ValidationError(`unknown model '${name}'; known models: ${Object.keys(schema.models).join(', ')}`, 'model');
   }

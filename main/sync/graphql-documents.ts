@@ -2,7 +2,7 @@
 // outbox mutation (§4.3 step 1), built from the parsed schema. Servers written for AppSync accept
 // these unchanged, so selection order, operation name and variable declarations follow DataStore.
 import type { GraphqlFilterInput } from '../../common/predicates/types.js';
-import { belongsToFields, inputFields, ownerFieldNames } from '../../common/schema/model-fields.js';
+import { belongsToFields, findField, findModel, inputFields, ownerFieldNames } from '../../common/schema/model-fields.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
@@ -44,7 +44,7 @@ function embeddedSelection(schema: Pick<Schema, 'embeddedTypes'>, typeName: stri
 export function selectionSet(schema: Pick<Schema, 'models' | 'embeddedTypes'>, model: ModelDef): string {
   const owners = ownerFieldNames(model);
   const implicitOwners = owners.filter((name) => {
-    const f = model.fields.find((x) => x.name === name);
+    const f = findField(model, name);
     return f === undefined || f.isImplicit;
   });
   const lines: string[] = [];
@@ -59,7 +59,7 @@ export function selectionSet(schema: Pick<Schema, 'models' | 'embeddedTypes'>, m
   }
   lines.push(...METADATA_FIELDS);
   for (const f of belongsToFields(model)) {
-    const parent = schema.models[f.relation.relatedModel];
+    const parent = findModel(schema, f.relation.relatedModel);
     const key = parent === undefined ? ['id'] : parent.primaryKey;
     lines.push(`${f.name} { ${[...key, '_deleted'].join(' ')} }`);
   }
@@ -105,7 +105,7 @@ export function syncQueryVariables(page: {
 export function getQueryDocument(schema: Schema, model: ModelDef): ModelOperation {
   const names = operationNamesOf(model);
   const keyFields = model.primaryKey.map((name) => {
-    const f = model.fields.find((x) => x.name === name);
+    const f = findField(model, name);
     return { name, type: f === undefined ? 'ID' : graphqlTypeOf(f) };
   });
   const declared = keyFields.map((k) => `$${k.name}: ${k.type}!`).join(', ');

@@ -8,6 +8,7 @@ import type { ModelDef, ModelRecord } from '../../common/schema/types.js';
 import type { ReviewRecord } from '../datastore/review-items.js';
 import { reapply, userFields } from './overridden-edits.js';
 import { writableValues } from './review-reasons.js';
+import { findField } from '../../common/schema/model-fields.js';
 
 export type ReviewChoice = 'keepMine' | 'keepTheirs';
 
@@ -25,7 +26,7 @@ const NOTHING: ResolutionPlan = { kind: 'nothing' };
  * values replace the item's).
  */
 export function resolutionPlan(model: ModelDef, item: ReviewRecord, choice: ReviewChoice, current: ModelRecord | undefined, edited?: ModelRecord): ResolutionPlan {
-  const key = keyOf(model, item);
+  const key = keyFieldsOf(model, item);
   if (choice === 'keepMine' && edited !== undefined) {
     return { kind: 'save', record: { ...writableValues(model, edited), ...key } };
   }
@@ -63,14 +64,14 @@ export function resolutionPlan(model: ModelDef, item: ReviewRecord, choice: Revi
 function patchPlan(model: ModelDef, key: ModelRecord, fields: readonly string[], wanted: ModelRecord, against: ModelRecord, current: ModelRecord): ResolutionPlan {
   const patch: ModelRecord = { ...key };
   for (const name of fields) {
-    const field = model.fields.find((f) => f.name === name);
+    const field = findField(model, name);
     if (field === undefined || field.isReadOnly || field.type.kind === 'model') continue;
     patch[name] = reapply(field, wanted[name] ?? null, against[name] ?? null, current[name] ?? null) ?? null;
   }
   return { kind: 'save', record: patch };
 }
 
-function keyOf(model: ModelDef, item: ReviewRecord): ModelRecord {
+function keyFieldsOf(model: ModelDef, item: ReviewRecord): ModelRecord {
   const out: ModelRecord = {};
   for (const name of model.primaryKey) out[name] = item.mine[name] ?? item.theirs?.[name];
   return out;

@@ -11,6 +11,7 @@ import type { AuthRule, ModelDef, Schema } from '../../common/schema/types.js';
 import { subscriptionDocument, type SubscriptionKind } from './graphql-documents.js';
 import type { SubscriptionRequest } from './realtime-client.js';
 import type { SyncAuth } from './sync-auth.js';
+import { findField } from '../../common/schema/model-fields.js';
 
 /** Claims of a token, as its payload carries them. */
 export type TokenClaims = Readonly<Record<string, unknown>>;
@@ -109,7 +110,7 @@ export function subscriptionOwnerArguments(model: ModelDef, caller: Subscription
     const field = rule.ownerField ?? DEFAULT_OWNER_FIELD;
     if (Object.hasOwn(out, field)) continue;
     // A list owner field (several owners) takes no argument: AppSync filters with `contains`.
-    if (model.fields.find((f) => f.name === field)?.isList === true) continue;
+    if (findField(model, field)?.isList === true) continue;
     const value = claimValue(claims, rule);
     if (value !== null) out[field] = value;
   }

@@ -16,12 +16,14 @@ import { NotFound, ValidationError } from '../../common/errors.js';
 import type { Draft, ResponseOf, TrashItem } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { nativeBinding } from '../datastore/native-binding.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
+import { requireModel } from '../ipc/record-fields.js';
 
 /** The file beside the profile's datastore that holds drafts and the Trash. */
 export const WORK_IN_PROGRESS_FILE = 'work-in-progress.db';
@@ -94,7 +96,7 @@ export function restorePlan(
 ): RestoreStep[] {
   const steps: RestoreStep[] = [];
   for (const [i, row] of rows.entries()) {
-    const model = schema.models[row.model];
+    const model = findModel(schema, row.model);
     if (model === undefined) throw new ValidationError(`the Trash holds a ${row.model}, a model the schema no longer has`, row.model);
     const record = savableFields(model, row.record);
     const asCopy = !inPlace[i];
@@ -188,18 +190,13 @@ export function openWorkInProgress(options: {
     if (closed) throw new ValidationError('the profile is closed: its drafts and Trash cannot be used');
   };
 
-  const requireModel = (name: string): ModelDef => {
-    const model = Object.hasOwn(schema.models, name) ? schema.models[name] : undefined;
-    if (model === undefined) throw new ValidationError(`unknown model '${name}'; known models: ${schema.modelOrder.join(', ')}`, 'model');
-    return model;
-  };
 
   /** The record and everything a delete of it cascades to (as the datastore's deleteWithChildren walks it), parents first. */
   const collect = async (modelName: string, record: ModelRecord): Promise<TrashRow[]> => {
     const rows: TrashRow[] = [];
     const visited = new Set<string>();
     const visit = async (name: string, rec: ModelRecord, parent?: number, link?: Readonly<Record<string, string>>): Promise<void> => {
-      const model = requireModel(name);
+      const model = requireModel(schema, name);
       const visitKey = `${name}\u0000${modelIdOf(model, rec)}`;
       if (visited.has(visitKey)) return;
       visited.add(visitKey);
@@ -216,14 +213,14 @@ export function openWorkInProgress(options: {
   };
 
   const outboxOf = async (row: TrashRow): Promise<OutboxEntry[]> =>
-    datastore.outbox.listEntries({ model: row.model, modelId: modelIdOf(requireModel(row.model), row.record) });
+    datastore.outbox.listEntries({ model: row.model, modelId: modelIdOf(requireModel(schema, row.model), row.record) });
 
   const inPlaceFlags = async (rows: readonly TrashRow[]): Promise<boolean[]> => {
     const flags: boolean[] = [];
     for (const row of rows) {
       // A record that is back in the store (its delete was refused and undone, or it synced back)
       // is saved over in place: a copy would duplicate it.
-      const key = keyOf(requireModel(row.model), row.record);
+      const key = keyOf(requireModel(schema, row.model), row.record);
       const present = key !== undefined && (await datastore.get(row.model, key)) !== undefined;
       flags.push(present || restorableInPlace(row.record, await outboxOf(row)));
     }
@@ -248,7 +245,7 @@ export function openWorkInProgress(options: {
     async delete(model, target, opts) {
       open();
       if ('where' in target) return { deleted: await datastore.delete(model, target.where, opts) };
-      const def = requireModel(model);
+      const def = requireModel(schema, model);
       const record = await datastore.get(model, target.key);
       if (record === undefined) return { deleted: await datastore.delete(model, target.key, opts) };
       const rows = await collect(model, record);
@@ -284,7 +281,7 @@ export function openWorkInProgress(options: {
 
     async draftSave(model, key, values) {
       open();
-      const def = requireModel(model);
+      const def = requireModel(schema, model);
       if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ValidationError('draftSave: values must be an object', 'values');
       const k = keyJson(def, key);
       const existing = db.prepare('SELECT id FROM drafts WHERE model = ? AND keyJson = ?').get(model, k) as { id: string } | undefined;
@@ -318,7 +315,7 @@ export function openWorkInProgress(options: {
       const items: TrashItem[] = [];
       for (const row of db.prepare('SELECT * FROM trash ORDER BY deletedAt DESC, id').all() as TrashDbRow[]) {
         const rows = JSON.parse(row.rows) as TrashRow[];
-        const flags = Object.hasOwn(schema.models, row.model) ? await inPlaceFlags(rows) : [false];
+        const flags = findModel(schema, row.model) !== undefined ? await inPlaceFlags(rows) : [false];
         items.push({
           id: row.id,
           model: row.model,

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { wireChannel } from '../../../common/ipc/contract.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import type { SyncEvent } from '../../../common/sync/sync-events.js';
-import { createAppCore, type SyncEngine } from '../../../main/app-core.js';
+import { createAppCore, type SyncWorkerPort } from '../../../main/app-core.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import type { Datastore } from '../../../main/datastore/datastore.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
@@ -53,7 +53,7 @@ function setup() {
     credentials: memoryCredentialStore(),
     durability: 'NORMAL',
     fetch: async () => new Response(JSON.stringify({ data: { __typename: 'Query' } }), { status: 200 }),
-    createSync: (options): SyncEngine => {
+    createSync: (options): SyncWorkerPort => {
       datastore = options.datastore;
       let off = (): void => undefined;
       return {

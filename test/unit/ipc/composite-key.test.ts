@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { EventOf } from '../../../common/ipc/contract.js';
 import { keyFromModelId, keyOf, modelIdOf } from '../../../common/schema/record-key.js';
-import { createAppCore, type SyncEngine, type SyncEngineEvent } from '../../../main/app-core.js';
+import { createAppCore, type SyncWorkerPort } from '../../../main/app-core.js';
+import type { SyncEvent } from '../../../common/sync/sync-events.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import type { Datastore } from '../../../main/datastore/datastore.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
@@ -24,13 +25,13 @@ after(() => {
 /** A sync engine that never talks to a server: the test emits its events and reaches its datastore. */
 interface FakeSync {
   datastore?: Datastore;
-  emit(event: SyncEngineEvent): void;
+  emit(event: SyncEvent): void;
 }
 
 function setup() {
   const userData = mkdtempSync(join(tmpdir(), 'outpost-ipc-key-'));
   dirs.push(userData);
-  const listeners = new Set<(event: SyncEngineEvent) => void>();
+  const listeners = new Set<(event: SyncEvent) => void>();
   const sync: FakeSync = { emit: (event) => listeners.forEach((l) => l(event)) };
   const core = createAppCore({
     userData,
@@ -38,7 +39,7 @@ function setup() {
     credentials: memoryCredentialStore(),
     durability: 'NORMAL',
     fetch: async () => new Response(JSON.stringify({ data: { __typename: 'Query' } }), { status: 200 }),
-    createSync: ({ datastore }): SyncEngine => {
+    createSync: ({ datastore }): SyncWorkerPort => {
       sync.datastore = datastore;
       return {
         start: async () => undefined,

@@ -10,11 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MAX_RECORDS_TO_SYNC_CEILING } from '../../../common/ipc/contract.js';
-import { createAppCore, type AppCore, type SyncEngine, type SyncEngineEvent } from '../../../main/app-core.js';
+import { createAppCore, type AppCore, type SyncWorkerPort } from '../../../main/app-core.js';
+import type { SyncEvent } from '../../../common/sync/sync-events.js';
 import { profileDirectory } from '../../../main/auth/profiles.js';
 import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
-import { DESKTOP_MAX_RECORDS_TO_SYNC } from '../../../main/sync-engine.js';
+import { DESKTOP_MAX_RECORDS_TO_SYNC } from '../../../main/sync-worker-binding.js';
 import { maxRecordsToSyncProblem, parseSyncSettings } from '../../../main/sync-settings.js';
 import { createApi, IpcRequestError, type OutpostApi } from '../../../preload/create-api.js';
 import { visitSchema as schema } from './visit-schema.js';
@@ -30,8 +31,8 @@ interface BuiltEngine {
   starts: number;
   stops: number;
   running: boolean;
-  listeners: Set<(event: SyncEngineEvent) => void>;
-  emit(event: SyncEngineEvent): void;
+  listeners: Set<(event: SyncEvent) => void>;
+  emit(event: SyncEvent): void;
 }
 
 function setup(userData = mkdtempSync(join(tmpdir(), 'outpost-ipc-sync-settings-')), credentials: CredentialStore = memoryCredentialStore()) {
@@ -43,7 +44,7 @@ function setup(userData = mkdtempSync(join(tmpdir(), 'outpost-ipc-sync-settings-
     credentials,
     durability: 'NORMAL',
     fetch: async () => new Response(JSON.stringify({ data: { __typename: 'Query' } }), { status: 200 }),
-    createSync: ({ maxRecordsToSync }): SyncEngine => {
+    createSync: ({ maxRecordsToSync }): SyncWorkerPort => {
       const engine: BuiltEngine = {
         maxRecordsToSync,
         starts: 0,
