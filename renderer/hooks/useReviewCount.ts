@@ -1,0 +1,21 @@
+// The Review badge: how many review items are open (the conflict log is history; every edit it
+// cost is a review item), counted again on `review` events and when the sync status says more wait.
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api.js';
+import { useEvent } from '../hooks.js';
+
+/** Open review items while `signedIn`, and `recount` to count them again. */
+export function useReviewCount(signedIn: boolean, reviewWaiting: number): { readonly openReviews: number; readonly recount: () => void } {
+  const [openReviews, setOpenReviews] = useState(0);
+  const recount = useCallback(() => {
+    if (!signedIn) return;
+    void api.reviewList().then(
+      (list) => setOpenReviews(list.filter((i) => i.state === 'open').length),
+      () => undefined,
+    );
+  }, [signedIn]);
+  useEffect(recount, [recount]);
+  useEvent('review', recount);
+  useEffect(recount, [recount, reviewWaiting]);
+  return { openReviews, recount };
+}
