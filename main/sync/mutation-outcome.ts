@@ -106,12 +106,6 @@ export function classifyMutationAnswer(field: string, answer: GraphqlAnswer): Mu
   return { kind: 'rejected', reason: 'Other', errorType, message, remote };
 }
 
-/** Classifies a failed sync/get query answer: retried (network, 5xx, throttling) or not. */
-export function isRetryableQueryFailure(answer: GraphqlAnswer): boolean {
-  const outcome = classifyMutationAnswer('', answer);
-  return outcome.kind === 'retry';
-}
-
 /**
  * True when the server stored exactly what was sent (§4.3 step 3): every sent user field has the
  * same value in the answer. Only then may the answer's `_version` be copied into later queued

@@ -2,39 +2,38 @@
 // time and in order, different records concurrently (at most `maxConcurrentMutations` records in
 // flight, those started together sent in requests of up to `maxMutationsPerRequest` mutations).
 // Each answer is classified (mutation-outcome.ts) and the entry's next step decided by
-// core/outbox-step.ts, which this file interprets: success → datastore.completeEntry; conflict →
-// conflict policy → retry or take the server state; rejected → entry removed, local row restored
-// to the server's state, `error` event; network/5xx → retried with backoff, never dropped.
-// Over 400 lines: the drain loop, the step interpreter and the completion batching share the
-// per-record task state; the decisions are already out (core/).
+// core/outbox-step.ts, which `process` interprets: success → completed (outbox-completion.ts);
+// conflict → conflict policy → retry or take the server state (outbox-conflict.ts); rejected →
+// entry removed, local row restored to the server's state, `error` event; network/5xx → retried
+// with backoff, never dropped.
 //
-// Nothing is lost without a trace (DESIGN.md "Nothing lost"): after a success, what was sent is
-// compared with the item answered (overridden-edits.ts) and every value that did not survive
-// becomes a review item; so do another device's values that a conflict retry overwrites, and a
-// write refused for good keeps the device's version in one (review-reasons.ts). Each item is
-// written in the transaction that completes or fails its entry. None of it sends anything more.
+// Nothing is lost without a trace (DESIGN.md "Nothing lost"): what did not survive of a write
+// becomes a review item, written in the transaction that completes or fails its entry
+// (outbox-completion.ts); what a conflict retry will overwrite is kept with its entry before the
+// retry is sent, so a process that dies before the answer still leads to it.
 //
 // A failure whose request may have reached the server (network error, 5xx, a crash while in
 // flight) is "uncertain". With a server that answers a repeated mutation id from its record
-// (`resendIsIdempotent`) it is simply resent; otherwise it is checked with a `get` first: a server
-// version past the one sent means the write (or a later one) is there — completed with the server's
-// record, never sent twice, and the detection shows any sent value that is not there.
+// (`resendIsIdempotent`) it is simply resent; otherwise it is checked with a `get` first
+// (outbox-uncertain-check.ts): a server version past the one sent means the write (or a later one)
+// is there — completed with the server's record, never sent twice, and the detection shows any
+// sent value that is not there.
 import { toConditionInput } from '../../common/predicates/to-graphql.js';
+import { getModel } from '../../common/schema/model-fields.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
-import type { OutboxStore } from './outbox-store.js';
 import type { OutboxEntry, PendingOverwrote } from '../datastore/outbox-entry.js';
-import type { NewReviewItem } from '../datastore/review-items.js';
-import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
-import { sleep } from './retrying.js';
-import { initialOutboxState, nextOutboxStep, type OutboxAnswer } from './core/outbox-step.js';
-import { alreadyAppliedVerdict, overwroteToStore } from './core/uncertain-verdict.js';
 import { DEFAULT_ROUTE, type MutationRoute } from './core/mutation-route.js';
-import { conflictOperation, resolveConflict, type ConflictHandler, type ConflictResolution } from './conflict-policy.js';
-import { getQueryDocument, getQueryVariables, mutationParts, mutationVariables, readRecord, withoutRelations, type MutationParts } from './graphql-documents.js';
+import { initialOutboxState, nextOutboxStep, type OutboxAnswer } from './core/outbox-step.js';
+import { RETRY_POLICIES, retryDelay, tuned, type BackoffOptions, type RetryPolicy } from './core/retry-policy.js';
+import type { ConflictHandler } from './conflict-policy.js';
+import { mutationParts, mutationVariables, withoutRelations, type MutationParts } from './graphql-documents.js';
 import { MutationBatcher, type AnnouncedCapabilities, type MutationSender } from './mutation-batcher.js';
 import { classifyMutationAnswer, type GraphqlAnswer, type MutationOutcome } from './mutation-outcome.js';
-import { discardedByDelete, overriddenFields, overwrittenFields, showsListConcatenation, type DetectionContext } from './overridden-edits.js';
-import { overriddenReview, overwroteReview, rejectedReview, type Refusal } from './review-reasons.js';
+import { OutboxCompletion } from './outbox-completion.js';
+import { OutboxConflicts } from './outbox-conflict.js';
+import type { OutboxStore } from './outbox-store.js';
+import { OutboxServerCheck } from './outbox-uncertain-check.js';
+import { sleep } from './retrying.js';
 import type { SyncEvents } from './sync-events.js';
 
 export interface OutboxProcessorOptions {
@@ -76,55 +75,11 @@ interface Task {
   sending: boolean;
 }
 
-/**
- * Group commit for accepted entries: completions that arrive in the same turn of the event loop
- * (answers to concurrent mutations) are written in one transaction. A completion that a crash or
- * power loss undoes leaves its entry in flight, which the next start verifies with a `get` (never
- * resent blindly, never lost).
- */
-class CompletionBatch {
-  private pending: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[]; resolve: () => void; reject: (error: unknown) => void }> = [];
-  private scheduled = false;
-
-  constructor(private readonly datastore: OutboxStore) {}
-
-  /**
-   * Completes entry `id` with the server's answer and stores `reviews` in the same transaction,
-   * batched with the other completions of this turn.
-   */
-  complete(id: number, serverRecord: ModelRecord, reviews: readonly NewReviewItem[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ id, serverRecord, reviews, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      const outcomes = await this.datastore.outbox.completeEntries(batch.map(({ id, serverRecord, reviews }) => ({ id, serverRecord, reviews })));
-      batch.forEach((item, i) => {
-        const outcome = outcomes[i];
-        if (outcome.ok) item.resolve();
-        else item.reject(outcome.error);
-      });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-    }
-  }
-}
-
 /** Drains the outbox while started: `start()`, `wake()` on new entries or reconnect, `settled()`, `stop()`. */
 export class OutboxProcessor {
   private readonly tasks = new Map<string, Task>();
   private readonly batcher: MutationBatcher;
   private readonly partsCache = new Map<string, MutationParts>();
-  /** Models whose server has been seen joining lists (AUTOMERGE): see overridden-edits.ts. */
-  private readonly concatenatingModels = new Set<string>();
   /** Records whose last attempt may have reached the server: verified with a `get` before resending. */
   private readonly uncertain = new Set<string>();
   private running = false;
@@ -134,15 +89,17 @@ export class OutboxProcessor {
   private loopDone: Promise<void> = Promise.resolve();
   private idleWaiters: Array<() => void> = [];
   private changed = false;
-  private readonly completions: CompletionBatch;
-  private statusEmission: Promise<void> | null = null;
-
+  private readonly completion: OutboxCompletion;
+  private readonly conflicts: OutboxConflicts;
+  private readonly serverCheck: OutboxServerCheck;
   private readonly retryPolicy: RetryPolicy;
 
   constructor(private readonly options: OutboxProcessorOptions) {
     this.retryPolicy = tuned(RETRY_POLICIES.mutation, options.backoff);
     this.batcher = new MutationBatcher(options.mutate, Math.max(1, Math.floor(options.maxMutationsPerRequest)), options.capabilities);
-    this.completions = new CompletionBatch(options.datastore);
+    this.completion = new OutboxCompletion(options.datastore, options.events);
+    this.conflicts = new OutboxConflicts(options.datastore, options.events, options.conflictHandler);
+    this.serverCheck = new OutboxServerCheck(options.schema, options.query);
   }
 
   /** Starts draining; `uncertainKeys` are records (`model:modelId`) whose entry was in flight when the last session ended. */
@@ -245,7 +202,7 @@ export class OutboxProcessor {
   }
 
   private model(entry: OutboxEntry): ModelDef {
-    return this.options.schema.models[entry.model];
+    return getModel(this.options.schema, entry.model);
   }
 
   /**
@@ -286,40 +243,18 @@ export class OutboxProcessor {
           answer = { kind: 'waited' };
           break;
         case 'askConflictHandler': {
-          const resolution = await resolveConflict(this.options.conflictHandler, {
-            model: model.name,
-            localModel: input,
-            remoteModel: step.remote,
-            operation: conflictOperation(entry.operation),
-            attempts: step.attempts,
-          });
-          await this.recordConflict(entry, input, step.remote, resolution, step.attempts);
-          if (resolution.kind === 'retry') {
-            data = { ...resolution.data };
-            for (const key of model.primaryKey) data[key] = entry.data[key];
-            // The retry replaces whatever the other device changed in the fields it writes (a
-            // stale delete: everything the other device changed).
-            if (step.remote !== null) {
-              const retryInput = mutationVariables(model, entry.operation, data, condition).input as Record<string, unknown>;
-              const lost =
-                entry.operation === 'Delete'
-                  ? discardedByDelete(model, entry.data, entry.base ?? null, step.remote)
-                  : overwrittenFields(model, retryInput, entry.base ?? null, step.remote);
-              const item = overwroteReview(model, entry, retryInput, lost, step.remote);
-              const pending = item === null ? null : { item, remoteVersion: typeof step.remote._version === 'number' ? step.remote._version : null };
-              // Kept with the entry before the retry is sent: its answer may be lost with the process.
-              if (pending !== null || overwrote !== null) await this.options.datastore.outbox.keepPendingOverwrote(entry.id, pending);
-              overwrote = pending;
-            }
-          }
-          answer = { kind: 'resolved', resolution };
+          const conflict = { entry, model, local: input, condition, remote: step.remote, attempts: step.attempts };
+          const outcome = await this.conflicts.answer(conflict, overwrote);
+          if (outcome.retryData !== null) data = outcome.retryData;
+          overwrote = outcome.overwrote;
+          answer = { kind: 'resolved', resolution: outcome.resolution };
           break;
         }
         case 'complete':
-          await this.succeed(entry, model, input, step.record, overwrote);
+          await this.completion.succeed(entry, model, input, step.record, overwrote);
           return;
         case 'fail':
-          await this.fail(entry, model, input, step.remote, step.refusal, step.report);
+          await this.completion.fail(entry, model, input, step.remote, step.refusal, step.report);
           return;
       }
     }
@@ -335,10 +270,10 @@ export class OutboxProcessor {
     variables: Record<string, unknown>,
     input: Record<string, unknown>,
   ): Promise<OutboxAnswer> {
-    if (kind === 'fetchServer') return { kind: 'fetched', record: await this.fetchServerRecord(model, entry) };
+    if (kind === 'fetchServer') return { kind: 'fetched', record: await this.serverCheck.serverRecord(model, entry) };
     task.sending = true;
     try {
-      if (kind === 'verify') return { kind: 'verified', verdict: await this.alreadyApplied(model, entry, input) };
+      if (kind === 'verify') return { kind: 'verified', verdict: await this.serverCheck.alreadyApplied(model, entry, input) };
       const answer = await this.batcher.mutate(
         { parts, variables, ...(entry.mutationId !== undefined ? { mutationId: entry.mutationId } : {}) },
         this.stopController.signal,
@@ -348,38 +283,6 @@ export class OutboxProcessor {
     } finally {
       task.sending = false;
     }
-  }
-
-  /**
-   * Removes a refused entry, restores the local row to `remote` and keeps the device's version as
-   * a review item (one transaction); emits `error` when `report` is given.
-   */
-  private async fail(
-    entry: OutboxEntry,
-    model: ModelDef,
-    input: ModelRecord,
-    remote: ModelRecord | null,
-    refusal: Refusal | null,
-    report: { readonly errorType: string; readonly message: string } | null,
-  ): Promise<void> {
-    await this.options.datastore.outbox.failEntry(
-      entry.id,
-      remote,
-      refusal === null ? undefined : (localRow) => rejectedReview(model, entry, input, localRow, refusal, remote),
-    );
-    if (report !== null) {
-      this.options.events.emit('error', {
-        process: 'mutate',
-        errorType: report.errorType,
-        message: report.message,
-        model: model.name,
-        recordId: entry.modelId,
-        operation: entry.operation,
-        localModel: input,
-        remoteModel: remote,
-      });
-    }
-    await this.emitStatus();
   }
 
   private mutationParts(model: ModelDef, entry: OutboxEntry): MutationParts {
@@ -399,89 +302,6 @@ export class OutboxProcessor {
   private wakeSignal(): AbortSignal {
     if (this.wakeController.signal.aborted) this.wakeController = new AbortController();
     return this.wakeController.signal;
-  }
-
-  /**
-   * Completes an accepted entry with the server's `record`, storing what the detection found (the
-   * sent values that did not survive, and `overwrote`) with it.
-   */
-  private async succeed(entry: OutboxEntry, model: ModelDef, sent: ModelRecord, record: ModelRecord, overwrote: PendingOverwrote | null): Promise<void> {
-    const reviews: NewReviewItem[] = [];
-    const replaced = overwroteToStore(overwrote, record);
-    if (replaced !== null) reviews.push(replaced);
-    if (entry.operation !== 'Delete') {
-      const base = entry.operation === 'Create' ? null : (entry.base ?? null);
-      const sentVersion = sent._version;
-      const answerVersion = record._version;
-      const stale = typeof sentVersion === 'number' && typeof answerVersion === 'number' && answerVersion > sentVersion + 1;
-      let context: DetectionContext = { stale, listsConcatenate: this.concatenatingModels.has(model.name) };
-      if (!context.listsConcatenate && showsListConcatenation(model, sent, base, record, context)) {
-        this.concatenatingModels.add(model.name);
-        context = { ...context, listsConcatenate: true };
-      }
-      const lost = overriddenFields(model, sent, base, record, context);
-      const item = overriddenReview(model, entry, sent, lost, record);
-      if (item !== null) reviews.push(item);
-    }
-    await this.completions.complete(entry.id, record, reviews);
-    this.options.events.emit('outboxMutationProcessed', { model: entry.model, element: record });
-    await this.emitStatus();
-  }
-
-  /** Emits `outboxStatus` once per turn of the event loop: the answers of a batch arrive together. */
-  private emitStatus(): Promise<void> {
-    if (this.statusEmission !== null) return this.statusEmission;
-    this.statusEmission = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      this.statusEmission = null;
-      const count = await this.options.datastore.outbox.outboxCount();
-      this.options.events.emit('outboxStatus', { isEmpty: count === 0 });
-    });
-    return this.statusEmission;
-  }
-
-  private async recordConflict(entry: OutboxEntry, local: ModelRecord, remote: ModelRecord | null, resolution: ConflictResolution, attempts: number): Promise<void> {
-    const label = resolution.kind === 'retry' ? 'retried' : `discarded:${resolution.why}`;
-    await this.options.datastore.conflicts.insertConflict({ model: entry.model, modelId: entry.modelId, operation: entry.operation, local, remote, resolution: label });
-    this.options.events.emit('conflict', {
-      model: entry.model,
-      recordId: entry.modelId,
-      localModel: local,
-      remoteModel: remote,
-      operation: conflictOperation(entry.operation),
-      attempts,
-      resolution,
-    });
-  }
-
-  /**
-   * The server's current record (null when it has none, or will not show it: then the local copy
-   * cannot be trusted either), or 'unreachable' on a transient failure (the step waits and asks again).
-   */
-  private async fetchServerRecord(model: ModelDef, entry: OutboxEntry): Promise<ModelRecord | null | 'unreachable'> {
-    const document = getQueryDocument(this.options.schema, model);
-    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
-    if (answer.errors.length === 0 && answer.networkError === null) {
-      return readRecord(model, document.field, answer.data);
-    }
-    const outcome = classifyMutationAnswer(document.field, answer);
-    return outcome.kind === 'retry' || outcome.kind === 'authFailure' ? 'unreachable' : null;
-  }
-
-  /**
-   * After an uncertain attempt (no idempotent resend): the server's record when this entry's write
-   * may already be applied (then it is completed with it, never sent again), null when it must be
-   * sent, 'unreachable' when the check itself failed.
-   */
-  private async alreadyApplied(model: ModelDef, entry: OutboxEntry, input: Record<string, unknown>): Promise<ModelRecord | null | 'unreachable'> {
-    const document = getQueryDocument(this.options.schema, model);
-    const answer = await this.options.query(document.query, getQueryVariables(model, entry.data), model.name);
-    if (answer.errors.length > 0 || answer.networkError !== null) {
-      const outcome = classifyMutationAnswer(document.field, answer);
-      return outcome.kind === 'retry' || outcome.kind === 'authFailure' ? 'unreachable' : null;
-    }
-    const server = readRecord(model, document.field, answer.data);
-    if (server === null) return null;
-    return alreadyAppliedVerdict(entry.operation, input, withoutRelations(model, server));
   }
 }
 

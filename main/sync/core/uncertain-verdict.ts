@@ -1,5 +1,6 @@
 // The verdict on an uncertain write (its request may have reached the server, the answer was lost):
-// applied or to be sent, from the server's record now. Pure; the outbox processor runs the `get`.
+// applied or to be sent, from the server's record now; and whether a conflict retry's pending
+// `overwrote` item is stored with the record an entry completes with. Pure; the outbox runs the `get`.
 import type { ModelRecord } from '../../../common/schema/types.js';
 import type { OutboxOperation, PendingOverwrote } from '../../datastore/outbox-entry.js';
 import type { NewReviewItem } from '../../datastore/review-items.js';
