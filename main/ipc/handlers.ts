@@ -17,19 +17,14 @@ import {
 } from '../../common/ipc/contract.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import type { Predicate } from '../../common/predicates/types.js';
+import { findField } from '../../common/schema/model-fields.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
 import type { AppServices, Broadcast } from './app-services.js';
 import { assertPlainJson } from './plain-json.js';
 import { checkedKey, requireModel, writableRecord } from './record-fields.js';
+import { SenderRegistry, type IpcSender, type SenderState } from './sender-registry.js';
 
-/** One renderer (window) that talks to main. */
-export interface IpcSender {
-  /** Stable for the sender's lifetime. */
-  readonly id: string;
-  send(wire: string, payload: unknown): void;
-  /** Called once when the sender goes away (window closed, page reloaded or crashed). */
-  onGone(listener: () => void): void;
-}
+export { MAX_SUBSCRIPTIONS_PER_SENDER, type IpcSender } from './sender-registry.js';
 
 /** Where handlers are registered: `fn` gets the sender and the raw, untrusted payload. */
 export interface IpcHost {
@@ -43,14 +38,6 @@ export interface IpcHandlers {
   dropSubscriptions(): void;
   /** Live subscriptions per sender id, for tests and diagnostics. */
   subscriptionCounts(): Record<string, number>;
-}
-
-/** Most live observe/observeQuery subscriptions one sender may hold. */
-export const MAX_SUBSCRIPTIONS_PER_SENDER = 200;
-
-interface SenderState {
-  readonly sender: IpcSender;
-  readonly subscriptions: Map<string, () => void>;
 }
 
 function zodToError(channel: RequestChannel, error: z.ZodError): IpcError {
@@ -70,115 +57,95 @@ function toIpcError(channel: RequestChannel, error: unknown): IpcError {
   return { code: 'InternalError', message: `${channel} failed: ${message}` };
 }
 
-/** Registers every contract channel on `host`, answering through `services`. */
-export function registerHandlers(host: IpcHost, services: AppServices): IpcHandlers {
-  const senders = new Map<string, SenderState>();
-  let nextSubscription = 1;
+/** The answer to each request channel, given the request (checked against its zod schema) and its sender. */
+type ChannelHandlers<K extends RequestChannel> = {
+  [C in K]: (request: ParsedRequestOf<C>, state: SenderState) => Promise<ResponseOf<C>>;
+};
 
-  const stateOf = (sender: IpcSender): SenderState => {
-    let state = senders.get(sender.id);
-    if (!state) {
-      state = { sender, subscriptions: new Map() };
-      senders.set(sender.id, state);
-      sender.onGone(() => {
-        const gone = senders.get(sender.id);
-        senders.delete(sender.id);
-        for (const stop of gone?.subscriptions.values() ?? []) stop();
-      });
+type RecordChannel = 'save' | 'get' | 'query' | 'delete' | 'deletePreview' | 'draftSave';
+type SubscriptionChannel = 'observe' | 'observeQuery' | 'unobserve';
+
+/** `value` checked against `model` (undefined stays undefined); a failure's message starts with `what`. */
+function checkedPredicate(services: AppServices, model: string, value: Predicate | undefined, what: string): Predicate | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return validatePredicate(services.schema, model, value);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(`${what}: ${error.message}`, error.path, error.details);
     }
-    return state;
-  };
+    throw error;
+  }
+}
 
-  const push = (state: SenderState, wire: string, payload: unknown): void => {
-    try {
-      state.sender.send(wire, payload);
-    } catch {
-      // The window died between the event and the send; its onGone cleans up.
+/** One page of `model`'s records (100 unless `limit` says), with their count when asked. */
+async function queryRecords(services: AppServices, { model, where, sort, page, limit, withCount }: ParsedRequestOf<'query'>): Promise<ResponseOf<'query'>> {
+  const def = requireModel(services.schema, model);
+  for (const s of sort ?? []) {
+    const field = findField(def, s.field);
+    if (!(field !== undefined && field.type.kind !== 'model') && !(METADATA_FIELDS as readonly string[]).includes(s.field)) {
+      throw new ValidationError(`sort: ${model} has no sortable field '${s.field}'`, `${model}.${s.field}`);
     }
-  };
+  }
+  const checked = checkedPredicate(services, model, where, 'where');
+  const store = services.store();
+  // Both start in the same turn (the store reads synchronously), so no write lands between the page and its count.
+  const [items, count] = await Promise.all([
+    store.query(model, {
+      ...(checked ? { where: checked } : {}),
+      ...(sort ? { sort } : {}),
+      ...(page !== undefined ? { page } : {}),
+      limit: limit ?? 100,
+    }),
+    withCount === true ? store.count(model, checked) : undefined,
+  ]);
+  return count === undefined ? { items } : { items, count };
+}
 
-  const predicate = (model: string, value: Predicate | undefined, what: string): Predicate | undefined => {
-    if (value === undefined) return undefined;
-    try {
-      return validatePredicate(services.schema, model, value);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        throw new ValidationError(`${what}: ${error.message}`, error.path, error.details);
-      }
-      throw error;
-    }
-  };
-
-  const subscribe = (state: SenderState, start: (id: string) => () => void): { subscriptionId: string } => {
-    if (state.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SENDER) {
-      throw new ValidationError(`too many live subscriptions (at most ${MAX_SUBSCRIPTIONS_PER_SENDER}); unobserve some`);
-    }
-    const id = `s${nextSubscription++}`;
-    state.subscriptions.set(id, start(id));
-    return { subscriptionId: id };
-  };
-
-  const impl: { [C in RequestChannel]: (request: ParsedRequestOf<C>, state: SenderState) => Promise<ResponseOf<C>> } = {
-    schema: async () => services.schema,
+/** The channels that read or write records: model, fields, keys and predicates checked first. */
+function recordChannels(services: AppServices): ChannelHandlers<RecordChannel> {
+  const { schema } = services;
+  return {
     save: async ({ model, record, condition }) => {
-      const def = requireModel(services.schema, model);
-      const clean = writableRecord(def, record);
-      const checked = predicate(model, condition, 'condition');
+      const clean = writableRecord(requireModel(schema, model), record);
+      const checked = checkedPredicate(services, model, condition, 'condition');
       return services.store().save(model, clean, checked === undefined ? {} : { condition: checked });
     },
-    get: async ({ model, id }) => {
-      const def = requireModel(services.schema, model);
-      return services.store().get(model, checkedKey(services.schema, def, id));
-    },
-    query: async ({ model, where, sort, page, limit, withCount }) => {
-      const def = requireModel(services.schema, model);
-      for (const s of sort ?? []) {
-        if (!def.fields.some((f) => f.name === s.field && f.type.kind !== 'model') && !(METADATA_FIELDS as readonly string[]).includes(s.field)) {
-          throw new ValidationError(`sort: ${model} has no sortable field '${s.field}'`, `${model}.${s.field}`);
-        }
-      }
-      const checked = predicate(model, where, 'where');
-      const store = services.store();
-      // Both start in the same turn (the store reads synchronously), so no write lands between the page and its count.
-      const [items, count] = await Promise.all([
-        store.query(model, {
-          ...(checked ? { where: checked } : {}),
-          ...(sort ? { sort } : {}),
-          ...(page !== undefined ? { page } : {}),
-          limit: limit ?? 100,
-        }),
-        withCount === true ? store.count(model, checked) : undefined,
-      ]);
-      return count === undefined ? { items } : { items, count };
-    },
+    get: async ({ model, id }) => services.store().get(model, checkedKey(schema, requireModel(schema, model), id)),
+    query: (request) => queryRecords(services, request),
     delete: async ({ model, id, where, condition }) => {
-      const def = requireModel(services.schema, model);
-      const target = id !== undefined ? { key: checkedKey(services.schema, def, id) } : { where: predicate(model, where, 'where')! };
-      const checked = predicate(model, condition, 'condition');
+      const def = requireModel(schema, model);
+      const target = id !== undefined ? { key: checkedKey(schema, def, id) } : { where: checkedPredicate(services, model, where, 'where')! };
+      const checked = checkedPredicate(services, model, condition, 'condition');
       return services.store().delete(model, target, checked === undefined ? {} : { condition: checked });
     },
-    deletePreview: async ({ model, id }) => {
-      const def = requireModel(services.schema, model);
-      return services.deletePreview(model, checkedKey(services.schema, def, id));
+    deletePreview: async ({ model, id }) => services.deletePreview(model, checkedKey(schema, requireModel(schema, model), id)),
+    draftSave: async ({ model, key, values }) => {
+      const def = requireModel(schema, model);
+      return services.draftSave(model, key === null ? null : checkedKey(schema, def, key), values);
     },
+  };
+}
+
+/** The channels that start and stop a sender's live subscriptions. */
+function subscriptionChannels(services: AppServices, senders: SenderRegistry): ChannelHandlers<SubscriptionChannel> {
+  return {
     observe: async ({ model, where }, state) => {
       if (model !== undefined) requireModel(services.schema, model);
       else if (where !== undefined) throw new ValidationError('observe: a where predicate needs a model', 'observe.where');
-      const checked = model === undefined ? undefined : predicate(model, where, 'where');
+      const checked = model === undefined ? undefined : checkedPredicate(services, model, where, 'where');
       const store = services.store();
-      return subscribe(state, (subscriptionId) =>
-        store.observe(model, checked, (change) =>
-          push(state, wireChannel('dataChange'), { subscriptionId, ...change }),
-        ),
+      return senders.subscribe(state, (subscriptionId) =>
+        store.observe(model, checked, (change) => senders.push(state, wireChannel('dataChange'), { subscriptionId, ...change })),
       );
     },
     observeQuery: async ({ model, where, sort }, state) => {
       requireModel(services.schema, model);
-      const checked = predicate(model, where, 'where');
+      const checked = checkedPredicate(services, model, where, 'where');
       const store = services.store();
-      return subscribe(state, (subscriptionId) =>
+      return senders.subscribe(state, (subscriptionId) =>
         store.observeQuery(model, checked, sort, (snapshot) =>
-          push(state, wireChannel('querySnapshot'), { subscriptionId, items: snapshot.items, isSynced: snapshot.isSynced }),
+          senders.push(state, wireChannel('querySnapshot'), { subscriptionId, items: snapshot.items, isSynced: snapshot.isSynced }),
         ),
       );
     },
@@ -188,6 +155,13 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       stop?.();
       return { removed: stop !== undefined };
     },
+  };
+}
+
+/** The channels answered by `services` as they are (their requests need no check beyond the zod schema). */
+function serviceChannels(services: AppServices): ChannelHandlers<Exclude<RequestChannel, RecordChannel | SubscriptionChannel>> {
+  return {
+    schema: async () => services.schema,
     clear: (request) => services.clear(request),
     syncStatus: async () => services.syncStatus(),
     startSync: () => services.startSync(),
@@ -196,10 +170,6 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
     conflictsResolve: (request) => services.conflictsResolve(request),
     reviewList: () => services.reviewList(),
     reviewResolve: (request) => services.reviewResolve(request),
-    draftSave: async ({ model, key, values }) => {
-      const def = requireModel(services.schema, model);
-      return services.draftSave(model, key === null ? null : checkedKey(services.schema, def, key), values);
-    },
     draftsList: () => services.draftsList(),
     draftDiscard: (request) => services.draftDiscard(request),
     trashList: () => services.trashList(),
@@ -213,13 +183,19 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
     currentUser: async () => services.currentUser(),
     profiles: () => services.profiles(),
   };
+}
+
+/** Registers every contract channel on `host`, answering through `services`. */
+export function registerHandlers(host: IpcHost, services: AppServices): IpcHandlers {
+  const senders = new SenderRegistry();
+  const impl: ChannelHandlers<RequestChannel> = { ...recordChannels(services), ...subscriptionChannels(services, senders), ...serviceChannels(services) };
 
   for (const channel of requestChannels) {
     const run = impl[channel] as (request: unknown, state: SenderState) => Promise<unknown>;
     const schema = requests[channel].request as z.ZodType;
     host.handle(wireChannel(channel), async (sender, payload) => {
       try {
-        const state = stateOf(sender);
+        const state = senders.stateOf(sender);
         const raw = payload === undefined || payload === null ? {} : payload;
         assertPlainJson(raw, channel);
         const parsed = schema.safeParse(raw);
@@ -232,15 +208,8 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
   }
 
   return {
-    broadcast: (event, payload) => {
-      for (const state of senders.values()) push(state, wireChannel(event), payload);
-    },
-    dropSubscriptions: () => {
-      for (const state of senders.values()) {
-        for (const stop of state.subscriptions.values()) stop();
-        state.subscriptions.clear();
-      }
-    },
-    subscriptionCounts: () => Object.fromEntries([...senders].map(([id, s]) => [id, s.subscriptions.size])),
+    broadcast: (event, payload) => senders.pushAll(wireChannel(event), payload),
+    dropSubscriptions: () => senders.dropSubscriptions(),
+    subscriptionCounts: () => senders.subscriptionCounts(),
   };
 }

@@ -72,76 +72,104 @@ export interface Shell {
 /** Windows may end the process any moment after session-end; committed SQLite (WAL) data survives that. */
 export const SESSION_END_DEADLINE_MS = 1_500;
 
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** Runs the app's main process on `electron`. */
 export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
-  const { app, dialog } = electron;
-  const log = options.log ?? consoleShellLog;
-  const platform = options.platform ?? process.platform;
-
-  let core: ShellCore | null = null;
-  let window: ShellWindow | null = null;
-  let watch: RendererWatch | null = null;
-  let started = false;
-  let failed = false;
-  let givingUp = false;
-  let closedForQuit = false;
-
-  const shutdown: Shutdown = createShutdown({
-    close: async () => {
-      if (core !== null) await core.close();
-    },
-    log,
-    ...(options.shutdownDeadlineMs === undefined ? {} : { deadlineMs: options.shutdownDeadlineMs }),
-  });
-  const prepareToQuit = async (): Promise<ShutdownOutcome> => {
-    const outcome = await shutdown.run();
-    closedForQuit = true;
-    return outcome;
-  };
-  const mainContentsId = (): number | null => (window === null || window.isDestroyed() ? null : window.webContents.id);
-
-  let resolveStarted: (value: boolean) => void = () => undefined;
-  const shell: Shell = {
-    started: new Promise<boolean>((resolve) => {
-      resolveStarted = resolve;
-    }),
-    mainWindow: () => window,
-    prepareToQuit,
-  };
-
+  const main = new ShellProcess(electron, options);
   // Before ready, or Chromium treats app:// as an opaque, insecure scheme.
   electron.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES } }]);
-
-  if (!app.requestSingleInstanceLock()) {
+  if (!electron.app.requestSingleInstanceLock()) {
     // The first instance gets 'second-instance' and shows its window.
-    app.quit();
-    resolveStarted(false);
-    return shell;
+    electron.app.quit();
+    main.resolveStarted(false);
+    return main.shell;
+  }
+  main.listen();
+  electron.app
+    .whenReady()
+    .then(() => main.start())
+    .catch((error: unknown) =>
+      error instanceof StartStepError ? main.failStart(error.step, error.cause) : main.failStart('starting Electron', error),
+    )
+    .catch((error: unknown) => {
+      // The failure path itself failed (e.g. the dialog): still never leave a process without a window.
+      main.log.error(`start-up failure handling failed: ${messageOf(error)}`);
+      electron.app.exit(1);
+    });
+  return main.shell;
+}
+
+/** The state of one main process: its core, its window and how far start-up and shutdown got. */
+class ShellProcess {
+  readonly log: ShellLog;
+  readonly shell: Shell;
+  resolveStarted: (value: boolean) => void = () => undefined;
+  private readonly platform: NodeJS.Platform;
+  private readonly shutdown: Shutdown;
+  private core: ShellCore | null = null;
+  private window: ShellWindow | null = null;
+  private watch: RendererWatch | null = null;
+  private started = false;
+  private failed = false;
+  private givingUp = false;
+  private closedForQuit = false;
+
+  constructor(
+    private readonly electron: ElectronApi,
+    private readonly options: ShellOptions,
+  ) {
+    this.log = options.log ?? consoleShellLog;
+    this.platform = options.platform ?? process.platform;
+    this.shutdown = createShutdown({
+      close: async () => {
+        if (this.core !== null) await this.core.close();
+      },
+      log: this.log,
+      ...(options.shutdownDeadlineMs === undefined ? {} : { deadlineMs: options.shutdownDeadlineMs }),
+    });
+    this.shell = {
+      started: new Promise<boolean>((resolve) => {
+        this.resolveStarted = resolve;
+      }),
+      mainWindow: () => this.window,
+      prepareToQuit: () => this.prepareToQuit(),
+    };
   }
 
+  private async prepareToQuit(): Promise<ShutdownOutcome> {
+    const outcome = await this.shutdown.run();
+    this.closedForQuit = true;
+    return outcome;
+  }
+
+  private readonly mainContentsId = (): number | null =>
+    this.window === null || this.window.isDestroyed() ? null : this.window.webContents.id;
+
   /** A start-up failure: close what opened, free the lock for the next launch, say what failed, exit 1. */
-  const failStart = async (step: string, error: unknown): Promise<void> => {
-    if (failed) return;
-    failed = true;
-    const message = error instanceof Error ? error.message : String(error);
-    log.error(`Outpost failed to start: ${step} failed: ${message}`);
-    resolveStarted(false);
+  async failStart(step: string, error: unknown): Promise<void> {
+    if (this.failed) return;
+    this.failed = true;
+    const { app, dialog } = this.electron;
+    const message = messageOf(error);
+    this.log.error(`Outpost failed to start: ${step} failed: ${message}`);
+    this.resolveStarted(false);
     try {
-      await shutdown.run();
+      await this.shutdown.run();
       app.releaseSingleInstanceLock();
       dialog.showErrorBox('Outpost could not start', `${step[0].toUpperCase()}${step.slice(1)} failed:\n\n${message}`);
     } finally {
       app.exit(1);
     }
-  };
+  }
 
   /** After start-up: the window cannot be shown; offer to reload or quit (a clean quit). */
-  const giveUp = (reason: string): void => {
-    if (givingUp) return;
-    givingUp = true;
-    const shown = window;
+  private readonly giveUp = (reason: string): void => {
+    if (this.givingUp) return;
+    this.givingUp = true;
+    const shown = this.window;
     if (shown !== null && !shown.isDestroyed() && !shown.isVisible()) shown.show();
-    void dialog
+    void this.electron.dialog
       .showMessageBox({
         type: 'error',
         title: 'Outpost',
@@ -152,66 +180,63 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
         cancelId: 1,
       })
       .then(({ response }) => {
-        givingUp = false;
-        const current = window;
+        this.givingUp = false;
+        const current = this.window;
         if (response === 0 && current !== null && !current.isDestroyed()) {
-          watch?.reset();
+          this.watch?.reset();
           current.webContents.reload();
         } else {
-          app.quit();
+          this.electron.app.quit();
         }
       })
       .catch((error: unknown) => {
         // No dialog could be shown: a clean quit beats a window that cannot work.
-        log.error(`could not show the window error: ${error instanceof Error ? error.message : String(error)}`);
-        app.quit();
+        this.log.error(`could not show the window error: ${messageOf(error)}`);
+        this.electron.app.quit();
       });
   };
 
-  const loadFailed = (description: string, url: string): void => {
-    if (!started) void failStart('loading the window', new Error(`${url}: ${description}`));
-    else giveUp(`the window could not load ${url}: ${description}`);
+  private readonly loadFailed = (description: string, url: string): void => {
+    if (!this.started) void this.failStart('loading the window', new Error(`${url}: ${description}`));
+    else this.giveUp(`the window could not load ${url}: ${description}`);
   };
 
-  const openWindow = (): ShellWindow => {
-    const opened = createMainWindow(electron.BrowserWindow, { preload: join(options.distRoot, 'preload', 'index.cjs'), isPackaged: app.isPackaged });
-    watch = watchRenderer(opened.webContents, { giveUp, loadFailed, log, ...(options.crashPolicy ? { policy: options.crashPolicy } : {}) });
+  private openWindow(): ShellWindow {
+    const { app } = this.electron;
+    const opened = createMainWindow(this.electron.BrowserWindow, { preload: join(this.options.distRoot, 'preload', 'index.cjs'), isPackaged: app.isPackaged });
+    const policy = this.options.crashPolicy ? { policy: this.options.crashPolicy } : {};
+    this.watch = watchRenderer(opened.webContents, { giveUp: this.giveUp, loadFailed: this.loadFailed, log: this.log, ...policy });
     opened.on('closed', () => {
-      if (window === opened) window = null;
+      if (this.window === opened) this.window = null;
     });
     opened.on('session-end', () => {
       // Windows logoff or shutdown: the process will be killed soon. Start the close (sync stops,
       // the database closes) and exit as soon as it is done or the short deadline passes.
-      log.warn('session ending: closing the database before the system ends the app');
-      void shutdown.run(SESSION_END_DEADLINE_MS).then(() => app.exit(0));
+      this.log.warn('session ending: closing the database before the system ends the app');
+      void this.shutdown.run(SESSION_END_DEADLINE_MS).then(() => app.exit(0));
     });
-    window = opened;
+    this.window = opened;
     return opened;
-  };
+  }
 
-  const reopenWindow = (): void => {
-    void openWindow()
+  private reopenWindow(): void {
+    void this.openWindow()
       .loadURL(APP_INDEX_URL)
-      .catch((error: unknown) => log.warn(`window load: ${error instanceof Error ? error.message : String(error)}`));
-  };
+      .catch((error: unknown) => this.log.warn(`window load: ${messageOf(error)}`));
+  }
 
-  const step = async <T>(name: string, run: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      throw new StartStepError(name, error);
-    }
-  };
-
-  const start = async (): Promise<void> => {
+  /** Serves the app, opens the core and the window, in named steps (a failure names its step). */
+  async start(): Promise<void> {
+    const { electron, options } = this;
+    const { app } = electron;
     const ses = electron.session.defaultSession;
     await step('serving the app files', () => {
       electron.protocol.handle(APP_SCHEME, serveAppRequest(join(options.distRoot, 'renderer')));
       enforceContentSecurityPolicy(ses);
-      installPermissionHandlers(ses, mainContentsId, log);
+      installPermissionHandlers(ses, this.mainContentsId, this.log);
     });
     await step('setting up the menu', () => {
-      electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform })));
+      electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(applicationMenuTemplate({ isPackaged: app.isPackaged, platform: this.platform })));
     });
     const indexHtml = join(options.distRoot, 'renderer', 'index.html');
     // A missing page would otherwise load as a "not found" text page, not as a failed load.
@@ -220,61 +245,62 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
     });
     const schema = await step('reading the app schema', () => options.loadSchema());
     const opened = await step('opening the app data', () => options.createCore({ userData: app.getPath('userData'), schema }));
-    core = opened;
-    await step('connecting the window to the app', () => opened.attach(electronIpcHost(electron.ipcMain, mainContentsId)));
-    await opened.restore().catch((error: unknown) => log.error(`could not reopen the last profile: ${error instanceof Error ? error.message : String(error)}`));
-    const shown = await step('opening the window', () => openWindow());
+    this.core = opened;
+    await step('connecting the window to the app', () => opened.attach(electronIpcHost(electron.ipcMain, this.mainContentsId)));
+    await opened.restore().catch((error: unknown) => this.log.error(`could not reopen the last profile: ${messageOf(error)}`));
+    const shown = await step('opening the window', () => this.openWindow());
     await step('loading the window', () => shown.loadURL(APP_INDEX_URL));
-    if (failed) return;
-    started = true;
-    resolveStarted(true);
+    if (this.failed) return;
+    this.started = true;
+    this.resolveStarted(true);
     try {
-      options.onStarted?.(shell);
+      options.onStarted?.(this.shell);
     } catch (error) {
       // What runs after start (the update checks) is optional: its failure never takes the window away.
-      log.error(`after start-up: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`after start-up: ${messageOf(error)}`);
     }
-  };
+  }
 
-  app.on('web-contents-created', (_event, contents) => lockDown(contents));
-  app.on('child-process-gone', (_event, details) => {
-    if (details.reason !== 'clean-exit') log.warn(`${details.name ?? details.type} process gone: ${details.reason} (exit code ${details.exitCode})`);
-  });
-  app.on('second-instance', () => {
-    if (window === null || window.isDestroyed()) {
-      if (started) reopenWindow();
-      return;
-    }
-    if (window.isMinimized()) window.restore();
-    if (!window.isVisible()) window.show();
-    window.focus();
-  });
-  app.on('window-all-closed', () => {
-    // macOS apps stay running without windows; the Dock icon (activate) brings one back.
-    if (platform !== 'darwin') app.quit();
-  });
-  app.on('activate', () => {
-    if (started && (window === null || window.isDestroyed())) reopenWindow();
-  });
-  app.on('before-quit', (event) => {
-    if (closedForQuit || core === null) return;
-    // Hold the quit until sync has stopped and the database is closed (or the deadline passed).
-    event.preventDefault();
-    void prepareToQuit().then(() => app.quit());
-  });
-
-  app
-    .whenReady()
-    .then(start)
-    .catch((error: unknown) =>
-      error instanceof StartStepError ? failStart(error.step, error.cause) : failStart('starting Electron', error),
-    )
-    .catch((error: unknown) => {
-      // The failure path itself failed (e.g. the dialog): still never leave a process without a window.
-      log.error(`start-up failure handling failed: ${error instanceof Error ? error.message : String(error)}`);
-      app.exit(1);
+  /** The app's events: hardening of every web contents, second instances, windows closing, quitting. */
+  listen(): void {
+    const { app } = this.electron;
+    app.on('web-contents-created', (_event, contents) => lockDown(contents));
+    app.on('child-process-gone', (_event, details) => {
+      if (details.reason !== 'clean-exit') this.log.warn(`${details.name ?? details.type} process gone: ${details.reason} (exit code ${details.exitCode})`);
     });
-  return shell;
+    app.on('second-instance', () => {
+      const window = this.window;
+      if (window === null || window.isDestroyed()) {
+        if (this.started) this.reopenWindow();
+        return;
+      }
+      if (window.isMinimized()) window.restore();
+      if (!window.isVisible()) window.show();
+      window.focus();
+    });
+    app.on('window-all-closed', () => {
+      // macOS apps stay running without windows; the Dock icon (activate) brings one back.
+      if (this.platform !== 'darwin') app.quit();
+    });
+    app.on('activate', () => {
+      if (this.started && (this.window === null || this.window.isDestroyed())) this.reopenWindow();
+    });
+    app.on('before-quit', (event) => {
+      if (this.closedForQuit || this.core === null) return;
+      // Hold the quit until sync has stopped and the database is closed (or the deadline passed).
+      event.preventDefault();
+      void this.prepareToQuit().then(() => app.quit());
+    });
+  }
+}
+
+/** Runs one start-up step; its failure becomes a StartStepError naming `name`. */
+async function step<T>(name: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StartStepError(name, error);
+  }
 }
 
 /** A start-up step that failed, naming the step for the dialog. */
