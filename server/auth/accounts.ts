@@ -68,6 +68,16 @@ export function toUser(row: Selectable<AuthDatabase['outpost_auth_users']>): Aut
   };
 }
 
+/** What every accounts operation works over. */
+interface AccountsContext {
+  readonly db: Kysely<AuthDatabase>;
+  readonly dialect: StorageDialect;
+  /** Clock, epoch ms. */
+  readonly now: () => number;
+  /** Revokes a user's live sessions. */
+  readonly signOut: (userId: string, reason: string) => Promise<unknown>;
+}
+
 /** Accounts over `db` in `dialect`; `now` is epoch ms; `signOut` revokes a user's live sessions. */
 export function createAccounts(
   db: Kysely<AuthDatabase>,
@@ -75,130 +85,133 @@ export function createAccounts(
   now: () => number,
   signOut: (userId: string, reason: string) => Promise<unknown>,
 ): Accounts {
-  async function userRow(username: string) {
-    return db.selectFrom('outpost_auth_users').selectAll().where('username', '=', username).executeTakeFirst();
-  }
-
-  async function requireUser(rawUsername: string): Promise<AuthUser> {
-    const username = normalizeUsername(rawUsername);
-    const row = await userRow(username);
-    if (!row) throw new NotFound(`no user named ${JSON.stringify(username)}`, { username });
-    return toUser(row);
-  }
-
+  const context: AccountsContext = { db, dialect, now, signOut };
   return {
-    async addUser(input) {
-      const username = normalizeUsername(input.username);
-      checkPassword(input.password, username);
-      const groups = normalizeGroups(input.groups ?? []);
-      const created = now();
-      const row = {
-        id: randomUUID(),
-        username,
-        password_hash: await hashPassword(input.password),
-        groups: JSON.stringify(groups),
-        created_at: created,
-        disabled: 0,
-        tokens_valid_after: 0,
-      };
-      try {
-        await db.insertInto('outpost_auth_users').values(row).execute();
-      } catch (err) {
-        if (dialect.isUniqueViolation(err)) {
-          throw new ValidationError(`username ${JSON.stringify(username)} already exists`, 'username');
-        }
-        throw err;
-      }
-      return toUser(row);
-    },
-
-    async removeUser(rawUsername) {
-      const username = normalizeUsername(rawUsername);
-      return db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('outpost_auth_users').select('id').where('username', '=', username).executeTakeFirst();
-        if (!row) return false;
-        await trx.deleteFrom('outpost_auth_refresh_tokens').where('user_id', '=', row.id).execute();
-        await trx.deleteFrom('outpost_auth_sessions').where('user_id', '=', row.id).execute();
-        await trx.deleteFrom('outpost_auth_users').where('id', '=', row.id).execute();
-        return true;
-      });
-    },
-
-    async listUsers() {
-      const rows = await db.selectFrom('outpost_auth_users').selectAll().orderBy('username').execute();
-      return rows.map(toUser);
-    },
-
-    async getUser(rawUsername) {
-      let username: string;
-      try {
-        username = normalizeUsername(rawUsername);
-      } catch {
-        return undefined;
-      }
-      const row = await userRow(username);
-      return row ? toUser(row) : undefined;
-    },
-
-    async getUserById(id) {
+    addUser: (input) => addUser(context, input),
+    removeUser: (username) => removeUser(context, username),
+    listUsers: async () => (await db.selectFrom('outpost_auth_users').selectAll().orderBy('username').execute()).map(toUser),
+    getUser: (username) => getUser(context, username),
+    getUserById: async (id) => {
       const row = await db.selectFrom('outpost_auth_users').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toUser(row) : undefined;
     },
-
-    async setPassword(rawUsername, password) {
-      const user = await requireUser(rawUsername);
-      checkPassword(password, user.username);
-      const hash = await hashPassword(password);
-      await db
-        .updateTable('outpost_auth_users')
-        .set({ password_hash: hash, tokens_valid_after: now() })
-        .where('id', '=', user.id)
-        .execute();
-      await signOut(user.id, 'password changed');
-    },
-
-    async setGroups(rawUsername, groups) {
-      const user = await requireUser(rawUsername);
-      const normalized = normalizeGroups(groups);
-      await db.updateTable('outpost_auth_users').set({ groups: JSON.stringify(normalized) }).where('id', '=', user.id).execute();
-      return { ...user, groups: normalized };
-    },
-
-    async setDisabled(rawUsername, disabled) {
-      const user = await requireUser(rawUsername);
-      const validAfter = disabled ? now() : user.tokensValidAfter;
-      await db
-        .updateTable('outpost_auth_users')
-        .set({ disabled: disabled ? 1 : 0, tokens_valid_after: validAfter })
-        .where('id', '=', user.id)
-        .execute();
-      if (disabled) await signOut(user.id, 'account disabled');
-      return { ...user, disabled, tokensValidAfter: validAfter };
-    },
-
-    async verifyCredentials(rawUsername, password) {
-      let username: string | undefined;
-      try {
-        username = normalizeUsername(rawUsername);
-      } catch {
-        username = undefined;
-      }
-      const row = username === undefined || typeof password !== 'string' ? undefined : await userRow(username);
-      if (!row) {
-        await verifyDecoyPassword(typeof password === 'string' ? password : '');
-        return { ok: false, reason: 'bad-credentials' };
-      }
-      if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'bad-credentials' };
-      if (Number(row.disabled) !== 0) return { ok: false, reason: 'disabled' };
-      if (needsRehash(row.password_hash)) {
-        // Raised cost parameters reach existing accounts at their next sign-in.
-        await db
-          .updateTable('outpost_auth_users')
-          .set({ password_hash: await hashPassword(password) })
-          .where('id', '=', row.id)
-          .execute();
-      }
-      return { ok: true, user: toUser(row) };
-    },
+    setPassword: (username, password) => setPassword(context, username, password),
+    setGroups: (username, groups) => setGroups(context, username, groups),
+    setDisabled: (username, disabled) => setDisabled(context, username, disabled),
+    verifyCredentials: (username, password) => verifyCredentials(context, username, password),
   };
+}
+
+async function userRow({ db }: AccountsContext, username: string) {
+  return db.selectFrom('outpost_auth_users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+async function requireUser(context: AccountsContext, rawUsername: string): Promise<AuthUser> {
+  const username = normalizeUsername(rawUsername);
+  const row = await userRow(context, username);
+  if (!row) throw new NotFound(`no user named ${JSON.stringify(username)}`, { username });
+  return toUser(row);
+}
+
+async function addUser({ db, dialect, now }: AccountsContext, input: Parameters<Accounts['addUser']>[0]): Promise<AuthUser> {
+  const username = normalizeUsername(input.username);
+  checkPassword(input.password, username);
+  const groups = normalizeGroups(input.groups ?? []);
+  const row = {
+    id: randomUUID(),
+    username,
+    password_hash: await hashPassword(input.password),
+    groups: JSON.stringify(groups),
+    created_at: now(),
+    disabled: 0,
+    tokens_valid_after: 0,
+  };
+  try {
+    await db.insertInto('outpost_auth_users').values(row).execute();
+  } catch (err) {
+    if (dialect.isUniqueViolation(err)) {
+      throw new ValidationError(`username ${JSON.stringify(username)} already exists`, 'username');
+    }
+    throw err;
+  }
+  return toUser(row);
+}
+
+async function removeUser({ db }: AccountsContext, rawUsername: string): Promise<boolean> {
+  const username = normalizeUsername(rawUsername);
+  return db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('outpost_auth_users').select('id').where('username', '=', username).executeTakeFirst();
+    if (!row) return false;
+    await trx.deleteFrom('outpost_auth_refresh_tokens').where('user_id', '=', row.id).execute();
+    await trx.deleteFrom('outpost_auth_sessions').where('user_id', '=', row.id).execute();
+    await trx.deleteFrom('outpost_auth_users').where('id', '=', row.id).execute();
+    return true;
+  });
+}
+
+async function getUser(context: AccountsContext, rawUsername: string): Promise<AuthUser | undefined> {
+  let username: string;
+  try {
+    username = normalizeUsername(rawUsername);
+  } catch {
+    return undefined;
+  }
+  const row = await userRow(context, username);
+  return row ? toUser(row) : undefined;
+}
+
+async function setPassword(context: AccountsContext, rawUsername: string, password: string): Promise<void> {
+  const user = await requireUser(context, rawUsername);
+  checkPassword(password, user.username);
+  const hash = await hashPassword(password);
+  await context.db
+    .updateTable('outpost_auth_users')
+    .set({ password_hash: hash, tokens_valid_after: context.now() })
+    .where('id', '=', user.id)
+    .execute();
+  await context.signOut(user.id, 'password changed');
+}
+
+async function setGroups(context: AccountsContext, rawUsername: string, groups: readonly string[]): Promise<AuthUser> {
+  const user = await requireUser(context, rawUsername);
+  const normalized = normalizeGroups(groups);
+  await context.db.updateTable('outpost_auth_users').set({ groups: JSON.stringify(normalized) }).where('id', '=', user.id).execute();
+  return { ...user, groups: normalized };
+}
+
+async function setDisabled(context: AccountsContext, rawUsername: string, disabled: boolean): Promise<AuthUser> {
+  const user = await requireUser(context, rawUsername);
+  const validAfter = disabled ? context.now() : user.tokensValidAfter;
+  await context.db
+    .updateTable('outpost_auth_users')
+    .set({ disabled: disabled ? 1 : 0, tokens_valid_after: validAfter })
+    .where('id', '=', user.id)
+    .execute();
+  if (disabled) await context.signOut(user.id, 'account disabled');
+  return { ...user, disabled, tokensValidAfter: validAfter };
+}
+
+async function verifyCredentials(context: AccountsContext, rawUsername: string, password: string): Promise<CredentialCheck> {
+  let username: string | undefined;
+  try {
+    username = normalizeUsername(rawUsername);
+  } catch {
+    username = undefined;
+  }
+  const row = username === undefined || typeof password !== 'string' ? undefined : await userRow(context, username);
+  if (!row) {
+    await verifyDecoyPassword(typeof password === 'string' ? password : '');
+    return { ok: false, reason: 'bad-credentials' };
+  }
+  if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'bad-credentials' };
+  if (Number(row.disabled) !== 0) return { ok: false, reason: 'disabled' };
+  if (needsRehash(row.password_hash)) {
+    // Raised cost parameters reach existing accounts at their next sign-in.
+    await context.db
+      .updateTable('outpost_auth_users')
+      .set({ password_hash: await hashPassword(password) })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return { ok: true, user: toUser(row) };
 }

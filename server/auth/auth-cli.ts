@@ -57,6 +57,49 @@ function userRow(user: AuthUser): string[] {
   return [user.username, user.id, user.groups.join(',') || '-', iso(user.createdAt), user.disabled ? 'disabled' : 'active'];
 }
 
+/** What every leaf command shares: the streams, opening the store, and the common options. */
+class AuthCommands {
+  constructor(
+    private readonly openStore: OpenAuthStore,
+    readonly stdin: PromptInput,
+    readonly stdout: Writable,
+    readonly stderr: Writable,
+  ) {}
+
+  /** An action that runs `run` on the store named by the command's `--database`/`--config`, closed after. */
+  withStore<A extends unknown[]>(run: (store: AuthStore, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      const command = args[args.length - 1] as Command;
+      const location = command.optsWithGlobals<StoreLocation>();
+      let opened: OpenedAuthStore | undefined;
+      try {
+        opened = await this.openStore({ database: location.database, config: location.config });
+        await run(opened.store, ...args);
+      } finally {
+        await opened?.close();
+      }
+    };
+  }
+
+  /** A leaf command under `parent` with `--database` and `--config`. */
+  leaf(parent: Command, name: string, description: string): Command {
+    return parent
+      .command(name)
+      .description(description)
+      .option('--database <url>', 'database: sqlite:PATH or postgres://… (default: the server default)')
+      .option('--config <file>', 'server config file');
+  }
+
+  /** The `--password` option's value (with a warning), else prompted for or read from standard input. */
+  async passwordFrom(option: string | undefined): Promise<string> {
+    if (option !== undefined) {
+      this.stderr.write('warning: --password is visible to other users of this machine (process list, shell history)\n');
+      return option;
+    }
+    return promptNewPassword(this.stdin, this.stderr);
+  }
+}
+
 /**
  * Registers `user add|remove|list|passwd|groups|disable|enable` and `apikey create|list|revoke`
  * on `program`. Each leaf command accepts `--database` and `--config`, passed with the program's
@@ -65,66 +108,40 @@ function userRow(user: AuthUser): string[] {
  */
 export function registerAuthCommands(program: Command, openStore: OpenAuthStore, io?: Partial<AuthCliIo>): void {
   const stdin: PromptInput = io?.stdin ?? (process.stdin as Readable as PromptInput);
-  const stdout = io?.stdout ?? process.stdout;
-  const stderr = io?.stderr ?? process.stderr;
+  const cli = new AuthCommands(openStore, stdin, io?.stdout ?? process.stdout, io?.stderr ?? process.stderr);
+  registerUserCommands(program, cli);
+  registerApiKeyCommands(program, cli);
+}
 
-  function withStore<A extends unknown[]>(run: (store: AuthStore, ...args: A) => Promise<void>) {
-    return async (...args: A) => {
-      const command = args[args.length - 1] as Command;
-      const location = command.optsWithGlobals<StoreLocation>();
-      let opened: OpenedAuthStore | undefined;
-      try {
-        opened = await openStore({ database: location.database, config: location.config });
-        await run(opened.store, ...args);
-      } finally {
-        await opened?.close();
-      }
-    };
-  }
-
-  function leaf(parent: Command, name: string, description: string): Command {
-    return parent
-      .command(name)
-      .description(description)
-      .option('--database <url>', 'database: sqlite:PATH or postgres://… (default: the server default)')
-      .option('--config <file>', 'server config file');
-  }
-
-  async function passwordFrom(option: string | undefined): Promise<string> {
-    if (option !== undefined) {
-      stderr.write('warning: --password is visible to other users of this machine (process list, shell history)\n');
-      return option;
-    }
-    return promptNewPassword(stdin, stderr);
-  }
-
+function registerUserCommands(program: Command, cli: AuthCommands): void {
+  const { stdout } = cli;
   const user = program.command('user').description('manage built-in user accounts');
 
-  leaf(user, 'add', 'create a user; the password is prompted for (or read from standard input) unless --password is given')
+  cli.leaf(user, 'add', 'create a user; the password is prompted for (or read from standard input) unless --password is given')
     .argument('<username>', 'letters a-z, digits and . _ @ + - (case-insensitive)')
     .option('--password <password>', 'the password (prefer the prompt or standard input)')
     .option('--groups <groups>', 'comma-separated groups, e.g. admins,field')
     .action(
-      withStore(async (store, username: string, options: { password?: string; groups?: string }) => {
-        const password = await passwordFrom(options.password);
+      cli.withStore(async (store, username: string, options: { password?: string; groups?: string }) => {
+        const password = await cli.passwordFrom(options.password);
         const created = await store.addUser({ username, password, groups: parseGroups(options.groups) });
         stdout.write(`Created user ${created.username} (sub ${created.id})${created.groups.length ? `, groups: ${created.groups.join(', ')}` : ''}\n`);
       }),
     );
 
-  leaf(user, 'remove', 'delete a user and sign them out everywhere')
+  cli.leaf(user, 'remove', 'delete a user and sign them out everywhere')
     .argument('<username>')
     .action(
-      withStore(async (store, username: string) => {
+      cli.withStore(async (store, username: string) => {
         if (!(await store.removeUser(username))) throw new NotFound(`no user named "${username.toLowerCase()}"`);
         stdout.write(`Removed user ${username.toLowerCase()}\n`);
       }),
     );
 
-  leaf(user, 'list', 'list users')
+  cli.leaf(user, 'list', 'list users')
     .option('--json', 'print JSON instead of a table')
     .action(
-      withStore(async (store, options: { json?: boolean }) => {
+      cli.withStore(async (store, options: { json?: boolean }) => {
         const users = await store.listUsers();
         if (options.json) stdout.write(JSON.stringify(users, null, 2) + '\n');
         else if (users.length === 0) stdout.write('No users. Create one with: user add <username>\n');
@@ -132,56 +149,60 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
       }),
     );
 
-  leaf(user, 'passwd', "set a user's password; signs them out everywhere")
+  cli.leaf(user, 'passwd', "set a user's password; signs them out everywhere")
     .argument('<username>')
     .option('--password <password>', 'the new password (prefer the prompt or standard input)')
     .action(
-      withStore(async (store, username: string, options: { password?: string }) => {
+      cli.withStore(async (store, username: string, options: { password?: string }) => {
         // Ask for the password only once we know the user exists.
         if (!(await store.getUser(username))) throw new NotFound(`no user named "${username.toLowerCase()}"`);
-        await store.setPassword(username, await passwordFrom(options.password));
+        await store.setPassword(username, await cli.passwordFrom(options.password));
         stdout.write(`Password changed for ${username.toLowerCase()}; existing sessions were signed out\n`);
       }),
     );
 
-  leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
+  cli.leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
     .argument('<username>')
     .argument('[groups]', 'comma-separated groups; omit to remove all')
     .action(
-      withStore(async (store, username: string, groups: string | undefined) => {
+      cli.withStore(async (store, username: string, groups: string | undefined) => {
         const updated = await store.setGroups(username, parseGroups(groups));
         stdout.write(`Groups of ${updated.username}: ${updated.groups.join(', ') || '(none)'}\n`);
       }),
     );
 
   for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
-    leaf(user, name, disabled ? 'disable a user and sign them out everywhere' : 're-enable a disabled user')
+    cli.leaf(user, name, disabled ? 'disable a user and sign them out everywhere' : 're-enable a disabled user')
       .argument('<username>')
       .action(
-        withStore(async (store, username: string) => {
+        cli.withStore(async (store, username: string) => {
           const updated = await store.setDisabled(username, disabled);
           stdout.write(`User ${updated.username} ${disabled ? 'disabled' : 'enabled'}\n`);
         }),
       );
   }
 
+}
+
+function registerApiKeyCommands(program: Command, cli: AuthCommands): void {
+  const { stdout, stderr } = cli;
   const apikey = program.command('apikey').description('manage API keys (x-api-key)');
 
-  leaf(apikey, 'create', 'create an API key and print it (shown only this once)')
+  cli.leaf(apikey, 'create', 'create an API key and print it (shown only this once)')
     .option('--days <n>', 'days until it expires (1-3650)', '7')
     .option('--description <text>', 'what the key is for')
     .action(
-      withStore(async (store, options: { days: string; description?: string }) => {
+      cli.withStore(async (store, options: { days: string; description?: string }) => {
         const { key, info } = await store.createApiKey({ days: parseDays(options.days), description: options.description ?? '' });
         stdout.write(`${key}\n`);
         stderr.write(`API key ${info.id} created, expires ${iso(info.expiresAt)}. Store it now: it cannot be shown again.\n`);
       }),
     );
 
-  leaf(apikey, 'list', 'list API keys (never the keys themselves)')
+  cli.leaf(apikey, 'list', 'list API keys (never the keys themselves)')
     .option('--json', 'print JSON instead of a table')
     .action(
-      withStore(async (store, options: { json?: boolean }) => {
+      cli.withStore(async (store, options: { json?: boolean }) => {
         const keys = await store.listApiKeys();
         const now = Date.now();
         if (options.json) stdout.write(JSON.stringify(keys.map((k) => ({ ...k, status: keyStatus(k, now) })), null, 2) + '\n');
@@ -197,10 +218,10 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
       }),
     );
 
-  leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
+  cli.leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
     .argument('<id>')
     .action(
-      withStore(async (store, id: string) => {
+      cli.withStore(async (store, id: string) => {
         if (!(await store.revokeApiKey(id))) throw new NotFound(`no API key with id "${id}"`);
         stdout.write(`Revoked API key ${id}\n`);
       }),

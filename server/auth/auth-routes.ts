@@ -11,7 +11,7 @@ import { OutpostError, Unauthorized } from '../../common/errors.js';
 import { createTokenSigner, type TokenSettings } from './access-tokens.js';
 import type { AuthStore } from './auth-store.js';
 import { createSignInService, type TokenPair } from './sign-in.js';
-import { createSignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
+import { createSignInThrottle, type SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
 
 /** Options of createAuthRoutes. */
 export interface AuthRoutesOptions {
@@ -117,6 +117,62 @@ function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
 }
 
 /**
+ * Runs work of one key one after another. Sign-ins of one throttle key queue here: otherwise
+ * parallel guesses would all pass the throttle check before the first failure is recorded
+ * (password checks take a while).
+ */
+class SerialByKey {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+/** A sign-in the throttle allows: 429 while `key` waits out its failures; a wrong password counts as one. */
+async function throttledSignIn(throttle: SignInThrottle, signIn: () => Promise<TokenPair>, key: string): Promise<TokenPair> {
+  const wait = throttle.retryAfterSec(key);
+  if (wait > 0) {
+    throw new HttpError(429, 'TooManyRequests', `Too many failed sign-in attempts: try again in ${wait} s`, { retryAfterSec: wait }, {
+      'retry-after': String(wait),
+    });
+  }
+  try {
+    const pair = await signIn();
+    throttle.reset(key);
+    return pair;
+  } catch (err) {
+    if (err instanceof Unauthorized) throttle.recordFailure(key);
+    throw err;
+  }
+}
+
+/** The JSON error response for a failed auth request; internals (SQL, stacks) are reported, never sent. */
+function sendFailure(res: ServerResponse, err: unknown, reportError: (error: unknown) => void): void {
+  if (res.headersSent) {
+    res.destroy();
+  } else if (err instanceof HttpError) {
+    send(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.headers);
+  } else if (err instanceof Unauthorized) {
+    const reason = err.details?.reason;
+    send(res, 401, { error: { code: 'Unauthorized', message: err.message, ...(reason === undefined ? {} : { reason }) } });
+  } else if (err instanceof OutpostError && err.code === 'ValidationError') {
+    const field = err.details?.path;
+    send(res, 400, { error: { code: 'BadRequest', message: err.message, ...(field === undefined ? {} : { field }) } });
+  } else {
+    reportError(err);
+    send(res, 500, { error: { code: 'InternalError', message: 'Internal server error' } });
+  }
+}
+
+/**
  * Creates the handler for the auth endpoints. Mount it before anything reads the request body:
  * `if (await authRoutes(req, res)) return;`. It never throws; failures become JSON error responses.
  */
@@ -128,44 +184,16 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
   const maxBodyBytes = options.maxBodyBytes ?? 16_384;
   const trustProxy = options.trustProxy ?? false;
   const reportError = options.reportError ?? ((error: unknown) => console.error('auth route failed:', error));
-
-  // Sign-ins of one throttle key run one after another: otherwise parallel guesses would all pass
-  // the throttle check before the first failure is recorded (password checks take a while).
-  const signInQueue = new Map<string, Promise<unknown>>();
-  async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const run = (signInQueue.get(key) ?? Promise.resolve()).then(work);
-    const tail = run.catch(() => undefined);
-    signInQueue.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (signInQueue.get(key) === tail) signInQueue.delete(key);
-    }
-  }
+  const signIns = new SerialByKey();
 
   async function token(req: IncomingMessage): Promise<TokenPair> {
     const body = await readBody(req, maxBodyBytes);
     const username = stringField(body, ['username']);
     const password = stringField(body, ['password']);
+    const signIn = () => accounts.signIn(username, password);
+    if (throttle === undefined) return signIn();
     const key = `${username.trim().toLowerCase()}\n${clientAddress(req, trustProxy)}`;
-    return throttle === undefined ? accounts.signIn(username, password) : oneAtATime(key, () => throttledSignIn(key, username, password));
-  }
-
-  async function throttledSignIn(key: string, username: string, password: string): Promise<TokenPair> {
-    const wait = throttle?.retryAfterSec(key) ?? 0;
-    if (wait > 0) {
-      throw new HttpError(429, 'TooManyRequests', `Too many failed sign-in attempts: try again in ${wait} s`, { retryAfterSec: wait }, {
-        'retry-after': String(wait),
-      });
-    }
-    try {
-      const pair = await accounts.signIn(username, password);
-      throttle?.reset(key);
-      return pair;
-    } catch (err) {
-      if (err instanceof Unauthorized) throttle?.recordFailure(key);
-      throw err;
-    }
+    return signIns.run(key, () => throttledSignIn(throttle, signIn, key));
   }
 
   async function handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -198,21 +226,7 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
     try {
       await handle(path, req, res);
     } catch (err) {
-      if (res.headersSent) {
-        res.destroy();
-      } else if (err instanceof HttpError) {
-        send(res, err.status, { error: { code: err.code, message: err.message, ...err.extra } }, err.headers);
-      } else if (err instanceof Unauthorized) {
-        const reason = err.details?.reason;
-        send(res, 401, { error: { code: 'Unauthorized', message: err.message, ...(reason === undefined ? {} : { reason }) } });
-      } else if (err instanceof OutpostError && err.code === 'ValidationError') {
-        const field = err.details?.path;
-        send(res, 400, { error: { code: 'BadRequest', message: err.message, ...(field === undefined ? {} : { field }) } });
-      } else {
-        // Do not leak internals (SQL, stack) to callers.
-        reportError(err);
-        send(res, 500, { error: { code: 'InternalError', message: 'Internal server error' } });
-      }
+      sendFailure(res, err, reportError);
     }
     return true;
   };

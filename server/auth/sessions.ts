@@ -67,70 +67,10 @@ function plausibleToken(token: unknown): token is string {
   return typeof token === 'string' && token.length > 0 && token.length <= 512;
 }
 
+type Clock = () => number;
+
 /** Sessions over `db`; `now` is epoch ms. */
-export function createSessions(db: Kysely<AuthDatabase>, now: () => number): Sessions {
-  async function issueRefreshToken(executor: Kysely<AuthDatabase>, userId: string, familyId: string, ttlMs: number): Promise<IssuedRefreshToken> {
-    const refreshToken = randomBytes(32).toString('base64url');
-    const created = now();
-    const expiresAt = created + ttlMs;
-    await executor
-      .insertInto('outpost_auth_refresh_tokens')
-      .values({
-        id: randomUUID(),
-        family_id: familyId,
-        user_id: userId,
-        token_hash: sha256(refreshToken),
-        created_at: created,
-        expires_at: expiresAt,
-        used_at: null,
-      })
-      .execute();
-    return { refreshToken, sessionId: familyId, expiresAt };
-  }
-
-  async function revokeSession(executor: Kysely<AuthDatabase>, sessionId: string, reason: string): Promise<void> {
-    await executor
-      .updateTable('outpost_auth_sessions')
-      .set({ revoked_at: now(), revoked_reason: reason })
-      .where('id', '=', sessionId)
-      .where('revoked_at', 'is', null)
-      .execute();
-  }
-
-  async function rotate(hash: string, ttlMs: number): Promise<RefreshRotation> {
-    return db.transaction().execute(async (trx): Promise<RefreshRotation> => {
-      const token = await trx.selectFrom('outpost_auth_refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-      if (!token) return { ok: false, reason: 'unknown' };
-      const session = await trx.selectFrom('outpost_auth_sessions').selectAll().where('id', '=', token.family_id).executeTakeFirst();
-      if (!session || session.revoked_at !== null) return { ok: false, reason: 'revoked' };
-      if (token.used_at !== null) {
-        // A used token presented again means two holders: the legitimate client and a thief. We cannot
-        // tell which is which, so the whole family dies and the user signs in again.
-        await revokeSession(trx, token.family_id, 'refresh token reuse detected');
-        return { ok: false, reason: 'reused' };
-      }
-      if (ms(token.expires_at) <= now()) return { ok: false, reason: 'expired' };
-      const userRowById = await trx.selectFrom('outpost_auth_users').selectAll().where('id', '=', token.user_id).executeTakeFirst();
-      if (!userRowById || Number(userRowById.disabled) !== 0) {
-        await revokeSession(trx, token.family_id, 'account unavailable');
-        return { ok: false, reason: 'user-unavailable' };
-      }
-      const marked = await trx
-        .updateTable('outpost_auth_refresh_tokens')
-        .set({ used_at: now() })
-        .where('id', '=', token.id)
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(marked.numUpdatedRows) !== 1) {
-        // Another request used this token between our read and our write: that is reuse too.
-        await revokeSession(trx, token.family_id, 'refresh token reuse detected');
-        return { ok: false, reason: 'reused' };
-      }
-      const issued = await issueRefreshToken(trx, token.user_id, token.family_id, ttlMs);
-      return { ok: true, user: toUser(userRowById), issued };
-    });
-  }
-
+export function createSessions(db: Kysely<AuthDatabase>, now: Clock): Sessions {
   return {
     async createSession(userId, ttlMs) {
       checkTtl(ttlMs);
@@ -140,28 +80,15 @@ export function createSessions(db: Kysely<AuthDatabase>, now: () => number): Ses
           .insertInto('outpost_auth_sessions')
           .values({ id: familyId, user_id: userId, created_at: now(), revoked_at: null, revoked_reason: null })
           .execute();
-        return issueRefreshToken(trx, userId, familyId, ttlMs);
+        return issueRefreshToken(trx, now, userId, familyId, ttlMs);
       });
     },
-
     async rotateRefreshToken(refreshToken, ttlMs) {
       checkTtl(ttlMs);
       if (!plausibleToken(refreshToken)) return { ok: false, reason: 'unknown' };
-      return rotate(sha256(refreshToken), ttlMs);
+      return rotate(db, now, sha256(refreshToken), ttlMs);
     },
-
-    async revokeRefreshToken(refreshToken, reason = 'signed out') {
-      if (!plausibleToken(refreshToken)) return false;
-      const token = await db
-        .selectFrom('outpost_auth_refresh_tokens')
-        .select('family_id')
-        .where('token_hash', '=', sha256(refreshToken))
-        .executeTakeFirst();
-      if (!token) return false;
-      await revokeSession(db, token.family_id, reason);
-      return true;
-    },
-
+    revokeRefreshToken: (refreshToken, reason = 'signed out') => revokeRefreshToken(db, now, refreshToken, reason),
     async revokeUserSessions(userId, reason) {
       const result = await db
         .updateTable('outpost_auth_sessions')
@@ -171,28 +98,102 @@ export function createSessions(db: Kysely<AuthDatabase>, now: () => number): Ses
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
-
     async getSession(sessionId) {
       const row = await db.selectFrom('outpost_auth_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
       return row ? toSession(row) : undefined;
     },
-
-    async purgeExpired() {
-      const cutoff = now();
-      const tokens = await db.deleteFrom('outpost_auth_refresh_tokens').where('expires_at', '<', cutoff).executeTakeFirst();
-      const sessions = await db
-        .deleteFrom('outpost_auth_sessions')
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('outpost_auth_refresh_tokens')
-                .select(sql<number>`1`.as('one'))
-                .whereRef('outpost_auth_refresh_tokens.family_id', '=', 'outpost_auth_sessions.id'),
-            ),
-          ),
-        )
-        .executeTakeFirst();
-      return Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows);
-    },
+    purgeExpired: () => purgeExpired(db, now()),
   };
+}
+
+async function issueRefreshToken(executor: Kysely<AuthDatabase>, now: Clock, userId: string, familyId: string, ttlMs: number): Promise<IssuedRefreshToken> {
+  const refreshToken = randomBytes(32).toString('base64url');
+  const created = now();
+  const expiresAt = created + ttlMs;
+  await executor
+    .insertInto('outpost_auth_refresh_tokens')
+    .values({
+      id: randomUUID(),
+      family_id: familyId,
+      user_id: userId,
+      token_hash: sha256(refreshToken),
+      created_at: created,
+      expires_at: expiresAt,
+      used_at: null,
+    })
+    .execute();
+  return { refreshToken, sessionId: familyId, expiresAt };
+}
+
+async function revokeSession(executor: Kysely<AuthDatabase>, now: Clock, sessionId: string, reason: string): Promise<void> {
+  await executor
+    .updateTable('outpost_auth_sessions')
+    .set({ revoked_at: now(), revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+async function rotate(db: Kysely<AuthDatabase>, now: Clock, hash: string, ttlMs: number): Promise<RefreshRotation> {
+  return db.transaction().execute(async (trx): Promise<RefreshRotation> => {
+    const token = await trx.selectFrom('outpost_auth_refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    if (!token) return { ok: false, reason: 'unknown' };
+    const session = await trx.selectFrom('outpost_auth_sessions').selectAll().where('id', '=', token.family_id).executeTakeFirst();
+    if (!session || session.revoked_at !== null) return { ok: false, reason: 'revoked' };
+    if (token.used_at !== null) {
+      // A used token presented again means two holders: the legitimate client and a thief. We cannot
+      // tell which is which, so the whole family dies and the user signs in again.
+      await revokeSession(trx, now, token.family_id, 'refresh token reuse detected');
+      return { ok: false, reason: 'reused' };
+    }
+    if (ms(token.expires_at) <= now()) return { ok: false, reason: 'expired' };
+    const userRowById = await trx.selectFrom('outpost_auth_users').selectAll().where('id', '=', token.user_id).executeTakeFirst();
+    if (!userRowById || Number(userRowById.disabled) !== 0) {
+      await revokeSession(trx, now, token.family_id, 'account unavailable');
+      return { ok: false, reason: 'user-unavailable' };
+    }
+    const marked = await trx
+      .updateTable('outpost_auth_refresh_tokens')
+      .set({ used_at: now() })
+      .where('id', '=', token.id)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1) {
+      // Another request used this token between our read and our write: that is reuse too.
+      await revokeSession(trx, now, token.family_id, 'refresh token reuse detected');
+      return { ok: false, reason: 'reused' };
+    }
+    const issued = await issueRefreshToken(trx, now, token.user_id, token.family_id, ttlMs);
+    return { ok: true, user: toUser(userRowById), issued };
+  });
+}
+
+async function revokeRefreshToken(db: Kysely<AuthDatabase>, now: Clock, refreshToken: string, reason: string): Promise<boolean> {
+  if (!plausibleToken(refreshToken)) return false;
+  const token = await db
+    .selectFrom('outpost_auth_refresh_tokens')
+    .select('family_id')
+    .where('token_hash', '=', sha256(refreshToken))
+    .executeTakeFirst();
+  if (!token) return false;
+  await revokeSession(db, now, token.family_id, reason);
+  return true;
+}
+
+/** Deletes refresh tokens expired by `cutoff` (epoch ms), then sessions left without any. */
+async function purgeExpired(db: Kysely<AuthDatabase>, cutoff: number): Promise<number> {
+  const tokens = await db.deleteFrom('outpost_auth_refresh_tokens').where('expires_at', '<', cutoff).executeTakeFirst();
+  const sessions = await db
+    .deleteFrom('outpost_auth_sessions')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outpost_auth_refresh_tokens')
+            .select(sql<number>`1`.as('one'))
+            .whereRef('outpost_auth_refresh_tokens.family_id', '=', 'outpost_auth_sessions.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(tokens.numDeletedRows) + Number(sessions.numDeletedRows);
 }
