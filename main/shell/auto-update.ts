@@ -98,150 +98,173 @@ export const DEFAULT_FIRST_CHECK_DELAY_MS = 10_000;
 
 /** Starts checking for updates (packaged app only) and returns the status handle. */
 export function startAutoUpdates(options: AutoUpdateOptions): AutoUpdates {
-  const { logger } = options;
-  // Assigned once the app is known to be packaged; the effects that use it only run after that.
+  const updates = new UpdateRunner(options);
+  updates.dispatch({ kind: 'started', packaged: options.isPackaged });
+  if (!options.isPackaged) return updates;
   let updater: Updater;
-  let model: UpdateModel = INITIAL_UPDATE_MODEL;
-  const listeners = new Set<(status: UpdateStatus) => void>();
+  try {
+    updater = typeof options.updater === 'function' ? options.updater() : options.updater;
+  } catch (error) {
+    // An updater that cannot be made (unsupported package type, unreadable app-update.yml) must never stop the app.
+    updates.failed(error);
+    return updates;
+  }
+  updates.attach(updater);
+  updates.schedule(options.firstCheckDelayMs ?? DEFAULT_FIRST_CHECK_DELAY_MS, options.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS);
+  return updates;
+}
+
+/** The update model of one run, the effects it decides carried out on the updater. */
+class UpdateRunner implements AutoUpdates {
+  // Assigned once the app is known to be packaged; the effects that use it only run after that.
+  private updater!: Updater;
+  private model: UpdateModel = INITIAL_UPDATE_MODEL;
+  private readonly listeners = new Set<(status: UpdateStatus) => void>();
   // Errors electron-updater has already reported through its 'error' event; the promise it also
   // rejects with the same error must not report it a second time.
-  const reported = new WeakSet<Error>();
-  const timers: Array<ReturnType<typeof setTimeout>> = [];
-  const detach: Array<() => void> = [];
+  private readonly reported = new WeakSet<Error>();
+  private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
+  private readonly detach: Array<() => void> = [];
 
-  const dispatch = (event: UpdateEvent): void => {
-    const step = decideUpdate(model, event);
-    const changed = step.model.status !== model.status;
-    model = step.model;
-    if (changed) for (const listener of listeners) listener(model.status);
-    for (const effect of step.effects) run(effect);
+  constructor(private readonly options: AutoUpdateOptions) {}
+
+  status(): UpdateStatus {
+    return this.model.status;
+  }
+
+  subscribe(listener: (status: UpdateStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  checkNow(): void {
+    this.dispatch({ kind: 'check-due' });
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.length = 0;
+    // The shell may stop updates as its shutdown begins, including the shutdown an install asked
+    // for: keep listening then, so an installer that fails to start still ends in a quit.
+    if (this.model.status.state !== 'installing') for (const off of this.detach.splice(0)) off();
+  }
+
+  /** Folds `event` into the model, tells the listeners a new status, runs the effects. */
+  dispatch(event: UpdateEvent): void {
+    const step = decideUpdate(this.model, event);
+    const changed = step.model.status !== this.model.status;
+    this.model = step.model;
+    if (changed) for (const listener of this.listeners) listener(this.model.status);
+    for (const effect of step.effects) this.run(effect);
+  }
+
+  /** A failure of the updater, unless its 'error' event already reported it. */
+  readonly failed = (error: unknown): void => {
+    if (error instanceof Error && this.reported.has(error)) return;
+    this.dispatch({ kind: 'failed', message: oneLine(error) });
   };
 
-  const failed = (error: unknown): void => {
-    if (error instanceof Error && reported.has(error)) return;
-    dispatch({ kind: 'failed', message: oneLine(error) });
-  };
-
-  const run = (effect: UpdateEffect): void => {
+  private run(effect: UpdateEffect): void {
+    const { logger } = this.options;
     switch (effect.kind) {
       case 'log':
         logger[effect.level](effect.message);
         return;
       case 'check':
-        attempt(() => updater.checkForUpdates());
+        this.attempt(() => this.updater.checkForUpdates());
         return;
       case 'download':
-        attempt(() => updater.downloadUpdate());
+        this.attempt(() => this.updater.downloadUpdate());
         return;
       case 'ask':
         // Called on a later tick, so a dialog that throws cannot throw into electron-updater's emit.
-        Promise.resolve({ version: effect.version }).then(options.ask).then(
-          (choice) => dispatch({ kind: 'answered', version: effect.version, choice }),
+        Promise.resolve({ version: effect.version }).then(this.options.ask).then(
+          (choice) => this.dispatch({ kind: 'answered', version: effect.version, choice }),
           (error: unknown) => {
             logger.warn(`Could not ask about update ${effect.version}: ${oneLine(error)}; it will be installed when Outpost quits.`);
-            dispatch({ kind: 'answered', version: effect.version, choice: 'later' });
+            this.dispatch({ kind: 'answered', version: effect.version, choice: 'later' });
           },
         );
         return;
       case 'install':
-        void install();
+        void this.install();
         return;
       case 'quit':
-        options.quit();
+        this.options.quit();
         return;
     }
-  };
+  }
 
-  const attempt = (call: () => Promise<unknown>): void => {
+  private attempt(call: () => Promise<unknown>): void {
     try {
-      call().catch(failed);
+      call().catch(this.failed);
     } catch (error) {
-      failed(error);
+      this.failed(error);
     }
-  };
+  }
 
-  const install = async (): Promise<void> => {
+  private async install(): Promise<void> {
     // The database must be closed before the installer replaces the app; a shutdown that fails
     // or overruns has still stopped the app, so the install goes ahead.
     try {
-      await options.prepareToQuit();
+      await this.options.prepareToQuit();
     } catch (error) {
-      logger.warn(`Shutdown before installing the update failed: ${oneLine(error)}`);
+      this.options.logger.warn(`Shutdown before installing the update failed: ${oneLine(error)}`);
     }
     try {
       // Silent (no installer wizard on Windows) and relaunched afterwards; macOS ignores both.
-      updater.quitAndInstall(true, true);
+      this.updater.quitAndInstall(true, true);
     } catch (error) {
-      failed(error);
+      this.failed(error);
     }
-  };
-
-  const handle: AutoUpdates = {
-    status: () => model.status,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    checkNow: () => dispatch({ kind: 'check-due' }),
-    stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.length = 0;
-      // The shell may stop updates as its shutdown begins, including the shutdown an install asked
-      // for: keep listening then, so an installer that fails to start still ends in a quit.
-      if (model.status.state !== 'installing') for (const off of detach.splice(0)) off();
-    },
-  };
-
-  dispatch({ kind: 'started', packaged: options.isPackaged });
-  if (!options.isPackaged) return handle;
-  try {
-    updater = typeof options.updater === 'function' ? options.updater() : options.updater;
-  } catch (error) {
-    // An updater that cannot be made (unsupported package type, unreadable app-update.yml) must never stop the app.
-    failed(error);
-    return handle;
   }
 
-  // Our own decisions download and ask; electron-updater's defaults would download unasked (its
-  // promise then unobserved) and install on quit, which we want too.
-  updater.autoDownload = false;
-  updater.autoInstallOnAppQuit = true;
-  updater.logger = logger;
-  const on: UpdaterEvents = {
-    'checking-for-update': () => dispatch({ kind: 'checking' }),
-    'update-available': (info) => dispatch({ kind: 'available', version: info.version }),
-    'update-not-available': (info) => dispatch({ kind: 'not-available', version: info.version }),
-    'download-progress': (info) => dispatch({ kind: 'progress', percent: info.percent }),
-    'update-downloaded': (info) => dispatch({ kind: 'downloaded', version: info.version }),
-    error: (error) => {
-      reported.add(error);
-      dispatch({ kind: 'failed', message: oneLine(error) });
-    },
-  };
-  updater.on('checking-for-update', on['checking-for-update']);
-  updater.on('update-available', on['update-available']);
-  updater.on('update-not-available', on['update-not-available']);
-  updater.on('download-progress', on['download-progress']);
-  updater.on('update-downloaded', on['update-downloaded']);
-  updater.on('error', on.error);
-  detach.push(() => {
-    updater.removeListener('checking-for-update', on['checking-for-update']);
-    updater.removeListener('update-available', on['update-available']);
-    updater.removeListener('update-not-available', on['update-not-available']);
-    updater.removeListener('download-progress', on['download-progress']);
-    updater.removeListener('update-downloaded', on['update-downloaded']);
-    updater.removeListener('error', on.error);
-  });
+  /** Configures `updater` and listens to its events until `stop`. */
+  attach(updater: Updater): void {
+    this.updater = updater;
+    // Our own decisions download and ask; electron-updater's defaults would download unasked (its
+    // promise then unobserved) and install on quit, which we want too.
+    updater.autoDownload = false;
+    updater.autoInstallOnAppQuit = true;
+    updater.logger = this.options.logger;
+    const on: UpdaterEvents = {
+      'checking-for-update': () => this.dispatch({ kind: 'checking' }),
+      'update-available': (info) => this.dispatch({ kind: 'available', version: info.version }),
+      'update-not-available': (info) => this.dispatch({ kind: 'not-available', version: info.version }),
+      'download-progress': (info) => this.dispatch({ kind: 'progress', percent: info.percent }),
+      'update-downloaded': (info) => this.dispatch({ kind: 'downloaded', version: info.version }),
+      error: (error) => {
+        this.reported.add(error);
+        this.dispatch({ kind: 'failed', message: oneLine(error) });
+      },
+    };
+    updater.on('checking-for-update', on['checking-for-update']);
+    updater.on('update-available', on['update-available']);
+    updater.on('update-not-available', on['update-not-available']);
+    updater.on('download-progress', on['download-progress']);
+    updater.on('update-downloaded', on['update-downloaded']);
+    updater.on('error', on.error);
+    this.detach.push(() => {
+      updater.removeListener('checking-for-update', on['checking-for-update']);
+      updater.removeListener('update-available', on['update-available']);
+      updater.removeListener('update-not-available', on['update-not-available']);
+      updater.removeListener('download-progress', on['download-progress']);
+      updater.removeListener('update-downloaded', on['update-downloaded']);
+      updater.removeListener('error', on.error);
+    });
+  }
 
-  const first = setTimeout(() => {
-    handle.checkNow();
-    const every = setInterval(() => handle.checkNow(), options.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS);
-    every.unref?.();
-    timers.push(every);
-  }, options.firstCheckDelayMs ?? DEFAULT_FIRST_CHECK_DELAY_MS);
-  first.unref?.();
-  timers.push(first);
-  return handle;
+  /** The first check after `firstDelayMs`, then one every `intervalMs`. */
+  schedule(firstDelayMs: number, intervalMs: number): void {
+    const first = setTimeout(() => {
+      this.checkNow();
+      const every = setInterval(() => this.checkNow(), intervalMs);
+      every.unref?.();
+      this.timers.push(every);
+    }, firstDelayMs);
+    first.unref?.();
+    this.timers.push(first);
+  }
 }
 
 /** An error's message on one line (electron-updater's messages can carry a stack or the feed's body). */
