@@ -5,6 +5,7 @@
 // worker: IAM and Lambda (function) rules are skipped.
 import type { AuthOperation, AuthProvider, AuthRule, AuthStrategy, ModelDef } from '../../common/schema/types.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
+import type { SyncAuth } from './sync-auth.js';
 
 /** The auth modes the sync worker can send. */
 export type AuthMode = 'jwt' | 'apiKey';
@@ -53,4 +54,24 @@ export function modelAuthModes(model: Pick<ModelDef, 'auth'>, operation: ModelOp
 export function isUnauthorizedAnswer(answer: Pick<GraphqlAnswer, 'httpStatus' | 'errors'>): boolean {
   if (answer.httpStatus === 401 || answer.httpStatus === 403) return true;
   return answer.errors.some((e) => e.errorType === 'Unauthorized' || e.errorType === 'UnauthorizedException');
+}
+
+/** How requests are authorized: `DEFAULT` (one credential) or `MULTI_AUTH` (per model and operation, PROTOCOL.md §6.2). */
+export type AuthModeStrategy = 'DEFAULT' | 'MULTI_AUTH';
+
+/** MULTI_AUTH: the credentials by mode, validated (one per type, known types); null with DEFAULT (then `additional` must be empty). */
+export function multiAuthProviders(strategy: AuthModeStrategy | undefined, auth: SyncAuth, additional: readonly SyncAuth[] = []): ReadonlyMap<AuthMode, SyncAuth> | null {
+  const chosen = strategy ?? 'DEFAULT';
+  if (chosen !== 'DEFAULT' && chosen !== 'MULTI_AUTH') throw new Error(`authModeStrategy must be 'DEFAULT' or 'MULTI_AUTH', got ${String(chosen)}`);
+  if (chosen === 'DEFAULT') {
+    if (additional.length > 0) throw new Error("additionalAuth needs authModeStrategy 'MULTI_AUTH' (with DEFAULT only auth is used)");
+    return null;
+  }
+  const byMode = new Map<AuthMode, SyncAuth>();
+  for (const one of [auth, ...additional]) {
+    if (one.type !== 'apiKey' && one.type !== 'jwt') throw new Error(`MULTI_AUTH: unknown auth type ${String((one as { type: unknown }).type)}`);
+    if (byMode.has(one.type)) throw new Error(`MULTI_AUTH: two ${one.type} providers given (auth and additionalAuth); give each type once`);
+    byMode.set(one.type, one);
+  }
+  return byMode;
 }

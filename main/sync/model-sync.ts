@@ -11,14 +11,14 @@ import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { OutpostError } from '../../common/errors.js';
 import { modelIdOf } from '../../common/schema/record-key.js';
-import type { Datastore } from '../datastore/datastore.js';
 import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
 import { RetriesExhausted, RetryAborted, retrying, type Attempt } from './retrying.js';
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
-import { classifyMutationAnswer } from './mutation-outcome.js';
+import { classifySyncQueryAnswer } from './query-outcome.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
 import { metadataAfterSync, recordsLeftOut, syncPredicateKey, syncStart, type ModelSyncMetadata, type SyncResume } from './core/sync-plan.js';
 import type { SyncEvents } from './sync-events.js';
+import type { ModelSyncStore } from './sync-store.js';
 
 /** The server could not be reached (or answered 5xx) for long enough: the round is retried later. */
 export class SyncUnreachable extends OutpostError {
@@ -28,7 +28,8 @@ export class SyncUnreachable extends OutpostError {
 }
 
 export interface ModelSyncContext {
-  readonly datastore: Datastore;
+  /** The local store (the datastore): pages merged, metadata read and written. */
+  readonly datastore: ModelSyncStore;
   readonly schema: Schema;
   readonly query: (query: string, variables: Record<string, unknown>) => Promise<AnnouncedAnswer>;
   readonly events: SyncEvents;
@@ -179,7 +180,8 @@ async function pageAttempt(
   const done = (value: FetchedPage | null): Attempt<FetchedPage | null> => ({ done: true, value });
   const answer = await ctx.query(document.query, syncQueryVariables(request));
   const total = answer.outpost?.syncTotals[document.field] ?? null;
-  if (answer.errors.length === 0 && answer.networkError === null) {
+  const outcome = classifySyncQueryAnswer(document.field, answer);
+  if (outcome.kind === 'page') {
     try {
       return done({ page: readSyncPage(document.field, answer.data), total });
     } catch (error) {
@@ -187,21 +189,18 @@ async function pageAttempt(
       return done(null);
     }
   }
-  const outcome = classifyMutationAnswer(document.field, answer);
-  if (outcome.kind === 'retry' || outcome.kind === 'authFailure') return { done: false, reason: outcome.message };
+  if (outcome.kind === 'transient') return { done: false, reason: outcome.message };
   // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
-  if (outcome.kind === 'rejected' && answer.data?.[document.field] != null) {
+  if (outcome.kind === 'partial') {
     ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
-    ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType ?? outcome.reason, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
+    ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
     try {
       return done({ page: readSyncPage(document.field, answer.data), total });
     } catch {
       return done(null);
     }
   }
-  const message = outcome.kind === 'rejected' || outcome.kind === 'conflict' ? outcome.message : 'unexpected answer';
-  const errorType = outcome.kind === 'rejected' ? (outcome.errorType ?? outcome.reason) : 'Unknown';
-  ctx.events.emit('error', { process: 'sync', errorType, model: model.name, message: `${model.name} sync refused: ${message}` });
+  ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType, model: model.name, message: `${model.name} sync refused: ${outcome.message}` });
   return done(null);
 }
 

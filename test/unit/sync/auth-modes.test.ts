@@ -59,3 +59,16 @@ test('isUnauthorizedAnswer: 401/403 and Unauthorized error types only', () => {
   assert.equal(isUnauthorizedAnswer(answer(500, null)), false);
   assert.equal(isUnauthorizedAnswer(answer(null, null)), false);
 });
+
+test('multiAuthProviders: null with DEFAULT, credentials by mode with MULTI_AUTH, bad combinations refused', async () => {
+  const { multiAuthProviders } = await import('../../../main/sync/auth-modes.js');
+  const { staticTokenProvider } = await import('../../../main/sync/sync-auth.js');
+  const key = { type: 'apiKey', apiKey: 'k' } as const;
+  const jwt = { type: 'jwt', tokens: staticTokenProvider('t') } as const;
+  assert.equal(multiAuthProviders(undefined, key), null);
+  assert.equal(multiAuthProviders('DEFAULT', jwt, []), null);
+  assert.deepEqual([...(multiAuthProviders('MULTI_AUTH', jwt, [key]) ?? new Map()).keys()], ['jwt', 'apiKey']);
+  assert.throws(() => multiAuthProviders('DEFAULT', jwt, [key]), /additionalAuth needs authModeStrategy 'MULTI_AUTH'/);
+  assert.throws(() => multiAuthProviders('MULTI_AUTH', key, [key]), /two apiKey providers/);
+  assert.throws(() => multiAuthProviders('OTHER' as 'DEFAULT', key), /authModeStrategy must be/);
+});
