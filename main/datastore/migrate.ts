@@ -24,7 +24,7 @@
 //   `sent`, `pendingOverwrote`); every existing entry gets its own mutation id.
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
 import { randomUUID } from 'node:crypto';
-import { getModel } from '../../common/schema/model-fields.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import { ValidationError } from '../../common/errors.js';
@@ -91,7 +91,7 @@ export function migrate(conn: SqliteConnection, schema: Schema, tables: Readonly
     };
 
     for (const table of tables.values()) {
-      const oldModel = oldSchema !== null && Object.hasOwn(oldSchema.models, table.name) ? getModel(oldSchema, table.name) : undefined;
+      const oldModel = oldSchema === null ? undefined : findModel(oldSchema, table.name);
       if (oldSchema === null || oldModel === undefined || oldSchema.version === schema.version) {
         if (oldModel === undefined) report.createdModels.push(table.name);
         createTable(conn, table);
