@@ -170,7 +170,6 @@ export function openWorkInProgress(options: {
   readonly now?: () => number;
 }): WorkInProgress {
   const now = options.now ?? Date.now;
-  const { datastore, schema } = options;
   const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE), { nativeBinding: nativeBinding() });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -185,14 +184,37 @@ export function openWorkInProgress(options: {
     );
   `);
   db.prepare('DELETE FROM trash WHERE deletedAt < ?').run(now() - TRASH_RETENTION_MS);
-  let closed = false;
-  const open = (): void => {
-    if (closed) throw new ValidationError('the profile is closed: its drafts and Trash cannot be used');
-  };
+  return new WorkInProgressFile(db, options.datastore, options.schema, now);
+}
 
+function toDraft(row: DraftRow): Draft {
+  return {
+    id: row.id,
+    model: row.model,
+    key: row.key === null ? null : (JSON.parse(row.key) as Record<string, string | number>),
+    values: JSON.parse(row.draftValues) as ModelRecord,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The drafts and the Trash of one profile, in its open work-in-progress database. */
+class WorkInProgressFile implements WorkInProgress {
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly datastore: Datastore,
+    private readonly schema: Schema,
+    private readonly now: () => number,
+  ) {}
+
+  private open(): void {
+    if (this.closed) throw new ValidationError('the profile is closed: its drafts and Trash cannot be used');
+  }
 
   /** The record and everything a delete of it cascades to (as the datastore's deleteWithChildren walks it), parents first. */
-  const collect = async (modelName: string, record: ModelRecord): Promise<TrashRow[]> => {
+  private async collect(modelName: string, record: ModelRecord): Promise<TrashRow[]> {
+    const { schema, datastore } = this;
     const rows: TrashRow[] = [];
     const visited = new Set<string>();
     const visit = async (name: string, rec: ModelRecord, parent?: number, link?: Readonly<Record<string, string>>): Promise<void> => {
@@ -210,148 +232,143 @@ export function openWorkInProgress(options: {
     };
     await visit(modelName, record);
     return rows;
-  };
+  }
 
-  const outboxOf = async (row: TrashRow): Promise<OutboxEntry[]> =>
-    datastore.outbox.listEntries({ model: row.model, modelId: modelIdOf(requireModel(schema, row.model), row.record) });
+  private async outboxOf(row: TrashRow): Promise<OutboxEntry[]> {
+    return this.datastore.outbox.listEntries({ model: row.model, modelId: modelIdOf(requireModel(this.schema, row.model), row.record) });
+  }
 
-  const inPlaceFlags = async (rows: readonly TrashRow[]): Promise<boolean[]> => {
+  private async inPlaceFlags(rows: readonly TrashRow[]): Promise<boolean[]> {
     const flags: boolean[] = [];
     for (const row of rows) {
       // A record that is back in the store (its delete was refused and undone, or it synced back)
       // is saved over in place: a copy would duplicate it.
-      const key = keyOf(requireModel(schema, row.model), row.record);
-      const present = key !== undefined && (await datastore.get(row.model, key)) !== undefined;
-      flags.push(present || restorableInPlace(row.record, await outboxOf(row)));
+      const key = keyOf(requireModel(this.schema, row.model), row.record);
+      const present = key !== undefined && (await this.datastore.get(row.model, key)) !== undefined;
+      flags.push(present || restorableInPlace(row.record, await this.outboxOf(row)));
     }
     return flags;
-  };
+  }
 
-  const toDraft = (row: DraftRow): Draft => ({
-    id: row.id,
-    model: row.model,
-    key: row.key === null ? null : (JSON.parse(row.key) as Record<string, string | number>),
-    values: JSON.parse(row.draftValues) as ModelRecord,
-    updatedAt: row.updatedAt,
-  });
-
-  const trashEntry = (id: string): TrashDbRow => {
-    const row = db.prepare('SELECT * FROM trash WHERE id = ?').get(id) as TrashDbRow | undefined;
+  private trashEntry(id: string): TrashDbRow {
+    const row = this.db.prepare('SELECT * FROM trash WHERE id = ?').get(id) as TrashDbRow | undefined;
     if (row === undefined) throw new NotFound(`the Trash has no entry ${id} (already restored, or cleared)`, { id });
     return row;
-  };
+  }
 
-  return {
-    async delete(model, target, opts) {
-      open();
-      if ('where' in target) return { deleted: await datastore.delete(model, target.where, opts) };
-      const def = requireModel(schema, model);
-      const record = await datastore.get(model, target.key);
-      if (record === undefined) return { deleted: await datastore.delete(model, target.key, opts) };
-      const rows = await collect(model, record);
-      const trashId = randomUUID();
-      const key = keyOf(def, record) ?? {};
-      db.prepare('INSERT INTO trash (id, model, key, rows, deletedAt) VALUES (?, ?, ?, ?, ?)').run(
-        trashId,
-        model,
-        JSON.stringify(key),
-        JSON.stringify(rows),
-        now(),
-      );
-      let deleted: ModelRecord[];
-      try {
-        deleted = await datastore.delete(model, target.key, opts);
-      } catch (error) {
-        db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
-        throw error;
-      }
-      if (deleted.length === 0) {
-        db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
-        return { deleted };
-      }
-      return { deleted, trashId };
-    },
+  async delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, opts: { condition?: Predicate }): Promise<{ deleted: ModelRecord[]; trashId?: string }> {
+    this.open();
+    const { db, datastore } = this;
+    if ('where' in target) return { deleted: await datastore.delete(model, target.where, opts) };
+    const def = requireModel(this.schema, model);
+    const record = await datastore.get(model, target.key);
+    if (record === undefined) return { deleted: await datastore.delete(model, target.key, opts) };
+    const rows = await this.collect(model, record);
+    const trashId = randomUUID();
+    const key = keyOf(def, record) ?? {};
+    db.prepare('INSERT INTO trash (id, model, key, rows, deletedAt) VALUES (?, ?, ?, ?, ?)').run(
+      trashId,
+      model,
+      JSON.stringify(key),
+      JSON.stringify(rows),
+      this.now(),
+    );
+    let deleted: ModelRecord[];
+    try {
+      deleted = await datastore.delete(model, target.key, opts);
+    } catch (error) {
+      db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
+      throw error;
+    }
+    if (deleted.length === 0) {
+      db.prepare('DELETE FROM trash WHERE id = ?').run(trashId);
+      return { deleted };
+    }
+    return { deleted, trashId };
+  }
 
-    async deletePreview(model, key) {
-      open();
-      const record = await datastore.get(model, key);
-      if (record === undefined) throw new NotFound(`${model} ${typeof key === 'string' ? key : JSON.stringify(key)} does not exist on this device`);
-      return { related: relatedCounts(schema, await collect(model, record)) };
-    },
+  async deletePreview(model: string, key: string | KeyObject): Promise<ResponseOf<'deletePreview'>> {
+    this.open();
+    const record = await this.datastore.get(model, key);
+    if (record === undefined) throw new NotFound(`${model} ${typeof key === 'string' ? key : JSON.stringify(key)} does not exist on this device`);
+    return { related: relatedCounts(this.schema, await this.collect(model, record)) };
+  }
 
-    async draftSave(model, key, values) {
-      open();
-      const def = requireModel(schema, model);
-      if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ValidationError('draftSave: values must be an object', 'values');
-      const k = keyJson(def, key);
-      const existing = db.prepare('SELECT id FROM drafts WHERE model = ? AND keyJson = ?').get(model, k) as { id: string } | undefined;
-      const row: DraftRow = {
-        id: existing?.id ?? randomUUID(),
-        model,
-        keyJson: k,
-        key: key === null ? null : JSON.stringify(key),
-        draftValues: JSON.stringify(values),
-        updatedAt: now(),
-      };
-      db.prepare(
+  async draftSave(model: string, key: KeyObject | null, values: ModelRecord): Promise<Draft> {
+    this.open();
+    const def = requireModel(this.schema, model);
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ValidationError('draftSave: values must be an object', 'values');
+    const k = keyJson(def, key);
+    const existing = this.db.prepare('SELECT id FROM drafts WHERE model = ? AND keyJson = ?').get(model, k) as { id: string } | undefined;
+    const row: DraftRow = {
+      id: existing?.id ?? randomUUID(),
+      model,
+      keyJson: k,
+      key: key === null ? null : JSON.stringify(key),
+      draftValues: JSON.stringify(values),
+      updatedAt: this.now(),
+    };
+    this.db
+      .prepare(
         `INSERT INTO drafts (id, model, keyJson, key, draftValues, updatedAt) VALUES (@id, @model, @keyJson, @key, @draftValues, @updatedAt)
          ON CONFLICT (model, keyJson) DO UPDATE SET draftValues = excluded.draftValues, key = excluded.key, updatedAt = excluded.updatedAt`,
-      ).run(row);
-      return toDraft(row);
-    },
+      )
+      .run(row);
+    return toDraft(row);
+  }
 
-    async draftsList() {
-      open();
-      return (db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map(toDraft);
-    },
+  async draftsList(): Promise<Draft[]> {
+    this.open();
+    return (this.db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map(toDraft);
+  }
 
-    async draftDiscard(id) {
-      open();
-      return { removed: db.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes > 0 };
-    },
+  async draftDiscard(id: string): Promise<{ removed: boolean }> {
+    this.open();
+    return { removed: this.db.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes > 0 };
+  }
 
-    async trashList() {
-      open();
-      const items: TrashItem[] = [];
-      for (const row of db.prepare('SELECT * FROM trash ORDER BY deletedAt DESC, id').all() as TrashDbRow[]) {
-        const rows = JSON.parse(row.rows) as TrashRow[];
-        const flags = findModel(schema, row.model) !== undefined ? await inPlaceFlags(rows) : [false];
-        items.push({
-          id: row.id,
-          model: row.model,
-          key: JSON.parse(row.key) as Record<string, string | number>,
-          record: rows[0]?.record ?? {},
-          related: relatedCounts(schema, rows),
-          deletedAt: row.deletedAt,
-          state: flags.every(Boolean) ? 'pending' : 'synced',
-        });
-      }
-      return items;
-    },
+  async trashList(): Promise<TrashItem[]> {
+    this.open();
+    const items: TrashItem[] = [];
+    for (const row of this.db.prepare('SELECT * FROM trash ORDER BY deletedAt DESC, id').all() as TrashDbRow[]) {
+      const rows = JSON.parse(row.rows) as TrashRow[];
+      const flags = findModel(this.schema, row.model) !== undefined ? await this.inPlaceFlags(rows) : [false];
+      items.push({
+        id: row.id,
+        model: row.model,
+        key: JSON.parse(row.key) as Record<string, string | number>,
+        record: rows[0]?.record ?? {},
+        related: relatedCounts(this.schema, rows),
+        deletedAt: row.deletedAt,
+        state: flags.every(Boolean) ? 'pending' : 'synced',
+      });
+    }
+    return items;
+  }
 
-    async trashRestore(id) {
-      open();
-      const entry = trashEntry(id);
-      const rows = JSON.parse(entry.rows) as TrashRow[];
-      const steps = restorePlan(schema, rows, await inPlaceFlags(rows), randomUUID);
-      // Every record is checked before any is saved, so a record the schema no longer accepts
-      // stops the restore before it has half happened (the entry stays in the Trash).
-      for (const step of steps) validateRecord(schema, step.model, step.record, 'create');
-      const saved: ModelRecord[] = [];
-      for (const step of steps) saved.push(await datastore.save(step.model, step.record));
-      db.prepare('DELETE FROM trash WHERE id = ?').run(id);
-      return saved[0]!;
-    },
+  async trashRestore(id: string): Promise<ModelRecord> {
+    this.open();
+    const { schema } = this;
+    const entry = this.trashEntry(id);
+    const rows = JSON.parse(entry.rows) as TrashRow[];
+    const steps = restorePlan(schema, rows, await this.inPlaceFlags(rows), randomUUID);
+    // Every record is checked before any is saved, so a record the schema no longer accepts
+    // stops the restore before it has half happened (the entry stays in the Trash).
+    for (const step of steps) validateRecord(schema, step.model, step.record, 'create');
+    const saved: ModelRecord[] = [];
+    for (const step of steps) saved.push(await this.datastore.save(step.model, step.record));
+    this.db.prepare('DELETE FROM trash WHERE id = ?').run(id);
+    return saved[0]!;
+  }
 
-    async clear() {
-      open();
-      db.exec('DELETE FROM drafts; DELETE FROM trash;');
-    },
+  async clear(): Promise<void> {
+    this.open();
+    this.db.exec('DELETE FROM drafts; DELETE FROM trash;');
+  }
 
-    async close() {
-      if (closed) return;
-      closed = true;
-      db.close();
-    },
-  };
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
 }
