@@ -49,7 +49,7 @@ export interface BlobStore {
    * before the stream ended or failed are kept, so a client resumes from the returned/HEAD offset.
    * When the last byte arrives, `check` runs and the blob completes atomically or is deleted.
    */
-  append(id: string, offset: number, bytes: AsyncIterable<Uint8Array>, check?: CompletionCheck): Promise<number>;
+  append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number>;
   /** The upload's state, or null when there is none. */
   info(id: string): Promise<BlobInfo | null>;
   /** Streams a complete blob (or an inclusive byte range of it); `BlobNotFound` when missing or incomplete. */

@@ -56,7 +56,7 @@ export class DiskBlobStore implements BlobStore {
     });
   }
 
-  async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
+  async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
     return this.#serial(id, async () => {
       const current = await this.info(id);
       if (!current) throw new BlobNotFound(id);
@@ -110,7 +110,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   /** Appends to the .part file; returns the offset reached, also when `bytes` fails midway. */
-  async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array>): Promise<number> {
+  async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<number> {
     const handle = await open(this.#path(current.id, 'part'), 'a');
     let reached = current.offset;
     try {

@@ -81,7 +81,7 @@ export class PostgresBlobStore implements BlobStore {
     return toInfo(result.rows[0]);
   }
 
-  async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
+  async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
     const current = await this.info(id);
     if (!current) throw new BlobNotFound(id);
     if (current.complete || current.offset !== offset) throw new OffsetMismatch(id, current.offset, offset);

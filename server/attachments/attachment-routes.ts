@@ -1,0 +1,136 @@
+// The `/attachments` endpoint: tus 1.0 resumable uploads (creation, creation-with-upload,
+// termination) through @tus/server over a BlobStore, and downloads of completed blobs. Access
+// follows the owning record, decided by the injected `mayAccess`; this file only routes, applies
+// the decisions of attachment-policy.ts and hands the bytes to tus or the download.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from '@tus/server';
+import { Metadata, TUS_RESUMABLE } from '@tus/utils';
+import { blobIdOf, parseBlobId, parseDeclaration, type AttachmentDeclaration, type AttachmentTarget } from './attachment-metadata.js';
+import { sendAttachment, sendText } from './attachment-download.js';
+import { decideAccess, decideSize, isUnder, routeOf, type Access, type AttachmentLimits, type Refusal } from './attachment-policy.js';
+import { verifyAttachment } from './attachment-verification.js';
+import type { BlobStore } from './blob-store.js';
+import { TusBlobDataStore, TusError } from './tus-blob-datastore.js';
+
+export interface AttachmentRoutesOptions<Caller> {
+  readonly store: BlobStore;
+  /** Who is calling; null answers 401. */
+  readonly authenticate: (req: IncomingMessage) => Caller | null | Promise<Caller | null>;
+  /** The key a caller's bytes are counted under for the per-user limit (e.g. the user's `sub`). */
+  readonly quotaKeyOf: (caller: Caller) => string;
+  /** Whether `caller` may read / write the record `target`. */
+  readonly mayAccess: (caller: Caller, target: AttachmentTarget, access: Access) => Promise<boolean>;
+  readonly limits: AttachmentLimits;
+  /** URL path the endpoint answers below; default `/attachments`. */
+  readonly prefix?: string;
+}
+
+export interface AttachmentRoutes {
+  readonly prefix: string;
+  /** True when `url` (a request's path and query) belongs to this endpoint. */
+  matches(url: string): boolean;
+  /** Answers one request below the prefix, from start to end. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** Builds the attachment endpoint over `options.store`. */
+export function createAttachmentRoutes<Caller>(options: AttachmentRoutesOptions<Caller>): AttachmentRoutes {
+  const prefix = options.prefix ?? '/attachments';
+  // Owners of creations in flight, by upload id: the tus datastore's create() has no request.
+  const creating = new Map<string, string>();
+  const tus = new Server({
+    path: prefix,
+    datastore: new TusBlobDataStore(options.store, { ownerOf: (id) => creating.get(id), check: verifyAttachment }),
+    relativeLocation: true,
+    maxSize: options.limits.maxFileBytes,
+    namingFunction: (_req, metadata) => {
+      const declared = parseDeclaration(metadata ?? {});
+      if (!declared.ok) throw new TusError(400, `${declared.reason}\n`);
+      return blobIdOf(declared.value, declared.value.sha256);
+    },
+    getFileIdFromRequest: (req) => parseBlobId(new URL(req.url).pathname.slice(prefix.length + 1))?.id,
+  });
+  const context: RouteContext<Caller> = { options, prefix, creating, tus };
+  return {
+    prefix,
+    matches: (url) => isUnder(pathnameOf(url), prefix),
+    handle: async (req, res) => {
+      try {
+        await route(context, req, res);
+      } catch (error) {
+        if (!res.headersSent) sendText(res, 500, `attachment request failed: ${String(error)}`);
+        else res.destroy();
+      }
+    },
+  };
+}
+
+interface RouteContext<Caller> {
+  readonly options: AttachmentRoutesOptions<Caller>;
+  readonly prefix: string;
+  readonly creating: Map<string, string>;
+  readonly tus: Server;
+}
+
+async function route<Caller>(context: RouteContext<Caller>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const routed = routeOf(req.method ?? 'GET', pathnameOf(req.url ?? '/'), context.prefix);
+  if (routed.kind === 'preflight') return context.tus.handle(req, res);
+  if (routed.kind === 'not-found') return refuse(res, { status: 404, message: 'no such attachment' });
+  const caller = await context.options.authenticate(req);
+  if (caller === null) return refuse(res, { status: 401, message: 'sign in to upload or download attachments' });
+  if (routed.kind === 'create') return create(context, caller, req, res);
+  const refusal = await accessRefusal(context.options, caller, routed.target, routed.kind === 'download' ? 'read' : routed.need);
+  if (refusal) return refuse(res, refusal);
+  if (routed.kind === 'download') return sendAttachment(context.options.store, routed.id, req, res);
+  return context.tus.handle(req, res);
+}
+
+async function create<Caller>(context: RouteContext<Caller>, caller: Caller, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const declared = declarationOf(req);
+  if ('status' in declared) return refuse(res, declared);
+  const refusal = await accessRefusal(context.options, caller, declared, 'write');
+  if (refusal) return refuse(res, refusal);
+  const length = Number(req.headers['upload-length']);
+  if (req.headers['upload-length'] === undefined || !Number.isSafeInteger(length) || length < 0) {
+    return refuse(res, { status: 400, message: 'Upload-Length is required (a deferred length is not supported)' });
+  }
+  const owner = context.options.quotaKeyOf(caller);
+  const sizeRefusal = decideSize(length, await context.options.store.bytesOwnedBy(owner), context.options.limits);
+  if (sizeRefusal) return refuse(res, sizeRefusal);
+  const id = blobIdOf(declared, declared.sha256);
+  if (context.creating.has(id)) return refuse(res, { status: 409, message: 'this file is being uploaded for this record already' });
+  context.creating.set(id, owner);
+  try {
+    await context.tus.handle(req, res);
+  } finally {
+    context.creating.delete(id);
+  }
+}
+
+function declarationOf(req: IncomingMessage): AttachmentDeclaration | Refusal {
+  const header = req.headers['upload-metadata'];
+  let metadata: Record<string, string | null>;
+  try {
+    metadata = Metadata.parse(Array.isArray(header) ? header.join(',') : header);
+  } catch {
+    return { status: 400, message: 'Upload-Metadata is not valid tus metadata (comma-separated "key base64value" pairs)' };
+  }
+  const declared = parseDeclaration(metadata);
+  return declared.ok ? declared.value : { status: 400, message: declared.reason };
+}
+
+async function accessRefusal<Caller>(options: AttachmentRoutesOptions<Caller>, caller: Caller, target: AttachmentTarget, need: Access): Promise<Refusal | null> {
+  const wanted = await options.mayAccess(caller, target, need);
+  if (wanted) return null;
+  // Reading is only asked when writing was refused: it decides between 403 and 404.
+  const read = need === 'write' ? await options.mayAccess(caller, target, 'read') : false;
+  return decideAccess(need, need === 'read' ? { read: false, write: false } : { read, write: false });
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  sendText(res, refusal.status, refusal.message, { 'Tus-Resumable': TUS_RESUMABLE });
+}
+
+function pathnameOf(url: string): string {
+  return new URL(url, 'http://localhost').pathname;
+}
