@@ -40,6 +40,16 @@ export function filterableFields(model: ModelDef): FilterableField[] {
   return [...filterFieldsOf(model).filterable.values()].filter((f) => !f.name.startsWith('_'));
 }
 
+/** The filterable field `name` of `model` as the builder offers it, or undefined (unknown, unfilterable or metadata). */
+export function filterableField(model: ModelDef, name: string): FilterableField | undefined {
+  return name.startsWith('_') ? undefined : filterFieldsOf(model).filterable.get(name);
+}
+
+/** The condition after its field changed to `name`: the field's first operator (else `eq`), values cleared. */
+export function withField(model: ModelDef, name: string): Pick<Condition, 'field' | 'op' | 'value' | 'value2'> {
+  return { field: name, op: filterableField(model, name)?.operators[0] ?? 'eq', value: '', value2: '' };
+}
+
 /** A fresh condition on the model's first filterable field. */
 export function newCondition(model: ModelDef): Condition | undefined {
   const field = filterableFields(model)[0];

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { blankRaw, type Raw } from '../form-values.js';
-import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
+import { belongsToFor, fieldLabel, knownModel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
   readonly schema: Schema;
@@ -69,7 +69,7 @@ export function RelationPicker(props: {
 }) {
   const { relation } = props;
   const [options, setOptions] = useState<ModelRecord[]>([]);
-  const related = props.schema.models[relation.relatedModel];
+  const related = knownModel(props.schema, relation.relatedModel);
   useEffect(() => {
     const title = related ? titleField(related) : undefined;
     void api

@@ -2,8 +2,8 @@
 // booleans true/false. Applied on "Apply" or Enter, so typing does not re-query on every key.
 import { useState, type FormEvent } from 'react';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
-import { filterableFields, newCondition, OPERATOR_LABELS, type Condition, type FilterDraft } from '../filter-draft.js';
-import { fieldLabel } from '../schema-view.js';
+import { filterableField, filterableFields, newCondition, type Condition, type FilterDraft } from '../filter-draft.js';
+import { FilterConditionRow } from './FilterConditionRow.js';
 
 /** Rows of field / operator / value for one model; calls `onApply` with the draft on Apply or Enter. */
 export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: FilterDraft; onApply: (draft: FilterDraft) => void }) {
@@ -37,63 +37,18 @@ export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: F
           </select>
         </label>
       )}
-      {draft.conditions.map((c, i) => {
-        const field = fields.find((f) => f.name === c.field) ?? fields[0];
-        const enumValues = field?.kind === 'enum' ? props.schema.enums[field.typeName]?.values ?? [] : [];
-        return (
-          <div className="condition" key={i}>
-            <select aria-label="Field" value={c.field} onChange={(e) => {
-              const next = fields.find((f) => f.name === e.target.value);
-              update(i, { field: e.target.value, op: next?.operators[0] ?? 'eq', value: '', value2: '' });
-            }}>
-              {fields.map((f) => (
-                <option key={f.name} value={f.name}>
-                  {fieldLabel(f.name)}
-                </option>
-              ))}
-            </select>
-            <select aria-label="Operator" value={c.op} onChange={(e) => update(i, { op: e.target.value as Condition['op'] })}>
-              {(field?.operators ?? []).map((op) => (
-                <option key={op} value={op}>
-                  {OPERATOR_LABELS[op]}
-                </option>
-              ))}
-            </select>
-            {c.op === 'attributeExists' || field?.kind === 'boolean' ? (
-              <select aria-label="Value" value={c.value} onChange={(e) => update(i, { value: e.target.value })}>
-                <option value="true">{c.op === 'attributeExists' ? 'yes' : 'true'}</option>
-                <option value="false">{c.op === 'attributeExists' ? 'no' : 'false'}</option>
-              </select>
-            ) : field?.kind === 'enum' && c.op !== 'in' ? (
-              <select aria-label="Value" value={c.value} onChange={(e) => update(i, { value: e.target.value })}>
-                <option value="">—</option>
-                {enumValues.map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            ) : field?.isList && (c.op === 'eq' || c.op === 'ne') ? (
-              <span className="muted">empty</span>
-            ) : (
-              <input
-                aria-label="Value"
-                value={c.value}
-                placeholder={c.op === 'in' ? 'a, b, c' : ''}
-                type={field && (field.kind === 'integer' || field.kind === 'float') && c.op !== 'in' ? 'number' : 'text'}
-                step="any"
-                onChange={(e) => update(i, { value: e.target.value })}
-              />
-            )}
-            {c.op === 'between' && (
-              <input aria-label="Upper value" value={c.value2} onChange={(e) => update(i, { value2: e.target.value })} />
-            )}
-            <button type="button" className="icon" aria-label="Remove condition" onClick={() => remove(i)}>
-              ×
-            </button>
-          </div>
-        );
-      })}
+      {draft.conditions.map((c, i) => (
+        <FilterConditionRow
+          key={i}
+          schema={props.schema}
+          model={props.model}
+          fields={fields}
+          field={filterableField(props.model, c.field) ?? fields[0]}
+          condition={c}
+          onChange={(patch) => update(i, patch)}
+          onRemove={() => remove(i)}
+        />
+      ))}
       <div className="filter-actions">
         <button type="button" className="secondary" onClick={add}>
           + Condition

@@ -6,7 +6,7 @@ import { keyFromModelId, type KeyObject } from '../../common/schema/record-key.j
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import { useEvent } from '../hooks.js';
-import { recordLabel } from '../schema-view.js';
+import { knownModel, recordLabel } from '../schema-view.js';
 
 interface Shown extends ErrorNotice {
   readonly seq: number;
@@ -20,7 +20,7 @@ let counter = 0;
 /** The key of the record a notice names, or undefined when it cannot be told. */
 function noticeKey(schema: Schema | null, notice: ErrorNotice): KeyObject | undefined {
   if (notice.key) return notice.key;
-  const def = notice.model ? schema?.models[notice.model] : undefined;
+  const def = notice.model ? knownModel(schema, notice.model) : undefined;
   return def && notice.recordId ? keyFromModelId(def, notice.recordId) : undefined;
 }
 
@@ -58,7 +58,7 @@ export function Notifications(props: {
         .then((record) => record ?? fromReview())
         .then(
           (record) => {
-            const recordName = record ? recordLabel(props.schema?.models[model], record) : undefined;
+            const recordName = record ? recordLabel(knownModel(props.schema, model), record) : undefined;
             if (recordName) setItems((list) => list.map((n) => (n.seq === seq ? { ...n, recordName } : n)));
           },
           () => undefined,

@@ -6,7 +6,7 @@ import type { TrashItem } from '../../common/ipc/contract.js';
 import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
-import { pluralLabel, recordLabel } from '../schema-view.js';
+import { knownModel, pluralLabel, recordLabel } from '../schema-view.js';
 import { trashRestoreNote } from '../work-view.js';
 
 /** The Trash screen; `onOpen` opens a restored record. */
@@ -23,7 +23,7 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
   const restore = async (item: TrashItem) => {
     try {
       const record = await api.trashRestore({ id: item.id });
-      const model = schema.models[item.model];
+      const model = knownModel(schema, item.model);
       const key = model ? keyOf(model, record) : undefined;
       setRestored({
         text: `Restored ${item.model} “${recordLabel(model, record)}”${item.state === 'synced' ? ' as a copy' : ''}.`,
@@ -61,11 +61,11 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
       {items !== null && items.length === 0 && <p className="empty">Nothing in the Trash. Records you delete on this computer can be restored from here.</p>}
       <ul className="trash-list">
         {(items ?? []).map((item) => {
-          const model = schema.models[item.model];
+          const model = knownModel(schema, item.model);
           const related = item.related
             .filter((r) => r.count > 0)
             .map((r) => {
-              const def = schema.models[r.model];
+              const def = knownModel(schema, r.model);
               return `${r.count} ${r.count === 1 ? r.model.toLowerCase() : def ? pluralLabel(def).toLowerCase() : r.model}`;
             });
           const label = recordLabel(model, item.record);

@@ -1,0 +1,58 @@
+// The detail of a review item: its headline and reason, mine against theirs field by field (a
+// foreign key by its related record's label), and the decisions it offers.
+import type { ReviewItem } from '../../common/ipc/contract.js';
+import type { KeyObject } from '../../common/schema/record-key.js';
+import type { Schema } from '../../common/schema/types.js';
+import { itemKey } from '../review-inbox-view.js';
+import { belongsToFor, keyLabel, knownModel, relatedKey } from '../schema-view.js';
+import { reviewHeadline, reviewRows } from '../work-view.js';
+import { RelatedLabel } from './RelatedLabel.js';
+import { ReviewActions } from './ReviewActions.js';
+
+/** The review item `item` in full; `onDecide` resolves it. */
+export function ReviewDetail(props: {
+  schema: Schema;
+  item: ReviewItem;
+  onDecide: (choice: 'keepMine' | 'keepTheirs') => void;
+  onOpen?: (model: string, key: KeyObject) => void;
+  onResubmit?: (item: ReviewItem) => void;
+}) {
+  const { item, schema } = props;
+  const model = knownModel(schema, item.model);
+  const key = itemKey(schema, item, item.mine, item.theirs);
+  return (
+    <div className="conflict-detail" aria-label="Review item">
+      <h2 className="review-headline">{reviewHeadline(model, item)}</h2>
+      <p className="muted">
+        {model && key && model.primaryKey.length > 1 ? `${keyLabel(model, key)} · ` : ''}
+        {new Date(item.at).toLocaleString()}
+      </p>
+      <p className="review-reason">{item.reason}</p>
+      <table className="compare">
+        <thead>
+          <tr>
+            <th>Field</th>
+            <th>Mine (this device)</th>
+            <th>{item.kind === 'rejected' ? 'On the server' : 'Theirs (another device)'}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reviewRows(model, item).map((r) => {
+            // A foreign key shows the related record by its label, not its id.
+            const relation = model ? belongsToFor(model, r.field) : undefined;
+            const mineKey = relation ? relatedKey(relation, item.mine) : undefined;
+            const theirsKey = relation && item.theirs ? relatedKey(relation, item.theirs) : undefined;
+            return (
+              <tr key={r.field} className={r.differs ? 'differs' : ''} data-differs={r.differs}>
+                <th scope="row">{r.label}</th>
+                <td>{relation && mineKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={mineKey} /> : r.mine}</td>
+                <td>{relation && theirsKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={theirsKey} /> : r.theirs}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <ReviewActions item={item} recordKey={key} onDecide={props.onDecide} onOpen={props.onOpen} onResubmit={props.onResubmit} />
+    </div>
+  );
+}

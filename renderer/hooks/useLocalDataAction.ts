@@ -1,0 +1,60 @@
+// Clearing local data and signing out, behind the guard that names what would be lost: unsynced
+// changes and review items (main tells), and drafts of unsaved forms (asked here; main does not
+// know them). The user then discards, syncs first, or cancels.
+import { useState } from 'react';
+import type { SyncStatus } from '../../common/ipc/contract.js';
+import { api } from '../api.js';
+import { clearedText, syncFirstLeftText } from '../settings-view.js';
+
+/** A destructive action waiting on the guard, with what it would lose. */
+export interface PendingAction {
+  readonly action: 'clear' | 'signOut';
+  readonly unsynced: number;
+  readonly reviewWaiting: number;
+  readonly drafts: number;
+}
+
+/** How the action treats unsynced changes: ask first, discard them, or sync them first. */
+export type UnsyncedChoice = 'ask' | 'discard' | 'syncFirst';
+
+/** The guarded actions of Settings. */
+export interface LocalDataAction {
+  readonly pending: PendingAction | null;
+  readonly message: string | null;
+  readonly busy: boolean;
+  run(action: PendingAction['action'], unsynced: UnsyncedChoice): Promise<void>;
+  cancel(): void;
+}
+
+/** Clear and sign-out for the profile whose sync status is `status`; `onSignedOut` after a sign-out. */
+export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () => void): LocalDataAction {
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: PendingAction['action'], unsynced: UnsyncedChoice) => {
+    setBusy(true);
+    setMessage(unsynced === 'syncFirst' ? 'Syncing before continuing…' : null);
+    try {
+      // Drafts of unsaved forms go with the local data too: asked about here, main does not know them.
+      const drafts = unsynced === 'ask' ? (await api.draftsList().catch(() => [])).length : 0;
+      if (drafts > 0) {
+        setPending({ action, unsynced: status?.unsynced ?? 0, reviewWaiting: status?.reviewWaiting ?? 0, drafts });
+        return;
+      }
+      const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
+      if ('needsConfirmation' in result) {
+        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0, drafts: 0 });
+        if (unsynced === 'syncFirst') setMessage(syncFirstLeftText(result.unsynced));
+        return;
+      }
+      setPending(null);
+      if ('signedOut' in result) onSignedOut();
+      else setMessage(clearedText(result.discarded));
+    } catch (e) {
+      setMessage((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { pending, message, busy, run, cancel: () => setPending(null) };
+}

@@ -1,0 +1,55 @@
+// What the review inbox decides, as plain functions over data: which entry is shown, the key of
+// the record an item is about, which fields a conflict compares, and its short sentences.
+import type { Conflict, ReviewItem } from '../common/ipc/contract.js';
+import { keyFromModelId, keyOf, type KeyObject } from '../common/schema/record-key.js';
+import type { ModelDef, Schema } from '../common/schema/types.js';
+import { knownModel } from './schema-view.js';
+
+/** Metadata a conflict's comparison leaves out. */
+const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
+
+/** The entry selected in the inbox: a review item or a conflict-log entry, by id. */
+export type Selected = { readonly kind: 'review'; readonly id: string } | { readonly kind: 'conflict'; readonly id: string };
+
+/** The key of the record an item is about: main's, else read from its records, else from `recordId`. */
+export function itemKey(schema: Schema, item: { key?: KeyObject; model: string; recordId: string }, ...records: Array<Record<string, unknown> | null>): KeyObject | undefined {
+  if (item.key) return item.key;
+  const model = knownModel(schema, item.model);
+  if (!model) return undefined;
+  for (const record of records) {
+    const key = keyOf(model, record);
+    if (key) return key;
+  }
+  return keyFromModelId(model, item.recordId);
+}
+
+/**
+ * The entry the detail pane shows: `selected` while it is still listed, else the first open item,
+ * the first decided one, the first conflict, or nothing.
+ */
+export function shownSelection(selected: Selected | null, items: readonly ReviewItem[], conflicts: readonly Conflict[]): Selected | null {
+  const listed = (s: Selected): boolean => (s.kind === 'review' ? items.some((i) => i.id === s.id) : conflicts.some((c) => c.id === s.id));
+  if (selected !== null && listed(selected)) return selected;
+  const open = items.find((i) => i.state === 'open');
+  const decided = items.find((i) => i.state !== 'open');
+  const first = open ?? decided;
+  if (first) return { kind: 'review', id: first.id };
+  return conflicts[0] ? { kind: 'conflict', id: conflicts[0].id } : null;
+}
+
+/** "Nothing waiting" or "3 to review". */
+export function waitingText(waiting: number): string {
+  return waiting === 0 ? 'Nothing waiting' : `${waiting} to review`;
+}
+
+/** The fields a conflict compares: those this device sent, without metadata and the key. */
+export function conflictFields(model: ModelDef | undefined, conflict: Pick<Conflict, 'local' | 'remote'>): string[] {
+  const key = model?.primaryKey ?? ['id'];
+  return [...new Set([...Object.keys(conflict.local), ...Object.keys(conflict.remote)])].filter((f) => !HIDDEN.has(f) && !key.includes(f) && f in conflict.local);
+}
+
+/** How a conflict-log entry ended: "settled as “merge”", "kept mine" or "kept theirs". */
+export function conflictStateText(conflict: Pick<Conflict, 'reviewed' | 'resolution'>): string {
+  if (conflict.reviewed === null) return `settled as “${conflict.resolution}”`;
+  return conflict.reviewed === 'keepMine' ? 'kept mine' : 'kept theirs';
+}
