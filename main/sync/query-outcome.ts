@@ -2,6 +2,7 @@
 // page, a transient failure retried with backoff, a partial page (items plus errors, accepted as
 // Amplify does), or a refusal for good (reported; the model's sync ends this round). Pure: the
 // transport hands over a plain answer. Mutations have their own classification (mutation-outcome.ts).
+import { CONDITION_TYPES, TOO_LARGE_TYPES, TRANSIENT_ERROR_TYPES, UNAUTHORIZED_TYPES, VALIDATION_MESSAGES, VALIDATION_TYPES } from './appsync-error-types.js';
 import type { GraphqlAnswer } from './mutation-outcome.js';
 
 export type SyncQueryOutcome =
@@ -13,23 +14,6 @@ export type SyncQueryOutcome =
   | { readonly kind: 'partial'; readonly errorType: string; readonly message: string }
   /** Refused for good, reported as `errorType`. */
   | { readonly kind: 'refused'; readonly errorType: string; readonly message: string };
-
-// Server-side failures that succeed on a later try (AppSync §3.5 plus throttling).
-const TRANSIENT_ERROR_TYPES = new Set([
-  'InternalFailure',
-  'DeltaSyncWriteError',
-  'MaxConflicts',
-  'LimitExceededError',
-  'LimitExceededException',
-  'ThrottlingException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-]);
-const CONDITION_TYPES = new Set(['ConditionalCheckFailedException', 'DynamoDB:ConditionalCheckFailedException', 'ConditionalCheckFailed']);
-const UNAUTHORIZED_TYPES = new Set(['Unauthorized', 'UnauthorizedException', 'NotAuthorizedException']);
-const TOO_LARGE_TYPES = new Set(['PayloadTooLargeException', 'PayloadTooLarge']);
-const VALIDATION_TYPES = new Set(['ValidationError', 'BadRequest', 'BadRequestException', 'GraphQLError']);
-const VALIDATION_MESSAGES = [/^Validation error/i, /^Variable '.+' has (coerced Null value|an invalid value)/, /^Cannot return \w+ for/];
 
 /** Classifies the answer to a sync query whose page arrives under root field `field`. */
 export function classifySyncQueryAnswer(field: string, answer: GraphqlAnswer): SyncQueryOutcome {
