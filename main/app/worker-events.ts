@@ -1,6 +1,7 @@
 // What the core does with one event of the open session's sync worker: forward it on `syncEvent`,
-// fold it into the sync status, recount the outbox when it changed, and turn conflicts and errors
-// into the inbox's and the notices' events.
+// fold it into the sync status (an accepted entry's together with the count that follows it),
+// recount the outbox when it changed, and turn conflicts and errors into the inbox's and the
+// notices' events.
 import type { SyncEvent, SyncEventMessage, SyncErrorPayload } from '../../common/sync/sync-events.js';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { CoreContext, OpenSession } from './core-context.js';
@@ -15,7 +16,11 @@ export function syncEventMessage(event: SyncEvent): SyncEventMessage {
 export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEvent): void {
   if (ctx.session !== open) return;
   ctx.out.broadcast('syncEvent', syncEventMessage(event));
-  ctx.status.apply({ type: 'worker', event, at: Date.now() });
+  const input = { type: 'worker', event, at: Date.now() } as const;
+  // The processor reports the outbox (`outboxStatus`) after every answer it got: the accepted
+  // entry's new time waits for that count, so one processed entry is one count and one broadcast.
+  if (event.type === 'outboxMutationProcessed') ctx.status.defer(input);
+  else ctx.status.apply(input);
   switch (event.type) {
     case 'outboxStatus':
       // The processor's count after an answer, or the worker echoing an enqueue the datastore
