@@ -49,7 +49,7 @@ test('DEFAULT: a query goes with `auth` only, and the route has no modes', async
   assert.equal(answer.httpStatus, 401);
   // The JWT stage refreshes once after a 401: two requests, both with the JWT.
   assert.deepEqual(seen, ['jwt', 'jwt']);
-  assert.deepEqual(transport.mutationRoute('Site', 'CREATE'), { modes: [], key: '' });
+  assert.deepEqual(transport.mutationRoute('Site', 'Create'), { modes: [], key: '' });
   transport.close();
 });
 
@@ -59,8 +59,8 @@ test('MULTI_AUTH: a read of a model tries its JWT rule first, then the API key',
   const answer = await transport.query('Site', 'query { ok }', {});
   assert.deepEqual(answer.data, { ok: true });
   assert.deepEqual(seen, ['jwt', 'jwt', 'apiKey']);
-  assert.deepEqual(transport.mutationRoute('Site', 'CREATE').modes, ['jwt']);
-  const [first, second] = [transport.mutationRoute('Site', 'UPDATE'), transport.mutationRoute('Site', 'UPDATE')];
+  assert.deepEqual(transport.mutationRoute('Site', 'Create').modes, ['jwt']);
+  const [first, second] = [transport.mutationRoute('Site', 'Update'), transport.mutationRoute('Site', 'Update')];
   assert.equal(first.key, second.key, 'one mode: one batching key');
   transport.close();
 });
