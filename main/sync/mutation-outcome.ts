@@ -3,6 +3,7 @@
 // a transient failure retried with backoff. Pure: the transport hands over a plain answer.
 import type { ModelRecord } from '../../common/schema/types.js';
 import { valuesEqual } from '../datastore/value-equality.js';
+import { CONDITION_TYPES, TOO_LARGE_TYPES, TRANSIENT_ERROR_TYPES, UNAUTHORIZED_TYPES, VALIDATION_MESSAGES, VALIDATION_TYPES } from './appsync-error-types.js';
 
 /** One GraphQL error as AppSync sends it (`errorType`, `data` = current server item). */
 export interface GraphqlErrorLike {
@@ -44,23 +45,6 @@ export type MutationOutcome =
    * with the record, so it stays queued and the outbox pauses until auth works again.
    */
   | { readonly kind: 'authFailure'; readonly message: string };
-
-// Server-side failures that succeed on a later try (AppSync §3.5 plus throttling).
-const TRANSIENT_ERROR_TYPES = new Set([
-  'InternalFailure',
-  'DeltaSyncWriteError',
-  'MaxConflicts',
-  'LimitExceededError',
-  'LimitExceededException',
-  'ThrottlingException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-]);
-const CONDITION_TYPES = new Set(['ConditionalCheckFailedException', 'DynamoDB:ConditionalCheckFailedException', 'ConditionalCheckFailed']);
-const UNAUTHORIZED_TYPES = new Set(['Unauthorized', 'UnauthorizedException', 'NotAuthorizedException']);
-const TOO_LARGE_TYPES = new Set(['PayloadTooLargeException', 'PayloadTooLarge']);
-const VALIDATION_TYPES = new Set(['ValidationError', 'BadRequest', 'BadRequestException', 'GraphQLError']);
-const VALIDATION_MESSAGES = [/^Validation error/i, /^Variable '.+' has (coerced Null value|an invalid value)/, /^Cannot return \w+ for/];
 
 function asRecord(value: unknown): ModelRecord | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ModelRecord) : null;

@@ -6,7 +6,8 @@ import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
 import { alreadyAppliedVerdict } from './core/uncertain-verdict.js';
 import { getQueryDocument, getQueryVariables, readRecord, withoutRelations } from './graphql-documents.js';
-import { classifyMutationAnswer, type GraphqlAnswer } from './mutation-outcome.js';
+import type { GraphqlAnswer } from './mutation-outcome.js';
+import { isRetryableQueryFailure } from './query-outcome.js';
 
 /** Runs a `get` of a record of `model` (OutboxProcessorOptions.query). */
 export type RecordQuery = (query: string, variables: Record<string, unknown>, model: string) => Promise<GraphqlAnswer>;
@@ -29,7 +30,8 @@ export class OutboxServerCheck {
     const document = getQueryDocument(this.schema, model);
     const answer = await this.query(document.query, getQueryVariables(model, entry.data), model.name);
     if (answer.errors.length === 0 && answer.networkError === null) return readRecord(model, document.field, answer.data);
-    return unreachable(document.field, answer) ? 'unreachable' : null;
+    // Network, 5xx, throttling, credentials refused: ask again; any other refusal means the server will not show it.
+    return isRetryableQueryFailure(answer) ? 'unreachable' : null;
   }
 
   /**
@@ -42,15 +44,4 @@ export class OutboxServerCheck {
     if (server === null || server === 'unreachable') return server;
     return alreadyAppliedVerdict(entry.operation, input, withoutRelations(model, server));
   }
-}
-
-/**
- * A failed `get` worth asking again (network, 5xx, throttling, credentials refused); any other
- * refusal means the server will not show the record.
- */
-function unreachable(field: string, answer: GraphqlAnswer): boolean {
-  // The mutation classification draws the same line for a failed query; query-outcome.ts's
-  // isRetryableQueryFailure will take its place once it is part of the tree.
-  const outcome = classifyMutationAnswer(field, answer);
-  return outcome.kind === 'retry' || outcome.kind === 'authFailure';
 }
