@@ -24,6 +24,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 // type/subtype with RFC 6838 restricted-name characters, optional parameters.
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;.*)?$/i;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// What String#isWellFormed (ES2024, beyond our lib setting) rejects: encodeURIComponent throws on it.
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Validates decoded Upload-Metadata; the reason names the first problem found. */
 export function parseDeclaration(metadata: Readonly<Record<string, string | null | undefined>>): Parsed<AttachmentDeclaration> {
@@ -34,6 +36,7 @@ export function parseDeclaration(metadata: Readonly<Record<string, string | null
   if (!NAME.test(value.field)) return { ok: false, reason: `field ${JSON.stringify(value.field)} is not a field name` };
   if (!SHA256.test(value.sha256)) return { ok: false, reason: 'sha256 must be 64 lower-case hex digits' };
   if (!MIME.test(value.contentType)) return { ok: false, reason: `contentType ${JSON.stringify(value.contentType)} is not a MIME type` };
+  if (LONE_SURROGATE.test(value.recordId) || LONE_SURROGATE.test(value.filename)) return { ok: false, reason: 'recordId and filename must be well-formed Unicode' };
   if (value.recordId.length > 512 || value.filename.length > 1024) return { ok: false, reason: 'recordId (512) or filename (1024 characters) too long' };
   return { ok: true, value };
 }

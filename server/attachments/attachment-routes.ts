@@ -42,6 +42,8 @@ export function createAttachmentRoutes<Caller>(options: AttachmentRoutesOptions<
     path: prefix,
     datastore: new TusBlobDataStore(options.store, { ownerOf: (id) => creating.get(id), check: verifyAttachment }),
     relativeLocation: true,
+    // A finished attachment may be referenced by records; only retention cleanup removes it.
+    disableTerminationForFinishedUploads: true,
     maxSize: options.limits.maxFileBytes,
     namingFunction: (_req, metadata) => {
       const declared = parseDeclaration(metadata ?? {});

@@ -47,10 +47,11 @@ export class DiskBlobStore implements BlobStore {
       const headers = await this.#index();
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
       const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
-      await writeFile(this.#path(upload.id, 'part'), new Uint8Array(0), { flag: 'wx' });
+      // Header first: a crash after it leaves an upload at offset 0, never bytes without a header.
       const tmp = `${this.#path(upload.id, 'json')}.tmp`;
       await writeFile(tmp, JSON.stringify(header));
       await rename(tmp, this.#path(upload.id, 'json'));
+      await writeFile(this.#path(upload.id, 'part'), new Uint8Array(0));
       headers.set(upload.id, header);
       return toInfo(header, 0, false);
     });

@@ -58,6 +58,8 @@ interface UploadRow {
 export async function openPostgresBlobStore(database: pg.Pool | string): Promise<PostgresBlobStore> {
   const owned = typeof database === 'string';
   const pool = typeof database === 'string' ? new pg.Pool({ connectionString: database }) : database;
+  // An idle client's error (e.g. the server restarting) would otherwise crash the process; the next query reports it.
+  if (owned) pool.on('error', () => undefined);
   await inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
     await client.query(DDL);

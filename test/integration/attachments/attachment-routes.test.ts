@@ -132,6 +132,19 @@ describe('attachment routes over the disk blob store', () => {
     assert.equal((await store.info(url.split('/attachments/')[1]))?.complete, true);
   });
 
+  test('a writer may cancel an upload in progress but not delete a finished one; others get 404', async () => {
+    const photo = pngBytes(100_000, 13);
+    const created = await request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': String(photo.length), 'Upload-Metadata': uploadMetadataHeader(metadataFor(photo, { recordId: 'rec-restart' })) });
+    assert.equal(created.status, 201, created.text);
+    const url = new URL(created.headers.get('location') ?? '', harness.url).toString();
+    assert.equal((await request(url, 'DELETE', 'bob')).status, 404);
+    assert.equal((await request(url, 'DELETE', 'alice')).status, 204);
+    assert.equal((await request(url, 'HEAD', 'alice')).status, 404);
+    const finished = await tusUpload(harness, 'alice', photo, { recordId: 'rec-restart' });
+    assert.equal((await request(finished, 'DELETE', 'alice')).status, 400);
+    assert.equal((await request(finished, 'GET', 'alice')).status, 200);
+  });
+
   test('size limits answer 413 naming the limit, per file and per user', async () => {
     const tooBig = await request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': String(9 * MB), 'Upload-Metadata': uploadMetadataHeader(metadataFor(Buffer.alloc(1), { recordId: 'rec-a' })) });
     assert.equal(tooBig.status, 413);
