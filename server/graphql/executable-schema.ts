@@ -8,8 +8,9 @@ import { resolveGet, resolveIndexQuery, resolveList, resolveRelated, resolveSync
 import { mutationIdOf, type FieldPosition, type RequestContext, type ServerServices } from '../resolvers/resolver-context.js';
 import { installAwsScalars } from './aws-scalars.js';
 import { generateSdl } from './generate-sdl.js';
-import { primaryKeyOf } from './model-fields.js';
+import { primaryKeyOf } from '../storage/storage-key.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
+import { findModel } from '../../common/schema/model-fields.js';
 
 type Resolver = GraphQLFieldResolver<unknown, RequestContext, Record<string, unknown>>;
 type Args = Record<string, unknown>;
@@ -38,7 +39,7 @@ function wireRelations(schema: Schema, gql: GraphQLSchema, model: ModelDef, serv
   for (const field of model.fields) {
     const rel = field.relation;
     if (field.type.kind !== 'model' || rel === undefined) continue;
-    const related = schema.models[rel.relatedModel];
+    const related = findModel(schema, rel.relatedModel);
     if (related === undefined) continue;
     if (rel.kind === 'hasMany') {
       const foreignKey = rel.associatedWith[0];

@@ -5,7 +5,7 @@
 import { findField, getModel, storedFields } from '../../common/schema/model-fields.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
-import { ownerFieldOf, ownerRulesOf, ruleGrantsRead } from './model-fields.js';
+import { ownerFieldOf, ownerRulesOf, ruleGrantsRead } from './owner-rules.js';
 import { keyConditionInput, keyConditionInputOf, sortKeyFieldOf } from './sdl-key-conditions.js';
 import {
   conditionInput,

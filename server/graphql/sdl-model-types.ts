@@ -4,7 +4,7 @@
 import { getModel, isTimestampField, storedFields } from '../../common/schema/model-fields.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
-import { isImplicitOwnerField } from './model-fields.js';
+import { isImplicitOwnerField } from './owner-rules.js';
 import { keyConditionInputOf, sortKeyFieldOf } from './sdl-key-conditions.js';
 import { filterInputFor } from './sdl-shared-inputs.js';
 import { block, typeRef } from './sdl-text.js';

@@ -6,7 +6,9 @@
 // a subscription delivers exactly what a sync query would return to the same caller.
 import type { AuthRule, ModelDef } from '../../common/schema/types.js';
 import type { Identity } from '../auth/identity.js';
-import { groupsOf, ownerClaims, ownerFieldHolds, userProviderFits } from '../resolvers/model-access.js';
+import { fieldHolds } from '../../common/schema/model-permissions.js';
+import { ownerFieldOf } from '../graphql/owner-rules.js';
+import { groupsOf, ownerClaims, userProviderFits } from '../resolvers/model-access.js';
 import { notAuthorized } from '../resolvers/resolver-errors.js';
 
 /** Decides per delivered item whether the subscriber may receive it. */
@@ -61,13 +63,13 @@ export function authorizeSubscription(
       } else if (rule.allow === 'groups' && rule.groupsField) {
         const field = rule.groupsField;
         const mine = groupsOf(identity, rule);
-        if (mine.length > 0) narrowing.push((item) => ownerFieldHolds(item[field], mine));
+        if (mine.length > 0) narrowing.push((item) => fieldHolds(item[field], mine));
       } else if (rule.allow === 'owner') {
-        const field = rule.ownerField ?? 'owner';
+        const field = ownerFieldOf(rule);
         const claims = ownerClaims(rule, identity);
         if (claims.length === 0) continue;
         ownerRuleClaims.set(field, [...(ownerRuleClaims.get(field) ?? []), ...claims]);
-        narrowing.push((item) => ownerFieldHolds(item[field], claims));
+        narrowing.push((item) => fieldHolds(item[field], claims));
       }
     }
   }
@@ -81,7 +83,7 @@ export function authorizeSubscription(
     }
     const claims = ownerRuleClaims.get(field);
     if (!claims || !claims.includes(argument)) throw notAuthorized(rootField, 'Subscription');
-    argumentChecks.push((item) => ownerFieldHolds(item[field], claims));
+    argumentChecks.push((item) => fieldHolds(item[field], claims));
   }
 
   if (argumentChecks.length > 0) return (item) => argumentChecks.every((check) => check(item));

@@ -4,6 +4,7 @@
 import { execute, type GraphQLSchema } from 'graphql';
 import type { Schema } from '../../common/schema/types.js';
 import type { SubscriptionRequest } from './subscription-request.js';
+import { findModel } from '../../common/schema/model-fields.js';
 
 /** The `payload` of a `data` frame. */
 export interface SubscriptionPayload {
@@ -48,7 +49,7 @@ function withParentKeys(
   for (const field of request.model.fields) {
     const relation = field.relation;
     if (relation?.kind !== 'belongsTo' || item[field.name] !== undefined) continue;
-    const parent = schema.models[relation.relatedModel];
+    const parent = findModel(schema, relation.relatedModel);
     if (!parent) continue;
     const key: Record<string, unknown> = {};
     let complete = true;

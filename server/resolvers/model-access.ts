@@ -2,8 +2,11 @@
 // only records they own), create, and update/delete a given stored item; and the owner values
 // filled on create. A model without rules is open to every authenticated caller.
 import { DEFAULT_GROUP_CLAIM } from '../../common/schema/auth-rules.js';
+import { findField } from '../../common/schema/model-fields.js';
+import { fieldHolds } from '../../common/schema/model-permissions.js';
 import type { AuthOperation, AuthRule, ModelDef } from '../../common/schema/types.js';
 import { ownerClaimsOf, ownerValueOf, type Identity } from '../auth/identity.js';
+import { ownerFieldOf, ownerRulesOf } from '../graphql/owner-rules.js';
 
 type User = Identity & { kind: 'user' };
 type Action = 'create' | 'update' | 'delete' | 'read';
@@ -85,7 +88,7 @@ function ownerGrants(model: ModelDef, identity: Identity, action: Action): Array
   const out: Array<{ rule: AuthRule; field: string; claims: string[] }> = [];
   for (const rule of model.auth) {
     if (!grants(rule, action) || !userProviderFits(rule)) continue;
-    if (rule.allow === 'owner') out.push({ rule, field: rule.ownerField ?? 'owner', claims: ownerClaims(rule, identity) });
+    if (rule.allow === 'owner') out.push({ rule, field: ownerFieldOf(rule), claims: ownerClaims(rule, identity) });
     else if (rule.allow === 'groups' && rule.groupsField !== undefined) {
       out.push({ rule, field: rule.groupsField, claims: [...groupsOf(identity, rule)] });
     }
@@ -93,12 +96,8 @@ function ownerGrants(model: ModelDef, identity: Identity, action: Action): Array
   return out.filter((g) => g.claims.length > 0);
 }
 
-/** True when the stored owner value (a string or a list of strings) names one of `claims`. */
-export function ownerFieldHolds(value: unknown, claims: readonly string[]): boolean {
-  if (typeof value === 'string') return claims.includes(value);
-  if (Array.isArray(value)) return value.some((v) => typeof v === 'string' && claims.includes(v));
-  return false;
-}
+// Kept for test/unit/schema/model-permissions.test.ts until it imports `fieldHolds` from common (requested of its owner).
+export { fieldHolds as ownerFieldHolds } from '../../common/schema/model-permissions.js';
 
 /** Which records of `model` the caller may read. */
 export function readAccess(model: ModelDef, identity: Identity): ReadAccess {
@@ -111,7 +110,7 @@ export function readAccess(model: ModelDef, identity: Identity): ReadAccess {
 export function canRead(access: ReadAccess, item: Readonly<Record<string, unknown>>): boolean {
   if (access.kind === 'all') return true;
   if (access.kind === 'none') return false;
-  return access.owners.some((o) => ownerFieldHolds(item[o.field], o.claims));
+  return access.owners.some((o) => fieldHolds(item[o.field], o.claims));
 }
 
 /**
@@ -126,30 +125,30 @@ export function createAccess(
 ): { fill: Record<string, string> } | undefined {
   const fill: Record<string, string> = {};
   if (identity.kind === 'user') {
-    for (const rule of model.auth.filter((r) => r.allow === 'owner')) {
-      const field = rule.ownerField ?? 'owner';
+    for (const rule of ownerRulesOf(model)) {
+      const field = ownerFieldOf(rule);
       const value = ownerValue(rule, identity);
-      const isList = model.fields.find((f) => f.name === field)?.isList === true;
+      const isList = findField(model, field)?.isList === true;
       if (value !== undefined && (input[field] === undefined || input[field] === null) && !isList) fill[field] = value;
     }
   }
   if (fullyGranted(model, identity, 'create')) return { fill };
   const grantsOwn = ownerGrants(model, identity, 'create');
   const merged = { ...input, ...fill };
-  if (grantsOwn.some((g) => ownerFieldHolds(merged[g.field], g.claims))) return { fill };
+  if (grantsOwn.some((g) => fieldHolds(merged[g.field], g.claims))) return { fill };
   return undefined;
 }
 
 /** Whether the caller may update/delete the stored `item`. */
 export function writeAccess(model: ModelDef, identity: Identity, action: 'update' | 'delete', item: Readonly<Record<string, unknown>>): boolean {
   if (fullyGranted(model, identity, action)) return true;
-  return ownerGrants(model, identity, action).some((g) => ownerFieldHolds(item[g.field], g.claims));
+  return ownerGrants(model, identity, action).some((g) => fieldHolds(item[g.field], g.claims));
 }
 
 /** Owner fields the caller may not change on update (so a record cannot be handed to someone else). */
 export function protectedOwnerFields(model: ModelDef, identity: Identity): string[] {
   if (fullyGranted(model, identity, 'update')) return [];
-  return model.auth.filter((r) => r.allow === 'owner').map((r) => r.ownerField ?? 'owner');
+  return ownerRulesOf(model).map(ownerFieldOf);
 }
 
 /** True when the model has rules that are decided per record (owner or dynamic groups). */

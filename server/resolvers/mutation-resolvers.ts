@@ -6,16 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { ModelDef } from '../../common/schema/types.js';
+import { fieldHolds } from '../../common/schema/model-permissions.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
 import { isTimestampField, storedFields } from '../../common/schema/model-fields.js';
-import { keyOf, primaryKeyOf } from '../graphql/model-fields.js';
+import { primaryKeyOf, storageKeyOf } from '../storage/storage-key.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
 import { automerge } from './automerge.js';
 import { fieldMerge } from './field-merge.js';
 import { resolverIdentity } from './custom-conflict-resolver.js';
-import { canRead, createAccess, hasPerRecordRules, ownerFieldHolds, protectedOwnerFields, readAccess, writeAccess } from './model-access.js';
+import { canRead, createAccess, hasPerRecordRules, protectedOwnerFields, readAccess, writeAccess } from './model-access.js';
 import { compileFilter } from './record-filter.js';
 import { badRequest, conditionalCheckFailed, conflictError, conflictUnhandled, notAuthorized, payloadTooLarge } from './resolver-errors.js';
 import type { RequestContext, ServerServices } from './resolver-context.js';
@@ -105,7 +106,7 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
   // A single key is generated when omitted (AppSync's autoId); composite key fields are all required.
   const keyValues: Record<string, unknown> = composite ? {} : { [pk]: typeof rawId === 'string' ? rawId : randomUUID() };
   for (const field of composite ? model.primaryKey : []) keyValues[field] = args.input[field];
-  const id = keyOf(model, keyValues);
+  const id = storageKeyOf(model, keyValues);
   if (id === undefined) throw new ValidationError(`${model.name} needs every key field: ${model.primaryKey.join(', ')}`, `input.${pk}`);
   const condition = compileFilter(services.schema, model, args.condition);
   const readable = readAccess(model, ctx.identity);
@@ -143,7 +144,7 @@ async function loadForWrite(
   action: 'update' | 'delete',
   field: string,
 ): Promise<StoredItem> {
-  const id = keyOf(model, input);
+  const id = storageKeyOf(model, input);
   if (id === undefined) throw new ValidationError(`input needs the key field(s) ${model.primaryKey.join(', ')}`, `input.${primaryKeyOf(model)}`);
   const existing = await tx.getForUpdate(model.name, id);
   if (existing === undefined) {
@@ -174,11 +175,11 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
 
   const result = await services.storage.writeTransaction(model.name, async (tx): Promise<{ written: StoredItem; mutation: MutationKind | null }> => {
     const existing = await loadForWrite(tx, model, args.input, ctx, 'update', names.update);
-    const id = keyOf(model, existing) ?? '';
+    const id = storageKeyOf(model, existing) ?? '';
     // An applied mutation bumped the version, so only a stale version can be a replay.
     if (version !== existing._version && (await replayed(tx, model, id, args.mutationId))) return { written: existing, mutation: null };
     for (const field of guarded) {
-      if (field in changes && ctx.identity.kind === 'user' && !ownerFieldHolds(changes[field], ownerValuesOf(existing, field))) {
+      if (field in changes && ctx.identity.kind === 'user' && !fieldHolds(changes[field], ownerValuesOf(existing, field))) {
         throw new Unauthorized(`Unauthorized on [${field}]`, { data: null });
       }
     }
@@ -217,7 +218,7 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
         }
       }
     } else {
-      if (existing._deleted === true) throw conditionalCheckFailed(existing, `${model.name} ${keyOf(model, existing) ?? ''} is deleted`);
+      if (existing._deleted === true) throw conditionalCheckFailed(existing, `${model.name} ${storageKeyOf(model, existing) ?? ''} is deleted`);
       next = { ...existing, ...changes };
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
@@ -258,7 +259,7 @@ export async function resolveDelete(services: ServerServices, model: ModelDef, a
   const result = await services.storage.writeTransaction(model.name, async (tx) => {
     const existing = await loadForWrite(tx, model, args.input, ctx, 'delete', names.delete);
     if (version !== existing._version) {
-      if (await replayed(tx, model, keyOf(model, existing) ?? '', args.mutationId)) return { item: existing, replay: true };
+      if (await replayed(tx, model, storageKeyOf(model, existing) ?? '', args.mutationId)) return { item: existing, replay: true };
       throw conflictUnhandled(existing);
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');

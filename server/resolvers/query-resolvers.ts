@@ -2,7 +2,7 @@
 // filter and the client filter after reading a page, as AppSync's Scan does: a page may hold fewer
 // than `limit` items while `nextToken` is non-null.
 import type { IndexDef, ModelDef } from '../../common/schema/types.js';
-import { keyOf } from '../graphql/model-fields.js';
+import { storageKeyOf } from '../storage/storage-key.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { SortKeyCondition, StoredItem } from '../storage/storage.js';
 import { canRead, readAccess, type ReadAccess } from './model-access.js';
@@ -10,6 +10,7 @@ import { decodeNextToken, encodeNextToken, tokenScope } from './next-token.js';
 import { compileFilter } from './record-filter.js';
 import { badRequest, notAuthorized } from './resolver-errors.js';
 import type { FieldPosition, RequestContext, ServerServices } from './resolver-context.js';
+import { findField } from '../../common/schema/model-fields.js';
 
 /** A connection page as GraphQL returns it. */
 export interface ConnectionPage {
@@ -42,7 +43,7 @@ function ownerPushdown(model: ModelDef, access: ReadAccess): { field: string; va
   if (access.kind !== 'owned' || access.owners.length !== 1) return undefined;
   const [only] = access.owners;
   if (only === undefined) return undefined;
-  const field = model.fields.find((f) => f.name === only.field);
+  const field = findField(model, only.field);
   if (field === undefined || field.isList) return undefined;
   return { field: only.field, values: only.claims };
 }
@@ -57,7 +58,7 @@ function requireRead(model: ModelDef, ctx: RequestContext, fieldName: string): R
 export async function resolveGet(services: ServerServices, model: ModelDef, args: Record<string, unknown>, ctx: RequestContext): Promise<StoredItem | null> {
   const field = operationNamesOf(model).get;
   const access = requireRead(model, ctx, field);
-  const id = keyOf(model, args);
+  const id = storageKeyOf(model, args);
   if (id === undefined) return null;
   const item = await services.storage.get(model.name, id);
   if (item === undefined) return null;
@@ -94,7 +95,7 @@ export async function resolveList(
   const last = rows[rows.length - 1];
   const nextToken =
     rows.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'list', cursor: keyOf(model, last) ?? '', scope }, services.secret)
+      ? encodeNextToken({ kind: 'list', cursor: storageKeyOf(model, last) ?? '', scope }, services.secret)
       : null;
   return { items, nextToken, startedAt: null };
 }
@@ -154,7 +155,7 @@ export async function resolveSync(
     const last = rows[rows.length - 1];
     const nextToken =
       rows.length === limit && last !== undefined
-        ? encodeNextToken({ kind: 'base', cursor: keyOf(model, last) ?? '', startedAt, scope }, services.secret)
+        ? encodeNextToken({ kind: 'base', cursor: storageKeyOf(model, last) ?? '', startedAt, scope }, services.secret)
         : null;
     return withTotal({ items, nextToken, startedAt });
   }
@@ -200,7 +201,7 @@ export async function resolveRelated(
   keyValues: Readonly<Record<string, unknown>>,
   ctx: RequestContext,
 ): Promise<StoredItem | null> {
-  const id = keyOf(related, keyValues);
+  const id = storageKeyOf(related, keyValues);
   if (id === undefined) return null;
   const access = readAccess(related, ctx.identity);
   if (access.kind === 'none') return null;
@@ -270,7 +271,7 @@ export async function resolveIndexQuery(
   const last = rows[rows.length - 1];
   const nextToken =
     rows.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'index', cursor: JSON.stringify([last[sortField], keyOf(model, last)]), scope }, services.secret)
+      ? encodeNextToken({ kind: 'index', cursor: JSON.stringify([last[sortField], storageKeyOf(model, last)]), scope }, services.secret)
       : null;
   return { items, nextToken, startedAt: null };
 }

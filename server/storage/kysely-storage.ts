@@ -4,8 +4,8 @@
 // (storage-dialect.ts); subclasses only open the connection.
 import { sql, type Compilable, type Kysely } from 'kysely';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { storedFields } from '../../common/schema/model-fields.js';
-import { COMPOSITE_KEY_COLUMN, keyColumnOf, keyOf } from '../graphql/model-fields.js';
+import { findField, storedFields } from '../../common/schema/model-fields.js';
+import { COMPOSITE_KEY_COLUMN, keyColumnOf, storageKeyOf } from './storage-key.js';
 import { columnTypeFor, decodeColumnValue, encodeBoolean, encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type {
   BasePageOptions,
@@ -114,7 +114,7 @@ export class KyselyStorage implements Storage {
     row._lastChangedAt = item._lastChangedAt;
     row._deleted = item._deleted === true ? encodeBoolean(true, this.engine.flavour) : null;
     row._ttl = ttlSeconds;
-    if (model.primaryKey.length > 1) row[COMPOSITE_KEY_COLUMN] = keyOf(model, item);
+    if (model.primaryKey.length > 1) row[COMPOSITE_KEY_COLUMN] = storageKeyOf(model, item);
     return row;
   }
 
@@ -178,7 +178,7 @@ export class KyselyStorage implements Storage {
     await trx.executeQuery(
       template.bind({
         model: m,
-        item_id: keyOf(d, item) ?? '',
+        item_id: storageKeyOf(d, item) ?? '',
         version: item._version,
         changed_at: item._lastChangedAt,
         item: JSON.stringify(item),
@@ -241,7 +241,7 @@ export class KyselyStorage implements Storage {
       q = q.where(options.ownerIn.field, 'in', [...options.ownerIn.values]);
     }
     if (options.equals !== undefined) {
-      const field = def.fields.find((f) => f.name === options.equals?.field);
+      const field = findField(def, options.equals.field);
       if (field === undefined) throw new Error(`storage: unknown field ${model}.${options.equals.field}`);
       q = q.where(field.name, '=', encodeColumnValue(field, options.equals.value, this.engine.flavour));
     }
@@ -253,7 +253,7 @@ export class KyselyStorage implements Storage {
     const def = this.model(model);
     const pk = keyColumnOf(def);
     const fieldOf = (name: string) => {
-      const f = def.fields.find((x) => x.name === name);
+      const f = findField(def, name);
       if (f === undefined) throw new Error(`storage: unknown field ${model}.${name}`);
       return f;
     };

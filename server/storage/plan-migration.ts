@@ -1,7 +1,7 @@
 // What it takes to bring the deployed tables to a new schema: the steps, which of them lose data,
 // and a per-model summary for `status`. Pure: compares two parsed schemas.
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
-import { storedFields } from '../../common/schema/model-fields.js';
+import { findModel, storedFields } from '../../common/schema/model-fields.js';
 import type { MigrationStep } from './storage.js';
 
 /** One row of the `status` table. */
@@ -34,9 +34,9 @@ export function planMigration(deployed: Schema | null, next: Schema): MigrationP
   const status: ModelStatus[] = [];
   const before = deployed?.models ?? {};
   for (const name of next.modelOrder) {
-    const model = next.models[name];
+    const model = findModel(next, name);
     if (model === undefined) continue;
-    const old = before[name];
+    const old = deployed === null ? undefined : findModel(deployed, name);
     if (old === undefined) {
       steps.push({ kind: 'createModel', model: name });
       status.push({ model: name, operation: 'Create', details: `new table with ${storedFields(model).length} fields` });
@@ -72,7 +72,7 @@ export function planMigration(deployed: Schema | null, next: Schema): MigrationP
     status.push({ model: name, operation: details.length > 0 ? 'Update' : 'No Change', details: details.join(', ') });
   }
   for (const name of Object.keys(before)) {
-    if (next.models[name] === undefined) {
+    if (findModel(next, name) === undefined) {
       steps.push({ kind: 'dropModel', model: name });
       destructive.push(`${name}: table dropped with all its records and change log`);
       status.push({ model: name, operation: 'Delete', details: 'table and its records removed' });

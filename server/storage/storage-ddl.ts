@@ -3,9 +3,9 @@
 // collation is not byte order. What differs between databases comes from the dialect object.
 import { sql } from 'kysely';
 import { columnTypeFor } from '../../common/predicates/column-codec.js';
-import { storedFields } from '../../common/schema/model-fields.js';
+import { findField, findModel, storedFields } from '../../common/schema/model-fields.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
-import { COMPOSITE_KEY_COLUMN, keyColumnOf } from '../graphql/model-fields.js';
+import { COMPOSITE_KEY_COLUMN, keyColumnOf } from './storage-key.js';
 import { byteOrdered, type AnyDb, type StorageDialect } from './storage-dialect.js';
 import type { MigrationStep } from './storage.js';
 
@@ -74,11 +74,12 @@ async function createModelTable(db: AnyDb, dialect: StorageDialect, model: Model
 /** Applies the migration `plan` towards `schema`, then creates what is missing of every model's table and indexes. */
 export async function applyMigration(db: AnyDb, dialect: StorageDialect, schema: Schema, plan: readonly MigrationStep[]): Promise<void> {
   const columnType = (model: string, name: string) => {
-    const field = schema.models[model]?.fields.find((f) => f.name === name);
+    const def = findModel(schema, model);
+    const field = def === undefined ? undefined : findField(def, name);
     return field === undefined ? undefined : sql.raw(columnTypeFor(field, dialect.flavour));
   };
   for (const step of plan) {
-    const model = schema.models[step.model];
+    const model = findModel(schema, step.model);
     switch (step.kind) {
       case 'createModel':
         if (model !== undefined) await createModelTable(db, dialect, model);
@@ -126,7 +127,7 @@ async function createByteOrderIndexes(db: AnyDb, dialect: StorageDialect, schema
     for (const def of model.indexes) {
       const [partition, sortKey] = def.fields;
       if (partition === undefined) continue;
-      const sortField = sortKey === undefined ? undefined : model.fields.find((f) => f.name === sortKey);
+      const sortField = sortKey === undefined ? undefined : findField(model, sortKey);
       const columns = [sql.ref(partition)];
       if (sortField !== undefined) {
         const ref = sql`${sql.ref(sortField.name)}`;
