@@ -238,20 +238,13 @@ class UpdateRunner implements AutoUpdates {
         this.dispatch({ kind: 'failed', message: oneLine(error) });
       },
     };
-    updater.on('checking-for-update', on['checking-for-update']);
-    updater.on('update-available', on['update-available']);
-    updater.on('update-not-available', on['update-not-available']);
-    updater.on('download-progress', on['download-progress']);
-    updater.on('update-downloaded', on['update-downloaded']);
-    updater.on('error', on.error);
-    this.detach.push(() => {
-      updater.removeListener('checking-for-update', on['checking-for-update']);
-      updater.removeListener('update-available', on['update-available']);
-      updater.removeListener('update-not-available', on['update-not-available']);
-      updater.removeListener('download-progress', on['download-progress']);
-      updater.removeListener('update-downloaded', on['update-downloaded']);
-      updater.removeListener('error', on.error);
-    });
+    // Updater's overloads take one event name each; `on` pairs every name with its own listener.
+    const each = (method: 'on' | 'removeListener'): void => {
+      const call = updater[method] as unknown as (event: keyof UpdaterEvents, listener: UpdaterEvents[keyof UpdaterEvents]) => unknown;
+      for (const name of Object.keys(on) as Array<keyof UpdaterEvents>) call.call(updater, name, on[name]);
+    };
+    each('on');
+    this.detach.push(() => each('removeListener'));
   }
 
   /** The first check after `firstDelayMs`, then one every `intervalMs`. */
