@@ -21,6 +21,8 @@ export interface AttachmentRoutesOptions<Caller> {
   /** Whether `caller` may read / write the record `target`. */
   readonly mayAccess: (caller: Caller, target: AttachmentTarget, access: Access) => Promise<boolean>;
   readonly limits: AttachmentLimits;
+  /** Whether `model.field` holds attachments (from the schema); default: any field is accepted. */
+  readonly isAttachmentField?: (model: string, field: string) => boolean;
   /** URL path the endpoint answers below; default `/attachments`. */
   readonly prefix?: string;
 }
@@ -90,6 +92,9 @@ async function route<Caller>(context: RouteContext<Caller>, req: IncomingMessage
 async function create<Caller>(context: RouteContext<Caller>, caller: Caller, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const declared = declarationOf(req);
   if ('status' in declared) return refuse(res, declared);
+  if (context.options.isAttachmentField && !context.options.isAttachmentField(declared.model, declared.field)) {
+    return refuse(res, { status: 400, message: `${declared.model}.${declared.field} is not an attachment field` });
+  }
   const refusal = await accessRefusal(context.options, caller, declared, 'write');
   if (refusal) return refuse(res, refusal);
   const length = Number(req.headers['upload-length']);

@@ -74,6 +74,7 @@ export async function startHarness(store: BlobStore, rights: Rights, limits: Att
       return Promise.resolve(right === 'write' || (right === 'read' && access === 'read'));
     },
     limits,
+    isAttachmentField: (model, field) => model === 'Observation' && field === 'photos',
   });
   const server: Server = createServer((req, res) => {
     if (req.method === 'PATCH') patchSocket = req.socket;

@@ -182,6 +182,7 @@ describe('attachment routes over the disk blob store', () => {
     assert.deepEqual(await post(uploadMetadataHeader({ ...fields, sha256: 'xyz' })).then((r) => [r.status, r.text]), [400, 'sha256 must be 64 lower-case hex digits\n']);
     assert.deepEqual(await post(uploadMetadataHeader({ model: 'Observation' })).then((r) => [r.status, r.text]), [400, 'Upload-Metadata lacks recordId, field, sha256, contentType, filename\n']);
     assert.equal((await post(uploadMetadataHeader(fields), '-1')).status, 400);
+    assert.deepEqual(await post(uploadMetadataHeader({ ...fields, field: 'notes' })).then((r) => [r.status, r.text]), [400, 'Observation.notes is not an attachment field\n']);
   });
 });
 
