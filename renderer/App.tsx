@@ -11,10 +11,12 @@ import { Notifications } from './components/Notifications.js';
 import { Sidebar } from './components/Sidebar.js';
 import { SyncBar } from './components/SyncBar.js';
 import { UndoNotice } from './components/UndoNotice.js';
-import { useAccess, useEvent, useSyncStatus } from './hooks.js';
+import { useAccess } from './hooks/useAccess.js';
+import { useEvent } from './hooks/useEvent.js';
 import { useGuardedRoute } from './hooks/useGuardedRoute.js';
 import { useNewRecordShortcut } from './hooks/useNewRecordShortcut.js';
 import { useReviewCount } from './hooks/useReviewCount.js';
+import { useSyncStatus } from './hooks/useSyncStatus.js';
 import { useUndoDelete } from './hooks/useUndoDelete.js';
 import { shownRoute } from './route.js';
 import { navigationModels } from './schema-view.js';
@@ -46,7 +48,7 @@ export function App() {
     if (user && firstModel && route === null) setRouteNow({ screen: 'list', model: firstModel });
   }, [user, firstModel, route, setRouteNow]);
 
-  const { openReviews, recount } = useReviewCount(Boolean(user), status?.reviewWaiting ?? 0);
+  const { openReviews, recount } = useReviewCount(user, status?.reviewWaiting ?? 0);
   useNewRecordShortcut(route, setRoute, schema, access);
 
   const openRecord = (model: string, recordKey: KeyObject) => setRoute({ screen: 'form', model, recordKey });

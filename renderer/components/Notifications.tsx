@@ -5,7 +5,7 @@ import type { ErrorNotice } from '../../common/ipc/contract.js';
 import { keyFromModelId, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
-import { useEvent } from '../hooks.js';
+import { useEvent } from '../hooks/useEvent.js';
 import { knownModel, recordLabel } from '../schema-view.js';
 
 interface Shown extends ErrorNotice {

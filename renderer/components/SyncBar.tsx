@@ -4,7 +4,7 @@
 import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
-import { useNow } from '../hooks.js';
+import { useNow } from '../hooks/useNow.js';
 import { RAISE_CAP_HINT, syncSummary } from '../work-view.js';
 
 function ago(ms: number): string {

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Conflict, ReviewItem } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
-import { useEvent } from '../hooks.js';
+import { useEvent } from './useEvent.js';
 
 /** The inbox's items and conflicts, the last error, and `decide`, which runs a decision then reloads. */
 export interface ReviewData {

@@ -31,7 +31,8 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
   useEffect(() => {
     void api.profiles().then((p) => {
       setProfiles(p.profiles);
-      if (p.lastServer) setField('server', p.lastServer);
+      const { lastServer } = p;
+      if (lastServer) setFields((f) => ({ ...f, server: lastServer }));
     });
   }, []);
 

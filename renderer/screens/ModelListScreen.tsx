@@ -10,7 +10,7 @@ import { ListNotices } from '../components/ListNotices.js';
 import { Pager } from '../components/Pager.js';
 import { RecordTable } from '../components/RecordTable.js';
 import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
-import { usePagedQuery } from '../hooks.js';
+import { usePagedQuery } from '../hooks/usePagedQuery.js';
 import { nextSort, recordCountText, type ListSort } from '../list-sort.js';
 import { listColumns, pluralLabel } from '../schema-view.js';
 import { accessRefusal, emptyListText } from '../work-view.js';

@@ -1,17 +1,10 @@
-// React bindings for the preload API: pushed events, live paged queries, the sync status and session.
+// One live page of a model's records from the datastore, fetched again when the model changes.
 import { useEffect, useRef, useState } from 'react';
-import type { Access, EventChannel, EventOf, SyncStatus } from '../common/ipc/contract.js';
-import type { Predicate } from '../common/predicates/types.js';
-import type { ModelRecord } from '../common/schema/types.js';
-import { api } from './api.js';
+import type { Predicate } from '../../common/predicates/types.js';
+import type { ModelRecord } from '../../common/schema/types.js';
+import { api } from '../api.js';
 
-/** Calls `handler` for every `event` while mounted (always the latest handler). */
-export function useEvent<E extends EventChannel>(event: E, handler: (payload: EventOf<E>) => void): void {
-  const latest = useRef(handler);
-  latest.current = handler;
-  useEffect(() => api.on(event, (payload) => latest.current(payload)), [event]);
-}
-
+/** One page of a query and how it stands. */
 export interface PagedQuery {
   /** The records of the requested page only. */
   readonly items: ModelRecord[];
@@ -107,49 +100,4 @@ export function usePagedQuery(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetchKey]);
   return state;
-}
-
-/**
- * The sync bar's status: fetched once, then kept current by pushed `syncStatus` events. main
- * projects it (common/sync/sync-status.ts) and pushes each outbox count on `syncStatus` too, so
- * the renderer keeps no projection of its own.
- */
-export function useSyncStatus(): SyncStatus | null {
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  useEffect(() => {
-    void api.syncStatus().then(setStatus, () => undefined);
-  }, []);
-  useEvent('syncStatus', setStatus);
-  return status;
-}
-
-/** Re-renders every `ms` (for "last synced 2 minutes ago"). */
-export function useNow(ms = 15_000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
-
-/**
- * What the signed-in identity may do per model (`access`), fetched once per profile; null until
- * known or when main cannot tell (then the UI offers everything and main's refusal explains).
- */
-export function useAccess(profileId: string | null): Access | null {
-  const [access, setAccess] = useState<Access | null>(null);
-  useEffect(() => {
-    setAccess(null);
-    if (profileId === null) return undefined;
-    let live = true;
-    void api.access().then(
-      (a) => live && setAccess(a),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [profileId]);
-  return access;
 }
