@@ -215,15 +215,7 @@ export class RealtimeConnection {
         // connection_init is optional in AppSync's protocol: a first start authenticates the
         // connection with its header; starts arriving meanwhile wait, in order.
         const { id, payload } = frame;
-        const limit = this.context.limits.maxSubscriptionsPerConnection;
-        if (this.queued.has(id)) {
-          this.send(serverFrames.error(id, [{ errorType: 'BadRequestException', message: `Subscription id "${id}" is already in use on this connection` }]));
-          return;
-        }
-        if (this.subscriptionCount >= limit) {
-          this.send(serverFrames.error(id, [{ errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` }]));
-          return;
-        }
+        if (this.refuseStart(id, this.queued.has(id))) return;
         this.queued.add(id);
         void this.ensureInitialised().then((ok) => {
           if (this.queued.delete(id) && ok) return this.onStart(id, payload);
@@ -295,15 +287,7 @@ export class RealtimeConnection {
   }
 
   private async onStart(id: string, payload: unknown): Promise<void> {
-    const limit = this.context.limits.maxSubscriptionsPerConnection;
-    if (this.active.has(id) || this.pending.has(id)) {
-      this.send(serverFrames.error(id, [{ errorType: 'BadRequestException', message: `Subscription id "${id}" is already in use on this connection` }]));
-      return;
-    }
-    if (this.subscriptionCount >= limit) {
-      this.send(serverFrames.error(id, [{ errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` }]));
-      return;
-    }
+    if (this.refuseStart(id, this.active.has(id) || this.pending.has(id))) return;
     this.pending.add(id);
     let subscription: ActiveSubscription;
     try {
@@ -318,6 +302,13 @@ export class RealtimeConnection {
     this.active.set(id, subscription);
     this.context.register(subscription);
     this.send(serverFrames.startAck(id));
+  }
+
+  /** Sends the `error` refusing a start and returns true when its id is in use or the connection is at its limit. */
+  private refuseStart(id: string, idInUse: boolean): boolean {
+    const refusal = startRefusal(id, idInUse, this.subscriptionCount, this.context.limits.maxSubscriptionsPerConnection);
+    if (refusal !== null) this.send(serverFrames.error(id, [refusal]));
+    return refusal !== null;
   }
 
   private async authorizeStart(id: string, payload: unknown): Promise<ActiveSubscription> {
@@ -423,4 +414,11 @@ export class RealtimeConnection {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Why a start cannot be taken: its id is in use, or the connection holds `limit` subscriptions; null when it can. */
+export function startRefusal(id: string, idInUse: boolean, subscriptions: number, limit: number): RealtimeFrameError | null {
+  if (idInUse) return { errorType: 'BadRequestException', message: `Subscription id "${id}" is already in use on this connection` };
+  if (subscriptions >= limit) return { errorType: 'MaxSubscriptionsReachedError', message: `Max number of ${limit} subscriptions reached` };
+  return null;
 }

@@ -14,8 +14,8 @@ export async function openStorage(url: string, reportError?: (error: unknown) =>
 }
 
 /**
- * `openStorage`, typed as the Kysely-based class: for `startServer`, whose result hands tests and
- * the benchmark the database itself (`kysely`) to inspect or seed it.
+ * `openStorage`, typed as the Kysely-based class: for tests and tools that inspect or seed the
+ * database itself (`kysely`); the server and its `RunningServer.storage` use the Storage interface.
  */
 export async function openKyselyStorage(url: string, reportError?: (error: unknown) => void): Promise<KyselyStorage> {
   if (url.startsWith('sqlite:')) {
