@@ -8,7 +8,7 @@
 import { Client, createRequest, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
 import type { GraphqlErrorLike } from './mutation-outcome.js';
 import type { RealtimeClient, SubscriptionRequest } from './realtime-client.js';
-import type { RealtimeFrameError } from './realtime-protocol.js';
+import type { RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
 import { readOutpostExtension, type AnnouncedAnswer, type ServerCapabilities } from './server-capabilities.js';
 import { httpAuthHeaders, type SyncAuth } from './sync-auth.js';
 import { wireDocument } from './wire-document.js';
