@@ -24,10 +24,6 @@ export function optionalKey(key: KeyObject | undefined): { key?: Record<string, 
   return key === undefined ? {} : { key: { ...key } };
 }
 
-/** The schema's model named `name`, or undefined (a model gone from the schema, or no name). */
-export function modelDef(schema: Schema, name: unknown): ModelDef | undefined {
-  return typeof name === 'string' ? findModel(schema, name) : undefined;
-}
 
 /**
  * The key object of the record a notice or conflict names: read from the record itself when one
@@ -48,7 +44,7 @@ export function conflictView(schema: Schema, reviews: ConflictReviews, record: C
     id: String(record.id),
     model: record.model,
     recordId: record.modelId,
-    ...optionalKey(noticeKey(modelDef(schema, record.model), record.modelId, record.local, record.remote)),
+    ...optionalKey(noticeKey(findModel(schema, record.model), record.modelId, record.local, record.remote)),
     operation: (record.operation && OPERATION[record.operation]) || 'UPDATE',
     local: (plain(record.local) as ModelRecord | null) ?? {},
     remote: (plain(record.remote) as ModelRecord | null) ?? {},
@@ -65,7 +61,7 @@ export function reviewItemView(schema: Schema, record: ReviewRecord): ReviewItem
     kind: record.kind,
     model: record.model,
     recordId: record.modelId,
-    ...optionalKey(noticeKey(modelDef(schema, record.model), record.modelId, record.mine, record.theirs)),
+    ...optionalKey(noticeKey(findModel(schema, record.model), record.modelId, record.mine, record.theirs)),
     operation: OPERATION[record.operation] ?? 'UPDATE',
     fields: [...record.fields],
     mine: (plain(record.mine) as ModelRecord | null) ?? {},

@@ -3,9 +3,10 @@
 // recount the outbox when it changed, and turn conflicts and errors into the inbox's and the
 // notices' events.
 import type { SyncEvent, SyncEventMessage, SyncErrorPayload } from '../../common/sync/sync-events.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { CoreContext, OpenSession } from './core-context.js';
-import { conflictView, modelDef, noticeKey, optionalKey, plain } from './inbox-views.js';
+import { conflictView, noticeKey, optionalKey, plain } from './inbox-views.js';
 
 /** The event as IPC carries it (a JSON copy of the payload; none becomes null). */
 export function syncEventMessage(event: SyncEvent): SyncEventMessage {
@@ -44,7 +45,7 @@ export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEv
 function notifyError(ctx: CoreContext, open: OpenSession, data: SyncErrorPayload): void {
   const local = data.localModel;
   const model = data.model;
-  const def = modelDef(ctx.options.schema, model);
+  const def = model === undefined ? undefined : findModel(ctx.options.schema, model);
   const key = noticeKey(def, data.recordId, local, data.remoteModel);
   const recordId = data.recordId ?? (def && key ? modelIdOf(def, key) : typeof local?.id === 'string' ? local.id : undefined);
   // A sync query or subscription of a model this sign-in may not read is refused by design:
