@@ -75,7 +75,14 @@ export function App() {
     <div className="shell" key={user.profileId}>
       <Sidebar user={user} schema={schema} current={current} openReviews={openReviews} onRoute={setRoute} onReview={openReview} />
       <ShellContent
-        {...{ schema, user, current, status, access, setRoute, setRouteNow, onGuard }}
+        schema={schema}
+        user={user}
+        current={current}
+        status={status}
+        access={access}
+        setRoute={setRoute}
+        setRouteNow={setRouteNow}
+        onGuard={onGuard}
         onOpen={openRecord}
         onDeleted={undo.deleted}
         onReviewsChanged={recount}

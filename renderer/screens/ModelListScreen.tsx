@@ -76,12 +76,15 @@ export function ModelListScreen(props: ModelListScreenProps) {
       />
       {live.error && <p className="form-error" role="alert">{live.error}</p>}
       <RecordTable
-        {...{ schema, model, sort, onOpen: props.onOpen }}
+        schema={schema}
+        model={model}
         columns={listColumns(model)}
         records={live.items}
         loading={live.loading}
+        sort={sort}
         onSort={(field) => setSort((s) => nextSort(s, field))}
         emptyText={emptyListText(model, Boolean(where), cannotCreate)}
+        onOpen={props.onOpen}
       />
       <Pager page={page} pages={pages} onPage={setPage} />
     </section>

@@ -67,9 +67,19 @@ export function RecordForm(props: RecordFormProps) {
   const cannotSave = accessRefusal(props.access ?? null, model, editing ? 'update' : 'create');
   const release = () => onGuard?.(CLEAN_GUARD);
   const actions = useRecordActions({
-    ...{ schema, model, fields, resubmit, onlyIfUnchanged, cannotSave, setFormError, release },
+    schema,
+    model,
+    fields,
     state: { values, loadedRaw, original, recordKey },
-    ...{ discardDraft: draft.discard, onSaved: props.onSaved, onDone: props.onDone, onDeleted: props.onDeleted },
+    resubmit,
+    onlyIfUnchanged,
+    cannotSave,
+    setFormError,
+    discardDraft: draft.discard,
+    release,
+    onSaved: props.onSaved,
+    onDone: props.onDone,
+    onDeleted: props.onDeleted,
   });
   useFormGuard(onGuard, dirty && !actions.busy, draft.discard);
 

@@ -47,7 +47,10 @@ export function ShellContent(props: ShellContentProps) {
       {current.screen === 'list' && model && (
         <ModelListScreen
           key={model.name}
-          {...{ schema, model, access, status: props.status }}
+          schema={schema}
+          model={model}
+          status={props.status}
+          access={access}
           onOpen={(recordKey) => props.onOpen(model.name, recordKey)}
           onNew={() => setRoute({ screen: 'form', model: model.name, recordKey: null })}
           onSettings={() => setRoute({ screen: 'settings' })}
@@ -56,7 +59,11 @@ export function ShellContent(props: ShellContentProps) {
       {current.screen === 'form' && model && (
         <RecordForm
           key={`${model.name}:${current.recordKey ? JSON.stringify(current.recordKey) : 'new'}`}
-          {...{ schema, model, access, onGuard, recordKey: current.recordKey }}
+          schema={schema}
+          model={model}
+          recordKey={current.recordKey}
+          access={access}
+          onGuard={onGuard}
           onSaved={() => undefined}
           onDeleted={(notice) => props.onDeleted(notice, model.name)}
           onDone={() => setRouteNow({ screen: 'list', model: model.name })}
@@ -65,7 +72,10 @@ export function ShellContent(props: ShellContentProps) {
       {current.screen === 'resubmit' && model && (
         <RecordForm
           key={`resubmit:${current.item.id}`}
-          {...{ schema, model, onGuard, recordKey: current.item.key ?? null }}
+          schema={schema}
+          model={model}
+          recordKey={current.item.key ?? null}
+          onGuard={onGuard}
           onSaved={() => undefined}
           resubmit={{
             values: current.item.mine,
