@@ -127,11 +127,10 @@ function declarationOf(req: IncomingMessage): AttachmentDeclaration | Refusal {
 }
 
 async function accessRefusal<Caller>(options: AttachmentRoutesOptions<Caller>, caller: Caller, target: AttachmentTarget, need: Access): Promise<Refusal | null> {
-  const wanted = await options.mayAccess(caller, target, need);
-  if (wanted) return null;
-  // Reading is only asked when writing was refused: it decides between 403 and 404.
-  const read = need === 'write' ? await options.mayAccess(caller, target, 'read') : false;
-  return decideAccess(need, need === 'read' ? { read: false, write: false } : { read, write: false });
+  if (await options.mayAccess(caller, target, need)) return null;
+  // Reading is asked only when writing was refused: it decides between 403 and 404.
+  const read = need === 'write' && (await options.mayAccess(caller, target, 'read'));
+  return decideAccess(need, { read, write: false });
 }
 
 function refuse(res: ServerResponse, refusal: Refusal): void {

@@ -34,7 +34,8 @@ export class TusBlobDataStore extends DataStore {
 
   override async create(upload: Upload): Promise<Upload> {
     const owner = this.options.ownerOf(upload.id);
-    if (owner === undefined || upload.size === undefined) throw ERRORS.INVALID_LENGTH;
+    if (upload.size === undefined) throw ERRORS.INVALID_LENGTH;
+    if (owner === undefined) throw new TusError(401, 'An upload is created only by an authenticated caller\n');
     const metadata = Object.fromEntries(Object.entries(upload.metadata ?? {}).filter((entry): entry is [string, string] => entry[1] !== null));
     const info = await this.store.create({ id: upload.id, length: upload.size, owner, metadata }).catch(mapError);
     // A 0-byte file gets no PATCH: it is complete (and checked) now.

@@ -28,13 +28,15 @@ test('sweepBlobs removes old unfinished and old unreferenced blobs and nothing y
     await complete('old-referenced');
     await complete('old-unreferenced');
     await store.create({ id: 'old-unfinished', length: 5, owner: 'o', metadata: {} });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cutOff = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
     await complete('young-unreferenced');
     const asked: string[] = [];
     const result = await sweepBlobs(store, (info) => {
       asked.push(info.id);
       return Promise.resolve(info.id === 'old-referenced');
-    }, 40);
+    }, 60_000, new Date(cutOff.getTime() + 60_000));
     assert.deepEqual(result, { deletedUnfinished: 1, deletedUnreferenced: 1, kept: 1 });
     assert.deepEqual(asked.sort(), ['old-referenced', 'old-unreferenced'], 'unfinished uploads need no reference look-up');
     const left = await Promise.all(['old-referenced', 'old-unreferenced', 'old-unfinished', 'young-unreferenced'].map(async (id) => (await store.info(id)) !== null));
