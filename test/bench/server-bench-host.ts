@@ -17,6 +17,7 @@ import { encodeColumnValue } from '../../common/predicates/column-codec.js';
 import type { ModelDef } from '../../common/schema/types.js';
 import { storedFields } from '../../common/schema/model-fields.js';
 import { startServer } from '../../server/index.js';
+import { openKyselyStorage } from '../../server/storage/open-storage.js';
 import type { StoredItem } from '../../server/storage/storage.js';
 
 const BENCH_USER = 'bench';
@@ -26,6 +27,9 @@ const database = process.argv[2];
 if (database === undefined) throw new Error('usage: server-bench-host.ts <sqlite:PATH | postgres://…>');
 const schemaText = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
 const server = await startServer({ schema: schemaText, database, port: 0, host: '127.0.0.1', reportError: (e) => console.error('server:', e) });
+// The seeding and the plans go under the Storage interface, to the database itself: a second
+// connection of the bench's own (the server exposes only the interface).
+const inspector = await openKyselyStorage(database);
 const user = await server.authStore.addUser({ username: BENCH_USER, password });
 const owner = `${user.id}::${BENCH_USER}`;
 
@@ -71,7 +75,7 @@ async function write(numbers: number[], version: number, changedAt: number, crea
       return { ...row, _version: item._version, _lastChangedAt: item._lastChangedAt, _deleted: null, _ttl: null };
     });
     const changes = items.map((item) => ({ model: 'Inspection', item_id: item.id, version: item._version, changed_at: item._lastChangedAt, item: JSON.stringify(item) }));
-    const db = server.storage.kysely as Kysely<Record<string, Record<string, unknown>>>;
+    const db = inspector.kysely as Kysely<Record<string, Record<string, unknown>>>;
     await db.transaction().execute(async (trx) => {
       const update = Object.fromEntries(Object.keys(rows[0] ?? {}).filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)]));
       await trx.insertInto('Inspection').values(rows).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
@@ -92,7 +96,7 @@ async function seed(count: number, updated: number): Promise<{ seconds: number; 
   const deltaSince = now - 60_000;
   await write(changed, 2, deltaSince, synced);
   // Statistics as a database that grew to this size under autovacuum would have them.
-  if (server.storage.dialect === 'postgres') await sql`analyze`.execute(server.storage.kysely);
+  if (server.storage.dialect === 'postgres') await sql`analyze`.execute(inspector.kysely);
   const stored = await server.storage.get('Inspection', 'seed-000001');
   const expected = inspection(1, 1, synced, synced);
   if (JSON.stringify(stored) !== JSON.stringify(expected)) {
@@ -102,7 +106,7 @@ async function seed(count: number, updated: number): Promise<{ seconds: number; 
 }
 
 async function plans(): Promise<{ base: string[]; delta: string[] }> {
-  const db = server.storage.kysely;
+  const db = inspector.kysely;
   const pg = server.storage.dialect === 'postgres';
   const explain = pg ? 'explain' : 'explain query plan';
   const key = pg ? sql`"id" collate "C"` : sql`"id"`;
@@ -134,5 +138,5 @@ lines.on('line', (line) => {
   });
 });
 lines.on('close', () => {
-  void queue.then(() => server.close()).then(() => process.exit(0));
+  void queue.then(() => server.close()).then(() => inspector.close()).then(() => process.exit(0));
 });
