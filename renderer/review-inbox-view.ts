@@ -3,7 +3,7 @@
 import type { Conflict, ReviewItem } from '../common/ipc/contract.js';
 import { keyFromModelId, keyOf, type KeyObject } from '../common/schema/record-key.js';
 import type { ModelDef, Schema } from '../common/schema/types.js';
-import { knownModel } from './schema-view.js';
+import { findModel } from '../common/schema/model-fields.js';
 
 /** Metadata a conflict's comparison leaves out. */
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
@@ -14,7 +14,7 @@ export type Selected = { readonly kind: 'review'; readonly id: string } | { read
 /** The key of the record an item is about: main's, else read from its records, else from `recordId`. */
 export function itemKey(schema: Schema, item: { key?: KeyObject; model: string; recordId: string }, ...records: Array<Record<string, unknown> | null>): KeyObject | undefined {
   if (item.key) return item.key;
-  const model = knownModel(schema, item.model);
+  const model = findModel(schema, item.model);
   if (!model) return undefined;
   for (const record of records) {
     const key = keyOf(model, record);

@@ -2,7 +2,7 @@
 // control, which field names a record, and which model a foreign key points at. Nothing about the
 // example app is hard-coded; any schema of the same kind gets the same screens.
 import { hasGeneratedId, keyOf, type KeyObject } from '../common/schema/record-key.js';
-import { getModel } from '../common/schema/model-fields.js';
+import { findModel } from '../common/schema/model-fields.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 
 /**
@@ -142,13 +142,6 @@ export function formatValue(field: FieldDef | undefined, value: unknown): string
 
 /** Models in the order the navigation lists them (parents first). */
 export function navigationModels(schema: Schema): ModelDef[] {
-  return schema.modelOrder.map((name) => knownModel(schema, name)).filter((m): m is ModelDef => m !== undefined);
+  return schema.modelOrder.map((name) => findModel(schema, name)).filter((m): m is ModelDef => m !== undefined);
 }
 
-/**
- * The model named `name`, or undefined when there is no schema yet or it has no such model (a
- * review item, notice or Trash entry of a model the schema no longer has): getModel where it may be absent.
- */
-export function knownModel(schema: Schema | null | undefined, name: string): ModelDef | undefined {
-  return schema && Object.hasOwn(schema.models, name) ? getModel(schema, name) : undefined;
-}

@@ -3,11 +3,11 @@
 // what these return, so every sentence a field worker reads is tested in test/unit/renderer.
 import type { Access, Draft, ReviewItem, SyncStatus, TrashItem } from '../common/ipc/contract.js';
 import { MAX_RECORDS_TO_SYNC_CEILING } from '../common/ipc/contract.js';
-import { findField } from '../common/schema/model-fields.js';
+import { findField, findModel } from '../common/schema/model-fields.js';
 import type { KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
 import { blankRaw, fromRaw, type Raw } from './form-values.js';
-import { fieldLabel, formatValue, knownModel, pluralLabel, recordLabel } from './schema-view.js';
+import { fieldLabel, formatValue, pluralLabel, recordLabel } from './schema-view.js';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
@@ -54,7 +54,7 @@ export function syncSummary(status: SyncStatus, schema?: Schema | null, access?:
   const capped = Object.entries(status.models)
     .filter(([, m]) => m.capped !== undefined)
     .map(([model, m]) => {
-      const def = knownModel(schema, model);
+      const def = schema ? findModel(schema, model) : undefined;
       return { model, text: `${def ? pluralLabel(def) : model}: ${cappedText(m.capped!)}` };
     });
   let text: string;
@@ -97,7 +97,7 @@ export function deleteQuestion(
   const parts = related
     .filter((r) => r.count > 0)
     .map((r) => {
-      const def = knownModel(schema, r.model);
+      const def = findModel(schema, r.model);
       const many = def ? pluralLabel(def).toLowerCase() : `${r.model.toLowerCase()}s`;
       return plural(r.count, r.model.toLowerCase(), many);
     });

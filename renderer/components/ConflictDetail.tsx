@@ -2,16 +2,16 @@
 // field, and keep mine / keep theirs / open the record.
 import type { Conflict } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
-import { findField } from '../../common/schema/model-fields.js';
+import { findField, findModel } from '../../common/schema/model-fields.js';
 import type { Schema } from '../../common/schema/types.js';
 import { conflictFields, itemKey } from '../review-inbox-view.js';
-import { fieldLabel, keyLabel, knownModel, recordLabel } from '../schema-view.js';
+import { fieldLabel, keyLabel, recordLabel } from '../schema-view.js';
 import { displayValue } from '../work-view.js';
 
 /** The conflict `conflict` in full; `onDecide` records the user's choice. */
 export function ConflictDetail(props: { schema: Schema; conflict: Conflict; onDecide: (choice: 'keepMine' | 'keepTheirs') => void; onOpen?: (model: string, key: KeyObject) => void }) {
   const { conflict: c, schema } = props;
-  const model = knownModel(schema, c.model);
+  const model = findModel(schema, c.model);
   const key = itemKey(schema, c, { ...c.remote, ...c.local });
   return (
     <div className="conflict-detail" aria-label="Conflict detail">

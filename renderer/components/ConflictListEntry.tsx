@@ -1,8 +1,9 @@
 // One conflict-log entry in the inbox's history: its record by label, when, and how it was settled.
 import type { Conflict } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { conflictStateText } from '../review-inbox-view.js';
-import { knownModel, recordLabel } from '../schema-view.js';
+import { recordLabel } from '../schema-view.js';
 
 /** The list entry of `conflict`; `active` marks the one shown in the detail pane. */
 export function ConflictListEntry(props: { schema: Schema; conflict: Conflict; active: boolean; onSelect: () => void }) {
@@ -11,7 +12,7 @@ export function ConflictListEntry(props: { schema: Schema; conflict: Conflict; a
     <li>
       <button className={props.active ? 'conflict-item active' : 'conflict-item'} onClick={props.onSelect}>
         <strong>
-          {c.model} “{recordLabel(knownModel(props.schema, c.model), { ...c.remote, ...c.local })}”
+          {c.model} “{recordLabel(findModel(props.schema, c.model), { ...c.remote, ...c.local })}”
         </strong>
         <span className="muted">
           Conflict · {new Date(c.at).toLocaleString()} · {conflictStateText(c)}

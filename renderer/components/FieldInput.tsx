@@ -3,9 +3,10 @@
 // for the field (from main's ValidationError path) are shown right under it.
 import { useEffect, useState } from 'react';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
 import { blankRaw, type Raw } from '../form-values.js';
-import { belongsToFor, fieldLabel, knownModel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
+import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
   readonly schema: Schema;
@@ -69,7 +70,7 @@ export function RelationPicker(props: {
 }) {
   const { relation } = props;
   const [options, setOptions] = useState<ModelRecord[]>([]);
-  const related = knownModel(props.schema, relation.relatedModel);
+  const related = findModel(props.schema, relation.relatedModel);
   useEffect(() => {
     const title = related ? titleField(related) : undefined;
     void api

@@ -4,9 +4,10 @@ import { useState, type ReactNode } from 'react';
 import type { ErrorNotice } from '../../common/ipc/contract.js';
 import { keyFromModelId, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
 import { useEvent } from '../hooks/useEvent.js';
-import { knownModel, recordLabel } from '../schema-view.js';
+import { recordLabel } from '../schema-view.js';
 
 interface Shown extends ErrorNotice {
   readonly seq: number;
@@ -20,7 +21,7 @@ let counter = 0;
 /** The key of the record a notice names, or undefined when it cannot be told. */
 function noticeKey(schema: Schema | null, notice: ErrorNotice): KeyObject | undefined {
   if (notice.key) return notice.key;
-  const def = notice.model ? knownModel(schema, notice.model) : undefined;
+  const def = schema && notice.model ? findModel(schema, notice.model) : undefined;
   return def && notice.recordId ? keyFromModelId(def, notice.recordId) : undefined;
 }
 
@@ -58,7 +59,7 @@ export function Notifications(props: {
         .then((record) => record ?? fromReview())
         .then(
           (record) => {
-            const recordName = record ? recordLabel(knownModel(props.schema, model), record) : undefined;
+            const recordName = record ? recordLabel(props.schema ? findModel(props.schema, model) : undefined, record) : undefined;
             if (recordName) setItems((list) => list.map((n) => (n.seq === seq ? { ...n, recordName } : n)));
           },
           () => undefined,

@@ -3,8 +3,9 @@
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { itemKey } from '../review-inbox-view.js';
-import { belongsToFor, keyLabel, knownModel, relatedKey } from '../schema-view.js';
+import { belongsToFor, keyLabel, relatedKey } from '../schema-view.js';
 import { reviewHeadline, reviewRows } from '../work-view.js';
 import { RelatedLabel } from './RelatedLabel.js';
 import { ReviewActions } from './ReviewActions.js';
@@ -18,7 +19,7 @@ export function ReviewDetail(props: {
   onResubmit?: (item: ReviewItem) => void;
 }) {
   const { item, schema } = props;
-  const model = knownModel(schema, item.model);
+  const model = findModel(schema, item.model);
   const key = itemKey(schema, item, item.mine, item.theirs);
   return (
     <div className="conflict-detail" aria-label="Review item">

@@ -1,13 +1,14 @@
 // One review item in the inbox's lists: its record by label, what happened to which fields, when, and its state.
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
-import { fieldLabel, knownModel, recordLabel } from '../schema-view.js';
+import { findModel } from '../../common/schema/model-fields.js';
+import { fieldLabel, recordLabel } from '../schema-view.js';
 import { reviewStateText } from '../work-view.js';
 
 /** The list entry of `item`; `active` marks the one shown in the detail pane. */
 export function ReviewListEntry(props: { schema: Schema; item: ReviewItem; active: boolean; onSelect: () => void }) {
   const { item } = props;
-  const model = knownModel(props.schema, item.model);
+  const model = findModel(props.schema, item.model);
   return (
     <li>
       <button className={props.active ? 'conflict-item active' : 'conflict-item'} onClick={props.onSelect} data-kind={item.kind}>

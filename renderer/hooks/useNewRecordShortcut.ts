@@ -3,8 +3,8 @@
 import { useEffect } from 'react';
 import type { Access } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { offersNew, type Route } from '../route.js';
-import { knownModel } from '../schema-view.js';
 import { accessRefusal } from '../work-view.js';
 
 /** Listens for Ctrl+N on the window while mounted and routes to a new record through `setRoute`. */
@@ -13,7 +13,7 @@ export function useNewRecordShortcut(route: Route | null, setRoute: (next: Route
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n' && offersNew(route)) {
         event.preventDefault();
-        const def = knownModel(schema, route.model);
+        const def = schema ? findModel(schema, route.model) : undefined;
         if (def !== undefined && accessRefusal(access, def, 'create') !== null) return;
         setRoute({ screen: 'form', model: route.model, recordKey: null });
       }

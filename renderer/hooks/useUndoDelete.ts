@@ -2,8 +2,9 @@
 // (or why it could not). Each notice gets a new `seq` so a repeat shows as new.
 import { useState } from 'react';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
-import { knownModel, recordLabel } from '../schema-view.js';
+import { recordLabel } from '../schema-view.js';
 
 /** The notice on screen: its text, the Trash entry Undo restores, and the model deleted from. */
 export interface UndoNoticeState {
@@ -29,7 +30,7 @@ export function useUndoDelete(schema: Schema | null): UndoDelete {
     try {
       const restored = await api.trashRestore({ id: trashId });
       const model = notice?.model;
-      const name = schema && model ? `${model} “${recordLabel(knownModel(schema, model), restored)}”` : '';
+      const name = schema && model ? `${model} “${recordLabel(findModel(schema, model), restored)}”` : '';
       setNotice((u) => ({ text: `Restored${name ? ` ${name}` : ''}.`, seq: (u?.seq ?? 0) + 1 }));
     } catch (e) {
       setNotice((u) => ({ text: `Could not undo: ${(e as Error).message}`, seq: (u?.seq ?? 0) + 1 }));

@@ -3,10 +3,10 @@
 import type { Access, CurrentUser, SyncStatus } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
 import type { FormGuard } from '../hooks/useFormGuard.js';
 import { routeModel, type Route } from '../route.js';
-import { knownModel } from '../schema-view.js';
 import { nothingReadable } from '../work-view.js';
 import { ModelListScreen } from './ModelListScreen.js';
 import { RecordForm } from './RecordForm.js';
@@ -36,7 +36,7 @@ export interface ShellContentProps {
 export function ShellContent(props: ShellContentProps) {
   const { schema, current, access, setRoute, setRouteNow, onGuard } = props;
   const modelName = routeModel(current);
-  const model = modelName === undefined ? undefined : knownModel(schema, modelName);
+  const model = modelName === undefined ? undefined : findModel(schema, modelName);
   return (
     <main className="content">
       {nothingReadable(access) && (

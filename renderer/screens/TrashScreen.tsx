@@ -5,8 +5,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { TrashItem } from '../../common/ipc/contract.js';
 import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
+import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
-import { knownModel, pluralLabel, recordLabel } from '../schema-view.js';
+import { pluralLabel, recordLabel } from '../schema-view.js';
 import { trashRestoreNote } from '../work-view.js';
 
 /** The Trash screen; `onOpen` opens a restored record. */
@@ -23,7 +24,7 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
   const restore = async (item: TrashItem) => {
     try {
       const record = await api.trashRestore({ id: item.id });
-      const model = knownModel(schema, item.model);
+      const model = findModel(schema, item.model);
       const key = model ? keyOf(model, record) : undefined;
       setRestored({
         text: `Restored ${item.model} “${recordLabel(model, record)}”${item.state === 'synced' ? ' as a copy' : ''}.`,
@@ -61,11 +62,11 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
       {items !== null && items.length === 0 && <p className="empty">Nothing in the Trash. Records you delete on this computer can be restored from here.</p>}
       <ul className="trash-list">
         {(items ?? []).map((item) => {
-          const model = knownModel(schema, item.model);
+          const model = findModel(schema, item.model);
           const related = item.related
             .filter((r) => r.count > 0)
             .map((r) => {
-              const def = knownModel(schema, r.model);
+              const def = findModel(schema, r.model);
               return `${r.count} ${r.count === 1 ? r.model.toLowerCase() : def ? pluralLabel(def).toLowerCase() : r.model}`;
             });
           const label = recordLabel(model, item.record);

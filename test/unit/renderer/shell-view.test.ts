@@ -1,7 +1,6 @@
 // The shell's and screens' small decisions, table-driven over plain data: the route on screen,
 // list sorting and counts, the review inbox's selection and sentences, Settings' sentences, the
-// sign-in request per mode, the filter builder's field lookup, and the model lookup that
-// tolerates a model the schema does not have.
+// sign-in request per mode, and the filter builder's field lookup.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +13,6 @@ import { filterableField, withField } from '../../../renderer/filter-draft.js';
 import { ariaSort, nextSort, recordCountText, sortMark, type ListSort } from '../../../renderer/list-sort.js';
 import { conflictFields, conflictStateText, itemKey, shownSelection, waitingText } from '../../../renderer/review-inbox-view.js';
 import { offersNew, routeModel, shownRoute, type Route } from '../../../renderer/route.js';
-import { knownModel } from '../../../renderer/schema-view.js';
 import { clearedText, signInText, syncFirstLeftText } from '../../../renderer/settings-view.js';
 import { modeLabel, signInRequest, submitLabel } from '../../../renderer/sign-in-form.js';
 import { visitSchema } from '../ipc/visit-schema.js';
@@ -151,11 +149,4 @@ test('filterableField finds offered fields only; withField resets operator and v
   assert.equal(filterableField(Inspection, 'nope'), undefined);
   assert.deepEqual(withField(Inspection, 'title'), { field: 'title', op: filterableField(Inspection, 'title')!.operators[0], value: '', value2: '' });
   assert.deepEqual(withField(Inspection, 'nope'), { field: 'nope', op: 'eq', value: '', value2: '' });
-});
-
-test('knownModel: the model, or undefined without a schema or for a name it does not have (never a prototype member)', () => {
-  assert.equal(knownModel(schema, 'Site'), Site);
-  assert.equal(knownModel(null, 'Site'), undefined);
-  assert.equal(knownModel(schema, 'Gone'), undefined);
-  assert.equal(knownModel(schema, 'constructor'), undefined);
 });
