@@ -1,0 +1,130 @@
+// A profile's attachment files on disk, content-addressed (DESIGN.md "Attachments"): each file is
+// `<profileDir>/attachments/<first 2 hex>/<sha256>`, never a blob in SQLite. Bytes are streamed
+// into a temp file in the attachments folder while hashed, fsynced, then renamed into place, so a
+// crash leaves no file or a whole one; the same bytes twice are one file. Temp files left by a
+// crash are removed when the store opens. (Encryption with the profile key is not done yet.)
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** A file as the store holds it. */
+export interface StoredFile {
+  /** Lower-case hex sha-256 of the bytes. */
+  readonly sha256: string;
+  /** Bytes. */
+  readonly size: number;
+}
+
+/** The bytes that arrived do not hash to what was expected; nothing was kept. */
+export class AttachmentHashMismatch extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`attachment bytes have sha-256 ${actual}, not the expected ${expected}`);
+    this.name = 'AttachmentHashMismatch';
+  }
+}
+
+const TEMP_SUFFIX = '.part';
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The content-addressed files of one profile. */
+export class AttachmentFiles {
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating) `<profileDir>/attachments` and removes temp files a crash left behind. */
+  static async open(profileDir: string): Promise<AttachmentFiles> {
+    const root = join(profileDir, 'attachments');
+    await mkdir(root, { recursive: true });
+    for (const name of await readdir(root)) {
+      if (name.endsWith(TEMP_SUFFIX)) await rm(join(root, name), { force: true });
+    }
+    return new AttachmentFiles(root);
+  }
+
+  /** Where the file of `sha256` lives (whether or not it exists). */
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a sha-256: ${JSON.stringify(sha256)}`);
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+
+  /** Streams `source` (a file path or a stream) in; with `expectedSha256`, bytes hashing otherwise are refused (AttachmentHashMismatch). */
+  async add(source: string | Readable, expectedSha256?: string): Promise<StoredFile> {
+    const temp = join(this.root, `${randomUUID()}${TEMP_SUFFIX}`);
+    try {
+      const hash = createHash('sha256');
+      let size = 0;
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          done(null, chunk);
+        },
+      });
+      const input = typeof source === 'string' ? createReadStream(source) : source;
+      await pipeline(input, hashing, createWriteStream(temp, { flags: 'wx' }));
+      await fsync(temp);
+      const sha256 = hash.digest('hex');
+      if (expectedSha256 !== undefined && sha256 !== expectedSha256) throw new AttachmentHashMismatch(expectedSha256, sha256);
+      const target = this.pathOf(sha256);
+      await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      // rename replaces an existing file of the same name atomically: both hold the same bytes.
+      await rename(temp, target);
+      // Windows cannot open a folder to fsync it; there the rename is journaled by NTFS.
+      await fsync(join(this.root, sha256.slice(0, 2))).catch(() => undefined);
+      return { sha256, size };
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** The file's bytes, or `range` of them (inclusive byte offsets, as fs.createReadStream). */
+  read(sha256: string, range?: { readonly start: number; readonly end?: number }): ReadStream {
+    return createReadStream(this.pathOf(sha256), range);
+  }
+
+  /** True when the file of `sha256` is here. */
+  async exists(sha256: string): Promise<boolean> {
+    return (await sizeOf(this.pathOf(sha256))) !== null;
+  }
+
+  /** Removes the file of `sha256` (nothing when absent). */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
+  }
+
+  /** Bytes of every whole file in the store (temp files not counted). */
+  async totalBytes(): Promise<number> {
+    let total = 0;
+    for (const entry of await readdir(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      for (const name of await readdir(join(this.root, entry.name))) {
+        if (SHA256.test(name)) total += (await sizeOf(join(this.root, entry.name, name))) ?? 0;
+      }
+    }
+    return total;
+  }
+}
+
+/** Flushes a file or a folder (its new entries) to disk. */
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+// One attempt at uploading one file with tus-js-client, ended as an UploadOutcome (never a throw).
+// It resumes from the stored upload URL when there is one (HEAD → the server's offset), else from
+// the record-scoped URL the server would create (a crash between the POST and storing its
+// Location loses nothing), else creates the upload. tus-js-client's own retries are off: the
+// queue backs off (upload-queue-core.ts), so one policy decides.
+import type { ReadStream } from 'node:fs';
+import * as tus from 'tus-js-client';
+import type { UploadOutcome } from './upload-queue-core.js';
+
+/** What one attempt needs; byte counts in bytes, durations in ms. */
+export interface UploadAttemptInput {
+  /** The tus creation endpoint, e.g. `https://server/attachments`. */
+  readonly endpoint: string;
+  /** Where to resume: the stored tus URL, or the record-scoped blob URL. */
+  readonly uploadUrl: string;
+  /** The file's bytes, a ReadStream opened by path (tus-js-client reads slices by path). */
+  readonly source: ReadStream;
+  /** Upload-Metadata: model, recordId, field, sha256, contentType, filename. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Headers for every request (e.g. `Authorization: Bearer …`), asked afresh per request. */
+  readonly headers: () => Promise<Readonly<Record<string, string>>> | Readonly<Record<string, string>>;
+  readonly chunkSize: number;
+  /** No progress for this long ends the attempt as a timeout. */
+  readonly stallTimeoutMs: number;
+  /** The server acknowledged `offset` bytes at `url` (after each chunk and when resuming). */
+  readonly onAcknowledged: (url: string, offset: number) => void;
+  /** Bytes sent so far (acknowledged or not), for progress display. */
+  readonly onProgress: (bytesSent: number) => void;
+  /** Aborting ends the attempt as `aborted`, acknowledged bytes kept on the server. */
+  readonly signal: AbortSignal;
+}
+
+/** Runs one attempt; resolves with how it ended. */
+export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let stallTimer: NodeJS.Timeout | undefined;
+    const finish = (outcome: UploadOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(stallTimer);
+      input.signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const stop = (outcome: UploadOutcome): void => {
+      // abort(false): the upload stays on the server, to resume from its offset.
+      upload.abort(false).then(
+        () => finish(outcome),
+        () => finish(outcome),
+      );
+    };
+    const armStall = (): void => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => stop({ kind: 'timeout' }), input.stallTimeoutMs);
+    };
+    const onAbort = (): void => stop({ kind: 'aborted' });
+    const upload: tus.Upload = new tus.Upload(input.source, {
+      endpoint: input.endpoint,
+      uploadUrl: input.uploadUrl,
+      metadata: { ...input.metadata },
+      chunkSize: input.chunkSize,
+      retryDelays: null,
+      storeFingerprintForResuming: false,
+      removeFingerprintOnSuccess: false,
+      onBeforeRequest: async (req) => {
+        for (const [name, value] of Object.entries(await input.headers())) req.setHeader(name, value);
+      },
+      onUploadUrlAvailable: () => {
+        if (upload.url !== null) input.onAcknowledged(upload.url, 0);
+      },
+      onProgress: (bytesSent) => {
+        armStall();
+        input.onProgress(bytesSent);
+      },
+      onChunkComplete: (_chunk, bytesAccepted) => {
+        armStall();
+        if (upload.url !== null) input.onAcknowledged(upload.url, bytesAccepted);
+      },
+      onSuccess: () => finish({ kind: 'uploaded' }),
+      onError: (error) => finish(outcomeOf(error)),
+    });
+    if (input.signal.aborted) return finish({ kind: 'aborted' });
+    input.signal.addEventListener('abort', onAbort);
+    armStall();
+    upload.start();
+  });
+}
+
+/** What a tus-js-client error means for the queue. */
+function outcomeOf(error: Error | tus.DetailedError): UploadOutcome {
+  const response = error instanceof tus.DetailedError ? error.originalResponse : null;
+  if (response !== null) return { kind: 'http', status: response.getStatus(), body: response.getBody() };
+  const cause = error instanceof tus.DetailedError ? error.causingError : null;
+  return { kind: 'network', message: cause?.message ?? error.message };
+}
