@@ -1,16 +1,20 @@
 // `startServer`: the whole sync server in one call — storage, schema migration, auth, GraphQL over
-// HTTP(S), the real-time WebSocket endpoint, the change bus and the periodic purge. Used by the CLI
+// HTTP(S), the attachment endpoint, the real-time WebSocket endpoint, the change bus and the
+// periodic purge and blob retention sweep. Used by the CLI
 // (`start`), tests and the sync worker's tests.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import type { Schema } from '../common/schema/types.js';
+import { mountAttachments, type MountedAttachments } from './attachments/attachment-mount.js';
+import type { SweepResult } from './attachments/attachment-retention.js';
 import { createAuthenticator, type Authenticate } from './auth/authenticate.js';
 import { createAuthRoutes } from './auth/auth-routes.js';
 import { openAuthStore, type AuthStore } from './auth/auth-store.js';
 import type { ExternalIssuerConfig } from './auth/external-issuers.js';
 import type { TokenSettings } from './auth/access-tokens.js';
+import { resolveAttachmentSettings, type AttachmentOptions } from './config/attachment-settings.js';
 import type { ConfiguredStrategy } from './config/server-config.js';
 import { loadStrategyTable } from './config/strategy-table.js';
 import { buildExecutableSchema } from './graphql/executable-schema.js';
@@ -59,6 +63,8 @@ export interface StartServerOptions {
     readonly tokens?: Partial<TokenSettings>;
     readonly issuers?: readonly ExternalIssuerConfig[];
   };
+  /** The attachment endpoint `/attachments/` (mounted when the schema declares attachment fields); on by default. */
+  readonly attachments?: AttachmentOptions;
   /** Apply destructive schema changes on start (drops data); default false (start refuses). */
   readonly forceMigration?: boolean;
   /** Where unexpected failures go; default stderr. */
@@ -76,8 +82,12 @@ export interface RunningServer {
   /** Accounts and API keys (the CLI and tests create users and keys through it). */
   readonly authStore: AuthStore;
   readonly storage: Storage;
+  /** `http(s)://host:port/attachments/` when the attachment endpoint is mounted, else null. */
+  readonly attachmentsUrl: string | null;
   /** Runs the retention purge now. */
   purge(): Promise<{ tombstones: number; changes: number }>;
+  /** Runs the attachment retention sweep now (`now` default the clock); null when no endpoint is mounted. */
+  sweepAttachments(now?: Date): Promise<SweepResult | null>;
   /** Stops accepting, closes sockets, the bus and the database. */
   close(): Promise<void>;
 }
@@ -145,6 +155,11 @@ function graphqlLimits(limits: StartServerOptions['limits']): { maxBodyBytes: nu
   };
 }
 
+/** The announcement of a mounted attachment endpoint (none when not mounted, so the wire stays as before). */
+function graphqlOptions(attachments: MountedAttachments | null): { attachmentsPath?: string } {
+  return attachments !== null ? { attachmentsPath: attachments.path } : {};
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -196,6 +211,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const reportError = options.reportError ?? ((error: unknown) => console.error('outpost server:', error));
   const database = options.database ?? DEFAULT_DATABASE;
   const settings = resolverSettings(options);
+  const attachmentSettings = resolveAttachmentSettings(options.attachments);
+  const purgeIntervalMs = options.retention?.purgeIntervalMs ?? 60 * MINUTE;
   const strategyOf = await loadStrategyTable(options, schema);
 
   const storage = await openStorage(database, reportError);
@@ -214,10 +231,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const realtime = createRealtimeHandler({ schema, bus, authenticate, graphqlSchema, reportError });
     shutdown.add(() => realtime.close());
     const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError });
+    const attachments = await mountAttachments({ schema, storage, database, authenticate, settings: attachmentSettings, sweepIntervalMs: purgeIntervalMs, reportError });
+    if (attachments !== null) shutdown.add(() => attachments.close());
 
     const server = createOutpostHttpServer({
-      graphql: { schema: graphqlSchema, authenticate, reportError, limits: graphqlLimits(options.limits), maxItemBytes: settings.maxItemBytes },
+      graphql: { ...graphqlOptions(attachments), schema: graphqlSchema, authenticate, reportError, limits: graphqlLimits(options.limits), maxItemBytes: settings.maxItemBytes },
       extraRoutes: [authRoutes],
+      ...(attachments !== null ? { attachments: attachments.routes } : {}),
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
       ...(options.tls ? { tls: options.tls } : {}),
       health: () => ({ schemaVersion: schema.version, database: storage.engine.name }),
@@ -227,17 +247,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     shutdown.add(() => stopListening(server, realtime));
 
     const purge = () => storage.purge(Date.now(), Date.now() - settings.changeLogRetentionMs);
-    shutdown.add(schedulePurge(purge, authStore, options.retention?.purgeIntervalMs ?? 60 * MINUTE, reportError));
+    shutdown.add(schedulePurge(purge, authStore, purgeIntervalMs, reportError));
 
     const port = (server.address() as AddressInfo).port;
+    const urls = serverUrls(host, port, options.tls !== undefined);
     let closed: Promise<void> | undefined;
     return {
-      ...serverUrls(host, port, options.tls !== undefined),
+      ...urls,
       port,
       schema,
       authStore,
       storage,
+      attachmentsUrl: attachments !== null ? new URL(attachments.path, urls.url).toString() : null,
       purge,
+      sweepAttachments: async (now) => (attachments !== null ? attachments.sweep(now) : null),
       close: () => (closed ??= shutdown.run()),
     };
   } catch (error) {

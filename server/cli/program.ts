@@ -13,7 +13,8 @@ import { deploySchema, migrationPlanFor } from '../storage/deploy-schema.js';
 import { openStorage } from '../storage/open-storage.js';
 import { readSchemaFile, resolveCommon, type CommonFlags } from './cli-options.js';
 import { formatTable } from './format-table.js';
-import { modelStrategies, strategyLabel } from '../config/server-config.js';
+import type { AttachmentOptions } from '../config/attachment-settings.js';
+import { modelStrategies, strategyLabel, type ServerConfig } from '../config/server-config.js';
 
 const MINUTE = 60_000;
 
@@ -40,6 +41,18 @@ function positiveBytes(value: string): number {
   return n;
 }
 
+function wholeBytes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of bytes ≥ 1 (e.g. 104857600 for 100 MiB)');
+  return n;
+}
+
+function wholeMinutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of minutes ≥ 1 (e.g. 1440 for 24 hours)');
+  return n;
+}
+
 function withCommon(cmd: Command): Command {
   return cmd
     .option('--schema <file>', 'schema file (default schema/schema.graphql)')
@@ -54,6 +67,28 @@ interface StartFlags extends CommonFlags {
   readonly tlsKey?: string;
   readonly forceMigration?: boolean;
   readonly maxItemBytes?: number;
+  /** False only with `--no-attachments` (commander's default for a negated flag is true). */
+  readonly attachments?: boolean;
+  readonly attachmentsDir?: string;
+  readonly attachmentMaxFileBytes?: number;
+  readonly attachmentMaxUserBytes?: number;
+  readonly attachmentRetentionMinutes?: number;
+}
+
+/** The attachment options: flags over the config file (its directory relative to the config file's). */
+function attachmentOptions(flags: StartFlags, config: ServerConfig, configDir: string): AttachmentOptions {
+  const file = config.attachments;
+  const directory = flags.attachmentsDir ?? (file?.directory !== undefined ? resolve(configDir, file.directory) : undefined);
+  const maxFileBytes = flags.attachmentMaxFileBytes ?? file?.maxFileBytes;
+  const maxUserBytes = flags.attachmentMaxUserBytes ?? file?.maxUserBytes;
+  const retentionMinutes = flags.attachmentRetentionMinutes ?? file?.retentionMinutes;
+  return {
+    enabled: flags.attachments === false ? false : (file?.enabled ?? true),
+    ...(directory !== undefined ? { directory } : {}),
+    ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+    ...(maxUserBytes !== undefined ? { maxUserBytes } : {}),
+    ...(retentionMinutes !== undefined ? { retentionMs: retentionMinutes * MINUTE } : {}),
+  };
 }
 
 async function start(flags: StartFlags, io: CliIo): Promise<void> {
@@ -86,6 +121,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
       ? { limits: { ...config.limits, ...(flags.maxItemBytes !== undefined ? { maxItemBytes: flags.maxItemBytes } : {}) } }
       : {}),
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
+    attachments: attachmentOptions(flags, config, common.configDir),
   });
   const base = server.url.replace(/\/graphql$/, '');
   // The auth commands must open the same database as this server.
@@ -96,6 +132,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
   Real-time   ${server.realtimeUrl}
   Sign-in     POST ${base}/auth/token   (refresh: POST ${base}/auth/refresh)
   Health      ${base}/health
+  Attachments ${server.attachmentsUrl ?? 'off (disabled, or no attachment fields in the schema)'}
   Database    ${common.database}
   Schema      ${common.schemaPath} (${models.length} models: ${models.join(', ')})
 
@@ -157,6 +194,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--force-migration', 'apply destructive schema changes on start (drops data)')
     .option('--max-item-bytes <bytes>', 'largest item a create/update may produce, UTF-8 bytes of its JSON (default 409600)', positiveBytes)
+    .option('--no-attachments', 'do not mount the attachment endpoint /attachments/ (on by default when the schema has attachment fields)')
+    .option('--attachments-dir <dir>', 'blob directory with SQLite (default <SQLite file directory>/attachments; PostgreSQL keeps blobs in the database)')
+    .option('--attachment-max-file-bytes <bytes>', 'largest attachment file, bytes (default 104857600 = 100 MiB)', wholeBytes)
+    .option('--attachment-max-user-bytes <bytes>', "all of one user's attachment files, bytes (default 5368709120 = 5 GiB)", wholeBytes)
+    .option('--attachment-retention-minutes <minutes>', 'age after which unreferenced blobs and unfinished uploads are removed (default 1440 = 24 h)', wholeMinutes)
     .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
     status(flags, io),

@@ -42,6 +42,21 @@ const configSchema = z.strictObject({
       maxItemBytes: positiveInt.max(64 * 1024 * 1024).optional(),
     })
     .optional(),
+  /** The attachment endpoint (`/attachments/`); see attachment-settings.ts for the defaults. */
+  attachments: z
+    .strictObject({
+      /** Mount the endpoint when the schema declares attachment fields; default true. */
+      enabled: z.boolean().optional(),
+      /** Blob directory (SQLite only), relative to the config file; default `<SQLite file's directory>/attachments`. */
+      directory: z.string().min(1).optional(),
+      /** Largest file, bytes; default 104 857 600 (100 MiB). */
+      maxFileBytes: positiveInt.optional(),
+      /** All of one user's files, bytes; default 5 368 709 120 (5 GiB). */
+      maxUserBytes: positiveInt.optional(),
+      /** Age after which unreferenced blobs and unfinished uploads are removed, minutes; default 1440 (24 h). */
+      retentionMinutes: positiveInt.optional(),
+    })
+    .optional(),
   auth: z
     .strictObject({
       apiKeys: z.boolean().optional(),

@@ -25,11 +25,26 @@ export interface GraphqlEndpointOptions {
   readonly reportError: (error: unknown) => void;
   /** The item size limit announced to clients, UTF-8 bytes; default 409 600. */
   readonly maxItemBytes?: number;
+  /** Path of the mounted attachment endpoint (`/attachments/`), announced with the `attachments` capability; none when not mounted. */
+  readonly attachmentsPath?: string;
 }
 
-/** `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted. */
-export function outpostExtensions(maxItemBytes: number, syncTotals?: ReadonlyMap<string, number>): { outpost: Record<string, unknown> } {
-  const outpost: Record<string, unknown> = { version: OUTPOST_EXTENSIONS_VERSION, capabilities: [...OUTPOST_CAPABILITIES], maxItemBytes };
+/**
+ * Announced only by a server that mounted the attachment endpoint, so a client uploads only where
+ * one exists (AppSync announces nothing). Not in common's OUTPOST_CAPABILITIES: every Outpost
+ * server announces those, while this one depends on the schema and the configuration.
+ */
+export const ATTACHMENTS_CAPABILITY = 'attachments';
+
+/**
+ * `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted; the
+ * `attachments` capability and `attachmentsPath` only when `attachmentsPath` is given.
+ */
+export function outpostExtensions(maxItemBytes: number, syncTotals?: ReadonlyMap<string, number>, attachmentsPath?: string): { outpost: Record<string, unknown> } {
+  const capabilities: string[] = [...OUTPOST_CAPABILITIES];
+  if (attachmentsPath !== undefined) capabilities.push(ATTACHMENTS_CAPABILITY);
+  const outpost: Record<string, unknown> = { version: OUTPOST_EXTENSIONS_VERSION, capabilities, maxItemBytes };
+  if (attachmentsPath !== undefined) outpost.attachmentsPath = attachmentsPath;
   if (syncTotals !== undefined && syncTotals.size > 0) outpost.syncTotals = Object.fromEntries(syncTotals);
   return { outpost };
 }
@@ -65,12 +80,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-function announced(options: GraphqlEndpointOptions): number {
-  return options.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes;
+/** The endpoint's announcement, with `syncTotals` when given. */
+export function announcementOf(options: GraphqlEndpointOptions, syncTotals?: ReadonlyMap<string, number>): { outpost: Record<string, unknown> } {
+  return outpostExtensions(options.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes, syncTotals, options.attachmentsPath);
 }
 
 function requestError(res: ServerResponse, options: GraphqlEndpointOptions, status: number, errorType: string, message: string): void {
-  sendJson(res, status, { errors: [{ errorType, message }], extensions: outpostExtensions(announced(options)) });
+  sendJson(res, status, { errors: [{ errorType, message }], extensions: announcementOf(options) });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -182,7 +198,7 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
 
   const checked = checkedDocument(query, options);
   if (!('document' in checked)) {
-    sendJson(res, checked.status, { ...(checked.body as Record<string, unknown>), extensions: outpostExtensions(announced(options)) });
+    sendJson(res, checked.status, { ...(checked.body as Record<string, unknown>), extensions: announcementOf(options) });
     return;
   }
   const { document } = checked;
@@ -206,6 +222,6 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
   // taken as a final answer: DataStore drops a mutation on a 200 error but retries a 5xx.
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
   if (failed) res.setHeader('retry-after', '1');
-  const ext = outpostExtensions(announced(options), syncTotals);
+  const ext = announcementOf(options, syncTotals);
   sendJson(res, failed ? 503 : 200, errors && errors.length > 0 ? { data: result.data ?? null, errors, extensions: ext } : { data: result.data ?? null, extensions: ext });
 }

@@ -1,10 +1,10 @@
-// The HTTP(S) server: POST /graphql, GET /health, CORS, extra routes (auth) and WebSocket upgrades
+// The HTTP(S) server: the attachment endpoint, POST /graphql, GET /health, CORS, extra routes (auth) and WebSocket upgrades
 // (real-time). With a TLS certificate and key it serves HTTPS, and so WSS for the upgrades.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { handleGraphqlRequest, outpostExtensions, sendJson, type GraphqlEndpointOptions } from './graphql-endpoint.js';
-import { DEFAULT_RESOLVER_SETTINGS } from '../resolvers/resolver-context.js';
+import type { AttachmentRoutes } from '../attachments/attachment-routes.js';
+import { announcementOf, handleGraphqlRequest, sendJson, type GraphqlEndpointOptions } from './graphql-endpoint.js';
 
 /** A route outside /graphql; returns true when it handled the request. */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -12,6 +12,8 @@ export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => Promise<
 export interface HttpServerOptions {
   readonly graphql: GraphqlEndpointOptions;
   readonly extraRoutes?: readonly ExtraRoute[];
+  /** The tus attachment endpoint: answered before anything reads the body, with its own CORS (tus headers and methods). */
+  readonly attachments?: AttachmentRoutes;
   /** Takes over an upgrade request; returns false to refuse it. */
   readonly upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
@@ -29,6 +31,10 @@ const CORS_HEADERS = {
 /** Creates (does not start) the server. */
 export function createOutpostHttpServer(options: HttpServerOptions): Server {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.attachments?.matches(req.url ?? '/') === true) {
+      void options.attachments.handle(req, res);
+      return;
+    }
     for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     void (async () => {
@@ -43,7 +49,7 @@ export function createOutpostHttpServer(options: HttpServerOptions): Server {
             res.setHeader('allow', 'POST, OPTIONS');
             sendJson(res, 405, {
               errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST /graphql with a JSON body' }],
-              extensions: outpostExtensions(options.graphql.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes),
+              extensions: announcementOf(options.graphql),
             });
             return;
           }

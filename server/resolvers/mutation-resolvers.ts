@@ -13,6 +13,7 @@ import { primaryKeyOf, storageKeyOf } from '../storage/storage-key.js';
 import { operationNamesOf } from '../../common/schema/operation-names.js';
 import type { MutationKind } from '../realtime/change-event.js';
 import type { StoredItem, WriteTransaction } from '../storage/storage.js';
+import { checkAttachmentInput } from './attachment-values.js';
 import { automerge } from './automerge.js';
 import { fieldMerge } from './field-merge.js';
 import { resolverIdentity } from './custom-conflict-resolver.js';
@@ -125,6 +126,7 @@ export async function resolveCreate(services: ServerServices, model: ModelDef, a
     if (model.timestamps.createdAt !== null) fields[model.timestamps.createdAt] = nowIso(now);
     if (model.timestamps.updatedAt !== null) fields[model.timestamps.updatedAt] = nowIso(now);
     checkRecord(services, model, fields);
+    checkAttachmentInput(services.schema, model, fields);
     if (!condition({})) throw conditionalCheckFailed(null, 'the condition does not hold for a new item');
     checkItemSize(services, model, fields);
     const created: StoredItem = { ...fields, _version: 1, _lastChangedAt: now, _deleted: null };
@@ -223,6 +225,8 @@ export async function resolveUpdate(services: ServerServices, model: ModelDef, a
     }
     if (!condition(existing)) throw conditionalCheckFailed(existing, 'the condition does not hold for the stored item');
     checkRecord(services, model, next);
+    // The client's references only: a stored value is not this writer's to answer for.
+    checkAttachmentInput(services.schema, model, changes);
     if (mutation === 'update') checkItemSize(services, model, next);
     const now = await tx.now();
     if (mutation === 'update' && model.timestamps.updatedAt !== null) next[model.timestamps.updatedAt] = nowIso(now);
