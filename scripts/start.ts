@@ -19,7 +19,7 @@ import { createAppCore } from '../main/app-core.js';
 import { chooseCredentialStore } from '../main/auth/choose-credential-store.js';
 import { keytarCredentialStore } from '../main/auth/credential-store.js';
 import { startBrowserHost } from '../main/browser-host.js';
-import { syncEngineFactory } from '../main/sync-engine.js';
+import { syncWorkerPortFactory } from '../main/sync-worker-binding.js';
 import { buildApp, DEFAULT_DIST } from './build.js';
 import { isMainModule } from './main-module.js';
 import { ensureElectron, ensureNode } from './native-abi.js';
@@ -84,7 +84,7 @@ async function startInBrowser(): Promise<void> {
     schema: parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile),
     // Browser mode has no safeStorage: the keychain when it answers, else memory with a warning.
     credentials: await chooseCredentialStore({ keychain: keytarCredentialStore(), warn: (message) => console.warn(message) }),
-    createSync: syncEngineFactory(),
+    createSync: syncWorkerPortFactory(),
   });
   await core.restore().catch((error: unknown) => console.error('could not reopen the last profile:', error));
   const host = await startBrowserHost({ core, distDir: dist, port: Number(process.env.OUTPOST_PORT ?? 4173) });

@@ -12,7 +12,7 @@ import type { Schema } from '../../../common/schema/types.js';
 import { createAppCore, type AppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
-import { syncEngineFactory } from '../../../main/sync-engine.js';
+import { syncWorkerPortFactory } from '../../../main/sync-worker-binding.js';
 import { buildApp } from '../../../scripts/build.js';
 import { createApi, type OutpostApi } from '../../../preload/create-api.js';
 import { CONTENT_SECURITY_POLICY } from '../../../main/content-security-policy.js';
@@ -97,7 +97,7 @@ export async function openDevice(
   schema: Schema,
   credentials: CredentialStore = memoryCredentialStore(),
   /** Sync worker options on top of TEST_SYNC_TUNING (e.g. a small `maxRecordsToSync`). */
-  tuning: Parameters<typeof syncEngineFactory>[0] = {},
+  tuning: Parameters<typeof syncWorkerPortFactory>[0] = {},
 ): Promise<Device> {
   const userData = tempUserData(name);
   const newCore = () =>
@@ -106,7 +106,7 @@ export async function openDevice(
       schema,
       credentials,
       durability: 'NORMAL',
-      createSync: syncEngineFactory({ ...TEST_SYNC_TUNING, ...tuning }),
+      createSync: syncWorkerPortFactory({ ...TEST_SYNC_TUNING, ...tuning }),
       // The core passes each profile's setting to the factory: a tuned cap is the profiles' default.
       ...(tuning.maxRecordsToSync === undefined ? {} : { maxRecordsToSync: tuning.maxRecordsToSync }),
       syncFirstTimeoutMs: 10_000,
@@ -161,7 +161,7 @@ export async function openDevice(
 /** A second "device" without UI: the same core, driven through createApi directly. */
 export function headlessDevice(name: string, schema: Schema): { core: AppCore; api: OutpostApi; close(): Promise<void> } {
   const userData = tempUserData(name);
-  const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL', createSync: syncEngineFactory(TEST_SYNC_TUNING) });
+  const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL', createSync: syncWorkerPortFactory(TEST_SYNC_TUNING) });
   const bridge = createInProcessBridge();
   core.attach(bridge.host);
   const api = createApi(bridge.connect().transport);
