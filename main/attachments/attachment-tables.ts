@@ -102,7 +102,11 @@ export function markUploading(db: Database.Database, key: string): void {
 
 /** Stores the tus URL and the bytes the server acknowledged, as they become known. */
 export function saveProgress(db: Database.Database, key: string, uploadUrl: string | null, bytesAcked: number): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "uploadUrl" = COALESCE(?, "uploadUrl"), "bytesAcked" = MAX("bytesAcked", ?) WHERE "key" = ?`).run(uploadUrl, bytesAcked, key);
+  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "uploadUrl" = COALESCE(?, "uploadUrl"), "bytesAcked" = MAX("bytesAcked", ?) WHERE "key" = ?`).run(
+    uploadUrl,
+    bytesAcked,
+    key,
+  );
 }
 
 /** The upload finished: the file is on the server now (evictable). */
@@ -112,7 +116,9 @@ export function markDone(db: Database.Database, key: string): void {
 
 /** Back to the queue, not before `nextAttemptAt` (ms); `reason` of the last failure (null after a pause). */
 export function markQueued(db: Database.Database, key: string, attempts: number, nextAttemptAt: number, reason: string | null): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = ?, "nextAttemptAt" = ?, "failureReason" = COALESCE(?, "failureReason") WHERE "key" = ?`).run(attempts, nextAttemptAt, reason, key);
+  db.prepare(
+    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = ?, "nextAttemptAt" = ?, "failureReason" = COALESCE(?, "failureReason") WHERE "key" = ?`,
+  ).run(attempts, nextAttemptAt, reason, key);
 }
 
 /** Refused for good with the server's `reason`; the file stays (it is still local-only). */
@@ -122,7 +128,9 @@ export function markFailed(db: Database.Database, key: string, reason: string): 
 
 /** Puts a failed entry back in the queue from its first attempt (e.g. after the user fixed the cause). */
 export function requeue(db: Database.Database, key: string): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = 0, "nextAttemptAt" = 0, "failureReason" = NULL WHERE "key" = ? AND "localOnly" = 1`).run(key);
+  db.prepare(
+    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = 0, "nextAttemptAt" = 0, "failureReason" = NULL WHERE "key" = ? AND "localOnly" = 1`,
+  ).run(key);
 }
 
 /** Notes a view of the file of `sha256` at `now` (ms), for LRU eviction. */
@@ -142,6 +150,9 @@ export function isHeldUnuploaded(db: Database.Database, sha256: string): boolean
 
 /** Files not yet uploaded (queued, uploading or failed), for the sign-out / clear() guard: how many and their bytes. */
 export function unuploadedFiles(db: Database.Database): { readonly count: number; readonly bytes: number } {
-  const row = db.prepare(`SELECT COUNT(*) AS "count", COALESCE(SUM("size"), 0) AS "bytes" FROM "${ATTACHMENTS_TABLE}" WHERE "localOnly" = 1`).get() as { count: number; bytes: number };
+  const row = db.prepare(`SELECT COUNT(*) AS "count", COALESCE(SUM("size"), 0) AS "bytes" FROM "${ATTACHMENTS_TABLE}" WHERE "localOnly" = 1`).get() as {
+    count: number;
+    bytes: number;
+  };
   return { count: row.count, bytes: row.bytes };
 }

@@ -34,6 +34,8 @@ export interface UploadAttemptInput {
 export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutcome> {
   return new Promise((resolve) => {
     let settled = false;
+    // Set when stopping starts: tus-js-client's abort() misses a request still in onBeforeRequest.
+    let stopping = false;
     let stallTimer: NodeJS.Timeout | undefined;
     const finish = (outcome: UploadOutcome): void => {
       if (settled) return;
@@ -43,6 +45,7 @@ export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutco
       resolve(outcome);
     };
     const stop = (outcome: UploadOutcome): void => {
+      stopping = true;
       // abort(false): the upload stays on the server, to resume from its offset.
       upload.abort(false).then(
         () => finish(outcome),
@@ -51,6 +54,8 @@ export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutco
     };
     const armStall = (): void => {
       clearTimeout(stallTimer);
+      // tus-js-client may report progress once more after an abort; a finished attempt has no stall.
+      if (settled) return;
       stallTimer = setTimeout(() => stop({ kind: 'timeout' }), input.stallTimeoutMs);
     };
     const onAbort = (): void => stop({ kind: 'aborted' });
@@ -63,7 +68,9 @@ export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutco
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
       onBeforeRequest: async (req) => {
-        for (const [name, value] of Object.entries(await input.headers())) req.setHeader(name, value);
+        const headers = await input.headers();
+        if (stopping || settled) throw new Error('upload attempt stopped');
+        for (const [name, value] of Object.entries(headers)) req.setHeader(name, value);
       },
       onUploadUrlAvailable: () => {
         if (upload.url !== null) input.onAcknowledged(upload.url, 0);

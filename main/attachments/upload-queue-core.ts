@@ -104,7 +104,12 @@ export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: num
   if (outcome.kind === 'http' && REFUSED_FOR_GOOD.has(outcome.status)) {
     return { state: 'failed', reason: refusalReason(outcome.status, outcome.body) };
   }
-  const reason = outcome.kind === 'http' ? `server answered ${outcome.status}${outcome.body ? `: ${outcome.body.trim()}` : ''}` : outcome.kind === 'timeout' ? 'the upload stalled' : outcome.message;
+  const reason =
+    outcome.kind === 'http'
+      ? `server answered ${outcome.status}${outcome.body ? `: ${outcome.body.trim()}` : ''}`
+      : outcome.kind === 'timeout'
+        ? 'the upload stalled'
+        : outcome.message;
   const failed = attempts + 1;
   if (policy.maxAttempts !== undefined && failed >= policy.maxAttempts) return { state: 'failed', reason: `gave up after ${failed} attempts: ${reason}` };
   return { state: 'queued', attempts: failed, nextAttemptAt: now + retryDelay(failed, policy), reason };

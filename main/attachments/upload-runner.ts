@@ -8,7 +8,16 @@ import { RETRY_POLICIES, type RetryPolicy } from '../sync/core/retry-policy.js';
 import type { AttachmentFiles } from './attachment-files.js';
 import { loadEntries, loadEntry, markDone, markFailed, markQueued, markUploading, saveProgress } from './attachment-tables.js';
 import { attemptTusUpload } from './tus-upload-attempt.js';
-import { bytesWaiting, nextDueAt, uploadsToStart, uploadVerdict, type AttachmentEntry, type AttachmentRecord, type StartContext, type UploadState } from './upload-queue-core.js';
+import {
+  bytesWaiting,
+  nextDueAt,
+  uploadsToStart,
+  uploadVerdict,
+  type AttachmentEntry,
+  type AttachmentRecord,
+  type StartContext,
+  type UploadState,
+} from './upload-queue-core.js';
 
 /** One file's upload state, as pushed to the renderer. Bytes. */
 export interface FileStateEvent {
@@ -144,7 +153,14 @@ export class UploadRunner {
       endpoint: this.options.endpoint,
       uploadUrl: entry.uploadUrl ?? `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`,
       source: this.options.files.read(entry.sha256),
-      metadata: { model: entry.model, recordId: entry.recordId, field: entry.field, sha256: entry.sha256, contentType: entry.contentType, filename: entry.name ?? '' },
+      metadata: {
+        model: entry.model,
+        recordId: entry.recordId,
+        field: entry.field,
+        sha256: entry.sha256,
+        contentType: entry.contentType,
+        filename: entry.name ?? '',
+      },
       headers: this.options.headers,
       chunkSize: this.options.chunkSize ?? 5 * MiB,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 60_000,

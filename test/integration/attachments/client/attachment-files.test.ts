@@ -71,7 +71,10 @@ test('a SIGKILL mid-write leaves a temp file only, which the next open removes',
     void files.add(Readable.from(endless()));
     setTimeout(() => process.stdout.write('writing\\n'), 200);
   `;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('../../../..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   const root = join(profileDir, 'attachments');
   assert.equal((await tempFiles(root)).length, 1, 'the write is under way in a temp file');

@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { RETRY_POLICIES, tuned } from '../../../../main/sync/core/retry-policy.js';
-import { bytesWaiting, cachedFiles, evictionPlan, nextDueAt, uploadsToStart, uploadVerdict, type AttachmentEntry, type CachedFile, type StartContext, type UploadOutcome } from '../../../../main/attachments/upload-queue-core.js';
+import {
+  bytesWaiting,
+  cachedFiles,
+  evictionPlan,
+  nextDueAt,
+  uploadsToStart,
+  uploadVerdict,
+  type AttachmentEntry,
+  type CachedFile,
+  type StartContext,
+  type UploadOutcome,
+} from '../../../../main/attachments/upload-queue-core.js';
 
 const seed = Number(process.env.ATTACHMENT_QUEUE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`upload-queue-core property seed: ${seed} (replay with ATTACHMENT_QUEUE_SEED=${seed})`);
@@ -32,7 +43,14 @@ function entry(key: string, over: Partial<AttachmentEntry> = {}): AttachmentEntr
   };
 }
 
-const context = (over: Partial<StartContext> = {}): StartContext => ({ isRecordAccepted: () => true, paused: false, now: 1_000, maxConcurrent: 2, running: new Set(), ...over });
+const context = (over: Partial<StartContext> = {}): StartContext => ({
+  isRecordAccepted: () => true,
+  paused: false,
+  now: 1_000,
+  maxConcurrent: 2,
+  running: new Set(),
+  ...over,
+});
 
 test('uploadsToStart: accepted records, not paused, backoff due, at most N at once', () => {
   const cases: [string, AttachmentEntry[], Partial<StartContext>, string[]][] = [
@@ -46,12 +64,21 @@ test('uploadsToStart: accepted records, not paused, backoff due, at most N at on
     ['an `uploading` row a stopped runner left resumes', [entry('a', { state: 'uploading', uploadUrl: 'http://x/a' })], {}, ['a']],
   ];
   for (const [name, entries, over, expected] of cases) {
-    assert.deepEqual(uploadsToStart(entries, context(over)).map((e) => e.key), expected, name);
+    assert.deepEqual(
+      uploadsToStart(entries, context(over)).map((e) => e.key),
+      expected,
+      name,
+    );
   }
 });
 
 test('nextDueAt: the earliest backoff of an accepted, waiting entry', () => {
-  const entries = [entry('a', { nextAttemptAt: 5_000 }), entry('b', { nextAttemptAt: 3_000 }), entry('c', { nextAttemptAt: 2_000, state: 'failed' }), entry('d', { nextAttemptAt: 500 })];
+  const entries = [
+    entry('a', { nextAttemptAt: 5_000 }),
+    entry('b', { nextAttemptAt: 3_000 }),
+    entry('c', { nextAttemptAt: 2_000, state: 'failed' }),
+    entry('d', { nextAttemptAt: 500 }),
+  ];
   assert.equal(nextDueAt(entries, context()), 3_000);
   assert.equal(nextDueAt(entries, context({ isRecordAccepted: () => false })), null);
   assert.equal(nextDueAt([entry('a')], context()), null);
@@ -62,10 +89,30 @@ test('uploadVerdict: done, retried with backoff, or refused for good with the se
   const cases: [string, UploadOutcome, number, unknown][] = [
     ['uploaded', { kind: 'uploaded' }, 3, { state: 'done' }],
     ['aborted (pause) counts no attempt', { kind: 'aborted' }, 2, { state: 'queued', attempts: 2, nextAttemptAt: 0, reason: null }],
-    ['503 retried after 2^1 × 100 ms', { kind: 'http', status: 503, body: 'busy\n' }, 0, { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'server answered 503: busy' }],
-    ['500 on the third failure waits 2^3 × 100 ms', { kind: 'http', status: 500, body: '' }, 2, { state: 'queued', attempts: 3, nextAttemptAt: 1_800, reason: 'server answered 500' }],
-    ['409 offset conflict is retried (HEAD again)', { kind: 'http', status: 409, body: 'offset' }, 0, { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'server answered 409: offset' }],
-    ['network error retried', { kind: 'network', message: 'socket hang up' }, 0, { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'socket hang up' }],
+    [
+      '503 retried after 2^1 × 100 ms',
+      { kind: 'http', status: 503, body: 'busy\n' },
+      0,
+      { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'server answered 503: busy' },
+    ],
+    [
+      '500 on the third failure waits 2^3 × 100 ms',
+      { kind: 'http', status: 500, body: '' },
+      2,
+      { state: 'queued', attempts: 3, nextAttemptAt: 1_800, reason: 'server answered 500' },
+    ],
+    [
+      '409 offset conflict is retried (HEAD again)',
+      { kind: 'http', status: 409, body: 'offset' },
+      0,
+      { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'server answered 409: offset' },
+    ],
+    [
+      'network error retried',
+      { kind: 'network', message: 'socket hang up' },
+      0,
+      { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'socket hang up' },
+    ],
     ['stall retried', { kind: 'timeout' }, 0, { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'the upload stalled' }],
     ['401 for good', { kind: 'http', status: 401, body: '' }, 0, { state: 'failed', reason: 'not signed in' }],
     ['403 for good', { kind: 'http', status: 403, body: 'you may read but not write\n' }, 0, { state: 'failed', reason: 'you may read but not write' }],
@@ -104,7 +151,12 @@ test('evictionPlan: least recently used synced files until under the limit', () 
 });
 
 test('property: eviction never picks an un-uploaded file and gets under the limit when possible', () => {
-  const arbFile = fc.record({ sha256: fc.integer({ min: 0, max: 0xffff_ffff }).map((n) => n.toString(16).padStart(8, '0')), size: fc.nat({ max: 1_000 }), lastAccessAt: fc.nat({ max: 10_000 }), pinned: fc.boolean() });
+  const arbFile = fc.record({
+    sha256: fc.integer({ min: 0, max: 0xffff_ffff }).map((n) => n.toString(16).padStart(8, '0')),
+    size: fc.nat({ max: 1_000 }),
+    lastAccessAt: fc.nat({ max: 10_000 }),
+    pinned: fc.boolean(),
+  });
   const arbFiles = fc.uniqueArray(arbFile, { selector: (f) => f.sha256, maxLength: 30 });
   fc.assert(
     fc.property(arbFiles, fc.nat({ max: 20_000 }), (files, limit) => {
@@ -125,6 +177,11 @@ test('property: eviction never picks an un-uploaded file and gets under the limi
 });
 
 test('bytesWaiting: unacknowledged bytes of files still to upload', () => {
-  const entries = [entry('a', { size: 100, bytesAcked: 40 }), entry('b', { state: 'uploading', size: 10 }), entry('c', { state: 'failed' }), entry('d', { state: 'done', localOnly: false })];
+  const entries = [
+    entry('a', { size: 100, bytesAcked: 40 }),
+    entry('b', { state: 'uploading', size: 10 }),
+    entry('c', { state: 'failed' }),
+    entry('d', { state: 'done', localOnly: false }),
+  ];
   assert.equal(bytesWaiting(entries), 70);
 });
