@@ -14,9 +14,7 @@ export class OutpostError extends Error {
 
   /** Plain form for IPC / logs. */
   toJSON(): { code: string; message: string; details?: Readonly<Record<string, unknown>> } {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
 

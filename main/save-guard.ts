@@ -87,7 +87,9 @@ export function createSaveGuard(options: SaveGuardOptions): SaveGuard {
         const who = whoMay(model, 'read');
         byWho.set(who, [...(byWho.get(who) ?? []), model.pluralName]);
       }
-      const parts = [...byWho].map(([who, models]) => `${who} may read ${models.length === 1 ? models[0] : `${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`}`);
+      const parts = [...byWho].map(
+        ([who, models]) => `${who} may read ${models.length === 1 ? models[0] : `${models.slice(0, -1).join(', ')} and ${models[models.length - 1]}`}`,
+      );
       return `This sign-in (${describeIdentity(identity)}) can read none of this app's data: ${parts.join('; ')}. Sign in with an account the schema allows to see any records.`;
     },
   };

@@ -26,7 +26,14 @@ export function syncWorkerPortFactory(tuning: Partial<Omit<SyncWorkerOptions, 'd
     if (credentials.kind === 'apiKey') auth = { type: 'apiKey', apiKey: credentials.apiKey };
     else if (credentials.kind === 'userPools') auth = { type: 'jwt', tokens: tokenProviderFromSession(credentials.session) };
     else throw new Error('an offline profile has no server to sync with');
-    const worker = createSyncWorker({ ...tuning, maxRecordsToSync: maxRecordsToSync ?? tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC, datastore, schema, endpoint: graphqlEndpoint(server), auth });
+    const worker = createSyncWorker({
+      ...tuning,
+      maxRecordsToSync: maxRecordsToSync ?? tuning.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC,
+      datastore,
+      schema,
+      endpoint: graphqlEndpoint(server),
+      auth,
+    });
     return {
       start: () => worker.start(),
       stop: () => worker.stop(),

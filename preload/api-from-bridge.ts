@@ -5,9 +5,8 @@
 // Type-only imports: the page bundle does not carry the contract's zod schemas.
 import type { EventChannel, EventOf, IpcError, IpcResult, RequestChannel, RequestOf, ResponseOf } from '../common/ipc/contract.js';
 
-type RequestFn<C extends RequestChannel> = {} extends RequestOf<C>
-  ? (request?: RequestOf<C>) => Promise<ResponseOf<C>>
-  : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+type RequestFn<C extends RequestChannel> =
+  {} extends RequestOf<C> ? (request?: RequestOf<C>) => Promise<ResponseOf<C>> : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
 
 type BridgeFn<C extends RequestChannel> = (request?: RequestOf<C>) => Promise<IpcResult<ResponseOf<C>>>;
 

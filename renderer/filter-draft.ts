@@ -80,7 +80,14 @@ export function toPredicate(model: ModelDef, draft: FilterDraft): Predicate | un
     if (c.op === 'attributeExists') leaves.push({ field: c.field, op: c.op, value: c.value !== 'false' });
     else if (c.op === 'between') leaves.push({ field: c.field, op: c.op, value: [parse(field, c.value), parse(field, c.value2)] });
     else if (c.op === 'in') {
-      leaves.push({ field: c.field, op: c.op, value: c.value.split(',').map((v) => parse(field, v.trim())).filter((v) => v !== '') });
+      leaves.push({
+        field: c.field,
+        op: c.op,
+        value: c.value
+          .split(',')
+          .map((v) => parse(field, v.trim()))
+          .filter((v) => v !== ''),
+      });
     } else if ((c.op === 'eq' || c.op === 'ne') && field.isList) leaves.push({ field: c.field, op: c.op, value: null });
     else leaves.push({ field: c.field, op: c.op, value: parse(field, c.value) });
   }

@@ -53,7 +53,11 @@ export function recordToSave(schema: Schema, model: ModelDef, fields: readonly F
  * non-list, non-key field must still equal its loaded non-null value; undefined when none qualifies.
  */
 export function unchangedCondition(model: ModelDef, record: ModelRecord, original: ModelRecord): Predicate | undefined {
-  const filterable = new Set(filterableFields(model).filter((f) => !f.isList).map((f) => f.name));
+  const filterable = new Set(
+    filterableFields(model)
+      .filter((f) => !f.isList)
+      .map((f) => f.name),
+  );
   const changed = Object.keys(record).filter(
     (k) =>
       !isKeyField(model, k) &&

@@ -12,7 +12,11 @@ const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', '
 export type Selected = { readonly kind: 'review'; readonly id: string } | { readonly kind: 'conflict'; readonly id: string };
 
 /** The key of the record an item is about: main's, else read from its records, else from `recordId`. */
-export function itemKey(schema: Schema, item: { key?: KeyObject; model: string; recordId: string }, ...records: Array<Record<string, unknown> | null>): KeyObject | undefined {
+export function itemKey(
+  schema: Schema,
+  item: { key?: KeyObject; model: string; recordId: string },
+  ...records: Array<Record<string, unknown> | null>
+): KeyObject | undefined {
   if (item.key) return item.key;
   const model = findModel(schema, item.model);
   if (!model) return undefined;
@@ -45,7 +49,9 @@ export function waitingText(waiting: number): string {
 /** The fields a conflict compares: those this device sent, without metadata and the key. */
 export function conflictFields(model: ModelDef | undefined, conflict: Pick<Conflict, 'local' | 'remote'>): string[] {
   const key = model?.primaryKey ?? ['id'];
-  return [...new Set([...Object.keys(conflict.local), ...Object.keys(conflict.remote)])].filter((f) => !HIDDEN.has(f) && !key.includes(f) && f in conflict.local);
+  return [...new Set([...Object.keys(conflict.local), ...Object.keys(conflict.remote)])].filter(
+    (f) => !HIDDEN.has(f) && !key.includes(f) && f in conflict.local,
+  );
 }
 
 /** How a conflict-log entry ended: "settled as “merge”", "kept mine" or "kept theirs". */

@@ -31,9 +31,7 @@ export function listColumns(model: ModelDef, max = 6): FieldDef[] {
  */
 export function formFields(model: ModelDef): FieldDef[] {
   const generated = hasGeneratedId(model);
-  return model.fields.filter(
-    (f) => f.type.kind !== 'model' && !f.isReadOnly && !(generated && f.name === 'id') && !isOwnerField(model, f.name),
-  );
+  return model.fields.filter((f) => f.type.kind !== 'model' && !f.isReadOnly && !(generated && f.name === 'id') && !isOwnerField(model, f.name));
 }
 
 /** True for a primary-key field: fixed once the record exists (a new key would be a new record). */
@@ -123,7 +121,10 @@ export function pluralLabel(model: ModelDef): string {
 export function fieldLabel(name: string, model?: ModelDef): string {
   const relation = model ? relationFor(model, name) : undefined;
   if (relation) return relation.relatedModel;
-  const words = name.replace(/ID$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = name
+    .replace(/ID$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -144,4 +145,3 @@ export function formatValue(field: FieldDef | undefined, value: unknown): string
 export function navigationModels(schema: Schema): ModelDef[] {
   return schema.modelOrder.map((name) => findModel(schema, name)).filter((m): m is ModelDef => m !== undefined);
 }
-

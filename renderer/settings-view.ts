@@ -10,7 +10,9 @@ export function signInText(user: Pick<CurrentUser, 'mode' | 'credentialStorage'>
 
 /** After "sync first" still leaves something: what is left (unsynced changes, or only review items). */
 export function syncFirstLeftText(unsynced: number): string {
-  return unsynced > 0 ? `${unsynced} change(s) could not be synced yet.` : 'Every change reached the server; what waits in the review inbox needs your decision first.';
+  return unsynced > 0
+    ? `${unsynced} change(s) could not be synced yet.`
+    : 'Every change reached the server; what waits in the review inbox needs your decision first.';
 }
 
 /** "Local data cleared." with how many unsynced changes went with it. */

@@ -69,7 +69,10 @@ export function chooseStartMode(input: {
   if (input.platform === 'linux' && !input.env.DISPLAY && !input.env.WAYLAND_DISPLAY) {
     return electronOnly
       ? { kind: 'fail', message: 'Outpost cannot start in Electron: there is no display (DISPLAY and WAYLAND_DISPLAY are unset).' }
-      : { kind: 'browser', notice: 'There is no display for Electron here (DISPLAY and WAYLAND_DISPLAY are unset), so Outpost starts in browser mode instead.' };
+      : {
+          kind: 'browser',
+          notice: 'There is no display for Electron here (DISPLAY and WAYLAND_DISPLAY are unset), so Outpost starts in browser mode instead.',
+        };
   }
   return { kind: 'electron', binary: input.binary };
 }

@@ -44,9 +44,7 @@ const recordKey = z.custom<string | KeyObject>((value) => recordKeyProblem(value
 const keyObject = z.record(z.string(), z.union([z.string(), z.number()]));
 /** A record as it crosses IPC: field name → value; values are checked against the Schema in main. */
 const record = z.record(z.string().max(200), z.unknown());
-const sortSpec = z
-  .array(z.object({ field: z.string().min(1).max(200), direction: z.enum(['asc', 'desc']) }).strict())
-  .max(20);
+const sortSpec = z.array(z.object({ field: z.string().min(1).max(200), direction: z.enum(['asc', 'desc']) }).strict()).max(20);
 const empty = z.object({}).strict();
 
 /** A user-facing error: `code` from common/errors.ts, `path` like `Site.name` when one field is at fault. */

@@ -101,9 +101,7 @@ export interface Combinators {
 
 /** A builder for a model whose record type is F: one property per filterable field. */
 export type PredicateBuilder<F> = {
-  readonly [K in keyof (F & MetadataFields) & string as FieldOps<(F & MetadataFields)[K]> extends never
-    ? never
-    : K]: FieldOps<(F & MetadataFields)[K]>;
+  readonly [K in keyof (F & MetadataFields) & string as FieldOps<(F & MetadataFields)[K]> extends never ? never : K]: FieldOps<(F & MetadataFields)[K]>;
 } & Combinators;
 
 function leaf(field: string, op: Operator, value: unknown): Comparison {

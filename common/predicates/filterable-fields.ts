@@ -27,9 +27,7 @@ export interface UnfilterableField {
 const INT_RANGE = [-2147483648, 2147483647] as const;
 const SAFE_RANGE = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] as const;
 
-const STRING_OPS: readonly Operator[] = [
-  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'beginsWith', 'contains', 'notContains', 'attributeExists', 'in',
-];
+const STRING_OPS: readonly Operator[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'beginsWith', 'contains', 'notContains', 'attributeExists', 'in'];
 const NUMBER_OPS: readonly Operator[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'attributeExists', 'in'];
 const BOOLEAN_OPS: readonly Operator[] = ['eq', 'ne', 'attributeExists', 'in'];
 // AppSync's Model<Enum>Input has only eq and ne; `in` travels as an `or` of `eq`.
@@ -58,9 +56,8 @@ function scalarKind(name: ScalarTypeName): { kind: ValueKind; range?: readonly [
 export function describeField(field: FieldDef): FilterableField | UnfilterableField {
   const type = field.type;
   if (type.kind === 'model') {
-    const fk = field.relation?.kind === 'belongsTo' && field.relation.fields.length > 0
-      ? `; filter on its key field ${field.relation.fields.join(', ')} instead`
-      : '';
+    const fk =
+      field.relation?.kind === 'belongsTo' && field.relation.fields.length > 0 ? `; filter on its key field ${field.relation.fields.join(', ')} instead` : '';
     return { name: field.name, reason: `is a relation to ${type.name} and cannot be filtered${fk}` };
   }
   if (type.kind === 'embedded') {

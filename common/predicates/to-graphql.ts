@@ -27,9 +27,7 @@ function wireProblem(field: FilterableField, op: Comparison['op']): string | und
             ? 'ModelBooleanInput'
             : undefined;
   if (input === undefined) return undefined;
-  const lacks =
-    (field.isList && field.kind !== 'enum' && (op === 'contains' || op === 'notContains')) ||
-    (field.kind === 'enum' && op === 'attributeExists');
+  const lacks = (field.isList && field.kind !== 'enum' && (op === 'contains' || op === 'notContains')) || (field.kind === 'enum' && op === 'attributeExists');
   return lacks ? `${typeLabel(field)} fields take ${input}, which has no ${op}` : undefined;
 }
 

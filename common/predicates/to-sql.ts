@@ -82,13 +82,9 @@ function comparison(ctx: Context, c: Comparison): Bool {
   const value = c.value;
   switch (c.op) {
     case 'eq':
-      return value === null
-        ? sql<SqlBool>`${column} IS NULL`
-        : sql<SqlBool>`(${column} IS NOT NULL AND ${column} = ${param(ctx, value)})`;
+      return value === null ? sql<SqlBool>`${column} IS NULL` : sql<SqlBool>`(${column} IS NOT NULL AND ${column} = ${param(ctx, value)})`;
     case 'ne':
-      return value === null
-        ? sql<SqlBool>`${column} IS NOT NULL`
-        : sql<SqlBool>`(${column} IS NULL OR ${column} <> ${param(ctx, value)})`;
+      return value === null ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`(${column} IS NULL OR ${column} <> ${param(ctx, value)})`;
     case 'lt':
       return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} < ${param(ctx, value)})`;
     case 'le':
@@ -104,12 +100,12 @@ function comparison(ctx: Context, c: Comparison): Bool {
     }
     case 'beginsWith':
       if (ctx.flavour.prefixMatch === 'starts-with') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
-    {
-      // The range lets SQLite scan only the prefix's slice of an index on the column; instr decides.
-      const upper = prefixUpperBound(value as string);
-      const below = upper === undefined ? sql`` : sql` AND ${column} < ${upper}`;
-      return sql<SqlBool>`(${column} IS NOT NULL AND ${column} >= ${value}${below} AND instr(${column}, ${value}) = 1)`;
-    }
+      {
+        // The range lets SQLite scan only the prefix's slice of an index on the column; instr decides.
+        const upper = prefixUpperBound(value as string);
+        const below = upper === undefined ? sql`` : sql` AND ${column} < ${upper}`;
+        return sql<SqlBool>`(${column} IS NOT NULL AND ${column} >= ${value}${below} AND instr(${column}, ${value}) = 1)`;
+      }
     case 'contains':
       return field.isList ? membership(ctx, column, value) : substring(ctx, column, value);
     case 'notContains':
@@ -133,11 +129,21 @@ function comparison(ctx: Context, c: Comparison): Bool {
 function compile(ctx: Context, p: Predicate): Bool {
   if ('and' in p) {
     if (p.and.length === 0) return TRUE;
-    return p.and.length === 1 ? compile(ctx, p.and[0]) : sql<SqlBool>`(${sql.join(p.and.map((c) => compile(ctx, c)), sql` AND `)})`;
+    return p.and.length === 1
+      ? compile(ctx, p.and[0])
+      : sql<SqlBool>`(${sql.join(
+          p.and.map((c) => compile(ctx, c)),
+          sql` AND `,
+        )})`;
   }
   if ('or' in p) {
     if (p.or.length === 0) return FALSE;
-    return p.or.length === 1 ? compile(ctx, p.or[0]) : sql<SqlBool>`(${sql.join(p.or.map((c) => compile(ctx, c)), sql` OR `)})`;
+    return p.or.length === 1
+      ? compile(ctx, p.or[0])
+      : sql<SqlBool>`(${sql.join(
+          p.or.map((c) => compile(ctx, c)),
+          sql` OR `,
+        )})`;
   }
   if ('not' in p) return sql<SqlBool>`NOT (${compile(ctx, p.not)})`;
   return comparison(ctx, p);

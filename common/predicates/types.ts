@@ -2,20 +2,7 @@
 // into SQL, AppSync filter/condition input, or evaluate in memory (DESIGN.md "Predicates").
 
 /** Comparison operators; `in` is sugar for an `or` of `eq`. */
-export const OPERATORS = [
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'between',
-  'beginsWith',
-  'contains',
-  'notContains',
-  'attributeExists',
-  'in',
-] as const;
+export const OPERATORS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'between', 'beginsWith', 'contains', 'notContains', 'attributeExists', 'in'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 /** A leaf: `field op value` (`between` takes `[low, high]`, `in` an array, `attributeExists` a boolean). */

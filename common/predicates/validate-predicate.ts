@@ -73,14 +73,7 @@ function valueProblem(field: FilterableField, value: unknown, enumMembers: EnumM
   }
 }
 
-function requireValue(
-  model: string,
-  field: FilterableField,
-  op: string,
-  value: unknown,
-  location: string,
-  enumMembers: EnumMembers | undefined,
-): void {
+function requireValue(model: string, field: FilterableField, op: string, value: unknown, location: string, enumMembers: EnumMembers | undefined): void {
   const where = `${model}.${field.name}`;
   if (value === null || value === undefined) {
     fail(location, `${where} ${op} needs a value, got ${showValue(value)} (test for null with eq null or attributeExists)`, where);
@@ -130,7 +123,11 @@ export function checkComparison(
     case 'eq':
     case 'ne':
       if (field.isList && value !== null) {
-        fail(location, `${where} is a list (${typeLabel(field)}); ${operator} only tests it for null there, got ${showValue(value)} (use contains / notContains)`, where);
+        fail(
+          location,
+          `${where} is a list (${typeLabel(field)}); ${operator} only tests it for null there, got ${showValue(value)} (use contains / notContains)`,
+          where,
+        );
       }
       if (value !== null) requireValue(model, field, operator, value, location, enumMembers);
       return { field: field.name, op: operator, value };
@@ -171,13 +168,7 @@ export function checkComparison(
   }
 }
 
-function checkNode(
-  fields: ModelFilterFields,
-  node: unknown,
-  location: string,
-  depth: number,
-  enumMembers: EnumMembers | undefined,
-): Predicate {
+function checkNode(fields: ModelFilterFields, node: unknown, location: string, depth: number, enumMembers: EnumMembers | undefined): Predicate {
   if (depth > MAX_PREDICATE_DEPTH) {
     fail(location, `predicate nests deeper than ${MAX_PREDICATE_DEPTH} levels of and/or/not`);
   }
@@ -221,10 +212,7 @@ export function enumMembersOf(schema: Schema): EnumMembers {
 export function modelNamed(schema: Schema, modelName: string): ModelDef {
   const model = findModel(schema, modelName);
   if (!model) {
-    throw new ValidationError(
-      `unknown model ${showValue(modelName)}; models: ${Object.keys(schema.models).join(', ')}`,
-      String(modelName),
-    );
+    throw new ValidationError(`unknown model ${showValue(modelName)}; models: ${Object.keys(schema.models).join(', ')}`, String(modelName));
   }
   return model;
 }

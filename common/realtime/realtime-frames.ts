@@ -129,9 +129,7 @@ export function parseClientFrame(text: string): ClientFrame {
 }
 
 function invalid(id: string | undefined, errorType: string, message: string): ClientFrame {
-  return id === undefined
-    ? { type: 'invalid', error: { errorType, message } }
-    : { type: 'invalid', id, error: { errorType, message } };
+  return id === undefined ? { type: 'invalid', error: { errorType, message } } : { type: 'invalid', id, error: { errorType, message } };
 }
 
 /** Parses one text frame from a server; never throws (anything unreadable is `unknown`). */

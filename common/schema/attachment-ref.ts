@@ -49,8 +49,10 @@ export function attachmentRefProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'an attachment must be an object { key, contentType, size, sha256, name }';
   const ref = value as Record<string, unknown>;
   if (typeof ref.key !== 'string' || ref.key === '' || ref.key.length > 2048) return 'attachment key must be a non-empty string of at most 2048 characters';
-  if (typeof ref.contentType !== 'string' || !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(ref.contentType)) return `attachment contentType ${JSON.stringify(ref.contentType)} is not a MIME type`;
-  if (typeof ref.size !== 'number' || !Number.isSafeInteger(ref.size) || ref.size < 0) return `attachment size must be a whole number of bytes ≥ 0, got ${JSON.stringify(ref.size)}`;
+  if (typeof ref.contentType !== 'string' || !/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i.test(ref.contentType))
+    return `attachment contentType ${JSON.stringify(ref.contentType)} is not a MIME type`;
+  if (typeof ref.size !== 'number' || !Number.isSafeInteger(ref.size) || ref.size < 0)
+    return `attachment size must be a whole number of bytes ≥ 0, got ${JSON.stringify(ref.size)}`;
   if (typeof ref.sha256 !== 'string' || !SHA256.test(ref.sha256)) return 'attachment sha256 must be 64 lower-case hex digits';
   if (ref.name !== undefined && ref.name !== null && typeof ref.name !== 'string') return 'attachment name must be a string or null';
   return null;

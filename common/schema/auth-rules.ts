@@ -2,16 +2,7 @@
 // defaults filled in so every consumer (server enforcement, codegen, forms) sees explicit values.
 import { Kind, type DirectiveNode, type ValueNode } from 'graphql';
 import type { AuthOperation, AuthProvider, AuthRule, AuthStrategy } from './types.js';
-import {
-  directiveArguments,
-  errorAt,
-  objectFields,
-  stringListValue,
-  stringValue,
-  wordListValue,
-  wordValue,
-  type SdlContext,
-} from './sdl-values.js';
+import { directiveArguments, errorAt, objectFields, stringListValue, stringValue, wordListValue, wordValue, type SdlContext } from './sdl-values.js';
 
 const STRATEGIES: readonly AuthStrategy[] = ['owner', 'groups', 'private', 'public', 'custom'];
 const OPERATIONS: readonly AuthOperation[] = ['create', 'update', 'delete', 'read', 'get', 'list', 'sync', 'listen', 'search'];
@@ -73,8 +64,7 @@ export function parseAuthRule(ctx: SdlContext, ruleNode: ValueNode, what: string
     throw errorAt(ctx, providerNode?.value, `provider ${provider} cannot be used with allow: ${allow} (use ${providerRule.allowed.join(' or ')})`);
   }
   const operationsNode = keys.get('operations');
-  const operations =
-    operationsNode === undefined ? [...DEFAULT_AUTH_OPERATIONS] : wordListValue(ctx, operationsNode.value, OPERATIONS, '"operations"');
+  const operations = operationsNode === undefined ? [...DEFAULT_AUTH_OPERATIONS] : wordListValue(ctx, operationsNode.value, OPERATIONS, '"operations"');
   if (operations.length === 0) throw errorAt(ctx, operationsNode, `"operations" of ${what} is empty: the rule would grant nothing`);
   const text = (key: string): string | undefined => {
     const node = keys.get(key);

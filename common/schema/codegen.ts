@@ -89,7 +89,9 @@ function modelInterface(model: ModelDef): string[] {
   );
   for (const field of relationFields(model)) {
     const relation = field.relation;
-    lines.push(`  // ${field.name}: @${relation.kind} ${relation.relatedModel} via ${relation.fields.join(', ')} → ${relation.associatedWith.join(', ')} (not stored)`);
+    lines.push(
+      `  // ${field.name}: @${relation.kind} ${relation.relatedModel} via ${relation.fields.join(', ')} → ${relation.associatedWith.join(', ')} (not stored)`,
+    );
   }
   lines.push('}', '');
 

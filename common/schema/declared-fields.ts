@@ -6,12 +6,7 @@ import { errorAt, type SdlContext } from './sdl-values.js';
 import { SCALAR_TYPES, type FieldDef, type FieldType, type ScalarTypeName } from './types.js';
 
 /** The fields of a model (`isModel`) or embedded type, each checked; a type without fields is a SchemaError. */
-export function declaredFields(
-  ctx: SdlContext,
-  node: ObjectTypeDefinitionNode,
-  types: ReadonlyMap<string, TypeEntry>,
-  isModel: boolean,
-): DeclaredField[] {
+export function declaredFields(ctx: SdlContext, node: ObjectTypeDefinitionNode, types: ReadonlyMap<string, TypeEntry>, isModel: boolean): DeclaredField[] {
   const typeName = node.name.value;
   rejectDirectives(ctx, node.directives, isModel ? TYPE_DIRECTIVES : [], `type ${typeName}`);
   const seenDirectives = new Set<string>();
@@ -26,7 +21,11 @@ export function declaredFields(
     const name = fieldNode.name.value;
     const path = `${typeName}.${name}`;
     if (name.startsWith('_')) {
-      throw errorAt(ctx, fieldNode.name, `field name "${path}" is reserved: names starting with "_" belong to sync metadata (_version, _deleted, _lastChangedAt)`);
+      throw errorAt(
+        ctx,
+        fieldNode.name,
+        `field name "${path}" is reserved: names starting with "_" belong to sync metadata (_version, _deleted, _lastChangedAt)`,
+      );
     }
     if (fields.some((f) => f.def.name === name)) throw errorAt(ctx, fieldNode.name, `duplicate field "${path}"`);
     if ((fieldNode.arguments ?? []).length > 0) {

@@ -38,21 +38,37 @@ export function resolveRelation(ctx: SdlContext, draft: ModelDraft, field: Decla
     const index = related.indexes.find((i) => i.name === indexName);
     if (index === undefined) {
       const known = related.indexes.map((i) => i.name);
-      throw errorAt(ctx, indexArg.value, `@hasMany on ${path}: ${related.name} has no @index named "${indexName}" (${known.length === 0 ? 'it has no indexes' : `indexes: ${known.join(', ')}`})`);
+      throw errorAt(
+        ctx,
+        indexArg.value,
+        `@hasMany on ${path}: ${related.name} has no @index named "${indexName}" (${known.length === 0 ? 'it has no indexes' : `indexes: ${known.join(', ')}`})`,
+      );
     }
     const fields = ownFields ?? draft.primaryKey;
     checkOwn(fields);
     if (fields.length === 0 || fields.length > index.fields.length) {
-      throw errorAt(ctx, fieldsArg ?? directive, `@hasMany on ${path}: ${fields.length} field(s) cannot match index "${indexName}" on ${related.name} (${index.fields.join(', ')})`);
+      throw errorAt(
+        ctx,
+        fieldsArg ?? directive,
+        `@hasMany on ${path}: ${fields.length} field(s) cannot match index "${indexName}" on ${related.name} (${index.fields.join(', ')})`,
+      );
     }
     relation = { kind, relatedModel: related.name, fields, indexName, associatedWith: index.fields.slice(0, fields.length) };
   } else {
     if (ownFields === undefined) {
-      throw errorAt(ctx, directive, `@${kind} on ${path} needs fields: the foreign-key field(s) on ${draft.name} holding the ${related.name} key (${related.primaryKey.join(', ')})`);
+      throw errorAt(
+        ctx,
+        directive,
+        `@${kind} on ${path} needs fields: the foreign-key field(s) on ${draft.name} holding the ${related.name} key (${related.primaryKey.join(', ')})`,
+      );
     }
     checkOwn(ownFields);
     if (ownFields.length !== related.primaryKey.length) {
-      throw errorAt(ctx, fieldsArg, `@${kind} on ${path}: ${ownFields.length} field(s) given, but the ${related.name} key has ${related.primaryKey.length} (${related.primaryKey.join(', ')})`);
+      throw errorAt(
+        ctx,
+        fieldsArg,
+        `@${kind} on ${path}: ${ownFields.length} field(s) given, but the ${related.name} key has ${related.primaryKey.length} (${related.primaryKey.join(', ')})`,
+      );
     }
     relation = { kind, relatedModel: related.name, fields: ownFields, associatedWith: [...related.primaryKey] };
   }

@@ -13,7 +13,8 @@ const TIME = String.raw`(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?`;
 const DATE_RE = new RegExp(`^${DATE}(${OFFSET})?$`);
 const TIME_RE = new RegExp(`^${TIME}(${OFFSET})?$`);
 const DATE_TIME_RE = new RegExp(`^${DATE}T${TIME}(${OFFSET})$`);
-const EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const EMAIL_RE =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const URL_SCHEME_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 const PHONE_RE = /^(\+\d{1,3}[ -]?)?(\(\d{1,4}\)[ -]?)?\d+(?:[ -]\d+)*$/;
 
@@ -37,9 +38,7 @@ export function scalarRule(scalar: ScalarTypeName, value: unknown): string | und
     case 'AWSTime':
       return typeof value === 'string' && isTime(value) ? undefined : 'must be a time hh:mm[:ss[.sss]], optionally with Z or ±hh:mm[:ss]';
     case 'AWSDateTime':
-      return typeof value === 'string' && isDateTime(value)
-        ? undefined
-        : 'must be an ISO-8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with Z or ±hh:mm[:ss]';
+      return typeof value === 'string' && isDateTime(value) ? undefined : 'must be an ISO-8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with Z or ±hh:mm[:ss]';
     case 'AWSTimestamp':
       return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : 'must be a whole number of seconds since 1970-01-01T00:00Z';
     case 'AWSEmail':
@@ -93,14 +92,7 @@ function isTime(value: string): boolean {
 
 function isDateTime(value: string): boolean {
   const m = DATE_TIME_RE.exec(value);
-  return (
-    m !== null &&
-    isValidDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
-    inRange(m[4], 23) &&
-    inRange(m[5], 59) &&
-    inRange(m[6], 59) &&
-    isOffset(m[7])
-  );
+  return m !== null && isValidDay(Number(m[1]), Number(m[2]), Number(m[3])) && inRange(m[4], 23) && inRange(m[5], 59) && inRange(m[6], 59) && isOffset(m[7]);
 }
 
 function isEmail(value: string): boolean {
@@ -170,7 +162,8 @@ function isIPv6(value: string): boolean {
   for (let i = 0; i < all.length; i++) {
     const group = all[i];
     if (/^[0-9A-Fa-f]{1,4}$/.test(group)) count += 1;
-    else if (i === all.length - 1 && (halves.length === 1 || tail.length > 0) && isIPv4(group)) count += 2; // embedded IPv4 tail, e.g. ::ffff:192.0.2.1
+    else if (i === all.length - 1 && (halves.length === 1 || tail.length > 0) && isIPv4(group))
+      count += 2; // embedded IPv4 tail, e.g. ::ffff:192.0.2.1
     else return false;
   }
   return halves.length === 2 ? count < 8 : count === 8;

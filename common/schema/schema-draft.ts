@@ -1,11 +1,6 @@
 // What the SDL parser (parse-schema.ts) holds between its passes: the declared types, each model's
 // fields with the AST nodes later checks point at, and the directives each place allows.
-import {
-  type DirectiveNode,
-  type EnumTypeDefinitionNode,
-  type FieldDefinitionNode,
-  type ObjectTypeDefinitionNode,
-} from 'graphql';
+import { type DirectiveNode, type EnumTypeDefinitionNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
 import type { FieldDef, IndexDef, RelationKind } from './types.js';
 import { errorAt, type SdlContext } from './sdl-values.js';
 
@@ -47,12 +42,7 @@ export function fieldDirectives(field: DeclaredField, name: string): DirectiveNo
 }
 
 /** Throws at the first directive in `directives` not in `allowed`, saying what `where` allows. */
-export function rejectDirectives(
-  ctx: SdlContext,
-  directives: readonly DirectiveNode[] | undefined,
-  allowed: readonly string[],
-  where: string,
-): void {
+export function rejectDirectives(ctx: SdlContext, directives: readonly DirectiveNode[] | undefined, allowed: readonly string[], where: string): void {
   for (const directive of directives ?? []) {
     const name = directive.name.value;
     if (allowed.includes(name)) continue;

@@ -18,11 +18,7 @@ export function errorAt(ctx: SdlContext, node: ASTNode | undefined, message: str
 }
 
 /** The directive's arguments by name; rejects unknown and repeated arguments. */
-export function directiveArguments(
-  ctx: SdlContext,
-  directive: DirectiveNode,
-  allowed: readonly string[],
-): Map<string, ArgumentNode> {
+export function directiveArguments(ctx: SdlContext, directive: DirectiveNode, allowed: readonly string[]): Map<string, ArgumentNode> {
   const args = new Map<string, ArgumentNode>();
   for (const arg of directive.arguments ?? []) {
     const name = arg.name.value;
@@ -37,12 +33,7 @@ export function directiveArguments(
 }
 
 /** The fields of an input-object value by name; rejects non-objects, unknown and repeated keys. */
-export function objectFields(
-  ctx: SdlContext,
-  value: ValueNode,
-  allowed: readonly string[],
-  what: string,
-): Map<string, ObjectFieldNode> {
+export function objectFields(ctx: SdlContext, value: ValueNode, allowed: readonly string[], what: string): Map<string, ObjectFieldNode> {
   if (value.kind !== Kind.OBJECT) throw errorAt(ctx, value, `${what} must be an object { … }`);
   const fields = new Map<string, ObjectFieldNode>();
   for (const field of value.fields) {

@@ -29,7 +29,9 @@ export function validateRecord(schema: Schema, modelName: string, record: unknow
     const field = findField(model, name);
     const path = `${model.name}.${name}`;
     if (field === undefined) {
-      const known = storedFields(model).map((f) => f.name).join(', ');
+      const known = storedFields(model)
+        .map((f) => f.name)
+        .join(', ');
       throw refusal(path, 'unknown-field', `${path} is not a field of ${model.name} (fields: ${known})`);
     }
     if (field.relation !== undefined) throw relationRefusal(schema, model, field);

@@ -33,7 +33,11 @@ export interface SyncErrorPayload {
 /** How a conflict ended (main/sync/conflict-policy.ts `ConflictResolution`, which must stay this shape). */
 export type SyncConflictResolution =
   | { readonly kind: 'retry'; readonly data: ModelRecord }
-  | { readonly kind: 'discard'; readonly why: 'handler' | 'attemptsExhausted' | 'noRemoteRecord' | 'handlerFailed' | 'remoteDeleted'; readonly detail?: string };
+  | {
+      readonly kind: 'discard';
+      readonly why: 'handler' | 'attemptsExhausted' | 'noRemoteRecord' | 'handlerFailed' | 'remoteDeleted';
+      readonly detail?: string;
+    };
 
 /** Payload of `conflict`: the conflict handler's input (Amplify's `SyncConflict`) and how it ended. */
 export interface SyncConflictPayload {
@@ -60,13 +64,25 @@ export interface SyncEventMap {
    * A model's sync round ended. `complete` is false when `maxRecordsToSync` stopped it: the model is
    * then not recorded as synced and the next round continues the same sync.
    */
-  modelSynced: { readonly model: string; readonly isFullSync: boolean; readonly isDeltaSync: boolean; readonly counts: MergeCountsPayload; readonly complete: boolean };
+  modelSynced: {
+    readonly model: string;
+    readonly isFullSync: boolean;
+    readonly isDeltaSync: boolean;
+    readonly counts: MergeCountsPayload;
+    readonly complete: boolean;
+  };
   /**
    * `maxRecordsToSync` stopped a model's sync: `received` records arrived so far (over the rounds of
    * this sync), `leftOut` the server had beyond them were not fetched yet, `total` the server's own
    * count for the whole sync (its `syncTotals`; null when it gave none).
    */
-  syncLimitReached: { readonly model: string; readonly maxRecordsToSync: number; readonly received: number; readonly leftOut: number; readonly total: number | null };
+  syncLimitReached: {
+    readonly model: string;
+    readonly maxRecordsToSync: number;
+    readonly received: number;
+    readonly leftOut: number;
+    readonly total: number | null;
+  };
   /** A sync page came with errors next to its items (Amplify's event): the items were kept, the errors are here. */
   nonApplicableDataReceived: { readonly modelName: string; readonly errors: readonly { readonly message: string; readonly errorType: string | null }[] };
   syncQueriesReady: undefined;

@@ -24,7 +24,6 @@ export function optionalKey(key: KeyObject | undefined): { key?: Record<string, 
   return key === undefined ? {} : { key: { ...key } };
 }
 
-
 /**
  * The key object of the record a notice or conflict names: read from the record itself when one
  * is at hand (exact even when key values contain the `modelId` separator), else from the `modelId`.

@@ -32,9 +32,7 @@ export interface CredentialStoreFacts {
 
 /** Which store to build, and the line to log when it is not the keychain. */
 export type CredentialStoreDecision =
-  | { readonly use: 'keychain' }
-  | { readonly use: 'safeStorage'; readonly warning: string }
-  | { readonly use: 'memory'; readonly warning: string };
+  { readonly use: 'keychain' } | { readonly use: 'safeStorage'; readonly warning: string } | { readonly use: 'memory'; readonly warning: string };
 
 /** The choice as a plain function of what was found (keychain, then safeStorage, then memory). */
 export function decideCredentialStore(facts: CredentialStoreFacts): CredentialStoreDecision {

@@ -53,7 +53,7 @@ interface KeytarApi {
 export function keytarCredentialStore(service: string = KEYCHAIN_SERVICE): CredentialStore {
   let loaded: Promise<KeytarApi> | undefined;
   const keytar = (): Promise<KeytarApi> => {
-    loaded ??= import('keytar').then((m) => ((m as { default?: KeytarApi }).default ?? (m as unknown as KeytarApi)));
+    loaded ??= import('keytar').then((m) => (m as { default?: KeytarApi }).default ?? (m as unknown as KeytarApi));
     return loaded;
   };
   return {

@@ -37,7 +37,10 @@ export function normaliseServer(server: string): string {
 
 /** The profile id for a user on a server (null server = offline local-only profile): 24 hex digits. */
 export function profileIdFor(server: string | null, username: string): string {
-  return createHash('sha256').update(`${server ?? 'local:'}#${username}`).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(`${server ?? 'local:'}#${username}`)
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** `<userData>/profiles/<id>`. */

@@ -81,10 +81,9 @@ export function safeStorageCredentialStore(options: SafeStorageCredentialStoreOp
   const protection = safeStorageProtection(options.platform ?? process.platform, options.safeStorage.getSelectedStorageBackend?.());
 
   const damaged = (why: string): CredentialStoreError =>
-    new CredentialStoreError(
-      `the saved sign-ins in ${file} cannot be read (${why}); Outpost leaves the file as it is. Move it away and sign in again.`,
-      { file },
-    );
+    new CredentialStoreError(`the saved sign-ins in ${file} cannot be read (${why}); Outpost leaves the file as it is. Move it away and sign in again.`, {
+      file,
+    });
 
   const read = (): Record<string, string> => {
     let text: string;

@@ -11,9 +11,7 @@ import { createTokenSession, type TokenSession } from './token-session.js';
 
 /** How the sync worker authenticates for this profile. */
 export type SyncCredentials =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'apiKey'; readonly apiKey: string }
-  | { readonly kind: 'userPools'; readonly session: TokenSession };
+  { readonly kind: 'none' } | { readonly kind: 'apiKey'; readonly apiKey: string } | { readonly kind: 'userPools'; readonly session: TokenSession };
 
 export interface SignedIn {
   readonly profile: Omit<ProfileRecord, 'lastUsedAt'>;

@@ -12,7 +12,10 @@ export interface TokenPair {
 }
 
 /** The fetch the client uses; injectable so the browser fallback and tests can pass their own. */
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<{
   status: number;
   text(): Promise<string>;
 }>;
@@ -126,7 +129,8 @@ export function apiKeyPingVerdict(status: number, body: string): ApiKeyPingVerdi
   let errorTypes: string[] = [];
   try {
     const json = JSON.parse(body) as { errors?: unknown };
-    if (Array.isArray(json.errors)) errorTypes = json.errors.map((e) => (e as { errorType?: unknown }).errorType).filter((t): t is string => typeof t === 'string');
+    if (Array.isArray(json.errors))
+      errorTypes = json.errors.map((e) => (e as { errorType?: unknown }).errorType).filter((t): t is string => typeof t === 'string');
   } catch {
     // Not JSON: judged by the status alone.
   }

@@ -48,14 +48,27 @@ export class ConflictLog {
         })
         .compile(),
     );
-    return { id: lastId, model: conflict.model, modelId: conflict.modelId, operation: conflict.operation ?? null, local: conflict.local, remote: conflict.remote, resolution: conflict.resolution, at };
+    return {
+      id: lastId,
+      model: conflict.model,
+      modelId: conflict.modelId,
+      operation: conflict.operation ?? null,
+      local: conflict.local,
+      remote: conflict.remote,
+      resolution: conflict.resolution,
+      at,
+    };
   }
 
   /** Conflicts, newest first; optionally of one model; at most `limit` (default 100). */
   async listConflicts(options: { readonly model?: string; readonly limit?: number } = {}): Promise<ConflictRecord[]> {
     this.core.assertOpen();
     const k = this.core.conn.kysely;
-    let query = k.selectFrom(CONFLICTS_TABLE).selectAll().orderBy('id', 'desc').limit(options.limit ?? 100);
+    let query = k
+      .selectFrom(CONFLICTS_TABLE)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 100);
     if (options.model !== undefined) query = query.where('model', '=', options.model);
     return this.core.conn.all(query.compile()).map((row) => ({
       id: Number(row.id),

@@ -226,11 +226,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
    * Children reached through `@hasMany`/`@hasOne` are deleted too, each with its own outbox entry
    * (PROTOCOL.md §4.13). Returns the records deleted at the top level (children not included).
    */
-  async delete<K extends keyof M & string>(
-    model: K,
-    keyOrWhere: RecordKey | Predicate,
-    options: WriteOptions = {},
-  ): Promise<M[K][]> {
+  async delete<K extends keyof M & string>(model: K, keyOrWhere: RecordKey | Predicate, options: WriteOptions = {}): Promise<M[K][]> {
     const table = this.core.table(model);
     const byPredicate = isPredicate(keyOrWhere);
     if (byPredicate && options.condition !== undefined) {
@@ -305,10 +301,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         };
         const offChanges = this.core.changes.add((event) => {
           if (event.model !== model) return;
-          const relevant =
-            shownKeys.has(table.modelId(event.element)) ||
-            predicate === undefined ||
-            matches(predicate, event.element);
+          const relevant = shownKeys.has(table.modelId(event.element)) || predicate === undefined || matches(predicate, event.element);
           if (relevant) schedule();
         });
         const offSync = this.core.syncStateChanges.add((changedModel) => {
@@ -341,10 +334,14 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       const count = this.core.outboxCount();
       // Every model table in the file, including models a newer schema no longer has.
       const tables = conn
-        .all({ sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`, parameters: [] })
+        .all({
+          sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`,
+          parameters: [],
+        })
         .map((row) => String(row.name));
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
-      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE]) conn.run(conn.kysely.deleteFrom(name).compile());
+      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE])
+        conn.run(conn.kysely.deleteFrom(name).compile());
       return count;
     });
     // clear() is what sign-out runs: leave none of the previous user's data readable in the file.

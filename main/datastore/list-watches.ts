@@ -75,7 +75,15 @@ export function acceptedListChanges(table: ModelTable, entry: OutboxEntry, serve
     const inAnswer = keys(answered);
     const added = uniqueBy(sent.filter((x) => !inBase.has(elementKey(x)) && inAnswer.has(elementKey(x))));
     const removed = uniqueBy(before.filter((x) => !inSent.has(elementKey(x)) && !inAnswer.has(elementKey(x))));
-    out.push({ model: table.name, modelId: entry.modelId, field: field.name, added, removed, version: typeof server._version === 'number' ? server._version : null, at });
+    out.push({
+      model: table.name,
+      modelId: entry.modelId,
+      field: field.name,
+      added,
+      removed,
+      version: typeof server._version === 'number' ? server._version : null,
+      at,
+    });
   }
   return out;
 }
@@ -201,7 +209,12 @@ export class ListWatchStore {
   /** Ends watches older than WATCH_DAYS. */
   prune(now: number): void {
     const k = this.core.conn.kysely;
-    this.core.conn.run(k.deleteFrom(LIST_WATCHES_TABLE).where('at', '<', now - WATCH_DAYS * DAY_MS).compile());
+    this.core.conn.run(
+      k
+        .deleteFrom(LIST_WATCHES_TABLE)
+        .where('at', '<', now - WATCH_DAYS * DAY_MS)
+        .compile(),
+    );
   }
 
   /**

@@ -30,22 +30,9 @@ import { validateRecord } from '../../common/schema/validate-record.js';
 import { ValidationError } from '../../common/errors.js';
 import { ModelTable } from './model-table.js';
 import type { SqliteConnection } from './sqlite-connection.js';
-import {
-  INTERNAL_TABLES_DDL,
-  OUTBOX_ADDED_COLUMNS,
-  OUTBOX_TABLE,
-  SCHEMA_STATE_TABLE,
-  SYNC_METADATA_TABLE,
-} from './internal-tables.js';
+import { INTERNAL_TABLES_DDL, OUTBOX_ADDED_COLUMNS, OUTBOX_TABLE, SCHEMA_STATE_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
 import { classifyModelChange } from './schema-change.js';
-import {
-  addColumnQuery,
-  createIndexQueries,
-  createTableQuery,
-  dropIndexQuery,
-  dropTableQuery,
-  indexNameFor,
-} from './schema-ddl.js';
+import { addColumnQuery, createIndexQueries, createTableQuery, dropIndexQuery, dropTableQuery, indexNameFor } from './schema-ddl.js';
 import { ENTRY_METADATA_KEYS } from './outbox-entry.js';
 
 /** What opening the file did to it. */
@@ -153,13 +140,7 @@ function syncIndexes(conn: SqliteConnection, oldModel: ModelDef, table: ModelTab
   for (const query of createIndexQueries(conn.kysely, table)) conn.run(query);
 }
 
-function recreate(
-  conn: SqliteConnection,
-  schema: Schema,
-  oldModel: ModelDef,
-  table: ModelTable,
-  reason: string,
-): RecreatedModel {
+function recreate(conn: SqliteConnection, schema: Schema, oldModel: ModelDef, table: ModelTable, reason: string): RecreatedModel {
   const k = conn.kysely;
   const oldTable = new ModelTable(oldModel, k);
   const entries = conn.all(k.selectFrom(OUTBOX_TABLE).select(['id', 'modelId', 'data']).where('model', '=', table.name).compile());
@@ -189,7 +170,13 @@ function recreate(
     const data = JSON.parse(String(entry.data)) as ModelRecord;
     const stripped = Object.fromEntries(Object.entries(data).filter(([key]) => known.has(key)));
     if (Object.keys(stripped).length !== Object.keys(data).length) {
-      conn.run(k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(stripped) }).where('id', '=', entry.id).compile());
+      conn.run(
+        k
+          .updateTable(OUTBOX_TABLE)
+          .set({ data: JSON.stringify(stripped) })
+          .where('id', '=', entry.id)
+          .compile(),
+      );
     }
   }
   conn.run(k.deleteFrom(SYNC_METADATA_TABLE).where('model', '=', table.name).compile());
@@ -205,9 +192,7 @@ function recreate(
 
 function stillValid(schema: Schema, table: ModelTable, record: ModelRecord): boolean {
   // Server-owned fields (metadata, timestamps) are not the client's to validate.
-  const userFields = Object.fromEntries(
-    Object.entries(record).filter(([name]) => !(table.field(name)?.isReadOnly ?? false)),
-  );
+  const userFields = Object.fromEntries(Object.entries(record).filter(([name]) => !(table.field(name)?.isReadOnly ?? false)));
   try {
     validateRecord(schema, table.name, userFields, 'create');
     return true;

@@ -21,9 +21,7 @@ export interface BuildCandidate {
 
 /** What to pass as `nativeBinding`: nothing (better-sqlite3's default lookup), a path, or why neither can load. */
 export type BindingChoice =
-  | { readonly kind: 'default' }
-  | { readonly kind: 'side-by-side'; readonly path: string }
-  | { readonly kind: 'none'; readonly message: string };
+  { readonly kind: 'default' } | { readonly kind: 'side-by-side'; readonly path: string } | { readonly kind: 'none'; readonly message: string };
 
 const V8_SYMBOL = 'node_register_module_v';
 

@@ -46,10 +46,7 @@ export function coalesceOutbox(queued: readonly OutboxEntry[], incoming: Incomin
 
   // Every queued entry is replaced by one merged entry at the tail. DataStore overlays only `first`;
   // we overlay all of them in order so fields changed by a middle entry are never lost.
-  const merged = overlayUserFields(
-    first.data,
-    [...pending.slice(1).map((entry) => entry.data), incoming.data],
-  );
+  const merged = overlayUserFields(first.data, [...pending.slice(1).map((entry) => entry.data), incoming.data]);
   // Beyond DataStore: a record re-created (same key) while its Delete is still queued exists on the
   // server, so sending a Create would fail the key condition; the net change is an Update to the
   // new values, against the version the queued entry carried.

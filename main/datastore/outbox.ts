@@ -200,7 +200,13 @@ export class Outbox {
         const k = this.core.conn.kysely;
         for (const next of later) {
           const data = { ...next.data, _version: serverRecord._version ?? null, _lastChangedAt: serverRecord._lastChangedAt ?? null };
-          this.core.conn.run(k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(data) }).where('id', '=', next.id).compile());
+          this.core.conn.run(
+            k
+              .updateTable(OUTBOX_TABLE)
+              .set({ data: JSON.stringify(data) })
+              .where('id', '=', next.id)
+              .compile(),
+          );
           versionsPropagated++;
         }
       }
@@ -305,10 +311,7 @@ export class Outbox {
 
   private checkSameRecord(table: ModelTable, entry: OutboxEntry, serverRecord: ModelRecord): void {
     if (typeof serverRecord !== 'object' || serverRecord === null || table.modelId(serverRecord) !== entry.modelId) {
-      throw new ValidationError(
-        `outbox entry ${entry.id} is for ${entry.model} ${entry.modelId}; the server record given is another record`,
-        entry.model,
-      );
+      throw new ValidationError(`outbox entry ${entry.id} is for ${entry.model} ${entry.modelId}; the server record given is another record`, entry.model);
     }
   }
 

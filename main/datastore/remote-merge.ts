@@ -134,7 +134,12 @@ export class RemoteMerge {
       let count = 0;
       // Key columns only: after a base sync of 100k records, reading and decoding every whole row
       // here cost ~0.6 s; only the rows being removed are read in full.
-      for (const keyRow of this.core.conn.all(k.selectFrom(table.name).select([...table.primaryKey]).compile())) {
+      for (const keyRow of this.core.conn.all(
+        k
+          .selectFrom(table.name)
+          .select([...table.primaryKey])
+          .compile(),
+      )) {
         const key = table.decodeRow(keyRow);
         const id = table.modelId(key);
         if (keep.has(id) || pending.has(id)) continue;

@@ -164,7 +164,11 @@ export class ReviewInbox {
   async openCount(): Promise<number> {
     this.core.assertOpen();
     const row = this.core.conn.first(
-      this.core.conn.kysely.selectFrom(REVIEW_TABLE).select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'open').compile(),
+      this.core.conn.kysely
+        .selectFrom(REVIEW_TABLE)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('state', '=', 'open')
+        .compile(),
     );
     return Number(row?.n ?? 0);
   }

@@ -12,12 +12,7 @@ export type ModelChange =
   | { readonly kind: 'incompatible'; readonly reason: string };
 
 /** Compares the stored shape of `model` under the old and new schema (indexes are not considered). */
-export function classifyModelChange(
-  oldSchema: Schema,
-  oldModel: ModelDef,
-  newSchema: Schema,
-  newModel: ModelDef,
-): ModelChange {
+export function classifyModelChange(oldSchema: Schema, oldModel: ModelDef, newSchema: Schema, newModel: ModelDef): ModelChange {
   if (oldModel.primaryKey.join(',') !== newModel.primaryKey.join(',')) {
     return {
       kind: 'incompatible',
@@ -30,13 +25,7 @@ export function classifyModelChange(
 }
 
 /** Added field names when the change is additive, or the reason it is not. */
-function compareFields(
-  oldSchema: Schema,
-  oldFields: readonly FieldDef[],
-  newSchema: Schema,
-  newFields: readonly FieldDef[],
-  owner: string,
-): string[] | string {
+function compareFields(oldSchema: Schema, oldFields: readonly FieldDef[], newSchema: Schema, newFields: readonly FieldDef[], owner: string): string[] | string {
   const added: string[] = [];
   for (const oldField of oldFields) {
     if (!newFields.some((f) => f.name === oldField.name)) return `field ${owner}.${oldField.name} was removed`;
@@ -54,13 +43,7 @@ function compareFields(
   return added;
 }
 
-function compareField(
-  oldSchema: Schema,
-  oldField: FieldDef,
-  newSchema: Schema,
-  newField: FieldDef,
-  path: string,
-): string | null {
+function compareField(oldSchema: Schema, oldField: FieldDef, newSchema: Schema, newField: FieldDef, path: string): string | null {
   if (oldField.type.kind !== newField.type.kind || oldField.type.name !== newField.type.name) {
     return `field ${path} changed type from ${oldField.type.name} to ${newField.type.name}`;
   }

@@ -27,7 +27,10 @@ export function createTableQuery(kysely: Kysely<DynamicDatabase>, table: ModelTa
 export function addColumnQuery(kysely: Kysely<DynamicDatabase>, table: ModelTable, fieldName: string): CompiledQuery {
   const field = table.field(fieldName);
   if (field === undefined) throw new Error(`${table.name} has no stored field ${fieldName}`);
-  return kysely.schema.alterTable(table.name).addColumn(field.name, sql.raw(columnTypeFor(field))).compile();
+  return kysely.schema
+    .alterTable(table.name)
+    .addColumn(field.name, sql.raw(columnTypeFor(field)))
+    .compile();
 }
 
 /** CREATE INDEX statements for every `@index` of the model (idempotent). */

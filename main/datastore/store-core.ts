@@ -49,7 +49,10 @@ export class StoreCore {
     this.hasEntrySql = k.selectFrom(OUTBOX_TABLE).select('id').where('model', '=', '').where('modelId', '=', '').limit(1).compile().sql;
     this.entrySql = k.selectFrom(OUTBOX_TABLE).selectAll().where('id', '=', 0).compile().sql;
     this.deleteEntrySql = k.deleteFrom(OUTBOX_TABLE).where('id', '=', 0).compile().sql;
-    this.outboxCountSql = k.selectFrom(OUTBOX_TABLE).select((eb) => eb.fn.countAll().as('n')).compile().sql;
+    this.outboxCountSql = k
+      .selectFrom(OUTBOX_TABLE)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .compile().sql;
   }
 
   /** The table of `model`; a ValidationError naming the known models otherwise. */
@@ -57,10 +60,7 @@ export class StoreCore {
     this.assertOpen();
     const table = typeof model === 'string' ? this.tables.get(model) : undefined;
     if (table === undefined) {
-      throw new ValidationError(
-        `Unknown model ${JSON.stringify(model)}; the schema has ${[...this.tables.keys()].join(', ')}`,
-        String(model),
-      );
+      throw new ValidationError(`Unknown model ${JSON.stringify(model)}; the schema has ${[...this.tables.keys()].join(', ')}`, String(model));
     }
     return table;
   }
@@ -148,7 +148,12 @@ export class StoreCore {
         this.conn.run(k.deleteFrom(OUTBOX_TABLE).where('id', '=', op.id).where('inFlight', '=', 0).compile());
       } else if (op.kind === 'replaceData') {
         this.conn.run(
-          k.updateTable(OUTBOX_TABLE).set({ data: JSON.stringify(op.data) }).where('id', '=', op.id).where('inFlight', '=', 0).compile(),
+          k
+            .updateTable(OUTBOX_TABLE)
+            .set({ data: JSON.stringify(op.data) })
+            .where('id', '=', op.id)
+            .where('inFlight', '=', 0)
+            .compile(),
         );
       } else {
         const { operation, data, condition, base, mutationId } = op.mutation;

@@ -44,7 +44,12 @@ export class SyncMetadataStore {
       fullSyncInterval: pick(update, 'fullSyncInterval', before?.fullSyncInterval ?? null),
       lastSyncPredicate: pick(update, 'lastSyncPredicate', before?.lastSyncPredicate ?? null),
     };
-    this.core.conn.run(k.replaceInto(SYNC_METADATA_TABLE).values({ ...next }).compile());
+    this.core.conn.run(
+      k
+        .replaceInto(SYNC_METADATA_TABLE)
+        .values({ ...next })
+        .compile(),
+    );
     this.core.syncStateChanges.emit(model);
     return next;
   }
@@ -70,11 +75,7 @@ export class SyncMetadataStore {
   }
 }
 
-function pick<K extends keyof SyncMetadataUpdate>(
-  update: SyncMetadataUpdate,
-  key: K,
-  fallback: ModelSyncMetadata[K],
-): ModelSyncMetadata[K] {
+function pick<K extends keyof SyncMetadataUpdate>(update: SyncMetadataUpdate, key: K, fallback: ModelSyncMetadata[K]): ModelSyncMetadata[K] {
   return key in update && update[key] !== undefined ? (update[key] as ModelSyncMetadata[K]) : fallback;
 }
 

@@ -22,27 +22,15 @@ export interface LocalStore {
   save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ResponseOf<'save'>>;
   /** The record with this key (an id string for a one-field key), or null. */
   get(model: string, key: string | KeyObject): Promise<ResponseOf<'get'>>;
-  query(
-    model: string,
-    options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number },
-  ): Promise<ResponseOf<'query'>['items']>;
+  query(model: string, options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number }): Promise<ResponseOf<'query'>['items']>;
   /** How many records of `model` match `where` (all when undefined). */
   count(model: string, where: Predicate | undefined): Promise<number>;
   /** Deletes (children too); a delete by key is recorded in the Trash first and answers its `trashId`. */
-  delete(
-    model: string,
-    target: { key: string | KeyObject } | { where: Predicate },
-    options: { condition?: Predicate },
-  ): Promise<ResponseOf<'delete'>>;
+  delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, options: { condition?: Predicate }): Promise<ResponseOf<'delete'>>;
   /** Calls `listener` for every change; returns a function that stops it. */
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
   /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */
-  observeQuery(
-    model: string,
-    where: Predicate | undefined,
-    sort: readonly SortField[] | undefined,
-    listener: (snapshot: QuerySnapshot) => void,
-  ): () => void;
+  observeQuery(model: string, where: Predicate | undefined, sort: readonly SortField[] | undefined, listener: (snapshot: QuerySnapshot) => void): () => void;
 }
 
 /** Session, sync and auth operations; each takes the already-validated request. */

@@ -49,9 +49,7 @@ function zodToError(channel: RequestChannel, error: z.ZodError): IpcError {
 function toIpcError(channel: RequestChannel, error: unknown): IpcError {
   if (error instanceof OutpostError) {
     const path = error.details?.path;
-    return typeof path === 'string'
-      ? { code: error.code, message: error.message, path }
-      : { code: error.code, message: error.message };
+    return typeof path === 'string' ? { code: error.code, message: error.message, path } : { code: error.code, message: error.message };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'InternalError', message: `${channel} failed: ${message}` };

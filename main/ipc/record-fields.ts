@@ -58,10 +58,7 @@ export function checkedKey(schema: Schema, model: ModelDef, key: string | KeyObj
   let out: Record<string, unknown>;
   if (typeof key === 'string') {
     if (keyFields.length !== 1) {
-      throw new ValidationError(
-        `${model.name}: ${described}; give the key as an object { ${keyFields.join(', ')} }, not a string`,
-        model.name,
-      );
+      throw new ValidationError(`${model.name}: ${described}; give the key as an object { ${keyFields.join(', ')} }, not a string`, model.name);
     }
     out = { [keyFields[0]!]: key };
   } else {

@@ -178,13 +178,15 @@ class UpdateRunner implements AutoUpdates {
         return;
       case 'ask':
         // Called on a later tick, so a dialog that throws cannot throw into electron-updater's emit.
-        Promise.resolve({ version: effect.version }).then(this.options.ask).then(
-          (choice) => this.dispatch({ kind: 'answered', version: effect.version, choice }),
-          (error: unknown) => {
-            logger.warn(`Could not ask about update ${effect.version}: ${oneLine(error)}; it will be installed when Outpost quits.`);
-            this.dispatch({ kind: 'answered', version: effect.version, choice: 'later' });
-          },
-        );
+        Promise.resolve({ version: effect.version })
+          .then(this.options.ask)
+          .then(
+            (choice) => this.dispatch({ kind: 'answered', version: effect.version, choice }),
+            (error: unknown) => {
+              logger.warn(`Could not ask about update ${effect.version}: ${oneLine(error)}; it will be installed when Outpost quits.`);
+              this.dispatch({ kind: 'answered', version: effect.version, choice: 'later' });
+            },
+          );
         return;
       case 'install':
         void this.install();

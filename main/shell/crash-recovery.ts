@@ -14,9 +14,7 @@ export interface CrashPolicy {
 export const DEFAULT_CRASH_POLICY: CrashPolicy = { maxReloads: 3, windowMs: 60_000 };
 
 export type CrashDecision =
-  | { readonly action: 'ignore' }
-  | { readonly action: 'reload'; readonly crashes: readonly number[] }
-  | { readonly action: 'give-up'; readonly reason: string };
+  { readonly action: 'ignore' } | { readonly action: 'reload'; readonly crashes: readonly number[] } | { readonly action: 'give-up'; readonly reason: string };
 
 /** What a renderer gone for `reason` at `now` (ms) leads to, given the earlier crash times within the policy. */
 export function decideAfterRendererGone(

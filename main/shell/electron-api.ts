@@ -91,7 +91,10 @@ export interface ElectronApi {
   };
   readonly BrowserWindow: new (options: ShellWindowOptions) => ShellWindow;
   readonly ipcMain: {
-    handle(channel: string, listener: (event: { readonly sender: ShellWebContents; readonly senderFrame: ShellFrame | null }, payload: unknown) => unknown): void;
+    handle(
+      channel: string,
+      listener: (event: { readonly sender: ShellWebContents; readonly senderFrame: ShellFrame | null }, payload: unknown) => unknown,
+    ): void;
   };
   readonly dialog: {
     showErrorBox(title: string, content: string): void;

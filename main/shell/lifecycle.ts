@@ -89,9 +89,7 @@ export function runShell(electron: ElectronApi, options: ShellOptions): Shell {
   electron.app
     .whenReady()
     .then(() => main.start())
-    .catch((error: unknown) =>
-      error instanceof StartStepError ? main.failStart(error.step, error.cause) : main.failStart('starting Electron', error),
-    )
+    .catch((error: unknown) => (error instanceof StartStepError ? main.failStart(error.step, error.cause) : main.failStart('starting Electron', error)))
     .catch((error: unknown) => {
       // The failure path itself failed (e.g. the dialog): still never leave a process without a window.
       main.log.error(`start-up failure handling failed: ${messageOf(error)}`);
@@ -143,8 +141,7 @@ class ShellProcess {
     return outcome;
   }
 
-  private readonly mainContentsId = (): number | null =>
-    this.window === null || this.window.isDestroyed() ? null : this.window.webContents.id;
+  private readonly mainContentsId = (): number | null => (this.window === null || this.window.isDestroyed() ? null : this.window.webContents.id);
 
   /** A start-up failure: close what opened, free the lock for the next launch, say what failed, exit 1. */
   async failStart(step: string, error: unknown): Promise<void> {

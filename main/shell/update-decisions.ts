@@ -97,7 +97,11 @@ export function decideUpdate(model: UpdateModel, event: UpdateEvent): UpdateStep
     }
     case 'failed':
       if (status.state === 'installing') {
-        return to({ status: { state: 'error', error: event.message } }, { kind: 'log', level: 'warn', message: `Update could not be installed: ${event.message}` }, { kind: 'quit' });
+        return to(
+          { status: { state: 'error', error: event.message } },
+          { kind: 'log', level: 'warn', message: `Update could not be installed: ${event.message}` },
+          { kind: 'quit' },
+        );
       }
       // Offline, a missing feed or a bad checksum: logged, shown as plain status, never a dialog.
       // A downloaded update survives a later failed check: it still installs on quit.

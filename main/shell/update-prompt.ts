@@ -19,10 +19,7 @@ export function updateReadyDialog(version: string): MessageBoxOptions {
 }
 
 /** Asks with `showMessageBox` and reads the answer as an UpdateChoice. */
-export async function askToRestart(
-  showMessageBox: (options: MessageBoxOptions) => Promise<MessageBoxReturnValue>,
-  version: string,
-): Promise<UpdateChoice> {
+export async function askToRestart(showMessageBox: (options: MessageBoxOptions) => Promise<MessageBoxReturnValue>, version: string): Promise<UpdateChoice> {
   const { response } = await showMessageBox(updateReadyDialog(version));
   return response === 0 ? 'restart' : 'later';
 }

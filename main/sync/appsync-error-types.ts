@@ -14,9 +14,17 @@ export const TRANSIENT_ERROR_TYPES: ReadonlySet<string> = new Set([
   'ServiceUnavailable',
   'ServiceUnavailableException',
 ]);
-export const CONDITION_TYPES: ReadonlySet<string> = new Set(['ConditionalCheckFailedException', 'DynamoDB:ConditionalCheckFailedException', 'ConditionalCheckFailed']);
+export const CONDITION_TYPES: ReadonlySet<string> = new Set([
+  'ConditionalCheckFailedException',
+  'DynamoDB:ConditionalCheckFailedException',
+  'ConditionalCheckFailed',
+]);
 export const UNAUTHORIZED_TYPES: ReadonlySet<string> = new Set(['Unauthorized', 'UnauthorizedException', 'NotAuthorizedException']);
 export const TOO_LARGE_TYPES: ReadonlySet<string> = new Set(['PayloadTooLargeException', 'PayloadTooLarge']);
 export const VALIDATION_TYPES: ReadonlySet<string> = new Set(['ValidationError', 'BadRequest', 'BadRequestException', 'GraphQLError']);
 /** Messages of validation errors that carry no errorType of their own (graphql-js's and AppSync's wording). */
-export const VALIDATION_MESSAGES: readonly RegExp[] = [/^Validation error/i, /^Variable '.+' has (coerced Null value|an invalid value)/, /^Cannot return \w+ for/];
+export const VALIDATION_MESSAGES: readonly RegExp[] = [
+  /^Validation error/i,
+  /^Variable '.+' has (coerced Null value|an invalid value)/,
+  /^Cannot return \w+ for/,
+];

@@ -15,7 +15,13 @@ export type ModelOperation = 'create' | 'read' | 'update' | 'delete';
 
 const STRATEGY_ORDER: readonly AuthStrategy[] = ['custom', 'owner', 'groups', 'private', 'public'];
 const PROVIDER_ORDER: readonly AuthProvider[] = ['function', 'userPools', 'oidc', 'iam', 'apiKey'];
-const DEFAULT_PROVIDER: Readonly<Record<AuthStrategy, AuthProvider>> = { owner: 'userPools', groups: 'userPools', private: 'userPools', public: 'apiKey', custom: 'function' };
+const DEFAULT_PROVIDER: Readonly<Record<AuthStrategy, AuthProvider>> = {
+  owner: 'userPools',
+  groups: 'userPools',
+  private: 'userPools',
+  public: 'apiKey',
+  custom: 'function',
+};
 /** Granular read operations (Gen 2) that count as `read`. */
 const READ_OPERATIONS: readonly AuthOperation[] = ['read', 'get', 'list', 'sync', 'listen', 'search'];
 
@@ -34,11 +40,18 @@ function modeOf(provider: AuthProvider): AuthMode | null {
  * `available`; owner, group and private rules count only when a user is signed in (a JWT). Empty
  * when no rule fits: the caller then uses its default mode.
  */
-export function modelAuthModes(model: Pick<ModelDef, 'auth'>, operation: ModelOperation, available: { readonly apiKey: boolean; readonly jwt: boolean }): AuthMode[] {
+export function modelAuthModes(
+  model: Pick<ModelDef, 'auth'>,
+  operation: ModelOperation,
+  available: { readonly apiKey: boolean; readonly jwt: boolean },
+): AuthMode[] {
   const rules = model.auth
     .filter((rule) => grants(rule, operation))
     .map((rule) => ({ strategy: rule.allow, provider: rule.provider ?? DEFAULT_PROVIDER[rule.allow] }))
-    .sort((a, b) => STRATEGY_ORDER.indexOf(a.strategy) - STRATEGY_ORDER.indexOf(b.strategy) || PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider));
+    .sort(
+      (a, b) =>
+        STRATEGY_ORDER.indexOf(a.strategy) - STRATEGY_ORDER.indexOf(b.strategy) || PROVIDER_ORDER.indexOf(a.provider) - PROVIDER_ORDER.indexOf(b.provider),
+    );
   const modes: AuthMode[] = [];
   for (const { strategy, provider } of rules) {
     const needsUser = strategy === 'owner' || strategy === 'groups' || strategy === 'private';
@@ -60,7 +73,11 @@ export function isUnauthorizedAnswer(answer: Pick<GraphqlAnswer, 'httpStatus' | 
 export type AuthModeStrategy = 'DEFAULT' | 'MULTI_AUTH';
 
 /** MULTI_AUTH: the credentials by mode, validated (one per type, known types); null with DEFAULT (then `additional` must be empty). */
-export function multiAuthProviders(strategy: AuthModeStrategy | undefined, auth: SyncAuth, additional: readonly SyncAuth[] = []): ReadonlyMap<AuthMode, SyncAuth> | null {
+export function multiAuthProviders(
+  strategy: AuthModeStrategy | undefined,
+  auth: SyncAuth,
+  additional: readonly SyncAuth[] = [],
+): ReadonlyMap<AuthMode, SyncAuth> | null {
   const chosen = strategy ?? 'DEFAULT';
   if (chosen !== 'DEFAULT' && chosen !== 'MULTI_AUTH') throw new Error(`authModeStrategy must be 'DEFAULT' or 'MULTI_AUTH', got ${String(chosen)}`);
   if (chosen === 'DEFAULT') {

@@ -83,7 +83,10 @@ export class GraphqlTransport {
       // AppSync takes POST only; every answer must come from the server, never a cache.
       preferGetMethod: false,
       requestPolicy: 'network-only',
-      fetch: authenticatedFetch(options.auth, { ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}) }),
+      fetch: authenticatedFetch(options.auth, {
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+      }),
       exchanges: [
         subscriptionExchange({
           forwardSubscription: (request, operation) => ({
@@ -95,7 +98,9 @@ export class GraphqlTransport {
                   next: (payload) =>
                     sink.next({
                       data: payload.data ?? undefined,
-                      ...(payload.errors.length > 0 ? { errors: payload.errors.map((e) => ({ message: e.message, extensions: { errorType: e.errorType } })) } : {}),
+                      ...(payload.errors.length > 0
+                        ? { errors: payload.errors.map((e) => ({ message: e.message, extensions: { errorType: e.errorType } })) }
+                        : {}),
                     } as never),
                   error: (errors) => {
                     context.onFailed?.(errors);

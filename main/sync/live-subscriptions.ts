@@ -166,7 +166,12 @@ export class LiveSubscriptions {
     }
     if (action.report) {
       const message = errors.map((e) => e.message).join('; ');
-      events.emit('error', { process: 'subscribe', errorType: errors[0]?.errorType ?? 'SubscriptionFailed', model: sub.model.name, message: `${sub.field} subscription failed: ${message}` });
+      events.emit('error', {
+        process: 'subscribe',
+        errorType: errors[0]?.errorType ?? 'SubscriptionFailed',
+        model: sub.model.name,
+        message: `${sub.field} subscription failed: ${message}`,
+      });
     }
     if (!action.retryLater) return;
     const retry = this.retries.get(sub.id) ?? new RetryCounter(tuned(RETRY_POLICIES.subscription, this.options.backoff));
@@ -192,7 +197,12 @@ export class LiveSubscriptions {
     this.applying = this.applying
       .then(() => this.apply(model.name, [record]))
       .catch((error: unknown) =>
-        this.options.events.emit('error', { process: 'subscribe', errorType: 'BadRecord', model: model.name, message: `could not apply a ${model.name} event: ${(error as Error).message}` }),
+        this.options.events.emit('error', {
+          process: 'subscribe',
+          errorType: 'BadRecord',
+          model: model.name,
+          message: `could not apply a ${model.name} event: ${(error as Error).message}`,
+        }),
       );
   }
 
@@ -204,7 +214,10 @@ export class LiveSubscriptions {
     while (i < buffered.length) {
       let j = i;
       while (j < buffered.length && buffered[j].model === buffered[i].model) j++;
-      await this.apply(buffered[i].model, buffered.slice(i, j).map((b) => b.record));
+      await this.apply(
+        buffered[i].model,
+        buffered.slice(i, j).map((b) => b.record),
+      );
       i = j;
     }
   }

@@ -93,7 +93,12 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   };
 
   // The next page is requested while the current one is written, so network and disk overlap.
-  let pending: Promise<FetchedPage | null> = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync, ctx.syncPageSize), nextToken, lastSync, filter });
+  let pending: Promise<FetchedPage | null> = fetchPage(ctx, model, document, {
+    limit: Math.min(ctx.maxRecordsToSync, ctx.syncPageSize),
+    nextToken,
+    lastSync,
+    filter,
+  });
   do {
     const fetched = await pending;
     if (fetched === null) return refused();
@@ -102,27 +107,19 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     total ??= fetched.total;
     const after = received + page.items.length;
     if (page.nextToken !== null && after < ctx.maxRecordsToSync && !ctx.signal.aborted) {
-      pending = fetchPage(ctx, model, document, { limit: Math.min(ctx.maxRecordsToSync - after, ctx.syncPageSize), nextToken: page.nextToken, lastSync, filter });
+      pending = fetchPage(ctx, model, document, {
+        limit: Math.min(ctx.maxRecordsToSync - after, ctx.syncPageSize),
+        nextToken: page.nextToken,
+        lastSync,
+        filter,
+      });
       // A failure surfaces when awaited; until then it must not count as unhandled.
       pending.catch(() => undefined);
       // Let the request leave before the page is written: the write below blocks the thread, and
       // the server should be producing the next page meanwhile, not waiting for our request.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const items = page.items.map((item) => withoutRelations(model, item));
-    const merged = await ctx.datastore.remote.applyRemote(model.name, items, { isFullSync });
-    counts.new += merged.new;
-    counts.updated += merged.updated;
-    counts.deleted += merged.deleted;
-    if (merged.invalid > 0) {
-      ctx.events.emit('error', {
-        process: 'sync',
-        errorType: 'BadRecord',
-        model: model.name,
-        message: `${merged.invalid} ${model.name} record(s) from the server could not be stored: ${merged.errors.slice(0, 3).join('; ')}`,
-      });
-    }
-    if (keep !== null) for (const item of items) keep.add(modelIdOf(model, item));
+    await applyPage(ctx, model, page, { isFullSync, counts, keep });
     received += page.items.length;
     nextToken = page.nextToken;
     ctx.events.emit('syncProgress', { model: model.name, received: start.received + received, isFullSync });
@@ -149,6 +146,29 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   await ctx.datastore.syncMetadata.setSyncMetadata(model.name, { lastSync: after.lastSync, lastFullSync: after.lastFullSync });
   ctx.events.emit('modelSynced', { model: model.name, isFullSync, isDeltaSync: !isFullSync, counts: { ...counts }, complete: true });
   return { model: model.name, isFullSync, received, counts, completed: true, capped: false };
+}
+
+/** Merges one page into the store, adding to `counts` and to `keep` (a full sync's seen keys); reports records the store refused. */
+async function applyPage(
+  ctx: ModelSyncContext,
+  model: ModelDef,
+  page: SyncPage,
+  into: { readonly isFullSync: boolean; readonly counts: { new: number; updated: number; deleted: number }; readonly keep: Set<string> | null },
+): Promise<void> {
+  const items = page.items.map((item) => withoutRelations(model, item));
+  const merged = await ctx.datastore.remote.applyRemote(model.name, items, { isFullSync: into.isFullSync });
+  into.counts.new += merged.new;
+  into.counts.updated += merged.updated;
+  into.counts.deleted += merged.deleted;
+  if (merged.invalid > 0) {
+    ctx.events.emit('error', {
+      process: 'sync',
+      errorType: 'BadRecord',
+      model: model.name,
+      message: `${merged.invalid} ${model.name} record(s) from the server could not be stored: ${merged.errors.slice(0, 3).join('; ')}`,
+    });
+  }
+  if (into.keep !== null) for (const item of items) into.keep.add(modelIdOf(model, item));
 }
 
 type PageRequest = Parameters<typeof syncQueryVariables>[0];
@@ -192,8 +212,16 @@ async function pageAttempt(
   if (outcome.kind === 'transient') return { done: false, reason: outcome.message };
   // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
   if (outcome.kind === 'partial') {
-    ctx.events.emit('nonApplicableDataReceived', { modelName: model.name, errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })) });
-    ctx.events.emit('error', { process: 'sync', errorType: outcome.errorType, model: model.name, message: `${model.name} sync page had errors: ${outcome.message}` });
+    ctx.events.emit('nonApplicableDataReceived', {
+      modelName: model.name,
+      errors: answer.errors.map((e) => ({ message: e.message, errorType: e.errorType ?? null })),
+    });
+    ctx.events.emit('error', {
+      process: 'sync',
+      errorType: outcome.errorType,
+      model: model.name,
+      message: `${model.name} sync page had errors: ${outcome.message}`,
+    });
     try {
       return done({ page: readSyncPage(document.field, answer.data), total });
     } catch {

@@ -166,7 +166,13 @@ export class MutationBatcher {
     return mutationIdExtensions(keyed, this.capabilities.has('mutationIds'));
   }
 
-  private async safeSend(query: string, variables: Record<string, unknown>, signal: AbortSignal, route: MutationRoute, extensions: Readonly<Record<string, unknown>> | undefined): Promise<GraphqlAnswer> {
+  private async safeSend(
+    query: string,
+    variables: Record<string, unknown>,
+    signal: AbortSignal,
+    route: MutationRoute,
+    extensions: Readonly<Record<string, unknown>> | undefined,
+  ): Promise<GraphqlAnswer> {
     try {
       // No fifth argument without extensions: the body then has none, as DataStore's.
       return await (extensions === undefined ? this.send(query, variables, signal, route) : this.send(query, variables, signal, route, extensions));

@@ -22,7 +22,8 @@ import type { SyncEvents } from './sync-events.js';
  * resent blindly, never lost).
  */
 class CompletionBatch {
-  private pending: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private pending: Array<{ id: number; serverRecord: ModelRecord; reviews: readonly NewReviewItem[]; resolve: () => void; reject: (error: unknown) => void }> =
+    [];
   private scheduled = false;
 
   constructor(private readonly datastore: OutboxStore) {}
@@ -90,7 +91,14 @@ export class OutboxCompletion {
    * Removes a refused entry, restores the local row to `remote` and keeps the device's version as
    * a review item (one transaction); emits `error` when `report` is given.
    */
-  async fail(entry: OutboxEntry, model: ModelDef, input: ModelRecord, remote: ModelRecord | null, refusal: Refusal | null, report: FailureReport | null): Promise<void> {
+  async fail(
+    entry: OutboxEntry,
+    model: ModelDef,
+    input: ModelRecord,
+    remote: ModelRecord | null,
+    refusal: Refusal | null,
+    report: FailureReport | null,
+  ): Promise<void> {
     await this.datastore.outbox.failEntry(
       entry.id,
       remote,

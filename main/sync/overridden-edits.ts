@@ -62,7 +62,13 @@ export function userFields(model: ModelDef): FieldDef[] {
  * `server` (the item the server answered). `base` holds the values before this device's edit of
  * the fields it changed (null for a create: every sent element and key counts as added).
  */
-export function overriddenFields(model: ModelDef, sent: ModelRecord, base: ModelRecord | null, server: ModelRecord, context: DetectionContext = {}): LostField[] {
+export function overriddenFields(
+  model: ModelDef,
+  sent: ModelRecord,
+  base: ModelRecord | null,
+  server: ModelRecord,
+  context: DetectionContext = {},
+): LostField[] {
   const lost: LostField[] = [];
   for (const field of userFields(model)) {
     if (!Object.hasOwn(sent, field.name)) continue;
@@ -181,7 +187,13 @@ function compareField(field: FieldDef, mine: unknown, base: unknown, theirs: unk
   return sameValue(field, mine, theirs) ? null : { field: field.name, kind: 'replaced', mine, theirs };
 }
 
-function compareList(field: FieldDef, mine: readonly unknown[], base: readonly unknown[], theirs: readonly unknown[], context: DetectionContext): LostField | null {
+function compareList(
+  field: FieldDef,
+  mine: readonly unknown[],
+  base: readonly unknown[],
+  theirs: readonly unknown[],
+  context: DetectionContext,
+): LostField | null {
   const outcome = listOutcome(mine, base, theirs, context);
   return outcome === null ? null : { field: field.name, kind: outcome.kind, mine: outcome.desired, theirs };
 }
@@ -231,7 +243,12 @@ function listOutcome(
  * `theirs` = `stored` (the other device's list) joined with `mine`: the right result is the
  * three-way merge of base, mine and stored; null when the answer holds just that.
  */
-function joinedOutcome(mine: readonly unknown[], base: readonly unknown[], stored: readonly unknown[], theirs: readonly unknown[]): { kind: LostKind; desired: unknown[] } | null {
+function joinedOutcome(
+  mine: readonly unknown[],
+  base: readonly unknown[],
+  stored: readonly unknown[],
+  theirs: readonly unknown[],
+): { kind: LostKind; desired: unknown[] } | null {
   const cMine = counts(mine);
   const cBase = counts(base);
   const cStored = counts(stored);

@@ -40,7 +40,8 @@ export function isRetryableQueryFailure(answer: GraphqlAnswer): boolean {
 /** No GraphQL error, no answer read: the HTTP status decides (null: transient — network, 5xx, 401/403, 429). */
 function requestRefusal(status: number | null): Refusal | null {
   if (status === 413) return { errorType: 'TooLarge', partialAllowed: true };
-  if (status !== null && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429) return { errorType: 'Other', partialAllowed: true };
+  if (status !== null && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429)
+    return { errorType: 'Other', partialAllowed: true };
   return null;
 }
 
@@ -54,6 +55,7 @@ function errorRefusal(errorType: string | null, message: string, status: number 
     return status === 401 || status === 403 ? null : { errorType, partialAllowed: true };
   }
   if ((errorType !== null && TRANSIENT_ERROR_TYPES.has(errorType)) || (status !== null && status >= 500) || status === 429) return null;
-  if ((errorType !== null && VALIDATION_TYPES.has(errorType)) || VALIDATION_MESSAGES.some((re) => re.test(message))) return { errorType: errorType ?? 'Validation', partialAllowed: true };
+  if ((errorType !== null && VALIDATION_TYPES.has(errorType)) || VALIDATION_MESSAGES.some((re) => re.test(message)))
+    return { errorType: errorType ?? 'Validation', partialAllowed: true };
   return { errorType: errorType ?? 'Other', partialAllowed: true };
 }

@@ -201,9 +201,7 @@ export class RealtimeClient extends EventEmitter {
     if (this.closed || this.socket !== null) return;
     const base = realtimeUrl(this.options.endpoint);
     const socket =
-      this.options.carrier === 'query'
-        ? new WebSocket(withAuthQuery(base, headers), [GRAPHQL_WS_PROTOCOL])
-        : new WebSocket(base, authSubprotocols(headers));
+      this.options.carrier === 'query' ? new WebSocket(withAuthQuery(base, headers), [GRAPHQL_WS_PROTOCOL]) : new WebSocket(base, authSubprotocols(headers));
     this.socket = socket;
     const initTimer = setTimeout(() => {
       if (this.socket === socket && !this.isOpenState()) {

@@ -45,7 +45,10 @@ export function realtimeUrl(graphqlEndpoint: string): URL {
 
 /** `x-amz-date` format: `20240501T100000Z`. */
 export function amzDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** API-key header object: host of the GraphQL endpoint, date and key (§5.2). */

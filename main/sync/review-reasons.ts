@@ -9,13 +9,11 @@ import type { ConflictResolution } from './conflict-policy.js';
 import type { RejectReason } from './mutation-outcome.js';
 import { userFields, type LostField } from './overridden-edits.js';
 
-
 /** "name", "name and code", "name, code and tags". */
 function listOf(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
-
 
 function verb(operation: OutboxOperation): string {
   return operation === 'Create' ? 'create' : operation === 'Update' ? 'change' : 'delete';
@@ -61,7 +59,13 @@ export function overriddenReason(lost: readonly LostField[]): string {
 }
 
 /** The review item for an accepted write whose sent values did not all survive; null when all did. */
-export function overriddenReview(model: ModelDef, entry: OutboxEntry, sent: ModelRecord, lost: readonly LostField[], server: ModelRecord): NewReviewItem | null {
+export function overriddenReview(
+  model: ModelDef,
+  entry: OutboxEntry,
+  sent: ModelRecord,
+  lost: readonly LostField[],
+  server: ModelRecord,
+): NewReviewItem | null {
   if (lost.length === 0) return null;
   const mine: ModelRecord = keyValues(model, { ...entry.data, ...sent });
   for (const l of lost) mine[l.field] = l.mine;
@@ -84,7 +88,13 @@ export function overriddenReview(model: ModelDef, entry: OutboxEntry, sent: Mode
  * The review item for this device's conflict retry replacing another device's values (`lost`:
  * overwrittenFields / discardedByDelete), kept so "keep theirs" can restore them; null when none.
  */
-export function overwroteReview(model: ModelDef, entry: OutboxEntry, retry: ModelRecord, lost: readonly LostField[], remote: ModelRecord): NewReviewItem | null {
+export function overwroteReview(
+  model: ModelDef,
+  entry: OutboxEntry,
+  retry: ModelRecord,
+  lost: readonly LostField[],
+  remote: ModelRecord,
+): NewReviewItem | null {
   if (lost.length === 0) return null;
   const names = listOf(lost.map((l) => l.field));
   const mine: ModelRecord = keyValues(model, { ...entry.data, ...retry });
@@ -169,7 +179,12 @@ export function rejectedReview(
 ): NewReviewItem {
   const version = entry.operation === 'Update' && localRow !== undefined ? { ...localRow, ...entry.data } : entry.data;
   const mine = writableValues(model, version);
-  const fields = entry.operation === 'Delete' ? [] : userFields(model).filter((f) => Object.hasOwn(sent, f.name)).map((f) => f.name);
+  const fields =
+    entry.operation === 'Delete'
+      ? []
+      : userFields(model)
+          .filter((f) => Object.hasOwn(sent, f.name))
+          .map((f) => f.name);
   const bytes = Buffer.byteLength(JSON.stringify(mine), 'utf8');
   return {
     kind: 'rejected',

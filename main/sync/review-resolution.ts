@@ -14,9 +14,7 @@ export type ReviewChoice = 'keepMine' | 'keepTheirs';
 
 /** The local edit a decision makes: save `record` (a patch, or a create), delete `key`, or nothing. */
 export type ResolutionPlan =
-  | { readonly kind: 'save'; readonly record: ModelRecord }
-  | { readonly kind: 'delete'; readonly key: ModelRecord }
-  | { readonly kind: 'nothing' };
+  { readonly kind: 'save'; readonly record: ModelRecord } | { readonly kind: 'delete'; readonly key: ModelRecord } | { readonly kind: 'nothing' };
 
 const NOTHING: ResolutionPlan = { kind: 'nothing' };
 
@@ -25,7 +23,13 @@ const NOTHING: ResolutionPlan = { kind: 'nothing' };
  * undefined when there is none) and, for "keep mine", the user's edited version (`edited`: their
  * values replace the item's).
  */
-export function resolutionPlan(model: ModelDef, item: ReviewRecord, choice: ReviewChoice, current: ModelRecord | undefined, edited?: ModelRecord): ResolutionPlan {
+export function resolutionPlan(
+  model: ModelDef,
+  item: ReviewRecord,
+  choice: ReviewChoice,
+  current: ModelRecord | undefined,
+  edited?: ModelRecord,
+): ResolutionPlan {
   const key = keyFieldsOf(model, item);
   if (choice === 'keepMine' && edited !== undefined) {
     return { kind: 'save', record: { ...writableValues(model, edited), ...key } };
@@ -46,7 +50,12 @@ export function resolutionPlan(model: ModelDef, item: ReviewRecord, choice: Revi
   if (item.kind === 'rejected') {
     if (item.operation === 'Delete') return current === undefined ? NOTHING : { kind: 'delete', key };
     if (current === undefined) return { kind: 'save', record: { ...writableValues(model, item.mine), ...key } };
-    const fields = item.operation === 'Create' ? userFields(model).map((f) => f.name).filter((f) => Object.hasOwn(item.mine, f)) : item.fields;
+    const fields =
+      item.operation === 'Create'
+        ? userFields(model)
+            .map((f) => f.name)
+            .filter((f) => Object.hasOwn(item.mine, f))
+        : item.fields;
     const patch: ModelRecord = { ...key };
     for (const name of fields) patch[name] = item.mine[name] ?? null;
     return { kind: 'save', record: patch };
@@ -61,7 +70,14 @@ export function resolutionPlan(model: ModelDef, item: ReviewRecord, choice: Revi
 }
 
 /** A patch carrying `wanted` (computed against `against`) onto `current`, field by field. */
-function patchPlan(model: ModelDef, key: ModelRecord, fields: readonly string[], wanted: ModelRecord, against: ModelRecord, current: ModelRecord): ResolutionPlan {
+function patchPlan(
+  model: ModelDef,
+  key: ModelRecord,
+  fields: readonly string[],
+  wanted: ModelRecord,
+  against: ModelRecord,
+  current: ModelRecord,
+): ResolutionPlan {
   const patch: ModelRecord = { ...key };
   for (const name of fields) {
     const field = findField(model, name);

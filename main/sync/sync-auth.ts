@@ -11,9 +11,7 @@ export interface TokenProvider {
 }
 
 /** API key (`X-Api-Key`) or JWT (`Authorization: <token>`). */
-export type SyncAuth =
-  | { readonly type: 'apiKey'; readonly apiKey: string }
-  | { readonly type: 'jwt'; readonly tokens: TokenProvider };
+export type SyncAuth = { readonly type: 'apiKey'; readonly apiKey: string } | { readonly type: 'jwt'; readonly tokens: TokenProvider };
 
 /**
  * A TokenProvider over the signed-in user's TokenSession (main/auth): tokens come from the session
@@ -21,7 +19,10 @@ export type SyncAuth =
  * real-time connection re-authenticates ahead of time; a changed token notifies listeners.
  * `close()` stops the timer.
  */
-export function tokenProviderFromSession(session: TokenSession, options: { readonly refreshAheadMs?: number; readonly now?: () => number } = {}): TokenProvider & { close(): void } {
+export function tokenProviderFromSession(
+  session: TokenSession,
+  options: { readonly refreshAheadMs?: number; readonly now?: () => number } = {},
+): TokenProvider & { close(): void } {
   const now = options.now ?? Date.now;
   const ahead = options.refreshAheadMs ?? 30_000;
   const listeners = new Set<(token: string) => void>();

@@ -18,6 +18,7 @@ export {
 
 // The conflict handler's input must stay the shape the `conflict` event carries (both ways).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type ConflictPayloadOfPolicy = Omit<SyncConflict, 'remoteModel'> & Pick<SyncConflictPayload, 'recordId' | 'remoteModel'> & { readonly resolution: ConflictResolution };
+type ConflictPayloadOfPolicy = Omit<SyncConflict, 'remoteModel'> &
+  Pick<SyncConflictPayload, 'recordId' | 'remoteModel'> & { readonly resolution: ConflictResolution };
 const payloadsAgree: Same<ConflictPayloadOfPolicy, SyncConflictPayload> = true;
 void payloadsAgree;

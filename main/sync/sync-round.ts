@@ -44,7 +44,10 @@ export async function syncRound(ctx: SyncRoundContext): Promise<void> {
   for (const model of ctx.models) {
     const parents = syncParents(model, ctx.schema).map((p) => done.get(p) ?? Promise.resolve());
     const own: ModelSyncContext = { ...base, query: (q, v) => transport.query(model.name, q, v, signal) };
-    done.set(model.name, Promise.all(parents).then(() => syncModel(own, model, ctx.predicateOf(model.name))));
+    done.set(
+      model.name,
+      Promise.all(parents).then(() => syncModel(own, model, ctx.predicateOf(model.name))),
+    );
   }
   await Promise.all(done.values());
   events.emit('syncQueriesReady', undefined);
@@ -63,7 +66,10 @@ export async function prepareStore(
 ): Promise<string[]> {
   for (const model of models) {
     const existing = await store.syncMetadata.getSyncMetadata(model.name);
-    const next = metadataAtStart(existing, model.name, { fullSyncInterval: settings.fullSyncInterval, predicateKey: syncPredicateKey(settings.predicateOf(model.name)) });
+    const next = metadataAtStart(existing, model.name, {
+      fullSyncInterval: settings.fullSyncInterval,
+      predicateKey: syncPredicateKey(settings.predicateOf(model.name)),
+    });
     await store.syncMetadata.setSyncMetadata(model.name, {
       lastSync: next.lastSync,
       lastFullSync: next.lastFullSync,

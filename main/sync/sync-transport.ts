@@ -53,7 +53,13 @@ export interface SyncTransport {
   /** The route a mutation of `operation` on `model` travels (its auth modes and batching key). */
   mutationRoute(model: string, operation: OutboxOperation): MutationRoute;
   /** Sends a mutation request on `route`, each mode in turn after an Unauthorized refusal; never throws. */
-  mutate(route: MutationRoute, query: string, variables: Record<string, unknown>, signal: AbortSignal, extensions?: Readonly<Record<string, unknown>>): Promise<AnnouncedAnswer>;
+  mutate(
+    route: MutationRoute,
+    query: string,
+    variables: Record<string, unknown>,
+    signal: AbortSignal,
+    extensions?: Readonly<Record<string, unknown>>,
+  ): Promise<AnnouncedAnswer>;
   /** Opens a live subscription (connecting the real-time socket if needed). */
   subscribe(request: LiveSubscriptionRequest, observer: LiveObserver): LiveSubscription;
   /** True while the real-time connection is up. */

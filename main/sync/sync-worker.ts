@@ -147,12 +147,22 @@ export function syncWorkerOver(config: SyncSessionConfig, ports: SyncWorkerPorts
   async function start(): Promise<void> {
     if (session !== null) return session.ready;
     const current = expressions;
-    starting ??= SyncSession.open({ config, store: ports.store, openTransport: ports.openTransport, events, capabilities, resumes, predicateOf: (model) => current[model] ?? null })
+    starting ??= SyncSession.open({
+      config,
+      store: ports.store,
+      openTransport: ports.openTransport,
+      events,
+      capabilities,
+      resumes,
+      predicateOf: (model) => current[model] ?? null,
+    })
       .then((opened) => (session = opened))
       .finally(() => {
         starting = null;
       });
-    await (await starting).ready;
+    await (
+      await starting
+    ).ready;
   }
 
   async function stop(): Promise<void> {

@@ -19,7 +19,15 @@ import { RealtimeClient } from './realtime-client.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
 import { subscriptionRequestFor } from './subscription-owner.js';
 import type { SyncAuth } from './sync-auth.js';
-import type { ConnectionEvent, LiveObserver, LiveSubscription, LiveSubscriptionRequest, OpenSyncTransport, SyncTransport, TransportSession } from './sync-transport.js';
+import type {
+  ConnectionEvent,
+  LiveObserver,
+  LiveSubscription,
+  LiveSubscriptionRequest,
+  OpenSyncTransport,
+  SyncTransport,
+  TransportSession,
+} from './sync-transport.js';
 
 /** Where and how to reach the server (the SyncWorkerOptions fields of the same names and meaning). */
 export interface UrqlSyncTransportOptions {
@@ -82,7 +90,13 @@ class UrqlSyncTransport implements SyncTransport {
     return mutationRoute(this.modesFor(model, operation.toLowerCase() as ModelOperation) ?? [], ++this.routeSerial);
   }
 
-  mutate(route: MutationRoute, query: string, variables: Record<string, unknown>, signal: AbortSignal, extensions?: Readonly<Record<string, unknown>>): Promise<AnnouncedAnswer> {
+  mutate(
+    route: MutationRoute,
+    query: string,
+    variables: Record<string, unknown>,
+    signal: AbortSignal,
+    extensions?: Readonly<Record<string, unknown>>,
+  ): Promise<AnnouncedAnswer> {
     if (this.multiAuth === null) return this.transport.mutate(query, variables, signal, extensions);
     return this.withModes(route.modes, (t) => t.mutate(query, variables, signal, extensions));
   }

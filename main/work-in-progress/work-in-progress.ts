@@ -88,12 +88,7 @@ export function restorableInPlace(record: ModelRecord, entries: readonly OutboxE
  * The saves that restore `rows` (parents before children): a row that cannot come back in place
  * gets a new id from `newId`; every child's foreign key follows its parent's restored key.
  */
-export function restorePlan(
-  schema: Schema,
-  rows: readonly TrashRow[],
-  inPlace: readonly boolean[],
-  newId: () => string,
-): RestoreStep[] {
+export function restorePlan(schema: Schema, rows: readonly TrashRow[], inPlace: readonly boolean[], newId: () => string): RestoreStep[] {
   const steps: RestoreStep[] = [];
   for (const [i, row] of rows.entries()) {
     const model = findModel(schema, row.model);
@@ -256,7 +251,11 @@ class WorkInProgressFile implements WorkInProgress {
     return row;
   }
 
-  async delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, opts: { condition?: Predicate }): Promise<{ deleted: ModelRecord[]; trashId?: string }> {
+  async delete(
+    model: string,
+    target: { key: string | KeyObject } | { where: Predicate },
+    opts: { condition?: Predicate },
+  ): Promise<{ deleted: ModelRecord[]; trashId?: string }> {
     this.open();
     const { db, datastore } = this;
     if ('where' in target) return { deleted: await datastore.delete(model, target.where, opts) };

@@ -9,7 +9,12 @@ import { fieldLabel, keyLabel, recordLabel } from '../schema-view.js';
 import { displayValue } from '../work-view.js';
 
 /** The conflict `conflict` in full; `onDecide` records the user's choice. */
-export function ConflictDetail(props: { schema: Schema; conflict: Conflict; onDecide: (choice: 'keepMine' | 'keepTheirs') => void; onOpen?: (model: string, key: KeyObject) => void }) {
+export function ConflictDetail(props: {
+  schema: Schema;
+  conflict: Conflict;
+  onDecide: (choice: 'keepMine' | 'keepTheirs') => void;
+  onOpen?: (model: string, key: KeyObject) => void;
+}) {
   const { conflict: c, schema } = props;
   const model = findModel(schema, c.model);
   const key = itemKey(schema, c, { ...c.remote, ...c.local });

@@ -49,7 +49,9 @@ function ErrorText(props: { errors: ReadonlyMap<string, string>; path: string })
 
 /** The option value for a related record: its key values in key order (one select value for any key size). */
 function optionValue(values: readonly unknown[]): string {
-  return values.every((v) => v === '' || v === null || v === undefined) ? '' : JSON.stringify(values.map((v) => (v === null || v === undefined ? '' : String(v))));
+  return values.every((v) => v === '' || v === null || v === undefined)
+    ? ''
+    : JSON.stringify(values.map((v) => (v === null || v === undefined ? '' : String(v))));
 }
 
 /**
@@ -73,9 +75,10 @@ export function RelationPicker(props: {
   const related = findModel(props.schema, relation.relatedModel);
   useEffect(() => {
     const title = related ? titleField(related) : undefined;
-    void api
-      .query({ model: relation.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) })
-      .then((r) => setOptions(r.items), () => setOptions([]));
+    void api.query({ model: relation.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) }).then(
+      (r) => setOptions(r.items),
+      () => setOptions([]),
+    );
   }, [relation.relatedModel, related]);
   const value = optionValue(relation.fields.map((f) => props.values[f] ?? ''));
   const valueOf = (o: ModelRecord) => optionValue(relation.associatedWith.map((k) => o[k]));
@@ -85,7 +88,14 @@ export function RelationPicker(props: {
   };
   const shown = relatedKey(relation, props.values);
   return (
-    <select id={props.id} value={value} autoFocus={props.autoFocus} disabled={props.disabled} aria-invalid={props.invalid} onChange={(e) => choose(e.target.value)}>
+    <select
+      id={props.id}
+      value={value}
+      autoFocus={props.autoFocus}
+      disabled={props.disabled}
+      aria-invalid={props.invalid}
+      onChange={(e) => choose(e.target.value)}
+    >
       <option value="">Choose a {relation.relatedModel}…</option>
       {options.map((o) => (
         <option key={valueOf(o)} value={valueOf(o)}>
@@ -131,7 +141,10 @@ function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
         <option value="">{field.isRequired ? 'Choose…' : '—'}</option>
         {values.map((v) => (
           <option key={v} value={v}>
-            {v.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase())}
+            {v
+              .replace(/_/g, ' ')
+              .toLowerCase()
+              .replace(/^./, (c) => c.toUpperCase())}
           </option>
         ))}
       </select>
@@ -175,8 +188,20 @@ export function FieldInput(props: FieldInputProps) {
         <legend>{label}</legend>
         {items.map((item, i) => (
           <div className="list-item" key={i}>
-            <FieldInput {...props} field={itemField} value={item} path={`${props.path}[${i}]`} autoFocus={false} onChange={(v) => props.onChange(items.map((x, j) => (j === i ? v : x)))} />
-            <button type="button" className="icon" aria-label={`Remove ${fieldLabel(field.name)} ${i + 1}`} onClick={() => props.onChange(items.filter((_, j) => j !== i))}>
+            <FieldInput
+              {...props}
+              field={itemField}
+              value={item}
+              path={`${props.path}[${i}]`}
+              autoFocus={false}
+              onChange={(v) => props.onChange(items.map((x, j) => (j === i ? v : x)))}
+            />
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Remove ${fieldLabel(field.name)} ${i + 1}`}
+              onClick={() => props.onChange(items.filter((_, j) => j !== i))}
+            >
               ×
             </button>
           </div>

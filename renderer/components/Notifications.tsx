@@ -73,9 +73,7 @@ export function Notifications(props: {
       {items.slice(-SHOWN).map((n) => (
         <div className="notice" role="alert" key={n.seq}>
           <div>
-            <strong>
-              {n.model ? `${n.model} ${n.recordName ? `“${n.recordName}”` : n.recordId ? `#${n.recordId.slice(0, 8)}` : ''}` : 'Problem'}
-            </strong>
+            <strong>{n.model ? `${n.model} ${n.recordName ? `“${n.recordName}”` : n.recordId ? `#${n.recordId.slice(0, 8)}` : ''}` : 'Problem'}</strong>
             <span className="code">{n.code}</span>
           </div>
           <p>{n.message}</p>

@@ -35,7 +35,14 @@ export function RecordTable(props: {
         </thead>
         <tbody>
           {props.records.map((record) => (
-            <RecordRow key={JSON.stringify(keyOf(model, record) ?? record)} schema={schema} model={model} columns={columns} record={record} onOpen={props.onOpen} />
+            <RecordRow
+              key={JSON.stringify(keyOf(model, record) ?? record)}
+              schema={schema}
+              model={model}
+              columns={columns}
+              record={record}
+              onOpen={props.onOpen}
+            />
           ))}
           {!props.loading && props.records.length === 0 && (
             <tr>

@@ -6,7 +6,14 @@ import { routeModel, type Route } from '../route.js';
 import { navigationModels, pluralLabel } from '../schema-view.js';
 
 /** The sidebar for `current`; `onRoute` goes where an entry points. */
-export function Sidebar(props: { user: CurrentUser; schema: Schema; current: Route; openReviews: number; onRoute: (next: Route) => void; onReview: () => void }) {
+export function Sidebar(props: {
+  user: CurrentUser;
+  schema: Schema;
+  current: Route;
+  openReviews: number;
+  onRoute: (next: Route) => void;
+  onReview: () => void;
+}) {
   const { current, onRoute } = props;
   const navClass = (active: boolean) => (active ? 'nav active' : 'nav');
   return (

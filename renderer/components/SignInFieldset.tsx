@@ -10,13 +10,28 @@ export function SignInFieldset(props: { mode: SignInMode; fields: SignInFields; 
       {mode !== 'offline' && (
         <label>
           Server URL
-          <input name="server" type="url" required value={fields.server} placeholder="http://127.0.0.1:4000" onChange={(e) => onField('server', e.target.value)} autoFocus />
+          <input
+            name="server"
+            type="url"
+            required
+            value={fields.server}
+            placeholder="http://127.0.0.1:4000"
+            onChange={(e) => onField('server', e.target.value)}
+            autoFocus
+          />
         </label>
       )}
       {mode !== 'apiKey' ? (
         <label>
           {mode === 'offline' ? 'Profile name' : 'Username'}
-          <input name="username" required value={fields.username} onChange={(e) => onField('username', e.target.value)} autoComplete="username" autoFocus={mode === 'offline'} />
+          <input
+            name="username"
+            required
+            value={fields.username}
+            onChange={(e) => onField('username', e.target.value)}
+            autoComplete="username"
+            autoFocus={mode === 'offline'}
+          />
         </label>
       ) : (
         <label>
@@ -27,7 +42,14 @@ export function SignInFieldset(props: { mode: SignInMode; fields: SignInFields; 
       {mode === 'password' && (
         <label>
           Password
-          <input name="password" type="password" required value={fields.password} onChange={(e) => onField('password', e.target.value)} autoComplete="current-password" />
+          <input
+            name="password"
+            type="password"
+            required
+            value={fields.password}
+            onChange={(e) => onField('password', e.target.value)}
+            autoComplete="current-password"
+          />
         </label>
       )}
       {mode === 'apiKey' && (

@@ -6,7 +6,14 @@ export function SignInTabs(props: { mode: SignInMode; onMode: (mode: SignInMode)
   return (
     <div className="tabs" role="tablist">
       {SIGN_IN_MODES.map((m) => (
-        <button key={m} type="button" role="tab" aria-selected={props.mode === m} className={props.mode === m ? 'tab active' : 'tab'} onClick={() => props.onMode(m)}>
+        <button
+          key={m}
+          type="button"
+          role="tab"
+          aria-selected={props.mode === m}
+          className={props.mode === m ? 'tab active' : 'tab'}
+          onClick={() => props.onMode(m)}
+        >
           {modeLabel(m)}
         </button>
       ))}

@@ -74,7 +74,11 @@ export function ModelListScreen(props: ModelListScreenProps) {
           setPage(0);
         }}
       />
-      {live.error && <p className="form-error" role="alert">{live.error}</p>}
+      {live.error && (
+        <p className="form-error" role="alert">
+          {live.error}
+        </p>
+      )}
       <RecordTable
         schema={schema}
         model={model}

@@ -130,7 +130,9 @@ export function RecordForm(props: RecordFormProps) {
           onDelete={() => void actions.askDelete()}
         />
       </form>
-      {actions.confirmDelete !== null && <DeleteDialog question={actions.confirmDelete} onDelete={() => void actions.remove()} onCancel={actions.cancelDelete} />}
+      {actions.confirmDelete !== null && (
+        <DeleteDialog question={actions.confirmDelete} onDelete={() => void actions.remove()} onCancel={actions.cancelDelete} />
+      )}
       {askLeave && <LeaveGuard onKeep={keep} onDiscard={discardAndLeave} />}
     </section>
   );

@@ -32,7 +32,13 @@ export function ReviewInbox(props: {
   const current = shownSelection(selected, items, conflicts);
   const isCurrent = (kind: Selected['kind'], id: string) => current?.kind === kind && current.id === id;
   const entry = (item: ReviewItem) => (
-    <ReviewListEntry key={item.id} schema={schema} item={item} active={isCurrent('review', item.id)} onSelect={() => setSelected({ kind: 'review', id: item.id })} />
+    <ReviewListEntry
+      key={item.id}
+      schema={schema}
+      item={item}
+      active={isCurrent('review', item.id)}
+      onSelect={() => setSelected({ kind: 'review', id: item.id })}
+    />
   );
 
   return (
@@ -47,9 +53,7 @@ export function ReviewInbox(props: {
         </p>
       )}
       {items.length === 0 && conflicts.length === 0 ? (
-        <p className="empty">
-          Nothing to review. When the server keeps other values than yours, or refuses a change, it is kept here until you decide.
-        </p>
+        <p className="empty">Nothing to review. When the server keeps other values than yours, or refuses a change, it is kept here until you decide.</p>
       ) : (
         <div className="conflict-layout">
           <div className="review-lists">
@@ -62,7 +66,13 @@ export function ReviewInbox(props: {
             <ul className="conflict-list" aria-label="History">
               {decided.map(entry)}
               {conflicts.map((c) => (
-                <ConflictListEntry key={`c${c.id}`} schema={schema} conflict={c} active={isCurrent('conflict', c.id)} onSelect={() => setSelected({ kind: 'conflict', id: c.id })} />
+                <ConflictListEntry
+                  key={`c${c.id}`}
+                  schema={schema}
+                  conflict={c}
+                  active={isCurrent('conflict', c.id)}
+                  onSelect={() => setSelected({ kind: 'conflict', id: c.id })}
+                />
               ))}
             </ul>
           </div>

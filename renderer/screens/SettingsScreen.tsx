@@ -25,7 +25,11 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
         <h1>Settings</h1>
       </header>
       <ProfileFacts user={props.user} unsynced={props.status?.unsynced ?? 0} />
-      {message && <p className="notice-inline" role="status">{message}</p>}
+      {message && (
+        <p className="notice-inline" role="status">
+          {message}
+        </p>
+      )}
       <div className="actions">
         <button className="secondary" disabled={busy} onClick={() => void run('clear', 'ask')}>
           Clear local data

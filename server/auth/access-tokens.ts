@@ -4,17 +4,7 @@
 // library and gateway a self-hoster might put in front of us verifies it.
 // Claims follow Cognito's so Amplify clients and owner rules read them unchanged.
 import { randomUUID } from 'node:crypto';
-import {
-  SignJWT,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  jwtVerify,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { AuthStore, AuthUser } from './auth-store.js';
 import { jwtRejection } from './jwt-rejection.js';
@@ -100,10 +90,14 @@ async function loadSigningKey(store: AuthStore): Promise<SigningKey> {
 
 function checkSettings(settings: TokenSettings): void {
   const positive = (value: number) => Number.isSafeInteger(value) && value > 0;
-  if (typeof settings.issuer !== 'string' || settings.issuer.length === 0) throw new ValidationError('token issuer must be a non-empty string', 'tokens.issuer');
-  if (typeof settings.audience !== 'string' || settings.audience.length === 0) throw new ValidationError('token audience must be a non-empty string', 'tokens.audience');
-  if (!positive(settings.accessTokenTtlSec)) throw new ValidationError('accessTokenTtlSec must be a positive whole number of seconds', 'tokens.accessTokenTtlSec');
-  if (!positive(settings.refreshTokenTtlSec)) throw new ValidationError('refreshTokenTtlSec must be a positive whole number of seconds', 'tokens.refreshTokenTtlSec');
+  if (typeof settings.issuer !== 'string' || settings.issuer.length === 0)
+    throw new ValidationError('token issuer must be a non-empty string', 'tokens.issuer');
+  if (typeof settings.audience !== 'string' || settings.audience.length === 0)
+    throw new ValidationError('token audience must be a non-empty string', 'tokens.audience');
+  if (!positive(settings.accessTokenTtlSec))
+    throw new ValidationError('accessTokenTtlSec must be a positive whole number of seconds', 'tokens.accessTokenTtlSec');
+  if (!positive(settings.refreshTokenTtlSec))
+    throw new ValidationError('refreshTokenTtlSec must be a positive whole number of seconds', 'tokens.refreshTokenTtlSec');
   if (!Number.isSafeInteger(settings.clockToleranceSec) || settings.clockToleranceSec < 0) {
     throw new ValidationError('clockToleranceSec must be a whole number of seconds ≥ 0', 'tokens.clockToleranceSec');
   }
@@ -113,11 +107,7 @@ function checkSettings(settings: TokenSettings): void {
  * Creates the signer for Outpost's own tokens; `settings` override DEFAULT_TOKEN_SETTINGS, `now`
  * is the clock in epoch ms (default Date.now). The key is loaded (or created) on first use.
  */
-export function createTokenSigner(
-  store: AuthStore,
-  settings: Partial<TokenSettings> = {},
-  now: () => number = Date.now,
-): TokenSigner {
+export function createTokenSigner(store: AuthStore, settings: Partial<TokenSettings> = {}, now: () => number = Date.now): TokenSigner {
   const resolved: TokenSettings = { ...DEFAULT_TOKEN_SETTINGS, ...settings };
   checkSettings(resolved);
   let key: Promise<SigningKey> | undefined;

@@ -27,10 +27,7 @@ export function normalizeUsername(raw: unknown): string {
     throw new ValidationError(`username must be at most ${USERNAME_MAX} characters`, 'username');
   }
   if (!USERNAME_PATTERN.test(username)) {
-    throw new ValidationError(
-      'username may contain only letters a-z, digits and . _ @ + - and must start with a letter or digit',
-      'username',
-    );
+    throw new ValidationError('username may contain only letters a-z, digits and . _ @ + - and must start with a letter or digit', 'username');
   }
   return username;
 }
@@ -52,10 +49,7 @@ export function normalizeGroups(groups: readonly unknown[]): string[] {
   const out: string[] = [];
   for (const group of groups) {
     if (typeof group !== 'string' || !GROUP_PATTERN.test(group)) {
-      throw new ValidationError(
-        `group ${JSON.stringify(group)} is invalid: use 1-128 letters, digits and . _ @ + - starting with a letter or digit`,
-        'groups',
-      );
+      throw new ValidationError(`group ${JSON.stringify(group)} is invalid: use 1-128 letters, digits and . _ @ + - starting with a letter or digit`, 'groups');
     }
     if (!out.includes(group)) out.push(group);
   }
@@ -65,9 +59,6 @@ export function normalizeGroups(groups: readonly unknown[]): string[] {
 /** Throws ValidationError (path `days`) unless `days` is a whole number of days within the bounds. */
 export function checkApiKeyDays(days: unknown): asserts days is number {
   if (typeof days !== 'number' || !Number.isInteger(days) || days < API_KEY_DAYS_MIN || days > API_KEY_DAYS_MAX) {
-    throw new ValidationError(
-      `API key lifetime must be a whole number of days from ${API_KEY_DAYS_MIN} to ${API_KEY_DAYS_MAX}`,
-      'days',
-    );
+    throw new ValidationError(`API key lifetime must be a whole number of days from ${API_KEY_DAYS_MIN} to ${API_KEY_DAYS_MAX}`, 'days');
   }
 }

@@ -23,9 +23,7 @@ export interface AuthUser {
 }
 
 /** Outcome of a username + password check; `bad-credentials` covers unknown users and wrong passwords alike. */
-export type CredentialCheck =
-  | { readonly ok: true; readonly user: AuthUser }
-  | { readonly ok: false; readonly reason: 'bad-credentials' | 'disabled' };
+export type CredentialCheck = { readonly ok: true; readonly user: AuthUser } | { readonly ok: false; readonly reason: 'bad-credentials' | 'disabled' };
 
 /** The accounts aggregate. */
 export interface Accounts {
@@ -164,18 +162,18 @@ async function setPassword(context: AccountsContext, rawUsername: string, passwo
   const user = await requireUser(context, rawUsername);
   checkPassword(password, user.username);
   const hash = await hashPassword(password);
-  await context.db
-    .updateTable('outpost_auth_users')
-    .set({ password_hash: hash, tokens_valid_after: context.now() })
-    .where('id', '=', user.id)
-    .execute();
+  await context.db.updateTable('outpost_auth_users').set({ password_hash: hash, tokens_valid_after: context.now() }).where('id', '=', user.id).execute();
   await context.signOut(user.id, 'password changed');
 }
 
 async function setGroups(context: AccountsContext, rawUsername: string, groups: readonly string[]): Promise<AuthUser> {
   const user = await requireUser(context, rawUsername);
   const normalized = normalizeGroups(groups);
-  await context.db.updateTable('outpost_auth_users').set({ groups: JSON.stringify(normalized) }).where('id', '=', user.id).execute();
+  await context.db
+    .updateTable('outpost_auth_users')
+    .set({ groups: JSON.stringify(normalized) })
+    .where('id', '=', user.id)
+    .execute();
   return { ...user, groups: normalized };
 }
 

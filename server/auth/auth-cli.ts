@@ -31,7 +31,11 @@ export interface AuthCliIo {
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -40,7 +44,12 @@ function iso(ms: number): string {
 }
 
 function parseGroups(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+  return value === undefined
+    ? []
+    : value
+        .split(',')
+        .map((g) => g.trim())
+        .filter((g) => g.length > 0);
 }
 
 function parseDays(value: string): number {
@@ -117,7 +126,8 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
   const { stdout } = cli;
   const user = program.command('user').description('manage built-in user accounts');
 
-  cli.leaf(user, 'add', 'create a user; the password is prompted for (or read from standard input) unless --password is given')
+  cli
+    .leaf(user, 'add', 'create a user; the password is prompted for (or read from standard input) unless --password is given')
     .argument('<username>', 'letters a-z, digits and . _ @ + - (case-insensitive)')
     .option('--password <password>', 'the password (prefer the prompt or standard input)')
     .option('--groups <groups>', 'comma-separated groups, e.g. admins,field')
@@ -129,7 +139,8 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(user, 'remove', 'delete a user and sign them out everywhere')
+  cli
+    .leaf(user, 'remove', 'delete a user and sign them out everywhere')
     .argument('<username>')
     .action(
       cli.withStore(async (store, username: string) => {
@@ -138,7 +149,8 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(user, 'list', 'list users')
+  cli
+    .leaf(user, 'list', 'list users')
     .option('--json', 'print JSON instead of a table')
     .action(
       cli.withStore(async (store, options: { json?: boolean }) => {
@@ -149,7 +161,8 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(user, 'passwd', "set a user's password; signs them out everywhere")
+  cli
+    .leaf(user, 'passwd', "set a user's password; signs them out everywhere")
     .argument('<username>')
     .option('--password <password>', 'the new password (prefer the prompt or standard input)')
     .action(
@@ -161,7 +174,8 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
+  cli
+    .leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
     .argument('<username>')
     .argument('[groups]', 'comma-separated groups; omit to remove all')
     .action(
@@ -171,8 +185,12 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
-    cli.leaf(user, name, disabled ? 'disable a user and sign them out everywhere' : 're-enable a disabled user')
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    cli
+      .leaf(user, name, disabled ? 'disable a user and sign them out everywhere' : 're-enable a disabled user')
       .argument('<username>')
       .action(
         cli.withStore(async (store, username: string) => {
@@ -181,14 +199,14 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
         }),
       );
   }
-
 }
 
 function registerApiKeyCommands(program: Command, cli: AuthCommands): void {
   const { stdout, stderr } = cli;
   const apikey = program.command('apikey').description('manage API keys (x-api-key)');
 
-  cli.leaf(apikey, 'create', 'create an API key and print it (shown only this once)')
+  cli
+    .leaf(apikey, 'create', 'create an API key and print it (shown only this once)')
     .option('--days <n>', 'days until it expires (1-3650)', '7')
     .option('--description <text>', 'what the key is for')
     .action(
@@ -199,13 +217,21 @@ function registerApiKeyCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(apikey, 'list', 'list API keys (never the keys themselves)')
+  cli
+    .leaf(apikey, 'list', 'list API keys (never the keys themselves)')
     .option('--json', 'print JSON instead of a table')
     .action(
       cli.withStore(async (store, options: { json?: boolean }) => {
         const keys = await store.listApiKeys();
         const now = Date.now();
-        if (options.json) stdout.write(JSON.stringify(keys.map((k) => ({ ...k, status: keyStatus(k, now) })), null, 2) + '\n');
+        if (options.json)
+          stdout.write(
+            JSON.stringify(
+              keys.map((k) => ({ ...k, status: keyStatus(k, now) })),
+              null,
+              2,
+            ) + '\n',
+          );
         else if (keys.length === 0) stdout.write('No API keys. Create one with: apikey create\n');
         else {
           stdout.write(
@@ -218,7 +244,8 @@ function registerApiKeyCommands(program: Command, cli: AuthCommands): void {
       }),
     );
 
-  cli.leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
+  cli
+    .leaf(apikey, 'revoke', 'revoke an API key by id (from apikey list)')
     .argument('<id>')
     .action(
       cli.withStore(async (store, id: string) => {

@@ -140,9 +140,15 @@ class SerialByKey {
 async function throttledSignIn(throttle: SignInThrottle, signIn: () => Promise<TokenPair>, key: string): Promise<TokenPair> {
   const wait = throttle.retryAfterSec(key);
   if (wait > 0) {
-    throw new HttpError(429, 'TooManyRequests', `Too many failed sign-in attempts: try again in ${wait} s`, { retryAfterSec: wait }, {
-      'retry-after': String(wait),
-    });
+    throw new HttpError(
+      429,
+      'TooManyRequests',
+      `Too many failed sign-in attempts: try again in ${wait} s`,
+      { retryAfterSec: wait },
+      {
+        'retry-after': String(wait),
+      },
+    );
   }
   try {
     const pair = await signIn();
@@ -199,7 +205,8 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
   async function handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     if (path === '/.well-known/jwks.json') {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed on ${path}: use GET`, {}, { allow: 'GET, HEAD' });
+      if (method !== 'GET' && method !== 'HEAD')
+        throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed on ${path}: use GET`, {}, { allow: 'GET, HEAD' });
       send(res, 200, await signer.jwks(), { 'cache-control': 'public, max-age=300' });
       return;
     }

@@ -38,11 +38,7 @@ export interface AuthStore extends Accounts, ApiKeys, Sessions, SigningKeys {
  * and returns the store. `db` is a Kysely instance on either database and `dialect` its dialect
  * object or name; the store only touches its own `outpost_auth_*` tables.
  */
-export async function createAuthStore<DB>(
-  db: Kysely<DB>,
-  dialect: StorageDialect | AuthStoreDialect,
-  options: AuthStoreOptions = {},
-): Promise<AuthStore> {
+export async function createAuthStore<DB>(db: Kysely<DB>, dialect: StorageDialect | AuthStoreDialect, options: AuthStoreOptions = {}): Promise<AuthStore> {
   const resolved = storageDialect(dialect);
   if (resolved === undefined) {
     throw new ValidationError(`unknown auth store dialect ${JSON.stringify(dialect)}: use sqlite or postgres`, 'dialect');

@@ -104,12 +104,7 @@ export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> 
     .addColumn('revoked_at', 'bigint')
     .addColumn('revoked_reason', 'text')
     .execute();
-  await db.schema
-    .createIndex('outpost_auth_sessions_user')
-    .ifNotExists()
-    .on(AUTH_TABLES.sessions)
-    .column('user_id')
-    .execute();
+  await db.schema.createIndex('outpost_auth_sessions_user').ifNotExists().on(AUTH_TABLES.sessions).column('user_id').execute();
   await db.schema
     .createTable(AUTH_TABLES.refreshTokens)
     .ifNotExists()
@@ -121,12 +116,7 @@ export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> 
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('used_at', 'bigint')
     .execute();
-  await db.schema
-    .createIndex('outpost_auth_refresh_tokens_family')
-    .ifNotExists()
-    .on(AUTH_TABLES.refreshTokens)
-    .column('family_id')
-    .execute();
+  await db.schema.createIndex('outpost_auth_refresh_tokens_family').ifNotExists().on(AUTH_TABLES.refreshTokens).column('family_id').execute();
   await db.schema
     .createTable(AUTH_TABLES.secrets)
     .ifNotExists()

@@ -30,8 +30,7 @@ export interface AuthenticatorOptions {
 }
 
 /** The message for a request that carries no credential at all. */
-export const MISSING_CREDENTIALS_MESSAGE =
-  'Missing authorization: send an x-api-key header or an Authorization header with a JWT';
+export const MISSING_CREDENTIALS_MESSAGE = 'Missing authorization: send an x-api-key header or an Authorization header with a JWT';
 
 function headerValue(headers: AuthHeaders, name: string): string | undefined {
   let found: string | undefined;

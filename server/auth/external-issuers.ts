@@ -86,11 +86,7 @@ function audienceMatches(payload: JWTPayload, accepted: readonly string[]): bool
  * default `issuers[0]`) for a bad config. `now` is the clock in epoch ms (default Date.now).
  * Keys are fetched lazily and cached by jose (refetched at most every 30 s on an unknown `kid`).
  */
-export function createExternalIssuerVerifier(
-  config: ExternalIssuerConfig,
-  now: () => number = Date.now,
-  path = 'issuers[0]',
-): ExternalIssuerVerifier {
+export function createExternalIssuerVerifier(config: ExternalIssuerConfig, now: () => number = Date.now, path = 'issuers[0]'): ExternalIssuerVerifier {
   const url = checkConfig(config, path);
   const keys = createRemoteJWKSet(url, { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
   const audiences = config.audience === undefined ? undefined : typeof config.audience === 'string' ? [config.audience] : [...config.audience];

@@ -170,11 +170,7 @@ async function rotate(db: Kysely<AuthDatabase>, now: Clock, hash: string, ttlMs:
 
 async function revokeRefreshToken(db: Kysely<AuthDatabase>, now: Clock, refreshToken: string, reason: string): Promise<boolean> {
   if (!plausibleToken(refreshToken)) return false;
-  const token = await db
-    .selectFrom('outpost_auth_refresh_tokens')
-    .select('family_id')
-    .where('token_hash', '=', sha256(refreshToken))
-    .executeTakeFirst();
+  const token = await db.selectFrom('outpost_auth_refresh_tokens').select('family_id').where('token_hash', '=', sha256(refreshToken)).executeTakeFirst();
   if (!token) return false;
   await revokeSession(db, now, token.family_id, reason);
   return true;

@@ -43,10 +43,7 @@ export function subscriptionOwnerArgsOf(model: ModelDef): string[] {
 /** The full SDL (types, inputs, Query, Mutation, Subscription) for `schema`, models in `schema.modelOrder`. */
 export function generateSdl(schema: Schema): string {
   const models = schema.modelOrder.map((name) => getModel(schema, name));
-  const parts: string[] = [
-    ...AWS_SCALARS.map((s) => `scalar ${s}`),
-    'directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION',
-  ];
+  const parts: string[] = [...AWS_SCALARS.map((s) => `scalar ${s}`), 'directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION'];
   for (const model of models) {
     parts.push(
       objectType(schema, model),
@@ -87,15 +84,15 @@ export function generateSdl(schema: Schema): string {
       `${n.update}(input: ${n.updateInput}!, condition: ${n.conditionInput}): ${model.name}`,
       `${n.delete}(input: ${n.deleteInput}!, condition: ${n.conditionInput}): ${model.name}`,
     );
-    const ownerArgs = subscriptionOwnerArgsOf(model).map((a) => `, ${a}: String`).join('');
+    const ownerArgs = subscriptionOwnerArgsOf(model)
+      .map((a) => `, ${a}: String`)
+      .join('');
     for (const [field, mutationName] of [
       [n.onCreate, n.create],
       [n.onUpdate, n.update],
       [n.onDelete, n.delete],
     ] as const) {
-      subscription.push(
-        `${field}(filter: ${n.subscriptionFilterInput}${ownerArgs}): ${model.name} @aws_subscribe(mutations: ["${mutationName}"])`,
-      );
+      subscription.push(`${field}(filter: ${n.subscriptionFilterInput}${ownerArgs}): ${model.name} @aws_subscribe(mutations: ["${mutationName}"])`);
     }
   }
   for (const model of models) {

@@ -37,11 +37,7 @@ export function objectType(schema: Schema, model: ModelDef): string {
 }
 
 export function connectionType(model: ModelDef): string {
-  return block('type', operationNamesOf(model).connection, [
-    `items: [${model.name}]!`,
-    'nextToken: String',
-    'startedAt: AWSTimestamp',
-  ]);
+  return block('type', operationNamesOf(model).connection, [`items: [${model.name}]!`, 'nextToken: String', 'startedAt: AWSTimestamp']);
 }
 
 export function filterInput(model: ModelDef): string {
@@ -108,14 +104,7 @@ export function enumInputs(schema: Schema): string[] {
   for (const e of Object.values(schema.enums)) {
     out.push(block('enum', e.name, e.values));
     out.push(block('input', `Model${e.name}Input`, [`eq: ${e.name}`, `ne: ${e.name}`]));
-    out.push(
-      block('input', `Model${e.name}ListInput`, [
-        `eq: [${e.name}]`,
-        `ne: [${e.name}]`,
-        `contains: ${e.name}`,
-        `notContains: ${e.name}`,
-      ]),
-    );
+    out.push(block('input', `Model${e.name}ListInput`, [`eq: [${e.name}]`, `ne: [${e.name}]`, `contains: ${e.name}`, `notContains: ${e.name}`]));
   }
   return out;
 }
@@ -123,9 +112,19 @@ export function enumInputs(schema: Schema): string[] {
 export function embeddedTypes(schema: Schema): string[] {
   const out: string[] = [];
   for (const t of Object.values(schema.embeddedTypes)) {
-    out.push(block('type', t.name, t.fields.map((f) => `${f.name}: ${typeRef(f, { input: false, required: f.isRequired })}`)));
     out.push(
-      block('input', `${t.name}Input`, t.fields.map((f) => `${f.name}: ${typeRef(f, { input: true, required: f.isRequired })}`)),
+      block(
+        'type',
+        t.name,
+        t.fields.map((f) => `${f.name}: ${typeRef(f, { input: false, required: f.isRequired })}`),
+      ),
+    );
+    out.push(
+      block(
+        'input',
+        `${t.name}Input`,
+        t.fields.map((f) => `${f.name}: ${typeRef(f, { input: true, required: f.isRequired })}`),
+      ),
     );
   }
   return out;

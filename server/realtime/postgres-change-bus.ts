@@ -140,10 +140,7 @@ export class PostgresChangeBus implements ChangeBus {
         await delay(100 * 4 ** (attempt - 1));
       }
     }
-    throw new Error(
-      `change on ${event.model} was committed but could not be sent to other server processes: ${String(lastError)}`,
-      { cause: lastError },
-    );
+    throw new Error(`change on ${event.model} was committed but could not be sent to other server processes: ${String(lastError)}`, { cause: lastError });
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {
@@ -346,10 +343,7 @@ export class PostgresChangeBus implements ChangeBus {
     const cutoff = Date.now() - this.retentionMs - 60_000;
     for (const [seq, at] of this.seen) if (at < cutoff) this.seen.delete(seq);
     try {
-      await this.pool.query(
-        `DELETE FROM ${this.table} WHERE created_at < clock_timestamp() - make_interval(secs => $1)`,
-        [this.retentionMs / 1000],
-      );
+      await this.pool.query(`DELETE FROM ${this.table} WHERE created_at < clock_timestamp() - make_interval(secs => $1)`, [this.retentionMs / 1000]);
     } catch (error) {
       if (!this.closed) this.reportError(error);
     }

@@ -135,9 +135,7 @@ export class RealtimeConnection {
     } catch (error) {
       this.context.reportError(error);
       const rootField = subscription.request.rootField;
-      payloadJson = JSON.stringify(
-        dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }]),
-      );
+      payloadJson = JSON.stringify(dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }]));
     }
     this.sendText(dataFrameText(subscription.id, payloadJson));
   }

@@ -26,7 +26,6 @@ export interface RealtimeLimits extends SubscriptionDocumentLimits {
   readonly reauthorizeIntervalMs: number;
 }
 
-
 export interface RealtimeContext {
   readonly schema: Schema;
   /** Validates subscription documents (the server's API schema when given). */

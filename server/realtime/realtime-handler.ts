@@ -85,7 +85,12 @@ function handlerSchemas(options: RealtimeHandlerOptions): { graphqlSchema: Graph
 }
 
 /** Feeds the bus's changes to the subscriptions listening and closes every connection on a disruption; returns the stop. */
-function followBus(bus: ChangeBus, subscriptions: SubscriptionIndex, connections: ReadonlySet<RealtimeConnection>, reportError: (error: unknown) => void): () => void {
+function followBus(
+  bus: ChangeBus,
+  subscriptions: SubscriptionIndex,
+  connections: ReadonlySet<RealtimeConnection>,
+  reportError: (error: unknown) => void,
+): () => void {
   const stopEvents = bus.subscribe((event: ChangeEvent) => {
     // Many clients send the same document (DataStore's are identical): shape and serialise the item once per document.
     const payloads = new Map<string, string>();

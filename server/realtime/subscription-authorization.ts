@@ -39,12 +39,7 @@ function ownerFieldMatchesArgument(stored: unknown, argument: string): boolean {
  * owner arguments (non-null ones only), and returns the per-item check to apply to every event.
  * Throws Unauthorized (AppSync's message) when it may not.
  */
-export function authorizeSubscription(
-  model: ModelDef,
-  identity: Identity,
-  rootField: string,
-  ownerArguments: Readonly<Record<string, string>>,
-): ItemAccess {
+export function authorizeSubscription(model: ModelDef, identity: Identity, rootField: string, ownerArguments: Readonly<Record<string, string>>): ItemAccess {
   const rules = model.auth.filter(grantsListen);
   // A model without @auth is open to every authenticated caller (AppSync's default mode).
   let fullAccess = model.auth.length === 0;
@@ -91,4 +86,3 @@ export function authorizeSubscription(
   if (narrowing.length === 0) throw notAuthorized(rootField, 'Subscription');
   return (item) => narrowing.some((check) => check(item));
 }
-

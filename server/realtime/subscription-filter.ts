@@ -12,9 +12,7 @@ import type { ItemAccess } from './subscription-authorization.js';
 export const SUBSCRIPTION_FILTER_LIMITS = { maxDepth: 10, maxConditions: 100 } as const;
 
 /** Operators of the subscription inputs that map 1:1 onto predicate operators. */
-const DIRECT_OPERATORS = new Set([
-  'eq', 'ne', 'le', 'lt', 'ge', 'gt', 'between', 'beginsWith', 'contains', 'notContains', 'in', 'attributeExists',
-]);
+const DIRECT_OPERATORS = new Set(['eq', 'ne', 'le', 'lt', 'ge', 'gt', 'between', 'beginsWith', 'contains', 'notContains', 'in', 'attributeExists']);
 
 /**
  * Checks the filter and returns the per-item test; `null`/absent filter lets everything through.

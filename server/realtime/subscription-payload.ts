@@ -35,16 +35,10 @@ export function subscriptionPayload(
     throw new Error('subscription payload execution must be synchronous');
   }
   const data = (result.data ?? { [request.rootField]: null }) as Record<string, unknown>;
-  return result.errors && result.errors.length > 0
-    ? { data, errors: result.errors.map((e) => e.toJSON()) }
-    : { data };
+  return result.errors && result.errors.length > 0 ? { data, errors: result.errors.map((e) => e.toJSON()) } : { data };
 }
 
-function withParentKeys(
-  schema: Schema,
-  request: SubscriptionRequest,
-  item: Readonly<Record<string, unknown>>,
-): Readonly<Record<string, unknown>> {
+function withParentKeys(schema: Schema, request: SubscriptionRequest, item: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   let out: Record<string, unknown> | null = null;
   for (const field of request.model.fields) {
     const relation = field.relation;

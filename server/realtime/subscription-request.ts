@@ -112,10 +112,7 @@ export function parseSubscriptionRequest(
   }
   const errors = validate(api.graphqlSchema, document);
   if (errors.length > 0) {
-    throw new ValidationError(
-      `Invalid subscription document: ${errors.slice(0, 5).map(describeError).join('; ')}`,
-      'payload.data.query',
-    );
+    throw new ValidationError(`Invalid subscription document: ${errors.slice(0, 5).map(describeError).join('; ')}`, 'payload.data.query');
   }
   // Validation guarantees exactly one root field (SingleFieldSubscriptionsRule), and no fragments at the root of a model field here.
   const rootNode = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === 'Field');
@@ -206,9 +203,7 @@ function selectionDepth(set: SelectionSetNode, document: DocumentNode, depth: nu
       next = depth;
     } else {
       const name = selection.name.value;
-      const fragment = document.definitions.find(
-        (d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition' && d.name.value === name,
-      );
+      const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition' && d.name.value === name);
       inner = fragment?.selectionSet;
       // A spread does not add a level itself; counting it anyway bounds fragment cycles.
       next = depth + 1;

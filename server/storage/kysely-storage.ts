@@ -289,11 +289,7 @@ export class KyselyStorage implements Storage {
       q = q.where(sql<boolean>`(${sortRef} ${cmp} ${s} or (${sortRef} = ${s} and ${keyRef} ${cmp} ${options.after.id}))`);
     }
     const dir = options.descending ? 'desc' : 'asc';
-    const rows = (await q
-      .orderBy(sortRef, dir)
-      .orderBy(keyRef, dir)
-      .limit(options.limit)
-      .execute()) as Row[];
+    const rows = (await q.orderBy(sortRef, dir).orderBy(keyRef, dir).limit(options.limit).execute()) as Row[];
     return rows.map((r) => this.decodeRow(def, r));
   }
 
@@ -352,9 +348,7 @@ export class KyselyStorage implements Storage {
 
   async getMeta(key: string): Promise<string | undefined> {
     await this.ensureInternalTables();
-    const row = (await this.db.selectFrom(META_TABLE).select('value').where('key', '=', key).executeTakeFirst()) as
-      | { value: string }
-      | undefined;
+    const row = (await this.db.selectFrom(META_TABLE).select('value').where('key', '=', key).executeTakeFirst()) as { value: string } | undefined;
     return row?.value;
   }
 

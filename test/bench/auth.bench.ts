@@ -43,10 +43,25 @@ async function measure(database: TestDatabase): Promise<Row[]> {
   const pair = await accounts.signIn('bench', 'bench-password');
   const rows: Row[] = [];
   for (const concurrency of [1, 16]) {
-    rows.push({ database: database.dialect, credential: 'x-api-key', concurrency, perSecond: await rate(CALLS, concurrency, () => authenticate({ 'x-api-key': key })) });
-    rows.push({ database: database.dialect, credential: 'access token', concurrency, perSecond: await rate(CALLS, concurrency, () => authenticate({ authorization: pair.accessToken })) });
+    rows.push({
+      database: database.dialect,
+      credential: 'x-api-key',
+      concurrency,
+      perSecond: await rate(CALLS, concurrency, () => authenticate({ 'x-api-key': key })),
+    });
+    rows.push({
+      database: database.dialect,
+      credential: 'access token',
+      concurrency,
+      perSecond: await rate(CALLS, concurrency, () => authenticate({ authorization: pair.accessToken })),
+    });
   }
-  rows.push({ database: database.dialect, credential: 'password sign-in', concurrency: 4, perSecond: await rate(SIGN_INS, 4, () => accounts.signIn('bench', 'bench-password')) });
+  rows.push({
+    database: database.dialect,
+    credential: 'password sign-in',
+    concurrency: 4,
+    perSecond: await rate(SIGN_INS, 4, () => accounts.signIn('bench', 'bench-password')),
+  });
   return rows;
 }
 

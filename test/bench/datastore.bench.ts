@@ -79,7 +79,10 @@ async function serialSaves(durability: Durability, count: number): Promise<{ ds:
   return { ds: count / (dsNs / 1e9), raw: count / (rawNs / 1e9) };
 }
 
-for (const [durability, count] of [['FULL', 2000], ['NORMAL', 10000]] as const) {
+for (const [durability, count] of [
+  ['FULL', 2000],
+  ['NORMAL', 10000],
+] as const) {
   const { ds, raw } = await serialSaves(durability, count);
   const ratio = ds / raw;
   results[`saves_${durability}`] = { count, datastoreOpsPerSec: ds, rawOpsPerSec: raw, ratio, target: '>= 0.5' };

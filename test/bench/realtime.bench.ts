@@ -43,7 +43,7 @@ async function scenario(label: string, listenBus: ChangeBus, publishBus: ChangeB
   let received = 0;
   let allReceived: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allReceived = resolve));
-  for (let made = 0; made < subscribers; ) {
+  for (let made = 0; made < subscribers;) {
     const client = await AppSyncWsClient.open(url, accounts.aliceAuth);
     await client.init();
     const count = Math.min(SUBSCRIPTIONS_PER_CONNECTION, subscribers - made);

@@ -33,8 +33,7 @@ export async function startHost(database: string, timeoutMs = 60_000): Promise<B
     exited = new Error(`server host exited (${code ?? signal})`);
     for (const w of waiting.splice(0)) w.reject(exited);
   });
-  const nextLine = (): Promise<string> =>
-    exited ? Promise.reject(exited) : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const nextLine = (): Promise<string> => (exited ? Promise.reject(exited) : new Promise((resolve, reject) => waiting.push({ resolve, reject })));
 
   const ready = await Promise.race([
     nextLine(),

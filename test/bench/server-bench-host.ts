@@ -74,11 +74,25 @@ async function write(numbers: number[], version: number, changedAt: number, crea
       for (const field of fields) row[field.name] = encodeColumnValue(field, item[field.name], dialect);
       return { ...row, _version: item._version, _lastChangedAt: item._lastChangedAt, _deleted: null, _ttl: null };
     });
-    const changes = items.map((item) => ({ model: 'Inspection', item_id: item.id, version: item._version, changed_at: item._lastChangedAt, item: JSON.stringify(item) }));
+    const changes = items.map((item) => ({
+      model: 'Inspection',
+      item_id: item.id,
+      version: item._version,
+      changed_at: item._lastChangedAt,
+      item: JSON.stringify(item),
+    }));
     const db = inspector.kysely as Kysely<Record<string, Record<string, unknown>>>;
     await db.transaction().execute(async (trx) => {
-      const update = Object.fromEntries(Object.keys(rows[0] ?? {}).filter((c) => c !== 'id').map((c) => [c, sql.ref(`excluded.${c}`)]));
-      await trx.insertInto('Inspection').values(rows).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
+      const update = Object.fromEntries(
+        Object.keys(rows[0] ?? {})
+          .filter((c) => c !== 'id')
+          .map((c) => [c, sql.ref(`excluded.${c}`)]),
+      );
+      await trx
+        .insertInto('Inspection')
+        .values(rows)
+        .onConflict((oc) => oc.column('id').doUpdateSet(update))
+        .execute();
       await trx.insertInto('_outpost_changes').values(changes).execute();
     });
   }
@@ -110,8 +124,14 @@ async function plans(): Promise<{ base: string[]; delta: string[] }> {
   const pg = server.storage.dialect === 'postgres';
   const explain = pg ? 'explain' : 'explain query plan';
   const key = pg ? sql`"id" collate "C"` : sql`"id"`;
-  const base = await sql<Record<string, unknown>>`${sql.raw(explain)} select * from "Inspection" where ${key} > ${'seed-025000'} and "owner" in (${owner}) order by ${key} limit 1000`.execute(db);
-  const delta = await sql<Record<string, unknown>>`${sql.raw(explain)} select "seq", "item" from "_outpost_changes" where "model" = ${'Inspection'} and "changed_at" >= ${Date.now() - 60_000} and "seq" > ${0} order by "seq" limit 1000`.execute(db);
+  const base = await sql<
+    Record<string, unknown>
+  >`${sql.raw(explain)} select * from "Inspection" where ${key} > ${'seed-025000'} and "owner" in (${owner}) order by ${key} limit 1000`.execute(db);
+  const delta = await sql<
+    Record<string, unknown>
+  >`${sql.raw(explain)} select "seq", "item" from "_outpost_changes" where "model" = ${'Inspection'} and "changed_at" >= ${Date.now() - 60_000} and "seq" > ${0} order by "seq" limit 1000`.execute(
+    db,
+  );
   const text = (rows: Record<string, unknown>[]) => rows.map((r) => String(r['QUERY PLAN'] ?? r.detail));
   return { base: text(base.rows), delta: text(delta.rows) };
 }
@@ -138,5 +158,8 @@ lines.on('line', (line) => {
   });
 });
 lines.on('close', () => {
-  void queue.then(() => server.close()).then(() => inspector.close()).then(() => process.exit(0));
+  void queue
+    .then(() => server.close())
+    .then(() => inspector.close())
+    .then(() => process.exit(0));
 });

@@ -104,7 +104,15 @@ async function mutationLevel(side: Side, clients: number, seconds: number, maxMu
           const sent = performance.now();
           if (current === undefined || current.updates === UPDATES_PER_CREATE) {
             const data = await gql(agent, side.host.info.url, side.token, CREATE, {
-              input: { id: randomUUID(), siteID: `site-${claimed % 100}`, title: `bench ${claimed}`, status: 'DRAFT', score: 0, notes: null, inspectedAt: new Date().toISOString() },
+              input: {
+                id: randomUUID(),
+                siteID: `site-${claimed % 100}`,
+                title: `bench ${claimed}`,
+                status: 'DRAFT',
+                score: 0,
+                notes: null,
+                inspectedAt: new Date().toISOString(),
+              },
             });
             const item = data.createInspection as { id: string; _version: number };
             current = { id: item.id, version: item._version, updates: 0 };
@@ -170,10 +178,20 @@ async function syncChain(side: Side, lastSync: number | null, expected: number):
   const seconds = (performance.now() - started) / 1000;
   const cpuMs = (await serverCpuMs(side.host)) - cpuBefore;
   if (nextToken !== null || records !== expected) {
-    throw new Error(`${side.dialect} ${lastSync === null ? 'base' : 'delta'} sync served ${records} records${nextToken !== null ? ' and did not finish' : ''}, expected ${expected}`);
+    throw new Error(
+      `${side.dialect} ${lastSync === null ? 'base' : 'delta'} sync served ${records} records${nextToken !== null ? ' and did not finish' : ''}, expected ${expected}`,
+    );
   }
   const sorted = [...pageMs].sort((a, b) => a - b);
-  return { records, pages: pageMs.length, seconds, recordsPerSecond: records / seconds, firstPageMs: pageMs[0] ?? Number.NaN, medianPageMs: quantile(sorted, 0.5), serverCpuMsPer1000: (cpuMs / records) * 1000 };
+  return {
+    records,
+    pages: pageMs.length,
+    seconds,
+    recordsPerSecond: records / seconds,
+    firstPageMs: pageMs[0] ?? Number.NaN,
+    medianPageMs: quantile(sorted, 0.5),
+    serverCpuMsPer1000: (cpuMs / records) * 1000,
+  };
 }
 
 async function postgresUnavailable(): Promise<string | undefined> {
@@ -248,7 +266,8 @@ try {
   for (const side of sides) staleLevels[side.dialect].push(await mutationLevel(side, STALE_CLIENTS, LEVEL_SECONDS, LEVEL_MAX_MUTATIONS, true));
 } finally {
   for (const side of sides) await side.host.stop();
-  if (pgDatabase !== undefined) await adminQuery(`drop database if exists ${pgDatabase} with (force)`).catch((e: unknown) => console.error(`could not drop ${pgDatabase}:`, e));
+  if (pgDatabase !== undefined)
+    await adminQuery(`drop database if exists ${pgDatabase} with (force)`).catch((e: unknown) => console.error(`could not drop ${pgDatabase}:`, e));
   rmSync(work, { recursive: true, force: true });
 }
 const loadAtEnd = loadavg();
@@ -268,13 +287,19 @@ const row = (label: string, f: (side: Side) => string) => rows.push([label, cell
 row(`seed ${n0(SEED_RECORDS)} records + ${n0(SEED_CHANGED)} changes`, (s) => `${s.seedSeconds.toFixed(1)} s`);
 for (const [i, clients] of CONCURRENCY.entries()) {
   const level = (s: Side) => levels[s.dialect][i] as LevelResult;
-  row(`mutations/s, ${clients} client${clients > 1 ? 's' : ''}`, (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`);
+  row(
+    `mutations/s, ${clients} client${clients > 1 ? 's' : ''}`,
+    (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`,
+  );
   row(`  latency p50 / p99`, (s) => `${ms(level(s).p50Ms)} / ${ms(level(s).p99Ms)} ms`);
   row(`  server CPU per mutation`, (s) => `${level(s).serverCpuMsPerMutation.toFixed(2)} ms`);
 }
 {
   const level = (s: Side) => staleLevels[s.dialect][0] as LevelResult;
-  row(`stale updates (FIELD_MERGE), ${STALE_CLIENTS} clients`, (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`);
+  row(
+    `stale updates (FIELD_MERGE), ${STALE_CLIENTS} clients`,
+    (s) => `${n0(level(s).perSecond)}/s (${level(s).mutations} in ${level(s).seconds.toFixed(1)} s)`,
+  );
   row(`  latency p50 / p99`, (s) => `${ms(level(s).p50Ms)} / ${ms(level(s).p99Ms)} ms`);
   row(`  server CPU per mutation`, (s) => `${level(s).serverCpuMsPerMutation.toFixed(2)} ms`);
 }
@@ -292,11 +317,15 @@ const line = (cells: readonly string[]) => `| ${cells.map((text, c) => text.padE
 console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
-console.log(`mix: 1 createInspection then ${UPDATES_PER_CREATE} updateInspection with the returned _version, per client; JWT user, owner rules; ${LEVEL_SECONDS} s or ${LEVEL_MAX_MUTATIONS} mutations per level`);
+console.log(
+  `mix: 1 createInspection then ${UPDATES_PER_CREATE} updateInspection with the returned _version, per client; JWT user, owner rules; ${LEVEL_SECONDS} s or ${LEVEL_MAX_MUTATIONS} mutations per level`,
+);
 console.log(`sync: best of ${SYNC_RUNS} runs, one client; server CPU is the Node server process only (PostgreSQL's own processes not included)`);
 for (const side of sides) console.log(`${side.dialect} base-page plan: ${side.plans.base.join(' | ')}`);
 const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
-console.log(`load average (1/5/15 min): ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end, on ${availableParallelism()} cores; took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+console.log(
+  `load average (1/5/15 min): ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end, on ${availableParallelism()} cores; took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
+);
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = join(root, 'bench-results');
@@ -307,7 +336,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   results[dialect] =
     side === undefined
       ? { skipped: pgSkip ?? 'not run' }
-      : { seedSeconds: side.seedSeconds, mutations: levels[dialect], staleUpdates: staleLevels[dialect], baseSync: syncs[dialect].base, deltaSync: syncs[dialect].delta, plans: side.plans };
+      : {
+          seedSeconds: side.seedSeconds,
+          mutations: levels[dialect],
+          staleUpdates: staleLevels[dialect],
+          baseSync: syncs[dialect].base,
+          deltaSync: syncs[dialect].delta,
+          plans: side.plans,
+        };
 }
 const json = {
   benchmark: 'server',

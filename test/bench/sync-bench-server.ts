@@ -15,12 +15,16 @@ const { key } = await server.authStore.createApiKey();
 const seed = Number(process.env.BENCH_SEED_NOTES ?? 0);
 const now = Date.now();
 const iso = new Date(now).toISOString();
-for (let done = 0; done < seed; ) {
+for (let done = 0; done < seed;) {
   const batch = Math.min(1000, seed - done);
   await server.storage.writeTransaction('Note', async (tx) => {
     for (let i = 0; i < batch; i++) {
       const n = done + i;
-      await tx.put('Note', { id: randomUUID(), text: `note ${n} ${'x'.repeat(40)}`, count: n, createdAt: iso, updatedAt: iso, _version: 1, _lastChangedAt: now, _deleted: null }, null);
+      await tx.put(
+        'Note',
+        { id: randomUUID(), text: `note ${n} ${'x'.repeat(40)}`, count: n, createdAt: iso, updatedAt: iso, _version: 1, _lastChangedAt: now, _deleted: null },
+        null,
+      );
     }
   });
   done += batch;

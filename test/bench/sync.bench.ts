@@ -47,7 +47,11 @@ async function stopServerProcess(child: ChildProcess): Promise<void> {
 }
 
 let clientCount = 0;
-function client(url: string, apiKey: string, options: { maxConcurrentMutations?: number; maxMutationsPerRequest?: number; maxRecordsToSync?: number } = {}): { datastore: Datastore; worker: SyncWorker } {
+function client(
+  url: string,
+  apiKey: string,
+  options: { maxConcurrentMutations?: number; maxMutationsPerRequest?: number; maxRecordsToSync?: number } = {},
+): { datastore: Datastore; worker: SyncWorker } {
   const datastore = openDatastore({ file: join(work, `client-${++clientCount}.db`), schema });
   const worker = createSyncWorker({ datastore, schema, endpoint: url, auth: { type: 'apiKey', apiKey }, models: ['Note'], ...options });
   return { datastore, worker };
@@ -78,9 +82,20 @@ function percentile(sorted: readonly number[], p: number): number {
   await c.datastore.close();
   await stopServerProcess(server.child);
   const perSecond = Math.round(stored / seconds);
-  results.baseSync = { records: stored, seconds, recordsPerSecond: perSecond, peakRssMB: peakRss / 2 ** 20, peakHeapMB: peakHeap / 2 ** 20, rssGrowthMB: (peakRss - base.rss) / 2 ** 20 };
+  results.baseSync = {
+    records: stored,
+    seconds,
+    recordsPerSecond: perSecond,
+    peakRssMB: peakRss / 2 ** 20,
+    peakHeapMB: peakHeap / 2 ** 20,
+    rssGrowthMB: (peakRss - base.rss) / 2 ** 20,
+  };
   rows.push({ benchmark: `(a) base sync of ${stored} records`, result: `${perSecond} records/s (${seconds.toFixed(1)} s)`, target: '≥ 20000 records/s' });
-  rows.push({ benchmark: '(d) peak memory during (a)', result: `RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (+${((peakRss - base.rss) / 2 ** 20).toFixed(0)} MB), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB`, target: 'report' });
+  rows.push({
+    benchmark: '(d) peak memory during (a)',
+    result: `RSS ${(peakRss / 2 ** 20).toFixed(0)} MB (+${((peakRss - base.rss) / 2 ** 20).toFixed(0)} MB), heap ${(peakHeap / 2 ** 20).toFixed(0)} MB`,
+    target: 'report',
+  });
 }
 
 // --- (b) outbox drain: concurrent vs one at a time ------------------------------------------------
@@ -91,7 +106,11 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
   // by half of it in each direction: what a field device on a real network pays per request.
   const proxy = rttMs > 0 ? await startFaultProxy(Number(new URL(server.url).port)) : null;
   proxy?.setDelay(rttMs / 2);
-  const c = client(proxy ? proxy.url('/graphql') : server.url, server.apiKey, mode === 'oneAtATime' ? { maxConcurrentMutations: 1, maxMutationsPerRequest: 1 } : {});
+  const c = client(
+    proxy ? proxy.url('/graphql') : server.url,
+    server.apiKey,
+    mode === 'oneAtATime' ? { maxConcurrentMutations: 1, maxMutationsPerRequest: 1 } : {},
+  );
   for (let i = 0; i < edits; i++) await c.datastore.save('Note', { text: `offline edit ${i}`, count: i });
   const t0 = performance.now();
   await c.worker.start(); // ready = the outbox had its first pass
@@ -159,7 +178,11 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   results.propagation = { edits: LATENCY_EDITS, p50Ms: p50, p99Ms: p99, maxMs: latencies.at(-1) };
-  rows.push({ benchmark: `(c) save on A → observe on B, ${LATENCY_EDITS} edits`, result: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`, target: 'p99 < 100 ms' });
+  rows.push({
+    benchmark: `(c) save on A → observe on B, ${LATENCY_EDITS} edits`,
+    result: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
+    target: 'p99 < 100 ms',
+  });
 }
 
 console.table(rows);

@@ -333,7 +333,12 @@ type RequestHandler = (
   callback: (permissionGranted: boolean) => void,
   details: PermissionRequest | MediaAccessPermissionRequest,
 ) => void;
-type CheckHandler = (webContents: FakeWebContents | null, permission: string, requestingOrigin: string, details: PermissionCheckHandlerHandlerDetails) => boolean;
+type CheckHandler = (
+  webContents: FakeWebContents | null,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionCheckHandlerHandlerDetails,
+) => boolean;
 type HeadersListener = (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void;
 
 export class FakeSession {
@@ -420,7 +425,7 @@ export class FakeElectron implements ElectronApi {
     const defaultSession = this.defaultSession;
     this.session = {
       get defaultSession(): FakeSession {
-        if (!electron.isReady) throw new Error("Session can only be received when app is ready");
+        if (!electron.isReady) throw new Error('Session can only be received when app is ready');
         return defaultSession;
       },
     };

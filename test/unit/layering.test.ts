@@ -165,7 +165,10 @@ const text = "import x from 'node:fs'"; // a string, not an import
   for (const layer of ['common', 'renderer', 'preload'] as const) assert.deepEqual(checkFile(layer, inLayer(layer), fine), []);
   assert.deepEqual(checkFile('renderer', join(root, 'renderer', 'vite.config.ts'), bad), []);
   // main/ and server/ may use Node and native modules.
-  assert.deepEqual(checkFile('main', inLayer('main'), bad).filter((h) => !h.includes('server/')), []);
+  assert.deepEqual(
+    checkFile('main', inLayer('main'), bad).filter((h) => !h.includes('server/')),
+    [],
+  );
 });
 
 test('no layer imports across its boundary (common, renderer, preload)', () => {

@@ -79,7 +79,10 @@ test('size: ValidationError naming Model.field against the limit read at each ch
   const error = thrown(() => guard.checkSave('Observation', record, 'create'));
   assert.ok(error instanceof ValidationError);
   assert.equal(error.path, 'Observation.description');
-  assert.match(error.message, /^Observation\.description makes this record 1\.3 MB \(1,400,\d{3} bytes\); the server accepts at most 400 KB \(409,600 bytes\) per record\./);
+  assert.match(
+    error.message,
+    /^Observation\.description makes this record 1\.3 MB \(1,400,\d{3} bytes\); the server accepts at most 400 KB \(409,600 bytes\) per record\./,
+  );
   // A server that announced 2 MB accepts it; one that announced 1 KB refuses a small record.
   state.limit = 2 * 1024 * 1024;
   guard.checkSave('Observation', record, 'create');
@@ -113,7 +116,22 @@ test('size counts the owner value the server fills on create', () => {
 
 test('an update of a record not synced yet counts the owner its queued create will be given', () => {
   const { guard } = guardWith(alice, 1024);
-  const row = { id: 'o1', inspectionID: 'i1', category: 'c', severity: 'LOW', description: null, measurements: null, resolved: null, photoUrl: null, createdAt: null, updatedAt: null, owner: null, _version: null, _lastChangedAt: null, _deleted: null };
+  const row = {
+    id: 'o1',
+    inspectionID: 'i1',
+    category: 'c',
+    severity: 'LOW',
+    description: null,
+    measurements: null,
+    resolved: null,
+    photoUrl: null,
+    createdAt: null,
+    updatedAt: null,
+    owner: null,
+    _version: null,
+    _lastChangedAt: null,
+    _deleted: null,
+  };
   let fits = 0;
   while (!threw(() => guard.checkSave('Observation', { ...row, description: 'x'.repeat(fits + 1) }, 'update', row))) fits++;
   const now = new Date().toISOString();
@@ -196,11 +214,26 @@ async function jwt(claims: Record<string, unknown>): Promise<string> {
 
 test('identityFromToken reads the claims as the server does (unverified)', async () => {
   const cases: Array<[string, Record<string, unknown>, Parameters<typeof identityFromToken>[1], object | null]> = [
-    ['Outpost token', { sub: 'u1', username: 'alice', 'cognito:username': 'alice', 'cognito:groups': ['leads'] }, {}, { sub: 'u1', username: 'alice', groups: ['leads'] }],
-    ['OIDC: preferred_username, groups as a string', { sub: 'u2', preferred_username: 'bo', groups: 'a b,c' }, {}, { sub: 'u2', username: 'bo', groups: ['a', 'b', 'c'] }],
+    [
+      'Outpost token',
+      { sub: 'u1', username: 'alice', 'cognito:username': 'alice', 'cognito:groups': ['leads'] },
+      {},
+      { sub: 'u1', username: 'alice', groups: ['leads'] },
+    ],
+    [
+      'OIDC: preferred_username, groups as a string',
+      { sub: 'u2', preferred_username: 'bo', groups: 'a b,c' },
+      {},
+      { sub: 'u2', username: 'bo', groups: ['a', 'b', 'c'] },
+    ],
     ['cognito:groups wins over groups', { sub: 'u3', 'cognito:groups': ['x'], groups: ['y'] }, {}, { sub: 'u3', username: 'u3', groups: ['x'] }],
     ['configured groups claim', { sub: 'u4', roles: ['r1'], 'cognito:groups': ['x'] }, { groupsClaim: 'roles' }, { sub: 'u4', username: 'u4', groups: ['r1'] }],
-    ['configured username claims', { sub: 'u5', email: 'e@x.test', username: 'n' }, { usernameClaims: ['email'] }, { sub: 'u5', username: 'e@x.test', groups: [] }],
+    [
+      'configured username claims',
+      { sub: 'u5', email: 'e@x.test', username: 'n' },
+      { usernameClaims: ['email'] },
+      { sub: 'u5', username: 'e@x.test', groups: [] },
+    ],
     ['no sub', { username: 'anon' }, {}, null],
   ];
   for (const [what, claims, reading, expected] of cases) {
@@ -224,7 +257,12 @@ test('trackIdentity: API key at once, offline none, a user from the tokens the s
 
   const credentials = memoryCredentialStore();
   const token = await jwt({ sub: 'u1', username: 'alice', 'cognito:groups': ['leads'] });
-  const session = createTokenSession({ server: 'http://127.0.0.1:1', user: 'alice', credentials, initial: { accessToken: token, refreshToken: 'r', expiresIn: 3600 } });
+  const session = createTokenSession({
+    server: 'http://127.0.0.1:1',
+    user: 'alice',
+    credentials,
+    initial: { accessToken: token, refreshToken: 'r', expiresIn: 3600 },
+  });
   const tracker = trackIdentity({ kind: 'userPools', session });
   assert.equal(tracker.identity(), null, 'no token seen yet');
   const changes: unknown[] = [];

@@ -140,7 +140,10 @@ function afterSend(state: OutboxEntryState, outcome: MutationOutcome, facts: Out
     }
     case 'conflict': {
       const attempts = state.conflictAttempts + 1;
-      return { state: { ...state, conflictAttempts: attempts, conflictRemote: outcome.remote }, step: { kind: 'askConflictHandler', remote: outcome.remote, attempts } };
+      return {
+        state: { ...state, conflictAttempts: attempts, conflictRemote: outcome.remote },
+        step: { kind: 'askConflictHandler', remote: outcome.remote, attempts },
+      };
     }
   }
 }

@@ -36,7 +36,9 @@ export const postgresDialect: StorageDialect = {
   deletedColumn: 'boolean',
   addColumnIfNotExists: true,
   async columnNames(db, table) {
-    const { rows } = await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ${table}`.execute(db);
+    const { rows } = await sql<{
+      name: string;
+    }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ${table}`.execute(db);
     return rows.map((r) => r.name);
   },
   async withDdlLock(db, name, work) {

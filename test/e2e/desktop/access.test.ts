@@ -61,7 +61,10 @@ describe('access known before saving, in Chromium', { skip }, () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(await page.getByRole('heading', { name: 'New Site' }).count(), 0, 'Ctrl+N opens no form this sign-in could never save');
     // Told once, not per model and operation; and the bar does not call this "synced".
-    await eventually('the bar to say nothing is readable', async () => ((await page.getByTestId('unsynced').textContent()) ?? '') === 'Nothing this sign-in may read');
+    await eventually(
+      'the bar to say nothing is readable',
+      async () => ((await page.getByTestId('unsynced').textContent()) ?? '') === 'Nothing this sign-in may read',
+    );
     assert.equal(await page.getByText(/sync refused|subscription failed/).count(), 0, 'no per-model refusal notices');
     await screenshot(page, 'access-api-key');
 

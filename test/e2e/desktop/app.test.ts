@@ -195,7 +195,10 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await startOutpost(); // back on the same port and database
     await waitAllSynced(page);
     const sites = await serverSites('ana');
-    assert.deepEqual(sites.map((s) => [s.name, s.code, s.tags]), [['North quarry (east)', 'NQ-1', ['gravel']]]);
+    assert.deepEqual(
+      sites.map((s) => [s.name, s.code, s.tags]),
+      [['North quarry (east)', 'NQ-1', ['gravel']]],
+    );
     const inspections = await serverInspections('ana');
     assert.equal(inspections.length, 1);
     assert.equal(inspections[0].siteID, sites[0].id);
@@ -326,7 +329,10 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await dialog.getByRole('button', { name: 'Sync first' }).click();
     await page.locator('input[name=server]').waitFor({ timeout: 30_000 });
-    assert.ok((await serverSites('ana')).some((s) => s.name === 'Unsent site'), 'synced before signing out');
+    assert.ok(
+      (await serverSites('ana')).some((s) => s.name === 'Unsent site'),
+      'synced before signing out',
+    );
   });
 
   test('a second user sees nothing of the first; the same user again keeps the data', async () => {
@@ -356,7 +362,14 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     assert.equal(await page.getByRole('row', { name: 'Bob site' }).count(), 0);
     // …and the sync that follows is a delta that brings nothing new (no re-download).
     await eventually('ana’s Site sync to finish', () =>
-      deviceA.events.slice(eventsBefore).some((e) => e.wire === 'outpost:syncEvent' && (e.payload as { event: string; data: { model?: string } }).event === 'modelSynced' && (e.payload as { data: { model?: string } }).data.model === 'Site'),
+      deviceA.events
+        .slice(eventsBefore)
+        .some(
+          (e) =>
+            e.wire === 'outpost:syncEvent' &&
+            (e.payload as { event: string; data: { model?: string } }).event === 'modelSynced' &&
+            (e.payload as { data: { model?: string } }).data.model === 'Site',
+        ),
     );
     const siteSynced = deviceA.events
       .slice(eventsBefore)
@@ -364,7 +377,11 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
       .find((p) => p.event === 'modelSynced' && p.data?.model === 'Site');
     assert.equal(siteSynced?.data?.isDeltaSync, true);
     assert.equal(siteSynced?.data?.counts?.new, 0);
-    assert.deepEqual((await serverSites('bob')).map((s) => s.name), ['Bob site'], 'the server keeps bob’s records apart too');
+    assert.deepEqual(
+      (await serverSites('bob')).map((s) => s.name),
+      ['Bob site'],
+      'the server keeps bob’s records apart too',
+    );
 
     // A profile on this computer reopens from the list, without a password.
     await page.getByRole('button', { name: 'Settings' }).click();

@@ -47,7 +47,10 @@ test('browser fallback: the app runs over the local WebSocket and only its own p
     await page.locator('#field-name').fill('Browser site');
     await page.locator('#field-name').press('Enter');
     await page.getByRole('row', { name: 'Browser site' }).waitFor();
-    assert.deepEqual((await core.services.store().query('Site', {})).map((s) => s.name), ['Browser site']);
+    assert.deepEqual(
+      (await core.services.store().query('Site', {})).map((s) => s.name),
+      ['Browser site'],
+    );
     assert.deepEqual(errors, []);
 
     const wsUrl = host.url.replace('http', 'ws') + 'ipc';

@@ -66,7 +66,10 @@ describe('desktop app with a composite primary key', { skip }, () => {
 
     // Create: the key fields are part of the form.
     await page.getByRole('button', { name: 'Visits' }).click();
-    for (const [shift, notes] of [['2', 'windy'], ['3', 'calm']] as const) {
+    for (const [shift, notes] of [
+      ['2', 'windy'],
+      ['3', 'calm'],
+    ] as const) {
       await page.keyboard.press('Control+n');
       await page.locator('#field-siteID').selectOption({ label: 'North quarry' });
       await page.locator('#field-visitedOn').fill('2026-03-04');
@@ -141,7 +144,13 @@ describe('composite-key records through a real server: conflicts and notices ope
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outpost-e2e-composite-'));
-    server = await startServer({ schema: VISIT_SDL, database: `sqlite:${join(dir, 'server.db')}`, port: 0, conflictHandler: 'OPTIMISTIC_CONCURRENCY', reportError: () => undefined });
+    server = await startServer({
+      schema: VISIT_SDL,
+      database: `sqlite:${join(dir, 'server.db')}`,
+      port: 0,
+      conflictHandler: 'OPTIMISTIC_CONCURRENCY',
+      reportError: () => undefined,
+    });
     base = `http://127.0.0.1:${server.port}`;
     await server.authStore.addUser({ username: 'ana', password: PASSWORD });
     deviceA = await openDevice(browser, web, 'composite-a', schema);

@@ -13,7 +13,18 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
-import { buildForTest, CHROMIUM, eventually, headlessDevice, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
+import {
+  buildForTest,
+  CHROMIUM,
+  eventually,
+  headlessDevice,
+  launchChromium,
+  openDevice,
+  root,
+  screenshot,
+  serveRenderer,
+  type Device,
+} from '../support/desktop-harness.js';
 
 const schemaText = readFileSync(join(root, 'schema/schema.graphql'), 'utf8');
 const schema = parseSchema(schemaText, 'schema/schema.graphql');
@@ -167,7 +178,10 @@ describe('the review inbox in Chromium', { skip }, () => {
       const detail = page.getByLabel('Review item');
       await detail.getByRole('heading', { name: 'Observation “Erosion”: the server refused this new record' }).waitFor();
       const inspectionRow = detail.locator('table.compare tr', { hasText: 'Inspection' });
-      await eventually('the inspection to be named by its title', async () => ((await inspectionRow.locator('td').first().textContent()) ?? '') === 'Spring visit');
+      await eventually(
+        'the inspection to be named by its title',
+        async () => ((await inspectionRow.locator('td').first().textContent()) ?? '') === 'Spring visit',
+      );
       const fits = await page.evaluate(() => ({
         right: document.querySelector('.conflict-detail')!.getBoundingClientRect().right,
         width: document.documentElement.clientWidth,

@@ -11,7 +11,18 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
-import { buildForTest, CHROMIUM, eventually, headlessDevice, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
+import {
+  buildForTest,
+  CHROMIUM,
+  eventually,
+  headlessDevice,
+  launchChromium,
+  openDevice,
+  root,
+  screenshot,
+  serveRenderer,
+  type Device,
+} from '../support/desktop-harness.js';
 
 const schemaText = readFileSync(join(root, 'schema/schema.graphql'), 'utf8');
 const schema = parseSchema(schemaText, 'schema/schema.graphql');
@@ -79,7 +90,6 @@ describe('the sync bar tells the truth, in Chromium against a real server', { sk
     const summary = (await page.getByTestId('unsynced').textContent()) ?? '';
     assert.notEqual(summary, 'All changes synced', 'an incomplete device is not "all synced"');
     await screenshot(page, 'bar-01-capped');
-
   });
 
   test('raising "Max records to sync per model" in Settings brings the rest; "of 8 synced" goes away', async () => {

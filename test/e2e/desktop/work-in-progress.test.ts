@@ -113,7 +113,9 @@ describe('work in progress is safe, in Chromium against a real server', { skip }
     const page = device.page;
     await openSite(page, 'North 1');
     await page.locator('#field-code').fill('DRAFT-7');
-    await eventually('the draft to be saved', async () => (await drafts()).some((d) => d.model === 'Site' && (d.values as { code?: unknown }).code === 'DRAFT-7'));
+    await eventually('the draft to be saved', async () =>
+      (await drafts()).some((d) => d.model === 'Site' && (d.values as { code?: unknown }).code === 'DRAFT-7'),
+    );
     const dialog = page.getByRole('alertdialog', { name: 'Discard unsaved changes?' });
 
     await page.locator('#field-code').press('Escape');

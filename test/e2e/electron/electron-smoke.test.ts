@@ -20,10 +20,13 @@ import { electronBinary } from '../../../scripts/start.js';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function skipReason(): string | false {
-  if (electronBinary() === null) return 'no Electron binary in node_modules/electron/dist (it was not downloaded: ELECTRON_SKIP_BINARY_DOWNLOAD, or no network to github.com)';
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display for Electron (DISPLAY and WAYLAND_DISPLAY are unset; run under xvfb-run)';
+  if (electronBinary() === null)
+    return 'no Electron binary in node_modules/electron/dist (it was not downloaded: ELECTRON_SKIP_BINARY_DOWNLOAD, or no network to github.com)';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display for Electron (DISPLAY and WAYLAND_DISPLAY are unset; run under xvfb-run)';
   const sqlite = check('electron').find((d) => d.module === 'better-sqlite3');
-  if (sqlite !== undefined && sqlite.action !== 'none') return `better-sqlite3 has no Electron build at ${electronBuildPath()} (${sqlite.reason}); run npm start once with network access to electronjs.org`;
+  if (sqlite !== undefined && sqlite.action !== 'none')
+    return `better-sqlite3 has no Electron build at ${electronBuildPath()} (${sqlite.reason}); run npm start once with network access to electronjs.org`;
   return false;
 }
 
@@ -55,54 +58,61 @@ async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 10_
   }
 }
 
-test('Electron: sign in offline, save, quit; relaunch keeps the record; a second instance focuses the first', { skip: skipReason(), timeout: 180_000 }, async () => {
-  await buildApp();
-  const userData = mkdtempSync(join(tmpdir(), 'outpost electron '));
-  try {
-    const first = await launch(userData);
+test(
+  'Electron: sign in offline, save, quit; relaunch keeps the record; a second instance focuses the first',
+  { skip: skipReason(), timeout: 180_000 },
+  async () => {
+    await buildApp();
+    const userData = mkdtempSync(join(tmpdir(), 'outpost electron '));
     try {
-      const window = await first.firstWindow();
-      const isolated = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require === 'undefined' && typeof (window as unknown as { outpost?: unknown }).outpost === 'object');
-      assert.equal(isolated, true, 'the page has the outpost API and no Node');
-      await openOfflineProfile(window, 'smoke');
-      await window.keyboard.press('Control+n');
-      const name = window.getByLabel(/^Name( \*)?$/);
-      await name.fill('Electron site');
-      await name.press('Enter');
-      await window.getByRole('row', { name: 'Electron site' }).waitFor();
-    } finally {
-      await first.close();
-    }
+      const first = await launch(userData);
+      try {
+        const window = await first.firstWindow();
+        const isolated = await window.evaluate(
+          () =>
+            typeof (globalThis as { require?: unknown }).require === 'undefined' && typeof (window as unknown as { outpost?: unknown }).outpost === 'object',
+        );
+        assert.equal(isolated, true, 'the page has the outpost API and no Node');
+        await openOfflineProfile(window, 'smoke');
+        await window.keyboard.press('Control+n');
+        const name = window.getByLabel(/^Name( \*)?$/);
+        await name.fill('Electron site');
+        await name.press('Enter');
+        await window.getByRole('row', { name: 'Electron site' }).waitFor();
+      } finally {
+        await first.close();
+      }
 
-    const again = await launch(userData);
-    try {
-      const window = await again.firstWindow();
-      await openOfflineProfile(window, 'smoke');
-      await window.getByRole('row', { name: 'Electron site' }).waitFor();
+      const again = await launch(userData);
+      try {
+        const window = await again.firstWindow();
+        await openOfflineProfile(window, 'smoke');
+        await window.getByRole('row', { name: 'Electron site' }).waitFor();
 
-      // Minimised, so bringing it back is visible even where the window manager keeps focus loosely.
-      await again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].minimize());
-      await poll('the window is minimised', () => again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].isMinimized()));
-      const second = spawn(electronBinary()!, [root, `--user-data-dir=${userData}`], { stdio: 'ignore' });
-      const exit = await new Promise<number | null>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the second instance did not exit')), 30_000);
-        second.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve(code);
+        // Minimised, so bringing it back is visible even where the window manager keeps focus loosely.
+        await again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].minimize());
+        await poll('the window is minimised', () => again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].isMinimized()));
+        const second = spawn(electronBinary()!, [root, `--user-data-dir=${userData}`], { stdio: 'ignore' });
+        const exit = await new Promise<number | null>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('the second instance did not exit')), 30_000);
+          second.on('exit', (code) => {
+            clearTimeout(timer);
+            resolve(code);
+          });
         });
-      });
-      assert.equal(exit, 0, 'the second instance hands over and exits cleanly');
-      await poll('the first window is restored and focused', () =>
-        again.evaluate(({ BrowserWindow }) => {
-          const [only] = BrowserWindow.getAllWindows();
-          return !only.isMinimized() && only.isVisible() && only.isFocused();
-        }),
-      );
-      assert.equal(await again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 1, 'no second window');
+        assert.equal(exit, 0, 'the second instance hands over and exits cleanly');
+        await poll('the first window is restored and focused', () =>
+          again.evaluate(({ BrowserWindow }) => {
+            const [only] = BrowserWindow.getAllWindows();
+            return !only.isMinimized() && only.isVisible() && only.isFocused();
+          }),
+        );
+        assert.equal(await again.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length), 1, 'no second window');
+      } finally {
+        await again.close();
+      }
     } finally {
-      await again.close();
+      rmSync(userData, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(userData, { recursive: true, force: true });
-  }
-});
+  },
+);

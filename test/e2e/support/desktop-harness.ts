@@ -161,7 +161,13 @@ export async function openDevice(
 /** A second "device" without UI: the same core, driven through createApi directly. */
 export function headlessDevice(name: string, schema: Schema): { core: AppCore; api: OutpostApi; close(): Promise<void> } {
   const userData = tempUserData(name);
-  const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL', createSync: syncWorkerPortFactory(TEST_SYNC_TUNING) });
+  const core = createAppCore({
+    userData,
+    schema,
+    credentials: memoryCredentialStore(),
+    durability: 'NORMAL',
+    createSync: syncWorkerPortFactory(TEST_SYNC_TUNING),
+  });
   const bridge = createInProcessBridge();
   core.attach(bridge.host);
   const api = createApi(bridge.connect().transport);

@@ -82,7 +82,10 @@ const siteSave = fc.record({
         name: fc.oneof({ weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 10 }) }, { weight: 1, arbitrary: value }),
         code: fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null), value),
         tags: fc.oneof(fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }), value),
-        location: fc.oneof(fc.record({ latitude: fc.double({ noNaN: true, noDefaultInfinity: true }), longitude: fc.double({ noNaN: true, noDefaultInfinity: true }) }), value),
+        location: fc.oneof(
+          fc.record({ latitude: fc.double({ noNaN: true, noDefaultInfinity: true }), longitude: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+          value,
+        ),
       },
       { requiredKeys: ['name'] },
     ),
@@ -121,7 +124,12 @@ const visitKey = fc.record({
 });
 const keyVariant = fc.oneof(
   { weight: 4, arbitrary: visitKey },
-  { weight: 1, arbitrary: fc.tuple(visitKey, fc.constantFrom('siteID', 'visitedOn', 'shift')).map(([k, drop]) => Object.fromEntries(Object.entries(k).filter(([name]) => name !== drop))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(visitKey, fc.constantFrom('siteID', 'visitedOn', 'shift'))
+      .map(([k, drop]) => Object.fromEntries(Object.entries(k).filter(([name]) => name !== drop))),
+  },
   { weight: 1, arbitrary: fc.tuple(visitKey, field, value).map(([k, name, v]) => ({ ...k, [name]: v })) },
   { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...SITE_IDS), fc.constantFrom('site-a-2026-01-02-1'), value) },
 );
@@ -129,28 +137,45 @@ const visitSave = fc.record({
   channel: fc.constant('save'),
   payload: fc.record({
     model: fc.constant('Visit'),
-    record: fc.tuple(visitKey, fc.record({ notes: fc.oneof(fc.string({ maxLength: 6 }), value), weather: fc.constantFrom('SUNNY', 'RAIN', 'HAIL') }, { requiredKeys: [] })).map(([k, rest]) => ({ ...k, ...rest })),
+    record: fc
+      .tuple(
+        visitKey,
+        fc.record({ notes: fc.oneof(fc.string({ maxLength: 6 }), value), weather: fc.constantFrom('SUNNY', 'RAIN', 'HAIL') }, { requiredKeys: [] }),
+      )
+      .map(([k, rest]) => ({ ...k, ...rest })),
   }),
 });
 const readingSave = fc.record({
   channel: fc.constant('save'),
   payload: fc.record({
     model: fc.constant('Reading'),
-    record: fc.tuple(visitKey, fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), value)).map(([k, label]) => ({ label, visitSiteID: k.siteID, visitVisitedOn: k.visitedOn, visitShift: k.shift })),
+    record: fc
+      .tuple(visitKey, fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), value))
+      .map(([k, label]) => ({ label, visitSiteID: k.siteID, visitVisitedOn: k.visitedOn, visitShift: k.shift })),
   }),
 });
 const visitByKey = fc.record({
   channel: fc.constantFrom('get', 'delete'),
   payload: fc.record({ model: fc.constantFrom('Visit', 'Visit', 'Site', 'Reading'), id: keyVariant }),
 });
-const visitRequest = fc.oneof({ weight: 2, arbitrary: randomRequest }, { weight: 2, arbitrary: visitSave }, { weight: 1, arbitrary: readingSave }, { weight: 3, arbitrary: visitByKey });
+const visitRequest = fc.oneof(
+  { weight: 2, arbitrary: randomRequest },
+  { weight: 2, arbitrary: visitSave },
+  { weight: 1, arbitrary: readingSave },
+  { weight: 3, arbitrary: visitByKey },
+);
 
 test(`random and malformed IPC requests never crash main, always answer typed, never store bad data (seed ${seed})`, async () => {
   await fuzzCore(schema, request, runs, [{ model: 'Site', record: { name: 'seed site' } }]);
 });
 
 test(`the same over composite primary keys: key objects right, short, long or mistyped (seed ${seed})`, async () => {
-  const { reached } = await fuzzCore(visitSchema, visitRequest, Math.ceil(runs / 2), SITE_IDS.map((id) => ({ model: 'Site', record: { id, name: id } })));
+  const { reached } = await fuzzCore(
+    visitSchema,
+    visitRequest,
+    Math.ceil(runs / 2),
+    SITE_IDS.map((id) => ({ model: 'Site', record: { id, name: id } })),
+  );
   assert.ok(reached > 0, 'some gets/deletes by composite key should find their record');
 });
 
@@ -229,7 +254,9 @@ async function fuzzCore(
     }
     await store.close();
   }
-  console.log(`fuzz seed ${seed}: ${runs} batches, ${saved} saves accepted, ${reached} gets/deletes found their record, ${refused} refusals, ${stored} stored records valid`);
+  console.log(
+    `fuzz seed ${seed}: ${runs} batches, ${saved} saves accepted, ${reached} gets/deletes found their record, ${refused} refusals, ${stored} stored records valid`,
+  );
   rmSync(userData, { recursive: true, force: true });
   return { reached };
 }

@@ -72,7 +72,12 @@ test(`random and malformed frames never break the endpoint (seed ${seed})`, asyn
   const frame = fc.oneof(
     fc.string({ maxLength: 200 }),
     json.map((v) => JSON.stringify(v)),
-    fc.record({ type: fc.constantFrom('start', 'stop', 'connection_init', 'ka', 'data', 'complete', 'bogus'), id: fc.oneof(fc.uuid(), fc.string({ maxLength: 5 }), json) }).map((v) => JSON.stringify(v)),
+    fc
+      .record({
+        type: fc.constantFrom('start', 'stop', 'connection_init', 'ka', 'data', 'complete', 'bogus'),
+        id: fc.oneof(fc.uuid(), fc.string({ maxLength: 5 }), json),
+      })
+      .map((v) => JSON.stringify(v)),
     fc
       .record({
         id: fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.string({ maxLength: 140 })),
@@ -99,8 +104,7 @@ test(`random and malformed frames never break the endpoint (seed ${seed})`, asyn
     // A well-formed subscription after the noise is still served, on the same connection.
     const answer = await client.subscribe('final-check', 'subscription { onCreateSite { id } }', {}, accounts.aliceAuth);
     assert.ok(
-      answer.type === 'start_ack' ||
-        (answer.type === 'error' && answer.payload?.errors?.[0]?.errorType === 'MaxSubscriptionsReachedError'),
+      answer.type === 'start_ack' || (answer.type === 'error' && answer.payload?.errors?.[0]?.errorType === 'MaxSubscriptionsReachedError'),
       JSON.stringify(answer),
     );
     client.close();

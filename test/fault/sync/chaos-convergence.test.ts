@@ -93,7 +93,12 @@ test(`two devices converge after edits under random network faults (seed ${seed}
     },
     15_000,
   ).catch(async (e: Error) => {
-    const diff = await Promise.all(ids.map(async (id) => `${id.slice(0, 4)} server=${JSON.stringify(shape(server.get(id)))} faulty=${JSON.stringify(shape(await faulty.datastore.get('Note', id)))} steady=${JSON.stringify(shape(await steady.datastore.get('Note', id)))}`));
+    const diff = await Promise.all(
+      ids.map(
+        async (id) =>
+          `${id.slice(0, 4)} server=${JSON.stringify(shape(server.get(id)))} faulty=${JSON.stringify(shape(await faulty.datastore.get('Note', id)))} steady=${JSON.stringify(shape(await steady.datastore.get('Note', id)))}`,
+      ),
+    );
     assert.fail(`${context}: ${e.message}\n${diff.join('\n')}`);
   });
   for (const [id, count] of lastCount) assert.equal(server.get(id)?.count, count, `${context}: last count of ${id} lost`);

@@ -58,7 +58,11 @@ export async function startFaultServer(noteStrategy: ConfiguredStrategy = 'OPTIM
     },
     async gql(query, variables) {
       if (server === null) throw new Error('the server is stopped');
-      const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query, variables: variables ?? null }) });
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify({ query, variables: variables ?? null }),
+      });
       return (await res.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] };
     },
     async close() {
@@ -92,7 +96,9 @@ export async function serverNotes(fs: FaultServer): Promise<Map<string, Record<s
   const out = new Map<string, Record<string, unknown>>();
   let nextToken: string | null = null;
   do {
-    const answer = await fs.gql('query ($t: String) { syncNotes(limit: 1000, nextToken: $t) { items { id text count _version _deleted } nextToken } }', { t: nextToken });
+    const answer = await fs.gql('query ($t: String) { syncNotes(limit: 1000, nextToken: $t) { items { id text count _version _deleted } nextToken } }', {
+      t: nextToken,
+    });
     const page = answer.data?.syncNotes as { items: Array<Record<string, unknown>>; nextToken: string | null };
     for (const item of page.items) out.set(String(item.id), item);
     nextToken = page.nextToken;

@@ -137,7 +137,9 @@ function judgeOne(
   const laterOnDevice = edits.some((e) => e.device === edit.device && e.id === edit.id && e.seq > edit.seq && e.intents.some((i) => sameField(i, intent)));
   const deletedLaterOnDevice = deletes.some((d) => d.device === edit.device && d.id === edit.id && d.seq > edit.seq);
   if (laterOnDevice || deletedLaterOnDevice) return 'superseded';
-  const replacedAfterSeen = edits.some((e) => e.device !== edit.device && e.id === edit.id && e.intents.some((i) => sameField(i, intent)) && holds(e.seen, intent));
+  const replacedAfterSeen = edits.some(
+    (e) => e.device !== edit.device && e.id === edit.id && e.intents.some((i) => sameField(i, intent)) && holds(e.seen, intent),
+  );
   if (replacedAfterSeen) return 'replacedAfterSeen';
   if ((reviews.get(edit.device) ?? []).some((item) => inItem(item, edit.id, intent))) return 'ownInbox';
   for (const [device, items] of reviews) {

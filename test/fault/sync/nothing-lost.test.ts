@@ -65,7 +65,11 @@ async function startWorld(strategy: ConfiguredStrategy): Promise<World> {
 
 async function gql(world: World, token: string, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (world.server === null) throw new Error('the server is stopped');
-  const res = await fetch(world.server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(world.server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (body.errors !== undefined) throw new Error(`server answered ${JSON.stringify(body.errors)}`);
   return body.data ?? {};
@@ -75,7 +79,12 @@ async function serverTasks(world: World): Promise<Map<string, ModelRecord>> {
   const out = new Map<string, ModelRecord>();
   let nextToken: string | null = null;
   do {
-    const data = await gql(world, world.tokens.alice, 'query ($t: String) { syncTasks(limit: 1000, nextToken: $t) { items { id title rating tags meta { a b } _version _deleted } nextToken } }', { t: nextToken });
+    const data = await gql(
+      world,
+      world.tokens.alice,
+      'query ($t: String) { syncTasks(limit: 1000, nextToken: $t) { items { id title rating tags meta { a b } _version _deleted } nextToken } }',
+      { t: nextToken },
+    );
     const page = data.syncTasks as { items: ModelRecord[]; nextToken: string | null };
     for (const item of page.items) out.set(String(item.id), item);
     nextToken = page.nextToken;
@@ -91,13 +100,17 @@ interface Device {
 }
 
 function openDevice(world: World, index: number, user: 'alice' | 'bob', file?: string): TestClient {
-  return openClient(world.proxy.url('/graphql'), { type: 'jwt', tokens: staticTokenProvider(world.tokens[user]) }, {
-    schema,
-    models: ['Task'],
-    requestTimeoutMs: 3_000,
-    backoff: { maxDelayMs: 300 },
-    ...(file === undefined ? {} : { file }),
-  });
+  return openClient(
+    world.proxy.url('/graphql'),
+    { type: 'jwt', tokens: staticTokenProvider(world.tokens[user]) },
+    {
+      schema,
+      models: ['Task'],
+      requestTimeoutMs: 3_000,
+      backoff: { maxDelayMs: 300 },
+      ...(file === undefined ? {} : { file }),
+    },
+  );
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -241,7 +254,10 @@ async function run(strategy: ConfiguredStrategy, seed: number): Promise<void> {
         const mine = local.get(String(remote.id));
         assert.ok(mine, `device ${d.index} lacks ${String(remote.id)} (${context()})`);
         for (const field of ['title', 'rating', 'tags', 'meta', '_version']) {
-          assert.ok(same(mine[field], remote[field]), `device ${d.index}, ${String(remote.id)}.${field}: ${JSON.stringify(mine[field])} locally, ${JSON.stringify(remote[field])} on the server (${context()})`);
+          assert.ok(
+            same(mine[field], remote[field]),
+            `device ${d.index}, ${String(remote.id)}.${field}: ${JSON.stringify(mine[field])} locally, ${JSON.stringify(remote[field])} on the server (${context()})`,
+          );
         }
       }
     }
@@ -250,11 +266,15 @@ async function run(strategy: ConfiguredStrategy, seed: number): Promise<void> {
     for (const d of devices) reviews.set(d.index, await reviewItemsOf(d.client.datastore));
     const tally = judge(edits, deletes, server, reviews);
     console.log(describeTally(`nothing-lost ${String(strategy)} seed ${seed}`, tally));
-    const lostLines = tally.lost.slice(0, 10).map(({ edit, intent }) => `d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}`);
+    const lostLines = tally.lost
+      .slice(0, 10)
+      .map(({ edit, intent }) => `d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}`);
     for (const { edit, intent } of tally.lost.slice(0, 3)) {
       // What a replay needs to see: the record's final state and what every inbox holds for it.
       const items = [...reviews.entries()].flatMap(([device, list]) => list.filter((r) => r.modelId === edit.id).map((r) => ({ device, ...r })));
-      console.log(`lost: d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}; server ${JSON.stringify(server.get(edit.id))}; review items ${JSON.stringify(items)}`);
+      console.log(
+        `lost: d${edit.device} #${edit.seq} ${edit.id} ${intent.kind} ${intent.field}=${String(intent.value)}; server ${JSON.stringify(server.get(edit.id))}; review items ${JSON.stringify(items)}`,
+      );
     }
     assert.equal(tally.counts.lost, 0, `${tally.counts.lost} field edits lost without a trace, e.g. ${lostLines.join('; ')} (${context()})`);
   } finally {

@@ -11,7 +11,15 @@ const apiKey = process.env.OUTPOST_API_KEY;
 if (!file || !endpoint || !apiKey) throw new Error('OUTPOST_DB, OUTPOST_ENDPOINT and OUTPOST_API_KEY are required');
 
 const datastore = openDatastore({ file, schema: testSchema });
-const worker = createSyncWorker({ datastore, schema: testSchema, endpoint, auth: { type: 'apiKey', apiKey }, models: ['Note'], maxConcurrentMutations: 8, backoff: { maxDelayMs: 200 } });
+const worker = createSyncWorker({
+  datastore,
+  schema: testSchema,
+  endpoint,
+  auth: { type: 'apiKey', apiKey },
+  models: ['Note'],
+  maxConcurrentMutations: 8,
+  backoff: { maxDelayMs: 200 },
+});
 let processed = 0;
 worker.onEvent((event) => {
   if (event.type === 'outboxMutationProcessed') process.stdout.write(`processed ${++processed}\n`);

@@ -23,14 +23,17 @@ test('server stopped mid-sync and restarted: the sync resumes and completes', as
   await waitFor('the first pages', () => c!.events.some((e) => e.type === 'syncProgress' && e.data.received >= 60), 20_000);
   await fs.stop();
   await started; // ready fires offline
-  assert.ok(c.events.some((e) => e.type === 'networkStatus' && !e.data.active), 'went offline');
+  assert.ok(
+    c.events.some((e) => e.type === 'networkStatus' && !e.data.active),
+    'went offline',
+  );
   const partial = (await c.datastore.query('Note')).length;
   assert.ok(partial < 300, `only part was synced before the stop (${partial})`);
 
   await fs.restart();
   fs.proxy.setDelay(0);
   await waitFor('the model to be synced', () => c!.events.some((e) => e.type === 'modelSynced' && e.data.model === 'Note'), 30_000);
-  const local = await c.datastore.query("Note", { limit: 5000 });
+  const local = await c.datastore.query('Note', { limit: 5000 });
   const server = await serverNotes(fs);
   assert.equal(local.length, server.size);
   for (const note of local) assert.equal(server.get(String(note.id))?._version, note._version);
@@ -44,7 +47,9 @@ test('started while the server is unreachable: ready offline, edits queue, every
   try {
     await offline.worker.start();
     assert.deepEqual(
-      offline.events.filter((e) => e.type === 'networkStatus' || e.type === 'ready').map((e) => e.type === 'networkStatus' ? `network:${e.data.active}` : e.type),
+      offline.events
+        .filter((e) => e.type === 'networkStatus' || e.type === 'ready')
+        .map((e) => (e.type === 'networkStatus' ? `network:${e.data.active}` : e.type)),
       ['network:false', 'ready'],
     );
     const id = String((await offline.datastore.save('Note', { text: 'written offline' })).id);

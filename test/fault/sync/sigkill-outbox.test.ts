@@ -92,7 +92,11 @@ for (const { strategy, restartServer } of runs) {
           if (want._deleted) assert.equal(local, undefined, `${context}: ${id} deleted locally`);
           else assert.deepEqual([local?.text, local?.count, local?._version], [want.text, want.count, want._version], `${context}: local ${id}`);
         }
-        assert.deepEqual(restarted.events.filter((e) => e.type === 'error' || e.type === 'conflict'), [], `${context}: no conflicts or errors`);
+        assert.deepEqual(
+          restarted.events.filter((e) => e.type === 'error' || e.type === 'conflict'),
+          [],
+          `${context}: no conflicts or errors`,
+        );
       } finally {
         await restarted.close();
       }

@@ -46,7 +46,11 @@ test(`WebSocket cut during edits: missed events recovered by a delta sync, queue
   const deltaBefore = cut.events.filter((e) => e.type === 'modelSynced' && e.data.isDeltaSync).length;
   fs.proxy.setMode('pass');
   await drained(cut, 20_000);
-  await waitFor('a delta sync after the reconnect', () => cut.events.filter((e) => e.type === 'modelSynced' && e.data.isDeltaSync).length > deltaBefore, 20_000);
+  await waitFor(
+    'a delta sync after the reconnect',
+    () => cut.events.filter((e) => e.type === 'modelSynced' && e.data.isDeltaSync).length > deltaBefore,
+    20_000,
+  );
 
   const server = await serverNotes(fs);
   for (const id of byDirect) {

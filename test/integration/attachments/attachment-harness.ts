@@ -143,7 +143,13 @@ export function pngBytes(size: number, seed: number): Buffer {
 }
 
 /** A raw request with `Tus-Resumable` set; returns status, headers and body text. */
-export async function request(url: string, method: string, user: string | null, headers: Record<string, string> = {}, body?: Buffer): Promise<{ status: number; headers: Headers; text: string }> {
+export async function request(
+  url: string,
+  method: string,
+  user: string | null,
+  headers: Record<string, string> = {},
+  body?: Buffer,
+): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(url, {
     method,
     headers: { 'Tus-Resumable': '1.0.0', ...(user ? { Authorization: `Bearer ${user}` } : {}), ...headers },

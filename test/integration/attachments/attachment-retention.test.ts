@@ -33,13 +33,20 @@ test('sweepBlobs removes old unfinished and old unreferenced blobs and nothing y
     await new Promise((resolve) => setTimeout(resolve, 20));
     await complete('young-unreferenced');
     const asked: string[] = [];
-    const result = await sweepBlobs(store, (info) => {
-      asked.push(info.id);
-      return Promise.resolve(info.id === 'old-referenced');
-    }, 60_000, new Date(cutOff.getTime() + 60_000));
+    const result = await sweepBlobs(
+      store,
+      (info) => {
+        asked.push(info.id);
+        return Promise.resolve(info.id === 'old-referenced');
+      },
+      60_000,
+      new Date(cutOff.getTime() + 60_000),
+    );
     assert.deepEqual(result, { deletedUnfinished: 1, deletedUnreferenced: 1, kept: 1 });
     assert.deepEqual(asked.sort(), ['old-referenced', 'old-unreferenced'], 'unfinished uploads need no reference look-up');
-    const left = await Promise.all(['old-referenced', 'old-unreferenced', 'old-unfinished', 'young-unreferenced'].map(async (id) => (await store.info(id)) !== null));
+    const left = await Promise.all(
+      ['old-referenced', 'old-unreferenced', 'old-unfinished', 'young-unreferenced'].map(async (id) => (await store.info(id)) !== null),
+    );
     assert.deepEqual(left, [true, false, false, true]);
   } finally {
     await store.close();

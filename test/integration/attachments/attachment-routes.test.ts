@@ -55,7 +55,10 @@ describe('attachment routes over the disk blob store', () => {
     assert.equal(ranged.status, 206);
     assert.equal(ranged.headers.get('content-range'), `bytes 100-199/${photo.length}`);
     assert.deepEqual(Buffer.from(await ranged.arrayBuffer()), photo.subarray(100, 200));
-    const again = await request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': String(photo.length), 'Upload-Metadata': uploadMetadataHeader(metadataFor(photo, { recordId: 'rec-a' })) });
+    const again = await request(`${harness.url}/attachments`, 'POST', 'alice', {
+      'Upload-Length': String(photo.length),
+      'Upload-Metadata': uploadMetadataHeader(metadataFor(photo, { recordId: 'rec-a' })),
+    });
     assert.equal(again.status, 409, again.text);
   });
 
@@ -134,7 +137,10 @@ describe('attachment routes over the disk blob store', () => {
 
   test('a writer may cancel an upload in progress but not delete a finished one; others get 404', async () => {
     const photo = pngBytes(100_000, 13);
-    const created = await request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': String(photo.length), 'Upload-Metadata': uploadMetadataHeader(metadataFor(photo, { recordId: 'rec-restart' })) });
+    const created = await request(`${harness.url}/attachments`, 'POST', 'alice', {
+      'Upload-Length': String(photo.length),
+      'Upload-Metadata': uploadMetadataHeader(metadataFor(photo, { recordId: 'rec-restart' })),
+    });
     assert.equal(created.status, 201, created.text);
     const url = new URL(created.headers.get('location') ?? '', harness.url).toString();
     assert.equal((await request(url, 'DELETE', 'bob')).status, 404);
@@ -146,19 +152,28 @@ describe('attachment routes over the disk blob store', () => {
   });
 
   test('size limits answer 413 naming the limit, per file and per user', async () => {
-    const tooBig = await request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': String(9 * MB), 'Upload-Metadata': uploadMetadataHeader(metadataFor(Buffer.alloc(1), { recordId: 'rec-a' })) });
+    const tooBig = await request(`${harness.url}/attachments`, 'POST', 'alice', {
+      'Upload-Length': String(9 * MB),
+      'Upload-Metadata': uploadMetadataHeader(metadataFor(Buffer.alloc(1), { recordId: 'rec-a' })),
+    });
     assert.equal(tooBig.status, 413);
     assert.equal(tooBig.text, 'file is 9000000 bytes (9.0 MB); the limit per file is 8000000 bytes (8.0 MB)\n');
     await tusUpload(harness, 'dave', pngBytes(5 * MB, 6), { recordId: 'rec-quota' });
     await tusUpload(harness, 'dave', pngBytes(5 * MB, 7), { recordId: 'rec-quota' });
     const third = tusUpload(harness, 'dave', pngBytes(3 * MB, 8), { recordId: 'rec-quota' });
-    await assert.rejects(third, /response code: 413, response text: file is 3000000 bytes \(3\.0 MB\), but only 2000000 bytes \(2\.0 MB\) of your 12000000 bytes \(12\.0 MB\) limit per user is left/);
+    await assert.rejects(
+      third,
+      /response code: 413, response text: file is 3000000 bytes \(3\.0 MB\), but only 2000000 bytes \(2\.0 MB\) of your 12000000 bytes \(12\.0 MB\) limit per user is left/,
+    );
   });
 
   test('bytes that do not hash to the declared sha-256 are refused and removed', async () => {
     const photo = pngBytes(700_000, 9);
     const declared = { recordId: 'rec-bad', sha256: sha256(pngBytes(700_000, 10)) };
-    await assert.rejects(tusUpload(harness, 'alice', photo, declared), /response code: 422, response text: Upload refused: the bytes received have sha-256 [0-9a-f]{64}, not the declared/);
+    await assert.rejects(
+      tusUpload(harness, 'alice', photo, declared),
+      /response code: 422, response text: Upload refused: the bytes received have sha-256 [0-9a-f]{64}, not the declared/,
+    );
     const head = await request(`${harness.url}/attachments/Observation/rec-bad/${declared.sha256}`, 'HEAD', 'alice');
     assert.equal(head.status, 404);
     assert.equal(await store.info(`Observation/rec-bad/${declared.sha256}`), null);
@@ -166,7 +181,10 @@ describe('attachment routes over the disk blob store', () => {
 
   test('an image type the bytes do not match is refused; a non-image type is taken as declared and served as a download', async () => {
     const photo = pngBytes(40_000, 11);
-    await assert.rejects(tusUpload(harness, 'alice', photo, { recordId: 'rec-bad', contentType: 'image/jpeg' }), /response code: 422, response text: Upload refused: declared content type image\/jpeg, but the bytes are image\/png/);
+    await assert.rejects(
+      tusUpload(harness, 'alice', photo, { recordId: 'rec-bad', contentType: 'image/jpeg' }),
+      /response code: 422, response text: Upload refused: declared content type image\/jpeg, but the bytes are image\/png/,
+    );
     assert.equal(await store.info(`Observation/rec-bad/${sha256(photo)}`), null);
     const text = Buffer.from('<html><script>alert(1)</script></html>');
     const url = await tusUpload(harness, 'alice', text, { recordId: 'rec-pdf', contentType: 'text/html', filename: 'notes é.html' });
@@ -177,12 +195,22 @@ describe('attachment routes over the disk blob store', () => {
   });
 
   test('malformed creations are refused with the reason', async () => {
-    const post = (metadata: string, length = '10'): ReturnType<typeof request> => request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': length, 'Upload-Metadata': metadata });
+    const post = (metadata: string, length = '10'): ReturnType<typeof request> =>
+      request(`${harness.url}/attachments`, 'POST', 'alice', { 'Upload-Length': length, 'Upload-Metadata': metadata });
     const fields = metadataFor(Buffer.alloc(10), { recordId: 'rec-a' });
-    assert.deepEqual(await post(uploadMetadataHeader({ ...fields, sha256: 'xyz' })).then((r) => [r.status, r.text]), [400, 'sha256 must be 64 lower-case hex digits\n']);
-    assert.deepEqual(await post(uploadMetadataHeader({ model: 'Observation' })).then((r) => [r.status, r.text]), [400, 'Upload-Metadata lacks recordId, field, sha256, contentType, filename\n']);
+    assert.deepEqual(await post(uploadMetadataHeader({ ...fields, sha256: 'xyz' })).then((r) => [r.status, r.text]), [
+      400,
+      'sha256 must be 64 lower-case hex digits\n',
+    ]);
+    assert.deepEqual(await post(uploadMetadataHeader({ model: 'Observation' })).then((r) => [r.status, r.text]), [
+      400,
+      'Upload-Metadata lacks recordId, field, sha256, contentType, filename\n',
+    ]);
     assert.equal((await post(uploadMetadataHeader(fields), '-1')).status, 400);
-    assert.deepEqual(await post(uploadMetadataHeader({ ...fields, field: 'notes' })).then((r) => [r.status, r.text]), [400, 'Observation.notes is not an attachment field\n']);
+    assert.deepEqual(await post(uploadMetadataHeader({ ...fields, field: 'notes' })).then((r) => [r.status, r.text]), [
+      400,
+      'Observation.notes is not an attachment field\n',
+    ]);
   });
 });
 

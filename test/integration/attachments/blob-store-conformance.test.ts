@@ -55,7 +55,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 async function* generated(total: number, hash: ReturnType<typeof createHash>): AsyncGenerator<Uint8Array> {
   const piece = Buffer.alloc(64 * 1024);
   for (let sent = 0; sent < total; sent += piece.length) {
-    for (let i = 0; i < piece.length; i += 4) piece.writeUInt32LE((sent + i) * 2654435761 >>> 0, i);
+    for (let i = 0; i < piece.length; i += 4) piece.writeUInt32LE(((sent + i) * 2654435761) >>> 0, i);
     const out = Buffer.from(piece.subarray(0, Math.min(piece.length, total - sent)));
     hash.update(out);
     yield out;
@@ -132,7 +132,13 @@ for (const [kind, factory, skip] of [
       for (let i = 0; i < total; i++) whole[i] = (i * 7) & 0xff;
       await store.create({ id, length: total, owner: 'alice', metadata: meta });
       await store.append(id, 0, chunksOf(whole.subarray(0, 1_500_000), whole.subarray(1_500_000)));
-      for (const [start, end] of [[0, 0], [10, 20], [1024 * 1024 - 5, 1024 * 1024 + 5], [total - 3, total - 1], [0, total - 1]]) {
+      for (const [start, end] of [
+        [0, 0],
+        [10, 20],
+        [1024 * 1024 - 5, 1024 * 1024 + 5],
+        [total - 3, total - 1],
+        [0, total - 1],
+      ]) {
         assert.deepEqual(await readAll(await store.read(id, { start, end })), whole.subarray(start, end + 1), `${start}-${end}`);
       }
       await assert.rejects(store.read(id, { start: 5, end: total }), RangeError);

@@ -103,7 +103,10 @@ describe('auth CLI commands', () => {
     assert.match(list.stdout, /\nalice\s+[0-9a-f-]{36}\s+admins,field\s+\S+Z\s+active\n/);
     assert.match(list.stdout, /\nbob\s+[0-9a-f-]{36}\s+-\s+/);
     const json = JSON.parse((await run(['user', 'list', '--json'])).stdout) as { username: string }[];
-    assert.deepEqual(json.map((u) => u.username), ['alice', 'bob']);
+    assert.deepEqual(
+      json.map((u) => u.username),
+      ['alice', 'bob'],
+    );
     assert.ok(!JSON.stringify(json).includes('scrypt'), 'no password hashes are printed');
 
     const passwd = await run(['user', 'passwd', 'bob'], 'bob-password-2\n');

@@ -160,10 +160,13 @@ describe('auth HTTP routes', () => {
   test('a body larger than the limit without Content-Length is cut off with 413', async () => {
     const port = (server.address() as AddressInfo).port;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/auth/token', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, method: 'POST', path: '/auth/token', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 20; i++) req.write('x'.repeat(1024));
       req.end();
@@ -187,9 +190,7 @@ describe('auth HTTP routes', () => {
 
   test('parallel guesses cannot outrun the throttle: at most 5 are checked, the rest get 429', async () => {
     await store.addUser({ username: 'dave', password: 'dave-password' });
-    const replies = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => post('/auth/token', { username: 'dave', password: `parallel-guess-${i}` })),
-    );
+    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => post('/auth/token', { username: 'dave', password: `parallel-guess-${i}` })));
     const statuses = replies.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 401).length, 5, `statuses: ${statuses.join(',')}`);
     assert.equal(statuses.filter((s) => s === 429).length, 7, `statuses: ${statuses.join(',')}`);

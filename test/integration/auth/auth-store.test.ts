@@ -73,7 +73,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     test('passwords are stored as scrypt hashes and verified; unknown user and wrong password look alike', async () => {
       await store.addUser({ username: 'carol', password: 'carol-secret-1' });
-      const rows = await sql<{ password_hash: string }>`select password_hash from ${sql.table(AUTH_TABLES.users)} where username = ${'carol'}`.execute(database.db);
+      const rows = await sql<{ password_hash: string }>`select password_hash from ${sql.table(AUTH_TABLES.users)} where username = ${'carol'}`.execute(
+        database.db,
+      );
       assert.match(rows.rows[0].password_hash, /^\$scrypt\$ln=15,r=8,p=1\$/);
       assert.ok(!rows.rows[0].password_hash.includes('carol-secret-1'));
 
@@ -188,10 +190,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     test('secrets are created once and shared by every store on the database', async () => {
       const other = await createAuthStore(database.db, database.dialect);
-      const values = await Promise.all([
-        store.secret('test-secret', () => 'value-a'),
-        other.secret('test-secret', () => 'value-b'),
-      ]);
+      const values = await Promise.all([store.secret('test-secret', () => 'value-a'), other.secret('test-secret', () => 'value-b')]);
       assert.equal(values[0], values[1]);
       assert.equal(await other.secret('test-secret', () => 'value-c'), values[0]);
     });

@@ -125,9 +125,7 @@ describe('built-in accounts and authenticate()', () => {
     await rejectsWith(authenticate({ authorization: tampered }), /signature is invalid/);
 
     const jwk = (await signer.jwks()).keys[0];
-    const hmac = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode(JSON.stringify(jwk)));
+    const hmac = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JSON.stringify(jwk)));
     await rejectsWith(authenticate({ authorization: hmac }), /algorithm this server does not accept/);
 
     const strictSigner = createTokenSigner(store, { audience: 'someone-else' }, () => clock);

@@ -97,7 +97,14 @@ describe('external JWKS issuers', () => {
   });
 
   test('configured username and groups claims, and Cognito access tokens matched by client_id', async () => {
-    const token = await sign({ iss: OTHER_ISSUER, client_id: 'app-client-1', sub: 'u-7', email: 'ana@example.test', roles: 'lead surveyor', token_use: 'access' });
+    const token = await sign({
+      iss: OTHER_ISSUER,
+      client_id: 'app-client-1',
+      sub: 'u-7',
+      email: 'ana@example.test',
+      roles: 'lead surveyor',
+      token_use: 'access',
+    });
     const identity = await authenticate({ authorization: token });
     assert.ok(identity.kind === 'user');
     assert.equal(identity.username, 'ana@example.test');
@@ -108,7 +115,10 @@ describe('external JWKS issuers', () => {
     await rejectsWith(authenticate({ authorization: await sign({ iss: ISSUER, aud: 'someone-else', sub: 'u' }) }), /"aud" claim/);
     await rejectsWith(authenticate({ authorization: await sign({ iss: ISSUER, sub: 'u' }) }), /"aud" claim/);
     await rejectsWith(authenticate({ authorization: await sign({ iss: 'https://other.example', aud: 'outpost-desktop', sub: 'u' }) }), /not trusted/);
-    await rejectsWith(authenticate({ authorization: await sign({ iss: ISSUER, aud: 'outpost-desktop', sub: 'u' }, { key: rogueKey }) }), /signature is invalid/);
+    await rejectsWith(
+      authenticate({ authorization: await sign({ iss: ISSUER, aud: 'outpost-desktop', sub: 'u' }, { key: rogueKey }) }),
+      /signature is invalid/,
+    );
     await rejectsWith(
       authenticate({ authorization: await sign({ iss: ISSUER, aud: 'outpost-desktop', sub: 'u' }, { key: rogueKey, kid: 'rogue' }) }),
       /key the issuer does not publish/,
@@ -131,7 +141,10 @@ describe('external JWKS issuers', () => {
       store,
       issuers: [{ issuer: ISSUER, jwksUrl: jwksUrl.replace('/jwks.json', '/missing.json') }],
     });
-    await rejectsWith(unreachable({ authorization: await sign({ iss: ISSUER, sub: 'u' }) }), /Could not fetch the signing keys of issuer https:\/\/idp\.example\.test\/realms\/field/);
+    await rejectsWith(
+      unreachable({ authorization: await sign({ iss: ISSUER, sub: 'u' }) }),
+      /Could not fetch the signing keys of issuer https:\/\/idp\.example\.test\/realms\/field/,
+    );
   });
 
   test('bad issuer configs are refused with the field named', () => {
@@ -139,11 +152,21 @@ describe('external JWKS issuers', () => {
       () => createExternalIssuerVerifier({ issuer: ISSUER, jwksUrl: 'http://idp.example.test/jwks.json' }),
       (err) => err instanceof ValidationError && err.path === 'issuers[0].jwksUrl' && /https/.test(err.message),
     );
-    assert.throws(() => createExternalIssuerVerifier({ issuer: '', jwksUrl }), (err) => err instanceof ValidationError && err.path === 'issuers[0].issuer');
+    assert.throws(
+      () => createExternalIssuerVerifier({ issuer: '', jwksUrl }),
+      (err) => err instanceof ValidationError && err.path === 'issuers[0].issuer',
+    );
     assert.throws(() => createExternalIssuerVerifier({ issuer: ISSUER, jwksUrl, algorithms: ['HS256'] }), /not an accepted asymmetric/);
     assert.throws(() => createAuthenticator({ store, issuers: [{ issuer: 'outpost', jwksUrl }] }), /Outpost's own token issuer/);
     assert.throws(
-      () => createAuthenticator({ store, issuers: [{ issuer: ISSUER, jwksUrl }, { issuer: ISSUER, jwksUrl }] }),
+      () =>
+        createAuthenticator({
+          store,
+          issuers: [
+            { issuer: ISSUER, jwksUrl },
+            { issuer: ISSUER, jwksUrl },
+          ],
+        }),
       (err) => err instanceof ValidationError && err.path === 'issuers[1].issuer',
     );
   });

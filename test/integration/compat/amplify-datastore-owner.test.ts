@@ -57,7 +57,8 @@ async function signIn(username: string): Promise<SignedIn> {
     body: JSON.stringify({ username, password: `${username} password 123` }),
   });
   const body = (await res.json()) as { accessToken?: string; idToken?: string };
-  if (res.status !== 200 || body.accessToken === undefined || body.idToken === undefined) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
+  if (res.status !== 200 || body.accessToken === undefined || body.idToken === undefined)
+    throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
   return { accessToken: body.accessToken, idToken: body.idToken, headers: { authorization: body.accessToken } };
 }
 
@@ -108,13 +109,13 @@ after(async () => {
   await outpost?.close();
 });
 
-test('with the access token, the full sync brings only the caller\'s records; subscriptions pass the owner claim and are acknowledged', async () => {
+test("with the access token, the full sync brings only the caller's records; subscriptions pass the owner claim and are acknowledged", async () => {
   const syncs = requests.filter((r) => /\bsyncSites\(/.test(r.body.query));
   assert.equal(syncs.length, 1);
   assert.equal(syncs[0]?.headers.authorization, alice.accessToken);
   assert.equal(syncs[0]?.status, 200);
   assert.equal((await DataStore.query(SiteModel, aliceSeedId))?.name, 'Alice seeded');
-  assert.equal(await DataStore.query(SiteModel, bobSeedId), undefined, 'bob\'s record never reaches alice');
+  assert.equal(await DataStore.query(SiteModel, bobSeedId), undefined, "bob's record never reaches alice");
 
   const socket = tap.opened[0];
   assert.ok(socket);
@@ -156,15 +157,22 @@ test('a save in DataStore is stored with the caller as owner and is invisible to
   assert.equal((local as Site & { owner?: string }).owner, aliceOwner);
 });
 
-test('a record alice creates elsewhere arrives over the subscription; bob\'s does not', async () => {
+test("a record alice creates elsewhere arrives over the subscription; bob's does not", async () => {
   const from = observed.length;
   const bobs = await createSiteAs(bob, { name: 'Bob elsewhere' });
   const alices = await createSiteAs(alice, { name: 'Alice elsewhere' });
-  await waitFor('observe INSERT of alice\'s record', () => observed.slice(from).find((m) => m.opType === 'INSERT' && (m.element as Site).id === alices.id));
+  await waitFor("observe INSERT of alice's record", () => observed.slice(from).find((m) => m.opType === 'INSERT' && (m.element as Site).id === alices.id));
   assert.equal((await DataStore.query(SiteModel, alices.id as string))?.name, 'Alice elsewhere');
   // Events on one socket come in publish order, so bob's would have arrived first.
-  assert.equal(observed.slice(from).some((m) => (m.element as Site).id === bobs.id), false);
-  assert.equal(tap.frames.some((f) => f.direction === 'in' && JSON.stringify(f.frame).includes(String(bobs.id))), false, 'the server never sent it');
+  assert.equal(
+    observed.slice(from).some((m) => (m.element as Site).id === bobs.id),
+    false,
+  );
+  assert.equal(
+    tap.frames.some((f) => f.direction === 'in' && JSON.stringify(f.frame).includes(String(bobs.id))),
+    false,
+    'the server never sent it',
+  );
   assert.equal(await DataStore.query(SiteModel, bobs.id as string), undefined);
   assert.deepEqual(syncErrors, []);
 });
@@ -175,9 +183,11 @@ test('an update and a delete in DataStore pass the owner check on the server', a
     const row = await DataStore.query(SiteModel, site.id);
     return row?._version === 1 ? row : undefined;
   });
-  await DataStore.save(SiteModel.copyOf(atV1, (draft) => {
-    draft.code = 'C1';
-  }));
+  await DataStore.save(
+    SiteModel.copyOf(atV1, (draft) => {
+      draft.code = 'C1';
+    }),
+  );
   const atV2 = await waitFor('v2 locally', async () => {
     const row = await DataStore.query(SiteModel, site.id);
     return row?._version === 2 ? row : undefined;

@@ -143,7 +143,9 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
     tap.dropData = true;
     try {
       await otherMutates(mutation, input, fields);
-      await waitFor(`the dropped ${mutation} event`, () => tap.frames.find((f) => f.direction === 'in' && f.frame.type === 'data' && JSON.stringify(f.frame).includes(marker)));
+      await waitFor(`the dropped ${mutation} event`, () =>
+        tap.frames.find((f) => f.direction === 'in' && f.frame.type === 'data' && JSON.stringify(f.frame).includes(marker)),
+      );
     } finally {
       tap.dropData = false;
     }
@@ -178,9 +180,7 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
       storageAdapter: amplify.indexedDbAdapter,
       syncPageSize: SYNC_PAGE_SIZE,
       // Re-evaluated at every start(): the selective-sync test narrows Site by changing siteSyncCode.
-      syncExpressions: [
-        amplify.syncExpression(SiteModel, () => (siteSyncCode === undefined ? amplify.Predicates.ALL : (site) => site.code.eq(siteSyncCode))),
-      ],
+      syncExpressions: [amplify.syncExpression(SiteModel, () => (siteSyncCode === undefined ? amplify.Predicates.ALL : (site) => site.code.eq(siteSyncCode)))],
       conflictHandler: async (conflict) => {
         conflicts.push(conflict);
         // The server's item with the local edit applied, marked. (Spreading localModel, as the default
@@ -260,7 +260,9 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
   });
 
   test('records saved in DataStore reach the server with version 1, their enums, lists, embedded objects and relations', async () => {
-    const site = await DataStore.save(new SiteModel({ name: 'North quarry', code: 'NQ', location: { latitude: 51.5, longitude: -0.12, accuracyMeters: 4 }, tags: ['a', 'b'] }));
+    const site = await DataStore.save(
+      new SiteModel({ name: 'North quarry', code: 'NQ', location: { latitude: 51.5, longitude: -0.12, accuracyMeters: 4 }, tags: ['a', 'b'] }),
+    );
     const inspection = await DataStore.save(
       new InspectionModel({ siteID: site.id, title: 'Walkround', status: 'IN_PROGRESS', score: 7, inspectedAt: '2026-11-01T09:30:00.000Z' }),
     );
@@ -278,8 +280,16 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
     assert.equal(onServer?._version, 1);
     assert.equal(onServer?._deleted, null);
     assert.match(String(onServer?.createdAt), /^\d{4}-\d\d-\d\dT/);
-    const inspectionBody = await gql(outpost.server.url, other, 'query($id: ID!) { getInspection(id: $id) { siteID status score inspectedAt _version } }', { id: inspection.id });
-    assert.deepEqual(inspectionBody.data?.getInspection, { siteID: site.id, status: 'IN_PROGRESS', score: 7, inspectedAt: '2026-11-01T09:30:00.000Z', _version: 1 });
+    const inspectionBody = await gql(outpost.server.url, other, 'query($id: ID!) { getInspection(id: $id) { siteID status score inspectedAt _version } }', {
+      id: inspection.id,
+    });
+    assert.deepEqual(inspectionBody.data?.getInspection, {
+      siteID: site.id,
+      status: 'IN_PROGRESS',
+      score: 7,
+      inspectedAt: '2026-11-01T09:30:00.000Z',
+      _version: 1,
+    });
     const observationOnServer = await serverGet('Observation', observationRecord.id);
     assert.deepEqual(observationOnServer?.measurements, [1.5, 2.25]);
     assert.equal(observationOnServer?.severity, 'HIGH');
@@ -300,9 +310,7 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
   test('a record another client creates on the server arrives in DataStore through the subscription', async () => {
     const from = observed.length;
     const created = await otherMutates('createSite', { name: 'From the office', code: 'OF', tags: ['remote'] });
-    const message = await waitFor('observe INSERT', () =>
-      observed.slice(from).find((m) => m.opType === 'INSERT' && (m.element as Site).id === created.id),
-    );
+    const message = await waitFor('observe INSERT', () => observed.slice(from).find((m) => m.opType === 'INSERT' && (m.element as Site).id === created.id));
     assert.equal(message.model, SiteModel);
     const local = await DataStore.query(SiteModel, created.id as string);
     assert.equal(local?.name, 'From the office');
@@ -313,9 +321,11 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
   test('an update made in DataStore carries _version and bumps it on the server; a remote update with _version arrives', async () => {
     const site = await savedAtV1(new SiteModel({ name: 'Old name', tags: ['x'] }), (id) => DataStore.query(SiteModel, id));
     const mark = hub.events.length;
-    await DataStore.save(SiteModel.copyOf(site, (draft) => {
-      draft.name = 'New name';
-    }));
+    await DataStore.save(
+      SiteModel.copyOf(site, (draft) => {
+        draft.name = 'New name';
+      }),
+    );
     const accepted = await processed(site.id, mark);
     assert.equal(accepted._version, 2);
     const update = requestsFor('updateSite').at(-1);
@@ -357,9 +367,8 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
 
   test('rapid edits queued behind an update in flight all land: the server echoes what was sent, so DataStore carries the new _version forward', async () => {
     const site = await savedAtV1(new SiteModel({ name: 'R0' }), (id) => DataStore.query(SiteModel, id));
-    const inspection = await savedAtV1(
-      new InspectionModel({ siteID: site.id, title: 'T0', status: 'DRAFT', inspectedAt: '2026-11-01T09:30:00Z' }),
-      (id) => DataStore.query(InspectionModel, id),
+    const inspection = await savedAtV1(new InspectionModel({ siteID: site.id, title: 'T0', status: 'DRAFT', inspectedAt: '2026-11-01T09:30:00Z' }), (id) =>
+      DataStore.query(InspectionModel, id),
     );
     const mark = hub.events.length;
     // A slow network: the first update is still in flight while the next two are queued (and merged).
@@ -371,13 +380,19 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
           d.inspectedAt = '2026-11-02T10:00:00+02:00';
         }),
       );
-      await waitFor('the first update in flight', () => requestsFor('updateInspection').find((r) => (r.body.variables?.input as { id: string }).id === inspection.id));
-      const second = await DataStore.save(InspectionModel.copyOf(first, (d) => {
-        d.score = 5;
-      }));
-      await DataStore.save(InspectionModel.copyOf(second, (d) => {
-        d.title = 'T3';
-      }));
+      await waitFor('the first update in flight', () =>
+        requestsFor('updateInspection').find((r) => (r.body.variables?.input as { id: string }).id === inspection.id),
+      );
+      const second = await DataStore.save(
+        InspectionModel.copyOf(first, (d) => {
+          d.score = 5;
+        }),
+      );
+      await DataStore.save(
+        InspectionModel.copyOf(second, (d) => {
+          d.title = 'T3';
+        }),
+      );
       await waitFor('two updates answered', () => {
         const sent = requestsFor('updateInspection').filter((r) => (r.body.variables?.input as { id: string }).id === inspection.id);
         return sent.length === 2 && sent.every((r) => r.response !== undefined) ? sent : undefined;
@@ -390,10 +405,13 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
     // The server's answer repeats the sent values exactly (the +02:00 offset too), which is DataStore's
     // test for carrying the new _version to the queued update; otherwise the queued one would go out
     // with version 1 and AUTOMERGE would keep title T1 (amplify-js#6363).
-    assert.deepEqual(updates.map((u) => u.body.variables?.input), [
-      { id: inspection.id, title: 'T1', inspectedAt: '2026-11-02T10:00:00+02:00', _version: 1 },
-      { id: inspection.id, score: 5, title: 'T3', _version: 2 },
-    ]);
+    assert.deepEqual(
+      updates.map((u) => u.body.variables?.input),
+      [
+        { id: inspection.id, title: 'T1', inspectedAt: '2026-11-02T10:00:00+02:00', _version: 1 },
+        { id: inspection.id, score: 5, title: 'T3', _version: 2 },
+      ],
+    );
     const body = await gql(outpost.server.url, other, 'query($id: ID!) { getInspection(id: $id) { title score inspectedAt _version } }', { id: inspection.id });
     assert.deepEqual(body.data?.getInspection, { title: 'T3', score: 5, inspectedAt: '2026-11-02T10:00:00+02:00', _version: 3 });
     const local = await waitFor('local copy at the last version', async () => {
@@ -418,11 +436,13 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
       tap.dropData = false;
     }
     const mark = hub.events.length;
-    await DataStore.save(SiteModel.copyOf(site, (draft) => {
-      draft.name = 'C';
-      draft.code = 'K';
-      draft.tags = ['x', 'y'];
-    }));
+    await DataStore.save(
+      SiteModel.copyOf(site, (draft) => {
+        draft.name = 'C';
+        draft.code = 'K';
+        draft.tags = ['x', 'y'];
+      }),
+    );
     const merged = await processed(site.id, mark);
     // Both: the scalar both sides changed keeps the server value, a field only DataStore set is taken.
     // Lists: AUTOMERGE concatenates; FIELD_MERGE merges against the base (v1, ['x']) and adds 'y' once.
@@ -447,13 +467,15 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
     assert.equal(conflicts.filter((c) => c.remoteModel.id === site.id).length, 0, `${strategy} is not a conflict for the client`);
   });
 
-  test('OPTIMISTIC_CONCURRENCY: ConflictUnhandled reaches DataStore\'s conflict handler with the server item, and its resolution is written', async () => {
+  test("OPTIMISTIC_CONCURRENCY: ConflictUnhandled reaches DataStore's conflict handler with the server item, and its resolution is written", async () => {
     const atV1 = await savedAtV1(new MemoModel({ text: 'first', pinned: true }), (id) => DataStore.query(MemoModel, id));
     await updateUnheard('updateMemo', { id: atV1.id, text: 'remote', _version: 1 }, MEMO_FIELDS, '"text":"remote"');
     const mark = hub.events.length;
-    await DataStore.save(MemoModel.copyOf(atV1, (draft) => {
-      draft.text = 'local';
-    }));
+    await DataStore.save(
+      MemoModel.copyOf(atV1, (draft) => {
+        draft.text = 'local';
+      }),
+    );
     const accepted = await processed(atV1.id, mark);
     const conflict = conflicts.find((c) => c.remoteModel.id === atV1.id);
     const retry = requestsFor('updateMemo').at(-1);
@@ -482,16 +504,17 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
 
   test('OPTIMISTIC_CONCURRENCY with required fields the update does not send: DataStore cannot call its handler (amplify-js#10487), gives up after 10 attempts and takes the server item from get', async () => {
     const inspection = await DataStore.save(new InspectionModel({ siteID: seedId, title: 'OCC', status: 'DRAFT' }));
-    const atV1 = await savedAtV1(
-      new ObservationModel({ inspectionID: inspection.id, category: 'Gate', severity: 'LOW', description: 'first' }),
-      (id) => DataStore.query(ObservationModel, id),
+    const atV1 = await savedAtV1(new ObservationModel({ inspectionID: inspection.id, category: 'Gate', severity: 'LOW', description: 'first' }), (id) =>
+      DataStore.query(ObservationModel, id),
     );
     await updateUnheard('updateObservation', { id: atV1.id, description: 'remote', _version: 1 }, OBSERVATION_FIELDS, '"description":"remote"');
     const mark = hub.events.length;
     const sentBefore = requests.length;
-    await DataStore.save(ObservationModel.copyOf(atV1, (draft) => {
-      draft.description = 'local';
-    }));
+    await DataStore.save(
+      ObservationModel.copyOf(atV1, (draft) => {
+        draft.description = 'local';
+      }),
+    );
     const accepted = await processed(atV1.id, mark);
     // DataStore builds the handler's localModel from the update input ({id, description, _version}),
     // which fails its own required-field check (inspectionID), so the handler never runs.
@@ -640,7 +663,11 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
     const selected = await otherMutates('createSite', { name: 'Selected live', code: 'SEL' });
     await waitFor('the selected record', async () => DataStore.query(SiteModel, selected.id as string));
     const delivered = tap.frames.slice(framesAfterStart).filter((f) => f.direction === 'in' && f.frame.type === 'data');
-    assert.equal(delivered.some((f) => JSON.stringify(f.frame).includes(String(ignored.id))), false, 'filtered out on the server');
+    assert.equal(
+      delivered.some((f) => JSON.stringify(f.frame).includes(String(ignored.id))),
+      false,
+      'filtered out on the server',
+    );
     assert.equal(await DataStore.query(SiteModel, ignored.id as string), undefined);
     assert.deepEqual(unexpectedErrors(), []);
   });

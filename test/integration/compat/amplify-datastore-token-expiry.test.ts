@@ -12,7 +12,17 @@ import { readFileSync } from 'node:fs';
 import type { PersistentModel, PersistentModelConstructor, SyncError } from '@aws-amplify/datastore';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { toAmplifyModelIntrospection } from './amplify-model-introspection.js';
-import { gql, installWebSocket, loadAmplify, recordGraphqlRequests, startTlsServer, waitFor, type RecordedRequest, type SocketTap, type TlsOutpost } from './amplify-node-client.js';
+import {
+  gql,
+  installWebSocket,
+  loadAmplify,
+  recordGraphqlRequests,
+  startTlsServer,
+  waitFor,
+  type RecordedRequest,
+  type SocketTap,
+  type TlsOutpost,
+} from './amplify-node-client.js';
 
 const schema = parseSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
 const TOKEN_TTL_SEC = 4;
@@ -86,7 +96,10 @@ before(async () => {
         tokenProvider: {
           getTokens: async () => {
             const { accessToken, idToken } = await currentTokens();
-            return { accessToken: { payload: payloadOf(accessToken), toString: () => accessToken }, idToken: { payload: payloadOf(idToken), toString: () => idToken } };
+            return {
+              accessToken: { payload: payloadOf(accessToken), toString: () => accessToken },
+              idToken: { payload: payloadOf(idToken), toString: () => idToken },
+            };
           },
         },
       },
@@ -114,9 +127,14 @@ test('after the access token expires, real-time recovers: Amplify reconnects wit
   // Let the token the subscriptions were started with expire.
   await new Promise((resolve) => setTimeout(resolve, (TOKEN_TTL_SEC + 1) * 1000));
   const elsewhere = await authPost('/auth/token', { username: 'alice', password: 'alice password 123' });
-  const created = await gql(outpost.server.url, { authorization: elsewhere.accessToken }, 'mutation($input: CreateSiteInput!) { createSite(input: $input) { id } }', {
-    input: { name: 'After expiry' },
-  });
+  const created = await gql(
+    outpost.server.url,
+    { authorization: elsewhere.accessToken },
+    'mutation($input: CreateSiteInput!) { createSite(input: $input) { id } }',
+    {
+      input: { name: 'After expiry' },
+    },
+  );
   const id = (created.data?.createSite as { id: string }).id;
 
   // amplify-js waits 5 s before reconnecting.
@@ -137,14 +155,21 @@ test('a save after expiry goes out with a refreshed token and is accepted', asyn
   const refreshed = refreshes.length;
   const before = requests.length;
   const site = await DataStore.save(new SiteModel({ name: 'Saved later' }));
-  const local = await waitFor('the save accepted', async () => {
-    const row = await DataStore.query(SiteModel, site.id);
-    return row?._version === 1 ? row : undefined;
-  }, 30_000);
+  const local = await waitFor(
+    'the save accepted',
+    async () => {
+      const row = await DataStore.query(SiteModel, site.id);
+      return row?._version === 1 ? row : undefined;
+    },
+    30_000,
+  );
   assert.equal(local.name, 'Saved later');
   const create = requests.slice(before).find((r) => /\bcreateSite\(/.test(r.body.query));
   assert.equal(create?.status, 200);
   assert.ok(refreshes.length > refreshed, 'the provider refreshed the expired token');
   assert.ok(refreshes.includes(create?.headers.authorization ?? ''), 'sent with a refreshed token');
-  assert.deepEqual(syncErrors.filter((e) => e.process === 'mutate'), []);
+  assert.deepEqual(
+    syncErrors.filter((e) => e.process === 'mutate'),
+    [],
+  );
 });

@@ -81,9 +81,7 @@ function authRule(rule: AuthRule): ModelAuthRule {
 }
 
 function modelAttributes(model: ModelDef): ModelAttribute[] {
-  const attributes: ModelAttribute[] = [
-    { type: 'model', properties: model.subscriptions?.level === 'public' ? { subscriptions: { level: 'public' } } : {} },
-  ];
+  const attributes: ModelAttribute[] = [{ type: 'model', properties: model.subscriptions?.level === 'public' ? { subscriptions: { level: 'public' } } : {} }];
   if (model.primaryKey.length !== 1 || model.primaryKey[0] !== 'id') {
     attributes.push({ type: 'key', properties: { fields: [...model.primaryKey] } });
   }

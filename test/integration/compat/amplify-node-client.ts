@@ -185,8 +185,23 @@ export async function startTlsServer(schema: Schema, extra: Partial<StartServerO
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
       { stdio: 'ignore' },
     );
     const cert = readFileSync(join(dir, 'cert.pem'));
@@ -224,7 +239,11 @@ export interface GqlBody {
 
 /** POSTs one GraphQL document to `url` as another client would (fetch, JSON); throws on HTTP errors. */
 export async function gql(url: string, headers: Record<string, string>, query: string, variables: Record<string, unknown> = {}): Promise<GqlBody> {
-  const res = await platformFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const res = await platformFetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as GqlBody;
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
   return body;

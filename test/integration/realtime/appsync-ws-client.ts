@@ -95,12 +95,7 @@ export class AppSyncWsClient {
   }
 
   /** `start` and wait for its answer (`start_ack` or `error`). */
-  async subscribe(
-    id: string,
-    query: string,
-    variables: Record<string, unknown>,
-    authorization: Record<string, string> | null,
-  ): Promise<Frame> {
+  async subscribe(id: string, query: string, variables: Record<string, unknown>, authorization: Record<string, string> | null): Promise<Frame> {
     this.start(id, query, variables, authorization);
     return this.next((f) => f.id === id && (f.type === 'start_ack' || f.type === 'error'));
   }

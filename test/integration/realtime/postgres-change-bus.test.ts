@@ -45,10 +45,9 @@ async function terminateListeners(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const result = await client.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
-      [LISTENER_APPLICATION_NAME],
-    );
+    const result = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [
+      LISTENER_APPLICATION_NAME,
+    ]);
     return result.rowCount ?? 0;
   } finally {
     await client.end();
@@ -121,7 +120,10 @@ describe('PostgresChangeBus', { skip }, () => {
       assert.ok((await terminateListeners(db.url)) >= 1);
       for (let i = 0; i < 100 && c.listening; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(c.listening, false, 'the loss was noticed');
-      assert.ok(lossReports.some((e) => String(e).includes('LISTEN connection lost')), 'and reported');
+      assert.ok(
+        lossReports.some((e) => String(e).includes('LISTEN connection lost')),
+        'and reported',
+      );
       await a.publish(siteEvent(7));
       await a.publish(siteEvent(8));
       assert.deepEqual(await onC, [siteEvent(7), siteEvent(8)], 'replayed from the journal, in order, once');

@@ -67,10 +67,7 @@ describe('real-time endpoint', () => {
   const reported: unknown[] = [];
   const clients: AppSyncWsClient[] = [];
 
-  async function connect(
-    header: HeaderObject | null = aliceAuth,
-    carrier: 'subprotocol' | 'query' = 'subprotocol',
-  ): Promise<AppSyncWsClient> {
+  async function connect(header: HeaderObject | null = aliceAuth, carrier: 'subprotocol' | 'query' = 'subprotocol'): Promise<AppSyncWsClient> {
     const client = await AppSyncWsClient.open(url, header, carrier);
     clients.push(client);
     return client;
@@ -83,8 +80,7 @@ describe('real-time endpoint', () => {
     return client;
   }
 
-  const publish = (model: string, mutation: 'create' | 'update' | 'delete', item: Record<string, unknown>) =>
-    bus.publish({ model, mutation, item });
+  const publish = (model: string, mutation: 'create' | 'update' | 'delete', item: Record<string, unknown>) => bus.publish({ model, mutation, item });
 
   before(async () => {
     accounts = await createTestAccounts();
@@ -181,11 +177,24 @@ describe('real-time endpoint', () => {
     assert.equal((await client.subscribe('big', query, {}, aliceAuth)).type, 'start_ack');
     const notes = 'Ü'.repeat(200_000);
     await publish('Inspection', 'update', {
-      id: 'insp-1', siteID: 'site-9', title: 'Roof', status: 'DRAFT', notes, owner: ALICE, _version: 3, _lastChangedAt: 5, _deleted: null,
+      id: 'insp-1',
+      siteID: 'site-9',
+      title: 'Roof',
+      status: 'DRAFT',
+      notes,
+      owner: ALICE,
+      _version: 3,
+      _lastChangedAt: 5,
+      _deleted: null,
     });
     const frame = await client.next(isData('big'));
     assert.deepEqual(frame.payload?.data?.onUpdateInspection, {
-      id: 'insp-1', title: 'Roof', notes, _version: 3, _deleted: null, site: { id: 'site-9', _deleted: null },
+      id: 'insp-1',
+      title: 'Roof',
+      notes,
+      _version: 3,
+      _deleted: null,
+      site: { id: 'site-9', _deleted: null },
     });
   });
 
@@ -245,7 +254,11 @@ describe('real-time endpoint', () => {
 
   it('with the owner argument set to the caller (any claim form), delivers only their records', async () => {
     const client = await ready();
-    for (const [id, owner] of [['own1', ALICE], ['own2', 'alice'], ['own3', ALICE.split('::')[0]]] as const) {
+    for (const [id, owner] of [
+      ['own1', ALICE],
+      ['own2', 'alice'],
+      ['own3', ALICE.split('::')[0]],
+    ] as const) {
       assert.equal((await client.subscribe(id, onCreateSite(true), { owner }, aliceAuth)).type, 'start_ack', owner);
     }
     const bobs = site(BOB);

@@ -41,8 +41,12 @@ export async function createTestAccounts(): Promise<TestAccounts> {
   const alice = await store.addUser({ username: 'alice', password: 'alice-password' });
   const bob = await store.addUser({ username: 'bob', password: 'bob-password' });
   const aliceTokenIssuedAgo = async (ageMs: number): Promise<string> =>
-    (await createSignInService(store, createTokenSigner(store, {}, () => Date.now() - ageMs)).signIn('alice', 'alice-password'))
-      .accessToken;
+    (
+      await createSignInService(
+        store,
+        createTokenSigner(store, {}, () => Date.now() - ageMs),
+      ).signIn('alice', 'alice-password')
+    ).accessToken;
   const bobTokens = await createSignInService(store, createTokenSigner(store)).signIn('bob', 'bob-password');
   const host = 'api.example.com';
   return {

@@ -30,10 +30,18 @@ test('postgres: a server process with a skewed clock stamps changes and startedA
   }
   const after = realNow();
   const stamped = Number(created?._lastChangedAt);
-  assert.ok(stamped >= before - 5_000 && stamped <= after + 5_000, `_lastChangedAt ${stamped} is on the database clock (${before}–${after}), not an hour behind`);
+  assert.ok(
+    stamped >= before - 5_000 && stamped <= after + 5_000,
+    `_lastChangedAt ${stamped} is on the database clock (${before}–${after}), not an hour behind`,
+  );
   const startedAt = Number(page?.startedAt);
   assert.ok(startedAt >= before - 5_000 && startedAt <= after + 5_000, `startedAt ${startedAt} is on the database clock`);
   // And a delta sync from just before the change finds it.
-  const delta = (await h.gql(h.key, `query { syncNotes(limit: 10, lastSync: ${stamped - 1}) { items { id } } }`)).body.data?.syncNotes as { items: Array<{ id: string }> };
-  assert.deepEqual(delta.items.map((i) => i.id), [created?.id]);
+  const delta = (await h.gql(h.key, `query { syncNotes(limit: 10, lastSync: ${stamped - 1}) { items { id } } }`)).body.data?.syncNotes as {
+    items: Array<{ id: string }>;
+  };
+  assert.deepEqual(
+    delta.items.map((i) => i.id),
+    [created?.id],
+  );
 });

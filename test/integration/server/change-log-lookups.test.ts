@@ -22,7 +22,21 @@ type Doc @model { id: ID! title: String tags: [String] geo: Geo data: AWSJSON do
 `);
 
 function item(id: string, version: number, fields: Record<string, unknown>, at = 1_000 + version): StoredItem {
-  return { id, title: null, tags: null, geo: null, data: null, done: null, owner: null, createdAt: null, updatedAt: null, ...fields, _version: version, _lastChangedAt: at, _deleted: null } as StoredItem;
+  return {
+    id,
+    title: null,
+    tags: null,
+    geo: null,
+    data: null,
+    done: null,
+    owner: null,
+    createdAt: null,
+    updatedAt: null,
+    ...fields,
+    _version: version,
+    _lastChangedAt: at,
+    _deleted: null,
+  } as StoredItem;
 }
 
 function suite(dialect: Dialect): void {
@@ -53,7 +67,7 @@ function suite(dialect: Dialect): void {
       });
     }
 
-    test('versionImage: each version\'s image, in the form getForUpdate reads (AWSJSON objects as text, booleans, embedded objects)', async () => {
+    test("versionImage: each version's image, in the form getForUpdate reads (AWSJSON objects as text, booleans, embedded objects)", async () => {
       const v1 = item('d1', 1, { title: 'one', tags: ['a'], geo: { lat: 1.5, acc: 3 }, data: { k: [1, 2] }, done: false });
       const v2 = item('d1', 2, { title: 'two', tags: ['a', 'b'], geo: { lat: 2, acc: 3 }, data: '{"k":3}', done: true });
       await write(v1, 'm-1');
@@ -94,8 +108,14 @@ function suite(dialect: Dialect): void {
 
     test('both look-ups are served by their indexes', async () => {
       const lookups: Array<[string, ReturnType<typeof sql>]> = [
-        ['_outpost_changes_model_item_version', sql`select item from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and version = ${1} order by seq desc limit 1`],
-        ['_outpost_changes_model_item_version', sql`select seq from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and mutation_id = ${'m-1'} limit 1`],
+        [
+          '_outpost_changes_model_item_version',
+          sql`select item from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and version = ${1} order by seq desc limit 1`,
+        ],
+        [
+          '_outpost_changes_model_item_version',
+          sql`select seq from _outpost_changes where model = ${'Doc'} and item_id = ${'d1'} and mutation_id = ${'m-1'} limit 1`,
+        ],
       ];
       for (const [index, query] of lookups) {
         const plan = await storage.kysely.transaction().execute(async (trx) => {

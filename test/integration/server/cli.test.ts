@@ -66,7 +66,7 @@ test('push, status, destructive refusal and --force', async () => {
   assert.match((await cli('status', '--schema', join(dir, 'v3.graphql'), '--database', db)).out, /up to date/);
 });
 
-test('status lists each model\'s conflict strategy: FIELD_MERGE by default, the config\'s otherwise', async () => {
+test("status lists each model's conflict strategy: FIELD_MERGE by default, the config's otherwise", async () => {
   let r = await cli('status', '--schema', join(dir, 'v1.graphql'), '--database', `sqlite:${join(dir, 'strategies.db')}`);
   assert.equal(r.status, 0, r.out);
   assert.match(r.out, /\| Model\s+\| Conflict strategy\s+\|/);
@@ -90,10 +90,14 @@ test('a bad config file is refused naming the key', async () => {
 });
 
 test('start prints its URLs, serves /health and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'start', '--port', '0', '--schema', join(dir, 'v3.graphql'), '--database', db], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/cli/main.ts', 'start', '--port', '0', '--schema', join(dir, 'v3.graphql'), '--database', db],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -50,7 +50,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       seen.push(...page.map((e) => String(e.item.id)));
       afterSeq = page[page.length - 1].seq;
     }
-    assert.deepEqual(seen, Array.from({ length: RECENT }, (_, i) => `n${OLD + i}`));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: RECENT }, (_, i) => `n${OLD + i}`),
+    );
     assert.deepEqual(await storage.deltaPage('Note', { since: SINCE + 1_000, afterSeq: 0, limit: 3 }), [], 'nothing since then');
     assert.equal((await storage.deltaPage('Note', { since: 0, afterSeq: 0, limit: 1_000 })).length, OLD + RECENT);
 
@@ -59,9 +62,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const file = fileURLToPath(new URL(h.databaseUrl.replace(/^sqlite:/, 'file:')));
       const db = new Database(file, { readonly: true });
       try {
-        const plan = db
-          .prepare(`explain query plan select min(seq) from _outpost_changes where model = ? and changed_at >= ?`)
-          .all('Note', SINCE) as Array<{ detail: string }>;
+        const plan = db.prepare(`explain query plan select min(seq) from _outpost_changes where model = ? and changed_at >= ?`).all('Note', SINCE) as Array<{
+          detail: string;
+        }>;
         assert.match(plan.map((p) => p.detail).join(' | '), /USING COVERING INDEX _outpost_changes_model_changed_at \(model=\? AND changed_at>\?\)/);
       } finally {
         db.close();

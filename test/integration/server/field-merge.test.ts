@@ -61,7 +61,7 @@ function mergeSuite(dialect: Dialect): void {
       assert.deepEqual(dataOf(await h.gql(h.alice, GET_POST, { id }), 'getPost'), a);
     });
 
-    test('both devices change the same field: the value synced first (the server\'s) is kept; the answer is a success like AUTOMERGE\'s', async () => {
+    test("both devices change the same field: the value synced first (the server's) is kept; the answer is a success like AUTOMERGE's", async () => {
       const id = newId('same');
       await create({ id, title: 'T0', status: 'ACTIVE' });
       await update({ id, title: 'first', _version: 1 });
@@ -91,7 +91,7 @@ function mergeSuite(dialect: Dialect): void {
       assert.deepEqual(next.tags, ['b']);
     });
 
-    test('base gone (change log purged, or no _version): AUTOMERGE\'s rules exactly', async () => {
+    test("base gone (change log purged, or no _version): AUTOMERGE's rules exactly", async () => {
       const id = newId('purged');
       await create({ id, title: 'T0', tags: ['a'] });
       await update({ id, title: 'T-B', _version: 1 });
@@ -180,7 +180,16 @@ function idempotencySuite(dialect: Dialect, strategy: (typeof STRATEGIES)[number
         assert.equal(applied._version, 4);
         assert.deepEqual(applied.tags, strategy === 'AUTOMERGE' ? ['a', 'b', 'a', 'b'] : ['a', 'b']);
       }
-      const current = dataOf(await withIds(h, h.alice, UPDATE_POST, { input: { id, title: 'now', _version: strategy === 'OPTIMISTIC_CONCURRENCY' ? 3 : 4 } }, { updatePost: `cur-${id}` }), 'updatePost');
+      const current = dataOf(
+        await withIds(
+          h,
+          h.alice,
+          UPDATE_POST,
+          { input: { id, title: 'now', _version: strategy === 'OPTIMISTIC_CONCURRENCY' ? 3 : 4 } },
+          { updatePost: `cur-${id}` },
+        ),
+        'updatePost',
+      );
       assert.equal(current.title, 'now');
     });
 
@@ -318,35 +327,51 @@ function wireSuite(dialect: Dialect): void {
 }
 
 function migrationSuite(dialect: Dialect): void {
-  test(`a database deployed before mutation ids gains the column and the index on start (${dialect})`, { skip: dialect === 'postgres' ? pgSkip : undefined }, async () => {
-    const h = await startHarness(dialect, { conflictHandler: 'FIELD_MERGE' });
-    // The server's storage is the Storage interface; the database itself is reached through a connection of our own.
-    const inspector = await openKyselyStorage(h.databaseUrl);
-    try {
-      const db = inspector.kysely;
-      for (const index of ['_outpost_changes_model_item_version']) {
-        await sql`drop index if exists ${sql.id(index)}`.execute(db);
+  test(
+    `a database deployed before mutation ids gains the column and the index on start (${dialect})`,
+    { skip: dialect === 'postgres' ? pgSkip : undefined },
+    async () => {
+      const h = await startHarness(dialect, { conflictHandler: 'FIELD_MERGE' });
+      // The server's storage is the Storage interface; the database itself is reached through a connection of our own.
+      const inspector = await openKyselyStorage(h.databaseUrl);
+      try {
+        const db = inspector.kysely;
+        for (const index of ['_outpost_changes_model_item_version']) {
+          await sql`drop index if exists ${sql.id(index)}`.execute(db);
+        }
+        await sql`alter table _outpost_changes drop column mutation_id`.execute(db);
+        const reopened = await openStorage(h.databaseUrl);
+        await reopened.close();
+        const columns =
+          dialect === 'postgres'
+            ? (
+                await sql<{
+                  name: string;
+                }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = '_outpost_changes'`.execute(
+                  db,
+                )
+              ).rows
+            : (await sql<{ name: string }>`select name from pragma_table_info('_outpost_changes')`.execute(db)).rows;
+        assert.ok(
+          columns.some((c) => c.name === 'mutation_id'),
+          JSON.stringify(columns),
+        );
+        const indexes =
+          dialect === 'postgres'
+            ? (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = '_outpost_changes'`.execute(db)).rows
+            : (await sql<{ name: string }>`select name from pragma_index_list('_outpost_changes')`.execute(db)).rows;
+        for (const index of ['_outpost_changes_model_item_version']) {
+          assert.ok(
+            indexes.some((i) => i.name === index),
+            `${index} in ${JSON.stringify(indexes)}`,
+          );
+        }
+      } finally {
+        await inspector.close();
+        await h.close();
       }
-      await sql`alter table _outpost_changes drop column mutation_id`.execute(db);
-      const reopened = await openStorage(h.databaseUrl);
-      await reopened.close();
-      const columns =
-        dialect === 'postgres'
-          ? (await sql<{ name: string }>`select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = '_outpost_changes'`.execute(db)).rows
-          : (await sql<{ name: string }>`select name from pragma_table_info('_outpost_changes')`.execute(db)).rows;
-      assert.ok(columns.some((c) => c.name === 'mutation_id'), JSON.stringify(columns));
-      const indexes =
-        dialect === 'postgres'
-          ? (await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = '_outpost_changes'`.execute(db)).rows
-          : (await sql<{ name: string }>`select name from pragma_index_list('_outpost_changes')`.execute(db)).rows;
-      for (const index of ['_outpost_changes_model_item_version']) {
-        assert.ok(indexes.some((i) => i.name === index), `${index} in ${JSON.stringify(indexes)}`);
-      }
-    } finally {
-      await inspector.close();
-      await h.close();
-    }
-  });
+    },
+  );
 }
 
 for (const dialect of ['sqlite', 'postgres'] as const) {

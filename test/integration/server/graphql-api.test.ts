@@ -108,7 +108,10 @@ function defineSuite(dialect: Dialect): void {
       // Tombstones stay visible to get and list, as AppSync's do.
       assert.equal(dataOf(await h.gql(h.alice, GET_POST, { id }), 'getPost')._deleted, true);
       const list = dataOf(await h.gql(h.alice, LIST_POSTS, { filter: { id: { eq: id } } }), 'listPosts');
-      assert.deepEqual((list.items as Item[]).map((i) => [i.id, i._deleted]), [[id, true]]);
+      assert.deepEqual(
+        (list.items as Item[]).map((i) => [i.id, i._deleted]),
+        [[id, true]],
+      );
 
       // Re-creating a tombstoned id fails the key condition and carries the tombstone.
       const again = errorOf(await h.gql(h.alice, CREATE_POST, { input: { id, title: 'x' } }), 'createPost');
@@ -180,9 +183,7 @@ function defineSuite(dialect: Dialect): void {
       const createNote = `mutation($input: CreateNoteInput!){ createNote(input: $input){ ${NOTE_FIELDS} } }`;
       const updateNote = `mutation($input: UpdateNoteInput!){ updateNote(input: $input){ ${NOTE_FIELDS} } }`;
       dataOf(await h.gql(h.key, createNote, { input: { id, text: 'start' } }), 'createNote');
-      const results = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => h.gql(h.key, updateNote, { input: { id, text: `writer ${i}`, _version: 1 } })),
-      );
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => h.gql(h.key, updateNote, { input: { id, text: `writer ${i}`, _version: 1 } })));
       const winners = results.filter((r) => r.body.errors === undefined);
       assert.equal(winners.length, 1, 'one write wins');
       assert.ok(results.filter((r) => r.body.errors?.[0]?.errorType === 'ConflictUnhandled').length === 11);
@@ -192,9 +193,7 @@ function defineSuite(dialect: Dialect): void {
 
       const postId = newId('race');
       await createPost(h.alice, { id: postId, title: 'race', tags: [] });
-      await Promise.all(
-        Array.from({ length: 10 }, (_, i) => h.gql(h.alice, UPDATE_POST, { input: { id: postId, tags: [`t${i}`], _version: 1 } })),
-      );
+      await Promise.all(Array.from({ length: 10 }, (_, i) => h.gql(h.alice, UPDATE_POST, { input: { id: postId, tags: [`t${i}`], _version: 1 } })));
       const merged = dataOf(await h.gql(h.alice, GET_POST, { id: postId }), 'getPost');
       assert.equal(merged._version, 11, 'every write applied once, serially');
       assert.deepEqual([...(merged.tags as string[])].sort(), Array.from({ length: 10 }, (_, i) => `t${i}`).sort());
@@ -238,7 +237,10 @@ function defineSuite(dialect: Dialect): void {
       const del = errorOf(await h.gql(h.alice, DELETE_POST, { input: { id, _version: 2 }, condition: { title: { eq: 'other' } } }), 'deletePost');
       assert.equal(del.errorType, 'ConditionalCheckFailedException');
       assert.equal((del.data as Item)._version, 2);
-      const createFail = errorOf(await h.gql(h.alice, CREATE_POST, { input: { id: newId('c'), title: 'x' }, condition: { title: { attributeExists: true } } }), 'createPost');
+      const createFail = errorOf(
+        await h.gql(h.alice, CREATE_POST, { input: { id: newId('c'), title: 'x' }, condition: { title: { attributeExists: true } } }),
+        'createPost',
+      );
       assert.equal(createFail.errorType, 'ConditionalCheckFailedException');
       // No version bump and no change-log entry for failed writes.
       const afterSync = await syncAll(h.alice, Date.now() - 60_000);
@@ -256,18 +258,29 @@ function defineSuite(dialect: Dialect): void {
       const delta = await syncAll(h.alice, t0);
       assert.deepEqual(
         delta.items.filter((i) => i.id === id).map((i) => [i._version, i.title, i._deleted]),
-        [[1, 'v1', null], [2, 'v2', null], [3, 'v2', true]],
+        [
+          [1, 'v1', null],
+          [2, 'v2', null],
+          [3, 'v2', true],
+        ],
         'delta: one entry per change in order, the delete as its tombstone',
       );
       for (const lastSync of [0, null, Date.now() - 8 * 24 * 3600 * 1000]) {
         const base = await syncAll(h.alice, lastSync);
         const mine = base.items.filter((i) => i.id === id);
-        assert.deepEqual(mine.map((i) => [i._version, i._deleted]), [[3, true]], `base for lastSync ${lastSync}`);
+        assert.deepEqual(
+          mine.map((i) => [i._version, i._deleted]),
+          [[3, true]],
+          `base for lastSync ${lastSync}`,
+        );
         assert.ok(Math.abs(base.startedAt - Date.now()) < 60_000);
       }
       // Filter applies on both paths.
       const filtered = await syncAll(h.alice, t0, 1000, { title: { eq: 'v1' } });
-      assert.deepEqual(filtered.items.map((i) => i._version), [1]);
+      assert.deepEqual(
+        filtered.items.map((i) => i._version),
+        [1],
+      );
     });
 
     test('pagination: no record missed or duplicated while writes happen concurrently', async () => {
@@ -361,7 +374,11 @@ function defineSuite(dialect: Dialect): void {
       const postId = newId('rel');
       await createPost(h.alice, { id: postId, title: 'parent' });
       const createComment = `mutation($input: CreateCommentInput!){ createComment(input: $input){ id postID post { id title _deleted } } }`;
-      for (const [c, rank] of [['c1', 2], ['c2', 1], ['c3', 3]] as const) {
+      for (const [c, rank] of [
+        ['c1', 2],
+        ['c2', 1],
+        ['c3', 3],
+      ] as const) {
         const r = dataOf(await h.gql(h.alice, createComment, { input: { id: `${postId}-${c}`, postID: postId, rank, content: c } }), 'createComment');
         assert.deepEqual(r.post, { id: postId, title: 'parent', _deleted: null });
       }
@@ -388,7 +405,10 @@ function defineSuite(dialect: Dialect): void {
 
       const byPost = `query($postID: ID!, $rank: ModelIntKeyConditionInput){ commentsByPost(postID: $postID, rank: $rank, sortDirection: DESC){ items { content } nextToken } }`;
       const mine = dataOf(await h.gql(h.alice, byPost, { postID: postId, rank: { between: [1, 2] } }), 'commentsByPost');
-      assert.deepEqual((mine.items as Item[]).map((i) => i.content), ['c1', 'c2']);
+      assert.deepEqual(
+        (mine.items as Item[]).map((i) => i.content),
+        ['c1', 'c2'],
+      );
       const theirs = dataOf(await h.gql(h.bob, byPost, { postID: postId }), 'commentsByPost');
       assert.deepEqual(theirs.items, []);
       const twoOps = errorOf(await h.gql(h.alice, byPost, { postID: postId, rank: { gt: 1, lt: 3 } }), 'commentsByPost');
@@ -399,18 +419,29 @@ function defineSuite(dialect: Dialect): void {
       const fields = 'deviceId takenAt value _version _deleted';
       const create = `mutation($input: CreateReadingInput!){ createReading(input: $input){ ${fields} } }`;
       const device = newId('dev');
-      for (const [takenAt, value] of [['2024-05-01T10:00:00.000Z', 1.5], ['2024-05-01T11:00:00.000Z', 2.5], ['2024-05-02T09:00:00.000Z', 3.5]] as const) {
+      for (const [takenAt, value] of [
+        ['2024-05-01T10:00:00.000Z', 1.5],
+        ['2024-05-01T11:00:00.000Z', 2.5],
+        ['2024-05-02T09:00:00.000Z', 3.5],
+      ] as const) {
         dataOf(await h.gql(h.key, create, { input: { deviceId: device, takenAt, value } }), 'createReading');
       }
       const get = `query($d: ID!, $t: AWSDateTime!){ getReading(deviceId: $d, takenAt: $t){ ${fields} } }`;
       assert.deepEqual(dataOf(await h.gql(h.key, get, { d: device, t: '2024-05-01T11:00:00.000Z' }), 'getReading'), {
-        deviceId: device, takenAt: '2024-05-01T11:00:00.000Z', value: 2.5, _version: 1, _deleted: null,
+        deviceId: device,
+        takenAt: '2024-05-01T11:00:00.000Z',
+        value: 2.5,
+        _version: 1,
+        _deleted: null,
       });
       const dup = errorOf(await h.gql(h.key, create, { input: { deviceId: device, takenAt: '2024-05-01T10:00:00.000Z', value: 9 } }), 'createReading');
       assert.equal(dup.errorType, 'ConditionalCheckFailedException');
       assert.equal((dup.data as Item).value, 1.5);
       const update = `mutation($input: UpdateReadingInput!){ updateReading(input: $input){ ${fields} } }`;
-      const updated = dataOf(await h.gql(h.key, update, { input: { deviceId: device, takenAt: '2024-05-01T10:00:00.000Z', value: 1.75, _version: 1 } }), 'updateReading');
+      const updated = dataOf(
+        await h.gql(h.key, update, { input: { deviceId: device, takenAt: '2024-05-01T10:00:00.000Z', value: 1.75, _version: 1 } }),
+        'updateReading',
+      );
       assert.deepEqual([updated.value, updated._version], [1.75, 2]);
       const del = `mutation($input: DeleteReadingInput!){ deleteReading(input: $input){ ${fields} } }`;
       const gone = dataOf(await h.gql(h.key, del, { input: { deviceId: device, takenAt: '2024-05-02T09:00:00.000Z', _version: 1 } }), 'deleteReading');
@@ -455,16 +486,46 @@ function defineSuite(dialect: Dialect): void {
         ['no query', await h.raw('{"variables":{}}'), 400, /needs "query"/],
         ['variables not an object', await h.raw(JSON.stringify({ query: '{ __typename }', variables: 'x' })), 400, /"variables" must be/],
         ['huge document', await h.raw(JSON.stringify({ query: `{ ${'__typename '.repeat(200_000)} }` })), 413, /exceeds the limit/],
-        ['deep nesting', await h.raw(JSON.stringify({ query: `{ getPost(id: "x") { ${'comments { items { post { '.repeat(6)} id ${'} } }'.repeat(6)} } }` })), 400, /depth/],
+        [
+          'deep nesting',
+          await h.raw(JSON.stringify({ query: `{ getPost(id: "x") { ${'comments { items { post { '.repeat(6)} id ${'} } }'.repeat(6)} } }` })),
+          400,
+          /depth/,
+        ],
         ['no credentials', await h.raw(JSON.stringify({ query: '{ __typename }' }), { authorization: '' }), 401, /UnauthorizedException/],
         ['bad API key', await h.raw(JSON.stringify({ query: '{ __typename }' }), { authorization: '', 'x-api-key': 'da2-nope' }), 401, /UnauthorizedException/],
         ['syntax error', await h.raw(JSON.stringify({ query: '{ listPosts { ' })), 200, /Syntax Error/],
-        ['unknown field', await h.raw(JSON.stringify({ query: '{ listPosts { items { nope } } }' })), 200, /ValidationError Validation error of type FieldUndefined: Field 'nope' in type 'Post' is undefined/],
-        ['metadata in input', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', _deleted: true } } })), 200, /BadRequest _deleted is set by the server/],
-        ['_lastChangedAt in update', await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, _lastChangedAt: 1, _version: 1 } } })), 200, /BadRequest _lastChangedAt is set by the server/],
+        [
+          'unknown field',
+          await h.raw(JSON.stringify({ query: '{ listPosts { items { nope } } }' })),
+          200,
+          /ValidationError Validation error of type FieldUndefined: Field 'nope' in type 'Post' is undefined/,
+        ],
+        [
+          'metadata in input',
+          await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', _deleted: true } } })),
+          200,
+          /BadRequest _deleted is set by the server/,
+        ],
+        [
+          '_lastChangedAt in update',
+          await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, _lastChangedAt: 1, _version: 1 } } })),
+          200,
+          /BadRequest _lastChangedAt is set by the server/,
+        ],
         ['unknown input field', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', colour: 'red' } } })), 200, /colour/],
-        ['required set to null', await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, title: null, _version: 1 } } })), 200, /ValidationError Post\.title is required/],
-        ['bad AWS scalar', await h.raw(JSON.stringify({ query: SYNC_POSTS, variables: { lastSync: 0, filter: { createdAt: { eq: 5 } } } })), 200, /String cannot represent/],
+        [
+          'required set to null',
+          await h.raw(JSON.stringify({ query: UPDATE_POST, variables: { input: { id: target.id, title: null, _version: 1 } } })),
+          200,
+          /ValidationError Post\.title is required/,
+        ],
+        [
+          'bad AWS scalar',
+          await h.raw(JSON.stringify({ query: SYNC_POSTS, variables: { lastSync: 0, filter: { createdAt: { eq: 5 } } } })),
+          200,
+          /String cannot represent/,
+        ],
         ['subscription over HTTP', await h.raw(JSON.stringify({ query: 'subscription { onCreatePost { id } }' })), 400, /real-time/],
         ['wrong type', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { title: 'x', rating: 'five' } } })), 200, /Int cannot represent/],
         ['missing required', await h.raw(JSON.stringify({ query: CREATE_POST, variables: { input: { rating: 1 } } })), 200, /title/],

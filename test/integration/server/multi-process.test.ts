@@ -66,7 +66,13 @@ async function openSubscription(graphqlUrl: string, caller: Caller, query: strin
   };
   ws.send(JSON.stringify({ type: 'connection_init' }));
   await until('connection_ack');
-  ws.send(JSON.stringify({ id: 's1', type: 'start', payload: { data: JSON.stringify({ query, variables: {} }), extensions: { authorization: { ...caller.headers, host } } } }));
+  ws.send(
+    JSON.stringify({
+      id: 's1',
+      type: 'start',
+      payload: { data: JSON.stringify({ query, variables: {} }), extensions: { authorization: { ...caller.headers, host } } },
+    }),
+  );
   await until('start_ack');
   return { data: () => messages.filter((m) => m.type === 'data'), close: () => ws.close() };
 }
@@ -93,7 +99,7 @@ test('a write through one process reaches subscribers of the other, both ways', 
     const ids = (sub: typeof onOther) =>
       sub
         .data()
-        .map((m) => (((m.payload as Record<string, unknown>).data as Record<string, Record<string, unknown>>).onCreatePost?.id as string))
+        .map((m) => ((m.payload as Record<string, unknown>).data as Record<string, Record<string, unknown>>).onCreatePost?.id as string)
         .sort();
     assert.deepEqual(ids(onOther), ['mp-1', 'mp-2']);
     assert.deepEqual(ids(onFirst), ['mp-1', 'mp-2']);

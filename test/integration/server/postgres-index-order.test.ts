@@ -18,7 +18,22 @@ test('postgres: an @index page of one partition is read in order from an index, 
   h = await startHarness('postgres');
   await h.server.storage.writeTransaction('Comment', async (tx) => {
     for (let i = 0; i < 500; i++) {
-      await tx.put('Comment', { id: `c${i}`, postID: `p${i % 5}`, rank: i, content: null, owner: null, createdAt: null, updatedAt: null, _version: 1, _lastChangedAt: 1, _deleted: null }, null);
+      await tx.put(
+        'Comment',
+        {
+          id: `c${i}`,
+          postID: `p${i % 5}`,
+          rank: i,
+          content: null,
+          owner: null,
+          createdAt: null,
+          updatedAt: null,
+          _version: 1,
+          _lastChangedAt: 1,
+          _deleted: null,
+        },
+        null,
+      );
     }
   });
   const client = new pg.Client({ connectionString: h.databaseUrl });

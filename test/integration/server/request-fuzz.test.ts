@@ -23,8 +23,38 @@ const OPERATIONS = [
   `query($filter: ModelPostFilterInput, $limit: Int){ listPosts(filter: $filter, limit: $limit){ items { id } nextToken } }`,
 ];
 
-const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('ACTIVE', 'x', 'p-0', '2024-01-01T00:00:00Z'));
-const fieldName = fc.constantFrom('id', 'title', 'rating', 'tags', 'status', 'meta', 'owner', '_version', '_deleted', 'and', 'or', 'not', 'eq', 'ne', 'lt', 'between', 'beginsWith', 'contains', 'attributeExists', 'size', 'a', 'b');
+const scalar = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('ACTIVE', 'x', 'p-0', '2024-01-01T00:00:00Z'),
+);
+const fieldName = fc.constantFrom(
+  'id',
+  'title',
+  'rating',
+  'tags',
+  'status',
+  'meta',
+  'owner',
+  '_version',
+  '_deleted',
+  'and',
+  'or',
+  'not',
+  'eq',
+  'ne',
+  'lt',
+  'between',
+  'beginsWith',
+  'contains',
+  'attributeExists',
+  'size',
+  'a',
+  'b',
+);
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fieldName, tie('v'), { maxKeys: 4 })),
 })).v;
@@ -34,15 +64,19 @@ test(`random variables never crash the server or change others' records (seed ${
   assert.equal(victim.body.errors, undefined);
   const snapshot = JSON.stringify((await h.gql(h.bob, `query { getPost(id: "p-0") { ${POST_FIELDS} } }`)).body);
   await fc.assert(
-    fc.asyncProperty(fc.nat(OPERATIONS.length - 1), fc.dictionary(fc.constantFrom('input', 'condition', 'filter', 'limit', 'nextToken', 'lastSync'), value, { maxKeys: 4 }), async (op, variables) => {
-      const res = await h.gql(h.alice, OPERATIONS[op] as string, variables);
-      assert.ok(res.status === 200 || res.status === 400, `status ${res.status}: ${JSON.stringify(res.body)}`);
-      for (const error of res.body.errors ?? []) {
-        assert.notEqual(error.errorType, 'InternalFailure', JSON.stringify({ variables, error }));
-        assert.equal(typeof error.message, 'string');
-        assert.ok(error.message.length > 0);
-      }
-    }),
+    fc.asyncProperty(
+      fc.nat(OPERATIONS.length - 1),
+      fc.dictionary(fc.constantFrom('input', 'condition', 'filter', 'limit', 'nextToken', 'lastSync'), value, { maxKeys: 4 }),
+      async (op, variables) => {
+        const res = await h.gql(h.alice, OPERATIONS[op] as string, variables);
+        assert.ok(res.status === 200 || res.status === 400, `status ${res.status}: ${JSON.stringify(res.body)}`);
+        for (const error of res.body.errors ?? []) {
+          assert.notEqual(error.errorType, 'InternalFailure', JSON.stringify({ variables, error }));
+          assert.equal(typeof error.message, 'string');
+          assert.ok(error.message.length > 0);
+        }
+      },
+    ),
     { seed, numRuns: 150, verbose: 1 },
   );
   const raw = fc.oneof(fc.json(), fc.string({ maxLength: 40 }), fc.constant('{"query": 1}'), fc.constant('{"query":"{","variables":[]}'));

@@ -107,7 +107,13 @@ test('a resend answered from its mutation id publishes nothing; each field of an
     const events = sub.messages
       .filter((m) => m.type === 'data')
       .map((m) => ((m.payload as Record<string, unknown>).data as Record<string, Record<string, unknown>>).onUpdatePost);
-    assert.deepEqual(events.map((e) => [e?.id, e?.title, e?._version]), [['replay-1', 'a', 2], ['replay-2', 'b', 2]]);
+    assert.deepEqual(
+      events.map((e) => [e?.id, e?.title, e?._version]),
+      [
+        ['replay-1', 'a', 2],
+        ['replay-2', 'b', 2],
+      ],
+    );
   } finally {
     sub.close();
   }
@@ -116,10 +122,27 @@ test('a resend answered from its mutation id publishes nothing; each field of an
 test('with --tls-cert/--tls-key the server speaks HTTPS and WSS', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = readFileSync(join(dir, 'cert.pem'));
     const server = await startServer({
       schema: TEST_SDL,

@@ -172,7 +172,13 @@ function suite(dialect: Dialect): void {
       assert.deepEqual(await page({ condition: { op: 'beginsWith', value: 'a' } }), ['a', 'ab']);
       assert.deepEqual(await page({ condition: { op: 'between', value: ['a', 'b'] } }), ['a', 'ab', 'b']);
       assert.deepEqual(await page({ condition: { op: 'gt', value: 'b' } }), ['é']);
-      const first = await storage.indexPage('Note', { partition: { field: 'board', value: 'idx' }, sortField: 'title', descending: false, after: null, limit: 2 });
+      const first = await storage.indexPage('Note', {
+        partition: { field: 'board', value: 'idx' },
+        sortField: 'title',
+        descending: false,
+        after: null,
+        limit: 2,
+      });
       const last = first[first.length - 1];
       assert.deepEqual(await page({ after: { sort: last?.title, id: last?.id as string } }), ['ab', 'b', 'é']);
     });
@@ -183,7 +189,10 @@ function suite(dialect: Dialect): void {
       assert.equal(await conditionalPut(storage, deleted, 1), 'written');
       assert.deepEqual(await storage.get('Note', 'tomb'), deleted);
       const page = await storage.basePage('Note', { afterId: null, limit: 10, equals: { field: 'board', value: 'tomb' } });
-      assert.deepEqual(page.map((p) => [p.id, p._deleted]), [['tomb', true]]);
+      assert.deepEqual(
+        page.map((p) => [p.id, p._deleted]),
+        [['tomb', true]],
+      );
       const live = await storage.get('Note', 'round');
       assert.equal(live?._deleted, null);
       const purged = await storage.purge(4_000_000_001 * 1000, 0);
@@ -201,11 +210,22 @@ function suite(dialect: Dialect): void {
       for (;;) {
         const page = await storage.deltaPage('Note', { since: at + 2, afterSeq, limit: 2 });
         if (page.length === 0) break;
-        assert.ok(page.every((e) => e.seq > afterSeq), 'seq grows');
+        assert.ok(
+          page.every((e) => e.seq > afterSeq),
+          'seq grows',
+        );
         seen.push(...page.map((e) => e.item));
         afterSeq = page[page.length - 1]?.seq ?? afterSeq;
       }
-      assert.deepEqual(seen.map((i) => [i.id, i._version, i.rank]), [['log', 2, 2], ['log', 3, 3], ['log', 4, 4], ['log', 5, 5]]);
+      assert.deepEqual(
+        seen.map((i) => [i.id, i._version, i.rank]),
+        [
+          ['log', 2, 2],
+          ['log', 3, 3],
+          ['log', 4, 4],
+          ['log', 5, 5],
+        ],
+      );
       assert.equal(await storage.countChanges('Note', at + 2), 4);
       const image = await storage.writeTransaction('Note', (tx) => tx.versionImage('Note', 'log', 3));
       assert.deepEqual(image, note('log', 3, { rank: 3, tags: ['v3'] }, at + 3));

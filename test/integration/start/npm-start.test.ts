@@ -13,7 +13,8 @@ import { electronBinary } from '../../../scripts/start.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const START = join(root, 'scripts', 'start.ts');
-const skip = electronBinary() === null ? false : 'the Electron binary is installed here, so npm start launches Electron instead of falling back to browser mode';
+const skip =
+  electronBinary() === null ? false : 'the Electron binary is installed here, so npm start launches Electron instead of falling back to browser mode';
 
 test('npm start without Electron: one line saying so, the browser mode at the printed URL, exit 0 on SIGTERM', { skip, timeout: 120_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'outpost start '));
@@ -25,7 +26,9 @@ test('npm start without Electron: one line saying so, the browser mode at the pr
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {

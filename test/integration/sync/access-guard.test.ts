@@ -128,7 +128,10 @@ test('an owner JWT: the guard allows the create and the server accepts it as the
   const stored = await serverGet('alice', 'Post', post.id as string, 'title owner _version');
   assert.deepEqual(stored, { title: 'mine', owner: h.aliceOwner, _version: 1 });
   // Update and delete of their own record pass too, and the server takes them.
-  await waitFor('the server’s owner value on the local row', async () => (await device.client.datastore.get('Post', { id: post.id as string }))?.owner === h.aliceOwner);
+  await waitFor(
+    'the server’s owner value on the local row',
+    async () => (await device.client.datastore.get('Post', { id: post.id as string }))?.owner === h.aliceOwner,
+  );
   await device.save('Post', { id: post.id, title: 'mine, renamed' });
   await drained(device.client);
   assert.equal((await serverGet('alice', 'Post', post.id as string, 'title'))?.title, 'mine, renamed');
@@ -176,12 +179,17 @@ test('item size at the server’s announced limit: one byte over is refused loca
   await assert.rejects(device.save('Post', { ...base, body: over }), (error: unknown) => {
     assert.ok(error instanceof ValidationError);
     assert.equal(error.path, 'Post.body');
-    assert.match(error.message, /^Post\.body makes this record 4 KB \(4,097 bytes\); the server accepts at most 4 KB \(4,096 bytes\) per record\. Shorten Post\.body by at least 1 byte\.$/);
+    assert.match(
+      error.message,
+      /^Post\.body makes this record 4 KB \(4,097 bytes\); the server accepts at most 4 KB \(4,096 bytes\) per record\. Shorten Post\.body by at least 1 byte\.$/,
+    );
     return true;
   });
   assert.equal(await device.client.datastore.outbox.outboxCount(), queuedBefore, 'nothing queued');
   // The server would have refused it too (an id of the same length: the same size).
-  const direct = await h.gql(h.alice, 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }', { input: { ...base, id: 'size-boundary-over', body: over } });
+  const direct = await h.gql(h.alice, 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }', {
+    input: { ...base, id: 'size-boundary-over', body: over },
+  });
   assert.equal(direct.body.errors?.[0]?.errorType, 'PayloadTooLargeException');
 
   await device.save('Post', { ...base, body: bodyForSize(device, base, LIMIT, 'create') });

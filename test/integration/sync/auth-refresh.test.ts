@@ -51,8 +51,14 @@ test('a rejected token is refreshed once (HTTP 401 and real-time connection erro
   await c.worker.start();
   assert.ok(tokens.refreshes >= 1);
   assert.ok(c.events.some((e) => e.type === 'networkStatus' && e.data.active));
-  assert.deepEqual(c.events.filter((e) => e.type === 'modelSynced').map((e) => e.type === 'modelSynced' && e.data.model), ['Post', 'Comment']);
-  assert.deepEqual(c.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    c.events.filter((e) => e.type === 'modelSynced').map((e) => e.type === 'modelSynced' && e.data.model),
+    ['Post', 'Comment'],
+  );
+  assert.deepEqual(
+    c.events.filter((e) => e.type === 'error'),
+    [],
+  );
   const post = await c.datastore.save('Post', { title: 'with a fresh token' });
   await drained(c);
   assert.equal((await c.datastore.get('Post', String(post.id)))?._version, 1);

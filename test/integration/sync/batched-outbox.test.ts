@@ -32,7 +32,11 @@ function recordingFetch(sent: SentRequest[], rewrite: (body: { query: string; va
     rewrite(body);
     const response = await fetch(input, { ...init, body: JSON.stringify(body) });
     const answer = (await response.clone().json()) as { errors?: SentRequest['errors'] };
-    sent.push({ mutations: (body.query.match(/\((input|condition): \$/g) ?? []).filter((m) => m.startsWith('(input')).length, status: response.status, errors: answer.errors ?? [] });
+    sent.push({
+      mutations: (body.query.match(/\((input|condition): \$/g) ?? []).filter((m) => m.startsWith('(input')).length,
+      status: response.status,
+      errors: answer.errors ?? [],
+    });
     return response;
   };
 }
@@ -71,7 +75,10 @@ test('a batch carries accepted creates, a conflict and a failed condition; each 
 
   // Fewer requests than mutations: they travelled together.
   const mutations = sent.reduce((n, r) => n + r.mutations, 0);
-  assert.ok(sent.some((r) => r.mutations > 1), `some request carried several mutations: ${JSON.stringify(sent.map((r) => r.mutations))}`);
+  assert.ok(
+    sent.some((r) => r.mutations > 1),
+    `some request carried several mutations: ${JSON.stringify(sent.map((r) => r.mutations))}`,
+  );
   assert.ok(sent.length < mutations, `${sent.length} requests for ${mutations} mutations`);
 
   for (const [i, id] of created.entries()) {

@@ -79,12 +79,17 @@ test('OPTIMISTIC_CONCURRENCY: the default handler re-sends the local change on t
 
 test('OPTIMISTIC_CONCURRENCY: a handler answering DISCARD makes the device take the server record', async () => {
   const seen: unknown[] = [];
-  const { a, b, id } = await sharedRecord(h.key, 'Note', { text: 'keep', count: 0 }, {
-    conflictHandler: (conflict) => {
-      seen.push(conflict);
-      return DISCARD;
+  const { a, b, id } = await sharedRecord(
+    h.key,
+    'Note',
+    { text: 'keep', count: 0 },
+    {
+      conflictHandler: (conflict) => {
+        seen.push(conflict);
+        return DISCARD;
+      },
     },
-  });
+  );
   await Promise.all([a.worker.stop(), b.worker.stop()]);
   await a.datastore.save('Note', { id, text: 'server wins' });
   await b.datastore.save('Note', { id, text: 'lost', count: 7 });
@@ -96,7 +101,10 @@ test('OPTIMISTIC_CONCURRENCY: a handler answering DISCARD makes the device take 
   assert.deepEqual([local?.text, local?.count, local?._version], ['server wins', 0, 2]);
   assert.equal(seen.length, 1);
   const conflict = seen[0] as { model: string; localModel: unknown; remoteModel: Record<string, unknown>; operation: string; attempts: number };
-  assert.deepEqual({ ...conflict, remoteModel: undefined }, { model: 'Note', localModel: { id, text: 'lost', count: 7, _version: 1 }, remoteModel: undefined, operation: 'UPDATE', attempts: 1 });
+  assert.deepEqual(
+    { ...conflict, remoteModel: undefined },
+    { model: 'Note', localModel: { id, text: 'lost', count: 7, _version: 1 }, remoteModel: undefined, operation: 'UPDATE', attempts: 1 },
+  );
   assert.deepEqual([conflict.remoteModel.text, conflict.remoteModel.count, conflict.remoteModel._version], ['server wins', 0, 2]);
   const [logged] = await b.datastore.conflicts.listConflicts({ model: 'Note' });
   assert.equal(logged.resolution, 'discarded:handler');
@@ -143,13 +151,18 @@ test('a condition that fails on the server: entry removed, local row restored, e
 
 test('a handler that never resolves the conflict is given up after 10 attempts: server state kept, error reported', async () => {
   let calls = 0;
-  const { a, b, id } = await sharedRecord(h.key, 'Note', { text: 'stubborn', count: 0 }, {
-    // Always answers with a stale version, so every retry conflicts again.
-    conflictHandler: ({ localModel }) => {
-      calls++;
-      return { ...localModel, _version: 1 };
+  const { a, b, id } = await sharedRecord(
+    h.key,
+    'Note',
+    { text: 'stubborn', count: 0 },
+    {
+      // Always answers with a stale version, so every retry conflicts again.
+      conflictHandler: ({ localModel }) => {
+        calls++;
+        return { ...localModel, _version: 1 };
+      },
     },
-  });
+  );
   await b.worker.stop();
   await a.datastore.save('Note', { id, text: 'server' });
   await drained(a);

@@ -48,11 +48,18 @@ test('a record merged by an outbox completion during a full sync survives its cl
         if (field?.nextToken == null) {
           // What the outbox processor does meanwhile: send the entry, then complete it with the
           // server's record — created after the sync's startedAt, so on no page.
-          const sent = await h.gql(h.key, `mutation ($input: CreateNoteInput!) { createNote(input: $input) { ${NOTE_FIELDS} } }`, { input: { id: 'mine', text: 'created offline' } });
+          const sent = await h.gql(h.key, `mutation ($input: CreateNoteInput!) { createNote(input: $input) { ${NOTE_FIELDS} } }`, {
+            input: { id: 'mine', text: 'created offline' },
+          });
           assert.deepEqual(sent.body.errors ?? [], []);
           await store.outbox.completeEntry(entry.id, sent.body.data!.createNote as Record<string, unknown>);
         }
-        return { data: answer.body.data ?? null, errors: (answer.body.errors ?? []).map((e) => ({ message: e.message, errorType: e.errorType ?? null })), networkError: null, httpStatus: answer.status };
+        return {
+          data: answer.body.data ?? null,
+          errors: (answer.body.errors ?? []).map((e) => ({ message: e.message, errorType: e.errorType ?? null })),
+          networkError: null,
+          httpStatus: answer.status,
+        };
       },
     },
     getModel(testSchema, 'Note'),

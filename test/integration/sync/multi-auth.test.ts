@@ -69,7 +69,10 @@ test('MULTI_AUTH with a JWT and an API key syncs both models: base sync, live ev
   const client = openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.key)] });
   clients.push(client);
   await client.worker.start();
-  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    client.events.filter((e) => e.type === 'error'),
+    [],
+  );
   assert.equal((await client.datastore.get('Notice', noticeId))?.text, 'before start');
   assert.equal((await client.datastore.get('Memo', memoId))?.text, 'before start');
 
@@ -81,7 +84,10 @@ test('MULTI_AUTH with a JWT and an API key syncs both models: base sync, live ev
   const notice = await client.datastore.save('Notice', { text: 'from the outbox' });
   const memo = await client.datastore.save('Memo', { text: 'from the outbox' });
   await drained(client);
-  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    client.events.filter((e) => e.type === 'error'),
+    [],
+  );
   const serverNotice = await h.gql(h.key, `query ($id: ID!) { getNotice(id: $id) { ${FIELDS} } }`, { id: notice.id });
   assert.equal((serverNotice.body.data?.getNotice as { text?: string } | null)?.text, 'from the outbox');
   const serverMemo = await h.gql(h.alice, `query ($id: ID!) { getMemo(id: $id) { ${FIELDS} } }`, { id: memo.id });
@@ -89,8 +95,14 @@ test('MULTI_AUTH with a JWT and an API key syncs both models: base sync, live ev
 });
 
 test('MULTI_AUTH options are validated', () => {
-  assert.throws(() => openClient(h.server.url, authOf(h.alice), { schema, additionalAuth: [authOf(h.key)] }), /additionalAuth needs authModeStrategy 'MULTI_AUTH'/);
-  assert.throws(() => openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.bob)] }), /two jwt providers/);
+  assert.throws(
+    () => openClient(h.server.url, authOf(h.alice), { schema, additionalAuth: [authOf(h.key)] }),
+    /additionalAuth needs authModeStrategy 'MULTI_AUTH'/,
+  );
+  assert.throws(
+    () => openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.bob)] }),
+    /two jwt providers/,
+  );
 });
 
 test('MULTI_AUTH moves to the next mode after a refusal: a group rule the user is not in, then public', async () => {
@@ -100,13 +112,19 @@ test('MULTI_AUTH moves to the next mode after a refusal: a group rule the user i
   const client = openClient(h.server.url, authOf(h.alice), { schema, authModeStrategy: 'MULTI_AUTH', additionalAuth: [authOf(h.key)], models: ['Bulletin'] });
   clients.push(client);
   await client.worker.start();
-  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    client.events.filter((e) => e.type === 'error'),
+    [],
+  );
   assert.equal((await client.datastore.get('Bulletin', before))?.text, 'before start');
   const live = await create('Bulletin', 'live');
   await waitFor('live Bulletin', async () => (await client.datastore.get('Bulletin', live)) !== undefined);
   const saved = await client.datastore.save('Bulletin', { text: 'from the outbox' });
   await drained(client);
-  assert.deepEqual(client.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    client.events.filter((e) => e.type === 'error'),
+    [],
+  );
   const server = await h.gql(h.key, `query ($id: ID!) { getBulletin(id: $id) { ${FIELDS} } }`, { id: saved.id });
   assert.equal((server.body.data?.getBulletin as { text?: string } | null)?.text, 'from the outbox');
 });

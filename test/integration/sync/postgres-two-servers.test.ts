@@ -21,7 +21,16 @@ before(async () => {
   }
   db = created;
   for (let i = 0; i < 2; i++) {
-    servers.push(await startServer({ schema: TEST_SDL, database: db.url, port: 0, host: '127.0.0.1', models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } }, reportError: () => undefined }));
+    servers.push(
+      await startServer({
+        schema: TEST_SDL,
+        database: db.url,
+        port: 0,
+        host: '127.0.0.1',
+        models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } },
+        reportError: () => undefined,
+      }),
+    );
   }
 });
 after(async () => {

@@ -138,7 +138,7 @@ test('a 1.4 MB create the server refuses: the row goes, the review item keeps it
   }
 });
 
-test('OPTIMISTIC_CONCURRENCY: the default retry overwrites the other device\'s value → a review item on the overwriting device; keep theirs restores it', async () => {
+test("OPTIMISTIC_CONCURRENCY: the default retry overwrites the other device's value → a review item on the overwriting device; keep theirs restores it", async () => {
   const { a, b, id } = await shared(h.key, 'Note', { text: 'n', count: 0 });
   await Promise.all([a.worker.stop(), b.worker.stop()]);
   await a.datastore.save('Note', { id, text: 'from A', count: 1 });

@@ -53,7 +53,10 @@ test('stop() while the socket waits to reconnect after the server went away retu
   const c = openClient(fs.endpoint, { type: 'apiKey', apiKey: fs.apiKey }, { models: ['Note'], backoff: { baseMs: 1_000, jitterMs: 10 } });
   clients.push(c);
   await c.worker.start();
-  assert.ok(c.events.some((e) => e.type === 'networkStatus' && e.data.active), 'online first');
+  assert.ok(
+    c.events.some((e) => e.type === 'networkStatus' && e.data.active),
+    'online first',
+  );
   fs.proxy.setMode('refuse');
   try {
     fs.proxy.cutAll();
@@ -82,5 +85,8 @@ test('a worker stopped while connecting starts again and syncs', async () => {
   await finishes('start()', c.worker.start(), 15_000);
   const synced = c.events.filter((e) => e.type === 'networkStatus');
   assert.ok(synced.at(-1)?.type === 'networkStatus' && synced.at(-1)?.data.active === true, 'online after the restart');
-  assert.ok(c.events.some((e) => e.type === 'modelSynced' && e.data.model === 'Note'), 'the restarted worker synced');
+  assert.ok(
+    c.events.some((e) => e.type === 'modelSynced' && e.data.model === 'Note'),
+    'the restarted worker synced',
+  );
 });

@@ -90,12 +90,19 @@ async function create(caller: Caller, model: string, input: Record<string, unkno
 }
 
 /** Creates `theirs` as `other`, then `mine` as `caller`; waits for `mine` at `client` (events of one socket arrive in publish order). */
-async function onlyMineArrives(client: TestClient, model: string, caller: Caller, mine: Record<string, unknown>, other: Caller, theirs: Record<string, unknown>): Promise<void> {
+async function onlyMineArrives(
+  client: TestClient,
+  model: string,
+  caller: Caller,
+  mine: Record<string, unknown>,
+  other: Caller,
+  theirs: Record<string, unknown>,
+): Promise<void> {
   const syncs = client.events.filter((e) => e.type === 'modelSynced').length;
   const theirRecord = await create(other, model, theirs);
   const myRecord = await create(caller, model, mine);
   await waitFor(`${model} ${String(myRecord.id)} by subscription`, async () => (await client.datastore.get(model, String(myRecord.id))) !== undefined);
-  assert.equal(await client.datastore.get(model, String(theirRecord.id)), undefined, 'another user\'s record never arrives');
+  assert.equal(await client.datastore.get(model, String(theirRecord.id)), undefined, "another user's record never arrives");
   assert.equal(client.events.filter((e) => e.type === 'modelSynced').length, syncs, 'it came by subscription, not by a sync round');
 }
 
@@ -109,7 +116,11 @@ test('an owner rule naming a claim the token carries: `owner` is sent and checke
     assert.match(start.query, new RegExp(`^subscription operation\\(\\$owner: String!\\) \\{\\n {2}${kind}\\(owner: \\$owner\\) \\{`));
     assert.deepEqual(startsOf(h.bob, kind)[0]?.variables, { owner: 'bob' });
   }
-  assert.deepEqual(alice.events.filter((e) => e.type === 'error'), [], 'the server accepted every owner argument');
+  assert.deepEqual(
+    alice.events.filter((e) => e.type === 'error'),
+    [],
+    'the server accepted every owner argument',
+  );
   await onlyMineArrives(alice, 'Memo', h.alice, { text: 'alice memo' }, h.bob, { text: 'bob memo' });
   await onlyMineArrives(bob, 'Memo', h.bob, { text: 'bob again' }, h.alice, { text: 'alice again' });
 
@@ -133,11 +144,14 @@ test('the default owner rule sends the cognito:username claim; a static group th
   await onlyMineArrives(alice, 'Report', h.alice, { title: 'alice report' }, h.bob, { title: 'bob report' });
   // With an owner argument carol would hear only her own reports; without one she hears bob's.
   const bobs = await create(h.bob, 'Report', { title: 'for the leads' });
-  await waitFor('bob\'s report at the lead', async () => (await lead.datastore.get('Report', String(bobs.id))) !== undefined);
-  assert.deepEqual(lead.events.filter((e) => e.type === 'error'), []);
+  await waitFor("bob's report at the lead", async () => (await lead.datastore.get('Report', String(bobs.id))) !== undefined);
+  assert.deepEqual(
+    lead.events.filter((e) => e.type === 'error'),
+    [],
+  );
 });
 
-test('a list owner field takes no argument: the server\'s runtime filter delivers only the caller\'s records', async () => {
+test("a list owner field takes no argument: the server's runtime filter delivers only the caller's records", async () => {
   const alice = await started(h.alice);
   for (const kind of ['onCreateTask', 'onUpdateTask', 'onDeleteTask']) {
     const [start] = startsOf(h.alice, kind);
@@ -145,6 +159,9 @@ test('a list owner field takes no argument: the server\'s runtime filter deliver
     assert.deepEqual(start.variables, {});
     assert.doesNotMatch(start.query, /\$assignees|\$owner/);
   }
-  assert.deepEqual(alice.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    alice.events.filter((e) => e.type === 'error'),
+    [],
+  );
   await onlyMineArrives(alice, 'Task', h.alice, { title: 'alice task', assignees: ['alice'] }, h.bob, { title: 'bob task', assignees: ['bob'] });
 });

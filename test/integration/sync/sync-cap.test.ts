@@ -46,7 +46,10 @@ test('cap 50 on 120 records: 50 arrive, "50 of 120" is reported, the model is no
   await capped.worker.start();
   assert.equal(await localCount(capped), 50);
   assert.deepEqual(limits(capped), [{ model: 'Note', maxRecordsToSync: 50, received: 50, leftOut: 70, total: 120 }]);
-  assert.deepEqual(syncs(capped).map((s) => ({ complete: s.complete, isFullSync: s.isFullSync, new: s.counts.new })), [{ complete: false, isFullSync: true, new: 50 }]);
+  assert.deepEqual(
+    syncs(capped).map((s) => ({ complete: s.complete, isFullSync: s.isFullSync, new: s.counts.new })),
+    [{ complete: false, isFullSync: true, new: 50 }],
+  );
   const meta = await capped.datastore.syncMetadata.getSyncMetadata('Note');
   assert.equal(meta?.lastSync, null, 'a capped sync records no lastSync: no later delta can skip the rest');
   assert.equal(meta?.lastFullSync, null);
@@ -73,12 +76,19 @@ test('with the cap kept, each round continues where the last stopped until every
   await kept.worker.syncNow();
   assert.equal(await localCount(kept), 100, 'the second round continued the same sync (no record fetched twice)');
   assert.deepEqual(limits(kept).at(-1), { model: 'Note', maxRecordsToSync: 50, received: 100, leftOut: 20, total: 120 });
-  assert.deepEqual(syncs(kept).map((s) => s.counts.new), [50, 50], 'each round merged only new records');
+  assert.deepEqual(
+    syncs(kept).map((s) => s.counts.new),
+    [50, 50],
+    'each round merged only new records',
+  );
   assert.equal(kept.datastore.syncMetadata.isSynced('Note'), false);
   await kept.worker.syncNow();
   assert.equal(await localCount(kept), 120);
   assert.equal(limits(kept).length, 2, 'the third round completed within the cap');
-  assert.deepEqual(syncs(kept).map((s) => s.complete), [false, false, true]);
+  assert.deepEqual(
+    syncs(kept).map((s) => s.complete),
+    [false, false, true],
+  );
   assert.equal(kept.datastore.syncMetadata.isSynced('Note'), true);
 
   // A delta larger than the cap (70 changes while the device was away) is continued the same way.

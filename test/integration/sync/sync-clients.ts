@@ -32,11 +32,7 @@ export interface TestClient {
 }
 
 /** Opens a datastore at `file` (new temp file by default) and a worker for it (not started); `schema` defaults to the harness's. */
-export function openClient(
-  endpoint: string,
-  auth: SyncAuth,
-  options: Partial<SyncWorkerOptions> & { file?: string } = {},
-): TestClient {
+export function openClient(endpoint: string, auth: SyncAuth, options: Partial<SyncWorkerOptions> & { file?: string } = {}): TestClient {
   const dir = options.file === undefined ? mkdtempSync(join(tmpdir(), 'outpost-sync-')) : null;
   const file = options.file ?? join(dir!, 'client.db');
   const datastore = openDatastore({ file, schema: options.schema ?? testSchema, durability: 'NORMAL' });

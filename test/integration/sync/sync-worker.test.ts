@@ -26,10 +26,23 @@ test('start on an empty store: events in Amplify order, then edits flow both way
   await b.worker.start();
   const types = a.events.map((e) => e.type);
   const order = ['outboxStatus', 'networkStatus', 'subscriptionsEstablished', 'syncQueriesStarted', 'syncQueriesReady', 'ready'];
-  assert.deepEqual(types.filter((t) => order.includes(t)), order, types.join(','));
+  assert.deepEqual(
+    types.filter((t) => order.includes(t)),
+    order,
+    types.join(','),
+  );
   // Independent models sync in parallel, so their order varies.
-  assert.deepEqual(a.events.filter((e) => e.type === 'modelSynced').map((e) => e.data.model).sort(), ['Note', 'Ticket']);
-  assert.deepEqual(a.events.filter((e) => e.type === 'error'), []);
+  assert.deepEqual(
+    a.events
+      .filter((e) => e.type === 'modelSynced')
+      .map((e) => e.data.model)
+      .sort(),
+    ['Note', 'Ticket'],
+  );
+  assert.deepEqual(
+    a.events.filter((e) => e.type === 'error'),
+    [],
+  );
 
   const saved = await a.datastore.save('Note', { text: 'hello', count: 1 });
   await drained(a);
@@ -87,7 +100,10 @@ test('many rounds in one session leave no abort listeners behind (no EventTarget
   } finally {
     process.off('warning', onWarning);
   }
-  assert.deepEqual(warnings.filter((w) => /MaxListeners|memory leak/i.test(w)), []);
+  assert.deepEqual(
+    warnings.filter((w) => /MaxListeners|memory leak/i.test(w)),
+    [],
+  );
 });
 
 test('bad options are refused with a message naming them', () => {

@@ -55,9 +55,18 @@ test('the Outpost server announces batching and mutation ids; the outbox then ba
   const ids = await offlineCreates(device, 20, 'batched');
   const sent = proxy.mutations();
   const perRequest = sent.map((s) => rootFields(s.body.query).length);
-  assert.ok(perRequest.some((n) => n > 1), `some request carried several mutations: ${JSON.stringify(perRequest)}`);
-  assert.ok(perRequest.every((n) => n <= 8), 'maxMutationsPerRequest stays the upper bound');
-  assert.equal(perRequest.reduce((a, b) => a + b, 0), 20);
+  assert.ok(
+    perRequest.some((n) => n > 1),
+    `some request carried several mutations: ${JSON.stringify(perRequest)}`,
+  );
+  assert.ok(
+    perRequest.every((n) => n <= 8),
+    'maxMutationsPerRequest stays the upper bound',
+  );
+  assert.equal(
+    perRequest.reduce((a, b) => a + b, 0),
+    20,
+  );
   for (const s of sent) {
     const fields = rootFields(s.body.query);
     const ids = (s.body.extensions?.outpostMutationIds ?? {}) as Record<string, string>;

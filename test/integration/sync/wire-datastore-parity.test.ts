@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import type { PersistentModelConstructor } from '@aws-amplify/datastore';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { toAmplifyModelIntrospection } from '../compat/amplify-model-introspection.js';
-import { installWebSocket, loadAmplify, recordGraphqlRequests, recordHub, startTlsServer, waitFor, type HubEvent, type RecordedRequest, type TlsOutpost } from '../compat/amplify-node-client.js';
+import {
+  installWebSocket,
+  loadAmplify,
+  recordGraphqlRequests,
+  recordHub,
+  startTlsServer,
+  waitFor,
+  type HubEvent,
+  type RecordedRequest,
+  type TlsOutpost,
+} from '../compat/amplify-node-client.js';
 import { openClient, drained, type TestClient } from './sync-clients.js';
 
 const schema = parseSchema(`
@@ -43,7 +53,12 @@ before(async () => {
 
   const recording: typeof fetch = async (input, init) => {
     const text = typeof init?.body === 'string' ? init.body : null;
-    if (text !== null) outpostRequests.push({ url: String(input), headers: Object.fromEntries(new Headers(init?.headers).entries()), body: JSON.parse(text) as RecordedRequest['body'] });
+    if (text !== null)
+      outpostRequests.push({
+        url: String(input),
+        headers: Object.fromEntries(new Headers(init?.headers).entries()),
+        body: JSON.parse(text) as RecordedRequest['body'],
+      });
     return nodeFetch(input, init);
   };
   device = openClient(outpost.server.url, { type: 'apiKey', apiKey }, { schema, fetch: recording });
@@ -83,13 +98,18 @@ test('a lone create, a create with an explicit null, an update, a conditional up
   const a1v1 = await amplifyAt(a1.id, 1);
   const a2 = await DataStore.save(new MemoModel({ text: 'nulled', count: null }));
   await amplifyAt(a2.id, 1);
-  await DataStore.save(MemoModel.copyOf(a1v1, (d) => {
-    d.count = 3;
-  }));
+  await DataStore.save(
+    MemoModel.copyOf(a1v1, (d) => {
+      d.count = 3;
+    }),
+  );
   const a1v2 = await amplifyAt(a1.id, 2);
-  await DataStore.save(MemoModel.copyOf(a1v2, (d) => {
-    d.text = 'guarded';
-  }), (c) => c.count.eq(3));
+  await DataStore.save(
+    MemoModel.copyOf(a1v2, (d) => {
+      d.text = 'guarded';
+    }),
+    (c) => c.count.eq(3),
+  );
   const a1v3 = await amplifyAt(a1.id, 3);
   await DataStore.delete(a1v3);
   await waitFor('DataStore’s delete', () => (amplifyRequests.some((r) => r.body.query.includes('deleteMemo(') && r.status === 200) ? true : undefined));
@@ -106,16 +126,21 @@ test('a lone create, a create with an explicit null, an update, a conditional up
   await device.datastore.delete('Memo', o1);
   await drained(device);
 
-  const creates = (requests: readonly RecordedRequest[], id: string) => requests.filter((r) => r.body.query.includes('createMemo(') && JSON.stringify(r.body.variables).includes(id));
+  const creates = (requests: readonly RecordedRequest[], id: string) =>
+    requests.filter((r) => r.body.query.includes('createMemo(') && JSON.stringify(r.body.variables).includes(id));
   const [amplifyCreate] = creates(amplifyRequests, a1.id);
   const [outpostCreate] = creates(outpostRequests, o1);
-  const norm = (r: RecordedRequest, id: string) => ({ query: r.body.query, variables: JSON.parse(JSON.stringify(r.body.variables).replaceAll(id, '<id>')) as unknown });
+  const norm = (r: RecordedRequest, id: string) => ({
+    query: r.body.query,
+    variables: JSON.parse(JSON.stringify(r.body.variables).replaceAll(id, '<id>')) as unknown,
+  });
   assert.deepEqual(norm(outpostCreate, o1), norm(amplifyCreate, a1.id), 'create');
   const [amplifyNulled] = creates(amplifyRequests, a2.id);
   const [outpostNulled] = creates(outpostRequests, o2);
   assert.deepEqual(norm(outpostNulled, o2), norm(amplifyNulled, a2.id), 'create with an explicit null');
 
-  const updates = (requests: readonly RecordedRequest[], id: string) => requests.filter((r) => r.body.query.includes('updateMemo(') && JSON.stringify(r.body.variables).includes(id));
+  const updates = (requests: readonly RecordedRequest[], id: string) =>
+    requests.filter((r) => r.body.query.includes('updateMemo(') && JSON.stringify(r.body.variables).includes(id));
   const [amplifyUpdate, amplifyConditional] = updates(amplifyRequests, a1.id);
   const [outpostUpdate, outpostConditional] = updates(outpostRequests, o1);
   assert.deepEqual(norm(outpostUpdate, o1), norm(amplifyUpdate, a1.id), 'update');
@@ -134,9 +159,15 @@ test('a lone create, a create with an explicit null, an update, a conditional up
   const amplifyHeaders = amplifyCreate.headers;
   const outpostHeaders = outpostCreate.headers;
   assert.equal(outpostHeaders['content-type'], amplifyHeaders['content-type']);
-  console.log(`DataStore's request headers: ${JSON.stringify({ ...amplifyHeaders, 'x-api-key': '…' })}; Outpost's: ${JSON.stringify({ ...outpostHeaders, 'x-api-key': '…' })}`);
+  console.log(
+    `DataStore's request headers: ${JSON.stringify({ ...amplifyHeaders, 'x-api-key': '…' })}; Outpost's: ${JSON.stringify({ ...outpostHeaders, 'x-api-key': '…' })}`,
+  );
   const agent = /^aws-amplify\/(\d+\.\d+\.\d+) datastore\/2 framework\/\d+/;
   assert.match(amplifyHeaders['x-amz-user-agent'] ?? '', agent);
   assert.match(outpostHeaders['x-amz-user-agent'] ?? '', agent);
-  assert.equal(agent.exec(outpostHeaders['x-amz-user-agent'] ?? '')?.[1], agent.exec(amplifyHeaders['x-amz-user-agent'] ?? '')?.[1], 'the same Amplify version');
+  assert.equal(
+    agent.exec(outpostHeaders['x-amz-user-agent'] ?? '')?.[1],
+    agent.exec(amplifyHeaders['x-amz-user-agent'] ?? '')?.[1],
+    'the same Amplify version',
+  );
 });

@@ -14,7 +14,12 @@ export interface RecordedExchange {
   readonly headers: Readonly<Record<string, string>>;
   /** The raw request body. */
   readonly text: string;
-  readonly body: { readonly query: string; readonly variables?: Record<string, unknown>; readonly extensions?: Record<string, unknown>; readonly operationName?: string };
+  readonly body: {
+    readonly query: string;
+    readonly variables?: Record<string, unknown>;
+    readonly extensions?: Record<string, unknown>;
+    readonly operationName?: string;
+  };
   readonly status: number;
   /** The answer as the client received it (after `strip`). */
   readonly response: { data?: Record<string, unknown> | null; errors?: unknown[]; extensions?: Record<string, unknown> } | null;
@@ -56,41 +61,38 @@ export async function startRecordingProxy(targetPort: number, mode: AnswerMode =
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const upstream = http.request(
-        { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          const parts: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => parts.push(chunk));
-          answer.on('end', () => {
-            let out = Buffer.concat(parts);
-            let response: RecordedExchange['response'] = null;
+      const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        const parts: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => parts.push(chunk));
+        answer.on('end', () => {
+          let out = Buffer.concat(parts);
+          let response: RecordedExchange['response'] = null;
+          try {
+            response = JSON.parse(out.toString('utf8')) as NonNullable<RecordedExchange['response']>;
+            if (proxy.mode === 'strip' && response !== null && 'extensions' in response) {
+              delete response.extensions;
+              out = Buffer.from(JSON.stringify(response), 'utf8');
+            }
+          } catch {
+            // Not JSON: passed on as it is.
+          }
+          if (req.url?.startsWith('/graphql') === true && req.method === 'POST') {
+            let body: RecordedExchange['body'] = { query: '' };
             try {
-              response = JSON.parse(out.toString('utf8')) as NonNullable<RecordedExchange['response']>;
-              if (proxy.mode === 'strip' && response !== null && 'extensions' in response) {
-                delete response.extensions;
-                out = Buffer.from(JSON.stringify(response), 'utf8');
-              }
+              body = JSON.parse(text) as RecordedExchange['body'];
             } catch {
-              // Not JSON: passed on as it is.
+              // Recorded with an empty query: the test then sees what was sent in `text`.
             }
-            if (req.url?.startsWith('/graphql') === true && req.method === 'POST') {
-              let body: RecordedExchange['body'] = { query: '' };
-              try {
-                body = JSON.parse(text) as RecordedExchange['body'];
-              } catch {
-                // Recorded with an empty query: the test then sees what was sent in `text`.
-              }
-              const headers: Record<string, string> = {};
-              for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-              exchanges.push({ path: req.url, headers, text, body, status: answer.statusCode ?? 0, response });
-            }
-            const headers = { ...answer.headers, 'content-length': String(out.length) };
-            delete headers['transfer-encoding'];
-            res.writeHead(answer.statusCode ?? 502, headers);
-            res.end(out);
-          });
-        },
-      );
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+            exchanges.push({ path: req.url, headers, text, body, status: answer.statusCode ?? 0, response });
+          }
+          const headers = { ...answer.headers, 'content-length': String(out.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(out);
+        });
+      });
       upstream.on('error', () => {
         res.destroy();
       });
@@ -129,5 +131,7 @@ export async function startRecordingProxy(targetPort: number, mode: AnswerMode =
 export function rootFields(query: string): string[] {
   const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (operation === undefined) throw new Error(`no operation in ${query}`);
-  return operation.selectionSet.selections.map((s) => (s.kind !== Kind.FIELD ? s.kind : s.alias === undefined ? s.name.value : `${s.alias.value}:${s.name.value}`));
+  return operation.selectionSet.selections.map((s) =>
+    s.kind !== Kind.FIELD ? s.kind : s.alias === undefined ? s.name.value : `${s.alias.value}:${s.name.value}`,
+  );
 }

@@ -36,7 +36,9 @@ function sha512(data: Buffer): string {
 
 /** electron-builder's own hashFile (app-builder-lib), which computes the sha512 it writes into latest*.yml. */
 const electronBuilderHash = (
-  createRequire(createRequire(import.meta.url).resolve('electron-builder'))('app-builder-lib/out/util/hash.js') as { hashFile: (file: string) => Promise<string> }
+  createRequire(createRequire(import.meta.url).resolve('electron-builder'))('app-builder-lib/out/util/hash.js') as {
+    hashFile: (file: string) => Promise<string>;
+  }
 ).hashFile;
 
 /** A latest-linux.yml in electron-builder's format for one AppImage. */
@@ -199,40 +201,44 @@ function feedPaths(): string[] {
   return harness.feed.requests.map((request) => request.path);
 }
 
-test('a newer version: downloaded, sha512 verified, the user asked; Restart shuts down first, then installs', { skip: !linux && 'AppImageUpdater runs on Linux' }, async () => {
-  const { feed, dir } = harness;
-  const update = appImage('1.1.0', join(dir, 'ran-1.1.0'));
-  feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', update));
-  feed.put('Outpost-1.1.0.AppImage', update);
-  const onDisk = join(dir, 'built-Outpost-1.1.0.AppImage');
-  writeFileSync(onDisk, update);
-  assert.equal(sha512(update), await electronBuilderHash(onDisk), "the feed's checksum is the one electron-builder writes");
-  harness.answer = 'restart';
-  const seen: UpdateStatus[] = [];
-  const handle = harness.start();
-  handle.subscribe((status) => seen.push(status));
+test(
+  'a newer version: downloaded, sha512 verified, the user asked; Restart shuts down first, then installs',
+  { skip: !linux && 'AppImageUpdater runs on Linux' },
+  async () => {
+    const { feed, dir } = harness;
+    const update = appImage('1.1.0', join(dir, 'ran-1.1.0'));
+    feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', update));
+    feed.put('Outpost-1.1.0.AppImage', update);
+    const onDisk = join(dir, 'built-Outpost-1.1.0.AppImage');
+    writeFileSync(onDisk, update);
+    assert.equal(sha512(update), await electronBuilderHash(onDisk), "the feed's checksum is the one electron-builder writes");
+    harness.answer = 'restart';
+    const seen: UpdateStatus[] = [];
+    const handle = harness.start();
+    handle.subscribe((status) => seen.push(status));
 
-  await statusWhere(handle, (status) => status.state === 'installing');
-  await until(() => harness.steps.includes('app.quit'));
+    await statusWhere(handle, (status) => status.state === 'installing');
+    await until(() => harness.steps.includes('app.quit'));
 
-  assert.deepEqual(
-    seen.map((status) => status.state),
-    ['checking', 'available', 'downloading', 'ready', 'installing'],
-  );
-  assert.deepEqual(seen[3], { state: 'ready', version: '1.1.0' });
-  assert.deepEqual(harness.questions, ['1.1.0']);
-  // The database is closed (prepareToQuit resolved) before electron-updater installs and quits.
-  assert.deepEqual(harness.steps, ['ask 1.1.0', 'prepareToQuit started', 'prepareToQuit done', 'doInstall', 'before-quit-for-update', 'app.quit']);
-  assert.deepEqual(harness.updater.installs, [{ isSilent: true, isForceRunAfter: true, isAdminRightsRequired: false }]);
-  assert.deepEqual(feedPaths(), [`/updates/${CHANNEL_FILE}`, '/updates/Outpost-1.1.0.AppImage']);
-  // The AppImage swap: the old file is gone, the verified download sits beside it and was started.
-  assert.equal(existsSync(harness.oldAppImage), false);
-  assert.deepEqual(readFileSync(join(dir, 'Outpost-1.1.0.AppImage')), update);
-  await until(() => existsSync(join(dir, 'ran-1.1.0')));
-  assert.equal(readFileSync(join(dir, 'ran-1.1.0'), 'utf8').trim(), '1.1.0');
-  // Of Electron, electron-updater touched only autoUpdater (to emit before-quit-for-update).
-  assert.deepEqual(electron.touched, ['autoUpdater']);
-});
+    assert.deepEqual(
+      seen.map((status) => status.state),
+      ['checking', 'available', 'downloading', 'ready', 'installing'],
+    );
+    assert.deepEqual(seen[3], { state: 'ready', version: '1.1.0' });
+    assert.deepEqual(harness.questions, ['1.1.0']);
+    // The database is closed (prepareToQuit resolved) before electron-updater installs and quits.
+    assert.deepEqual(harness.steps, ['ask 1.1.0', 'prepareToQuit started', 'prepareToQuit done', 'doInstall', 'before-quit-for-update', 'app.quit']);
+    assert.deepEqual(harness.updater.installs, [{ isSilent: true, isForceRunAfter: true, isAdminRightsRequired: false }]);
+    assert.deepEqual(feedPaths(), [`/updates/${CHANNEL_FILE}`, '/updates/Outpost-1.1.0.AppImage']);
+    // The AppImage swap: the old file is gone, the verified download sits beside it and was started.
+    assert.equal(existsSync(harness.oldAppImage), false);
+    assert.deepEqual(readFileSync(join(dir, 'Outpost-1.1.0.AppImage')), update);
+    await until(() => existsSync(join(dir, 'ran-1.1.0')));
+    assert.equal(readFileSync(join(dir, 'ran-1.1.0'), 'utf8').trim(), '1.1.0');
+    // Of Electron, electron-updater touched only autoUpdater (to emit before-quit-for-update).
+    assert.deepEqual(electron.touched, ['autoUpdater']);
+  },
+);
 
 test('the same version: update-not-available, nothing downloaded, the user never asked', { skip: !linux && 'AppImageUpdater runs on Linux' }, async () => {
   const { feed, dir } = harness;
@@ -248,39 +254,55 @@ test('the same version: update-not-available, nothing downloaded, the user never
   assert.deepEqual(feedPaths(), [`/updates/${CHANNEL_FILE}`]);
 });
 
-test('a tampered AppImage: electron-updater reports the sha512 mismatch, the user is never asked, nothing installs', { skip: !linux && 'AppImageUpdater runs on Linux' }, async () => {
-  const { feed, dir, adapter } = harness;
-  const genuine = appImage('1.1.0', join(dir, 'ran-1.1.0'));
-  const tampered = Buffer.from(genuine);
-  tampered[tampered.length - 1] ^= 0xff;
-  feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', genuine));
-  feed.put('Outpost-1.1.0.AppImage', tampered);
-  const errors: Array<Error & { code?: string }> = [];
-  harness.updater.on('error', (error) => errors.push(error));
-  const handle = harness.start();
+test(
+  'a tampered AppImage: electron-updater reports the sha512 mismatch, the user is never asked, nothing installs',
+  { skip: !linux && 'AppImageUpdater runs on Linux' },
+  async () => {
+    const { feed, dir, adapter } = harness;
+    const genuine = appImage('1.1.0', join(dir, 'ran-1.1.0'));
+    const tampered = Buffer.from(genuine);
+    tampered[tampered.length - 1] ^= 0xff;
+    feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', genuine));
+    feed.put('Outpost-1.1.0.AppImage', tampered);
+    const errors: Array<Error & { code?: string }> = [];
+    harness.updater.on('error', (error) => errors.push(error));
+    const handle = harness.start();
 
-  const status = await statusWhere(handle, (next) => next.state === 'error');
-  assert.equal(errors.length, 1);
-  assert.equal(errors[0].code, 'ERR_CHECKSUM_MISMATCH');
-  assert.equal(errors[0].message, `sha512 checksum mismatch, expected ${sha512(genuine)}, got ${sha512(tampered)}`);
-  assert.equal(status.error, errors[0].message);
-  assert.ok(harness.logs.some((log) => log.level === 'warn' && log.message === `Update check failed: ${errors[0].message}`));
-  assert.deepEqual(harness.questions, []);
-  // A quit now installs nothing: no verified download, so electron-updater added no install-on-quit.
-  adapter.emitQuit(0);
-  assert.deepEqual(harness.updater.installs, []);
-  assert.equal(existsSync(harness.oldAppImage), true);
-  assert.equal(existsSync(join(dir, 'cache', 'outpost-updater', 'pending', 'Outpost-1.1.0.AppImage')), false);
-});
+    const status = await statusWhere(handle, (next) => next.state === 'error');
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, 'ERR_CHECKSUM_MISMATCH');
+    assert.equal(errors[0].message, `sha512 checksum mismatch, expected ${sha512(genuine)}, got ${sha512(tampered)}`);
+    assert.equal(status.error, errors[0].message);
+    assert.ok(harness.logs.some((log) => log.level === 'warn' && log.message === `Update check failed: ${errors[0].message}`));
+    assert.deepEqual(harness.questions, []);
+    // A quit now installs nothing: no verified download, so electron-updater added no install-on-quit.
+    adapter.emitQuit(0);
+    assert.deepEqual(harness.updater.installs, []);
+    assert.equal(existsSync(harness.oldAppImage), true);
+    assert.equal(existsSync(join(dir, 'cache', 'outpost-updater', 'pending', 'Outpost-1.1.0.AppImage')), false);
+  },
+);
 
 for (const broken of [
-  { name: 'a feed without the channel file (404)', error: /^Cannot find channel "latest-linux[^"]*\.yml" update info: HttpError: 404/, put: (_feed: LocalFeed) => {} },
-  { name: 'a malformed channel file', error: /^Cannot parse update info from latest-linux[^ ]*\.yml/, put: (feed: LocalFeed) => feed.put(CHANNEL_FILE, 'version: [1.1.0\nfiles: {\n') },
+  {
+    name: 'a feed without the channel file (404)',
+    error: /^Cannot find channel "latest-linux[^"]*\.yml" update info: HttpError: 404/,
+    put: (_feed: LocalFeed) => {},
+  },
+  {
+    name: 'a malformed channel file',
+    error: /^Cannot parse update info from latest-linux[^ ]*\.yml/,
+    put: (feed: LocalFeed) => feed.put(CHANNEL_FILE, 'version: [1.1.0\nfiles: {\n'),
+  },
   {
     // electron-updater throws this one synchronously from downloadUpdate, without an 'error' event.
     name: 'a channel file without a checksum',
     error: /^Update info doesn't contain nor sha256 neither sha512 checksum/,
-    put: (feed: LocalFeed) => feed.put(CHANNEL_FILE, "version: 1.1.0\nfiles:\n  - url: Outpost-1.1.0.AppImage\n    size: 10\npath: Outpost-1.1.0.AppImage\nreleaseDate: '2026-11-30T09:00:00.000Z'\n"),
+    put: (feed: LocalFeed) =>
+      feed.put(
+        CHANNEL_FILE,
+        "version: 1.1.0\nfiles:\n  - url: Outpost-1.1.0.AppImage\n    size: 10\npath: Outpost-1.1.0.AppImage\nreleaseDate: '2026-11-30T09:00:00.000Z'\n",
+      ),
   },
 ]) {
   test(`${broken.name}: logged, shown as status, no dialog, no crash`, { skip: !linux && 'AppImageUpdater runs on Linux' }, async () => {
@@ -330,29 +352,33 @@ test('not packaged: no request reaches the feed, and the reason is logged once',
   assert.deepEqual(harness.questions, []);
 });
 
-test("'Later': asked once, not again for the same version on the next check; installed by electron-updater when the app quits", { skip: !linux && 'AppImageUpdater runs on Linux' }, async () => {
-  const { feed, dir, adapter, updater } = harness;
-  const update = appImage('1.1.0', join(dir, 'ran-1.1.0'));
-  feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', update));
-  feed.put('Outpost-1.1.0.AppImage', update);
-  harness.answer = 'later';
-  const handle = harness.start();
-  await statusWhere(handle, (status) => status.state === 'ready');
-  await until(() => harness.logs.some((log) => log.message === 'Update 1.1.0 will be installed when Outpost quits.'));
+test(
+  "'Later': asked once, not again for the same version on the next check; installed by electron-updater when the app quits",
+  { skip: !linux && 'AppImageUpdater runs on Linux' },
+  async () => {
+    const { feed, dir, adapter, updater } = harness;
+    const update = appImage('1.1.0', join(dir, 'ran-1.1.0'));
+    feed.put(CHANNEL_FILE, channelFile('1.1.0', 'Outpost-1.1.0.AppImage', update));
+    feed.put('Outpost-1.1.0.AppImage', update);
+    harness.answer = 'later';
+    const handle = harness.start();
+    await statusWhere(handle, (status) => status.state === 'ready');
+    await until(() => harness.logs.some((log) => log.message === 'Update 1.1.0 will be installed when Outpost quits.'));
 
-  const downloadedAgain = new Promise<string>((resolve) => updater.once('update-downloaded', (info) => resolve(info.version)));
-  handle.checkNow();
-  assert.equal(await downloadedAgain, '1.1.0');
-  assert.deepEqual(harness.questions, ['1.1.0']);
-  assert.deepEqual(handle.status(), { state: 'ready', version: '1.1.0' });
-  // The second round re-validated the cached download (its sha512) instead of fetching it again.
-  assert.deepEqual(feedPaths(), [`/updates/${CHANNEL_FILE}`, '/updates/Outpost-1.1.0.AppImage', `/updates/${CHANNEL_FILE}`]);
-  assert.equal(updater.autoInstallOnAppQuit, true);
-  assert.deepEqual(harness.steps, ['ask 1.1.0']);
+    const downloadedAgain = new Promise<string>((resolve) => updater.once('update-downloaded', (info) => resolve(info.version)));
+    handle.checkNow();
+    assert.equal(await downloadedAgain, '1.1.0');
+    assert.deepEqual(harness.questions, ['1.1.0']);
+    assert.deepEqual(handle.status(), { state: 'ready', version: '1.1.0' });
+    // The second round re-validated the cached download (its sha512) instead of fetching it again.
+    assert.deepEqual(feedPaths(), [`/updates/${CHANNEL_FILE}`, '/updates/Outpost-1.1.0.AppImage', `/updates/${CHANNEL_FILE}`]);
+    assert.equal(updater.autoInstallOnAppQuit, true);
+    assert.deepEqual(harness.steps, ['ask 1.1.0']);
 
-  // Electron's app 'quit' (exit code 0): electron-updater installs silently, without relaunching.
-  adapter.emitQuit(0);
-  assert.deepEqual(updater.installs, [{ isSilent: true, isForceRunAfter: false, isAdminRightsRequired: false }]);
-  assert.deepEqual(readFileSync(join(dir, 'Outpost-1.1.0.AppImage')), update);
-  assert.equal(existsSync(harness.oldAppImage), false);
-});
+    // Electron's app 'quit' (exit code 0): electron-updater installs silently, without relaunching.
+    adapter.emitQuit(0);
+    assert.deepEqual(updater.installs, [{ isSilent: true, isForceRunAfter: false, isAdminRightsRequired: false }]);
+    assert.deepEqual(readFileSync(join(dir, 'Outpost-1.1.0.AppImage')), update);
+    assert.equal(existsSync(harness.oldAppImage), false);
+  },
+);

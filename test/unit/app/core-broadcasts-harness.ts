@@ -100,4 +100,3 @@ export function setup() {
   };
   return { core, api, emit, since, countOutbox, datastore: () => datastore! };
 }
-

@@ -25,7 +25,6 @@ test('the worker accepting an entry: one count and one status broadcast, the bar
   await t.core.close();
 });
 
-
 test('a batch of accepted entries answered in one turn: one count, one status broadcast', async () => {
   const t = setup();
   await t.api.signIn({ mode: 'apiKey', server: 'http://127.0.0.1:9', apiKey: 'test-key' });
@@ -39,4 +38,3 @@ test('a batch of accepted entries answered in one turn: one count, one status br
   assert.deepEqual(processed, { outboxCounts: 1, syncStatus: 1, outboxStatus: 1 });
   await t.core.close();
 });
-

@@ -11,7 +11,8 @@ import { judgeContentType, sniffImage } from '../../../server/attachments/conten
 const seed = Number(process.env.ATTACHMENTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`attachment-decisions property seed: ${seed} (replay with ATTACHMENTS_SEED=${seed})`);
 const sha = 'a'.repeat(64);
-const bytesOf = (...parts: (number[] | string)[]): Uint8Array => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytesOf = (...parts: (number[] | string)[]): Uint8Array =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 
 test('sniffImage recognises each format by its magic numbers', () => {
   const cases: [string, Uint8Array, string | null][] = [
@@ -48,7 +49,10 @@ test('judgeContentType: checked image types must match the bytes; other types ar
   ];
   for (const [declared, head, ok] of cases) assert.equal(judgeContentType(declared, head).ok, ok, declared);
   assert.deepEqual(judgeContentType('image/jpeg', png), { ok: false, reason: 'declared content type image/jpeg, but the bytes are image/png' });
-  assert.deepEqual(judgeContentType('image/png', bytesOf('hello')), { ok: false, reason: 'declared content type image/png, but the bytes are not an image of a known type' });
+  assert.deepEqual(judgeContentType('image/png', bytesOf('hello')), {
+    ok: false,
+    reason: 'declared content type image/png, but the bytes are not an image of a known type',
+  });
 });
 
 test('parseDeclaration names the first problem', () => {
@@ -68,16 +72,22 @@ test('parseDeclaration names the first problem', () => {
 
 test('blob ids are scoped to the record and round-trip through the URL path, whatever the record id', () => {
   fc.assert(
-    fc.property(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/), fc.string({ minLength: 1, maxLength: 40 }), fc.stringMatching(/^[0-9a-f]{64}$/), (model, recordId, hash) => {
-      const id = blobIdOf({ model, recordId }, hash);
-      assert.equal(id.split('/').length, 3);
-      assert.deepEqual(parseBlobId(id), { model, recordId, sha256: hash, id });
-    }),
+    fc.property(
+      fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/),
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.stringMatching(/^[0-9a-f]{64}$/),
+      (model, recordId, hash) => {
+        const id = blobIdOf({ model, recordId }, hash);
+        assert.equal(id.split('/').length, 3);
+        assert.deepEqual(parseBlobId(id), { model, recordId, sha256: hash, id });
+      },
+    ),
     { seed, numRuns: 500 },
   );
   assert.notEqual(blobIdOf({ model: 'Observation', recordId: 'a' }, sha), blobIdOf({ model: 'Observation', recordId: 'b' }, sha));
   assert.equal(parseBlobId(`Observation/r%7e1/${sha}`)?.id, `Observation/r~1/${sha}`, 'one blob for differently-escaped paths');
-  for (const bad of [`Observation/r1`, `Observation/r1/${sha}/x`, `Observation//${sha}`, `Obs%ZZ/r/${sha}`, `Observation/r/${'g'.repeat(64)}`]) assert.equal(parseBlobId(bad), null, bad);
+  for (const bad of [`Observation/r1`, `Observation/r1/${sha}/x`, `Observation//${sha}`, `Obs%ZZ/r/${sha}`, `Observation/r/${'g'.repeat(64)}`])
+    assert.equal(parseBlobId(bad), null, bad);
 });
 
 test('routeOf classifies by method and path', () => {
@@ -108,14 +118,21 @@ test('decideAccess: 404 unless the caller may read; 403 only for a reader who wa
     ['write', true, false, 403],
     ['write', false, false, 404],
   ];
-  for (const [need, read, write, status] of cases) assert.equal(decideAccess(need, { read, write })?.status ?? null, status, `${need} read=${read} write=${write}`);
+  for (const [need, read, write, status] of cases)
+    assert.equal(decideAccess(need, { read, write })?.status ?? null, status, `${need} read=${read} write=${write}`);
 });
 
 test('decideSize names the limit that is exceeded', () => {
   const limits = { maxFileBytes: 10_000_000, maxUserBytes: 25_000_000 };
   assert.equal(decideSize(10_000_000, 15_000_000, limits), null);
-  assert.deepEqual(decideSize(10_000_001, 0, limits), { status: 413, message: 'file is 10000001 bytes (10.0 MB); the limit per file is 10000000 bytes (10.0 MB)' });
-  assert.deepEqual(decideSize(5_000_000, 24_000_000, limits), { status: 413, message: 'file is 5000000 bytes (5.0 MB), but only 1000000 bytes (1.0 MB) of your 25000000 bytes (25.0 MB) limit per user is left' });
+  assert.deepEqual(decideSize(10_000_001, 0, limits), {
+    status: 413,
+    message: 'file is 10000001 bytes (10.0 MB); the limit per file is 10000000 bytes (10.0 MB)',
+  });
+  assert.deepEqual(decideSize(5_000_000, 24_000_000, limits), {
+    status: 413,
+    message: 'file is 5000000 bytes (5.0 MB), but only 1000000 bytes (1.0 MB) of your 25000000 bytes (25.0 MB) limit per user is left',
+  });
   assert.equal(formatBytes(999), '999 bytes');
   assert.equal(formatBytes(1500), '1500 bytes (1.5 kB)');
 });

@@ -74,7 +74,13 @@ test('decision: keychain when it answers; else safeStorage with a real key; basi
 test('a keychain that answers is used as it is, probed once, with nothing to warn about', async () => {
   const keychain = workingKeychain();
   const warnings: string[] = [];
-  const chosen = await chooseCredentialStore({ keychain, safeStorage: fakeSafeStorage({ backend: 'gnome_libsecret' }), file: join(folder(), 'c.json'), platform: 'linux', warn: (m) => warnings.push(m) });
+  const chosen = await chooseCredentialStore({
+    keychain,
+    safeStorage: fakeSafeStorage({ backend: 'gnome_libsecret' }),
+    file: join(folder(), 'c.json'),
+    platform: 'linux',
+    warn: (m) => warnings.push(m),
+  });
   assert.equal(chosen, keychain);
   assert.equal(keychain.calls, 1);
   assert.deepEqual(warnings, []);
@@ -109,13 +115,26 @@ test('no Secret Service: safeStorage with a keyring backend (or DPAPI, Keychain)
 test('basic_text: memory by default, saying so; the weak file only when accepted', async () => {
   const warnings: string[] = [];
   const dir = folder();
-  const byDefault = await chooseCredentialStore({ keychain: brokenKeychain(NO_SECRETS), safeStorage: fakeSafeStorage({ backend: 'basic_text' }), file: join(dir, 'c.json'), platform: 'linux', warn: (m) => warnings.push(m) });
+  const byDefault = await chooseCredentialStore({
+    keychain: brokenKeychain(NO_SECRETS),
+    safeStorage: fakeSafeStorage({ backend: 'basic_text' }),
+    file: join(dir, 'c.json'),
+    platform: 'linux',
+    warn: (m) => warnings.push(m),
+  });
   assert.equal(byDefault.kind, 'memory');
   assert.equal(byDefault.description, 'kept only until Outpost closes (no keychain available)');
   await byDefault.set('https://h', 'ana', 'r1');
   assert.equal(existsSync(join(dir, 'c.json')), false, 'nothing written under the hard-coded key');
   assert.match(warnings.join('\n'), /basic_text.*until Outpost closes/);
-  const accepted = await chooseCredentialStore({ keychain: brokenKeychain(NO_SECRETS), safeStorage: fakeSafeStorage({ backend: 'basic_text' }), file: join(dir, 'c.json'), platform: 'linux', warn: () => undefined, acceptWeakProtection: true });
+  const accepted = await chooseCredentialStore({
+    keychain: brokenKeychain(NO_SECRETS),
+    safeStorage: fakeSafeStorage({ backend: 'basic_text' }),
+    file: join(dir, 'c.json'),
+    platform: 'linux',
+    warn: () => undefined,
+    acceptWeakProtection: true,
+  });
   assert.equal(accepted.kind, 'weakFile');
   assert.equal(accepted.description, 'kept in a file with weak protection (no keyring)');
 });
@@ -123,7 +142,13 @@ test('basic_text: memory by default, saying so; the weak file only when accepted
 test('no keychain and no safeStorage (unavailable, or browser mode): memory, with a warning', async () => {
   for (const safeStorage of [fakeSafeStorage({ available: false, backend: 'gnome_libsecret' }), null, undefined]) {
     const warnings: string[] = [];
-    const chosen = await chooseCredentialStore({ keychain: brokenKeychain(NO_DISPLAY), safeStorage, file: join(folder(), 'c.json'), platform: 'linux', warn: (m) => warnings.push(m) });
+    const chosen = await chooseCredentialStore({
+      keychain: brokenKeychain(NO_DISPLAY),
+      safeStorage,
+      file: join(folder(), 'c.json'),
+      platform: 'linux',
+      warn: (m) => warnings.push(m),
+    });
     assert.equal(chosen.kind, 'memory');
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /No usable keychain \(Cannot autolaunch D-Bus without X11 \$DISPLAY\); sign-ins last until Outpost closes/);
@@ -132,7 +157,13 @@ test('no keychain and no safeStorage (unavailable, or browser mode): memory, wit
 });
 
 test('a keychain that never answers counts as unusable after the probe timeout', async () => {
-  const hanging: CredentialStore = { kind: 'keychain', description: 'kept in the system keychain', get: () => new Promise(() => undefined), set: async () => undefined, delete: async () => false };
+  const hanging: CredentialStore = {
+    kind: 'keychain',
+    description: 'kept in the system keychain',
+    get: () => new Promise(() => undefined),
+    set: async () => undefined,
+    delete: async () => false,
+  };
   assert.match((await probeKeychain(hanging, 50)) ?? '', /no answer within 50 ms/);
   const chosen = await chooseCredentialStore({ keychain: hanging, platform: 'linux', warn: () => undefined, probeTimeoutMs: 50 });
   assert.equal(chosen.kind, 'memory');

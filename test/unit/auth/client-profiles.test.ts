@@ -5,12 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  createProfileRegistry,
-  normaliseServer,
-  profileDatabaseFile,
-  profileIdFor,
-} from '../../../main/auth/profiles.js';
+import { createProfileRegistry, normaliseServer, profileDatabaseFile, profileIdFor } from '../../../main/auth/profiles.js';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-profiles-'));
@@ -48,14 +43,23 @@ test('sign-in records the profile, creates its folder under profiles/<id>, and r
     const settings = createProfileRegistry(dir).read();
     assert.equal(settings.lastServer, 'http://h:1', 'an offline profile does not replace the remembered server');
     assert.equal(settings.activeProfileId, offline);
-    assert.deepEqual(settings.profiles.map((p) => [p.username, p.lastUsedAt]), [['field', 2000], ['ana', 1000]]);
+    assert.deepEqual(
+      settings.profiles.map((p) => [p.username, p.lastUsedAt]),
+      [
+        ['field', 2000],
+        ['ana', 1000],
+      ],
+    );
     registry.signedIn({ id, mode: 'password', server: 'http://h:1', username: 'ana' }, 3000);
     assert.equal(registry.read().profiles.length, 2, 'signing in again reuses the entry');
     registry.signedOut();
     assert.equal(registry.read().activeProfileId, null);
     registry.remove(id);
     assert.ok(!existsSync(join(dir, 'profiles', id)));
-    assert.deepEqual(registry.read().profiles.map((p) => p.id), [offline]);
+    assert.deepEqual(
+      registry.read().profiles.map((p) => p.id),
+      [offline],
+    );
   });
 });
 

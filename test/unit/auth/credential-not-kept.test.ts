@@ -78,7 +78,11 @@ test('password sign-in whose refresh token cannot be stored: signed in for this 
   const second = await session.refresh();
   const third = await session.refresh();
   assert.equal(new Set([first, second, third]).size, 3);
-  const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: third }, body: JSON.stringify({ query: '{ __typename }' }) });
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: third },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
   assert.equal(response.status, 200, 'the renewed access token is accepted');
   assert.equal(notices.length, 1, 'told once, not at every refresh');
   assert.equal(credentials.sets, 3, 'every rotation tried to save');

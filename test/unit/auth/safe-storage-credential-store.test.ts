@@ -95,7 +95,11 @@ test('a damaged file is a clear error naming it, and is never overwritten by a l
   const dir = folder();
   const file = join(dir, 'credentials.json');
   const store = safeStorageCredentialStore({ safeStorage: fakeSafeStorage(), file, platform: 'win32' });
-  for (const damaged of ['{"format":"outpost-credentials","version":1,"entries":{"a#b":"', '[1,2]', '{"format":"outpost-credentials","version":1,"entries":{"a#b":7}}']) {
+  for (const damaged of [
+    '{"format":"outpost-credentials","version":1,"entries":{"a#b":"',
+    '[1,2]',
+    '{"format":"outpost-credentials","version":1,"entries":{"a#b":7}}',
+  ]) {
     writeFileSync(file, damaged);
     for (const attempt of [() => store.get(A, 'ana'), () => store.set(A, 'ana', 'x'), () => store.delete(A, 'ana')]) {
       await assert.rejects(attempt(), (error: unknown) => {
@@ -128,12 +132,20 @@ test('an entry another key made cannot be decrypted: a clear error for it, and t
 });
 
 test('protection: DPAPI, Keychain and Linux keyrings encrypt; basic_text and unknown backends are weak', () => {
-  assert.deepEqual(safeStorageProtection('win32', undefined), { kind: 'encryptedFile', backend: 'DPAPI', description: 'kept in a file encrypted by the system (DPAPI)' });
+  assert.deepEqual(safeStorageProtection('win32', undefined), {
+    kind: 'encryptedFile',
+    backend: 'DPAPI',
+    description: 'kept in a file encrypted by the system (DPAPI)',
+  });
   assert.equal(safeStorageProtection('darwin', undefined).description, 'kept in a file encrypted by the system (Keychain)');
   assert.equal(safeStorageProtection('linux', 'gnome_libsecret').description, 'kept in a file encrypted by the system (gnome-libsecret)');
   for (const wallet of ['kwallet', 'kwallet5', 'kwallet6']) assert.equal(safeStorageProtection('linux', wallet).kind, 'encryptedFile');
   for (const weak of ['basic_text', 'unknown', undefined]) {
-    assert.deepEqual(safeStorageProtection('linux', weak), { kind: 'weakFile', backend: weak ?? 'unknown', description: 'kept in a file with weak protection (no keyring)' });
+    assert.deepEqual(safeStorageProtection('linux', weak), {
+      kind: 'weakFile',
+      backend: weak ?? 'unknown',
+      description: 'kept in a file with weak protection (no keyring)',
+    });
   }
   const store = safeStorageCredentialStore({ safeStorage: fakeSafeStorage({ backend: 'basic_text' }), file: join(folder(), 'c.json'), platform: 'linux' });
   assert.equal(store.kind, 'weakFile');

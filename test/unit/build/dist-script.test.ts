@@ -31,7 +31,11 @@ test('removeStaleForgeMeta removes a marker claiming Electron beside the Node bu
     const truth = put(join(truthful, 'node_modules', 'better-sqlite3', 'build', 'Release', '.forge-meta'), marker(ELECTRON_ABI));
     assert.deepEqual(removeStaleForgeMeta(lying), [lie]);
     assert.equal(existsSync(lie), false);
-    assert.equal(readFileSync(join(lying, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')).equals(readFileSync(realBinary)), true, 'the binary stays');
+    assert.equal(
+      readFileSync(join(lying, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')).equals(readFileSync(realBinary)),
+      true,
+      'the binary stays',
+    );
     assert.deepEqual(removeStaleForgeMeta(truthful), []);
     assert.equal(existsSync(truth), true);
   } finally {
@@ -43,8 +47,26 @@ test('removeStaleForgeMeta removes a marker claiming Electron beside the Node bu
 test('packaged binaries are the better_sqlite3.node files inside app.asar.unpacked folders', () => {
   const release = mkdtempSync(join(tmpdir(), 'outpost release '));
   try {
-    const linux = put(join(release, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), binaryForAbi(ELECTRON_ABI));
-    const mac = put(join(release, 'mac', 'Outpost.app', 'Contents', 'Resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), readFileSync(realBinary));
+    const linux = put(
+      join(release, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+      binaryForAbi(ELECTRON_ABI),
+    );
+    const mac = put(
+      join(
+        release,
+        'mac',
+        'Outpost.app',
+        'Contents',
+        'Resources',
+        'app.asar.unpacked',
+        'node_modules',
+        'better-sqlite3',
+        'build',
+        'Release',
+        'better_sqlite3.node',
+      ),
+      readFileSync(realBinary),
+    );
     put(join(release, 'elsewhere', 'better_sqlite3.node'), 'not packaged');
     assert.deepEqual(packagedSqliteBinaries(release).sort(), [linux, mac].sort());
     assert.deepEqual(packagedSqliteBinaries(join(release, 'missing')), []);
@@ -61,5 +83,8 @@ test('npm run dist on Node older than 22.12 stops first, in one line saying what
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'dist.ts')], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.status, 1);
   assert.equal(result.stdout, '', 'nothing was built');
-  assert.equal(result.stderr.trim(), `npm run dist needs Node ${PACKAGING_NODE} or newer (electron-builder and @electron/rebuild require it); this is Node ${process.version.slice(1)}. npm start and npm test work on Node 20.19+.`);
+  assert.equal(
+    result.stderr.trim(),
+    `npm run dist needs Node ${PACKAGING_NODE} or newer (electron-builder and @electron/rebuild require it); this is Node ${process.version.slice(1)}. npm start and npm test work on Node 20.19+.`,
+  );
 });

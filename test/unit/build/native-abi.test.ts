@@ -79,7 +79,7 @@ test('rebuilds only when the built ABI differs from the runtime that will load i
   assert.match(decideRebuild('better-sqlite3', node, 'electron', 150).reason, /ABI 115.*electron needs ABI 150/);
 });
 
-test('a scratch build is installed only when its binary registers Electron\'s ABI', () => {
+test("a scratch build is installed only when its binary registers Electron's ABI", () => {
   assert.deepEqual(judgeElectronBuild({ kind: 'v8', abi: 150 }, 150), { ok: true });
   const nodeAbi = judgeElectronBuild({ kind: 'v8', abi: 115 }, 150);
   assert.equal(nodeAbi.ok, false);
@@ -88,8 +88,18 @@ test('a scratch build is installed only when its binary registers Electron\'s AB
   assert.equal(judgeElectronBuild(null, 150).ok, false);
 });
 
-test('node-gyp runs for Electron without npm\'s nodedir and target settings, which would override its command line', () => {
-  const env = nodeGypEnv({ PATH: '/bin', npm_config_nodedir: '/usr', NPM_CONFIG_NODEDIR: '/usr', npm_config_target: '20.19.0', npm_config_runtime: 'node', npm_config_disturl: 'x', npm_package_config_node_gyp_nodedir: '/usr', npm_config_cafile: '/ca.pem', npm_config_https_proxy: 'http://proxy' });
+test("node-gyp runs for Electron without npm's nodedir and target settings, which would override its command line", () => {
+  const env = nodeGypEnv({
+    PATH: '/bin',
+    npm_config_nodedir: '/usr',
+    NPM_CONFIG_NODEDIR: '/usr',
+    npm_config_target: '20.19.0',
+    npm_config_runtime: 'node',
+    npm_config_disturl: 'x',
+    npm_package_config_node_gyp_nodedir: '/usr',
+    npm_config_cafile: '/ca.pem',
+    npm_config_https_proxy: 'http://proxy',
+  });
   assert.deepEqual(env, { PATH: '/bin', npm_config_cafile: '/ca.pem', npm_config_https_proxy: 'http://proxy' });
   assert.deepEqual(electronGypArgs('45.4.1', 'arm64', 'https://electronjs.org/headers'), [
     'rebuild',
@@ -105,9 +115,18 @@ test('this checkout: the Electron target comes from node_modules/electron/abi_ve
   assert.equal(targetAbiOf('node'), NODE_ABI);
   assert.equal(targetAbiOf('electron'), ELECTRON_ABI);
   assert.equal(electronTarget().abi, 150, 'Electron 45 is NODE_MODULE_VERSION 150');
-  assert.deepEqual(check('node').filter((d) => d.action !== 'none'), [], 'pretest should have left a Node build');
+  assert.deepEqual(
+    check('node').filter((d) => d.action !== 'none'),
+    [],
+    'pretest should have left a Node build',
+  );
   assert.equal(check('electron').find((d) => d.module === 'keytar')?.action ?? 'none', 'none', 'keytar is N-API');
-  assert.match(electronBuildPath(), new RegExp(`node_modules[/\\\\]\\.outpost-native[/\\\\]better-sqlite3[/\\\\]electron-abi150-${process.platform}-${process.arch}[/\\\\]better_sqlite3\\.node$`));
+  assert.match(
+    electronBuildPath(),
+    new RegExp(
+      `node_modules[/\\\\]\\.outpost-native[/\\\\]better-sqlite3[/\\\\]electron-abi150-${process.platform}-${process.arch}[/\\\\]better_sqlite3\\.node$`,
+    ),
+  );
 });
 
 test('check: the Node build and the side-by-side Electron build are judged separately, each by its binary', () => {
@@ -175,7 +194,10 @@ test('a scratch Electron build that came out with the Node ABI is refused: nothi
     const errors: string[] = [];
     const ok = ensureElectron({ root: project, build: producing(readFileSync(realBinary)), log: () => {}, error: (line) => errors.push(line) });
     assert.equal(ok, false);
-    assert.match(errors.join('\n'), new RegExp(`refusing the Electron build of better-sqlite3: node-gyp produced ABI ${NODE_ABI}, not Electron's ABI ${ELECTRON_ABI}`));
+    assert.match(
+      errors.join('\n'),
+      new RegExp(`refusing the Electron build of better-sqlite3: node-gyp produced ABI ${NODE_ABI}, not Electron's ABI ${ELECTRON_ABI}`),
+    );
     assert.match(errors.join('\n'), /Nothing was installed; the Node build is untouched/);
     assert.equal(existsSync(electronBuildPath(project)), false);
     assert.deepEqual(snapshot(buildDir), before);
@@ -184,7 +206,7 @@ test('a scratch Electron build that came out with the Node ABI is refused: nothi
   }
 });
 
-test('ensure electron with real node-gyp where Electron\'s headers cannot be fetched: clear message, exit false, Node build byte-for-byte unchanged', async () => {
+test("ensure electron with real node-gyp where Electron's headers cannot be fetched: clear message, exit false, Node build byte-for-byte unchanged", async () => {
   // A loopback port nothing listens on: taken, then released.
   const port = await new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -205,7 +227,12 @@ test('ensure electron with real node-gyp where Electron\'s headers cannot be fet
     const ok = ensureElectron({ root: project, distUrl, devDir, output: 'ignore', log: () => {}, error: (line) => errors.push(line) });
     assert.equal(ok, false);
     assert.equal(errors.length, 1, 'one message');
-    assert.match(errors[0], new RegExp(`could not build better-sqlite3 for Electron .* \\(ABI ${ELECTRON_ABI}\\)\\. This needs Electron's headers from ${distUrl.replace(/[.]/g, '\\.')} \\(network access\\)`));
+    assert.match(
+      errors[0],
+      new RegExp(
+        `could not build better-sqlite3 for Electron .* \\(ABI ${ELECTRON_ABI}\\)\\. This needs Electron's headers from ${distUrl.replace(/[.]/g, '\\.')} \\(network access\\)`,
+      ),
+    );
     assert.match(errors[0], /The Node build is untouched\. Run npm start once with network access to electronjs\.org/);
     assert.equal(sha256(nodeBinary), before);
     assert.equal(sha256(nodeBinary), sha256(realBinary));
@@ -217,24 +244,34 @@ test('ensure electron with real node-gyp where Electron\'s headers cannot be fet
   }
 });
 
-const compile = process.env.OUTPOST_NATIVE_COMPILE_TEST === '1' ? false : 'compiles SQLite with node-gyp (about a minute of CPU); set OUTPOST_NATIVE_COMPILE_TEST=1 to run it';
+const compile =
+  process.env.OUTPOST_NATIVE_COMPILE_TEST === '1'
+    ? false
+    : 'compiles SQLite with node-gyp (about a minute of CPU); set OUTPOST_NATIVE_COMPILE_TEST=1 to run it';
 
-test('real compile: node-gyp told to target Electron but given npm\'s nodedir builds for Node\'s ABI, and that product is refused', { skip: compile, timeout: 600_000 }, () => {
-  const project = fixtureProject({ defaultBinary: readFileSync(realBinary), fullPackage: true });
-  try {
-    const nodeBinary = join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-    const before = sha256(nodeBinary);
-    const nodeGyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-    // What an npm `nodedir` setting does to node-gyp when nothing removes it.
-    const nodedir = process.execPath.replace(/[/\\]bin[/\\][^/\\]+$/, '');
-    const withNodedir: ElectronBuilder = (cwd, args) =>
-      spawnSync(process.execPath, [nodeGyp, ...args], { cwd, env: { ...process.env, npm_config_nodedir: nodedir }, stdio: 'ignore' }).status === 0;
-    const errors: string[] = [];
-    assert.equal(ensureElectron({ root: project, build: withNodedir, log: () => {}, error: (line) => errors.push(line) }), false);
-    assert.match(errors.join('\n'), new RegExp(`refusing the Electron build of better-sqlite3: node-gyp produced ABI ${NODE_ABI}, not Electron's ABI ${ELECTRON_ABI}`));
-    assert.equal(existsSync(electronBuildPath(project)), false);
-    assert.equal(sha256(nodeBinary), before);
-  } finally {
-    rmSync(project, { recursive: true, force: true });
-  }
-});
+test(
+  "real compile: node-gyp told to target Electron but given npm's nodedir builds for Node's ABI, and that product is refused",
+  { skip: compile, timeout: 600_000 },
+  () => {
+    const project = fixtureProject({ defaultBinary: readFileSync(realBinary), fullPackage: true });
+    try {
+      const nodeBinary = join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+      const before = sha256(nodeBinary);
+      const nodeGyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+      // What an npm `nodedir` setting does to node-gyp when nothing removes it.
+      const nodedir = process.execPath.replace(/[/\\]bin[/\\][^/\\]+$/, '');
+      const withNodedir: ElectronBuilder = (cwd, args) =>
+        spawnSync(process.execPath, [nodeGyp, ...args], { cwd, env: { ...process.env, npm_config_nodedir: nodedir }, stdio: 'ignore' }).status === 0;
+      const errors: string[] = [];
+      assert.equal(ensureElectron({ root: project, build: withNodedir, log: () => {}, error: (line) => errors.push(line) }), false);
+      assert.match(
+        errors.join('\n'),
+        new RegExp(`refusing the Electron build of better-sqlite3: node-gyp produced ABI ${NODE_ABI}, not Electron's ABI ${ELECTRON_ABI}`),
+      );
+      assert.equal(existsSync(electronBuildPath(project)), false);
+      assert.equal(sha256(nodeBinary), before);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  },
+);

@@ -16,13 +16,25 @@ const dflt = (abi: number | null) => ({ path: '/nm/better-sqlite3/build/Release/
 
 test('the decision: Node always takes the default; Electron takes a matching side-by-side build, else a matching default, else explains', () => {
   assert.deepEqual(chooseNativeBinding({ runtimeAbi: 115, isElectron: false, sideBySide: side(150), defaultBuild: dflt(115) }), { kind: 'default' });
-  assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(150), defaultBuild: dflt(115) }), { kind: 'side-by-side', path: side(150).path });
-  assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(null), defaultBuild: dflt(150) }), { kind: 'default' }, 'a packaged app');
+  assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(150), defaultBuild: dflt(115) }), {
+    kind: 'side-by-side',
+    path: side(150).path,
+  });
+  assert.deepEqual(
+    chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(null), defaultBuild: dflt(150) }),
+    { kind: 'default' },
+    'a packaged app',
+  );
   assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(115), defaultBuild: dflt(150) }), { kind: 'default' });
-  assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(null), defaultBuild: { path: 'x', abi: { kind: 'napi' } } }), { kind: 'default' });
+  assert.deepEqual(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(null), defaultBuild: { path: 'x', abi: { kind: 'napi' } } }), {
+    kind: 'default',
+  });
   const none = chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(null), defaultBuild: dflt(115) });
   assert.equal(none.kind, 'none');
-  assert.match(none.kind === 'none' ? none.message : '', /no build for this Electron \(ABI 150\): \/nm\/\.outpost-native\/x\.node is missing, and .*better_sqlite3\.node is built for ABI 115\. Run `npm start` once with network access to electronjs\.org/);
+  assert.match(
+    none.kind === 'none' ? none.message : '',
+    /no build for this Electron \(ABI 150\): \/nm\/\.outpost-native\/x\.node is missing, and .*better_sqlite3\.node is built for ABI 115\. Run `npm start` once with network access to electronjs\.org/,
+  );
   assert.equal(chooseNativeBinding({ runtimeAbi: 150, isElectron: true, sideBySide: side(115), defaultBuild: dflt(null) }).kind, 'none');
 });
 
@@ -45,7 +57,9 @@ test('resolver, one build present: only a Node build → clear error under Elect
     const packageDir = join(nodeOnly, 'node_modules', 'better-sqlite3');
     assert.throws(
       () => resolveNativeBinding({ packageDir, runtimeAbi: ELECTRON_ABI, isElectron: true }),
-      new RegExp(`better-sqlite3 has no build for this Electron \\(ABI ${ELECTRON_ABI}\\).*is missing, and .*built for ABI ${NODE_ABI}\\. Run \`npm start\` once with network access to electronjs\\.org`),
+      new RegExp(
+        `better-sqlite3 has no build for this Electron \\(ABI ${ELECTRON_ABI}\\).*is missing, and .*built for ABI ${NODE_ABI}\\. Run \`npm start\` once with network access to electronjs\\.org`,
+      ),
     );
     assert.equal(resolveNativeBinding({ packageDir, runtimeAbi: NODE_ABI, isElectron: false }), undefined);
     assert.equal(resolveNativeBinding({ packageDir: join(packaged, 'node_modules', 'better-sqlite3'), runtimeAbi: ELECTRON_ABI, isElectron: true }), undefined);
@@ -63,7 +77,10 @@ test('resolver: a .forge-meta marker claiming the Electron ABI beside Node-ABI b
     put(join(packageDir, 'build', 'Release', '.forge-meta'), meta);
     const stale = put(sideBySideBinaryPath(join(project, 'node_modules'), ELECTRON_ABI), readFileSync(realBinary));
     put(join(stale, '..', '.forge-meta'), meta);
-    assert.throws(() => resolveNativeBinding({ packageDir, runtimeAbi: ELECTRON_ABI, isElectron: true }), new RegExp(`is built for ABI ${NODE_ABI}, and .* is built for ABI ${NODE_ABI}`));
+    assert.throws(
+      () => resolveNativeBinding({ packageDir, runtimeAbi: ELECTRON_ABI, isElectron: true }),
+      new RegExp(`is built for ABI ${NODE_ABI}, and .* is built for ABI ${NODE_ABI}`),
+    );
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
@@ -81,13 +98,16 @@ test('better-sqlite3 loads the binary the resolver names through its nativeBindi
     const db = new Database(':memory:', { nativeBinding: path });
     assert.deepEqual(db.prepare('select 1 + 1 as two').get(), { two: 2 });
     db.close();
-    assert.equal(defaultBinaryPath(join(project, 'node_modules', 'better-sqlite3')), join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
+    assert.equal(
+      defaultBinaryPath(join(project, 'node_modules', 'better-sqlite3')),
+      join(project, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+    );
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
 });
 
-test('in Node (tests, browser mode) the datastore keeps better-sqlite3\'s default binding', () => {
+test("in Node (tests, browser mode) the datastore keeps better-sqlite3's default binding", () => {
   assert.equal(process.versions.electron, undefined);
   assert.equal(nativeBinding(), undefined);
 });

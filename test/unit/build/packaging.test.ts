@@ -54,7 +54,12 @@ const { validateConfiguration } = appBuilderLib<{
 }>('out/util/config/config.js');
 const { expandMacro } = appBuilderLib<{ expandMacro(pattern: string, arch: string | null, appInfo: object): string }>('out/util/macroExpander.js');
 const { FileMatcher } = appBuilderLib<{
-  FileMatcher: new (from: string, to: string, macroExpander: (pattern: string) => string, patterns: string[]) => {
+  FileMatcher: new (
+    from: string,
+    to: string,
+    macroExpander: (pattern: string) => string,
+    patterns: string[],
+  ) => {
     createFilter(): (file: string, stat: Stats) => boolean;
   };
 }>('out/fileMatcher.js');
@@ -93,7 +98,10 @@ test('publish: a generic feed on the `latest` channel whose URL comes from OUTPO
     process.env.OUTPOST_UPDATE_URL = 'https://outpost.example.org/updates';
     assert.equal(expandMacro(config.publish.url, null, {}), 'https://outpost.example.org/updates');
     delete process.env.OUTPOST_UPDATE_URL;
-    assert.throws(() => expandMacro(config.publish.url, null, {}), (error: { code?: string }) => error.code === 'ERR_ELECTRON_BUILDER_ENV_NOT_DEFINED');
+    assert.throws(
+      () => expandMacro(config.publish.url, null, {}),
+      (error: { code?: string }) => error.code === 'ERR_ELECTRON_BUILDER_ENV_NOT_DEFINED',
+    );
   } finally {
     if (saved === undefined) delete process.env.OUTPOST_UPDATE_URL;
     else process.env.OUTPOST_UPDATE_URL = saved;
@@ -142,7 +150,10 @@ test('icons: a 1024×1024 icon.png for macOS and Windows, and a Linux set electr
   try {
     const { icons, isFallback } = await convertIcon({ sources: [config.linux.icon], fallbackSources: [], roots: [resources, root], format: 'set', outDir });
     assert.equal(isFallback, false);
-    assert.deepEqual(icons.map((icon) => icon.size), [16, 24, 32, 48, 64, 128, 256, 512, 1024]);
+    assert.deepEqual(
+      icons.map((icon) => icon.size),
+      [16, 24, 32, 48, 64, 128, 256, 512, 1024],
+    );
     for (const icon of icons) assert.deepEqual(pngSize(icon.file), { width: icon.size, height: icon.size }, icon.file);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -185,7 +196,23 @@ test('app.asar over a real build: dist/ without maps, metafile or bridges, packa
     );
 
     const closure = productionClosure(root, packageJson);
-    for (const name of ['react', 'react-dom', 'pg', 'commander', 'vite', 'typescript', 'playwright-core', 'esbuild', 'tsx', 'electron', 'electron-builder', 'kysely', 'zod', 'graphql', 'ws']) {
+    for (const name of [
+      'react',
+      'react-dom',
+      'pg',
+      'commander',
+      'vite',
+      'typescript',
+      'playwright-core',
+      'esbuild',
+      'tsx',
+      'electron',
+      'electron-builder',
+      'kysely',
+      'zod',
+      'graphql',
+      'ws',
+    ]) {
       assert.ok(!closure.has(name), `${name} is bundled, server-only or dev-only and must not be in app.asar`);
     }
     for (const name of mainExternals(packageJson).filter((name) => name !== 'electron')) assert.ok(closure.has(name), `${name} is installed`);
@@ -242,7 +269,10 @@ test(
       );
       const unpacked = join(resources, 'app.asar.unpacked');
       const unpackedFiles = existsSync(unpacked) ? walk(unpacked).filter((file) => statSync(join(unpacked, file)).isFile()) : [];
-      assert.deepEqual(unpackedFiles.filter((file) => !file.endsWith('.node')), []);
+      assert.deepEqual(
+        unpackedFiles.filter((file) => !file.endsWith('.node')),
+        [],
+      );
       const fuses = fromAppBuilderLib('@electron/fuses') as { getCurrentFuseWire(binary: string): Promise<Record<string, number>> };
       const wire = await fuses.getCurrentFuseWire(findExecutable(output));
       const [off, on] = [48, 49]; // FuseState.DISABLE / ENABLE
@@ -287,7 +317,8 @@ function readPlistDict(file: string): Record<string, boolean> {
   const dict: Record<string, boolean> = {};
   for (let i = 0; i < children.length; i += 2) {
     const [key, value] = [children[i], children[i + 1]];
-    if (key.nodeName !== 'key' || !value || !['true', 'false'].includes(value.nodeName)) throw new Error(`${file}: dict entries must be <key> then <true/> or <false/>`);
+    if (key.nodeName !== 'key' || !value || !['true', 'false'].includes(value.nodeName))
+      throw new Error(`${file}: dict entries must be <key> then <true/> or <false/>`);
     dict[key.textContent ?? ''] = value.nodeName === 'true';
   }
   return dict;

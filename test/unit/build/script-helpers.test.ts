@@ -68,7 +68,11 @@ test('npm runs through its own JavaScript entry under npm run, through a shell o
   });
   assert.deepEqual(npmCommand(['rebuild', 'better-sqlite3'], {}, 'win32', node), { command: 'npm.cmd', args: ['rebuild', 'better-sqlite3'], shell: true });
   assert.throws(() => npmCommand(['rebuild', 'a b'], {}, 'win32', node), /cannot pass .* through cmd\.exe safely/);
-  assert.deepEqual(npmCommand(['rebuild'], { npm_execpath: '/usr/lib/node_modules/pnpm/bin/pnpm.cjs' }, 'linux', node), { command: 'npm', args: ['rebuild'], shell: false }, 'pnpm is not npm');
+  assert.deepEqual(
+    npmCommand(['rebuild'], { npm_execpath: '/usr/lib/node_modules/pnpm/bin/pnpm.cjs' }, 'linux', node),
+    { command: 'npm', args: ['rebuild'], shell: false },
+    'pnpm is not npm',
+  );
   assert.deepEqual(npmCommand(['rebuild'], {}, 'darwin', node), { command: 'npm', args: ['rebuild'], shell: false });
 });
 
@@ -81,6 +85,9 @@ test('packaging needs Node 22.12; the message says so in one line and that start
   assert.equal(meetsNodeVersion('22.100.0', '22.12.0'), true, 'numeric, not string, comparison');
   assert.equal(nodeVersionProblem('v24.1.0', '22.12.0', 'npm run dist'), null);
   const problem = nodeVersionProblem('v20.19.0', '22.12.0', 'npm run dist');
-  assert.equal(problem, 'npm run dist needs Node 22.12.0 or newer (electron-builder and @electron/rebuild require it); this is Node 20.19.0. npm start and npm test work on Node 20.19+.');
+  assert.equal(
+    problem,
+    'npm run dist needs Node 22.12.0 or newer (electron-builder and @electron/rebuild require it); this is Node 20.19.0. npm start and npm test work on Node 20.19+.',
+  );
   assert.doesNotMatch(problem ?? '', /\n/);
 });

@@ -8,7 +8,13 @@ test('count counts every record, or those matching a predicate, and agrees with 
   const { store } = openTemp(t);
   assert.equal(await store.count('Inspection'), 0);
   for (let i = 0; i < 30; i++) {
-    await store.save('Inspection', { id: `i${String(i).padStart(2, '0')}`, siteID: 's1', title: `t${i}`, status: i % 3 === 0 ? 'DRAFT' : 'SUBMITTED', score: i });
+    await store.save('Inspection', {
+      id: `i${String(i).padStart(2, '0')}`,
+      siteID: 's1',
+      title: `t${i}`,
+      status: i % 3 === 0 ? 'DRAFT' : 'SUBMITTED',
+      score: i,
+    });
   }
   assert.equal(await store.count('Inspection'), 30);
   const drafts = { field: 'status', op: 'eq', value: 'DRAFT' } as const;

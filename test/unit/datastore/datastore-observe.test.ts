@@ -15,12 +15,18 @@ test('observe delivers INSERT, UPDATE and DELETE with the full element, filtered
   await store.save('Site', { id: site.id, name: 'B' });
   await store.save('Inspection', { siteID: site.id, title: 't', status: 'DRAFT' });
   await store.delete('Site', String(site.id));
-  assert.deepEqual(sites.map((e) => e.opType), ['INSERT', 'UPDATE', 'DELETE']);
+  assert.deepEqual(
+    sites.map((e) => e.opType),
+    ['INSERT', 'UPDATE', 'DELETE'],
+  );
   assert.equal(sites[1].element.code, 'c', 'update events carry the whole record');
   assert.equal(sites[1].element.name, 'B');
   assert.equal(sites[2].element.name, 'B', 'delete events carry the last state');
   // The delete cascaded to the inspection.
-  assert.deepEqual(all.map((e) => `${e.opType} ${e.model}`), ['INSERT Site', 'UPDATE Site', 'INSERT Inspection', 'DELETE Inspection', 'DELETE Site']);
+  assert.deepEqual(
+    all.map((e) => `${e.opType} ${e.model}`),
+    ['INSERT Site', 'UPDATE Site', 'INSERT Inspection', 'DELETE Inspection', 'DELETE Site'],
+  );
   unsubscribe();
   await store.save('Site', { name: 'C' });
   assert.equal(sites.length, 3, 'no events after unsubscribe');
@@ -55,14 +61,20 @@ test('observeQuery: initial snapshot, then one per batch of relevant changes, so
     .subscribe((s) => snapshots.push(s));
   await settle();
   assert.equal(snapshots.length, 1);
-  assert.deepEqual(snapshots[0].items.map((r) => r.id), ['b']);
+  assert.deepEqual(
+    snapshots[0].items.map((r) => r.id),
+    ['b'],
+  );
   assert.equal(snapshots[0].isSynced, false);
 
   // Two saves in one turn → one snapshot.
   await Promise.all([store.save('Site', { id: 'a', name: 'x-a' }), store.save('Site', { id: 'c', name: 'x-c' })]);
   await settle();
   assert.equal(snapshots.length, 2);
-  assert.deepEqual(snapshots[1].items.map((r) => r.id), ['c', 'b', 'a']);
+  assert.deepEqual(
+    snapshots[1].items.map((r) => r.id),
+    ['c', 'b', 'a'],
+  );
 
   // A change to a record that neither matches nor was shown: no snapshot.
   await store.save('Site', { id: 'z', name: 'other' });
@@ -73,7 +85,10 @@ test('observeQuery: initial snapshot, then one per batch of relevant changes, so
   await store.save('Site', { id: 'b', name: 'renamed' });
   await settle();
   assert.equal(snapshots.length, 3);
-  assert.deepEqual(snapshots[2].items.map((r) => r.id), ['c', 'a']);
+  assert.deepEqual(
+    snapshots[2].items.map((r) => r.id),
+    ['c', 'a'],
+  );
 
   // The model's first completed sync flips isSynced.
   await store.syncMetadata.setSyncMetadata('Site', { lastSync: 1000, lastFullSync: 1000 });
@@ -94,7 +109,10 @@ test('observeQuery reflects remote merges and clear()', async (t) => {
   await settle();
   await store.remote.applyRemote('Site', [{ id: 'r1', name: 'remote', _version: 1, _lastChangedAt: 5, _deleted: null }], { isFullSync: true });
   await settle();
-  assert.deepEqual(snapshots.at(-1)?.items.map((r) => r.id), ['r1']);
+  assert.deepEqual(
+    snapshots.at(-1)?.items.map((r) => r.id),
+    ['r1'],
+  );
   await store.clear();
   await settle();
   assert.deepEqual(snapshots.at(-1)?.items, []);

@@ -6,7 +6,8 @@ import { ValidationError } from '../../../common/errors.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { openTemp, rawOutbox } from './temp-datastore.js';
 
-const schema = parseSchema(`
+const schema = parseSchema(
+  `
 type Project @model { id: ID! name: String team: Team @hasOne(fields: ["teamID"]) teamID: ID }
 type Team @model { id: ID! name: String! }
 type Order @model {
@@ -21,7 +22,9 @@ type Line @model {
   orderNo: Int!
   qty: Int
 }
-`, 'other.graphql');
+`,
+  'other.graphql',
+);
 
 async function markSynced(store: Awaited<ReturnType<typeof openTemp>>['store']): Promise<void> {
   for (const entry of await store.outbox.peekSendable(100)) {
@@ -43,9 +46,15 @@ test('composite primary key: save needs every key field, get/delete take an obje
   assert.equal(rawOutbox(file).length, 1, 'update coalesced into the pending create');
   assert.equal(rawOutbox(file)[0].data.total, 10);
   await store.save('Order', { customerId: 'c1', orderNo: 8 });
-  assert.deepEqual((await store.query('Order')).map((o) => o.orderNo), [7, 8]);
+  assert.deepEqual(
+    (await store.query('Order')).map((o) => o.orderNo),
+    [7, 8],
+  );
   await store.delete('Order', { customerId: 'c1', orderNo: 7 });
-  assert.deepEqual((await store.query('Order')).map((o) => o.orderNo), [8]);
+  assert.deepEqual(
+    (await store.query('Order')).map((o) => o.orderNo),
+    [8],
+  );
 });
 
 test('cascade through @hasOne and through a hasMany on a composite key', async (t) => {
@@ -62,7 +71,10 @@ test('cascade through @hasOne and through a hasMany on a composite key', async (
     rawOutbox(file).map((e) => `${e.operation} ${e.model} ${e.modelId}`),
     ['Delete Team t1', 'Delete Project p1', 'Delete Line l1', 'Delete Order c1-1'],
   );
-  assert.deepEqual((await store.query('Line')).map((l) => l.id), ['l2']);
+  assert.deepEqual(
+    (await store.query('Line')).map((l) => l.id),
+    ['l2'],
+  );
 });
 
 test('models without @auth have no owner column; records round-trip', async (t) => {
@@ -72,7 +84,7 @@ test('models without @auth have no owner column; records round-trip', async (t) 
   assert.deepEqual(Object.keys(team).sort(), ['_deleted', '_lastChangedAt', '_version', 'createdAt', 'id', 'name', 'updatedAt']);
 });
 
-test('a model name that would collide with the datastore\'s own tables is refused at open', (t) => {
+test("a model name that would collide with the datastore's own tables is refused at open", (t) => {
   assert.throws(
     () => openTemp(t, parseSchema('type _outpost_outbox @model { id: ID! }')),
     (e: unknown) => e instanceof ValidationError && /reserved/.test(e.message),

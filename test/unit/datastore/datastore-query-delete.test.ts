@@ -21,26 +21,51 @@ test('query filters with a predicate and sorts on several fields, ties broken by
   await seedInspections(store);
   const drafts = await store.query('Inspection', {
     where: { field: 'status', op: 'eq', value: 'DRAFT' },
-    sort: [{ field: 'score', direction: 'desc' }, { field: 'title', direction: 'asc' }],
+    sort: [
+      { field: 'score', direction: 'desc' },
+      { field: 'title', direction: 'asc' },
+    ],
   });
-  assert.deepEqual(drafts.map((r) => r.id), ['i2', 'i1', 'i0']);
+  assert.deepEqual(
+    drafts.map((r) => r.id),
+    ['i2', 'i1', 'i0'],
+  );
   const all = await store.query('Inspection', { sort: [{ field: 'title', direction: 'asc' }] });
-  assert.deepEqual(all.map((r) => r.id), ['i0', 'i2', 'i1', 'i3', 'i4'], 'equal titles tie-break by id; é sorts after ASCII');
+  assert.deepEqual(
+    all.map((r) => r.id),
+    ['i0', 'i2', 'i1', 'i3', 'i4'],
+    'equal titles tie-break by id; é sorts after ASCII',
+  );
   const unsorted = await store.query('Inspection');
-  assert.deepEqual(unsorted.map((r) => r.id), ['i0', 'i1', 'i2', 'i3', 'i4']);
+  assert.deepEqual(
+    unsorted.map((r) => r.id),
+    ['i0', 'i1', 'i2', 'i3', 'i4'],
+  );
   const compound = await store.query('Inspection', {
     where: { or: [{ field: 'score', op: 'gt', value: 6 }, { not: { field: 'score', op: 'attributeExists', value: true } }] },
   });
-  assert.deepEqual(compound.map((r) => r.id), ['i3', 'i4']);
+  assert.deepEqual(
+    compound.map((r) => r.id),
+    ['i3', 'i4'],
+  );
 });
 
 test('page is a 0-based page index of size limit', async (t) => {
   const { store } = openTemp(t);
   await seedInspections(store);
   const sort = [{ field: 'id', direction: 'asc' as const }];
-  assert.deepEqual((await store.query('Inspection', { sort, limit: 2 })).map((r) => r.id), ['i0', 'i1']);
-  assert.deepEqual((await store.query('Inspection', { sort, limit: 2, page: 1 })).map((r) => r.id), ['i2', 'i3']);
-  assert.deepEqual((await store.query('Inspection', { sort, limit: 2, page: 2 })).map((r) => r.id), ['i4']);
+  assert.deepEqual(
+    (await store.query('Inspection', { sort, limit: 2 })).map((r) => r.id),
+    ['i0', 'i1'],
+  );
+  assert.deepEqual(
+    (await store.query('Inspection', { sort, limit: 2, page: 1 })).map((r) => r.id),
+    ['i2', 'i3'],
+  );
+  assert.deepEqual(
+    (await store.query('Inspection', { sort, limit: 2, page: 2 })).map((r) => r.id),
+    ['i4'],
+  );
   assert.deepEqual(await store.query('Inspection', { sort, limit: 2, page: 3 }), []);
 });
 
@@ -63,7 +88,10 @@ test('delete by id removes the row and queues a Delete carrying the record; a co
   await store.outbox.completeEntry(create.id, { ...site, _version: 3, _lastChangedAt: 9 });
   const condition = { field: 'name', op: 'eq', value: 'A' } as const;
   const deleted = await store.delete('Site', 's1', { condition });
-  assert.deepEqual(deleted.map((r) => r.id), ['s1']);
+  assert.deepEqual(
+    deleted.map((r) => r.id),
+    ['s1'],
+  );
   assert.equal(await store.get('Site', 's1'), undefined);
   assert.equal(rawRows(file, 'SELECT * FROM "Site"').length, 0);
   const [entry] = rawOutbox(file);
@@ -101,20 +129,33 @@ test('delete cascades through hasMany to grandchildren, each with its own outbox
   const condition = { field: 'name', op: 'eq', value: 'A' } as const;
   await store.delete('Site', 's1', { condition });
   const outbox = rawOutbox(file);
-  assert.deepEqual(
-    outbox.map((e) => `${e.operation} ${e.model} ${e.modelId}`).sort(),
-    ['Delete Inspection i1', 'Delete Inspection i2', 'Delete Observation o1', 'Delete Site s1'],
-  );
+  assert.deepEqual(outbox.map((e) => `${e.operation} ${e.model} ${e.modelId}`).sort(), [
+    'Delete Inspection i1',
+    'Delete Inspection i2',
+    'Delete Observation o1',
+    'Delete Site s1',
+  ]);
   assert.deepEqual(outbox.find((e) => e.model === 'Site')?.condition, condition);
-  assert.ok(outbox.filter((e) => e.model !== 'Site').every((e) => e.condition === null), 'children carry no condition');
+  assert.ok(
+    outbox.filter((e) => e.model !== 'Site').every((e) => e.condition === null),
+    'children carry no condition',
+  );
   assert.equal(events.length, 4);
-  assert.deepEqual((await store.query('Inspection')).map((r) => r.id), ['i3']);
+  assert.deepEqual(
+    (await store.query('Inspection')).map((r) => r.id),
+    ['i3'],
+  );
   assert.deepEqual(await store.query('Observation'), []);
 });
 
 test('delete by predicate deletes every match, one entry each, without condition', async (t) => {
   const { store, file } = openTemp(t);
-  for (const [id, name] of [['a', 'x1'], ['b', 'x2'], ['c', 'y']]) await store.save('Site', { id, name });
+  for (const [id, name] of [
+    ['a', 'x1'],
+    ['b', 'x2'],
+    ['c', 'y'],
+  ])
+    await store.save('Site', { id, name });
   for (const entry of await store.outbox.listEntries()) {
     await store.outbox.markInFlight(entry.id);
     await store.outbox.completeEntry(entry.id, { ...entry.data, _version: 1, _lastChangedAt: 1 });
@@ -124,9 +165,9 @@ test('delete by predicate deletes every match, one entry each, without condition
   const outbox = rawOutbox(file);
   assert.deepEqual(outbox.map((e) => e.modelId).sort(), ['a', 'b']);
   assert.ok(outbox.every((e) => e.operation === 'Delete' && e.condition === null));
-  await assert.rejects(
-    store.delete('Site', { field: 'name', op: 'eq', value: 'y' }, { condition: { field: 'name', op: 'eq', value: 'y' } }),
-    ValidationError,
+  await assert.rejects(store.delete('Site', { field: 'name', op: 'eq', value: 'y' }, { condition: { field: 'name', op: 'eq', value: 'y' } }), ValidationError);
+  assert.deepEqual(
+    (await store.query('Site')).map((r) => r.id),
+    ['c'],
   );
-  assert.deepEqual((await store.query('Site')).map((r) => r.id), ['c']);
 });

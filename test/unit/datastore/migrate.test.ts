@@ -60,21 +60,30 @@ test('v1 → v2: additive changes keep data, incompatible ones keep unsynced ent
   assert.match(report.recreatedModels[1].reason, /Observation\.photoUrl/);
 
   // Additive: every Site row, its entry and its sync metadata are intact; the new column and index exist.
-  assert.deepEqual((await after.query('Site')).map((r) => `${r.id} ${r.name} ${r.region}`), ['s1 synced site null', 's2 local site null']);
+  assert.deepEqual(
+    (await after.query('Site')).map((r) => `${r.id} ${r.name} ${r.region}`),
+    ['s1 synced site null', 's2 local site null'],
+  );
   assert.equal((await after.syncMetadata.getSyncMetadata('Site'))?.lastSync, 500);
   assert.equal(rawRows(file, `SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'Site__byCode'`).length, 1);
   await after.save('Site', { id: 's1', region: 'north' });
   assert.equal((await after.get('Site', 's1'))?.region, 'north');
 
   // Re-created: synced-only rows gone (the full sync brings them back), pending rows kept when valid.
-  assert.deepEqual((await after.query('Inspection')).map((r) => r.id), ['i-edited', 'i-new-valid']);
+  assert.deepEqual(
+    (await after.query('Inspection')).map((r) => r.id),
+    ['i-edited', 'i-new-valid'],
+  );
   assert.equal((await after.get('Inspection', 'i-edited'))?.score, 7);
   assert.equal(await after.syncMetadata.getSyncMetadata('Inspection'), null, 'forces a full sync');
   assert.equal(await after.syncMetadata.getSyncMetadata('Observation'), null);
 
   // No unsynced entry was dropped; removed fields are stripped from entry data.
   const entriesAfter = rawOutbox(file).filter((e) => !(e.model === 'Site' && e.modelId === 's1'));
-  assert.deepEqual(entriesAfter.map((e) => e.id), entriesBefore.map((e) => e.id));
+  assert.deepEqual(
+    entriesAfter.map((e) => e.id),
+    entriesBefore.map((e) => e.id),
+  );
   const observationEntry = entriesAfter.find((e) => e.model === 'Observation');
   assert.equal(observationEntry?.data.category, 'c');
   assert.equal('photoUrl' in (observationEntry?.data ?? {}), false);
@@ -94,10 +103,7 @@ test('reopening with the same schema changes nothing; going back to v1 re-create
   await first.close();
 
   const same = openDatastore({ file, schema: v2 });
-  assert.deepEqual(
-    [same.migration.createdModels, same.migration.addedFields, same.migration.recreatedModels],
-    [[], [], []],
-  );
+  assert.deepEqual([same.migration.createdModels, same.migration.addedFields, same.migration.recreatedModels], [[], [], []]);
   await same.close();
 
   const back = openDatastore({ file, schema: v1 });
@@ -132,7 +138,8 @@ test('an index added or removed between versions is created or dropped in place,
   const v1 = parseSchema(withIndex.replace(' @index(name: "byText")', ''));
   const v2 = parseSchema(withIndex);
   const file = join(tempDir(t), 'outpost.db');
-  const indexes = () => rawRows(file, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Note' AND name NOT LIKE 'sqlite_%'`).map((r) => r.name);
+  const indexes = () =>
+    rawRows(file, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Note' AND name NOT LIKE 'sqlite_%'`).map((r) => r.name);
   const a = openDatastore({ file, schema: v1 });
   await a.save('Note', { id: 'n', text: 'hi' });
   await a.close();

@@ -14,8 +14,14 @@ test('markManyInFlight marks every sendable entry at once and skips the ones tha
   await store.save('Site', { id: 'a', name: 'A2' }); // a second entry behind the one in flight
   const later = (await store.outbox.listEntries({ modelId: 'a' }))[1];
   const marked = await store.outbox.markManyInFlight([b.id, later.id, 999]);
-  assert.deepEqual(marked.map((e) => [e.modelId, e.inFlight]), [['b', true]]);
-  assert.deepEqual(rawOutbox(file).map((e) => `${e.modelId}:${e.inFlight}`), ['a:1', 'b:1', 'a:0']);
+  assert.deepEqual(
+    marked.map((e) => [e.modelId, e.inFlight]),
+    [['b', true]],
+  );
+  assert.deepEqual(
+    rawOutbox(file).map((e) => `${e.modelId}:${e.inFlight}`),
+    ['a:1', 'b:1', 'a:0'],
+  );
   assert.deepEqual(await store.outbox.markManyInFlight([]), []);
 });
 
@@ -34,10 +40,17 @@ test('completeEntries commits the good completions and reports the refused ones 
     { id: 4242, serverRecord: { id: 'x', _version: 1 } },
     { id: c.id, serverRecord: { id: 'c', name: 'C', _version: 1, _lastChangedAt: 10, _deleted: null } },
   ]);
-  assert.deepEqual(outcomes.map((o) => o.ok), [true, false, false, true]);
+  assert.deepEqual(
+    outcomes.map((o) => o.ok),
+    [true, false, false, true],
+  );
   assert.match(String(outcomes[1].ok ? '' : outcomes[1].error), /another record/);
   assert.ok(!outcomes[2].ok && outcomes[2].error instanceof NotFound);
-  assert.deepEqual(rawOutbox(file).map((e) => e.modelId), ['b'], 'only the refused entry stays queued');
+  assert.deepEqual(
+    rawOutbox(file).map((e) => e.modelId),
+    ['b'],
+    'only the refused entry stays queued',
+  );
   assert.equal((await store.get('Site', 'a'))?._version, 1);
   assert.equal((await store.get('Site', 'c'))?._version, 1);
   assert.equal((await store.get('Site', 'b'))?._version ?? null, null, 'b was not merged');

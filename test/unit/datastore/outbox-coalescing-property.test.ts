@@ -10,11 +10,7 @@ import { coalesceOutbox, type IncomingMutation } from '../../../main/datastore/o
 import type { OutboxEntry } from '../../../main/datastore/outbox-entry.js';
 
 type Fields = { name: string; code: string | null; tags: string[] };
-type Step =
-  | { kind: 'save'; fields: Partial<Fields>; conditional: boolean }
-  | { kind: 'delete'; conditional: boolean }
-  | { kind: 'send' }
-  | { kind: 'ack' };
+type Step = { kind: 'save'; fields: Partial<Fields>; conditional: boolean } | { kind: 'delete'; conditional: boolean } | { kind: 'send' } | { kind: 'ack' };
 
 const fieldsArb: fc.Arbitrary<Partial<Fields>> = fc.record(
   {
@@ -70,7 +66,12 @@ function run(steps: readonly Step[]): void {
     }
   };
 
-  for (const step of [...steps, ...Array<Step>(40).fill({ kind: 'send' }).flatMap((s) => [s, { kind: 'ack' } as Step])]) {
+  for (const step of [
+    ...steps,
+    ...Array<Step>(40)
+      .fill({ kind: 'send' })
+      .flatMap((s) => [s, { kind: 'ack' } as Step]),
+  ]) {
     switch (step.kind) {
       case 'save': {
         if (local === null) {
@@ -106,5 +107,8 @@ function run(steps: readonly Step[]): void {
 }
 
 test('coalescing preserves the final state under any interleaving of edits and sends', () => {
-  fc.assert(fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => run(steps)), { numRuns: 2000, seed: 20261125 });
+  fc.assert(
+    fc.property(fc.array(stepArb, { maxLength: 30 }), (steps) => run(steps)),
+    { numRuns: 2000, seed: 20261125 },
+  );
 });

@@ -36,9 +36,7 @@ test('Create then Delete: the create is removed and the delete dropped', () => {
 test('Create then Update: merged into the create in place, incoming fields win, metadata and condition of the create kept', () => {
   const first = entry('Create', { name: 'a', code: 'C1', _version: null, _lastChangedAt: null });
   const ops = coalesceOutbox([first], incoming('Update', { name: 'b', _version: 7 }, cond));
-  assert.deepEqual(ops, [
-    { kind: 'replaceData', id: first.id, data: { id: 's1', name: 'b', code: 'C1', _version: null, _lastChangedAt: null } },
-  ]);
+  assert.deepEqual(ops, [{ kind: 'replaceData', id: first.id, data: { id: 's1', name: 'b', code: 'C1', _version: null, _lastChangedAt: null } }]);
 });
 
 test('Create then Create: merged into the first create', () => {
@@ -47,7 +45,7 @@ test('Create then Create: merged into the first create', () => {
   assert.deepEqual(ops, [{ kind: 'replaceData', id: first.id, data: { id: 's1', name: 'a', tags: ['y'] } }]);
 });
 
-test('Update then unconditional Update: every queued entry removed, one merged Update appended with the first one\'s metadata', () => {
+test("Update then unconditional Update: every queued entry removed, one merged Update appended with the first one's metadata", () => {
   const first = entry('Update', { name: 'a', _version: 2, _lastChangedAt: 100 });
   const ops = coalesceOutbox([first], incoming('Update', { code: 'Z', _version: 1, _lastChangedAt: 5 }));
   assert.deepEqual(ops, [

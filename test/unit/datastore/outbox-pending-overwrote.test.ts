@@ -64,7 +64,10 @@ test('completing the entry stores the item with it in one transaction; failing i
   await store.outbox.failEntry(e2.id, { id: 's2', name: 'B', code: 'server', _version: 6, _lastChangedAt: 6000, _deleted: null });
 
   const items = await store.reviews.list();
-  assert.deepEqual(items.map((r) => [r.modelId, r.overwrote, r.theirs?.code]), [['s1', true, 'B']]);
+  assert.deepEqual(
+    items.map((r) => [r.modelId, r.overwrote, r.theirs?.code]),
+    [['s1', true, 'B']],
+  );
   assert.deepEqual(rawRows(file, 'SELECT * FROM _outpost_outbox'), []);
 });
 

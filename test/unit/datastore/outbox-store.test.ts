@@ -93,20 +93,33 @@ test('peekSendable: oldest entry per record, several records, nothing for a reco
   await store.save('Site', { id: 'b', name: 'B2' });
   await store.save('Site', { id: 'c', name: 'C' });
   let sendable = await store.outbox.peekSendable();
-  assert.deepEqual(sendable.map((e) => `${e.modelId}:${e.operation}`), ['a:Update', 'b:Update', 'c:Create']);
+  assert.deepEqual(
+    sendable.map((e) => `${e.modelId}:${e.operation}`),
+    ['a:Update', 'b:Update', 'c:Create'],
+  );
   assert.deepEqual(sendable[0].data, { id: 'a', name: 'A2', _version: 1 });
-  assert.deepEqual((await store.outbox.peekSendable(2)).map((e) => e.modelId), ['a', 'b']);
+  assert.deepEqual(
+    (await store.outbox.peekSendable(2)).map((e) => e.modelId),
+    ['a', 'b'],
+  );
   await store.outbox.markInFlight(sendable[0].id);
   await store.outbox.markInFlight(sendable[2].id);
   sendable = await store.outbox.peekSendable();
-  assert.deepEqual(sendable.map((e) => e.modelId), ['b'], 'a and c have an entry in flight');
+  assert.deepEqual(
+    sendable.map((e) => e.modelId),
+    ['b'],
+    'a and c have an entry in flight',
+  );
   // Order per record is enforced.
   const [, second] = await store.outbox.listEntries({ model: 'Site', modelId: 'a' });
   await assert.rejects(store.outbox.markInFlight(second.id), /already has an entry in flight/);
   await assert.rejects(store.outbox.markInFlight(999), NotFound);
   // Crash recovery.
   assert.equal(await store.outbox.releaseInFlight(), 2);
-  assert.deepEqual((await store.outbox.peekSendable()).map((e) => e.modelId), ['a', 'b', 'c']);
+  assert.deepEqual(
+    (await store.outbox.peekSendable()).map((e) => e.modelId),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('completeEntry: echoed values → later entries get the server _version; nothing else queued → row merged', async (t) => {
@@ -117,7 +130,15 @@ test('completeEntry: echoed values → later entries get the server _version; no
   await store.save('Site', { id: 's', name: 'B' });
   const events: string[] = [];
   store.observe('Site').subscribe((e) => events.push(e.opType));
-  const server = { ...site, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', owner: 'u::alice', _version: 1, _lastChangedAt: 111, _deleted: null };
+  const server = {
+    ...site,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    owner: 'u::alice',
+    _version: 1,
+    _lastChangedAt: 111,
+    _deleted: null,
+  };
   const result = await store.outbox.completeEntry(create.id, server);
   assert.deepEqual(result, { merged: false, versionsPropagated: 1 });
   const [update] = rawOutbox(file);
@@ -171,7 +192,9 @@ test('failEntry restores the server state, or deletes a record the server never 
   await store.outbox.markInFlight(entry.id);
   const events: string[] = [];
   store.observe('Site').subscribe((e) => events.push(`${e.opType} ${e.element.name}`));
-  assert.deepEqual(await store.outbox.failEntry(entry.id, { id: 's', name: 'server name', _version: 5, _lastChangedAt: 50, _deleted: null }), { restored: true });
+  assert.deepEqual(await store.outbox.failEntry(entry.id, { id: 's', name: 'server name', _version: 5, _lastChangedAt: 50, _deleted: null }), {
+    restored: true,
+  });
   assert.equal((await store.get('Site', 's'))?.name, 'server name');
   assert.deepEqual(events, ['UPDATE server name']);
 
@@ -199,10 +222,10 @@ test('outboxMutationEnqueued is emitted after each queued local change', async (
   const site = await store.save('Site', { name: 'A' });
   await store.save('Site', { id: site.id, name: 'A' }); // no change → no event
   await store.delete('Site', String(site.id));
-  assert.deepEqual(events.map((e) => `${e.type} ${e.model} ${e.element.id === site.id}`), [
-    'outboxMutationEnqueued Site true',
-    'outboxMutationEnqueued Site true',
-  ]);
+  assert.deepEqual(
+    events.map((e) => `${e.type} ${e.model} ${e.element.id === site.id}`),
+    ['outboxMutationEnqueued Site true', 'outboxMutationEnqueued Site true'],
+  );
 });
 
 test('re-creating a record while its Delete is queued queues one Update with the new values', async (t) => {

@@ -18,10 +18,14 @@ test('applyRemote inserts, updates newer versions, ignores older, deletes tombst
   const { store } = openTemp(t);
   const events: string[] = [];
   store.observe('Site').subscribe((e) => events.push(`${e.opType} ${e.element.id} ${e.element.name}`));
-  assert.deepEqual(
-    await store.remote.applyRemote('Site', [site('a', 'A1', 1), site('b', 'B1', 1), site('c', 'C1', 1)], { isFullSync: true }),
-    { new: 3, updated: 0, deleted: 0, skippedPending: 0, invalid: 0, errors: [] },
-  );
+  assert.deepEqual(await store.remote.applyRemote('Site', [site('a', 'A1', 1), site('b', 'B1', 1), site('c', 'C1', 1)], { isFullSync: true }), {
+    new: 3,
+    updated: 0,
+    deleted: 0,
+    skippedPending: 0,
+    invalid: 0,
+    errors: [],
+  });
   const counts = await store.remote.applyRemote('Site', [
     site('a', 'A2', 2),
     site('b', 'B0', 0), // older: ignored
@@ -29,7 +33,10 @@ test('applyRemote inserts, updates newer versions, ignores older, deletes tombst
     site('gone', 'never here', 4, { _deleted: true }), // counted even though absent
   ]);
   assert.deepEqual(counts, { new: 0, updated: 1, deleted: 2, skippedPending: 0, invalid: 0, errors: [] });
-  assert.deepEqual((await store.query('Site')).map((r) => `${r.id} ${r.name} v${r._version}`), ['a A2 v2', 'b B1 v1']);
+  assert.deepEqual(
+    (await store.query('Site')).map((r) => `${r.id} ${r.name} v${r._version}`),
+    ['a A2 v2', 'b B1 v1'],
+  );
   assert.deepEqual(events, ['INSERT a A1', 'INSERT b B1', 'INSERT c C1', 'UPDATE a A2', 'DELETE c C1']);
   assert.equal(await store.outbox.outboxCount(), 0, 'remote data never enters the outbox');
 });
@@ -70,11 +77,7 @@ test('equal versions: ignored in a delta, repaired in a full sync', async (t) =>
 
 test('malformed server records are reported and skipped; the rest of the page applies', async (t) => {
   const { store } = openTemp(t);
-  const counts = await store.remote.applyRemote('Site', [
-    { name: 'no id', _version: 1 },
-    site('bad', 'x', 1, { tags: 'not a list' }),
-    site('ok', 'fine', 1),
-  ]);
+  const counts = await store.remote.applyRemote('Site', [{ name: 'no id', _version: 1 }, site('bad', 'x', 1, { tags: 'not a list' }), site('ok', 'fine', 1)]);
   assert.equal(counts.new, 1);
   assert.equal(counts.invalid, 2);
   assert.match(counts.errors.join('\n'), /tags/);
@@ -100,7 +103,10 @@ test('removeMissing deletes rows the server no longer has, except those with pen
   const events: string[] = [];
   store.observe('Site').subscribe((e) => events.push(`${e.opType} ${e.element.id}`));
   assert.equal(await store.remote.removeMissing('Site', ['a']), 1);
-  assert.deepEqual((await store.query('Site')).map((r) => r.id), ['a', 'c', 'new']);
+  assert.deepEqual(
+    (await store.query('Site')).map((r) => r.id),
+    ['a', 'c', 'new'],
+  );
   assert.deepEqual(events, ['DELETE b']);
 });
 
@@ -115,7 +121,10 @@ test('sync metadata: get/set/reset per model, isSynced', async (t) => {
   await store.syncMetadata.setSyncMetadata('Site', { lastSync: 2000 });
   assert.deepEqual(await store.syncMetadata.getSyncMetadata('Site'), { ...after, lastSync: 2000 });
   assert.equal(store.syncMetadata.isSynced('Site'), true);
-  assert.deepEqual((await store.syncMetadata.listSyncMetadata()).map((m) => m.model), ['Site']);
+  assert.deepEqual(
+    (await store.syncMetadata.listSyncMetadata()).map((m) => m.model),
+    ['Site'],
+  );
   await store.syncMetadata.resetSyncMetadata('Site');
   assert.equal(await store.syncMetadata.getSyncMetadata('Site'), null);
   await assert.rejects(store.syncMetadata.setSyncMetadata('Nope', {}), ValidationError);
@@ -124,12 +133,21 @@ test('sync metadata: get/set/reset per model, isSynced', async (t) => {
 test('conflicts: insert and list newest first, per model', async (t) => {
   const { store } = openTemp(t);
   const first = await store.conflicts.insertConflict({
-    model: 'Site', modelId: 'a', operation: 'Update', local: { id: 'a', name: 'mine' }, remote: { id: 'a', name: 'theirs', _version: 3 }, resolution: 'retried', at: 10,
+    model: 'Site',
+    modelId: 'a',
+    operation: 'Update',
+    local: { id: 'a', name: 'mine' },
+    remote: { id: 'a', name: 'theirs', _version: 3 },
+    resolution: 'retried',
+    at: 10,
   });
   await store.conflicts.insertConflict({ model: 'Inspection', modelId: 'i', local: null, remote: null, resolution: 'discarded' });
   assert.equal(first.id, 1);
   const all = await store.conflicts.listConflicts();
-  assert.deepEqual(all.map((c) => c.model), ['Inspection', 'Site']);
+  assert.deepEqual(
+    all.map((c) => c.model),
+    ['Inspection', 'Site'],
+  );
   const sites = await store.conflicts.listConflicts({ model: 'Site' });
   assert.deepEqual(sites, [first]);
   await assert.rejects(store.conflicts.insertConflict({ model: 'Site', modelId: 'a', local: null, remote: null, resolution: '' }), ValidationError);

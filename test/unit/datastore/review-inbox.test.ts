@@ -57,8 +57,20 @@ test('an older file: the outbox gains base/mutationId/sent, each old entry its o
   const db = new Database(file);
   db.exec(`CREATE TABLE "_outpost_outbox" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "model" TEXT NOT NULL, "modelId" TEXT NOT NULL,
     "operation" TEXT NOT NULL, "data" TEXT NOT NULL, "condition" TEXT, "inFlight" INTEGER NOT NULL DEFAULT 0, "createdAt" INTEGER NOT NULL)`);
-  db.prepare('INSERT INTO "_outpost_outbox" (model, modelId, operation, data, inFlight, createdAt) VALUES (?, ?, ?, ?, ?, 0)').run('Site', 'a', 'Update', '{"id":"a","code":"x","_version":1}', 0);
-  db.prepare('INSERT INTO "_outpost_outbox" (model, modelId, operation, data, inFlight, createdAt) VALUES (?, ?, ?, ?, ?, 0)').run('Site', 'b', 'Update', '{"id":"b","code":"y","_version":1}', 1);
+  db.prepare('INSERT INTO "_outpost_outbox" (model, modelId, operation, data, inFlight, createdAt) VALUES (?, ?, ?, ?, ?, 0)').run(
+    'Site',
+    'a',
+    'Update',
+    '{"id":"a","code":"x","_version":1}',
+    0,
+  );
+  db.prepare('INSERT INTO "_outpost_outbox" (model, modelId, operation, data, inFlight, createdAt) VALUES (?, ?, ?, ?, ?, 0)').run(
+    'Site',
+    'b',
+    'Update',
+    '{"id":"b","code":"y","_version":1}',
+    1,
+  );
   db.close();
   const store = openDatastore({ file, schema: exampleSchema() });
   t.after(() => store.close());
@@ -66,7 +78,13 @@ test('an older file: the outbox gains base/mutationId/sent, each old entry its o
   assert.equal(entries.length, 2);
   assert.ok(entries.every((e) => /^[0-9a-f-]{36}$/.test(e.mutationId ?? '')));
   assert.notEqual(entries[0].mutationId, entries[1].mutationId);
-  assert.deepEqual(entries.map((e) => [e.base, e.sent]), [[null, false], [null, true]]);
+  assert.deepEqual(
+    entries.map((e) => [e.base, e.sent]),
+    [
+      [null, false],
+      [null, true],
+    ],
+  );
 });
 
 test('completeEntries stores review items with the completion; a refused completion stores none of its items', async (t) => {
@@ -81,7 +99,10 @@ test('completeEntries stores review items with the completion; a refused complet
     // The server record of another id: refused, and its item rolled back with it.
     { id: e2.id, serverRecord: { id: 'zzz', name: 'B', _version: 1 }, reviews: [item({ modelId: 's2' })] },
   ]);
-  assert.deepEqual(outcomes.map((o) => o.ok), [true, false]);
+  assert.deepEqual(
+    outcomes.map((o) => o.ok),
+    [true, false],
+  );
   const rows = rawRows(file, 'SELECT modelId, state FROM _outpost_review_items');
   assert.deepEqual(rows, [{ modelId: 's1', state: 'open' }]);
   assert.equal(seen.length, 1, 'announced after the commit');
@@ -118,7 +139,14 @@ test('items survive reopening, list open first (newest first), are decided once,
   await store.close();
   store = openDatastore({ file, schema: exampleSchema() });
   t.after(() => store.close());
-  assert.deepEqual((await store.reviews.list()).map((r) => [r.modelId, r.state]), [['b', 'open'], ['a', 'open'], ['c', 'keptTheirs']]);
+  assert.deepEqual(
+    (await store.reviews.list()).map((r) => [r.modelId, r.state]),
+    [
+      ['b', 'open'],
+      ['a', 'open'],
+      ['c', 'keptTheirs'],
+    ],
+  );
   assert.equal(await store.reviews.openCount(), 2);
   const decided = await store.reviews.decide(a.id, 'keptMine');
   assert.equal(decided.state, 'keptMine');

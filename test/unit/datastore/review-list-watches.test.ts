@@ -52,7 +52,7 @@ test('an added tag dropped by a later version is reviewed too; an older version 
   assert.match(item.reason, /took out "a", which this device had added/);
 });
 
-test('the answer to this device\'s next write is checked too; its own later choices end the watch for those elements', async (t) => {
+test("the answer to this device's next write is checked too; its own later choices end the watch for those elements", async (t) => {
   const { store } = openTemp(t);
   await synced(store, ['t3']);
   await accepted(store, { id: 's1', tags: [] }, { tags: [] }, 2);

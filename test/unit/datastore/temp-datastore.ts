@@ -43,7 +43,9 @@ export function rawRows(file: string, sql: string, ...params: unknown[]): Record
 }
 
 /** Outbox rows with `data`/`condition` parsed, FIFO. */
-export function rawOutbox(file: string): { id: number; model: string; modelId: string; operation: string; data: Record<string, unknown>; condition: unknown; inFlight: number }[] {
+export function rawOutbox(
+  file: string,
+): { id: number; model: string; modelId: string; operation: string; data: Record<string, unknown>; condition: unknown; inFlight: number }[] {
   return rawRows(file, 'SELECT * FROM _outpost_outbox ORDER BY id').map((r) => ({
     id: Number(r.id),
     model: String(r.model),

@@ -93,7 +93,10 @@ test('a composite key object gets and deletes the record (field order does not m
   assert.equal((await api.query({ model: 'Visit' })).items.length, 1, 'a save with the same key updates, not duplicates');
 
   const { deleted } = await api.delete({ model: 'Visit', id: key });
-  assert.deepEqual(deleted.map((v) => keyOf(schema.models.Visit, v)), [key]);
+  assert.deepEqual(
+    deleted.map((v) => keyOf(schema.models.Visit, v)),
+    [key],
+  );
   assert.equal(await api.get({ model: 'Visit', id: key }), null);
   assert.equal((await api.query({ model: 'Reading' })).items.length, 0, 'the Visit’s readings were deleted with it');
   await core.close();
@@ -122,10 +125,7 @@ test('bad keys are ValidationErrors naming Model.field, and a bad key deletes no
     ['string for a composite key', key.siteID, 'Visit', /key is siteID, visitedOn, shift.*as an object/],
   ];
   for (const [what, id, path, message] of cases) {
-    for (const request of [
-      api.get({ model: 'Visit', id: id as string }),
-      api.delete({ model: 'Visit', id: id as string }),
-    ]) {
+    for (const request of [api.get({ model: 'Visit', id: id as string }), api.delete({ model: 'Visit', id: id as string })]) {
       const error = await rejection(request);
       assert.equal(error.code, 'ValidationError', `${what}: ${error.message}`);
       assert.equal(error.path, path, `${what}: ${error.message}`);
@@ -190,7 +190,14 @@ test('conflicts and error notices of a composite-key record carry its key; resol
   // The worker's error event names the record by modelId and carries the values it tried to write.
   sync.emit({
     type: 'error',
-    data: { process: 'mutate', errorType: 'ConditionalCheckFailed', message: 'rejected', model: 'Visit', recordId: modelId, localModel: { ...key, notes: 'mine' } },
+    data: {
+      process: 'mutate',
+      errorType: 'ConditionalCheckFailed',
+      message: 'rejected',
+      model: 'Visit',
+      recordId: modelId,
+      localModel: { ...key, notes: 'mine' },
+    },
   });
   assert.deepEqual(notices.at(-1)?.key, key);
   assert.equal(notices.at(-1)?.recordId, modelId);

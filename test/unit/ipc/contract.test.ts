@@ -20,8 +20,25 @@ function sources(dir: string): string[] {
 
 test('the contract lists every request and event the design names', () => {
   for (const channel of [
-    'save', 'query', 'get', 'delete', 'observe', 'unobserve', 'observeQuery', 'clear', 'syncStatus',
-    'startSync', 'stopSync', 'conflictsList', 'conflictsResolve', 'signIn', 'openProfile', 'signOut', 'currentUser', 'profiles', 'schema',
+    'save',
+    'query',
+    'get',
+    'delete',
+    'observe',
+    'unobserve',
+    'observeQuery',
+    'clear',
+    'syncStatus',
+    'startSync',
+    'stopSync',
+    'conflictsList',
+    'conflictsResolve',
+    'signIn',
+    'openProfile',
+    'signOut',
+    'currentUser',
+    'profiles',
+    'schema',
   ]) {
     assert.ok((requestChannels as string[]).includes(channel), `missing request ${channel}`);
   }

@@ -60,9 +60,15 @@ test('offline profile: save, get, query with predicate, sort and paging', async 
   for (const name of ['Bridge', 'Canal', 'Dam']) await api.save({ model: 'Site', record: { name } });
   assert.deepEqual((await api.get({ model: 'Site', id: String(saved.id) }))?.name, 'Quarry');
   const page = await api.query({ model: 'Site', sort: [{ field: 'name', direction: 'asc' }], page: 1, limit: 2 });
-  assert.deepEqual(page.items.map((s) => s.name), ['Dam', 'Quarry']);
+  assert.deepEqual(
+    page.items.map((s) => s.name),
+    ['Dam', 'Quarry'],
+  );
   const filtered = await api.query({ model: 'Site', where: { field: 'name', op: 'beginsWith', value: 'Q' } });
-  assert.deepEqual(filtered.items.map((s) => s.name), ['Quarry']);
+  assert.deepEqual(
+    filtered.items.map((s) => s.name),
+    ['Quarry'],
+  );
   const status = await api.syncStatus();
   assert.equal(status.mode, 'offline');
   assert.equal(status.unsynced, 4);
@@ -132,7 +138,10 @@ test('observeQuery pushes live snapshots; subscriptions die with their window', 
   await new Promise((r) => setTimeout(r, 50));
   const last = snapshots.at(-1)!;
   assert.equal(last.subscriptionId, subscriptionId);
-  assert.deepEqual(last.items.map((s) => s.name), ['A', 'B']);
+  assert.deepEqual(
+    last.items.map((s) => s.name),
+    ['A', 'B'],
+  );
   const changes: Array<EventOf<'dataChange'>> = [];
   api.on('dataChange', (c) => changes.push(c));
   await api.observe({ model: 'Site' });
@@ -159,10 +168,16 @@ test('sign-out with unsynced changes asks first; a different user sees nothing; 
   const anaAgain = await api.signIn({ mode: 'offline', username: 'ana' });
   // A profile on this computer reopens by id, without signing in again.
   await api.openProfile({ profileId: bob!.profileId });
-  assert.deepEqual((await api.query({ model: 'Site' })).items.map((s) => s.name), ['Bob site']);
+  assert.deepEqual(
+    (await api.query({ model: 'Site' })).items.map((s) => s.name),
+    ['Bob site'],
+  );
   assert.equal((await rejection(api.openProfile({ profileId: 'nope' }))).code, 'ValidationError');
   await api.openProfile({ profileId: anaAgain.profileId });
-  assert.deepEqual((await api.query({ model: 'Site' })).items.map((s) => s.name), ['Ana site']);
+  assert.deepEqual(
+    (await api.query({ model: 'Site' })).items.map((s) => s.name),
+    ['Ana site'],
+  );
   const profiles = await api.profiles();
   assert.deepEqual(new Set(profiles.profiles.map((p) => p.username)), new Set(['ana', 'bob']));
   assert.equal(profiles.profiles.find((p) => p.active)?.profileId, anaAgain.profileId);
@@ -209,7 +224,10 @@ test('the exposed bridge answers with envelopes that survive a copy between worl
   assert.equal(answer.ok, false);
   // A bridge whose every answer is copied across, as the preload's is.
   const copied = Object.fromEntries(
-    Object.entries(bridge).map(([name, fn]) => [name, name === 'on' ? fn : async (r?: unknown) => structuredClone(await (fn as (r?: unknown) => Promise<unknown>)(r))]),
+    Object.entries(bridge).map(([name, fn]) => [
+      name,
+      name === 'on' ? fn : async (r?: unknown) => structuredClone(await (fn as (r?: unknown) => Promise<unknown>)(r)),
+    ]),
   ) as unknown as OutpostBridge;
   const api = apiFromBridge(copied);
   const error = await rejection(api.save({ model: 'Site', record: { name: 7 } }));

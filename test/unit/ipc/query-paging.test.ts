@@ -48,18 +48,28 @@ test('a page request returns only limit rows: the right page of a filtered, sort
 
   const second = await api.query({ model: 'Site', where: north, sort: [{ field: 'name', direction: 'desc' }], page: 1, limit: 15, withCount: true });
   assert.equal(second.items.length, 15, 'only one page crosses IPC');
-  assert.deepEqual(second.items.map((s) => s.name), expected.slice(15, 30));
+  assert.deepEqual(
+    second.items.map((s) => s.name),
+    expected.slice(15, 30),
+  );
   assert.equal(second.count, 40, 'the count is of every match, not of the page');
 
   const last = await api.query({ model: 'Site', where: north, sort: [{ field: 'name', direction: 'desc' }], page: 2, limit: 15, withCount: true });
-  assert.deepEqual(last.items.map((s) => s.name), expected.slice(30), 'the last page is short');
+  assert.deepEqual(
+    last.items.map((s) => s.name),
+    expected.slice(30),
+    'the last page is short',
+  );
   assert.equal(last.count, 40);
 
   const beyond = await api.query({ model: 'Site', where: north, page: 9, limit: 15, withCount: true });
   assert.deepEqual(beyond, { items: [], count: 40 }, 'a page past the end is empty, the count still right');
 
   const unfiltered = await api.query({ model: 'Site', sort: [{ field: 'name', direction: 'asc' }], page: 0, limit: 25, withCount: true });
-  assert.deepEqual(unfiltered.items.map((s) => s.name), Array.from({ length: 25 }, (_, i) => name(i)));
+  assert.deepEqual(
+    unfiltered.items.map((s) => s.name),
+    Array.from({ length: 25 }, (_, i) => name(i)),
+  );
   assert.equal(unfiltered.count, 120);
 
   const noCount = await api.query({ model: 'Site', page: 0, limit: 5 });
@@ -83,11 +93,18 @@ test('an observe event for the model arrives on a change, and refetching the pag
   while (!changes.some((c) => c.subscriptionId === subscriptionId && c.element.name === 'Site -01') && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  assert.ok(changes.some((c) => c.subscriptionId === subscriptionId && c.model === 'Site' && c.opType === 'INSERT'), 'observe reported the insert');
+  assert.ok(
+    changes.some((c) => c.subscriptionId === subscriptionId && c.model === 'Site' && c.opType === 'INSERT'),
+    'observe reported the insert',
+  );
   const after = await api.query({ model: 'Site', sort: [...sort], page: 0, limit: 10, withCount: true });
   assert.equal(after.items.length, 10);
   assert.equal(after.items[0]?.name, 'Site -01', 'the new record sorts onto the first page');
-  assert.deepEqual(after.items.slice(1).map((s) => s.name), before.items.slice(0, 9).map((s) => s.name), 'the rest shift down by one');
+  assert.deepEqual(
+    after.items.slice(1).map((s) => s.name),
+    before.items.slice(0, 9).map((s) => s.name),
+    'the rest shift down by one',
+  );
   assert.equal(after.count, 31);
   await api.unobserve({ subscriptionId });
   await core.close();

@@ -88,14 +88,27 @@ test('review items: listed open first with their key, resolved as new edits, ann
       reason: 'The server refused this change: the record is larger than the 400 KB the server accepts (1.3 MB).',
       errorType: 'PayloadTooLargeException',
     },
-    { kind: 'overridden', model: 'Site', modelId: id, operation: 'Update', fields: ['name'], mine: { id, name: 'Mine' }, theirs: { id, name: 'Quarry' }, reason: 'r' },
+    {
+      kind: 'overridden',
+      model: 'Site',
+      modelId: id,
+      operation: 'Update',
+      fields: ['name'],
+      mine: { id, name: 'Mine' },
+      theirs: { id, name: 'Quarry' },
+      reason: 'r',
+    },
   ]);
 
   ({ app, api } = core(userData));
   await app.restore();
   assert.equal((await api.syncStatus()).reviewWaiting, 3);
   const listed = await api.reviewList();
-  assert.deepEqual(listed.map((r) => r.id), [other, rejected, overridden].map(String), 'newest first');
+  assert.deepEqual(
+    listed.map((r) => r.id),
+    [other, rejected, overridden].map(String),
+    'newest first',
+  );
   const first = listed.find((r) => r.id === String(overridden))!;
   assert.deepEqual(
     { ...first, at: 0 },
@@ -125,7 +138,10 @@ test('review items: listed open first with their key, resolved as new edits, ann
   assert.equal(kept.state, 'keptMine');
   const after1 = await api.get({ model: 'Site', id });
   assert.deepEqual([after1?.code, after1?.tags, after1?.name], ['A-code', ['x', 'b', 'c', 'a'], 'Quarry']);
-  assert.deepEqual(announced.map((r) => [r.id, r.state]), [[String(overridden), 'keptMine']]);
+  assert.deepEqual(
+    announced.map((r) => [r.id, r.state]),
+    [[String(overridden), 'keptMine']],
+  );
   assert.equal((await api.syncStatus()).reviewWaiting, 2);
 
   assert.equal((await rejection(api.reviewResolve({ id: String(overridden), choice: 'keepTheirs' }))).code, 'ValidationError');
@@ -142,7 +158,11 @@ test('review items: listed open first with their key, resolved as new edits, ann
   await api.reviewResolve({ id: String(other), choice: 'keepTheirs' });
   assert.equal((await api.get({ model: 'Site', id }))?.name, 'Quarry');
   assert.equal((await api.syncStatus()).reviewWaiting, 0);
-  assert.deepEqual((await api.reviewList()).map((r) => r.state), ['keptTheirs', 'keptMine', 'keptMine'], 'decided items stay as history');
+  assert.deepEqual(
+    (await api.reviewList()).map((r) => r.state),
+    ['keptTheirs', 'keptMine', 'keptMine'],
+    'decided items stay as history',
+  );
   await app.close();
 });
 
@@ -159,7 +179,11 @@ test('sign-out and clear ask while review items wait, even with an empty outbox;
   ({ app, api } = core(userData));
   await app.restore();
   assert.deepEqual(await api.signOut({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 0, reviewWaiting: 1 });
-  assert.deepEqual(await api.signOut({ unsynced: 'syncFirst' }), { needsConfirmation: true, unsynced: 0, reviewWaiting: 1 }, 'syncing cannot settle a review item');
+  assert.deepEqual(
+    await api.signOut({ unsynced: 'syncFirst' }),
+    { needsConfirmation: true, unsynced: 0, reviewWaiting: 1 },
+    'syncing cannot settle a review item',
+  );
   assert.deepEqual(await api.clear({ unsynced: 'ask' }), { needsConfirmation: true, unsynced: 0, reviewWaiting: 1 });
   assert.deepEqual(await api.clear({ unsynced: 'discard' }), { cleared: true, discarded: 0 });
   assert.deepEqual(await api.reviewList(), []);

@@ -5,15 +5,12 @@ import type { Inspection, Observation, Site } from '../../../common/generated/mo
 
 test('untyped builder produces the JSON tree', () => {
   assert.deepEqual(where.title.beginsWith('[Amplify]'), { field: 'title', op: 'beginsWith', value: '[Amplify]' });
-  assert.deepEqual(
-    where.and(where.score.between(1, 5), where.or(where.notes.eq(null), where.not(where.tags.contains('x')))),
-    {
-      and: [
-        { field: 'score', op: 'between', value: [1, 5] },
-        { or: [{ field: 'notes', op: 'eq', value: null }, { not: { field: 'tags', op: 'contains', value: 'x' } }] },
-      ],
-    },
-  );
+  assert.deepEqual(where.and(where.score.between(1, 5), where.or(where.notes.eq(null), where.not(where.tags.contains('x')))), {
+    and: [
+      { field: 'score', op: 'between', value: [1, 5] },
+      { or: [{ field: 'notes', op: 'eq', value: null }, { not: { field: 'tags', op: 'contains', value: 'x' } }] },
+    ],
+  });
   assert.deepEqual(where.status.in(['DRAFT', null]), { field: 'status', op: 'in', value: ['DRAFT', null] });
   assert.deepEqual(where.code.attributeExists(false), { field: 'code', op: 'attributeExists', value: false });
   assert.deepEqual(where.and(), { and: [] });

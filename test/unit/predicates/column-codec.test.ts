@@ -18,7 +18,10 @@ test('stored fields drop relations and append metadata', () => {
     columnFields(exampleSchema.models.Inspection).map((x) => x.name),
     ['id', 'siteID', 'title', 'status', 'score', 'notes', 'inspectedAt', 'createdAt', 'updatedAt', 'owner', '_version', '_lastChangedAt', '_deleted'],
   );
-  assert.deepEqual(METADATA_FIELD_DEFS.map((x) => x.name), ['_version', '_lastChangedAt', '_deleted']);
+  assert.deepEqual(
+    METADATA_FIELD_DEFS.map((x) => x.name),
+    ['_version', '_lastChangedAt', '_deleted'],
+  );
 });
 
 test('stored fields add implicit timestamps and owner a hand-built model lacks', () => {
@@ -35,13 +38,33 @@ test('stored fields add implicit timestamps and owner a hand-built model lacks',
 });
 
 test('column types per dialect', () => {
-  const types = (dialect: 'sqlite' | 'postgres') =>
-    Object.fromEntries(columnFields(reading).map((x) => [x.name, columnTypeFor(x, dialect)]));
+  const types = (dialect: 'sqlite' | 'postgres') => Object.fromEntries(columnFields(reading).map((x) => [x.name, columnTypeFor(x, dialect)]));
   assert.deepEqual(types('sqlite'), {
-    deviceId: 'TEXT', takenAt: 'TEXT', label: 'TEXT', count: 'INTEGER', value: 'REAL', ok: 'INTEGER', day: 'TEXT',
-    time: 'TEXT', epoch: 'INTEGER', email: 'TEXT', payload: 'TEXT', url: 'TEXT', phone: 'TEXT', ip: 'TEXT',
-    level: 'TEXT', counts: 'TEXT', flags: 'TEXT', levels: 'TEXT', days: 'TEXT', createdAt: 'TEXT', updatedAt: 'TEXT',
-    owner: 'TEXT', _version: 'INTEGER', _lastChangedAt: 'INTEGER', _deleted: 'INTEGER',
+    deviceId: 'TEXT',
+    takenAt: 'TEXT',
+    label: 'TEXT',
+    count: 'INTEGER',
+    value: 'REAL',
+    ok: 'INTEGER',
+    day: 'TEXT',
+    time: 'TEXT',
+    epoch: 'INTEGER',
+    email: 'TEXT',
+    payload: 'TEXT',
+    url: 'TEXT',
+    phone: 'TEXT',
+    ip: 'TEXT',
+    level: 'TEXT',
+    counts: 'TEXT',
+    flags: 'TEXT',
+    levels: 'TEXT',
+    days: 'TEXT',
+    createdAt: 'TEXT',
+    updatedAt: 'TEXT',
+    owner: 'TEXT',
+    _version: 'INTEGER',
+    _lastChangedAt: 'INTEGER',
+    _deleted: 'INTEGER',
   });
   const pg = types('postgres');
   assert.equal(pg.count, 'BIGINT');

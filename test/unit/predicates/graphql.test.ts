@@ -34,10 +34,9 @@ test('condition input drops primary-key comparisons as DataStore does', () => {
   assert.equal(toConditionInput(where.not(where.id.in(['1', '2'])), inspection), null);
   assert.deepEqual(toConditionInput(where.or(where.and(where.id.eq('1')), where.score.gt(3)), inspection), { or: [{ score: { gt: 3 } }] });
   const reading = readingSchema.models.Reading;
-  assert.deepEqual(
-    toConditionInput(where.and(where.deviceId.eq('d'), where.takenAt.eq('t'), where.label.ne(null)), reading),
-    { and: [{ label: { ne: null } }] },
-  );
+  assert.deepEqual(toConditionInput(where.and(where.deviceId.eq('d'), where.takenAt.eq('t'), where.label.ne(null)), reading), {
+    and: [{ label: { ne: null } }],
+  });
   // An explicit empty group is kept (it was not emptied by the stripping).
   assert.deepEqual(toConditionInput(where.or(), inspection), { or: [] });
 });
@@ -49,16 +48,19 @@ test('with a model, only what AppSync inputs can carry is sent', () => {
   assert.deepEqual(toGraphqlFilter(where.levels.contains('Mid'), reading), { and: [{ levels: { contains: 'Mid' } }] });
   assert.deepEqual(toGraphqlFilter(where.measurements.eq(null), observation), { and: [{ measurements: { eq: null } }] });
   assert.throws(() => toGraphqlFilter(where.and(where.category.eq('x'), where.measurements.contains(1.5)), observation), {
-    message: 'Observation.measurements contains cannot be sent in an AppSync filter: [Float] fields take ModelFloatInput, which has no contains (evaluate it locally instead)',
+    message:
+      'Observation.measurements contains cannot be sent in an AppSync filter: [Float] fields take ModelFloatInput, which has no contains (evaluate it locally instead)',
   });
   assert.throws(() => toGraphqlFilter(where.not(where.flags.notContains(true)), reading), {
-    message: 'Reading.flags notContains cannot be sent in an AppSync filter: [Boolean] fields take ModelBooleanInput, which has no notContains (evaluate it locally instead)',
+    message:
+      'Reading.flags notContains cannot be sent in an AppSync filter: [Boolean] fields take ModelBooleanInput, which has no notContains (evaluate it locally instead)',
   });
   assert.throws(() => toGraphqlFilter(where.counts.contains(1), reading), /\[Int\] fields take ModelIntInput, which has no contains/);
   assert.throws(() => toGraphqlFilter(where.levels.attributeExists(true), reading), /\[Level\] fields take ModelLevelListInput, which has no attributeExists/);
   assert.deepEqual(toConditionInput(where._version.eq(3), inspection), { and: [{ _version: { eq: 3 } }] });
   assert.throws(() => checkSendable(where._version.eq(3), inspection), {
-    message: "Inspection._version eq cannot be sent in an AppSync filter: _version is not part of AppSync's filter and condition inputs (evaluate it locally instead)",
+    message:
+      "Inspection._version eq cannot be sent in an AppSync filter: _version is not part of AppSync's filter and condition inputs (evaluate it locally instead)",
   });
   assert.deepEqual(toConditionInput(where._deleted.ne(true), inspection), { and: [{ _deleted: { ne: true } }] });
 });
@@ -78,10 +80,7 @@ test('from GraphQL: siblings are ANDed, several operators on a field too', () =>
     not: { field: 'score', op: 'eq', value: null },
   });
   assert.deepEqual(fromGraphqlFilter(exampleSchema, 'Inspection', { status: { in: ['DRAFT'], notIn: ['APPROVED'] } }), {
-    and: [
-      { field: 'status', op: 'in', value: ['DRAFT'] },
-      { not: { field: 'status', op: 'in', value: ['APPROVED'] } },
-    ],
+    and: [{ field: 'status', op: 'in', value: ['DRAFT'] }, { not: { field: 'status', op: 'in', value: ['APPROVED'] } }],
   });
   assert.deepEqual(fromGraphqlFilter(exampleSchema, 'Inspection', {}), { and: [] });
   assert.deepEqual(fromGraphqlFilter(exampleSchema, 'Inspection', { title: {} }), { and: [] });
@@ -105,7 +104,10 @@ function rejects(input: unknown, message: string | RegExp, path = 'filter'): voi
 }
 
 test('from GraphQL: errors name the path', () => {
-  rejects({ and: [{ title: { eq: 'a' } }, { titel: { eq: 'b' } }] }, /^filter\.and\[1\]\.titel\.eq: Inspection has no field "titel"; fields that can be filtered: id, /);
+  rejects(
+    { and: [{ title: { eq: 'a' } }, { titel: { eq: 'b' } }] },
+    /^filter\.and\[1\]\.titel\.eq: Inspection has no field "titel"; fields that can be filtered: id, /,
+  );
   rejects({ score: { beginsWith: '1' } }, /^filter\.score\.beginsWith: beginsWith does not apply to Inspection\.score \(Int\)/);
   rejects({ score: { lt: '1' } }, 'filter.score.lt: Inspection.score lt needs an integer from -2147483648 to 2147483647, got "1"');
   rejects({ status: { eq: 'DONE' } }, /^filter\.status\.eq: Inspection\.status eq needs a member of InspectionStatus/);

@@ -45,7 +45,10 @@ function scalarValue(field: FilterableField, schema: Schema): fc.Arbitrary<unkno
         case 'AWSTime':
           return date.map((d) => d.toISOString().slice(11, 23));
         case 'AWSJSON':
-          return fc.oneof(fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)), text.map((s) => JSON.stringify({ s })));
+          return fc.oneof(
+            fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)),
+            text.map((s) => JSON.stringify({ s })),
+          );
         default:
           return text;
       }
@@ -67,11 +70,7 @@ export function recordsArb(schema: Schema, model: ModelDef, keyField: string): f
   const fields = columnFields(model).filter((f) => f.name !== keyField);
   const record = fc.tuple(
     ...fields.map((f) =>
-      fc.oneof(
-        { weight: 6, arbitrary: storedValue(f, schema) },
-        { weight: 1, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.constant(undefined) },
-      ),
+      fc.oneof({ weight: 6, arbitrary: storedValue(f, schema) }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constant(undefined) }),
     ),
   );
   return fc.array(record, { maxLength: 10 }).map((rows) =>
@@ -88,9 +87,7 @@ export function recordsArb(schema: Schema, model: ModelDef, keyField: string): f
 // Code-point-aware slices so prefixes/substrings never split a surrogate pair.
 function slices(s: string): fc.Arbitrary<string> {
   const points = Array.from(s);
-  return fc
-    .tuple(fc.nat({ max: points.length }), fc.nat({ max: points.length }))
-    .map(([a, b]) => points.slice(Math.min(a, b), Math.max(a, b)).join(''));
+  return fc.tuple(fc.nat({ max: points.length }), fc.nat({ max: points.length })).map(([a, b]) => points.slice(Math.min(a, b), Math.max(a, b)).join(''));
 }
 
 function order(a: unknown, b: unknown): number {
@@ -106,7 +103,13 @@ export function predicateArb(schema: Schema, model: ModelDef, records: readonly 
       .filter((v) => v !== null && v !== undefined);
     const fresh = scalarValue({ ...field, isList: false }, schema);
     const value = seen.length > 0 ? fc.oneof(fc.constantFrom(...seen), fresh) : fresh;
-    const part = field.kind === 'string' ? fc.oneof(value.chain((v) => slices(String(v))), text) : value;
+    const part =
+      field.kind === 'string'
+        ? fc.oneof(
+            value.chain((v) => slices(String(v))),
+            text,
+          )
+        : value;
     return fc.constantFrom(...field.operators).chain((op): fc.Arbitrary<Predicate> => {
       const make = (v: fc.Arbitrary<unknown>) => v.map((x) => ({ field: field.name, op, value: x }));
       switch (op) {

@@ -40,15 +40,16 @@ interface Scenario {
 const scenario: fc.Arbitrary<Scenario> = fc.constantFrom(...Object.keys(subjects)).chain((model) => {
   const subject = subjects[model];
   return recordsArb(subject.schema, subject.model, subject.key).chain((records) =>
-    fc
-      .array(predicateArb(subject.schema, subject.model, records), { minLength: 1, maxLength: 4 })
-      .map((predicates) => ({ model, records, predicates })),
+    fc.array(predicateArb(subject.schema, subject.model, records), { minLength: 1, maxLength: 4 }).map((predicates) => ({ model, records, predicates })),
   );
 });
 
 function keysMatching(s: Scenario, p: Predicate): string[] {
   const key = subjects[s.model].key;
-  return s.records.filter((r) => matches(p, r)).map((r) => String(r[key])).sort();
+  return s.records
+    .filter((r) => matches(p, r))
+    .map((r) => String(r[key]))
+    .sort();
 }
 
 async function runProperty(name: string, property: fc.IAsyncPropertyWithHooks<[Scenario]> | fc.IAsyncProperty<[Scenario]>): Promise<void> {
@@ -96,7 +97,10 @@ after(async () => {
 });
 
 test('SQLite result set equals the in-memory result set', async () => {
-  await runProperty('sql-vs-memory (sqlite)', sqlProperty(() => sqlite!));
+  await runProperty(
+    'sql-vs-memory (sqlite)',
+    sqlProperty(() => sqlite!),
+  );
 });
 
 test('PostgreSQL result set equals the in-memory result set', async (t) => {
@@ -104,7 +108,10 @@ test('PostgreSQL result set equals the in-memory result set', async (t) => {
     t.skip(postgresSkip);
     return;
   }
-  await runProperty('sql-vs-memory (postgres)', sqlProperty(() => postgres!));
+  await runProperty(
+    'sql-vs-memory (postgres)',
+    sqlProperty(() => postgres!),
+  );
 });
 
 test('GraphQL round trip keeps the meaning', async () => {

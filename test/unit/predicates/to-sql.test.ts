@@ -1,8 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter,
-  SqliteIntrospector, SqliteQueryCompiler,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
 } from 'kysely';
 import { ValidationError } from '../../../common/errors.js';
 import { where } from '../../../common/predicates/builder.js';
@@ -99,7 +105,12 @@ test('identifiers never come from outside the schema', () => {
 });
 
 async function runCases(target: SqlTarget): Promise<void> {
-  for (const [name, schema] of [['Site', exampleSchema], ['Inspection', exampleSchema], ['Observation', exampleSchema], ['Reading', readingSchema]] as const) {
+  for (const [name, schema] of [
+    ['Site', exampleSchema],
+    ['Inspection', exampleSchema],
+    ['Observation', exampleSchema],
+    ['Reading', readingSchema],
+  ] as const) {
     const model = schema.models[name];
     await createTable(target, model);
     await replaceRows(target, model, caseRecords[name]);

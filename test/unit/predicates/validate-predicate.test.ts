@@ -79,7 +79,11 @@ test('operators that do not fit the field type', () => {
   rejects('Inspection', where.score.contains(1), /^predicate: contains does not apply to Inspection.score \(Int\)/);
   rejects('Observation', where.severity.contains('LOW'), /^predicate: contains does not apply to Observation.severity \(Severity\); use one of: eq, ne, in$/);
   rejects('Inspection', where.status.gt('DRAFT'), /^predicate: gt does not apply to Inspection.status/);
-  rejects('Site', where.tags.beginsWith('a'), 'predicate: beginsWith does not apply to Site.tags ([String]); use one of: eq, ne, contains, notContains, attributeExists');
+  rejects(
+    'Site',
+    where.tags.beginsWith('a'),
+    'predicate: beginsWith does not apply to Site.tags ([String]); use one of: eq, ne, contains, notContains, attributeExists',
+  );
   rejects('Site', where.tags.eq(['a']), 'predicate: Site.tags is a list ([String]); eq only tests it for null there, got ["a"] (use contains / notContains)');
   rejects('Inspection', { field: 'title', op: 'startsWith', value: 'a' }, /^predicate: unknown operator "startsWith" on Inspection.title; operators: eq, ne, /);
 });
@@ -88,7 +92,11 @@ test('values of the wrong type', () => {
   rejects('Inspection', where.score.eq('5'), 'predicate: Inspection.score eq needs an integer from -2147483648 to 2147483647, got "5"', 'Inspection.score');
   rejects('Inspection', where.score.gt(2.5), /needs an integer from -2147483648 to 2147483647, got 2.5$/);
   rejects('Inspection', where.score.lt(2 ** 31), /Inspection.score lt needs an integer .* got 2147483648$/);
-  rejects('Observation', where.measurements.contains('1'), 'predicate: Observation.measurements contains needs a finite number (an element of [Float]), got "1"');
+  rejects(
+    'Observation',
+    where.measurements.contains('1'),
+    'predicate: Observation.measurements contains needs a finite number (an element of [Float]), got "1"',
+  );
   rejects('Reading', where.value.ge(Number.POSITIVE_INFINITY), 'predicate: Reading.value ge needs a finite number, got Infinity');
   rejects('Reading', where.value.ge(Number.NaN), /Reading.value ge needs a finite number/);
   rejects('Observation', where.resolved.eq('true'), 'predicate: Observation.resolved eq needs true or false, got "true"');
@@ -99,7 +107,11 @@ test('values of the wrong type', () => {
     'predicate: Inspection.status eq needs a member of InspectionStatus (DRAFT, IN_PROGRESS, SUBMITTED, APPROVED), got "DONE"',
   );
   rejects('Inspection', where.status.in(['DRAFT', 'draft']), /Inspection.status in needs a member of InspectionStatus .* got "draft"$/);
-  rejects('Reading', where.levels.contains('LOW'), 'predicate: Reading.levels contains needs a member of Level (low, Mid, HIGH_2) (an element of [Level]), got "LOW"');
+  rejects(
+    'Reading',
+    where.levels.contains('LOW'),
+    'predicate: Reading.levels contains needs a member of Level (low, Mid, HIGH_2) (an element of [Level]), got "LOW"',
+  );
   rejects('Inspection', where.title.lt(null), 'predicate: Inspection.title lt needs a value, got null (test for null with eq null or attributeExists)');
   rejects('Inspection', where.title.eq('a\u0000b'), /Inspection.title eq needs a string, got "a\\u0000b": contains U\+0000/);
   rejects('Inspection', where.title.eq('a\ud800'), /lone UTF-16 surrogate/);
@@ -119,7 +131,11 @@ test('between, in and attributeExists shapes', () => {
 });
 
 test('malformed nodes', () => {
-  rejects('Site', null, /^predicate: expected a predicate node \(\{ field, op, value \}, \{ and: \[...\] \}, \{ or: \[...\] \} or \{ not: \{...\} \}\), got null$/);
+  rejects(
+    'Site',
+    null,
+    /^predicate: expected a predicate node \(\{ field, op, value \}, \{ and: \[...\] \}, \{ or: \[...\] \} or \{ not: \{...\} \}\), got null$/,
+  );
   rejects('Site', [], /^predicate: expected a predicate node .* got \[\]$/);
   rejects('Site', { and: [], or: [] }, /^predicate: expected a predicate node .* got \{"and":\[\],"or":\[\]\}$/);
   rejects('Site', { and: {} }, 'predicate.and: and needs an array of predicates, got {}');

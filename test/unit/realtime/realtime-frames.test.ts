@@ -16,7 +16,12 @@ test('every server frame reads back on the client', () => {
   assert.deepEqual(parseServerFrame(text(serverFrames.connectionAck(1_000))), { type: 'connection_ack', connectionTimeoutMs: 1_000 });
   assert.deepEqual(parseServerFrame(text(serverFrames.keepAlive())), { type: 'ka' });
   assert.deepEqual(parseServerFrame(text(serverFrames.startAck('s'))), { type: 'start_ack', id: 's' });
-  assert.deepEqual(parseServerFrame(text(serverFrames.data('s', { onCreateNote: { id: '1' } }))), { type: 'data', id: 's', data: { onCreateNote: { id: '1' } }, errors: [] });
+  assert.deepEqual(parseServerFrame(text(serverFrames.data('s', { onCreateNote: { id: '1' } }))), {
+    type: 'data',
+    id: 's',
+    data: { onCreateNote: { id: '1' } },
+    errors: [],
+  });
   assert.deepEqual(parseServerFrame(text(serverFrames.error('s', [{ errorType: 'Unauthorized', message: 'no' }]))), {
     type: 'error',
     id: 's',

@@ -22,7 +22,12 @@ describe('subscription filters', () => {
       and: [
         { not: { field: 'status', op: 'in', value: ['DRAFT'] } },
         { field: 'score', op: 'between', value: [1, 5] },
-        { or: [{ field: 'title', op: 'beginsWith', value: 'Roof' }, { field: 'notes', op: 'contains', value: 'leak' }] },
+        {
+          or: [
+            { field: 'title', op: 'beginsWith', value: 'Roof' },
+            { field: 'notes', op: 'contains', value: 'leak' },
+          ],
+        },
       ],
     });
   });
@@ -38,7 +43,10 @@ describe('subscription filters', () => {
 
   it('rejects unknown fields, unsupported operators, not, and oversized filters, naming where', () => {
     const rejects = (filter: GraphqlFilterInput, pattern: RegExp) =>
-      assert.throws(() => subscriptionFilterPredicate(inspection, filter), (e) => e instanceof ValidationError && pattern.test(e.message));
+      assert.throws(
+        () => subscriptionFilterPredicate(inspection, filter),
+        (e) => e instanceof ValidationError && pattern.test(e.message),
+      );
     rejects({ colour: { eq: 'red' } }, /colour/);
     rejects({ owner: { size: { eq: 1 } } }, /filter\.owner\.size: "size" is not supported/);
     rejects({ owner: { attributeType: 'string' } }, /attributeType/);

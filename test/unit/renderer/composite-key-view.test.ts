@@ -9,14 +9,24 @@ import { visitSchema as schema } from '../ipc/visit-schema.js';
 const { Site, Visit, Reading } = schema.models;
 
 test('a custom key is part of the form; a generated id is not', () => {
-  assert.deepEqual(formFields(Visit).map((f) => f.name), ['siteID', 'visitedOn', 'shift', 'notes', 'weather']);
-  assert.deepEqual(['siteID', 'visitedOn', 'shift', 'notes'].map((f) => isKeyField(Visit, f)), [true, true, true, false]);
+  assert.deepEqual(
+    formFields(Visit).map((f) => f.name),
+    ['siteID', 'visitedOn', 'shift', 'notes', 'weather'],
+  );
+  assert.deepEqual(
+    ['siteID', 'visitedOn', 'shift', 'notes'].map((f) => isKeyField(Visit, f)),
+    [true, true, true, false],
+  );
   assert.ok(!formFields(Site).some((f) => f.name === 'id'));
 });
 
 test('a composite foreign key is one relation: one list column, its related key read from all its fields', () => {
   const relation = belongsToFor(Reading, 'visitShift');
-  assert.deepEqual(relation, { relatedModel: 'Visit', fields: ['visitSiteID', 'visitVisitedOn', 'visitShift'], associatedWith: ['siteID', 'visitedOn', 'shift'] });
+  assert.deepEqual(relation, {
+    relatedModel: 'Visit',
+    fields: ['visitSiteID', 'visitVisitedOn', 'visitShift'],
+    associatedWith: ['siteID', 'visitedOn', 'shift'],
+  });
   const columns = listColumns(Reading).map((f) => f.name);
   assert.ok(columns.includes('visitSiteID'));
   assert.ok(!columns.includes('visitVisitedOn') && !columns.includes('visitShift'), 'the other key fields share the first one’s column');

@@ -39,8 +39,18 @@ test('recordToSave: a create sends what was filled, an edit what changed plus th
     ['create', { values: { ...blank, name: 'New' }, loadedRaw: blank, original: null, recordKey: null }, undefined, { name: 'New' }],
     ['edit', { values: { ...loadedRaw, code: 'N2' }, loadedRaw, original, recordKey: { id: 's1' } }, undefined, { code: 'N2', id: 's1' }],
     ['unchanged edit', { values: loadedRaw, loadedRaw, original, recordKey: { id: 's1' } }, undefined, { id: 's1' }],
-    ['resubmit', { values: raw({ name: 'South', code: 'S' }), loadedRaw, original, recordKey: { id: 's1' } }, { values: {}, isCreate: false }, { id: 's1', name: 'South', code: 'S', location: null, tags: [] }],
-    ['resubmitted create keeps its generated id', { values: raw({ name: 'East' }), loadedRaw: blank, original: null, recordKey: { id: 's9' } }, { values: {}, isCreate: true }, { name: 'East', id: 's9' }],
+    [
+      'resubmit',
+      { values: raw({ name: 'South', code: 'S' }), loadedRaw, original, recordKey: { id: 's1' } },
+      { values: {}, isCreate: false },
+      { id: 's1', name: 'South', code: 'S', location: null, tags: [] },
+    ],
+    [
+      'resubmitted create keeps its generated id',
+      { values: raw({ name: 'East' }), loadedRaw: blank, original: null, recordKey: { id: 's9' } },
+      { values: {}, isCreate: true },
+      { name: 'East', id: 's9' },
+    ],
   ];
   for (const [name, state, resubmit, expected] of rows) assert.deepEqual(recordToSave(schema, Site, fields, state, resubmit), expected, name);
 });
@@ -48,7 +58,13 @@ test('recordToSave: a create sends what was filled, an edit what changed plus th
 test('recordToSave: a resubmitted create of a user-chosen key sends the key the form holds, not the rejected one', () => {
   const fields = formFields(Visit);
   const values = Object.fromEntries(fields.map((f) => [f.name, toRaw(visitSchema, f, { siteID: 's2', visitedOn: '2026-01-02', shift: 2 }[f.name])]));
-  const record = recordToSave(visitSchema, Visit, fields, { values, loadedRaw: {}, original: null, recordKey: { siteID: 's1', visitedOn: '2026-01-01', shift: 1 } }, { values: {}, isCreate: true });
+  const record = recordToSave(
+    visitSchema,
+    Visit,
+    fields,
+    { values, loadedRaw: {}, original: null, recordKey: { siteID: 's1', visitedOn: '2026-01-01', shift: 1 } },
+    { values: {}, isCreate: true },
+  );
   assert.equal(record.siteID, 's2');
   assert.equal(record.visitedOn, '2026-01-02');
   assert.equal(record.shift, 2);
@@ -59,7 +75,16 @@ test('unchangedCondition: changed, filterable, non-key fields that had a value m
   const rows: Array<[string, Record<string, unknown>, unknown]> = [
     ['nothing changed', { id: 'i1' }, undefined],
     ['one field', { id: 'i1', title: 'T2' }, { and: [{ field: 'title', op: 'eq', value: 'T' }] }],
-    ['two fields', { id: 'i1', title: 'T2', notes: 'm' }, { and: [{ field: 'title', op: 'eq', value: 'T' }, { field: 'notes', op: 'eq', value: 'n' }] }],
+    [
+      'two fields',
+      { id: 'i1', title: 'T2', notes: 'm' },
+      {
+        and: [
+          { field: 'title', op: 'eq', value: 'T' },
+          { field: 'notes', op: 'eq', value: 'n' },
+        ],
+      },
+    ],
     ['a field that was null gives no condition', { id: 'i1', score: 3 }, undefined],
     ['the key is never part of it', { id: 'i2' }, undefined],
     ['same value sent again', { id: 'i1', title: 'T' }, undefined],
@@ -70,7 +95,11 @@ test('unchangedCondition: changed, filterable, non-key fields that had a value m
 test('saveErrorPlace: a path of this model goes next to its field without the prefix, anything else above the form', () => {
   const rows: Array<[string, { message: string; path?: string }, { field: string | null; message: string }]> = [
     ['field', { message: 'Site.name: is required', path: 'Site.name' }, { field: 'name', message: 'is required' }],
-    ['nested field', { message: 'Site.location.latitude: out of range', path: 'Site.location.latitude' }, { field: 'location.latitude', message: 'out of range' }],
+    [
+      'nested field',
+      { message: 'Site.location.latitude: out of range', path: 'Site.location.latitude' },
+      { field: 'location.latitude', message: 'out of range' },
+    ],
     ['other model', { message: 'Inspection.title: is required', path: 'Inspection.title' }, { field: null, message: 'Inspection.title: is required' }],
     ['no path', { message: 'offline' }, { field: null, message: 'offline' }],
   ];

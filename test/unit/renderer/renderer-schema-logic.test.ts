@@ -90,15 +90,26 @@ test('form values round-trip for scalars, enums, dates, lists and embedded types
 });
 
 test('screens are derived from the schema: columns, form fields, pickers, titles, navigation order', () => {
-  assert.deepEqual(navigationModels(schema).map((m) => m.name), ['Site', 'Inspection', 'Observation']);
-  assert.deepEqual(navigationModels(other).map((m) => m.name), ['Shelf', 'Book']);
+  assert.deepEqual(
+    navigationModels(schema).map((m) => m.name),
+    ['Site', 'Inspection', 'Observation'],
+  );
+  assert.deepEqual(
+    navigationModels(other).map((m) => m.name),
+    ['Shelf', 'Book'],
+  );
   const inspection = schema.models.Inspection;
   assert.deepEqual(relationFor(inspection, 'siteID'), { relatedModel: 'Site', field: 'site' });
   assert.equal(relationFor(inspection, 'title'), undefined);
   const form = formFields(inspection).map((f) => f.name);
   assert.ok(form.includes('siteID') && form.includes('status') && !form.includes('site') && !form.includes('id') && !form.includes('createdAt'));
   assert.ok(!formFields(schema.models.Site).some((f) => f.name === 'owner'), 'the owner field is set by the server');
-  assert.deepEqual(listColumns(schema.models.Site).slice(0, 2).map((f) => f.name), ['name', 'code']);
+  assert.deepEqual(
+    listColumns(schema.models.Site)
+      .slice(0, 2)
+      .map((f) => f.name),
+    ['name', 'code'],
+  );
   assert.equal(titleField(schema.models.Site), 'name');
   assert.equal(titleField(other.models.Book), 'title');
   assert.equal(recordLabel(other.models.Shelf, { id: 'abcdef123456', label: 'Top' }), 'Top');

@@ -52,7 +52,10 @@ test('list sort: asc, desc, none per click; aria-sort and the mark follow; count
   for (const [sort, field, next] of rows) assert.deepEqual(nextSort(sort, field), next, `${JSON.stringify(sort)} + ${field}`);
   assert.deepEqual([ariaSort(asc, 'name'), ariaSort(desc, 'name'), ariaSort(asc, 'code'), ariaSort(null, 'name')], ['ascending', 'descending', 'none', 'none']);
   assert.deepEqual([sortMark(asc, 'name'), sortMark(desc, 'name'), sortMark(asc, 'code')], [' ▲', ' ▼', '']);
-  assert.deepEqual([recordCountText(true, 3), recordCountText(false, 1), recordCountText(false, 0), recordCountText(false, 25)], ['Loading…', '1 record', '0 records', '25 records']);
+  assert.deepEqual(
+    [recordCountText(true, 3), recordCountText(false, 1), recordCountText(false, 0), recordCountText(false, 25)],
+    ['Loading…', '1 record', '0 records', '25 records'],
+  );
 });
 
 const item = (id: string, state: ReviewItem['state']): ReviewItem => ({

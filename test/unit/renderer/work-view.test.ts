@@ -48,7 +48,14 @@ test('syncSummary: "All changes synced" only when online, running, nothing queue
     ['reconnecting', { online: false }, 'Reconnecting…', true, null, false],
     ['reconnecting with review', { online: false, reviewWaiting: 1 }, 'Reconnecting…', true, '1 change needs your review', false],
     ['paused', { running: false, online: false }, 'Nothing waiting to send', false, null, false],
-    ['capped', { models: { Site: { received: 10000, synced: true, capped: { limit: 10000, total: 23412 } } } }, 'Changes sent; not every record is on this device', true, null, false],
+    [
+      'capped',
+      { models: { Site: { received: 10000, synced: true, capped: { limit: 10000, total: 23412 } } } },
+      'Changes sent; not every record is on this device',
+      true,
+      null,
+      false,
+    ],
     ['offline profile', { mode: 'offline', running: false, online: false, unsynced: 2 }, '2 local changes on this computer', false, null, false],
   ];
   for (const [name, patch, text, pending, review, links] of rows) {
@@ -59,7 +66,10 @@ test('syncSummary: "All changes synced" only when online, running, nothing queue
     assert.equal(summary.linksToReview, links, `${name}: links to the inbox`);
     if (name !== 'all synced') assert.notEqual(summary.text, 'All changes synced', name);
   }
-  const capped = syncSummary({ ...base, models: { Site: { received: 10000, synced: true, capped: { limit: 10000, total: 23412 } }, Inspection: { received: 5, synced: true } } }, schema);
+  const capped = syncSummary(
+    { ...base, models: { Site: { received: 10000, synced: true, capped: { limit: 10000, total: 23412 } }, Inspection: { received: 5, synced: true } } },
+    schema,
+  );
   assert.deepEqual(capped.capped, [{ model: 'Site', text: 'Sites: 10,000 of 23,412 synced' }]);
 });
 
@@ -71,7 +81,13 @@ test('cappedText says how many of how many, or that more are on the server', () 
 test('deleteQuestion names the record by its label and counts what goes with it', () => {
   const site = { id: 's1', name: 'North 1' };
   const rows: Array<[Array<{ model: string; count: number }>, string]> = [
-    [[{ model: 'Inspection', count: 3 }, { model: 'Observation', count: 7 }], 'Delete Site North 1 and its 3 inspections and 7 observations?'],
+    [
+      [
+        { model: 'Inspection', count: 3 },
+        { model: 'Observation', count: 7 },
+      ],
+      'Delete Site North 1 and its 3 inspections and 7 observations?',
+    ],
     [[{ model: 'Inspection', count: 1 }], 'Delete Site North 1 and its 1 inspection?'],
     [[], 'Delete Site North 1?'],
     [[{ model: 'Inspection', count: 0 }], 'Delete Site North 1?'],
@@ -115,13 +131,29 @@ test('reviewRows: fields by their labels, values in words (no JSON), ids and met
   );
   for (const r of rows) assert.doesNotMatch(`${r.mine}${r.theirs}`, /[{}"]/);
   // A rejected create without a field list shows the device's whole version, minus key and metadata.
-  const rejected = reviewRows(Observation, item({ kind: 'rejected', model: 'Observation', operation: 'INSERT', fields: [], theirs: null, mine: { id: 'o1', inspectionID: 'i1', category: 'crack', description: 'é', _version: null, createdAt: 'x' } }));
-  assert.deepEqual(rejected.map((r) => [r.label, r.mine, r.theirs]), [
-    ['Inspection', 'i1', '(not on the server)'],
-    ['Category', 'crack', '(not on the server)'],
-    ['Description', 'é', '(not on the server)'],
-  ]);
-  assert.equal(reviewRows(Site, item({ fields: ['location.accuracyMeters'], mine: { location: { accuracyMeters: 5 } } }))[0]!.label, 'Location › Accuracy meters');
+  const rejected = reviewRows(
+    Observation,
+    item({
+      kind: 'rejected',
+      model: 'Observation',
+      operation: 'INSERT',
+      fields: [],
+      theirs: null,
+      mine: { id: 'o1', inspectionID: 'i1', category: 'crack', description: 'é', _version: null, createdAt: 'x' },
+    }),
+  );
+  assert.deepEqual(
+    rejected.map((r) => [r.label, r.mine, r.theirs]),
+    [
+      ['Inspection', 'i1', '(not on the server)'],
+      ['Category', 'crack', '(not on the server)'],
+      ['Description', 'é', '(not on the server)'],
+    ],
+  );
+  assert.equal(
+    reviewRows(Site, item({ fields: ['location.accuracyMeters'], mine: { location: { accuracyMeters: 5 } } }))[0]!.label,
+    'Location › Accuracy meters',
+  );
   const long = reviewRows(Observation, item({ model: 'Observation', fields: ['description'], mine: { description: 'é'.repeat(1500) }, theirs: null }))[0]!;
   assert.equal(long.mine, `${'é'.repeat(240)}… (1,500 characters in all)`, 'a long value is cut, saying how long it is');
   assert.equal(displayValue(undefined, ['a', 'b']), 'a, b');
@@ -131,7 +163,10 @@ test('reviewRows: fields by their labels, values in words (no JSON), ids and met
 
 test('reviewHeadline and reviewStateText name the record by its label and say what happened', () => {
   assert.equal(reviewHeadline(Site, item({})), 'Site “North 1”: your edit met another device’s');
-  assert.equal(reviewHeadline(Site, item({ kind: 'rejected', operation: 'INSERT', theirs: null, mine: { id: 's9', name: 'New one' } })), 'Site “New one”: the server refused this new record');
+  assert.equal(
+    reviewHeadline(Site, item({ kind: 'rejected', operation: 'INSERT', theirs: null, mine: { id: 's9', name: 'New one' } })),
+    'Site “New one”: the server refused this new record',
+  );
   assert.equal(reviewHeadline(Site, item({ kind: 'rejected' })), 'Site “North 1”: the server refused this change');
   const states: Array<[ReviewItem['kind'], ReviewItem['state'], string]> = [
     ['overridden', 'open', 'needs review'],
@@ -163,10 +198,9 @@ test('draftValues keeps only the fields the user changed', () => {
   const loaded = { name: 'North 1', code: 'N1', tags: ['a'], location: { latitude: '1', longitude: '2', accuracyMeters: '' } };
   assert.deepEqual(draftValues(loaded, loaded), {});
   assert.deepEqual(draftValues({ ...loaded, code: 'X', tags: ['a', 'b'] }, loaded), { code: 'X', tags: ['a', 'b'] });
-  assert.deepEqual(
-    draftValues({ ...loaded, location: { latitude: '1', longitude: '2', accuracyMeters: '5' } }, loaded),
-    { location: { latitude: '1', longitude: '2', accuracyMeters: '5' } },
-  );
+  assert.deepEqual(draftValues({ ...loaded, location: { latitude: '1', longitude: '2', accuracyMeters: '5' } }, loaded), {
+    location: { latitude: '1', longitude: '2', accuracyMeters: '5' },
+  });
 });
 
 test('draftFor finds the draft of this record, or of a new record of the model', () => {

@@ -29,7 +29,10 @@ test('a non-model type is an attachment reference by its shape: four required fi
   assert.equal(isAttachmentType(schema.embeddedTypes.NotQuite), false, 'size must be Int');
   assert.equal(isAttachmentType(schema.embeddedTypes.Optional), false, 'key must be required');
   assert.equal(isAttachmentType(schema.embeddedTypes.GeoPoint), false);
-  assert.deepEqual(attachmentFields(schema, note).map((f) => f.name), ['photos', 'cover']);
+  assert.deepEqual(
+    attachmentFields(schema, note).map((f) => f.name),
+    ['photos', 'cover'],
+  );
 });
 
 test('the key is the server blob id, each part URI-encoded', () => {

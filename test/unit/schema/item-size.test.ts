@@ -58,7 +58,11 @@ test('the stored item: every stored field (null when unset) and the widest times
     owner: 'sub-1::alice',
   });
   // An update keeps createdAt and the key; metadata of the local row is not counted.
-  const updated = storedItemOf(Observation, { id: 'o1', createdAt: '2026-01-02T03:04:05.678Z', _version: 9, _lastChangedAt: 1, _deleted: null }, { kind: 'update' });
+  const updated = storedItemOf(
+    Observation,
+    { id: 'o1', createdAt: '2026-01-02T03:04:05.678Z', _version: 9, _lastChangedAt: 1, _deleted: null },
+    { kind: 'update' },
+  );
   assert.equal(updated.id, 'o1');
   assert.equal(updated.createdAt, '2026-01-02T03:04:05.678Z');
   assert.equal('_version' in updated || '_lastChangedAt' in updated || '_deleted' in updated, false);
@@ -71,7 +75,11 @@ test('the stored item: every stored field (null when unset) and the widest times
 });
 
 test('measureItem: the total is the JSON byte length; fields are ranked by their share', () => {
-  const item = storedItemOf(Observation, { id: 'o1', category: 'c', severity: 'LOW', description: 'é'.repeat(20), photoUrl: 'https://x.test/a/much/longer/path/to/the/photo.png' }, { kind: 'update' });
+  const item = storedItemOf(
+    Observation,
+    { id: 'o1', category: 'c', severity: 'LOW', description: 'é'.repeat(20), photoUrl: 'https://x.test/a/much/longer/path/to/the/photo.png' },
+    { kind: 'update' },
+  );
   const size = measureItem(item);
   assert.equal(size.bytes, Buffer.byteLength(JSON.stringify(item), 'utf8'));
   assert.equal(size.fields[0]?.field, 'photoUrl');
@@ -116,7 +124,10 @@ test('a 700,000-character "é" description (1.4 MB) is refused naming Observatio
   assert.equal(problem.path, 'Observation.description');
   assert.equal(problem.limit, 409_600);
   assert.equal(problem.bytes, itemBytes(storedItemOf(Observation, record, { kind: 'create' })));
-  assert.match(problem.message, /^Observation\.description makes this record 1\.3 MB \(1,400,\d{3} bytes\); the server accepts at most 400 KB \(409,600 bytes\) per record\. Shorten Observation\.description by at least 968 KB\.$/);
+  assert.match(
+    problem.message,
+    /^Observation\.description makes this record 1\.3 MB \(1,400,\d{3} bytes\); the server accepts at most 400 KB \(409,600 bytes\) per record\. Shorten Observation\.description by at least 968 KB\.$/,
+  );
   const error = itemTooLargeError(problem);
   assert.ok(error instanceof ValidationError);
   assert.equal(error.path, 'Observation.description');
@@ -126,7 +137,12 @@ test('a 700,000-character "é" description (1.4 MB) is refused naming Observatio
 test('the limit is exact: a record of exactly the limit passes, one byte more is refused', () => {
   const base = { id: 'o1', inspectionID: 'i1', category: 'crack', severity: 'HIGH', description: '' };
   const empty = measureItem(storedItemOf(Observation, base, { kind: 'create' })).bytes;
-  for (const [limit, char] of [[409_600, 'a'], [409_600, 'é'], [2_000, 'a'], [2_000, 'é']] as const) {
+  for (const [limit, char] of [
+    [409_600, 'a'],
+    [409_600, 'é'],
+    [2_000, 'a'],
+    [2_000, 'é'],
+  ] as const) {
     const room = limit - empty;
     const fits = char.repeat(Math.floor(room / Buffer.byteLength(char))) + (room % Buffer.byteLength(char) === 1 ? 'a' : '');
     assert.equal(Buffer.byteLength(fits), room);
@@ -143,8 +159,14 @@ test('no single field makes it large: the three largest are named', () => {
   const problem = itemSizeProblem(schema.models.Note!, record, { kind: 'update' });
   assert.ok(problem);
   assert.equal(problem.path, 'Note.a');
-  assert.deepEqual(problem.largest.map((f) => f.path), ['Note.a', 'Note.b', 'Note.c']);
-  assert.match(problem.message, /^This Note record is 410 KB \(420,\d{3} bytes\), largest fields Note\.a \(146 KB\), Note\.b \(137 KB\), Note\.c \(127 KB\); the server accepts at most 400 KB \(409,600 bytes\) per record\. Shorten them by at least \d+(\.\d)? KB in all\.$/);
+  assert.deepEqual(
+    problem.largest.map((f) => f.path),
+    ['Note.a', 'Note.b', 'Note.c'],
+  );
+  assert.match(
+    problem.message,
+    /^This Note record is 410 KB \(420,\d{3} bytes\), largest fields Note\.a \(146 KB\), Note\.b \(137 KB\), Note\.c \(127 KB\); the server accepts at most 400 KB \(409,600 bytes\) per record\. Shorten them by at least \d+(\.\d)? KB in all\.$/,
+  );
 });
 
 test('embedded objects, lists and AWSJSON count as their JSON', () => {
@@ -167,7 +189,12 @@ test('agrees with the server’s itemBytes on the item the server builds (timest
     // What resolveCreate measures: every stored field, the key, the owner fill, both timestamps now.
     const now = new Date().toISOString();
     const server = itemBytes({
-      ...Object.fromEntries(['id', 'inspectionID', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'].map((f) => [f, null])),
+      ...Object.fromEntries(
+        ['id', 'inspectionID', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'].map((f) => [
+          f,
+          null,
+        ]),
+      ),
       ...record,
       id: record.id ?? '0b5e8a52-3c1e-4d7f-9a6b-2f4c8d9e1a3b',
       owner: 'sub-1::alice',

@@ -22,23 +22,35 @@ const names = (fields: ReadonlyArray<{ name: string }>): string[] => fields.map(
 
 test('getModel returns the model or names the unknown one and lists the known ones', () => {
   assert.equal(getModel(example, 'Site').name, 'Site');
-  assert.throws(() => getModel(example, 'site'), (error: unknown) => {
-    assert.ok(error instanceof ValidationError);
-    assert.equal(error.message, 'unknown model "site" (known models: Site, Inspection, Observation)');
-    assert.equal(error.path, 'site');
-    return true;
-  });
+  assert.throws(
+    () => getModel(example, 'site'),
+    (error: unknown) => {
+      assert.ok(error instanceof ValidationError);
+      assert.equal(error.message, 'unknown model "site" (known models: Site, Inspection, Observation)');
+      assert.equal(error.path, 'site');
+      return true;
+    },
+  );
   assert.throws(() => getModel(example, 'toString'), { message: /unknown model "toString"/ });
 });
 
 test('getField names Model.field when missing', () => {
   assert.equal(getField(getModel(example, 'Site'), 'name').isRequired, true);
-  assert.throws(() => getField(getModel(example, 'Site'), 'nam'), { message: /^unknown field Site\.nam \(fields: id, name, / , path: 'Site.nam' });
+  assert.throws(() => getField(getModel(example, 'Site'), 'nam'), { message: /^unknown field Site\.nam \(fields: id, name, /, path: 'Site.nam' });
 });
 
 test('storedFields: every non-relation field, implicit ones included', () => {
   assert.deepEqual(names(storedFields(getModel(example, 'Inspection'))), [
-    'id', 'siteID', 'title', 'status', 'score', 'notes', 'inspectedAt', 'createdAt', 'updatedAt', 'owner',
+    'id',
+    'siteID',
+    'title',
+    'status',
+    'score',
+    'notes',
+    'inspectedAt',
+    'createdAt',
+    'updatedAt',
+    'owner',
   ]);
 });
 
@@ -46,7 +58,15 @@ test('inputFields: stored, not read-only, not implicit owner; a declared owner f
   assert.deepEqual(names(inputFields(getModel(example, 'Site'))), ['id', 'name', 'code', 'location', 'tags']);
   assert.deepEqual(names(inputFields(getModel(blog, 'Comment'))), ['postID', 'number', 'body', 'owner']);
   assert.deepEqual(names(inputFields(getModel(blog, 'Post'))), [
-    'id', 'blogSlug', 'previousID', 'title', 'status', 'topics', 'publishedOn', 'metadata', 'editors',
+    'id',
+    'blogSlug',
+    'previousID',
+    'title',
+    'status',
+    'topics',
+    'publishedOn',
+    'metadata',
+    'editors',
   ]);
 });
 

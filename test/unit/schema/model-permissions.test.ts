@@ -103,16 +103,40 @@ test('ownerFillOf: the owner values the server fills on create', () => {
 test('checkCreate: refused with a message naming the model, the sign-in and who may', () => {
   const Site = example.models.Site!;
   const cases: Array<[string, ModelDef, AccessIdentity | null, ModelRecord, string | null]> = [
-    ['API key on owner-only Site', Site, key, { name: 'N1' }, 'You cannot add Sites with this sign-in (an API key): the schema lets only signed-in owners create them.'],
+    [
+      'API key on owner-only Site',
+      Site,
+      key,
+      { name: 'N1' },
+      'You cannot add Sites with this sign-in (an API key): the schema lets only signed-in owners create them.',
+    ],
     ['user: the server makes them owner', Site, alice, { name: 'N1', owner: null }, null],
     ['user naming themselves by username', Site, alice, { owner: 'alice' }, null],
-    ['user naming someone else', Site, alice, { owner: 'sub-bob::bob' }, 'You cannot add this Site for someone else (signed in as alice): the schema lets only signed-in owners create Sites, so Site.owner must name you.'],
+    [
+      'user naming someone else',
+      Site,
+      alice,
+      { owner: 'sub-bob::bob' },
+      'You cannot add this Site for someone else (signed in as alice): the schema lets only signed-in owners create Sites, so Site.owner must name you.',
+    ],
     ['offline', Site, null, { owner: 'sub-bob::bob' }, null],
-    ['Blog by a user outside the groups', blog.models.Blog!, alice, { slug: 'b' }, 'You cannot add Blogs with this sign-in (signed in as alice): the schema lets only members of Admin or Editors create them.'],
+    [
+      'Blog by a user outside the groups',
+      blog.models.Blog!,
+      alice,
+      { slug: 'b' },
+      'You cannot add Blogs with this sign-in (signed in as alice): the schema lets only members of Admin or Editors create them.',
+    ],
     ['Blog by an Admin', blog.models.Blog!, admin, { slug: 'b' }, null],
     ['Comment by API key (custom rule: server decides)', blog.models.Comment!, key, {}, null],
     ['Post by a team member: editors do not grant create, owner rule fills author', blog.models.Post!, teamMember, { editors: ['team-1'] }, null],
-    ['Author (private) by API key', blog.models.Author!, key, {}, 'You cannot add Authors with this sign-in (an API key): the schema lets only signed-in users create them.'],
+    [
+      'Author (private) by API key',
+      blog.models.Author!,
+      key,
+      {},
+      'You cannot add Authors with this sign-in (an API key): the schema lets only signed-in users create them.',
+    ],
   ];
   for (const [what, model, identity, record, reason] of cases) {
     const decision = checkCreate(model, identity, record);
@@ -128,19 +152,83 @@ test('checkWrite: update/delete of records owned by someone else are refused', (
     ['own Site (username alone)', Site, alice, 'delete', { owner: 'alice' }, undefined, null],
     ['own Site (sub alone)', Site, alice, 'update', { owner: 'sub-alice' }, undefined, null],
     ['Site not synced yet (owner empty: the server fills the creator)', Site, alice, 'update', { owner: null }, undefined, null],
-    ["bob's Site", Site, alice, 'update', { owner: 'sub-bob::bob' }, undefined, 'You cannot change this Site (signed in as alice): it belongs to someone else (Site.owner does not name you), and the schema lets only signed-in owners change Sites.'],
-    ["bob's Site, delete", Site, alice, 'delete', { owner: 'sub-bob::bob' }, undefined, 'You cannot delete this Site (signed in as alice): it belongs to someone else (Site.owner does not name you), and the schema lets only signed-in owners delete Sites.'],
-    ['API key', Site, key, 'delete', { owner: 'sub-alice::alice' }, undefined, 'You cannot delete Sites with this sign-in (an API key): the schema lets only signed-in owners delete them.'],
+    [
+      "bob's Site",
+      Site,
+      alice,
+      'update',
+      { owner: 'sub-bob::bob' },
+      undefined,
+      'You cannot change this Site (signed in as alice): it belongs to someone else (Site.owner does not name you), and the schema lets only signed-in owners change Sites.',
+    ],
+    [
+      "bob's Site, delete",
+      Site,
+      alice,
+      'delete',
+      { owner: 'sub-bob::bob' },
+      undefined,
+      'You cannot delete this Site (signed in as alice): it belongs to someone else (Site.owner does not name you), and the schema lets only signed-in owners delete Sites.',
+    ],
+    [
+      'API key',
+      Site,
+      key,
+      'delete',
+      { owner: 'sub-alice::alice' },
+      undefined,
+      'You cannot delete Sites with this sign-in (an API key): the schema lets only signed-in owners delete them.',
+    ],
     ['offline', Site, null, 'delete', { owner: 'sub-bob::bob' }, undefined, null],
-    ['handing own Site to bob', Site, alice, 'update', { owner: 'sub-alice::alice' }, { owner: 'sub-bob::bob' }, 'You cannot hand this Site to someone else (signed in as alice): Site.owner must keep naming its owner.'],
-    ['clearing the owner', Site, alice, 'update', { owner: 'sub-alice::alice' }, { owner: null }, 'You cannot hand this Site to someone else (signed in as alice): Site.owner must keep naming its owner.'],
+    [
+      'handing own Site to bob',
+      Site,
+      alice,
+      'update',
+      { owner: 'sub-alice::alice' },
+      { owner: 'sub-bob::bob' },
+      'You cannot hand this Site to someone else (signed in as alice): Site.owner must keep naming its owner.',
+    ],
+    [
+      'clearing the owner',
+      Site,
+      alice,
+      'update',
+      { owner: 'sub-alice::alice' },
+      { owner: null },
+      'You cannot hand this Site to someone else (signed in as alice): Site.owner must keep naming its owner.',
+    ],
     ['owner unchanged', Site, alice, 'update', { owner: 'sub-alice::alice', name: 'a' }, { owner: 'sub-alice::alice', name: 'b' }, null],
     ['not synced yet, owner still empty', Site, alice, 'update', { owner: null, name: 'a' }, { owner: null, name: 'b' }, null],
-    ['Post: author by sub; a username does not name them', Post, alice, 'update', { author: 'alice' }, undefined, 'You cannot change this Post (signed in as alice): it belongs to someone else (Post.author does not name you), and the schema lets only members of the groups named in Post.editors or signed-in owners change Posts.'],
+    [
+      'Post: author by sub; a username does not name them',
+      Post,
+      alice,
+      'update',
+      { author: 'alice' },
+      undefined,
+      'You cannot change this Post (signed in as alice): it belongs to someone else (Post.author does not name you), and the schema lets only members of the groups named in Post.editors or signed-in owners change Posts.',
+    ],
     ['Post: a member of a group in editors may update', Post, teamMember, 'update', { author: 'sub-bob', editors: ['team-1'] }, undefined, null],
-    ['Post: … but not delete', Post, teamMember, 'delete', { author: 'sub-bob', editors: ['team-1'] }, undefined, 'You cannot delete this Post (signed in as tim): it belongs to someone else (Post.author does not name you), and the schema lets only signed-in owners delete Posts.'],
+    [
+      'Post: … but not delete',
+      Post,
+      teamMember,
+      'delete',
+      { author: 'sub-bob', editors: ['team-1'] },
+      undefined,
+      'You cannot delete this Post (signed in as tim): it belongs to someone else (Post.author does not name you), and the schema lets only signed-in owners delete Posts.',
+    ],
     ['Blog: an Admin may delete any', blog.models.Blog!, admin, 'delete', { slug: 'b' }, undefined, null],
-    ['Blog: a user outside the groups', blog.models.Blog!, bob, 'update', { slug: 'b' }, undefined, 'You cannot change Blogs with this sign-in (signed in as bob): the schema lets only members of Admin or Editors change them.'],
+    [
+      'Blog: a user outside the groups',
+      blog.models.Blog!,
+      bob,
+      'update',
+      { slug: 'b' },
+      undefined,
+      'You cannot change Blogs with this sign-in (signed in as bob): the schema lets only members of Admin or Editors change them.',
+    ],
   ];
   for (const [what, model, identity, action, record, next, reason] of cases) {
     const decision = checkWrite(model, identity, action, record, next);
@@ -149,7 +237,6 @@ test('checkWrite: update/delete of records owned by someone else are refused', (
 });
 
 // ---- agreement with the server's enforcement, on random rules, identities and records ----
-
 
 const OPS: readonly AuthOperation[] = ['create', 'update', 'delete', 'read', 'get', 'list', 'sync', 'listen', 'search'];
 const PROVIDERS: Record<AuthRule['allow'], readonly AuthProvider[]> = {
@@ -161,7 +248,15 @@ const PROVIDERS: Record<AuthRule['allow'], readonly AuthProvider[]> = {
 };
 
 function fieldDef(name: string, isList: boolean): FieldDef {
-  return { name, type: { kind: 'scalar', name: name === 'id' ? 'ID' : 'String' }, isList, isRequired: name === 'id', isListItemRequired: false, isReadOnly: false, isImplicit: false };
+  return {
+    name,
+    type: { kind: 'scalar', name: name === 'id' ? 'ID' : 'String' },
+    isList,
+    isRequired: name === 'id',
+    isListItemRequired: false,
+    isReadOnly: false,
+    isImplicit: false,
+  };
 }
 
 test('agrees with the server’s model-access on random rules, identities and records', () => {
@@ -177,9 +272,15 @@ test('agrees with the server’s model-access on random rules, identities and re
   const randomRule = (): AuthRule => {
     const allow = pick<AuthRule['allow']>(['owner', 'owner', 'groups', 'groups', 'private', 'public', 'custom']);
     const provider = random() < 0.8 ? PROVIDERS[allow][0]! : pick(PROVIDERS[allow]);
-    const operations = random() < 0.4 ? ['create', 'update', 'delete', 'read'] as AuthOperation[] : some(OPS);
+    const operations = random() < 0.4 ? (['create', 'update', 'delete', 'read'] as AuthOperation[]) : some(OPS);
     if (allow === 'owner') {
-      return { allow, provider, operations, ownerField: pick(['owner', 'owner', 'editors']), identityClaim: pick(['sub::username', 'sub', 'username', 'cognito:username', 'email']) };
+      return {
+        allow,
+        provider,
+        operations,
+        ownerField: pick(['owner', 'owner', 'editors']),
+        identityClaim: pick(['sub::username', 'sub', 'username', 'cognito:username', 'email']),
+      };
     }
     if (allow === 'groups') {
       const groupClaim = pick(['cognito:groups', 'cognito:groups', 'custom:groups']);
@@ -200,7 +301,8 @@ test('agrees with the server’s model-access on random rules, identities and re
     return { kind: 'user', sub, username, groups, claims, provider: pick(['userPools', 'oidc']) };
   };
   const ownerValues = (identity: Identity): unknown[] => {
-    const mine = identity.kind === 'user' ? [`${identity.sub}::${identity.username}`, identity.sub, identity.username, `${identity.username}@example.test`] : [];
+    const mine =
+      identity.kind === 'user' ? [`${identity.sub}::${identity.username}`, identity.sub, identity.username, `${identity.username}@example.test`] : [];
     return [null, 'sub-carol::carol', 'carol', ...mine];
   };
   const randomRecord = (identity: Identity): ModelRecord => ({
@@ -215,10 +317,22 @@ test('agrees with the server’s model-access on random rules, identities and re
   let exactCases = 0;
   for (let round = 0; round < 4000; round++) {
     const rules = Array.from({ length: Math.floor(random() * 4) }, randomRule);
-    const model: ModelDef = { name: 'M', pluralName: 'Ms', fields, primaryKey: ['id'], indexes: [], auth: rules, timestamps: { createdAt: null, updatedAt: null } };
+    const model: ModelDef = {
+      name: 'M',
+      pluralName: 'Ms',
+      fields,
+      primaryKey: ['id'],
+      indexes: [],
+      auth: rules,
+      timestamps: { createdAt: null, updatedAt: null },
+    };
     const identity = randomIdentity();
     const record = randomRecord(identity);
-    const next: ModelRecord = { ...record, ...(random() < 0.5 ? { owner: pick(ownerValues(identity)) } : {}), ...(random() < 0.3 ? { editors: [pick(ownerValues(identity))] } : {}) };
+    const next: ModelRecord = {
+      ...record,
+      ...(random() < 0.5 ? { owner: pick(ownerValues(identity)) } : {}),
+      ...(random() < 0.3 ? { editors: [pick(ownerValues(identity))] } : {}),
+    };
     const where = `seed ${seed} round ${round}: rules ${JSON.stringify(rules)} identity ${JSON.stringify(identity)} record ${JSON.stringify(record)} next ${JSON.stringify(next)}`;
 
     // Rules the client leaves to the server (custom, IAM) may only make it allow more, never less.

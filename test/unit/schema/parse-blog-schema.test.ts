@@ -43,7 +43,19 @@ test('timestamps: disabled, renamed, partly disabled; implicit fields appended',
   const names = (model: string): string[] => schema.models[model].fields.map((f) => f.name);
   assert.deepEqual(schema.models.Post.timestamps, { createdAt: null, updatedAt: null });
   assert.deepEqual(names('Post'), [
-    'id', 'blogSlug', 'blog', 'previousID', 'previous', 'title', 'status', 'topics', 'publishedOn', 'metadata', 'editors', 'comments', 'author',
+    'id',
+    'blogSlug',
+    'blog',
+    'previousID',
+    'previous',
+    'title',
+    'status',
+    'topics',
+    'publishedOn',
+    'metadata',
+    'editors',
+    'comments',
+    'author',
   ]);
   assert.deepEqual(schema.models.Author.timestamps, { createdAt: 'joinedOn', updatedAt: null });
   assert.deepEqual(schema.models.Author.fields.at(-1), {
@@ -87,15 +99,18 @@ test('subscriptions setting', () => {
 
 test('field shapes: enum lists with required items, AWSJSON, AWSDate, embedded lists', () => {
   const post = schema.models.Post;
-  assert.deepEqual(post.fields.find((f) => f.name === 'topics'), {
-    name: 'topics',
-    type: { kind: 'enum', name: 'Topic' },
-    isList: true,
-    isRequired: true,
-    isListItemRequired: true,
-    isReadOnly: false,
-    isImplicit: false,
-  });
+  assert.deepEqual(
+    post.fields.find((f) => f.name === 'topics'),
+    {
+      name: 'topics',
+      type: { kind: 'enum', name: 'Topic' },
+      isList: true,
+      isRequired: true,
+      isListItemRequired: true,
+      isReadOnly: false,
+      isImplicit: false,
+    },
+  );
   assert.deepEqual(post.fields.find((f) => f.name === 'metadata')?.type, { kind: 'scalar', name: 'AWSJSON' });
   assert.deepEqual(post.fields.find((f) => f.name === 'publishedOn')?.type, { kind: 'scalar', name: 'AWSDate' });
   const languages = schema.embeddedTypes.BlogSettings.fields.find((f) => f.name === 'languages');
@@ -105,8 +120,7 @@ test('field shapes: enum lists with required items, AWSJSON, AWSDate, embedded l
 });
 
 test('plural names follow Amplify (pluralize)', () => {
-  const plural = (name: string): string =>
-    parseSchema(`type ${name} @model { id: ID! }`).models[name].pluralName;
+  const plural = (name: string): string => parseSchema(`type ${name} @model { id: ID! }`).models[name].pluralName;
   assert.equal(plural('Category'), 'Categories');
   assert.equal(plural('Person'), 'People');
   assert.equal(plural('Status'), 'Statuses');
@@ -124,6 +138,9 @@ type Note @model @auth(rules: [{ allow: owner }]) { id: ID! text: String }
 `;
   const parsed = parseSchema(sdl);
   assert.deepEqual(parsed.models.Todo.auth, [{ allow: 'public', provider: 'apiKey', operations: ['create', 'update', 'delete', 'read'] }]);
-  assert.deepEqual(parsed.models.Note.auth.map((r) => r.allow), ['owner']);
+  assert.deepEqual(
+    parsed.models.Note.auth.map((r) => r.allow),
+    ['owner'],
+  );
   assert.deepEqual(Object.keys(parsed.embeddedTypes), []);
 });

@@ -33,18 +33,26 @@ test('Inspection: fields, implicit fields, key, index, relations, auth, plural',
     fields: [
       field('id', ID, { isRequired: true }),
       field('siteID', ID, { isRequired: true }),
-      field('site', { kind: 'model', name: 'Site' }, {
-        relation: { kind: 'belongsTo', relatedModel: 'Site', fields: ['siteID'], associatedWith: ['id'] },
-      }),
+      field(
+        'site',
+        { kind: 'model', name: 'Site' },
+        {
+          relation: { kind: 'belongsTo', relatedModel: 'Site', fields: ['siteID'], associatedWith: ['id'] },
+        },
+      ),
       field('title', { kind: 'scalar', name: 'String' }, { isRequired: true }),
       field('status', { kind: 'enum', name: 'InspectionStatus' }, { isRequired: true }),
       field('score', { kind: 'scalar', name: 'Int' }),
       field('notes', { kind: 'scalar', name: 'String' }),
       field('inspectedAt', { kind: 'scalar', name: 'AWSDateTime' }),
-      field('observations', { kind: 'model', name: 'Observation' }, {
-        isList: true,
-        relation: { kind: 'hasMany', relatedModel: 'Observation', fields: ['id'], indexName: 'byInspection', associatedWith: ['inspectionID'] },
-      }),
+      field(
+        'observations',
+        { kind: 'model', name: 'Observation' },
+        {
+          isList: true,
+          relation: { kind: 'hasMany', relatedModel: 'Observation', fields: ['id'], indexName: 'byInspection', associatedWith: ['inspectionID'] },
+        },
+      ),
       ...implicitTail,
     ],
     primaryKey: ['id'],
@@ -58,8 +66,14 @@ test('Inspection: fields, implicit fields, key, index, relations, auth, plural',
 test('Site: embedded GeoPoint, list of strings, hasMany through the bySite index', () => {
   const site = schema.models.Site;
   assert.equal(site.pluralName, 'Sites');
-  assert.deepEqual(site.fields.find((f) => f.name === 'location'), field('location', { kind: 'embedded', name: 'GeoPoint' }));
-  assert.deepEqual(site.fields.find((f) => f.name === 'tags'), field('tags', { kind: 'scalar', name: 'String' }, { isList: true }));
+  assert.deepEqual(
+    site.fields.find((f) => f.name === 'location'),
+    field('location', { kind: 'embedded', name: 'GeoPoint' }),
+  );
+  assert.deepEqual(
+    site.fields.find((f) => f.name === 'tags'),
+    field('tags', { kind: 'scalar', name: 'String' }, { isList: true }),
+  );
   assert.deepEqual(site.fields.find((f) => f.name === 'inspections')?.relation, {
     kind: 'hasMany',
     relatedModel: 'Inspection',
@@ -79,7 +93,10 @@ test('Observation: index without sort key, list of floats, AWSURL, belongsTo Ins
     observation.fields.map((f) => f.name),
     ['id', 'inspectionID', 'inspection', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'],
   );
-  assert.deepEqual(observation.fields.find((f) => f.name === 'measurements'), field('measurements', { kind: 'scalar', name: 'Float' }, { isList: true }));
+  assert.deepEqual(
+    observation.fields.find((f) => f.name === 'measurements'),
+    field('measurements', { kind: 'scalar', name: 'Float' }, { isList: true }),
+  );
   assert.deepEqual(observation.fields.find((f) => f.name === 'photoUrl')?.type, { kind: 'scalar', name: 'AWSURL' });
   assert.deepEqual(observation.fields.find((f) => f.name === 'inspection')?.relation, {
     kind: 'belongsTo',

@@ -28,9 +28,28 @@ const accepted: Record<ScalarTypeName, unknown[]> = {
   AWSTimestamp: [0, 1764052130, -86400, Number.MAX_SAFE_INTEGER],
   AWSEmail: ['user@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.org", 'x_y-z@a-b.io'],
   AWSJSON: ['{}', '[]', '{"a":[1,2,{"b":null}]}', '"text"', '42', 'null', 'true', '{"é":"😀"}'],
-  AWSURL: ['https://www.amazon.com/dp/B000NZW3KC/', 'mailto:example@example.com', 'http://localhost:8080/a/b?q=1#x', 'ftp://files.example.com/x.zip', 'https://example.com/search?u=http://x//y'],
+  AWSURL: [
+    'https://www.amazon.com/dp/B000NZW3KC/',
+    'mailto:example@example.com',
+    'http://localhost:8080/a/b?q=1#x',
+    'ftp://files.example.com/x.zip',
+    'https://example.com/search?u=http://x//y',
+  ],
   AWSPhone: ['+1 206 555 0100', '+44 20 7946 0958', '+49-30-1234567', '206-555-0100', '(206) 555-0100', '12065550100', '+33123456789'],
-  AWSIPAddress: ['192.0.2.1', '0.0.0.0', '255.255.255.255', '10.0.0.0/8', '192.168.1.0/24', '::1', '::', '2001:db8::1', '2001:0db8:0000:0000:0000:ff00:0042:8329', 'fe80::/10', '::ffff:192.0.2.1', '2001:db8::/128'],
+  AWSIPAddress: [
+    '192.0.2.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '10.0.0.0/8',
+    '192.168.1.0/24',
+    '::1',
+    '::',
+    '2001:db8::1',
+    '2001:0db8:0000:0000:0000:ff00:0042:8329',
+    'fe80::/10',
+    '::ffff:192.0.2.1',
+    '2001:db8::/128',
+  ],
 };
 
 const refused: Record<ScalarTypeName, unknown[]> = {
@@ -39,15 +58,63 @@ const refused: Record<ScalarTypeName, unknown[]> = {
   Int: [2147483648, -2147483649, 1.5, NaN, Infinity, '1', 2 ** 53, true],
   Float: [NaN, Infinity, -Infinity, '1.5', false],
   Boolean: ['true', 1, 0],
-  AWSDate: ['2026-02-30', '2025-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-1-1', '26-01-01', '2026-01-01T00:00Z', '2026-01-01+24:00', '2026/01/01', ' 2026-01-01', 20260101],
+  AWSDate: [
+    '2026-02-30',
+    '2025-02-29',
+    '1900-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-1-1',
+    '26-01-01',
+    '2026-01-01T00:00Z',
+    '2026-01-01+24:00',
+    '2026/01/01',
+    ' 2026-01-01',
+    20260101,
+  ],
   AWSTime: ['24:00', '12:60', '12:30:61', '12', '12:30:24.', '12:30:24.1234567890', '1:30', '12:30+5:30', '12:30 Z'],
-  AWSDateTime: ['2026-11-25T06:28:50', '2026-11-25 06:28:50Z', '2026-02-30T00:00:00Z', '2026-11-25T25:00:00Z', '2026-11-25', '2026-11-25T06:28:50+0530', 'yesterday', 1764052130000],
+  AWSDateTime: [
+    '2026-11-25T06:28:50',
+    '2026-11-25 06:28:50Z',
+    '2026-02-30T00:00:00Z',
+    '2026-11-25T25:00:00Z',
+    '2026-11-25',
+    '2026-11-25T06:28:50+0530',
+    'yesterday',
+    1764052130000,
+  ],
   AWSTimestamp: [1.5, '1764052130', NaN, Number.MAX_SAFE_INTEGER + 1],
-  AWSEmail: ['user', 'user@', '@example.com', 'user@example', 'us er@example.com', 'user@@example.com', '.user@example.com', 'user.@example.com', 'a..b@example.com', 'user@-example.com', 'user@example..com'],
+  AWSEmail: [
+    'user',
+    'user@',
+    '@example.com',
+    'user@example',
+    'us er@example.com',
+    'user@@example.com',
+    '.user@example.com',
+    'user.@example.com',
+    'a..b@example.com',
+    'user@-example.com',
+    'user@example..com',
+  ],
   AWSJSON: ['{', "{'a':1}", 'undefined', '', '{"a":1', { a: 1 }, 42],
   AWSURL: ['example.com', 'www.example.com/path', 'https://', 'http://x//y', 'https://example.com//double', 'http://exa mple.com', '', '://example.com'],
   AWSPhone: ['555-0100', '12345', '+1', 'phone', '206_555_0100', '+1234567890123456', '206--555-0100'],
-  AWSIPAddress: ['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '192.168.1.0/33', '::1/129', '2001:db8:::1', '1:2:3:4:5:6:7:8:9', 'gggg::1', '1.2.3.4::', '192.0.2.1/', 'fe80::1%eth0', 'localhost'],
+  AWSIPAddress: [
+    '256.0.0.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '192.168.1.0/33',
+    '::1/129',
+    '2001:db8:::1',
+    '1:2:3:4:5:6:7:8:9',
+    'gggg::1',
+    '1.2.3.4::',
+    '192.0.2.1/',
+    'fe80::1%eth0',
+    'localhost',
+  ],
 };
 
 for (const scalar of SCALAR_TYPES) {
@@ -92,7 +159,8 @@ test('error messages say the rule and the offending value', () => {
     path: 'Inspection.score',
   });
   assert.throws(() => validateRecord(example, 'Inspection', { inspectedAt: '2026-02-30T10:00:00Z' }, 'update'), {
-    message: 'Inspection.inspectedAt (AWSDateTime) must be an ISO-8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with Z or ±hh:mm[:ss] (got "2026-02-30T10:00:00Z")',
+    message:
+      'Inspection.inspectedAt (AWSDateTime) must be an ISO-8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with Z or ±hh:mm[:ss] (got "2026-02-30T10:00:00Z")',
   });
   assert.throws(() => validateRecord(example, 'Observation', { measurements: [1, NaN] }, 'update'), {
     message: 'Observation.measurements[1] (Float) must be a finite number (got NaN)',
@@ -103,7 +171,11 @@ test('error messages say the rule and the offending value', () => {
 test('create: required fields present and non-null; id, read-only and implicit fields may be absent', () => {
   const out = validateRecord(example, 'Site', { name: 'North pier' }, 'create');
   assert.deepEqual(out, { name: 'North pier' });
-  assert.throws(() => validateRecord(example, 'Site', {}, 'create'), { message: 'Site.name is required', path: 'Site.name', details: { rule: 'required', path: 'Site.name' } });
+  assert.throws(() => validateRecord(example, 'Site', {}, 'create'), {
+    message: 'Site.name is required',
+    path: 'Site.name',
+    details: { rule: 'required', path: 'Site.name' },
+  });
   assert.throws(() => validateRecord(example, 'Site', { name: null }, 'create'), { message: 'Site.name is required and may not be null' });
   assert.throws(() => validateRecord(example, 'Inspection', { siteID: 's', title: 't' }, 'create'), { message: 'Inspection.status is required' });
   // Custom primary keys are not generated: they must be given.
@@ -146,7 +218,10 @@ test('enums and enum lists', () => {
   });
   assert.throws(() => validateRecord(blog, 'Post', { topics: 'NEWS' }, 'update'), { message: 'Post.topics must be a list (got "NEWS")' });
   assert.throws(() => validateRecord(blog, 'Post', { topics: null }, 'update'), { message: 'Post.topics is required and may not be null' });
-  assert.throws(() => validateRecord(blog, 'Post', { topics: ['SPORT'] }, 'update'), { path: 'Post.topics[0]', details: { rule: 'enum', path: 'Post.topics[0]' } });
+  assert.throws(() => validateRecord(blog, 'Post', { topics: ['SPORT'] }, 'update'), {
+    path: 'Post.topics[0]',
+    details: { rule: 'enum', path: 'Post.topics[0]' },
+  });
 });
 
 test('lists: nullable items allowed when the schema allows them; elements type-checked', () => {
@@ -191,7 +266,10 @@ test('metadata fields: numbers and booleans only', () => {
   const ok = validateRecord(example, 'Site', { id: 's', name: 'x', _version: 3, _lastChangedAt: 1764052130123, _deleted: null }, 'update');
   assert.deepEqual(ok, { id: 's', name: 'x', _version: 3, _lastChangedAt: 1764052130123, _deleted: null });
   assert.equal(validateRecord(example, 'Site', { _deleted: true }, 'update')._deleted, true);
-  assert.throws(() => validateRecord(example, 'Site', { _version: '3' }, 'update'), { path: 'Site._version', details: { rule: 'metadata', path: 'Site._version' } });
+  assert.throws(() => validateRecord(example, 'Site', { _version: '3' }, 'update'), {
+    path: 'Site._version',
+    details: { rule: 'metadata', path: 'Site._version' },
+  });
   assert.throws(() => validateRecord(example, 'Site', { _version: -1 }, 'update'), { path: 'Site._version' });
   assert.throws(() => validateRecord(example, 'Site', { _lastChangedAt: 1.5 }, 'update'), { path: 'Site._lastChangedAt' });
   assert.throws(() => validateRecord(example, 'Site', { _deleted: 'yes' }, 'update'), { message: 'Site._deleted must be true, false or null (got "yes")' });

@@ -36,26 +36,78 @@ const listRows: Row[] = [
   { name: 'both added the same element: once', base: ['a'], stored: ['a', 'x', 's'], incoming: ['a', 'x'], result: ['a', 'x', 's'] },
   { name: 'both removed the same element', base: ['a', 'b', 'c'], stored: ['a', 'c'], incoming: ['a', 'b'], result: ['a'] },
   { name: 'duplicates the client added are counted', base: ['a'], stored: ['a', 's'], incoming: ['a', 'a', 'a'], result: ['a', 's', 'a', 'a'] },
-  { name: 'the server order is kept, client additions follow in the client order', base: ['a', 'b'], stored: ['b', 'a', 's'], incoming: ['z', 'a', 'b', 'y'], result: ['b', 'a', 's', 'z', 'y'] },
+  {
+    name: 'the server order is kept, client additions follow in the client order',
+    base: ['a', 'b'],
+    stored: ['b', 'a', 's'],
+    incoming: ['z', 'a', 'b', 'y'],
+    result: ['b', 'a', 's', 'z', 'y'],
+  },
   { name: 'a null base list counts as empty when both set lists', base: null, stored: ['s'], incoming: ['c', 's'], result: ['s', 'c'] },
   { name: 'numbers and objects compare by value', base: [1, { k: 1 }], stored: [1, { k: 1 }, 2], incoming: [{ k: 1 }, 3], result: [{ k: 1 }, 2, 3] },
   { name: 'the server side cleared the list (null), the client added: null kept', base: ['a'], stored: null, incoming: ['a', 'b'], result: null },
-  { name: 'the client cleared the list (null), the server side added: the server list kept', base: ['a'], stored: ['a', 's'], incoming: null, result: ['a', 's'] },
+  {
+    name: 'the client cleared the list (null), the server side added: the server list kept',
+    base: ['a'],
+    stored: ['a', 's'],
+    incoming: null,
+    result: ['a', 's'],
+  },
   { name: 'the client emptied the list, the server side added', base: ['a', 'b'], stored: ['a', 'b', 's'], incoming: [], result: ['s'] },
 ];
 
 const objectRows: Row[] = [
-  { name: 'different keys changed on each side both survive', base: { lat: 1, lon: 2, acc: 5 }, stored: { lat: 9, lon: 2, acc: 5 }, incoming: { lat: 1, lon: 2, acc: 3 }, result: { lat: 9, lon: 2, acc: 3 } },
-  { name: 'the same key changed on both sides: the server value', base: { lat: 1, lon: 2 }, stored: { lat: 9, lon: 2 }, incoming: { lat: 7, lon: 2 }, result: { lat: 9, lon: 2 } },
-  { name: 'a key the client left out reads as null (the client cleared it)', base: { lat: 1, acc: 5 }, stored: { lat: 9, acc: 5 }, incoming: { lat: 1 }, result: { lat: 9, acc: null } },
-  { name: 'nested lists merge three-way', base: { tags: ['a'], n: 1 }, stored: { tags: ['a', 's'], n: 2 }, incoming: { tags: ['a', 'c'], n: 1 }, result: { tags: ['a', 's', 'c'], n: 2 } },
-  { name: 'nested objects merge per key', base: { o: { x: 1, y: 1 } }, stored: { o: { x: 2, y: 1 } }, incoming: { o: { x: 1, y: 3 } }, result: { o: { x: 2, y: 3 } } },
+  {
+    name: 'different keys changed on each side both survive',
+    base: { lat: 1, lon: 2, acc: 5 },
+    stored: { lat: 9, lon: 2, acc: 5 },
+    incoming: { lat: 1, lon: 2, acc: 3 },
+    result: { lat: 9, lon: 2, acc: 3 },
+  },
+  {
+    name: 'the same key changed on both sides: the server value',
+    base: { lat: 1, lon: 2 },
+    stored: { lat: 9, lon: 2 },
+    incoming: { lat: 7, lon: 2 },
+    result: { lat: 9, lon: 2 },
+  },
+  {
+    name: 'a key the client left out reads as null (the client cleared it)',
+    base: { lat: 1, acc: 5 },
+    stored: { lat: 9, acc: 5 },
+    incoming: { lat: 1 },
+    result: { lat: 9, acc: null },
+  },
+  {
+    name: 'nested lists merge three-way',
+    base: { tags: ['a'], n: 1 },
+    stored: { tags: ['a', 's'], n: 2 },
+    incoming: { tags: ['a', 'c'], n: 1 },
+    result: { tags: ['a', 's', 'c'], n: 2 },
+  },
+  {
+    name: 'nested objects merge per key',
+    base: { o: { x: 1, y: 1 } },
+    stored: { o: { x: 2, y: 1 } },
+    incoming: { o: { x: 1, y: 3 } },
+    result: { o: { x: 2, y: 3 } },
+  },
   { name: 'a null base object counts as empty when both set objects', base: null, stored: { a: 1 }, incoming: { a: 2, b: 3 }, result: { a: 1, b: 3 } },
   { name: 'the server side cleared the object, the client changed a key: null kept', base: { a: 1 }, stored: null, incoming: { a: 2 }, result: null },
-  { name: 'explicit null keys compare equal to absent ones', base: { a: 1, b: null }, stored: { a: 1, c: 0 }, incoming: { a: 1, b: null, c: 4 }, result: { a: 1, b: null, c: 0 } },
+  {
+    name: 'explicit null keys compare equal to absent ones',
+    base: { a: 1, b: null },
+    stored: { a: 1, c: 0 },
+    incoming: { a: 1, b: null, c: 4 },
+    result: { a: 1, b: null, c: 0 },
+  },
 ];
 
-for (const [group, rows] of [['scalars', scalarRows], ['lists', listRows], ['embedded objects', objectRows]] as const) {
+for (const [group, rows] of [
+  ['scalars', scalarRows],
+  ['lists', listRows],
+  ['embedded objects', objectRows],
+] as const) {
   for (const row of rows) {
     test(`${group}: ${row.name}`, () => {
       assert.deepEqual(mergeValue(row.base, row.stored, row.incoming), row.result);
@@ -79,7 +131,10 @@ test('fieldMerge: issue 9 scenario 1 — a stale device keeps its one-sided edit
 
 test('fieldMerge without a base is AUTOMERGE exactly', () => {
   const rows: Array<[Record<string, unknown>, Record<string, unknown>]> = [
-    [{ id: 'p', title: 'A', tags: ['x'], status: null }, { title: 'B', tags: ['x', 'y'], status: 'ACTIVE' }],
+    [
+      { id: 'p', title: 'A', tags: ['x'], status: null },
+      { title: 'B', tags: ['x', 'y'], status: 'ACTIVE' },
+    ],
     [{ loc: { lat: 1, tags: ['a'] } }, { loc: { lat: 2, lon: 5, tags: ['a'] } }],
     [{ a: 1 }, { a: null, b: 2 }],
   ];

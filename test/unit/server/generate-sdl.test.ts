@@ -180,9 +180,13 @@ test('the example app schema: embedded types get an input twin and stay out of f
 
 test('composite primary keys: key arguments on get, every key field required in inputs, none in conditions', async () => {
   const { parseSchema } = await import('../../../common/schema/parse-schema.js');
-  const gql = buildSchema(generateSdl(parseSchema(`
+  const gql = buildSchema(
+    generateSdl(
+      parseSchema(`
 type Reading @model { deviceId: ID! @primaryKey(sortKeyFields: ["takenAt"]) takenAt: AWSDateTime! value: Float }
-`)));
+`),
+    ),
+  );
   const t = (name: string) => printType(gql.getType(name) as GraphQLNamedType);
   assert.match(t('Query'), /getReading\(deviceId: ID!, takenAt: AWSDateTime!\): Reading/);
   assert.match(t('CreateReadingInput'), /deviceId: ID!\n {2}takenAt: AWSDateTime!/);

@@ -23,7 +23,10 @@ test('refuses edited, re-signed, truncated or foreign-scope tokens with BadReque
     '',
   ];
   for (const bad of attempts) {
-    assert.throws(() => decodeNextToken(bad, 'secret', scope), (e: unknown) => e instanceof ValidationError && e.details?.errorType === 'BadRequest');
+    assert.throws(
+      () => decodeNextToken(bad, 'secret', scope),
+      (e: unknown) => e instanceof ValidationError && e.details?.errorType === 'BadRequest',
+    );
   }
   assert.throws(() => decodeNextToken(token, 'secret', tokenScope(['Post', 'syncPosts', null, 0, 'u:2'])), ValidationError);
 });

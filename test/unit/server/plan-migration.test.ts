@@ -22,7 +22,10 @@ test('a fresh database creates every model', () => {
 test('no change when the schema is the same', () => {
   const plan = planMigration(v1, v1);
   assert.deepEqual(plan.steps, []);
-  assert.deepEqual(plan.status.map((s) => s.operation), ['No Change', 'No Change']);
+  assert.deepEqual(
+    plan.status.map((s) => s.operation),
+    ['No Change', 'No Change'],
+  );
 });
 
 test('added fields are safe; type changes and dropped models are destructive and named', () => {

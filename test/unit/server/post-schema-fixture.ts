@@ -22,10 +22,14 @@ const post: ModelDef = {
     field('rating', { kind: 'scalar', name: 'Int' }),
     field('tags', { kind: 'scalar', name: 'String' }, { isList: true }),
     field('status', { kind: 'enum', name: 'PostStatus' }),
-    field('comments', { kind: 'model', name: 'Comment' }, {
-      isList: true,
-      relation: { kind: 'hasMany', relatedModel: 'Comment', fields: ['id'], indexName: 'byPost', associatedWith: ['postID'] },
-    }),
+    field(
+      'comments',
+      { kind: 'model', name: 'Comment' },
+      {
+        isList: true,
+        relation: { kind: 'hasMany', relatedModel: 'Comment', fields: ['id'], indexName: 'byPost', associatedWith: ['postID'] },
+      },
+    ),
     ...timestamps,
     owner,
   ],
@@ -45,9 +49,13 @@ const comment: ModelDef = {
     field('id', { kind: 'scalar', name: 'ID' }, { isRequired: true }),
     field('postID', { kind: 'scalar', name: 'ID' }, { isRequired: true }),
     field('content', { kind: 'scalar', name: 'String' }),
-    field('post', { kind: 'model', name: 'Post' }, {
-      relation: { kind: 'belongsTo', relatedModel: 'Post', fields: ['postID'], associatedWith: [] },
-    }),
+    field(
+      'post',
+      { kind: 'model', name: 'Post' },
+      {
+        relation: { kind: 'belongsTo', relatedModel: 'Post', fields: ['postID'], associatedWith: [] },
+      },
+    ),
     ...timestamps,
     owner,
   ],

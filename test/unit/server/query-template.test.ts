@@ -52,7 +52,10 @@ for (const [dialect, db] of dialects) {
   test(`${dialect}: a bound template is the query Kysely compiles for the same values`, () => {
     const upsert = (row: Record<string, unknown>) => {
       const { id: _id, ...rest } = row;
-      return db.insertInto('Note').values(row).onConflict((oc) => oc.column('id').doUpdateSet(rest));
+      return db
+        .insertInto('Note')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(rest));
     };
     const columns = ['id', 'text', 'count', '_version', '_deleted'];
     const template = QueryTemplate.compile((slot) => upsert(Object.fromEntries(columns.map((c) => [c, slot(c)]))));

@@ -42,14 +42,42 @@ test('FIELD_MERGE is a strategy and the default; maxItemBytes is a limit', () =>
   assert.throws(() => parseServerConfig({ limits: { maxItemBytes: 0 } }, 'cfg.json'), /limits\.maxItemBytes/);
 });
 
-test('modelStrategies: a model\'s own entry, else the config default, else FIELD_MERGE; labels as status prints them', () => {
+test("modelStrategies: a model's own entry, else the config default, else FIELD_MERGE; labels as status prints them", () => {
   const rows: Array<[Parameters<typeof modelStrategies>[1], Array<[string, string]>]> = [
-    [{}, [['Site', 'FIELD_MERGE'], ['Note', 'FIELD_MERGE']]],
-    [{ conflictHandler: 'AUTOMERGE' }, [['Site', 'AUTOMERGE'], ['Note', 'AUTOMERGE']]],
-    [{ models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } } }, [['Site', 'FIELD_MERGE'], ['Note', 'OPTIMISTIC_CONCURRENCY']]],
-    [{ conflictHandler: 'AUTOMERGE', models: { Site: { conflictHandler: { resolver: './r.js' } } } }, [['Site', 'custom (./r.js)'], ['Note', 'AUTOMERGE']]],
+    [
+      {},
+      [
+        ['Site', 'FIELD_MERGE'],
+        ['Note', 'FIELD_MERGE'],
+      ],
+    ],
+    [
+      { conflictHandler: 'AUTOMERGE' },
+      [
+        ['Site', 'AUTOMERGE'],
+        ['Note', 'AUTOMERGE'],
+      ],
+    ],
+    [
+      { models: { Note: { conflictHandler: 'OPTIMISTIC_CONCURRENCY' } } },
+      [
+        ['Site', 'FIELD_MERGE'],
+        ['Note', 'OPTIMISTIC_CONCURRENCY'],
+      ],
+    ],
+    [
+      { conflictHandler: 'AUTOMERGE', models: { Site: { conflictHandler: { resolver: './r.js' } } } },
+      [
+        ['Site', 'custom (./r.js)'],
+        ['Note', 'AUTOMERGE'],
+      ],
+    ],
   ];
   for (const [config, expected] of rows) {
-    assert.deepEqual(modelStrategies(['Site', 'Note'], config).map(([m, s]) => [m, strategyLabel(s)]), expected, JSON.stringify(config));
+    assert.deepEqual(
+      modelStrategies(['Site', 'Note'], config).map(([m, s]) => [m, strategyLabel(s)]),
+      expected,
+      JSON.stringify(config),
+    );
   }
 });

@@ -88,7 +88,10 @@ test('a statement still being iterated is not handed out again', async () => {
   const db = new StatementCachingDatabase(new Database(':memory:'));
   const kysely = new Kysely<{ t: { x: number } }>({ dialect: new SqliteDialect({ database: db }) });
   await kysely.schema.createTable('t').addColumn('x', 'integer').execute();
-  await kysely.insertInto('t').values([{ x: 1 }, { x: 2 }, { x: 3 }]).execute();
+  await kysely
+    .insertInto('t')
+    .values([{ x: 1 }, { x: 2 }, { x: 3 }])
+    .execute();
   // A stream holds its statement until it ends; a plain query of the same SQL meanwhile must not reuse it.
   const iterating = db.prepare('select x from t order by x');
   const iterator = iterating.iterate([]);

@@ -15,7 +15,10 @@ test('parseMutationIds: accepted shapes', () => {
     [{ outpostMutationIds: {} }, {}],
     [{ outpostMutationIds: { m0: 'a', updateSite: 'b' } }, { m0: 'a', updateSite: 'b' }],
     [{ outpostMutationIds: { m0: 'x'.repeat(200) } }, { m0: 'x'.repeat(200) }],
-    [{ outpostMutationIds: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`m${i}`, `id${i}`])) }, Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`m${i}`, `id${i}`]))],
+    [
+      { outpostMutationIds: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`m${i}`, `id${i}`])) },
+      Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`m${i}`, `id${i}`])),
+    ],
   ];
   for (const [extensions, ids] of rows) {
     const parsed = parseMutationIds(extensions);
@@ -53,7 +56,9 @@ test('mutationIdOf: root fields by response key only', () => {
 });
 
 test('outpostExtensions: the announcement, with syncTotals only when counted', () => {
-  assert.deepEqual(outpostExtensions(409_600), { outpost: { version: 1, capabilities: ['mutationBatching', 'mutationIds', 'syncTotals'], maxItemBytes: 409_600 } });
+  assert.deepEqual(outpostExtensions(409_600), {
+    outpost: { version: 1, capabilities: ['mutationBatching', 'mutationIds', 'syncTotals'], maxItemBytes: 409_600 },
+  });
   assert.deepEqual(outpostExtensions(10, new Map()).outpost.syncTotals, undefined);
   assert.deepEqual(outpostExtensions(10, new Map([['syncSites', 3]])).outpost.syncTotals, { syncSites: 3 });
 });

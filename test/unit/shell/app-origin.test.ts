@@ -5,14 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  APP_CONTENT_SECURITY_POLICY,
-  APP_INDEX_URL,
-  contentTypeOf,
-  isAppUrl,
-  resolveAppRequest,
-  serveAppRequest,
-} from '../../../main/shell/app-origin.js';
+import { APP_CONTENT_SECURITY_POLICY, APP_INDEX_URL, contentTypeOf, isAppUrl, resolveAppRequest, serveAppRequest } from '../../../main/shell/app-origin.js';
 
 const base = mkdtempSync(join(tmpdir(), 'outpost-app-origin-'));
 const rendererDir = join(base, 'renderer');
@@ -48,8 +41,16 @@ test('the app origin is exactly app://outpost; lookalikes and file:// are not', 
 });
 
 test('a request maps to a file inside the renderer folder; / is index.html', () => {
-  assert.deepEqual(resolveAppRequest(APP_INDEX_URL, rendererDir), { kind: 'file', path: join(rendererDir, 'index.html'), contentType: 'text/html; charset=utf-8' });
-  assert.deepEqual(resolveAppRequest('app://outpost/', rendererDir), { kind: 'file', path: join(rendererDir, 'index.html'), contentType: 'text/html; charset=utf-8' });
+  assert.deepEqual(resolveAppRequest(APP_INDEX_URL, rendererDir), {
+    kind: 'file',
+    path: join(rendererDir, 'index.html'),
+    contentType: 'text/html; charset=utf-8',
+  });
+  assert.deepEqual(resolveAppRequest('app://outpost/', rendererDir), {
+    kind: 'file',
+    path: join(rendererDir, 'index.html'),
+    contentType: 'text/html; charset=utf-8',
+  });
   assert.deepEqual(resolveAppRequest('app://outpost/assets/index-abc.js?v=2#x', rendererDir), {
     kind: 'file',
     path: join(rendererDir, 'assets', 'index-abc.js'),
@@ -64,7 +65,12 @@ test('a request maps to a file inside the renderer folder; / is index.html', () 
 
 test('traversal is refused or stays inside, in every spelling', () => {
   // The URL parser itself resolves plain and %2e dot segments: what is left is inside the folder.
-  for (const url of ['app://outpost/../secret.txt', 'app://outpost/assets/../../secret.txt', 'app://outpost/%2e%2e/secret.txt', 'app://outpost/.%2E/secret.txt']) {
+  for (const url of [
+    'app://outpost/../secret.txt',
+    'app://outpost/assets/../../secret.txt',
+    'app://outpost/%2e%2e/secret.txt',
+    'app://outpost/.%2E/secret.txt',
+  ]) {
     const resolved = resolveAppRequest(url, rendererDir);
     assert.equal(resolved.kind, 'file', url);
     assert.ok(resolved.kind === 'file' && resolved.path.startsWith(rendererDir + sep), `${url} → ${JSON.stringify(resolved)}`);

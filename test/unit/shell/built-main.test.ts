@@ -124,7 +124,10 @@ test('the built main registers app://, loads app://outpost/index.html through it
   assert.equal(result.status, 200);
   assert.match(result.csp ?? '', /script-src 'self'/);
   assert.equal(result.preload, join(dist, 'preload', 'index.cjs'));
-  assert.ok(result.assets.some((a) => a.type?.startsWith('text/javascript')), `the page loads its script: ${JSON.stringify(result.assets)}`);
+  assert.ok(
+    result.assets.some((a) => a.type?.startsWith('text/javascript')),
+    `the page loads its script: ${JSON.stringify(result.assets)}`,
+  );
   for (const asset of result.assets) {
     assert.ok(asset.url.startsWith('app://outpost/'), `${asset.ref} resolves under the app origin`);
     assert.equal(asset.status, 200, `${asset.ref} is served`);

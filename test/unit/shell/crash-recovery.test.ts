@@ -25,7 +25,16 @@ test('decision: clean exit ignored; crashes reload up to the budget within the w
 function setup() {
   const electron = new FakeElectron();
   electron.app.becomeReady();
-  const window = new electron.BrowserWindow({ width: 1, height: 1, minWidth: 1, minHeight: 1, show: false, title: 't', backgroundColor: '#fff', webPreferences: {} });
+  const window = new electron.BrowserWindow({
+    width: 1,
+    height: 1,
+    minWidth: 1,
+    minHeight: 1,
+    show: false,
+    title: 't',
+    backgroundColor: '#fff',
+    webPreferences: {},
+  });
   const gaveUp: string[] = [];
   const failedLoads: string[] = [];
   const warnings: string[] = [];

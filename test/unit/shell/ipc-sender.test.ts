@@ -32,8 +32,26 @@ test('the main window main frame at the app origin is trusted; everything else i
 function setup() {
   const electron = new FakeElectron();
   electron.app.becomeReady();
-  const mainWindow = new electron.BrowserWindow({ width: 1, height: 1, minWidth: 1, minHeight: 1, show: false, title: 't', backgroundColor: '#fff', webPreferences: {} });
-  const other = new electron.BrowserWindow({ width: 1, height: 1, minWidth: 1, minHeight: 1, show: false, title: 't', backgroundColor: '#fff', webPreferences: {} });
+  const mainWindow = new electron.BrowserWindow({
+    width: 1,
+    height: 1,
+    minWidth: 1,
+    minHeight: 1,
+    show: false,
+    title: 't',
+    backgroundColor: '#fff',
+    webPreferences: {},
+  });
+  const other = new electron.BrowserWindow({
+    width: 1,
+    height: 1,
+    minWidth: 1,
+    minHeight: 1,
+    show: false,
+    title: 't',
+    backgroundColor: '#fff',
+    webPreferences: {},
+  });
   mainWindow.webContents.mainFrame.url = APP_INDEX_URL;
   other.webContents.mainFrame.url = APP_INDEX_URL;
   const calls: Array<{ sender: string; payload: unknown }> = [];
@@ -71,7 +89,16 @@ test('ipcMain host: the trusted frame reaches the handler; other frames, windows
 test('onGone fires once per page: on reload, crash and destroy; not on in-page or subframe navigation', () => {
   const electron = new FakeElectron();
   electron.app.becomeReady();
-  const window = new electron.BrowserWindow({ width: 1, height: 1, minWidth: 1, minHeight: 1, show: false, title: 't', backgroundColor: '#fff', webPreferences: {} });
+  const window = new electron.BrowserWindow({
+    width: 1,
+    height: 1,
+    minWidth: 1,
+    minHeight: 1,
+    show: false,
+    title: 't',
+    backgroundColor: '#fff',
+    webPreferences: {},
+  });
   const contents = window.webContents;
   const senders = new IpcSenders();
   const sender = senders.of(contents);

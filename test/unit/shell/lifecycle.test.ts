@@ -217,7 +217,11 @@ test('start failure: did-fail-load on the main frame while loadURL hangs → dia
 
 test('start failure: the failure path never leaves a live process (dialog throws) → still exit code 1', async () => {
   const h = start({
-    shell: { loadSchema: () => { throw new Error('bad schema'); } },
+    shell: {
+      loadSchema: () => {
+        throw new Error('bad schema');
+      },
+    },
     prepare: (electron) => {
       electron.dialog.showErrorBox = () => {
         throw new Error('no display');
@@ -243,7 +247,10 @@ test('a failure in what runs after start (the update checks) is logged and never
   assert.equal(h.electron.app.exitCode, null, 'still running');
   assert.equal(h.electron.dialog.errorBoxes.length, 0);
   assert.equal(h.electron.windows[0].visible, true);
-  assert.ok(h.logs.some((line) => line.startsWith('error after start-up: Electron failed to install correctly')), h.logs.join('\n'));
+  assert.ok(
+    h.logs.some((line) => line.startsWith('error after start-up: Electron failed to install correctly')),
+    h.logs.join('\n'),
+  );
   h.electron.app.quit();
   await until('quit', () => h.electron.app.exitCode !== null);
 });
@@ -331,7 +338,10 @@ test('quit waits for the clean close but not past the deadline', async () => {
   await until('quit', () => h.electron.app.exitCode !== null);
   assert.ok(Date.now() - began >= 45);
   assert.equal(h.electron.app.exitCode, 0);
-  assert.ok(h.logs.some((line) => /did not finish within 50 ms/.test(line)), h.logs.join('\n'));
+  assert.ok(
+    h.logs.some((line) => /did not finish within 50 ms/.test(line)),
+    h.logs.join('\n'),
+  );
 });
 
 test('prepareToQuit (the updater) closes once; the quit that follows does not wait again', async () => {

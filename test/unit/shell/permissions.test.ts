@@ -32,7 +32,10 @@ test('requests: camera and geolocation allowed; microphone, camera+microphone, n
   for (const permission of ['notifications', 'clipboard-read', 'display-capture', 'midi', 'openExternal', 'fullscreen', 'hid', 'unknown']) {
     assert.equal(await session.requestPermission(main, permission, appFrame), false, permission);
   }
-  assert.ok(denied.some((line) => line.includes('notifications')), 'denials logged at debug level');
+  assert.ok(
+    denied.some((line) => line.includes('notifications')),
+    'denials logged at debug level',
+  );
 });
 
 test('requests from another origin, a subframe or another web contents are denied', async () => {

@@ -39,18 +39,32 @@ test('a close that resolves: closed, no deadline message, idempotent', async () 
 
 test('a close that takes a while but ends before the deadline is waited for', async () => {
   const { lines, log } = recordingLog();
-  const shutdown = createShutdown({ close: () => new Promise<void>((resolve) => setTimeout(resolve, 30)), deadlineMs: 2_000, log, what: 'closing the test store' });
+  const shutdown = createShutdown({
+    close: () => new Promise<void>((resolve) => setTimeout(resolve, 30)),
+    deadlineMs: 2_000,
+    log,
+    what: 'closing the test store',
+  });
   assert.equal(await shutdown.run(), 'closed');
   assert.deepEqual(lines, []);
 });
 
 test('a close that fails (sync or async) is reported and ends the wait', async () => {
   const { lines, log } = recordingLog();
-  const throwing = createShutdown({ close: () => { throw new Error('disk gone'); }, deadlineMs: 1_000, log });
+  const throwing = createShutdown({
+    close: () => {
+      throw new Error('disk gone');
+    },
+    deadlineMs: 1_000,
+    log,
+  });
   assert.equal(await throwing.run(), 'failed');
   const rejecting = createShutdown({ close: () => Promise.reject(new Error('locked')), deadlineMs: 1_000, log });
   assert.equal(await rejecting.run(), 'failed');
-  assert.deepEqual(lines, ['error shutdown: stopping sync and closing the database failed: disk gone', 'error shutdown: stopping sync and closing the database failed: locked']);
+  assert.deepEqual(lines, [
+    'error shutdown: stopping sync and closing the database failed: disk gone',
+    'error shutdown: stopping sync and closing the database failed: locked',
+  ]);
 });
 
 test('a short deadline (session-end) does not wait for the configured one', async () => {

@@ -34,7 +34,13 @@ test('granular read operations count as read; listen-only still reads', () => {
 
 test('providers: oidc and userPools map to jwt (deduplicated); iam and function are skipped', () => {
   const model = {
-    auth: [rule('public', { provider: 'iam' }), rule('private', { provider: 'oidc' }), rule('groups', { groups: ['a'] }), rule('custom'), rule('private', { provider: 'iam' })],
+    auth: [
+      rule('public', { provider: 'iam' }),
+      rule('private', { provider: 'oidc' }),
+      rule('groups', { groups: ['a'] }),
+      rule('custom'),
+      rule('private', { provider: 'iam' }),
+    ],
   };
   assert.deepEqual(modelAuthModes(model, 'read', both), ['jwt']);
   assert.deepEqual(modelAuthModes(model, 'read', { apiKey: true, jwt: false }), []);

@@ -53,5 +53,8 @@ test('after 10 attempts, without a remote record, or when the handler throws, th
 });
 
 test('operations map to Amplify names', () => {
-  assert.deepEqual(['Create', 'Update', 'Delete'].map((o) => conflictOperation(o as 'Create')), ['INSERT', 'UPDATE', 'DELETE']);
+  assert.deepEqual(
+    ['Create', 'Update', 'Delete'].map((o) => conflictOperation(o as 'Create')),
+    ['INSERT', 'UPDATE', 'DELETE'],
+  );
 });

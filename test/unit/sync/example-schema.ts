@@ -7,7 +7,13 @@ function field(name: string, type: FieldType, extra: Partial<FieldDef> = {}): Fi
   return { name, type, isList: false, isRequired: false, isListItemRequired: false, isReadOnly: false, isImplicit: false, ...extra };
 }
 const scalar = (name: FieldType['name']) => ({ kind: 'scalar', name }) as FieldType;
-const ownerRule: AuthRule = { allow: 'owner', provider: 'userPools', ownerField: 'owner', identityClaim: 'sub::username', operations: ['create', 'update', 'delete', 'read'] };
+const ownerRule: AuthRule = {
+  allow: 'owner',
+  provider: 'userPools',
+  ownerField: 'owner',
+  identityClaim: 'sub::username',
+  operations: ['create', 'update', 'delete', 'read'],
+};
 const implicit = [
   field('createdAt', scalar('AWSDateTime'), { isRequired: true, isReadOnly: true, isImplicit: true }),
   field('updatedAt', scalar('AWSDateTime'), { isRequired: true, isReadOnly: true, isImplicit: true }),
@@ -35,17 +41,25 @@ export const exampleSchema: Schema = {
       field('code', scalar('String')),
       field('location', { kind: 'embedded', name: 'GeoPoint' }),
       field('tags', scalar('String'), { isList: true }),
-      field('inspections', { kind: 'model', name: 'Inspection' }, {
-        isList: true,
-        relation: { kind: 'hasMany', relatedModel: 'Inspection', fields: ['id'], indexName: 'bySite', associatedWith: ['siteID'] },
-      }),
+      field(
+        'inspections',
+        { kind: 'model', name: 'Inspection' },
+        {
+          isList: true,
+          relation: { kind: 'hasMany', relatedModel: 'Inspection', fields: ['id'], indexName: 'bySite', associatedWith: ['siteID'] },
+        },
+      ),
     ]),
     Inspection: model('Inspection', 'Inspections', [
       field('id', scalar('ID'), { isRequired: true }),
       field('siteID', scalar('ID'), { isRequired: true }),
-      field('site', { kind: 'model', name: 'Site' }, {
-        relation: { kind: 'belongsTo', relatedModel: 'Site', fields: ['siteID'], associatedWith: [] },
-      }),
+      field(
+        'site',
+        { kind: 'model', name: 'Site' },
+        {
+          relation: { kind: 'belongsTo', relatedModel: 'Site', fields: ['siteID'], associatedWith: [] },
+        },
+      ),
       field('title', scalar('String'), { isRequired: true }),
       field('status', { kind: 'enum', name: 'InspectionStatus' }, { isRequired: true }),
       field('score', scalar('Int')),
@@ -55,9 +69,13 @@ export const exampleSchema: Schema = {
     Observation: model('Observation', 'Observations', [
       field('id', scalar('ID'), { isRequired: true }),
       field('inspectionID', scalar('ID'), { isRequired: true }),
-      field('inspection', { kind: 'model', name: 'Inspection' }, {
-        relation: { kind: 'belongsTo', relatedModel: 'Inspection', fields: ['inspectionID'], associatedWith: [] },
-      }),
+      field(
+        'inspection',
+        { kind: 'model', name: 'Inspection' },
+        {
+          relation: { kind: 'belongsTo', relatedModel: 'Inspection', fields: ['inspectionID'], associatedWith: [] },
+        },
+      ),
       field('category', scalar('String'), { isRequired: true }),
       field('severity', { kind: 'enum', name: 'Severity' }, { isRequired: true }),
       field('measurements', scalar('Float'), { isList: true }),

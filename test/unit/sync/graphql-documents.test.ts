@@ -61,7 +61,10 @@ test('mutation documents: create has no condition, update/delete declare ModelXC
   const create = mutationDocument(postSchema, Post, 'Create');
   assert.match(words(create.query), /^mutation operation\(\$input: CreatePostInput!\)\{ createPost\(input: \$input\)\{ id title/);
   const update = mutationDocument(postSchema, Post, 'Update');
-  assert.match(words(update.query), /^mutation operation\(\$input: UpdatePostInput!, \$condition: ModelPostConditionInput\)\{ updatePost\(input: \$input, condition: \$condition\)\{/);
+  assert.match(
+    words(update.query),
+    /^mutation operation\(\$input: UpdatePostInput!, \$condition: ModelPostConditionInput\)\{ updatePost\(input: \$input, condition: \$condition\)\{/,
+  );
   assert.equal(mutationDocument(postSchema, Post, 'Delete').field, 'deletePost');
   for (const op of [create, update]) parse(op.query);
   const get = getQueryDocument(postSchema, Post);
@@ -71,17 +74,38 @@ test('mutation documents: create has no condition, update/delete declare ModelXC
 test('subscriptions declare $filter and owner only when asked, comma-joined as DataStore does', () => {
   assert.match(words(subscriptionDocument(postSchema, Post, 'onCreate').query), /^subscription operation\{ onCreatePost\{ id title/);
   const filtered = subscriptionDocument(postSchema, Post, 'onUpdate', { withFilter: true, ownerArguments: ['owner'] });
-  assert.match(words(filtered.query), /^subscription operation\(\$filter: ModelSubscriptionPostFilterInput,\$owner: String!\)\{ onUpdatePost\(filter: \$filter,owner: \$owner\)\{/);
+  assert.match(
+    words(filtered.query),
+    /^subscription operation\(\$filter: ModelSubscriptionPostFilterInput,\$owner: String!\)\{ onUpdatePost\(filter: \$filter,owner: \$owner\)\{/,
+  );
   parse(filtered.query);
   const ownerOnly = subscriptionDocument(postSchema, Post, 'onDelete', { withFilter: false, ownerArguments: ['owner', 'editor'] });
-  assert.match(words(ownerOnly.query), /^subscription operation\(\$owner: String!,\$editor: String!\)\{ onDeletePost\(owner: \$owner,editor: \$editor\)\{ id title/);
+  assert.match(
+    words(ownerOnly.query),
+    /^subscription operation\(\$owner: String!,\$editor: String!\)\{ onDeletePost\(owner: \$owner,editor: \$editor\)\{ id title/,
+  );
   assert.equal(ownerOnly.field, 'onDeletePost');
   parse(ownerOnly.query);
-  assert.match(words(subscriptionDocument(postSchema, Post, 'onCreate', { withFilter: false, ownerArguments: [] }).query), /^subscription operation\{ onCreatePost\{/);
+  assert.match(
+    words(subscriptionDocument(postSchema, Post, 'onCreate', { withFilter: false, ownerArguments: [] }).query),
+    /^subscription operation\{ onCreatePost\{/,
+  );
 });
 
 test('create variables: sendable fields only, never timestamps, implicit owner or metadata', () => {
-  const data = { id: 'p1', title: 'Hello', rating: 5, tags: ['a'], status: 'ACTIVE', createdAt: 'x', updatedAt: 'y', owner: 'sub::alice', _version: undefined, _lastChangedAt: 3, _deleted: null };
+  const data = {
+    id: 'p1',
+    title: 'Hello',
+    rating: 5,
+    tags: ['a'],
+    status: 'ACTIVE',
+    createdAt: 'x',
+    updatedAt: 'y',
+    owner: 'sub::alice',
+    _version: undefined,
+    _lastChangedAt: 3,
+    _deleted: null,
+  };
   assert.deepEqual(mutationVariables(Post, 'Create', data, null), { input: { id: 'p1', title: 'Hello', rating: 5, tags: ['a'], status: 'ACTIVE' } });
 });
 

@@ -19,7 +19,10 @@ test('wireDocument: the printed document with the trailing newline of Amplify’
 test('toAnswer reads extensions.outpost into the answer; an answer without it has none', () => {
   const operation = makeOperation('query', createRequest('query { __typename }', {}), { url: 'http://x/graphql', requestPolicy: 'network-only' } as never);
   const announced = toAnswer(
-    makeResult(operation, { data: { __typename: 'Query' }, extensions: { outpost: { version: 1, capabilities: ['mutationBatching', 'syncTotals'], maxItemBytes: 500, syncTotals: { syncNotes: 3 } } } }),
+    makeResult(operation, {
+      data: { __typename: 'Query' },
+      extensions: { outpost: { version: 1, capabilities: ['mutationBatching', 'syncTotals'], maxItemBytes: 500, syncTotals: { syncNotes: 3 } } },
+    }),
   );
   assert.equal(announced.networkError, null);
   assert.deepEqual([...(announced.outpost?.capabilities ?? [])], ['mutationBatching', 'syncTotals']);

@@ -107,8 +107,14 @@ test('events held during a round are applied after it in one batch; later ones a
   opened[1].observer.data({ data: { [field]: record('b') }, errors: [], networkError: null, httpStatus: 200 });
   assert.equal(applied.length, 0);
   await live.applyBuffer();
-  assert.deepEqual(applied.map((a) => a.records.map((r) => r.id)), [['a', 'b']]);
+  assert.deepEqual(
+    applied.map((a) => a.records.map((r) => r.id)),
+    [['a', 'b']],
+  );
   opened[1].observer.data({ data: { [field]: record('c') }, errors: [], networkError: null, httpStatus: 200 });
   await live.idle();
-  assert.deepEqual(applied.map((a) => a.records.map((r) => r.id)), [['a', 'b'], ['c']]);
+  assert.deepEqual(
+    applied.map((a) => a.records.map((r) => r.id)),
+    [['a', 'b'], ['c']],
+  );
 });

@@ -34,7 +34,12 @@ const remove: BatchedMutation = {
   parts: mutationParts(schema, Reading, 'Delete'),
   variables: mutationVariables(Reading, 'Delete', { deviceId: 'd', takenAt: '2026-01-01T00:00:00.000Z', _version: 1 }, null),
 };
-const ok = (data: Record<string, unknown> | null, errors: GraphqlAnswer['errors'] = []): GraphqlAnswer => ({ data, errors, networkError: null, httpStatus: 200 });
+const ok = (data: Record<string, unknown> | null, errors: GraphqlAnswer['errors'] = []): GraphqlAnswer => ({
+  data,
+  errors,
+  networkError: null,
+  httpStatus: 200,
+});
 
 test('the single-mutation document is unchanged: what DataStore sends', () => {
   assert.equal(singleMutationQuery(update.parts), mutationDocument(schema, Note, 'Update').query);
@@ -51,7 +56,9 @@ test('a batch is one valid document: aliased root fields in order, own variables
     op.variableDefinitions?.map((v) => `${v.variable.name.value}: ${v.type.kind === Kind.NON_NULL_TYPE ? '!' : ''}`),
     ['input0: !', 'input1: !', 'condition1: ', 'input2: !', 'condition2: '],
   );
-  const fields = op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? `${s.alias?.value}:${s.name.value}(${s.arguments?.map((a) => a.name.value).join(',')})` : ''));
+  const fields = op.selectionSet.selections.map((s) =>
+    s.kind === Kind.FIELD ? `${s.alias?.value}:${s.name.value}(${s.arguments?.map((a) => a.name.value).join(',')})` : '',
+  );
   assert.deepEqual(fields, ['m0:createNote(input)', 'm1:updateNote(input,condition)', 'm2:deleteReading(input,condition)']);
   assert.deepEqual(request.variables, {
     input0: create.variables.input,
@@ -65,7 +72,11 @@ test('a batch is one valid document: aliased root fields in order, own variables
 test('the answer splits per alias: data under the real field, errors with their path rewritten', () => {
   const request = batchRequest([create, update, remove]);
   const conflict = { message: 'Conflict resolver rejects mutation.', errorType: 'ConflictUnhandled', data: { id: 'n2', _version: 4 }, path: ['m1'] };
-  const answers = splitBatchAnswer(ok({ m0: { id: 'n1', _version: 1 }, m1: null, m2: { deviceId: 'd', _deleted: true } }, [conflict]), request, [create, update, remove]);
+  const answers = splitBatchAnswer(ok({ m0: { id: 'n1', _version: 1 }, m1: null, m2: { deviceId: 'd', _deleted: true } }, [conflict]), request, [
+    create,
+    update,
+    remove,
+  ]);
   assert.ok(Array.isArray(answers));
   assert.deepEqual(answers[0], ok({ createNote: { id: 'n1', _version: 1 } }));
   assert.deepEqual(answers[1], ok({ updateNote: null }, [{ ...conflict, path: ['updateNote'] }]));
@@ -76,7 +87,12 @@ test('failures that say nothing about the records go to every mutation alike', (
   const request = batchRequest([create, update]);
   const network: GraphqlAnswer = { data: null, errors: [], networkError: 'fetch failed (ECONNRESET)', httpStatus: null };
   assert.deepEqual(splitBatchAnswer(network, request, [create, update]), [network, network]);
-  const unauthorized: GraphqlAnswer = { data: null, errors: [{ message: 'Unauthorized', errorType: 'UnauthorizedException' }], networkError: null, httpStatus: 401 };
+  const unauthorized: GraphqlAnswer = {
+    data: null,
+    errors: [{ message: 'Unauthorized', errorType: 'UnauthorizedException' }],
+    networkError: null,
+    httpStatus: 401,
+  };
   assert.deepEqual(splitBatchAnswer(unauthorized, request, [create, update]), [unauthorized, unauthorized]);
   const overloaded: GraphqlAnswer = { data: null, errors: [], networkError: 'HTTP 503', httpStatus: 503 };
   assert.deepEqual(splitBatchAnswer(overloaded, request, [create, update]), [overloaded, overloaded]);
@@ -133,7 +149,10 @@ test('the batcher sends what is handed over in one turn as requests of at most m
   const batcher = new MutationBatcher(send, 4, capabilities);
   const signal = new AbortController().signal;
   const answers = await Promise.all(notes(10).map((m) => batcher.mutate(m, signal)));
-  assert.deepEqual(requests.map((r) => (r.query.match(/: createNote\(/g) ?? []).length), [4, 4, 2]);
+  assert.deepEqual(
+    requests.map((r) => (r.query.match(/: createNote\(/g) ?? []).length),
+    [4, 4, 2],
+  );
   answers.forEach((a, i) => assert.deepEqual(a.data, { createNote: { id: `n${i}`, text: `t${i}`, count: i, _version: 1 } }));
 });
 
@@ -191,10 +210,16 @@ test('a batch stays under the server’s document size: wide models travel in fe
   const Wide = wide.models.Wide;
   const { requests, send, capabilities } = recordingSender(() => ok(null));
   const batcher = new MutationBatcher(send, 16, capabilities);
-  const mutations: BatchedMutation[] = Array.from({ length: 12 }, (_, i) => ({ parts: mutationParts(wide, Wide, 'Create'), variables: mutationVariables(Wide, 'Create', { id: `w${i}` }, null) }));
+  const mutations: BatchedMutation[] = Array.from({ length: 12 }, (_, i) => ({
+    parts: mutationParts(wide, Wide, 'Create'),
+    variables: mutationVariables(Wide, 'Create', { id: `w${i}` }, null),
+  }));
   await Promise.all(mutations.map((m) => batcher.mutate(m, new AbortController().signal)));
   // ~200 selected fields each: at most 5 under the 1,000-field budget.
-  assert.deepEqual(requests.map((r) => (r.query.match(/: createWide\(/g) ?? []).length), [5, 5, 2]);
+  assert.deepEqual(
+    requests.map((r) => (r.query.match(/: createWide\(/g) ?? []).length),
+    [5, 5, 2],
+  );
 });
 
 test('until the server announced batching, and for a backend without it, each mutation travels alone, unaliased', async () => {
@@ -250,12 +275,18 @@ test('mutation ids travel in extensions.outpostMutationIds under each response k
   const batched = recordingSender(echo, announced(['mutationBatching', 'mutationIds']));
   const batcher = new MutationBatcher(batched.send, 8, batched.capabilities);
   await Promise.all(withIds(notes(3)).map((m) => batcher.mutate(m, new AbortController().signal)));
-  assert.deepEqual(batched.requests.map((r) => r.extensions), [{ outpostMutationIds: { m0: 'id-0', m1: 'id-1', m2: 'id-2' } }]);
+  assert.deepEqual(
+    batched.requests.map((r) => r.extensions),
+    [{ outpostMutationIds: { m0: 'id-0', m1: 'id-1', m2: 'id-2' } }],
+  );
   // Alone (ids but no batching): keyed by the root field.
   const alone = recordingSender(echo, announced(['mutationIds']));
   const single = new MutationBatcher(alone.send, 8, alone.capabilities);
   await Promise.all(withIds(notes(2)).map((m) => single.mutate(m, new AbortController().signal)));
-  assert.deepEqual(alone.requests.map((r) => r.extensions), [{ outpostMutationIds: { createNote: 'id-0' } }, { outpostMutationIds: { createNote: 'id-1' } }]);
+  assert.deepEqual(
+    alone.requests.map((r) => r.extensions),
+    [{ outpostMutationIds: { createNote: 'id-0' } }, { outpostMutationIds: { createNote: 'id-1' } }],
+  );
   // Never to a backend without the capability, batched or not.
   for (const caps of [announced(['mutationBatching']), new ServerCapabilities()]) {
     const none = recordingSender(echo, caps);
@@ -267,7 +298,14 @@ test('mutation ids travel in extensions.outpostMutationIds under each response k
 
 test('mutationIdExtensions: ids by key, entries without an id left out, nothing without the capability', () => {
   const rows: Array<{ keyed: Array<{ key: string; mutationId?: string }>; announced: boolean; expected: unknown }> = [
-    { keyed: [{ key: 'm0', mutationId: 'a' }, { key: 'm1', mutationId: 'b' }], announced: true, expected: { outpostMutationIds: { m0: 'a', m1: 'b' } } },
+    {
+      keyed: [
+        { key: 'm0', mutationId: 'a' },
+        { key: 'm1', mutationId: 'b' },
+      ],
+      announced: true,
+      expected: { outpostMutationIds: { m0: 'a', m1: 'b' } },
+    },
     { keyed: [{ key: 'm0', mutationId: 'a' }, { key: 'm1' }], announced: true, expected: { outpostMutationIds: { m0: 'a' } } },
     { keyed: [{ key: 'updateNote' }], announced: true, expected: undefined },
     { keyed: [{ key: 'm0', mutationId: 'a' }], announced: false, expected: undefined },
@@ -279,6 +317,9 @@ test('a mutation id longer than the wire contract allows is refused with a clear
   const { send, capabilities } = recordingSender(echo);
   const batcher = new MutationBatcher(send, 8, capabilities);
   const [m] = notes(1);
-  await assert.rejects(batcher.mutate({ ...m, mutationId: 'x'.repeat(201) }, new AbortController().signal), /mutationId must be a non-empty string of at most 200 characters/);
+  await assert.rejects(
+    batcher.mutate({ ...m, mutationId: 'x'.repeat(201) }, new AbortController().signal),
+    /mutationId must be a non-empty string of at most 200 characters/,
+  );
   await assert.rejects(batcher.mutate({ ...m, mutationId: '' }, new AbortController().signal), /mutationId/);
 });

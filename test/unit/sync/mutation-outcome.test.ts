@@ -10,25 +10,41 @@ test('a record under the root field is success', () => {
 });
 
 test('ConflictUnhandled carries the server item for the conflict handler', () => {
-  const outcome = classifyMutationAnswer('updatePost', ok({ data: { updatePost: null }, errors: [{ message: 'Conflict resolver rejects mutation.', errorType: 'ConflictUnhandled', data: server }] }));
+  const outcome = classifyMutationAnswer(
+    'updatePost',
+    ok({ data: { updatePost: null }, errors: [{ message: 'Conflict resolver rejects mutation.', errorType: 'ConflictUnhandled', data: server }] }),
+  );
   assert.deepEqual(outcome, { kind: 'conflict', remote: server, message: 'Conflict resolver rejects mutation.' });
 });
 
 test('condition failures, resolver Unauthorized and validation errors are rejected for good', () => {
-  const ccf = classifyMutationAnswer('updatePost', ok({ errors: [{ message: 'The conditional request failed', errorType: 'ConditionalCheckFailedException', data: server }] }));
+  const ccf = classifyMutationAnswer(
+    'updatePost',
+    ok({ errors: [{ message: 'The conditional request failed', errorType: 'ConditionalCheckFailedException', data: server }] }),
+  );
   assert.equal(ccf.kind, 'rejected');
   assert.equal(ccf.kind === 'rejected' && ccf.reason, 'ConditionalCheckFailed');
   assert.deepEqual(ccf.kind === 'rejected' && ccf.remote, server);
-  const auth = classifyMutationAnswer('updatePost', ok({ errors: [{ message: 'Not Authorized to access updatePost on type Mutation', errorType: 'Unauthorized' }] }));
+  const auth = classifyMutationAnswer(
+    'updatePost',
+    ok({ errors: [{ message: 'Not Authorized to access updatePost on type Mutation', errorType: 'Unauthorized' }] }),
+  );
   assert.equal(auth.kind === 'rejected' && auth.reason, 'Unauthorized');
   const validation = classifyMutationAnswer('createPost', ok({ errors: [{ message: "Variable 'input' has coerced Null value for NonNull type 'String!'" }] }));
   assert.equal(validation.kind === 'rejected' && validation.reason, 'Validation');
-  const badRequest = classifyMutationAnswer('createPost', ok({ httpStatus: 400, errors: [{ message: 'Validation error of type FieldUndefined', errorType: 'ValidationError' }] }));
+  const badRequest = classifyMutationAnswer(
+    'createPost',
+    ok({ httpStatus: 400, errors: [{ message: 'Validation error of type FieldUndefined', errorType: 'ValidationError' }] }),
+  );
   assert.equal(badRequest.kind === 'rejected' && badRequest.reason, 'Validation');
 });
 
 test('network failures, 5xx, throttling and transient server types are retried', () => {
-  assert.deepEqual(classifyMutationAnswer('x', ok({ httpStatus: null, networkError: 'ECONNREFUSED' })), { kind: 'retry', reason: 'network', message: 'ECONNREFUSED' });
+  assert.deepEqual(classifyMutationAnswer('x', ok({ httpStatus: null, networkError: 'ECONNREFUSED' })), {
+    kind: 'retry',
+    reason: 'network',
+    message: 'ECONNREFUSED',
+  });
   assert.equal(classifyMutationAnswer('x', ok({ httpStatus: 503, networkError: 'Service Unavailable' })).kind, 'retry');
   assert.equal(classifyMutationAnswer('x', ok({ httpStatus: 502, errors: [{ message: 'bad gateway' }] })).kind, 'retry');
   assert.equal(classifyMutationAnswer('x', ok({ httpStatus: 429, networkError: 'slow down' })).kind, 'retry');
@@ -36,7 +52,10 @@ test('network failures, 5xx, throttling and transient server types are retried',
 });
 
 test('request-level 401/403 pauses instead of dropping the edit', () => {
-  assert.equal(classifyMutationAnswer('x', ok({ httpStatus: 401, errors: [{ message: 'Unauthorized', errorType: 'UnauthorizedException' }] })).kind, 'authFailure');
+  assert.equal(
+    classifyMutationAnswer('x', ok({ httpStatus: 401, errors: [{ message: 'Unauthorized', errorType: 'UnauthorizedException' }] })).kind,
+    'authFailure',
+  );
   assert.equal(classifyMutationAnswer('x', ok({ httpStatus: 403, networkError: 'Forbidden' })).kind, 'authFailure');
 });
 

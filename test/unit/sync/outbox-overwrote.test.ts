@@ -13,7 +13,17 @@ import { exampleSchema } from '../datastore/temp-datastore.js';
 
 const site = getModel(exampleSchema(), 'Site');
 const pending = (remoteVersion: number | null): PendingOverwrote => ({
-  item: { kind: 'overridden', model: 'Site', modelId: 's1', operation: 'Update', fields: ['code'], mine: { id: 's1', code: 'B' }, theirs: null, reason: 'r', overwrote: true },
+  item: {
+    kind: 'overridden',
+    model: 'Site',
+    modelId: 's1',
+    operation: 'Update',
+    fields: ['code'],
+    mine: { id: 's1', code: 'B' },
+    theirs: null,
+    reason: 'r',
+    overwrote: true,
+  },
   remoteVersion,
 });
 
@@ -33,7 +43,18 @@ test('overwroteToStore: stored when the completed record may hold the retry, nev
 });
 
 test('retryOverwrote: the other device’s changes to fields the retry writes, with the remote version; null when none', () => {
-  const entry: OutboxEntry = { id: 1, model: 'Site', modelId: 's1', operation: 'Update', data: { id: 's1', code: 'A', _version: 1 }, condition: null, inFlight: true, createdAt: 0, base: { code: 'orig' }, mutationId: 'm-1' };
+  const entry: OutboxEntry = {
+    id: 1,
+    model: 'Site',
+    modelId: 's1',
+    operation: 'Update',
+    data: { id: 's1', code: 'A', _version: 1 },
+    condition: null,
+    inFlight: true,
+    createdAt: 0,
+    base: { code: 'orig' },
+    mutationId: 'm-1',
+  };
   const remote = { id: 's1', name: 'Site', code: 'B', _version: 5 };
   const kept = retryOverwrote(site, entry, { id: 's1', code: 'A', _version: 5 }, remote);
   assert.equal(kept?.remoteVersion, 5);

@@ -27,7 +27,16 @@ class FakeStore implements OutboxStore {
   readonly pendingWrites: Array<PendingOverwrote | null> = [];
 
   add(entry: Partial<OutboxEntry> & Pick<OutboxEntry, 'id' | 'data'>): void {
-    this.entries.set(entry.id, { model: 'Site', modelId: String(entry.data.id), operation: 'Update', condition: null, inFlight: false, createdAt: 0, base: null, ...entry });
+    this.entries.set(entry.id, {
+      model: 'Site',
+      modelId: String(entry.data.id),
+      operation: 'Update',
+      condition: null,
+      inFlight: false,
+      createdAt: 0,
+      base: null,
+      ...entry,
+    });
   }
 
   readonly outbox: OutboxStore['outbox'] = {
@@ -102,7 +111,12 @@ function ok(field: string, record: ModelRecord | null): GraphqlAnswer {
   return { data: { [field]: record }, errors: [], networkError: null, httpStatus: 200 };
 }
 const lost: GraphqlAnswer = { data: null, errors: [], networkError: 'socket hang up', httpStatus: null };
-const refused = (errorType: string, data: ModelRecord | null): GraphqlAnswer => ({ data: null, errors: [{ errorType, message: errorType, data }], networkError: null, httpStatus: 200 });
+const refused = (errorType: string, data: ModelRecord | null): GraphqlAnswer => ({
+  data: null,
+  errors: [{ errorType, message: errorType, data }],
+  networkError: null,
+  httpStatus: 200,
+});
 
 function processorOver(store: FakeStore, transport: FakeTransport, options: { idempotent?: boolean } = {}) {
   const events = new SyncEvents();
@@ -205,7 +219,10 @@ test('a conflict: logged, the default handler resends on the server version, com
   await processor.stop();
   assert.deepEqual(transport.calls, ['mutate v1', 'mutate v5']);
   assert.equal(transport.sentInputs[1].code, 'A');
-  assert.deepEqual(store.conflictsLogged.map((c) => c.resolution), ['retried']);
+  assert.deepEqual(
+    store.conflictsLogged.map((c) => c.resolution),
+    ['retried'],
+  );
   assert.equal(seen.filter((e) => e.type === 'conflict').length, 1);
 });
 
@@ -309,7 +326,10 @@ test('killed after the retry was sent, but the server never got it: completed wi
   await processor.stop();
   assert.deepEqual(transport.calls, ['get']);
   const reviews = store.completed[0].reviews;
-  assert.deepEqual(reviews.map((r) => [r.overwrote === true, r.fields]), [[false, ['code']]]);
+  assert.deepEqual(
+    reviews.map((r) => [r.overwrote === true, r.fields]),
+    [[false, ['code']]],
+  );
   assert.equal(reviews[0].mine.code, 'A');
 });
 
@@ -357,7 +377,13 @@ test('a second conflict replaces the first one’s pending item: one overwrote i
   await until(() => store.completed.length === 1, 'completion');
   await processor.stop();
   assert.deepEqual(transport.calls, ['mutate v1', 'mutate v5', 'mutate v6']);
-  assert.deepEqual(store.pendingWrites.map((p) => p?.remoteVersion), [5, 6]);
+  assert.deepEqual(
+    store.pendingWrites.map((p) => p?.remoteVersion),
+    [5, 6],
+  );
   const overwrote = store.completed[0].reviews.filter((r) => r.overwrote === true);
-  assert.deepEqual(overwrote.map((r) => r.theirs?.code), ['C']);
+  assert.deepEqual(
+    overwrote.map((r) => r.theirs?.code),
+    ['C'],
+  );
 });

@@ -43,7 +43,13 @@ class FakeServer {
   gets = 0;
   constructor(public answer: (field: string, input: ModelRecord, n: number) => GraphqlAnswer) {}
 
-  mutate = async (query: string, variables: Record<string, unknown>, _signal: AbortSignal, _route: MutationRoute, extensions?: Readonly<Record<string, unknown>>): Promise<GraphqlAnswer> => {
+  mutate = async (
+    query: string,
+    variables: Record<string, unknown>,
+    _signal: AbortSignal,
+    _route: MutationRoute,
+    extensions?: Readonly<Record<string, unknown>>,
+  ): Promise<GraphqlAnswer> => {
     const field = /\{\s*(\w+)\(/.exec(query)?.[1] ?? '?';
     const input = variables.input as ModelRecord;
     this.sent.push({ field, input, extensions });
@@ -65,7 +71,14 @@ function error(errorType: string, message: string, data: ModelRecord | null = nu
 }
 const lost: GraphqlAnswer = { data: null, errors: [], networkError: 'socket hang up', httpStatus: null };
 
-const meta = (version: number) => ({ _version: version, _lastChangedAt: 1000 + version, _deleted: null, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', owner: 'u::a' });
+const meta = (version: number) => ({
+  _version: version,
+  _lastChangedAt: 1000 + version,
+  _deleted: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  owner: 'u::a',
+});
 
 function processor(t: TestContext, store: Datastore, server: FakeServer, extra: { idempotent?: boolean } = {}): OutboxProcessor {
   const capabilities = new ServerCapabilities();
@@ -107,7 +120,14 @@ test('a merged answer: the values that did not survive become one overridden rev
   const { store } = openTemp(t);
   const server = new FakeServer((field, input) => {
     // AUTOMERGE against a stale version: the server keeps its code and accuracy, concatenates tags.
-    return ok(field, { id: 's1', name: 'Site', code: 'B-code', tags: ['x', 'b', ...(input.tags as string[])], location: { latitude: 1, longitude: 2, accuracyMeters: 10 }, ...meta(3) });
+    return ok(field, {
+      id: 's1',
+      name: 'Site',
+      code: 'B-code',
+      tags: ['x', 'b', ...(input.tags as string[])],
+      location: { latitude: 1, longitude: 2, accuracyMeters: 10 },
+      ...meta(3),
+    });
   });
   await syncedSite(store, {});
   await store.save('Site', { id: 's1', code: 'A-code', location: { latitude: 1, longitude: 2, accuracyMeters: 3 }, tags: ['x', 'a'] });
@@ -137,10 +157,12 @@ test('an answer that echoes what was sent makes no review item', async (t) => {
   assert.deepEqual(await store.reviews.list(), []);
 });
 
-test('ConflictUnhandled + default retry: the other device\'s value the retry overwrites becomes an item on this device', async (t) => {
+test("ConflictUnhandled + default retry: the other device's value the retry overwrites becomes an item on this device", async (t) => {
   const { store } = openTemp(t);
   const remote = { id: 's1', name: 'Other name', code: 'C0', tags: ['x'], location: null, ...meta(2) };
-  const server = new FakeServer((field, input, n) => (n === 1 ? error('ConflictUnhandled', 'Conflict resolver rejects mutation.', remote) : ok(field, { ...remote, ...input, ...meta(3) })));
+  const server = new FakeServer((field, input, n) =>
+    n === 1 ? error('ConflictUnhandled', 'Conflict resolver rejects mutation.', remote) : ok(field, { ...remote, ...input, ...meta(3) }),
+  );
   await syncedSite(store, { name: 'Site' });
   await store.save('Site', { id: 's1', name: 'My name', code: 'mine' });
   processor(t, store, server).start();
@@ -156,7 +178,7 @@ test('ConflictUnhandled + default retry: the other device\'s value the retry ove
   assert.equal((await store.conflicts.listConflicts()).length, 1, 'the conflict log keeps its history');
 });
 
-test('ConditionalCheckFailed: a rejected item holds the device\'s whole version; the row shows the server\'s', async (t) => {
+test("ConditionalCheckFailed: a rejected item holds the device's whole version; the row shows the server's", async (t) => {
   const { store } = openTemp(t);
   const current = { id: 's1', name: 'Server', code: 'S', tags: ['x'], location: null, ...meta(4) };
   const server = new FakeServer(() => error('ConditionalCheckFailedException', 'The conditional request failed', current));

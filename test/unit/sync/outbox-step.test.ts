@@ -2,7 +2,14 @@
 // state, then whole runs of an entry driven through the reducer like the processor drives it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialOutboxState, nextOutboxStep, type OutboxAnswer, type OutboxEntryState, type OutboxFacts, type OutboxStep } from '../../../main/sync/core/outbox-step.js';
+import {
+  initialOutboxState,
+  nextOutboxStep,
+  type OutboxAnswer,
+  type OutboxEntryState,
+  type OutboxFacts,
+  type OutboxStep,
+} from '../../../main/sync/core/outbox-step.js';
 import { RETRY_POLICIES, tuned } from '../../../main/sync/core/retry-policy.js';
 import type { MutationOutcome } from '../../../main/sync/mutation-outcome.js';
 
@@ -21,13 +28,48 @@ const table: Row[] = [
   ['begin: a certain entry is sent', fresh, { kind: 'begin' }, facts, { kind: 'send' }],
   ['begin: an uncertain entry is checked first', uncertain, { kind: 'begin' }, facts, { kind: 'verify' }],
   ['begin: uncertain with idempotent resend: sent, no longer uncertain', uncertain, { kind: 'begin' }, idempotent, { kind: 'send' }, { uncertain: false }],
-  ['verified as applied: completed with the server record', uncertain, { kind: 'verified', verdict: server }, facts, { kind: 'complete', record: server }, { uncertain: false }],
+  [
+    'verified as applied: completed with the server record',
+    uncertain,
+    { kind: 'verified', verdict: server },
+    facts,
+    { kind: 'complete', record: server },
+    { uncertain: false },
+  ],
   ['verified as not applied: sent', uncertain, { kind: 'verified', verdict: null }, facts, { kind: 'send' }, { uncertain: false }],
-  ['check unreachable: wait (first delay 200 ms), still uncertain', uncertain, { kind: 'verified', verdict: 'unreachable' }, facts, { kind: 'retryAfter', ms: 200 }, { failures: 1 }],
+  [
+    'check unreachable: wait (first delay 200 ms), still uncertain',
+    uncertain,
+    { kind: 'verified', verdict: 'unreachable' },
+    facts,
+    { kind: 'retryAfter', ms: 200 },
+    { failures: 1 },
+  ],
   ['success: completed', fresh, sent({ kind: 'success', record: server }), facts, { kind: 'complete', record: server }],
-  ['network failure: uncertain, wait', fresh, sent({ kind: 'retry', reason: 'network', message: 'down' }), facts, { kind: 'retryAfter', ms: 200 }, { uncertain: true, failures: 1 }],
-  ['third failure waits the third delay', { ...fresh, failures: 2 }, sent({ kind: 'retry', reason: 'server', message: '500' }), facts, { kind: 'retryAfter', ms: 800 }, { uncertain: true, failures: 3 }],
-  ['auth failure: wait, not uncertain (nothing was applied)', fresh, sent({ kind: 'authFailure', message: '401' }), facts, { kind: 'retryAfter', ms: 200 }, { failures: 1 }],
+  [
+    'network failure: uncertain, wait',
+    fresh,
+    sent({ kind: 'retry', reason: 'network', message: 'down' }),
+    facts,
+    { kind: 'retryAfter', ms: 200 },
+    { uncertain: true, failures: 1 },
+  ],
+  [
+    'third failure waits the third delay',
+    { ...fresh, failures: 2 },
+    sent({ kind: 'retry', reason: 'server', message: '500' }),
+    facts,
+    { kind: 'retryAfter', ms: 800 },
+    { uncertain: true, failures: 3 },
+  ],
+  [
+    'auth failure: wait, not uncertain (nothing was applied)',
+    fresh,
+    sent({ kind: 'authFailure', message: '401' }),
+    facts,
+    { kind: 'retryAfter', ms: 200 },
+    { failures: 1 },
+  ],
   ['waited: back to the top (check the uncertain one)', { ...uncertain, failures: 1 }, { kind: 'waited' }, facts, { kind: 'verify' }],
   ['waited: an entry that became idempotent is resent', { ...uncertain, failures: 1 }, { kind: 'waited' }, idempotent, { kind: 'send' }, { uncertain: false }],
   [
@@ -39,14 +81,50 @@ const table: Row[] = [
       kind: 'fail',
       remote: server,
       refusal: { kind: 'rejected', reason: 'Validation', errorType: 'ValidationError', message: 'bad' },
-      report: { errorType: 'ValidationError', message: "Update of Note n1 was rejected (Validation): bad. The local record was restored to the server's state; this device's version is kept for review." },
+      report: {
+        errorType: 'ValidationError',
+        message:
+          "Update of Note n1 was rejected (Validation): bad. The local record was restored to the server's state; this device's version is kept for review.",
+      },
     },
   ],
-  ['rejected without a record: fetch it first', fresh, sent({ kind: 'rejected', reason: 'Unauthorized', errorType: null, message: 'no', remote: null }), facts, { kind: 'fetchServer' }],
-  ['conflict: ask the handler with the remote and attempt 1', fresh, sent({ kind: 'conflict', remote: server, message: 'c' }), facts, { kind: 'askConflictHandler', remote: server, attempts: 1 }, { conflictAttempts: 1, conflictRemote: server }],
-  ['second conflict: attempt 2', { ...fresh, conflictAttempts: 1 }, sent({ kind: 'conflict', remote: null, message: 'c' }), facts, { kind: 'askConflictHandler', remote: null, attempts: 2 }, { conflictAttempts: 2, conflictRemote: null }],
-  ['handler retries: sent again', { ...fresh, conflictAttempts: 1 }, { kind: 'resolved', resolution: { kind: 'retry', data: server } }, facts, { kind: 'send' }],
-  ['handler discards: fetch the server record', { ...fresh, conflictAttempts: 1 }, { kind: 'resolved', resolution: { kind: 'discard', why: 'handler' } }, facts, { kind: 'fetchServer' }],
+  [
+    'rejected without a record: fetch it first',
+    fresh,
+    sent({ kind: 'rejected', reason: 'Unauthorized', errorType: null, message: 'no', remote: null }),
+    facts,
+    { kind: 'fetchServer' },
+  ],
+  [
+    'conflict: ask the handler with the remote and attempt 1',
+    fresh,
+    sent({ kind: 'conflict', remote: server, message: 'c' }),
+    facts,
+    { kind: 'askConflictHandler', remote: server, attempts: 1 },
+    { conflictAttempts: 1, conflictRemote: server },
+  ],
+  [
+    'second conflict: attempt 2',
+    { ...fresh, conflictAttempts: 1 },
+    sent({ kind: 'conflict', remote: null, message: 'c' }),
+    facts,
+    { kind: 'askConflictHandler', remote: null, attempts: 2 },
+    { conflictAttempts: 2, conflictRemote: null },
+  ],
+  [
+    'handler retries: sent again',
+    { ...fresh, conflictAttempts: 1 },
+    { kind: 'resolved', resolution: { kind: 'retry', data: server } },
+    facts,
+    { kind: 'send' },
+  ],
+  [
+    'handler discards: fetch the server record',
+    { ...fresh, conflictAttempts: 1 },
+    { kind: 'resolved', resolution: { kind: 'discard', why: 'handler' } },
+    facts,
+    { kind: 'fetchServer' },
+  ],
 ];
 
 for (const [name, state, answer, f, step, changes] of table) {
@@ -91,18 +169,29 @@ test('rejected without a record: the fetched record (or null) goes with the fail
 });
 
 test('discarded conflict: fail with the fresh record, else the conflict remote; report and refusal by why', () => {
-  const conflictThenDiscard = (why: 'handler' | 'attemptsExhausted' | 'remoteDeleted' | 'noRemoteRecord', fetched: typeof server | null, detail?: string): OutboxStep => {
+  const conflictThenDiscard = (
+    why: 'handler' | 'attemptsExhausted' | 'remoteDeleted' | 'noRemoteRecord',
+    fetched: typeof server | null,
+    detail?: string,
+  ): OutboxStep => {
     const steps = run(fresh, [
       { kind: 'begin' },
       sent({ kind: 'conflict', remote: server, message: 'c' }),
       { kind: 'resolved', resolution: { kind: 'discard', why, ...(detail ? { detail } : {}) } },
       { kind: 'fetched', record: fetched },
     ]);
-    assert.deepEqual(steps.slice(0, 3).map((s) => s.kind), ['send', 'askConflictHandler', 'fetchServer']);
+    assert.deepEqual(
+      steps.slice(0, 3).map((s) => s.kind),
+      ['send', 'askConflictHandler', 'fetchServer'],
+    );
     return steps[3];
   };
   const newer = { ...server, _version: 5 };
-  assert.deepEqual(conflictThenDiscard('handler', newer), { kind: 'fail', remote: newer, refusal: null, report: null }, "the app's handler chose it: nothing to review or report");
+  assert.deepEqual(
+    conflictThenDiscard('handler', newer),
+    { kind: 'fail', remote: newer, refusal: null, report: null },
+    "the app's handler chose it: nothing to review or report",
+  );
   assert.deepEqual(conflictThenDiscard('remoteDeleted', null), {
     kind: 'fail',
     remote: server,

@@ -20,12 +20,24 @@ interface Row {
 
 const rows: Row[] = [
   { name: 'scalar echoed', sent: { code: 'A' }, base: { code: 'x' }, server: { code: 'A' }, lost: {} },
-  { name: 'scalar replaced (AUTOMERGE kept the server value)', sent: { code: 'A' }, base: { code: 'x' }, server: { code: 'B' }, lost: { code: ['replaced', 'A'] } },
+  {
+    name: 'scalar replaced (AUTOMERGE kept the server value)',
+    sent: { code: 'A' },
+    base: { code: 'x' },
+    server: { code: 'B' },
+    lost: { code: ['replaced', 'A'] },
+  },
   { name: 'scalar cleared and kept cleared', sent: { code: null }, base: { code: 'x' }, server: { code: null }, lost: {} },
   { name: 'scalar cleared but the server kept a value', sent: { code: null }, base: { code: 'x' }, server: { code: 'x' }, lost: { code: ['replaced', null] } },
   { name: 'a field the answer does not select says nothing', sent: { code: 'A' }, base: { code: 'x' }, server: {}, lost: {} },
   { name: 'key and metadata are never compared', sent: { id, code: 'A', _version: 3 }, base: { code: 'A' }, server: { id, code: 'A', _version: 9 }, lost: {} },
-  { name: 'implicit owner left null is the server\'s to fill', sent: { code: 'A', owner: null }, base: null, server: { code: 'A', owner: 'u::alice' }, lost: {} },
+  {
+    name: "implicit owner left null is the server's to fill",
+    sent: { code: 'A', owner: null },
+    base: null,
+    server: { code: 'A', owner: 'u::alice' },
+    lost: {},
+  },
   {
     name: 'embedded: only the key this device changed must survive',
     sent: { location: { lat: 1, lon: 2, accuracyMeters: 5 } },
@@ -62,8 +74,20 @@ const rows: Row[] = [
     lost: { location: ['duplicates', { lat: 1, tags: ['m'] }] },
   },
   { name: 'list: three-way merge kept my addition and theirs', sent: { tags: ['x', 'a'] }, base: { tags: ['x'] }, server: { tags: ['x', 'b', 'a'] }, lost: {} },
-  { name: 'list: my addition is missing', sent: { tags: ['x', 'a'] }, base: { tags: ['x'] }, server: { tags: ['x', 'b'] }, lost: { tags: ['listChanges', ['x', 'b', 'a']] } },
-  { name: 'list: my removal was undone', sent: { tags: ['x'] }, base: { tags: ['x', 'y'] }, server: { tags: ['x', 'y', 'b'] }, lost: { tags: ['listChanges', ['x', 'b']] } },
+  {
+    name: 'list: my addition is missing',
+    sent: { tags: ['x', 'a'] },
+    base: { tags: ['x'] },
+    server: { tags: ['x', 'b'] },
+    lost: { tags: ['listChanges', ['x', 'b', 'a']] },
+  },
+  {
+    name: 'list: my removal was undone',
+    sent: { tags: ['x'] },
+    base: { tags: ['x', 'y'] },
+    server: { tags: ['x', 'y', 'b'] },
+    lost: { tags: ['listChanges', ['x', 'b']] },
+  },
   { name: 'list: my removal kept, theirs added', sent: { tags: ['x'] }, base: { tags: ['x', 'y'] }, server: { tags: ['x', 'b'] }, lost: {} },
   {
     name: 'list: AUTOMERGE concatenation repeats the base element',
@@ -73,9 +97,21 @@ const rows: Row[] = [
     lost: { tags: ['duplicates', ['x', 'a', 'b']] },
   },
   { name: 'list: order alone is not a loss', sent: { tags: ['a', 'b'] }, base: { tags: [] }, server: { tags: ['b', 'a'] }, lost: {} },
-  { name: 'list on a create (no base): every element counts as added', sent: { tags: ['a', 'b'] }, base: null, server: { tags: ['a'] }, lost: { tags: ['listChanges', ['a', 'b']] } },
+  {
+    name: 'list on a create (no base): every element counts as added',
+    sent: { tags: ['a', 'b'] },
+    base: null,
+    server: { tags: ['a'] },
+    lost: { tags: ['listChanges', ['a', 'b']] },
+  },
   { name: 'list set to null, server kept a list', sent: { tags: null }, base: { tags: ['x'] }, server: { tags: ['x'] }, lost: { tags: ['replaced', null] } },
-  { name: 'list: a second copy I added must be there twice', sent: { tags: ['x', 'x'] }, base: { tags: ['x'] }, server: { tags: ['x'] }, lost: { tags: ['listChanges', ['x', 'x']] } },
+  {
+    name: 'list: a second copy I added must be there twice',
+    sent: { tags: ['x', 'x'] },
+    base: { tags: ['x'] },
+    server: { tags: ['x'] },
+    lost: { tags: ['listChanges', ['x', 'x']] },
+  },
   {
     name: 'several fields: each reported once',
     sent: { name: 'N', code: 'C', tags: ['t'] },
@@ -96,7 +132,12 @@ for (const row of rows) {
 
 test('overriddenFields: AWSDateTime compared by instant, AWSJSON by parsed value', () => {
   const inspection = exampleSchema.models.Inspection;
-  const lost = overriddenFields(inspection, { id, inspectedAt: '2026-01-02T03:04:05Z' }, { inspectedAt: null }, { id, inspectedAt: '2026-01-02T03:04:05.000Z' });
+  const lost = overriddenFields(
+    inspection,
+    { id, inspectedAt: '2026-01-02T03:04:05Z' },
+    { inspectedAt: null },
+    { id, inspectedAt: '2026-01-02T03:04:05.000Z' },
+  );
   assert.deepEqual(lost, []);
 });
 
@@ -111,7 +152,11 @@ test('overwrittenFields: the retry replaces only the fields the other device cha
   ];
   for (const [what, retry, base, fields] of cases) {
     const lost = overwrittenFields(site, retry, base, remote);
-    assert.deepEqual(lost.map((l) => l.field), fields, what);
+    assert.deepEqual(
+      lost.map((l) => l.field),
+      fields,
+      what,
+    );
     for (const l of lost) assert.deepEqual([l.mine, l.theirs], [retry[l.field], remote[l.field as keyof typeof remote]], what);
   }
 });
@@ -120,7 +165,10 @@ test('discardedByDelete: a stale delete throws away what the other device change
   const deleted = { id, name: 'n', code: 'c', tags: ['x'], _version: 2 };
   assert.deepEqual(
     discardedByDelete(site, deleted, null, { id, name: 'n2', code: 'c', tags: ['x', 'y'], _version: 3 }).map((l) => [l.field, l.theirs]),
-    [['name', 'n2'], ['tags', ['x', 'y']]],
+    [
+      ['name', 'n2'],
+      ['tags', ['x', 'y']],
+    ],
   );
   // A field edited locally while the delete was queued: compared with its base, not the local edit.
   assert.deepEqual(discardedByDelete(site, { ...deleted, code: 'mine' }, { code: 'c' }, { id, name: 'n', code: 'c', tags: ['x'] }), []);
@@ -148,16 +196,30 @@ test('reapply: carries my change onto the current value', () => {
   }
 });
 
-test('stale write joined to the stored list (AUTOMERGE): judged against the three-way merge with the other device\'s list', () => {
+test("stale write joined to the stored list (AUTOMERGE): judged against the three-way merge with the other device's list", () => {
   const stale = { stale: true };
   const cases: Array<[string, unknown[], unknown[], unknown[], Record<string, unknown> | null, Record<string, [string, unknown]>]> = [
     // [what, base, mine, answered, context, expected]
-    ['other device removed t3, my copy put it back', ['t3', 'u'], ['t3', 'u', 'a'], ['u', 't3', 'u', 'a'], stale, { tags: ['theirRemovalsUndone', ['u', 'a']] }],
+    [
+      'other device removed t3, my copy put it back',
+      ['t3', 'u'],
+      ['t3', 'u', 'a'],
+      ['u', 't3', 'u', 'a'],
+      stale,
+      { tags: ['theirRemovalsUndone', ['u', 'a']] },
+    ],
     ['removing an element removes every copy the join left', ['t9', 'd'], ['t9'], ['t9', 'd', 'x', 'd', 't9'], stale, { tags: ['listChanges', ['t9', 'x']] }],
     ['plain repeat of a kept element', ['x'], ['x', 'a'], ['x', 'b', 'x', 'a'], stale, { tags: ['duplicates', ['x', 'b', 'a']] }],
     ['not joined (a real merge): the usual rules', ['x'], ['x', 'a'], ['x', 'b', 'a'], stale, {}],
     ['empty stored list: a join only on a model seen joining', ['t3'], ['t3', 'a'], ['t3', 'a'], stale, {}],
-    ['empty stored list on a joining model: the removal of t3 was undone', ['t3'], ['t3', 'a'], ['t3', 'a'], { stale: true, listsConcatenate: true }, { tags: ['theirRemovalsUndone', ['a']] }],
+    [
+      'empty stored list on a joining model: the removal of t3 was undone',
+      ['t3'],
+      ['t3', 'a'],
+      ['t3', 'a'],
+      { stale: true, listsConcatenate: true },
+      { tags: ['theirRemovalsUndone', ['a']] },
+    ],
     ['not stale: never read as a join', ['x'], ['x', 'a'], ['y', 'x', 'a'], null, {}],
   ];
   for (const [what, base, mine, answered, context, expected] of cases) {

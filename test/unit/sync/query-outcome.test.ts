@@ -24,7 +24,11 @@ const ROWS: ReadonlyArray<readonly [string, GraphqlAnswer, SyncQueryOutcome]> = 
   ['Unauthorized on 401', answer({ errors: [err('UnauthorizedException')], httpStatus: 401 }), { kind: 'transient', message: 'm' }],
   ['Unauthorized on 200', answer({ errors: [err('Unauthorized')] }), { kind: 'refused', errorType: 'Unauthorized', message: 'm' }],
   ['Unauthorized with a page: partial', answer({ data: page, errors: [err('Unauthorized')] }), { kind: 'partial', errorType: 'Unauthorized', message: 'm' }],
-  ['validation by message', answer({ errors: [err(null, 'Validation error of type X')] }), { kind: 'refused', errorType: 'Validation', message: 'Validation error of type X' }],
+  [
+    'validation by message',
+    answer({ errors: [err(null, 'Validation error of type X')] }),
+    { kind: 'refused', errorType: 'Validation', message: 'Validation error of type X' },
+  ],
   ['an unknown error', answer({ errors: [err(null)] }), { kind: 'refused', errorType: 'Other', message: 'm' }],
   ['a conflict keeps no page', answer({ data: page, errors: [err('ConflictUnhandled')] }), { kind: 'refused', errorType: 'Unknown', message: 'm' }],
 ];
@@ -43,7 +47,8 @@ function asBefore(field: string, given: GraphqlAnswer): SyncQueryOutcome {
   if (given.errors.length === 0 && given.networkError === null) return { kind: 'page' };
   const outcome = classifyMutationAnswer(field, given);
   if (outcome.kind === 'retry' || outcome.kind === 'authFailure') return { kind: 'transient', message: outcome.message };
-  if (outcome.kind === 'rejected' && given.data?.[field] != null) return { kind: 'partial', errorType: outcome.errorType ?? outcome.reason, message: outcome.message };
+  if (outcome.kind === 'rejected' && given.data?.[field] != null)
+    return { kind: 'partial', errorType: outcome.errorType ?? outcome.reason, message: outcome.message };
   const message = outcome.kind === 'rejected' || outcome.kind === 'conflict' ? outcome.message : 'unexpected answer';
   return { kind: 'refused', errorType: outcome.kind === 'rejected' ? (outcome.errorType ?? outcome.reason) : 'Unknown', message };
 }
@@ -51,7 +56,18 @@ function asBefore(field: string, given: GraphqlAnswer): SyncQueryOutcome {
 test('sync query answers are classified as they were before (random answers)', () => {
   const seed = Number(process.env.SEED ?? Date.now() % 2 ** 31);
   console.log(`query-outcome property seed ${seed}`);
-  const errorType = fc.constantFrom(null, 'ConflictUnhandled', 'InternalFailure', 'Unauthorized', 'UnauthorizedException', 'PayloadTooLarge', 'ConditionalCheckFailed', 'ValidationError', 'ThrottlingException', 'Weird');
+  const errorType = fc.constantFrom(
+    null,
+    'ConflictUnhandled',
+    'InternalFailure',
+    'Unauthorized',
+    'UnauthorizedException',
+    'PayloadTooLarge',
+    'ConditionalCheckFailed',
+    'ValidationError',
+    'ThrottlingException',
+    'Weird',
+  );
   const message = fc.constantFrom('m', 'Validation error of type X', "Variable 'input' has an invalid value", 'Cannot return null for');
   const arb = fc.record({
     data: fc.constantFrom(null, page, { [FIELD]: null }),

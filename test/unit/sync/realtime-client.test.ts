@@ -72,7 +72,10 @@ test('handshake carries the auth header in the subprotocol; data reaches the obs
   assert.deepEqual(got, [{ onCreateNote: { id: 'n1' } }]);
   assert.equal(acks, 1);
   assert.equal(p.requests[0].url, '/graphql/realtime');
-  const header = p.requests[0].protocols.split(',').map((s) => s.trim()).find((s) => s.startsWith('header-'))!;
+  const header = p.requests[0].protocols
+    .split(',')
+    .map((s) => s.trim())
+    .find((s) => s.startsWith('header-'))!;
   assert.equal(JSON.parse(Buffer.from(header.slice(7), 'base64url').toString()).host, new URL(p.endpoint).host);
 });
 
@@ -122,7 +125,8 @@ test('no start_ack in time fails that subscription only', async () => {
 
 test('an unauthorized connection_error with an API key is final: subscribers fail, no reconnect loop', async () => {
   const p = await peer((socket, frame) => {
-    if (frame.type === 'connection_init') send(socket, { type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401, message: 'bad key' }] } });
+    if (frame.type === 'connection_init')
+      send(socket, { type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401, message: 'bad key' }] } });
   });
   const client = new RealtimeClient({ endpoint: p.endpoint, auth, backoff: { maxDelayMs: 50 } });
   open.push({ close: async () => client.close() });
@@ -152,7 +156,10 @@ test('a per-subscription error removes it; stop is sent on unsubscribe', async (
   const client = new RealtimeClient({ endpoint: p.endpoint, auth });
   open.push({ close: async () => client.close() });
   const errors: unknown[] = [];
-  client.subscribe({ query: 'subscription operation{ onUpdateNote{ id } }', variables: {} }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+  client.subscribe(
+    { query: 'subscription operation{ onUpdateNote{ id } }', variables: {} },
+    { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+  );
   let acked = false;
   const handle = client.subscribe(request, { next: () => undefined, error: () => undefined, complete: () => undefined, acknowledged: () => (acked = true) });
   await until('the error and the ack', () => errors.length === 1 && acked);
@@ -208,9 +215,12 @@ test('a request that cannot be built fails that subscription only', async () => 
   const client = new RealtimeClient({ endpoint: p.endpoint, auth });
   open.push({ close: async () => client.close() });
   const errors: unknown[] = [];
-  client.subscribe(() => {
-    throw new Error('no schema for it');
-  }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+  client.subscribe(
+    () => {
+      throw new Error('no schema for it');
+    },
+    { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+  );
   let acked = false;
   client.subscribe(request, { next: () => undefined, error: () => undefined, complete: () => undefined, acknowledged: () => (acked = true) });
   await until('the failure and the other ack', () => errors.length === 1 && acked);
@@ -224,7 +234,8 @@ test('a subscription with its own auth (MULTI_AUTH) sends that header in its sta
     if (frame.type === 'start') {
       const headers = (frame.payload as { extensions: { authorization: Record<string, string> } }).extensions.authorization;
       starts.push({ key: headers['x-api-key'], jwt: headers.Authorization });
-      if (headers.Authorization !== undefined) send(socket, { id: frame.id, type: 'error', payload: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized' }] } });
+      if (headers.Authorization !== undefined)
+        send(socket, { id: frame.id, type: 'error', payload: { errors: [{ errorType: 'Unauthorized', message: 'Not Authorized' }] } });
       else send(socket, { id: frame.id, type: 'start_ack' });
     }
   });

@@ -24,7 +24,11 @@ test('real-time URL: AppSync host swap, custom domains get /realtime', () => {
 test('auth header objects carry the GraphQL host', () => {
   const at = new Date('2024-05-01T10:00:00.123Z');
   assert.equal(amzDate(at), '20240501T100000Z');
-  assert.deepEqual(apiKeyAuthHeaders('https://h.example:8443/graphql', 'da2-key', at), { host: 'h.example:8443', 'x-amz-date': '20240501T100000Z', 'x-api-key': 'da2-key' });
+  assert.deepEqual(apiKeyAuthHeaders('https://h.example:8443/graphql', 'da2-key', at), {
+    host: 'h.example:8443',
+    'x-amz-date': '20240501T100000Z',
+    'x-api-key': 'da2-key',
+  });
   assert.deepEqual(jwtAuthHeaders('http://127.0.0.1:9/graphql', 'eyJ'), { Authorization: 'eyJ', host: '127.0.0.1:9' });
 });
 
@@ -45,7 +49,10 @@ test('start frames carry the request as JSON text and the authorization extensio
     id: 'id1',
     type: 'start',
     // DataStore's subscription user agent rides in each start's authorization, after the auth headers.
-    payload: { data: '{"query":"subscription operation {\\n  onCreatePost {\\n    id\\n  }\\n}\\n","variables":{}}', extensions: { authorization: { host: 'h', 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } } },
+    payload: {
+      data: '{"query":"subscription operation {\\n  onCreatePost {\\n    id\\n  }\\n}\\n","variables":{}}',
+      extensions: { authorization: { host: 'h', 'x-amz-user-agent': SUBSCRIPTION_USER_AGENT } },
+    },
   });
   assert.match(SUBSCRIPTION_USER_AGENT, /^aws-amplify\/\d+\.\d+\.\d+ datastore\/1 framework\/100 outpost\/1$/);
   assert.deepEqual(clientFrames.connectionInit(), { type: 'connection_init' });
@@ -55,7 +62,12 @@ test('server frames parse, including object-shaped errors and the simulator ack'
   assert.deepEqual(parseServerFrame('{"type":"connection_ack","payload":{"connectionTimeoutMs":1000}}'), { type: 'connection_ack', connectionTimeoutMs: 1000 });
   assert.deepEqual(parseServerFrame('{"type":"connection_ack","payload":{"connectionTimeout":2000}}'), { type: 'connection_ack', connectionTimeoutMs: 2000 });
   assert.deepEqual(parseServerFrame('{"type":"connection_ack"}'), { type: 'connection_ack', connectionTimeoutMs: 300000 });
-  assert.deepEqual(parseServerFrame('{"type":"data","id":"s","payload":{"data":{"onCreatePost":{"id":"1"}}}}'), { type: 'data', id: 's', data: { onCreatePost: { id: '1' } }, errors: [] });
+  assert.deepEqual(parseServerFrame('{"type":"data","id":"s","payload":{"data":{"onCreatePost":{"id":"1"}}}}'), {
+    type: 'data',
+    id: 's',
+    data: { onCreatePost: { id: '1' } },
+    errors: [],
+  });
   assert.deepEqual(parseServerFrame('{"type":"error","id":"s","payload":{"errors":{"errorType":"MaxSubscriptionsReachedError","message":"Max"}}}'), {
     type: 'error',
     id: 's',

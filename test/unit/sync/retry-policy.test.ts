@@ -40,7 +40,10 @@ test('each policy keeps its numbers: caps 5 min, 5 s (4 attempts), 30 s, 60 s, 5
   assert.equal(at(RETRY_POLICIES.syncRound, 40), 30_000);
   assert.equal(at(RETRY_POLICIES.subscription, 40), 60_000);
   assert.equal(at(RETRY_POLICIES.realtimeReconnect, 40), 5_000);
-  assert.deepEqual([1, 2, 9].map((n) => at(RETRY_POLICIES.outboxStore, n)), [1_000, 1_000, 1_000]);
+  assert.deepEqual(
+    [1, 2, 9].map((n) => at(RETRY_POLICIES.outboxStore, n)),
+    [1_000, 1_000, 1_000],
+  );
   // Tuning overrides the policy's fields, and only those given.
   assert.deepEqual(tuned(RETRY_POLICIES.syncRound, { maxDelayMs: 500 }).baseMs, 100);
   assert.equal(tuned(RETRY_POLICIES.syncRound, { maxDelayMs: 500 }).maxDelayMs, 500);
@@ -117,7 +120,11 @@ test('property: retrying gives up after exactly maxAttempts attempts and returns
     fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), async (maxAttempts, succeedAt) => {
       let calls = 0;
       const policy: RetryPolicy = { baseMs: 0, jitterMs: 0, maxDelayMs: 0, maxAttempts, random: () => 0 };
-      const result = retrying(async () => (++calls >= succeedAt ? { done: true, value: calls } : { done: false, reason: `fail ${calls}` }), policy, new AbortController().signal);
+      const result = retrying(
+        async () => (++calls >= succeedAt ? { done: true, value: calls } : { done: false, reason: `fail ${calls}` }),
+        policy,
+        new AbortController().signal,
+      );
       if (succeedAt <= maxAttempts) assert.equal(await result, succeedAt);
       else await assert.rejects(result, (e: unknown) => e instanceof RetriesExhausted && e.reason === `fail ${maxAttempts}`);
       assert.equal(calls, Math.min(succeedAt, maxAttempts));
@@ -130,26 +137,38 @@ test('abort stops retrying at once: the wait ends, no further attempt, RetryAbor
   const controller = new AbortController();
   let calls = 0;
   const started = Date.now();
-  const result = retrying(async () => {
-    calls++;
-    return { done: false, reason: 'down' };
-  }, RETRY_POLICIES.mutation, controller.signal);
+  const result = retrying(
+    async () => {
+      calls++;
+      return { done: false, reason: 'down' };
+    },
+    RETRY_POLICIES.mutation,
+    controller.signal,
+  );
   await new Promise((resolve) => setTimeout(resolve, 20));
   controller.abort();
   await assert.rejects(result, RetryAborted);
   assert.equal(calls, 1);
   assert.ok(Date.now() - started < 150, `took ${Date.now() - started} ms`);
   // Already aborted: not even one attempt.
-  await assert.rejects(retrying(async () => ({ done: true, value: 1 }), RETRY_POLICIES.mutation, controller.signal), RetryAborted);
+  await assert.rejects(
+    retrying(async () => ({ done: true, value: 1 }), RETRY_POLICIES.mutation, controller.signal),
+    RetryAborted,
+  );
 });
 
 test('an interrupt cuts the wait short but retrying goes on', async () => {
   let wake = new AbortController();
   let calls = 0;
   const started = Date.now();
-  const result = retrying(async () => (++calls === 2 ? { done: true, value: 'up' } : { done: false, reason: 'down' }), RETRY_POLICIES.mutation, new AbortController().signal, {
-    interrupt: () => wake.signal,
-  });
+  const result = retrying(
+    async () => (++calls === 2 ? { done: true, value: 'up' } : { done: false, reason: 'down' }),
+    RETRY_POLICIES.mutation,
+    new AbortController().signal,
+    {
+      interrupt: () => wake.signal,
+    },
+  );
   await new Promise((resolve) => setTimeout(resolve, 10));
   wake.abort();
   wake = new AbortController();

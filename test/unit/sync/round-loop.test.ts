@@ -9,11 +9,35 @@ const kinds = (state: RoundLoopState, event: RoundLoopEvent): string[] =>
   roundLoop(state, event).actions.map((a) => (a.kind === 'networkStatus' ? `networkStatus:${a.active}` : a.kind));
 
 const settled = at({ online: true, readyEmitted: true, subscribed: true });
-const ROWS: ReadonlyArray<{ readonly name: string; readonly state: RoundLoopState; readonly event: RoundLoopEvent; readonly actions: string[]; readonly after?: Partial<RoundLoopState> }> = [
-  { name: 'first round opens the subscriptions', state: INITIAL_ROUND_LOOP, event: { kind: 'roundStarted', woken: false }, actions: ['bufferEvents', 'openSubscriptions'], after: { subscribed: true } },
+const ROWS: ReadonlyArray<{
+  readonly name: string;
+  readonly state: RoundLoopState;
+  readonly event: RoundLoopEvent;
+  readonly actions: string[];
+  readonly after?: Partial<RoundLoopState>;
+}> = [
+  {
+    name: 'first round opens the subscriptions',
+    state: INITIAL_ROUND_LOOP,
+    event: { kind: 'roundStarted', woken: false },
+    actions: ['bufferEvents', 'openSubscriptions'],
+    after: { subscribed: true },
+  },
   { name: 'later rounds wait for them', state: settled, event: { kind: 'roundStarted', woken: true }, actions: ['bufferEvents', 'awaitSubscriptions'] },
-  { name: 'a woken round forgets the trigger', state: at({ ...settled, triggered: true }), event: { kind: 'roundStarted', woken: true }, actions: ['bufferEvents', 'awaitSubscriptions'], after: { triggered: false } },
-  { name: 'a round after a backoff keeps it', state: at({ ...settled, triggered: true }), event: { kind: 'roundStarted', woken: false }, actions: ['bufferEvents', 'awaitSubscriptions'], after: { triggered: true } },
+  {
+    name: 'a woken round forgets the trigger',
+    state: at({ ...settled, triggered: true }),
+    event: { kind: 'roundStarted', woken: true },
+    actions: ['bufferEvents', 'awaitSubscriptions'],
+    after: { triggered: false },
+  },
+  {
+    name: 'a round after a backoff keeps it',
+    state: at({ ...settled, triggered: true }),
+    event: { kind: 'roundStarted', woken: false },
+    actions: ['bufferEvents', 'awaitSubscriptions'],
+    after: { triggered: true },
+  },
   {
     name: 'first connection: online, established, sync, outbox settled',
     state: at({ subscribed: true }),
@@ -21,9 +45,26 @@ const ROWS: ReadonlyArray<{ readonly name: string; readonly state: RoundLoopStat
     actions: ['networkStatus:true', 'subscriptionsEstablished', 'syncRound', 'applyBuffer', 'resetBackoff', 'startOutbox', 'wakeOutbox', 'awaitOutboxSettled'],
     after: { online: true },
   },
-  { name: 'later connection: no events, no outbox wait', state: settled, event: { kind: 'connected' }, actions: ['syncRound', 'applyBuffer', 'resetBackoff', 'startOutbox', 'wakeOutbox', 'roundDone'] },
-  { name: 'first success: ready, then wait', state: at({ online: true, subscribed: true }), event: { kind: 'roundSucceeded' }, actions: ['ready', 'releaseWaiters', 'waitForTrigger'], after: { readyEmitted: true, phase: 'waiting' } },
-  { name: 'success with a trigger pending: next round at once', state: at({ ...settled, triggered: true }), event: { kind: 'roundSucceeded' }, actions: ['releaseWaiters', 'nextRound'], after: { triggered: false, phase: 'round' } },
+  {
+    name: 'later connection: no events, no outbox wait',
+    state: settled,
+    event: { kind: 'connected' },
+    actions: ['syncRound', 'applyBuffer', 'resetBackoff', 'startOutbox', 'wakeOutbox', 'roundDone'],
+  },
+  {
+    name: 'first success: ready, then wait',
+    state: at({ online: true, subscribed: true }),
+    event: { kind: 'roundSucceeded' },
+    actions: ['ready', 'releaseWaiters', 'waitForTrigger'],
+    after: { readyEmitted: true, phase: 'waiting' },
+  },
+  {
+    name: 'success with a trigger pending: next round at once',
+    state: at({ ...settled, triggered: true }),
+    event: { kind: 'roundSucceeded' },
+    actions: ['releaseWaiters', 'nextRound'],
+    after: { triggered: false, phase: 'round' },
+  },
   {
     name: 'first failure, unreachable: offline, outbox anyway, ready, backoff',
     state: at({ subscribed: true }),
@@ -37,12 +78,30 @@ const ROWS: ReadonlyArray<{ readonly name: string; readonly state: RoundLoopStat
     event: { kind: 'roundFailed', unreachable: false, message: 'sync round failed: boom' },
     actions: ['reportError', 'networkStatus:false', 'startOutbox', 'releaseBuffer', 'releaseWaiters', 'backOff'],
   },
-  { name: 'trigger while waiting wakes the loop', state: at({ ...settled, phase: 'waiting' }), event: { kind: 'triggered' }, actions: ['wake'], after: { phase: 'round', triggered: false } },
+  {
+    name: 'trigger while waiting wakes the loop',
+    state: at({ ...settled, phase: 'waiting' }),
+    event: { kind: 'triggered' },
+    actions: ['wake'],
+    after: { phase: 'round', triggered: false },
+  },
   { name: 'trigger during a round is kept', state: settled, event: { kind: 'triggered' }, actions: [], after: { triggered: true } },
   { name: 'disrupted goes offline once', state: settled, event: { kind: 'disrupted' }, actions: ['networkStatus:false'], after: { online: false } },
   { name: 'disrupted while offline says nothing', state: at({ ...settled, online: false }), event: { kind: 'disrupted' }, actions: [] },
-  { name: 'reconnected while waiting: online, outbox, wake', state: at({ ...settled, online: false, phase: 'waiting' }), event: { kind: 'reconnected' }, actions: ['networkStatus:true', 'wakeOutbox', 'wake'], after: { online: true, phase: 'round' } },
-  { name: 'reconnected during a round: marks the trigger', state: at({ ...settled, online: false }), event: { kind: 'reconnected' }, actions: ['networkStatus:true', 'wakeOutbox'], after: { triggered: true } },
+  {
+    name: 'reconnected while waiting: online, outbox, wake',
+    state: at({ ...settled, online: false, phase: 'waiting' }),
+    event: { kind: 'reconnected' },
+    actions: ['networkStatus:true', 'wakeOutbox', 'wake'],
+    after: { online: true, phase: 'round' },
+  },
+  {
+    name: 'reconnected during a round: marks the trigger',
+    state: at({ ...settled, online: false }),
+    event: { kind: 'reconnected' },
+    actions: ['networkStatus:true', 'wakeOutbox'],
+    after: { triggered: true },
+  },
   { name: 'stopped', state: settled, event: { kind: 'stopped' }, actions: [], after: { phase: 'stopped' } },
   { name: 'nothing after stopped', state: at({ ...settled, phase: 'stopped' }), event: { kind: 'connected' }, actions: [] },
   { name: 'no trigger after stopped', state: at({ ...settled, phase: 'stopped' }), event: { kind: 'reconnected' }, actions: [] },
@@ -74,7 +133,15 @@ function drive(events: readonly RoundLoopEvent[]): string[] {
 }
 
 test('round loop: an online start emits established before the sync and ready once', () => {
-  const actions = drive([{ kind: 'roundStarted', woken: false }, { kind: 'connected' }, { kind: 'roundSucceeded' }, { kind: 'triggered' }, { kind: 'roundStarted', woken: true }, { kind: 'connected' }, { kind: 'roundSucceeded' }]);
+  const actions = drive([
+    { kind: 'roundStarted', woken: false },
+    { kind: 'connected' },
+    { kind: 'roundSucceeded' },
+    { kind: 'triggered' },
+    { kind: 'roundStarted', woken: true },
+    { kind: 'connected' },
+    { kind: 'roundSucceeded' },
+  ]);
   assert.equal(actions.filter((a) => a === 'subscriptionsEstablished').length, 1);
   assert.equal(actions.filter((a) => a === 'ready').length, 1);
   assert.equal(actions.filter((a) => a === 'networkStatus:true').length, 1);
@@ -90,7 +157,16 @@ test('round loop: an offline start is ready offline, and the first good round ne
     { kind: 'connected' },
     { kind: 'roundSucceeded' },
   ]);
-  assert.deepEqual(actions.slice(0, 8), ['bufferEvents', 'openSubscriptions', 'networkStatus:false', 'startOutbox', 'releaseBuffer', 'ready', 'releaseWaiters', 'backOff']);
+  assert.deepEqual(actions.slice(0, 8), [
+    'bufferEvents',
+    'openSubscriptions',
+    'networkStatus:false',
+    'startOutbox',
+    'releaseBuffer',
+    'ready',
+    'releaseWaiters',
+    'backOff',
+  ]);
   assert.ok(!actions.includes('subscriptionsEstablished'));
   assert.ok(actions.includes('networkStatus:true'));
   assert.equal(actions.filter((a) => a === 'ready').length, 1);

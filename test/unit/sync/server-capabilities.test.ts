@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { DEFAULT_MAX_ITEM_BYTES, readOutpostExtension, ServerCapabilities } from '../../../main/sync/server-capabilities.js';
 
 test('readOutpostExtension reads what an Outpost server announces and ignores what it cannot trust', () => {
-  const rows: Array<{ name: string; extensions: unknown; expected: null | { capabilities: string[]; maxItemBytes: number | null; syncTotals: Record<string, number> } }> = [
+  const rows: Array<{
+    name: string;
+    extensions: unknown;
+    expected: null | { capabilities: string[]; maxItemBytes: number | null; syncTotals: Record<string, number> };
+  }> = [
     { name: 'no extensions (AppSync)', extensions: undefined, expected: null },
     { name: 'extensions without outpost', extensions: { traceId: 'x' }, expected: null },
     { name: 'outpost without a version', extensions: { outpost: { capabilities: ['mutationBatching'] } }, expected: null },
@@ -22,7 +26,9 @@ test('readOutpostExtension reads what an Outpost server announces and ignores wh
     },
     {
       name: 'malformed maxItemBytes and totals are left out',
-      extensions: { outpost: { version: 1, capabilities: 'mutationBatching', maxItemBytes: -5, syncTotals: { syncNotes: 120, syncSites: -1, syncX: 'many', syncY: 1.5 } } },
+      extensions: {
+        outpost: { version: 1, capabilities: 'mutationBatching', maxItemBytes: -5, syncTotals: { syncNotes: 120, syncSites: -1, syncX: 'many', syncY: 1.5 } },
+      },
       expected: { capabilities: [], maxItemBytes: null, syncTotals: { syncNotes: 120 } },
     },
   ];

@@ -37,7 +37,9 @@ test('an owner rule with the default claim sends the cognito:username claim as `
 test('a custom identityClaim and ownerField are read from the token as named', () => {
   assert.deepEqual(owners(modelWith('{ allow: owner, identityClaim: "username" }')), { owner: 'alice' });
   assert.deepEqual(owners(modelWith('{ allow: owner, identityClaim: "sub" }')), { owner: 'a1b2' });
-  assert.deepEqual(owners(modelWith('{ allow: owner, ownerField: "author", identityClaim: "email" }', { fields: 'author: String' })), { author: 'alice@example.org' });
+  assert.deepEqual(owners(modelWith('{ allow: owner, ownerField: "author", identityClaim: "email" }', { fields: 'author: String' })), {
+    author: 'alice@example.org',
+  });
 });
 
 test('a claim the token lacks (or that is not text) omits the argument: the server filters at run time', () => {
@@ -56,7 +58,11 @@ test('a list owner field takes no argument', () => {
 test('a static group rule granting read that the caller is in suppresses every owner argument', () => {
   assert.deepEqual(owners(modelWith('{ allow: owner }, { allow: groups, groups: ["field"] }')), {});
   assert.deepEqual(owners(modelWith('{ allow: owner }, { allow: groups, groups: ["admin"] }')), { owner: 'alice' }, 'not a member');
-  assert.deepEqual(owners(modelWith('{ allow: owner }, { allow: groups, groups: ["field"], operations: [create] }')), { owner: 'alice' }, 'the group does not grant read');
+  assert.deepEqual(
+    owners(modelWith('{ allow: owner }, { allow: groups, groups: ["field"], operations: [create] }')),
+    { owner: 'alice' },
+    'the group does not grant read',
+  );
   assert.deepEqual(owners(modelWith('{ allow: owner }, { allow: groups, groups: ["field"], operations: [listen] }')), {});
   // A custom group claim, as a list, a JSON list in a string or a separated string.
   const custom = modelWith('{ allow: owner }, { allow: groups, groups: ["ops"], groupClaim: "roles" }');
@@ -86,7 +92,9 @@ test('an API key, or no readable token, never sends an owner argument', () => {
 });
 
 test('several owner rules send one argument per owner field; the first rule of a field gives its value', () => {
-  const model = modelWith('{ allow: owner }, { allow: owner, ownerField: "editor", identityClaim: "sub" }, { allow: owner, identityClaim: "email" }', { fields: 'editor: String' });
+  const model = modelWith('{ allow: owner }, { allow: owner, ownerField: "editor", identityClaim: "sub" }, { allow: owner, identityClaim: "email" }', {
+    fields: 'editor: String',
+  });
   assert.deepEqual(owners(model), { owner: 'alice', editor: 'a1b2' });
   // The first rule of `owner` has no value in this token: the next rule of that field gives it.
   assert.deepEqual(owners(model, { sub: 'a1b2', email: 'alice@example.org' }), { owner: 'alice@example.org', editor: 'a1b2' });
@@ -102,7 +110,10 @@ test('each start is built from its token: owner variables and declarations follo
   const token = new UnsecuredJWT({ sub: 'a1b2', 'cognito:username': 'alice' }).encode();
   const withOwner = request(token);
   assert.deepEqual(withOwner.variables, { filter, owner: 'alice' });
-  assert.match(withOwner.query, /^subscription operation\(\$filter: ModelSubscriptionTFilterInput,\$owner: String!\)\{\n {2}onUpdateT\(filter: \$filter,owner: \$owner\)\{/);
+  assert.match(
+    withOwner.query,
+    /^subscription operation\(\$filter: ModelSubscriptionTFilterInput,\$owner: String!\)\{\n {2}onUpdateT\(filter: \$filter,owner: \$owner\)\{/,
+  );
   parse(withOwner.query);
   const bob = request(new UnsecuredJWT({ sub: 'b3', 'cognito:username': 'bob' }).encode());
   assert.deepEqual(bob.variables, { filter, owner: 'bob' });

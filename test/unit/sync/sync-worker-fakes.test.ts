@@ -18,7 +18,13 @@ import { exampleSchema, openTemp } from '../datastore/temp-datastore.js';
 const schema = exampleSchema();
 const MODELS = ['Site', 'Inspection', 'Observation'];
 const NOW = Date.now();
-const meta = (n: number) => ({ _version: 1, _lastChangedAt: NOW + n, _deleted: false, createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString() });
+const meta = (n: number) => ({
+  _version: 1,
+  _lastChangedAt: NOW + n,
+  _deleted: false,
+  createdAt: new Date(NOW).toISOString(),
+  updatedAt: new Date(NOW).toISOString(),
+});
 const SERVER: Record<string, ModelRecord[]> = {
   Site: [1, 2, 3].map((i) => ({ id: `s${i}`, name: `site ${i}`, ...meta(i) })),
   Inspection: [{ id: 'i1', siteID: 's1', title: 'first', status: 'DRAFT', ...meta(10) }],
@@ -47,7 +53,12 @@ class FakeTransport implements SyncTransport {
     const limit = Number(variables.limit);
     const items = all.slice(from, from + limit);
     const nextToken = from + limit < all.length ? String(from + limit) : null;
-    return { data: { [syncQueryDocument(schema, getModel(schema, model)).field]: { items, nextToken, startedAt: NOW } }, errors: [], networkError: null, httpStatus: 200 };
+    return {
+      data: { [syncQueryDocument(schema, getModel(schema, model)).field]: { items, nextToken, startedAt: NOW } },
+      errors: [],
+      networkError: null,
+      httpStatus: 200,
+    };
   }
 
   mutationRoute() {
@@ -117,13 +128,24 @@ function workerOver(t: TestContext, transport: FakeTransport): { worker: SyncWor
 
 const ROUND_EVENTS = new Set(['networkStatus', 'subscriptionsEstablished', 'syncQueriesStarted', 'modelSynced', 'syncQueriesReady', 'ready']);
 const named = (events: readonly SyncEvent[]): string[] =>
-  events.filter((e) => ROUND_EVENTS.has(e.type)).map((e) => (e.type === 'modelSynced' ? `modelSynced:${e.data.model}` : e.type === 'networkStatus' ? `networkStatus:${e.data.active}` : e.type));
+  events
+    .filter((e) => ROUND_EVENTS.has(e.type))
+    .map((e) => (e.type === 'modelSynced' ? `modelSynced:${e.data.model}` : e.type === 'networkStatus' ? `networkStatus:${e.data.active}` : e.type));
 
 test('an online start: established → queries started → each model synced, parents first → ready', async (t) => {
   const transport = new FakeTransport(true);
   const { worker, events, store } = workerOver(t, transport);
   await worker.start();
-  assert.deepEqual(named(events), ['networkStatus:true', 'subscriptionsEstablished', 'syncQueriesStarted', 'modelSynced:Site', 'modelSynced:Inspection', 'modelSynced:Observation', 'syncQueriesReady', 'ready']);
+  assert.deepEqual(named(events), [
+    'networkStatus:true',
+    'subscriptionsEstablished',
+    'syncQueriesStarted',
+    'modelSynced:Site',
+    'modelSynced:Inspection',
+    'modelSynced:Observation',
+    'syncQueriesReady',
+    'ready',
+  ]);
   // Sites take two pages (page size 2); their children are asked for only after.
   assert.deepEqual(transport.queries, ['Site', 'Site', 'Inspection', 'Observation']);
   assert.equal((await store.query('Site')).length, 3);
@@ -157,7 +179,10 @@ test('an offline start emits networkStatus false and ready; reconnecting runs a 
   const after = named(events).slice(2);
   assert.equal(after[0], 'networkStatus:true');
   assert.ok(!after.includes('subscriptionsEstablished') && !after.includes('ready'), 'established and ready only once');
-  assert.deepEqual(after.filter((e) => e.startsWith('modelSynced')), ['modelSynced:Site', 'modelSynced:Inspection', 'modelSynced:Observation']);
+  assert.deepEqual(
+    after.filter((e) => e.startsWith('modelSynced')),
+    ['modelSynced:Site', 'modelSynced:Inspection', 'modelSynced:Observation'],
+  );
 });
 
 test('a reconnect after a disruption triggers a delta round', async (t) => {

@@ -66,6 +66,9 @@ test('MULTI_AUTH: a read of a model tries its JWT rule first, then the API key',
 });
 
 test('MULTI_AUTH without a second credential type for additionalAuth is refused at creation', () => {
-  assert.throws(() => urqlSyncTransports({ schema, endpoint: 'http://127.0.0.1:9/graphql', auth: key, authModeStrategy: 'MULTI_AUTH', additionalAuth: [key] }), /two apiKey providers/);
+  assert.throws(
+    () => urqlSyncTransports({ schema, endpoint: 'http://127.0.0.1:9/graphql', auth: key, authModeStrategy: 'MULTI_AUTH', additionalAuth: [key] }),
+    /two apiKey providers/,
+  );
   assert.throws(() => urqlSyncTransports({ schema, endpoint: 'http://127.0.0.1:9/graphql', auth: key, additionalAuth: [jwt] }), /needs authModeStrategy/);
 });

@@ -168,7 +168,10 @@ test('a factory for the updater is called only in a packaged app, and one that t
   });
   assert.equal(broken.status().state, 'error');
   assert.match(broken.status().error ?? '', /app-update\.yml/);
-  assert.ok(logs.some(([level, message]) => level === 'warn' && message.includes('app-update.yml')), 'logged');
+  assert.ok(
+    logs.some(([level, message]) => level === 'warn' && message.includes('app-update.yml')),
+    'logged',
+  );
   broken.stop();
   const packaged = start({ updater: () => (made++, updater) });
   assert.equal(made, 1);

@@ -75,7 +75,10 @@ test('deletePreview counts the cascade per model; delete writes it to the Trash 
   await assert.rejects(work.deletePreview('Site', 'nope'), /does not exist/);
 
   const { deleted, trashId } = await work.delete('Site', { key: 's1' }, {});
-  assert.deepEqual(deleted.map((r) => r.id), ['s1']);
+  assert.deepEqual(
+    deleted.map((r) => r.id),
+    ['s1'],
+  );
   assert.ok(trashId);
   assert.equal(await store.count('Inspection'), 1, 'only the other site’s inspection is left');
   assert.equal(await store.count('Observation'), 0);
@@ -107,7 +110,10 @@ test('restore while the Delete is still queued brings every record back under it
   assert.equal(await store.count('Observation'), 7);
   const ops = (await store.outbox.listEntries()).map((e) => e.operation);
   assert.equal(ops.length, 11);
-  assert.ok(ops.every((op) => op === 'Update'), `Delete + Create coalesced into Update: ${ops.join(',')}`);
+  assert.ok(
+    ops.every((op) => op === 'Update'),
+    `Delete + Create coalesced into Update: ${ops.join(',')}`,
+  );
   assert.deepEqual(await work.trashList(), [], 'a restored entry leaves the Trash');
   await assert.rejects(work.trashRestore(trashId!), /no entry/);
 });
@@ -181,7 +187,10 @@ test('drafts: one per record (and one per model for a new record), kept on disk 
   assert.deepEqual(byId.get(b.id)!.key, { id: 's1' });
   assert.deepEqual(await second.work.draftDiscard(b.id), { removed: true });
   assert.deepEqual(await second.work.draftDiscard(b.id), { removed: false });
-  assert.deepEqual((await second.work.draftsList()).map((d) => d.id), [a.id]);
+  assert.deepEqual(
+    (await second.work.draftsList()).map((d) => d.id),
+    [a.id],
+  );
   await second.store.save('Site', { id: 's9', name: 'Gone soon' });
   await second.work.delete('Site', { key: 's9' }, {});
   await second.work.clear();
@@ -205,7 +214,10 @@ test('Trash entries older than the retention are purged when the profile opens',
   clock += TRASH_RETENTION_MS / 2 + 1;
   const second = openWorkInProgress({ dir, datastore: store, schema, now: () => clock });
   t.after(() => second.close());
-  assert.deepEqual((await second.trashList()).map((i) => i.key.id), ['new']);
+  assert.deepEqual(
+    (await second.trashList()).map((i) => i.key.id),
+    ['new'],
+  );
 });
 
 const entry = (operation: OutboxEntry['operation'], inFlight = false): OutboxEntry => ({
@@ -251,13 +263,13 @@ test('restorePlan: copies get new ids and children follow their restored parent;
   assert.equal(allCopies[0]!.record._version, undefined, 'metadata is not saved');
   assert.equal(allCopies[0]!.record.createdAt, undefined, 'server-set timestamps are not saved');
   const mixed = restorePlan(schema, rows, [true, false, true], newId);
-  assert.deepEqual(mixed.map((s) => s.record.id), ['s1', 'new-4', 'o1']);
-  assert.equal(mixed[2]!.record.inspectionID, 'new-4', 'an in-place child of a copied parent points at the copy');
   assert.deepEqual(
-    relatedCounts(schema, rows),
-    [
-      { model: 'Inspection', count: 1 },
-      { model: 'Observation', count: 1 },
-    ],
+    mixed.map((s) => s.record.id),
+    ['s1', 'new-4', 'o1'],
   );
+  assert.equal(mixed[2]!.record.inspectionID, 'new-4', 'an in-place child of a copied parent points at the copy');
+  assert.deepEqual(relatedCounts(schema, rows), [
+    { model: 'Inspection', count: 1 },
+    { model: 'Observation', count: 1 },
+  ]);
 });
