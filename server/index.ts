@@ -231,11 +231,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const realtime = createRealtimeHandler({ schema, bus, authenticate, graphqlSchema, reportError });
     shutdown.add(() => realtime.close());
     const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError });
-    const attachments = await mountAttachments({ schema, storage, database, authenticate, settings: attachmentSettings, sweepIntervalMs: purgeIntervalMs, reportError });
+    const attachments = await mountAttachments({
+      schema,
+      storage,
+      database,
+      authenticate,
+      settings: attachmentSettings,
+      sweepIntervalMs: purgeIntervalMs,
+      reportError,
+    });
     if (attachments !== null) shutdown.add(() => attachments.close());
 
     const server = createOutpostHttpServer({
-      graphql: { ...graphqlOptions(attachments), schema: graphqlSchema, authenticate, reportError, limits: graphqlLimits(options.limits), maxItemBytes: settings.maxItemBytes },
+      graphql: {
+        ...graphqlOptions(attachments),
+        schema: graphqlSchema,
+        authenticate,
+        reportError,
+        limits: graphqlLimits(options.limits),
+        maxItemBytes: settings.maxItemBytes,
+      },
       extraRoutes: [authRoutes],
       ...(attachments !== null ? { attachments: attachments.routes } : {}),
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),

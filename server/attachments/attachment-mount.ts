@@ -25,9 +25,7 @@ export const ATTACHMENTS_PREFIX = '/attachments';
 
 /** Where blobs are kept: a directory, a directory of this process only (in-memory SQLite), or the PostgreSQL database. */
 export type BlobStoreLocation =
-  | { readonly kind: 'directory'; readonly directory: string }
-  | { readonly kind: 'temporary' }
-  | { readonly kind: 'postgres'; readonly url: string };
+  { readonly kind: 'directory'; readonly directory: string } | { readonly kind: 'temporary' } | { readonly kind: 'postgres'; readonly url: string };
 
 /** The blob store for `database` (`sqlite:PATH` or `postgres://…`); `directory` overrides SQLite's default `<PATH's directory>/attachments`. */
 export function blobStoreLocation(database: string, directory: string | undefined): BlobStoreLocation {

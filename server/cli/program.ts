@@ -41,17 +41,17 @@ function positiveBytes(value: string): number {
   return n;
 }
 
-function wholeBytes(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of bytes ≥ 1 (e.g. 104857600 for 100 MiB)');
-  return n;
+/** A parser of a whole number ≥ 1 of `unit`, with an example in the refusal. */
+function wholeNumber(unit: string, example: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (/^\d+$/.test(value.trim()) && Number.isSafeInteger(n) && n >= 1) return n;
+    throw new InvalidArgumentError(`must be a whole number of ${unit} ≥ 1 (e.g. ${example})`);
+  };
 }
 
-function wholeMinutes(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of minutes ≥ 1 (e.g. 1440 for 24 hours)');
-  return n;
-}
+const wholeBytes = wholeNumber('bytes', '104857600 for 100 MiB');
+const wholeMinutes = wholeNumber('minutes', '1440 for 24 hours');
 
 function withCommon(cmd: Command): Command {
   return cmd
@@ -198,7 +198,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--attachments-dir <dir>', 'blob directory with SQLite (default <SQLite file directory>/attachments; PostgreSQL keeps blobs in the database)')
     .option('--attachment-max-file-bytes <bytes>', 'largest attachment file, bytes (default 104857600 = 100 MiB)', wholeBytes)
     .option('--attachment-max-user-bytes <bytes>', "all of one user's attachment files, bytes (default 5368709120 = 5 GiB)", wholeBytes)
-    .option('--attachment-retention-minutes <minutes>', 'age after which unreferenced blobs and unfinished uploads are removed (default 1440 = 24 h)', wholeMinutes)
+    .option('--attachment-retention-minutes <minutes>', 'age of unreferenced blobs and unfinished uploads to remove (default 1440 = 24 h)', wholeMinutes)
     .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
     status(flags, io),

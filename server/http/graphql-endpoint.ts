@@ -40,7 +40,11 @@ export const ATTACHMENTS_CAPABILITY = 'attachments';
  * `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted; the
  * `attachments` capability and `attachmentsPath` only when `attachmentsPath` is given.
  */
-export function outpostExtensions(maxItemBytes: number, syncTotals?: ReadonlyMap<string, number>, attachmentsPath?: string): { outpost: Record<string, unknown> } {
+export function outpostExtensions(
+  maxItemBytes: number,
+  syncTotals?: ReadonlyMap<string, number>,
+  attachmentsPath?: string,
+): { outpost: Record<string, unknown> } {
   const capabilities: string[] = [...OUTPOST_CAPABILITIES];
   if (attachmentsPath !== undefined) capabilities.push(ATTACHMENTS_CAPABILITY);
   const outpost: Record<string, unknown> = { version: OUTPOST_EXTENSIONS_VERSION, capabilities, maxItemBytes };
