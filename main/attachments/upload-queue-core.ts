@@ -85,6 +85,8 @@ export type UploadOutcome =
   | { readonly kind: 'network'; readonly message: string }
   /** No progress for the stall timeout. */
   | { readonly kind: 'timeout' }
+  /** The file is not in this device's file store (it cannot come back by retrying). */
+  | { readonly kind: 'file-missing' }
   /** Stopped on purpose (pause, shutdown): not a failure. */
   | { readonly kind: 'aborted' };
 
@@ -101,6 +103,7 @@ const REFUSED_FOR_GOOD = new Set([400, 401, 403, 404, 413, 422]);
 export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: number, policy: RetryPolicy): UploadVerdict {
   if (outcome.kind === 'uploaded') return { state: 'done' };
   if (outcome.kind === 'aborted') return { state: 'queued', attempts, nextAttemptAt: 0, reason: null };
+  if (outcome.kind === 'file-missing') return { state: 'failed', reason: 'the file is no longer on this device' };
   if (outcome.kind === 'http' && REFUSED_FOR_GOOD.has(outcome.status)) {
     return { state: 'failed', reason: refusalReason(outcome.status, outcome.body) };
   }

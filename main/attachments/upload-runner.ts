@@ -16,6 +16,7 @@ import {
   type AttachmentEntry,
   type AttachmentRecord,
   type StartContext,
+  type UploadOutcome,
   type UploadState,
 } from './upload-queue-core.js';
 
@@ -147,6 +148,7 @@ export class UploadRunner {
 
   private async upload(entry: AttachmentEntry, signal: AbortSignal): Promise<void> {
     const { db } = this.options;
+    if (!(await this.options.files.exists(entry.sha256))) return this.settle(entry.key, { kind: 'file-missing' });
     markUploading(db, entry.key);
     this.emit({ key: entry.key, state: 'uploading', bytesSent: entry.bytesAcked, bytesTotal: entry.size });
     const outcome = await attemptTusUpload({
@@ -164,14 +166,17 @@ export class UploadRunner {
       headers: this.options.headers,
       chunkSize: this.options.chunkSize ?? 5 * MiB,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 60_000,
-      onAcknowledged: (url, offset) => saveProgress(db, entry.key, url, offset),
+      onAcknowledged: (url, offset) => {
+        saveProgress(db, entry.key, url, offset);
+        this.emitWaiting(loadEntries(db));
+      },
       onProgress: (bytesSent) => this.emit({ key: entry.key, state: 'uploading', bytesSent, bytesTotal: entry.size }),
       signal,
     });
     this.settle(entry.key, outcome);
   }
 
-  private settle(key: string, outcome: Parameters<typeof uploadVerdict>[0]): void {
+  private settle(key: string, outcome: UploadOutcome): void {
     const { db } = this.options;
     const entry = loadEntry(db, key);
     if (entry === null) return;
