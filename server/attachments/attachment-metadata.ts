@@ -36,7 +36,8 @@ export function parseDeclaration(metadata: Readonly<Record<string, string | null
   if (!NAME.test(value.field)) return { ok: false, reason: `field ${JSON.stringify(value.field)} is not a field name` };
   if (!SHA256.test(value.sha256)) return { ok: false, reason: 'sha256 must be 64 lower-case hex digits' };
   if (!MIME.test(value.contentType)) return { ok: false, reason: `contentType ${JSON.stringify(value.contentType)} is not a MIME type` };
-  if (LONE_SURROGATE.test(value.recordId) || LONE_SURROGATE.test(value.filename)) return { ok: false, reason: 'recordId and filename must be well-formed Unicode' };
+  if (LONE_SURROGATE.test(value.recordId) || LONE_SURROGATE.test(value.filename))
+    return { ok: false, reason: 'recordId and filename must be well-formed Unicode' };
   if (value.recordId.length > 512 || value.filename.length > 1024) return { ok: false, reason: 'recordId (512) or filename (1024 characters) too long' };
   return { ok: true, value };
 }

@@ -56,7 +56,10 @@ export function decideSize(length: number, usedByUser: number, limits: Attachmen
   }
   if (usedByUser + length > limits.maxUserBytes) {
     const left = Math.max(0, limits.maxUserBytes - usedByUser);
-    return { status: 413, message: `file is ${formatBytes(length)}, but only ${formatBytes(left)} of your ${formatBytes(limits.maxUserBytes)} limit per user is left` };
+    return {
+      status: 413,
+      message: `file is ${formatBytes(length)}, but only ${formatBytes(left)} of your ${formatBytes(limits.maxUserBytes)} limit per user is left`,
+    };
   }
   return null;
 }

@@ -126,7 +126,12 @@ function declarationOf(req: IncomingMessage): AttachmentDeclaration | Refusal {
   return declared.ok ? declared.value : { status: 400, message: declared.reason };
 }
 
-async function accessRefusal<Caller>(options: AttachmentRoutesOptions<Caller>, caller: Caller, target: AttachmentTarget, need: Access): Promise<Refusal | null> {
+async function accessRefusal<Caller>(
+  options: AttachmentRoutesOptions<Caller>,
+  caller: Caller,
+  target: AttachmentTarget,
+  need: Access,
+): Promise<Refusal | null> {
   if (await options.mayAccess(caller, target, need)) return null;
   // Reading is asked only when writing was refused: it decides between 403 and 404.
   const read = need === 'write' && (await options.mayAccess(caller, target, 'read'));

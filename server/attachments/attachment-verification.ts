@@ -17,7 +17,10 @@ export const verifyAttachment: CompletionCheck = async (bytes, info) => {
   }
   const actual = hash.digest('hex');
   if (actual !== info.metadata.sha256) {
-    throw new TusError(422, `Upload refused: the bytes received have sha-256 ${actual}, not the declared ${info.metadata.sha256}; the upload was removed, send the file again\n`);
+    throw new TusError(
+      422,
+      `Upload refused: the bytes received have sha-256 ${actual}, not the declared ${info.metadata.sha256}; the upload was removed, send the file again\n`,
+    );
   }
   const verdict = judgeContentType(info.metadata.contentType ?? '', head);
   if (!verdict.ok) throw new TusError(422, `Upload refused: ${verdict.reason}; the upload was removed\n`);

@@ -11,7 +11,13 @@ export const SNIFF_BYTES = 16;
 // Brands an ISO-BMFF `ftyp` box carries for HEIF/HEIC still images and sequences.
 const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
 // Declared types that name the same format.
-const ALIASES: Readonly<Record<string, SniffedImage>> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'image/heif': 'image/heic', 'image/heic-sequence': 'image/heic', 'image/heif-sequence': 'image/heic' };
+const ALIASES: Readonly<Record<string, SniffedImage>> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'image/heif': 'image/heic',
+  'image/heic-sequence': 'image/heic',
+  'image/heif-sequence': 'image/heic',
+};
 const CHECKED = new Set<string>(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic']);
 
 function startsWith(head: Uint8Array, signature: readonly number[], at = 0): boolean {

@@ -155,7 +155,12 @@ export class PostgresBlobStore implements BlobStore {
       if (locked.rows.length === 0) throw new BlobNotFound(id);
       const row = toInfo(locked.rows[0]);
       if (row.complete || row.offset !== at) throw new OffsetMismatch(id, row.offset, at);
-      await client.query('INSERT INTO outpost_blob_chunks (upload_id, chunk_offset, chunk_end, data) VALUES ($1, $2, $3, $4)', [id, at, at + data.length, data]);
+      await client.query('INSERT INTO outpost_blob_chunks (upload_id, chunk_offset, chunk_end, data) VALUES ($1, $2, $3, $4)', [
+        id,
+        at,
+        at + data.length,
+        data,
+      ]);
       await client.query('UPDATE outpost_blob_uploads SET upload_offset = $2 WHERE id = $1', [id, at + data.length]);
     });
   }

@@ -72,6 +72,7 @@ function mapError(error: unknown): never {
   if (error instanceof OffsetMismatch) throw ERRORS.INVALID_OFFSET;
   if (error instanceof BlobNotFound) throw ERRORS.FILE_NOT_FOUND;
   if (error instanceof LengthExceeded) throw ERRORS.ERR_SIZE_EXCEEDED;
-  if (error instanceof UploadExists) throw new TusError(409, 'An upload of this file for this record already exists; resume it with HEAD and PATCH on its URL\n');
+  if (error instanceof UploadExists)
+    throw new TusError(409, 'An upload of this file for this record already exists; resume it with HEAD and PATCH on its URL\n');
   throw error;
 }

@@ -107,9 +107,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
     host: flags.host ?? config.host ?? '127.0.0.1',
     configDir: common.configDir,
     forceMigration: flags.forceMigration === true,
-    ...(certPath !== undefined && keyPath !== undefined
-      ? { tls: { cert: readFileSync(certPath), key: readFileSync(keyPath) } }
-      : {}),
+    ...(certPath !== undefined && keyPath !== undefined ? { tls: { cert: readFileSync(certPath), key: readFileSync(keyPath) } } : {}),
     ...(config.conflictHandler !== undefined ? { conflictHandler: config.conflictHandler } : {}),
     ...(config.models !== undefined ? { models: config.models } : {}),
     retention: {
@@ -153,9 +151,19 @@ async function status(flags: CommonFlags, io: CliIo): Promise<void> {
   const storage = await openStorage(common.database);
   try {
     const plan = await migrationPlanFor(storage, schema);
-    io.out(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    io.out(
+      formatTable(
+        ['Model', 'Operation', 'Details'],
+        plan.status.map((s) => [s.model, s.operation, s.details]),
+      ),
+    );
     const strategies = modelStrategies(Object.keys(schema.models), common.config);
-    io.out(`\n${formatTable(['Model', 'Conflict strategy'], strategies.map(([model, strategy]) => [model, strategyLabel(strategy)]))}`);
+    io.out(
+      `\n${formatTable(
+        ['Model', 'Conflict strategy'],
+        strategies.map(([model, strategy]) => [model, strategyLabel(strategy)]),
+      )}`,
+    );
     if (plan.destructive.length > 0) {
       io.out(`\nDestructive changes (need push --force):\n  - ${plan.destructive.join('\n  - ')}`);
     } else if (plan.steps.length > 0) {
@@ -175,7 +183,13 @@ async function push(flags: CommonFlags & { readonly force?: boolean }, io: CliIo
   try {
     const plan = await deploySchema(storage, schema, flags.force === true);
     if (plan.steps.length === 0) io.out('No changes: the database already matches the schema.');
-    else io.out(formatTable(['Model', 'Operation', 'Details'], plan.status.map((s) => [s.model, s.operation, s.details])));
+    else
+      io.out(
+        formatTable(
+          ['Model', 'Operation', 'Details'],
+          plan.status.map((s) => [s.model, s.operation, s.details]),
+        ),
+      );
     if (plan.destructive.length > 0) io.out(`\nApplied with --force; lost:\n  - ${plan.destructive.join('\n  - ')}`);
   } finally {
     await storage.close();
@@ -200,9 +214,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--attachment-max-user-bytes <bytes>', "all of one user's attachment files, bytes (default 5368709120 = 5 GiB)", wholeBytes)
     .option('--attachment-retention-minutes <minutes>', 'age of unreferenced blobs and unfinished uploads to remove (default 1440 = 24 h)', wholeMinutes)
     .action((flags: StartFlags) => start(flags, io));
-  withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) =>
-    status(flags, io),
-  );
+  withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) => status(flags, io));
   withCommon(program.command('push').description('apply the schema file to the database'))
     .option('--force', 'also apply changes that drop data')
     .action((flags: CommonFlags & { force?: boolean }) => push(flags, io));
@@ -237,7 +249,13 @@ export async function runCli(args: string[], io: CliIo = processIo): Promise<num
     command.configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) });
   }
   try {
-    await program.parseAsync(normaliseArgs(args, program.commands.map((c) => c.name())), { from: 'user' });
+    await program.parseAsync(
+      normaliseArgs(
+        args,
+        program.commands.map((c) => c.name()),
+      ),
+      { from: 'user' },
+    );
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;

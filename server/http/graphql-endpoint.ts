@@ -120,10 +120,7 @@ function cacheDocument(options: GraphqlEndpointOptions, query: string, document:
  * Parses `query` and checks it against the limits and the schema; the document, or the response to
  * send instead. Documents that passed are remembered, so repeated queries skip all three steps.
  */
-function checkedDocument(
-  query: string,
-  options: GraphqlEndpointOptions,
-): { document: DocumentNode } | { status: number; body: unknown } {
+function checkedDocument(query: string, options: GraphqlEndpointOptions): { document: DocumentNode } | { status: number; body: unknown } {
   const cached = validDocuments.get(options)?.get(query);
   if (cached !== undefined) return { document: cached };
   let document: DocumentNode;
@@ -145,15 +142,19 @@ function checkedDocument(
   return { document };
 }
 
-/** Handles one POST /graphql request. */
-export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
+/** The request's JSON body, checked for shape; null when refused (the answer is sent). */
+async function readGraphqlBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GraphqlEndpointOptions,
+): Promise<{ query: string; variables: unknown; operationName: unknown; extensions: unknown } | null> {
   let text: string;
   try {
     text = await readBody(req, options.limits.maxBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
       requestError(res, options, 413, 'PayloadTooLargeException', `Request body exceeds the limit of ${error.limitBytes} bytes`);
-      return;
+      return null;
     }
     throw error;
   }
@@ -163,26 +164,34 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     requestError(res, options, 400, 'MalformedHttpRequestException', `Request body is not valid JSON: ${why}`);
-    return;
+    return null;
   }
   if (!isPlainObject(body)) {
     requestError(res, options, 400, 'MalformedHttpRequestException', 'Request body must be a JSON object { "query": "...", "variables": { ... } }');
-    return;
+    return null;
   }
   const { query, variables, operationName, extensions } = body;
   if (typeof query !== 'string' || query.trim() === '') {
     requestError(res, options, 400, 'MalformedHttpRequestException', 'Request body needs "query": a non-empty GraphQL document string');
-    return;
+    return null;
   }
   if (variables !== undefined && variables !== null && !isPlainObject(variables)) {
     requestError(res, options, 400, 'MalformedHttpRequestException', '"variables" must be a JSON object or null');
-    return;
+    return null;
   }
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
     requestError(res, options, 400, 'MalformedHttpRequestException', '"operationName" must be a string or null');
-    return;
+    return null;
   }
 
+  return { query, variables, operationName, extensions };
+}
+
+/** Handles one POST /graphql request. */
+export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
+  const request = await readGraphqlBody(req, res, options);
+  if (request === null) return;
+  const { query, variables, operationName, extensions } = request;
   const mutationIds = parseMutationIds(extensions);
   if ('problem' in mutationIds) {
     requestError(res, options, 400, 'BadRequestException', mutationIds.problem);
@@ -227,5 +236,9 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
   if (failed) res.setHeader('retry-after', '1');
   const ext = announcementOf(options, syncTotals);
-  sendJson(res, failed ? 503 : 200, errors && errors.length > 0 ? { data: result.data ?? null, errors, extensions: ext } : { data: result.data ?? null, extensions: ext });
+  sendJson(
+    res,
+    failed ? 503 : 200,
+    errors && errors.length > 0 ? { data: result.data ?? null, errors, extensions: ext } : { data: result.data ?? null, extensions: ext },
+  );
 }

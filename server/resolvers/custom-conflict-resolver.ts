@@ -12,14 +12,17 @@ export interface ConflictResolverInput {
   readonly arguments: Readonly<Record<string, unknown>>;
   readonly resolver: { readonly field: string; readonly model: string };
   /** null for API-key callers, as AppSync passes. */
-  readonly identity: { readonly sub: string; readonly username: string; readonly groups: readonly string[]; readonly claims: Readonly<Record<string, unknown>> } | null;
+  readonly identity: {
+    readonly sub: string;
+    readonly username: string;
+    readonly groups: readonly string[];
+    readonly claims: Readonly<Record<string, unknown>>;
+  } | null;
 }
 
 /** A validated answer. */
 export type ConflictResolution =
-  | { readonly action: 'RESOLVE'; readonly item: Readonly<Record<string, unknown>> }
-  | { readonly action: 'REJECT' }
-  | { readonly action: 'REMOVE' };
+  { readonly action: 'RESOLVE'; readonly item: Readonly<Record<string, unknown>> } | { readonly action: 'REJECT' } | { readonly action: 'REMOVE' };
 
 /** A loaded resolver; throws a plain Error naming what was wrong with a bad answer. */
 export type ConflictResolverFn = (input: ConflictResolverInput) => Promise<ConflictResolution>;
@@ -29,9 +32,7 @@ export const RESOLVER_TIMEOUT_MS = 5_000;
 
 /** The identity as the resolver sees it. */
 export function resolverIdentity(identity: Identity): ConflictResolverInput['identity'] {
-  return identity.kind === 'user'
-    ? { sub: identity.sub, username: identity.username, groups: identity.groups, claims: identity.claims }
-    : null;
+  return identity.kind === 'user' ? { sub: identity.sub, username: identity.username, groups: identity.groups, claims: identity.claims } : null;
 }
 
 function validate(answer: unknown): ConflictResolution {

@@ -118,11 +118,7 @@ export function canRead(access: ReadAccess, item: Readonly<Record<string, unknow
  * when not allowed. An explicit owner value in the input must name the caller unless a non-owner
  * rule grants create.
  */
-export function createAccess(
-  model: ModelDef,
-  identity: Identity,
-  input: Readonly<Record<string, unknown>>,
-): { fill: Record<string, string> } | undefined {
+export function createAccess(model: ModelDef, identity: Identity, input: Readonly<Record<string, unknown>>): { fill: Record<string, string> } | undefined {
   const fill: Record<string, string> = {};
   if (identity.kind === 'user') {
     for (const rule of ownerRulesOf(model)) {

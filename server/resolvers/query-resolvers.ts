@@ -94,9 +94,7 @@ export async function resolveList(
   const items = rows.filter((r) => canRead(access, r) && test(r));
   const last = rows[rows.length - 1];
   const nextToken =
-    rows.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'list', cursor: storageKeyOf(model, last) ?? '', scope }, services.secret)
-      : null;
+    rows.length === limit && last !== undefined ? encodeNextToken({ kind: 'list', cursor: storageKeyOf(model, last) ?? '', scope }, services.secret) : null;
   return { items, nextToken, startedAt: null };
 }
 
@@ -168,9 +166,7 @@ export async function resolveSync(
   const items = entries.map((e) => e.item).filter((item) => canRead(access, item) && test(item));
   const last = entries[entries.length - 1];
   const nextToken =
-    entries.length === limit && last !== undefined
-      ? encodeNextToken({ kind: 'delta', cursor: last.seq, startedAt, since, scope }, services.secret)
-      : null;
+    entries.length === limit && last !== undefined ? encodeNextToken({ kind: 'delta', cursor: last.seq, startedAt, since, scope }, services.secret) : null;
   return withTotal({ items, nextToken, startedAt });
 }
 
