@@ -6,6 +6,13 @@
 export const OUTPOST_CAPABILITIES = ['mutationBatching', 'mutationIds', 'syncTotals'] as const;
 export type Capability = (typeof OUTPOST_CAPABILITIES)[number];
 
+/**
+ * Announced only by a server that mounted the attachment endpoint (with `attachmentsPath`), so a
+ * client uploads only where one exists. Not in OUTPOST_CAPABILITIES: every Outpost server announces
+ * those, while this one depends on the schema and the configuration.
+ */
+export const ATTACHMENTS_CAPABILITY = 'attachments';
+
 /** Format version of `extensions.outpost`. */
 export const OUTPOST_EXTENSIONS_VERSION = 1;
 

@@ -3,6 +3,7 @@
 // references sync as plain values. A type is an attachment reference by its shape, not its name:
 //   type Attachment { key: String! contentType: String! size: Int! sha256: String! name: String }
 // Extra fields are allowed (e.g. width/height); the five keep these types.
+import { findField } from './model-fields.js';
 import type { EmbeddedTypeDef, FieldDef, ModelDef, ModelRecord, Schema } from './types.js';
 
 /** One file a record references. `key` is the blob id on an Outpost server: `<model>/<recordId>/<sha256>`. */
@@ -23,10 +24,10 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** True when `type` has the attachment reference's shape (see the header). */
 export function isAttachmentType(type: EmbeddedTypeDef): boolean {
   for (const [name, scalar] of Object.entries(REQUIRED)) {
-    const field = type.fields.find((f) => f.name === name);
+    const field = findField(type, name);
     if (field === undefined || field.isList || !field.isRequired || field.type.kind !== 'scalar' || field.type.name !== scalar) return false;
   }
-  const name = type.fields.find((f) => f.name === 'name');
+  const name = findField(type, 'name');
   return name === undefined || (!name.isList && name.type.kind === 'scalar' && name.type.name === 'String');
 }
 

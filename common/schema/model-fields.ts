@@ -18,8 +18,8 @@ export function getModel(schema: Schema, name: string): ModelDef {
   return model;
 }
 
-/** The field `name` of `model`, or undefined. */
-export function findField(model: ModelDef, name: string): FieldDef | undefined {
+/** The field `name` of `model` (or of a non-model type), or undefined. */
+export function findField(model: Pick<ModelDef, 'fields'>, name: string): FieldDef | undefined {
   return model.fields.find((f) => f.name === name);
 }
 

@@ -22,9 +22,6 @@ export const KEEP_ALIVE_PENDING_MS = 65_000;
 /** The header object a connection (and each `start`) carries, per auth mode (§5.2). */
 export type RealtimeAuthHeaders = FrameAuthorization;
 
-// Kept until main/sync/sync-worker.ts and graphql-transport.ts import it from common/realtime (requested of their owner).
-export type { RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
-
 /**
  * The real-time URL for a GraphQL HTTP endpoint: `…appsync-api…/graphql` → `wss://…appsync-realtime-api…/graphql`,
  * any other (custom domain, Outpost server) → `…/graphql/realtime`; https → wss, http → ws.

@@ -5,7 +5,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { OutpostError } from '../../common/errors.js';
-import { MAX_MUTATION_ID_LENGTH, MAX_MUTATION_IDS, OUTPOST_CAPABILITIES, OUTPOST_EXTENSIONS_VERSION } from '../../common/wire-extensions.js';
+import {
+  ATTACHMENTS_CAPABILITY,
+  MAX_MUTATION_ID_LENGTH,
+  MAX_MUTATION_IDS,
+  OUTPOST_CAPABILITIES,
+  OUTPOST_EXTENSIONS_VERSION,
+} from '../../common/wire-extensions.js';
 import type { Identity } from '../auth/identity.js';
 import { DEFAULT_RESOLVER_SETTINGS, type RequestContext } from '../resolvers/resolver-context.js';
 import { formatGraphqlError } from './format-graphql-error.js';
@@ -28,13 +34,6 @@ export interface GraphqlEndpointOptions {
   /** Path of the mounted attachment endpoint (`/attachments/`), announced with the `attachments` capability; none when not mounted. */
   readonly attachmentsPath?: string;
 }
-
-/**
- * Announced only by a server that mounted the attachment endpoint, so a client uploads only where
- * one exists (AppSync announces nothing). Not in common's OUTPOST_CAPABILITIES: every Outpost
- * server announces those, while this one depends on the schema and the configuration.
- */
-export const ATTACHMENTS_CAPABILITY = 'attachments';
 
 /**
  * `extensions.outpost` of a response; `syncTotals` only when a sync resolver counted; the

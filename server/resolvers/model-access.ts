@@ -96,9 +96,6 @@ function ownerGrants(model: ModelDef, identity: Identity, action: Action): Array
   return out.filter((g) => g.claims.length > 0);
 }
 
-// Kept for test/unit/schema/model-permissions.test.ts until it imports `fieldHolds` from common (requested of its owner).
-export { fieldHolds as ownerFieldHolds } from '../../common/schema/model-permissions.js';
-
 /** Which records of `model` the caller may read. */
 export function readAccess(model: ModelDef, identity: Identity): ReadAccess {
   if (fullyGranted(model, identity, 'read')) return { kind: 'all' };

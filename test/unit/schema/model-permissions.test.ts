@@ -9,6 +9,7 @@ import { parseSchema } from '../../../common/schema/parse-schema.js';
 import {
   checkCreate,
   checkWrite,
+  fieldHolds,
   modelPermissions,
   ownerFillOf,
   readsNothing,
@@ -18,7 +19,7 @@ import {
   type ModelAction,
 } from '../../../common/schema/model-permissions.js';
 import type { AuthOperation, AuthProvider, AuthRule, FieldDef, ModelDef, ModelRecord } from '../../../common/schema/types.js';
-import { createAccess, ownerFieldHolds, protectedOwnerFields, readAccess, writeAccess } from '../../../server/resolvers/model-access.js';
+import { createAccess, protectedOwnerFields, readAccess, writeAccess } from '../../../server/resolvers/model-access.js';
 import type { Identity } from '../../../server/auth/identity.js';
 import { BLOG_SDL } from './blog-schema.js';
 
@@ -359,7 +360,7 @@ test('agrees with the server’s model-access on random rules, identities and re
     const ownersOf = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const serverUpdate =
       writeAccess(model, identity, 'update', record) &&
-      (identity.kind !== 'user' || protectedOwnerFields(model, identity).every((f) => !changed(f) || ownerFieldHolds(next[f], ownersOf(record[f]))));
+      (identity.kind !== 'user' || protectedOwnerFields(model, identity).every((f) => !changed(f) || fieldHolds(next[f], ownersOf(record[f]))));
     agree(checkWrite(model, identity, 'update', record, next).allowed, serverUpdate, 'update changing owners', judgeable && noFill);
     if (judgeable && noFill) exactCases++;
   }
