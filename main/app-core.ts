@@ -13,6 +13,8 @@ import { DESKTOP_MAX_RECORDS_TO_SYNC } from './sync-worker-binding.js';
 import { maxRecordsToSyncProblem } from './sync-settings.js';
 import { createBroadcaster } from './app/broadcaster.js';
 import { currentSession, currentUser, type AppCoreOptions, type CoreContext } from './app/core-context.js';
+import { attachmentServices } from './app/attachment-services.js';
+import { exportList } from './app/export-service.js';
 import { localStore } from './app/local-store.js';
 import { listProfiles } from './app/profiles.js';
 import { reviewInbox } from './app/review-inbox.js';
@@ -99,6 +101,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     clear: lifecycle.clear,
     currentUser: () => currentUser(ctx),
     profiles: async () => listProfiles(registry, ctx.session?.signedIn.profile.id ?? null),
+    attachments: attachmentServices(ctx),
+    exportList: (request) => exportList(ctx, request),
   };
 
   return {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { KeyObject } from '../schema/record-key.js';
 import type { Schema } from '../schema/types.js';
 import { isSyncEventType, type SyncEventMessage } from '../sync/sync-events.js';
+import { attachmentEvents, attachmentRequests } from './attachment-contract.js';
 import { predicateShape } from './predicate-shape.js';
 
 const modelName = z.string().min(1).max(200);
@@ -221,6 +222,8 @@ const needsConfirmation = z.object({
   unsynced: z.number().int(),
   /** Open review items (they go too when the local data is cleared). */
   reviewWaiting: z.number().int().nonnegative(),
+  /** Attached files not uploaded yet (they go too); absent when there are none. */
+  unuploadedFiles: z.number().int().positive().optional(),
 });
 
 const signInRequest = z.discriminatedUnion('mode', [
@@ -352,6 +355,25 @@ export const requests = {
     request: empty,
     response: z.object({ profiles: z.array(profileShape), lastServer: z.string().nullable() }),
   },
+  /**
+   * Writes `model`'s records matching `where` in `sort` order (the list as shown, every page) to a
+   * file, streamed: CSV, GeoJSON (records with a GeoPoint-shaped field become Features) or JSON,
+   * related records by their labels; `withAttachments` makes a zip of the data beside a folder of
+   * each record's files. `path` is null when the user cancelled choosing where.
+   */
+  exportList: {
+    request: z
+      .object({
+        model: modelName,
+        where: predicateShape.optional(),
+        sort: sortSpec.optional(),
+        format: z.enum(['csv', 'geojson', 'json']),
+        withAttachments: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({ path: z.string().nullable(), records: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
+  },
+  ...attachmentRequests,
 } as const;
 
 /** Every event main pushes to the renderer: channel → payload schema. */
@@ -378,6 +400,7 @@ export const events = {
   error: errorNoticeShape,
   /** The signed-in user changed (null = signed out). */
   session: currentUserShape.nullable(),
+  ...attachmentEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

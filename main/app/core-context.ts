@@ -30,6 +30,11 @@ export interface AppCoreOptions {
   readonly durability?: 'FULL' | 'NORMAL';
   /** How long "sync first" waits for the outbox to drain before asking again (ms, default 20,000). */
   readonly syncFirstTimeoutMs?: number;
+  /**
+   * Where an export goes: asked with a suggested file name, answers a path (Electron's save dialog)
+   * or null when the user cancelled. Default: `<userData>/exports/<suggested name>`.
+   */
+  readonly chooseExportPath?: (suggestedName: string) => Promise<string | null>;
 }
 
 /** One signed-in profile, open: its datastore, sync worker and local files. */

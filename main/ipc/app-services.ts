@@ -3,6 +3,7 @@
 // Every request and answer type is the contract's (common/ipc/contract.ts). The handlers validate
 // each input once (shape, model, fields, key, predicates); only what needs the open profile's data
 // is checked behind this interface (a review item's record against the item's model, the save guard).
+import type { attachmentRequests } from '../../common/ipc/attachment-contract.js';
 import type { ParsedRequestOf, ResponseOf, EventChannel, EventOf } from '../../common/ipc/contract.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
@@ -31,6 +32,23 @@ export interface LocalStore {
   observe(model: string | undefined, where: Predicate | undefined, listener: (change: ChangeEvent) => void): () => void;
   /** Calls `listener` with the first result and every later snapshot; returns a function that stops it. */
   observeQuery(model: string, where: Predicate | undefined, sort: readonly SortField[] | undefined, listener: (snapshot: QuerySnapshot) => void): () => void;
+}
+
+/** The attachment channels (common/ipc/attachment-contract.ts). */
+export type AttachmentChannel = keyof typeof attachmentRequests;
+
+/** The open profile's attachments, one operation per attachment channel; throws Unauthorized when nobody is signed in. */
+export type AttachmentServices = {
+  readonly [C in AttachmentChannel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>>;
+};
+
+/** What `exportList` writes, its model, `where` and `sort` already checked against the schema. */
+export interface ExportRequest {
+  readonly model: string;
+  readonly where?: Predicate;
+  readonly sort?: readonly SortField[];
+  readonly format: ParsedRequestOf<'exportList'>['format'];
+  readonly withAttachments: boolean;
 }
 
 /** Session, sync and auth operations; each takes the already-validated request. */
@@ -64,6 +82,9 @@ export interface AppServices {
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;
   currentUser(): ResponseOf<'currentUser'>;
   profiles(): Promise<ResponseOf<'profiles'>>;
+  readonly attachments: AttachmentServices;
+  /** Writes the list to a file (main/export); model, where and sort already checked. */
+  exportList(request: ExportRequest): Promise<ResponseOf<'exportList'>>;
 }
 
 /** Pushes an event to every live window. */

@@ -19,7 +19,7 @@ import { validatePredicate } from '../../common/predicates/validate-predicate.js
 import type { Predicate } from '../../common/predicates/types.js';
 import { findField } from '../../common/schema/model-fields.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
-import type { AppServices, Broadcast } from './app-services.js';
+import type { AppServices, AttachmentChannel, Broadcast } from './app-services.js';
 import { assertPlainJson } from './plain-json.js';
 import { checkedKey, requireModel, writableRecord } from './record-fields.js';
 import { SenderRegistry, type IpcSender, type SenderState } from './sender-registry.js';
@@ -60,7 +60,7 @@ type ChannelHandlers<K extends RequestChannel> = {
   [C in K]: (request: ParsedRequestOf<C>, state: SenderState) => Promise<ResponseOf<C>>;
 };
 
-type RecordChannel = 'save' | 'get' | 'query' | 'delete' | 'deletePreview' | 'draftSave';
+type RecordChannel = 'save' | 'get' | 'query' | 'delete' | 'deletePreview' | 'draftSave' | 'exportList';
 type SubscriptionChannel = 'observe' | 'observeQuery' | 'unobserve';
 
 /** `value` checked against `model` (undefined stays undefined); a failure's message starts with `what`. */
@@ -76,8 +76,8 @@ function checkedPredicate(services: AppServices, model: string, value: Predicate
   }
 }
 
-/** One page of `model`'s records (100 unless `limit` says), with their count when asked. */
-async function queryRecords(services: AppServices, { model, where, sort, page, limit, withCount }: ParsedRequestOf<'query'>): Promise<ResponseOf<'query'>> {
+/** Throws a ValidationError naming the first sort key that is not a sortable field of `model`. */
+function checkSort(services: AppServices, model: string, sort: ParsedRequestOf<'query'>['sort']): void {
   const def = requireModel(services.schema, model);
   for (const s of sort ?? []) {
     const field = findField(def, s.field);
@@ -85,6 +85,11 @@ async function queryRecords(services: AppServices, { model, where, sort, page, l
       throw new ValidationError(`sort: ${model} has no sortable field '${s.field}'`, `${model}.${s.field}`);
     }
   }
+}
+
+/** One page of `model`'s records (100 unless `limit` says), with their count when asked. */
+async function queryRecords(services: AppServices, { model, where, sort, page, limit, withCount }: ParsedRequestOf<'query'>): Promise<ResponseOf<'query'>> {
+  checkSort(services, model, sort);
   const checked = checkedPredicate(services, model, where, 'where');
   const store = services.store();
   // Both start in the same turn (the store reads synchronously), so no write lands between the page and its count.
@@ -122,6 +127,17 @@ function recordChannels(services: AppServices): ChannelHandlers<RecordChannel> {
       const def = requireModel(schema, model);
       return services.draftSave(model, key === null ? null : checkedKey(schema, def, key), values);
     },
+    exportList: async ({ model, where, sort, format, withAttachments }) => {
+      checkSort(services, model, sort);
+      const checked = checkedPredicate(services, model, where, 'where');
+      return services.exportList({
+        model,
+        ...(checked ? { where: checked } : {}),
+        ...(sort ? { sort } : {}),
+        format,
+        withAttachments: withAttachments === true,
+      });
+    },
   };
 }
 
@@ -157,7 +173,7 @@ function subscriptionChannels(services: AppServices, senders: SenderRegistry): C
 }
 
 /** The channels answered by `services` as they are (their requests need no check beyond the zod schema). */
-function serviceChannels(services: AppServices): ChannelHandlers<Exclude<RequestChannel, RecordChannel | SubscriptionChannel>> {
+function serviceChannels(services: AppServices): ChannelHandlers<Exclude<RequestChannel, RecordChannel | SubscriptionChannel | AttachmentChannel>> {
   return {
     schema: async () => services.schema,
     clear: (request) => services.clear(request),
@@ -186,7 +202,13 @@ function serviceChannels(services: AppServices): ChannelHandlers<Exclude<Request
 /** Registers every contract channel on `host`, answering through `services`. */
 export function registerHandlers(host: IpcHost, services: AppServices): IpcHandlers {
   const senders = new SenderRegistry();
-  const impl: ChannelHandlers<RequestChannel> = { ...recordChannels(services), ...subscriptionChannels(services, senders), ...serviceChannels(services) };
+  const impl: ChannelHandlers<RequestChannel> = {
+    ...recordChannels(services),
+    ...subscriptionChannels(services, senders),
+    ...serviceChannels(services),
+    // Their requests need no check beyond the zod schema; the open session's attachments answer them.
+    ...(services.attachments satisfies ChannelHandlers<AttachmentChannel>),
+  };
 
   for (const channel of requestChannels) {
     const run = impl[channel] as (request: unknown, state: SenderState) => Promise<unknown>;
