@@ -2,7 +2,7 @@
 // A test fails when this file no longer matches the schema.
 
 /** Version of the schema these types were generated from (Schema.version). */
-export const SCHEMA_VERSION = '80fd3c6ed0b9b18e2cd630f3e809475a';
+export const SCHEMA_VERSION = '2d0fd637c3926af3560a818197f79ba3';
 
 export type InspectionStatus = 'DRAFT' | 'IN_PROGRESS' | 'SUBMITTED' | 'APPROVED';
 export const InspectionStatusValues: readonly InspectionStatus[] = ['DRAFT', 'IN_PROGRESS', 'SUBMITTED', 'APPROVED'];
@@ -15,6 +15,15 @@ export interface GeoPoint {
   latitude: number;
   longitude: number;
   accuracyMeters?: number | null;
+}
+
+/** Non-model type Attachment, stored inside its parent record. */
+export interface Attachment {
+  key: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  name?: string | null;
 }
 
 /** @model Site (plural Sites); key: id. */
@@ -47,6 +56,7 @@ export interface Inspection {
   score?: number | null;
   notes?: string | null;
   inspectedAt?: string | null; // AWSDateTime: ISO-8601 with offset
+  attachments?: (Attachment | null)[] | null;
   readonly createdAt?: string | null; // AWSDateTime: ISO-8601 with offset; set by the server
   readonly updatedAt?: string | null; // AWSDateTime: ISO-8601 with offset; set by the server
   owner?: string | null; // added by @auth; filled from the signed-in user
@@ -72,6 +82,7 @@ export interface Observation {
   measurements?: (number | null)[] | null;
   resolved?: boolean | null;
   photoUrl?: string | null; // AWSURL: URL
+  photos?: (Attachment | null)[] | null;
   readonly createdAt?: string | null; // AWSDateTime: ISO-8601 with offset; set by the server
   readonly updatedAt?: string | null; // AWSDateTime: ISO-8601 with offset; set by the server
   owner?: string | null; // added by @auth; filled from the signed-in user

@@ -6,6 +6,8 @@ import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schem
 import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
 import { blankRaw, type Raw } from '../form-values.js';
+import { EmbeddedFieldset } from './EmbeddedFieldset.js';
+import { ErrorText, inputId } from './FieldError.js';
 import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
@@ -33,19 +35,6 @@ const INPUT_TYPES: Record<string, string> = {
   AWSURL: 'url',
   AWSPhone: 'tel',
 };
-
-function inputId(path: string): string {
-  return `field-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-}
-
-function ErrorText(props: { errors: ReadonlyMap<string, string>; path: string }) {
-  const message = props.errors.get(props.path);
-  return message ? (
-    <span className="field-error" id={`${inputId(props.path)}-error`} role="alert">
-      {message}
-    </span>
-  ) : null;
-}
 
 /** The option value for a related record: its key values in key order (one select value for any key size). */
 function optionValue(values: readonly unknown[]): string {
@@ -214,29 +203,7 @@ export function FieldInput(props: FieldInputProps) {
     );
   }
 
-  if (field.type.kind === 'embedded') {
-    const type = schema.embeddedTypes[field.type.name];
-    const obj = (typeof props.value === 'object' && !Array.isArray(props.value) ? props.value : {}) as Record<string, Raw>;
-    return (
-      <fieldset className="field embedded">
-        <legend>{label}</legend>
-        <div className="embedded-fields">
-          {(type?.fields ?? []).map((f) => (
-            <FieldInput
-              key={f.name}
-              {...props}
-              field={f}
-              value={obj[f.name] ?? blankRaw(schema, f)}
-              path={`${props.path}.${f.name}`}
-              autoFocus={false}
-              onChange={(v) => props.onChange({ ...obj, [f.name]: v })}
-            />
-          ))}
-        </div>
-        <ErrorText errors={props.errors} path={props.path} />
-      </fieldset>
-    );
-  }
+  if (field.type.kind === 'embedded') return <EmbeddedFieldset {...props} label={label} />;
 
   return (
     <div className="field">
