@@ -4,7 +4,8 @@
 // token uses private rules, static group rules whose group it is in, and per record the owner and
 // dynamic-group rules. Rules the client cannot judge (custom/Lambda, IAM) are "unknown" and allow:
 // the server decides, and a wrong refusal here would block work the backend accepts.
-import { DEFAULT_GROUP_CLAIM, DEFAULT_IDENTITY_CLAIM, DEFAULT_OWNER_FIELD } from './auth-rules.js';
+import { DEFAULT_OWNER_FIELD } from './auth-rules.js';
+import { grants, groupsOf, ownerClaims, ownerValue, userProviderFits } from './rule-identity.js';
 import type { AuthOperation, AuthRule, ModelDef, ModelRecord, Schema } from './types.js';
 import { findField } from './model-fields.js';
 
@@ -43,61 +44,17 @@ type RuleVerdict =
   | { readonly kind: 'perRecord'; readonly rule: AuthRule; readonly field: string; readonly claims: readonly string[] }
   | { readonly kind: 'none' };
 
-type User = AccessIdentity & { kind: 'user' };
-
-// The server's read operations; `listen` alone does not let a caller sync or query.
-const READ_OPERATIONS: readonly AuthOperation[] = ['read', 'get', 'list', 'sync', 'search'];
 const ALLOWED: AccessDecision = { allowed: true };
 
 /** Everything allowed: offline profiles, and identities not known yet. */
 export const ALL_PERMISSIONS: ModelPermissions = { read: true, create: true, update: true, delete: true };
-
-function grants(rule: AuthRule, action: ModelAction): boolean {
-  return action === 'read' ? rule.operations.some((op) => READ_OPERATIONS.includes(op)) : rule.operations.includes(action);
-}
-
-function forUserTokens(rule: AuthRule): boolean {
-  return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
-}
-
-/** The caller's groups under the rule's group claim (the identity's groups for the default claim). */
-function groupsOf(user: User, rule: AuthRule): readonly string[] {
-  if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
-  const value = user.claims[rule.groupClaim];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
-}
-
-/** Values of the rule's identity claim that name `user` in an owner field (`sub::username`, sub, username). */
-function ownerClaims(rule: AuthRule, user: User): string[] {
-  const claim = rule.identityClaim ?? DEFAULT_IDENTITY_CLAIM;
-  switch (claim) {
-    case DEFAULT_IDENTITY_CLAIM:
-      return [`${user.sub}::${user.username}`, user.sub, user.username];
-    case 'sub':
-      return [user.sub];
-    case 'username':
-    case 'cognito:username':
-      return [user.username];
-    default: {
-      const value = user.claims[claim];
-      return typeof value === 'string' && value !== '' ? [value] : [];
-    }
-  }
-}
-
-/** The value the server stores in the rule's owner field on create. */
-function ownerValue(rule: AuthRule, user: User): string | undefined {
-  const claim = rule.identityClaim ?? DEFAULT_IDENTITY_CLAIM;
-  return claim === DEFAULT_IDENTITY_CLAIM ? `${user.sub}::${user.username}` : ownerClaims(rule, user)[0];
-}
 
 function verdict(rule: AuthRule, identity: AccessIdentity, action: ModelAction): RuleVerdict {
   if (!grants(rule, action)) return { kind: 'none' };
   // Lambda authorizers and IAM callers are judged by the backend alone.
   if (rule.allow === 'custom' || rule.provider === 'function' || rule.provider === 'iam') return { kind: 'unknown' };
   if (identity.kind === 'apiKey') return rule.allow === 'public' ? { kind: 'all' } : { kind: 'none' };
-  if (!forUserTokens(rule)) return { kind: 'none' };
+  if (!userProviderFits(rule)) return { kind: 'none' };
   switch (rule.allow) {
     case 'private':
       return { kind: 'all' };

@@ -8,7 +8,7 @@ import type { AuthRule, ModelDef } from '../../common/schema/types.js';
 import type { Identity } from '../auth/identity.js';
 import { fieldHolds } from '../../common/schema/model-permissions.js';
 import { ownerFieldOf } from '../graphql/owner-rules.js';
-import { groupsOf, ownerClaims, userProviderFits } from '../resolvers/model-access.js';
+import { groupsOf, ownerClaims, userProviderFits } from '../../common/schema/rule-identity.js';
 import { notAuthorized } from '../resolvers/resolver-errors.js';
 
 /** Decides per delivered item whether the subscriber may receive it. */

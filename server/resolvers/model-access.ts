@@ -1,14 +1,13 @@
 // @auth rules for queries and mutations (PROTOCOL.md §6.3): who may read a model (everything, or
 // only records they own), create, and update/delete a given stored item; and the owner values
 // filled on create. A model without rules is open to every authenticated caller.
-import { DEFAULT_GROUP_CLAIM } from '../../common/schema/auth-rules.js';
 import { findField } from '../../common/schema/model-fields.js';
 import { fieldHolds } from '../../common/schema/model-permissions.js';
-import type { AuthOperation, AuthRule, ModelDef } from '../../common/schema/types.js';
-import { ownerClaimsOf, ownerValueOf, type Identity } from '../auth/identity.js';
+import { grants, groupsOf, ownerClaims, ownerValue, userProviderFits } from '../../common/schema/rule-identity.js';
+import type { AuthRule, ModelDef } from '../../common/schema/types.js';
+import type { Identity } from '../auth/identity.js';
 import { ownerFieldOf, ownerRulesOf } from '../graphql/owner-rules.js';
 
-type User = Identity & { kind: 'user' };
 type Action = 'create' | 'update' | 'delete' | 'read';
 
 /** Read access: all records, only records whose owner fields name the caller, or none. */
@@ -16,49 +15,6 @@ export type ReadAccess =
   | { readonly kind: 'all' }
   | { readonly kind: 'owned'; readonly owners: ReadonlyArray<{ readonly field: string; readonly claims: readonly string[] }> }
   | { readonly kind: 'none' };
-
-const READ_OPS: readonly AuthOperation[] = ['read', 'get', 'list', 'sync', 'search'];
-
-function grants(rule: AuthRule, action: Action): boolean {
-  return action === 'read' ? rule.operations.some((op) => READ_OPS.includes(op)) : rule.operations.includes(action);
-}
-
-/** True when a user-pool/OIDC caller can use the rule (rules for IAM or Lambda callers cannot). */
-export function userProviderFits(rule: AuthRule): boolean {
-  return rule.provider === undefined || rule.provider === 'userPools' || rule.provider === 'oidc';
-}
-
-/** The caller's groups as the rule reads them: its `groupClaim` (default `cognito:groups`), a list or a separated string. */
-export function groupsOf(user: User, rule: AuthRule): readonly string[] {
-  if (rule.groupClaim === undefined || rule.groupClaim === DEFAULT_GROUP_CLAIM) return user.groups;
-  const value = user.claims[rule.groupClaim];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
-}
-
-/** Values of the rule's identity claim that identify `user` in an owner field. */
-export function ownerClaims(rule: AuthRule, user: User): string[] {
-  const claim = rule.identityClaim ?? 'sub::username';
-  switch (claim) {
-    case 'sub::username':
-      return ownerClaimsOf(user);
-    case 'sub':
-      return [user.sub];
-    case 'username':
-    case 'cognito:username':
-      return [user.username];
-    default: {
-      const value = user.claims[claim];
-      return typeof value === 'string' && value !== '' ? [value] : [];
-    }
-  }
-}
-
-/** The value stored in a rule's owner field on create. */
-function ownerValue(rule: AuthRule, user: User): string | undefined {
-  const claim = rule.identityClaim ?? 'sub::username';
-  return claim === 'sub::username' ? ownerValueOf(user) : ownerClaims(rule, user)[0];
-}
 
 /** True when a rule other than owner/dynamic-group grants `action` to the caller outright. */
 function fullyGranted(model: ModelDef, identity: Identity, action: Action): boolean {
