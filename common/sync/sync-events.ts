@@ -89,7 +89,8 @@ export interface SyncEventMap {
   ready: undefined;
   outboxMutationEnqueued: { readonly model: string; readonly element: ModelRecord };
   outboxMutationProcessed: { readonly model: string; readonly element: ModelRecord };
-  outboxStatus: { readonly isEmpty: boolean };
+  /** `unsynced`: the outbox count the worker took just before (absent when it did not count, e.g. an enqueue's echo). */
+  outboxStatus: { readonly isEmpty: boolean; readonly unsynced?: number };
   conflict: SyncConflictPayload;
   error: SyncErrorPayload;
 }

@@ -24,9 +24,10 @@ export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEv
   else ctx.status.apply(input);
   switch (event.type) {
     case 'outboxStatus':
-      // The processor's count after an answer, or the worker echoing an enqueue the datastore
-      // already announced: both land in the one coalesced count.
-      open.unsynced.request();
+      // The processor's count after an answer is used as it is (one count per answer); the
+      // worker's echo of an enqueue the datastore already announced lands in that count.
+      if (event.data.unsynced === undefined) open.unsynced.request();
+      else open.unsynced.known(event.data.unsynced);
       break;
     case 'conflict':
       void open.datastore.conflicts

@@ -125,7 +125,7 @@ export class OutboxCompletion {
     this.statusEmission = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       this.statusEmission = null;
       const count = await this.datastore.outbox.outboxCount();
-      this.events.emit('outboxStatus', { isEmpty: count === 0 });
+      this.events.emit('outboxStatus', { isEmpty: count === 0, unsynced: count });
     });
     return this.statusEmission;
   }

@@ -69,7 +69,8 @@ export class SyncSession {
   static async open(parts: SyncSessionParts): Promise<SyncSession> {
     const uncertain = await prepareStore(parts.store, parts.config.models, { fullSyncInterval: parts.config.fullSyncInterval, predicateOf: parts.predicateOf });
     const session = new SyncSession(parts, uncertain);
-    parts.events.emit('outboxStatus', { isEmpty: (await parts.store.outbox.outboxCount()) === 0 });
+    const unsynced = await parts.store.outbox.outboxCount();
+    parts.events.emit('outboxStatus', { isEmpty: unsynced === 0, unsynced });
     session.loop = session.run();
     return session;
   }

@@ -158,7 +158,7 @@ test('an accepted update: one request, completed with the answer, outbox reporte
   assert.deepEqual(transport.calls, ['mutate v1']);
   assert.equal(store.completed[0].serverRecord._version, 2);
   assert.deepEqual(store.completed[0].reviews, []);
-  assert.deepEqual(seen.filter((e) => e.type === 'outboxStatus').at(-1), { type: 'outboxStatus', data: { isEmpty: true } });
+  assert.deepEqual(seen.filter((e) => e.type === 'outboxStatus').at(-1), { type: 'outboxStatus', data: { isEmpty: true, unsynced: 0 } });
 });
 
 test('a lost answer: the entry is checked with a get before it is sent again (never blindly twice)', async () => {
