@@ -47,6 +47,7 @@ function inspection(n: number, version: number, changedAt: number, createdAt: nu
     score: (n * 7 + version) % 101,
     notes: n % 3 === 0 ? null : `notes for inspection ${n}, visit ${version}`,
     inspectedAt: new Date(changedAt).toISOString(),
+    attachments: null,
     createdAt: new Date(createdAt).toISOString(),
     updatedAt: new Date(changedAt).toISOString(),
     owner,
