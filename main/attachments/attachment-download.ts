@@ -1,11 +1,14 @@
-// Others' files download on first view (DESIGN.md "Attachments"): GET the record-scoped blob URL,
-// stream the body into the file store while hashing, keep it only when it hashes to the
-// reference's sha-256, and note it in the table as present (synced, so evictable).
+// Downloading a file from the server (DESIGN.md "Attachments"): GET the record-scoped blob URL,
+// stream the body into the file store while hashing (never the whole file in memory), keep it
+// only when it hashes to the reference's sha-256. Failures are told apart by class so that callers
+// can say what a user can do: refused by the server (AttachmentDownloadRefused), not reachable or
+// cut mid-file (AttachmentUnreachable), wrong bytes (AttachmentHashMismatch, AttachmentLengthMismatch).
+// One download per file at a time per profile: a second asker joins the first (downloadOnce).
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type Database from 'better-sqlite3';
 import type { AttachmentRef } from '../../common/schema/attachment-ref.js';
-import type { AttachmentFiles } from './attachment-files.js';
+import { AttachmentHashMismatch, type AttachmentFiles, type StoredFile } from './attachment-files.js';
 import { markPresent, noteRemoteAttachment, touchFile } from './attachment-tables.js';
 import type { AttachmentRecord } from './upload-queue-core.js';
 
@@ -18,6 +21,144 @@ export class AttachmentDownloadRefused extends Error {
     super(`download refused (${status}): ${reason}`);
     this.name = 'AttachmentDownloadRefused';
   }
+}
+
+/** No answer from the server (connection refused, DNS, TLS), or the connection broke mid-file (`midFile`). */
+export class AttachmentUnreachable extends Error {
+  constructor(
+    readonly midFile: boolean,
+    options: { readonly cause: unknown },
+  ) {
+    super(`${midFile ? 'the download was cut' : 'cannot reach the server'}: ${messageOf(options.cause)}`, options);
+    this.name = 'AttachmentUnreachable';
+  }
+}
+
+/** The server sent more bytes than the reference's size; nothing was kept. */
+export class AttachmentLengthMismatch extends Error {
+  constructor(readonly expected: number) {
+    super(`the server sent more than the ${expected} bytes the reference declares`);
+    this.name = 'AttachmentLengthMismatch';
+  }
+}
+
+/** One download. */
+export interface DownloadRequest {
+  /** The attachment endpoint, e.g. `https://server/attachments/` (a trailing slash or not). */
+  readonly endpoint: string;
+  /** The blob key, `<model>/<recordId>/<sha256>` with each part URI-encoded. */
+  readonly key: string;
+  readonly sha256: string;
+  /** Bytes, when known: a longer body is cut off and refused. */
+  readonly size?: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Default the global fetch. */
+  readonly fetch?: typeof fetch;
+  readonly signal?: AbortSignal;
+}
+
+/** A downloaded file and what the server said of it. */
+export interface DownloadedFile {
+  readonly stored: StoredFile;
+  /** The response's Content-Type without parameters, or null. */
+  readonly contentType: string | null;
+  /** The file name in Content-Disposition, or null. */
+  readonly name: string | null;
+}
+
+/** The URL of `key` below `endpoint`. */
+export function attachmentUrl(endpoint: string, key: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/${key}`;
+}
+
+/** Downloads `request.key` into `files`, verified against `request.sha256`; throws the classes in the header, or the signal's reason when aborted. */
+export async function downloadFile(files: AttachmentFiles, request: DownloadRequest): Promise<DownloadedFile> {
+  const doFetch = request.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(attachmentUrl(request.endpoint, request.key), { headers: { ...request.headers }, signal: request.signal });
+  } catch (error) {
+    throw request.signal?.aborted === true ? request.signal.reason : new AttachmentUnreachable(false, { cause: error });
+  }
+  if (!response.ok || response.body === null) {
+    const reason = await response.text().catch(() => '');
+    throw new AttachmentDownloadRefused(response.status, reason.trim());
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (request.size !== undefined && Number.isFinite(declared) && declared > request.size) {
+    await response.body.cancel().catch(() => undefined);
+    throw new AttachmentLengthMismatch(request.size);
+  }
+  let stored: StoredFile;
+  try {
+    stored = await files.add(
+      Readable.from(atMost(response.body as WebReadableStream<Uint8Array>, request.size ?? Infinity), { objectMode: false }),
+      request.sha256,
+    );
+  } catch (error) {
+    if (request.signal?.aborted === true) throw request.signal.reason;
+    if (error instanceof AttachmentLengthMismatch || error instanceof AttachmentHashMismatch) throw error;
+    throw new AttachmentUnreachable(true, { cause: error });
+  }
+  return { stored, contentType: contentTypeOf(response.headers), name: fileNameOf(response.headers) };
+}
+
+/**
+ * The body's chunks, failing with AttachmentLengthMismatch past `limit` bytes. A generator, so that
+ * when the file store stops reading (an error on its side) the response body is cancelled too.
+ */
+async function* atMost(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  for await (const chunk of body) {
+    seen += chunk.byteLength;
+    if (seen > limit) throw new AttachmentLengthMismatch(limit);
+    yield chunk;
+  }
+}
+
+function contentTypeOf(headers: Headers): string | null {
+  const value = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return value === undefined || value === '' ? null : value;
+}
+
+/** The name in `Content-Disposition` (`filename*=UTF-8''…` preferred, then `filename="…"`), or null. */
+function fileNameOf(headers: Headers): string | null {
+  const disposition = headers.get('content-disposition') ?? '';
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (extended !== undefined) {
+    try {
+      return decodeURIComponent(extended.trim());
+    } catch {
+      return null;
+    }
+  }
+  return /filename="([^"]*)"/i.exec(disposition)?.[1] ?? null;
+}
+
+function messageOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`;
+}
+
+const inFlight = new WeakMap<AttachmentFiles, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `task` for the file `sha256` of `files` unless one is under way, whose promise is answered
+ * instead: two views of one file (or a view during prefetch) download it once. Checked before any
+ * await, so two calls in one tick share one task.
+ */
+export function downloadOnce<T>(files: AttachmentFiles, sha256: string, task: () => Promise<T>): Promise<T> {
+  let running = inFlight.get(files);
+  if (running === undefined) {
+    running = new Map();
+    inFlight.set(files, running);
+  }
+  const joined = running.get(sha256) as Promise<T> | undefined;
+  if (joined !== undefined) return joined;
+  const started = task().finally(() => running.delete(sha256));
+  running.set(sha256, started);
+  return started;
 }
 
 export interface DownloadContext {
@@ -37,14 +178,10 @@ export interface DownloadContext {
  */
 export async function openAttachment(context: DownloadContext, ref: AttachmentRef, record: AttachmentRecord): Promise<string> {
   const now = (context.now ?? Date.now)();
-  if (await context.files.exists(ref.sha256)) {
-    noteRemoteAttachment(context.db, ref, record, true, now);
-    touchFile(context.db, ref.sha256, now);
-    return context.files.pathOf(ref.sha256);
+  if (!(await context.files.exists(ref.sha256))) {
+    const request = { endpoint: context.endpoint, key: ref.key, sha256: ref.sha256, size: ref.size, headers: await context.headers() };
+    await downloadOnce(context.files, ref.sha256, () => downloadFile(context.files, request));
   }
-  const response = await fetch(`${context.endpoint.replace(/\/+$/, '')}/${ref.key}`, { headers: { ...(await context.headers()) } });
-  if (!response.ok || response.body === null) throw new AttachmentDownloadRefused(response.status, (await response.text()).trim());
-  await context.files.add(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), ref.sha256);
   noteRemoteAttachment(context.db, ref, record, true, now);
   markPresent(context.db, ref.sha256, true);
   touchFile(context.db, ref.sha256, now);

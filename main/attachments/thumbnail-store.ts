@@ -1,0 +1,105 @@
+// Thumbnails of a profile's image attachments (DESIGN.md "Attachments"): the renderer draws one on
+// a canvas and main keeps it at `<profileDir>/attachments/thumbnails/<sha256>`, written to a temp
+// file in the same folder, fsynced and renamed, so a crash leaves the old thumbnail or the new one.
+// Only the three types a canvas encodes are kept, and only when the bytes start as that type does
+// (their magic numbers): the thumbnail is shown inline, so a lie matters.
+// Evicting a file from the cache keeps its thumbnail on purpose: thumbnails are tiny (at most
+// MAX_THUMBNAIL_BYTES, usually a few KB) and they keep forms and lists readable offline after the
+// full file went; the file downloads again when opened.
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ValidationError } from '../../common/errors.js';
+import { MAX_THUMBNAIL_BYTES } from '../../common/ipc/attachment-contract.js';
+
+/** The image types a thumbnail may be. */
+export const THUMBNAIL_TYPES = ['image/webp', 'image/jpeg', 'image/png'] as const;
+export type ThumbnailType = (typeof THUMBNAIL_TYPES)[number];
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const TEMP_SUFFIX = '.part';
+
+/** The thumbnail type the first bytes show (PNG signature, JPEG SOI marker, RIFF…WEBP), or null. */
+export function thumbnailTypeOf(bytes: Uint8Array): ThumbnailType | null {
+  const ascii = (from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => bytes[i] === byte)) return 'image/png';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** Why `bytes` may not be kept as a `contentType` thumbnail (naming the problem), or null when they may. */
+export function thumbnailProblem(contentType: string, bytes: Uint8Array): string | null {
+  if (!(THUMBNAIL_TYPES as readonly string[]).includes(contentType)) return `a thumbnail must be ${THUMBNAIL_TYPES.join(', ')}, not ${contentType}`;
+  if (bytes.byteLength === 0) return 'the thumbnail is empty';
+  if (bytes.byteLength > MAX_THUMBNAIL_BYTES) return `the thumbnail is ${bytes.byteLength} bytes; at most ${MAX_THUMBNAIL_BYTES} are kept`;
+  const actual = thumbnailTypeOf(bytes);
+  if (actual !== contentType) return `the thumbnail is declared ${contentType}, but its bytes are ${actual ?? 'not an image of a known type'}`;
+  return null;
+}
+
+/** The thumbnails of one profile, one file per attachment sha-256. */
+export class ThumbnailStore {
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating) `<profileDir>/attachments/thumbnails` and removes temp files a crash left behind. */
+  static async open(profileDir: string): Promise<ThumbnailStore> {
+    const root = join(profileDir, 'attachments', 'thumbnails');
+    await mkdir(root, { recursive: true });
+    for (const name of await readdir(root)) {
+      if (name.endsWith(TEMP_SUFFIX)) await rm(join(root, name), { force: true });
+    }
+    return new ThumbnailStore(root);
+  }
+
+  /** Where the thumbnail of `sha256` lives (whether or not it exists). */
+  pathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new ValidationError(`not a sha-256: ${JSON.stringify(sha256)}`, 'sha256');
+    return join(this.root, sha256);
+  }
+
+  /** True when a thumbnail of `sha256` is kept. */
+  async has(sha256: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(sha256))).isFile();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  /** The thumbnail's bytes, or null when there is none. */
+  async read(sha256: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.pathOf(sha256));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  /** Keeps `bytes` as the thumbnail of `sha256`, replacing any; ValidationError (nothing written) when thumbnailProblem finds one. */
+  async put(sha256: string, contentType: string, bytes: Uint8Array): Promise<void> {
+    const target = this.pathOf(sha256);
+    const problem = thumbnailProblem(contentType, bytes);
+    if (problem !== null) throw new ValidationError(problem, 'thumbnail');
+    const temp = join(this.root, `${sha256}.${randomUUID()}${TEMP_SUFFIX}`);
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Removes the thumbnail of `sha256` (nothing when absent). */
+  async remove(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
+  }
+}
