@@ -185,8 +185,13 @@ export function viewingError(error: unknown): unknown {
 export async function fetchAttachment(deps: ViewingDeps, key: string, sha256: string): Promise<{ size: number; hasThumbnail: boolean }> {
   checkSha256(sha256);
   parseAttachmentKey(key, sha256);
+  const target = { key, sha256, located: deps.referenceOf?.(key) ?? null };
   try {
-    await ensurePresent(deps, { key, sha256, located: deps.referenceOf?.(key) ?? null });
+    await ensurePresent(deps, target).catch((error: unknown) => {
+      // This view has no signal: an abort is a prefetch's that it joined (stopped by its owner), so it downloads on its own.
+      if (error instanceof Error && error.name === 'AbortError') return ensurePresent(deps, target);
+      throw error;
+    });
   } catch (error) {
     throw viewingError(error);
   }

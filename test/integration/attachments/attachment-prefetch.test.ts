@@ -143,6 +143,27 @@ describe('attachment cache and prefetch against a real Outpost server', () => {
     );
   });
 
+  test('a view that joined a prefetch download stopped mid-file still opens the file', async () => {
+    const photo = pngBytes(2_000_000, 51);
+    const ref = await outpost.photoRecord(alice, photo);
+    const phone = await device();
+    const stop = new AbortController();
+    const views: Array<Promise<{ size: number; hasThumbnail: boolean }>> = [];
+    const joinThenStop: typeof fetch = async (input, init) => {
+      views.push(fetchAttachment(phone.deps(alice, proxy.endpoint), ref.key, ref.sha256)); // joins the download under way
+      const response = await fetch(input, init);
+      stop.abort();
+      return response;
+    };
+    const before = proxy.getsOf(ref.key);
+    const result = await prefetchAttachments({ ...phone.deps(alice, proxy.endpoint), fetch: joinThenStop }, [item(ref, 1)], { signal: stop.signal });
+    assert.deepEqual(result, { downloaded: 0, skipped: 1, failed: 0 });
+    assert.equal(views.length, 1, 'the view started while the prefetch was downloading');
+    assert.deepEqual(await views[0], { size: photo.length, hasThumbnail: false });
+    assert.equal(proxy.getsOf(ref.key) - before, 2, 'the stopped download, then the view’s own');
+    assert.equal(await phone.files.exists(ref.sha256), true);
+  });
+
   test('prefetch stops without throwing when offline, aborted mid-file (nothing half kept), or without an endpoint', async () => {
     const refs: AttachmentRef[] = [];
     for (const seed of [41, 42, 43]) refs.push(await outpost.photoRecord(alice, pngBytes(1_500_000, seed)));

@@ -127,6 +127,8 @@ export interface CountingProxy {
   getsOf(key: string): number;
   /** While true, the first byte of each GET body is flipped (a server or a link that lies). */
   corrupt: boolean;
+  /** While a number, each GET body is cut (the socket destroyed) after that many bytes. */
+  cutAfter: number | null;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,8 @@ export async function startCountingProxy(base: string): Promise<CountingProxy> {
     const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       if (req.method === 'GET' && proxy.corrupt && answer.statusCode === 200) answer.pipe(flipFirstByte()).pipe(res);
+      else if (req.method === 'GET' && proxy.cutAfter !== null && answer.statusCode === 200)
+        answer.pipe(cutAfter(proxy.cutAfter, () => res.destroy())).pipe(res);
       else answer.pipe(res);
     });
     forward.on('error', () => res.destroy());
@@ -149,6 +153,7 @@ export async function startCountingProxy(base: string): Promise<CountingProxy> {
     gets: [],
     getsOf: (key) => proxy.gets.filter((path) => path === `/attachments/${key}`).length,
     corrupt: false,
+    cutAfter: null,
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -167,6 +172,20 @@ function flipFirstByte(): Transform {
         first = false;
       }
       done(null, chunk);
+    },
+  });
+}
+
+/** Passes `limit` bytes, then calls `cut` and passes nothing more. */
+function cutAfter(limit: number, cut: () => void): Transform {
+  let passed = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const room = limit - passed;
+      if (room <= 0) return done();
+      passed += Math.min(room, chunk.length);
+      done(null, chunk.subarray(0, room));
+      if (passed >= limit) setImmediate(cut);
     },
   });
 }

@@ -200,6 +200,35 @@ describe('viewing attachments against a real Outpost server', () => {
     assert.equal((await fetchAttachment(deps, ref.key, ref.sha256)).size, photo.length);
   });
 
+  test('a download cut mid-file keeps nothing and says so; a sign-in the server no longer takes says so; the next view downloads', async () => {
+    const photo = pngBytes(MiB, 10);
+    const ref = await outpost.photoRecord(alice, photo);
+    const second = await device();
+    const deps = second.deps(alice, proxy.endpoint);
+    proxy.cutAfter = 300_000;
+    try {
+      await assert.rejects(
+        fetchAttachment(deps, ref.key, ref.sha256),
+        outpostError(VIEWING_ERRORS.notDownloaded, 'the download of this file was interrupted; it will be downloaded when you are online again'),
+      );
+    } finally {
+      proxy.cutAfter = null;
+    }
+    assert.equal(await second.files.exists(ref.sha256), false);
+    assert.deepEqual(
+      (await readdir(second.files.root)).filter((name) => name.endsWith('.part')),
+      [],
+      'no temp file left',
+    );
+    const expired = { name: 'alice', headers: { authorization: 'Bearer not.a.token' } };
+    await assert.rejects(
+      fetchAttachment(second.deps(expired, proxy.endpoint), ref.key, ref.sha256),
+      outpostError(VIEWING_ERRORS.signedOut, 'the server no longer accepts your sign-in: sign in again to open this file'),
+    );
+    assert.equal((await fetchAttachment(deps, ref.key, ref.sha256)).size, photo.length);
+    assert.ok((await readWhole(second, alice, proxy.endpoint, ref.sha256)).bytes.equals(photo));
+  });
+
   test('malformed keys and hashes are refused naming what is wrong, before any request', async () => {
     const second = await device();
     const deps = second.deps(alice, proxy.endpoint);
