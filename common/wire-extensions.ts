@@ -13,6 +13,9 @@ export type Capability = (typeof OUTPOST_CAPABILITIES)[number];
  */
 export const ATTACHMENTS_CAPABILITY = 'attachments';
 
+/** Every capability name a client understands: the ones all Outpost servers announce and `attachments`. */
+export type AnnouncedCapability = Capability | typeof ATTACHMENTS_CAPABILITY;
+
 /** Format version of `extensions.outpost`. */
 export const OUTPOST_EXTENSIONS_VERSION = 1;
 

@@ -1,12 +1,20 @@
 // Binds the sync worker (main/sync) to the core's SyncWorkerPortFactory: the profile's server URL
-// becomes the GraphQL endpoint and its credentials become the worker's auth stage.
-import type { SyncWorkerPortFactory } from './app/sync-worker-port.js';
-import { tokenProviderFromSession, type SyncAuth } from './sync/sync-auth.js';
-import { createSyncWorker, type SyncWorkerOptions } from './sync/sync-worker.js';
+// becomes the GraphQL endpoint and its credentials become the worker's auth stage. The attachment
+// endpoint the server announces (`attachmentsPath`, on the server's origin) is passed on with the
+// same credentials as headers, for the attachment queue (main/attachments).
+import type { AttachmentEndpoint, SyncWorkerPort, SyncWorkerPortFactory } from './app/sync-worker-port.js';
+import { ServerCapabilities } from './sync/server-capabilities.js';
+import { httpAuthHeaders, tokenProviderFromSession, type SyncAuth } from './sync/sync-auth.js';
+import { createSyncWorker, type SyncWorker, type SyncWorkerOptions } from './sync/sync-worker.js';
 
 /** The GraphQL endpoint of an Outpost (or AppSync-style) server base URL: `<server>/graphql`. */
 export function graphqlEndpoint(server: string): string {
   return new URL('graphql', server.endsWith('/') ? server : `${server}/`).toString();
+}
+
+/** The attachment endpoint at `path` on `server`'s origin (`http://host:4000` + `/attachments/`). */
+export function attachmentEndpointUrl(server: string, path: string): string {
+  return new URL(path, new URL(server).origin).toString();
 }
 
 /**
@@ -39,6 +47,24 @@ export function syncWorkerPortFactory(tuning: Partial<Omit<SyncWorkerOptions, 'd
       stop: () => worker.stop(),
       onEvent: (listener) => worker.onEvent(listener),
       maxItemBytes: () => worker.capabilities.maxItemBytes,
+      ...attachmentEndpointPort(worker, server, auth),
     };
+  };
+}
+
+/** The port's attachment endpoint over the worker's capabilities: one endpoint object per announced path. */
+function attachmentEndpointPort(worker: SyncWorker, server: string, auth: SyncAuth): Pick<SyncWorkerPort, 'attachmentEndpoint' | 'onAttachmentEndpoint'> {
+  // The worker's interface shows only part of its ServerCapabilities; the object is the whole one.
+  const capabilities = worker.capabilities instanceof ServerCapabilities ? worker.capabilities : null;
+  if (capabilities === null) return {};
+  let current: AttachmentEndpoint | null = null;
+  const endpointOf = (path: string | null): AttachmentEndpoint | null => {
+    const url = path === null ? null : attachmentEndpointUrl(server, path);
+    if (url !== current?.url) current = url === null ? null : { url, headers: () => httpAuthHeaders(auth) };
+    return current;
+  };
+  return {
+    attachmentEndpoint: () => endpointOf(capabilities.attachmentsPath),
+    onAttachmentEndpoint: (listener) => capabilities.onAttachmentsPath((path) => listener(endpointOf(path))),
   };
 }

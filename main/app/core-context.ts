@@ -3,6 +3,7 @@
 import { Unauthorized } from '../../common/errors.js';
 import type { CurrentUser } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
+import type { AttachmentSession, AttachmentSessionOptions } from '../attachments/attachment-session.js';
 import type { CredentialStore } from '../auth/credential-store.js';
 import type { SignedIn } from '../auth/sign-in.js';
 import type { Fetch } from '../auth/token-client.js';
@@ -35,6 +36,8 @@ export interface AppCoreOptions {
    * or null when the user cancelled. Default: `<userData>/exports/<suggested name>`.
    */
   readonly chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+  /** Upload runner tuning (tests: small chunks); default 5 MiB chunks, 2 uploads at once, 60 s stall timeout. */
+  readonly attachmentUploads?: AttachmentSessionOptions['runner'];
 }
 
 /** One signed-in profile, open: its datastore, sync worker and local files. */
@@ -55,6 +58,8 @@ export interface OpenSession {
   readonly guard: SaveGuard;
   /** The sync bar's outbox count of this profile. */
   readonly unsynced: UnsyncedCount;
+  /** Its attached files: the file store, the upload queue, their states and settings. */
+  readonly attachments: AttachmentSession;
   readonly stop: Array<() => void>;
   syncRunning: boolean;
 }

@@ -1,7 +1,9 @@
-// Opening a signed-in profile (its datastore, sync worker, settings, inbox and drafts, wired to
-// the sync status) and closing it again.
+// Opening a signed-in profile (its file store and datastore, attachments, sync worker, settings,
+// inbox and drafts, wired to the sync status and the windows) and closing it again.
 import { DEFAULT_MAX_ITEM_BYTES } from '../../common/schema/item-size.js';
 import type { CurrentUser } from '../../common/ipc/contract.js';
+import { AttachmentFiles } from '../attachments/attachment-files.js';
+import { AttachmentSession } from '../attachments/attachment-session.js';
 import { trackIdentity, type IdentityTracker } from '../auth/identity-claims.js';
 import { profileDatabaseFile, profileDirectory } from '../auth/profiles.js';
 import type { SignedIn } from '../auth/sign-in.js';
@@ -25,16 +27,49 @@ async function lastSyncedAt(datastore: Datastore): Promise<number | null> {
   }, null);
 }
 
+/** The profile's datastore and attachments, opened together (the datastore asks the file store whether an attached file is here). */
+async function openStores(
+  ctx: CoreContext,
+  dir: string,
+  profileId: string,
+  isActive: () => boolean,
+): Promise<{ datastore: Datastore; attachments: AttachmentSession }> {
+  const { options } = ctx;
+  const files = await AttachmentFiles.open(dir);
+  const datastore = openDatastore({
+    file: profileDatabaseFile(options.userData, profileId),
+    schema: options.schema,
+    ...(options.durability ? { durability: options.durability } : {}),
+    attachments: { isPresent: (sha256) => files.has(sha256) },
+  });
+  try {
+    const attachments = await AttachmentSession.open({
+      dir,
+      files,
+      datastore,
+      publish: {
+        state: (state) => {
+          if (isActive()) ctx.out.broadcast('attachmentState', state);
+        },
+        queue: (queue) => {
+          if (isActive()) ctx.out.broadcast('attachmentQueue', queue);
+        },
+      },
+      ...(options.attachmentUploads ? { runner: options.attachmentUploads } : {}),
+    });
+    return { datastore, attachments };
+  } catch (error) {
+    await datastore.close();
+    throw error;
+  }
+}
+
 /** The session of `signedIn`'s profile, its files open and its events wired to the core; not yet the active one. */
-function buildSession(ctx: CoreContext, signedIn: SignedIn): { readonly open: OpenSession; readonly identity: IdentityTracker | null } {
+async function buildSession(ctx: CoreContext, signedIn: SignedIn): Promise<{ readonly open: OpenSession; readonly identity: IdentityTracker | null }> {
   const { options } = ctx;
   const profile = signedIn.profile;
   const dir = profileDirectory(options.userData, profile.id);
-  const datastore = openDatastore({
-    file: profileDatabaseFile(options.userData, profile.id),
-    schema: options.schema,
-    ...(options.durability ? { durability: options.durability } : {}),
-  });
+  const { datastore, attachments } = await openStores(ctx, dir, profile.id, () => ctx.session === open);
   // The worker gets the tracker's credentials, so every token it is handed also tells the guard who this is.
   const identity = profile.server === null ? null : trackIdentity(signedIn.credentials);
   const server = profile.server;
@@ -60,6 +95,7 @@ function buildSession(ctx: CoreContext, signedIn: SignedIn): { readonly open: Op
     reviews: openConflictReviews(dir),
     work: openWorkInProgress({ dir, datastore, schema: options.schema }),
     guard,
+    attachments,
     unsynced: createUnsyncedCount(
       () => datastore.outbox.outboxCount(),
       (unsynced) => {
@@ -90,7 +126,7 @@ function buildSession(ctx: CoreContext, signedIn: SignedIn): { readonly open: Op
 
 /** Opens `signedIn`'s profile as the session, announces it and starts its sync; answers who is signed in. */
 export async function openSession(ctx: CoreContext, signedIn: SignedIn): Promise<CurrentUser> {
-  const { open, identity } = buildSession(ctx, signedIn);
+  const { open, identity } = await buildSession(ctx, signedIn);
   const { datastore, guard } = open;
   const profile = signedIn.profile;
   ctx.session = open;
@@ -122,6 +158,7 @@ export async function closeSession(ctx: CoreContext): Promise<void> {
   ctx.session = null;
   ctx.out.dropSubscriptions();
   for (const stop of open.stop) stop();
+  await open.attachments.close();
   await open.work.close();
   await open.datastore.close();
   ctx.status.reset({ type: 'closed' });

@@ -1,10 +1,12 @@
 // The conflict and review inbox: listing what the sync worker recorded, and carrying out the
-// user's decision as a new local edit (main/sync/review-resolution.ts decides what it is).
+// user's decision as a new local edit (main/sync/review-resolution.ts decides what it is) — or, for
+// an upload the server refused, on the upload queue (main/attachments/refused-uploads.ts).
 import { ValidationError } from '../../common/errors.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelRecord } from '../../common/schema/types.js';
 import type { AppServices } from '../ipc/app-services.js';
 import { requireModel, writableRecord } from '../ipc/record-fields.js';
+import { ATTACHMENT_REFUSED } from '../attachments/refused-uploads.js';
 import { resolutionPlan } from '../sync/review-resolution.js';
 import { currentSession, type CoreContext } from './core-context.js';
 import { conflictView, reviewItemView } from './inbox-views.js';
@@ -59,6 +61,12 @@ export function reviewInbox(ctx: CoreContext): InboxServices {
       if (item.state !== 'open') throw new ValidationError(`reviewResolve: review item ${id} was already decided (${item.state})`, 'reviewResolve.id');
       if (record !== undefined && choice !== 'keepMine') {
         throw new ValidationError('reviewResolve: an edited record goes with keepMine only', 'reviewResolve.record');
+      }
+      if (item.errorType === ATTACHMENT_REFUSED) {
+        // A refused upload: "keep mine" puts the file back in the upload queue, "keep theirs" leaves it on this device only.
+        if (record !== undefined) throw new ValidationError('reviewResolve: a refused upload is decided without a record', 'reviewResolve.record');
+        open.attachments.resolveRefusal(item, choice);
+        return reviewItemView(schema, await open.datastore.reviews.decide(item.id, choice === 'keepMine' ? 'keptMine' : 'keptTheirs'));
       }
       const model = requireModel(schema, item.model);
       const edited = record === undefined ? undefined : writableRecord(model, record);

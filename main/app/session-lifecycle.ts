@@ -1,5 +1,5 @@
-// Sign-in, reopening a saved profile, sign-out, clearing the local data, restore at start and
-// close at exit — one at a time (`serial`), so two windows cannot interleave them.
+// Sign-in, reopening a saved profile, sign-out, clearing the local data (attached files included),
+// restore at start and close at exit — one at a time (`serial`), so two windows cannot interleave them.
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import type { CurrentUser, ResponseOf } from '../../common/ipc/contract.js';
 import type { ProfileRegistry } from '../auth/profiles.js';
@@ -62,6 +62,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         if (refusal) return refusal;
         await stopSync(ctx, open);
         const { discardedOutboxEntries } = await open.datastore.clear();
+        await open.attachments.clearFiles();
         await open.work.clear();
         const profile = open.signedIn.profile;
         await closeSession(ctx);
@@ -80,6 +81,8 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         const wasRunning = open.syncRunning;
         await stopSync(ctx, open);
         const { discardedOutboxEntries } = await open.datastore.clear();
+        // The queue's rows went with the datastore's tables: the files go too.
+        await open.attachments.clearFiles();
         await open.work.clear();
         await open.unsynced.now();
         ctx.status.apply({ type: 'cleared', reviewWaiting: await open.datastore.reviews.openCount() });

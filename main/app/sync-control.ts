@@ -1,13 +1,23 @@
 // Starting, stopping and replacing the open session's sync worker, with the sync bar told each time.
 import { OutpostError } from '../../common/errors.js';
 import type { CoreContext, OpenSession } from './core-context.js';
-import type { SyncWorkerPort } from './sync-worker-port.js';
+import type { AttachmentEndpoint, SyncWorkerPort } from './sync-worker-port.js';
 import { onWorkerEvent } from './worker-events.js';
 
-/** Makes `sync` the session's worker and subscribes the core to its events. */
+/** Makes `sync` the session's worker and subscribes the core to its events and its attachment endpoint. */
 export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncWorkerPort | null): void {
   open.sync = sync;
-  open.unlistenSync = sync ? sync.onEvent((event) => onWorkerEvent(ctx, open, event)) : () => undefined;
+  const useEndpoint = (endpoint: AttachmentEndpoint | null): void => {
+    if (ctx.session !== null && ctx.session !== open) return;
+    open.attachments.useEndpoint(endpoint).catch((error: unknown) => console.error('attachment endpoint not taken:', error));
+  };
+  const unlistenEvents = sync ? sync.onEvent((event) => onWorkerEvent(ctx, open, event)) : () => undefined;
+  const unlistenEndpoint = sync?.onAttachmentEndpoint?.(useEndpoint) ?? (() => undefined);
+  useEndpoint(sync?.attachmentEndpoint?.() ?? null);
+  open.unlistenSync = () => {
+    unlistenEvents();
+    unlistenEndpoint();
+  };
 }
 
 /** Starts the worker unless it runs; its first round's failure is a notice, never fatal. */
@@ -15,6 +25,7 @@ export async function startSync(ctx: CoreContext, open: OpenSession): Promise<vo
   if (!open.sync || open.syncRunning) return;
   open.syncRunning = true;
   ctx.status.apply({ type: 'started' });
+  await open.attachments.setSyncRunning(true);
   // start() resolves after the first sync round; a failure there is reported, never fatal.
   open.sync.start().catch((error: unknown) => {
     ctx.out.notify({ code: error instanceof OutpostError ? error.code : 'SyncError', message: `sync could not start: ${(error as Error).message}` });
@@ -26,6 +37,7 @@ export async function stopSync(ctx: CoreContext, open: OpenSession): Promise<voi
   if (!open.sync || !open.syncRunning) return;
   open.syncRunning = false;
   try {
+    await open.attachments.setSyncRunning(false);
     await open.sync.stop();
   } finally {
     // Even when stop() fails the worker counts as stopped (syncRunning is false): the bar must

@@ -6,6 +6,14 @@ import type { Schema } from '../../common/schema/types.js';
 import type { SyncCredentials } from '../auth/sign-in.js';
 import type { Datastore } from '../datastore/datastore.js';
 
+/** The server's attachment endpoint as the worker learnt it (main/sync/server-capabilities.ts). */
+export interface AttachmentEndpoint {
+  /** The tus endpoint: `<server origin><attachmentsPath>`. */
+  readonly url: string;
+  /** The worker's own credentials as HTTP headers (API key or JWT), asked afresh per request. */
+  readonly headers: () => Promise<Readonly<Record<string, string>>>;
+}
+
 /** The sync worker as the core drives it. */
 export interface SyncWorkerPort {
   start(): Promise<void>;
@@ -14,6 +22,10 @@ export interface SyncWorkerPort {
   onEvent(listener: (event: SyncEvent) => void): () => void;
   /** The largest item the backend accepts (its announced `maxItemBytes`, else DynamoDB's 400 KB), in UTF-8 bytes. */
   maxItemBytes?(): number;
+  /** The attachment endpoint the server's latest answer announced; null when none (AppSync) or before the first answer. */
+  attachmentEndpoint?(): AttachmentEndpoint | null;
+  /** Calls `listener` whenever `attachmentEndpoint()` changes; returns the unsubscribe function. */
+  onAttachmentEndpoint?(listener: (endpoint: AttachmentEndpoint | null) => void): () => void;
 }
 
 /** Builds the sync worker for a signed-in server profile. */

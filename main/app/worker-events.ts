@@ -1,6 +1,6 @@
 // What the core does with one event of the open session's sync worker: forward it on `syncEvent`,
 // fold it into the sync status (an accepted entry's together with the count that follows it),
-// recount the outbox when it changed, and turn conflicts and errors into the inbox's and the
+// recount the outbox when it changed (and wake the attachment queue), and turn conflicts and errors into the inbox's and the
 // notices' events.
 import type { SyncEvent, SyncEventMessage, SyncErrorPayload } from '../../common/sync/sync-events.js';
 import { findModel } from '../../common/schema/model-fields.js';
@@ -22,6 +22,10 @@ export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEv
   // entry's new time waits for that count, so one processed entry is one count and one broadcast.
   if (event.type === 'outboxMutationProcessed') ctx.status.defer(input);
   else ctx.status.apply(input);
+  // An accepted mutation may let its record's files upload (they wait for it).
+  if (event.type === 'outboxMutationProcessed' || event.type === 'outboxStatus') open.attachments.wake();
+  // Records arrived: with the prefetch setting on, their files download ahead of the first view.
+  if (event.type === 'modelSynced') open.attachments.prefetchSoon();
   switch (event.type) {
     case 'outboxStatus':
       // The processor's count after an answer is used as it is (one count per answer); the

@@ -4,7 +4,7 @@
 // crash leaves no file or a whole one; the same bytes twice are one file. Temp files left by a
 // crash are removed when the store opens. (Encryption with the profile key is not done yet.)
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -31,6 +31,8 @@ export class AttachmentHashMismatch extends Error {
 
 const TEMP_SUFFIX = '.part';
 const SHA256 = /^[0-9a-f]{64}$/;
+/** The folders files are spread over (the first two hex digits); others beside them (thumbnails/) are not files of the store. */
+const SPREAD = /^[0-9a-f]{2}$/;
 
 /** The content-addressed files of one profile. */
 export class AttachmentFiles {
@@ -92,6 +94,30 @@ export class AttachmentFiles {
     return (await sizeOf(this.pathOf(sha256))) !== null;
   }
 
+  /** True when the file of `sha256` is here, asked synchronously (the datastore asks inside a save's transaction); false for a malformed sha-256. */
+  has(sha256: string): boolean {
+    return SHA256.test(sha256) && existsSync(this.pathOf(sha256));
+  }
+
+  /** Every whole file in the store with its size (bytes) and last modification (ms since the epoch). */
+  async list(): Promise<Array<StoredFile & { readonly modifiedAt: number }>> {
+    const out: Array<StoredFile & { readonly modifiedAt: number }> = [];
+    for (const entry of await readdir(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !SPREAD.test(entry.name)) continue;
+      for (const name of await readdir(join(this.root, entry.name))) {
+        if (!SHA256.test(name) || name.slice(0, 2) !== entry.name) continue;
+        const info = await stat(join(this.root, entry.name, name)).catch(() => null);
+        if (info !== null) out.push({ sha256: name, size: info.size, modifiedAt: info.mtimeMs });
+      }
+    }
+    return out;
+  }
+
+  /** Removes every file and everything kept beside them (the profile's local data is being cleared); the folder stays. */
+  async clear(): Promise<void> {
+    for (const entry of await readdir(this.root, { withFileTypes: true })) await rm(join(this.root, entry.name), { recursive: true, force: true });
+  }
+
   /** Removes the file of `sha256` (nothing when absent). */
   async remove(sha256: string): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
@@ -101,7 +127,7 @@ export class AttachmentFiles {
   async totalBytes(): Promise<number> {
     let total = 0;
     for (const entry of await readdir(this.root, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
+      if (!entry.isDirectory() || !SPREAD.test(entry.name)) continue;
       for (const name of await readdir(join(this.root, entry.name))) {
         if (SHA256.test(name)) total += (await sizeOf(join(this.root, entry.name, name))) ?? 0;
       }

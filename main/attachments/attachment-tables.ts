@@ -3,6 +3,7 @@
 // restart and the cache knows what it may evict. Every function here is synchronous over
 // better-sqlite3, so `stageUpload` joins the caller's transaction (the record save's): the record,
 // its reference and its queue row commit together. The files themselves are in attachment-files.ts.
+// The datastore creates the table with its own (main/datastore/migrate.ts), in older files too.
 import type Database from 'better-sqlite3';
 import type { AttachmentRef } from '../../common/schema/attachment-ref.js';
 import type { AttachmentEntry, AttachmentRecord, UploadState } from './upload-queue-core.js';
@@ -29,15 +30,31 @@ CREATE TABLE IF NOT EXISTS "${ATTACHMENTS_TABLE}" (
   "failureReason" TEXT,
   "localOnly" INTEGER NOT NULL CHECK ("localOnly" IN (0, 1)),
   "present" INTEGER NOT NULL CHECK ("present" IN (0, 1)),
-  "lastAccessAt" INTEGER NOT NULL
+  "lastAccessAt" INTEGER NOT NULL,
+  "uploadedAt" INTEGER,
+  "reviewId" INTEGER
 );
 CREATE INDEX IF NOT EXISTS "${ATTACHMENTS_TABLE}_sha256" ON "${ATTACHMENTS_TABLE}" ("sha256");
 CREATE INDEX IF NOT EXISTS "${ATTACHMENTS_TABLE}_record" ON "${ATTACHMENTS_TABLE}" ("model", "recordId");
 `;
 
-/** Creates the table and its indexes when missing. */
+/**
+ * Columns added after the table's first form, for files that have that form: `uploadedAt` (ms,
+ * when this device's upload finished, for the queue's "recently uploaded"), `reviewId` (the open
+ * review item of an upload refused for good, so one refusal is one item).
+ */
+const ADDED_COLUMNS = [
+  { name: 'uploadedAt', type: 'INTEGER' },
+  { name: 'reviewId', type: 'INTEGER' },
+] as const;
+
+/** Creates the table and its indexes when missing, and adds the columns an older table lacks. */
 export function createAttachmentTables(db: Database.Database): void {
   db.exec(ATTACHMENTS_DDL);
+  const present = new Set((db.prepare(`PRAGMA table_info("${ATTACHMENTS_TABLE}")`).all() as Array<{ name: string }>).map((c) => c.name));
+  for (const column of ADDED_COLUMNS) {
+    if (!present.has(column.name)) db.exec(`ALTER TABLE "${ATTACHMENTS_TABLE}" ADD COLUMN "${column.name}" ${column.type}`);
+  }
 }
 
 interface Row {
@@ -58,21 +75,28 @@ interface Row {
   localOnly: number;
   present: number;
   lastAccessAt: number;
+  uploadedAt?: number | null;
+  reviewId?: number | null;
 }
 
 function entryOf(row: Row): AttachmentEntry {
-  return { ...row, localOnly: row.localOnly === 1, present: row.present === 1 };
+  const { uploadedAt: _uploadedAt, reviewId: _reviewId, ...entry } = row;
+  return { ...entry, localOnly: row.localOnly === 1, present: row.present === 1 };
 }
 
 /**
  * Queues `ref` (whose file is already in the file store) for upload as `record`'s attachment, at
- * `now` (ms). Run it inside the record save's transaction. The same key twice is one row.
+ * `now` (ms). Run it inside the record save's transaction. The same key twice is one row; answers
+ * whether a row was added.
  */
-export function stageUpload(db: Database.Database, ref: AttachmentRef, record: AttachmentRecord, now = Date.now()): void {
-  db.prepare(
-    `INSERT INTO "${ATTACHMENTS_TABLE}" ("key", "model", "recordId", "field", "sha256", "size", "contentType", "name", "state", "localOnly", "present", "lastAccessAt")
+export function stageUpload(db: Database.Database, ref: AttachmentRef, record: AttachmentRecord, now = Date.now()): boolean {
+  const { changes } = db
+    .prepare(
+      `INSERT INTO "${ATTACHMENTS_TABLE}" ("key", "model", "recordId", "field", "sha256", "size", "contentType", "name", "state", "localOnly", "present", "lastAccessAt")
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 1, 1, ?) ON CONFLICT ("key") DO NOTHING`,
-  ).run(ref.key, record.model, record.recordId, record.field, ref.sha256, ref.size, ref.contentType, ref.name, now);
+    )
+    .run(ref.key, record.model, record.recordId, record.field, ref.sha256, ref.size, ref.contentType, ref.name, now);
+  return changes > 0;
 }
 
 /** Records `ref` of someone else's (synced) record as known here; `present` once its file is downloaded. */
@@ -109,9 +133,11 @@ export function saveProgress(db: Database.Database, key: string, uploadUrl: stri
   );
 }
 
-/** The upload finished: the file is on the server now (evictable). */
-export function markDone(db: Database.Database, key: string): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'done', "localOnly" = 0, "bytesAcked" = "size", "failureReason" = NULL WHERE "key" = ?`).run(key);
+/** The upload finished at `now` (ms): the file is on the server now (evictable). */
+export function markDone(db: Database.Database, key: string, now = Date.now()): void {
+  db.prepare(
+    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'done', "localOnly" = 0, "bytesAcked" = "size", "failureReason" = NULL, "uploadedAt" = ? WHERE "key" = ?`,
+  ).run(now, key);
 }
 
 /** Back to the queue, not before `nextAttemptAt` (ms); `reason` of the last failure (null after a pause). */
@@ -126,11 +152,64 @@ export function markFailed(db: Database.Database, key: string, reason: string): 
   db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'failed', "failureReason" = ? WHERE "key" = ?`).run(reason, key);
 }
 
-/** Puts a failed entry back in the queue from its first attempt (e.g. after the user fixed the cause). */
+/** Puts a failed entry back in the queue from its first attempt (e.g. after the user fixed the cause); a later refusal makes a new review item. */
 export function requeue(db: Database.Database, key: string): void {
   db.prepare(
-    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = 0, "nextAttemptAt" = 0, "failureReason" = NULL WHERE "key" = ? AND "localOnly" = 1`,
+    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'queued', "attempts" = 0, "nextAttemptAt" = 0, "failureReason" = NULL, "reviewId" = NULL WHERE "key" = ? AND "localOnly" = 1`,
   ).run(key);
+}
+
+/** Failed uploads not yet made a review item, queue order. */
+export function refusedWithoutReview(db: Database.Database): AttachmentEntry[] {
+  return (
+    db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE "state" = 'failed' AND "localOnly" = 1 AND "reviewId" IS NULL ORDER BY "seq"`).all() as Row[]
+  ).map(entryOf);
+}
+
+/** True when `key` is refused and no review item was made of it yet (asked in the item's transaction). */
+export function awaitsReview(db: Database.Database, key: string): boolean {
+  return (
+    db.prepare(`SELECT 1 FROM "${ATTACHMENTS_TABLE}" WHERE "key" = ? AND "state" = 'failed' AND "localOnly" = 1 AND "reviewId" IS NULL`).get(key) !== undefined
+  );
+}
+
+/** Notes the review item made of `key`'s refusal (run in the item's transaction). */
+export function setReviewId(db: Database.Database, key: string, reviewId: number): void {
+  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "reviewId" = ? WHERE "key" = ?`).run(reviewId, key);
+}
+
+/** The review item made of `key`'s refusal, or null. */
+export function reviewIdOf(db: Database.Database, key: string): number | null {
+  const row = db.prepare(`SELECT "reviewId" FROM "${ATTACHMENTS_TABLE}" WHERE "key" = ?`).get(key) as { reviewId: number | null } | undefined;
+  return row?.reviewId ?? null;
+}
+
+/** The entries whose refusal made review item `reviewId`. */
+export function entriesOfReview(db: Database.Database, reviewId: number): AttachmentEntry[] {
+  return (db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE "reviewId" = ? ORDER BY "seq"`).all(reviewId) as Row[]).map(entryOf);
+}
+
+/**
+ * The record is deleted here: its files not uploaded yet will never be (the server would refuse a
+ * file of a deleted record), so their entries go; the files become unreferenced and are swept.
+ * Run it in the delete's transaction.
+ */
+export function forgetUnuploaded(db: Database.Database, model: string, recordId: string): void {
+  db.prepare(`DELETE FROM "${ATTACHMENTS_TABLE}" WHERE "model" = ? AND "recordId" = ? AND "localOnly" = 1`).run(model, recordId);
+}
+
+/** Entries uploaded from this device since `since` (ms), newest first, at most `limit`. */
+export function uploadedSince(db: Database.Database, since: number, limit: number): AttachmentEntry[] {
+  return (
+    db
+      .prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE "state" = 'done' AND "uploadedAt" >= ? ORDER BY "uploadedAt" DESC LIMIT ?`)
+      .all(since, limit) as Row[]
+  ).map(entryOf);
+}
+
+/** Every sha-256 some entry holds (the files the sweep keeps). */
+export function referencedFiles(db: Database.Database): Set<string> {
+  return new Set((db.prepare(`SELECT DISTINCT "sha256" FROM "${ATTACHMENTS_TABLE}"`).all() as Array<{ sha256: string }>).map((r) => r.sha256));
 }
 
 /** Notes a view of the file of `sha256` at `now` (ms), for LRU eviction. */

@@ -96,14 +96,17 @@ export type UploadVerdict =
   | { readonly state: 'queued'; readonly attempts: number; readonly nextAttemptAt: number; readonly reason: string | null }
   | { readonly state: 'failed'; readonly reason: string };
 
-/** Statuses that will not change by retrying: the lead turns these into review items. */
+/** Why an upload failed when its file went missing here (it cannot come back by retrying). */
+export const FILE_MISSING_REASON = 'the file is no longer on this device';
+
+/** Statuses that will not change by retrying: each refusal becomes a review item (refused-uploads.ts). */
 const REFUSED_FOR_GOOD = new Set([400, 401, 403, 404, 413, 422]);
 
 /** The verdict on `outcome` after `attempts` earlier failed attempts, at `now` (ms), backing off by `policy`. */
 export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: number, policy: RetryPolicy): UploadVerdict {
   if (outcome.kind === 'uploaded') return { state: 'done' };
   if (outcome.kind === 'aborted') return { state: 'queued', attempts, nextAttemptAt: 0, reason: null };
-  if (outcome.kind === 'file-missing') return { state: 'failed', reason: 'the file is no longer on this device' };
+  if (outcome.kind === 'file-missing') return { state: 'failed', reason: FILE_MISSING_REASON };
   if (outcome.kind === 'http' && REFUSED_FOR_GOOD.has(outcome.status)) {
     return { state: 'failed', reason: refusalReason(outcome.status, outcome.body) };
   }

@@ -42,7 +42,7 @@ export interface UploadRunnerOptions {
   readonly chunkSize?: number;
   /** Uploads at once; default 2. */
   readonly maxConcurrent?: number;
-  /** Backoff after a retryable failure; default RETRY_POLICIES.mutation (capped at 5 min, never given up). */
+  /** Backoff after a retryable failure; default RETRY_POLICIES.attachmentUpload (capped at 5 min, never given up). */
   readonly policy?: RetryPolicy;
   /** No progress for this long (ms) ends an attempt as a timeout; default 60 s. */
   readonly stallTimeoutMs?: number;
@@ -180,7 +180,7 @@ export class UploadRunner {
     const { db } = this.options;
     const entry = loadEntry(db, key);
     if (entry === null) return;
-    const verdict = uploadVerdict(outcome, entry.attempts, this.now(), this.options.policy ?? RETRY_POLICIES.mutation);
+    const verdict = uploadVerdict(outcome, entry.attempts, this.now(), this.options.policy ?? RETRY_POLICIES.attachmentUpload);
     if (verdict.state === 'done') markDone(db, key);
     else if (verdict.state === 'failed') markFailed(db, key, verdict.reason);
     else markQueued(db, key, verdict.attempts, verdict.nextAttemptAt, verdict.reason);

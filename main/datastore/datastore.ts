@@ -24,7 +24,7 @@ import { getModel } from '../../common/schema/model-fields.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import { matches } from '../../common/predicates/evaluate.js';
 import { predicateToSql } from '../../common/predicates/to-sql.js';
-import { encodeColumnValue, SQLITE_FLAVOUR } from '../../common/predicates/column-codec.js';
+import { SQLITE_FLAVOUR } from '../../common/predicates/column-codec.js';
 import { SqliteConnection, type Durability } from './sqlite-connection.js';
 import { ModelTable } from './model-table.js';
 import { migrate, type MigrationReport } from './migrate.js';
@@ -32,11 +32,16 @@ import { StoreCore } from './store-core.js';
 import { coalesceOutbox } from './outbox-coalescing.js';
 import { valuesEqual } from './value-equality.js';
 import { CONFLICTS_TABLE, LIST_WATCHES_TABLE, OUTBOX_TABLE, REVIEW_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
+import { ATTACHMENTS_TABLE } from '../attachments/attachment-tables.js';
+import { AttachmentStaging, type AttachmentPort } from './attachment-staging.js';
+import { keyRecordOf, type RecordKey } from './key-record.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
 
 export type { ChangeEvent, OpType, OutboxEvent } from './change-events.js';
 export type { OutboxEntry, OutboxOperation } from './outbox-entry.js';
 export type { MigrationReport } from './migrate.js';
+export type { AttachmentPort, StagedAttachment } from './attachment-staging.js';
+export type { RecordKey } from './key-record.js';
 import { Outbox } from './outbox.js';
 import { RemoteMerge } from './remote-merge.js';
 import { SyncMetadataStore } from './sync-metadata.js';
@@ -53,6 +58,8 @@ export interface OpenDatastoreOptions {
   readonly schema: Schema;
   /** Default `FULL` (a returned save survives power loss); `NORMAL` survives process crashes only. */
   readonly durability?: Durability;
+  /** The profile's file store as saves see it (attachment-staging.ts); without it no new file can be attached. */
+  readonly attachments?: AttachmentPort;
 }
 
 export interface SortField {
@@ -74,9 +81,6 @@ export interface WriteOptions {
   /** Sent to the server with the mutation and evaluated there (never locally). */
   readonly condition?: Predicate;
 }
-
-/** A record's key: its id for `id`-keyed models, or the key fields for custom primary keys. */
-export type RecordKey = string | Readonly<Record<string, unknown>>;
 
 /** A subscription source: `subscribe(listener)` returns the function that unsubscribes. */
 export interface Subscribable<T> {
@@ -108,6 +112,8 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   /** What opening did to the file (created tables, added columns, re-created models). */
   readonly migration: MigrationReport;
   readonly schema: Schema;
+  /** Attachment references in saves, and what the upload queue asks (attachment-staging.ts). */
+  readonly attachments: AttachmentStaging;
   private readonly core: StoreCore;
 
   constructor(options: OpenDatastoreOptions) {
@@ -132,15 +138,18 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     this.remote = new RemoteMerge(this.core, this.reviews);
     this.syncMetadata = new SyncMetadataStore(this.core);
     this.conflicts = new ConflictLog(this.core);
+    this.attachments = new AttachmentStaging(this.core, options.attachments);
   }
 
   /**
    * Creates (no key, or a key not stored yet) or updates (existing key) a record; returns the
    * stored record. Validates first: a ValidationError naming `Model.field` leaves nothing written.
+   * New attachment references (`key: ''`) get their key and their upload queued with the row.
    */
   async save<K extends keyof M & string>(model: K, record: Partial<M[K]>, options: WriteOptions = {}): Promise<M[K]> {
     const table = this.core.table(model);
-    const input = this.userInput(table, record);
+    const staging = this.attachments.plan(table, this.userInput(table, record));
+    const input = staging.input;
     const condition = options.condition === undefined ? null : validatePredicate(this.schema, model, options.condition);
 
     const events: ChangeEvent[] = [];
@@ -155,6 +164,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         const created: ModelRecord = {};
         for (const field of table.fields) created[field.name] = checked[field.name] ?? null;
         this.core.putRow(table, created);
+        staging.stage();
         // The create carries only what the user gave (plus the key): AppSync's create resolvers merge
         // the input over @default values, so an unset field sent as null would override a default and
         // a null index key fails (PROTOCOL.md "Outpost decisions"). The local row holds nulls.
@@ -185,6 +195,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       }
       const updated: ModelRecord = { ...existing, ...patch };
       this.core.putRow(table, updated);
+      staging.stage();
       // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2). The values
       // before the edit go with it: the base against which the answer shows what did not survive.
       this.enqueue(table, updated, 'Update', { ...patch, _version: existing._version }, condition, base);
@@ -194,13 +205,14 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     });
     this.core.emitChanges(events);
     if (enqueued) this.core.outboxEvents.emit(enqueued);
+    staging.announce();
     return saved as M[K];
   }
 
   /** The record with this key, or undefined. */
   async get<K extends keyof M & string>(model: K, key: RecordKey): Promise<M[K] | undefined> {
     const table = this.core.table(model);
-    return this.core.getRow(table, table.keyParams(this.keyRecord(table, key))) as M[K] | undefined;
+    return this.core.getRow(table, table.keyParams(keyRecordOf(table, key))) as M[K] | undefined;
   }
 
   /** Records matching `where`, sorted (ties by primary key) and paged. */
@@ -234,7 +246,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     }
     const condition = options.condition === undefined ? null : validatePredicate(this.schema, model, options.condition);
     const where = byPredicate ? validatePredicate(this.schema, model, keyOrWhere) : null;
-    const keyRecord = byPredicate ? null : this.keyRecord(table, keyOrWhere as RecordKey);
+    const keyRecord = byPredicate ? null : keyRecordOf(table, keyOrWhere as RecordKey);
 
     const events: ChangeEvent[] = [];
     const outboxEvents: OutboxEvent[] = [];
@@ -340,7 +352,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         })
         .map((row) => String(row.name));
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
-      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE])
+      for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE, ATTACHMENTS_TABLE])
         conn.run(conn.kysely.deleteFrom(name).compile());
       return count;
     });
@@ -357,6 +369,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   async close(): Promise<void> {
     if (this.core.isClosed) return;
     this.core.markClosed();
+    this.attachments.close();
     this.core.conn.close();
   }
 
@@ -390,33 +403,6 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     // The key is used to look the record up before the full validation: check its type first.
     validateRecord(this.schema, model, key, 'update');
     return input;
-  }
-
-  /** The key fields of a record from a `RecordKey`, checked against the model's primary key. */
-  private keyRecord(table: ModelTable, key: RecordKey): ModelRecord {
-    const model = table.name;
-    if (typeof key === 'string') {
-      if (table.primaryKey.length !== 1) {
-        throw new ValidationError(
-          `${model}: its primary key has ${table.primaryKey.length} fields (${table.primaryKey.join(', ')}); pass them as an object`,
-          model,
-        );
-      }
-      return { [table.primaryKey[0]]: key };
-    }
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) {
-      throw new ValidationError(`${model}: a key must be a string or an object of key fields`, model);
-    }
-    const out: ModelRecord = {};
-    for (const name of table.primaryKey) {
-      const value = key[name];
-      if (value === undefined || value === null) {
-        throw new ValidationError(`${model}.${name}: the key field ${name} is missing`, `${model}.${name}`);
-      }
-      encodeColumnValue(table.field(name)!, value); // rejects a value of the wrong type
-      out[name] = value;
-    }
-    return out;
   }
 
   private runQuery(table: ModelTable, options: QueryOptions): ModelRecord[] {
@@ -494,6 +480,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const child of this.runQuery(childTable, { where })) this.deleteWithChildren(childTable, child, null, events, outboxEvents, visiting);
     }
     this.core.deleteRow(table, record);
+    this.attachments.forget(table, record);
     this.enqueue(table, record, 'Delete', record, condition);
     events.push({ opType: 'DELETE', element: record, model: table.name, ...(condition ? { condition } : {}) });
     outboxEvents.push({ type: 'outboxMutationEnqueued', model: table.name, element: record });

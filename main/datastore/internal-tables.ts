@@ -9,6 +9,8 @@
 //   refused by the server), kept until the user decides (DESIGN.md "Nothing lost").
 // - list_watches: list changes of accepted writes, watched until a later version undoes them
 //   (list-watches.ts).
+// - attachments: the attachment upload queue and cache state, one row per file a record references;
+//   its DDL lives with its queries (main/attachments/attachment-tables.ts), created by migrate.ts.
 export const OUTBOX_TABLE = '_outpost_outbox';
 export const SYNC_METADATA_TABLE = '_outpost_sync_metadata';
 export const SCHEMA_STATE_TABLE = '_outpost_schema_state';

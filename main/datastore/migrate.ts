@@ -21,7 +21,9 @@
 //   * a model that disappeared from the schema: its table and outbox entries are left untouched
 //     (unsynced entries are never dropped); the datastore ignores them and clear() discards them.
 // - Internal tables of an older file gain the outbox columns added since (`base`, `mutationId`,
-//   `sent`, `pendingOverwrote`); every existing entry gets its own mutation id.
+//   `sent`, `pendingOverwrote`); every existing entry gets its own mutation id. The attachment queue's
+//   table (`_outpost_attachments`, main/attachments/attachment-tables.ts) is created in a file
+//   that has none, and gains the columns added since in one that has it.
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
 import { randomUUID } from 'node:crypto';
 import { findModel } from '../../common/schema/model-fields.js';
@@ -34,6 +36,7 @@ import { INTERNAL_TABLES_DDL, OUTBOX_ADDED_COLUMNS, OUTBOX_TABLE, SCHEMA_STATE_T
 import { classifyModelChange } from './schema-change.js';
 import { addColumnQuery, createIndexQueries, createTableQuery, dropIndexQuery, dropTableQuery, indexNameFor } from './schema-ddl.js';
 import { ENTRY_METADATA_KEYS } from './outbox-entry.js';
+import { createAttachmentTables } from '../attachments/attachment-tables.js';
 
 /** What opening the file did to it. */
 export interface MigrationReport {
@@ -65,6 +68,7 @@ export function migrate(conn: SqliteConnection, schema: Schema, tables: Readonly
   return conn.transaction(() => {
     conn.exec(INTERNAL_TABLES_DDL);
     upgradeInternalTables(conn);
+    createAttachmentTables(conn.db);
     const k = conn.kysely;
     const stored = conn.first(k.selectFrom(SCHEMA_STATE_TABLE).selectAll().where('id', '=', 1).compile());
     const oldSchema = stored === undefined ? null : (JSON.parse(String(stored.schema)) as Schema);

@@ -46,6 +46,11 @@ export const RETRY_POLICIES = {
   subscription: { ...AMPLIFY, maxDelayMs: 60_000 },
   /** Reconnecting the real-time socket after a disruption: capped at 5 s, reset by a connection ack. */
   realtimeReconnect: { ...AMPLIFY, maxDelayMs: 5_000 },
+  /**
+   * One attachment upload after a network failure, a stall or a 5xx (main/attachments): from 2 s,
+   * capped at 5 min, never given up — a file the server refuses for good fails at once instead.
+   */
+  attachmentUpload: { baseMs: 1_000, jitterMs: 500, maxDelayMs: DEFAULT_MAX_DELAY_MS, random: Math.random },
   /** Reading or marking the local outbox failed: a flat 1 s before the next look. */
   outboxStore: { baseMs: 1_000, jitterMs: 0, maxDelayMs: 1_000, random: Math.random },
 } as const satisfies Record<string, RetryPolicy>;
