@@ -29,7 +29,8 @@ export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: t
     const send = async (forceRefresh: boolean): Promise<Response> => {
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(GRAPHQL_HTTP_HEADERS)) headers.set(name, value);
-      for (const [name, value] of Object.entries(await httpAuthHeaders(auth, forceRefresh))) headers.set(name, value);
+      // A token refresh that hangs must not hold up a stop: the request's own signal ends the wait.
+      for (const [name, value] of Object.entries(await untilAborted(httpAuthHeaders(auth, forceRefresh), init?.signal ?? undefined))) headers.set(name, value);
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       return base(input, { ...init, headers, signal });
@@ -39,6 +40,26 @@ export function authenticatedFetch(auth: SyncAuth, options: { readonly fetch?: t
     await first.body?.cancel().catch(() => undefined);
     return send(true);
   };
+}
+
+/** `work`'s result, or a rejection with the signal's reason as soon as `signal` aborts (`work` itself runs on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 /** Per-subscription callbacks the worker passes through urql's operation context. */

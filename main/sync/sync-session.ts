@@ -91,7 +91,8 @@ export class SyncSession {
       // Batches and mutation ids only where the server said it supports them (mutation-batcher.ts).
       capabilities,
       mutate: (q, v, sendSignal, route, extensions) => transport.mutate(route, q, v, sendSignal, extensions),
-      query: (q, v, model) => transport.query(model, q, v),
+      // The stop signal ends a `get` of an uncertain entry too, so stopping never waits for its timeout.
+      query: (q, v, model) => transport.query(model, q, v, signal),
       mutationRoute: (model, operation) => transport.mutationRoute(model, operation),
       events,
       conflictHandler: config.conflictHandler,

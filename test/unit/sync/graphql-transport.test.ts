@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeResult, createRequest, makeOperation } from '@urql/core';
 import { print, parse } from 'graphql';
-import { toAnswer } from '../../../main/sync/graphql-transport.js';
+import { authenticatedFetch, toAnswer } from '../../../main/sync/graphql-transport.js';
 import { wireDocument, wireText } from '../../../main/sync/wire-document.js';
 
 test('wireDocument: the printed document with the trailing newline of Amplify’s graphql 15, parsed once per query', () => {
@@ -30,4 +30,22 @@ test('toAnswer reads extensions.outpost into the answer; an answer without it ha
   assert.deepEqual(announced.outpost?.syncTotals, { syncNotes: 3 });
   const plain = toAnswer(makeResult(operation, { data: { __typename: 'Query' } }));
   assert.equal(plain.outpost, null);
+});
+
+test('authenticatedFetch: a stop aborts the wait for a token refresh that never ends (no request is sent)', async () => {
+  let sent = 0;
+  const fetching = authenticatedFetch(
+    { type: 'jwt', tokens: { getToken: () => new Promise<string>(() => undefined), onRefresh: () => () => undefined } },
+    {
+      fetch: async () => {
+        sent += 1;
+        return new Response('{}');
+      },
+    },
+  );
+  const stop = new AbortController();
+  const request = fetching('http://127.0.0.1:9/graphql', { method: 'POST', signal: stop.signal });
+  stop.abort(new Error('the worker stopped'));
+  await assert.rejects(request, /the worker stopped/);
+  assert.equal(sent, 0);
 });
