@@ -1,12 +1,27 @@
 // Converts between stored values and what form controls hold (strings, string lists, nested
-// objects), per field type. Input that does not parse is passed on unchanged so main's
-// validation names the field and the rule, rather than the form guessing.
+// objects, attachment references), per field type. Input that does not parse is passed on
+// unchanged so main's validation names the field and the rule, rather than the form guessing.
+// Attachment references stay the objects they are (a staged file's `key: ''` and numeric `size`
+// included): the attachment control edits whole references, never their parts as text.
+import { isAttachmentType, type AttachmentRef } from '../common/schema/attachment-ref.js';
 import type { FieldDef, ModelRecord, Schema } from '../common/schema/types.js';
 
-export type Raw = string | Raw[] | { [field: string]: Raw };
+export type Raw = string | Raw[] | { [field: string]: Raw } | AttachmentRef;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
+}
+
+/** True when `field` holds attachment references (one, or a list of them). */
+export function isAttachmentField(schema: Schema, field: FieldDef): boolean {
+  if (field.type.kind !== 'embedded') return false;
+  const type = Object.hasOwn(schema.embeddedTypes, field.type.name) ? schema.embeddedTypes[field.type.name] : undefined;
+  return type !== undefined && isAttachmentType(type);
+}
+
+/** True when a form value is an attachment reference (an object with a string `sha256` and a numeric `size`). */
+export function isAttachmentRaw(raw: Raw | undefined): raw is AttachmentRef {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && typeof raw.sha256 === 'string' && typeof raw.size === 'number';
 }
 
 function scalarToRaw(field: FieldDef, value: unknown): string {
@@ -41,9 +56,17 @@ function scalarFromRaw(field: FieldDef, raw: string): unknown {
   }
 }
 
+/** A stored attachment reference as the form holds it: the same object (every field kept), or '' when there is none. */
+function attachmentToRaw(value: unknown): Raw {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return '';
+  return { ...(value as AttachmentRef) };
+}
+
 /** The form value for a field's stored value. */
 export function toRaw(schema: Schema, field: FieldDef, value: unknown): Raw {
+  const attachment = isAttachmentField(schema, field);
   const one = (v: unknown): Raw => {
+    if (attachment) return attachmentToRaw(v);
     if (field.type.kind === 'embedded') {
       const type = schema.embeddedTypes[field.type.name];
       const obj = (typeof v === 'object' && v !== null ? v : {}) as ModelRecord;
@@ -58,12 +81,15 @@ export function toRaw(schema: Schema, field: FieldDef, value: unknown): Raw {
 function isBlank(raw: Raw): boolean {
   if (typeof raw === 'string') return raw === '';
   if (Array.isArray(raw)) return raw.length === 0;
-  return Object.values(raw).every(isBlank);
+  if (isAttachmentRaw(raw)) return false;
+  return Object.values(raw as Record<string, Raw>).every(isBlank);
 }
 
-/** The stored value for a field's form value (blank → null; blank embedded object → null). */
+/** The stored value for a field's form value (blank → null; blank embedded object → null; attachment references unchanged). */
 export function fromRaw(schema: Schema, field: FieldDef, raw: Raw): unknown {
+  const attachment = isAttachmentField(schema, field);
   const one = (r: Raw): unknown => {
+    if (attachment) return typeof r === 'object' && !Array.isArray(r) ? { ...r } : null;
     if (field.type.kind === 'embedded') {
       if (isBlank(r)) return null;
       const type = schema.embeddedTypes[field.type.name];
@@ -76,10 +102,10 @@ export function fromRaw(schema: Schema, field: FieldDef, raw: Raw): unknown {
   return one(raw);
 }
 
-/** A blank form value for a field (new records, new list items). */
+/** A blank form value for a field (new records, new list items); an attachment field holds no reference ('') or an empty list. */
 export function blankRaw(schema: Schema, field: FieldDef, asItem = false): Raw {
   if (field.isList && !asItem) return [];
-  if (field.type.kind === 'embedded') {
+  if (field.type.kind === 'embedded' && !isAttachmentField(schema, field)) {
     const type = schema.embeddedTypes[field.type.name];
     return Object.fromEntries((type?.fields ?? []).map((f) => [f.name, blankRaw(schema, f)]));
   }

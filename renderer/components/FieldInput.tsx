@@ -1,11 +1,13 @@
 // One schema-driven form control: scalars by type, enums as selects, foreign keys as pickers of
-// the related model's records, lists as editable lists, embedded types as grouped fields. Errors
-// for the field (from main's ValidationError path) are shown right under it.
+// the related model's records, lists as editable lists, embedded types as grouped fields, and
+// attachment fields (one file or a list of them) as the attachment control. Errors for the field
+// (from main's ValidationError path) are shown right under it.
 import { useEffect, useState } from 'react';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
-import { blankRaw, type Raw } from '../form-values.js';
+import { blankRaw, isAttachmentField, type Raw } from '../form-values.js';
+import { AttachmentField } from './AttachmentField.js';
 import { EmbeddedFieldset } from './EmbeddedFieldset.js';
 import { ErrorText, inputId } from './FieldError.js';
 import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
@@ -168,6 +170,9 @@ export function FieldInput(props: FieldInputProps) {
   const { field, schema } = props;
   const id = inputId(props.path);
   const label = `${fieldLabel(field.name, props.model)}${field.isRequired ? ' *' : ''}`;
+
+  // Files are added, viewed and removed whole: never edited as a list of text boxes.
+  if (isAttachmentField(schema, field)) return <AttachmentField {...props} label={label} />;
 
   if (field.isList) {
     const items = Array.isArray(props.value) ? props.value : [];

@@ -1,4 +1,6 @@
-// A page of records as a table with sortable column headers, or a row saying why it is empty.
+// A page of records as a table with sortable column headers, or a row saying why it is empty. A
+// model with attachment fields gets a first column with each record's first picture.
+import { attachmentFields } from '../../common/schema/attachment-ref.js';
 import { keyOf, type KeyObject } from '../../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { ariaSort, sortMark, type ListSort } from '../list-sort.js';
@@ -18,11 +20,17 @@ export function RecordTable(props: {
   onOpen: (key: KeyObject) => void;
 }) {
   const { schema, model, columns, sort } = props;
+  const thumbnails = attachmentFields(schema, model).length > 0;
   return (
     <div className="table-wrap">
       <table className="records">
         <thead>
           <tr>
+            {thumbnails && (
+              <th className="attachment-col" scope="col">
+                <span className="attachment-col-label">Photo</span>
+              </th>
+            )}
             {columns.map((c) => (
               <th key={c.name} aria-sort={ariaSort(sort, c.name)}>
                 <button className="sort" onClick={() => props.onSort(c.name)}>
@@ -41,12 +49,13 @@ export function RecordTable(props: {
               model={model}
               columns={columns}
               record={record}
+              thumbnails={thumbnails}
               onOpen={props.onOpen}
             />
           ))}
           {!props.loading && props.records.length === 0 && (
             <tr>
-              <td colSpan={columns.length} className="empty">
+              <td colSpan={columns.length + (thumbnails ? 1 : 0)} className="empty">
                 {props.emptyText}
               </td>
             </tr>

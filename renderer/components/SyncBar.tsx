@@ -1,9 +1,13 @@
 // Always visible: online/offline (or local-only), unsynced changes, changes waiting for review,
 // models stopped at the sync cap, per-model progress during a sync, and when the last sync finished.
 // What it says comes from syncSummary (renderer/work-view.ts): never "All changes synced" unless true.
+// Attached files waiting to upload (after their records) are counted beside it, with their bytes,
+// from the attachment queue (attachment-view.ts); files refused for good link to the review inbox.
 import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
+import { attachmentQueueSummary, recordSummaryText } from '../attachment-view.js';
+import { useAttachmentStates } from '../hooks/useAttachmentStates.js';
 import { useNow } from '../hooks/useNow.js';
 import { RAISE_CAP_HINT, syncSummary } from '../work-view.js';
 
@@ -20,6 +24,8 @@ function ago(ms: number): string {
 /** The always-visible sync status strip at the bottom of the window; `onReview` opens the review inbox. */
 export function SyncBar(props: { status: SyncStatus | null; schema?: Schema | null; access?: Access | null; onReview?: () => void }) {
   const now = useNow();
+  const { queue } = useAttachmentStates();
+  const files = attachmentQueueSummary(queue);
   const s = props.status;
   if (!s) return <footer className="sync-bar" aria-label="Sync status" />;
   const state = s.mode === 'offline' ? 'local' : !s.running ? 'paused' : s.online ? 'online' : 'offline';
@@ -39,10 +45,16 @@ export function SyncBar(props: { status: SyncStatus | null; schema?: Schema | nu
         reviewLink(summary.text, 'unsynced')
       ) : (
         <span className={summary.pending ? 'unsynced pending' : 'unsynced'} data-testid="unsynced">
-          {summary.text}
+          {recordSummaryText(summary.text, queue)}
         </span>
       )}
       {summary.review && reviewLink(summary.review, 'review-waiting')}
+      {files.text !== null && (
+        <span className={files.pending ? 'attachment-queue pending' : 'attachment-queue'} data-testid="attachments-waiting">
+          {files.text}
+        </span>
+      )}
+      {files.failed !== null && reviewLink(files.failed, 'attachments-failed')}
       {summary.capped.map((c) => (
         <span key={c.model} className="capped pending" data-testid="capped" title={RAISE_CAP_HINT}>
           {c.text}

@@ -1,13 +1,18 @@
-// The question asked before local data is wiped while changes have not reached the server, or
-// while edits wait in the review inbox (they are deleted with the local data too).
+// The question asked before local data is wiped while changes have not reached the server, while
+// edits wait in the review inbox, or while attached files are not uploaded yet (they are deleted
+// with the local data too).
+import { unuploadedText } from '../attachment-view.js';
 
-/** "3 unsynced changes", "2 changes need your review", "1 unsaved draft", joined by " · ". */
-export function guardTitle(unsynced: number, reviews: number, drafts = 0): string {
+/** "3 unsynced changes", "2 changes need your review", "1 unsaved draft", joined by " · ", then "… and 2 attached files not uploaded yet". */
+export function guardTitle(unsynced: number, reviews: number, drafts = 0, files = 0): string {
   const parts: string[] = [];
   if (unsynced > 0) parts.push(`${unsynced} unsynced change${unsynced === 1 ? '' : 's'}`);
   if (reviews > 0) parts.push(`${reviews} change${reviews === 1 ? ' needs' : 's need'} your review`);
   if (drafts > 0) parts.push(`${drafts} unsaved draft${drafts === 1 ? '' : 's'}`);
-  return parts.join(' · ');
+  const title = parts.join(' · ');
+  const filesText = unuploadedText(files);
+  if (filesText === null) return title;
+  return title === '' ? filesText.charAt(0).toUpperCase() + filesText.slice(1) : `${title} and ${filesText}`;
 }
 
 /** Asks sync first / discard / cancel; `onChoose(null)` means cancel. */
@@ -17,18 +22,21 @@ export function UnsyncedGuard(props: {
   reviewWaiting?: number;
   /** Drafts of forms not saved: deleted too. */
   drafts?: number;
+  /** Attached files not uploaded yet: deleted too. */
+  unuploadedFiles?: number;
   action: string;
   canSync: boolean;
   onChoose: (choice: 'discard' | 'syncFirst' | null) => void;
 }) {
   const reviews = props.reviewWaiting ?? 0;
   const drafts = props.drafts ?? 0;
+  const files = props.unuploadedFiles ?? 0;
   // Syncing sends queued changes; it cannot decide review items, so it is offered only for the former.
   const canSync = props.canSync && props.unsynced > 0;
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="alertdialog" aria-labelledby="guard-title" aria-describedby="guard-text">
-        <h2 id="guard-title">{guardTitle(props.unsynced, reviews, drafts)}</h2>
+        <h2 id="guard-title">{guardTitle(props.unsynced, reviews, drafts, files)}</h2>
         <div id="guard-text">
           {props.unsynced > 0 && (
             <p>
@@ -46,6 +54,12 @@ export function UnsyncedGuard(props: {
             <p data-testid="guard-drafts">
               {drafts === 1 ? 'One form you did not save is' : `${drafts} forms you did not save are`} kept as {drafts === 1 ? 'a draft' : 'drafts'};{' '}
               {props.action.toLowerCase()} deletes {drafts === 1 ? 'it' : 'them'}.
+            </p>
+          )}
+          {files > 0 && (
+            <p data-testid="guard-files">
+              {files === 1 ? 'One attached file has' : `${files} attached files have`} not been uploaded yet; {props.action.toLowerCase()} deletes{' '}
+              {files === 1 ? 'it' : 'them'} from this computer.
             </p>
           )}
         </div>

@@ -1,6 +1,6 @@
 // Clearing local data and signing out, behind the guard that names what would be lost: unsynced
-// changes and review items (main tells), and drafts of unsaved forms (asked here; main does not
-// know them). The user then discards, syncs first, or cancels.
+// changes, review items and attached files not uploaded yet (main tells), and drafts of unsaved
+// forms (asked here; main does not know them). The user then discards, syncs first, or cancels.
 import { useState } from 'react';
 import type { SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
@@ -12,6 +12,14 @@ export interface PendingAction {
   readonly unsynced: number;
   readonly reviewWaiting: number;
   readonly drafts: number;
+  /** Attached files not uploaded yet (deleted too). */
+  readonly unuploadedFiles: number;
+}
+
+/** Files the upload queue still holds (waiting or refused): asked of main when drafts stop the action before main is. */
+async function filesNotUploaded(): Promise<number> {
+  const states = await api.attachmentStates().catch(() => null);
+  return states === null ? 0 : states.queue.waiting + states.queue.failed;
 }
 
 /** How the action treats unsynced changes: ask first, discard them, or sync them first. */
@@ -38,12 +46,12 @@ export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () =>
       // Drafts of unsaved forms go with the local data too: asked about here, main does not know them.
       const drafts = unsynced === 'ask' ? (await api.draftsList().catch(() => [])).length : 0;
       if (drafts > 0) {
-        setPending({ action, unsynced: status?.unsynced ?? 0, reviewWaiting: status?.reviewWaiting ?? 0, drafts });
+        setPending({ action, unsynced: status?.unsynced ?? 0, reviewWaiting: status?.reviewWaiting ?? 0, drafts, unuploadedFiles: await filesNotUploaded() });
         return;
       }
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
-        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0, drafts: 0 });
+        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0, drafts: 0, unuploadedFiles: result.unuploadedFiles ?? 0 });
         if (unsynced === 'syncFirst') setMessage(syncFirstLeftText(result.unsynced));
         return;
       }

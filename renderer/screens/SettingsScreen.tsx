@@ -1,10 +1,12 @@
 // Settings: which server and profile this is, the other profiles on this computer, clearing local
 // data and signing out (both behind the guard that names unsynced changes, review items and
 // drafts of unsaved forms — all deleted with the local data), switching user, and the profile's
-// sync settings (how many records of each model sync per round: a capped model is raised here).
+// sync settings (how many records of each model sync per round: a capped model is raised here), and
+// the photos-and-files settings (pause uploads, prefetch, cache size limit).
 import { useEffect, useState } from 'react';
 import type { CurrentUser, Profile, SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
+import { AttachmentSettingsForm } from '../components/AttachmentSettingsForm.js';
 import { ProfileFacts } from '../components/ProfileFacts.js';
 import { ProfilesTable } from '../components/ProfilesTable.js';
 import { SyncSettingsForm } from '../components/SyncSettingsForm.js';
@@ -42,6 +44,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
         </button>
       </div>
       <SyncSettingsForm offline={props.user.server === null} />
+      <AttachmentSettingsForm />
       <h2>Profiles on this computer</h2>
       <ProfilesTable profiles={profiles} />
       {pending && (
@@ -49,6 +52,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
           unsynced={pending.unsynced}
           reviewWaiting={pending.reviewWaiting}
           drafts={pending.drafts}
+          unuploadedFiles={pending.unuploadedFiles}
           action={pending.action === 'clear' ? 'Clearing local data' : 'Signing out'}
           canSync={props.user.server !== null}
           onChoose={(choice) => (choice === null ? cancel() : void run(pending.action, choice))}
