@@ -1,7 +1,9 @@
 // Checks a record against its model before anything is written: every rule the server would apply
-// (required fields, scalar formats, enum members, list items, embedded objects) fails here first,
-// with a ValidationError naming `Model.field` and the rule, so bad data never reaches the outbox.
+// (required fields, scalar formats, enum members, list items, embedded objects, location ranges)
+// fails here first, with a ValidationError naming `Model.field` and the rule, so bad data never
+// reaches the outbox.
 import { ValidationError } from '../errors.js';
+import { geoPointLayout, geoPointProblems } from './geo-point.js';
 import { findField, findModel, getModel, storedFields } from './model-fields.js';
 import { scalarRule } from './scalars.js';
 import { METADATA_FIELDS, type FieldDef, type ModelDef, type ModelRecord, type Schema } from './types.js';
@@ -10,7 +12,7 @@ import { METADATA_FIELDS, type FieldDef, type ModelDef, type ModelRecord, type S
 export type ValidationMode = 'create' | 'update';
 
 /** Why a value was refused; carried as `details.rule` on the ValidationError. */
-export type ValidationRule = 'not-an-object' | 'unknown-field' | 'required' | 'type' | 'enum' | 'list' | 'relation' | 'metadata';
+export type ValidationRule = 'not-an-object' | 'unknown-field' | 'required' | 'type' | 'enum' | 'list' | 'relation' | 'metadata' | 'range';
 
 /**
  * Validates `record` for `modelName` and returns a normalised copy (undefined values dropped, lists and
@@ -18,6 +20,8 @@ export type ValidationRule = 'not-an-object' | 'unknown-field' | 'required' | 't
  * present and non-null, except `id` (the caller may generate it) and read-only/implicit fields.
  * Update: only present fields are checked; required ones may not be set to null.
  * Throws ValidationError with `path` = `Model.field` (deeper for embedded values) and `details.rule`.
+ * A GeoPoint-shaped value (geo-point.ts) out of range is refused with rule `range`, its path naming
+ * the part: `Site.location.latitude: latitude must be between −90 and 90, got 200`.
  */
 export function validateRecord(schema: Schema, modelName: string, record: unknown, mode: ValidationMode): ModelRecord {
   const model = getModel(schema, modelName);
@@ -119,6 +123,12 @@ function checkEmbedded(schema: Schema, typeName: string, value: unknown, path: s
       continue;
     }
     out[field.name] = checkValue(schema, field, fieldValue, fieldPath);
+  }
+  const layout = geoPointLayout(embedded);
+  const outOfRange = layout === null ? undefined : geoPointProblems(out, layout)[0];
+  if (outOfRange !== undefined) {
+    const partPath = `${path}.${outOfRange.field}`;
+    throw refusal(partPath, 'range', `${partPath}: ${outOfRange.message}`);
   }
   return out;
 }
