@@ -58,6 +58,31 @@ export function overriddenReason(lost: readonly LostField[]): string {
   return `${parts.join('. ')}.`;
 }
 
+/** An `overridden` item of `lost` fields: this device's values over `values` (key fields from them too), the server's record as `theirs`. */
+function lostFieldsItem(
+  model: ModelDef,
+  entry: OutboxEntry,
+  values: ModelRecord,
+  lost: readonly LostField[],
+  theirs: ModelRecord,
+  details: Pick<NewReviewItem, 'reason' | 'baseVersion'> & { readonly overwrote?: true },
+): NewReviewItem {
+  const mine: ModelRecord = keyValues(model, { ...entry.data, ...values });
+  for (const l of lost) mine[l.field] = l.mine;
+  return {
+    kind: 'overridden',
+    model: model.name,
+    modelId: entry.modelId,
+    operation: entry.operation,
+    fields: lost.map((l) => l.field),
+    mine,
+    theirs,
+    errorType: null,
+    ...details,
+    mutationId: entry.mutationId ?? null,
+  };
+}
+
 /** The review item for an accepted write whose sent values did not all survive; null when all did. */
 export function overriddenReview(
   model: ModelDef,
@@ -67,21 +92,7 @@ export function overriddenReview(
   server: ModelRecord,
 ): NewReviewItem | null {
   if (lost.length === 0) return null;
-  const mine: ModelRecord = keyValues(model, { ...entry.data, ...sent });
-  for (const l of lost) mine[l.field] = l.mine;
-  return {
-    kind: 'overridden',
-    model: model.name,
-    modelId: entry.modelId,
-    operation: entry.operation,
-    fields: lost.map((l) => l.field),
-    mine,
-    theirs: server,
-    reason: overriddenReason(lost),
-    errorType: null,
-    baseVersion: versionOf(sent),
-    mutationId: entry.mutationId ?? null,
-  };
+  return lostFieldsItem(model, entry, sent, lost, server, { reason: overriddenReason(lost), baseVersion: versionOf(sent) });
 }
 
 /**
@@ -97,26 +108,11 @@ export function overwroteReview(
 ): NewReviewItem | null {
   if (lost.length === 0) return null;
   const names = listOf(lost.map((l) => l.field));
-  const mine: ModelRecord = keyValues(model, { ...entry.data, ...retry });
-  for (const l of lost) mine[l.field] = l.mine;
   const reason =
     entry.operation === 'Delete'
       ? `This device deleted the record after another device had changed ${names}; their version is kept here.`
       : `This device's change replaced ${names}, which another device had changed in the meantime; their value${lost.length > 1 ? 's are' : ' is'} kept here.`;
-  return {
-    kind: 'overridden',
-    model: model.name,
-    modelId: entry.modelId,
-    operation: entry.operation,
-    fields: lost.map((l) => l.field),
-    mine,
-    theirs: remote,
-    reason,
-    errorType: null,
-    baseVersion: versionOf(entry.data),
-    overwrote: true,
-    mutationId: entry.mutationId ?? null,
-  };
+  return lostFieldsItem(model, entry, retry, lost, remote, { reason, baseVersion: versionOf(entry.data), overwrote: true });
 }
 
 /** What a refusal is, as the processor classified it. */
