@@ -42,6 +42,13 @@ export const shell: Shell = runShell(electron, {
         warn: (message) => console.warn(message),
       }),
       createSync: syncWorkerPortFactory(),
+      // Exports go where the user says; the dialog asks before replacing a file.
+      chooseExportPath: async (suggestedName) => {
+        const options = { defaultPath: join(electron.app.getPath('downloads'), suggestedName) };
+        const window = electron.BrowserWindow.getFocusedWindow();
+        const answer = await (window ? electron.dialog.showSaveDialog(window, options) : electron.dialog.showSaveDialog(options));
+        return answer.canceled || !answer.filePath ? null : answer.filePath;
+      },
     }),
   onStarted: (started) => {
     startAutoUpdates({
