@@ -84,6 +84,8 @@ export class ThumbnailStore {
     const problem = thumbnailProblem(contentType, bytes);
     if (problem !== null) throw new ValidationError(problem, 'thumbnail');
     const temp = join(this.root, `${sha256}.${randomUUID()}${TEMP_SUFFIX}`);
+    // Again here: clearing the profile's files (AttachmentFiles.clear) removes the folder with them.
+    await mkdir(this.root, { recursive: true });
     try {
       const handle = await open(temp, 'wx');
       try {

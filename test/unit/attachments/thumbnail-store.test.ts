@@ -63,6 +63,9 @@ test('put, read, has, remove over a real folder; a refusal writes nothing; crash
     await reopened.remove(SHA);
     await reopened.remove(SHA);
     assert.equal(await reopened.has(SHA), false);
+    await rm(join(profile, 'attachments'), { recursive: true });
+    await reopened.put(SHA, 'image/webp', WEBP);
+    assert.deepEqual(await reopened.read(SHA), WEBP, 'a put after the profile files were cleared makes the folder again');
   } finally {
     await rm(profile, { recursive: true, force: true });
   }
