@@ -1,10 +1,12 @@
-// One model's records: a filter builder producing predicates, sortable columns, paging, and live
-// updates. Only the shown page is held: the datastore filters, sorts, pages and counts (`query`),
-// and the page is fetched again when `observe` reports a change, so 100k records stay cheap.
-import { useEffect, useMemo, useState } from 'react';
+// One model's records: a filter builder producing predicates, sortable columns, paging, live
+// updates, and Export… (the list as filtered and sorted, every page). Only the shown page is held:
+// the datastore filters, sorts, pages and counts (`query`), and the page is fetched again when
+// `observe` reports a change, so 100k records stay cheap.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
+import { ExportDialog } from '../components/ExportDialog.js';
 import { FilterBuilder } from '../components/FilterBuilder.js';
 import { ListNotices } from '../components/ListNotices.js';
 import { Pager } from '../components/Pager.js';
@@ -37,6 +39,8 @@ export function ModelListScreen(props: ModelListScreenProps) {
   const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
   const [sort, setSort] = useState<ListSort | null>(null);
   const [page, setPage] = useState(0);
+  const [exporting, setExporting] = useState(false);
+  const exportButton = useRef<HTMLButtonElement>(null);
   const where = useMemo(() => toPredicate(model, filter), [model, filter]);
   const sortSpec = useMemo(() => (sort ? [sort] : undefined), [sort]);
   const live = usePagedQuery(model.name, where, sortSpec, page, PAGE_SIZE);
@@ -48,6 +52,7 @@ export function ModelListScreen(props: ModelListScreenProps) {
     setFilter(EMPTY_FILTER);
     setSort(null);
     setPage(0);
+    setExporting(false);
   }, [model.name]);
   useEffect(() => {
     // Records deleted elsewhere can leave this page past the end: step back to the last one.
@@ -59,6 +64,9 @@ export function ModelListScreen(props: ModelListScreenProps) {
       <header className="screen-header">
         <h1>{pluralLabel(model)}</h1>
         <span className="muted count">{recordCountText(live.loading, live.total)}</span>
+        <button ref={exportButton} className="secondary" onClick={() => setExporting(true)} disabled={cannotRead !== null}>
+          Export…
+        </button>
         <button className="primary" onClick={props.onNew} title={cannotCreate ?? 'Ctrl+N'} disabled={cannotCreate !== null}>
           New {model.name}
         </button>
@@ -91,6 +99,19 @@ export function ModelListScreen(props: ModelListScreenProps) {
         onOpen={props.onOpen}
       />
       <Pager page={page} pages={pages} onPage={setPage} />
+      {exporting && (
+        <ExportDialog
+          schema={schema}
+          model={model}
+          where={where}
+          sort={sortSpec}
+          total={live.total}
+          onClose={() => {
+            setExporting(false);
+            exportButton.current?.focus();
+          }}
+        />
+      )}
     </section>
   );
 }
