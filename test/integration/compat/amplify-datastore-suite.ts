@@ -250,10 +250,12 @@ export function defineAmplifyDataStoreSuite(strategy: CompatStrategy): void {
 
   test('the Outpost wire extensions (extensions.outpost on every response) do not disturb DataStore; a sync first page carries syncTotals', async () => {
     const body = (await gql(outpost.server.url, other, `query { syncSites(limit: 1) { items { id } nextToken startedAt } }`)) as {
-      extensions?: { outpost?: { version?: number; capabilities?: string[]; syncTotals?: Record<string, number> } };
+      extensions?: { outpost?: { version?: number; capabilities?: string[]; attachmentsPath?: string; syncTotals?: Record<string, number> } };
     };
     assert.equal(body.extensions?.outpost?.version, 1);
-    assert.deepEqual(body.extensions?.outpost?.capabilities, ['mutationBatching', 'mutationIds', 'syncTotals']);
+    // The example schema has attachment fields, so the server also announces its upload endpoint.
+    assert.deepEqual(body.extensions?.outpost?.capabilities, ['mutationBatching', 'mutationIds', 'syncTotals', 'attachments']);
+    assert.equal(body.extensions?.outpost?.attachmentsPath, '/attachments/');
     assert.equal(typeof body.extensions?.outpost?.syncTotals?.syncSites, 'number');
     // DataStore read every earlier response with these extensions: its first sync completed above.
     assert.deepEqual(unexpectedErrors(), []);

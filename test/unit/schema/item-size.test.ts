@@ -53,6 +53,7 @@ test('the stored item: every stored field (null when unset) and the widest times
     measurements: null,
     resolved: null,
     photoUrl: null,
+    photos: null,
     createdAt: '0000-00-00T00:00:00.000Z',
     updatedAt: '0000-00-00T00:00:00.000Z',
     owner: 'sub-1::alice',
@@ -190,10 +191,9 @@ test('agrees with the server’s itemBytes on the item the server builds (timest
     const now = new Date().toISOString();
     const server = itemBytes({
       ...Object.fromEntries(
-        ['id', 'inspectionID', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'].map((f) => [
-          f,
-          null,
-        ]),
+        ['id', 'inspectionID', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'photos', 'createdAt', 'updatedAt', 'owner'].map(
+          (f) => [f, null],
+        ),
       ),
       ...record,
       id: record.id ?? '0b5e8a52-3c1e-4d7f-9a6b-2f4c8d9e1a3b',

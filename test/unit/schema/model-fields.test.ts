@@ -48,6 +48,7 @@ test('storedFields: every non-relation field, implicit ones included', () => {
     'score',
     'notes',
     'inspectedAt',
+    'attachments',
     'createdAt',
     'updatedAt',
     'owner',

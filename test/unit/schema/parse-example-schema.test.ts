@@ -45,6 +45,7 @@ test('Inspection: fields, implicit fields, key, index, relations, auth, plural',
       field('score', { kind: 'scalar', name: 'Int' }),
       field('notes', { kind: 'scalar', name: 'String' }),
       field('inspectedAt', { kind: 'scalar', name: 'AWSDateTime' }),
+      field('attachments', { kind: 'embedded', name: 'Attachment' }, { isList: true }),
       field(
         'observations',
         { kind: 'model', name: 'Observation' },
@@ -91,7 +92,21 @@ test('Observation: index without sort key, list of floats, AWSURL, belongsTo Ins
   assert.deepEqual(observation.indexes, [{ name: 'byInspection', fields: ['inspectionID'] }]);
   assert.deepEqual(
     observation.fields.map((f) => f.name),
-    ['id', 'inspectionID', 'inspection', 'category', 'severity', 'description', 'measurements', 'resolved', 'photoUrl', 'createdAt', 'updatedAt', 'owner'],
+    [
+      'id',
+      'inspectionID',
+      'inspection',
+      'category',
+      'severity',
+      'description',
+      'measurements',
+      'resolved',
+      'photoUrl',
+      'photos',
+      'createdAt',
+      'updatedAt',
+      'owner',
+    ],
   );
   assert.deepEqual(
     observation.fields.find((f) => f.name === 'measurements'),
@@ -118,6 +133,16 @@ test('enums, embedded types, model order parents first', () => {
         field('latitude', { kind: 'scalar', name: 'Float' }, { isRequired: true }),
         field('longitude', { kind: 'scalar', name: 'Float' }, { isRequired: true }),
         field('accuracyMeters', { kind: 'scalar', name: 'Float' }),
+      ],
+    },
+    Attachment: {
+      name: 'Attachment',
+      fields: [
+        field('key', { kind: 'scalar', name: 'String' }, { isRequired: true }),
+        field('contentType', { kind: 'scalar', name: 'String' }, { isRequired: true }),
+        field('size', { kind: 'scalar', name: 'Int' }, { isRequired: true }),
+        field('sha256', { kind: 'scalar', name: 'String' }, { isRequired: true }),
+        field('name', { kind: 'scalar', name: 'String' }),
       ],
     },
   });
