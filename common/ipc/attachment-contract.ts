@@ -78,7 +78,7 @@ export const attachmentSettingsShape = z.object({
   uploadsPaused: z.boolean(),
   /** Downloads the files of records synced to this device ahead of their first view. */
   prefetch: z.boolean(),
-  /** Most MiB of other people's (already uploaded) files kept on this device; least recently viewed go first. */
+  /** Most MiB of attachment files kept on this device; past it, uploaded files go least recently viewed first (files not uploaded yet count but never go). */
   cacheLimitMiB: z.number({ error: cacheMessage }).int({ error: cacheMessage }).min(16, { error: cacheMessage }).max(1_048_576, { error: cacheMessage }),
 });
 
