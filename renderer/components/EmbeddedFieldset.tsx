@@ -55,7 +55,7 @@ export function EmbeddedFieldset(props: FieldInputProps & { readonly label: stri
           onLocated={(parts) => props.onChange({ ...obj, ...parts })}
         />
       )}
-      <div className="embedded-fields">
+      <div className={layout === null ? 'embedded-fields' : 'embedded-fields use-location-fields'}>
         {(type?.fields ?? []).map((f) => (
           <FieldInput
             key={f.name}
