@@ -1,6 +1,7 @@
 // What a tus upload creation names (its Upload-Metadata) and the blob id and URL path it maps
 // to. The id is scoped to the owning record — `<model>/<recordId>/<sha256>`, each part
 // URI-encoded — so two records never share a blob and a record's access rules cover its files.
+import { MAX_BLOB_ID_LENGTH } from './blob-store.js';
 
 /** The record an attachment belongs to; what access decisions are made over. */
 export interface AttachmentTarget {
@@ -39,6 +40,11 @@ export function parseDeclaration(metadata: Readonly<Record<string, string | null
   if (LONE_SURROGATE.test(value.recordId) || LONE_SURROGATE.test(value.filename))
     return { ok: false, reason: 'recordId and filename must be well-formed Unicode' };
   if (value.recordId.length > 512 || value.filename.length > 1024) return { ok: false, reason: 'recordId (512) or filename (1024 characters) too long' };
+  // Encoding can grow a recordId ninefold: the key must still fit a record's reference and the blob store.
+  const keyLength = blobIdOf(value, value.sha256).length;
+  if (keyLength > MAX_BLOB_ID_LENGTH) {
+    return { ok: false, reason: `recordId too long: URI-encoded, the attachment key would have ${keyLength} characters, at most ${MAX_BLOB_ID_LENGTH}` };
+  }
   return { ok: true, value };
 }
 

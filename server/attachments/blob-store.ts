@@ -1,7 +1,7 @@
 // The port every attachment blob goes through: a resumable upload that becomes a readable blob
 // once its last byte has arrived and its completion check has passed. Two implementations —
 // a directory (disk-blob-store.ts) and PostgreSQL (postgres-blob-store.ts) — share one
-// conformance suite (test/integration/attachments/blob-store-conformance.test.ts).
+// suite (test/integration/attachments/blob-store-suite.test.ts).
 // Everything is streamed: no implementation holds a whole blob in memory.
 import type { Readable } from 'node:stream';
 
@@ -40,8 +40,9 @@ export interface ByteRange {
   readonly end: number;
 }
 
+/** Every method taking an id throws InvalidBlobId for one that is not an id (see assertBlobId), before touching storage. */
 export interface BlobStore {
-  /** Creates an empty upload; `UploadExists` if the id is taken. A 0-byte upload completes on its first `append`. */
+  /** Creates an empty upload; `UploadExists` if the id is taken, RangeError for a length that is not whole bytes ≥ 0. A 0-byte upload completes on its first `append`. */
   create(upload: CreateUpload): Promise<BlobInfo>;
   /**
    * Appends `bytes` at `offset` and returns the new offset. `OffsetMismatch` (nothing written) when
@@ -96,6 +97,43 @@ export class LengthExceeded extends Error {
   ) {
     super(`upload ${id} is declared as ${length} bytes; more were sent`);
   }
+}
+
+export class InvalidBlobId extends Error {
+  override readonly name = 'InvalidBlobId';
+  constructor(
+    readonly id: string,
+    readonly reason: string,
+  ) {
+    super(`blob id ${JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)} ${reason}`);
+  }
+}
+
+/**
+ * Longest blob id, in characters: the longest attachment key a record may hold (attachmentRefProblem
+ * in common/schema/attachment-ref.ts), and short enough for PostgreSQL's primary-key index.
+ */
+export const MAX_BLOB_ID_LENGTH = 2048;
+
+/** True when `text` holds a C0 control or DEL: PostgreSQL text cannot hold NUL, and none belongs in a key. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** Checks an id before any store touches it; throws InvalidBlobId saying what is wrong. */
+export function assertBlobId(id: string): void {
+  if (id === '') throw new InvalidBlobId(id, 'is empty: an upload needs an id');
+  if (id.length > MAX_BLOB_ID_LENGTH) throw new InvalidBlobId(id, `has ${id.length} characters; at most ${MAX_BLOB_ID_LENGTH} are allowed`);
+  if (hasControlCharacter(id)) throw new InvalidBlobId(id, 'contains a control character');
+}
+
+/** Checks a declared upload length; throws RangeError when it is not a whole number of bytes ≥ 0. */
+export function assertLength(length: number): void {
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`upload length must be a whole number of bytes ≥ 0, got ${length}`);
 }
 
 /** Checks a range against a blob length; throws RangeError when it does not fit. */

@@ -13,6 +13,8 @@ import {
   LengthExceeded,
   OffsetMismatch,
   UploadExists,
+  assertBlobId,
+  assertLength,
   assertRange,
   type BlobInfo,
   type BlobStore,
@@ -43,6 +45,8 @@ export class DiskBlobStore implements BlobStore {
   constructor(private readonly directory: string) {}
 
   async create(upload: CreateUpload): Promise<BlobInfo> {
+    assertBlobId(upload.id);
+    assertLength(upload.length);
     return this.#serial(upload.id, async () => {
       const headers = await this.#index();
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
@@ -58,6 +62,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
+    assertBlobId(id);
     return this.#serial(id, async () => {
       const current = await this.info(id);
       if (!current) throw new BlobNotFound(id);
@@ -69,6 +74,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async info(id: string): Promise<BlobInfo | null> {
+    assertBlobId(id);
     const header = (await this.#index()).get(id);
     if (!header) return null;
     const blob = await sizeOf(this.#path(id, 'blob'));
@@ -86,6 +92,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async delete(id: string): Promise<void> {
+    assertBlobId(id);
     await this.#serial(id, async () => {
       (await this.#index()).delete(id);
       await rm(this.#path(id, 'json'), { force: true });

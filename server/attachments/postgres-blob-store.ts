@@ -11,6 +11,8 @@ import {
   LengthExceeded,
   OffsetMismatch,
   UploadExists,
+  assertBlobId,
+  assertLength,
   assertRange,
   type BlobInfo,
   type BlobStore,
@@ -74,6 +76,8 @@ export class PostgresBlobStore implements BlobStore {
   ) {}
 
   async create(upload: CreateUpload): Promise<BlobInfo> {
+    assertBlobId(upload.id);
+    assertLength(upload.length);
     const result = await this.pool.query<UploadRow>(
       `INSERT INTO outpost_blob_uploads (id, length, owner, metadata) VALUES ($1, $2, $3, $4)
        ON CONFLICT (id) DO NOTHING RETURNING *`,
@@ -116,6 +120,7 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   async info(id: string): Promise<BlobInfo | null> {
+    assertBlobId(id);
     const result = await this.pool.query<UploadRow>('SELECT * FROM outpost_blob_uploads WHERE id = $1', [id]);
     return result.rows.length === 0 ? null : toInfo(result.rows[0]);
   }
@@ -128,6 +133,7 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   async delete(id: string): Promise<void> {
+    assertBlobId(id);
     // The row lock waits for an append's chunk in flight; chunks go with the row (ON DELETE CASCADE).
     await inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM outpost_blob_uploads WHERE id = $1 FOR UPDATE', [id]);
