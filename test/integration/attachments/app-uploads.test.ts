@@ -51,7 +51,10 @@ before(async () => {
   await server.authStore.addUser({ username: 'ana', password: 'ana password 123' });
   await server.authStore.addUser({ username: 'bob', password: 'bob password 123' });
 });
+/** Every core opened, closed at the end even when a test failed half-way (close is idempotent). */
+const opened: AppCore[] = [];
 after(async () => {
+  for (const core of opened) await core.close().catch(() => undefined);
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -76,6 +79,7 @@ function device(userData = mkdtempSync(join(dir, 'device-')), credentials = memo
     syncFirstTimeoutMs: 5_000,
     attachmentUploads: { chunkSize: 32 * 1024 },
   });
+  opened.push(core);
   const bridge = createInProcessBridge();
   core.attach(bridge.host);
   const events: Device['events'] = [];
@@ -323,4 +327,37 @@ test('an offline profile keeps its files on this device, and sign-out counts the
   const answer = await dev.api.signOut({ unsynced: 'ask' });
   assert.ok('needsConfirmation' in answer && answer.unuploadedFiles === 1, JSON.stringify(answer));
   await dev.core.close();
+});
+
+test('a second device of the same user opens the photo and keeps its thumbnail; another user cannot open it', async () => {
+  const phone = device();
+  await phone.api.signIn({ mode: 'password', server: base, username: 'ana', password: 'ana password 123' });
+  const inspectionID = await parents(phone.api);
+  const bytes = pngBytes(80_000, 21);
+  const photo = await stage(phone.api, bytes, 'seen-elsewhere.png');
+  const saved = await phone.api.save({ model: 'Observation', record: { inspectionID, category: 'shared', severity: 'LOW', photos: [photo] } });
+  const key = `Observation/${String(saved.id)}/${photo.sha256}`;
+  await until(async () => (await phone.api.attachmentStates({})).files.some((f) => f.key === key && f.state === 'done'), 'the photo uploaded');
+
+  const laptop = device();
+  await laptop.api.signIn({ mode: 'password', server: base, username: 'ana', password: 'ana password 123' });
+  await until(async () => (await laptop.api.get({ model: 'Observation', id: String(saved.id) })) !== null, 'the record synced to the laptop');
+  assert.deepEqual(await laptop.api.attachmentFetch({ key, sha256: photo.sha256 }), { size: bytes.byteLength, hasThumbnail: false });
+  const read = await laptop.api.attachmentRead({ sha256: photo.sha256 });
+  assert.equal(read.size, bytes.byteLength);
+  assert.equal(sha256(Buffer.from(read.data, 'base64')), photo.sha256, 'the same bytes');
+  const thumbnail = pngBytes(500, 22).toString('base64');
+  assert.deepEqual(await laptop.api.attachmentThumbnailPut({ sha256: photo.sha256, contentType: 'image/png', data: thumbnail }), { stored: true });
+  assert.equal((await laptop.api.attachmentFetch({ key, sha256: photo.sha256 })).hasThumbnail, true);
+  assert.equal((await laptop.api.attachmentRead({ sha256: photo.sha256, thumbnail: true })).data, thumbnail);
+  assert.deepEqual((await laptop.api.attachmentStates({})).files, [], 'someone else’s upload is not in this device’s queue');
+
+  const other = device();
+  await other.api.signIn({ mode: 'password', server: base, username: 'bob', password: 'bob password 123' });
+  await until(async () => (await other.api.attachmentStates({})).queue.uploadsAvailable, 'bob’s device learnt the endpoint');
+  await assert.rejects(
+    other.api.attachmentFetch({ key, sha256: photo.sha256 }),
+    (error: unknown) => (error as { code?: string }).code === 'AttachmentNotReadable',
+  );
+  for (const dev of [phone, laptop, other]) await dev.core.close();
 });
