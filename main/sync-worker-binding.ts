@@ -47,6 +47,7 @@ export function syncWorkerPortFactory(tuning: Partial<Omit<SyncWorkerOptions, 'd
       stop: () => worker.stop(),
       onEvent: (listener) => worker.onEvent(listener),
       maxItemBytes: () => worker.capabilities.maxItemBytes,
+      authHeaders: () => httpAuthHeaders(auth),
       ...attachmentEndpointPort(worker, server, auth),
     };
   };

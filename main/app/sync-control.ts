@@ -14,6 +14,7 @@ export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncWorkerP
   const unlistenEvents = sync ? sync.onEvent((event) => onWorkerEvent(ctx, open, event)) : () => undefined;
   const unlistenEndpoint = sync?.onAttachmentEndpoint?.(useEndpoint) ?? (() => undefined);
   useEndpoint(sync?.attachmentEndpoint?.() ?? null);
+  open.attachments.useCredentials(sync?.authHeaders?.bind(sync) ?? null);
   open.unlistenSync = () => {
     unlistenEvents();
     unlistenEndpoint();

@@ -24,6 +24,8 @@ export interface SyncWorkerPort {
   maxItemBytes?(): number;
   /** The attachment endpoint the server's latest answer announced; null when none (AppSync) or before the first answer. */
   attachmentEndpoint?(): AttachmentEndpoint | null;
+  /** The worker's credentials as HTTP headers (API key or JWT), e.g. to view files before the endpoint is announced again. */
+  authHeaders?(): Promise<Readonly<Record<string, string>>>;
   /** Calls `listener` whenever `attachmentEndpoint()` changes; returns the unsubscribe function. */
   onAttachmentEndpoint?(listener: (endpoint: AttachmentEndpoint | null) => void): () => void;
 }

@@ -7,12 +7,18 @@
 //   offline profile, sync stopped) files stay on this device and `uploadsAvailable` is false.
 // - An upload waits until its record's mutation was accepted (no outbox entry left, a server
 //   version); the app wakes the runner whenever an outbox entry completes.
+// - Viewing others' files uses the endpoint last announced to this profile (kept beside its
+//   database) until the server announces one again, so a view offline says "not downloaded yet"
+//   rather than "this server keeps no files".
 // - Opening sweeps files no row references (older than a day) and makes review items of refusals
 //   a crash left without one.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AttachmentQueue, AttachmentSettings, AttachmentState } from '../../common/ipc/attachment-contract.js';
 import { ValidationError } from '../../common/errors.js';
 import type { Datastore, ReviewRecord } from '../datastore/datastore.js';
+import { writeFileAtomically } from '../atomic-file.js';
 import { RETRY_POLICIES } from '../sync/core/retry-policy.js';
 import type { AttachmentFiles } from './attachment-files.js';
 import { openAttachmentSettings, type AttachmentSettingsStore } from './attachment-settings.js';
@@ -66,6 +72,8 @@ export class AttachmentSession {
   private readonly throttle: ProgressThrottle<AttachmentState>;
   private readonly unlisten: Array<() => void> = [];
 
+  private credentials: (() => Promise<Readonly<Record<string, string>>>) | null = null;
+  private lastKnownUrl: string | null;
   private prefetching: Promise<void> | null = null;
   private prefetchAgain = false;
   private readonly stopPrefetch = new AbortController();
@@ -76,6 +84,7 @@ export class AttachmentSession {
     readonly settings: AttachmentSettingsStore,
     private thumbnails: ThumbnailStore,
   ) {
+    this.lastKnownUrl = readLastEndpoint(options.dir);
     this.throttle = new ProgressThrottle((state) => options.publish.state(state));
     this.unlisten.push(
       options.datastore.attachments.onStaged((staged) => {
@@ -112,19 +121,31 @@ export class AttachmentSession {
   async useEndpoint(endpoint: UploadEndpoint | null): Promise<void> {
     if (endpoint?.url === this.endpoint?.url && endpoint?.headers === this.endpoint?.headers) return;
     this.endpoint = endpoint;
+    if (endpoint !== null && endpoint.url !== this.lastKnownUrl) {
+      this.lastKnownUrl = endpoint.url;
+      writeLastEndpoint(this.options.dir, endpoint.url);
+    }
     await this.reconcileRunner(true);
     this.prefetchSoon();
+  }
+
+  /** The sync worker's credentials as headers (null: no worker), for viewing before the server announced its endpoint again. */
+  useCredentials(headers: (() => Promise<Readonly<Record<string, string>>>) | null): void {
+    this.credentials = headers;
   }
 
   /** What viewing (attachment-viewing.ts) needs of this profile now. */
   viewing(): ViewingDeps {
     const endpoint = this.endpoint;
+    const credentials = this.credentials;
+    // Not announced yet in this run (offline, before the first answer): the one announced before, with the worker's credentials.
+    const url = endpoint?.url ?? (credentials === null ? null : this.lastKnownUrl);
     return {
       db: this.db,
       files: this.options.files,
       thumbnails: this.thumbnails,
-      endpoint: endpoint?.url ?? null,
-      headers: () => endpoint?.headers() ?? {},
+      endpoint: url,
+      headers: () => endpoint?.headers() ?? credentials?.() ?? {},
       referenceOf: (key) => this.options.datastore.attachments.locate(key),
     };
   }
@@ -328,5 +349,27 @@ export class AttachmentSession {
     if (reviewId === null) return undefined;
     const item = await this.options.datastore.reviews.get(reviewId);
     return item?.state === 'open' ? item : undefined;
+  }
+}
+
+const LAST_ENDPOINT_FILE = 'attachment-endpoint.json';
+
+/** The endpoint last announced to the profile in `dir`, or null (none yet, or a damaged file). */
+function readLastEndpoint(dir: string): string | null {
+  try {
+    const file = join(dir, LAST_ENDPOINT_FILE);
+    if (!existsSync(file)) return null;
+    const url = (JSON.parse(readFileSync(file, 'utf8')) as { url?: unknown }).url;
+    return typeof url === 'string' && /^https?:\/\//.test(url) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLastEndpoint(dir: string, url: string): void {
+  try {
+    writeFileAtomically(join(dir, LAST_ENDPOINT_FILE), JSON.stringify({ url }));
+  } catch (error) {
+    console.error('attachment endpoint not kept:', error);
   }
 }

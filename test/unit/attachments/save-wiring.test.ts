@@ -6,7 +6,7 @@
 // it had staged is removed by the sweep once old enough; server records are not staged; a delete
 // forgets un-uploaded files; an older profile file gets the table when opened.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { ValidationError } from '../../../common/errors.js';
 import { attachmentKey } from '../../../common/schema/attachment-ref.js';
 import { AttachmentFiles } from '../../../main/attachments/attachment-files.js';
+import { AttachmentSession } from '../../../main/attachments/attachment-session.js';
 import { ORPHAN_WINDOW_MS, sweepOrphanFiles } from '../../../main/attachments/attachment-sweep.js';
 import { ATTACHMENTS_TABLE, loadEntries } from '../../../main/attachments/attachment-tables.js';
 import { openDatastore, type Datastore } from '../../../main/datastore/datastore.js';
@@ -183,4 +184,24 @@ test('an older profile file gets the attachment table (and its later columns) wh
   t.after(() => third.close());
   const again = (third.attachments.db.prepare(`PRAGMA table_info("${ATTACHMENTS_TABLE}")`).all() as Array<{ name: string }>).map((c) => c.name);
   assert.ok(again.includes('reviewId'), 'the column an older table lacks is added');
+});
+
+test('viewing uses the endpoint last announced to the profile until the server announces one again', async (t) => {
+  const { dir, files, store } = await openProfile(t);
+  const publish = { state: () => undefined, queue: () => undefined };
+  const first = await AttachmentSession.open({ dir, files, datastore: store, publish });
+  assert.equal(first.viewing().endpoint, null, 'nothing announced yet: no endpoint');
+  await first.useEndpoint({ url: 'http://127.0.0.1:4000/attachments/', headers: () => ({ authorization: 'token' }) });
+  assert.equal(first.viewing().endpoint, 'http://127.0.0.1:4000/attachments/');
+  await first.close();
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'attachment-endpoint.json'), 'utf8')), { url: 'http://127.0.0.1:4000/attachments/' });
+
+  const next = await AttachmentSession.open({ dir, files, datastore: store, publish });
+  t.after(() => next.close());
+  assert.equal(next.viewing().endpoint, null, 'without credentials (an offline profile) none');
+  next.useCredentials(async () => ({ authorization: 'fresh' }));
+  const viewing = next.viewing();
+  assert.equal(viewing.endpoint, 'http://127.0.0.1:4000/attachments/', 'the last one, before the first answer of this run');
+  assert.deepEqual(await viewing.headers(), { authorization: 'fresh' });
+  assert.equal(next.states().queue.uploadsAvailable, false, 'uploads still wait for the announcement');
 });
