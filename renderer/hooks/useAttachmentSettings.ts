@@ -32,15 +32,19 @@ export function useAttachmentSettings(): AttachmentSettingsEdit {
   }, []);
   const apply = async (change: Partial<AttachmentSettings>, what: string): Promise<void> => {
     if (saved === null) return;
+    const cache = 'cacheLimitMiB' in change;
     setBusy(true);
     setNote(null);
     setCacheError(null);
+    // A checkbox shows its new state at once (and goes back if main refuses); a typed size waits for main.
+    if (!cache) setSaved({ ...saved, ...change });
     try {
       setSaved(await api.setAttachmentSettings({ ...saved, ...change }));
       setNote(what);
       setProblem(null);
     } catch (e) {
-      if ('cacheLimitMiB' in change) setCacheError((e as Error).message);
+      if (!cache) setSaved(saved);
+      if (cache) setCacheError((e as Error).message);
       else setProblem((e as Error).message);
     } finally {
       setBusy(false);

@@ -175,7 +175,8 @@ async function pastePng(page: Page, selector: string): Promise<void> {
 }
 
 describe('photos and files, in Chromium against a real core and server', { skip }, () => {
-  const photo = pngImage(64, 48, 7);
+  // Larger than the window: the viewer must fit it, the thumbnail scale it down.
+  const photo = pngImage(1600, 1200, 7);
   let observationId = '';
   let refs: AttachmentRef[] = [];
 
@@ -236,6 +237,7 @@ describe('photos and files, in Chromium against a real core and server', { skip 
         [...document.querySelectorAll<HTMLImageElement>('[data-testid=attachment-thumbnail]')].every((img) => img.complete && img.naturalWidth > 0),
       ),
     );
+    await photosField(page).scrollIntoViewIfNeeded();
     await screenshot(page, 'attachments-form');
 
     const axe = axeSource();
@@ -283,6 +285,7 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     );
     await page.getByRole('row', { name: 'Crack in the west wall' }).click();
     await eventually('the form to show each file queued', async () => (await states(page).allTextContents()).join() === 'queued,queued,queued');
+    await photosField(page).scrollIntoViewIfNeeded();
     await screenshot(page, 'attachments-syncbar');
     await page.getByRole('button', { name: 'Cancel' }).click();
 
@@ -367,6 +370,12 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     await page.getByRole('heading', { name: 'Observation: Crack in the west wall' }).waitFor();
     await eventually('three thumbnails, downloaded on first view', async () => (await page.getByTestId('attachment-thumbnail').count()) === 3, 30_000);
     assert.deepEqual(await states(page).allTextContents(), [], 'nothing of this device waits to upload');
+    await eventually('the first thumbnail to be drawn 320 px wide from the downloaded picture', () =>
+      page.evaluate(() => {
+        const img = document.querySelector<HTMLImageElement>('[data-testid=attachment-thumbnail]');
+        return img !== null && img.complete && img.naturalWidth === 320 && img.naturalHeight === 240;
+      }),
+    );
 
     const opener = page.getByRole('button', { name: 'View west wall.png' });
     await opener.click();
@@ -375,9 +384,14 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     await eventually('the picture to be shown full size', () =>
       page.evaluate(() => {
         const img = document.querySelector<HTMLImageElement>('[data-testid=viewer-image]');
-        return img !== null && img.complete && img.naturalWidth === 64 && img.naturalHeight === 48;
+        return img !== null && img.complete && img.naturalWidth === 1600 && img.naturalHeight === 1200;
       }),
     );
+    const fit = await page.evaluate(() => {
+      const rect = document.querySelector('[data-testid=viewer-image]')!.getBoundingClientRect();
+      return { top: rect.top, left: rect.left, bottom: rect.bottom, right: rect.right, width: window.innerWidth, height: window.innerHeight };
+    });
+    assert.ok(fit.top >= 0 && fit.left >= 0 && fit.bottom <= fit.height && fit.right <= fit.width, `the picture fits the window: ${JSON.stringify(fit)}`);
     assert.equal(await viewer.getByRole('link', { name: 'Save a copy' }).getAttribute('download'), 'west wall.png');
     await screenshot(page, 'attachments-viewer');
     await page.keyboard.press('ArrowRight');
