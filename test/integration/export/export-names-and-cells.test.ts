@@ -12,7 +12,7 @@ import { suggestedExportName } from '../../../common/export/export-formats.js';
 import { cellText, guarded } from '../../../main/export/csv-columns.js';
 import { exportToFile } from '../../../main/export/export-file.js';
 import { FolderNames, MAX_NAME_BYTES, numberedName, safeName } from '../../../main/export/file-names.js';
-import { afterKey } from '../../../main/export/record-pages.js';
+import { afterInOrder, keysetOrder } from '../../../main/export/record-pages.js';
 import { propertySeed } from '../../unit/predicates/predicate-arbitraries.js';
 import { openBench, parseCsv, schema } from './export-harness.js';
 
@@ -79,19 +79,48 @@ test('cells: enums as words, lists joined, numbers kept, formulas defused, null 
   assert.equal(suggestedExportName(getModel(schema, 'Site'), 'csv', true, new Date(2026, 11, 31)), 'Sites-2026-12-31.zip');
 });
 
-test('afterKey: the records after a composite key, in key order', () => {
-  const model = { ...getModel(schema, 'Site'), primaryKey: ['siteCode', 'shift'] };
-  assert.deepEqual(afterKey(model, { siteCode: 'N1', shift: 2 }), {
+test('keyset cursor: the datastore order (key fields last), and what comes after a record in it', () => {
+  const inspection = getModel(schema, 'Inspection');
+  assert.deepEqual(keysetOrder(inspection, [{ field: 'score', direction: 'desc' }]), [
+    { field: 'score', direction: 'desc' },
+    { field: 'id', direction: 'asc' },
+  ]);
+  // An enum or a boolean has no lt/gt: those lists page by offset.
+  assert.equal(keysetOrder(inspection, [{ field: 'status', direction: 'asc' }]), null);
+  const order = [
+    { field: 'score', direction: 'desc' as const },
+    { field: 'title', direction: 'asc' as const },
+    { field: 'id', direction: 'asc' as const },
+  ];
+  assert.deepEqual(afterInOrder(order, { score: 5, title: null, id: 'x' }), {
     or: [
-      { and: [{ field: 'siteCode', op: 'gt', value: 'N1' }] },
       {
         and: [
-          { field: 'siteCode', op: 'eq', value: 'N1' },
-          { field: 'shift', op: 'gt', value: 2 },
+          {
+            or: [
+              { field: 'score', op: 'lt', value: 5 },
+              { field: 'score', op: 'eq', value: null },
+            ],
+          },
+        ],
+      },
+      {
+        and: [
+          { field: 'score', op: 'eq', value: 5 },
+          { field: 'title', op: 'attributeExists', value: true },
+        ],
+      },
+      {
+        and: [
+          { field: 'score', op: 'eq', value: 5 },
+          { field: 'title', op: 'eq', value: null },
+          { field: 'id', op: 'gt', value: 'x' },
         ],
       },
     ],
   });
+  // Descending, after a null only ties remain (nulls come last).
+  assert.equal(afterInOrder(order, { score: null, title: 'a', id: 'x' }).or.length, 2);
 });
 
 test('any text survives a CSV export and a strict read (fast-check)', async () => {
