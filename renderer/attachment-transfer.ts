@@ -6,6 +6,13 @@ import type { AttachmentRef } from '../common/schema/attachment-ref.js';
 import { api } from './api.js';
 import { base64ToBytes, bytesToBase64, chunkRanges, isImageType, stagingContentType, stagingName } from './attachment-view.js';
 
+/**
+ * Bytes per staged chunk: half the contract's most. main checks every request as bounded plain
+ * JSON (main/ipc/plain-json.ts: no string over 1,000,000 characters) before the contract, and a
+ * whole 1 MiB chunk is 1,398,104 base64 characters. Reads are answers, which that check skips.
+ */
+export const STAGE_CHUNK_BYTES = ATTACHMENT_CHUNK_BYTES / 2;
+
 /** Width of a thumbnail (CSS pixels); the height keeps the picture's proportions. */
 export const THUMBNAIL_WIDTH = 320;
 
@@ -17,7 +24,7 @@ export const THUMBNAIL_WIDTH = 320;
 export async function stageFile(file: Blob, name: string, onProgress: (received: number) => void): Promise<StagedFile> {
   const { stageId } = await api.attachmentStageBegin({ name: stagingName(name, 'file'), contentType: stagingContentType(file.type) });
   try {
-    for (const [offset, length] of chunkRanges(file.size, ATTACHMENT_CHUNK_BYTES)) {
+    for (const [offset, length] of chunkRanges(file.size, STAGE_CHUNK_BYTES)) {
       const bytes = new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
       const { received } = await api.attachmentStageChunk({ stageId, data: bytesToBase64(bytes) });
       onProgress(received);

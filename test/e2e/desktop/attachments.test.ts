@@ -416,6 +416,64 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     }
   });
 
+  test('a file of several chunks is a row with its type and size, saved a copy byte for byte and uploaded; offline, a file not on this computer says so', async () => {
+    const device = await open('attach-c');
+    const page = device.page;
+    await signIn(page, 'ana');
+    // 2.5 MB of text: several chunks each way (neither 512 KiB nor 1 MiB is a multiple of 3: each chunk's base64 ends padded).
+    const line = 'station,reading,unit\n';
+    const csv = Buffer.from(line.repeat(Math.ceil(2_500_000 / line.length)));
+    await page.getByRole('button', { name: 'Observations', exact: true }).click();
+    await page.getByRole('button', { name: 'New Observation' }).click();
+    await page.locator('#field-category').fill('Readings');
+    await page.locator('#field-severity').selectOption('LOW');
+    await eventually(
+      'the inspection picker to list Spring visit',
+      async () => (await page.locator('#field-inspectionID option', { hasText: 'Spring visit' }).count()) === 1,
+    );
+    await page.locator('#field-inspectionID').selectOption({ label: 'Spring visit' });
+    await photosField(page).locator('input[type=file]').setInputFiles({ name: 'readings.csv', mimeType: 'text/csv', buffer: csv });
+    const row = page.getByTestId('attachment-item').filter({ hasText: 'readings.csv' });
+    await eventually('the file to be added, or a problem', async () => (await row.count()) + (await page.locator('.attachment-problem').count()) > 0, 30_000);
+    assert.deepEqual(await page.locator('.attachment-problem').allTextContents(), [], 'no problem adding it');
+    assert.match((await row.textContent()) ?? '', /text\/csv · 2\.5 MB/);
+    await page.getByRole('button', { name: 'Open readings.csv' }).click();
+    const viewer = page.getByRole('dialog', { name: 'readings.csv (1 of 1)' });
+    await viewer.waitFor();
+    assert.match((await viewer.locator('.viewer-facts').textContent()) ?? '', /^Namereadings\.csvTypetext\/csvSize2\.5 MB$/);
+    const [saved] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('link', { name: 'Save a copy' }).click()]);
+    assert.equal(saved.suggestedFilename(), 'readings.csv');
+    assert.deepEqual(readFileSync(await saved.path()), csv, 'the copy is the file, byte for byte');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'Observations' }).waitFor();
+    const readings = (await device.core.services.store().query('Observation', {})).find((o) => o.category === 'Readings');
+    const ref = (readings?.photos as AttachmentRef[] | undefined)?.[0];
+    assert.ok(ref, 'the saved record references the file');
+    await eventually(
+      'the file to upload',
+      async () => (await device.core.services.attachments.attachmentStates({})).files.every((f) => f.state === 'done'),
+      30_000,
+    );
+    assert.deepEqual((await download(ref.key, 'ana')).bytes, csv, 'the server has it byte for byte');
+
+    // This device never opened the photos of the first observation: offline, it says it cannot show them.
+    await stopTheServer();
+    try {
+      await page.getByRole('row', { name: 'Crack in the west wall' }).click();
+      await page.getByRole('heading', { name: 'Observation: Crack in the west wall' }).waitFor();
+      await eventually('the photos to say they are not on this computer', async () => (await page.getByText('Not on this computer').count()) === 3, 30_000);
+      await page.getByRole('button', { name: 'View west wall.png' }).click();
+      const message = page.getByTestId('viewer-error');
+      await message.waitFor({ timeout: 30_000 });
+      assert.equal(await message.getAttribute('role'), 'alert');
+      assert.ok(((await message.textContent()) ?? '').length > 10, 'main’s message is shown');
+      await page.keyboard.press('Escape');
+    } finally {
+      await startTheServer();
+    }
+  });
+
   test('"Take photo" with a camera: live preview, Capture adds the picture, Cancel adds nothing; the camera stops either way', async () => {
     const cameraBrowser = await chromium.launch({
       executablePath: CHROMIUM,
