@@ -1,9 +1,11 @@
 // How the UI reads the parsed Schema: which fields a list shows, which a form edits and with what
 // control, which field names a record, and which model a foreign key points at. Nothing about the
 // example app is hard-coded; any schema of the same kind gets the same screens.
-import { hasGeneratedId, keyOf, type KeyObject } from '../common/schema/record-key.js';
+import { hasGeneratedId, type KeyObject } from '../common/schema/record-key.js';
 import { findModel } from '../common/schema/model-fields.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
+// The labels an export writes too: one definition, in common/.
+export { enumLabel, keyLabel, pluralLabel, recordLabel, titleField } from '../common/schema/record-labels.js';
 
 /**
  * Fields worth a list column: single scalars and enums, declared first, then timestamps. A foreign
@@ -84,37 +86,8 @@ export function relatedKey(relation: BelongsTo, record: ModelRecord): KeyObject 
   return key;
 }
 
-/** A key shown to people: its values, in key order, separated by " · ". */
-export function keyLabel(model: ModelDef, key: KeyObject): string {
-  return model.primaryKey.map((k) => String(key[k])).join(' · ');
-}
-
 function isForeignKey(model: ModelDef, name: string): boolean {
   return relationFor(model, name) !== undefined;
-}
-
-/** The field that names a record: the first required single String that is not a key (`name`, `title`, …). */
-export function titleField(model: ModelDef): string | undefined {
-  const strings = model.fields.filter((f) => f.type.kind === 'scalar' && f.type.name === 'String' && !f.isList && !f.isImplicit);
-  return (strings.find((f) => f.isRequired) ?? strings[0])?.name;
-}
-
-/** A short human label for a record: its title field, else its id. */
-export function recordLabel(model: ModelDef | undefined, record: ModelRecord | null | undefined): string {
-  if (!record) return '(missing record)';
-  const title = model ? titleField(model) : undefined;
-  const value = title ? record[title] : undefined;
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  const key = model && !hasGeneratedId(model) ? keyOf(model, record) : undefined;
-  if (key !== undefined) return keyLabel(model!, key);
-  const id = record.id;
-  return typeof id === 'string' ? `#${id.slice(0, 8)}` : '(untitled)';
-}
-
-/** "Inspection" → "Inspections" for headings; the schema's plural name when it has one. */
-export function pluralLabel(model: ModelDef): string {
-  const plural = model.pluralName;
-  return plural ? plural.charAt(0).toUpperCase() + plural.slice(1) : `${model.name}s`;
 }
 
 /** "inspectedAt" → "Inspected at", "siteID" → "Site". */

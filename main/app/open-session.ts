@@ -107,6 +107,8 @@ async function buildSession(ctx: CoreContext, signedIn: SignedIn): Promise<{ rea
     stop: [],
     syncRunning: false,
   };
+  // Files nothing references go before the profile is in use; those drafts and the Trash hold stay.
+  await attachments.sweep(await open.work.heldFiles());
   const sync = buildSync(settings.get().maxRecordsToSync);
   open.stop.push(datastore.onOutboxEvent(() => open.unsynced.request()));
   open.stop.push(

@@ -97,11 +97,15 @@ export class AttachmentSession {
   /** Opens the session of a profile whose datastore and file store are open: sweeps orphans, recovers refusals. */
   static async open(options: AttachmentSessionOptions): Promise<AttachmentSession> {
     const db = options.datastore.attachments.db;
-    await sweepOrphanFiles(db, options.files);
     const adds = await StagedAdds.open(options.dir, options.files, options.maxFileBytes);
     const session = new AttachmentSession(options, adds, openAttachmentSettings(options.dir), await ThumbnailStore.open(options.dir));
     await recordRefusals(options.datastore, db);
     return session;
+  }
+
+  /** Removes files nothing references (attachment-sweep.ts); `held`: sha-256s drafts and the Trash still hold. Run before the profile is in use. */
+  async sweep(held: ReadonlySet<string>): Promise<string[]> {
+    return sweepOrphanFiles(this.options.datastore.attachments.db, this.options.files, held);
   }
 
   get files(): AttachmentFiles {

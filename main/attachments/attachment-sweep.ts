@@ -2,7 +2,8 @@
 // form that was never saved, or whose save's transaction failed or was cut by a crash (the file is
 // written before the transaction; see main/datastore/attachment-staging.ts). Only files older than
 // the window go, so a file staged for a form still open is kept; the sweep runs when the profile
-// opens, before anything can be staged.
+// opens, before anything can be staged. Files a draft or a Trash entry still references are `held`:
+// saving the draft or restoring the record stages them again.
 import type Database from 'better-sqlite3';
 import type { AttachmentFiles } from './attachment-files.js';
 import { ATTACHMENTS_TABLE, referencedFiles } from './attachment-tables.js';
@@ -21,10 +22,17 @@ export function orphansOf(
 }
 
 /** Removes the orphaned files of `files` (see the header) at `now` (ms); answers the sha-256s removed. */
-export async function sweepOrphanFiles(db: Database.Database, files: AttachmentFiles, now = Date.now(), windowMs = ORPHAN_WINDOW_MS): Promise<string[]> {
+export async function sweepOrphanFiles(
+  db: Database.Database,
+  files: AttachmentFiles,
+  held: ReadonlySet<string> = new Set(),
+  now = Date.now(),
+  windowMs = ORPHAN_WINDOW_MS,
+): Promise<string[]> {
   const removed: string[] = [];
   const referencedNow = db.prepare(`SELECT 1 FROM "${ATTACHMENTS_TABLE}" WHERE "sha256" = ? LIMIT 1`);
-  for (const sha256 of orphansOf(await files.list(), referencedFiles(db), now, windowMs)) {
+  const referenced = new Set([...referencedFiles(db), ...held]);
+  for (const sha256 of orphansOf(await files.list(), referenced, now, windowMs)) {
     // Asked again just before removing: a row may have been written since the list was read.
     if (referencedNow.get(sha256) !== undefined) continue;
     await files.remove(sha256);

@@ -45,6 +45,8 @@ export interface WorkInProgress {
   draftSave(model: string, key: KeyObject | null, values: ModelRecord): Promise<Draft>;
   /** Every draft, most recently saved first. */
   draftsList(): Promise<Draft[]>;
+  /** The sha-256s of attached files that drafts and Trash entries reference (kept by the orphan sweep). */
+  heldFiles(): Promise<Set<string>>;
   draftDiscard(id: string): Promise<{ removed: boolean }>;
   /** Deleted records not restored yet, newest first. */
   trashList(): Promise<TrashItem[]>;
@@ -319,6 +321,18 @@ class WorkInProgressFile implements WorkInProgress {
   async draftsList(): Promise<Draft[]> {
     this.open();
     return (this.db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map(toDraft);
+  }
+
+  async heldFiles(): Promise<Set<string>> {
+    this.open();
+    const held = new Set<string>();
+    const texts = [
+      ...(this.db.prepare('SELECT draftValues AS text FROM drafts').all() as Array<{ text: string }>),
+      ...(this.db.prepare('SELECT rows AS text FROM trash').all() as Array<{ text: string }>),
+    ];
+    // Any attachment reference, at any depth: its sha256 member as JSON writes it.
+    for (const { text } of texts) for (const match of text.matchAll(/"sha256":"([0-9a-f]{64})"/g)) held.add(match[1]!);
+    return held;
   }
 
   async draftDiscard(id: string): Promise<{ removed: boolean }> {

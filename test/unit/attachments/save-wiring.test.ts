@@ -117,9 +117,12 @@ test('a save whose transaction fails leaves no queue row, and the file it staged
 
   await store.save('Observation', { inspectionID, category: 'kept', severity: 'LOW', photos: [kept] });
   const now = Date.now();
-  assert.deepEqual(await sweepOrphanFiles(db, files, now), [], 'nothing is a day old yet: a form may still be open');
+  assert.deepEqual(await sweepOrphanFiles(db, files, new Set(), now), [], 'nothing is a day old yet: a form may still be open');
   // A day later, seen from the sweep's clock.
-  const removed = await sweepOrphanFiles(db, files, now + ORPHAN_WINDOW_MS + 60_000);
+  // A draft (or a Trash entry) still holding the unsaved form's file keeps it.
+  const later = now + ORPHAN_WINDOW_MS + 60_000;
+  assert.deepEqual(await sweepOrphanFiles(db, files, new Set([unsaved.sha256]), later), [lost.sha256], 'a held file stays');
+  const removed = [lost.sha256, ...(await sweepOrphanFiles(db, files, new Set(), later))];
   assert.deepEqual(removed.sort(), [lost.sha256, unsaved.sha256].sort());
   assert.equal(files.has(lost.sha256), false);
   assert.equal(files.has(kept.sha256), true, 'a file a row references stays');
