@@ -100,7 +100,8 @@ export type UploadVerdict =
 export const FILE_MISSING_REASON = 'the file is no longer on this device';
 
 /** Statuses that will not change by retrying: each refusal becomes a review item (refused-uploads.ts). */
-const REFUSED_FOR_GOOD = new Set([400, 401, 403, 404, 413, 422]);
+// 401 is not among them: a token that expired mid-upload is renewed by the sign-in before the next try.
+const REFUSED_FOR_GOOD = new Set([400, 403, 404, 413, 422]);
 
 /** The verdict on `outcome` after `attempts` earlier failed attempts, at `now` (ms), backing off by `policy`. */
 export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: number, policy: RetryPolicy): UploadVerdict {
@@ -111,11 +112,13 @@ export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: num
     return { state: 'failed', reason: refusalReason(outcome.status, outcome.body) };
   }
   const reason =
-    outcome.kind === 'http'
-      ? `server answered ${outcome.status}${outcome.body ? `: ${outcome.body.trim()}` : ''}`
-      : outcome.kind === 'timeout'
-        ? 'the upload stalled'
-        : outcome.message;
+    outcome.kind === 'http' && outcome.status === 401
+      ? 'not signed in: retried with the renewed sign-in'
+      : outcome.kind === 'http'
+        ? `server answered ${outcome.status}${outcome.body ? `: ${outcome.body.trim()}` : ''}`
+        : outcome.kind === 'timeout'
+          ? 'the upload stalled'
+          : outcome.message;
   const failed = attempts + 1;
   if (policy.maxAttempts !== undefined && failed >= policy.maxAttempts) return { state: 'failed', reason: `gave up after ${failed} attempts: ${reason}` };
   return { state: 'queued', attempts: failed, nextAttemptAt: now + retryDelay(failed, policy), reason };
@@ -124,7 +127,6 @@ export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: num
 function refusalReason(status: number, body: string): string {
   const text = body.trim();
   if (text !== '') return text;
-  if (status === 401) return 'not signed in';
   if (status === 404) return 'the server has no such record, or you may not read it';
   return `the server refused the upload (${status})`;
 }

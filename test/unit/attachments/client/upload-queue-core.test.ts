@@ -115,7 +115,12 @@ test('uploadVerdict: done, retried with backoff, or refused for good with the se
     ],
     ['stall retried', { kind: 'timeout' }, 0, { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'the upload stalled' }],
     ['the local file is gone: for good', { kind: 'file-missing' }, 0, { state: 'failed', reason: 'the file is no longer on this device' }],
-    ['401 for good', { kind: 'http', status: 401, body: '' }, 0, { state: 'failed', reason: 'not signed in' }],
+    [
+      '401 retried: the sign-in renews its token',
+      { kind: 'http', status: 401, body: '' },
+      0,
+      { state: 'queued', attempts: 1, nextAttemptAt: 1_200, reason: 'not signed in: retried with the renewed sign-in' },
+    ],
     ['403 for good', { kind: 'http', status: 403, body: 'you may read but not write\n' }, 0, { state: 'failed', reason: 'you may read but not write' }],
     ['404 for good', { kind: 'http', status: 404, body: '' }, 0, { state: 'failed', reason: 'the server has no such record, or you may not read it' }],
     ['413 names the limit', { kind: 'http', status: 413, body: 'the limit per file is 8 MB\n' }, 0, { state: 'failed', reason: 'the limit per file is 8 MB' }],
