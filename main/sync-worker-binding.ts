@@ -3,7 +3,6 @@
 // endpoint the server announces (`attachmentsPath`, on the server's origin) is passed on with the
 // same credentials as headers, for the attachment queue (main/attachments).
 import type { AttachmentEndpoint, SyncWorkerPort, SyncWorkerPortFactory } from './app/sync-worker-port.js';
-import { ServerCapabilities } from './sync/server-capabilities.js';
 import { httpAuthHeaders, tokenProviderFromSession, type SyncAuth } from './sync/sync-auth.js';
 import { createSyncWorker, type SyncWorker, type SyncWorkerOptions } from './sync/sync-worker.js';
 
@@ -55,9 +54,7 @@ export function syncWorkerPortFactory(tuning: Partial<Omit<SyncWorkerOptions, 'd
 
 /** The port's attachment endpoint over the worker's capabilities: one endpoint object per announced path. */
 function attachmentEndpointPort(worker: SyncWorker, server: string, auth: SyncAuth): Pick<SyncWorkerPort, 'attachmentEndpoint' | 'onAttachmentEndpoint'> {
-  // The worker's interface shows only part of its ServerCapabilities; the object is the whole one.
-  const capabilities = worker.capabilities instanceof ServerCapabilities ? worker.capabilities : null;
-  if (capabilities === null) return {};
+  const capabilities = worker.capabilities;
   let current: AttachmentEndpoint | null = null;
   const endpointOf = (path: string | null): AttachmentEndpoint | null => {
     const url = path === null ? null : attachmentEndpointUrl(server, path);

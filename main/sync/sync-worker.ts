@@ -95,7 +95,7 @@ export interface SyncWorker {
   /** Subscribes to every event; returns the unsubscribe function. */
   onEvent(listener: (event: SyncEvent) => void): () => void;
   /** What the server announced in its latest answer (`unknown` before the first; AppSync: `none`). */
-  readonly capabilities: Pick<ServerCapabilities, 'state' | 'has' | 'maxItemBytes'>;
+  readonly capabilities: Pick<ServerCapabilities, 'state' | 'has' | 'maxItemBytes' | 'attachmentsPath' | 'onAttachmentsPath'>;
 }
 
 /** Creates a sync worker; nothing connects until start(). */
