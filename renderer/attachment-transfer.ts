@@ -6,12 +6,8 @@ import type { AttachmentRef } from '../common/schema/attachment-ref.js';
 import { api } from './api.js';
 import { base64ToBytes, bytesToBase64, chunkRanges, isImageType, stagingContentType, stagingName } from './attachment-view.js';
 
-/**
- * Bytes per staged chunk: half the contract's most. main checks every request as bounded plain
- * JSON (main/ipc/plain-json.ts: no string over 1,000,000 characters) before the contract, and a
- * whole 1 MiB chunk is 1,398,104 base64 characters. Reads are answers, which that check skips.
- */
-export const STAGE_CHUNK_BYTES = ATTACHMENT_CHUNK_BYTES / 2;
+/** Bytes per staged chunk: the contract's most (main's plain-JSON check lets the chunk channel carry a whole one). */
+export const STAGE_CHUNK_BYTES = ATTACHMENT_CHUNK_BYTES;
 
 /** Width of a thumbnail (CSS pixels); the height keeps the picture's proportions. */
 export const THUMBNAIL_WIDTH = 320;

@@ -20,7 +20,7 @@ import type { Predicate } from '../../common/predicates/types.js';
 import { findField } from '../../common/schema/model-fields.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
 import type { AppServices, AttachmentChannel, Broadcast } from './app-services.js';
-import { assertPlainJson } from './plain-json.js';
+import { assertPlainJson, CHUNK_LIMITS, DEFAULT_LIMITS } from './plain-json.js';
 import { checkedKey, requireModel, writableRecord } from './record-fields.js';
 import { SenderRegistry, type IpcSender, type SenderState } from './sender-registry.js';
 
@@ -217,7 +217,7 @@ export function registerHandlers(host: IpcHost, services: AppServices): IpcHandl
       try {
         const state = senders.stateOf(sender);
         const raw = payload === undefined || payload === null ? {} : payload;
-        assertPlainJson(raw, channel);
+        assertPlainJson(raw, channel, channel === 'attachmentStageChunk' ? CHUNK_LIMITS : DEFAULT_LIMITS);
         const parsed = schema.safeParse(raw);
         if (!parsed.success) return { ok: false, error: zodToError(channel, parsed.error) };
         return { ok: true, value: await run(parsed.data, state) };

@@ -2,6 +2,7 @@
 // typed arrays, huge or deeply nested graphs). Every request payload must be plain JSON within
 // these bounds before any schema looks at it.
 import { ValidationError } from '../../common/errors.js';
+import { ATTACHMENT_CHUNK_BYTES } from '../../common/ipc/attachment-contract.js';
 
 export interface PlainJsonLimits {
   /** Deepest nesting of arrays/objects (default 40). */
@@ -14,6 +15,9 @@ export interface PlainJsonLimits {
 
 /** Defaults sized well above any form the app submits. */
 export const DEFAULT_LIMITS: PlainJsonLimits = { maxDepth: 40, maxNodes: 20_000, maxStringLength: 1_000_000 };
+
+/** For the channels that carry a file chunk: one base64 string of up to 1 MiB of bytes (the contract bounds it exactly). */
+export const CHUNK_LIMITS: PlainJsonLimits = { ...DEFAULT_LIMITS, maxStringLength: Math.ceil(ATTACHMENT_CHUNK_BYTES / 3) * 4 };
 
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);

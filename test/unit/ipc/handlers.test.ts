@@ -236,3 +236,16 @@ test('the exposed bridge answers with envelopes that survive a copy between worl
   assert.equal((await api.save({ model: 'Site', record: { name: 'ok' } })).name, 'ok');
   await core.close();
 });
+
+test('a whole 1 MiB file chunk passes the plain-JSON bound of its channel; the same text in a save is refused', async () => {
+  const { api, core } = setup();
+  await api.signIn({ mode: 'offline', username: 'chunks' });
+  const bytes = Buffer.alloc(1024 * 1024, 7);
+  const { stageId } = await api.attachmentStageBegin({ name: 'big.bin', contentType: 'application/octet-stream' });
+  assert.deepEqual(await api.attachmentStageChunk({ stageId, data: bytes.toString('base64') }), { received: bytes.length });
+  const staged = await api.attachmentStageEnd({ stageId });
+  assert.equal(staged.size, bytes.length);
+  const refused = await rejection(api.save({ model: 'Site', record: { name: 'x', code: bytes.toString('base64') } }));
+  assert.match(refused.message, /text longer than 1000000 characters/);
+  await core.close();
+});
