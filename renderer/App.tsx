@@ -22,6 +22,7 @@ import { shownRoute } from './route.js';
 import { navigationModels } from './schema-view.js';
 import { ShellContent } from './screens/ShellContent.js';
 import { SignInScreen } from './screens/SignInScreen.js';
+import { useWindowDropGuard } from './hooks/useWindowDropGuard.js';
 
 /** The schema and the signed-in user from main (undefined until known; user null: nobody signed in). */
 function useSession(): { schema: Schema | null; user: CurrentUser | null | undefined; setUser: (user: CurrentUser | null) => void } {
@@ -42,6 +43,7 @@ export function App() {
   const undo = useUndoDelete(schema);
   const status = useSyncStatus();
   const access = useAccess(user?.profileId ?? null);
+  useWindowDropGuard();
 
   const firstModel = schema ? navigationModels(schema)[0]?.name : undefined;
   useEffect(() => {
