@@ -15,6 +15,8 @@ import { z } from 'zod';
 /** Most bytes one chunk carries (1 MiB), as base64 at most this many characters. */
 export const ATTACHMENT_CHUNK_BYTES = 1024 * 1024;
 const CHUNK_BASE64_CHARS = Math.ceil(ATTACHMENT_CHUNK_BYTES / 3) * 4;
+/** The `errorType` of a review item for a file the server refused for good (keepMine retries the upload, keepTheirs keeps it on this device only). */
+export const ATTACHMENT_REFUSED = 'AttachmentRefused';
 /** Largest thumbnail kept (bytes). */
 export const MAX_THUMBNAIL_BYTES = 256 * 1024;
 

@@ -6,7 +6,7 @@ import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelRecord } from '../../common/schema/types.js';
 import type { AppServices } from '../ipc/app-services.js';
 import { requireModel, writableRecord } from '../ipc/record-fields.js';
-import { ATTACHMENT_REFUSED } from '../attachments/refused-uploads.js';
+import { ATTACHMENT_REFUSED } from '../../common/ipc/attachment-contract.js';
 import { resolutionPlan } from '../sync/review-resolution.js';
 import { currentSession, type CoreContext } from './core-context.js';
 import { conflictView, reviewItemView } from './inbox-views.js';

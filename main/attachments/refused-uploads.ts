@@ -9,12 +9,10 @@ import type Database from 'better-sqlite3';
 import { findModel } from '../../common/schema/model-fields.js';
 import { keyFromModelId } from '../../common/schema/record-key.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
+import { ATTACHMENT_REFUSED } from '../../common/ipc/attachment-contract.js';
 import type { Datastore, NewReviewItem, ReviewRecord } from '../datastore/datastore.js';
 import { awaitsReview, entriesOfReview, refusedWithoutReview, requeue, setReviewId } from './attachment-tables.js';
 import { FILE_MISSING_REASON, type AttachmentEntry } from './upload-queue-core.js';
-
-/** The `errorType` that marks a review item as a refused upload (the inbox decides it here, not as a record edit). */
-export const ATTACHMENT_REFUSED = 'AttachmentRefused';
 
 /** "photo" for an image, else "file". */
 export function fileNoun(contentType: string): string {

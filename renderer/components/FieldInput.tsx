@@ -10,7 +10,7 @@ import { blankRaw, isAttachmentField, type Raw } from '../form-values.js';
 import { AttachmentField } from './AttachmentField.js';
 import { EmbeddedFieldset } from './EmbeddedFieldset.js';
 import { ErrorText, inputId } from './FieldError.js';
-import { belongsToFor, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
+import { belongsToFor, enumLabel, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
   readonly schema: Schema;
@@ -132,10 +132,7 @@ function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
         <option value="">{field.isRequired ? 'Choose…' : '—'}</option>
         {values.map((v) => (
           <option key={v} value={v}>
-            {v
-              .replace(/_/g, ' ')
-              .toLowerCase()
-              .replace(/^./, (c) => c.toUpperCase())}
+            {enumLabel(v)}
           </option>
         ))}
       </select>

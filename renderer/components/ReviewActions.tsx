@@ -1,5 +1,7 @@
 // The decisions a review item offers: keep mine or theirs (overridden), resubmit, delete again or
-// discard (rejected), opening the record, and once decided what was chosen.
+// discard (rejected), retry or keep local (a refused upload), opening the record, and once decided
+// what was chosen.
+import { ATTACHMENT_REFUSED } from '../../common/ipc/attachment-contract.js';
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import { reviewStateText } from '../work-view.js';
@@ -26,7 +28,17 @@ export function ReviewActions(props: {
           </button>
         </>
       )}
-      {isOpen && item.kind === 'rejected' && (
+      {isOpen && item.kind === 'rejected' && item.errorType === ATTACHMENT_REFUSED && (
+        <>
+          <button className="primary" onClick={() => onDecide('keepMine')}>
+            Retry upload
+          </button>
+          <button className="secondary" onClick={() => onDecide('keepTheirs')}>
+            Keep on this device only
+          </button>
+        </>
+      )}
+      {isOpen && item.kind === 'rejected' && item.errorType !== ATTACHMENT_REFUSED && (
         <>
           {props.onResubmit && item.operation !== 'DELETE' && (
             <button className="primary" onClick={() => props.onResubmit?.(item)}>
