@@ -113,6 +113,19 @@ export function loadEntries(db: Database.Database): AttachmentEntry[] {
   return (db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" ORDER BY "seq"`).all() as Row[]).map(entryOf);
 }
 
+const PENDING = `"localOnly" = 1 AND "state" IN ('queued', 'uploading')`;
+
+/** The entries still to upload (queued or uploading), queue order: all the queue's decisions look at; the table's other rows are not read. */
+export function loadPendingEntries(db: Database.Database): AttachmentEntry[] {
+  return (db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING} ORDER BY "seq"`).all() as Row[]).map(entryOf);
+}
+
+/** Bytes not yet acknowledged of the entries still to upload (upload-queue-core.ts bytesWaiting, summed in SQLite). */
+export function bytesWaitingIn(db: Database.Database): number {
+  const row = db.prepare(`SELECT COALESCE(SUM("size" - "bytesAcked"), 0) AS "bytes" FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING}`).get() as { bytes: number };
+  return row.bytes;
+}
+
 /** The entry of `key`, or null. */
 export function loadEntry(db: Database.Database, key: string): AttachmentEntry | null {
   const row = db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE "key" = ?`).get(key) as Row | undefined;

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { RETRY_POLICIES, type RetryPolicy } from '../sync/core/retry-policy.js';
 import type { AttachmentFiles } from './attachment-files.js';
-import { loadEntries, loadEntry, markDone, markFailed, markQueued, markUploading, saveProgress } from './attachment-tables.js';
+import { bytesWaitingIn, loadEntry, loadPendingEntries, markDone, markFailed, markQueued, markUploading, saveProgress } from './attachment-tables.js';
 import { attemptTusUpload } from './tus-upload-attempt.js';
 import {
   bytesWaiting,
@@ -97,17 +97,18 @@ export class UploadRunner {
   wake(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    const entries = loadEntries(this.options.db);
+    // Only the rows still to upload: re-reading the whole table at every wake made a long queue quadratic.
+    const entries = loadPendingEntries(this.options.db);
     const context = this.context();
     for (const entry of uploadsToStart(entries, context)) this.launch(entry);
-    this.emitWaiting(entries);
+    this.emitWaiting(bytesWaiting(entries));
     const due = nextDueAt(entries, this.context());
     if (due !== null && !this.paused) this.timer = setTimeout(() => this.wake(), Math.max(0, due - this.now()));
   }
 
   /** Bytes not yet uploaded of files that will be (queued, uploading or backing off). */
   bytesWaiting(): number {
-    return bytesWaiting(loadEntries(this.options.db));
+    return bytesWaitingIn(this.options.db);
   }
 
   /** Calls `listener` with each file's state change; returns the unsubscribe. */
@@ -168,7 +169,7 @@ export class UploadRunner {
       stallTimeoutMs: this.options.stallTimeoutMs ?? 60_000,
       onAcknowledged: (url, offset) => {
         saveProgress(db, entry.key, url, offset);
-        this.emitWaiting(loadEntries(db));
+        this.emitWaiting(bytesWaitingIn(db));
       },
       onProgress: (bytesSent) => this.emit({ key: entry.key, state: 'uploading', bytesSent, bytesTotal: entry.size }),
       signal,
@@ -199,8 +200,7 @@ export class UploadRunner {
     for (const listener of this.fileListeners) listener(event);
   }
 
-  private emitWaiting(entries: readonly AttachmentEntry[]): void {
-    const bytes = bytesWaiting(entries);
+  private emitWaiting(bytes: number): void {
     for (const listener of this.waitingListeners) listener(bytes);
   }
 }
