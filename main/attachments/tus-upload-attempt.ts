@@ -1,7 +1,8 @@
 // One attempt at uploading one file with tus-js-client, ended as an UploadOutcome (never a throw).
 // It resumes from the stored upload URL when there is one (HEAD → the server's offset), else from
 // the record-scoped URL the server would create (a crash between the POST and storing its
-// Location loses nothing), else creates the upload. tus-js-client's own retries are off: the
+// Location loses nothing); a file never tried before is created at once, its first chunk sent
+// with the POST (creation-with-upload: no HEAD that can only answer 404). tus-js-client's own retries are off: the
 // queue backs off (upload-queue-core.ts), so one policy decides.
 import type { ReadStream } from 'node:fs';
 import * as tus from 'tus-js-client';
@@ -11,8 +12,8 @@ import type { UploadOutcome } from './upload-queue-core.js';
 export interface UploadAttemptInput {
   /** The tus creation endpoint, e.g. `https://server/attachments`. */
   readonly endpoint: string;
-  /** Where to resume: the stored tus URL, or the record-scoped blob URL. */
-  readonly uploadUrl: string;
+  /** Where to resume: the stored tus URL, or the record-scoped blob URL; null creates the upload with its first chunk. */
+  readonly uploadUrl: string | null;
   /** The file's bytes, a ReadStream opened by path (tus-js-client reads slices by path). */
   readonly source: ReadStream;
   /** Upload-Metadata: model, recordId, field, sha256, contentType, filename. */
@@ -61,7 +62,7 @@ export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutco
     const onAbort = (): void => stop({ kind: 'aborted' });
     const upload: tus.Upload = new tus.Upload(input.source, {
       endpoint: input.endpoint,
-      uploadUrl: input.uploadUrl,
+      ...(input.uploadUrl === null ? { uploadDataDuringCreation: true } : { uploadUrl: input.uploadUrl }),
       metadata: { ...input.metadata },
       chunkSize: input.chunkSize,
       retryDelays: null,

@@ -154,7 +154,8 @@ export class UploadRunner {
     this.emit({ key: entry.key, state: 'uploading', bytesSent: entry.bytesAcked, bytesTotal: entry.size });
     const outcome = await attemptTusUpload({
       endpoint: this.options.endpoint,
-      uploadUrl: entry.uploadUrl ?? `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`,
+      // Never tried: create it with its first chunk. Tried before, or left `uploading` by a crash: resume by HEAD.
+      uploadUrl: entry.uploadUrl ?? (entry.state === 'queued' && entry.attempts === 0 ? null : `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`),
       source: this.options.files.read(entry.sha256),
       metadata: {
         model: entry.model,
