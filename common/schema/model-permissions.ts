@@ -6,7 +6,7 @@
 // the server decides, and a wrong refusal here would block work the backend accepts.
 import { DEFAULT_OWNER_FIELD } from './auth-rules.js';
 import { grants, groupsOf, ownerClaims, ownerValue, userProviderFits } from './rule-identity.js';
-import type { AuthOperation, AuthRule, ModelDef, ModelRecord, Schema } from './types.js';
+import type { AuthRule, ModelDef, ModelRecord, Schema } from './types.js';
 import { findField } from './model-fields.js';
 
 /** Who is signed in, as far as `@auth` rules care. The server's `Identity` has this shape too. */

@@ -16,7 +16,22 @@ const f = (model: ModelDef, name: string): FieldDef => {
 test('stored fields drop relations and append metadata', () => {
   assert.deepEqual(
     columnFields(exampleSchema.models.Inspection).map((x) => x.name),
-    ['id', 'siteID', 'title', 'status', 'score', 'notes', 'inspectedAt', 'createdAt', 'updatedAt', 'owner', '_version', '_lastChangedAt', '_deleted'],
+    [
+      'id',
+      'siteID',
+      'title',
+      'status',
+      'score',
+      'notes',
+      'inspectedAt',
+      'attachments',
+      'createdAt',
+      'updatedAt',
+      'owner',
+      '_version',
+      '_lastChangedAt',
+      '_deleted',
+    ],
   );
   assert.deepEqual(
     METADATA_FIELD_DEFS.map((x) => x.name),

@@ -57,7 +57,19 @@ function scalarValue(field: FilterableField, schema: Schema): fc.Arbitrary<unkno
 
 function storedValue(field: FieldDef, schema: Schema): fc.Arbitrary<unknown> {
   if (field.type.kind === 'embedded') {
-    return fc.record({ latitude: float, longitude: float });
+    // The example schema's embedded types: GeoPoint (Site.location) and lists of Attachment references.
+    if (field.type.name === 'Attachment') {
+      const ref = fc.record({
+        key: fc.constant('Inspection/k/0000000000000000000000000000000000000000000000000000000000000000'),
+        contentType: fc.constant('image/jpeg'),
+        size: fc.nat(),
+        sha256: fc.constant('0'.repeat(64)),
+        name: fc.option(text, { nil: null }),
+      });
+      return field.isList ? fc.array(ref, { maxLength: 2 }) : ref;
+    }
+    // In range: the datastore refuses a GeoPoint outside latitude ±90, longitude ±180.
+    return fc.record({ latitude: fc.double({ min: -90, max: 90, noNaN: true }), longitude: fc.double({ min: -180, max: 180, noNaN: true }) });
   }
   const described = describeField(field);
   if ('reason' in described) return fc.constant(null);
