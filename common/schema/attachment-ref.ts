@@ -45,6 +45,19 @@ export function attachmentKey(model: string, recordId: string, sha256: string): 
   return `${encodeURIComponent(model)}/${encodeURIComponent(recordId)}/${sha256}`;
 }
 
+/** `attachmentKey`'s parts read back (URI-decoded); null when `key` is not `<model>/<recordId>/<sha256>`. */
+export function parseAttachmentKey(key: string): { readonly model: string; readonly recordId: string; readonly sha256: string } | null {
+  const parts = key.split('/');
+  if (parts.length !== 3 || !SHA256.test(parts[2]!)) return null;
+  try {
+    const model = decodeURIComponent(parts[0]!);
+    const recordId = decodeURIComponent(parts[1]!);
+    return model === '' || recordId === '' ? null : { model, recordId, sha256: parts[2]! };
+  } catch {
+    return null;
+  }
+}
+
 /** Why `value` is not a well-formed attachment reference (naming the part), or null when it is. */
 export function attachmentRefProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'an attachment must be an object { key, contentType, size, sha256, name }';

@@ -12,7 +12,14 @@
 // The datastore touches no file: whether a file is here is asked of a small port.
 import type Database from 'better-sqlite3';
 import { ValidationError } from '../../common/errors.js';
-import { attachmentFields, attachmentKey, attachmentRefProblem, attachmentRefsOf, type AttachmentRef } from '../../common/schema/attachment-ref.js';
+import {
+  attachmentFields,
+  attachmentKey,
+  attachmentRefProblem,
+  attachmentRefsOf,
+  parseAttachmentKey,
+  type AttachmentRef,
+} from '../../common/schema/attachment-ref.js';
 import { keyFromModelId } from '../../common/schema/record-key.js';
 import type { ModelRecord } from '../../common/schema/types.js';
 import { forgetUnuploaded, stageUpload } from '../attachments/attachment-tables.js';
@@ -84,16 +91,9 @@ export class AttachmentStaging {
 
   /** The local record holding the reference `key`, that reference and its field; null when none here does. */
   locate(key: string): { readonly ref: AttachmentRef; readonly record: StagedAttachmentRecord } | null {
-    const parts = key.split('/');
-    if (parts.length !== 3 || this.core.isClosed) return null;
-    let model: string;
-    let recordId: string;
-    try {
-      model = decodeURIComponent(parts[0]);
-      recordId = decodeURIComponent(parts[1]);
-    } catch {
-      return null;
-    }
+    const parsed = parseAttachmentKey(key);
+    if (parsed === null || this.core.isClosed) return null;
+    const { model, recordId } = parsed;
     const table = this.core.tables.get(model);
     const keyObject = table === undefined ? undefined : keyFromModelId(table.model, recordId);
     const row = table === undefined || keyObject === undefined ? undefined : this.core.getRow(table, table.keyParams(keyObject));

@@ -2,6 +2,7 @@
 // to. The id is scoped to the owning record — `<model>/<recordId>/<sha256>`, each part
 // URI-encoded — so two records never share a blob and a record's access rules cover its files.
 import { MAX_BLOB_ID_LENGTH } from './blob-store.js';
+import { parseAttachmentKey } from '../../common/schema/attachment-ref.js';
 
 /** The record an attachment belongs to; what access decisions are made over. */
 export interface AttachmentTarget {
@@ -55,17 +56,8 @@ export function blobIdOf(target: AttachmentTarget, sha256: string): string {
 
 /** Reads `<model>/<recordId>/<sha256>` (URI-encoded parts) back; null when it is not one. */
 export function parseBlobId(path: string): (AttachmentTarget & { readonly id: string; readonly sha256: string }) | null {
-  const parts = path.split('/');
-  if (parts.length !== 3 || !SHA256.test(parts[2])) return null;
-  let model: string;
-  let recordId: string;
-  try {
-    model = decodeURIComponent(parts[0]);
-    recordId = decodeURIComponent(parts[1]);
-  } catch {
-    return null;
-  }
-  if (!NAME.test(model) || recordId === '') return null;
+  const parsed = parseAttachmentKey(path);
+  if (parsed === null || !NAME.test(parsed.model)) return null;
   // Re-encoded so that differently-escaped spellings of one path name one blob.
-  return { model, recordId, sha256: parts[2], id: blobIdOf({ model, recordId }, parts[2]) };
+  return { ...parsed, id: blobIdOf(parsed, parsed.sha256) };
 }
