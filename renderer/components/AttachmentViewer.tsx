@@ -7,6 +7,7 @@ import type { AttachmentRef } from '../../common/schema/attachment-ref.js';
 import { formatBytes, isImageType, stepIndex } from '../attachment-view.js';
 import { useAttachmentFile } from '../hooks/useAttachmentBlob.js';
 import { shownName } from './AttachmentItem.js';
+import { keepTabInside } from '../dialog-focus.js';
 
 /** What the viewer shows: `files[index]`, with the local copies of files added in this form. */
 export interface AttachmentViewerProps {
@@ -24,22 +25,6 @@ function useReturnFocus(first: RefObject<HTMLElement | null>): void {
     first.current?.focus();
     return () => before?.focus();
   }, [first]);
-}
-
-/** Keeps Tab inside `dialog` (a modal): from its last control to its first, and back with Shift+Tab. */
-export function keepTabInside(event: KeyboardEvent, dialog: HTMLElement | null): void {
-  if (event.key !== 'Tab' || dialog === null) return;
-  const controls = [...dialog.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), video, [tabindex]:not([tabindex="-1"])')];
-  const first = controls[0];
-  const last = controls[controls.length - 1];
-  if (first === undefined || last === undefined) return;
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }
 
 function ViewerBody(props: { file: AttachmentRef; name: string; url: string | null; error: string | null; loading: boolean }) {

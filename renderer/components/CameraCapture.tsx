@@ -3,7 +3,7 @@
 // closes (every track of the stream), so its light goes off.
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { cameraFileName } from '../attachment-view.js';
-import { keepTabInside } from './AttachmentViewer.js';
+import { keepTabInside } from '../dialog-focus.js';
 
 /** Why the camera could not start, in plain words, from getUserMedia's error. */
 function cameraProblem(error: unknown): string {

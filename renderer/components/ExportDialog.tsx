@@ -9,6 +9,7 @@ import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import type { ListSort } from '../list-sort.js';
 import { pluralLabel } from '../../common/schema/record-labels.js';
+import { keepTabInside } from '../dialog-focus.js';
 
 const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', geojson: 'GeoJSON', json: 'JSON' };
 
@@ -106,25 +107,12 @@ export function ExportDialog(props: {
   );
 }
 
-// Esc closes; Tab and Shift+Tab wrap around the dialog's controls (a radio group is one stop: its checked radio).
+// Esc closes; Tab and Shift+Tab wrap around the dialog's controls.
 function keepInside(e: KeyboardEvent<HTMLDivElement>, close: () => void): void {
   if (e.key === 'Escape') {
     e.stopPropagation();
     close();
     return;
   }
-  if (e.key !== 'Tab') return;
-  const stops = [...e.currentTarget.querySelectorAll<HTMLElement>('input:not([disabled]), button:not([disabled])')].filter(
-    (el) => !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked),
-  );
-  const first = stops[0];
-  const last = stops[stops.length - 1];
-  if (first === undefined || last === undefined) return;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
+  keepTabInside(e, e.currentTarget);
 }
