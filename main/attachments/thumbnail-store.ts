@@ -11,6 +11,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import { ValidationError } from '../../common/errors.js';
 import { MAX_THUMBNAIL_BYTES } from '../../common/ipc/attachment-contract.js';
+import { sniffImage } from '../../common/content-sniff.js';
 
 /** The image types a thumbnail may be. */
 export const THUMBNAIL_TYPES = ['image/webp', 'image/jpeg', 'image/png'] as const;
@@ -19,13 +20,10 @@ export type ThumbnailType = (typeof THUMBNAIL_TYPES)[number];
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP_SUFFIX = '.part';
 
-/** The thumbnail type the first bytes show (PNG signature, JPEG SOI marker, RIFF…WEBP), or null. */
+/** The thumbnail type the first bytes show (common/content-sniff.ts, one of THUMBNAIL_TYPES), or null. */
 export function thumbnailTypeOf(bytes: Uint8Array): ThumbnailType | null {
-  const ascii = (from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => bytes[i] === byte)) return 'image/png';
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
-  return null;
+  const sniffed = sniffImage(bytes);
+  return (THUMBNAIL_TYPES as readonly string[]).includes(sniffed ?? '') ? (sniffed as ThumbnailType) : null;
 }
 
 /** Why `bytes` may not be kept as a `contentType` thumbnail (naming the problem), or null when they may. */

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFound, type BlobStore } from './blob-store.js';
 import { decideRange } from './byte-range.js';
-import { isCheckedImageType } from './content-sniff.js';
+import { isCheckedImageType } from '../../common/content-sniff.js';
 
 /** Answers a download of blob `id`; 404 when it is missing or not complete. */
 export async function sendAttachment(store: BlobStore, id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

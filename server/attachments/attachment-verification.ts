@@ -3,7 +3,7 @@
 // 422 whose body says what did not match; the blob store then removes the upload.
 import { createHash } from 'node:crypto';
 import type { CompletionCheck } from './blob-store.js';
-import { judgeContentType, SNIFF_BYTES } from './content-sniff.js';
+import { judgeContentType, SNIFF_BYTES } from '../../common/content-sniff.js';
 import { TusError } from './tus-blob-datastore.js';
 
 /** Verifies sha-256 and content type of a finished upload from its metadata (`sha256`, `contentType`). */

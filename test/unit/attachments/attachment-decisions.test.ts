@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { blobIdOf, parseBlobId, parseDeclaration } from '../../../server/attachments/attachment-metadata.js';
 import { decideAccess, decideSize, formatBytes, routeOf } from '../../../server/attachments/attachment-policy.js';
 import { decideRange } from '../../../server/attachments/byte-range.js';
-import { judgeContentType, sniffImage } from '../../../server/attachments/content-sniff.js';
+import { judgeContentType, sniffImage } from '../../../common/content-sniff.js';
 
 const seed = Number(process.env.ATTACHMENTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`attachment-decisions property seed: ${seed} (replay with ATTACHMENTS_SEED=${seed})`);
