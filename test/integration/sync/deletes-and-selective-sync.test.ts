@@ -58,8 +58,9 @@ test('after the tombstone window, a full sync removes local records the server n
   await a.datastore.delete('Note', gone);
   await drained(a);
   await new Promise((r) => setTimeout(r, 1_100));
-  const purged = await h.server.purge();
-  assert.ok(purged.tombstones >= 1);
+  // The server's own first purge (1 s after start) may already have taken it: `_ttl` is whole
+  // seconds, so a tombstone can expire as soon as 0.x s after it was written. Gone is what counts.
+  await h.server.purge();
   assert.equal(await serverNote(gone), null, 'the tombstone is gone from the server');
 
   await b.worker.start();
