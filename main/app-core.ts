@@ -21,6 +21,8 @@ import { reviewInbox } from './app/review-inbox.js';
 import { createSerial, sessionLifecycle } from './app/session-lifecycle.js';
 import { rebuildSync, startSync, stopSync } from './app/sync-control.js';
 import { createSyncStatusHolder } from './app/sync-status.js';
+import { createSyncActivityLog } from './app/sync-activity.js';
+import { NO_FORM_HINTS } from '../common/schema/form-hints.js';
 
 export type { AppCoreOptions } from './app/core-context.js';
 export type { SyncWorkerPort, SyncWorkerPortFactory } from './app/sync-worker-port.js';
@@ -42,7 +44,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   if (problem !== null) throw new ValidationError(`createAppCore: ${problem}`, 'maxRecordsToSync');
 
   const out = createBroadcaster();
-  const ctx: CoreContext = { options, defaultMaxRecordsToSync, out, status: createSyncStatusHolder(out), session: null };
+  const ctx: CoreContext = { options, defaultMaxRecordsToSync, out, status: createSyncStatusHolder(out), activity: createSyncActivityLog(out), session: null };
   const registry = createProfileRegistry(options.userData);
   const deps: SignInDeps = {
     credentials: options.credentials,
@@ -79,6 +81,8 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     },
     ...reviewInbox(ctx),
     access: async () => currentSession(ctx).guard.access(),
+    formHints: async () => options.formHints ?? NO_FORM_HINTS,
+    syncActivity: async ({ limit }) => ctx.activity.list(limit),
     syncSettings: async () => currentSession(ctx).settings.get(),
     setSyncSettings: (request) =>
       serial(async () => {

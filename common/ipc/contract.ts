@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { KeyObject } from '../schema/record-key.js';
 import type { Schema } from '../schema/types.js';
 import { isSyncEventType, type SyncEventMessage } from '../sync/sync-events.js';
+import { formHintsShape } from '../schema/form-hints.js';
 import { attachmentEvents, attachmentRequests } from './attachment-contract.js';
 import { predicateShape } from './predicate-shape.js';
 
@@ -47,6 +48,21 @@ const keyObject = z.record(z.string(), z.union([z.string(), z.number()]));
 const record = z.record(z.string().max(200), z.unknown());
 const sortSpec = z.array(z.object({ field: z.string().min(1).max(200), direction: z.enum(['asc', 'desc']) }).strict()).max(20);
 const empty = z.object({}).strict();
+
+/** Per returned record: whether it has changes not yet accepted by the server, and open review items. */
+const rowMark = z.object({ unsynced: z.boolean(), review: z.boolean() });
+
+/** One line of the Sync activity screen: what the sync worker did, in plain words. */
+export const syncActivityEntryShape = z.object({
+  at: z.number(),
+  /** The sync event it came from (a `SyncEventMap` name), or `session` for sign-in, sign-out and start/stop. */
+  kind: z.string(),
+  /** Plain words a field worker understands ("Sent 3 changes", "Went offline"). */
+  text: z.string(),
+  model: z.string().optional(),
+  /** `problem` lines (errors, refusals, going offline) are shown marked. */
+  level: z.enum(['info', 'problem']),
+});
 
 /** A user-facing error: `code` from common/errors.ts, `path` like `Site.name` when one field is at fault. */
 export const ipcErrorShape = z.object({
@@ -268,9 +284,20 @@ export const requests = {
         limit: z.number().int().min(1).max(1000).optional(),
         /** Also answer `count`: how many records match `where` across all pages (one COUNT in SQLite). */
         withCount: z.boolean().optional(),
+        /** Only records whose text fields contain these words, case- and accent-insensitively (with `where`). */
+        search: z.string().max(500).optional(),
+        /** Text comparisons in `where` ignore case and accents (a local query only; never sent to a server). */
+        ignoreCase: z.boolean().optional(),
+        /** Also answer `marks`, one per returned item: unsynced changes, open review items. */
+        withMarks: z.boolean().optional(),
       })
       .strict(),
-    response: z.object({ items: z.array(record), count: z.number().int().nonnegative().optional() }),
+    response: z.object({
+      items: z.array(record),
+      count: z.number().int().nonnegative().optional(),
+      /** Parallel to `items` when `withMarks` was asked. */
+      marks: z.array(rowMark).optional(),
+    }),
   },
   delete: {
     request: z
@@ -336,6 +363,13 @@ export const requests = {
   /** Restores a deleted record and what was deleted with it; answers the restored top-level record. */
   trashRestore: { request: z.object({ id: z.string().max(200) }).strict(), response: record },
   access: { request: empty, response: accessShape },
+  /** The form hints beside the schema (schema/form-hints.json); `{ models: {} }` when there is none. */
+  formHints: { request: empty, response: formHintsShape },
+  /** The Sync activity screen's lines, newest first (at most `limit`, default 200). */
+  syncActivity: {
+    request: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    response: z.array(syncActivityEntryShape),
+  },
   /** This profile's sync settings (the default until the user saves one). */
   syncSettings: { request: empty, response: syncSettingsShape },
   /**
@@ -397,6 +431,8 @@ export const events = {
   conflict: conflictShape,
   /** A review item was made or decided. */
   review: reviewItemShape,
+  /** A new line of the Sync activity screen. */
+  syncActivity: syncActivityEntryShape,
   error: errorNoticeShape,
   /** The signed-in user changed (null = signed out). */
   session: currentUserShape.nullable(),
@@ -421,6 +457,8 @@ export type Draft = z.infer<typeof draftShape>;
 export type TrashItem = z.infer<typeof trashItemShape>;
 export type Access = z.infer<typeof accessShape>;
 export type SyncSettings = z.infer<typeof syncSettingsShape>;
+export type SyncActivityEntry = z.infer<typeof syncActivityEntryShape>;
+export type RowMark = z.infer<typeof rowMark>;
 
 /** What every request answers over the wire: the response, or a typed error (never a thrown Error). */
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcError };

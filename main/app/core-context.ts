@@ -12,7 +12,9 @@ import type { Datastore } from '../datastore/datastore.js';
 import type { SaveGuard } from '../save-guard.js';
 import type { SyncSettingsStore } from '../sync-settings.js';
 import type { WorkInProgress } from '../work-in-progress/work-in-progress.js';
+import type { FormHints } from '../../common/schema/form-hints.js';
 import type { Broadcaster } from './broadcaster.js';
+import type { SyncActivityLog } from './sync-activity.js';
 import type { SyncWorkerPort, SyncWorkerPortFactory } from './sync-worker-port.js';
 import type { SyncStatusHolder } from './sync-status.js';
 import type { UnsyncedCount } from './unsynced-count.js';
@@ -21,6 +23,8 @@ export interface AppCoreOptions {
   /** Folder holding settings.json and profiles/ (Electron's `app.getPath('userData')`). */
   readonly userData: string;
   readonly schema: Schema;
+  /** The form hints beside the schema, already checked against it (main/app/form-hints-file.ts); none by default. */
+  readonly formHints?: FormHints;
   readonly credentials: CredentialStore;
   /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
   readonly createSync?: SyncWorkerPortFactory;
@@ -70,6 +74,8 @@ export interface CoreContext {
   readonly defaultMaxRecordsToSync: number;
   readonly out: Broadcaster;
   readonly status: SyncStatusHolder;
+  /** What sync did this run, for the Sync activity screen. */
+  readonly activity: SyncActivityLog;
   session: OpenSession | null;
 }
 

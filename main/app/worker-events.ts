@@ -17,6 +17,7 @@ export function syncEventMessage(event: SyncEvent): SyncEventMessage {
 export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEvent): void {
   if (ctx.session !== open) return;
   ctx.out.broadcast('syncEvent', syncEventMessage(event));
+  ctx.activity.record(event);
   const input = { type: 'worker', event, at: Date.now() } as const;
   // The processor reports the outbox (`outboxStatus`) after every answer it got: the accepted
   // entry's new time waits for that count, so one processed entry is one count and one broadcast.

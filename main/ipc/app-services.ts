@@ -73,6 +73,10 @@ export interface AppServices {
   trashList(): Promise<ResponseOf<'trashList'>>;
   trashRestore(request: ParsedRequestOf<'trashRestore'>): Promise<ResponseOf<'trashRestore'>>;
   access(): Promise<ResponseOf<'access'>>;
+  /** The form hints loaded beside the schema at start (none: `{ models: {} }`). */
+  formHints(): Promise<ResponseOf<'formHints'>>;
+  /** The recent sync activity, newest first. */
+  syncActivity(request: ParsedRequestOf<'syncActivity'>): Promise<ResponseOf<'syncActivity'>>;
   /** The open profile's sync settings (its saved ones, else the default). */
   syncSettings(): Promise<ResponseOf<'syncSettings'>>;
   /** Stores the open profile's sync settings; a running sync worker is rebuilt with them and restarted. */

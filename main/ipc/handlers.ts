@@ -189,6 +189,8 @@ function serviceChannels(services: AppServices): ChannelHandlers<Exclude<Request
     trashList: () => services.trashList(),
     trashRestore: (request) => services.trashRestore(request),
     access: () => services.access(),
+    formHints: () => services.formHints(),
+    syncActivity: (request) => services.syncActivity(request),
     syncSettings: () => services.syncSettings(),
     setSyncSettings: (request) => services.setSyncSettings(request),
     signIn: (request) => services.signIn(request),
