@@ -7,8 +7,29 @@ import { forgetSignIn, resumeSignIn, signIn, type SignInDeps } from '../auth/sig
 import type { AppServices } from '../ipc/app-services.js';
 import { currentSession, currentUser, type CoreContext } from './core-context.js';
 import { closeSession, openSession } from './open-session.js';
+import { hostOf } from './sync-activity-words.js';
 import { startSync, stopSync } from './sync-control.js';
 import { unsyncedRefusal } from './unsynced-guard.js';
+
+/** The activity line when a profile opens: `how` it opened ("Signed in as", "Reopened") and whose it is. */
+export function openedText(how: string, profile: { readonly username: string; readonly server: string | null }): string {
+  return profile.server === null
+    ? `${how} ${profile.username} (offline profile: data stays on this computer)`
+    : `${how} ${profile.username} on ${hostOf(profile.server)}`;
+}
+
+/** The activity line after a sign-out or clear that discarded `discarded` unsynced changes. */
+export function discardedText(what: string, discarded: number): string {
+  return discarded === 0 ? what : `${what}: ${discarded.toLocaleString('en-US')} unsynced change${discarded === 1 ? '' : 's'} discarded`;
+}
+
+/** Starts the activity log of a profile being opened: another profile's lines are not this one's. */
+function noteOpened(ctx: CoreContext, profileId: string, text: string): void {
+  if (lastProfile.get(ctx) !== profileId) ctx.activity.clear();
+  lastProfile.set(ctx, profileId);
+  ctx.activity.note(text);
+}
+const lastProfile = new WeakMap<CoreContext, string>();
 
 /** Runs lifecycle steps one after another; a failed step does not stop the next. */
 export type Serial = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -39,6 +60,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         // Same user again reopens the same database file (data kept); another user gets their own.
         await closeSession(ctx);
         registry.signedIn(signedIn.profile);
+        noteOpened(ctx, signedIn.profile.id, openedText('Signed in as', signedIn.profile));
         return openSession(ctx, signedIn);
       }),
     openProfile: ({ profileId }) =>
@@ -52,6 +74,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         }
         await closeSession(ctx);
         registry.signedIn(resumed.profile);
+        noteOpened(ctx, resumed.profile.id, openedText('Switched to', resumed.profile));
         return openSession(ctx, resumed);
       }),
     signOut: (request) =>
@@ -69,6 +92,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         await forgetSignIn(profile, deps);
         registry.remove(profile.id);
         registry.signedOut();
+        ctx.activity.note(discardedText(`Signed out ${profile.username}`, discardedOutboxEntries));
         ctx.out.broadcast('session', null);
         ctx.status.publish();
         return { signedOut: true, discarded: discardedOutboxEntries };
@@ -86,6 +110,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         await open.work.clear();
         await open.unsynced.now();
         ctx.status.apply({ type: 'cleared', reviewWaiting: await open.datastore.reviews.openCount() });
+        ctx.activity.note(discardedText('Local data cleared', discardedOutboxEntries));
         if (wasRunning) await startSync(ctx, open);
         return { cleared: true, discarded: discardedOutboxEntries };
       }),
@@ -98,6 +123,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         const resumed = await resumeSignIn(profile, deps);
         if (!resumed) return null;
         registry.signedIn(resumed.profile);
+        noteOpened(ctx, resumed.profile.id, openedText('Reopened', resumed.profile));
         return openSession(ctx, resumed);
       }),
     close: () => serial(() => closeSession(ctx)),

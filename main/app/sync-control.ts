@@ -2,7 +2,8 @@
 import { OutpostError } from '../../common/errors.js';
 import type { CoreContext, OpenSession } from './core-context.js';
 import type { AttachmentEndpoint, SyncWorkerPort } from './sync-worker-port.js';
-import { onWorkerEvent } from './worker-events.js';
+import { hostOf } from './sync-activity-words.js';
+import { forgetNetwork, onWorkerEvent } from './worker-events.js';
 
 /** Makes `sync` the session's worker and subscribes the core to its events and its attachment endpoint. */
 export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncWorkerPort | null): void {
@@ -25,7 +26,9 @@ export function useWorker(ctx: CoreContext, open: OpenSession, sync: SyncWorkerP
 export async function startSync(ctx: CoreContext, open: OpenSession): Promise<void> {
   if (!open.sync || open.syncRunning) return;
   open.syncRunning = true;
+  forgetNetwork(open);
   ctx.status.apply({ type: 'started' });
+  ctx.activity.note(`Sync started with ${hostOf(open.signedIn.profile.server)}`);
   await open.attachments.setSyncRunning(true);
   // start() resolves after the first sync round; a failure there is reported, never fatal.
   open.sync.start().catch((error: unknown) => {
@@ -43,7 +46,10 @@ export async function stopSync(ctx: CoreContext, open: OpenSession): Promise<voi
   } finally {
     // Even when stop() fails the worker counts as stopped (syncRunning is false): the bar must
     // say so, or it keeps offering a "Pause sync" that no longer does anything.
-    if (ctx.session === open) ctx.status.apply({ type: 'stopped' });
+    if (ctx.session === open) {
+      ctx.status.apply({ type: 'stopped' });
+      ctx.activity.note('Sync stopped: changes wait on this computer until it resumes');
+    }
   }
 }
 
@@ -58,17 +64,7 @@ export async function rebuildSync(ctx: CoreContext, open: OpenSession, maxRecord
   open.unlistenSync();
   open.unlistenSync = () => undefined;
   if (ctx.session !== open) return;
+  ctx.activity.note(`Sync settings changed: up to ${maxRecordsToSync.toLocaleString('en-US')} records of each kind`);
   useWorker(ctx, open, open.buildSync(maxRecordsToSync));
   if (wasRunning) await startSync(ctx, open);
-}
-
-/** Starts the worker and waits until the outbox is empty or the "sync first" time is up; answers what is left. */
-export async function waitForEmptyOutbox(ctx: CoreContext, open: OpenSession): Promise<number> {
-  const deadline = Date.now() + (ctx.options.syncFirstTimeoutMs ?? 20_000);
-  await startSync(ctx, open);
-  for (;;) {
-    const left = await open.datastore.outbox.outboxCount();
-    if (left === 0 || Date.now() > deadline) return left;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

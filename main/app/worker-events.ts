@@ -13,11 +13,27 @@ export function syncEventMessage(event: SyncEvent): SyncEventMessage {
   return { event: event.type, data: plain(event.data) } as SyncEventMessage;
 }
 
+// The worker's last `networkStatus` per session since it was (re)started: "sync first" answers at
+// once when the worker already said it cannot reach the server (the status's `online` is false
+// both then and while it is still connecting).
+const heard = new WeakMap<OpenSession, boolean>();
+
+/** The last `networkStatus` of `open`'s worker since it started: true/false, or null when it said none yet. */
+export function heardNetwork(open: OpenSession): boolean | null {
+  return heard.get(open) ?? null;
+}
+
+/** Forgets what `open`'s worker said of the network (it is being started again). */
+export function forgetNetwork(open: OpenSession): void {
+  heard.delete(open);
+}
+
 /** Handles `event` of `open`'s worker; ignored once another session replaced `open`. */
 export function onWorkerEvent(ctx: CoreContext, open: OpenSession, event: SyncEvent): void {
   if (ctx.session !== open) return;
+  if (event.type === 'networkStatus') heard.set(open, event.data.active === true);
   ctx.out.broadcast('syncEvent', syncEventMessage(event));
-  ctx.activity.record(event);
+  ctx.activity.record(event, ctx.options.schema);
   const input = { type: 'worker', event, at: Date.now() } as const;
   // The processor reports the outbox (`outboxStatus`) after every answer it got: the accepted
   // entry's new time waits for that count, so one processed entry is one count and one broadcast.
