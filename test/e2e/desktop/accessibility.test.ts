@@ -1,0 +1,70 @@
+// axe-core (@axe-core/playwright) over every main screen in Chromium, with records, a review item,
+// a conflict and a Trash entry on them: sign-in, each model's list, each model's form new and
+// existing, the review inbox (an item and a conflict), Trash, Settings, and Sync activity once the
+// sidebar offers it — no serious or critical violation on any. The keyboard: the sign-in form's
+// Tab order follows its fields, and on every screen the first Tab stops show where the focus is.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { describeFindings, seriousAxeFindings, tabStops } from '../support/axe-check.js';
+import { buildForTest, CHROMIUM, launchChromium, serveRenderer } from '../support/desktop-harness.js';
+import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type ScreensWorld } from '../support/main-screens.js';
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+
+let web: Awaited<ReturnType<typeof serveRenderer>>;
+let build: Awaited<ReturnType<typeof buildForTest>>;
+let browser: Browser;
+let world: ScreensWorld;
+
+describe('accessibility of every main screen', { skip }, () => {
+  before(async () => {
+    build = await buildForTest();
+    web = await serveRenderer(build.dist);
+    browser = await launchChromium();
+    world = await openScreensWorld(browser, web, 'a11y');
+  });
+  after(async () => {
+    await world?.close();
+    await browser?.close();
+    await web?.close();
+    build?.remove();
+  });
+
+  test('sign-in: no serious axe finding; Tab goes tabs, server, username, password, sign in, each with a visible focus', async () => {
+    const page = world.device.page;
+    await page.getByRole('tab', { name: 'Account' }).click();
+    assert.equal(describeFindings('sign-in', await seriousAxeFindings(page)), '');
+    const stops = await tabStops(page, 4);
+    assert.deepEqual(
+      stops.map((s) => s.name.split(' ')[0]),
+      ['button', 'input', 'input', 'input'].map((tag, i) => (i === 0 ? stops[0]!.name.split(' ')[0]! : tag)),
+      `Tab order: ${stops.map((s) => s.name).join(' → ')}`,
+    );
+    const order = await page.evaluate(() => [...document.querySelectorAll('form input')].map((i) => (i as HTMLInputElement).name));
+    assert.deepEqual(order.slice(0, 3), ['server', 'username', 'password'], 'the fields in reading order');
+    assert.deepEqual(
+      stops.filter((s) => !s.visibleFocus || !s.onScreen).map((s) => s.name),
+      [],
+      'every stop shows its focus on screen',
+    );
+  });
+
+  test('every signed-in screen: no serious or critical axe finding, and its first Tab stops show their focus', async () => {
+    await world.signInAndFill();
+    const page = world.device.page;
+    const activity = await syncActivityScreen(page);
+    const screens = activity ? [...MAIN_SCREENS, activity] : MAIN_SCREENS;
+    const findings: string[] = [];
+    const hiddenFocus: string[] = [];
+    for (const screen of screens) {
+      await screen.open(page);
+      const found = describeFindings(screen.name, await seriousAxeFindings(page));
+      if (found) findings.push(found);
+      for (const stop of await tabStops(page, 12)) if (!stop.visibleFocus || !stop.onScreen) hiddenFocus.push(`${screen.name}: ${stop.name}`);
+    }
+    assert.equal(findings.join('\n'), '', 'serious or critical axe-core findings');
+    assert.deepEqual(hiddenFocus, [], 'Tab stops whose focus cannot be seen');
+  });
+});

@@ -1,0 +1,73 @@
+// The accessibility checks the e2e tests run on a screen: axe-core through @axe-core/playwright
+// (it evaluates axe in the page over the DevTools protocol, so the app's CSP, which refuses inline
+// scripts, does not stop it), reduced to the serious and critical findings; and the keyboard's
+// view of a screen: the Tab stops in order, each with whether its focus can be seen.
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+
+/** One serious or critical axe-core rule a screen breaks, with the elements that break it. */
+export interface AxeFinding {
+  readonly rule: string;
+  readonly impact: 'serious' | 'critical';
+  readonly help: string;
+  /** CSS selectors of the offending elements, with axe's summary of what is wrong for the first. */
+  readonly targets: readonly string[];
+  readonly summary: string;
+}
+
+/** The WCAG 2.x A/AA rules and axe's best practices: the set the project holds every screen to. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] as const;
+
+/** The serious and critical axe-core findings on `page` as it is now. */
+export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
+  const results = await new AxeBuilder({ page }).withTags([...AXE_TAGS]).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact as 'serious' | 'critical',
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+      summary: v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').trim() ?? '',
+    }));
+}
+
+/** "screen: rule (impact) on a, b — summary" lines, one per finding, for an assertion message. */
+export function describeFindings(screen: string, findings: readonly AxeFinding[]): string {
+  return findings.map((f) => `${screen}: ${f.rule} (${f.impact}) ${f.help} on ${f.targets.slice(0, 4).join(', ')} — ${f.summary}`).join('\n');
+}
+
+/** One Tab stop: what is focused and whether a focus indicator (outline or box-shadow) shows on it. */
+export interface TabStop {
+  readonly name: string;
+  readonly visibleFocus: boolean;
+  /** False when the focused element has no size or lies outside the window. */
+  readonly onScreen: boolean;
+}
+
+/** Presses Tab `count` times from the top of the document and reports each stop. */
+export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.getSelection()?.removeAllRanges();
+  });
+  const stops: TabStop[] = [];
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return { name: '(body)', visibleFocus: false, onScreen: false };
+        const style = getComputedStyle(el);
+        const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+        const shadow = style.boxShadow !== 'none';
+        const rect = el.getBoundingClientRect();
+        const onScreen = rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.bottom > 0 && rect.left < innerWidth && rect.top < innerHeight;
+        const label = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
+        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} “${label.trim().replace(/\s+/g, ' ').slice(0, 40)}”`;
+        return { name, visibleFocus: outline || shadow, onScreen };
+      }),
+    );
+  }
+  return stops;
+}
