@@ -5,6 +5,19 @@ import { ValidationError } from '../errors.js';
 import type { ModelRecord } from '../schema/types.js';
 import { compareCodePoints } from './code-point-order.js';
 import type { Comparison, Predicate } from './types.js';
+import { foldText } from './text-fold.js';
+
+/** How the evaluator compares text. */
+export interface MatchOptions {
+  /** Strings (and string elements of lists) compare folded: case and accents ignored (text-fold.ts). Default false. */
+  readonly ignoreCase?: boolean;
+}
+
+// A value with its strings folded, list elements included.
+function folded(value: unknown): unknown {
+  if (typeof value === 'string') return foldText(value);
+  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? foldText(v) : v)) : value;
+}
 
 type Scalar = string | number | boolean;
 
@@ -32,10 +45,11 @@ function contains(actual: unknown, expected: unknown): boolean {
   return typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
 }
 
-function compare(c: Comparison, record: ModelRecord): boolean {
-  const actual = Object.prototype.hasOwnProperty.call(record, c.field) ? record[c.field] : undefined;
+function compare(c: Comparison, record: ModelRecord, ignoreCase: boolean): boolean {
+  const raw = Object.prototype.hasOwnProperty.call(record, c.field) ? record[c.field] : undefined;
+  const actual = ignoreCase ? folded(raw) : raw;
   const isNull = actual === null || actual === undefined;
-  const value = c.value;
+  const value = ignoreCase ? folded(c.value) : c.value;
   switch (c.op) {
     case 'eq':
       return value === null ? isNull : equals(actual, value);
@@ -74,11 +88,15 @@ function compare(c: Comparison, record: ModelRecord): boolean {
  * Whether `record` satisfies `predicate` (a validated tree; see validatePredicate). Missing keys
  * count as null.
  */
-export function matches(predicate: Predicate, record: ModelRecord): boolean {
-  if ('and' in predicate) return predicate.and.every((p) => matches(p, record));
-  if ('or' in predicate) return predicate.or.some((p) => matches(p, record));
-  if ('not' in predicate) return !matches(predicate.not, record);
-  return compare(predicate, record);
+export function matches(predicate: Predicate, record: ModelRecord, options: MatchOptions = {}): boolean {
+  const ignoreCase = options.ignoreCase === true;
+  const test = (p: Predicate): boolean => {
+    if ('and' in p) return p.and.every(test);
+    if ('or' in p) return p.or.some(test);
+    if ('not' in p) return !test(p.not);
+    return compare(p, record, ignoreCase);
+  };
+  return test(predicate);
 }
 
 /** A reusable filter function for `predicate` (e.g. for Array.prototype.filter or observe). */

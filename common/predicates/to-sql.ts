@@ -11,6 +11,7 @@ import { encodeBoolean, sqlFlavour, type SqlDialect, type SqlFlavour } from './c
 import { filterFieldsOf, type FilterableField } from './filterable-fields.js';
 import type { Comparison, Predicate } from './types.js';
 import { checkPredicate } from './validate-predicate.js';
+import { FOLD_SQL_FUNCTION, foldText } from './text-fold.js';
 
 export interface SqlPredicateOptions {
   /** The model the predicate filters; field names are checked against it. */
@@ -19,6 +20,11 @@ export interface SqlPredicateOptions {
   readonly dialect: SqlFlavour | SqlDialect;
   /** Qualify columns with this table name or alias (default: unqualified). */
   readonly table?: string;
+  /**
+   * Text comparisons ignore case and accents: both sides folded by text-fold.ts (SQLite only, where
+   * the local store registers `outpost_fold`; never sent to a server). Default false.
+   */
+  readonly ignoreCase?: boolean;
 }
 
 type Bool = RawBuilder<SqlBool>;
@@ -30,6 +36,7 @@ interface Context {
   readonly flavour: SqlFlavour;
   readonly table?: string;
   readonly fields: ReadonlyMap<string, FilterableField>;
+  readonly ignoreCase: boolean;
 }
 
 function param(ctx: Context, value: unknown): RawBuilder<unknown> {
@@ -78,13 +85,17 @@ function comparison(ctx: Context, c: Comparison): Bool {
   const field = ctx.fields.get(c.field);
   // checkPredicate already rejected unknown fields; this keeps the compiler honest on its own.
   if (!field) throw new ValidationError(`${c.field} is not a filterable field`, c.field);
-  const column = ctx.table === undefined ? sql.id(field.name) : sql.id(ctx.table, field.name);
-  const value = c.value;
+  const stored = ctx.table === undefined ? sql.id(field.name) : sql.id(ctx.table, field.name);
+  const folding = ctx.ignoreCase && (field.kind === 'string' || field.kind === 'enum');
+  if (folding && field.isList) return foldedListComparison(ctx, stored, c);
+  // Folded, the column is an expression: `stored` still answers IS NULL, which folding keeps.
+  const column = folding ? sql`${sql.raw(FOLD_SQL_FUNCTION)}(${stored})` : stored;
+  const value = folding ? foldValue(c.value) : c.value;
   switch (c.op) {
     case 'eq':
-      return value === null ? sql<SqlBool>`${column} IS NULL` : sql<SqlBool>`(${column} IS NOT NULL AND ${column} = ${param(ctx, value)})`;
+      return value === null ? sql<SqlBool>`${stored} IS NULL` : sql<SqlBool>`(${column} IS NOT NULL AND ${column} = ${param(ctx, value)})`;
     case 'ne':
-      return value === null ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`(${column} IS NULL OR ${column} <> ${param(ctx, value)})`;
+      return value === null ? sql<SqlBool>`${stored} IS NOT NULL` : sql<SqlBool>`(${column} IS NULL OR ${column} <> ${param(ctx, value)})`;
     case 'lt':
       return sql<SqlBool>`(${column} IS NOT NULL AND ${ordered(ctx, column, field)} < ${param(ctx, value)})`;
     case 'le':
@@ -99,6 +110,7 @@ function comparison(ctx: Context, c: Comparison): Bool {
       return sql<SqlBool>`(${column} IS NOT NULL AND ${col} >= ${param(ctx, low)} AND ${col} <= ${param(ctx, high)})`;
     }
     case 'beginsWith':
+      if (folding) return sql<SqlBool>`(${column} IS NOT NULL AND instr(${column}, ${value}) = 1)`;
       if (ctx.flavour.prefixMatch === 'starts-with') return sql<SqlBool>`(${column} IS NOT NULL AND starts_with(${column}, ${value}))`;
       {
         // The range lets SQLite scan only the prefix's slice of an index on the column; instr decides.
@@ -123,6 +135,33 @@ function comparison(ctx: Context, c: Comparison): Bool {
       }
       return parts.length === 0 ? FALSE : parts.length === 1 ? parts[0] : sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
     }
+  }
+}
+
+/** A predicate value with its strings folded (an `in` list, a `between` pair element-wise). */
+function foldValue(value: unknown): unknown {
+  if (typeof value === 'string') return foldText(value);
+  return Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? foldText(v) : v)) : value;
+}
+
+/** A comparison on a list of strings or enum members with `ignoreCase`: membership compares folded elements. */
+function foldedListComparison(ctx: Context, column: RawBuilder<unknown>, c: Comparison): Bool {
+  const alias = sql.id('_outpost_element');
+  const has = (element: unknown) =>
+    sql<SqlBool>`(${column} IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(${column}) AS ${alias} WHERE ${sql.raw(FOLD_SQL_FUNCTION)}(${alias}.value) = ${param(ctx, foldValue(element))}))`;
+  switch (c.op) {
+    case 'contains':
+      return has(c.value);
+    case 'notContains':
+      return sql<SqlBool>`NOT ${has(c.value)}`;
+    case 'eq':
+      return c.value === null ? sql<SqlBool>`${column} IS NULL` : FALSE;
+    case 'ne':
+      return c.value === null ? sql<SqlBool>`${column} IS NOT NULL` : TRUE;
+    case 'attributeExists':
+      return c.value === true ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`${column} IS NULL`;
+    default:
+      throw new ValidationError(`${c.field}: ${c.op} does not apply to a list`, c.field);
   }
 }
 
@@ -156,10 +195,16 @@ function compile(ctx: Context, p: Predicate): Bool {
  */
 export function predicateToSql(predicate: Predicate, options: SqlPredicateOptions): Expression<SqlBool> {
   const checked = checkPredicate(options.model, predicate);
+  const flavour = sqlFlavour(options.dialect);
+  const ignoreCase = options.ignoreCase === true;
+  if (ignoreCase && flavour.name !== 'sqlite') {
+    throw new ValidationError(`ignoreCase is for the local SQLite store only, not ${flavour.name}`);
+  }
   const ctx: Context = {
-    flavour: sqlFlavour(options.dialect),
+    flavour,
     ...(options.table === undefined ? {} : { table: options.table }),
     fields: filterFieldsOf(options.model).filterable,
+    ignoreCase,
   };
   return compile(ctx, checked);
 }

@@ -16,7 +16,8 @@ export function localStore(schema: Schema, open: OpenSession): LocalStore {
     },
     get: async (model, key) => (await datastore.get(model, key)) ?? null,
     query: (model, opts) => datastore.query(model, opts),
-    count: (model, where) => datastore.count(model, where),
+    count: (model, where, opts) => datastore.count(model, where, opts),
+    marks: (model, records) => datastore.marks(model, records),
     delete: async (model, target, opts) => {
       if ('key' in target) await checkPendingDelete(guard, datastore, model, target.key);
       return work.delete(model, target, opts);

@@ -23,8 +23,6 @@ import { cascadeLinks, childrenWhere } from '../../common/schema/cascade.js';
 import { getModel } from '../../common/schema/model-fields.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import { matches } from '../../common/predicates/evaluate.js';
-import { predicateToSql } from '../../common/predicates/to-sql.js';
-import { SQLITE_FLAVOUR } from '../../common/predicates/column-codec.js';
 import { SqliteConnection, type Durability } from './sqlite-connection.js';
 import { ModelTable } from './model-table.js';
 import { migrate, type MigrationReport } from './migrate.js';
@@ -36,6 +34,11 @@ import { ATTACHMENTS_TABLE } from '../attachments/attachment-tables.js';
 import { AttachmentStaging, type AttachmentPort } from './attachment-staging.js';
 import { keyRecordOf, type RecordKey } from './key-record.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
+import { rebuildSearchIndex, searchTableName } from './search-index.js';
+import { rowMarks, type RowMark } from './row-marks.js';
+export type { RowMark } from './row-marks.js';
+import { countRecords, searchable, selectRecords, type QueryOptions, type SortField, type TextOptions } from './record-query.js';
+export type { QueryOptions, SortField, TextOptions } from './record-query.js';
 
 export type { ChangeEvent, OpType, OutboxEvent } from './change-events.js';
 export type { OutboxEntry, OutboxOperation } from './outbox-entry.js';
@@ -60,21 +63,6 @@ export interface OpenDatastoreOptions {
   readonly durability?: Durability;
   /** The profile's file store as saves see it (attachment-staging.ts); without it no new file can be attached. */
   readonly attachments?: AttachmentPort;
-}
-
-export interface SortField {
-  readonly field: string;
-  readonly direction: 'asc' | 'desc';
-}
-
-export interface QueryOptions {
-  readonly where?: Predicate;
-  /** Applied in order; ties are always broken by primary key ascending, so pages are stable. */
-  readonly sort?: readonly SortField[];
-  /** 0-based page index of size `limit` (requires `limit`). */
-  readonly page?: number;
-  /** Most records returned; unlimited when absent. */
-  readonly limit?: number;
 }
 
 export interface WriteOptions {
@@ -164,6 +152,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
         const created: ModelRecord = {};
         for (const field of table.fields) created[field.name] = checked[field.name] ?? null;
         this.core.putRow(table, created);
+        this.touchLocal(table, created);
         staging.stage();
         // The create carries only what the user gave (plus the key): AppSync's create resolvers merge
         // the input over @default values, so an unset field sent as null would override a default and
@@ -195,6 +184,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       }
       const updated: ModelRecord = { ...existing, ...patch };
       this.core.putRow(table, updated);
+      this.touchLocal(table, updated);
       staging.stage();
       // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2). The values
       // before the edit go with it: the base against which the answer shows what did not survive.
@@ -221,16 +211,15 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     return this.runQuery(table, options) as M[K][];
   }
 
-  /** How many records match `where` (all of the model's records when absent), counted in SQLite. */
-  async count<K extends keyof M & string>(model: K, where?: Predicate): Promise<number> {
+  /** How many records match `where` and the search (all of the model's records when neither is given), counted in SQLite. */
+  async count<K extends keyof M & string>(model: K, where?: Predicate, options: TextOptions = {}): Promise<number> {
     const table = this.core.table(model);
-    let query = this.core.conn.kysely.selectFrom(table.name).select((eb) => eb.fn.countAll().as('n'));
-    if (where !== undefined) {
-      const checked = validatePredicate(this.schema, model, where);
-      query = query.where(predicateToSql(checked, { model: table.model, dialect: SQLITE_FLAVOUR, table: table.name }));
-    }
-    const row = this.core.conn.all(query.compile())[0];
-    return Number(row?.n ?? 0);
+    return countRecords(this.core.conn, this.schema, table, { ...options, ...(where ? { where } : {}) });
+  }
+
+  /** Per record of `model` (as `query` returned them): unsynced changes, open review items. */
+  async marks<K extends keyof M & string>(model: K, records: readonly ModelRecord[]): Promise<RowMark[]> {
+    return rowMarks(this.core, this.core.table(model), records);
   }
 
   /**
@@ -354,12 +343,20 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
       for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE, ATTACHMENTS_TABLE])
         conn.run(conn.kysely.deleteFrom(name).compile());
+      // The delete triggers only mark index entries deleted; 'delete-all' drops the words themselves.
+      for (const name of this.core.tables.keys()) {
+        if (searchable(conn, name)) conn.exec(`INSERT INTO "${searchTableName(name)}"("${searchTableName(name)}") VALUES ('delete-all')`);
+      }
       return count;
     });
     // clear() is what sign-out runs: leave none of the previous user's data readable in the file.
     // Deleted rows linger in free pages and the WAL until overwritten, so rewrite the file and
     // empty the WAL.
     conn.exec('VACUUM');
+    // VACUUM may renumber the rowids the search indexes point at; rebuild them (cheap: nothing is left).
+    conn.transaction(() => {
+      for (const name of this.core.tables.keys()) rebuildSearchIndex(conn, name);
+    });
     conn.db.pragma('wal_checkpoint(TRUNCATE)');
     this.core.syncStateChanges.emit(null);
     return { discardedOutboxEntries: discarded };
@@ -405,46 +402,13 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
     return input;
   }
 
+  /** Sets the time of this device's last save of `record` (the "newest first" order's local half). */
+  private touchLocal(table: ModelTable, record: ModelRecord): void {
+    this.core.conn.run({ sql: table.touchLocalSql, parameters: [Date.now(), ...table.keyParams(record)] });
+  }
+
   private runQuery(table: ModelTable, options: QueryOptions): ModelRecord[] {
-    const model = table.name;
-    const k = this.core.conn.kysely;
-    let query = k.selectFrom(table.name).selectAll();
-    if (options.where !== undefined) {
-      const where = validatePredicate(this.schema, model, options.where);
-      query = query.where(predicateToSql(where, { model: table.model, dialect: SQLITE_FLAVOUR, table: table.name }));
-    }
-    const sort = options.sort ?? [];
-    if (!Array.isArray(sort)) throw new ValidationError(`${model}: sort must be a list of { field, direction }`, model);
-    for (const [i, entry] of sort.entries()) {
-      const field = typeof entry?.field === 'string' ? table.field(entry.field) : undefined;
-      if (field === undefined) {
-        throw new ValidationError(`${model}: sort[${i}] names no stored field of ${model}: ${JSON.stringify(entry?.field)}`, model);
-      }
-      if (field.isList || field.type.kind === 'embedded') {
-        throw new ValidationError(`${model}.${field.name}: lists and embedded objects cannot be sorted on`, `${model}.${field.name}`);
-      }
-      if (entry.direction !== 'asc' && entry.direction !== 'desc') {
-        throw new ValidationError(`${model}: sort[${i}].direction must be 'asc' or 'desc'`, `${model}.${field.name}`);
-      }
-      query = query.orderBy(field.name, entry.direction);
-    }
-    for (const key of table.primaryKey) {
-      if (!sort.some((s) => s.field === key)) query = query.orderBy(key, 'asc');
-    }
-    if (options.page !== undefined && options.limit === undefined) {
-      throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
-    }
-    if (options.limit !== undefined) {
-      if (!Number.isSafeInteger(options.limit) || options.limit < 1) {
-        throw new ValidationError(`${model}: limit must be a positive integer, got ${JSON.stringify(options.limit)}`, model);
-      }
-      const page = options.page ?? 0;
-      if (!Number.isSafeInteger(page) || page < 0) {
-        throw new ValidationError(`${model}: page must be a non-negative integer, got ${JSON.stringify(options.page)}`, model);
-      }
-      query = query.limit(options.limit).offset(page * options.limit);
-    }
-    return this.core.conn.all(query.compile()).map((row) => table.decodeRow(row));
+    return selectRecords(this.core.conn, this.schema, table, options);
   }
 
   /** Queues a mutation for one record, coalescing with what is queued (PROTOCOL.md §4.2). */

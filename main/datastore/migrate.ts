@@ -24,6 +24,9 @@
 //   `sent`, `pendingOverwrote`); every existing entry gets its own mutation id. The attachment queue's
 //   table (`_outpost_attachments`, main/attachments/attachment-tables.ts) is created in a file
 //   that has none, and gains the columns added since in one that has it.
+// - Every model table gets the list's support (each open, idempotently): a `_localChangedAt` column
+//   (model-table.ts), the index serving "newest first", and its search index (search-index.ts,
+//   re-created and rebuilt when the model's text fields changed or the table was re-created).
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
 import { randomUUID } from 'node:crypto';
 import { findModel } from '../../common/schema/model-fields.js';
@@ -34,7 +37,18 @@ import { ModelTable } from './model-table.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { INTERNAL_TABLES_DDL, OUTBOX_ADDED_COLUMNS, OUTBOX_TABLE, SCHEMA_STATE_TABLE, SYNC_METADATA_TABLE } from './internal-tables.js';
 import { classifyModelChange } from './schema-change.js';
-import { addColumnQuery, createIndexQueries, createTableQuery, dropIndexQuery, dropTableQuery, indexNameFor } from './schema-ddl.js';
+import {
+  addColumnQuery,
+  addLocalChangedAtQuery,
+  createIndexQueries,
+  createTableQuery,
+  dropIndexQuery,
+  dropTableQuery,
+  indexNameFor,
+  recencyIndexSql,
+} from './schema-ddl.js';
+import { ensureSearchIndex } from './search-index.js';
+import { LOCAL_CHANGED_AT_COLUMN } from './model-table.js';
 import { ENTRY_METADATA_KEYS } from './outbox-entry.js';
 import { createAttachmentTables } from '../attachments/attachment-tables.js';
 
@@ -101,6 +115,8 @@ export function migrate(conn: SqliteConnection, schema: Schema, tables: Readonly
       }
       syncIndexes(conn, oldModel, table);
     }
+    // Every table, whatever happened to it above: the list's recency column and index, and its search index.
+    for (const table of tables.values()) ensureListSupport(conn, table);
     if (oldSchema !== null) {
       report.orphanedModels.push(...Object.keys(oldSchema.models).filter((name) => !tables.has(name)));
     }
@@ -124,6 +140,14 @@ function upgradeInternalTables(conn: SqliteConnection): void {
   for (const row of missing) {
     conn.run(k.updateTable(OUTBOX_TABLE).set({ mutationId: randomUUID() }).where('id', '=', Number(row.id)).compile());
   }
+}
+
+/** The local-change column (older files lack it), the recency index and the search index of `table`. */
+function ensureListSupport(conn: SqliteConnection, table: ModelTable): void {
+  const columns = conn.all({ sql: `PRAGMA table_info("${table.name}")`, parameters: [] }).map((row) => String(row.name));
+  if (!columns.includes(LOCAL_CHANGED_AT_COLUMN)) conn.run(addLocalChangedAtQuery(conn.kysely, table));
+  conn.exec(recencyIndexSql(table));
+  ensureSearchIndex(conn, table.model);
 }
 
 function createTable(conn: SqliteConnection, table: ModelTable): void {

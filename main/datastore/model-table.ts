@@ -8,6 +8,13 @@ import type { Kysely } from 'kysely';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
 
+/**
+ * A column every model table has beside its fields: when this device last saved the record (ms
+ * since the epoch; NULL when it never did). Not a field: records never carry it; it orders lists
+ * "newest first" with `_lastChangedAt` (see `recencySql`).
+ */
+export const LOCAL_CHANGED_AT_COLUMN = '_localChangedAt';
+
 /** A compiled statement whose parameters are supplied per call, in `columns` order. */
 export interface FixedStatement {
   readonly sql: string;
@@ -20,8 +27,15 @@ export class ModelTable {
   readonly columns: readonly string[];
   readonly primaryKey: readonly string[];
   private readonly fieldByName: ReadonlyMap<string, FieldDef>;
-  /** `INSERT OR REPLACE` of a full row, parameters in `columns` order. */
+  /**
+   * Insert or update of a full row, parameters in `columns` order. An UPSERT, not `INSERT OR
+   * REPLACE`: the row keeps its rowid (the search index's key) and its update trigger fires.
+   */
   readonly upsertSql: string;
+  /** Sets `LOCAL_CHANGED_AT_COLUMN` by primary key; parameters: the time, then `primaryKey` order. */
+  readonly touchLocalSql: string;
+  /** The "last change, local or remote" time of a row as an SQL expression (ms; 0 when neither). */
+  readonly recencySql: string;
   /** `SELECT *` by primary key, parameters in `primaryKey` order. */
   readonly selectByKeySql: string;
   /** `DELETE` by primary key, parameters in `primaryKey` order. */
@@ -37,15 +51,29 @@ export class ModelTable {
     this.primaryKey = model.primaryKey;
     this.fieldByName = new Map(this.fields.map((f) => [f.name, f]));
     const placeholderRow = Object.fromEntries(this.columns.map((c) => [c, null]));
-    this.upsertSql = kysely.replaceInto(this.name).values(placeholderRow).compile().sql;
+    const others = this.columns.filter((c) => !this.primaryKey.includes(c));
+    this.upsertSql = kysely
+      .insertInto(this.name)
+      .values(placeholderRow)
+      .onConflict((oc) =>
+        others.length === 0
+          ? oc.columns([...this.primaryKey]).doNothing()
+          : oc.columns([...this.primaryKey]).doUpdateSet((eb) => Object.fromEntries(others.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+      )
+      .compile().sql;
     let select = kysely.selectFrom(this.name).selectAll();
     let remove = kysely.deleteFrom(this.name);
+    let touch = kysely.updateTable(this.name).set({ [LOCAL_CHANGED_AT_COLUMN]: 0 });
     for (const key of this.primaryKey) {
       select = select.where(key, '=', null);
       remove = remove.where(key, '=', null);
+      touch = touch.where(key, '=', null);
     }
     this.selectByKeySql = select.compile().sql;
     this.deleteByKeySql = remove.compile().sql;
+    this.touchLocalSql = touch.compile().sql;
+    const remote = this.fieldByName.has('_lastChangedAt') ? `coalesce("_lastChangedAt", 0)` : '0';
+    this.recencySql = `max(coalesce("${LOCAL_CHANGED_AT_COLUMN}", 0), ${remote})`;
   }
 
   /** The stored field called `name`, if the model has one. */

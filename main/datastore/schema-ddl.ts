@@ -5,7 +5,7 @@ import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { IndexDef } from '../../common/schema/types.js';
 import { columnTypeFor } from '../../common/predicates/column-codec.js';
 import type { DynamicDatabase } from './sqlite-connection.js';
-import type { ModelTable } from './model-table.js';
+import { LOCAL_CHANGED_AT_COLUMN, type ModelTable } from './model-table.js';
 
 /** SQLite name of the index built for `@index(name: …)` on a model. */
 export function indexNameFor(model: string, index: IndexDef): string {
@@ -19,8 +19,23 @@ export function createTableQuery(kysely: Kysely<DynamicDatabase>, table: ModelTa
     const isKey = table.primaryKey.includes(field.name);
     builder = builder.addColumn(field.name, sql.raw(columnTypeFor(field)), (col) => (isKey ? col.notNull() : col));
   }
+  builder = builder.addColumn(LOCAL_CHANGED_AT_COLUMN, 'integer');
   builder = builder.addPrimaryKeyConstraint(`${table.name}__pk`, [...table.primaryKey] as never);
   return builder.compile();
+}
+
+/** The ADD COLUMN statement giving a table of an older file its `LOCAL_CHANGED_AT_COLUMN`. */
+export function addLocalChangedAtQuery(kysely: Kysely<DynamicDatabase>, table: ModelTable): CompiledQuery {
+  return kysely.schema.alterTable(table.name).addColumn(LOCAL_CHANGED_AT_COLUMN, 'integer').compile();
+}
+
+/**
+ * The index that serves "newest first" (`recencySql` descending, then the key ascending, as the
+ * datastore orders ties), so the first page of 100,000 records is read from the index, not sorted.
+ */
+export function recencyIndexSql(table: ModelTable): string {
+  const keys = table.primaryKey.map((k) => `"${k}"`).join(', ');
+  return `CREATE INDEX IF NOT EXISTS "_outpost_recency_${table.name}" ON "${table.name}" (${table.recencySql} DESC, ${keys})`;
 }
 
 /** The ADD COLUMN statement for a field added to an existing model. */

@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { nativeBinding } from './native-binding.js';
+import { FOLD_SQL_FUNCTION, foldText } from '../../common/predicates/text-fold.js';
 
 /** Every table is dynamic (derived from the schema), so rows are plain column → value maps. */
 export type DynamicDatabase = Record<string, Record<string, unknown>>;
@@ -40,6 +41,8 @@ export class SqliteConnection {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${durability}`);
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // Queries with `ignoreCase` compare folded text (common/predicates/to-sql.ts).
+    this.db.function(FOLD_SQL_FUNCTION, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldText(value) : value));
     this.kysely = new Kysely<DynamicDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
     this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }

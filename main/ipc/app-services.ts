@@ -15,6 +15,12 @@ export type SortField = NonNullable<ParsedRequestOf<'query'>['sort']>[number];
 /** One record change, as the contract's `dataChange` event carries it (without its subscription). */
 export type ChangeEvent = Omit<EventOf<'dataChange'>, 'subscriptionId'>;
 
+/** How a query reads text: a search over the model's text fields, `where` ignoring case and accents. */
+export interface TextQueryOptions {
+  readonly search?: string;
+  readonly ignoreCase?: boolean;
+}
+
 /** One `observeQuery` result, as the contract's `querySnapshot` event carries it (without its subscription). */
 export type QuerySnapshot = Omit<EventOf<'querySnapshot'>, 'subscriptionId'>;
 
@@ -23,9 +29,15 @@ export interface LocalStore {
   save(model: string, record: ModelRecord, options: { condition?: Predicate }): Promise<ResponseOf<'save'>>;
   /** The record with this key (an id string for a one-field key), or null. */
   get(model: string, key: string | KeyObject): Promise<ResponseOf<'get'>>;
-  query(model: string, options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number }): Promise<ResponseOf<'query'>['items']>;
-  /** How many records of `model` match `where` (all when undefined). */
-  count(model: string, where: Predicate | undefined): Promise<number>;
+  /** A page of records; `search` and `ignoreCase` as the contract's `query` request has them. */
+  query(
+    model: string,
+    options: { where?: Predicate; sort?: readonly SortField[]; page?: number; limit?: number } & TextQueryOptions,
+  ): Promise<ResponseOf<'query'>['items']>;
+  /** How many records of `model` match `where` (all when undefined) and the search, if any. */
+  count(model: string, where: Predicate | undefined, options?: TextQueryOptions): Promise<number>;
+  /** Per record (as `query` answered them): unsynced changes, open review items. */
+  marks(model: string, records: ResponseOf<'query'>['items']): Promise<NonNullable<ResponseOf<'query'>['marks']>>;
   /** Deletes (children too); a delete by key is recorded in the Trash first and answers its `trashId`. */
   delete(model: string, target: { key: string | KeyObject } | { where: Predicate }, options: { condition?: Predicate }): Promise<ResponseOf<'delete'>>;
   /** Calls `listener` for every change; returns a function that stops it. */

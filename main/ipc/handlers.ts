@@ -18,6 +18,7 @@ import {
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import { findField } from '../../common/schema/model-fields.js';
+import { CHANGED_AT_SORT_FIELD } from '../../common/predicates/recency.js';
 import { METADATA_FIELDS } from '../../common/schema/types.js';
 import type { AppServices, AttachmentChannel, Broadcast } from './app-services.js';
 import { assertPlainJson, CHUNK_LIMITS, DEFAULT_LIMITS } from './plain-json.js';
@@ -76,10 +77,11 @@ function checkedPredicate(services: AppServices, model: string, value: Predicate
   }
 }
 
-/** Throws a ValidationError naming the first sort key that is not a sortable field of `model`. */
+/** Throws a ValidationError naming the first sort key that is not a sortable field of `model` (or the recency key). */
 function checkSort(services: AppServices, model: string, sort: ParsedRequestOf<'query'>['sort']): void {
   const def = requireModel(services.schema, model);
   for (const s of sort ?? []) {
+    if (s.field === CHANGED_AT_SORT_FIELD) continue;
     const field = findField(def, s.field);
     if (!(field !== undefined && field.type.kind !== 'model') && !(METADATA_FIELDS as readonly string[]).includes(s.field)) {
       throw new ValidationError(`sort: ${model} has no sortable field '${s.field}'`, `${model}.${s.field}`);
@@ -87,11 +89,18 @@ function checkSort(services: AppServices, model: string, sort: ParsedRequestOf<'
   }
 }
 
-/** One page of `model`'s records (100 unless `limit` says), with their count when asked. */
-async function queryRecords(services: AppServices, { model, where, sort, page, limit, withCount }: ParsedRequestOf<'query'>): Promise<ResponseOf<'query'>> {
+/**
+ * One page of `model`'s records (100 unless `limit` says), narrowed by `where` and `search`, with
+ * their count (by the same filter and search) and their marks when asked.
+ */
+async function queryRecords(
+  services: AppServices,
+  { model, where, sort, page, limit, withCount, search, ignoreCase, withMarks }: ParsedRequestOf<'query'>,
+): Promise<ResponseOf<'query'>> {
   checkSort(services, model, sort);
   const checked = checkedPredicate(services, model, where, 'where');
   const store = services.store();
+  const text = { ...(search !== undefined ? { search } : {}), ...(ignoreCase !== undefined ? { ignoreCase } : {}) };
   // Both start in the same turn (the store reads synchronously), so no write lands between the page and its count.
   const [items, count] = await Promise.all([
     store.query(model, {
@@ -99,10 +108,12 @@ async function queryRecords(services: AppServices, { model, where, sort, page, l
       ...(sort ? { sort } : {}),
       ...(page !== undefined ? { page } : {}),
       limit: limit ?? 100,
+      ...text,
     }),
-    withCount === true ? store.count(model, checked) : undefined,
+    withCount === true ? store.count(model, checked, text) : undefined,
   ]);
-  return count === undefined ? { items } : { items, count };
+  const marks = withMarks === true ? await store.marks(model, items) : undefined;
+  return { items, ...(count === undefined ? {} : { count }), ...(marks === undefined ? {} : { marks }) };
 }
 
 /** The channels that read or write records: model, fields, keys and predicates checked first. */

@@ -1,0 +1,119 @@
+// The full-text index behind a list's search box: one SQLite FTS5 table per model over its text
+// fields, tokenized `unicode61 remove_diacritics 2` so a search ignores case and accents ("ecole"
+// finds "École"). It is an external-content index over the model table's rowid, kept in step by
+// triggers on that table: every write — a local save, a merge from sync, a migration, a clear —
+// updates the index in the same transaction, whoever issues it. Rows are written with an UPSERT
+// (model-table.ts), never `INSERT OR REPLACE`, whose implicit delete would skip the delete trigger.
+//
+// `ensureSearchIndex` runs with the migration at every open: when the stored definition differs
+// from the one this schema wants (text fields added or removed, another tokenizer) or a trigger is
+// missing (the model table was re-created), the index is dropped, re-created and rebuilt.
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import { ValidationError } from '../../common/errors.js';
+import type { FieldDef, ModelDef } from '../../common/schema/types.js';
+import { columnFields } from '../../common/predicates/column-fields.js';
+import type { SqliteConnection } from './sqlite-connection.js';
+
+/** Scalar types a search reads: free text a person typed. */
+const TEXT_TYPES: ReadonlySet<string> = new Set(['String', 'AWSEmail', 'AWSPhone']);
+
+/** Prefix lengths FTS5 keeps ready, so a one-, two- or three-letter search stays fast at 100,000 rows. */
+const PREFIX_INDEX = '1 2 3';
+
+/** Most words of one search that are matched (the rest are ignored). */
+export const MAX_SEARCH_WORDS = 16;
+
+/** The fields a search over `model` reads: declared String-like fields, single or lists (implicit owner fields are not). */
+export function searchFields(model: ModelDef): FieldDef[] {
+  return columnFields(model).filter((f) => f.type.kind === 'scalar' && TEXT_TYPES.has(f.type.name) && !f.isImplicit && !f.name.startsWith('_'));
+}
+
+/** The FTS5 table of `model`'s search index. */
+export function searchTableName(model: string): string {
+  return `_outpost_search_${model}`;
+}
+
+function id(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The statements that create `model`'s index and its three triggers, exactly as SQLite stores them (none without text fields). */
+export function searchIndexDdl(model: ModelDef): { readonly name: string; readonly sql: string }[] {
+  const fields = searchFields(model).map((f) => id(f.name));
+  if (fields.length === 0) return [];
+  const fts = searchTableName(model.name);
+  const table = id(model.name);
+  const columns = fields.join(', ');
+  const values = (row: 'new' | 'old') => fields.map((f) => `${row}.${f}`).join(', ');
+  const insert = `INSERT INTO ${id(fts)}(rowid, ${columns}) VALUES (new.rowid, ${values('new')});`;
+  const remove = `INSERT INTO ${id(fts)}(${id(fts)}, rowid, ${columns}) VALUES ('delete', old.rowid, ${values('old')});`;
+  // Only a change of a text field touches the index: a sync answer that sets `_version` does not.
+  const changed = fields.map((f) => `old.${f} IS NOT new.${f}`).join(' OR ');
+  return [
+    {
+      name: fts,
+      sql: `CREATE VIRTUAL TABLE ${id(fts)} USING fts5(${columns}, content=${sqlString(model.name)}, content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix=${sqlString(PREFIX_INDEX)})`,
+    },
+    { name: `${fts}_insert`, sql: `CREATE TRIGGER ${id(`${fts}_insert`)} AFTER INSERT ON ${table} BEGIN ${insert} END` },
+    { name: `${fts}_delete`, sql: `CREATE TRIGGER ${id(`${fts}_delete`)} AFTER DELETE ON ${table} BEGIN ${remove} END` },
+    { name: `${fts}_update`, sql: `CREATE TRIGGER ${id(`${fts}_update`)} AFTER UPDATE ON ${table} WHEN ${changed} BEGIN ${remove} ${insert} END` },
+  ];
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Makes `model`'s search index match its schema, inside the caller's transaction: nothing to do
+ * when the stored table and triggers are the wanted ones; otherwise they are dropped, re-created and
+ * the index rebuilt from the table. Returns true when it rebuilt.
+ */
+export function ensureSearchIndex(conn: SqliteConnection, model: ModelDef): boolean {
+  const wanted = searchIndexDdl(model);
+  const fts = searchTableName(model.name);
+  const names = [fts, `${fts}_insert`, `${fts}_delete`, `${fts}_update`];
+  const stored = new Map(
+    conn
+      .all({ sql: `SELECT name, sql FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, parameters: names })
+      .map((row) => [String(row.name), String(row.sql)]),
+  );
+  if (wanted.length > 0 && wanted.every((s) => stored.get(s.name) === s.sql)) return false;
+  if (wanted.length === 0 && stored.size === 0) return false;
+  for (const name of names.slice(1)) conn.exec(`DROP TRIGGER IF EXISTS ${id(name)}`);
+  conn.exec(`DROP TABLE IF EXISTS ${id(fts)}`);
+  if (wanted.length === 0) return false;
+  for (const statement of wanted) conn.exec(statement.sql);
+  rebuildSearchIndex(conn, model.name);
+  return true;
+}
+
+/** Re-reads every row of `model` into its index (after a VACUUM, whose rowids may move). No-op without an index. */
+export function rebuildSearchIndex(conn: SqliteConnection, model: string): void {
+  const fts = searchTableName(model);
+  const exists = conn.first({ sql: `SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?`, parameters: [fts] });
+  if (exists !== undefined) conn.exec(`INSERT INTO ${id(fts)}(${id(fts)}) VALUES ('rebuild')`);
+}
+
+/**
+ * The FTS5 query for what a person typed: every word must start a word of some text field, in any
+ * order (`"north"* "rid"*`); quotes in a word are escaped, punctuation-only words dropped. Null when
+ * nothing searchable is left (the search then filters nothing).
+ */
+export function searchMatch(text: string): string | null {
+  const words = text
+    .split(/\s+/u)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, MAX_SEARCH_WORDS);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+}
+
+/** The WHERE condition "this row of `model` matches the search `match`" (a searchMatch result), `match` bound. */
+export function searchCondition(model: ModelDef, match: string): RawBuilder<SqlBool> {
+  if (searchFields(model).length === 0) {
+    throw new ValidationError(`${model.name} has no text fields to search`, `${model.name}.search`);
+  }
+  const fts = sql.id(searchTableName(model.name));
+  return sql<SqlBool>`${sql.id(model.name)}.rowid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${match})`;
+}
