@@ -22,3 +22,9 @@ export const OUTPOST_EXTENSIONS_VERSION = 1;
 /** Most mutation ids one request may carry, and the longest id (characters). */
 export const MAX_MUTATION_IDS = 100;
 export const MAX_MUTATION_ID_LENGTH = 200;
+
+/**
+ * `errorInfo.reason` of the 401 a revoked device gets (GraphQL `errors[]`, the auth routes' `error.reason`,
+ * the real-time `error` frames): the client stops syncing and removes that profile's local data.
+ */
+export const DEVICE_REVOKED_REASON = 'deviceRevoked';

@@ -228,7 +228,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const authenticate = authenticatorFor(authStore, options.auth);
     const services: ServerServices = { schema, storage, bus, secret, settings, strategyOf, reportError };
     const graphqlSchema = buildExecutableSchema(schema, services);
-    const realtime = createRealtimeHandler({ schema, bus, authenticate, graphqlSchema, reportError });
+    const realtime = createRealtimeHandler({
+      schema,
+      bus,
+      authenticate,
+      graphqlSchema,
+      reportError,
+      sessionsRevokedSince: (since) => authStore.sessionsRevokedSince(since),
+    });
     shutdown.add(() => realtime.close());
     const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError });
     const attachments = await mountAttachments({

@@ -21,6 +21,8 @@ export interface RealtimeFrameError {
   readonly errorType: string | null;
   readonly message: string;
   readonly errorCode?: number | null;
+  /** Machine-readable detail, as AppSync's `errorInfo` (Outpost: `{ reason: 'deviceRevoked' }`). */
+  readonly errorInfo?: { readonly reason: string } | null;
 }
 
 /** A header object as it rides in a `start`'s `extensions.authorization`. */

@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { NotFound } from '../../common/errors.js';
 import type { ApiKeyInfo, AuthStore, AuthUser } from './auth-store.js';
+import { registerDeviceCommands } from './device-cli.js';
 import { promptNewPassword, type PromptInput } from './password-prompt.js';
 
 /** Where the database is, from the command line: `--database sqlite:PATH|postgres://…` and `--config FILE`. */
@@ -29,7 +30,7 @@ export interface AuthCliIo {
   readonly stderr: Writable;
 }
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -39,7 +40,7 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
-function iso(ms: number): string {
+export function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -67,7 +68,7 @@ function userRow(user: AuthUser): string[] {
 }
 
 /** What every leaf command shares: the streams, opening the store, and the common options. */
-class AuthCommands {
+export class AuthCommands {
   constructor(
     private readonly openStore: OpenAuthStore,
     readonly stdin: PromptInput,
@@ -120,6 +121,7 @@ export function registerAuthCommands(program: Command, openStore: OpenAuthStore,
   const cli = new AuthCommands(openStore, stdin, io?.stdout ?? process.stdout, io?.stderr ?? process.stderr);
   registerUserCommands(program, cli);
   registerApiKeyCommands(program, cli);
+  registerDeviceCommands(program, cli);
 }
 
 function registerUserCommands(program: Command, cli: AuthCommands): void {
@@ -162,6 +164,23 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
     );
 
   cli
+    .leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
+    .argument('<username>')
+    .argument('[groups]', 'comma-separated groups; omit to remove all')
+    .action(
+      cli.withStore(async (store, username: string, groups: string | undefined) => {
+        const updated = await store.setGroups(username, parseGroups(groups));
+        stdout.write(`Groups of ${updated.username}: ${updated.groups.join(', ') || '(none)'}\n`);
+      }),
+    );
+
+  registerSignOutCommands(user, cli);
+}
+
+/** The `user` commands that end sessions: passwd, signout-everywhere, disable and enable. */
+function registerSignOutCommands(user: Command, cli: AuthCommands): void {
+  const { stdout } = cli;
+  cli
     .leaf(user, 'passwd', "set a user's password; signs them out everywhere")
     .argument('<username>')
     .option('--password <password>', 'the new password (prefer the prompt or standard input)')
@@ -175,13 +194,14 @@ function registerUserCommands(program: Command, cli: AuthCommands): void {
     );
 
   cli
-    .leaf(user, 'groups', "replace a user's groups (effective in tokens issued from now on)")
+    .leaf(user, 'signout-everywhere', 'end every sign-in session of a user on every device (they sign in again; devices stay allowed)')
     .argument('<username>')
-    .argument('[groups]', 'comma-separated groups; omit to remove all')
     .action(
-      cli.withStore(async (store, username: string, groups: string | undefined) => {
-        const updated = await store.setGroups(username, parseGroups(groups));
-        stdout.write(`Groups of ${updated.username}: ${updated.groups.join(', ') || '(none)'}\n`);
+      cli.withStore(async (store, username: string) => {
+        const found = await store.getUser(username);
+        if (!found) throw new NotFound(`no user named "${username.toLowerCase()}"`);
+        const ended = await store.revokeUserSessions(found.id, 'signed out everywhere');
+        stdout.write(`Signed ${found.username} out everywhere: ${ended} session${ended === 1 ? '' : 's'} ended\n`);
       }),
     );
 

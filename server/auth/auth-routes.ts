@@ -1,5 +1,5 @@
 // HTTP endpoints of the built-in accounts, mounted by the core server in front of /graphql:
-//   POST /auth/token            {username, password}  → 200 TokenPair
+//   POST /auth/token            {username, password, deviceId?, deviceName?}  → 200 TokenPair
 //   POST /auth/refresh          {refreshToken}        → 200 TokenPair (the old refresh token is now used)
 //   POST /auth/revoke           {refreshToken}        → 200 {revoked: boolean} (ends that sign-in session)
 //   GET  /.well-known/jwks.json                       → 200 {keys: [public signing key]}
@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OutpostError, Unauthorized } from '../../common/errors.js';
 import { createTokenSigner, type TokenSettings } from './access-tokens.js';
 import type { AuthStore } from './auth-store.js';
+import { checkDeviceClaim } from './devices.js';
 import { createSignInService, type TokenPair } from './sign-in.js';
 import { createSignInThrottle, type SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
 
@@ -196,7 +197,8 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
     const body = await readBody(req, maxBodyBytes);
     const username = stringField(body, ['username']);
     const password = stringField(body, ['password']);
-    const signIn = () => accounts.signIn(username, password);
+    const device = checkDeviceClaim(body.deviceId, body.deviceName);
+    const signIn = () => accounts.signIn(username, password, device);
     if (throttle === undefined) return signIn();
     const key = `${username.trim().toLowerCase()}\n${clientAddress(req, trustProxy)}`;
     return signIns.run(key, () => throttledSignIn(throttle, signIn, key));

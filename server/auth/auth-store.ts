@@ -1,6 +1,7 @@
-// The auth store: the composition of its four aggregates over the `outpost_auth_*` tables —
+// The auth store: the composition of its aggregates over the `outpost_auth_*` tables —
 // accounts (accounts.ts), API keys (api-keys.ts), sign-in sessions with their rotating refresh
-// tokens (sessions.ts) and named server secrets such as the token-signing key (signing-keys.ts).
+// tokens (sessions.ts), the devices they were made on (devices.ts) and named server secrets such as
+// the token-signing key (signing-keys.ts).
 // One implementation for SQLite and PostgreSQL through Kysely; tables in auth-tables.ts.
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../common/errors.js';
@@ -11,12 +12,14 @@ import type { Storage } from '../storage/storage.js';
 import { createAccounts, type Accounts } from './accounts.js';
 import { createApiKeys, type ApiKeys } from './api-keys.js';
 import { createAuthTables, type AuthDatabase } from './auth-tables.js';
+import { createDevices, type Devices } from './devices.js';
 import { createSessions, type Sessions } from './sessions.js';
 import { createSigningKeys, type SigningKeys } from './signing-keys.js';
 
 export type { AuthUser, CredentialCheck } from './accounts.js';
 export type { ApiKeyInfo } from './api-keys.js';
 export type { AuthSession, IssuedRefreshToken, RefreshRotation } from './sessions.js';
+export type { AuthDevice, DeviceClaim } from './devices.js';
 export { AUTH_TABLES, type AuthDatabase } from './auth-tables.js';
 
 /** The SQL dialects the auth store runs on (by name). */
@@ -29,7 +32,7 @@ export interface AuthStoreOptions {
 }
 
 /** Everything the rest of the server and the CLI do with auth data. */
-export interface AuthStore extends Accounts, ApiKeys, Sessions, SigningKeys {
+export interface AuthStore extends Accounts, ApiKeys, Sessions, Devices, SigningKeys {
   readonly dialect: AuthStoreDialect;
 }
 
@@ -55,6 +58,7 @@ export async function createAuthStore<DB>(db: Kysely<DB>, dialect: StorageDialec
     ...createAccounts(kdb, resolved, now, (userId, reason) => sessions.revokeUserSessions(userId, reason)),
     ...createApiKeys(kdb, now),
     ...sessions,
+    ...createDevices(kdb, now),
     ...createSigningKeys(kdb, now),
   };
 }

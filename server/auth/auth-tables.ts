@@ -11,6 +11,7 @@ export const AUTH_TABLES = {
   sessions: 'outpost_auth_sessions',
   refreshTokens: 'outpost_auth_refresh_tokens',
   secrets: 'outpost_auth_secrets',
+  devices: 'outpost_auth_devices',
 } as const;
 
 type Millis = number | string | bigint;
@@ -40,6 +41,16 @@ export interface AuthDatabase {
     created_at: Millis;
     revoked_at: Millis | null;
     revoked_reason: string | null;
+    /** The device the sign-in was made on (null: a client that named none). */
+    device_id: string | null;
+  };
+  outpost_auth_devices: {
+    user_id: string;
+    device_id: string;
+    name: string;
+    created_at: Millis;
+    last_seen_at: Millis;
+    revoked_at: Millis | null;
   };
   outpost_auth_refresh_tokens: {
     id: string;
@@ -103,7 +114,9 @@ export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> 
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .addColumn('revoked_reason', 'text')
+    .addColumn('device_id', 'text')
     .execute();
+  await addMissingColumn(db, AUTH_TABLES.sessions, 'device_id', 'text');
   await db.schema.createIndex('outpost_auth_sessions_user').ifNotExists().on(AUTH_TABLES.sessions).column('user_id').execute();
   await db.schema
     .createTable(AUTH_TABLES.refreshTokens)
@@ -118,10 +131,31 @@ export async function createAuthTables(db: Kysely<AuthDatabase>): Promise<void> 
     .execute();
   await db.schema.createIndex('outpost_auth_refresh_tokens_family').ifNotExists().on(AUTH_TABLES.refreshTokens).column('family_id').execute();
   await db.schema
+    .createTable(AUTH_TABLES.devices)
+    .ifNotExists()
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+    .addColumn('revoked_at', 'bigint')
+    .addPrimaryKeyConstraint('outpost_auth_devices_pk', ['user_id', 'device_id'])
+    .execute();
+  // The revocation watch asks "which sessions ended since t" every second or so.
+  await db.schema.createIndex('outpost_auth_sessions_revoked').ifNotExists().on(AUTH_TABLES.sessions).column('revoked_at').execute();
+  await db.schema
     .createTable(AUTH_TABLES.secrets)
     .ifNotExists()
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
+}
+
+/** Adds `column` to a table made by an older Outpost (CREATE TABLE IF NOT EXISTS left it out). */
+async function addMissingColumn(db: Kysely<AuthDatabase>, table: string, column: string, type: 'text'): Promise<void> {
+  const tables = await db.introspection.getTables();
+  const found = tables.find((t) => t.name === table);
+  if (found === undefined || found.columns.some((c) => c.name === column)) return;
+  await db.schema.alterTable(table).addColumn(column, type).execute();
 }

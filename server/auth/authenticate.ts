@@ -6,7 +6,9 @@
 import { decodeJwt } from 'jose';
 import { Unauthorized, ValidationError } from '../../common/errors.js';
 import { createTokenSigner, type TokenSettings, type TokenSigner } from './access-tokens.js';
+import { DEVICE_REVOKED_REASON } from '../../common/wire-extensions.js';
 import type { AuthStore } from './auth-store.js';
+import { DEVICE_REVOKED_MESSAGE, DEVICE_REVOKED_SESSION_REASON } from './devices.js';
 import { createExternalIssuerVerifier, type ExternalIssuerConfig, type ExternalIssuerVerifier } from './external-issuers.js';
 import type { Identity } from './identity.js';
 
@@ -78,6 +80,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticate
     // iat has one-second resolution: tokens from the second of the change itself still pass.
     if (claims.iat < Math.floor(user.tokensValidAfter / 1000)) {
       throw new Unauthorized('Token has been revoked (password changed or account disabled since it was issued): sign in again', { reason: 'revoked' });
+    }
+    if (session?.revokedReason === DEVICE_REVOKED_SESSION_REASON) {
+      throw new Unauthorized(DEVICE_REVOKED_MESSAGE, { reason: DEVICE_REVOKED_REASON });
     }
     if (!session || session.revokedAt !== null) {
       throw new Unauthorized('Token has been revoked: its sign-in session has ended; sign in again', { reason: 'revoked' });

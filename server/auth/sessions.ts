@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { ValidationError } from '../../common/errors.js';
 import { toUser, type AuthUser } from './accounts.js';
+import { DEVICE_REVOKED_SESSION_REASON } from './devices.js';
 import { ms, msOrNull, sha256, type AuthDatabase } from './auth-tables.js';
 
 /** A sign-in session: the family of refresh tokens descending from one sign-in. */
@@ -16,6 +17,8 @@ export interface AuthSession {
   /** Epoch ms, or null while the session is live. */
   readonly revokedAt: number | null;
   readonly revokedReason: string | null;
+  /** The device the sign-in was made on, or null. */
+  readonly deviceId: string | null;
 }
 
 /** A freshly issued refresh token (shown to the client once). */
@@ -29,12 +32,12 @@ export interface IssuedRefreshToken {
 /** Outcome of presenting a refresh token. `reused` means the whole session was revoked just now. */
 export type RefreshRotation =
   | { readonly ok: true; readonly user: AuthUser; readonly issued: IssuedRefreshToken }
-  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'user-unavailable' };
+  | { readonly ok: false; readonly reason: 'unknown' | 'expired' | 'revoked' | 'reused' | 'user-unavailable' | 'device-revoked' };
 
 /** The sessions aggregate. */
 export interface Sessions {
-  /** Starts a session for a user and issues its first refresh token, valid `ttlMs`. */
-  createSession(userId: string, ttlMs: number): Promise<IssuedRefreshToken>;
+  /** Starts a session for a user (on `deviceId`, when the client named one) and issues its first refresh token, valid `ttlMs`. */
+  createSession(userId: string, ttlMs: number, deviceId?: string | null): Promise<IssuedRefreshToken>;
   /** Presents a refresh token: marks it used and issues its successor (valid `ttlMs`), or says why not. */
   rotateRefreshToken(refreshToken: string, ttlMs: number): Promise<RefreshRotation>;
   /** Revokes the session the refresh token belongs to; false when the token is unknown. */
@@ -54,6 +57,7 @@ function toSession(row: Selectable<AuthDatabase['outpost_auth_sessions']>): Auth
     createdAt: ms(row.created_at),
     revokedAt: msOrNull(row.revoked_at),
     revokedReason: row.revoked_reason,
+    deviceId: row.device_id ?? null,
   };
 }
 
@@ -72,13 +76,13 @@ type Clock = () => number;
 /** Sessions over `db`; `now` is epoch ms. */
 export function createSessions(db: Kysely<AuthDatabase>, now: Clock): Sessions {
   return {
-    async createSession(userId, ttlMs) {
+    async createSession(userId, ttlMs, deviceId = null) {
       checkTtl(ttlMs);
       return db.transaction().execute(async (trx) => {
         const familyId = randomUUID();
         await trx
           .insertInto('outpost_auth_sessions')
-          .values({ id: familyId, user_id: userId, created_at: now(), revoked_at: null, revoked_reason: null })
+          .values({ id: familyId, user_id: userId, created_at: now(), revoked_at: null, revoked_reason: null, device_id: deviceId })
           .execute();
         return issueRefreshToken(trx, now, userId, familyId, ttlMs);
       });
@@ -139,7 +143,8 @@ async function rotate(db: Kysely<AuthDatabase>, now: Clock, hash: string, ttlMs:
     const token = await trx.selectFrom('outpost_auth_refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
     if (!token) return { ok: false, reason: 'unknown' };
     const session = await trx.selectFrom('outpost_auth_sessions').selectAll().where('id', '=', token.family_id).executeTakeFirst();
-    if (!session || session.revoked_at !== null) return { ok: false, reason: 'revoked' };
+    if (!session || session.revoked_at !== null)
+      return { ok: false, reason: session?.revoked_reason === DEVICE_REVOKED_SESSION_REASON ? 'device-revoked' : 'revoked' };
     if (token.used_at !== null) {
       // A used token presented again means two holders: the legitimate client and a thief. We cannot
       // tell which is which, so the whole family dies and the user signs in again.

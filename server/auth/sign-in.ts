@@ -2,7 +2,9 @@
 // refresh-token rotation with reuse detection, and sign-out. HTTP-free, so the routes, the CLI
 // and tests drive the same code.
 import { Unauthorized } from '../../common/errors.js';
-import type { AuthStore } from './auth-store.js';
+import { DEVICE_REVOKED_REASON } from '../../common/wire-extensions.js';
+import type { AuthStore, DeviceClaim } from './auth-store.js';
+import { DEVICE_REVOKED_MESSAGE } from './devices.js';
 import type { TokenSigner } from './access-tokens.js';
 
 /** What a successful sign-in or refresh returns to the client. */
@@ -19,8 +21,11 @@ export interface TokenPair {
 
 /** The account flows over one store and signer. */
 export interface SignInService {
-  /** Username + password → tokens; throws Unauthorized ("Incorrect username or password.") whether or not the user exists. */
-  signIn(username: string, password: string): Promise<TokenPair>;
+  /**
+   * Username + password → tokens, the session recorded on `device` when given; throws Unauthorized
+   * ("Incorrect username or password.") whether or not the user exists, and for a revoked device.
+   */
+  signIn(username: string, password: string, device?: DeviceClaim): Promise<TokenPair>;
   /** Rotates a refresh token; a reused one revokes its whole session. Throws Unauthorized saying why. */
   refresh(refreshToken: string): Promise<TokenPair>;
   /** Revokes the session a refresh token belongs to; false when the token is unknown. */
@@ -36,13 +41,14 @@ const REFRESH_FAILURES = {
   revoked: 'Refresh token has been revoked: sign in again',
   reused: 'Refresh token was already used: reuse detected, this sign-in session has been revoked; sign in again',
   'user-unavailable': 'Refresh token is no longer valid: the account is disabled or removed',
+  'device-revoked': DEVICE_REVOKED_MESSAGE,
 } as const;
 
 /** Creates the account flows; refresh lifetime comes from the signer's settings. */
 export function createSignInService(store: AuthStore, signer: TokenSigner): SignInService {
   const refreshTtlMs = signer.settings.refreshTokenTtlSec * 1000;
   return {
-    async signIn(username, password) {
+    async signIn(username, password, device) {
       const check = await store.verifyCredentials(username, password);
       if (!check.ok) {
         // Disabled accounts only learn they are disabled after proving the password.
@@ -50,14 +56,19 @@ export function createSignInService(store: AuthStore, signer: TokenSigner): Sign
           reason: check.reason,
         });
       }
-      const session = await store.createSession(check.user.id, refreshTtlMs);
+      if (device !== undefined) await store.registerDevice(check.user.id, device);
+      const session = await store.createSession(check.user.id, refreshTtlMs, device?.deviceId ?? null);
       const tokens = await signer.issue(check.user, session.sessionId);
       return { ...tokens, refreshToken: session.refreshToken, tokenType: 'Bearer' };
     },
 
     async refresh(refreshToken) {
       const rotation = await store.rotateRefreshToken(refreshToken, refreshTtlMs);
-      if (!rotation.ok) throw new Unauthorized(REFRESH_FAILURES[rotation.reason], { reason: rotation.reason });
+      if (!rotation.ok) {
+        throw new Unauthorized(REFRESH_FAILURES[rotation.reason], { reason: rotation.reason === 'device-revoked' ? DEVICE_REVOKED_REASON : rotation.reason });
+      }
+      const session = await store.getSession(rotation.issued.sessionId);
+      if (session?.deviceId) await store.touchDevice(rotation.user.id, session.deviceId);
       const tokens = await signer.issue(rotation.user, rotation.issued.sessionId);
       return { ...tokens, refreshToken: rotation.issued.refreshToken, tokenType: 'Bearer' };
     },

@@ -7,6 +7,7 @@ import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQL
 import { OutpostError } from '../../common/errors.js';
 import {
   ATTACHMENTS_CAPABILITY,
+  DEVICE_REVOKED_REASON,
   MAX_MUTATION_ID_LENGTH,
   MAX_MUTATION_IDS,
   OUTPOST_CAPABILITIES,
@@ -88,8 +89,9 @@ export function announcementOf(options: GraphqlEndpointOptions, syncTotals?: Rea
   return outpostExtensions(options.maxItemBytes ?? DEFAULT_RESOLVER_SETTINGS.maxItemBytes, syncTotals, options.attachmentsPath);
 }
 
-function requestError(res: ServerResponse, options: GraphqlEndpointOptions, status: number, errorType: string, message: string): void {
-  sendJson(res, status, { errors: [{ errorType, message }], extensions: announcementOf(options) });
+function requestError(res: ServerResponse, options: GraphqlEndpointOptions, status: number, errorType: string, message: string, reason?: string): void {
+  const error = reason === undefined ? { errorType, message } : { errorType, message, errorInfo: { reason } };
+  sendJson(res, status, { errors: [error], extensions: announcementOf(options) });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -202,7 +204,9 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
     identity = await options.authenticate(req.headers);
   } catch (error) {
     if (error instanceof OutpostError) {
-      requestError(res, options, 401, 'UnauthorizedException', error.message);
+      // A revoked device learns it from errorInfo.reason (common/wire-extensions.ts) and wipes that profile.
+      const reason = error.details?.reason === DEVICE_REVOKED_REASON ? DEVICE_REVOKED_REASON : undefined;
+      requestError(res, options, 401, 'UnauthorizedException', error.message, reason);
       return;
     }
     throw error;

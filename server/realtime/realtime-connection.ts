@@ -12,6 +12,7 @@ import { compileSubscriptionFilter } from './subscription-filter.js';
 import { subscriptionPayload } from './subscription-payload.js';
 import { parseSubscriptionRequest, UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
 import type { RealtimeContext } from './realtime-context.js';
+import { DEVICE_REVOKED_REASON } from '../../common/wire-extensions.js';
 
 /** A registered subscription, as the handler's index holds it. */
 export interface ActiveSubscription {
@@ -167,6 +168,15 @@ export class RealtimeConnection {
           this.closeOnExpiredToken();
           return;
         }
+        if (error instanceof OutpostError && error.details?.reason === DEVICE_REVOKED_REASON) {
+          // Every subscription of this device ends: say why on each (the client wipes the profile), then close.
+          for (const id of [...this.active.keys()]) {
+            this.removeSubscription(id);
+            this.send(serverFrames.error(id, [{ errorType: 'UnauthorizedException', message: error.message, errorInfo: { reason: DEVICE_REVOKED_REASON } }]));
+          }
+          this.close(CLOSE_CODES.unauthorized, 'Device revoked');
+          return;
+        }
         failure = { errorType: 'UnauthorizedException', message: this.authenticationMessage(error) };
       }
       if (failure && this.active.get(subscription.id) === subscription) {
@@ -184,6 +194,15 @@ export class RealtimeConnection {
    */
   private closeOnExpiredToken(): void {
     this.close(CLOSE_CODES.unauthorized, 'Token expired');
+  }
+
+  /** Whether a subscription here was authorized in one of these sign-in sessions (Outpost tokens' `sid`). */
+  authorizedInAny(sessionIds: ReadonlySet<string>): boolean {
+    for (const subscription of this.active.values()) {
+      const identity = subscription.identity;
+      if (identity.kind === 'user' && typeof identity.claims.sid === 'string' && sessionIds.has(identity.claims.sid)) return true;
+    }
+    return false;
   }
 
   /** Closes the socket (teardown follows from its close event). */

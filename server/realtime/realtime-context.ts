@@ -24,6 +24,8 @@ export interface RealtimeLimits extends SubscriptionDocumentLimits {
   readonly maxConnections: number;
   /** How often live subscriptions are authenticated and authorized again, ms; default 300 000. */
   readonly reauthorizeIntervalMs: number;
+  /** How often ended sign-in sessions are looked for (ms); their connections are re-checked at once. */
+  readonly revocationPollMs: number;
 }
 
 export interface RealtimeContext {

@@ -30,6 +30,7 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxBufferedBytes: 16 * 1024 * 1024,
   maxConnections: 10_000,
   reauthorizeIntervalMs: 300_000,
+  revocationPollMs: 1_000,
 };
 
 export interface RealtimeHandlerOptions {
@@ -46,6 +47,12 @@ export interface RealtimeHandlerOptions {
   readonly paths?: readonly string[];
   /** Where unexpected failures go; default stderr. */
   readonly reportError?: (error: unknown) => void;
+  /**
+   * Ids of sign-in sessions ended at or after an epoch-ms time (the auth store's): connections
+   * authorized in one are re-checked within `revocationPollMs`, so a revoked device or a signed-out
+   * session stops receiving at once, whichever process revoked it. Without it, only the periodic re-check.
+   */
+  readonly sessionsRevokedSince?: (since: number) => Promise<readonly string[]>;
 }
 
 export interface RealtimeHandler {
@@ -107,6 +114,45 @@ function followBus(
   };
 }
 
+/** Polls for ended sign-in sessions and re-checks the connections authorized in them; returns the stop. */
+function watchRevocations(
+  revokedSince: (since: number) => Promise<readonly string[]>,
+  connections: ReadonlySet<RealtimeConnection>,
+  intervalMs: number,
+  reportError: (error: unknown) => void,
+): () => void {
+  // Clocks of server processes sharing a database differ a little: look back a few seconds; a
+  // session seen twice only costs a re-check of the connections still authorized in it.
+  const lookBackMs = 5_000;
+  let since = Date.now() - lookBackMs;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    if (connections.size === 0) {
+      // Nobody to re-check: what ended before now cannot concern a connection made later.
+      since = Date.now() - lookBackMs;
+      return;
+    }
+    running = true;
+    const startedAt = Date.now();
+    revokedSince(since)
+      .then((ids) => {
+        since = startedAt - lookBackMs;
+        if (ids.length === 0) return;
+        const ended = new Set(ids);
+        for (const connection of [...connections]) {
+          if (connection.authorizedInAny(ended)) connection.recheck().catch((error: unknown) => reportError(error));
+        }
+      })
+      .catch((error: unknown) => reportError(error))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Builds the real-time endpoint for `schema`, fed by `bus`. */
 export function createRealtimeHandler(options: RealtimeHandlerOptions): RealtimeHandler {
   const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
@@ -143,6 +189,9 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     }
   }, limits.reauthorizeIntervalMs);
   recheckTimer.unref();
+  const stopRevocationWatch = options.sessionsRevokedSince
+    ? watchRevocations(options.sessionsRevokedSince, connections, limits.revocationPollMs, reportError)
+    : () => undefined;
 
   return {
     handleUpgrade(request, socket, head) {
@@ -172,6 +221,7 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
       if (closed) return;
       closed = true;
       clearInterval(recheckTimer);
+      stopRevocationWatch();
       stopBus();
       for (const connection of [...connections]) connection.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
