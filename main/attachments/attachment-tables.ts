@@ -120,6 +120,18 @@ export function loadPendingEntries(db: Database.Database): AttachmentEntry[] {
   return (db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING} ORDER BY "seq"`).all() as Row[]).map(entryOf);
 }
 
+/** Entries still to upload whose backoff is over at `now` (ms), queue order, `limit` of them after skipping `skip`: the queue reads as few as it starts. */
+export function loadDueEntries(db: Database.Database, now: number, limit: number, skip: number): AttachmentEntry[] {
+  return (
+    db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING} AND "nextAttemptAt" <= ? ORDER BY "seq" LIMIT ? OFFSET ?`).all(now, limit, skip) as Row[]
+  ).map(entryOf);
+}
+
+/** Entries still to upload that wait on their backoff at `now` (ms): the only ones the next timer depends on. */
+export function loadBackingOffEntries(db: Database.Database, now: number): AttachmentEntry[] {
+  return (db.prepare(`SELECT * FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING} AND "nextAttemptAt" > ? ORDER BY "seq"`).all(now) as Row[]).map(entryOf);
+}
+
 /** Bytes not yet acknowledged of the entries still to upload (upload-queue-core.ts bytesWaiting, summed in SQLite). */
 export function bytesWaitingIn(db: Database.Database): number {
   const row = db.prepare(`SELECT COALESCE(SUM("size" - "bytesAcked"), 0) AS "bytes" FROM "${ATTACHMENTS_TABLE}" WHERE ${PENDING}`).get() as { bytes: number };

@@ -6,10 +6,19 @@
 import type Database from 'better-sqlite3';
 import { RETRY_POLICIES, type RetryPolicy } from '../sync/core/retry-policy.js';
 import type { AttachmentFiles } from './attachment-files.js';
-import { bytesWaitingIn, loadEntry, loadPendingEntries, markDone, markFailed, markQueued, markUploading, saveProgress } from './attachment-tables.js';
+import {
+  bytesWaitingIn,
+  loadBackingOffEntries,
+  loadDueEntries,
+  loadEntry,
+  markDone,
+  markFailed,
+  markQueued,
+  markUploading,
+  saveProgress,
+} from './attachment-tables.js';
 import { attemptTusUpload } from './tus-upload-attempt.js';
 import {
-  bytesWaiting,
   nextDueAt,
   uploadsToStart,
   uploadVerdict,
@@ -38,7 +47,7 @@ export interface UploadRunnerOptions {
   readonly headers: () => Promise<Readonly<Record<string, string>>> | Readonly<Record<string, string>>;
   /** Whether the record's mutation was accepted by the server; call wake() when that changes. */
   readonly isRecordAccepted: (record: AttachmentRecord) => boolean;
-  /** Bytes per PATCH; default 5 MiB. */
+  /** Bytes per PATCH; default DEFAULT_CHUNK_BYTES (16 MiB). */
   readonly chunkSize?: number;
   /** Uploads at once; default 2. */
   readonly maxConcurrent?: number;
@@ -53,6 +62,10 @@ export interface UploadRunnerOptions {
 }
 
 const MiB = 1024 * 1024;
+/** Bytes per PATCH: a durable commit and a request per chunk, so fewer for large files; a cut still resumes from the server's offset, not the chunk's start. */
+export const DEFAULT_CHUNK_BYTES = 16 * MiB;
+/** Due rows read at once when looking for uploads to start. */
+const WAKE_PAGE = 32;
 
 /** Runs the upload queue of one profile against one server. */
 export class UploadRunner {
@@ -97,12 +110,17 @@ export class UploadRunner {
   wake(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    // Only the rows still to upload: re-reading the whole table at every wake made a long queue quadratic.
-    const entries = loadPendingEntries(this.options.db);
+    const { db } = this.options;
+    // Only as many due rows as it takes to fill the free slots, a page at a time: reading every row
+    // still to upload at each wake (each finished file) made a long queue quadratic.
     const context = this.context();
-    for (const entry of uploadsToStart(entries, context)) this.launch(entry);
-    this.emitWaiting(bytesWaiting(entries));
-    const due = nextDueAt(entries, this.context());
+    for (let skip = 0; !context.paused && this.running.size < context.maxConcurrent; skip += WAKE_PAGE) {
+      const page = loadDueEntries(db, context.now, WAKE_PAGE, skip);
+      for (const entry of uploadsToStart(page, { ...context, running: new Set(this.running.keys()) })) this.launch(entry);
+      if (page.length < WAKE_PAGE) break;
+    }
+    this.emitWaiting(bytesWaitingIn(db));
+    const due = nextDueAt(loadBackingOffEntries(db, context.now), this.context());
     if (due !== null && !this.paused) this.timer = setTimeout(() => this.wake(), Math.max(0, due - this.now()));
   }
 
@@ -166,9 +184,13 @@ export class UploadRunner {
         filename: entry.name ?? '',
       },
       headers: this.options.headers,
-      chunkSize: this.options.chunkSize ?? 5 * MiB,
+      chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_BYTES,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 60_000,
       onAcknowledged: (url, offset) => {
+        // One durable commit per acknowledged chunk, and none where it would tell nothing new: at 0
+        // the row is `uploading` already (a restart resumes by HEAD at the record-scoped URL, the one
+        // the server answers), and the last chunk's is markDone's, which comes next.
+        if (offset === 0 || offset === entry.size) return;
         saveProgress(db, entry.key, url, offset);
         this.emitWaiting(bytesWaitingIn(db));
       },

@@ -4,6 +4,7 @@
 // suite (test/integration/attachments/blob-store-suite.test.ts).
 // Everything is streamed: no implementation holds a whole blob in memory.
 import type { Readable } from 'node:stream';
+import type { BlobDigest } from './blob-digest.js';
 
 /** What is known about one upload, complete or not. */
 export interface BlobInfo {
@@ -29,10 +30,12 @@ export interface CreateUpload {
 }
 
 /**
- * Runs over the whole blob before it becomes readable; throwing refuses it (the store then
- * deletes the upload and rethrows the same error to the caller of `append`).
+ * Runs on the whole blob's digest (sha-256 and first bytes, blob-digest.ts) before it becomes
+ * readable; throwing refuses it (the store then deletes the upload and rethrows the same error to
+ * the caller of `append`). The store computes the digest while writing where it can, else by
+ * reading the blob back once.
  */
-export type CompletionCheck = (bytes: Readable, info: BlobInfo) => Promise<void>;
+export type CompletionCheck = (digest: BlobDigest, info: BlobInfo) => Promise<void> | void;
 
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
 export interface ByteRange {

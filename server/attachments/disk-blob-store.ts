@@ -2,12 +2,15 @@
 // `<key>.json` (id, length, owner, metadata, creation time), `<key>.part` while bytes arrive and
 // `<key>.blob` once complete, where key = sha-256 of the id: file names stay short and no id can
 // reach outside the directory. The offset is the .part file's size, so it never claims bytes the
-// disk does not hold. Completion is a rename, so a reader sees a whole blob or none.
+// disk does not hold. Completion is a rename, so a reader sees a whole blob or none. Bytes are
+// hashed as they are written (blob-digest.ts), so completion does not read the blob back unless
+// the upload was resumed after a restart.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { digestOf, RunningDigests, type RunningDigest } from './blob-digest.js';
 import {
   BlobNotFound,
   LengthExceeded,
@@ -22,6 +25,9 @@ import {
   type CompletionCheck,
   type CreateUpload,
 } from './blob-store.js';
+
+/** Bytes gathered from the request before one write system call. */
+const WRITE_BATCH_BYTES = 512 * 1024;
 
 interface StoredHeader {
   readonly id: string;
@@ -40,7 +46,10 @@ export async function openDiskBlobStore(directory: string): Promise<DiskBlobStor
 export class DiskBlobStore implements BlobStore {
   // Appends to one id run one after another; other processes must not share the directory.
   readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #digests = new RunningDigests();
   #headers: Map<string, StoredHeader> | null = null;
+  /** Declared bytes per owner, kept with the index so a creation's quota check reads no directory. */
+  readonly #owned = new Map<string, number>();
 
   constructor(private readonly directory: string) {}
 
@@ -55,8 +64,9 @@ export class DiskBlobStore implements BlobStore {
       const tmp = `${this.#path(upload.id, 'json')}.tmp`;
       await writeFile(tmp, JSON.stringify(header));
       await rename(tmp, this.#path(upload.id, 'json'));
-      await writeFile(this.#path(upload.id, 'part'), new Uint8Array(0));
-      headers.set(upload.id, header);
+      // No .part yet: a missing one is offset 0 (info), and the first append creates it.
+      this.#remember(header);
+      this.#digests.drop(upload.id);
       return toInfo(header, 0, false);
     });
   }
@@ -67,8 +77,22 @@ export class DiskBlobStore implements BlobStore {
       const current = await this.info(id);
       if (!current) throw new BlobNotFound(id);
       if (current.complete || current.offset !== offset) throw new OffsetMismatch(id, current.offset, offset);
-      const reached = await this.#write(current, bytes);
-      if (reached === current.length) await this.#complete({ ...current, offset: reached }, check);
+      // create() and delete() drop a kept digest, so the creation time only has to tell this process's uploads apart.
+      const generation = current.createdAt.toISOString();
+      const digest = this.#digests.resume(id, generation, offset);
+      let reached: number;
+      try {
+        reached = await this.#write(current, bytes, digest);
+      } catch (error) {
+        // A cut request: the digest covers what was written, for the resuming PATCH (resume() checks the offset).
+        if (digest !== null) this.#digests.keep(id, generation, digest);
+        throw error;
+      }
+      if (reached === current.length) {
+        await this.#complete({ ...current, offset: reached }, check, digest?.offset === reached ? digest : null);
+      } else if (digest?.offset === reached) {
+        this.#digests.keep(id, generation, digest);
+      }
       return reached;
     });
   }
@@ -77,9 +101,14 @@ export class DiskBlobStore implements BlobStore {
     assertBlobId(id);
     const header = (await this.#index()).get(id);
     if (!header) return null;
-    const blob = await sizeOf(this.#path(id, 'blob'));
+    const [blob, part] = await Promise.all([sizeOf(this.#path(id, 'blob')), sizeOf(this.#path(id, 'part'))]);
     if (blob !== null) return toInfo(header, blob, true);
-    return toInfo(header, (await sizeOf(this.#path(id, 'part'))) ?? 0, false);
+    if (part === null) {
+      // Completion renamed the .part between the two looks: the blob is there now.
+      const renamed = await sizeOf(this.#path(id, 'blob'));
+      if (renamed !== null) return toInfo(header, renamed, true);
+    }
+    return toInfo(header, part ?? 0, false);
   }
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
@@ -94,7 +123,7 @@ export class DiskBlobStore implements BlobStore {
   async delete(id: string): Promise<void> {
     assertBlobId(id);
     await this.#serial(id, async () => {
-      (await this.#index()).delete(id);
+      this.#forget(await this.#index(), id);
       await rm(this.#path(id, 'json'), { force: true });
       await rm(this.#path(id, 'part'), { force: true });
       await rm(this.#path(id, 'blob'), { force: true });
@@ -108,39 +137,60 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async bytesOwnedBy(owner: string): Promise<number> {
-    let total = 0;
-    for (const header of (await this.#index()).values()) if (header.owner === owner) total += header.length;
-    return total;
+    await this.#index();
+    return this.#owned.get(owner) ?? 0;
   }
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#queues.values()]);
   }
 
-  /** Appends to the .part file; returns the offset reached, also when `bytes` fails midway. */
-  async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<number> {
+  /**
+   * Appends to the .part file, a few hundred KiB per system call, feeding `digest` with exactly
+   * the bytes written; returns the offset reached, also when `bytes` fails midway.
+   */
+  async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, digest: RunningDigest | null): Promise<number> {
     const handle = await open(this.#path(current.id, 'part'), 'a');
     let reached = current.offset;
+    let batch: Uint8Array[] = [];
+    let batched = 0;
+    const flush = async (): Promise<void> => {
+      if (batched === 0) return;
+      const pieces = batch;
+      const size = batched;
+      batch = [];
+      batched = 0;
+      const { bytesWritten } = await handle.writev(pieces);
+      // A short write (disk full) leaves the file's size as the offset; the digest no longer matches it.
+      if (bytesWritten !== size) throw new Error(`wrote ${bytesWritten} of ${size} bytes to upload ${current.id}`);
+      for (const piece of pieces) digest?.update(piece);
+      reached += size;
+    };
     try {
       for await (const chunk of bytes) {
-        if (reached + chunk.byteLength > current.length) throw new LengthExceeded(current.id, current.length);
-        await handle.write(chunk);
-        reached += chunk.byteLength;
+        if (reached + batched + chunk.byteLength > current.length) throw new LengthExceeded(current.id, current.length);
+        batch.push(chunk);
+        batched += chunk.byteLength;
+        if (batched >= WRITE_BATCH_BYTES) await flush();
       }
     } finally {
-      await handle.datasync().catch(() => undefined);
-      await handle.close();
+      // What arrived before an error or a cut is kept, so the client need not send it again.
+      await flush().finally(async () => {
+        await handle.datasync().catch(() => undefined);
+        await handle.close();
+      });
     }
     return reached;
   }
 
-  async #complete(upload: BlobInfo, check: CompletionCheck | undefined): Promise<void> {
+  async #complete(upload: BlobInfo, check: CompletionCheck | undefined, digest: RunningDigest | null): Promise<void> {
     const part = this.#path(upload.id, 'part');
+    this.#digests.drop(upload.id);
     if (check) {
       try {
-        await check(createReadStream(part), upload);
+        await check(digest?.finish() ?? (await digestOf(createReadStream(part))), upload);
       } catch (error) {
-        (await this.#index()).delete(upload.id);
+        this.#forget(await this.#index(), upload.id);
         await Promise.all(['json', 'part'].map((ext) => rm(this.#path(upload.id, ext), { force: true })));
         throw error;
       }
@@ -156,8 +206,26 @@ export class DiskBlobStore implements BlobStore {
       const header = JSON.parse(await readFile(join(this.directory, name), 'utf8')) as StoredHeader;
       headers.set(header.id, header);
     }
-    this.#headers ??= headers;
+    if (this.#headers === null) {
+      this.#headers = headers;
+      for (const header of headers.values()) this.#owned.set(header.owner, (this.#owned.get(header.owner) ?? 0) + header.length);
+    }
     return this.#headers;
+  }
+
+  #remember(header: StoredHeader): void {
+    this.#headers?.set(header.id, header);
+    this.#owned.set(header.owner, (this.#owned.get(header.owner) ?? 0) + header.length);
+  }
+
+  #forget(headers: Map<string, StoredHeader>, id: string): void {
+    const header = headers.get(id);
+    this.#digests.drop(id);
+    if (header === undefined) return;
+    headers.delete(id);
+    const left = (this.#owned.get(header.owner) ?? 0) - header.length;
+    if (left > 0) this.#owned.set(header.owner, left);
+    else this.#owned.delete(header.owner);
   }
 
   #path(id: string, ext: string): string {

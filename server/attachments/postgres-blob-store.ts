@@ -3,9 +3,12 @@
 // one chunk at a time so memory stays flat in blob size. Each chunk is its own short transaction
 // that takes the upload row's lock and re-checks the offset: appends to one upload from any
 // number of processes are serialized, a stale appender gets OffsetMismatch, and every committed
-// MiB survives a crash or a cut connection (the client resumes from it).
+// MiB survives a crash or a cut connection (the client resumes from it). Each committed chunk
+// feeds the upload's running digest (blob-digest.ts), so completion reads the blob back only when
+// this process did not see every chunk (another process appended some, or it restarted).
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { digestOf, RunningDigests, type RunningDigest } from './blob-digest.js';
 import {
   BlobNotFound,
   LengthExceeded,
@@ -70,6 +73,8 @@ export async function openPostgresBlobStore(database: pg.Pool | string): Promise
 }
 
 export class PostgresBlobStore implements BlobStore {
+  readonly #digests = new RunningDigests();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly ownsPool: boolean,
@@ -84,13 +89,18 @@ export class PostgresBlobStore implements BlobStore {
       [upload.id, upload.length, upload.owner, JSON.stringify(upload.metadata)],
     );
     if (result.rows.length === 0) throw new UploadExists(upload.id);
+    this.#digests.drop(upload.id);
     return toInfo(result.rows[0]);
   }
 
   async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
-    const current = await this.info(id);
-    if (!current) throw new BlobNotFound(id);
+    const row = await this.#row(id);
+    if (!row) throw new BlobNotFound(id);
+    const current = toInfo(row);
     if (current.complete || current.offset !== offset) throw new OffsetMismatch(id, current.offset, offset);
+    // In microseconds: another process may delete and create the same id again within a millisecond.
+    const generation = row.created_us;
+    const digest = this.#digests.resume(id, generation, offset);
     let at = offset;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
@@ -99,6 +109,7 @@ export class PostgresBlobStore implements BlobStore {
         const joined = Buffer.concat(pending, pendingBytes);
         const piece = joined.subarray(0, Math.min(CHUNK_BYTES, joined.length));
         await this.#insertChunk(id, at, piece);
+        digest?.update(piece);
         at += piece.length;
         pending = [joined.subarray(piece.length)];
         pendingBytes = joined.length - piece.length;
@@ -113,16 +124,26 @@ export class PostgresBlobStore implements BlobStore {
       }
     } finally {
       // What arrived before an error or a cut is kept, so the client need not send it again.
-      await flush(1);
+      await flush(1).finally(() => {
+        if (digest !== null && at < current.length) this.#digests.keep(id, generation, digest);
+      });
     }
-    if (at === current.length) await this.#complete(id, check);
+    if (at === current.length) await this.#complete(id, check, digest?.offset === at ? digest : null);
     return at;
   }
 
   async info(id: string): Promise<BlobInfo | null> {
+    const row = await this.#row(id);
+    return row === null ? null : toInfo(row);
+  }
+
+  async #row(id: string): Promise<(UploadRow & { created_us: string }) | null> {
     assertBlobId(id);
-    const result = await this.pool.query<UploadRow>('SELECT * FROM outpost_blob_uploads WHERE id = $1', [id]);
-    return result.rows.length === 0 ? null : toInfo(result.rows[0]);
+    const result = await this.pool.query<UploadRow & { created_us: string }>(
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us FROM outpost_blob_uploads WHERE id = $1`,
+      [id],
+    );
+    return result.rows[0] ?? null;
   }
 
   async read(id: string, range?: ByteRange): Promise<Readable> {
@@ -134,6 +155,7 @@ export class PostgresBlobStore implements BlobStore {
 
   async delete(id: string): Promise<void> {
     assertBlobId(id);
+    this.#digests.drop(id);
     // The row lock waits for an append's chunk in flight; chunks go with the row (ON DELETE CASCADE).
     await inTransaction(this.pool, async (client) => {
       await client.query('SELECT 1 FROM outpost_blob_uploads WHERE id = $1 FOR UPDATE', [id]);
@@ -171,12 +193,13 @@ export class PostgresBlobStore implements BlobStore {
     });
   }
 
-  async #complete(id: string, check: CompletionCheck | undefined): Promise<void> {
+  async #complete(id: string, check: CompletionCheck | undefined, digest: RunningDigest | null): Promise<void> {
+    this.#digests.drop(id);
     const current = await this.info(id);
     if (!current) throw new BlobNotFound(id);
     if (check) {
       try {
-        await check(Readable.from(this.#chunks(id, 0, current.length - 1)), current);
+        await check(digest?.finish() ?? (await digestOf(this.#chunks(id, 0, current.length - 1))), current);
       } catch (error) {
         await this.delete(id);
         throw error;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { DIGEST_HEAD_BYTES, type BlobDigest } from '../../../server/attachments/blob-digest.js';
 import {
   BlobNotFound,
   InvalidBlobId,
@@ -190,14 +191,14 @@ for (const subject of [diskStore(), postgresStore()]) {
       }
     });
 
-    test('a completion check sees every byte; when it throws the upload is removed', async () => {
+    test('a completion check sees the digest of every byte; when it throws the upload is removed', async () => {
       const accepted = nextId();
       await store.create({ id: accepted, length: 3, owner: 'alice', metadata: meta });
-      let seen = '';
-      await store.append(accepted, 0, piecesOf(bytes('ok!')), async (stream) => {
-        seen = (await readAll(stream)).toString();
+      let seen: BlobDigest | null = null;
+      await store.append(accepted, 0, piecesOf(bytes('ok!')), (digest) => {
+        seen = digest;
       });
-      assert.equal(seen, 'ok!');
+      assert.deepEqual(seen, { sha256: sha(bytes('ok!')), head: bytes('ok!') });
       const refused = nextId();
       await store.create({ id: refused, length: 3, owner: 'alice', metadata: meta });
       await assert.rejects(
@@ -206,6 +207,83 @@ for (const subject of [diskStore(), postgresStore()]) {
       );
       assert.equal(await store.info(refused), null);
     });
+
+    test('the digest covers every byte however the upload arrived: in pieces, cut and resumed, after a restart, deleted and created again', async () => {
+      const whole = patternAt(5, 0, 3 * MiB + 7);
+      const cutAt = [MiB + 1, 2 * MiB + 3];
+      const digests: BlobDigest[] = [];
+      const check = (digest: BlobDigest): void => void digests.push(digest);
+      const expected = { sha256: sha(whole), head: whole.subarray(0, DIGEST_HEAD_BYTES) };
+      // In three appends to one store.
+      const pieces = nextId();
+      await store.create({ id: pieces, length: whole.length, owner: 'hana', metadata: meta });
+      for (const [from, to] of [
+        [0, cutAt[0]],
+        [cutAt[0], cutAt[1]],
+        [cutAt[1], whole.length],
+      ]) {
+        await store.append(pieces, from, piecesOf(whole.subarray(from, to)), check);
+      }
+      // Cut mid-request, then resumed at the kept offset.
+      const cut = nextId();
+      await store.create({ id: cut, length: whole.length, owner: 'hana', metadata: meta });
+      async function* cutOff(): AsyncGenerator<Uint8Array> {
+        yield whole.subarray(0, cutAt[0]);
+        throw new Error('connection cut');
+      }
+      await assert.rejects(store.append(cut, 0, cutOff(), check), /connection cut/);
+      const offset = (await store.info(cut))?.offset ?? 0;
+      await store.append(cut, offset, piecesOf(whole.subarray(offset)), check);
+      // Resumed by a store opened afresh (a server restart): it has no running digest and reads the bytes back.
+      const restarted = nextId();
+      await store.create({ id: restarted, length: whole.length, owner: 'hana', metadata: meta });
+      await store.append(restarted, 0, piecesOf(whole.subarray(0, cutAt[1])), check);
+      const reopened = await subject.open();
+      try {
+        await reopened.append(restarted, cutAt[1], piecesOf(whole.subarray(cutAt[1])), check);
+      } finally {
+        await reopened.close();
+      }
+      assert.equal(digests.length, 3);
+      for (const digest of digests) assert.deepEqual(digest, expected);
+      // Deleted halfway and created again with other bytes: nothing of the first upload's digest survives.
+      const again = nextId();
+      await store.create({ id: again, length: 8, owner: 'hana', metadata: meta });
+      await store.append(again, 0, piecesOf(bytes('abcd')), check);
+      await store.delete(again);
+      await store.create({ id: again, length: 8, owner: 'hana', metadata: meta });
+      await store.append(again, 0, piecesOf(bytes('wxyz')), check);
+      await store.append(again, 4, piecesOf(bytes('efgh')), check);
+      assert.deepEqual(digests.at(-1), { sha256: sha(bytes('wxyzefgh')), head: bytes('wxyzefgh') });
+    });
+
+    test(
+      'a digest kept by one process is not used after another process appended or created the upload again',
+      { skip: subject.sharedByProcesses ? false : 'a directory store belongs to one server process' },
+      async () => {
+        const other = await subject.open();
+        try {
+          const digests: BlobDigest[] = [];
+          const check = (digest: BlobDigest): void => void digests.push(digest);
+          const id = nextId();
+          await store.create({ id, length: 9, owner: 'ivan', metadata: meta });
+          await store.append(id, 0, piecesOf(bytes('abc')), check);
+          await other.append(id, 3, piecesOf(bytes('def')), check);
+          await store.append(id, 6, piecesOf(bytes('ghi')), check);
+          assert.deepEqual(digests, [{ sha256: sha(bytes('abcdefghi')), head: bytes('abcdefghi') }]);
+          const recreated = nextId();
+          await store.create({ id: recreated, length: 6, owner: 'ivan', metadata: meta });
+          await store.append(recreated, 0, piecesOf(bytes('abc')), check);
+          await other.delete(recreated);
+          await other.create({ id: recreated, length: 6, owner: 'ivan', metadata: meta });
+          await other.append(recreated, 0, piecesOf(bytes('xyz')), check);
+          await store.append(recreated, 3, piecesOf(bytes('def')), check);
+          assert.deepEqual(digests.at(-1), { sha256: sha(bytes('xyzdef')), head: bytes('xyzdef') });
+        } finally {
+          await other.close();
+        }
+      },
+    );
 
     test('a 0-byte upload completes on its first (empty) append', async () => {
       const id = nextId();
