@@ -237,7 +237,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       sessionsRevokedSince: (since) => authStore.sessionsRevokedSince(since),
     });
     shutdown.add(() => realtime.close());
-    const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError });
+    const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError, authenticate });
     const attachments = await mountAttachments({
       schema,
       storage,

@@ -3,6 +3,8 @@
 //   POST /auth/refresh          {refreshToken}        → 200 TokenPair (the old refresh token is now used)
 //   POST /auth/revoke           {refreshToken}        → 200 {revoked: boolean} (ends that sign-in session)
 //   GET  /.well-known/jwks.json                       → 200 {keys: [public signing key]}
+//   GET  /auth/devices          (Bearer access token) → 200 {devices: [{deviceId, name, …, current}]}
+//   POST /auth/devices/revoke   {deviceId} (Bearer)   → 200 {revoked: true, sessionsEnded} (another of the caller's devices)
 // Bodies are JSON (or application/x-www-form-urlencoded, with `refresh_token` accepted as an alias).
 // Errors: {"error": {"code", "message", "field"?, "reason"?}} with 400 (bad body, `field` names the
 // field), 401 (credentials; `reason` e.g. `expired`, `reused`), 405, 413, 415, 429 (+ Retry-After), 500.
@@ -10,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OutpostError, Unauthorized } from '../../common/errors.js';
 import { createTokenSigner, type TokenSettings } from './access-tokens.js';
 import type { AuthStore } from './auth-store.js';
+import type { Authenticate } from './authenticate.js';
 import { checkDeviceClaim } from './devices.js';
 import { createSignInService, type TokenPair } from './sign-in.js';
 import { createSignInThrottle, type SignInThrottle, type SignInThrottleOptions } from './sign-in-throttle.js';
@@ -28,13 +31,15 @@ export interface AuthRoutesOptions {
   readonly now?: () => number;
   /** Receives unexpected failures (answered as 500 without details); default console.error. */
   readonly reportError?: (error: unknown) => void;
+  /** Checks the caller of the device routes (the server's authenticator); without it they are not mounted. */
+  readonly authenticate?: Authenticate;
 }
 
 /** Handles the request and returns true when the path is one of ours; false leaves it to the caller untouched. */
 export type AuthRouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** The paths createAuthRoutes answers. */
-export const AUTH_ROUTE_PATHS = ['/auth/token', '/auth/refresh', '/auth/revoke', '/.well-known/jwks.json'] as const;
+export const AUTH_ROUTE_PATHS = ['/auth/token', '/auth/refresh', '/auth/revoke', '/.well-known/jwks.json', '/auth/devices', '/auth/devices/revoke'] as const;
 
 class HttpError extends Error {
   constructor(
@@ -170,6 +175,8 @@ function sendFailure(res: ServerResponse, err: unknown, reportError: (error: unk
   } else if (err instanceof Unauthorized) {
     const reason = err.details?.reason;
     send(res, 401, { error: { code: 'Unauthorized', message: err.message, ...(reason === undefined ? {} : { reason }) } });
+  } else if (err instanceof OutpostError && err.code === 'NotFound') {
+    send(res, 404, { error: { code: 'NotFound', message: err.message } });
   } else if (err instanceof OutpostError && err.code === 'ValidationError') {
     const field = err.details?.path;
     send(res, 400, { error: { code: 'BadRequest', message: err.message, ...(field === undefined ? {} : { field }) } });
@@ -204,6 +211,22 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
     return signIns.run(key, () => throttledSignIn(throttle, signIn, key));
   }
 
+  /** The caller of a device route: an Outpost account's access token, and the device it was issued on. */
+  async function deviceCaller(req: IncomingMessage): Promise<{ userId: string; deviceId: string | null }> {
+    if (options.authenticate === undefined) throw new HttpError(404, 'NotFound', 'Device routes are not enabled on this server');
+    const identity = await options.authenticate(req.headers);
+    const sid = identity.kind === 'user' ? identity.claims.sid : undefined;
+    if (identity.kind !== 'user' || identity.provider !== 'userPools' || typeof sid !== 'string') {
+      throw new HttpError(
+        403,
+        'Forbidden',
+        "Devices are kept for this server's own accounts: sign in with one (an API key or another issuer's token has none)",
+      );
+    }
+    const session = await store.getSession(sid);
+    return { userId: identity.sub, deviceId: session?.deviceId ?? null };
+  }
+
   async function handle(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     if (path === '/.well-known/jwks.json') {
@@ -212,8 +235,20 @@ export function createAuthRoutes(store: AuthStore, options: AuthRoutesOptions = 
       send(res, 200, await signer.jwks(), { 'cache-control': 'public, max-age=300' });
       return;
     }
+    if (path === '/auth/devices') {
+      if (method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed on ${path}: use GET`, {}, { allow: 'GET' });
+      const caller = await deviceCaller(req);
+      const devices = await store.listDevices(caller.userId);
+      send(res, 200, { devices: devices.map((d) => ({ ...d, current: d.deviceId === caller.deviceId })) });
+      return;
+    }
     if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `${method} is not allowed on ${path}: use POST`, {}, { allow: 'POST' });
-    if (path === '/auth/token') {
+    if (path === '/auth/devices/revoke') {
+      const caller = await deviceCaller(req);
+      const deviceId = stringField(await readBody(req, maxBodyBytes), ['deviceId']);
+      if (deviceId === caller.deviceId) throw badRequest('This is the device you are signed in on: sign out instead', 'deviceId');
+      send(res, 200, { revoked: true, sessionsEnded: await store.revokeDevice(caller.userId, deviceId) });
+    } else if (path === '/auth/token') {
       send(res, 200, await token(req), { pragma: 'no-cache' });
     } else if (path === '/auth/refresh') {
       const body = await readBody(req, maxBodyBytes);

@@ -57,6 +57,7 @@ export async function createAuthService<DB>(
     trustProxy: config.trustProxy,
     now: options.now,
     reportError: options.reportError,
+    authenticate,
   });
   return { store, authenticate, routes };
 }

@@ -106,6 +106,38 @@ describe('device revocation on a running server', () => {
     assert.ok(after.find((d) => d.deviceId === LAPTOP)?.revokedAt !== null);
   });
 
+  test("the app lists the user's devices and signs out another one; not the one it runs on, not with an API key", async () => {
+    const own = await signIn(TABLET, 'Tablet');
+    const phone = 'phone-7f1c0a44-1b2e-4f6d-9c3a-00000000000c';
+    const phoneToken = await signIn(phone, 'Phone');
+    const call = async (path: string, headers: Record<string, string>, body?: unknown) => {
+      const res = await fetch(`${origin}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const listed = await call('/auth/devices', { authorization: `Bearer ${own}` });
+    assert.equal(listed.status, 200);
+    const devices = listed.body.devices as Array<{ deviceId: string; current: boolean; revokedAt: number | null }>;
+    assert.deepEqual(
+      devices.filter((d) => d.current).map((d) => d.deviceId),
+      [TABLET],
+    );
+    assert.ok(devices.some((d) => d.deviceId === phone && d.revokedAt === null));
+
+    const self = await call('/auth/devices/revoke', { authorization: `Bearer ${own}` }, { deviceId: TABLET });
+    assert.equal(self.status, 400);
+    assert.match(String((self.body.error as { message: string }).message), /sign out instead/);
+    const other = await call('/auth/devices/revoke', { authorization: `Bearer ${own}` }, { deviceId: phone });
+    assert.deepEqual(other, { status: 200, body: { revoked: true, sessionsEnded: 1 } });
+    assert.equal((await harness.gql({ headers: { authorization: phoneToken } }, LIST_NOTES)).status, 401);
+    assert.equal((await call('/auth/devices/revoke', { authorization: `Bearer ${own}` }, { deviceId: 'never-seen-device' })).status, 404);
+    assert.equal((await call('/auth/devices', harness.key.headers)).status, 403);
+    assert.equal((await call('/auth/devices', {})).status, 401);
+  });
+
   test('user signout-everywhere ends every session; unknown users and devices are clear errors', async () => {
     const tablet = await signIn(TABLET, 'Tablet');
     const done = await cli('user', 'signout-everywhere', 'alice');
