@@ -32,18 +32,17 @@ describe('accessibility of every main screen', { skip }, () => {
     build?.remove();
   });
 
-  test('sign-in: no serious axe finding; Tab goes tabs, server, username, password, sign in, each with a visible focus', async () => {
+  test('sign-in: no serious axe finding; Tab goes server, username, password, Sign in, each with a visible focus', async () => {
     const page = world.device.page;
     await page.getByRole('tab', { name: 'Account' }).click();
     assert.equal(describeFindings('sign-in', await seriousAxeFindings(page)), '');
-    const stops = await tabStops(page, 4);
-    assert.deepEqual(
-      stops.map((s) => s.name.split(' ')[0]),
-      ['button', 'input', 'input', 'input'].map((tag, i) => (i === 0 ? stops[0]!.name.split(' ')[0]! : tag)),
-      `Tab order: ${stops.map((s) => s.name).join(' → ')}`,
+    const stops = await tabStops(page, 8);
+    const at = (pattern: RegExp) => stops.findIndex((s) => pattern.test(s.name));
+    const order = [at(/^input#?\S* “Server/), at(/^input\S* “Username/), at(/^input\S* “Password/), at(/^button “Sign in/)];
+    assert.ok(
+      order.every((i, n) => i >= 0 && (n === 0 || i > order[n - 1]!)),
+      `Tab reaches server, username, password, then Sign in: ${stops.map((s) => s.name).join(' → ')}`,
     );
-    const order = await page.evaluate(() => [...document.querySelectorAll('form input')].map((i) => (i as HTMLInputElement).name));
-    assert.deepEqual(order.slice(0, 3), ['server', 'username', 'password'], 'the fields in reading order');
     assert.deepEqual(
       stops.filter((s) => !s.visibleFocus || !s.onScreen).map((s) => s.name),
       [],
@@ -62,7 +61,7 @@ describe('accessibility of every main screen', { skip }, () => {
       await screen.open(page);
       const found = describeFindings(screen.name, await seriousAxeFindings(page));
       if (found) findings.push(found);
-      for (const stop of await tabStops(page, 12)) if (!stop.visibleFocus || !stop.onScreen) hiddenFocus.push(`${screen.name}: ${stop.name}`);
+      for (const stop of await tabStops(page, 20)) if (!stop.visibleFocus || !stop.onScreen) hiddenFocus.push(`${screen.name}: ${stop.name}`);
     }
     assert.equal(findings.join('\n'), '', 'serious or critical axe-core findings');
     assert.deepEqual(hiddenFocus, [], 'Tab stops whose focus cannot be seen');

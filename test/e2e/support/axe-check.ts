@@ -45,12 +45,14 @@ export interface TabStop {
   readonly onScreen: boolean;
 }
 
-/** Presses Tab `count` times from the top of the document and reports each stop. */
+/**
+ * Presses Tab up to `count` times from the top of the window (a click on its top-left corner, which
+ * holds nothing focusable, moves the starting point there) and reports each stop, ending early when
+ * the focus leaves the page.
+ */
 export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
-  await page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.getSelection()?.removeAllRanges();
-  });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.mouse.click(2, 2);
   const stops: TabStop[] = [];
   for (let i = 0; i < count; i++) {
     await page.keyboard.press('Tab');
@@ -68,6 +70,7 @@ export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
         return { name, visibleFocus: outline || shadow, onScreen };
       }),
     );
+    if (stops.at(-1)!.name === '(body)') return stops.slice(0, -1);
   }
   return stops;
 }
