@@ -1,6 +1,10 @@
 // Downloading a file from the server (DESIGN.md "Attachments"): GET the record-scoped blob URL,
 // stream the body into the file store while hashing (never the whole file in memory), keep it
-// only when it hashes to the reference's sha-256. Failures are told apart by class so that callers
+// only when it hashes to the reference's sha-256. A download cut midway keeps what arrived and the
+// next one continues with `Range: bytes=N-` (If-Range: the blob's entity tag, its sha-256); the
+// hash is checked over the whole file, and bytes kept from before that turn out not to be the
+// start of this file (changed under the partial copy, or damaged) are dropped and the file fetched
+// once more from its first byte. Failures are told apart by class so that callers
 // can say what a user can do: refused by the server (AttachmentDownloadRefused), not reachable or
 // cut mid-file (AttachmentUnreachable), wrong bytes (AttachmentHashMismatch, AttachmentLengthMismatch).
 // One download per file at a time per profile: a second asker joins the first (downloadOnce).
@@ -71,47 +75,99 @@ export function attachmentUrl(endpoint: string, key: string): string {
   return `${endpoint.replace(/\/+$/, '')}/${key}`;
 }
 
-/** Downloads `request.key` into `files`, verified against `request.sha256`; throws the classes in the header, or the signal's reason when aborted. */
+/** Downloads `request.key` into `files`, verified against `request.sha256`, continuing a partial copy; throws the classes in the header, or the signal's reason when aborted. */
 export async function downloadFile(files: AttachmentFiles, request: DownloadRequest): Promise<DownloadedFile> {
+  const from = resumeOffset(await files.partialSize(request.sha256), request.size);
+  try {
+    return await downloadFrom(files, request, from);
+  } catch (error) {
+    if (from === 0 || !(error instanceof AttachmentHashMismatch || error instanceof PartialCopyMismatch)) throw error;
+    await files.removePartial(request.sha256);
+    return downloadFrom(files, request, 0);
+  }
+}
+
+/**
+ * Where a download continues given `have` bytes kept and the declared `size`: after them, but
+ * never past the last byte (a copy whole but not yet kept fetches that byte again, so the request
+ * is satisfiable), and from 0 when the copy is longer than the file.
+ */
+export function resumeOffset(have: number, size: number | undefined): number {
+  if (size === undefined) return have;
+  if (have > size || size === 0) return 0;
+  return Math.min(have, size - 1);
+}
+
+/** The server's answer does not continue the partial copy (a range other than asked, a file of another length): start over. */
+class PartialCopyMismatch extends Error {
+  override readonly name = 'PartialCopyMismatch';
+}
+
+async function downloadFrom(files: AttachmentFiles, request: DownloadRequest, from: number): Promise<DownloadedFile> {
   const doFetch = request.fetch ?? fetch;
+  const headers: Record<string, string> = { ...request.headers };
+  if (from > 0) {
+    headers.Range = `bytes=${from}-`;
+    headers['If-Range'] = `"${request.sha256}"`;
+  }
   let response: Response;
   try {
-    response = await doFetch(attachmentUrl(request.endpoint, request.key), { headers: { ...request.headers }, signal: request.signal });
+    response = await doFetch(attachmentUrl(request.endpoint, request.key), { headers, signal: request.signal });
   } catch (error) {
     throw request.signal?.aborted === true ? request.signal.reason : new AttachmentUnreachable(false, { cause: error });
+  }
+  if (from > 0 && response.status === 416) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new PartialCopyMismatch(`the server cannot send bytes ${from}- of ${request.key}`);
   }
   if (!response.ok || response.body === null) {
     const reason = await response.text().catch(() => '');
     throw new AttachmentDownloadRefused(response.status, reason.trim());
   }
+  // 200 to a ranged request: the server sends the whole file (its copy is not ours): start over.
+  const start = response.status === 206 ? from : 0;
+  if (response.status === 206) {
+    const range = contentRangeOf(response.headers);
+    if (range === null || range.start !== from || (request.size !== undefined && range.total !== null && range.total !== request.size)) {
+      await response.body.cancel().catch(() => undefined);
+      throw new PartialCopyMismatch(`the server answered bytes ${response.headers.get('content-range') ?? '?'} to a request for ${from}-`);
+    }
+  }
+  const expected = request.size === undefined ? Infinity : request.size - start;
   const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (request.size !== undefined && Number.isFinite(declared) && declared > request.size) {
+  if (request.size !== undefined && Number.isFinite(declared) && declared > expected) {
     await response.body.cancel().catch(() => undefined);
     throw new AttachmentLengthMismatch(request.size);
   }
   let stored: StoredFile;
   try {
-    stored = await files.add(
-      Readable.from(atMost(response.body as WebReadableStream<Uint8Array>, request.size ?? Infinity), { objectMode: false }),
-      request.sha256,
-    );
+    const body = Readable.from(atMost(response.body as WebReadableStream<Uint8Array>, expected, request.size ?? Infinity), { objectMode: false });
+    stored = await files.addDownloaded(request.sha256, start, body);
   } catch (error) {
     if (request.signal?.aborted === true) throw request.signal.reason;
+    if (error instanceof AttachmentLengthMismatch) await files.removePartial(request.sha256);
     if (error instanceof AttachmentLengthMismatch || error instanceof AttachmentHashMismatch) throw error;
     throw new AttachmentUnreachable(true, { cause: error });
   }
   return { stored, contentType: contentTypeOf(response.headers), name: fileNameOf(response.headers) };
 }
 
+/** `Content-Range: bytes start-end/total` (total null for `*`), or null when it is not that. */
+function contentRangeOf(headers: Headers): { readonly start: number; readonly total: number | null } | null {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headers.get('content-range')?.trim() ?? '');
+  if (match === null) return null;
+  return { start: Number(match[1]), total: match[3] === '*' ? null : Number(match[3]) };
+}
+
 /**
- * The body's chunks, failing with AttachmentLengthMismatch past `limit` bytes. A generator, so that
+ * The body's chunks, failing with AttachmentLengthMismatch (of the file's `size`) past `limit` bytes. A generator, so that
  * when the file store stops reading (an error on its side) the response body is cancelled too.
  */
-async function* atMost(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+async function* atMost(body: AsyncIterable<Uint8Array>, limit: number, size: number): AsyncGenerator<Uint8Array> {
   let seen = 0;
   for await (const chunk of body) {
     seen += chunk.byteLength;
-    if (seen > limit) throw new AttachmentLengthMismatch(limit);
+    if (seen > limit) throw new AttachmentLengthMismatch(size);
     yield chunk;
   }
 }

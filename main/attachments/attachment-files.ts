@@ -2,10 +2,13 @@
 // `<profileDir>/attachments/<first 2 hex>/<sha256>`, never a blob in SQLite. Bytes are streamed
 // into a temp file in the attachments folder while hashed, fsynced, then renamed into place, so a
 // crash leaves no file or a whole one; the same bytes twice are one file. Temp files left by a
-// crash are removed when the store opens. (Encryption with the profile key is not done yet.)
+// crash are removed when the store opens. A download in progress keeps its bytes in
+// `attachments/downloads/<sha256>` instead, across restarts, so that it resumes where it stopped
+// (addDownloaded); it becomes a file only when all of it hashes right. (Encryption with the
+// profile key is not done yet.)
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +33,8 @@ export class AttachmentHashMismatch extends Error {
 }
 
 const TEMP_SUFFIX = '.part';
+/** The folder of downloads in progress (beside the spread folders, so never listed as files). */
+const PARTIALS = 'downloads';
 const SHA256 = /^[0-9a-f]{64}$/;
 /** The folders files are spread over (the first two hex digits); others beside them (thumbnails/) are not files of the store. */
 const SPREAD = /^[0-9a-f]{2}$/;
@@ -82,6 +87,70 @@ export class AttachmentFiles {
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  /** Where the download of `sha256` in progress keeps its bytes (whether or not there are any). */
+  partialPathOf(sha256: string): string {
+    if (!SHA256.test(sha256)) throw new Error(`not a sha-256: ${JSON.stringify(sha256)}`);
+    return join(this.root, PARTIALS, sha256);
+  }
+
+  /** Bytes already downloaded of `sha256` (0 when none). */
+  async partialSize(sha256: string): Promise<number> {
+    return (await sizeOf(this.partialPathOf(sha256))) ?? 0;
+  }
+
+  /**
+   * Continues the download of `sha256` with `source`, the file's bytes from `from` on: the partial
+   * copy is cut to `from` bytes (0 starts over), `source` appended, and once it ends the whole
+   * copy — the bytes kept from before included — must hash to `sha256`: then it becomes the file,
+   * else the copy is removed and AttachmentHashMismatch thrown. When `source` fails, what arrived
+   * stays for the next try and the error is rethrown.
+   */
+  async addDownloaded(sha256: string, from: number, source: Readable): Promise<StoredFile> {
+    const partial = this.partialPathOf(sha256);
+    await mkdir(join(this.root, PARTIALS), { recursive: true });
+    const hash = createHash('sha256');
+    let size = from;
+    if (from > 0) {
+      await truncate(partial, from);
+      for await (const chunk of createReadStream(partial, { end: from - 1 })) hash.update(chunk as Buffer);
+    }
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        done(null, chunk);
+      },
+    });
+    await pipeline(source, hashing, createWriteStream(partial, { flags: from > 0 ? 'a' : 'w' }));
+    const actual = hash.digest('hex');
+    if (actual !== sha256) {
+      await rm(partial, { force: true });
+      throw new AttachmentHashMismatch(sha256, actual);
+    }
+    await fsync(partial);
+    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    await rename(partial, this.pathOf(sha256));
+    await fsync(join(this.root, sha256.slice(0, 2))).catch(() => undefined);
+    return { sha256, size };
+  }
+
+  /** Removes the partial download of `sha256` (nothing when absent). */
+  async removePartial(sha256: string): Promise<void> {
+    await rm(this.partialPathOf(sha256), { force: true });
+  }
+
+  /** Every partial download with its size (bytes) and last write (ms since the epoch). */
+  async listPartials(): Promise<Array<StoredFile & { readonly modifiedAt: number }>> {
+    const names = await readdir(join(this.root, PARTIALS)).catch(() => [] as string[]);
+    const out: Array<StoredFile & { readonly modifiedAt: number }> = [];
+    for (const name of names) {
+      if (!SHA256.test(name)) continue;
+      const info = await stat(join(this.root, PARTIALS, name)).catch(() => null);
+      if (info !== null) out.push({ sha256: name, size: info.size, modifiedAt: info.mtimeMs });
+    }
+    return out;
   }
 
   /** The file's bytes, or `range` of them (inclusive byte offsets, as fs.createReadStream). */

@@ -3,7 +3,8 @@
 // written before the transaction; see main/datastore/attachment-staging.ts). Only files older than
 // the window go, so a file staged for a form still open is kept; the sweep runs when the profile
 // opens, before anything can be staged. Files a draft or a Trash entry still references are `held`:
-// saving the draft or restoring the record stages them again.
+// saving the draft or restoring the record stages them again. Partial downloads go by the same
+// rule, and at once when their file is here whole.
 import type Database from 'better-sqlite3';
 import type { AttachmentFiles } from './attachment-files.js';
 import { ATTACHMENTS_TABLE, referencedFiles } from './attachment-tables.js';
@@ -37,6 +38,11 @@ export async function sweepOrphanFiles(
     if (referencedNow.get(sha256) !== undefined) continue;
     await files.remove(sha256);
     removed.push(sha256);
+  }
+  const partials = await files.listPartials();
+  const unreferenced = new Set(orphansOf(partials, referenced, now, windowMs));
+  for (const partial of partials) {
+    if (unreferenced.has(partial.sha256) || (await files.exists(partial.sha256))) await files.removePartial(partial.sha256);
   }
   return removed;
 }

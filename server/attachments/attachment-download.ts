@@ -26,7 +26,9 @@ export async function sendAttachment(store: BlobStore, id: string, req: Incoming
     res.writeHead(304).end();
     return;
   }
-  const decision = decideRange(req.headers.range, info.length);
+  const ifRange = req.headers['if-range'];
+  // Repeated If-Range headers match no entity tag: the whole body.
+  const decision = decideRange(req.headers.range, info.length, Array.isArray(ifRange) ? '' : ifRange, etag);
   if (decision.kind === 'unsatisfiable') {
     res.setHeader('Content-Range', `bytes */${info.length}`);
     return sendText(res, 416, `range ${req.headers.range ?? ''} is outside the ${info.length} bytes of this attachment`);

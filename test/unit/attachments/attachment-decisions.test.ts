@@ -153,6 +153,17 @@ test('decideRange: single ranges as RFC 9110 reads them', () => {
     ['items=0-1', 10, { kind: 'whole' }],
   ];
   for (const [header, length, expected] of cases) assert.deepEqual(decideRange(header, length), expected, `${header} of ${length}`);
+  // If-Range: the range only when the client's copy is of this very blob (strong entity-tag match).
+  const tag = '"abc"';
+  const ifRange: [string | undefined, unknown][] = [
+    [undefined, { kind: 'partial', range: { start: 5, end: 9 } }],
+    ['"abc"', { kind: 'partial', range: { start: 5, end: 9 } }],
+    [' "abc" ', { kind: 'partial', range: { start: 5, end: 9 } }],
+    ['"other"', { kind: 'whole' }],
+    ['W/"abc"', { kind: 'whole' }],
+    ['Wed, 02 Dec 2026 18:00:00 GMT', { kind: 'whole' }],
+  ];
+  for (const [value, expected] of ifRange) assert.deepEqual(decideRange('bytes=5-', 10, value, tag), expected, `If-Range ${value}`);
   fc.assert(
     fc.property(fc.nat(1000), fc.nat(2000), fc.nat(2000), (length, a, b) => {
       const decision = decideRange(`bytes=${a}-${b}`, length);
