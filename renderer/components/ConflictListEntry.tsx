@@ -5,12 +5,12 @@ import { findModel } from '../../common/schema/model-fields.js';
 import { conflictStateText } from '../review-inbox-view.js';
 import { recordLabel } from '../schema-view.js';
 
-/** The list entry of `conflict`; `active` marks the one shown in the detail pane. */
+/** The list entry of `conflict`; `active` marks the one shown in the detail pane (aria-current, for screen readers too). */
 export function ConflictListEntry(props: { schema: Schema; conflict: Conflict; active: boolean; onSelect: () => void }) {
   const { conflict: c } = props;
   return (
     <li>
-      <button className={props.active ? 'conflict-item active' : 'conflict-item'} onClick={props.onSelect}>
+      <button className={props.active ? 'conflict-item active' : 'conflict-item'} onClick={props.onSelect} aria-current={props.active ? true : undefined}>
         <strong>
           {c.model} “{recordLabel(findModel(props.schema, c.model), { ...c.remote, ...c.local })}”
         </strong>

@@ -61,9 +61,30 @@ describe('accessibility of every main screen', { skip }, () => {
       await screen.open(page);
       const found = describeFindings(screen.name, await seriousAxeFindings(page));
       if (found) findings.push(found);
-      for (const stop of await tabStops(page, 20)) if (!stop.visibleFocus || !stop.onScreen) hiddenFocus.push(`${screen.name}: ${stop.name}`);
+      for (const stop of await tabStops(page, 20))
+        if (!stop.visibleFocus || !stop.onScreen)
+          hiddenFocus.push(`${screen.name}: ${stop.name}${stop.visibleFocus ? '' : ' (no focus ring)'}${stop.onScreen ? '' : ' (off screen)'}`);
     }
     assert.equal(findings.join('\n'), '', 'serious or critical axe-core findings');
     assert.deepEqual(hiddenFocus, [], 'Tab stops whose focus cannot be seen');
+  });
+
+  test('the review inbox tells a screen reader which entry its detail shows', async () => {
+    const page = world.device.page;
+    const review = MAIN_SCREENS.find((s) => s.name === 'review-inbox')!;
+    const conflict = MAIN_SCREENS.find((s) => s.name === 'review-conflict')!;
+    const current = () => page.locator('.review-lists [aria-current="true"]').allTextContents();
+    await review.open(page);
+    assert.deepEqual(
+      (await current()).map((t) => /Overridden/.test(t)),
+      [true],
+      'the open item, alone',
+    );
+    await conflict.open(page);
+    assert.deepEqual(
+      (await current()).map((t) => /^Inspection “Spring check”Conflict/.test(t)),
+      [true],
+      'the conflict, alone',
+    );
   });
 });

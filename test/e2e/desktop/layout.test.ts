@@ -2,12 +2,14 @@
 // README's window), at 1024 px and at 200% zoom (640 CSS px), neither the document nor the content
 // pane scrolls sideways — the review inbox's comparison table included, which ran off the right
 // edge. Enum values read the same on the inbox as in the forms ("Submitted", not SUBMITTED). Each
-// screen's screenshot at 1280×800 goes to test-results/screen-<name>.png.
+// screen's screenshot at 1280×800 goes to test-results/screen-<name>.png, the whole page at 200%
+// zoom (640 CSS px) to test-results/screen-<name>-zoom200.png.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { buildForTest, CHROMIUM, launchChromium, screenshot, serveRenderer } from '../support/desktop-harness.js';
+import { join } from 'node:path';
+import { buildForTest, CHROMIUM, launchChromium, resultsDir, screenshot, serveRenderer } from '../support/desktop-harness.js';
 import { FIT_VIEWPORTS, fits, measureFit } from '../support/layout-fit.js';
 import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type MainScreen, type ScreensWorld } from '../support/main-screens.js';
 
@@ -25,6 +27,7 @@ async function misfits(page: Page, screen: MainScreen | null): Promise<string[]>
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     if (screen) await screen.open(page);
     const fit = await measureFit(page);
+    if (viewport.name === '200% zoom') await page.screenshot({ path: join(resultsDir, `screen-${screen?.name ?? 'sign-in'}-zoom200.png`), fullPage: true });
     if (!fits(fit))
       problems.push(
         `${screen?.name ?? 'sign-in'} at ${viewport.name}: document ${fit.scrollWidth} px in ${fit.clientWidth} px; scrolls sideways: ${fit.sidewaysScrollers.join(', ') || 'none'}; past the edge: ${fit.offenders.join(', ')}`,

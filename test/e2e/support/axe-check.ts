@@ -66,7 +66,7 @@ export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
         const rect = el.getBoundingClientRect();
         const onScreen = rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.bottom > 0 && rect.left < innerWidth && rect.top < innerHeight;
         const label = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
-        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} “${label.trim().replace(/\s+/g, ' ').slice(0, 40)}”`;
+        const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} “${label.trim().replace(/\s+/g, ' ').slice(0, 40)}” [outline ${style.outlineStyle} ${style.outlineWidth}]`;
         return { name, visibleFocus: outline || shadow, onScreen };
       }),
     );
