@@ -4,6 +4,7 @@
 import { filterFieldsOf, type FilterableField } from '../common/predicates/filterable-fields.js';
 import type { Operator, Predicate } from '../common/predicates/types.js';
 import type { ModelDef } from '../common/schema/types.js';
+import { titleField } from '../common/schema/record-labels.js';
 
 export interface Condition {
   readonly field: string;
@@ -35,9 +36,19 @@ export const OPERATOR_LABELS: Record<Operator, string> = {
   in: 'is one of',
 };
 
-/** Fields the builder offers for `model` (metadata hidden), in declaration order. */
+/**
+ * Fields the builder offers for `model` (metadata hidden): the field that names a record first
+ * (`name`, `title`), then the others in declaration order, a generated `id` last — a person filters
+ * by what they read, rarely by an id.
+ */
 export function filterableFields(model: ModelDef): FilterableField[] {
-  return [...filterFieldsOf(model).filterable.values()].filter((f) => !f.name.startsWith('_'));
+  const fields = [...filterFieldsOf(model).filterable.values()].filter((f) => !f.name.startsWith('_'));
+  const title = titleField(model);
+  const rank = (f: FilterableField) => (f.name === title ? 0 : f.name === 'id' ? 2 : 1);
+  return fields
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
 }
 
 /** The filterable field `name` of `model` as the builder offers it, or undefined (unknown, unfilterable or metadata). */
@@ -50,10 +61,12 @@ export function withField(model: ModelDef, name: string): Pick<Condition, 'field
   return { field: name, op: filterableField(model, name)?.operators[0] ?? 'eq', value: '', value2: '' };
 }
 
-/** A fresh condition on the model's first filterable field. */
+/** A fresh condition on the first field offered (the record's name field where it has one), "contains" for text. */
 export function newCondition(model: ModelDef): Condition | undefined {
   const field = filterableFields(model)[0];
-  return field ? { field: field.name, op: field.operators[0], value: '', value2: '' } : undefined;
+  if (!field) return undefined;
+  const op = field.kind === 'string' && !field.isList && field.operators.includes('contains') ? 'contains' : field.operators[0];
+  return { field: field.name, op, value: '', value2: '' };
 }
 
 function parse(field: FilterableField, text: string): unknown {
@@ -93,4 +106,13 @@ export function toPredicate(model: ModelDef, draft: FilterDraft): Predicate | un
   }
   if (leaves.length === 0) return undefined;
   return draft.combine === 'and' ? { and: leaves } : { or: leaves };
+}
+
+/** True when some condition compares free text, where "Match case" changes what it finds (a picked record or enum member does not). */
+export function comparesText(model: ModelDef, draft: FilterDraft): boolean {
+  return draft.conditions.some((c) => {
+    const field = filterableField(model, c.field);
+    const isKey = c.field === 'id' || model.fields.some((f) => f.relation?.kind === 'belongsTo' && f.relation.fields.includes(c.field));
+    return field?.kind === 'string' && !isKey && c.op !== 'attributeExists' && /\p{L}/u.test(`${c.value}${c.value2}`);
+  });
 }

@@ -4,6 +4,7 @@
 import { hasGeneratedId, type KeyObject } from '../common/schema/record-key.js';
 import { findModel } from '../common/schema/model-fields.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
+import { enumLabel } from '../common/schema/record-labels.js';
 // The labels an export writes too: one definition, in common/.
 export { enumLabel, keyLabel, pluralLabel, recordLabel, titleField } from '../common/schema/record-labels.js';
 
@@ -101,9 +102,13 @@ export function fieldLabel(name: string, model?: ModelDef): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Formats a stored value for a table cell. */
+/** Formats a stored value for a table cell; an enum member reads as the form shows it (`IN_PROGRESS` → "In progress"). */
 export function formatValue(field: FieldDef | undefined, value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (field?.type.kind === 'enum') {
+    if (typeof value === 'string') return enumLabel(value);
+    if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? enumLabel(v) : formatValue(undefined, v))).join(', ');
+  }
   if (field?.type.kind === 'scalar' && field.type.name === 'AWSDateTime' && typeof value === 'string') {
     const date = new Date(value);
     return Number.isNaN(date.getTime()) ? value : date.toLocaleString();

@@ -10,12 +10,9 @@
 // missing (the model table was re-created), the index is dropped, re-created and rebuilt.
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { ValidationError } from '../../common/errors.js';
-import type { FieldDef, ModelDef } from '../../common/schema/types.js';
-import { columnFields } from '../../common/predicates/column-fields.js';
+import type { ModelDef } from '../../common/schema/types.js';
+import { searchFields } from '../../common/predicates/search-fields.js';
 import type { SqliteConnection } from './sqlite-connection.js';
-
-/** Scalar types a search reads: free text a person typed. */
-const TEXT_TYPES: ReadonlySet<string> = new Set(['String', 'AWSEmail', 'AWSPhone']);
 
 /** Prefix lengths FTS5 keeps ready, so a one-, two- or three-letter search stays fast at 100,000 rows. */
 const PREFIX_INDEX = '1 2 3';
@@ -23,10 +20,7 @@ const PREFIX_INDEX = '1 2 3';
 /** Most words of one search that are matched (the rest are ignored). */
 export const MAX_SEARCH_WORDS = 16;
 
-/** The fields a search over `model` reads: declared String-like fields, single or lists (implicit owner fields are not). */
-export function searchFields(model: ModelDef): FieldDef[] {
-  return columnFields(model).filter((f) => f.type.kind === 'scalar' && TEXT_TYPES.has(f.type.name) && !f.isImplicit && !f.name.startsWith('_'));
-}
+export { searchFields } from '../../common/predicates/search-fields.js';
 
 /** The FTS5 table of `model`'s search index. */
 export function searchTableName(model: string): string {

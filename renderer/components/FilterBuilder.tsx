@@ -1,13 +1,21 @@
 // Builds a predicate from rows of field / operator / value; enum fields offer their members,
-// booleans true/false. Applied on "Apply" or Enter, so typing does not re-query on every key.
+// booleans true/false, foreign keys a record picker. Text conditions ignore case and accents unless
+// "Match case" is ticked. Applied on "Apply" or Enter, so typing does not re-query on every key.
 import { useState, type FormEvent } from 'react';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { filterableField, filterableFields, newCondition, type Condition, type FilterDraft } from '../filter-draft.js';
 import { FilterConditionRow } from './FilterConditionRow.js';
 
-/** Rows of field / operator / value for one model; calls `onApply` with the draft on Apply or Enter. */
-export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: FilterDraft; onApply: (draft: FilterDraft) => void }) {
+/** Rows of field / operator / value for one model; calls `onApply` with the draft and match-case choice on Apply or Enter. */
+export function FilterBuilder(props: {
+  schema: Schema;
+  model: ModelDef;
+  draft: FilterDraft;
+  matchCase: boolean;
+  onApply: (draft: FilterDraft, matchCase: boolean) => void;
+}) {
   const [draft, setDraft] = useState<FilterDraft>(props.draft);
+  const [matchCase, setMatchCase] = useState(props.matchCase);
   const fields = filterableFields(props.model);
   const update = (index: number, patch: Partial<Condition>) =>
     setDraft((d) => ({ ...d, conditions: d.conditions.map((c, i) => (i === index ? { ...c, ...patch } : c)) }));
@@ -18,12 +26,12 @@ export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: F
   const remove = (index: number) => setDraft((d) => ({ ...d, conditions: d.conditions.filter((_, i) => i !== index) }));
   const apply = (event?: FormEvent) => {
     event?.preventDefault();
-    props.onApply(draft);
+    props.onApply(draft, matchCase);
   };
   const clear = () => {
     const empty = { ...draft, conditions: [] };
     setDraft(empty);
-    props.onApply(empty);
+    props.onApply(empty, matchCase);
   };
 
   return (
@@ -55,6 +63,10 @@ export function FilterBuilder(props: { schema: Schema; model: ModelDef; draft: F
         </button>
         {draft.conditions.length > 0 && (
           <>
+            <label className="match-case">
+              <input type="checkbox" checked={matchCase} onChange={(e) => setMatchCase(e.target.checked)} />
+              Match case and accents
+            </label>
             <button type="submit" className="primary">
               Apply filter
             </button>

@@ -21,7 +21,7 @@ export function FilterConditionRow(props: {
       <select aria-label="Field" value={c.field} onChange={(e) => onChange(withField(props.model, e.target.value))}>
         {props.fields.map((f) => (
           <option key={f.name} value={f.name}>
-            {fieldLabel(f.name)}
+            {fieldLabel(f.name, props.model)}
           </option>
         ))}
       </select>
@@ -32,7 +32,7 @@ export function FilterConditionRow(props: {
           </option>
         ))}
       </select>
-      <FilterValueInput schema={props.schema} field={field} condition={c} onValue={(value) => onChange({ value })} />
+      <FilterValueInput schema={props.schema} model={props.model} field={field} condition={c} onValue={(value) => onChange({ value })} />
       {c.op === 'between' && <input aria-label="Upper value" value={c.value2} onChange={(e) => onChange({ value2: e.target.value })} />}
       <button type="button" className="icon" aria-label="Remove condition" onClick={props.onRemove}>
         ×

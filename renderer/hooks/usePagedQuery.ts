@@ -1,6 +1,7 @@
 // One live page of a model's records from the datastore, fetched again when the model changes.
 import { useEffect, useRef, useState } from 'react';
 import type { Predicate } from '../../common/predicates/types.js';
+import type { RowMark } from '../../common/ipc/contract.js';
 import type { ModelRecord } from '../../common/schema/types.js';
 import { api } from '../api.js';
 
@@ -8,10 +9,19 @@ import { api } from '../api.js';
 export interface PagedQuery {
   /** The records of the requested page only. */
   readonly items: ModelRecord[];
+  /** Per item: unsynced changes, open review items (all unmarked unless `withMarks`). */
+  readonly marks: readonly RowMark[];
   /** How many records match across all pages. */
   readonly total: number;
   readonly loading: boolean;
   readonly error: string | null;
+}
+
+/** How a paged query reads text, and whether it asks for marks (the contract's `query` options). */
+export interface PagedQueryOptions {
+  readonly search?: string;
+  readonly ignoreCase?: boolean;
+  readonly withMarks?: boolean;
 }
 
 /** How long a burst of changes is gathered before the page is fetched again (ms). */
@@ -28,10 +38,12 @@ export function usePagedQuery(
   sort: ReadonlyArray<{ field: string; direction: 'asc' | 'desc' }> | undefined,
   page: number,
   limit: number,
+  options: PagedQueryOptions = {},
 ): PagedQuery {
-  const [state, setState] = useState<PagedQuery>({ items: [], total: 0, loading: true, error: null });
+  const [state, setState] = useState<PagedQuery>({ items: [], marks: [], total: 0, loading: true, error: null });
   const [version, setVersion] = useState(0);
-  const queryKey = JSON.stringify([model, where, sort]);
+  const { search, ignoreCase, withMarks } = options;
+  const queryKey = JSON.stringify([model, where, sort, search ?? '', ignoreCase === true, withMarks === true]);
   const fetchKey = JSON.stringify([queryKey, page, limit, version]);
 
   // A change anywhere in the model may move records onto or off this page: refetch on any of them.
@@ -73,7 +85,7 @@ export function usePagedQuery(
   useEffect(() => {
     if (!model) return undefined;
     let cancelled = false;
-    if (shownModel.current !== model) setState({ items: [], total: 0, loading: true, error: null });
+    if (shownModel.current !== model) setState({ items: [], marks: [], total: 0, loading: true, error: null });
     api
       .query({
         model,
@@ -82,21 +94,24 @@ export function usePagedQuery(
         page,
         limit,
         withCount: true,
+        ...(search && search.trim() !== '' ? { search } : {}),
+        ...(ignoreCase === true ? { ignoreCase } : {}),
+        ...(withMarks === true ? { withMarks } : {}),
       })
       .then(
-        ({ items, count }) => {
+        ({ items, count, marks }) => {
           if (cancelled) return;
           shownModel.current = model;
-          setState({ items, total: count ?? items.length, loading: false, error: null });
+          setState({ items, marks: marks ?? items.map(() => ({ unsynced: false, review: false })), total: count ?? items.length, loading: false, error: null });
         },
         (error: Error) => {
-          if (!cancelled) setState({ items: [], total: 0, loading: false, error: error.message });
+          if (!cancelled) setState({ items: [], marks: [], total: 0, loading: false, error: error.message });
         },
       );
     return () => {
       cancelled = true;
     };
-    // `fetchKey` stands for model, where, sort, page, limit and the change counter by value.
+    // `fetchKey` stands for model, where, sort, the text options, page, limit and the change counter by value.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetchKey]);
   return state;

@@ -1,29 +1,36 @@
-// One model's records: a filter builder producing predicates, sortable columns, paging, live
-// updates, and Export… (the list as filtered and sorted, every page). Only the shown page is held:
-// the datastore filters, sorts, pages and counts (`query`), and the page is fetched again when
-// `observe` reports a change, so 100k records stay cheap.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// One model's records: a search box over its text fields, a filter builder producing predicates
+// (text ignoring case and accents unless asked, foreign keys picked by label), sortable columns
+// (newest first by default, local edits included), per-row marks for unsynced changes and review
+// items, paging, live updates, and Export…. Only the shown page is held: the datastore searches,
+// filters, sorts, pages and counts (`query`), and the page is fetched again when `observe` reports
+// a change, so 100k records stay cheap. Search, filter and sort are remembered per profile and
+// model while the app runs (useListState).
+import { useEffect, useRef, useState } from 'react';
 import type { Access, SyncStatus } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { ExportDialog } from '../components/ExportDialog.js';
-import { FilterBuilder } from '../components/FilterBuilder.js';
+import { ListHeader } from '../components/ListHeader.js';
 import { ListNotices } from '../components/ListNotices.js';
+import { ListTools } from '../components/ListTools.js';
 import { Pager } from '../components/Pager.js';
 import { RecordTable } from '../components/RecordTable.js';
-import { EMPTY_FILTER, toPredicate, type FilterDraft } from '../filter-draft.js';
-import { usePagedQuery } from '../hooks/usePagedQuery.js';
-import { nextSort, recordCountText, type ListSort } from '../list-sort.js';
+import { comparesText } from '../filter-draft.js';
+import { useListQuery } from '../hooks/useListQuery.js';
+import { nextSort } from '../list-sort.js';
+import { listEmptyText, syncProgressOf } from '../list-view.js';
 import { listColumns, pluralLabel } from '../schema-view.js';
-import { accessRefusal, emptyListText } from '../work-view.js';
+import { accessRefusal } from '../work-view.js';
+import '../lists.css';
 
 const PAGE_SIZE = 25;
+const EXPORT_DIFFERS = 'Export writes the filter as if “Match case and accents” were ticked, without the search: clear the search (or tick it) to export.';
 
 /** What the shell gives a model's list. */
 export interface ModelListScreenProps {
   schema: Schema;
   model: ModelDef;
-  /** The sync status: a model stopped at the sync cap says so above its list. */
+  /** The sync status: a model stopped at the sync cap says so above its list; a first sync says "Syncing…". */
   status?: SyncStatus | null;
   /** What this sign-in may do: "New" is offered only when it may create. */
   access?: Access | null;
@@ -33,55 +40,37 @@ export interface ModelListScreenProps {
   onSettings?: () => void;
 }
 
-/** One model's live, filterable, sortable, paged record list. */
+/** One model's live, searchable, filterable, sortable, paged record list. */
 export function ModelListScreen(props: ModelListScreenProps) {
   const { model, schema } = props;
-  const [filter, setFilter] = useState<FilterDraft>(EMPTY_FILTER);
-  const [sort, setSort] = useState<ListSort | null>(null);
-  const [page, setPage] = useState(0);
+  const list = useListQuery(model, props.status, PAGE_SIZE);
+  const { state, live, where, search } = list;
   const [exporting, setExporting] = useState(false);
   const exportButton = useRef<HTMLButtonElement>(null);
-  const where = useMemo(() => toPredicate(model, filter), [model, filter]);
-  const sortSpec = useMemo(() => (sort ? [sort] : undefined), [sort]);
-  const live = usePagedQuery(model.name, where, sortSpec, page, PAGE_SIZE);
-  const pages = Math.max(1, Math.ceil(live.total / PAGE_SIZE));
   const cannotCreate = accessRefusal(props.access ?? null, model, 'create');
   const cannotRead = accessRefusal(props.access ?? null, model, 'read');
+  const syncing = syncProgressOf(props.status, model.name);
+  // An export writes `where` and `sort` as they are: it cannot yet repeat a search or ignore case.
+  const exportDiffers = search !== '' || (!state.matchCase && comparesText(model, state.filter));
 
-  useEffect(() => {
-    setFilter(EMPTY_FILTER);
-    setSort(null);
-    setPage(0);
-    setExporting(false);
-  }, [model.name]);
-  useEffect(() => {
-    // Records deleted elsewhere can leave this page past the end: step back to the last one.
-    if (!live.loading && page >= pages) setPage(pages - 1);
-  }, [live.loading, page, pages]);
+  useEffect(() => setExporting(false), [model.name]);
 
   return (
     <section className="list-screen" aria-label={pluralLabel(model)}>
-      <header className="screen-header">
-        <h1>{pluralLabel(model)}</h1>
-        <span className="muted count">{recordCountText(live.loading, live.total)}</span>
-        <button ref={exportButton} className="secondary" onClick={() => setExporting(true)} disabled={cannotRead !== null}>
-          Export…
-        </button>
-        <button className="primary" onClick={props.onNew} title={cannotCreate ?? 'Ctrl+N'} disabled={cannotCreate !== null}>
-          New {model.name}
-        </button>
-      </header>
-      <ListNotices model={model} refusal={cannotRead ?? cannotCreate} capped={props.status?.models[model.name]?.capped} onSettings={props.onSettings} />
-      <FilterBuilder
-        key={model.name}
-        schema={schema}
+      <ListHeader
         model={model}
-        draft={filter}
-        onApply={(d) => {
-          setFilter(d);
-          setPage(0);
-        }}
+        loading={live.loading}
+        total={live.total}
+        syncing={syncing}
+        sort={state.sort}
+        exportButton={exportButton}
+        exportRefusal={cannotRead ?? (exportDiffers ? EXPORT_DIFFERS : null)}
+        cannotCreate={cannotCreate}
+        onExport={() => setExporting(true)}
+        onNew={props.onNew}
       />
+      <ListNotices model={model} refusal={cannotRead ?? cannotCreate} capped={props.status?.models[model.name]?.capped} onSettings={props.onSettings} />
+      {list.ready && <ListTools schema={schema} model={model} searchable={list.searchable} state={state} onChange={list.change} />}
       {live.error && (
         <p className="form-error" role="alert">
           {live.error}
@@ -92,19 +81,20 @@ export function ModelListScreen(props: ModelListScreenProps) {
         model={model}
         columns={listColumns(model)}
         records={live.items}
+        marks={props.status?.mode === 'server' ? live.marks : undefined}
         loading={live.loading}
-        sort={sort}
-        onSort={(field) => setSort((s) => nextSort(s, field))}
-        emptyText={emptyListText(model, Boolean(where), cannotCreate)}
+        sort={state.sort}
+        onSort={(field) => list.change({ sort: nextSort(state.sort, field) })}
+        emptyText={listEmptyText(model, { filtered: Boolean(where), searching: search !== '', cannotCreate, syncing })}
         onOpen={props.onOpen}
       />
-      <Pager page={page} pages={pages} onPage={setPage} />
+      <Pager page={list.page} pages={list.pages} onPage={list.setPage} />
       {exporting && (
         <ExportDialog
           schema={schema}
           model={model}
           where={where}
-          sort={sortSpec}
+          sort={list.sort}
           total={live.total}
           onClose={() => {
             setExporting(false);
