@@ -3,7 +3,8 @@
 // pane scrolls sideways — the review inbox's comparison table included, which ran off the right
 // edge. Enum values read the same on the inbox as in the forms ("Submitted", not SUBMITTED). Each
 // screen's screenshot at 1280×800 goes to test-results/screen-<name>.png, the whole page at 200%
-// zoom (640 CSS px) to test-results/screen-<name>-zoom200.png.
+// zoom (640 CSS px) to test-results/screen-<name>-zoom200.png, the inbox at 1024×800 to
+// test-results/screen-review-{inbox,conflict}-1024.png.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -82,6 +83,7 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
           edge: document.querySelector('.content')!.getBoundingClientRect().right,
         }));
         assert.ok(right <= edge, `${name} at ${width} px: the comparison ends at ${right} px, past the content pane's ${edge} px`);
+        if (width === 1024) await screenshot(page, `screen-${name}-1024`);
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });
