@@ -76,7 +76,7 @@ async function writeExport(job: ExportJob, temp: string, scratch: string | null)
   const lookup = labels.labelOf.bind(labels);
   let records = 0;
   try {
-    for await (const page of recordPages(job.source, job.model, job.where, job.sort, job.pageSize)) {
+    for await (const page of recordPages(job.source, job.schema, job.model, job.where, job.sort, job.pageSize)) {
       await labels.load(page);
       await data.write({ records: page, labels: lookup });
       if (zip !== null) await zip.addRecords(page);

@@ -1,8 +1,9 @@
 // The zip of an export with its files (yazl): every attached file this device holds, streamed from
-// disk one at a time, as files/<Model>/<record label>/<original name>; files/MISSING.txt lists the
+// disk one at a time, as files/<Model>/<record label> (<id>)/<original name>; files/MISSING.txt lists the
 // attachments whose files are not here (with their record), and the data file goes in last — it is
 // written to a temporary file while the same pages go by, so the data and the files come from the
-// same reads of the datastore. Names: zip-entry-names.ts.
+// same reads of the datastore. Names: file-names.ts; only one record's file names are held at a
+// time (its folder is distinct by the record's id), so memory stays flat in the records exported.
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -13,7 +14,7 @@ import { modelIdOf } from '../../common/schema/record-key.js';
 import { recordLabel } from '../../common/schema/record-labels.js';
 import type { ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { writeChunk } from './stream-writes.js';
-import { FolderNames, safeName } from './file-names.js';
+import { FolderNames, recordFolderName, safeName } from './file-names.js';
 
 /** The bytes of the file `ref` names, or null when this device does not have it. */
 export type FileSource = (ref: AttachmentRef) => Promise<Readable | null>;
@@ -45,7 +46,6 @@ export class ExportZip {
   private readonly zip = new ZipFile();
   private readonly written: Promise<void>;
   private readonly failed: Promise<never>;
-  private readonly folders = new FolderNames(true);
   private missing: Writable | null = null;
   /** Files put in the zip so far. */
   files = 0;
@@ -67,7 +67,7 @@ export class ExportZip {
       const refs = attachmentRefsOf(schema, model, record);
       if (refs.length === 0) continue;
       const label = recordLabel(model, record);
-      const folder = `files/${model.name}/${this.folders.claim(safeName(label, modelIdOf(model, record)))}`;
+      const folder = `files/${model.name}/${recordFolderName(label, modelIdOf(model, record))}`;
       const names = new FolderNames();
       const seen = new Set<string>();
       for (const ref of refs) {

@@ -3,7 +3,9 @@
 // Windows, macOS and Linux can create — no separators or characters Windows refuses, no "." or
 // "..", no reserved device names (CON, NUL, COM1, …), no trailing dot or space, at most 150 UTF-8
 // bytes — and names in one folder differ without regard to case ("photo.jpg", "photo (2).jpg"),
-// as on Windows and macOS.
+// as on Windows and macOS. A record's folder carries the record's id, so record folders are
+// distinct without remembering the names given out (an export of 100,000 records holds none).
+import { createHash } from 'node:crypto';
 
 /** Most UTF-8 bytes of one name (file systems allow 255; room is left for " (n)"). */
 export const MAX_NAME_BYTES = 150;
@@ -65,4 +67,29 @@ export class FolderNames {
       return candidate;
     }
   }
+}
+
+/** Longest id part of a record folder's name, UTF-8 bytes (longer ids are cut and made unique by a hash). */
+const MAX_ID_BYTES = 64;
+
+/**
+ * A record's folder in an export zip, "<label> (<id>)" ("North field (3f2a…)"), just the id when the
+ * label is made of it: distinct for distinct ids, also without regard to case. An id that is not
+ * already a safe lower-case name (upper case, characters made safe) or is long gets a short hash of
+ * it, so "Site-A" and "site-a" stay two folders on Windows and macOS.
+ */
+export function recordFolderName(label: string, id: string): string {
+  const safeId = safeName(id, '_');
+  const exact = safeId === id && id === id.toLowerCase() && Buffer.byteLength(id) <= MAX_ID_BYTES;
+  const idPart = exact ? id : `${cutTo(safeId, MAX_ID_BYTES - 11)}~${createHash('sha256').update(id).digest('hex').slice(0, 10)}`;
+  if (label === id || label === `#${id.slice(0, 8)}` || cleaned(label) === '') return idPart;
+  const room = MAX_NAME_BYTES - Buffer.byteLength(idPart) - 3;
+  return `${cutTo(safeName(label, '_'), room).trimEnd()} (${idPart})`;
+}
+
+/** `text` cut to at most `maxBytes` of UTF-8, whole characters. */
+function cutTo(text: string, maxBytes: number): string {
+  const chars = [...text];
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > maxBytes) chars.pop();
+  return chars.join('');
 }

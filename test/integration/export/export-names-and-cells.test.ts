@@ -11,8 +11,8 @@ import { enumLabel, pluralLabel } from '../../../common/schema/record-labels.js'
 import { suggestedExportName } from '../../../common/export/export-formats.js';
 import { cellText, guarded } from '../../../main/export/csv-columns.js';
 import { exportToFile } from '../../../main/export/export-file.js';
-import { FolderNames, MAX_NAME_BYTES, numberedName, safeName } from '../../../main/export/file-names.js';
-import { afterInOrder, keysetOrder } from '../../../main/export/record-pages.js';
+import { FolderNames, MAX_NAME_BYTES, numberedName, recordFolderName, safeName } from '../../../main/export/file-names.js';
+import { afterInOrder, keysetOrder, type OrderKey } from '../../../main/export/record-pages.js';
 import { propertySeed } from '../../unit/predicates/predicate-arbitraries.js';
 import { openBench, parseCsv, schema } from './export-harness.js';
 
@@ -57,6 +57,19 @@ test('FolderNames: a name twice, or in another case, is numbered', () => {
   );
 });
 
+test('recordFolderName: the label and the id, distinct for distinct ids also without regard to case', () => {
+  assert.equal(recordFolderName('North field', '3f2a9c1e-5b7d-4e1a-9c2b-0d8e7f6a5b4c'), 'North field (3f2a9c1e-5b7d-4e1a-9c2b-0d8e7f6a5b4c)');
+  assert.equal(recordFolderName('#3f2a9c1e', '3f2a9c1e-5b7d-4e1a-9c2b-0d8e7f6a5b4c'), '3f2a9c1e-5b7d-4e1a-9c2b-0d8e7f6a5b4c', 'an untitled record: its id');
+  assert.equal(recordFolderName('a/b', 'o1'), 'a_b (o1)');
+  assert.equal(recordFolderName('   ', 'o1'), 'o1');
+  const cased = ['Site-A', 'site-a', 'SITE-A', 'site/a', 'site_a'].map((id) => recordFolderName('Site', id));
+  assert.equal(new Set(cased.map((name) => name.toLowerCase())).size, cased.length, cased.join(' | '));
+  for (const name of cased) assert.equal(safeName(name, 'x'), name, `${name} is a safe name`);
+  const long = recordFolderName('L'.repeat(400), 'k'.repeat(300));
+  assert.ok(Buffer.byteLength(long) <= MAX_NAME_BYTES, `${Buffer.byteLength(long)} bytes`);
+  assert.notEqual(long, recordFolderName('L'.repeat(400), `${'k'.repeat(299)}j`), 'ids cut to fit still differ');
+});
+
 test('cells: enums as words, lists joined, numbers kept, formulas defused, null empty', () => {
   const inspection = getModel(schema, 'Inspection');
   const field = (name: string) => inspection.fields.find((f) => f.name === name)!;
@@ -81,12 +94,55 @@ test('cells: enums as words, lists joined, numbers kept, formulas defused, null 
 
 test('keyset cursor: the datastore order (key fields last), and what comes after a record in it', () => {
   const inspection = getModel(schema, 'Inspection');
-  assert.deepEqual(keysetOrder(inspection, [{ field: 'score', direction: 'desc' }]), [
+  assert.deepEqual(keysetOrder(schema, inspection, [{ field: 'score', direction: 'desc' }]), [
     { field: 'score', direction: 'desc' },
     { field: 'id', direction: 'asc' },
   ]);
-  // An enum or a boolean has no lt/gt: those lists page by offset.
-  assert.equal(keysetOrder(inspection, [{ field: 'status', direction: 'asc' }]), null);
+  // An enum or a boolean has no lt/gt: the cursor names the values that sort after, in the datastore's order.
+  assert.deepEqual(keysetOrder(schema, inspection, [{ field: 'status', direction: 'asc' }]), [
+    { field: 'status', direction: 'asc', values: ['APPROVED', 'DRAFT', 'IN_PROGRESS', 'SUBMITTED'] },
+    { field: 'id', direction: 'asc' },
+  ]);
+  const observation = getModel(schema, 'Observation');
+  assert.deepEqual(keysetOrder(schema, observation, [{ field: 'resolved', direction: 'desc' }])?.[0], {
+    field: 'resolved',
+    direction: 'desc',
+    values: [false, true],
+  });
+  // A list field has no order a cursor can follow: offset paging.
+  assert.equal(keysetOrder(schema, observation, [{ field: 'measurements', direction: 'asc' }]), null);
+  const resolved: OrderKey = { field: 'resolved', direction: 'asc', values: [false, true] };
+  const resolvedDesc: OrderKey = { ...resolved, direction: 'desc' };
+  const cases: Array<[OrderKey, unknown, unknown]> = [
+    [
+      resolved,
+      null,
+      {
+        or: [
+          { field: 'resolved', op: 'eq', value: false },
+          { field: 'resolved', op: 'eq', value: true },
+        ],
+      },
+    ],
+    [resolved, false, { field: 'resolved', op: 'eq', value: true }],
+    [resolved, true, null],
+    [
+      resolvedDesc,
+      true,
+      {
+        or: [
+          { field: 'resolved', op: 'eq', value: false },
+          { field: 'resolved', op: 'eq', value: null },
+        ],
+      },
+    ],
+    [resolvedDesc, false, { field: 'resolved', op: 'eq', value: null }],
+    [resolvedDesc, null, null],
+  ];
+  for (const [key, value, after] of cases) {
+    const expected = after === null ? [] : [{ and: [after] }];
+    assert.deepEqual(afterInOrder([key], { resolved: value }).or, expected, `after ${String(value)} ${key.direction}`);
+  }
   const order = [
     { field: 'score', direction: 'desc' as const },
     { field: 'title', direction: 'asc' as const },

@@ -1,5 +1,5 @@
 // The zip export over a real datastore and a real file store, read back with `unzip`: the data file
-// beside files/<Model>/<record label>/<name> for every attached file this device holds, byte for
+// beside files/<Model>/<record label> (<id>)/<name> for every attached file this device holds, byte for
 // byte; names made safe (no path traversal, no reserved Windows names) and told apart; attachments
 // whose files are not here listed in files/MISSING.txt with their record. A file failing mid-read
 // fails the export and leaves no zip, nor spoils the file that was at the target.
@@ -71,7 +71,8 @@ describe('zip export with attached files', () => {
     assert.equal(result.files, 7);
     assert.equal(result.missingFiles, 1);
     assert.match(zipTest(path), /No errors detected/);
-    const folder = 'files/Observation/Crack_.._.._etc';
+    // Two records with one label: each folder carries its record's id.
+    const folder = 'files/Observation/Crack_.._.._etc (o1)';
     const entries = zipEntries(path).sort();
     const nonameSha = (await bench.datastore.get('Observation', 'o1'))!.photos as AttachmentRef[];
     assert.deepEqual(
@@ -84,7 +85,7 @@ describe('zip export with attached files', () => {
         `${folder}/_CON.txt`,
         `${folder}/${nonameSha[4]!.sha256.slice(0, 16)}`,
         `${folder}/photo.jpg`,
-        `${folder} (2)/photo.jpg`,
+        'files/Observation/Crack_.._.._etc (o2)/photo.jpg',
         MISSING_LIST,
       ].sort(),
     );
@@ -94,7 +95,7 @@ describe('zip export with attached files', () => {
     }
     assert.deepEqual(zipEntry(path, `${folder}/photo.jpg`), contents.get('o1:lower'));
     assert.deepEqual(zipEntry(path, `${folder}/Photo (2).JPG`), contents.get('o1:upper'));
-    assert.deepEqual(zipEntry(path, `${folder} (2)/photo.jpg`), contents.get('o2:second'));
+    assert.deepEqual(zipEntry(path, 'files/Observation/Crack_.._.._etc (o2)/photo.jpg'), contents.get('o2:second'));
     assert.deepEqual(zipEntry(path, `${folder}/Fotó ñ.jpg`), contents.get('o1:accent'));
     const missingText = zipEntry(path, MISSING_LIST).toString('utf8');
     assert.match(missingText, /Observation "Leak" \(id o3\): gone\.png \(image\/png, 2,048 bytes, sha-256 a{64}\)/);
