@@ -23,6 +23,9 @@ import { navigationModels } from './schema-view.js';
 import { ShellContent } from './screens/ShellContent.js';
 import { SignInScreen } from './screens/SignInScreen.js';
 import { useWindowDropGuard } from './hooks/useWindowDropGuard.js';
+// The status helper's rules (guard progress, Sync activity): beside styles.css, loaded once here
+// so unit tests importing the components' plain functions need no CSS loader.
+import './status.css';
 
 /** The schema and the signed-in user from main (undefined until known; user null: nobody signed in). */
 function useSession(): { schema: Schema | null; user: CurrentUser | null | undefined; setUser: (user: CurrentUser | null) => void } {
@@ -96,7 +99,7 @@ export function App() {
       <Notifications schema={schema} onOpen={openRecord} onReview={openReview}>
         {undo.notice && <UndoNotice key={undo.notice.seq} notice={undo.notice} onUndo={(id) => void undo.undo(id)} onDismiss={undo.dismiss} />}
       </Notifications>
-      <SyncBar status={status} schema={schema} access={access} onReview={openReview} />
+      <SyncBar status={status} schema={schema} access={access} onReview={openReview} onActivity={() => setRoute({ screen: 'activity' })} />
       {leaving && <LeaveGuard onKeep={keep} onDiscard={discardAndGo} />}
     </div>
   );

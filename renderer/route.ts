@@ -1,5 +1,5 @@
 // Where the shell is: a model's list, a record's form, a resubmit, the review inbox, the Trash,
-// Settings or sign-in, as data; the shell renders the screen a route names.
+// the Sync activity screen, Settings or sign-in, as data; the shell renders the screen a route names.
 import type { ReviewItem } from '../common/ipc/contract.js';
 import type { KeyObject } from '../common/schema/record-key.js';
 
@@ -12,6 +12,8 @@ export type Route =
   /** A rejected review item's version in the record form, resubmitted through the inbox. */
   | { readonly screen: 'resubmit'; readonly model: string; readonly item: ReviewItem }
   | { readonly screen: 'trash' }
+  /** What sync did since Outpost started (the Sync activity screen). */
+  | { readonly screen: 'activity' }
   | { readonly screen: 'settings' }
   | { readonly screen: 'signIn' };
 

@@ -48,7 +48,7 @@ export async function stopSync(ctx: CoreContext, open: OpenSession): Promise<voi
     // say so, or it keeps offering a "Pause sync" that no longer does anything.
     if (ctx.session === open) {
       ctx.status.apply({ type: 'stopped' });
-      ctx.activity.note('Sync stopped: changes wait on this computer until it resumes');
+      ctx.activity.note('Sync stopped');
     }
   }
 }

@@ -1,15 +1,15 @@
 // Export of the list as it is shown (issue 13 "Export"): its filter and sort, every page. The
 // format is picked here (GeoJSON only for a model with a GeoPoint-shaped field, files only for one
 // with attachment fields); main asks where to save and writes the file; the result or the error
-// is shown in the dialog. Esc closes it, Tab stays inside it.
-import { useState, type KeyboardEvent } from 'react';
+// is shown in the dialog. Esc closes it, Tab stays inside it, focus returns to the Export button.
+import { useState } from 'react';
 import { canExportFiles, exportFormats, type ExportFormat } from '../../common/export/export-formats.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { api } from '../api.js';
 import type { ListSort } from '../list-sort.js';
 import { pluralLabel } from '../../common/schema/record-labels.js';
-import { keepTabInside } from '../dialog-focus.js';
+import { useModalDialog } from '../dialog-focus.js';
 
 const FORMAT_LABELS: Readonly<Record<ExportFormat, string>> = { csv: 'CSV', geojson: 'GeoJSON', json: 'JSON' };
 
@@ -39,6 +39,7 @@ export function ExportDialog(props: {
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [withFiles, setWithFiles] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const modal = useModalDialog(props.onClose);
   const run = () => {
     setOutcome({ kind: 'running' });
     api
@@ -56,14 +57,7 @@ export function ExportDialog(props: {
   };
   return (
     <div className="dialog-backdrop">
-      <div
-        className="dialog export-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="export-title"
-        aria-describedby="export-scope"
-        onKeyDown={(e) => keepInside(e, props.onClose)}
-      >
+      <div {...modal} className="dialog export-dialog" role="dialog" aria-labelledby="export-title" aria-describedby="export-scope">
         <h2 id="export-title">Export {pluralLabel(model)}</h2>
         <p id="export-scope" className="muted">
           {props.total.toLocaleString()} record{props.total === 1 ? '' : 's'}: the list as filtered and sorted now, every page.
@@ -105,14 +99,4 @@ export function ExportDialog(props: {
       </div>
     </div>
   );
-}
-
-// Esc closes; Tab and Shift+Tab wrap around the dialog's controls.
-function keepInside(e: KeyboardEvent<HTMLDivElement>, close: () => void): void {
-  if (e.key === 'Escape') {
-    e.stopPropagation();
-    close();
-    return;
-  }
-  keepTabInside(e, e.currentTarget);
 }

@@ -1,5 +1,5 @@
 // The shell's navigation: who is signed in where, one entry per model, then Review (with its
-// badge), Trash and Settings; the entry on screen is marked active.
+// badge), Trash, Sync activity and Settings; the entry on screen is marked active.
 import type { CurrentUser } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
 import { routeModel, type Route } from '../route.js';
@@ -40,6 +40,11 @@ export function Sidebar(props: {
         <li>
           <button className={navClass(current.screen === 'trash')} onClick={() => onRoute({ screen: 'trash' })}>
             Trash
+          </button>
+        </li>
+        <li>
+          <button className={navClass(current.screen === 'activity')} onClick={() => onRoute({ screen: 'activity' })}>
+            Sync activity
           </button>
         </li>
         <li>

@@ -1,10 +1,18 @@
 // Clearing local data and signing out, behind the guard that names what would be lost: unsynced
 // changes, review items and attached files not uploaded yet (main tells), and drafts of unsaved
 // forms (asked here; main does not know them). The user then discards, syncs first, or cancels.
+// "Sync first" runs inside the dialog: its progress, or why it cannot sync now, is shown there.
 import { useState } from 'react';
 import type { SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
 import { clearedText, syncFirstLeftText } from '../settings-view.js';
+
+/** Where the guard dialog is: asking, syncing first, unable to sync (and why), or synced with something left. */
+export type GuardPhase =
+  | { readonly kind: 'ask' }
+  | { readonly kind: 'syncing'; readonly total: number }
+  | { readonly kind: 'blocked'; readonly reason: string }
+  | { readonly kind: 'left'; readonly text: string };
 
 /** A destructive action waiting on the guard, with what it would lose. */
 export interface PendingAction {
@@ -14,12 +22,19 @@ export interface PendingAction {
   readonly drafts: number;
   /** Attached files not uploaded yet (deleted too). */
   readonly unuploadedFiles: number;
+  readonly phase: GuardPhase;
 }
 
 /** Files the upload queue still holds (waiting or refused): asked of main when drafts stop the action before main is. */
 async function filesNotUploaded(): Promise<number> {
   const states = await api.attachmentStates().catch(() => null);
   return states === null ? 0 : states.queue.waiting + states.queue.failed;
+}
+
+/** Why main's "sync first" could not sync (its answer's `reason`), or null. */
+export function refusalReason(answer: object): string | null {
+  const reason = (answer as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason !== '' ? reason : null;
 }
 
 /** How the action treats unsynced changes: ask first, discard them, or sync them first. */
@@ -41,25 +56,50 @@ export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () =>
   const [busy, setBusy] = useState(false);
   const run = async (action: PendingAction['action'], unsynced: UnsyncedChoice) => {
     setBusy(true);
-    setMessage(unsynced === 'syncFirst' ? 'Syncing before continuing…' : null);
+    setMessage(null);
+    if (unsynced === 'syncFirst') setPending((p) => (p === null ? p : { ...p, phase: { kind: 'syncing', total: p.unsynced } }));
     try {
       // Drafts of unsaved forms go with the local data too: asked about here, main does not know them.
       const drafts = unsynced === 'ask' ? (await api.draftsList().catch(() => [])).length : 0;
       if (drafts > 0) {
-        setPending({ action, unsynced: status?.unsynced ?? 0, reviewWaiting: status?.reviewWaiting ?? 0, drafts, unuploadedFiles: await filesNotUploaded() });
+        setPending({
+          action,
+          unsynced: status?.unsynced ?? 0,
+          reviewWaiting: status?.reviewWaiting ?? 0,
+          drafts,
+          unuploadedFiles: await filesNotUploaded(),
+          phase: { kind: 'ask' },
+        });
         return;
       }
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
-        setPending({ action, unsynced: result.unsynced, reviewWaiting: result.reviewWaiting ?? 0, drafts: 0, unuploadedFiles: result.unuploadedFiles ?? 0 });
-        if (unsynced === 'syncFirst') setMessage(syncFirstLeftText(result.unsynced));
+        const files = result.unuploadedFiles ?? 0;
+        const reason = refusalReason(result);
+        const phase: GuardPhase =
+          reason !== null
+            ? { kind: 'blocked', reason }
+            : unsynced === 'syncFirst'
+              ? { kind: 'left', text: syncFirstLeftText(result.unsynced, files) }
+              : { kind: 'ask' };
+        setPending((p) => ({
+          action,
+          unsynced: result.unsynced,
+          reviewWaiting: result.reviewWaiting ?? 0,
+          drafts: p?.drafts ?? 0,
+          unuploadedFiles: files,
+          phase,
+        }));
         return;
       }
       setPending(null);
       if ('signedOut' in result) onSignedOut();
       else setMessage(clearedText(result.discarded));
     } catch (e) {
-      setMessage((e as Error).message);
+      // A failure while the dialog is open is said in the dialog, not behind it.
+      const text = (e as Error).message;
+      setPending((p) => (p === null ? p : { ...p, phase: { kind: 'blocked', reason: text } }));
+      setMessage((m) => m ?? text);
     } finally {
       setBusy(false);
     }

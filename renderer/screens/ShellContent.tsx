@@ -1,5 +1,5 @@
 // The shell's main area: the screen the route names (a model's list or form, a resubmit, the
-// review inbox, the Trash or Settings), under the note shown when this sign-in may read nothing.
+// review inbox, the Trash, Sync activity or Settings), under the note shown when this sign-in may read nothing.
 import type { Access, CurrentUser, SyncStatus } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
@@ -12,6 +12,7 @@ import { ModelListScreen } from './ModelListScreen.js';
 import { RecordForm } from './RecordForm.js';
 import { ReviewInbox } from './ReviewInbox.js';
 import { SettingsScreen } from './SettingsScreen.js';
+import { SyncActivityScreen } from './SyncActivityScreen.js';
 import { TrashScreen } from './TrashScreen.js';
 
 /** What the main area needs from the shell. */
@@ -95,6 +96,7 @@ export function ShellContent(props: ShellContentProps) {
         />
       )}
       {current.screen === 'trash' && <TrashScreen schema={schema} onOpen={props.onOpen} />}
+      {current.screen === 'activity' && <SyncActivityScreen />}
       {current.screen === 'settings' && (
         <SettingsScreen user={props.user} status={props.status} onSignedOut={props.onSignedOut} onSwitchUser={() => setRoute({ screen: 'signIn' })} />
       )}

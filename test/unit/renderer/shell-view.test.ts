@@ -13,7 +13,7 @@ import { filterableField, withField } from '../../../renderer/filter-draft.js';
 import { ariaSort, nextSort, recordCountText, sortMark, type ListSort } from '../../../renderer/list-sort.js';
 import { conflictFields, conflictStateText, itemKey, shownSelection, waitingText } from '../../../renderer/review-inbox-view.js';
 import { offersNew, routeModel, shownRoute, type Route } from '../../../renderer/route.js';
-import { clearedText, signInText, syncFirstLeftText } from '../../../renderer/settings-view.js';
+import { clearedText, signInText, syncFirstLeftText, syncFirstProgressText } from '../../../renderer/settings-view.js';
 import { modeLabel, signInRequest, submitLabel } from '../../../renderer/sign-in-form.js';
 import { visitSchema } from '../ipc/visit-schema.js';
 
@@ -129,10 +129,23 @@ test('Settings sentences: how the profile signs in, what sync-first left, what c
     [{ mode: 'offline' }, 'Offline profile'],
   ];
   for (const [user, text] of rows) assert.equal(signInText(user), text);
-  assert.equal(syncFirstLeftText(2), '2 change(s) could not be synced yet.');
+  assert.equal(syncFirstLeftText(2), 'Sync first ran out of time: 2 changes were not sent yet.');
+  assert.equal(syncFirstLeftText(1), 'Sync first ran out of time: 1 change was not sent yet.');
+  assert.equal(syncFirstLeftText(0, 3), 'Sync first ran out of time: 3 attached files were not uploaded yet.');
   assert.equal(syncFirstLeftText(0), 'Every change reached the server; what waits in the review inbox needs your decision first.');
   assert.equal(clearedText(0), 'Local data cleared.');
-  assert.equal(clearedText(3), 'Local data cleared (3 unsynced change(s) discarded).');
+  assert.equal(clearedText(1), 'Local data cleared (1 unsynced change discarded).');
+  assert.equal(clearedText(3), 'Local data cleared (3 unsynced changes discarded).');
+  const progress: ReadonlyArray<readonly [Parameters<typeof syncFirstProgressText>, string]> = [
+    [[5, 5], 'Sending changes: 0 of 5 sent'],
+    [[5, 3], 'Sending changes: 2 of 5 sent'],
+    [[5, 9], 'Sending changes: 0 of 5 sent'],
+    [[5, 0], 'Sending changes: all 5 sent, finishing…'],
+    [[5, 0, 2], 'Uploading attached files: 2 files to go'],
+    [[0, 0, 1], 'Uploading attached files: 1 file to go'],
+    [[0, 0], 'Connecting to the server…'],
+  ];
+  for (const [args, text] of progress) assert.equal(syncFirstProgressText(...args), text, JSON.stringify(args));
 });
 
 test('signInRequest sends only what each mode takes; labels of tabs and the button', () => {
