@@ -110,7 +110,10 @@ export function createExternalIssuerVerifier(config: ExternalIssuerConfig, now: 
         throw jwtRejection(err, issuer);
       }
       if (audiences !== undefined && !audienceMatches(payload, audiences)) {
-        throw new Unauthorized('Token rejected: its "aud" claim is not acceptable', { issuer, reason: 'claim', claim: 'aud' });
+        throw new Unauthorized(
+          `Token rejected: its "aud" claim is not acceptable — it was issued for another application (client id) than the one this server trusts for ${issuer}`,
+          { issuer, reason: 'claim', claim: 'aud' },
+        );
       }
       const sub = payload.sub;
       if (typeof sub !== 'string' || sub.length === 0) {

@@ -12,7 +12,13 @@ export function jwtRejection(err: unknown, issuer: string): Unauthorized {
     case 'ERR_JWT_EXPIRED':
       return new Unauthorized('Token expired: refresh the access token or sign in again', { ...details, reason: 'expired' });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
-      return new Unauthorized(`Token rejected: its "${String(claim)}" claim is not acceptable`, { ...details, reason: 'claim', claim });
+      // The audience is the one a misconfigured client id gets wrong: say so in words an operator acts on.
+      return new Unauthorized(
+        claim === 'aud'
+          ? `Token rejected: its "aud" claim is not acceptable — it was issued for another application (client id) than the one this server trusts for ${issuer}`
+          : `Token rejected: its "${String(claim)}" claim is not acceptable`,
+        { ...details, reason: 'claim', claim },
+      );
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return new Unauthorized('Token signature is invalid', { ...details, reason: 'signature' });
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
