@@ -109,7 +109,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
       assert.equal((await auth.authenticate({ authorization: `Bearer ${String(onTablet.accessToken)}` })).kind, 'user');
       assert.equal((await post('/auth/refresh', { refreshToken: onTablet.refreshToken })).status, 200);
-      assert.equal((await auth.authenticate({ authorization: `Bearer ${String(bobsLaptop.accessToken)}` })).kind, 'user', "bob's device of the same id is not revoked");
+      assert.equal(
+        (await auth.authenticate({ authorization: `Bearer ${String(bobsLaptop.accessToken)}` })).kind,
+        'user',
+        "bob's device of the same id is not revoked",
+      );
       const laptop = (await auth.store.listDevices(alice.id)).find((d) => d.deviceId === LAPTOP)!;
       assert.equal(laptop.liveSessions, 0);
       assert.ok(laptop.revokedAt !== null);
@@ -131,7 +135,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const first = (await signIn('carol', LAPTOP)).body;
       const carol = (await auth.store.getUser('carol'))!;
       assert.equal(await auth.store.revokeUserSessions(carol.id, 'signed out everywhere'), 1);
-      await assert.rejects(auth.authenticate({ authorization: String(first.accessToken) }), (err) => err instanceof OutpostError && err.details?.reason === 'revoked');
+      await assert.rejects(
+        auth.authenticate({ authorization: String(first.accessToken) }),
+        (err) => err instanceof OutpostError && err.details?.reason === 'revoked',
+      );
       assert.equal((await signIn('carol', LAPTOP)).status, 200);
     });
 
