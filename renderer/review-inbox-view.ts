@@ -1,11 +1,11 @@
 // What the review inbox decides, as plain functions over data: which entry is shown, the key of
-// the record an item is about, which fields a conflict compares, how a compared value reads, and
-// its short sentences.
+// the record an item is about and how its key reads, which fields a conflict compares, how a
+// compared value reads, and its short sentences.
 import type { Conflict, ReviewItem } from '../common/ipc/contract.js';
 import { keyFromModelId, keyOf, type KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, Schema } from '../common/schema/types.js';
 import { findModel } from '../common/schema/model-fields.js';
-import { enumLabel } from './schema-view.js';
+import { belongsToFor, enumLabel, relatedKey } from './schema-view.js';
 
 /** Metadata a conflict's comparison leaves out. */
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
@@ -72,4 +72,29 @@ export function enumValueText(field: FieldDef | undefined, value: unknown): stri
   if (typeof value === 'string' && value !== '') return enumLabel(value);
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value.map((v) => enumLabel(v as string)).join(', ');
   return undefined;
+}
+
+/** One part of a record's key as the inbox shows it: a plain value, or a related record (shown by its label). */
+export type KeyPart = { readonly kind: 'value'; readonly text: string } | { readonly kind: 'related'; readonly model: string; readonly key: KeyObject };
+
+/**
+ * The parts of `key` in key order, the key fields of one `@belongsTo` folded into one related
+ * record (a Visit keyed by site, date and shift reads "North 1 · 2026-05-06 · 1", not the site's id).
+ */
+export function keyParts(model: ModelDef, key: KeyObject): KeyPart[] {
+  const parts: KeyPart[] = [];
+  const shown = new Set<string>();
+  for (const field of model.primaryKey) {
+    if (shown.has(field)) continue;
+    const relation = belongsToFor(model, field);
+    const related = relation ? relatedKey(relation, key) : undefined;
+    if (relation && related) {
+      for (const f of relation.fields) shown.add(f);
+      parts.push({ kind: 'related', model: relation.relatedModel, key: related });
+    } else {
+      shown.add(field);
+      parts.push({ kind: 'value', text: String(key[field]) });
+    }
+  }
+  return parts;
 }

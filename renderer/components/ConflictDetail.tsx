@@ -5,8 +5,9 @@ import type { KeyObject } from '../../common/schema/record-key.js';
 import { findField, findModel } from '../../common/schema/model-fields.js';
 import type { Schema } from '../../common/schema/types.js';
 import { conflictFields, enumValueText, itemKey } from '../review-inbox-view.js';
-import { fieldLabel, keyLabel, recordLabel } from '../schema-view.js';
+import { fieldLabel, recordLabel } from '../schema-view.js';
 import { displayValue } from '../work-view.js';
+import { RecordKeyLine } from './RecordKeyLine.js';
 
 /** The conflict `conflict` in full; `onDecide` records the user's choice. */
 export function ConflictDetail(props: {
@@ -24,7 +25,12 @@ export function ConflictDetail(props: {
         {c.model} “{recordLabel(model, { ...c.remote, ...c.local })}”: a conflict the sync settled as “{c.resolution}”
       </h2>
       <p className="muted">
-        {model && key && model.primaryKey.length > 1 ? `${keyLabel(model, key)} · ` : ''}
+        {model && key && model.primaryKey.length > 1 && (
+          <>
+            <RecordKeyLine schema={schema} model={model} recordKey={key} />
+            {' · '}
+          </>
+        )}
         {new Date(c.at).toLocaleString()}
       </p>
       <table className="compare">

@@ -5,8 +5,9 @@ import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { findField, findModel } from '../../common/schema/model-fields.js';
 import { enumValueText, itemKey } from '../review-inbox-view.js';
-import { belongsToFor, keyLabel, relatedKey } from '../schema-view.js';
+import { belongsToFor, relatedKey } from '../schema-view.js';
 import { reviewHeadline, reviewRows } from '../work-view.js';
+import { RecordKeyLine } from './RecordKeyLine.js';
 import { RelatedLabel } from './RelatedLabel.js';
 import { ReviewActions } from './ReviewActions.js';
 
@@ -25,7 +26,12 @@ export function ReviewDetail(props: {
     <div className="conflict-detail" aria-label="Review item">
       <h2 className="review-headline">{reviewHeadline(model, item)}</h2>
       <p className="muted">
-        {model && key && model.primaryKey.length > 1 ? `${keyLabel(model, key)} · ` : ''}
+        {model && key && model.primaryKey.length > 1 && (
+          <>
+            <RecordKeyLine schema={schema} model={model} recordKey={key} />
+            {' · '}
+          </>
+        )}
         {new Date(item.at).toLocaleString()}
       </p>
       <p className="review-reason">{item.reason}</p>
