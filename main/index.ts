@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
 import * as electron from 'electron';
 // CommonJS with a getter for autoUpdater: Node's ESM loader sees only the default export.
 import electronUpdater from 'electron-updater';
+import { NO_FORM_HINTS, type FormHints } from '../common/schema/form-hints.js';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from './app-core.js';
 import { chooseCredentialStore } from './auth/choose-credential-store.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
+import { FORM_HINTS_FILE, loadFormHints } from './app/form-hints-file.js';
 import { startAutoUpdates } from './shell/auto-update.js';
 import { runShell, type Shell } from './shell/lifecycle.js';
 import { askToRestart } from './shell/update-prompt.js';
@@ -22,17 +24,23 @@ const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** The file safeStorage encrypts sign-ins into when no keychain answers (in the user-data folder). */
 const CREDENTIALS_FILE = 'credentials.json';
 
+/** The form hints beside the schema, read and checked with it (so a bad file fails the same start-up step). */
+let formHints: FormHints = NO_FORM_HINTS;
+
 /** The running shell; `shell.prepareToQuit()` is the clean close awaited before quitAndInstall. */
 export const shell: Shell = runShell(electron, {
   distRoot,
   loadSchema: () => {
     const schemaFile = join(distRoot, 'schema', 'schema.graphql');
-    return parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
+    const schema = parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
+    formHints = loadFormHints(join(distRoot, 'schema', FORM_HINTS_FILE), schema);
+    return schema;
   },
   createCore: async ({ userData, schema }) =>
     createAppCore({
       userData,
       schema,
+      formHints,
       // After ready (safeStorage needs it): the keychain, else an encrypted file, else memory.
       credentials: await chooseCredentialStore({
         keychain: keytarCredentialStore(),

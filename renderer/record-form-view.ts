@@ -1,6 +1,8 @@
 // What the record form decides before it talks to main, as plain functions over data: its title,
-// the record a save sends, the "only if unchanged on the server" condition, and where a refused
-// save's error is shown. The form component only renders and calls these (tested in test/unit/renderer).
+// the record a save sends, the "only if unchanged on the server" condition, and the records inside
+// it (a Site's Inspections: its `@hasMany` children, how to find them and what a new one starts
+// with). Its checks before saving are in form-problems.ts. The form component only renders and
+// calls these (tested in test/unit/renderer).
 import type { Predicate } from '../common/predicates/types.js';
 import { hasGeneratedId, keyOf, type KeyObject } from '../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../common/schema/types.js';
@@ -20,6 +22,16 @@ export interface ResubmitShape {
 export function formTitle(model: ModelDef, original: ModelRecord | null, resubmit: ResubmitShape | undefined): string {
   if (resubmit) return `Resubmit ${model.name}: ${recordLabel(model, resubmit.values)}`;
   return original ? `${model.name}: ${recordLabel(model, original)}` : `New ${model.name}`;
+}
+
+/** The keys a form answers itself: Escape leaves it, Ctrl+N (Cmd+N) in a child opens a new child; null leaves the key alone. */
+export function formKeyAction(
+  key: { readonly key: string; readonly ctrlKey: boolean; readonly metaKey: boolean },
+  state: { readonly asking: boolean; readonly nested: boolean; readonly mayCreate: boolean },
+): 'leave' | 'new' | null {
+  if (key.key === 'Escape' && !state.asking) return 'leave';
+  if (state.nested && state.mayCreate && (key.ctrlKey || key.metaKey) && key.key.toLowerCase() === 'n') return 'new';
+  return null;
 }
 
 /** The form values of a save, with what the form was opened with. */
@@ -69,21 +81,42 @@ export function unchangedCondition(model: ModelDef, record: ModelRecord, origina
   return changed.length > 0 ? { and: changed.map((k) => ({ field: k, op: 'eq' as const, value: original[k] })) } : undefined;
 }
 
-/** `Site.location.latitude` → `location.latitude` (the form's own path for the field); undefined for another model. */
-export function fieldPath(model: string, path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  return path.startsWith(`${model}.`) ? path.slice(model.length + 1) : undefined;
+/** A `@hasMany` of a model as its form lists it: the child model and which child fields hold which of the parent's. */
+export interface ChildRelation {
+  /** The relation field on the parent (`inspections`). */
+  readonly field: string;
+  readonly childModel: ModelDef;
+  /** Pairs of [child field, parent field]: `Inspection.siteID` holds `Site.id`. */
+  readonly links: ReadonlyArray<readonly [child: string, parent: string]>;
 }
 
-/** Where a refused save's error goes: next to the field its path names (without the "Model.field: " prefix), or above the form. */
-export interface SaveErrorPlace {
-  /** The form's path of the field, or null for the whole form. */
-  readonly field: string | null;
-  readonly message: string;
+/** The `@hasMany` relations of `model` whose child model is in `schema`, in declaration order. */
+export function childRelations(schema: Schema, model: ModelDef): ChildRelation[] {
+  const out: ChildRelation[] = [];
+  for (const field of model.fields) {
+    const relation = field.relation;
+    if (relation?.kind !== 'hasMany') continue;
+    const childModel = Object.hasOwn(schema.models, relation.relatedModel) ? schema.models[relation.relatedModel] : undefined;
+    if (childModel === undefined || relation.associatedWith.length !== relation.fields.length || relation.fields.length === 0) continue;
+    out.push({ field: field.name, childModel, links: relation.associatedWith.map((child, i) => [child, relation.fields[i]!] as const) });
+  }
+  return out;
 }
 
-/** Places `error` (main's message and optional `Model.field` path) for the form of `model`. */
-export function saveErrorPlace(model: string, error: { readonly message: string; readonly path?: string | undefined }): SaveErrorPlace {
-  const path = fieldPath(model, error.path);
-  return path ? { field: path, message: error.message.replace(/^[^:]*\.[^:]*: /, '') } : { field: null, message: error.message };
+/** The stored values a new child of `parent` starts with (its back-reference fields), or undefined while the parent has no complete key. */
+export function childPrefill(relation: ChildRelation, parent: ModelRecord): ModelRecord | undefined {
+  const prefill: ModelRecord = {};
+  for (const [child, parentField] of relation.links) {
+    const value = parent[parentField];
+    if (value === null || value === undefined || value === '') return undefined;
+    prefill[child] = value;
+  }
+  return prefill;
+}
+
+/** The predicate selecting `parent`'s children through `relation`, or undefined while the parent has no complete key. */
+export function childPredicate(relation: ChildRelation, parent: ModelRecord): Predicate | undefined {
+  const prefill = childPrefill(relation, parent);
+  if (prefill === undefined) return undefined;
+  return { and: Object.entries(prefill).map(([field, value]) => ({ field, op: 'eq' as const, value })) };
 }

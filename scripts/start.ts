@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from '../main/app-core.js';
 import { chooseCredentialStore } from '../main/auth/choose-credential-store.js';
+import { FORM_HINTS_FILE, loadFormHints } from '../main/app/form-hints-file.js';
 import { keytarCredentialStore } from '../main/auth/credential-store.js';
 import { startBrowserHost } from '../main/browser-host.js';
 import { syncWorkerPortFactory } from '../main/sync-worker-binding.js';
@@ -82,9 +83,11 @@ async function startInBrowser(): Promise<void> {
   const dist = process.env.OUTPOST_DIST ?? DEFAULT_DIST;
   await buildApp(['renderer', 'bridge'], dist);
   const schemaFile = join(root, 'schema', 'schema.graphql');
+  const schema = parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile);
   const core = createAppCore({
     userData: process.env.OUTPOST_USER_DATA ?? join(homedir(), '.config', 'Outpost (browser)'),
-    schema: parseSchema(readFileSync(schemaFile, 'utf8'), schemaFile),
+    schema,
+    formHints: loadFormHints(join(root, 'schema', FORM_HINTS_FILE), schema),
     // Browser mode has no safeStorage: the keychain when it answers, else memory with a warning.
     credentials: await chooseCredentialStore({ keychain: keytarCredentialStore(), warn: (message) => console.warn(message) }),
     createSync: syncWorkerPortFactory(),

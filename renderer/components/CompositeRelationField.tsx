@@ -10,6 +10,8 @@ export function CompositeRelationField(props: {
   schema: Schema;
   model: ModelDef;
   field: FieldDef;
+  /** The label shown (the hint's, else the related model's name). */
+  label?: string;
   relation: BelongsTo;
   values: Readonly<Record<string, Raw>>;
   errors: ReadonlyMap<string, string>;
@@ -23,7 +25,7 @@ export function CompositeRelationField(props: {
   return (
     <div className="field">
       <label htmlFor={`field-${field.name}`}>
-        {fieldLabel(field.name, props.model)}
+        {props.label ?? fieldLabel(field.name, props.model)}
         {field.isRequired ? ' *' : ''}
       </label>
       <RelationPicker
@@ -35,9 +37,11 @@ export function CompositeRelationField(props: {
         autoFocus={props.autoFocus}
         disabled={props.disabled}
         invalid={error !== undefined}
+        required={field.isRequired}
+        describedBy={error === undefined ? undefined : `field-${field.name}-error`}
       />
       {error && (
-        <span className="field-error" role="alert">
+        <span className="field-error" id={`field-${field.name}-error`} role="alert">
           {error}
         </span>
       )}

@@ -5,8 +5,8 @@
 import { geoPointLayout, geoPointProblems, type GeoPointLayout } from '../../common/schema/geo-point.js';
 import type { EmbeddedTypeDef, Schema } from '../../common/schema/types.js';
 import { blankRaw, fromRaw, type Raw } from '../form-values.js';
-import { ErrorText, inputId } from './FieldError.js';
-import { FieldInput, type FieldInputProps } from './FieldInput.js';
+import { ErrorText, HelpText, inputId } from './FieldError.js';
+import { FieldInput, helpFor, type FieldInputProps } from './FieldInput.js';
 import { UseMyLocation } from './UseMyLocation.js';
 
 /**
@@ -46,6 +46,7 @@ export function EmbeddedFieldset(props: FieldInputProps & { readonly label: stri
   return (
     <fieldset className="field embedded">
       <legend>{label}</legend>
+      <HelpText id={inputId(props.path)} help={helpFor(field, props.hint)} />
       {layout !== null && (
         <UseMyLocation
           layout={layout}
@@ -60,6 +61,8 @@ export function EmbeddedFieldset(props: FieldInputProps & { readonly label: stri
           <FieldInput
             key={f.name}
             {...props}
+            hint={undefined}
+            label={undefined}
             errors={errors}
             field={f}
             value={obj[f.name] ?? blankRaw(schema, f)}

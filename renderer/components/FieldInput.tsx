@@ -1,15 +1,19 @@
-// One schema-driven form control: scalars by type, enums as selects, foreign keys as pickers of
-// the related model's records, lists as editable lists, embedded types as grouped fields, and
-// attachment fields (one file or a list of them) as the attachment control. Errors for the field
-// (from main's ValidationError path) are shown right under it.
+// One schema-driven form control: scalars by type (dates, times and date-times with the browser's
+// picker, numbers as text the form checks, so "1.5" in a whole-number field or "1e" is named rather
+// than silently blanked), enums and hinted pick lists as selects, foreign keys as pickers of the
+// related model's records by label, lists as editable lists, embedded types as grouped fields, and
+// attachment fields (one file or a list of them) as the attachment control. A required field is
+// marked; its help text and its error (form-problems.ts, or main's) are right under it.
 import { useEffect, useState } from 'react';
+import type { FieldHint } from '../../common/schema/form-hints.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
 import { blankRaw, isAttachmentField, type Raw } from '../form-values.js';
 import { AttachmentField } from './AttachmentField.js';
 import { EmbeddedFieldset } from './EmbeddedFieldset.js';
-import { ErrorText, inputId } from './FieldError.js';
+import { ErrorText, HelpText, describedBy, inputId } from './FieldError.js';
+import { useRecordLabel } from './RelatedLabel.js';
 import { belongsToFor, enumLabel, fieldLabel, recordLabel, relatedKey, titleField, type BelongsTo } from '../schema-view.js';
 
 export interface FieldInputProps {
@@ -24,12 +28,13 @@ export interface FieldInputProps {
   readonly autoFocus?: boolean;
   /** Shown but not editable (a key field of a record that exists). */
   readonly disabled?: boolean;
+  /** The form hints of this field (list items share their list's); none inside a group. */
+  readonly hint?: FieldHint | undefined;
+  /** The label to show instead of the one the schema suggests (the hint's). */
+  readonly label?: string | undefined;
 }
 
 const INPUT_TYPES: Record<string, string> = {
-  Int: 'number',
-  Float: 'number',
-  AWSTimestamp: 'number',
   AWSDate: 'date',
   AWSTime: 'time',
   AWSDateTime: 'datetime-local',
@@ -60,10 +65,15 @@ export function RelationPicker(props: {
   autoFocus?: boolean | undefined;
   disabled?: boolean | undefined;
   invalid: boolean;
+  required?: boolean | undefined;
+  describedBy?: string | undefined;
 }) {
   const { relation } = props;
   const [options, setOptions] = useState<ModelRecord[]>([]);
   const related = findModel(props.schema, relation.relatedModel);
+  const shown = relatedKey(relation, props.values);
+  // A chosen record beyond the loaded options is still named by its label, never by its id.
+  const chosenLabel = useRecordLabel(props.schema, relation.relatedModel, shown);
   useEffect(() => {
     const title = related ? titleField(related) : undefined;
     void api.query({ model: relation.relatedModel, limit: 1000, ...(title ? { sort: [{ field: title, direction: 'asc' as const }] } : {}) }).then(
@@ -77,7 +87,6 @@ export function RelationPicker(props: {
     const parts = chosen === '' ? [] : (JSON.parse(chosen) as string[]);
     props.onChange(Object.fromEntries(relation.fields.map((f, i) => [f, parts[i] ?? ''])));
   };
-  const shown = relatedKey(relation, props.values);
   return (
     <select
       id={props.id}
@@ -85,6 +94,8 @@ export function RelationPicker(props: {
       autoFocus={props.autoFocus}
       disabled={props.disabled}
       aria-invalid={props.invalid}
+      aria-required={props.required}
+      aria-describedby={props.describedBy}
       onChange={(e) => choose(e.target.value)}
     >
       <option value="">Choose a {relation.relatedModel}…</option>
@@ -93,22 +104,21 @@ export function RelationPicker(props: {
           {recordLabel(related, o)}
         </option>
       ))}
-      {value !== '' && !options.some((o) => valueOf(o) === value) && (
-        <option value={value}>#{(shown ? Object.values(shown).join('-') : '').slice(0, 8)}</option>
-      )}
+      {value !== '' && !options.some((o) => valueOf(o) === value) && <option value={value}>{chosenLabel}</option>}
     </select>
   );
 }
 
 function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
-  const { field, schema, model } = props;
+  const { field, schema, model, hint } = props;
   const invalid = props.errors.has(props.path);
   const common = {
     id: props.id,
     autoFocus: props.autoFocus,
     disabled: props.disabled,
     'aria-invalid': invalid,
-    'aria-describedby': invalid ? `${props.id}-error` : undefined,
+    'aria-required': field.isRequired || undefined,
+    'aria-describedby': describedBy(props.id, invalid, helpFor(field, hint) !== undefined),
   };
   const relation = belongsToFor(model, field.name);
   if (relation && relation.fields.length === 1 && !field.isList) {
@@ -122,7 +132,23 @@ function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
         autoFocus={props.autoFocus}
         disabled={props.disabled}
         invalid={invalid}
+        required={field.isRequired}
+        describedBy={common['aria-describedby']}
       />
+    );
+  }
+  if (hint?.choices !== undefined) {
+    const choices = hint.choices.map(String);
+    return (
+      <select {...common} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{field.isRequired ? 'Choose…' : '—'}</option>
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {field.type.kind === 'enum' ? enumLabel(c) : c}
+          </option>
+        ))}
+        {props.value !== '' && !choices.includes(props.value) && <option value={props.value}>{props.value}</option>}
+      </select>
     );
   }
   if (field.type.kind === 'enum') {
@@ -155,18 +181,41 @@ function ScalarControl(props: FieldInputProps & { id: string; value: string }) {
     <input
       {...common}
       type={INPUT_TYPES[scalar] ?? 'text'}
-      step={scalar === 'Float' ? 'any' : undefined}
+      inputMode={NUMBER_MODES[scalar]}
+      autoComplete={NUMBER_MODES[scalar] === undefined ? undefined : 'off'}
       value={props.value}
       onChange={(e) => props.onChange(e.target.value)}
     />
   );
 }
 
+/** Numbers are typed as text (checked by the form) with the keyboard a number wants. */
+const NUMBER_MODES: Record<string, 'numeric' | 'decimal' | undefined> = { Int: 'numeric', AWSTimestamp: 'numeric', Float: 'decimal' };
+
+const NUMBER = new Intl.NumberFormat('en');
+
+/** The help under a field: the hint's words, and its bounds said plainly when there are any. */
+export function helpFor(field: FieldDef, hint: FieldHint | undefined): string | undefined {
+  if (hint === undefined) return undefined;
+  const { min, max } = hint;
+  const bounds =
+    min !== undefined && max !== undefined
+      ? `From ${NUMBER.format(min)} to ${NUMBER.format(max)}.`
+      : min !== undefined
+        ? `${NUMBER.format(min)} or more.`
+        : max !== undefined
+          ? `${NUMBER.format(max)} or less.`
+          : undefined;
+  const parts = [hint.help, field.isList ? undefined : bounds].filter((p): p is string => p !== undefined);
+  return parts.length === 0 ? undefined : parts.join(' ');
+}
+
 /** A labelled control (or group) for one field, with its error message. */
 export function FieldInput(props: FieldInputProps) {
   const { field, schema } = props;
   const id = inputId(props.path);
-  const label = `${fieldLabel(field.name, props.model)}${field.isRequired ? ' *' : ''}`;
+  const label = `${props.label ?? fieldLabel(field.name, props.model)}${field.isRequired ? ' *' : ''}`;
+  const help = helpFor(field, props.hint);
 
   // Files are added, viewed and removed whole: never edited as a list of text boxes.
   if (isAttachmentField(schema, field)) return <AttachmentField {...props} label={label} />;
@@ -175,13 +224,15 @@ export function FieldInput(props: FieldInputProps) {
     const items = Array.isArray(props.value) ? props.value : [];
     const itemField: FieldDef = { ...field, isList: false, isRequired: field.isListItemRequired };
     return (
-      <fieldset className="field list-field">
+      <fieldset className="field list-field" aria-describedby={help === undefined ? undefined : `${id}-help`}>
         <legend>{label}</legend>
+        <HelpText id={id} help={help} />
         {items.map((item, i) => (
           <div className="list-item" key={i}>
             <FieldInput
               {...props}
               field={itemField}
+              label={`${props.label ?? fieldLabel(field.name, props.model)} ${i + 1}`}
               value={item}
               path={`${props.path}[${i}]`}
               autoFocus={false}
@@ -190,7 +241,7 @@ export function FieldInput(props: FieldInputProps) {
             <button
               type="button"
               className="icon"
-              aria-label={`Remove ${fieldLabel(field.name)} ${i + 1}`}
+              aria-label={`Remove ${props.label ?? fieldLabel(field.name)} ${i + 1}`}
               onClick={() => props.onChange(items.filter((_, j) => j !== i))}
             >
               ×
@@ -198,7 +249,7 @@ export function FieldInput(props: FieldInputProps) {
           </div>
         ))}
         <button type="button" className="secondary small" onClick={() => props.onChange([...items, blankRaw(schema, field, true)])}>
-          + Add {fieldLabel(field.name).toLowerCase().replace(/s$/, '')}
+          + Add {(props.label ?? fieldLabel(field.name)).toLowerCase().replace(/s$/, '')}
         </button>
         <ErrorText errors={props.errors} path={props.path} />
       </fieldset>
@@ -211,6 +262,7 @@ export function FieldInput(props: FieldInputProps) {
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <ScalarControl {...props} id={id} value={typeof props.value === 'string' ? props.value : ''} />
+      <HelpText id={id} help={help} />
       <ErrorText errors={props.errors} path={props.path} />
     </div>
   );

@@ -1,7 +1,10 @@
-// The inputs of a record form, one per form field in order; a composite foreign key gets one
+// The inputs of a record form, one per form field in order (the hinted order, see
+// form-hints-view.ts), labelled and helped by the form hints; a composite foreign key gets one
 // picker for all its fields. Key fields are locked when the record already exists.
 import type { Dispatch, SetStateAction } from 'react';
+import { fieldHint, type FormHints } from '../../common/schema/form-hints.js';
 import type { FieldDef, ModelDef, Schema } from '../../common/schema/types.js';
+import { hintedLabel } from '../form-hints-view.js';
 import { blankRaw, type Raw } from '../form-values.js';
 import { belongsToFor, isKeyField } from '../schema-view.js';
 import { CompositeRelationField } from './CompositeRelationField.js';
@@ -10,6 +13,7 @@ import { FieldInput } from './FieldInput.js';
 /** Inputs for `fields` of `model`; `keysLocked` disables key fields (an edit); the first input takes focus. */
 export function RecordFields(props: {
   schema: Schema;
+  hints: FormHints;
   model: ModelDef;
   fields: readonly FieldDef[];
   values: Readonly<Record<string, Raw>>;
@@ -17,7 +21,7 @@ export function RecordFields(props: {
   errors: ReadonlyMap<string, string>;
   keysLocked: boolean;
 }) {
-  const { schema, model, values, setValues, errors, keysLocked } = props;
+  const { schema, hints, model, values, setValues, errors, keysLocked } = props;
   return (
     <>
       {props.fields.map((f, i) => {
@@ -30,6 +34,7 @@ export function RecordFields(props: {
               schema={schema}
               model={model}
               field={f}
+              label={hintedLabel(hints, model, f.name)}
               relation={relation}
               values={values}
               errors={errors}
@@ -45,6 +50,8 @@ export function RecordFields(props: {
             schema={schema}
             model={model}
             field={f}
+            hint={fieldHint(hints, model.name, f.name)}
+            label={hintedLabel(hints, model, f.name)}
             path={f.name}
             value={values[f.name] ?? blankRaw(schema, f)}
             errors={errors}

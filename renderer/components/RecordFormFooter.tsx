@@ -1,5 +1,5 @@
 // The end of a record form: the "only if unchanged" choice and the version line on an edit, then
-// Save (or Resubmit), Cancel and, where this sign-in may, Delete.
+// Save (or Resubmit), "Save and new" (not for a resubmit), Cancel and, where this sign-in may, Delete.
 import type { ModelRecord } from '../../common/schema/types.js';
 
 /** The footer of the form; `original` is the record as loaded when editing, else null. */
@@ -13,6 +13,7 @@ export function RecordFormFooter(props: {
   canDelete: boolean;
   onCancel: () => void;
   onDelete: () => void;
+  onSaveAndNew: () => void;
 }) {
   const { original, isResubmit, cannotSave } = props;
   return (
@@ -33,6 +34,11 @@ export function RecordFormFooter(props: {
         <button type="submit" className="primary" disabled={props.busy || cannotSave !== null} title={cannotSave ?? undefined}>
           {isResubmit ? 'Resubmit' : 'Save'}
         </button>
+        {!isResubmit && (
+          <button type="button" className="secondary" disabled={props.busy || cannotSave !== null} onClick={props.onSaveAndNew}>
+            Save and new
+          </button>
+        )}
         <button type="button" className="secondary" onClick={props.onCancel}>
           Cancel
         </button>

@@ -1,12 +1,12 @@
-// Leaving a form (Back, Cancel, Escape) asks first when it holds unsaved changes; discarding then
-// forgets the draft before the form goes.
+// Leaving a form (Back, Cancel, Escape, opening a record inside it) asks first when it holds
+// unsaved changes; discarding then forgets the draft before the form goes where it was leaving to.
 import { useState } from 'react';
 
 /** Whether "Discard unsaved changes?" is asked, and the ways out of the form. */
 export interface LeaveForm {
   readonly asking: boolean;
-  /** Leaves, or asks first when `dirty`. */
-  leave(): void;
+  /** Leaves (to `to`, default `onDone`), or asks first when `dirty`. */
+  leave(to?: () => void): void;
   /** Answers "Keep editing". */
   keep(): void;
   /** Answers "Discard changes": forgets the draft (`discard`), tells the shell (`release`), then leaves. */
@@ -15,19 +15,21 @@ export interface LeaveForm {
 
 /** The leave question of a form that is `dirty`; `onDone` leaves it. */
 export function useLeaveForm(dirty: boolean, onDone: () => void, discard: () => Promise<void>, release: () => void): LeaveForm {
-  const [asking, setAsking] = useState(false);
+  // Where the question, once answered "discard", goes: null while not asking.
+  const [target, setTarget] = useState<{ go: () => void } | null>(null);
   return {
-    asking,
-    leave: () => {
-      if (dirty) setAsking(true);
-      else onDone();
+    asking: target !== null,
+    leave: (to = onDone) => {
+      if (dirty) setTarget({ go: to });
+      else to();
     },
-    keep: () => setAsking(false),
+    keep: () => setTarget(null),
     discardAndLeave: () => {
-      setAsking(false);
+      const go = target?.go ?? onDone;
+      setTarget(null);
       void discard().then(() => {
         release();
-        onDone();
+        go();
       });
     },
   };

@@ -1,5 +1,6 @@
-// The record form's values: blank for a create, prefilled from a resubmitted version, or loaded
-// from the datastore for an edit, with the values as loaded kept to tell what the user changed.
+// The record form's values: a create's starting values (blank, hinted defaults, a parent's
+// pre-fill), prefilled from a resubmitted version, or loaded from the datastore for an edit, with
+// the values as loaded kept to tell what the user changed (a create's defaults are not a change).
 import { useEffect, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
@@ -15,7 +16,11 @@ export interface LoadedRecord {
   readonly loaded: boolean;
 }
 
-/** Loads the record of `model` with `recordKey` (null: a create); `onError` gets a sentence when it cannot. */
+/**
+ * Loads the record of `model` with `recordKey` (null: a create, starting from `initial`, default
+ * blank; it is read when the form opens, so pass a value that stays the same); `onError` gets a
+ * sentence when it cannot.
+ */
 export function useLoadedRecord(
   schema: Schema,
   model: ModelDef,
@@ -23,8 +28,12 @@ export function useLoadedRecord(
   recordKey: KeyObject | null,
   resubmit: { readonly values: ModelRecord } | undefined,
   onError: (message: string) => void,
+  initial?: Readonly<Record<string, Raw>>,
 ): LoadedRecord {
-  const blank = useMemo(() => Object.fromEntries(fields.map((f) => [f.name, blankRaw(schema, f)])), [fields, schema]);
+  const blank = useMemo(
+    () => ({ ...Object.fromEntries(fields.map((f) => [f.name, blankRaw(schema, f)])), ...(recordKey === null ? initial : undefined) }),
+    [fields, schema, recordKey, initial],
+  );
   const [original, setOriginal] = useState<ModelRecord | null>(null);
   // The form values as loaded: on edit only fields the user touched are sent, so a value the
   // controls cannot show exactly (seconds of a date-time, a float's last digit) is never rewritten.

@@ -1,19 +1,27 @@
-// What the record form's buttons do: save (or resubmit) with its errors placed by field, and a
-// delete that first asks, naming what goes with it, then reports what it took for Undo.
-import { useState, type FormEvent } from 'react';
-import { keyOf } from '../../common/schema/record-key.js';
+// What the record form's buttons do: save (or resubmit, or save and start a new one) after checking
+// the whole record here first, every problem under its field at once (form-problems.ts), main's own
+// refusals placed by field in the same words; and a delete that first asks, naming what goes with
+// it, then reports what it took for Undo.
+import { useMemo, useState, type FormEvent } from 'react';
+import type { FormHints } from '../../common/schema/form-hints.js';
 import type { FieldDef, ModelDef, ModelRecord, Schema } from '../../common/schema/types.js';
 import type { IpcRequestError } from '../../preload/api-from-bridge.js';
 import { api } from '../api.js';
-import { recordToSave, saveErrorPlace, unchangedCondition, type FormState, type ResubmitShape } from '../record-form-view.js';
-import { deleteQuestion, deletedNotice } from '../work-view.js';
+import { lastUsedValues } from '../form-hints-view.js';
+import { formProblems, plainSaveError, standingErrors } from '../form-problems.js';
+import { rememberLastUsed } from '../last-used.js';
+import { recordToSave, unchangedCondition, type FormState, type ResubmitShape } from '../record-form-view.js';
+import { useRecordDelete, type RecordDelete } from './useRecordDelete.js';
 
 /** What the actions need from the form and the shell. */
 export interface RecordActionsInput {
   readonly schema: Schema;
+  readonly hints: FormHints;
   readonly model: ModelDef;
   readonly fields: readonly FieldDef[];
   readonly state: FormState;
+  /** Whether the form makes a new record or edits one (how required fields are judged). */
+  readonly mode: 'create' | 'update';
   readonly resubmit: (ResubmitShape & { submit(record: ModelRecord): Promise<unknown> }) | undefined;
   readonly onlyIfUnchanged: boolean;
   /** Why this sign-in may not save, or null. */
@@ -25,36 +33,51 @@ export interface RecordActionsInput {
   readonly release: () => void;
   readonly onSaved: (record: ModelRecord) => void;
   readonly onDone: (saved?: ModelRecord) => void;
+  /** After "Save and new" saved: open an empty form of the model. */
+  readonly onSaveAndNew: () => void;
   readonly onDeleted: ((notice: { text: string; trashId?: string }) => void) | undefined;
 }
 
 /** The record form's save and delete, with their busy flag, field errors and delete question. */
-export interface RecordActions {
+export interface RecordActions extends RecordDelete {
   readonly busy: boolean;
-  readonly errors: Map<string, string>;
-  /** The delete question on screen, or null. */
-  readonly confirmDelete: string | null;
+  /** Messages by the form's field path: the last save's, each until its problem is fixed, and main's. */
+  readonly errors: ReadonlyMap<string, string>;
+  /** How many of the fields the last save attempt found wrong are still wrong. */
+  readonly problemCount: number;
   save(event?: FormEvent): Promise<void>;
-  askDelete(): Promise<void>;
-  cancelDelete(): void;
-  remove(): Promise<void>;
+  /** Saves, then opens an empty form of the same model. */
+  saveAndNew(): Promise<void>;
 }
 
 /** Save and delete for the form described by `input`. */
 export function useRecordActions(input: RecordActionsInput): RecordActions {
-  const [errors, setErrors] = useState<Map<string, string>>(new Map());
-  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  // The form's own findings at the last save, and main's refusal (kept until the next save).
+  const [checked, setChecked] = useState<ReadonlyMap<string, string>>(new Map());
+  const [refused, setRefused] = useState<ReadonlyMap<string, string>>(new Map());
   const [busy, setBusy] = useState(false);
-  const { schema, model, state, resubmit, setFormError } = input;
-  const { original } = state;
+  const { schema, hints, model, fields, state, resubmit, setFormError, mode } = input;
+  const { original, values } = state;
 
-  const save = async (event?: FormEvent) => {
-    event?.preventDefault();
+  // A message goes as soon as its field is fixed; re-checking is only needed while some are shown.
+  const { errors, standingCount } = useMemo(() => {
+    const standing = checked.size === 0 ? checked : standingErrors(checked, formProblems(schema, hints, model, fields, values, mode));
+    return { errors: refused.size === 0 ? standing : new Map([...standing, ...refused]), standingCount: standing.size };
+  }, [checked, refused, schema, hints, model, fields, values, mode]);
+
+  const run = async (then: 'close' | 'new') => {
     if (busy || input.cannotSave !== null) return;
-    setBusy(true);
-    setErrors(new Map());
+    setRefused(new Map());
     setFormError(null);
-    const record = recordToSave(schema, model, input.fields, state, resubmit);
+    const problems = formProblems(schema, hints, model, fields, values, mode);
+    setChecked(new Map(problems.map((p) => [p.field, p.message])));
+    if (problems.length > 0) {
+      // The first field to fix takes focus, so the keyboard lands where the work is.
+      setTimeout(() => document.querySelector<HTMLElement>('.record-form [aria-invalid="true"]')?.focus(), 0);
+      return;
+    }
+    setBusy(true);
+    const record = recordToSave(schema, model, fields, state, resubmit);
     const condition = original && input.onlyIfUnchanged ? unchangedCondition(model, record, original) : undefined;
     try {
       if (resubmit) {
@@ -64,47 +87,34 @@ export function useRecordActions(input: RecordActionsInput): RecordActions {
         return;
       }
       const saved = await api.save({ model: model.name, record, ...(condition ? { condition } : {}) });
+      rememberLastUsed(model.name, lastUsedValues(hints, model, saved));
       await input.discardDraft();
       input.release();
       input.onSaved(saved);
-      input.onDone(saved);
+      if (then === 'new') input.onSaveAndNew();
+      else input.onDone(saved);
     } catch (e) {
-      const place = saveErrorPlace(model.name, e as IpcRequestError);
-      if (place.field !== null) setErrors(new Map([[place.field, place.message]]));
+      const place = plainSaveError(hints, model, e as IpcRequestError);
+      if (place.field !== null) setRefused(new Map([[place.field, place.message]]));
       else setFormError(place.message);
     } finally {
       setBusy(false);
     }
   };
 
-  /** Asks first, naming what the delete takes along (deletePreview). */
-  const askDelete = async () => {
-    if (!original) return;
-    try {
-      const key = keyOf(model, original);
-      if (!key) throw new Error(`This ${model.name} has no complete key (${model.primaryKey.join(', ')}) and cannot be deleted here.`);
-      const { related } = await api.deletePreview({ model: model.name, id: key });
-      setConfirmDelete(deleteQuestion(schema, model, original, related));
-    } catch (e) {
-      setFormError((e as Error).message);
-    }
+  const save = async (event?: FormEvent) => {
+    event?.preventDefault();
+    await run('close');
   };
 
-  const remove = async () => {
-    if (!original) return;
-    try {
-      const key = keyOf(model, original)!;
-      const { related } = await api.deletePreview({ model: model.name, id: key });
-      const { trashId } = await api.delete({ model: model.name, id: key });
-      await input.discardDraft();
-      input.release();
-      input.onDeleted?.({ text: deletedNotice(model, original, related), ...(trashId ? { trashId } : {}) });
-      input.onDone();
-    } catch (e) {
-      setConfirmDelete(null);
-      setFormError((e as Error).message);
-    }
-  };
+  const deletion = useRecordDelete(input);
 
-  return { busy, errors, confirmDelete, save, askDelete, cancelDelete: () => setConfirmDelete(null), remove };
+  return {
+    busy,
+    errors,
+    problemCount: standingCount,
+    save,
+    saveAndNew: () => run('new'),
+    ...deletion,
+  };
 }

@@ -1,6 +1,6 @@
 // What the record form decides (renderer/record-form-view.ts), table-driven over plain data: its
 // title, the record a save sends (keys by what the form was opened with), the "only if unchanged"
-// condition and where a refused save's error is shown.
+// condition, and the records inside a parent (its @hasMany children, their query and pre-fill).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { getModel } from '../../../common/schema/model-fields.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { blankRaw, toRaw } from '../../../renderer/form-values.js';
-import { fieldPath, formTitle, recordToSave, saveErrorPlace, unchangedCondition } from '../../../renderer/record-form-view.js';
+import { childPredicate, childPrefill, childRelations, formTitle, recordToSave, unchangedCondition } from '../../../renderer/record-form-view.js';
 import { formFields } from '../../../renderer/schema-view.js';
 import { visitSchema } from '../ipc/visit-schema.js';
 
@@ -92,18 +92,40 @@ test('unchangedCondition: changed, filterable, non-key fields that had a value m
   for (const [name, record, expected] of rows) assert.deepEqual(unchangedCondition(Inspection, record, original), expected, name);
 });
 
-test('saveErrorPlace: a path of this model goes next to its field without the prefix, anything else above the form', () => {
-  const rows: Array<[string, { message: string; path?: string }, { field: string | null; message: string }]> = [
-    ['field', { message: 'Site.name: is required', path: 'Site.name' }, { field: 'name', message: 'is required' }],
-    [
-      'nested field',
-      { message: 'Site.location.latitude: out of range', path: 'Site.location.latitude' },
-      { field: 'location.latitude', message: 'out of range' },
-    ],
-    ['other model', { message: 'Inspection.title: is required', path: 'Inspection.title' }, { field: null, message: 'Inspection.title: is required' }],
-    ['no path', { message: 'offline' }, { field: null, message: 'offline' }],
+test('childRelations: every @hasMany of the model, with the child fields that hold the parent key', () => {
+  assert.deepEqual(
+    childRelations(schema, Site).map((r) => [r.field, r.childModel.name, r.links]),
+    [['inspections', 'Inspection', [['siteID', 'id']]]],
+  );
+  assert.deepEqual(
+    childRelations(schema, Inspection).map((r) => [r.field, r.childModel.name, r.links]),
+    [['observations', 'Observation', [['inspectionID', 'id']]]],
+  );
+  assert.deepEqual(childRelations(schema, getModel(schema, 'Observation')), [], 'a leaf has none');
+  // A composite key: a Visit holds its Readings by all three of its key fields.
+  const [readings] = childRelations(visitSchema, Visit);
+  assert.deepEqual(readings?.links, [
+    ['visitSiteID', 'siteID'],
+    ['visitVisitedOn', 'visitedOn'],
+    ['visitShift', 'shift'],
+  ]);
+  assert.deepEqual(childPrefill(readings!, { siteID: 's1', visitedOn: '2026-01-02', shift: 2 }), {
+    visitSiteID: 's1',
+    visitVisitedOn: '2026-01-02',
+    visitShift: 2,
+  });
+});
+
+test('childPrefill and childPredicate: the parent key in the child fields; nothing while the parent has no key', () => {
+  const [relation] = childRelations(schema, Site);
+  assert.ok(relation);
+  const rows: Array<[string, Record<string, unknown>, unknown, unknown]> = [
+    ['a saved site', { id: 's1', name: 'N' }, { siteID: 's1' }, { and: [{ field: 'siteID', op: 'eq', value: 's1' }] }],
+    ['no id yet', { name: 'N' }, undefined, undefined],
+    ['blank id', { id: '', name: 'N' }, undefined, undefined],
   ];
-  for (const [name, error, expected] of rows) assert.deepEqual(saveErrorPlace('Site', error), expected, name);
-  assert.equal(fieldPath('Site', undefined), undefined);
-  assert.equal(fieldPath('Site', 'Sites.name'), undefined);
+  for (const [name, parent, prefill, predicate] of rows) {
+    assert.deepEqual(childPrefill(relation, parent), prefill, name);
+    assert.deepEqual(childPredicate(relation, parent), predicate, name);
+  }
 });
