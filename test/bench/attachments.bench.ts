@@ -1,10 +1,10 @@
 // Attachment uploads and downloads over real HTTP on 127.0.0.1 (issue 13). This process is the
 // client; the Outpost server (SQLite, blobs on disk) runs in a process of its own
-// (test/fault/attachments/attachment-server-host.ts), as does the baseline.
+// (attachment-bench-host.ts), as does the baseline.
 // (a) Throughput: 200 × 2 MB files through the client's attachment queue (UploadRunner with its
 //     default concurrency and chunk size, tus to the real server) against a plain HTTP PUT of the
 //     same files, from the same file store, with the same concurrency, to a trivial Node server
-//     that writes them to disk (plain-upload-host.ts) — once as such and once flushing each file
+//     that writes them to disk (plain-upload-bench-host.ts) — once as such and once flushing each file
 //     (fdatasync, as the blob store flushes each PATCH). Rounds alternate; the best of each is kept.
 //     Target: queue / plain ≥ 0.7.
 // (b) Peak RSS of the client (process.memoryUsage().rss every 50 ms) and of the server process
@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { attachmentKey, type AttachmentRef } from '../../common/schema/attachment-ref.js';
 import { openAttachment } from '../../main/attachments/attachment-download.js';
 import { stageUpload } from '../../main/attachments/attachment-tables.js';
-import { UploadRunner } from '../../main/attachments/upload-runner.js';
+import { DEFAULT_CHUNK_BYTES, UploadRunner } from '../../main/attachments/upload-runner.js';
 import type { AttachmentRecord } from '../../main/attachments/upload-queue-core.js';
 import { openProfile, type Profile } from '../integration/attachments/client/client-harness.js';
 
@@ -257,10 +257,10 @@ const progress = (what: string): void => {
 const loadAtStart = loadavg();
 const benchStarted = performance.now();
 const work = await mkdtemp(join(tmpdir(), 'outpost-attachments-bench-'));
-const outpost = await startChild('../fault/attachments/attachment-server-host.ts', [String(BIG_BYTES + MB)]);
+const outpost = await startChild('./attachment-bench-host.ts', [String(BIG_BYTES + MB)]);
 const plainDir = join(work, 'plain');
 mkdirSync(plainDir);
-const plain = await startChild('../fault/attachments/plain-upload-host.ts', [plainDir]);
+const plain = await startChild('./plain-upload-bench-host.ts', [plainDir]);
 const server = outpost.ready as unknown as Server;
 const plainUrl = String(plain.ready.url);
 const profiles: Profile[] = [];
@@ -371,7 +371,9 @@ console.log(line(header));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 console.log(`retried attempts: ${retries}`);
-console.log(`client: UploadRunner defaults (chunk 5 MiB, ${CONCURRENCY} at once), tus-js-client; server: Outpost on SQLite, blobs on disk, in its own process`);
+console.log(
+  `client: UploadRunner defaults (chunk ${DEFAULT_CHUNK_BYTES / 2 ** 20} MiB, ${CONCURRENCY} at once), tus-js-client; server: Outpost on SQLite, blobs on disk, in its own process`,
+);
 const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 console.log(
   `load average (1/5/15 min): ${fmtLoad(loadAtStart)} at start, ${fmtLoad(loadAtEnd)} at end, on ${availableParallelism()} cores; took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,

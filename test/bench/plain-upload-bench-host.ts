@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 const directory = process.argv[2];
-if (directory === undefined) throw new Error('usage: plain-upload-host.ts <directory>');
+if (directory === undefined) throw new Error('usage: plain-upload-bench-host.ts <directory>');
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
