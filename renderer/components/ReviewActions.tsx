@@ -1,6 +1,7 @@
 // The decisions a review item offers: keep mine or theirs (overridden), resubmit, delete again or
 // discard (rejected), retry or keep local (a refused upload), opening the record, and once decided
 // what was chosen.
+import { useEffect, useRef } from 'react';
 import { ATTACHMENT_REFUSED } from '../../common/ipc/attachment-contract.js';
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
@@ -16,6 +17,11 @@ export function ReviewActions(props: {
 }) {
   const { item, recordKey: key, onDecide } = props;
   const isOpen = item.state === 'open';
+  const decided = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    // The decision's buttons went away with the keyboard focus they held: it goes to what was decided.
+    if (!isOpen && (document.activeElement === null || document.activeElement === document.body)) decided.current?.focus();
+  }, [isOpen]);
   return (
     <div className="actions">
       {isOpen && item.kind === 'overridden' && (
@@ -60,7 +66,11 @@ export function ReviewActions(props: {
           Open record
         </button>
       )}
-      {!isOpen && <span className="muted">Decided: {reviewStateText(item)}.</span>}
+      {!isOpen && (
+        <span className="muted" role="status" tabIndex={-1} ref={decided}>
+          Decided: {reviewStateText(item)}.
+        </span>
+      )}
     </div>
   );
 }

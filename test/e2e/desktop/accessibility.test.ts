@@ -2,13 +2,15 @@
 // a conflict and a Trash entry on them: sign-in, each model's list, each model's form new and
 // existing, the review inbox (an item and a conflict), Trash, Settings, and Sync activity once the
 // sidebar offers it — no serious or critical violation on any. The keyboard: the sign-in form's
-// Tab order follows its fields, and on every screen the first Tab stops show where the focus is.
+// Tab order follows its fields, on every screen the first Tab stops show where the focus is, and a
+// decision in the inbox leaves the focus on what was decided. Screen readers: the inbox marks the
+// entry its detail shows.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { describeFindings, seriousAxeFindings, tabStops } from '../support/axe-check.js';
-import { buildForTest, CHROMIUM, launchChromium, serveRenderer } from '../support/desktop-harness.js';
+import { buildForTest, CHROMIUM, eventually, launchChromium, serveRenderer } from '../support/desktop-harness.js';
 import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type ScreensWorld } from '../support/main-screens.js';
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
@@ -86,5 +88,14 @@ describe('accessibility of every main screen', { skip }, () => {
       [true],
       'the conflict, alone',
     );
+  });
+
+  test('a decision taken by keyboard leaves the focus on what was decided, not on the page', async () => {
+    const page = world.device.page;
+    await MAIN_SCREENS.find((s) => s.name === 'review-inbox')!.open(page);
+    await page.getByLabel('Review item').getByRole('button', { name: 'Keep theirs' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Decided: kept theirs.').waitFor();
+    await eventually('the focus to move to the decision', async () => page.evaluate(() => document.activeElement?.textContent === 'Decided: kept theirs.'));
   });
 });
