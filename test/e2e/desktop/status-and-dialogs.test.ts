@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import type { CredentialStore } from '../../../main/auth/credential-store.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
+import { describeFindings, seriousAxeFindings } from '../support/axe-check.js';
 import { buildForTest, CHROMIUM, eventually, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
 
 const schemaText = readFileSync(join(root, 'schema/schema.graphql'), 'utf8');
@@ -240,6 +241,8 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
     assert.equal(await dialog.getByRole('button', { name: 'Discard and continue' }).count(), 1);
     assert.equal((await focus(page, '[role=alertdialog]')).text, 'Cancel');
     await screenshot(page, 'status-02-sync-first-offline');
+    const dialogFindings = await seriousAxeFindings(page);
+    assert.deepEqual(dialogFindings, [], describeFindings('sync-first dialog', dialogFindings));
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByTestId('settings-user').textContent(), 'ana', 'still signed in');
     assert.equal(await page.getByTestId('unsynced').textContent(), '3 unsynced changes', 'nothing deleted');
@@ -308,6 +311,8 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
     assert.ok(!lines.some((l) => /outbox|mutation|networkStatus|modelSynced/i.test(l)), 'no developer words');
     assert.ok((await list.locator('li.problem').count()) >= 2, 'problems are marked');
     await screenshot(page, 'status-03-sync-activity');
+    const findings = await seriousAxeFindings(page);
+    assert.deepEqual(findings, [], describeFindings('Sync activity', findings));
 
     await page.getByLabel('Only problems').check();
     const problems = await list.locator('li .text').allTextContents();
