@@ -30,3 +30,26 @@ export function syncFirstProgressText(total: number, left: number, filesLeft = 0
 export function clearedText(discarded: number): string {
   return `Local data cleared${discarded > 0 ? ` (${plural(discarded, 'unsynced change', 'unsynced changes')} discarded)` : ''}.`;
 }
+
+/** Where the guard dialog is: asking, syncing first, unable to sync (and why), or synced with something left. */
+export type GuardPhase =
+  | { readonly kind: 'ask' }
+  | { readonly kind: 'syncing'; readonly total: number }
+  | { readonly kind: 'blocked'; readonly reason: string }
+  | { readonly kind: 'left'; readonly text: string };
+
+/** How the action treats unsynced changes: ask first, discard them, or sync them first. */
+export type UnsyncedChoice = 'ask' | 'discard' | 'syncFirst';
+
+/** Why main's "sync first" could not sync (its answer's `reason`), or null. */
+export function refusalReason(answer: object): string | null {
+  const reason = (answer as { reason?: unknown }).reason;
+  return typeof reason === 'string' && reason !== '' ? reason : null;
+}
+
+/** The dialog's phase after main asked to confirm `answer` to `choice`: why it could not sync, what sync first left, or asking. */
+export function phaseAfter(answer: { readonly unsynced: number; readonly unuploadedFiles?: number }, choice: UnsyncedChoice): GuardPhase {
+  const reason = refusalReason(answer);
+  if (reason !== null) return { kind: 'blocked', reason };
+  return choice === 'syncFirst' ? { kind: 'left', text: syncFirstLeftText(answer.unsynced, answer.unuploadedFiles ?? 0) } : { kind: 'ask' };
+}

@@ -6,7 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { unuploadedText } from '../attachment-view.js';
 import { useModalDialog } from '../dialog-focus.js';
-import type { GuardPhase } from '../hooks/useLocalDataAction.js';
+import type { GuardPhase } from '../settings-view.js';
 
 /** "3 unsynced changes", "2 changes need your review", "1 unsaved draft", joined by " · ", then "… and 2 attached files not uploaded yet". */
 export function guardTitle(unsynced: number, reviews: number, drafts = 0, files = 0): string {

@@ -5,14 +5,9 @@
 import { useState } from 'react';
 import type { SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
-import { clearedText, syncFirstLeftText } from '../settings-view.js';
+import { clearedText, phaseAfter, type GuardPhase, type UnsyncedChoice } from '../settings-view.js';
 
-/** Where the guard dialog is: asking, syncing first, unable to sync (and why), or synced with something left. */
-export type GuardPhase =
-  | { readonly kind: 'ask' }
-  | { readonly kind: 'syncing'; readonly total: number }
-  | { readonly kind: 'blocked'; readonly reason: string }
-  | { readonly kind: 'left'; readonly text: string };
+export type { GuardPhase, UnsyncedChoice } from '../settings-view.js';
 
 /** A destructive action waiting on the guard, with what it would lose. */
 export interface PendingAction {
@@ -30,15 +25,6 @@ async function filesNotUploaded(): Promise<number> {
   const states = await api.attachmentStates().catch(() => null);
   return states === null ? 0 : states.queue.waiting + states.queue.failed;
 }
-
-/** Why main's "sync first" could not sync (its answer's `reason`), or null. */
-export function refusalReason(answer: object): string | null {
-  const reason = (answer as { reason?: unknown }).reason;
-  return typeof reason === 'string' && reason !== '' ? reason : null;
-}
-
-/** How the action treats unsynced changes: ask first, discard them, or sync them first. */
-export type UnsyncedChoice = 'ask' | 'discard' | 'syncFirst';
 
 /** The guarded actions of Settings. */
 export interface LocalDataAction {
@@ -75,13 +61,7 @@ export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () =>
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
         const files = result.unuploadedFiles ?? 0;
-        const reason = refusalReason(result);
-        const phase: GuardPhase =
-          reason !== null
-            ? { kind: 'blocked', reason }
-            : unsynced === 'syncFirst'
-              ? { kind: 'left', text: syncFirstLeftText(result.unsynced, files) }
-              : { kind: 'ask' };
+        const phase = phaseAfter(result, unsynced);
         setPending((p) => ({
           action,
           unsynced: result.unsynced,

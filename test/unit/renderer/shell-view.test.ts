@@ -13,7 +13,7 @@ import { filterableField, withField } from '../../../renderer/filter-draft.js';
 import { ariaSort, nextSort, recordCountText, sortMark, type ListSort } from '../../../renderer/list-sort.js';
 import { conflictFields, conflictStateText, itemKey, shownSelection, waitingText } from '../../../renderer/review-inbox-view.js';
 import { offersNew, routeModel, shownRoute, type Route } from '../../../renderer/route.js';
-import { clearedText, signInText, syncFirstLeftText, syncFirstProgressText } from '../../../renderer/settings-view.js';
+import { clearedText, phaseAfter, refusalReason, signInText, syncFirstLeftText, syncFirstProgressText } from '../../../renderer/settings-view.js';
 import { modeLabel, signInRequest, submitLabel } from '../../../renderer/sign-in-form.js';
 import { visitSchema } from '../ipc/visit-schema.js';
 
@@ -165,4 +165,25 @@ test('filterableField finds offered fields only; withField resets operator and v
   assert.equal(filterableField(Inspection, 'nope'), undefined);
   assert.deepEqual(withField(Inspection, 'title'), { field: 'title', op: filterableField(Inspection, 'title')!.operators[0], value: '', value2: '' });
   assert.deepEqual(withField(Inspection, 'nope'), { field: 'nope', op: 'eq', value: '', value2: '' });
+});
+
+test('the guard dialog after main asks again: why it cannot sync, what sync first left, or asking', () => {
+  const reason = 'Cannot sync now: 127.0.0.1:4000 cannot be reached (this computer may be offline). Nothing was deleted.';
+  const rows: ReadonlyArray<readonly [string, Parameters<typeof phaseAfter>, ReturnType<typeof phaseAfter>]> = [
+    ['asked first', [{ unsynced: 2 }, 'ask'], { kind: 'ask' }],
+    ['offline: the reason', [{ unsynced: 2, reason } as { unsynced: number }, 'syncFirst'], { kind: 'blocked', reason }],
+    ['time ran out', [{ unsynced: 1 }, 'syncFirst'], { kind: 'left', text: 'Sync first ran out of time: 1 change was not sent yet.' }],
+    [
+      'files left',
+      [{ unsynced: 0, unuploadedFiles: 2 }, 'syncFirst'],
+      { kind: 'left', text: 'Sync first ran out of time: 2 attached files were not uploaded yet.' },
+    ],
+    [
+      'only review items left',
+      [{ unsynced: 0 }, 'syncFirst'],
+      { kind: 'left', text: 'Every change reached the server; what waits in the review inbox needs your decision first.' },
+    ],
+  ];
+  for (const [name, args, expected] of rows) assert.deepEqual(phaseAfter(...args), expected, name);
+  assert.deepEqual([refusalReason({}), refusalReason({ reason: '' }), refusalReason({ reason: 3 }), refusalReason({ reason: 'x' })], [null, null, null, 'x']);
 });
