@@ -2,16 +2,17 @@
 // README's window), at 1024 px and at 200% zoom (640 CSS px), neither the document nor the content
 // pane scrolls sideways — the review inbox's comparison table included, which ran off the right
 // edge. Enum values read the same on the inbox as in the forms ("Submitted", not SUBMITTED). Each
-// screen's screenshot at 1280×800 goes to test-results/screen-<name>.png, the whole page at 200%
-// zoom (640 CSS px) to test-results/screen-<name>-zoom200.png, the inbox at 1024×800 to
-// test-results/screen-review-{inbox,conflict}-1024.png.
+// screen's screenshot at 1280×800 goes to test-results/screen-<name>.png, the same window at 200%
+// zoom to test-results/screen-<name>-zoom200.png, the inbox at 1024×800 to
+// test-results/screen-review-{inbox,conflict}-1024.png, the inbox's detail at 200% zoom to
+// test-results/screen-review-detail-zoom200.png.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
 import { buildForTest, CHROMIUM, launchChromium, resultsDir, screenshot, serveRenderer } from '../support/desktop-harness.js';
-import { FIT_VIEWPORTS, fits, measureFit } from '../support/layout-fit.js';
+import { FIT_VIEWPORTS, fits, measureFit, zoomedScreenshot } from '../support/layout-fit.js';
 import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type MainScreen, type ScreensWorld } from '../support/main-screens.js';
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
@@ -28,7 +29,7 @@ async function misfits(page: Page, screen: MainScreen | null): Promise<string[]>
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     if (screen) await screen.open(page);
     const fit = await measureFit(page);
-    if (viewport.name === '200% zoom') await page.screenshot({ path: join(resultsDir, `screen-${screen?.name ?? 'sign-in'}-zoom200.png`), fullPage: true });
+    if (viewport.name === '200% zoom') await zoomedScreenshot(page, join(resultsDir, `screen-${screen?.name ?? 'sign-in'}-zoom200.png`));
     if (!fits(fit))
       problems.push(
         `${screen?.name ?? 'sign-in'} at ${viewport.name}: document ${fit.scrollWidth} px in ${fit.clientWidth} px; scrolls sideways: ${fit.sidewaysScrollers.join(', ') || 'none'}; past the edge: ${fit.offenders.join(', ')}`,
@@ -72,7 +73,7 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
     assert.deepEqual(problems, []);
   });
 
-  test('the inbox’s comparison tables end inside the window at 1280 px and 1024 px', async () => {
+  test('the inbox’s comparison tables end inside the window at 1280 px and 1024 px, and span it at 200% zoom', async () => {
     const page = world.device.page;
     for (const width of [1280, 1024]) {
       await page.setViewportSize({ width, height: 800 });
@@ -86,6 +87,13 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
         if (width === 1024) await screenshot(page, `screen-${name}-1024`);
       }
     }
+    // At 200% zoom the detail sits under the lists: scrolled to, it is the whole width of the window.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await MAIN_SCREENS.find((s) => s.name === 'review-inbox')!.open(page);
+    await page.getByLabel('Review item').scrollIntoViewIfNeeded();
+    const detail = await page.getByLabel('Review item').boundingBox();
+    assert.ok(detail && detail.x >= 0 && detail.x + detail.width <= 640, `the detail spans ${JSON.stringify(detail)} in a 640 px window`);
+    await zoomedScreenshot(page, join(resultsDir, 'screen-review-detail-zoom200.png'));
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

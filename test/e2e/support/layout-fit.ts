@@ -1,6 +1,7 @@
 // Whether a screen fits its window: neither the document nor any panel in it scrolls sideways (the
 // shell's content pane scrolls by itself, so the document alone would hide a table pushed past
 // the right edge), and which elements stick out when something does.
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
 /** The window sizes every main screen must fit: the README's 1280 px, a 1024 px laptop, and 1280×800 at 200% zoom. */
@@ -57,4 +58,23 @@ export function measureFit(page: Page): Promise<Fit> {
 /** True when neither the document nor any panel in it scrolls sideways. */
 export function fits(fit: Fit): boolean {
   return fit.scrollWidth <= fit.clientWidth && fit.sidewaysScrollers.length === 0;
+}
+
+/**
+ * A screenshot of `page` as a 1280×800 window at 200% zoom looks: the page laid out in 640×400 CSS
+ * px at 2 device pixels per CSS px, a 1280×800 image (through the DevTools protocol: Playwright
+ * sets the scale only per context). Leaves the page at 1280×800, scale 1.
+ */
+export async function zoomedScreenshot(page: Page, path: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 640, height: 400, deviceScaleFactor: 2, mobile: false });
+    // Playwright's own screenshot would capture at its context's scale: the protocol's keeps ours.
+    const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(path, Buffer.from(data, 'base64'));
+  } finally {
+    await cdp.send('Emulation.clearDeviceMetricsOverride');
+    await cdp.detach();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 }
