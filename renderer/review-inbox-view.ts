@@ -1,11 +1,11 @@
 // What the review inbox decides, as plain functions over data: which entry is shown, the key of
-// the record an item is about and how its key reads, which fields a conflict compares, how a
-// compared value reads, and its short sentences.
+// the record an item is about and how its key reads, which fields a conflict compares, and its
+// short sentences.
 import type { Conflict, ReviewItem } from '../common/ipc/contract.js';
 import { keyFromModelId, keyOf, type KeyObject } from '../common/schema/record-key.js';
-import type { FieldDef, ModelDef, Schema } from '../common/schema/types.js';
+import type { ModelDef, Schema } from '../common/schema/types.js';
 import { findModel } from '../common/schema/model-fields.js';
-import { belongsToFor, enumLabel, relatedKey } from './schema-view.js';
+import { belongsToFor, relatedKey } from './schema-view.js';
 
 /** Metadata a conflict's comparison leaves out. */
 const HIDDEN = new Set(['_version', '_lastChangedAt', '_deleted', 'createdAt', 'updatedAt', 'owner', '__typename']);
@@ -60,18 +60,6 @@ export function conflictFields(model: ModelDef | undefined, conflict: Pick<Confl
 export function conflictStateText(conflict: Pick<Conflict, 'reviewed' | 'resolution'>): string {
   if (conflict.reviewed === null) return `settled as “${conflict.resolution}”`;
   return conflict.reviewed === 'keepMine' ? 'kept mine' : 'kept theirs';
-}
-
-/**
- * An enum field's value as the forms show it ("In progress" for IN_PROGRESS, a list joined by
- * commas), or undefined for any other field or a value that is not a member name (left to the
- * general display).
- */
-export function enumValueText(field: FieldDef | undefined, value: unknown): string | undefined {
-  if (field?.type.kind !== 'enum') return undefined;
-  if (typeof value === 'string' && value !== '') return enumLabel(value);
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value.map((v) => enumLabel(v as string)).join(', ');
-  return undefined;
 }
 
 /** One part of a record's key as the inbox shows it: a plain value, or a related record (shown by its label). */

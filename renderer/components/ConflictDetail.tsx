@@ -4,7 +4,7 @@ import type { Conflict } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import { findField, findModel } from '../../common/schema/model-fields.js';
 import type { Schema } from '../../common/schema/types.js';
-import { conflictFields, enumValueText, itemKey } from '../review-inbox-view.js';
+import { conflictFields, itemKey } from '../review-inbox-view.js';
 import { fieldLabel, recordLabel } from '../schema-view.js';
 import { displayValue } from '../work-view.js';
 import { RecordKeyLine } from './RecordKeyLine.js';
@@ -48,8 +48,8 @@ export function ConflictDetail(props: {
             return (
               <tr key={f} className={differs ? 'differs' : ''} data-differs={differs}>
                 <th scope="row">{fieldLabel(f, model)}</th>
-                <td>{enumValueText(def, c.local[f]) ?? displayValue(def, c.local[f])}</td>
-                <td>{enumValueText(def, c.remote[f]) ?? displayValue(def, c.remote[f])}</td>
+                <td>{displayValue(def, c.local[f])}</td>
+                <td>{displayValue(def, c.remote[f])}</td>
               </tr>
             );
           })}

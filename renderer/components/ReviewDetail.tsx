@@ -3,8 +3,8 @@
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
-import { findField, findModel } from '../../common/schema/model-fields.js';
-import { enumValueText, itemKey } from '../review-inbox-view.js';
+import { findModel } from '../../common/schema/model-fields.js';
+import { itemKey } from '../review-inbox-view.js';
 import { belongsToFor, relatedKey } from '../schema-view.js';
 import { reviewHeadline, reviewRows } from '../work-view.js';
 import { RecordKeyLine } from './RecordKeyLine.js';
@@ -49,15 +49,11 @@ export function ReviewDetail(props: {
             const relation = model ? belongsToFor(model, r.field) : undefined;
             const mineKey = relation ? relatedKey(relation, item.mine) : undefined;
             const theirsKey = relation && item.theirs ? relatedKey(relation, item.theirs) : undefined;
-            // An enum reads as in the forms and lists ("In progress"), not as its member name.
-            const def = model ? findField(model, r.field) : undefined;
-            const mine = enumValueText(def, item.mine[r.field]) ?? r.mine;
-            const theirs = (item.theirs && enumValueText(def, item.theirs[r.field])) ?? r.theirs;
             return (
               <tr key={r.field} className={r.differs ? 'differs' : ''} data-differs={r.differs}>
                 <th scope="row">{r.label}</th>
-                <td>{relation && mineKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={mineKey} /> : mine}</td>
-                <td>{relation && theirsKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={theirsKey} /> : theirs}</td>
+                <td>{relation && mineKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={mineKey} /> : r.mine}</td>
+                <td>{relation && theirsKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={theirsKey} /> : r.theirs}</td>
               </tr>
             );
           })}

@@ -73,7 +73,7 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
           return (
             <li key={item.id} className="trash-item" aria-label={`${item.model} ${label}`}>
               <div>
-                <strong>
+                <strong id={`trash-${item.id}`}>
                   {item.model} “{label}”
                 </strong>
                 {related.length > 0 && <span className="muted"> with {related.join(', ')}</span>}
@@ -82,7 +82,8 @@ export function TrashScreen(props: { schema: Schema; onOpen?: (model: string, ke
                   {trashRestoreNote(item)}
                 </div>
               </div>
-              <button className="secondary" onClick={() => void restore(item)}>
+              {/* Every entry's button says "Restore": the description names what it restores. */}
+              <button className="secondary" onClick={() => void restore(item)} aria-describedby={`trash-${item.id}`}>
                 {item.state === 'synced' ? 'Restore as a copy' : 'Restore'}
               </button>
             </li>
