@@ -112,4 +112,26 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
     assert.match(item, /Submitted/);
     assert.match(conflict, /Submitted/);
   });
+
+  test('a dialog fits the window at 200% zoom: inside it, its buttons reachable', async () => {
+    const page = world.device.page;
+    await page.setViewportSize({ width: 640, height: 400 });
+    try {
+      await MAIN_SCREENS.find((s) => s.name === 'site-existing')!.open(page);
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const dialog = page.getByRole('alertdialog');
+      await dialog.waitFor();
+      const box = await dialog.boundingBox();
+      assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 640 && box.y + box.height <= 400, `the dialog at ${JSON.stringify(box)} in 640×400`);
+      assert.ok(fits(await measureFit(page)), 'nothing scrolls sideways behind it');
+      await zoomedScreenshot(page, join(resultsDir, 'screen-delete-dialog-zoom200.png'));
+      await page.setViewportSize({ width: 640, height: 400 });
+      const cancel = dialog.getByRole('button', { name: 'Cancel' });
+      await cancel.scrollIntoViewIfNeeded();
+      await cancel.click();
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
