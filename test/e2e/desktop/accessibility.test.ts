@@ -2,14 +2,15 @@
 // a conflict and a Trash entry on them: sign-in, each model's list, each model's form new and
 // existing, the review inbox (an item and a conflict), Trash, Settings, and Sync activity once the
 // sidebar offers it — no serious or critical violation on any. The keyboard: the sign-in form's
-// Tab order follows its fields, on every screen the first Tab stops show where the focus is, and a
+// Tab order follows its fields, on every screen the first Tab stops show where the focus is and go
+// in reading order (a column at a time), and a
 // decision in the inbox leaves the focus on what was decided. Screen readers: the inbox marks the
 // entry its detail shows.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { describeFindings, seriousAxeFindings, tabStops } from '../support/axe-check.js';
+import { describeFindings, readingOrderBreaks, seriousAxeFindings, tabStops } from '../support/axe-check.js';
 import { buildForTest, CHROMIUM, eventually, launchChromium, serveRenderer } from '../support/desktop-harness.js';
 import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type ScreensWorld } from '../support/main-screens.js';
 
@@ -52,23 +53,27 @@ describe('accessibility of every main screen', { skip }, () => {
     );
   });
 
-  test('every signed-in screen: no serious or critical axe finding, and its first Tab stops show their focus', async () => {
+  test('every signed-in screen: no serious or critical axe finding; its first Tab stops show their focus and follow reading order', async () => {
     await world.signInAndFill();
     const page = world.device.page;
     const activity = await syncActivityScreen(page);
     const screens = activity ? [...MAIN_SCREENS, activity] : MAIN_SCREENS;
     const findings: string[] = [];
     const hiddenFocus: string[] = [];
+    const outOfOrder: string[] = [];
     for (const screen of screens) {
       await screen.open(page);
       const found = describeFindings(screen.name, await seriousAxeFindings(page));
       if (found) findings.push(found);
-      for (const stop of await tabStops(page, 20))
+      const stops = await tabStops(page, 20);
+      outOfOrder.push(...readingOrderBreaks(stops).map((b) => `${screen.name}: ${b}`));
+      for (const stop of stops)
         if (!stop.visibleFocus || !stop.onScreen)
           hiddenFocus.push(`${screen.name}: ${stop.name}${stop.visibleFocus ? '' : ' (no focus ring)'}${stop.onScreen ? '' : ' (off screen)'}`);
     }
     assert.equal(findings.join('\n'), '', 'serious or critical axe-core findings');
     assert.deepEqual(hiddenFocus, [], 'Tab stops whose focus cannot be seen');
+    assert.deepEqual(outOfOrder, [], 'Tab steps against reading order');
   });
 
   test('the review inbox tells a screen reader which entry its detail shows', async () => {

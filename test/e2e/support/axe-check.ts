@@ -1,7 +1,8 @@
 // The accessibility checks the e2e tests run on a screen: axe-core through @axe-core/playwright
 // (it evaluates axe in the page over the DevTools protocol, so the app's CSP, which refuses inline
 // scripts, does not stop it), reduced to the serious and critical findings; and the keyboard's
-// view of a screen: the Tab stops in order, each with whether its focus can be seen.
+// view of a screen: the Tab stops in order, each with whether its focus can be seen and where it
+// is, and the steps among them that go against reading order.
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 
@@ -43,6 +44,27 @@ export interface TabStop {
   readonly visibleFocus: boolean;
   /** False when the focused element has no size or lies outside the window. */
   readonly onScreen: boolean;
+  /** The landmark it sits in ("nav", "main", "footer", "dialog", "page") and its box there, in CSS px from the landmark's scrolled top left. */
+  readonly region: string;
+  readonly box: { readonly left: number; readonly top: number; readonly right: number; readonly bottom: number };
+}
+
+/**
+ * The steps of `stops` that go against reading order: within one landmark, to an element wholly
+ * above the previous one that does not start a column to its right (a two-column layout such as
+ * the inbox's lists and detail reads column by column). Repeated stops on one element (a date
+ * input's parts) are one.
+ */
+export function readingOrderBreaks(stops: readonly TabStop[]): string[] {
+  const breaks: string[] = [];
+  for (let i = 1; i < stops.length; i++) {
+    const [prev, next] = [stops[i - 1]!, stops[i]!];
+    if (prev.region !== next.region || prev.name === next.name) continue;
+    const above = next.box.bottom <= prev.box.top;
+    const newColumn = next.box.left >= prev.box.right;
+    if (above && !newColumn) breaks.push(`${prev.name} → ${next.name}`);
+  }
+  return breaks;
 }
 
 /**
@@ -59,7 +81,8 @@ export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
     stops.push(
       await page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
-        if (!el || el === document.body) return { name: '(body)', visibleFocus: false, onScreen: false };
+        if (!el || el === document.body)
+          return { name: '(body)', visibleFocus: false, onScreen: false, region: 'page', box: { left: 0, top: 0, right: 0, bottom: 0 } };
         const style = getComputedStyle(el);
         const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
         const shadow = style.boxShadow !== 'none';
@@ -67,7 +90,12 @@ export async function tabStops(page: Page, count: number): Promise<TabStop[]> {
         const onScreen = rect.width > 0 && rect.height > 0 && rect.right > 0 && rect.bottom > 0 && rect.left < innerWidth && rect.top < innerHeight;
         const label = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? el.textContent ?? '';
         const name = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} “${label.trim().replace(/\s+/g, ' ').slice(0, 40)}” [outline ${style.outlineStyle} ${style.outlineWidth}]`;
-        return { name, visibleFocus: outline || shadow, onScreen };
+        const landmark = el.closest('nav, main, footer, [role=dialog], [role=alertdialog]');
+        const frame = landmark?.getBoundingClientRect() ?? { left: -scrollX, top: -scrollY };
+        const [dx, dy] = [(landmark?.scrollLeft ?? 0) - frame.left, (landmark?.scrollTop ?? 0) - frame.top];
+        const region = landmark ? (landmark.getAttribute('role')?.endsWith('dialog') ? 'dialog' : landmark.tagName.toLowerCase()) : 'page';
+        const box = { left: rect.left + dx, top: rect.top + dy, right: rect.right + dx, bottom: rect.bottom + dy };
+        return { name, visibleFocus: outline || shadow, onScreen, region, box };
       }),
     );
     if (stops.at(-1)!.name === '(body)') return stops.slice(0, -1);
