@@ -1,7 +1,8 @@
 // Whether a screen fits its window: neither the document nor any panel in it scrolls sideways (the
 // shell's content pane scrolls by itself, so the document alone would hide a table pushed past
 // the right edge), and which elements stick out when something does.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 
 /** The window sizes every main screen must fit: the README's 1280 px, a 1024 px laptop, and 1280×800 at 200% zoom. */
@@ -71,6 +72,7 @@ export async function zoomedScreenshot(page: Page, path: string): Promise<void> 
     await cdp.send('Emulation.setDeviceMetricsOverride', { width: 640, height: 400, deviceScaleFactor: 2, mobile: false });
     // Playwright's own screenshot would capture at its context's scale: the protocol's keeps ours.
     const { data } = await cdp.send('Page.captureScreenshot', { format: 'png' });
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(data, 'base64'));
   } finally {
     await cdp.send('Emulation.clearDeviceMetricsOverride');
