@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { loadFormHints } from '../../../main/app/form-hints-file.js';
 import { buildForTest, CHROMIUM, eventually, launchChromium, root, screenshot, serveRenderer } from '../support/desktop-harness.js';
+import { describeFindings, seriousAxeFindings } from '../support/axe-check.js';
 import { openHintedDevice, type HintedDevice } from '../support/form-hints-device.js';
 
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
@@ -83,6 +84,7 @@ describe('forms: every problem under its field, hints, records inside their pare
     const heights = await page.locator('.embedded-fields input').evaluateAll((inputs) => inputs.map((i) => Math.round(i.getBoundingClientRect().height)));
     assert.equal(new Set(heights).size, 1, `inputs of the Location group are one height: ${heights.join(', ')}`);
     assert.equal((await store().query('Site', {})).length, 0, 'nothing was stored');
+    assert.equal(describeFindings('form with errors', await seriousAxeFindings(page)), '', 'no serious or critical axe finding');
     await screenshot(page, 'forms-01-all-errors');
 
     // Fixing a field takes its message away at once; the rest stay until they are fixed too.
@@ -138,6 +140,8 @@ describe('forms: every problem under its field, hints, records inside their pare
     assert.equal(inspection?.status, 'DRAFT');
     assert.equal(inspection?.score, 80);
     assert.equal(typeof inspection?.inspectedAt, 'string');
+    assert.equal(describeFindings('site with inspections', await seriousAxeFindings(page)), '', 'no serious or critical axe finding');
+    await page.getByRole('region', { name: /Inspections/ }).scrollIntoViewIfNeeded();
     await screenshot(page, 'forms-03-site-with-inspections');
   });
 

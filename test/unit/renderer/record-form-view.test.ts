@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { getModel } from '../../../common/schema/model-fields.js';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { blankRaw, toRaw } from '../../../renderer/form-values.js';
-import { childPredicate, childPrefill, childRelations, formTitle, recordToSave, unchangedCondition } from '../../../renderer/record-form-view.js';
+import {
+  childPredicate,
+  childPrefill,
+  childRelations,
+  formKeyAction,
+  formTitle,
+  recordToSave,
+  unchangedCondition,
+} from '../../../renderer/record-form-view.js';
 import { formFields } from '../../../renderer/schema-view.js';
 import { visitSchema } from '../ipc/visit-schema.js';
 
@@ -128,4 +136,20 @@ test('childPrefill and childPredicate: the parent key in the child fields; nothi
     assert.deepEqual(childPrefill(relation, parent), prefill, name);
     assert.deepEqual(childPredicate(relation, parent), predicate, name);
   }
+});
+
+test('formKeyAction: Escape leaves unless a question is open; Ctrl+N or Cmd+N opens a new child only in a child that may create', () => {
+  const key = (k: string, mods: { ctrlKey?: boolean; metaKey?: boolean } = {}) => ({ key: k, ctrlKey: false, metaKey: false, ...mods });
+  const state = { asking: false, nested: true, mayCreate: true };
+  const rows: Array<[string, ReturnType<typeof key>, Partial<typeof state>, ReturnType<typeof formKeyAction>]> = [
+    ['Escape', key('Escape'), {}, 'leave'],
+    ['Escape with a question open', key('Escape'), { asking: true }, null],
+    ['Ctrl+N in a child', key('n', { ctrlKey: true }), {}, 'new'],
+    ['Cmd+N in a child', key('N', { metaKey: true }), {}, 'new'],
+    ['Ctrl+N at the top: the shell answers it', key('n', { ctrlKey: true }), { nested: false }, null],
+    ['Ctrl+N where this sign-in may not create', key('n', { ctrlKey: true }), { mayCreate: false }, null],
+    ['a plain n', key('n'), {}, null],
+    ['Enter', key('Enter'), {}, null],
+  ];
+  for (const [name, k, over, expected] of rows) assert.equal(formKeyAction(k, { ...state, ...over }), expected, name);
 });
