@@ -249,7 +249,11 @@ export function FieldInput(props: FieldInputProps) {
           </div>
         ))}
         <button type="button" className="secondary small" onClick={() => props.onChange([...items, blankRaw(schema, field, true)])}>
-          + Add {(props.label ?? fieldLabel(field.name)).toLowerCase().replace(/s$/, '')}
+          + Add{' '}
+          {(props.label ?? fieldLabel(field.name))
+            .replace(/\s*\(.*\)$/, '')
+            .toLowerCase()
+            .replace(/s$/, '')}
         </button>
         <ErrorText errors={props.errors} path={props.path} />
       </fieldset>
