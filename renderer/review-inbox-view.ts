@@ -1,6 +1,6 @@
 // What the review inbox decides, as plain functions over data: which entry is shown, the key of
-// the record an item is about and how its key reads, which fields a conflict compares, and its
-// short sentences.
+// the record an item is about and how its key reads, which fields a conflict compares, whether
+// the detail must be scrolled to, and its short sentences.
 import type { Conflict, ReviewItem } from '../common/ipc/contract.js';
 import { keyFromModelId, keyOf, type KeyObject } from '../common/schema/record-key.js';
 import type { ModelDef, Schema } from '../common/schema/types.js';
@@ -85,4 +85,14 @@ export function keyParts(model: ModelDef, key: KeyObject): KeyPart[] {
     }
   }
   return parts;
+}
+
+/**
+ * True when the detail pane, at `top`..`bottom` (CSS px from the window's top) in a window
+ * `windowHeight` tall, shows less than its first `visible` px (default 48): where the layout put
+ * it under the lists (a narrow window), choosing an entry scrolls to it instead of changing
+ * something out of sight.
+ */
+export function detailOutOfView(box: { readonly top: number; readonly bottom: number }, windowHeight: number, visible = 48): boolean {
+  return box.top > windowHeight - visible || box.bottom < visible;
 }

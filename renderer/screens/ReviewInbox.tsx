@@ -2,7 +2,6 @@
 // sent — overridden by a merge or a retry, or refused by the server — waits here until the user
 // decides. Open items first, each naming its record by its label and its fields by their labels,
 // mine against theirs. Below, the history: decided items and the conflict log of the sync worker.
-import { useState } from 'react';
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
@@ -12,6 +11,7 @@ import { ConflictListEntry } from '../components/ConflictListEntry.js';
 import { ReviewDetail } from '../components/ReviewDetail.js';
 import { ReviewListEntry } from '../components/ReviewListEntry.js';
 import { useReviewData } from '../hooks/useReviewData.js';
+import { useChosenInView } from '../hooks/useChosenInView.js';
 import { shownSelection, waitingText, type Selected } from '../review-inbox-view.js';
 
 /**
@@ -26,19 +26,13 @@ export function ReviewInbox(props: {
 }) {
   const { schema } = props;
   const { items, conflicts, error, decide } = useReviewData(props.onChanged);
-  const [selected, setSelected] = useState<Selected | null>(null);
+  const { chosen: selected, choose, pane } = useChosenInView<Selected>();
   const open = items.filter((i) => i.state === 'open');
   const decided = items.filter((i) => i.state !== 'open');
   const current = shownSelection(selected, items, conflicts);
   const isCurrent = (kind: Selected['kind'], id: string) => current?.kind === kind && current.id === id;
   const entry = (item: ReviewItem) => (
-    <ReviewListEntry
-      key={item.id}
-      schema={schema}
-      item={item}
-      active={isCurrent('review', item.id)}
-      onSelect={() => setSelected({ kind: 'review', id: item.id })}
-    />
+    <ReviewListEntry key={item.id} schema={schema} item={item} active={isCurrent('review', item.id)} onSelect={() => choose({ kind: 'review', id: item.id })} />
   );
 
   return (
@@ -71,28 +65,30 @@ export function ReviewInbox(props: {
                   schema={schema}
                   conflict={c}
                   active={isCurrent('conflict', c.id)}
-                  onSelect={() => setSelected({ kind: 'conflict', id: c.id })}
+                  onSelect={() => choose({ kind: 'conflict', id: c.id })}
                 />
               ))}
             </ul>
           </div>
-          {current?.kind === 'review' && (
-            <ReviewDetail
-              schema={schema}
-              item={items.find((i) => i.id === current.id)!}
-              onDecide={(choice) => void decide(() => api.reviewResolve({ id: current.id, choice }))}
-              {...(props.onOpen ? { onOpen: props.onOpen } : {})}
-              {...(props.onResubmit ? { onResubmit: props.onResubmit } : {})}
-            />
-          )}
-          {current?.kind === 'conflict' && (
-            <ConflictDetail
-              schema={schema}
-              conflict={conflicts.find((c) => c.id === current.id)!}
-              onDecide={(choice) => void decide(() => api.conflictsResolve({ id: current.id, choice }))}
-              {...(props.onOpen ? { onOpen: props.onOpen } : {})}
-            />
-          )}
+          <div className="review-detail-pane" ref={pane}>
+            {current?.kind === 'review' && (
+              <ReviewDetail
+                schema={schema}
+                item={items.find((i) => i.id === current.id)!}
+                onDecide={(choice) => void decide(() => api.reviewResolve({ id: current.id, choice }))}
+                {...(props.onOpen ? { onOpen: props.onOpen } : {})}
+                {...(props.onResubmit ? { onResubmit: props.onResubmit } : {})}
+              />
+            )}
+            {current?.kind === 'conflict' && (
+              <ConflictDetail
+                schema={schema}
+                conflict={conflicts.find((c) => c.id === current.id)!}
+                onDecide={(choice) => void decide(() => api.conflictsResolve({ id: current.id, choice }))}
+                {...(props.onOpen ? { onOpen: props.onOpen } : {})}
+              />
+            )}
+          </div>
         </div>
       )}
     </section>

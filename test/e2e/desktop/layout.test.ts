@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { buildForTest, CHROMIUM, launchChromium, resultsDir, screenshot, serveRenderer } from '../support/desktop-harness.js';
+import { buildForTest, CHROMIUM, eventually, launchChromium, resultsDir, screenshot, serveRenderer } from '../support/desktop-harness.js';
 import { FIT_VIEWPORTS, fits, measureFit, zoomedScreenshot } from '../support/layout-fit.js';
 import { MAIN_SCREENS, openScreensWorld, syncActivityScreen, type MainScreen, type ScreensWorld } from '../support/main-screens.js';
 
@@ -111,6 +111,32 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
     }
     assert.match(item, /Submitted/);
     assert.match(conflict, /Submitted/);
+  });
+
+  test('at 200% zoom choosing an entry in the inbox brings its detail into view; at 1280 px nothing scrolls', async () => {
+    const page = world.device.page;
+    const scrolled = () => page.evaluate(() => document.scrollingElement!.scrollTop + document.querySelector('.content')!.scrollTop);
+    const choose = async () => {
+      await MAIN_SCREENS.find((s) => s.name === 'review-inbox')!.open(page);
+      await page.evaluate(() => {
+        document.scrollingElement!.scrollTop = 0;
+        document.querySelector('.content')!.scrollTop = 0;
+      });
+      await page.getByRole('list', { name: 'History' }).getByRole('button').first().click();
+      await page.getByLabel('Conflict detail').waitFor();
+    };
+    await page.setViewportSize({ width: 640, height: 400 });
+    try {
+      await choose();
+      await eventually('the conflict detail to be scrolled into view', async () => {
+        const box = await page.getByLabel('Conflict detail').boundingBox();
+        return box !== null && box.y >= 0 && box.y < 200;
+      });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await choose();
+    assert.equal(await scrolled(), 0, 'beside the lists, the detail is already in view');
   });
 
   test('a dialog fits the window at 200% zoom: inside it, its buttons reachable', async () => {
