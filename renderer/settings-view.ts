@@ -42,13 +42,15 @@ export type GuardPhase =
 export type UnsyncedChoice = 'ask' | 'discard' | 'syncFirst';
 
 /** Why main's "sync first" could not sync (its answer's `reason`), or null. */
-export function refusalReason(answer: object): string | null {
-  const reason = (answer as { reason?: unknown }).reason;
-  return typeof reason === 'string' && reason !== '' ? reason : null;
+export function refusalReason(answer: { readonly reason?: string }): string | null {
+  return answer.reason !== undefined && answer.reason !== '' ? answer.reason : null;
 }
 
 /** The dialog's phase after main asked to confirm `answer` to `choice`: why it could not sync, what sync first left, or asking. */
-export function phaseAfter(answer: { readonly unsynced: number; readonly unuploadedFiles?: number }, choice: UnsyncedChoice): GuardPhase {
+export function phaseAfter(
+  answer: { readonly unsynced: number; readonly unuploadedFiles?: number; readonly reason?: string },
+  choice: UnsyncedChoice,
+): GuardPhase {
   const reason = refusalReason(answer);
   if (reason !== null) return { kind: 'blocked', reason };
   return choice === 'syncFirst' ? { kind: 'left', text: syncFirstLeftText(answer.unsynced, answer.unuploadedFiles ?? 0) } : { kind: 'ask' };

@@ -7,7 +7,7 @@
 // the app schema main reads at start-up (dist/schema/schema.graphql).
 import { build as esbuild, type Metafile, type Plugin } from 'esbuild';
 import { build as vite } from 'vite';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainModule } from './main-module.js';
@@ -82,6 +82,8 @@ export async function buildApp(
     // The packaged app ships dist/ only; main reads the schema from beside itself.
     mkdirSync(join(dist, 'schema'), { recursive: true });
     copyFileSync(join(root, 'schema/schema.graphql'), join(dist, 'schema/schema.graphql'));
+    // The optional form hints beside the schema (main reads dist/schema/form-hints.json when it exists).
+    if (existsSync(join(root, 'schema/form-hints.json'))) copyFileSync(join(root, 'schema/form-hints.json'), join(dist, 'schema/form-hints.json'));
     jobs.push(buildMain(dist));
   }
   if (only.includes('preload')) {

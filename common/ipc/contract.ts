@@ -240,6 +240,8 @@ const needsConfirmation = z.object({
   reviewWaiting: z.number().int().nonnegative(),
   /** Attached files not uploaded yet (they go too); absent when there are none. */
   unuploadedFiles: z.number().int().positive().optional(),
+  /** Why "sync first" could not sync now (offline, server unreachable); absent when it was not asked or ran out of time. */
+  reason: z.string().optional(),
 });
 
 const signInRequest = z.discriminatedUnion('mode', [

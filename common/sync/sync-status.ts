@@ -62,7 +62,8 @@ function wholeCount(value: number | null): number | null {
 function afterWorkerEvent(status: SyncStatus, event: SyncEvent, at: number): SyncStatus {
   switch (event.type) {
     case 'networkStatus':
-      return { ...status, online: event.data.active === true };
+      // A round cut off by going offline is not syncing any more (the bar would say so while offline).
+      return { ...status, online: event.data.active === true, syncing: event.data.active === true ? status.syncing : false };
     case 'syncQueriesStarted':
       return { ...status, syncing: true, models: Object.fromEntries(event.data.models.map((m) => [m, { received: 0, synced: false }])) };
     case 'syncProgress': {

@@ -95,7 +95,7 @@ describe('desktop app with a composite primary key', { skip }, () => {
     }
     await screenshot(page, 'composite-02-edit-visit');
     await page.locator('#field-notes').fill('gusty');
-    await page.getByRole('button', { name: 'Save' }).click(); // notes is a text area: Enter is a new line there
+    await page.getByRole('button', { name: 'Save', exact: true }).click(); // notes is a text area: Enter is a new line there
     await page.getByRole('row', { name: 'gusty' }).waitFor();
     await page.getByText('2 records').waitFor();
     assert.equal((await store().get('Visit', key))?.notes, 'gusty');
@@ -192,7 +192,7 @@ describe('composite-key records through a real server: conflicts and notices ope
       await page.getByRole('button', { name: 'Visits' }).click();
       await page.getByRole('row', { name: 'first' }).click();
       await page.locator('#field-notes').fill('from A');
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('row', { name: 'from A' }).waitFor();
       await b.api.save({ model: 'Visit', record: { ...key, notes: 'from B' } });
       await bSynced();
@@ -216,7 +216,7 @@ describe('composite-key records through a real server: conflicts and notices ope
       await page.getByText('Sync paused').waitFor();
       await page.getByLabel('Only save if the server still has the values I started from').check();
       await page.locator('#field-notes').fill('A again');
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await eventually('device B to have caught up', async () => (await b.api.get({ model: 'Visit', id: key }))?.notes === 'from B');
       await b.api.save({ model: 'Visit', record: { ...key, notes: 'B again' } });
       await bSynced();

@@ -112,7 +112,7 @@ describe('"Use my location" and GeoPoint ranges, in Chromium', { skip }, () => {
     await eventually('the new latitude', async () => (await page.locator('#field-location-latitude').inputValue()) === '-33.86882');
     assert.equal(await page.locator('#field-location-longitude').inputValue(), '151.209296');
     assert.equal(await page.locator('#field-location-accuracyMeters').inputValue(), '3');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('row', { name: 'Lausanne yard' }).waitFor();
     await eventually('the record to hold the new position', async () => {
       const [saved] = await device.core.services.store().query('Site', {});
@@ -155,7 +155,7 @@ describe('"Use my location" and GeoPoint ranges, in Chromium', { skip }, () => {
     // Corrected: the message goes at once (the save's is stale now), and the save goes through.
     await page.locator('#field-location-latitude').fill('-45.5');
     await eventually('the range error to go', async () => (await page.locator('#field-location-latitude-error').count()) === 0);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('row', { name: 'Off the map' }).waitFor();
     const saved = (await device.core.services.store().query('Site', {})).find((s) => s.name === 'Off the map');
     assert.deepEqual(saved?.location, { latitude: -45.5, longitude: 10, accuracyMeters: null });

@@ -89,7 +89,7 @@ describe('the review inbox in Chromium', { skip }, () => {
         await page.getByRole('row', { name: 'North 1' }).click();
         await page.locator('#field-code').fill('A-1');
         await page.locator('#field-location-accuracyMeters').fill('3');
-        await page.getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
         await page.getByRole('row', { name: 'North 1' }).waitFor();
         await b.api.save({ model: 'Site', record: { id, code: 'B-1', name: 'North 1 (B)' } });
         await eventually('B to sync', async () => (await b.api.syncStatus()).unsynced === 0);
