@@ -9,6 +9,7 @@ import { recordProblems, type RecordProblem, type ValidationMode } from '../comm
 import { hintedLabel } from './form-hints-view.js';
 import { blankRaw, fromRaw, isAttachmentField, type Raw } from './form-values.js';
 import { enumLabel, fieldLabel } from './schema-view.js';
+import { MAX_TEXT_CHARACTERS } from '../common/ipc/text-limits.js';
 
 /** One problem of a form: the form's path of the field (`score`, `location.latitude`, `tags[1]`) and what to fix, in plain words. */
 export interface FormProblem {
@@ -20,7 +21,7 @@ export interface FormProblem {
  * Longest text a field may hold: main refuses longer strings at the IPC boundary
  * (main/ipc/plain-json.ts DEFAULT_LIMITS.maxStringLength), which the form says first, under the field.
  */
-export const MAX_TEXT_LENGTH = 1_000_000;
+export const MAX_TEXT_LENGTH = MAX_TEXT_CHARACTERS;
 
 const NUMBER = new Intl.NumberFormat('en');
 

@@ -3,6 +3,7 @@
 // these bounds before any schema looks at it.
 import { ValidationError } from '../../common/errors.js';
 import { ATTACHMENT_CHUNK_BYTES } from '../../common/ipc/attachment-contract.js';
+import { MAX_TEXT_CHARACTERS } from '../../common/ipc/text-limits.js';
 
 export interface PlainJsonLimits {
   /** Deepest nesting of arrays/objects (default 40). */
@@ -14,7 +15,7 @@ export interface PlainJsonLimits {
 }
 
 /** Defaults sized well above any form the app submits. */
-export const DEFAULT_LIMITS: PlainJsonLimits = { maxDepth: 40, maxNodes: 20_000, maxStringLength: 1_000_000 };
+export const DEFAULT_LIMITS: PlainJsonLimits = { maxDepth: 40, maxNodes: 20_000, maxStringLength: MAX_TEXT_CHARACTERS };
 
 /** For the channels that carry a file chunk: one base64 string of up to 1 MiB of bytes (the contract bounds it exactly). */
 export const CHUNK_LIMITS: PlainJsonLimits = { ...DEFAULT_LIMITS, maxStringLength: Math.ceil(ATTACHMENT_CHUNK_BYTES / 3) * 4 };
