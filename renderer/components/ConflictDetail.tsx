@@ -1,5 +1,5 @@
 // The detail of a conflict-log entry: how the sync settled it, mine against the server's field by
-// field, and keep mine / keep theirs / open the record.
+// field (a foreign key by its related record's label), and keep mine / keep theirs / open the record.
 import type { Conflict } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import { findField, findModel } from '../../common/schema/model-fields.js';
@@ -7,6 +7,7 @@ import type { Schema } from '../../common/schema/types.js';
 import { conflictFields, itemKey } from '../review-inbox-view.js';
 import { fieldLabel, recordLabel } from '../schema-view.js';
 import { displayValue } from '../work-view.js';
+import { ComparedCell } from './ComparedCell.js';
 import { RecordKeyLine } from './RecordKeyLine.js';
 
 /** The conflict `conflict` in full; `onDecide` records the user's choice. */
@@ -48,8 +49,8 @@ export function ConflictDetail(props: {
             return (
               <tr key={f} className={differs ? 'differs' : ''} data-differs={differs}>
                 <th scope="row">{fieldLabel(f, model)}</th>
-                <td>{displayValue(def, c.local[f])}</td>
-                <td>{displayValue(def, c.remote[f])}</td>
+                <ComparedCell schema={schema} model={model} field={f} record={c.local} text={displayValue(def, c.local[f])} />
+                <ComparedCell schema={schema} model={model} field={f} record={c.remote} text={displayValue(def, c.remote[f])} />
               </tr>
             );
           })}

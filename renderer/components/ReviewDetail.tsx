@@ -1,14 +1,13 @@
 // The detail of a review item: its headline and reason, mine against theirs field by field (a
-// foreign key by its related record's label), and the decisions it offers.
+// foreign key by its related record's label, ComparedCell), and the decisions it offers.
 import type { ReviewItem } from '../../common/ipc/contract.js';
 import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { findModel } from '../../common/schema/model-fields.js';
 import { itemKey } from '../review-inbox-view.js';
-import { belongsToFor, relatedKey } from '../schema-view.js';
 import { reviewHeadline, reviewRows } from '../work-view.js';
 import { RecordKeyLine } from './RecordKeyLine.js';
-import { RelatedLabel } from './RelatedLabel.js';
+import { ComparedCell } from './ComparedCell.js';
 import { ReviewActions } from './ReviewActions.js';
 
 /** The review item `item` in full; `onDecide` resolves it. */
@@ -44,19 +43,13 @@ export function ReviewDetail(props: {
           </tr>
         </thead>
         <tbody>
-          {reviewRows(model, item).map((r) => {
-            // A foreign key shows the related record by its label, not its id.
-            const relation = model ? belongsToFor(model, r.field) : undefined;
-            const mineKey = relation ? relatedKey(relation, item.mine) : undefined;
-            const theirsKey = relation && item.theirs ? relatedKey(relation, item.theirs) : undefined;
-            return (
-              <tr key={r.field} className={r.differs ? 'differs' : ''} data-differs={r.differs}>
-                <th scope="row">{r.label}</th>
-                <td>{relation && mineKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={mineKey} /> : r.mine}</td>
-                <td>{relation && theirsKey ? <RelatedLabel schema={schema} model={relation.relatedModel} recordKey={theirsKey} /> : r.theirs}</td>
-              </tr>
-            );
-          })}
+          {reviewRows(model, item).map((r) => (
+            <tr key={r.field} className={r.differs ? 'differs' : ''} data-differs={r.differs}>
+              <th scope="row">{r.label}</th>
+              <ComparedCell schema={schema} model={model} field={r.field} record={item.mine} text={r.mine} />
+              <ComparedCell schema={schema} model={model} field={r.field} record={item.theirs} text={r.theirs} />
+            </tr>
+          ))}
         </tbody>
       </table>
       <ReviewActions item={item} recordKey={key} onDecide={props.onDecide} onOpen={props.onOpen} onResubmit={props.onResubmit} />

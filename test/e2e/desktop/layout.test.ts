@@ -1,7 +1,8 @@
 // Every main screen fits its window, in Chromium, with long values in the records: at 1280 px (the
 // README's window), at 1024 px and at 200% zoom (640 CSS px), neither the document nor the content
 // pane scrolls sideways — the review inbox's comparison table included, which ran off the right
-// edge. Enum values read the same on the inbox as in the forms ("Submitted", not SUBMITTED). Each
+// edge. Enum values read the same on the inbox as in the forms ("Submitted", not SUBMITTED), a
+// foreign key as its record's label. Each
 // screen's screenshot at 1280×800 goes to test-results/screen-<name>.png, the same window at 200%
 // zoom to test-results/screen-<name>-zoom200.png, the inbox at 1024×800 to
 // test-results/screen-review-{inbox,conflict}-1024.png, the inbox's detail at 200% zoom to
@@ -97,7 +98,7 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  test('the inbox shows enum values by their labels, as the forms do', async () => {
+  test('the inbox shows enum values by their labels, as the forms do, and related records by theirs', async () => {
     const page = world.device.page;
     await MAIN_SCREENS.find((s) => s.name === 'review-inbox')!.open(page);
     const item = (await page.getByLabel('Review item').textContent()) ?? '';
@@ -111,6 +112,14 @@ describe('every main screen fits 1280 px, 1024 px and 200% zoom', { skip }, () =
     }
     assert.match(item, /Submitted/);
     assert.match(conflict, /Submitted/);
+    // A foreign key reads as its record's label: the conflict's Site row names the sites, no ids anywhere.
+    const siteRow = page.getByLabel('Conflict detail').locator('table.compare tr', { hasText: 'Site' });
+    await siteRow.getByText('South pit').waitFor();
+    for (const [where, text] of [
+      ['review item', item],
+      ['conflict', (await page.getByLabel('Conflict detail').textContent()) ?? ''],
+    ] as const)
+      assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-/, `${where} shows a record id`);
   });
 
   test('at 200% zoom choosing an entry in the inbox brings its detail into view; at 1280 px nothing scrolls', async () => {

@@ -1,7 +1,7 @@
 // The app's main screens with something on each, for the checks that walk all of them (layout at
 // 1024 px and 200% zoom, axe-core, the README screenshots): a real server (OPTIMISTIC_CONCURRENCY,
 // so a race leaves a review item and a conflict-log entry), one signed-in device with a Site, an
-// Inspection and an Observation carrying long values, a race lost to a second device, and a
+// Inspection and an Observation carrying long values, a second Site, a race lost to a second device, and a
 // deleted Observation in the Trash. Each screen is a name and a way to reach it from anywhere.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,7 @@ export async function openScreensWorld(browser: Browser, web: { url: string; dis
         { name: 'North quarry', code: 'NQ-1', tags: ['gravel', LONG_WORD], location: { latitude: 51.5, longitude: -0.12 } },
         {},
       );
+      const south = await store.save('Site', { name: 'South pit', code: 'SP-2' }, {});
       const inspection = await store.save(
         'Inspection',
         { siteID: site.id, title: 'Spring check', status: 'IN_PROGRESS', score: 7, notes: LONG_TEXT, inspectedAt: '2026-04-02T09:30:00.000Z' },
@@ -168,7 +169,8 @@ export async function openScreensWorld(browser: Browser, web: { url: string; dis
         await eventually('the other device to receive the inspection', async () => (await other.api.get({ model: 'Inspection', id })) !== null);
         await page.getByRole('button', { name: 'Pause sync' }).click();
         await page.getByText('Sync paused').waitFor();
-        await store.save('Inspection', { id, notes: `${LONG_TEXT} (checked again by Ana)`, status: 'SUBMITTED' }, {});
+        // Ana also moves it to the other site (not contested: the conflict log shows it, by the site's name).
+        await store.save('Inspection', { id, notes: `${LONG_TEXT} (checked again by Ana)`, status: 'SUBMITTED', siteID: south.id }, {});
         await other.api.save({ model: 'Inspection', record: { id, notes: `${LONG_TEXT} (Bob)`, status: 'APPROVED' } });
         await eventually('the other device to sync', async () => (await other.api.syncStatus()).unsynced === 0, 30_000);
         await page.getByRole('button', { name: 'Resume sync' }).click();
