@@ -35,7 +35,8 @@ export interface RecordActionsInput {
   readonly onDone: (saved?: ModelRecord) => void;
   /** After "Save and new" saved: open an empty form of the model. */
   readonly onSaveAndNew: () => void;
-  readonly onDeleted: ((notice: { text: string; trashId?: string }) => void) | undefined;
+  /** `model`: the deleted record's (a child form deletes a child, not the parent the route names). */
+  readonly onDeleted: ((notice: { text: string; model: string; trashId?: string }) => void) | undefined;
 }
 
 /** The record form's save and delete, with their busy flag, field errors and delete question. */

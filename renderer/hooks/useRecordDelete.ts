@@ -42,7 +42,7 @@ export function useRecordDelete(input: RecordActionsInput): RecordDelete {
       const { trashId } = await api.delete({ model: model.name, id: key });
       await input.discardDraft();
       input.release();
-      input.onDeleted?.({ text: deletedNotice(model, original, related), ...(trashId ? { trashId } : {}) });
+      input.onDeleted?.({ text: deletedNotice(model, original, related), model: model.name, ...(trashId ? { trashId } : {}) });
       input.onDone();
     } catch (e) {
       setConfirmDelete(null);

@@ -61,7 +61,7 @@ export interface RecordFormProps {
   /** What this sign-in may do: a save or delete it may not make is refused here, naming why. */
   access?: Access | null;
   /** After a delete: the notice text and the Trash entry that undoes it. */
-  onDeleted?: (notice: { text: string; trashId?: string }) => void;
+  onDeleted?: (notice: { text: string; model: string; trashId?: string }) => void;
   resubmit?: Resubmit;
 }
 

@@ -66,7 +66,7 @@ export function ShellContent(props: ShellContentProps) {
           access={access}
           onGuard={onGuard}
           onSaved={() => undefined}
-          onDeleted={(notice) => props.onDeleted(notice, model.name)}
+          onDeleted={(notice) => props.onDeleted({ text: notice.text, ...(notice.trashId ? { trashId: notice.trashId } : {}) }, notice.model)}
           onDone={() => setRouteNow({ screen: 'list', model: model.name })}
         />
       )}
