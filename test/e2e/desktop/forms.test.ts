@@ -15,9 +15,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { loadFormHints } from '../../../main/app/form-hints-file.js';
-import { buildForTest, CHROMIUM, eventually, launchChromium, root, screenshot, serveRenderer } from '../support/desktop-harness.js';
+import { buildForTest, CHROMIUM, eventually, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
 import { describeFindings, seriousAxeFindings } from '../support/axe-check.js';
-import { openHintedDevice, type HintedDevice } from '../support/form-hints-device.js';
 
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
 const hints = loadFormHints(join(root, 'schema/form-hints.json'), schema);
@@ -39,7 +38,7 @@ describe('forms: every problem under its field, hints, records inside their pare
   let build: Awaited<ReturnType<typeof buildForTest>>;
   let web: Awaited<ReturnType<typeof serveRenderer>>;
   let browser: Browser;
-  let device: HintedDevice;
+  let device: Device;
   let page: Page;
   const store = () => device.core.services.store();
 
@@ -47,7 +46,7 @@ describe('forms: every problem under its field, hints, records inside their pare
     build = await buildForTest();
     web = await serveRenderer(build.dist);
     browser = await launchChromium();
-    device = await openHintedDevice(browser, web, 'forms', schema, hints);
+    device = await openDevice(browser, web, 'forms', schema, undefined, {}, { formHints: hints });
     page = device.page;
     await page.getByRole('tab', { name: 'Offline' }).click();
     await page.locator('input[name=username]').fill('field');

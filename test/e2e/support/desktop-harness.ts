@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Schema } from '../../../common/schema/types.js';
-import { createAppCore, type AppCore } from '../../../main/app-core.js';
+import { createAppCore, type AppCore, type AppCoreOptions } from '../../../main/app-core.js';
 import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { syncWorkerPortFactory } from '../../../main/sync-worker-binding.js';
@@ -98,10 +98,13 @@ export async function openDevice(
   credentials: CredentialStore = memoryCredentialStore(),
   /** Sync worker options on top of TEST_SYNC_TUNING (e.g. a small `maxRecordsToSync`). */
   tuning: Parameters<typeof syncWorkerPortFactory>[0] = {},
+  /** More of the core's options (e.g. the form hints main loads beside the schema). */
+  coreOptions: Pick<AppCoreOptions, 'formHints'> = {},
 ): Promise<Device> {
   const userData = tempUserData(name);
   const newCore = () =>
     createAppCore({
+      ...coreOptions,
       userData,
       schema,
       credentials,
