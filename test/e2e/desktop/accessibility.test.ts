@@ -99,6 +99,18 @@ describe('accessibility of every main screen', { skip }, () => {
     const review = MAIN_SCREENS.find((s) => s.name === 'review-inbox')!;
     const conflict = MAIN_SCREENS.find((s) => s.name === 'review-conflict')!;
     const current = () => page.locator('.review-lists [aria-current="true"]').allTextContents();
+    // Arriving, before any choice: the first open item is the one shown, and marked.
+    await MAIN_SCREENS.find((s) => s.name === 'trash')!.open(page);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Review\b/ })
+      .click();
+    await page.getByLabel('Review item').waitFor();
+    assert.deepEqual(
+      (await current()).map((t) => /Overridden/.test(t)),
+      [true],
+      'on arrival, the open item',
+    );
     await review.open(page);
     assert.deepEqual(
       (await current()).map((t) => /Overridden/.test(t)),
