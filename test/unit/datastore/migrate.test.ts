@@ -139,7 +139,11 @@ test('an index added or removed between versions is created or dropped in place,
   const v2 = parseSchema(withIndex);
   const file = join(tempDir(t), 'outpost.db');
   const indexes = () =>
-    rawRows(file, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Note' AND name NOT LIKE 'sqlite_%'`).map((r) => r.name);
+    // The schema's @index indexes only: not SQLite's own, nor Outpost's (the recency index for 'newest first').
+    rawRows(
+      file,
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Note' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_outpost\\_%' ESCAPE '\\'`,
+    ).map((r) => r.name);
   const a = openDatastore({ file, schema: v1 });
   await a.save('Note', { id: 'n', text: 'hi' });
   await a.close();
