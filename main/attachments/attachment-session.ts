@@ -317,15 +317,17 @@ export class AttachmentSession {
 
   private onFileState(event: FileStateEvent): void {
     if (this.closed) return;
-    this.publishEntry(event.key, event.bytesSent);
+    this.publishEntry(event.key, event.bytesSent, event.state === 'uploading');
     this.publishQueue();
     if (event.state === 'failed') {
       recordRefusals(this.options.datastore, this.db).catch((error: unknown) => console.error('attachment refusal not recorded:', error));
     }
   }
 
-  private publishEntry(key: string, bytesSent?: number): void {
-    const entry = this.closed ? null : loadEntry(this.db, key);
+  /** `running`: the runner says it is uploading now (a first try is not marked so in the table). */
+  private publishEntry(key: string, bytesSent?: number, running = false): void {
+    const found = this.closed ? null : loadEntry(this.db, key);
+    const entry = found !== null && running && found.state === 'queued' ? { ...found, state: 'uploading' as const } : found;
     if (entry !== null) this.throttle.push(attachmentStateOf(entry, entry.state === 'uploading' ? bytesSent : undefined));
   }
 
