@@ -168,7 +168,7 @@ function fieldPathLabel(path: string, model: ModelDef | undefined): string {
 /** A value as the inbox shows it: embedded objects as "Label: value" pairs, never JSON; blank as an em dash. */
 export function displayValue(field: FieldDef | undefined, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.map((v) => displayValue(undefined, v)).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? '(empty list)' : value.map((v) => displayValue(field, v)).join(', ');
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
     return entries.length === 0 ? '—' : entries.map(([k, v]) => `${fieldLabel(k)}: ${displayValue(undefined, v)}`).join(', ');
