@@ -7,8 +7,8 @@
 // the upload was resumed after a restart.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { digestOf, RunningDigests, type RunningDigest } from './blob-digest.js';
 import {
@@ -61,9 +61,7 @@ export class DiskBlobStore implements BlobStore {
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
       const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
       // Header first: a crash after it leaves an upload at offset 0, never bytes without a header.
-      const tmp = `${this.#path(upload.id, 'json')}.tmp`;
-      await writeFile(tmp, JSON.stringify(header));
-      await rename(tmp, this.#path(upload.id, 'json'));
+      await writeDurably(this.#path(upload.id, 'json'), JSON.stringify(header));
       // No .part yet: a missing one is offset 0 (info), and the first append creates it.
       this.#remember(header);
       this.#digests.drop(upload.id);
@@ -178,6 +176,8 @@ export class DiskBlobStore implements BlobStore {
       await flush().finally(async () => {
         await handle.datasync().catch(() => undefined);
         await handle.close();
+        // The first append made the .part: its name must survive a power loss with its bytes.
+        if (current.offset === 0) await syncDirectory(this.directory);
       });
     }
     return reached;
@@ -196,6 +196,8 @@ export class DiskBlobStore implements BlobStore {
       }
     }
     await rename(part, this.#path(upload.id, 'blob'));
+    // The client counts the file uploaded once we answer: the rename must be on disk by then.
+    await syncDirectory(this.directory);
   }
 
   async #index(): Promise<Map<string, StoredHeader>> {
@@ -254,5 +256,37 @@ async function sizeOf(path: string): Promise<number | null> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
+  }
+}
+
+/** Writes `text` to `path` through a temporary file, flushed before and after the rename (a crash leaves the old file or the new, never half). */
+async function writeDurably(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+  await syncDirectory(dirname(path));
+}
+
+/** Flushes a directory's entries (new names, renames) to disk. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(directory, 'r');
+  } catch {
+    // Windows cannot open a directory; NTFS journals its renames itself.
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory (EINVAL): there is nothing more to do.
+  } finally {
+    await handle.close();
   }
 }
