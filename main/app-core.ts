@@ -14,6 +14,8 @@ import { maxRecordsToSyncProblem } from './sync-settings.js';
 import { createBroadcaster } from './app/broadcaster.js';
 import { currentSession, currentUser, type AppCoreOptions, type CoreContext } from './app/core-context.js';
 import { attachmentServices } from './app/attachment-services.js';
+import { deviceList } from './app/device-list.js';
+import { wipeWhenRevoked } from './app/device-revocation.js';
 import { exportList } from './app/export-service.js';
 import { localStore } from './app/local-store.js';
 import { listProfiles } from './app/profiles.js';
@@ -55,8 +57,11 @@ export function createAppCore(options: AppCoreOptions): AppCore {
       out.notify({ code: 'CredentialNotSaved', message });
       if (ctx.session) out.broadcast('session', currentUser(ctx));
     },
+    // The server refused a refresh: this device was revoked; its profile is wiped at once.
+    onDeviceRevoked: (profileId: string): void => revoked(profileId),
   };
   const serial = createSerial();
+  const revoked = (profileId: string): void => wipeWhenRevoked(ctx, registry, deps, serial, profileId);
   const lifecycle = sessionLifecycle(ctx, registry, deps, serial);
   const work = () => currentSession(ctx).work;
 
@@ -105,6 +110,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     clear: lifecycle.clear,
     currentUser: () => currentUser(ctx),
     profiles: async () => listProfiles(registry, ctx.session?.signedIn.profile.id ?? null),
+    ...deviceList(ctx, { onRevoked: revoked }),
     attachments: attachmentServices(ctx),
     exportList: (request) => exportList(ctx, request),
   };

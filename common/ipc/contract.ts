@@ -8,6 +8,7 @@ import type { Schema } from '../schema/types.js';
 import { isSyncEventType, type SyncEventMessage } from '../sync/sync-events.js';
 import { formHintsShape } from '../schema/form-hints.js';
 import { attachmentEvents, attachmentRequests } from './attachment-contract.js';
+import { deviceEvents, deviceRequests } from './device-contract.js';
 import { predicateShape } from './predicate-shape.js';
 
 const modelName = z.string().min(1).max(200);
@@ -410,6 +411,7 @@ export const requests = {
     response: z.object({ path: z.string().nullable(), records: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
   },
   ...attachmentRequests,
+  ...deviceRequests,
 } as const;
 
 /** Every event main pushes to the renderer: channel → payload schema. */
@@ -439,6 +441,7 @@ export const events = {
   /** The signed-in user changed (null = signed out). */
   session: currentUserShape.nullable(),
   ...attachmentEvents,
+  ...deviceEvents,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -1,11 +1,13 @@
 // Sign-in, reopening a saved profile, sign-out, clearing the local data (attached files included),
 // restore at start and close at exit — one at a time (`serial`), so two windows cannot interleave them.
 import { Unauthorized, ValidationError } from '../../common/errors.js';
-import type { CurrentUser, ResponseOf } from '../../common/ipc/contract.js';
-import type { ProfileRegistry } from '../auth/profiles.js';
-import { forgetSignIn, resumeSignIn, signIn, type SignInDeps } from '../auth/sign-in.js';
+import type { CurrentUser, ParsedRequestOf, ResponseOf } from '../../common/ipc/contract.js';
+import { deviceClaimFor, isDeviceRevoked } from '../auth/device-identity.js';
+import { normaliseServer, profileIdFor, type ProfileRegistry } from '../auth/profiles.js';
+import { forgetSignIn, resumeSignIn, signIn, type SignedIn, type SignInDeps } from '../auth/sign-in.js';
 import type { AppServices } from '../ipc/app-services.js';
 import { currentSession, currentUser, type CoreContext } from './core-context.js';
+import { wipeRevokedNow } from './device-revocation.js';
 import { closeSession, openSession } from './open-session.js';
 import { hostOf } from './sync-activity-words.js';
 import { startSync, stopSync } from './sync-control.js';
@@ -30,6 +32,24 @@ function noteOpened(ctx: CoreContext, profileId: string, text: string): void {
   ctx.activity.note(text);
 }
 const lastProfile = new WeakMap<CoreContext, string>();
+
+/**
+ * Signs in naming this profile's device. A device id the server says was revoked means the profile
+ * kept on this computer belongs to a revoked device: it is wiped first (wipeRevokedNow) and the
+ * sign-in made again as a new device — the user proved who they are with the password.
+ */
+async function signInAsDevice(ctx: CoreContext, registry: ProfileRegistry, deps: SignInDeps, request: ParsedRequestOf<'signIn'>): Promise<SignedIn> {
+  if (request.mode !== 'password') return signIn(request, deps);
+  const id = profileIdFor(normaliseServer(request.server), request.username);
+  const kept = registry.read().profiles.find((p) => p.id === id);
+  try {
+    return await signIn(request, deps, deviceClaimFor(kept));
+  } catch (error) {
+    if (!isDeviceRevoked(error) || kept === undefined) throw error;
+    await wipeRevokedNow(ctx, registry, deps, id);
+    return signIn(request, deps, deviceClaimFor(undefined));
+  }
+}
 
 /** Runs lifecycle steps one after another; a failed step does not stop the next. */
 export type Serial = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -56,7 +76,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
   return {
     signIn: (request) =>
       serial(async () => {
-        const signedIn = await signIn(request, deps);
+        const signedIn = await signInAsDevice(ctx, registry, deps, request);
         // Same user again reopens the same database file (data kept); another user gets their own.
         await closeSession(ctx);
         registry.signedIn(signedIn.profile);

@@ -14,6 +14,10 @@ const profileRecord = z.object({
   server: z.string().nullable(),
   username: z.string(),
   lastUsedAt: z.number(),
+  /** The device id this profile signs in with (password profiles; absent before devices were kept). */
+  deviceId: z.string().optional(),
+  /** The name the server lists that device by. */
+  deviceName: z.string().optional(),
 });
 const settingsShape = z.object({
   lastServer: z.string().nullable(),

@@ -4,6 +4,7 @@
 // store refuses after the server issued it keeps this run signed in (KeptCredential) and is said.
 import type { ParsedRequestOf } from '../../common/ipc/contract.js';
 import type { CredentialStore } from './credential-store.js';
+import { deviceClaimFor, type DeviceClaim } from './device-identity.js';
 import { KeptCredential } from './kept-credential.js';
 import { normaliseServer, profileIdFor, type ProfileRecord } from './profiles.js';
 import { requestTokens, revokeTokens, verifyApiKey, type Fetch } from './token-client.js';
@@ -28,6 +29,8 @@ export interface SignInDeps {
    * or at a refresh: the session goes on in memory and will not survive a restart. Default console.warn.
    */
   readonly onNotKept?: (message: string) => void;
+  /** Told (the profile id) when the server refuses this profile's refresh because its device was revoked. */
+  readonly onDeviceRevoked?: (profileId: string) => void;
 }
 
 const OFFLINE = (): null => null;
@@ -39,8 +42,11 @@ function keeping(deps: SignInDeps, server: string, user: string, kind: 'refreshT
 /** The profile label used for API-key sign-ins that do not name one. */
 export const DEFAULT_API_KEY_USER = 'api-key';
 
-/** Signs in (checking the password or API key with the server; offline needs nothing) and saves the secret. */
-export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDeps): Promise<SignedIn> {
+/**
+ * Signs in (checking the password or API key with the server; offline needs nothing) and saves the
+ * secret. A password sign-in names `device` (default: a fresh id and this computer's name).
+ */
+export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDeps, device: DeviceClaim = deviceClaimFor(undefined)): Promise<SignedIn> {
   switch (request.mode) {
     case 'offline':
       return {
@@ -50,7 +56,8 @@ export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDep
       };
     case 'password': {
       const server = normaliseServer(request.server);
-      const tokens = await requestTokens(server, request.username, request.password, deps.fetch);
+      const tokens = await requestTokens(server, request.username, request.password, deps.fetch, device);
+      const id = profileIdFor(server, request.username);
       const kept = keeping(deps, server, request.username, 'refreshToken');
       await kept.save(tokens.refreshToken);
       const session = createTokenSession({
@@ -59,10 +66,11 @@ export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDep
         credentials: deps.credentials,
         initial: tokens,
         save: (token) => kept.save(token, true),
+        onDeviceRevoked: () => deps.onDeviceRevoked?.(id),
         ...(deps.fetch ? { fetch: deps.fetch } : {}),
       });
       return {
-        profile: { id: profileIdFor(server, request.username), mode: 'password', server, username: request.username },
+        profile: { id, mode: 'password', server, username: request.username, deviceId: device.deviceId, deviceName: device.deviceName },
         credentials: { kind: 'userPools', session },
         credentialStorage: () => kept.description(),
       };
@@ -103,6 +111,7 @@ export async function resumeSignIn(profile: Omit<ProfileRecord, 'lastUsedAt'>, d
     credentials: deps.credentials,
     refreshToken: secret,
     save: (token) => kept.save(token, true),
+    onDeviceRevoked: () => deps.onDeviceRevoked?.(profile.id),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   return { profile, credentials: { kind: 'userPools', session }, credentialStorage };

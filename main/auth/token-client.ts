@@ -23,11 +23,13 @@ export type Fetch = (
 /** How long one auth request may take before it counts as unreachable (ms). */
 export const AUTH_REQUEST_TIMEOUT_MS = 15_000;
 
-function endpoint(server: string, path: string): string {
+/** `path` under `server`. */
+export function endpoint(server: string, path: string): string {
   return new URL(path, server.endsWith('/') ? server : `${server}/`).toString();
 }
 
-function messageOf(body: string): string | undefined {
+/** The message of an error answer's body (GraphQL `errors`, the auth routes' `error`, OAuth's fields). */
+export function messageOf(body: string): string | undefined {
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     const errors = json.errors;
@@ -48,7 +50,8 @@ function messageOf(body: string): string | undefined {
   return undefined;
 }
 
-async function post(fetchImpl: Fetch, server: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
+/** POSTs `body` as JSON to `path` of `server`; NetworkError when it cannot be reached. */
+export async function post(fetchImpl: Fetch, server: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
   const url = endpoint(server, path);
   try {
     const response = await fetchImpl(url, {
@@ -64,9 +67,21 @@ async function post(fetchImpl: Fetch, server: string, path: string, body: unknow
   }
 }
 
+/** The `error.reason` of an auth route's refusal (`expired`, `reused`, `deviceRevoked`), if any. */
+export function reasonOf(body: string): string | undefined {
+  try {
+    const nested = (JSON.parse(body) as { error?: unknown }).error;
+    const reason = typeof nested === 'object' && nested !== null ? (nested as { reason?: unknown }).reason : undefined;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function tokensFrom(server: string, status: number, text: string, refusal: string): TokenPair {
   if (status === 401 || status === 403 || status === 400) {
-    throw new Unauthorized(messageOf(text) ?? refusal, { server, status });
+    const reason = reasonOf(text);
+    throw new Unauthorized(messageOf(text) ?? refusal, { server, status, ...(reason === undefined ? {} : { reason }) });
   }
   if (status < 200 || status >= 300) {
     throw new OutpostError('ServerError', `${server} answered HTTP ${status}: ${messageOf(text) ?? 'no details'}`, { server, status });
@@ -84,9 +99,15 @@ function tokensFrom(server: string, status: number, text: string, refusal: strin
   return { accessToken, refreshToken, expiresIn, ...(typeof idToken === 'string' ? { idToken } : {}) };
 }
 
-/** Signs in with a username and password (POST /auth/token). */
-export async function requestTokens(server: string, username: string, password: string, fetchImpl: Fetch = fetch): Promise<TokenPair> {
-  const { status, text } = await post(fetchImpl, server, 'auth/token', { username, password });
+/** Signs in with a username and password (POST /auth/token), naming the device it is made on when given. */
+export async function requestTokens(
+  server: string,
+  username: string,
+  password: string,
+  fetchImpl: Fetch = fetch,
+  device?: { readonly deviceId: string; readonly deviceName: string },
+): Promise<TokenPair> {
+  const { status, text } = await post(fetchImpl, server, 'auth/token', { username, password, ...(device ?? {}) });
   return tokensFrom(server, status, text, 'Incorrect username or password.');
 }
 

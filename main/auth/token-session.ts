@@ -4,6 +4,7 @@
 // that fails does not end this run's session (main/auth/kept-credential.ts says so to the user).
 import { Unauthorized } from '../../common/errors.js';
 import type { CredentialStore } from './credential-store.js';
+import { isDeviceRevoked } from './device-identity.js';
 import { KeptCredential } from './kept-credential.js';
 import { refreshTokens, type Fetch, type TokenPair } from './token-client.js';
 
@@ -33,6 +34,8 @@ export interface TokenSessionOptions {
   /** Refresh this long before expiry (ms, default 60,000). */
   readonly skewMs?: number;
   readonly now?: () => number;
+  /** Told once when the server refuses a refresh because this device was revoked (the refresh still rejects). */
+  readonly onDeviceRevoked?: () => void;
 }
 
 /** Creates the in-memory session for one signed-in user. */
@@ -43,6 +46,7 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     ? { token: options.initial.accessToken, expiresAt: now() + options.initial.expiresIn * 1000 }
     : null;
   let inFlight: Promise<string> | null = null;
+  let revoked = false;
   // The live refresh token: the store's copy may be stale or gone after a failed write.
   let refreshToken: string | null = options.initial?.refreshToken ?? options.refreshToken ?? null;
   const ownKeeping = new KeptCredential(options.credentials, options.server, options.user, 'refreshToken');
@@ -53,7 +57,16 @@ export function createTokenSession(options: TokenSessionOptions): TokenSession {
     if (current === null) {
       throw new Unauthorized(`no saved sign-in for ${options.user} on ${options.server}: sign in again`);
     }
-    const pair = await refreshTokens(options.server, current, options.fetch);
+    let pair: TokenPair;
+    try {
+      pair = await refreshTokens(options.server, current, options.fetch);
+    } catch (error) {
+      if (isDeviceRevoked(error) && !revoked) {
+        revoked = true;
+        options.onDeviceRevoked?.();
+      }
+      throw error;
+    }
     refreshToken = pair.refreshToken;
     access = { token: pair.accessToken, expiresAt: now() + pair.expiresIn * 1000 };
     await save(pair.refreshToken);

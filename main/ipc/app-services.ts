@@ -98,6 +98,10 @@ export interface AppServices {
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;
   currentUser(): ResponseOf<'currentUser'>;
   profiles(): Promise<ResponseOf<'profiles'>>;
+  /** This device and the user's devices on the server (password profiles); `problem` says why the list is missing. */
+  devices(): Promise<ResponseOf<'devices'>>;
+  /** Signs another of the user's devices out (its sessions end; it wipes its data when it next connects). */
+  revokeDevice(request: ParsedRequestOf<'revokeDevice'>): Promise<ResponseOf<'revokeDevice'>>;
   readonly attachments: AttachmentServices;
   /** Writes the list to a file (main/export); model, where and sort already checked. */
   exportList(request: ExportRequest): Promise<ResponseOf<'exportList'>>;

@@ -209,6 +209,8 @@ function serviceChannels(services: AppServices): ChannelHandlers<Exclude<Request
     signOut: (request) => services.signOut(request),
     currentUser: async () => services.currentUser(),
     profiles: () => services.profiles(),
+    devices: () => services.devices(),
+    revokeDevice: (request) => services.revokeDevice(request),
   };
 }
 
