@@ -42,6 +42,9 @@ function useSession(): { schema: Schema | null; user: CurrentUser | null | undef
 /** The whole renderer: sign-in, or the shell with navigation, screens, notifications and sync bar. */
 export function App() {
   const { schema, user, setUser } = useSession();
+  // Why the sign-in screen is shown: this device was revoked and its data removed (main's words).
+  const [revoked, setRevoked] = useState<string | null>(null);
+  useEvent('deviceRevoked', (event) => setRevoked(event.message));
   const { route, setRoute, setRouteNow, leaving, onGuard, keep, discardAndGo } = useGuardedRoute();
   const undo = useUndoDelete(schema);
   const status = useSyncStatus();
@@ -65,10 +68,12 @@ export function App() {
       <>
         <SignInScreen
           onSignedIn={(u) => {
+            setRevoked(null);
             setUser(u);
             setRouteNow(firstModel ? { screen: 'list', model: firstModel } : null);
           }}
           {...(user && route?.screen === 'signIn' ? { onCancel: () => setRouteNow({ screen: 'settings' }) } : {})}
+          {...(revoked !== null && user === null ? { notice: revoked } : {})}
         />
         <Notifications schema={schema} />
       </>

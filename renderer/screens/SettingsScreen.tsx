@@ -3,11 +3,13 @@
 // drafts of unsaved forms — all deleted with the local data), switching user, and the profile's
 // sync settings (how many records of each model sync per round: a capped model is raised here), and
 // the photos-and-files settings (pause uploads, prefetch, cache size limit). Where the sign-in is
-// kept is asked of main afresh when Settings opens (a keychain can fail after sign-in).
+// kept is asked of main afresh when Settings opens (a keychain can fail after sign-in). An Outpost
+// account profile also shows this device and the user's other devices, each of which it can sign out.
 import { useEffect, useState } from 'react';
 import type { CurrentUser, Profile, SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
 import { AttachmentSettingsForm } from '../components/AttachmentSettingsForm.js';
+import { DevicesSection } from '../components/DevicesSection.js';
 import { ProfileFacts } from '../components/ProfileFacts.js';
 import { ProfilesTable } from '../components/ProfilesTable.js';
 import { SyncSettingsForm } from '../components/SyncSettingsForm.js';
@@ -62,6 +64,7 @@ export function SettingsScreen(props: { user: CurrentUser; status: SyncStatus | 
           Sign out
         </button>
       </div>
+      {user.mode === 'password' && <DevicesSection />}
       <SyncSettingsForm offline={props.user.server === null} />
       <AttachmentSettingsForm />
       <h2>Profiles on this computer</h2>

@@ -7,8 +7,8 @@ import { SignInTabs } from '../components/SignInTabs.js';
 import { useSignIn } from '../hooks/useSignIn.js';
 import { submitLabel } from '../sign-in-form.js';
 
-/** The sign-in screen; `onCancel` (when given) returns to the open profile. */
-export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; onCancel?: () => void }) {
+/** The sign-in screen; `onCancel` (when given) returns to the open profile; `notice` is why the user is here (a revoked device). */
+export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; onCancel?: () => void; notice?: string }) {
   const signIn = useSignIn(props.onSignedIn);
   const { mode, busy, error } = signIn;
   return (
@@ -16,6 +16,11 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
       <form className="signin-card" onSubmit={(event) => void signIn.submit(event)} aria-label="Sign in">
         <h1>Outpost</h1>
         <p className="muted">Field data that works with or without a network.</p>
+        {props.notice && (
+          <p className="form-error" role="alert" aria-label="Why you are signed out">
+            {props.notice}
+          </p>
+        )}
         <SignInTabs mode={mode} onMode={signIn.setMode} />
         <SignInFieldset mode={mode} fields={signIn.fields} onField={signIn.setField} />
         {error && (
