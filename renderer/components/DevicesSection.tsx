@@ -81,7 +81,9 @@ function DevicesTable(props: { devices: readonly DeviceRow[]; busy: boolean; onS
       <tbody>
         {deviceRows(props.devices).map((d) => (
           <tr key={d.deviceId} data-device-id={d.deviceId}>
-            <td>{d.name}</td>
+            <td>
+              {d.name} <code className="muted">{d.deviceId.slice(0, 8)}</code>
+            </td>
             <td>{deviceStateText(d)}</td>
             <td>{new Date(d.lastSeenAt).toLocaleString()}</td>
             <td>

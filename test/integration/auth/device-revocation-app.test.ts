@@ -197,3 +197,36 @@ test('a kept device id the server refuses at sign-in wipes that profile and sign
   assert.equal((await laptop.api.syncStatus({})).unsynced, 0);
   await laptop.core.close();
 });
+
+test('Settings offline: this device is still shown and the list says the server cannot be reached; signing another out says so too', async () => {
+  const own = await startServer({
+    schema: sdl,
+    database: `sqlite:${join(dir, 'offline-server.db')}`,
+    port: 0,
+    host: '127.0.0.1',
+    reportError: () => undefined,
+  });
+  await own.authStore.addUser({ username: 'ana', password: PASSWORD });
+  const ownBase = `http://127.0.0.1:${own.port}`;
+  const laptop = device();
+  await laptop.api.signIn({ mode: 'password', server: ownBase, username: 'ana', password: PASSWORD });
+  const deviceId = settingsOf(laptop.userData).profiles[0].deviceId!;
+  await own.close();
+  const listed = await laptop.api.devices({});
+  assert.deepEqual(listed.thisDevice, { deviceId, name: `Outpost on ${hostname()}` });
+  assert.equal(listed.devices, null);
+  assert.equal(listed.problem, `Cannot reach 127.0.0.1:${own.port}: the list of your devices needs the server. Try again when this computer is online.`);
+  await assert.rejects(laptop.api.revokeDevice({ deviceId: 'another-device-1' }), /Cannot reach 127\.0\.0\.1:\d+: signing out another device needs the server/);
+  // Not a revocation: the profile and its sign-in stay.
+  assert.notEqual(await laptop.api.currentUser({}), null);
+  assert.notEqual(await laptop.credentials.get(ownBase, 'ana'), null);
+  await laptop.core.close();
+});
+
+test('an API-key or offline profile has no devices, said plainly', async () => {
+  const field = device();
+  await field.api.signIn({ mode: 'offline', username: 'field' });
+  assert.deepEqual(await field.api.devices({}), { thisDevice: null, devices: null, problem: 'This is an offline profile: it has no server, so no devices.' });
+  await assert.rejects(field.api.revokeDevice({ deviceId: 'another-device-1' }), /offline profile/);
+  await field.core.close();
+});
