@@ -64,6 +64,9 @@ export async function wipeRevokedNow(ctx: CoreContext, registry: ProfileRegistry
     if (open !== null) {
       ctx.out.broadcast('session', null);
       ctx.status.publish();
+    } else {
+      // Found at sign-in (the profile was closed): the user goes on signed in, so the words come as a notice.
+      ctx.out.notify({ code: 'DeviceRevoked', message });
     }
     ctx.out.broadcast('deviceRevoked', { profileId, username: profile.username, server: profile.server ?? '', lost: lost ?? 0, message });
     return lost;

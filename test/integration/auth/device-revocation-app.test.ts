@@ -192,6 +192,11 @@ test('a kept device id the server refuses at sign-in wipes that profile and sign
   await laptop.api.signIn({ mode: 'password', server: base, username: 'ana', password: PASSWORD });
   const event = await laptop.revoked(1_000);
   assert.deepEqual([event.profileId, event.lost], [profileId, 1]);
+  const notice = laptop.events.find((e) => e.wire === 'outpost:error' && (e.payload as { code: string }).code === 'DeviceRevoked');
+  assert.equal(
+    (notice?.payload as { message?: string } | undefined)?.message,
+    'This device was revoked by your administrator. Its local data was removed: 1 change that had not reached the server is lost.',
+  );
   const kept = settingsOf(laptop.userData).profiles.find((p) => p.id === profileId)!;
   assert.notEqual(kept.deviceId, oldDeviceId);
   assert.equal((await laptop.api.syncStatus({})).unsynced, 0);
