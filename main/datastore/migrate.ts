@@ -146,7 +146,12 @@ function upgradeInternalTables(conn: SqliteConnection): void {
 function ensureListSupport(conn: SqliteConnection, table: ModelTable): void {
   const columns = conn.all({ sql: `PRAGMA table_info("${table.name}")`, parameters: [] }).map((row) => String(row.name));
   if (!columns.includes(LOCAL_CHANGED_AT_COLUMN)) conn.run(addLocalChangedAtQuery(conn.kysely, table));
-  conn.exec(recencyIndexSql(table));
+  const recency = recencyIndexSql(table);
+  const stored = conn.first({ sql: `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, parameters: [recency.name] });
+  if (stored?.sql !== recency.sql) {
+    conn.exec(`DROP INDEX IF EXISTS "${recency.name}"`);
+    conn.exec(recency.sql);
+  }
   ensureSearchIndex(conn, table.model);
 }
 

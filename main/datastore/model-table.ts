@@ -4,14 +4,15 @@
 import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
 import { columnFields } from '../../common/predicates/column-fields.js';
 import { decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
 
 /**
  * A column every model table has beside its fields: when this device last saved the record (ms
- * since the epoch; NULL when it never did). Not a field: records never carry it; it orders lists
- * "newest first" with `_lastChangedAt` (see `recencySql`).
+ * since the epoch), kept through the server's answer to that save, cleared (NULL) when a change
+ * from elsewhere arrives. Not a field: records never carry it; it orders lists "newest first" with
+ * `_lastChangedAt` (see `recencySql`).
  */
 export const LOCAL_CHANGED_AT_COLUMN = '_localChangedAt';
 
@@ -29,12 +30,20 @@ export class ModelTable {
   private readonly fieldByName: ReadonlyMap<string, FieldDef>;
   /**
    * Insert or update of a full row, parameters in `columns` order. An UPSERT, not `INSERT OR
-   * REPLACE`: the row keeps its rowid (the search index's key) and its update trigger fires.
+   * REPLACE`: the row keeps its rowid (the search index's key) and its update trigger fires. It
+   * clears `LOCAL_CHANGED_AT_COLUMN`: a change from elsewhere is newer than this device's last save.
    */
   readonly upsertSql: string;
+  /** `upsertSql` that keeps `LOCAL_CHANGED_AT_COLUMN` (the server's answer to this device's own save). */
+  readonly upsertKeepingLocalSql: string;
   /** Sets `LOCAL_CHANGED_AT_COLUMN` by primary key; parameters: the time, then `primaryKey` order. */
   readonly touchLocalSql: string;
-  /** The "last change, local or remote" time of a row as an SQL expression (ms; 0 when neither). */
+  /**
+   * The "last change" time of a row as an SQL expression (ms; 0 when none): this device's last save
+   * while nothing from elsewhere came after it, else the server's `_lastChangedAt`. Not the later
+   * of the two: the server stamps this device's own save when it accepts it, moments after, and in
+   * whatever order concurrent sends land — the list would shuffle the records just saved.
+   */
   readonly recencySql: string;
   /** `SELECT *` by primary key, parameters in `primaryKey` order. */
   readonly selectByKeySql: string;
@@ -52,15 +61,27 @@ export class ModelTable {
     this.fieldByName = new Map(this.fields.map((f) => [f.name, f]));
     const placeholderRow = Object.fromEntries(this.columns.map((c) => [c, null]));
     const others = this.columns.filter((c) => !this.primaryKey.includes(c));
-    this.upsertSql = kysely
-      .insertInto(this.name)
-      .values(placeholderRow)
-      .onConflict((oc) =>
-        others.length === 0
-          ? oc.columns([...this.primaryKey]).doNothing()
-          : oc.columns([...this.primaryKey]).doUpdateSet((eb) => Object.fromEntries(others.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-      )
-      .compile().sql;
+    const upsert = (clearLocal: boolean) =>
+      kysely
+        .insertInto(this.name)
+        .values(placeholderRow)
+        .onConflict((oc) =>
+          oc.columns([...this.primaryKey]).doUpdateSet((eb) => ({
+            ...Object.fromEntries(others.map((c) => [c, eb.ref(`excluded.${c}`)])),
+            // A literal, not a parameter: parameters are the row's columns only.
+            ...(clearLocal ? { [LOCAL_CHANGED_AT_COLUMN]: sql<null>`NULL` } : {}),
+          })),
+        )
+        .compile().sql;
+    this.upsertSql = upsert(true);
+    this.upsertKeepingLocalSql =
+      others.length === 0
+        ? kysely
+            .insertInto(this.name)
+            .values(placeholderRow)
+            .onConflict((oc) => oc.doNothing())
+            .compile().sql
+        : upsert(false);
     let select = kysely.selectFrom(this.name).selectAll();
     let remove = kysely.deleteFrom(this.name);
     let touch = kysely.updateTable(this.name).set({ [LOCAL_CHANGED_AT_COLUMN]: 0 });
@@ -72,8 +93,8 @@ export class ModelTable {
     this.selectByKeySql = select.compile().sql;
     this.deleteByKeySql = remove.compile().sql;
     this.touchLocalSql = touch.compile().sql;
-    const remote = this.fieldByName.has('_lastChangedAt') ? `coalesce("_lastChangedAt", 0)` : '0';
-    this.recencySql = `max(coalesce("${LOCAL_CHANGED_AT_COLUMN}", 0), ${remote})`;
+    const remote = this.fieldByName.has('_lastChangedAt') ? `"_lastChangedAt", ` : '';
+    this.recencySql = `coalesce("${LOCAL_CHANGED_AT_COLUMN}", ${remote}0)`;
   }
 
   /** The stored field called `name`, if the model has one. */

@@ -325,7 +325,8 @@ export class Outbox {
       return;
     }
     const row = rowFromServer(table, serverRecord, existing);
-    this.core.putRow(table, row);
+    // The answer to this device's save (or what undoes it): the record still sorts by that save.
+    this.core.putRow(table, row, true);
     events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model: table.name });
   }
 }

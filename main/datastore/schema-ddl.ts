@@ -31,11 +31,14 @@ export function addLocalChangedAtQuery(kysely: Kysely<DynamicDatabase>, table: M
 
 /**
  * The index that serves "newest first" (`recencySql` descending, then the key ascending, as the
- * datastore orders ties), so the first page of 100,000 records is read from the index, not sorted.
+ * datastore orders ties), so the first page of 100,000 records is read from the index, not sorted;
+ * its name and its CREATE statement.
  */
-export function recencyIndexSql(table: ModelTable): string {
+export function recencyIndexSql(table: ModelTable): { readonly name: string; readonly sql: string } {
   const keys = table.primaryKey.map((k) => `"${k}"`).join(', ');
-  return `CREATE INDEX IF NOT EXISTS "_outpost_recency_${table.name}" ON "${table.name}" (${table.recencySql} DESC, ${keys})`;
+  const name = `_outpost_recency_${table.name}`;
+  // Written as SQLite stores it (no IF NOT EXISTS), so migrate.ts can tell an index built for another expression.
+  return { name, sql: `CREATE INDEX "${name}" ON "${table.name}" (${table.recencySql} DESC, ${keys})` };
 }
 
 /** The ADD COLUMN statement for a field added to an existing model. */

@@ -89,9 +89,12 @@ export class StoreCore {
     return row === undefined ? undefined : table.decodeRow(row);
   }
 
-  /** Inserts or replaces the full row for `record`. */
-  putRow(table: ModelTable, record: ModelRecord): void {
-    this.conn.run({ sql: table.upsertSql, parameters: table.encodeRow(record) });
+  /**
+   * Inserts or replaces the full row for `record`. A write from elsewhere (the default) clears the
+   * time of this device's last save; `keepLocalTime` keeps it (the answer to that very save).
+   */
+  putRow(table: ModelTable, record: ModelRecord, keepLocalTime = false): void {
+    this.conn.run({ sql: keepLocalTime ? table.upsertKeepingLocalSql : table.upsertSql, parameters: table.encodeRow(record) });
   }
 
   /** Deletes the row with the record's key; true if a row was there. */

@@ -1,6 +1,6 @@
 // The search box above a list: words matched against the model's text fields by the local search
 // index, ignoring case and accents. Typing searches after a short pause (no query per key); Enter
-// searches at once; Escape clears.
+// searches at once, and so does leaving the box; Escape clears.
 import { useEffect, useRef, useState } from 'react';
 
 /** How long typing pauses before the list is searched (ms). */
@@ -16,10 +16,14 @@ export function ListSearch(props: { label: string; value: string; onSearch: (tex
   const later = (next: string) => {
     setText(next);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => onSearch(next), SEARCH_DEBOUNCE_MS);
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      onSearch(next);
+    }, SEARCH_DEBOUNCE_MS);
   };
   const now = (next: string) => {
     clearTimeout(timer.current);
+    timer.current = undefined;
     setText(next);
     onSearch(next);
   };
@@ -32,6 +36,8 @@ export function ListSearch(props: { label: string; value: string; onSearch: (tex
         value={text}
         maxLength={500}
         onChange={(e) => later(e.target.value)}
+        // Leaving the box (for another screen, say) applies what was typed, so nothing typed is lost.
+        onBlur={() => timer.current !== undefined && text !== props.value && now(text)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
             e.preventDefault();

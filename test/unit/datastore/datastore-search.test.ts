@@ -131,6 +131,11 @@ test('newest first: a record saved on this device sorts before everything the se
   await store.save('Site', { id: 'a', name: 'Old, edited' });
   assert.deepEqual(await newest(), ['Old, edited', 'Made offline', 'Recent', 'Older']);
   assert.deepEqual(names(await store.query('Site', { sort: [{ field: CHANGED_AT_SORT_FIELD, direction: 'asc' }], limit: 2 })), ['Older', 'Recent']);
+  // A colleague's change arriving later: the record sorts by the server's time of it.
+  await store.remote.applyRemote('Site', [remote('c', 'Older, changed elsewhere', now + 60_000, { _version: 2 })]);
+  assert.deepEqual((await newest())[0], 'Older, changed elsewhere');
+  await store.remote.applyRemote('Site', [remote('b', 'Recent, changed elsewhere long ago', now - 9_000_000, { _version: 2 })]);
+  assert.equal((await newest()).at(-1), 'Recent, changed elsewhere long ago', 'a change from elsewhere replaces the local time, it does not add to it');
 });
 
 test('the first newest-first page is read from the recency index, not sorted', async (t) => {
@@ -140,7 +145,7 @@ test('the first newest-first page is read from the recency index, not sorted', a
   const db = new Database(file, { readonly: true });
   try {
     const plan = db
-      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM "Site" ORDER BY max(coalesce("_localChangedAt", 0), coalesce("_lastChangedAt", 0)) desc, "id" asc LIMIT 25`)
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM "Site" ORDER BY coalesce("_localChangedAt", "_lastChangedAt", 0) desc, "id" asc LIMIT 25`)
       .all()
       .map((row) => String((row as { detail: string }).detail))
       .join('\n');
