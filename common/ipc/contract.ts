@@ -404,6 +404,10 @@ export const requests = {
         model: modelName,
         where: predicateShape.optional(),
         sort: sortSpec.optional(),
+        /** The list's search box (as `query`'s `search`). */
+        search: z.string().max(500).optional(),
+        /** Text comparisons in `where` ignore case and accents (as `query`'s). */
+        ignoreCase: z.boolean().optional(),
         format: z.enum(['csv', 'geojson', 'json']),
         withAttachments: z.boolean().optional(),
       })

@@ -47,6 +47,7 @@ export async function exportList(ctx: CoreContext, request: ExportRequest): Prom
     model,
     ...(request.where ? { where: request.where } : {}),
     ...(request.sort ? { sort: request.sort } : {}),
+    matching: { ...(request.search ? { search: request.search } : {}), ...(request.ignoreCase ? { ignoreCase: true } : {}) },
     format: request.format,
     ...(files ? { files } : {}),
     source: open.datastore,

@@ -15,7 +15,7 @@ import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { dataWriter, type ExportShape } from './data-writer.js';
 import { ExportZip, type FileSource } from './export-zip.js';
 import { placeFile } from './place-file.js';
-import { recordPages, type ExportSort, type ExportSource } from './record-pages.js';
+import { recordPages, type ExportMatching, type ExportSort, type ExportSource } from './record-pages.js';
 import { RelatedLabels } from './related-labels.js';
 
 export interface ExportJob {
@@ -23,6 +23,8 @@ export interface ExportJob {
   readonly model: ModelDef;
   readonly where?: Predicate;
   readonly sort?: readonly ExportSort[];
+  /** The list's search and its case- and accent-insensitive filter. */
+  readonly matching?: ExportMatching;
   readonly format: ExportFormat;
   /** With it the export is a zip of the data file and the attached files. */
   readonly files?: { readonly source: FileSource; readonly dataName: string };
@@ -76,7 +78,7 @@ async function writeExport(job: ExportJob, temp: string, scratch: string | null)
   const lookup = labels.labelOf.bind(labels);
   let records = 0;
   try {
-    for await (const page of recordPages(job.source, job.schema, job.model, job.where, job.sort, job.pageSize)) {
+    for await (const page of recordPages(job.source, job.schema, job.model, job.where, job.sort, job.pageSize, job.matching)) {
       await labels.load(page);
       await data.write({ records: page, labels: lookup });
       if (zip !== null) await zip.addRecords(page);

@@ -19,13 +19,22 @@ export interface ExportSort {
 
 /** What an export reads from: the datastore's `query` (ties broken by primary key ascending). */
 export interface ExportSource {
-  query(model: string, options: { where?: Predicate; sort?: readonly ExportSort[]; page?: number; limit?: number }): Promise<ModelRecord[]>;
+  query(
+    model: string,
+    options: { where?: Predicate; sort?: readonly ExportSort[]; page?: number; limit?: number; search?: string; ignoreCase?: boolean },
+  ): Promise<ModelRecord[]>;
 }
 
 /** Records per page read from the datastore (default of `recordPages`). */
 export const EXPORT_PAGE_SIZE = 500;
 
-/** `model`'s records matching `where` in `sort` order, `pageSize` (default 500) at a time; no empty pages. */
+/** The list's search box and its "ignore case and accents" filter, as the datastore's query takes them. */
+export interface ExportMatching {
+  readonly search?: string;
+  readonly ignoreCase?: boolean;
+}
+
+/** `model`'s records matching `where` (and `matching`) in `sort` order, `pageSize` (default 500) at a time; no empty pages. */
 export async function* recordPages(
   source: ExportSource,
   schema: Schema,
@@ -33,9 +42,16 @@ export async function* recordPages(
   where: Predicate | undefined,
   sort: readonly ExportSort[] | undefined,
   pageSize = EXPORT_PAGE_SIZE,
+  matching: ExportMatching = {},
 ): AsyncGenerator<ModelRecord[]> {
-  const sorted = sort && sort.length > 0 ? { sort } : {};
-  const order = keysetOrder(schema, model, sort ?? []);
+  const sorted = {
+    ...(sort && sort.length > 0 ? { sort } : {}),
+    ...(matching.search ? { search: matching.search } : {}),
+    ...(matching.ignoreCase ? { ignoreCase: true } : {}),
+  };
+  // ignoreCase folds every text comparison of the where, the keyset's after-the-cursor ones too,
+  // which would then disagree with the sort's byte order: such an export pages by offset.
+  const order = matching.ignoreCase ? null : keysetOrder(schema, model, sort ?? []);
   let last: ModelRecord | null = null;
   for (let page = 0; ; page++) {
     const records: ModelRecord[] =

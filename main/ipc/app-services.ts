@@ -59,6 +59,8 @@ export interface ExportRequest {
   readonly model: string;
   readonly where?: Predicate;
   readonly sort?: readonly SortField[];
+  readonly search?: string;
+  readonly ignoreCase?: boolean;
   readonly format: ParsedRequestOf<'exportList'>['format'];
   readonly withAttachments: boolean;
 }

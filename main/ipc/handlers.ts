@@ -138,13 +138,15 @@ function recordChannels(services: AppServices): ChannelHandlers<RecordChannel> {
       const def = requireModel(schema, model);
       return services.draftSave(model, key === null ? null : checkedKey(schema, def, key), values);
     },
-    exportList: async ({ model, where, sort, format, withAttachments }) => {
+    exportList: async ({ model, where, sort, search, ignoreCase, format, withAttachments }) => {
       checkSort(services, model, sort);
       const checked = checkedPredicate(services, model, where, 'where');
       return services.exportList({
         model,
         ...(checked ? { where: checked } : {}),
         ...(sort ? { sort } : {}),
+        ...(search !== undefined && search.trim() !== '' ? { search } : {}),
+        ...(ignoreCase === true ? { ignoreCase: true } : {}),
         format,
         withAttachments: withAttachments === true,
       });

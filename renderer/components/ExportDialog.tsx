@@ -25,12 +25,16 @@ export function exportOutcomeText(result: { path: string | null; records: number
   return `Exported ${result.records.toLocaleString()} record${result.records === 1 ? '' : 's'} to ${result.path}`;
 }
 
-/** The dialog exporting `model`'s records matching `where` in `sort` order; `total` is the list's count. */
+/** The dialog exporting `model`'s records matching `where` (and the search) in `sort` order; `total` is the list's count. */
 export function ExportDialog(props: {
   schema: Schema;
   model: ModelDef;
   where: Predicate | undefined;
   sort: readonly ListSort[] | undefined;
+  /** The list's search box text ('' for none). */
+  search?: string;
+  /** The list's filter ignores case and accents. */
+  ignoreCase?: boolean;
   total: number;
   onClose: () => void;
 }) {
@@ -47,6 +51,8 @@ export function ExportDialog(props: {
         model: model.name,
         ...(props.where ? { where: props.where } : {}),
         ...(props.sort ? { sort: [...props.sort] } : {}),
+        ...(props.search ? { search: props.search } : {}),
+        ...(props.ignoreCase ? { ignoreCase: true } : {}),
         format,
         ...(withFiles ? { withAttachments: true } : {}),
       })

@@ -24,7 +24,6 @@ import { accessRefusal } from '../work-view.js';
 import '../lists.css';
 
 const PAGE_SIZE = 25;
-const EXPORT_DIFFERS = 'Export writes the filter as if “Match case and accents” were ticked, without the search: clear the search (or tick it) to export.';
 
 /** What the shell gives a model's list. */
 export interface ModelListScreenProps {
@@ -50,8 +49,8 @@ export function ModelListScreen(props: ModelListScreenProps) {
   const cannotCreate = accessRefusal(props.access ?? null, model, 'create');
   const cannotRead = accessRefusal(props.access ?? null, model, 'read');
   const syncing = syncProgressOf(props.status, model.name);
-  // An export writes `where` and `sort` as they are: it cannot yet repeat a search or ignore case.
-  const exportDiffers = search !== '' || (!state.matchCase && comparesText(model, state.filter));
+  // The export repeats the list as shown: its search and, where the filter compares text, ignoring case.
+  const ignoreCase = !state.matchCase && comparesText(model, state.filter);
 
   useEffect(() => setExporting(false), [model.name]);
 
@@ -64,7 +63,7 @@ export function ModelListScreen(props: ModelListScreenProps) {
         syncing={syncing}
         sort={state.sort}
         exportButton={exportButton}
-        exportRefusal={cannotRead ?? (exportDiffers ? EXPORT_DIFFERS : null)}
+        exportRefusal={cannotRead}
         cannotCreate={cannotCreate}
         onExport={() => setExporting(true)}
         onNew={props.onNew}
@@ -95,6 +94,8 @@ export function ModelListScreen(props: ModelListScreenProps) {
           model={model}
           where={where}
           sort={list.sort}
+          search={search}
+          ignoreCase={ignoreCase}
           total={live.total}
           onClose={() => {
             setExporting(false);

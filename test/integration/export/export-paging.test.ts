@@ -188,3 +188,38 @@ test('records saved while an enum-sorted export pages are not read twice, and no
     await bench.close();
   }
 });
+
+test('an export repeats the list’s search and its case- and accent-insensitive filter, every page, in the datastore order', async () => {
+  const bench = openBench('paging-search');
+  try {
+    const titles = ['École nord', 'ecole sud', 'ÉCOLE est', 'Quarry', 'école ouest', 'Pit', 'Ecole centre'];
+    await bench.put(
+      'Inspection',
+      titles.map((title, i) => ({ id: `s-${i}`, title, status: 'DRAFT', siteID: 's', attachments: null })),
+    );
+    const run = async (name: string, matching: { search?: string; ignoreCase?: boolean }, where?: Predicate) => {
+      const sort: ExportSort[] = [{ field: 'title', direction: 'asc' }];
+      const expected = (await bench.datastore.query('Inspection', { ...(where ? { where } : {}), sort, ...matching })).map((r) => r.id);
+      const result = await exportToFile({
+        schema,
+        model: inspection,
+        format: 'csv',
+        source: bench.datastore,
+        overwrite: false,
+        ...(where ? { where } : {}),
+        sort,
+        matching,
+        pageSize: 2,
+        path: join(bench.dir, `${name}.csv`),
+      });
+      const got = readCsv(result.path).rows.map((r) => r.id);
+      assert.deepEqual(got, expected);
+      return got;
+    };
+    assert.equal((await run('search', { search: 'ecole' })).length, 5, 'the search folds case and accents');
+    assert.equal((await run('ignore-case', { ignoreCase: true }, { field: 'title', op: 'beginsWith', value: 'ecole' })).length, 5);
+    assert.equal((await run('match-case', {}, { field: 'title', op: 'beginsWith', value: 'ecole' })).length, 1, 'without ignoreCase the filter is exact');
+  } finally {
+    await bench.close();
+  }
+});
