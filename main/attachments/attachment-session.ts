@@ -317,17 +317,15 @@ export class AttachmentSession {
 
   private onFileState(event: FileStateEvent): void {
     if (this.closed) return;
-    this.publishEntry(event.key, event.bytesSent, event.state === 'uploading');
+    this.publishEntry(event.key, event.bytesSent);
     this.publishQueue();
     if (event.state === 'failed') {
       recordRefusals(this.options.datastore, this.db).catch((error: unknown) => console.error('attachment refusal not recorded:', error));
     }
   }
 
-  /** `running`: the runner says it is uploading now (a first try is not marked so in the table). */
-  private publishEntry(key: string, bytesSent?: number, running = false): void {
-    const found = this.closed ? null : loadEntry(this.db, key);
-    const entry = found !== null && running && found.state === 'queued' ? { ...found, state: 'uploading' as const } : found;
+  private publishEntry(key: string, bytesSent?: number): void {
+    const entry = this.closed ? null : loadEntry(this.db, key);
     if (entry !== null) this.throttle.push(attachmentStateOf(entry, entry.state === 'uploading' ? bytesSent : undefined));
   }
 

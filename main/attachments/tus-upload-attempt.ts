@@ -4,7 +4,7 @@
 // Location loses nothing); a file never tried before is created at once, its first chunk sent
 // with the POST (creation-with-upload: no HEAD that can only answer 404). tus-js-client's own retries are off: the
 // queue backs off (upload-queue-core.ts), so one policy decides.
-import { createReadStream, type ReadStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import * as tus from 'tus-js-client';
 import type { UploadOutcome } from './upload-queue-core.js';
 
@@ -31,17 +31,8 @@ export interface UploadAttemptInput {
   readonly signal: AbortSignal;
 }
 
-/**
- * Runs one attempt; resolves with how it ended. A creation the server answers 409 (the upload
- * exists: a try before a crash created it) resumes it at `resumeUrl` in the same attempt.
- */
-export async function attemptTusUpload(input: UploadAttemptInput & { readonly resumeUrl?: string }): Promise<UploadOutcome> {
-  const outcome = await attemptOnce(input);
-  if (input.uploadUrl !== null || input.resumeUrl === undefined || outcome.kind !== 'http' || outcome.status !== 409) return outcome;
-  return attemptOnce({ ...input, uploadUrl: input.resumeUrl, source: createReadStream(input.source.path) });
-}
-
-function attemptOnce(input: UploadAttemptInput): Promise<UploadOutcome> {
+/** Runs one attempt; resolves with how it ended. */
+export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     // Set when stopping starts: tus-js-client's abort() misses a request still in onBeforeRequest.

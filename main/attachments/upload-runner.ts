@@ -168,18 +168,12 @@ export class UploadRunner {
   private async upload(entry: AttachmentEntry, signal: AbortSignal): Promise<void> {
     const { db } = this.options;
     if (!(await this.options.files.exists(entry.sha256))) return this.settle(entry.key, { kind: 'file-missing' });
-    const recordScoped = `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`;
-    const firstTry = entry.uploadUrl === null && entry.state === 'queued' && entry.attempts === 0;
-    // A first try is not marked in the table: that would be a durable commit (an fsync blocking the
-    // event loop) per file for nothing — a crash mid-try leaves it `queued`, and the next try's
-    // creation, answered 409, resumes it (tus-upload-attempt.ts). Retries are marked `uploading`.
-    if (!firstTry) markUploading(db, entry.key);
+    markUploading(db, entry.key);
     this.emit({ key: entry.key, state: 'uploading', bytesSent: entry.bytesAcked, bytesTotal: entry.size });
     const outcome = await attemptTusUpload({
       endpoint: this.options.endpoint,
       // Never tried: create it with its first chunk. Tried before, or left `uploading` by a crash: resume by HEAD.
-      uploadUrl: firstTry ? null : (entry.uploadUrl ?? recordScoped),
-      resumeUrl: recordScoped,
+      uploadUrl: entry.uploadUrl ?? (entry.state === 'queued' && entry.attempts === 0 ? null : `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`),
       source: this.options.files.read(entry.sha256),
       metadata: {
         model: entry.model,
