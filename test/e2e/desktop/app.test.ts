@@ -318,7 +318,7 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await page.getByRole('row', { name: 'Unsent site' }).waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
     await screenshot(page, '07-settings');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor();
     assert.match((await dialog.textContent()) ?? '', /1 unsynced change/);
@@ -326,7 +326,7 @@ describe('desktop app in Chromium against a real server', { skip }, () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await page.getByTestId('settings-user').textContent(), 'ana', 'still signed in');
     // Sync first: the change goes to the server, then the profile is closed and cleared.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await dialog.getByRole('button', { name: 'Sync first' }).click();
     await page.locator('input[name=server]').waitFor({ timeout: 30_000 });
     assert.ok(

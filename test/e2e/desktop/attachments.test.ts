@@ -279,7 +279,7 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const guard = page.getByRole('alertdialog');
     await guard.waitFor();
     assert.equal(await guard.locator('#guard-title').textContent(), '1 unsynced change and 3 attached files not uploaded yet');
@@ -327,7 +327,7 @@ describe('photos and files, in Chromium against a real core and server', { skip 
     assert.equal((await download(refs[0]!.key, 'ana')).status, 404, 'no file went up while paused');
 
     // Only files wait now: the guard says so on its own.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const guard = page.getByRole('alertdialog');
     await guard.waitFor();
     assert.equal(await guard.locator('#guard-title').textContent(), '3 attached files not uploaded yet');

@@ -199,7 +199,7 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
     await page.locator('.sync-bar .net', { hasText: 'Sync paused' }).waitFor();
     await addSite(page, 'Unsent 1');
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('alertdialog').waitFor();
     await assertTrapped(page, '[role=alertdialog]', 4);
     await page.keyboard.press('Escape');
@@ -226,7 +226,7 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
 
     // Running and offline: answered at once.
     await page.getByRole('button', { name: 'Settings' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.getByRole('button', { name: 'Sync first' }).click();
     const started = Date.now();
@@ -249,7 +249,7 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
 
     // Paused and the server down: the worker is started, fails to connect, is paused again.
     await page.getByRole('button', { name: 'Pause sync' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await dialog.getByRole('button', { name: 'Sync first' }).click();
     await reason.waitFor({ timeout: 8000 });
     assert.match((await reason.textContent()) ?? '', /^Cannot sync now: 127\.0\.0\.1:\d+ (cannot be reached|did not answer within 5 s)/);
@@ -274,7 +274,7 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
     const page = device.page;
     await start();
     await recordProgress(page);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     assert.match((await dialog.textContent()) ?? '', /3 unsynced changes/);
     await dialog.getByRole('button', { name: 'Sync first' }).click();

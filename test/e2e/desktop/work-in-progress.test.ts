@@ -175,7 +175,7 @@ describe('work in progress is safe, in Chromium against a real server', { skip }
     await device.restart();
     await page.getByRole('heading', { name: 'Sites' }).waitFor();
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     const dialog = page.getByRole('alertdialog');
     await dialog.waitFor();
     assert.match((await dialog.locator('h2').textContent()) ?? '', /1 unsaved draft/);
