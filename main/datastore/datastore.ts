@@ -404,8 +404,13 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
 
   /** Sets the time of this device's last save of `record` (the "newest first" order's local half). */
   private touchLocal(table: ModelTable, record: ModelRecord): void {
-    this.core.conn.run({ sql: table.touchLocalSql, parameters: [Date.now(), ...table.keyParams(record)] });
+    // Strictly increasing: saves within one millisecond still list in the order they were made.
+    this.lastLocalTouch = Math.max(Date.now(), this.lastLocalTouch + 1);
+    this.core.conn.run({ sql: table.touchLocalSql, parameters: [this.lastLocalTouch, ...table.keyParams(record)] });
   }
+
+  /** The time `touchLocal` gave last (ms). */
+  private lastLocalTouch = 0;
 
   private runQuery(table: ModelTable, options: QueryOptions): ModelRecord[] {
     return selectRecords(this.core.conn, this.schema, table, options);
