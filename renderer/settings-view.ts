@@ -7,8 +7,8 @@ const plural = (n: number, one: string, many: string): string => `${n.toLocaleSt
 
 /** "Account — token kept in the system keychain", "API key", "Offline profile" (where the secret is comes from main). */
 export function signInText(user: Pick<CurrentUser, 'mode' | 'credentialStorage'>): string {
-  const mode = { password: 'Account', apiKey: 'API key', offline: 'Offline profile' }[user.mode];
-  return user.credentialStorage ? `${mode} — ${user.mode === 'password' ? 'token' : 'key'} ${user.credentialStorage}` : mode;
+  const mode = { password: 'Account', apiKey: 'API key', offline: 'Offline profile', oidc: 'Identity provider' }[user.mode];
+  return user.credentialStorage ? `${mode} — ${user.mode === 'password' || user.mode === 'oidc' ? 'token' : 'key'} ${user.credentialStorage}` : mode;
 }
 
 /** After "sync first" ran out of time with something left: what is left (unsynced changes, or only review items). */

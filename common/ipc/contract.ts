@@ -75,11 +75,18 @@ export const ipcErrorShape = z.object({
 /** Who is signed in. `server` is null for an offline (local-only) profile. */
 export const currentUserShape = z.object({
   profileId: z.string(),
-  mode: z.enum(['password', 'apiKey', 'offline']),
+  mode: z.enum(['password', 'apiKey', 'offline', 'oidc']),
   server: z.string().nullable(),
   username: z.string(),
   /** Where the sign-in's secret is kept, in plain words ("kept in the system keychain"); absent for offline. */
   credentialStorage: z.string().optional(),
+  /**
+   * How this profile's data on this computer is protected, in plain words (issue 15: "Encrypted with a key kept
+   * in the system keychain" or "Encrypted with your passphrase: this computer has no usable keychain").
+   */
+  dataProtection: z.string().optional(),
+  /** The OpenID Connect provider (issuer URL) an `oidc` profile signs in with. */
+  issuer: z.string().optional(),
 });
 
 export const profileShape = currentUserShape.extend({
@@ -245,6 +252,12 @@ const needsConfirmation = z.object({
   reason: z.string().optional(),
 });
 
+/**
+ * The passphrase that protects a profile's data where this computer has no usable keychain (issue 15). Only sent
+ * after signIn/openProfile answered `ProfileKeyError` with `reason: 'passphraseNeeded'` (or `wrongPassphrase`).
+ */
+const passphrase = z.string().min(10).max(1000);
+
 const signInRequest = z.discriminatedUnion('mode', [
   z
     .object({
@@ -252,6 +265,7 @@ const signInRequest = z.discriminatedUnion('mode', [
       server: z.url({ protocol: /^https?$/ }).max(2000),
       username: z.string().min(1).max(200),
       password: z.string().min(1).max(1000),
+      passphrase: passphrase.optional(),
     })
     .strict(),
   z
@@ -261,9 +275,27 @@ const signInRequest = z.discriminatedUnion('mode', [
       apiKey: z.string().min(1).max(1000),
       /** Name shown for this profile; defaults to `api-key`. */
       username: z.string().min(1).max(200).optional(),
+      passphrase: passphrase.optional(),
     })
     .strict(),
-  z.object({ mode: z.literal('offline'), username: z.string().min(1).max(200) }).strict(),
+  z.object({ mode: z.literal('offline'), username: z.string().min(1).max(200), passphrase: passphrase.optional() }).strict(),
+  /**
+   * Sign-in through an OpenID Connect provider (RFC 8252: code + PKCE in the system browser, loopback redirect).
+   * `server` is the GraphQL endpoint (an Outpost server or AppSync) that trusts `issuer`.
+   */
+  z
+    .object({
+      mode: z.literal('oidc'),
+      server: z.url({ protocol: /^https?$/ }).max(2000),
+      issuer: z.url({ protocol: /^https?$/ }).max(2000),
+      clientId: z.string().min(1).max(500),
+      /** Scopes asked for; default `openid profile email offline_access`. */
+      scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
+      /** Which token the backend verifies: `id` (AppSync OIDC, Outpost) or `access` (Cognito user pools). Default `id`. */
+      tokenUse: z.enum(['id', 'access']).optional(),
+      passphrase: passphrase.optional(),
+    })
+    .strict(),
 ]);
 
 /** Every request the renderer may make: channel → { request, response }. */
@@ -382,7 +414,9 @@ export const requests = {
   setSyncSettings: { request: syncSettingsShape.strict(), response: syncSettingsShape },
   signIn: { request: signInRequest, response: currentUserShape },
   /** Reopens a profile on this computer from its saved sign-in (no password; works offline). */
-  openProfile: { request: z.object({ profileId: z.string().min(1).max(100) }).strict(), response: currentUserShape },
+  openProfile: { request: z.object({ profileId: z.string().min(1).max(100), passphrase: passphrase.optional() }).strict(), response: currentUserShape },
+  /** Stops waiting for an OpenID Connect sign-in in the browser; that signIn then fails with a "cancelled" message. */
+  cancelSignIn: { request: empty, response: z.object({ cancelled: z.boolean() }) },
   signOut: {
     request: z.object({ unsynced: unsyncedChoice }).strict(),
     response: z.union([needsConfirmation, z.object({ signedOut: z.literal(true), discarded: z.number().int() })]),

@@ -2,6 +2,7 @@
 // resumes or forgets a profile's saved sign-in. The only secrets kept are the refresh token or
 // the API key, in the CredentialStore; access tokens stay in memory (TokenSession). A secret the
 // store refuses after the server issued it keeps this run signed in (KeptCredential) and is said.
+import { ValidationError } from '../../common/errors.js';
 import type { ParsedRequestOf } from '../../common/ipc/contract.js';
 import type { CredentialStore } from './credential-store.js';
 import { deviceClaimFor, type DeviceClaim } from './device-identity.js';
@@ -48,6 +49,9 @@ export const DEFAULT_API_KEY_USER = 'api-key';
  */
 export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDeps, device: DeviceClaim = deviceClaimFor(undefined)): Promise<SignedIn> {
   switch (request.mode) {
+    case 'oidc':
+      // Wired to main/auth/oidc-sign-in.ts by the OIDC sign-in work in progress (issue 15).
+      throw new ValidationError('Sign-in with an identity provider is not wired into the app yet.', 'mode');
     case 'offline':
       return {
         profile: { id: profileIdFor(null, request.username), mode: 'offline', server: null, username: request.username },

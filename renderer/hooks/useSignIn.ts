@@ -57,7 +57,7 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
     attempt(
       () => api.openProfile({ profileId: profile.profileId }),
       () => {
-        if (profile.mode === 'offline') return;
+        if (profile.mode === 'offline' || profile.mode === 'oidc') return;
         setMode(profile.mode);
         setFields((f) => ({ ...f, server: profile.server ?? '', username: profile.username }));
       },
