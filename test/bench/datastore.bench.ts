@@ -45,7 +45,13 @@ async function serialSaves(durability: Durability, count: number): Promise<{ ds:
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability}`);
   const template = new Database(join(work, `saves-ds-${durability}.db`), { readonly: true });
-  const ddl = template.prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'`).all() as { sql: string }[];
+  // FTS5 makes its own shadow tables (`…_data`, `…_idx`, …) when its virtual table is created: copying them too fails.
+  const ddl = template
+    .prepare(
+      `SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+         AND NOT (type = 'table' AND name LIKE '\\_outpost\\_search\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%')`,
+    )
+    .all() as { sql: string }[];
   template.close();
   for (const { sql } of ddl) db.exec(sql);
   const insertRow = db.prepare(
