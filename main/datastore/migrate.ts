@@ -25,7 +25,9 @@
 //   table (`_outpost_attachments`, main/attachments/attachment-tables.ts) is created in a file
 //   that has none, and gains the columns added since in one that has it.
 // - Every model table gets the list's support (each open, idempotently): a `_localChangedAt` column
-//   (model-table.ts), the index serving "newest first", and its search index (search-index.ts,
+//   (model-table.ts), its `@index`es as schema-ddl.ts builds them now (ending with the primary key,
+//   the sort's tiebreak, plus a descending companion; a file made before has them rebuilt), the
+//   index serving "newest first", and its search index (search-index.ts,
 //   re-created and rebuilt when the model's text fields changed or the table was re-created).
 // Everything runs in one transaction: a crash mid-migration leaves the previous state intact.
 import { randomUUID } from 'node:crypto';
@@ -40,11 +42,12 @@ import { classifyModelChange } from './schema-change.js';
 import {
   addColumnQuery,
   addLocalChangedAtQuery,
-  createIndexQueries,
   createTableQuery,
+  descendingIndexNameFor,
   dropIndexQuery,
   dropTableQuery,
   indexNameFor,
+  indexSqlFor,
   recencyIndexSql,
 } from './schema-ddl.js';
 import { ensureSearchIndex } from './search-index.js';
@@ -142,8 +145,9 @@ function upgradeInternalTables(conn: SqliteConnection): void {
   }
 }
 
-/** The local-change column (older files lack it), the recency index and the search index of `table`. */
+/** The local-change column (older files lack it), the `@index`es ending with the key, the recency index and the search index of `table`. */
 function ensureListSupport(conn: SqliteConnection, table: ModelTable): void {
+  ensureIndexes(conn, table);
   const columns = conn.all({ sql: `PRAGMA table_info("${table.name}")`, parameters: [] }).map((row) => String(row.name));
   if (!columns.includes(LOCAL_CHANGED_AT_COLUMN)) conn.run(addLocalChangedAtQuery(conn.kysely, table));
   const recency = recencyIndexSql(table);
@@ -157,7 +161,26 @@ function ensureListSupport(conn: SqliteConnection, table: ModelTable): void {
 
 function createTable(conn: SqliteConnection, table: ModelTable): void {
   conn.run(createTableQuery(conn.kysely, table));
-  for (const query of createIndexQueries(conn.kysely, table)) conn.run(query);
+  ensureIndexes(conn, table);
+}
+
+/**
+ * Every index of `table`'s `@index`es as schema-ddl.ts builds it now: one missing is created, one
+ * built otherwise (by an older version, without the primary key at its end, or for other fields)
+ * is rebuilt, and a descending companion no longer wanted is dropped. Never touches data.
+ */
+function ensureIndexes(conn: SqliteConnection, table: ModelTable): void {
+  const wanted = indexSqlFor(table);
+  for (const index of wanted) {
+    const stored = conn.first({ sql: `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, parameters: [index.name] });
+    if (stored?.sql === index.sql) continue;
+    if (stored !== undefined) conn.run(dropIndexQuery(conn.kysely, index.name));
+    conn.exec(index.sql);
+  }
+  for (const declared of table.model.indexes) {
+    const desc = descendingIndexNameFor(table.name, declared);
+    if (!wanted.some((w) => w.name === desc)) conn.run(dropIndexQuery(conn.kysely, desc));
+  }
 }
 
 function syncIndexes(conn: SqliteConnection, oldModel: ModelDef, table: ModelTable): void {
@@ -168,9 +191,10 @@ function syncIndexes(conn: SqliteConnection, oldModel: ModelDef, table: ModelTab
     // Same name, different key columns: rebuild it.
     if (!wanted.has(name) || (now !== undefined && now.fields.join(',') !== index.fields.join(','))) {
       conn.run(dropIndexQuery(conn.kysely, name));
+      conn.run(dropIndexQuery(conn.kysely, descendingIndexNameFor(table.name, index)));
     }
   }
-  for (const query of createIndexQueries(conn.kysely, table)) conn.run(query);
+  ensureIndexes(conn, table);
 }
 
 function recreate(conn: SqliteConnection, schema: Schema, oldModel: ModelDef, table: ModelTable, reason: string): RecreatedModel {

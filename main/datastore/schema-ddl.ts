@@ -51,18 +51,42 @@ export function addColumnQuery(kysely: Kysely<DynamicDatabase>, table: ModelTabl
     .compile();
 }
 
-/** CREATE INDEX statements for every `@index` of the model (idempotent). */
-export function createIndexQueries(kysely: Kysely<DynamicDatabase>, table: ModelTable): CompiledQuery[] {
-  return table.model.indexes
-    .filter((index) => index.fields.every((f) => table.field(f) !== undefined))
-    .map((index) =>
-      kysely.schema
-        .createIndex(indexNameFor(table.name, index))
-        .ifNotExists()
-        .on(table.name)
-        .columns([...index.fields])
-        .compile(),
-    );
+/** One index the datastore keeps: its SQLite name and its CREATE statement as SQLite stores it. */
+export interface IndexSql {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** SQLite name of the companion of `@index(name: …)` that serves its sort key descending. */
+export function descendingIndexNameFor(model: string, index: IndexDef): string {
+  return `${indexNameFor(model, index)}__desc`;
+}
+
+/**
+ * The indexes built for every `@index` of the model. Each ends with the primary key, the datastore's
+ * tiebreak (record-query.ts orders ties by key ascending), so a query on the index's leading fields
+ * sorted by its sort key reads its page straight from the index instead of sorting ties in a temp
+ * B-tree. An index with a sort key (two fields or more) also gets a companion with that key
+ * descending and the primary key still ascending: scanning the first backwards would give key
+ * descending, ties descending too, which is not the datastore's order. Written as SQLite stores
+ * them (no IF NOT EXISTS), so migrate.ts can tell an index built by an older version and rebuild it.
+ */
+export function indexSqlFor(table: ModelTable): IndexSql[] {
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const out: IndexSql[] = [];
+  for (const index of table.model.indexes) {
+    if (!index.fields.every((f) => table.field(f) !== undefined)) continue;
+    const keys = table.primaryKey.filter((k) => !index.fields.includes(k)).map(quote);
+    const fields = index.fields.map(quote);
+    const name = indexNameFor(table.name, index);
+    out.push({ name, sql: `CREATE INDEX ${quote(name)} ON ${quote(table.name)} (${[...fields, ...keys].join(', ')})` });
+    if (index.fields.length >= 2) {
+      const desc = descendingIndexNameFor(table.name, index);
+      const columns = [...fields.slice(0, -1), `${fields[fields.length - 1]!} DESC`, ...keys];
+      out.push({ name: desc, sql: `CREATE INDEX ${quote(desc)} ON ${quote(table.name)} (${columns.join(', ')})` });
+    }
+  }
+  return out;
 }
 
 /** DROP INDEX for an index that is no longer declared. */
