@@ -12,9 +12,9 @@ import type { ListState } from '../list-state.js';
 import { useListState } from './useListState.js';
 import { usePagedQuery } from './usePagedQuery.js';
 
-/** `model`'s list query and its live page of `pageSize` records. */
-export function useListQuery(model: ModelDef, status: SyncStatus | null | undefined, pageSize: number) {
-  const { state, ready, update } = useListState(model);
+/** `model`'s list query and its live page of `pageSize` records; `profileId` as useListState takes it. */
+export function useListQuery(model: ModelDef, status: SyncStatus | null | undefined, pageSize: number, profileId?: string | null) {
+  const { state, ready, update } = useListState(model, profileId);
   const [page, setPage] = useState(0);
   const where = useMemo(() => toPredicate(model, state.filter), [model, state.filter]);
   const sort = useMemo(() => querySort(state.sort), [state.sort]);

@@ -14,21 +14,28 @@ function storage(): Storage | null {
   }
 }
 
-/** The list state of `model` for the signed-in profile, and a setter that also stores it. */
-export function useListState(model: ModelDef): { state: ListState; ready: boolean; update: (patch: Partial<ListState>) => void } {
+/**
+ * The list state of `model` for `profileId` (the shell's signed-in profile; undefined: asked of
+ * main, for a list shown outside the shell), and a setter that also stores it.
+ */
+export function useListState(model: ModelDef, profileId?: string | null): { state: ListState; ready: boolean; update: (patch: Partial<ListState>) => void } {
   const [key, setKey] = useState<string | null>(null);
   const [state, setState] = useState<ListState>(DEFAULT_LIST_STATE);
   const [ready, setReady] = useState(false);
   useEffect(() => {
     let cancelled = false;
-    setReady(false);
-    const load = (profileId: string | null) => {
+    const load = (id: string | null) => {
       if (cancelled) return;
-      const k = profileId === null ? null : listStateKey(profileId, model.name);
+      const k = id === null ? null : listStateKey(id, model.name);
       setKey(k);
       setState(k === null ? DEFAULT_LIST_STATE : parseListState(model, storage()?.getItem(k) ?? null));
       setReady(true);
     };
+    if (profileId !== undefined) {
+      load(profileId);
+      return;
+    }
+    setReady(false);
     api.currentUser().then(
       (user) => load(user?.profileId ?? null),
       () => load(null),
@@ -36,7 +43,7 @@ export function useListState(model: ModelDef): { state: ListState; ready: boolea
     return () => {
       cancelled = true;
     };
-  }, [model]);
+  }, [model, profileId]);
   const update = useCallback(
     (patch: Partial<ListState>) =>
       setState((old) => {

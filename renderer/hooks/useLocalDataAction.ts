@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { SyncStatus } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
+import { forgetProfileState } from './profile-storage.js';
 import { clearedText, phaseAfter, type GuardPhase, type UnsyncedChoice } from '../settings-view.js';
 
 export type { GuardPhase, UnsyncedChoice } from '../settings-view.js';
@@ -58,6 +59,8 @@ export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () =>
         });
         return;
       }
+      // Asked before: after a sign-out main has no current profile to name.
+      const profileId = (await api.currentUser().catch(() => null))?.profileId ?? null;
       const result = action === 'clear' ? await api.clear({ unsynced }) : await api.signOut({ unsynced });
       if ('needsConfirmation' in result) {
         const files = result.unuploadedFiles ?? 0;
@@ -73,6 +76,8 @@ export function useLocalDataAction(status: SyncStatus | null, onSignedOut: () =>
         return;
       }
       setPending(null);
+      // The profile's lists and "last used" values are record text: they go with its data.
+      if (profileId !== null) forgetProfileState(profileId);
       if ('signedOut' in result) onSignedOut();
       else setMessage(clearedText(result.discarded));
     } catch (e) {

@@ -27,6 +27,8 @@ export interface RecordActionsInput {
   /** Why this sign-in may not save, or null. */
   readonly cannotSave: string | null;
   readonly setFormError: (message: string | null) => void;
+  /** Whose "last used" values a save updates (null: nobody's). */
+  readonly profileId: string | null;
   /** Forgets the form's draft. */
   readonly discardDraft: () => Promise<void>;
   /** Tells the shell the form is done (no longer dirty). */
@@ -88,7 +90,7 @@ export function useRecordActions(input: RecordActionsInput): RecordActions {
         return;
       }
       const saved = await api.save({ model: model.name, record, ...(condition ? { condition } : {}) });
-      rememberLastUsed(model.name, lastUsedValues(hints, model, saved));
+      rememberLastUsed(input.profileId, model.name, lastUsedValues(hints, model, saved));
       await input.discardDraft();
       input.release();
       input.onSaved(saved);

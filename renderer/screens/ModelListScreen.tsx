@@ -37,12 +37,14 @@ export interface ModelListScreenProps {
   onNew: () => void;
   /** Opens Settings, where a capped model's limit is raised. */
   onSettings?: () => void;
+  /** The signed-in profile, whose remembered list state is used (absent: asked of main). */
+  profileId?: string | null;
 }
 
 /** One model's live, searchable, filterable, sortable, paged record list. */
 export function ModelListScreen(props: ModelListScreenProps) {
   const { model, schema } = props;
-  const list = useListQuery(model, props.status, PAGE_SIZE);
+  const list = useListQuery(model, props.status, PAGE_SIZE, props.profileId);
   const { state, live, where, search } = list;
   const [exporting, setExporting] = useState(false);
   const exportButton = useRef<HTMLButtonElement>(null);

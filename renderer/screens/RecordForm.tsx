@@ -54,6 +54,8 @@ export interface RecordFormProps {
   schema: Schema;
   model: ModelDef;
   recordKey: KeyObject | null;
+  /** The signed-in profile: "the last site used" is this profile's (none remembered when null or absent). */
+  profileId?: string | null;
   onDone: (saved?: ModelRecord) => void;
   onSaved: (record: ModelRecord) => void;
   /** Called whenever the form becomes dirty or clean. */
@@ -130,7 +132,7 @@ function useFormStart(props: RecordFormPageProps): { fields: FieldDef[]; initial
     recordKey === null && !resubmit
       ? initialValues(schema, hints, model, fields, {
           now: new Date(),
-          lastUsed: (field) => readLastUsed(model.name, field),
+          lastUsed: (field) => readLastUsed(props.profileId ?? null, model.name, field),
           ...(prefill ? { prefill } : {}),
         })
       : undefined,
@@ -167,6 +169,7 @@ function RecordFormPage(props: RecordFormPageProps) {
     onDone: props.onDone,
     onSaveAndNew: props.onNew,
     onDeleted: props.onDeleted,
+    profileId: props.profileId ?? null,
   });
   useFormGuard(onGuard, dirty && !actions.busy, draft.discard);
 

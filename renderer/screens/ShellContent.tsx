@@ -5,6 +5,7 @@ import type { KeyObject } from '../../common/schema/record-key.js';
 import type { Schema } from '../../common/schema/types.js';
 import { findModel } from '../../common/schema/model-fields.js';
 import { api } from '../api.js';
+import { useForgetOnSignOut } from '../hooks/useForgetOnSignOut.js';
 import type { FormGuard } from '../hooks/useFormGuard.js';
 import { routeModel, type Route } from '../route.js';
 import { nothingReadable } from '../work-view.js';
@@ -36,6 +37,7 @@ export interface ShellContentProps {
 /** The screen for `current`. */
 export function ShellContent(props: ShellContentProps) {
   const { schema, current, access, setRoute, setRouteNow, onGuard } = props;
+  useForgetOnSignOut(props.user.profileId);
   const modelName = routeModel(current);
   const model = modelName === undefined ? undefined : findModel(schema, modelName);
   return (
@@ -50,6 +52,7 @@ export function ShellContent(props: ShellContentProps) {
           key={model.name}
           schema={schema}
           model={model}
+          profileId={props.user.profileId}
           status={props.status}
           access={access}
           onOpen={(recordKey) => props.onOpen(model.name, recordKey)}
@@ -63,6 +66,7 @@ export function ShellContent(props: ShellContentProps) {
           schema={schema}
           model={model}
           recordKey={current.recordKey}
+          profileId={props.user.profileId}
           access={access}
           onGuard={onGuard}
           onSaved={() => undefined}
@@ -76,6 +80,7 @@ export function ShellContent(props: ShellContentProps) {
           schema={schema}
           model={model}
           recordKey={current.item.key ?? null}
+          profileId={props.user.profileId}
           onGuard={onGuard}
           onSaved={() => undefined}
           resubmit={{
