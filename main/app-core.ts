@@ -6,6 +6,7 @@
 import { OutpostError, ValidationError } from '../common/errors.js';
 import type { CurrentUser } from '../common/ipc/contract.js';
 import { createProfileRegistry } from './auth/profiles.js';
+import { oidcHostOf, PendingSignIn } from './auth/oidc-profile.js';
 import type { SignInDeps } from './auth/sign-in.js';
 import type { AppServices } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
@@ -39,6 +40,35 @@ export interface AppCore {
   close(): Promise<void>;
 }
 
+/**
+ * An identity provider stopped accepting the profile's refresh token: sync stops and the user is
+ * told to sign in again; the profile stays open with its unsynced edits (unlike a revoked device).
+ */
+function signInEndedHandler(ctx: CoreContext, serial: ReturnType<typeof createSerial>): (profileId: string, message: string) => void {
+  return (profileId, message) => {
+    void serial(async () => {
+      const open = ctx.session;
+      if (!open || open.signedIn.profile.id !== profileId) return;
+      await stopSync(ctx, open);
+      ctx.activity.note(`Signed out of the server: ${message}`);
+      ctx.out.notify({ code: 'SignInEnded', message: `${message}. Your unsynced changes are kept on this computer and will sync after you sign in again.` });
+    }).catch(() => undefined);
+  };
+}
+
+/** Identity-provider sign-ins' deps: the host's browser, the waiting sign-in (cancelSignIn), a refused refresh. */
+function oidcSignInDeps(
+  ctx: CoreContext,
+  serial: ReturnType<typeof createSerial>,
+): Pick<SignInDeps, 'openBrowser' | 'allowHttpIssuer' | 'pendingSignIn' | 'onSignInEnded'> {
+  return { ...oidcHostOf(ctx.options), pendingSignIn: new PendingSignIn(), onSignInEnded: signInEndedHandler(ctx, serial) };
+}
+
+/** signIn, and cancelSignIn stopping the identity-provider sign-in waiting for the browser (outside `serial`). */
+function signInServices(lifecycle: Pick<AppServices, 'signIn'>, deps: SignInDeps): Pick<AppServices, 'signIn' | 'cancelSignIn'> {
+  return { signIn: lifecycle.signIn, cancelSignIn: async () => ({ cancelled: deps.pendingSignIn?.cancel() ?? false }) };
+}
+
 /** Creates the core; nothing is opened until sign-in or `restore()`. */
 export function createAppCore(options: AppCoreOptions): AppCore {
   const defaultMaxRecordsToSync = options.maxRecordsToSync ?? DESKTOP_MAX_RECORDS_TO_SYNC;
@@ -48,19 +78,19 @@ export function createAppCore(options: AppCoreOptions): AppCore {
   const out = createBroadcaster();
   const ctx: CoreContext = { options, defaultMaxRecordsToSync, out, status: createSyncStatusHolder(out), activity: createSyncActivityLog(out), session: null };
   const registry = createProfileRegistry(options.userData);
+  const serial = createSerial();
   const deps: SignInDeps = {
     credentials: options.credentials,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    // A secret the store refused after the server issued it: this run stays signed in; say so, and
-    // let Settings show where the sign-in is kept now.
+    // A secret the store refused: this run stays signed in; say so, and where the sign-in is kept now.
     onNotKept: (message: string): void => {
       out.notify({ code: 'CredentialNotSaved', message });
       if (ctx.session) out.broadcast('session', currentUser(ctx));
     },
     // The server refused a refresh: this device was revoked; its profile is wiped at once.
     onDeviceRevoked: (profileId: string): void => revoked(profileId),
+    ...oidcSignInDeps(ctx, serial),
   };
-  const serial = createSerial();
   const revoked = (profileId: string): void => wipeWhenRevoked(ctx, registry, deps, serial, profileId);
   const lifecycle = sessionLifecycle(ctx, registry, deps, serial);
   const work = () => currentSession(ctx).work;
@@ -104,7 +134,7 @@ export function createAppCore(options: AppCoreOptions): AppCore {
     draftDiscard: ({ id }) => work().draftDiscard(id),
     trashList: () => work().trashList(),
     trashRestore: ({ id }) => work().trashRestore(id),
-    signIn: lifecycle.signIn,
+    ...signInServices(lifecycle, deps),
     openProfile: lifecycle.openProfile,
     signOut: lifecycle.signOut,
     clear: lifecycle.clear,

@@ -20,6 +20,8 @@ export function noDevicesReason(mode: ProfileRecord['mode']): string | null {
       return 'This profile signs in with an API key: the server keeps devices only for Outpost accounts.';
     case 'offline':
       return 'This is an offline profile: it has no server, so no devices.';
+    case 'oidc':
+      return 'This profile signs in with an identity provider: the server keeps devices only for Outpost accounts.';
   }
 }
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 const profileRecord = z.object({
   id: z.string(),
-  mode: z.enum(['password', 'apiKey', 'offline']),
+  mode: z.enum(['password', 'apiKey', 'offline', 'oidc']),
   server: z.string().nullable(),
   username: z.string(),
   lastUsedAt: z.number(),
@@ -18,6 +18,17 @@ const profileRecord = z.object({
   deviceId: z.string().optional(),
   /** The name the server lists that device by. */
   deviceName: z.string().optional(),
+  /** An `oidc` profile's provider: its issuer URL, client id, scopes and which token the backend verifies. */
+  oidc: z
+    .object({
+      issuer: z.string(),
+      /** The provider's `sub`: with the issuer, who this profile is. */
+      subject: z.string(),
+      clientId: z.string(),
+      scopes: z.array(z.string()).optional(),
+      tokenUse: z.enum(['id', 'access']).optional(),
+    })
+    .optional(),
 });
 const settingsShape = z.object({
   lastServer: z.string().nullable(),

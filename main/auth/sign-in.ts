@@ -2,11 +2,12 @@
 // resumes or forgets a profile's saved sign-in. The only secrets kept are the refresh token or
 // the API key, in the CredentialStore; access tokens stay in memory (TokenSession). A secret the
 // store refuses after the server issued it keeps this run signed in (KeptCredential) and is said.
-import { ValidationError } from '../../common/errors.js';
 import type { ParsedRequestOf } from '../../common/ipc/contract.js';
 import type { CredentialStore } from './credential-store.js';
 import { deviceClaimFor, type DeviceClaim } from './device-identity.js';
 import { KeptCredential } from './kept-credential.js';
+import { createOidcSession } from './oidc-session.js';
+import { oidcCredentialUser, oidcSettingsOf, revokeAtProvider, signInThroughProvider, type PendingSignIn } from './oidc-profile.js';
 import { normaliseServer, profileIdFor, type ProfileRecord } from './profiles.js';
 import { requestTokens, revokeTokens, verifyApiKey, type Fetch } from './token-client.js';
 import { createTokenSession, type TokenSession } from './token-session.js';
@@ -32,6 +33,17 @@ export interface SignInDeps {
   readonly onNotKept?: (message: string) => void;
   /** Told (the profile id) when the server refuses this profile's refresh because its device was revoked. */
   readonly onDeviceRevoked?: (profileId: string) => void;
+  /** Opens an identity provider's sign-in page in the system browser (Electron: shell.openExternal). Default: prints the URL. */
+  readonly openBrowser?: (url: string) => Promise<void>;
+  /** The identity-provider sign-in waiting for the browser, so cancelSignIn can stop it. Default: not cancellable. */
+  readonly pendingSignIn?: PendingSignIn;
+  /**
+   * Told (profile id, message) when the identity provider no longer accepts an oidc profile's refresh token:
+   * the profile is signed out of the server (sync stops) and its data, unsynced edits included, stays.
+   */
+  readonly onSignInEnded?: (profileId: string, message: string) => void;
+  /** Allow http:// issuers on loopback (test providers; oidc-sign-in.ts still refuses http elsewhere). Default false. */
+  readonly allowHttpIssuer?: boolean;
 }
 
 const OFFLINE = (): null => null;
@@ -49,9 +61,21 @@ export const DEFAULT_API_KEY_USER = 'api-key';
  */
 export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDeps, device: DeviceClaim = deviceClaimFor(undefined)): Promise<SignedIn> {
   switch (request.mode) {
-    case 'oidc':
-      // Wired to main/auth/oidc-sign-in.ts by the OIDC sign-in work in progress (issue 15).
-      throw new ValidationError('Sign-in with an identity provider is not wired into the app yet.', 'mode');
+    case 'oidc': {
+      const server = normaliseServer(request.server);
+      const { profile, tokens, settings, credentialUser } = await signInThroughProvider(server, request, deps);
+      const kept = keeping(deps, server, credentialUser, 'refreshToken');
+      if (tokens.refreshToken !== null) await kept.save(tokens.refreshToken);
+      const session = createOidcSession({
+        settings,
+        initial: tokens,
+        refreshToken: tokens.refreshToken,
+        save: (token) => kept.save(token, true),
+        onSignInEnded: (message) => deps.onSignInEnded?.(profile.id, message),
+        ...(deps.allowHttpIssuer === undefined ? {} : { allowHttpIssuer: deps.allowHttpIssuer }),
+      });
+      return { profile, credentials: { kind: 'userPools', session }, credentialStorage: () => kept.description() };
+    }
     case 'offline':
       return {
         profile: { id: profileIdFor(null, request.username), mode: 'offline', server: null, username: request.username },
@@ -104,6 +128,7 @@ export async function signIn(request: ParsedRequestOf<'signIn'>, deps: SignInDep
  */
 export async function resumeSignIn(profile: Omit<ProfileRecord, 'lastUsedAt'>, deps: SignInDeps): Promise<SignedIn | null> {
   if (profile.mode === 'offline' || profile.server === null) return { profile, credentials: { kind: 'none' }, credentialStorage: OFFLINE };
+  if (profile.mode === 'oidc') return resumeOidc(profile, profile.server, deps);
   const secret = await deps.credentials.get(profile.server, profile.username);
   if (secret === null) return null;
   const kept = keeping(deps, profile.server, profile.username, profile.mode === 'apiKey' ? 'apiKey' : 'refreshToken');
@@ -124,7 +149,36 @@ export async function resumeSignIn(profile: Omit<ProfileRecord, 'lastUsedAt'>, d
 /** Revokes the server session (best effort) and removes the profile's secret from the CredentialStore. */
 export async function forgetSignIn(profile: Omit<ProfileRecord, 'lastUsedAt'>, deps: SignInDeps): Promise<void> {
   if (profile.server === null) return;
+  if (profile.mode === 'oidc') {
+    const user = credentialUserOf(profile);
+    const secret = await deps.credentials.get(profile.server, user);
+    if (secret !== null && profile.oidc) await revokeAtProvider(oidcSettingsOf(profile.oidc), secret, deps.allowHttpIssuer ?? false);
+    await deps.credentials.delete(profile.server, user);
+    return;
+  }
   const secret = await deps.credentials.get(profile.server, profile.username);
   if (secret !== null && profile.mode === 'password') await revokeTokens(profile.server, secret, deps.fetch);
   await deps.credentials.delete(profile.server, profile.username);
+}
+
+/** The CredentialStore user an oidc profile's refresh token is kept under (issuer + subject, never a bare name). */
+function credentialUserOf(profile: Omit<ProfileRecord, 'lastUsedAt'>): string {
+  return profile.oidc ? oidcCredentialUser(profile.oidc.issuer, profile.oidc.subject) : profile.username;
+}
+
+/** Reopens an oidc profile from its kept refresh token; the token itself is fetched at the first sync (offline works). */
+async function resumeOidc(profile: Omit<ProfileRecord, 'lastUsedAt'>, server: string, deps: SignInDeps): Promise<SignedIn | null> {
+  if (!profile.oidc) return null;
+  const user = credentialUserOf(profile);
+  const secret = await deps.credentials.get(server, user);
+  if (secret === null) return null;
+  const kept = keeping(deps, server, user, 'refreshToken');
+  const session = createOidcSession({
+    settings: oidcSettingsOf(profile.oidc),
+    refreshToken: secret,
+    save: (token) => kept.save(token, true),
+    onSignInEnded: (message) => deps.onSignInEnded?.(profile.id, message),
+    ...(deps.allowHttpIssuer === undefined ? {} : { allowHttpIssuer: deps.allowHttpIssuer }),
+  });
+  return { profile, credentials: { kind: 'userPools', session }, credentialStorage: () => kept.description() };
 }

@@ -96,6 +96,8 @@ export interface AppServices {
   /** Stores the open profile's sync settings; a running sync worker is rebuilt with them and restarted. */
   setSyncSettings(request: ParsedRequestOf<'setSyncSettings'>): Promise<ResponseOf<'setSyncSettings'>>;
   signIn(request: ParsedRequestOf<'signIn'>): Promise<ResponseOf<'signIn'>>;
+  /** Stops an identity-provider sign-in waiting for the browser; `cancelled: false` when none was waiting. Absent: never cancellable. */
+  cancelSignIn?(): Promise<ResponseOf<'cancelSignIn'>>;
   openProfile(request: ParsedRequestOf<'openProfile'>): Promise<ResponseOf<'openProfile'>>;
   signOut(request: ParsedRequestOf<'signOut'>): Promise<ResponseOf<'signOut'>>;
   currentUser(): ResponseOf<'currentUser'>;

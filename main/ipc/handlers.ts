@@ -208,7 +208,7 @@ function serviceChannels(services: AppServices): ChannelHandlers<Exclude<Request
     setSyncSettings: (request) => services.setSyncSettings(request),
     signIn: (request) => services.signIn(request),
     // Only an OpenID Connect sign-in waits on the user (in the browser); wired with it (issue 15).
-    cancelSignIn: async () => ({ cancelled: false }),
+    cancelSignIn: async () => (services.cancelSignIn ? services.cancelSignIn() : { cancelled: false }),
     openProfile: (request) => services.openProfile(request),
     signOut: (request) => services.signOut(request),
     currentUser: async () => services.currentUser(),
