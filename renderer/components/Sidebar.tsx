@@ -2,6 +2,7 @@
 // badge), Trash, Sync activity and Settings; the entry on screen is marked active.
 import type { CurrentUser } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
+import { useShownModel } from '../hooks/useShownModel.js';
 import { routeModel, type Route } from '../route.js';
 import { navigationModels, pluralLabel } from '../schema-view.js';
 
@@ -15,6 +16,10 @@ export function Sidebar(props: {
   onReview: () => void;
 }) {
   const { current, onRoute } = props;
+  // A child form opened over its parent's (an Inspection added from a Site) is where the user is:
+  // its model is marked, not the parent's the route still names. The form's title and Back say the rest.
+  const child = useShownModel();
+  const activeModel = current.screen === 'form' && child !== null ? child : routeModel(current);
   const navClass = (active: boolean) => (active ? 'nav active' : 'nav');
   return (
     <nav className="sidebar" aria-label="Main">
@@ -25,7 +30,11 @@ export function Sidebar(props: {
       <ul>
         {navigationModels(props.schema).map((m) => (
           <li key={m.name}>
-            <button className={navClass(routeModel(current) === m.name)} onClick={() => onRoute({ screen: 'list', model: m.name })}>
+            <button
+              className={navClass(activeModel === m.name)}
+              aria-current={activeModel === m.name ? 'page' : undefined}
+              onClick={() => onRoute({ screen: 'list', model: m.name })}
+            >
               {pluralLabel(m)}
             </button>
           </li>

@@ -10,7 +10,7 @@
 // the same record (or a new one of the model) is opened, even after a restart, and a delete says
 // what goes with it and can be undone. With `resubmit` it edits a rejected review item's version
 // and hands the record to the inbox instead of saving it.
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Access } from '../../common/ipc/contract.js';
 import type { FormHints } from '../../common/schema/form-hints.js';
 import { findModel } from '../../common/schema/model-fields.js';
@@ -33,6 +33,7 @@ import { useLoadedRecord, type LoadedRecord } from '../hooks/useLoadedRecord.js'
 import { useRecordActions, type RecordActions } from '../hooks/useRecordActions.js';
 import { useRecordDraft, type RecordDraft } from '../hooks/useRecordDraft.js';
 import { readLastUsed } from '../last-used.js';
+import { setShownModel } from '../hooks/useShownModel.js';
 import { formKeyAction, formTitle } from '../record-form-view.js';
 import { formFields } from '../schema-view.js';
 import { accessRefusal, isDirty } from '../work-view.js';
@@ -82,6 +83,12 @@ export function RecordForm(props: RecordFormProps) {
   const hints = useFormHints();
   const nextSeq = useRef(1);
   const [stack, setStack] = useState<readonly FormEntry[]>(() => [{ seq: 0, model: props.model, recordKey: props.recordKey }]);
+  // A child form is on screen over the route's: the sidebar marks its model (useShownModel.ts).
+  const childModel = stack.length > 1 ? stack[stack.length - 1]!.model.name : null;
+  useEffect(() => {
+    setShownModel(childModel);
+    return () => setShownModel(null);
+  }, [childModel]);
   if (hints === null) {
     return (
       <section className="form-screen" aria-busy="true" aria-label={`${props.model.name} form`}>

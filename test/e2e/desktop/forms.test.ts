@@ -105,6 +105,10 @@ describe('forms: every problem under its field, hints, records inside their pare
     await inspections.getByText('No inspections yet.').waitFor();
     await inspections.getByRole('button', { name: 'Add Inspection' }).click();
     await page.getByRole('heading', { name: 'New Inspection' }).waitFor();
+    // The sidebar marks where the user is: the child's model, not the parent's the route still names.
+    const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true });
+    assert.equal(await nav('Inspections').getAttribute('aria-current'), 'page');
+    assert.equal(await nav('Sites').getAttribute('aria-current'), null);
     assert.equal(await selectedText(page, 'field-siteID'), 'North quarry', 'the parent, by its name');
     assert.match(await page.locator('#field-inspectedAt').inputValue(), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, '"now"');
     assert.equal(await page.locator('#field-inspectedAt').getAttribute('type'), 'datetime-local', 'a date-time picker');
@@ -132,6 +136,8 @@ describe('forms: every problem under its field, hints, records inside their pare
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     // Back on the parent, which lists the new child.
     await page.getByRole('heading', { name: 'Site: North quarry' }).waitFor();
+    assert.equal(await nav('Sites').getAttribute('aria-current'), 'page', 'back on the parent: its model is marked again');
+    assert.equal(await nav('Inspections').getAttribute('aria-current'), null);
     await inspections.getByRole('button', { name: 'Fence line' }).waitFor();
     const [inspection] = await store().query('Inspection', {});
     const [site] = await store().query('Site', {});
