@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { OutpostError } from '../../../common/errors.js';
+import type { ParsedRequestOf } from '../../../common/ipc/contract.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { PendingSignIn } from '../../../main/auth/oidc-profile.js';
 import { forgetSignIn, resumeSignIn, signIn, type SignInDeps } from '../../../main/auth/sign-in.js';
@@ -54,8 +55,13 @@ describe('the app signs in with an identity provider', { skip }, () => {
         .catch(() => undefined);
     };
 
-  const request = (server: string) =>
-    ({ mode: 'oidc', server, issuer: provider.issuer, clientId: OIDC_CLIENT_ID, scopes: ['openid', 'profile', 'email', 'offline_access'] }) as const;
+  const request = (server: string): ParsedRequestOf<'signIn'> => ({
+    mode: 'oidc',
+    server,
+    issuer: provider.issuer,
+    clientId: OIDC_CLIENT_ID,
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+  });
 
   test('sign in, the server takes the token, refresh, resume from the keychain, revoked refresh ends the sign-in once', async () => {
     const credentials = memoryCredentialStore('test store');
