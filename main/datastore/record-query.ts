@@ -1,7 +1,7 @@
 // How the datastore reads a model's records: `where` (folded with `ignoreCase`), the full-text
 // `search` (search-index.ts), the sort (a field, or the recency key `_changedAt`), ties broken by
 // primary key ascending so pages are stable, and paging — for queries and counts alike.
-import { sql } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { ValidationError } from '../../common/errors.js';
 import { SQLITE_FLAVOUR } from '../../common/predicates/column-codec.js';
 import { CHANGED_AT_SORT_FIELD } from '../../common/predicates/recency.js';
@@ -64,17 +64,28 @@ function filtered<Q extends { where(expression: ReturnType<typeof predicateToSql
   return out;
 }
 
-/** Records of `table` matching `options` (where, search), sorted (ties by key ascending) and paged. */
-export function selectRecords(conn: SqliteConnection, schema: Schema, table: ModelTable, options: QueryOptions): ModelRecord[] {
+/** SQL identifier quoting, as Kysely's SQLite dialect writes it. */
+function quoteId(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The ORDER BY clause for `sort` on `table` (ties by key ascending), validated; cached per table
+ * and sort shape, since a list asks with the same few sorts again and again.
+ */
+const orderByCache = new WeakMap<ModelTable, Map<string, string>>();
+
+function orderByFor(table: ModelTable, sort: readonly SortField[]): string {
+  const key = JSON.stringify(sort);
+  let cache = orderByCache.get(table);
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
   const model = table.name;
-  const k = conn.kysely;
-  let query = filtered(schema, table, k.selectFrom(table.name).selectAll(), options);
-  const sort = options.sort ?? [];
-  if (!Array.isArray(sort)) throw new ValidationError(`${model}: sort must be a list of { field, direction }`, model);
+  const terms: string[] = [];
   for (const [i, entry] of sort.entries()) {
     if (entry?.field === CHANGED_AT_SORT_FIELD && (entry.direction === 'asc' || entry.direction === 'desc')) {
       // The same expression as the recency index (schema-ddl.ts), so SQLite reads the page from it.
-      query = query.orderBy(sql.raw(table.recencySql), entry.direction);
+      terms.push(`${table.recencySql} ${entry.direction}`);
       continue;
     }
     const field = typeof entry?.field === 'string' ? table.field(entry.field) : undefined;
@@ -87,14 +98,48 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
     if (entry.direction !== 'asc' && entry.direction !== 'desc') {
       throw new ValidationError(`${model}: sort[${i}].direction must be 'asc' or 'desc'`, `${model}.${field.name}`);
     }
-    query = query.orderBy(field.name, entry.direction);
+    terms.push(`${quoteId(field.name)} ${entry.direction}`);
   }
-  for (const key of table.primaryKey) {
-    if (!sort.some((s) => s.field === key)) query = query.orderBy(key, 'asc');
+  for (const k of table.primaryKey) {
+    if (!sort.some((s) => s.field === k)) terms.push(`${quoteId(k)} asc`);
   }
+  const clause = ` order by ${terms.join(', ')}`;
+  if (cache === undefined) {
+    cache = new Map();
+    orderByCache.set(table, cache);
+  }
+  // Bounded: sorts come from the UI's few columns, but a caller could vary them without end.
+  if (cache.size > 200) cache.clear();
+  cache.set(key, clause);
+  return clause;
+}
+
+/**
+ * Records of `table` matching `options` (where, search), sorted (ties by key ascending) and paged.
+ * Only the conditions go through Kysely (they carry the values); the rest of the statement is text
+ * fixed by the query's shape, so the same shape is the same SQL and SqliteConnection's statement
+ * cache hands back the prepared statement instead of building and compiling a whole SELECT per call.
+ */
+export function selectRecords(conn: SqliteConnection, schema: Schema, table: ModelTable, options: QueryOptions): ModelRecord[] {
+  const model = table.name;
+  const sort = options.sort ?? [];
+  if (!Array.isArray(sort)) throw new ValidationError(`${model}: sort must be a list of { field, direction }`, model);
   if (options.page !== undefined && options.limit === undefined) {
     throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
   }
+  const conditions = filtered(schema, table, new Conditions(), options);
+  let text = `select * from ${quoteId(table.name)}`;
+  const parameters: unknown[] = [];
+  if (conditions.list.length > 0) {
+    const parts: string[] = [];
+    for (const condition of conditions.list) {
+      const compiled = sql<SqlBool>`${condition}`.compile(conn.kysely);
+      parts.push(compiled.sql);
+      parameters.push(...compiled.parameters);
+    }
+    text += ` where ${parts.join(' and ')}`;
+  }
+  text += orderByFor(table, sort);
   if (options.limit !== undefined) {
     if (!Number.isSafeInteger(options.limit) || options.limit < 1) {
       throw new ValidationError(`${model}: limit must be a positive integer, got ${JSON.stringify(options.limit)}`, model);
@@ -103,9 +148,19 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
     if (!Number.isSafeInteger(page) || page < 0) {
       throw new ValidationError(`${model}: page must be a non-negative integer, got ${JSON.stringify(options.page)}`, model);
     }
-    query = query.limit(options.limit).offset(page * options.limit);
+    text += ` limit ? offset ?`;
+    parameters.push(options.limit, page * options.limit);
   }
-  return conn.all(query.compile()).map((row) => table.decodeRow(row));
+  return conn.all({ sql: text, parameters }).map((row) => table.decodeRow(row));
+}
+
+/** The conditions `filtered` adds, collected rather than put in a Kysely query (selectRecords). */
+class Conditions {
+  readonly list: Expression<SqlBool>[] = [];
+  where(expression: Expression<SqlBool>): Conditions {
+    this.list.push(expression);
+    return this;
+  }
 }
 
 /** How many records of `table` match `options` (where, search). */
