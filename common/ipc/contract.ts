@@ -70,6 +70,8 @@ export const ipcErrorShape = z.object({
   code: z.string(),
   message: z.string(),
   path: z.string().optional(),
+  /** The error's `details.reason` when it has one (ProfileKeyError: `passphraseNeeded`, `wrongPassphrase`; Unauthorized: `revoked`, `audience`, `issuer`…). */
+  reason: z.string().optional(),
 });
 
 /** Who is signed in. `server` is null for an offline (local-only) profile. */

@@ -50,7 +50,14 @@ function zodToError(channel: RequestChannel, error: z.ZodError): IpcError {
 function toIpcError(channel: RequestChannel, error: unknown): IpcError {
   if (error instanceof OutpostError) {
     const path = error.details?.path;
-    return typeof path === 'string' ? { code: error.code, message: error.message, path } : { code: error.code, message: error.message };
+    const reason = error.details?.reason;
+    return {
+      code: error.code,
+      message: error.message,
+      ...(typeof path === 'string' ? { path } : {}),
+      // The renderer acts on some reasons (the passphrase step): they cross the bridge as data.
+      ...(typeof reason === 'string' ? { reason } : {}),
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'InternalError', message: `${channel} failed: ${message}` };
