@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CurrentUser, Profile } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
-import { signInRequest, type SignInFields, type SignInMode } from '../sign-in-form.js';
+import { EMPTY_FIELDS, passphraseStepFor, signInRequest, type PassphraseStep, type SignInFields, type SignInMode } from '../sign-in-form.js';
 
 /** The form's state and what its controls do. */
 export interface SignIn {
@@ -17,12 +17,20 @@ export interface SignIn {
   submit(event: FormEvent): Promise<void>;
   /** Reopens `profile` from its saved sign-in, with no password and no network. */
   reopen(profile: Profile): Promise<void>;
+  /** Stops an identity-provider sign-in waiting for the browser. */
+  cancel(): Promise<void>;
+  /** The passphrase step the last refusal asked for (no usable keychain), and the passphrase typed. */
+  readonly passphraseStep: PassphraseStep;
+  readonly passphrase: string;
+  setPassphrase(value: string): void;
 }
 
 /** Sign-in state; `onSignedIn` gets the user once a sign-in or reopen succeeds. */
 export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
   const [mode, setMode] = useState<SignInMode>('password');
-  const [fields, setFields] = useState<SignInFields>({ server: '', username: '', password: '', apiKey: '' });
+  const [fields, setFields] = useState<SignInFields>(EMPTY_FIELDS);
+  const [passphraseStep, setPassphraseStep] = useState<PassphraseStep>({ kind: 'none' });
+  const [passphrase, setPassphrase] = useState('');
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -44,23 +52,29 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
       onSignedIn(await signIn());
     } catch (e) {
       onError?.();
-      setError((e as Error).message);
+      // ProfileKeyError passphraseNeeded / wrongPassphrase: the same request is retried with the passphrase.
+      const step = passphraseStepFor(e as { code?: unknown; reason?: unknown });
+      setPassphraseStep(step);
+      setError(step.kind === 'ask' && !step.wrong ? null : (e as Error).message);
     } finally {
       setBusy(false);
     }
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await attempt(() => api.signIn(signInRequest(mode, fields)));
+    await attempt(() => api.signIn(signInRequest(mode, fields, passphraseStep.kind === 'ask' ? passphrase : undefined)));
   };
   const reopen = (profile: Profile) =>
     attempt(
-      () => api.openProfile({ profileId: profile.profileId }),
+      () => api.openProfile({ profileId: profile.profileId, ...(passphraseStep.kind === 'ask' ? { passphrase } : {}) }),
       () => {
         if (profile.mode === 'offline' || profile.mode === 'oidc') return;
         setMode(profile.mode);
         setFields((f) => ({ ...f, server: profile.server ?? '', username: profile.username }));
       },
     );
-  return { mode, fields, profiles, busy, error, setMode, setField, submit, reopen };
+  const cancel = async () => {
+    await api.cancelSignIn({});
+  };
+  return { mode, fields, profiles, busy, error, setMode, setField, submit, reopen, cancel, passphraseStep, passphrase, setPassphrase };
 }

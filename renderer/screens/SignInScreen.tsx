@@ -5,7 +5,7 @@ import { KnownProfiles } from '../components/KnownProfiles.js';
 import { SignInFieldset } from '../components/SignInFieldset.js';
 import { SignInTabs } from '../components/SignInTabs.js';
 import { useSignIn } from '../hooks/useSignIn.js';
-import { submitLabel } from '../sign-in-form.js';
+import { PASSPHRASE_EXPLANATION, submitLabel } from '../sign-in-form.js';
 
 /** The sign-in screen; `onCancel` (when given) returns to the open profile; `notice` is why the user is here (a revoked device). */
 export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; onCancel?: () => void; notice?: string }) {
@@ -23,6 +23,21 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
         )}
         <SignInTabs mode={mode} onMode={signIn.setMode} />
         <SignInFieldset mode={mode} fields={signIn.fields} onField={signIn.setField} />
+        {signIn.passphraseStep.kind === 'ask' && (
+          <label>
+            <span className="hint">{PASSPHRASE_EXPLANATION}</span>
+            Passphrase
+            <input
+              name="passphrase"
+              type="password"
+              required
+              minLength={10}
+              value={signIn.passphrase}
+              onChange={(e) => signIn.setPassphrase(e.target.value)}
+              autoComplete="new-password"
+            />
+          </label>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -32,6 +47,11 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
           {props.onCancel && (
             <button type="button" className="secondary" onClick={props.onCancel}>
               Back
+            </button>
+          )}
+          {busy && mode === 'oidc' && (
+            <button type="button" className="secondary" onClick={() => void signIn.cancel()}>
+              Cancel
             </button>
           )}
           <button type="submit" className="primary" disabled={busy}>
