@@ -21,15 +21,18 @@ export type OutpostBridge = { readonly [C in RequestChannel]: BridgeFn<C> } & {
   on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 };
 
-/** A request main refused or failed: carries the typed error's `code` and field `path`. */
+/** A request main refused or failed: carries the typed error's `code`, field `path` and `reason`. */
 export class IpcRequestError extends Error {
   readonly code: string;
   readonly path: string | undefined;
+  /** `details.reason` of the typed error (e.g. ProfileKeyError's `passphraseNeeded`), when it has one. */
+  readonly reason: string | undefined;
   constructor(error: IpcError) {
     super(error.message);
     this.name = error.code;
     this.code = error.code;
     this.path = error.path;
+    this.reason = error.reason;
   }
 }
 

@@ -75,20 +75,27 @@ export function tabForKey(mode: SignInMode, key: string): SignInMode | null {
   return null;
 }
 
-/** What the passphrase step shows after a refusal: nothing, the ask (a profile with no usable keychain), or the ask with "wrong passphrase". */
-export type PassphraseStep = { readonly kind: 'none' } | { readonly kind: 'ask'; readonly wrong: boolean };
+/**
+ * What the passphrase step shows after a refusal: nothing, or the ask — for a new passphrase (`confirm`: typed twice;
+ * a profile on a computer with no usable keychain) or the profile's own (`wrong` after a wrong one).
+ */
+export type PassphraseStep = { readonly kind: 'none' } | { readonly kind: 'ask'; readonly wrong: boolean; readonly confirm: boolean };
 
-/** The passphrase step an error asks for: ProfileKeyError with reason passphraseNeeded or wrongPassphrase. */
+/** The passphrase step an error asks for: ProfileKeyError with reason passphraseNeeded, newPassphraseNeeded or wrongPassphrase. */
 export function passphraseStepFor(error: { readonly code?: unknown; readonly reason?: unknown }): PassphraseStep {
   if (error.code !== 'ProfileKeyError') return { kind: 'none' };
-  if (error.reason === 'passphraseNeeded') return { kind: 'ask', wrong: false };
-  if (error.reason === 'wrongPassphrase') return { kind: 'ask', wrong: true };
+  if (error.reason === 'passphraseNeeded') return { kind: 'ask', wrong: false, confirm: false };
+  if (error.reason === 'newPassphraseNeeded') return { kind: 'ask', wrong: false, confirm: true };
+  if (error.reason === 'wrongPassphrase') return { kind: 'ask', wrong: true, confirm: false };
   return { kind: 'none' };
 }
 
 /** The words above the passphrase field. */
 export const PASSPHRASE_EXPLANATION =
   "This computer has no usable keychain, so Outpost protects this profile's data with a passphrase. You will need it each time you open this profile; it cannot be recovered.";
+
+/** The words above the passphrase field of a profile that already has one. */
+export const PASSPHRASE_ASK = "This profile's data is protected by a passphrase. Type it to open the profile.";
 
 /** Why the passphrase (and its confirmation, for a new profile) cannot be sent yet, or null when it can. Minimum 10 characters (the contract's). */
 export function passphraseProblem(passphrase: string, confirm: string | null): string | null {

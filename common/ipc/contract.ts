@@ -70,7 +70,7 @@ export const ipcErrorShape = z.object({
   code: z.string(),
   message: z.string(),
   path: z.string().optional(),
-  /** The error's `details.reason` when it has one (ProfileKeyError: `passphraseNeeded`, `wrongPassphrase`; Unauthorized: `revoked`, `audience`, `issuer`…). */
+  /** The error's `details.reason` when it has one (ProfileKeyError: `passphraseNeeded`, `newPassphraseNeeded`, `wrongPassphrase`; Unauthorized: `revoked`, `audience`, `issuer`…). */
   reason: z.string().optional(),
 });
 
@@ -256,7 +256,7 @@ const needsConfirmation = z.object({
 
 /**
  * The passphrase that protects a profile's data where this computer has no usable keychain (issue 15). Only sent
- * after signIn/openProfile answered `ProfileKeyError` with `reason: 'passphraseNeeded'` (or `wrongPassphrase`).
+ * after signIn/openProfile answered `ProfileKeyError` with `reason: 'passphraseNeeded'` (or `newPassphraseNeeded`, `wrongPassphrase`).
  */
 const passphrase = z.string().min(10).max(1000);
 

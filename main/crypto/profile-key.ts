@@ -29,9 +29,20 @@ const MIN_PASSPHRASE = 10;
 /** The keychain "server" under which profile keys are kept (never a real server URL). */
 const KEY_SERVER = 'outpost-profile-key';
 
+/** Why a profile's data could not be opened. */
+export type ProfileKeyProblem =
+  | 'keychainUnavailable'
+  | 'keyMissing'
+  | 'wrongPassphrase'
+  | 'passphraseNeeded'
+  /** No keychain and no passphrase chosen yet for this profile: the user picks one (and confirms it). */
+  | 'newPassphraseNeeded'
+  | 'wrongKey'
+  | 'notADatabase';
+
 /** The key could not be had: which profile, and what the user can do. */
 export class ProfileKeyError extends OutpostError {
-  constructor(message: string, profileId: string, reason: 'keychainUnavailable' | 'keyMissing' | 'wrongPassphrase' | 'passphraseNeeded') {
+  constructor(message: string, profileId: string, reason: ProfileKeyProblem) {
     super('ProfileKeyError', message, { profileId, reason });
   }
 }

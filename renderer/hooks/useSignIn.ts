@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CurrentUser, Profile } from '../../common/ipc/contract.js';
 import { api } from '../api.js';
-import { EMPTY_FIELDS, passphraseStepFor, signInRequest, type PassphraseStep, type SignInFields, type SignInMode } from '../sign-in-form.js';
+import { EMPTY_FIELDS, passphraseProblem, passphraseStepFor, signInRequest, type PassphraseStep, type SignInFields, type SignInMode } from '../sign-in-form.js';
 
 /** The form's state and what its controls do. */
 export interface SignIn {
@@ -23,14 +23,26 @@ export interface SignIn {
   readonly passphraseStep: PassphraseStep;
   readonly passphrase: string;
   setPassphrase(value: string): void;
+  /** The passphrase typed again (a new passphrase only). */
+  readonly passphraseConfirm: string;
+  setPassphraseConfirm(value: string): void;
+}
+
+/** The passphrase step's state: what it asks, and the passphrase typed (twice for a new one). */
+function usePassphrase() {
+  const [passphraseStep, setPassphraseStep] = useState<PassphraseStep>({ kind: 'none' });
+  const [passphrase, setPassphrase] = useState('');
+  const [passphraseConfirm, setPassphraseConfirm] = useState('');
+  return { passphraseStep, setPassphraseStep, passphrase, setPassphrase, passphraseConfirm, setPassphraseConfirm };
 }
 
 /** Sign-in state; `onSignedIn` gets the user once a sign-in or reopen succeeds. */
 export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
   const [mode, setMode] = useState<SignInMode>('password');
   const [fields, setFields] = useState<SignInFields>(EMPTY_FIELDS);
-  const [passphraseStep, setPassphraseStep] = useState<PassphraseStep>({ kind: 'none' });
-  const [passphrase, setPassphrase] = useState('');
+  const { passphraseStep, setPassphraseStep, passphrase, setPassphrase, passphraseConfirm, setPassphraseConfirm } = usePassphrase();
+  // The profile whose reopening asked for the passphrase: submitting retries that, not a sign-in.
+  const [reopening, setReopening] = useState<Profile | null>(null);
   const [profiles, setProfiles] = useState<Profile[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -60,21 +72,47 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
       setBusy(false);
     }
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    await attempt(() => api.signIn(signInRequest(mode, fields, passphraseStep.kind === 'ask' ? passphrase : undefined)));
+  /** The passphrase to send with the retried request, or null after showing why it cannot be sent yet. */
+  const typedPassphrase = (): string | undefined | null => {
+    if (passphraseStep.kind !== 'ask') return undefined;
+    const problem = passphraseProblem(passphrase, passphraseStep.confirm ? passphraseConfirm : null);
+    if (problem === null) return passphrase;
+    setError(problem);
+    return null;
   };
-  const reopen = (profile: Profile) =>
+  const reopenWith = (profile: Profile, typed: string | undefined) =>
     attempt(
-      () => api.openProfile({ profileId: profile.profileId, ...(passphraseStep.kind === 'ask' ? { passphrase } : {}) }),
+      () => api.openProfile({ profileId: profile.profileId, ...(typed === undefined ? {} : { passphrase: typed }) }),
       () => {
+        setReopening(profile);
         if (profile.mode === 'offline' || profile.mode === 'oidc') return;
         setMode(profile.mode);
         setFields((f) => ({ ...f, server: profile.server ?? '', username: profile.username }));
       },
     );
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const typed = typedPassphrase();
+    if (typed === null) return;
+    if (reopening !== null) return reopenWith(reopening, typed);
+    await attempt(() => api.signIn(signInRequest(mode, fields, typed)));
+  };
+  const reopen = async (profile: Profile) => {
+    // Another profile than the one that asked: its own passphrase (if any) is asked afresh.
+    if (reopening?.profileId !== profile.profileId) {
+      setPassphraseStep({ kind: 'none' });
+      return reopenWith(profile, undefined);
+    }
+    const typed = typedPassphrase();
+    if (typed !== null) await reopenWith(profile, typed);
+  };
+  const chooseMode = (next: SignInMode) => {
+    setReopening(null);
+    setMode(next);
+  };
   const cancel = async () => {
     await api.cancelSignIn({});
   };
-  return { mode, fields, profiles, busy, error, setMode, setField, submit, reopen, cancel, passphraseStep, passphrase, setPassphrase };
+  const passphraseState = { passphraseStep, passphrase, setPassphrase, passphraseConfirm, setPassphraseConfirm };
+  return { mode, fields, profiles, busy, error, setMode: chooseMode, setField, submit, reopen, cancel, ...passphraseState };
 }

@@ -5,7 +5,7 @@ import { KnownProfiles } from '../components/KnownProfiles.js';
 import { SignInFieldset } from '../components/SignInFieldset.js';
 import { SignInTabs } from '../components/SignInTabs.js';
 import { useSignIn } from '../hooks/useSignIn.js';
-import { PASSPHRASE_EXPLANATION, submitLabel } from '../sign-in-form.js';
+import { PASSPHRASE_ASK, PASSPHRASE_EXPLANATION, submitLabel } from '../sign-in-form.js';
 
 /** The sign-in screen; `onCancel` (when given) returns to the open profile; `notice` is why the user is here (a revoked device). */
 export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; onCancel?: () => void; notice?: string }) {
@@ -24,19 +24,39 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
         <SignInTabs mode={mode} onMode={signIn.setMode} />
         <SignInFieldset mode={mode} fields={signIn.fields} onField={signIn.setField} />
         {signIn.passphraseStep.kind === 'ask' && (
-          <label>
-            <span className="hint">{PASSPHRASE_EXPLANATION}</span>
-            Passphrase
-            <input
-              name="passphrase"
-              type="password"
-              required
-              minLength={10}
-              value={signIn.passphrase}
-              onChange={(e) => signIn.setPassphrase(e.target.value)}
-              autoComplete="new-password"
-            />
-          </label>
+          <fieldset className="passphrase">
+            <legend>Passphrase</legend>
+            <p className="hint" id="passphrase-why">
+              {signIn.passphraseStep.confirm ? PASSPHRASE_EXPLANATION : PASSPHRASE_ASK}
+            </p>
+            <label>
+              Passphrase
+              <input
+                name="passphrase"
+                type="password"
+                required
+                minLength={10}
+                aria-describedby="passphrase-why"
+                value={signIn.passphrase}
+                onChange={(e) => signIn.setPassphrase(e.target.value)}
+                autoComplete={signIn.passphraseStep.confirm ? 'new-password' : 'current-password'}
+              />
+            </label>
+            {signIn.passphraseStep.confirm && (
+              <label>
+                Passphrase again
+                <input
+                  name="passphraseConfirm"
+                  type="password"
+                  required
+                  minLength={10}
+                  value={signIn.passphraseConfirm}
+                  onChange={(e) => signIn.setPassphraseConfirm(e.target.value)}
+                  autoComplete="new-password"
+                />
+              </label>
+            )}
+          </fieldset>
         )}
         {error && (
           <p className="form-error" role="alert">

@@ -29,8 +29,9 @@ test('arrow keys wrap between the tabs, Home and End go to the ends, other keys 
 });
 
 test('ProfileKeyError passphraseNeeded asks; wrongPassphrase asks saying so; anything else does not', () => {
-  assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'passphraseNeeded' }), { kind: 'ask', wrong: false });
-  assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'wrongPassphrase' }), { kind: 'ask', wrong: true });
+  assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'passphraseNeeded' }), { kind: 'ask', wrong: false, confirm: false });
+  assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'newPassphraseNeeded' }), { kind: 'ask', wrong: false, confirm: true });
+  assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'wrongPassphrase' }), { kind: 'ask', wrong: true, confirm: false });
   assert.deepEqual(passphraseStepFor({ code: 'ProfileKeyError', reason: 'keyMissing' }), { kind: 'none' });
   assert.deepEqual(passphraseStepFor({ code: 'Unauthorized', reason: 'passphraseNeeded' }), { kind: 'none' });
   assert.equal(passphraseProblem('short', null), 'Use at least 10 characters.');
