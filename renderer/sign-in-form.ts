@@ -21,6 +21,8 @@ export interface SignInFields {
   /** Advanced: scopes separated by spaces (empty: the default), and which token the server verifies (default id). */
   readonly scopes?: string;
   readonly tokenUse?: 'id' | 'access';
+  /** Advanced: a fixed loopback port for the redirect (empty: any free port); Cognito wants the callback URL it has registered. */
+  readonly callbackPort?: string;
 }
 
 /** Fields before anything is typed. */
@@ -41,6 +43,7 @@ export function signInRequest(mode: SignInMode, fields: SignInFields, passphrase
       clientId: (fields.clientId ?? '').trim(),
       ...(scopes.length > 0 ? { scopes } : {}),
       ...(fields.tokenUse === 'access' ? { tokenUse: 'access' as const } : {}),
+      ...((fields.callbackPort ?? '').trim() === '' ? {} : { callbackPort: Number((fields.callbackPort ?? '').trim()) }),
       ...secret,
     };
   }

@@ -295,6 +295,11 @@ const signInRequest = z.discriminatedUnion('mode', [
       scopes: z.array(z.string().min(1).max(200)).max(50).optional(),
       /** Which token the backend verifies: `id` (AppSync OIDC, Outpost) or `access` (Cognito user pools). Default `id`. */
       tokenUse: z.enum(['id', 'access']).optional(),
+      /**
+       * A fixed loopback port for the redirect, sent as `http://localhost:<port>/callback` (Cognito's app clients take
+       * only a registered callback URL); default: any free port on 127.0.0.1 (RFC 8252 §7.3).
+       */
+      callbackPort: z.number().int().min(1024).max(65535).optional(),
       passphrase: passphrase.optional(),
     })
     .strict(),

@@ -133,6 +133,7 @@ export async function signInThroughProvider(
     clientId: request.clientId,
     ...(request.scopes ? { scopes: request.scopes } : {}),
     ...(request.tokenUse ? { tokenUse: request.tokenUse } : {}),
+    ...(request.callbackPort === undefined ? {} : { callbackPort: request.callbackPort }),
   };
   const waiting = deps.pendingSignIn?.begin();
   let tokens: OidcTokens;

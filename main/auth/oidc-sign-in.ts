@@ -20,6 +20,8 @@ export interface OidcSettings {
   readonly tokenUse?: 'id' | 'access';
   /** Extra authorization parameters (e.g. `{ prompt: 'consent' }`, `{ identity_provider: 'AzureAD' }` for Cognito). */
   readonly extraParameters?: Readonly<Record<string, string>>;
+  /** A fixed loopback port: the redirect URI is then `http://localhost:<port>/callback` (Cognito); default any free port on 127.0.0.1. */
+  readonly callbackPort?: number;
 }
 
 /** Tokens of one sign-in or refresh. */
@@ -92,7 +94,7 @@ export async function signInWithOidc(settings: OidcSettings, options: OidcSignIn
   const config = await discoverProvider(settings, options.allowHttpIssuer ?? false);
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const callback = await listenOnce(options.timeoutMs ?? 300_000, options.signal);
+  const callback = await listenOnce(options.timeoutMs ?? 300_000, options.signal, settings.callbackPort);
   try {
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: callback.redirectUri,
@@ -173,8 +175,8 @@ interface LoopbackCallback {
   close(): void;
 }
 
-/** Listens on 127.0.0.1 on a free port until the browser returns to /callback (or the time runs out). */
-async function listenOnce(timeoutMs: number, signal: AbortSignal | undefined): Promise<LoopbackCallback> {
+/** Listens on 127.0.0.1 on `fixedPort` (else a free port) until the browser returns to /callback (or the time runs out). */
+async function listenOnce(timeoutMs: number, signal: AbortSignal | undefined, fixedPort: number | undefined): Promise<LoopbackCallback> {
   let resolve!: (url: URL) => void;
   let reject!: (error: Error) => void;
   const url = new Promise<URL>((res, rej) => {
@@ -182,9 +184,10 @@ async function listenOnce(timeoutMs: number, signal: AbortSignal | undefined): P
     reject = rej;
   });
   url.catch(() => undefined);
+  let redirectUri = 'http://127.0.0.1/callback';
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const address = server.address() as AddressInfo;
-    const got = new URL(req.url ?? '/', `http://127.0.0.1:${address.port}`);
+    // On the redirect URI's own origin: the code exchange sends it back as redirect_uri, which must match exactly.
+    const got = new URL(req.url ?? '/', redirectUri);
     if (got.pathname !== '/callback') {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
@@ -198,8 +201,14 @@ async function listenOnce(timeoutMs: number, signal: AbortSignal | undefined): P
     resolve(got);
   });
   await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => res());
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      rej(
+        error.code === 'EADDRINUSE' && fixedPort !== undefined
+          ? new ValidationError(`callback port ${fixedPort} is in use by another program: close it or register another port`, 'callbackPort')
+          : error,
+      ),
+    );
+    server.listen(fixedPort ?? 0, '127.0.0.1', () => res());
   });
   const timer = setTimeout(
     () => reject(new Unauthorized(`No answer from the browser within ${Math.round(timeoutMs / 1000)} s: sign in again`, { reason: 'timeout' })),
@@ -208,8 +217,10 @@ async function listenOnce(timeoutMs: number, signal: AbortSignal | undefined): P
   const onAbort = () => reject(new Unauthorized('Sign-in was cancelled', { reason: 'cancelled' }));
   signal?.addEventListener('abort', onAbort, { once: true });
   const { port } = server.address() as AddressInfo;
+  // A registered callback names localhost (Cognito takes http only for localhost); browsers resolve it to loopback.
+  redirectUri = fixedPort === undefined ? `http://127.0.0.1:${port}/callback` : `http://localhost:${port}/callback`;
   return {
-    redirectUri: `http://127.0.0.1:${port}/callback`,
+    redirectUri,
     url,
     close() {
       clearTimeout(timer);

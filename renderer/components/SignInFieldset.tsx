@@ -102,6 +102,18 @@ function OidcFields(props: { fields: SignInFields; onField: (name: keyof SignInF
             <option value="access">Access token (AppSync Cognito user pools)</option>
           </select>
         </label>
+        <label>
+          Callback port
+          <span className="hint">Leave empty for any free port. Cognito: the port of the callback URL http://localhost:PORT/callback you registered.</span>
+          <input
+            name="callbackPort"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            value={fields.callbackPort ?? ''}
+            placeholder="any"
+            onChange={(e) => onField('callbackPort', e.target.value)}
+          />
+        </label>
       </details>
       <p className="hint">Sign-in opens in your browser; Outpost keeps the provider's refresh token in this computer's keychain.</p>
     </>

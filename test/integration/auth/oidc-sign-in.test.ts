@@ -11,7 +11,18 @@ import { OutpostError } from '../../../common/errors.js';
 import { refreshOidcTokens, signInWithOidc, type OidcSettings } from '../../../main/auth/oidc-sign-in.js';
 import { CHROMIUM, launchChromium } from '../../e2e/support/desktop-harness.js';
 import { POST_FIELDS, startHarness, type Harness } from '../server/server-harness.js';
-import { OIDC_CLIENT_ID, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
+import { OIDC_CLIENT_ID, OIDC_FIXED_CLIENT_ID, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A port nothing listens on now (the OS picks it, then it is let go). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 const skip = existsSync(CHROMIUM) ? undefined : `no Chromium at ${CHROMIUM}`;
 const CREATE_POST = `mutation create($input: CreatePostInput!) { createPost(input: $input) { ${POST_FIELDS} } }`;
@@ -96,6 +107,38 @@ describe('OIDC sign-in against a real provider', { skip }, () => {
       assert.match(JSON.stringify(refused.body.errors), /issued for another application \(client id\)/);
     } finally {
       await other.close();
+    }
+  });
+
+  test('a fixed callback port (as Cognito registers one URL) redirects to http://localhost:<port>/callback; a taken port is named', async () => {
+    const port = await freePort();
+    const callback = `http://localhost:${port}/callback`;
+    const fixed = await startOidcTestProvider({ exactCallback: callback });
+    try {
+      const fixedSettings: OidcSettings = { issuer: fixed.issuer, clientId: OIDC_FIXED_CLIENT_ID, extraParameters: { prompt: 'consent' }, callbackPort: port };
+      let asked = '';
+      const tokens = await signInWithOidc(fixedSettings, {
+        openBrowser: async (url) => {
+          asked = new URL(url).searchParams.get('redirect_uri') ?? '';
+          await browserSigningIn('nadia', {})(url);
+        },
+        allowHttpIssuer: true,
+        timeoutMs: 60_000,
+      });
+      assert.equal(asked, callback);
+      assert.equal(tokens.claims.sub, 'nadia');
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+      try {
+        await assert.rejects(
+          signInWithOidc(fixedSettings, { openBrowser: async () => undefined, allowHttpIssuer: true }),
+          (err) => err instanceof OutpostError && err.message.includes(`callback port ${port} is in use`),
+        );
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
+    } finally {
+      await fixed.close();
     }
   });
 

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
 export const OIDC_CLIENT_ID = 'outpost-desktop';
+/** A client registered with one exact callback URL, as a Cognito app client is (`exactCallback` of the options). */
+export const OIDC_FIXED_CLIENT_ID = 'outpost-fixed-callback';
 
 export interface OidcTestProvider {
   /** The issuer URL (`iss`), `http://127.0.0.1:<port>`. */
@@ -18,7 +20,7 @@ export interface OidcTestProvider {
 }
 
 /** Starts the provider; ID tokens live `idTokenTtlSec` (default 60 s). */
-export async function startOidcTestProvider(options: { idTokenTtlSec?: number } = {}): Promise<OidcTestProvider> {
+export async function startOidcTestProvider(options: { idTokenTtlSec?: number; exactCallback?: string } = {}): Promise<OidcTestProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,6 +34,18 @@ export async function startOidcTestProvider(options: { idTokenTtlSec?: number } 
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
       },
+      ...(options.exactCallback === undefined
+        ? []
+        : [
+            {
+              client_id: OIDC_FIXED_CLIENT_ID,
+              application_type: 'native' as const,
+              token_endpoint_auth_method: 'none' as const,
+              redirect_uris: [options.exactCallback],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code' as const],
+            },
+          ]),
     ],
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
