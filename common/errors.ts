@@ -67,3 +67,21 @@ export class NotFound extends OutpostError {
     super('NotFound', message, details);
   }
 }
+
+/** Why a datastore file could not be opened with the key given (or without one). */
+export type StoreKeyReason = 'wrongKey' | 'keyNeeded' | 'notADatabase';
+
+/**
+ * A datastore file that cannot be read with the key given: the key is wrong, the file is encrypted
+ * and no key was given, or the file is no SQLite database at all. Nothing in the file was changed.
+ * Its code is that of the profile key's errors, so the app asks for the key as it does for those.
+ */
+export class StoreKeyError extends OutpostError {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly reason: StoreKeyReason,
+  ) {
+    super('ProfileKeyError', message, { file, reason });
+  }
+}

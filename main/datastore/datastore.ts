@@ -63,6 +63,12 @@ export interface OpenDatastoreOptions {
   readonly durability?: Durability;
   /** The profile's file store as saves see it (attachment-staging.ts); without it no new file can be attached. */
   readonly attachments?: AttachmentPort;
+  /**
+   * 32 bytes: the file is encrypted with it (AEGIS-256, store-encryption.ts), and a plain file is
+   * encrypted in place first. Without it the file is plain. A key that does not open the file, or
+   * none for an encrypted file, throws StoreKeyError and changes nothing.
+   */
+  readonly key?: Buffer;
 }
 
 export interface WriteOptions {
@@ -81,7 +87,7 @@ export interface QuerySnapshot<R extends ModelRecord = ModelRecord> {
   readonly isSynced: boolean;
 }
 
-/** Opens (creating or migrating) the datastore in `file` for `schema`. */
+/** Opens (creating or migrating) the datastore in `file` for `schema`; encrypted with `key` when given. */
 export function openDatastore<M extends ModelTypes = ModelTypes>(options: OpenDatastoreOptions): Datastore<M> {
   return new Datastore<M>(options);
 }
@@ -105,7 +111,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
   private readonly core: StoreCore;
 
   constructor(options: OpenDatastoreOptions) {
-    const conn = new SqliteConnection(options.file, options.durability ?? 'FULL');
+    const conn = new SqliteConnection(options.file, options.durability ?? 'FULL', undefined, options.key);
     try {
       const tables = new Map<string, ModelTable>();
       for (const name of options.schema.modelOrder) {

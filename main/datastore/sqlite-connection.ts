@@ -7,7 +7,7 @@
 // parameterised); we execute the compiled SQL through a prepared-statement cache.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
-import { nativeBinding } from './native-binding.js';
+import { openStoreFile } from './store-encryption.js';
 import { FOLD_SQL_FUNCTION, foldText } from '../../common/predicates/text-fold.js';
 
 /** Every table is dynamic (derived from the schema), so rows are plain column → value maps. */
@@ -31,13 +31,18 @@ export class SqliteConnection {
   // One wrapper for every transaction (better-sqlite3 nests it as a savepoint when already inside one).
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
-  /** Opens (creating if needed) `file` in WAL mode with the given durability and a 5 s busy timeout. */
+  /**
+   * Opens (creating if needed) `file` in WAL mode with the given durability and a 5 s busy timeout;
+   * with a 32-byte `key`, encrypted (a plain file is encrypted first), else plain. A file the key
+   * (or its absence) cannot open throws StoreKeyError before anything is written (store-encryption.ts).
+   */
   constructor(
     file: string,
     private readonly durability: Durability = 'FULL',
     busyTimeoutMs = 5000,
+    key?: Buffer,
   ) {
-    this.db = new Database(file, { timeout: busyTimeoutMs, nativeBinding: nativeBinding() });
+    this.db = openStoreFile(file, key, busyTimeoutMs);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${durability}`);
     this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
