@@ -4,7 +4,8 @@
 // next one continues with `Range: bytes=N-` (If-Range: the blob's entity tag, its sha-256); the
 // hash is checked over the whole file, and bytes kept from before that turn out not to be the
 // start of this file (changed under the partial copy, or damaged) are dropped and the file fetched
-// once more from its first byte. Failures are told apart by class so that callers
+// once more from its first byte (as is a kept copy that fails its integrity check, in an
+// encrypted store). Failures are told apart by class so that callers
 // can say what a user can do: refused by the server (AttachmentDownloadRefused), not reachable or
 // cut mid-file (AttachmentUnreachable), wrong bytes (AttachmentHashMismatch, AttachmentLengthMismatch).
 // One download per file at a time per profile: a second asker joins the first (downloadOnce).
@@ -12,7 +13,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type Database from 'better-sqlite3';
 import type { AttachmentRef } from '../../common/schema/attachment-ref.js';
-import { AttachmentHashMismatch, type AttachmentFiles, type StoredFile } from './attachment-files.js';
+import { AttachmentHashMismatch, PartialCopyDamaged, type AttachmentFiles, type StoredFile } from './attachment-files.js';
 import { markPresent, noteRemoteAttachment, touchFile } from './attachment-tables.js';
 import type { AttachmentRecord } from './upload-queue-core.js';
 
@@ -81,7 +82,7 @@ export async function downloadFile(files: AttachmentFiles, request: DownloadRequ
   try {
     return await downloadFrom(files, request, from);
   } catch (error) {
-    if (from === 0 || !(error instanceof AttachmentHashMismatch || error instanceof PartialCopyMismatch)) throw error;
+    if (from === 0 || !(error instanceof AttachmentHashMismatch || error instanceof PartialCopyMismatch || error instanceof PartialCopyDamaged)) throw error;
     await files.removePartial(request.sha256);
     return downloadFrom(files, request, 0);
   }
@@ -146,7 +147,7 @@ async function downloadFrom(files: AttachmentFiles, request: DownloadRequest, fr
   } catch (error) {
     if (request.signal?.aborted === true) throw request.signal.reason;
     if (error instanceof AttachmentLengthMismatch) await files.removePartial(request.sha256);
-    if (error instanceof AttachmentLengthMismatch || error instanceof AttachmentHashMismatch) throw error;
+    if (error instanceof AttachmentLengthMismatch || error instanceof AttachmentHashMismatch || error instanceof PartialCopyDamaged) throw error;
     throw new AttachmentUnreachable(true, { cause: error });
   }
   return { stored, contentType: contentTypeOf(response.headers), name: fileNameOf(response.headers) };

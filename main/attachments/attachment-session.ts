@@ -55,6 +55,11 @@ export interface AttachmentSessionOptions {
   readonly runner?: { readonly chunkSize?: number; readonly maxConcurrent?: number; readonly stallTimeoutMs?: number };
   /** Most bytes one added file may have (default 2 GiB). */
   readonly maxFileBytes?: number;
+  /**
+   * The profile's 32-byte key (main/crypto/profile-key.ts): thumbnails and files being added are
+   * encrypted with it. Give `files` the same key (AttachmentFiles.open(dir, { key })). Absent: plain.
+   */
+  readonly key?: Buffer;
 }
 
 const MiB = 1024 * 1024;
@@ -97,8 +102,12 @@ export class AttachmentSession {
   /** Opens the session of a profile whose datastore and file store are open: sweeps orphans, recovers refusals. */
   static async open(options: AttachmentSessionOptions): Promise<AttachmentSession> {
     const db = options.datastore.attachments.db;
-    const adds = await StagedAdds.open(options.dir, options.files, options.maxFileBytes);
-    const session = new AttachmentSession(options, adds, openAttachmentSettings(options.dir), await ThumbnailStore.open(options.dir));
+    if ((options.key !== undefined) !== options.files.encrypted) {
+      throw new Error('AttachmentSession.open: the file store and the session must both have the profile key, or neither');
+    }
+    const adds = await StagedAdds.open(options.dir, options.files, options.maxFileBytes, options.key);
+    const thumbnails = await ThumbnailStore.open(options.dir, { key: options.key });
+    const session = new AttachmentSession(options, adds, openAttachmentSettings(options.dir), thumbnails);
     await recordRefusals(options.datastore, db);
     return session;
   }
@@ -267,7 +276,7 @@ export class AttachmentSession {
     await this.adds.close();
     await this.options.files.clear();
     // The thumbnails were beside the files: their folder is made again.
-    this.thumbnails = await ThumbnailStore.open(this.options.dir);
+    this.thumbnails = await ThumbnailStore.open(this.options.dir, { key: this.options.key });
     await this.reconcileRunner(false);
     this.publishQueue();
   }

@@ -242,6 +242,12 @@ export function touchFile(db: Database.Database, sha256: string, now = Date.now(
   db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "lastAccessAt" = ? WHERE "sha256" = ?`).run(now, sha256);
 }
 
+/** A blob key the table has for the file `sha256` (any of them), or null. */
+export function keyOfFile(db: Database.Database, sha256: string): string | null {
+  const row = db.prepare(`SELECT "key" FROM "${ATTACHMENTS_TABLE}" WHERE "sha256" = ? LIMIT 1`).get(sha256) as { key: string } | undefined;
+  return row?.key ?? null;
+}
+
 /** Marks the file of `sha256` present (downloaded) or absent (evicted) for every entry holding it. */
 export function markPresent(db: Database.Database, sha256: string, present: boolean): void {
   db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "present" = ? WHERE "sha256" = ?`).run(present ? 1 : 0, sha256);

@@ -4,7 +4,6 @@
 // first view with the record's access), then read chunk by chunk. Every failure is an OutpostError
 // with a code of VIEWING_ERRORS and a message a user can act on; a user who may not read a file
 // gets one answer whether or not it exists, and nothing else of the server's.
-import { stat } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { OutpostError, ValidationError } from '../../common/errors.js';
 import { ATTACHMENT_CHUNK_BYTES, MAX_THUMBNAIL_BYTES } from '../../common/ipc/attachment-contract.js';
@@ -17,8 +16,8 @@ import {
   downloadOnce,
   type DownloadedFile,
 } from './attachment-download.js';
-import { AttachmentHashMismatch, type AttachmentFiles } from './attachment-files.js';
-import { loadEntry, markPresent, noteRemoteAttachment, touchFile } from './attachment-tables.js';
+import { AttachmentFileDamaged, AttachmentHashMismatch, type AttachmentFiles } from './attachment-files.js';
+import { isHeldUnuploaded, keyOfFile, loadEntry, markPresent, noteRemoteAttachment, touchFile } from './attachment-tables.js';
 import { thumbnailProblem, type ThumbnailStore } from './thumbnail-store.js';
 import type { AttachmentRecord } from './upload-queue-core.js';
 
@@ -59,6 +58,8 @@ export const VIEWING_ERRORS = {
   signedOut: 'Unauthorized',
   /** Any other answer of the server (5xx, …): worth trying again later. */
   serverError: 'ServerError',
+  /** The file on this device failed its integrity check and is not on the server either (never uploaded): it cannot be read. */
+  damaged: 'AttachmentDamaged',
 } as const;
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -206,13 +207,8 @@ function notPresentError(): OutpostError {
   return new OutpostError(VIEWING_ERRORS.notPresent, 'this file is not on this device (it may have been removed from the cache): open it again to download it');
 }
 
-async function fileSize(files: AttachmentFiles, sha256: string): Promise<number | null> {
-  try {
-    return (await stat(files.pathOf(sha256))).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+function fileSize(files: AttachmentFiles, sha256: string): Promise<number | null> {
+  return files.sizeOf(sha256);
 }
 
 /** What attachmentRead asks for: bytes `offset`… (default 0), at most `length` (default and most ATTACHMENT_CHUNK_BYTES), of the file or its thumbnail. */
@@ -222,8 +218,35 @@ export interface ReadOptions {
   readonly thumbnail?: boolean;
 }
 
-/** Up to `length` bytes from `offset` of a present file (or its thumbnail) as base64, and the whole file's size in bytes. */
+/**
+ * Up to `length` bytes from `offset` of a present file (or its thumbnail) as base64, and the whole
+ * file's size in bytes. A file here that fails its integrity check is never read: one the server
+ * has is removed and downloaded again (then read), one only this device had is an OutpostError
+ * (VIEWING_ERRORS.damaged) naming it.
+ */
 export async function readAttachment(deps: ViewingDeps, sha256: string, options: ReadOptions = {}): Promise<{ data: string; size: number }> {
+  try {
+    return await readPresent(deps, sha256, options);
+  } catch (error) {
+    if (!(error instanceof AttachmentFileDamaged) || options.thumbnail === true) throw error;
+    if (isHeldUnuploaded(deps.db, sha256)) {
+      throw new OutpostError(VIEWING_ERRORS.damaged, `${error.message}. It was never uploaded, so no copy of it can be fetched.`, { path: error.path });
+    }
+    console.error(`${error.message}: removed, to be downloaded again`);
+    markPresent(deps.db, sha256, false);
+    await deps.files.remove(sha256);
+    const key = keyOfFile(deps.db, sha256);
+    if (key === null) throw notPresentError();
+    try {
+      await ensurePresent(deps, { key, sha256, located: deps.referenceOf?.(key) ?? null });
+    } catch (downloadError) {
+      throw viewingError(downloadError);
+    }
+    return readPresent(deps, sha256, options);
+  }
+}
+
+async function readPresent(deps: ViewingDeps, sha256: string, options: ReadOptions): Promise<{ data: string; size: number }> {
   checkSha256(sha256);
   const offset = options.offset ?? 0;
   const length = options.length ?? ATTACHMENT_CHUNK_BYTES;

@@ -12,7 +12,7 @@ import type { ModelRecord, Schema } from '../../common/schema/types.js';
 import { ATTACHMENT_REFUSED } from '../../common/ipc/attachment-contract.js';
 import type { Datastore, NewReviewItem, ReviewRecord } from '../datastore/datastore.js';
 import { awaitsReview, entriesOfReview, refusedWithoutReview, requeue, setReviewId } from './attachment-tables.js';
-import { FILE_MISSING_REASON, type AttachmentEntry } from './upload-queue-core.js';
+import { FILE_DAMAGED_REASON, FILE_MISSING_REASON, type AttachmentEntry } from './upload-queue-core.js';
 
 /** "photo" for an image, else "file". */
 export function fileNoun(contentType: string): string {
@@ -23,7 +23,8 @@ export function fileNoun(contentType: string): string {
 export function refusalReason(entry: Pick<AttachmentEntry, 'contentType' | 'name' | 'failureReason'>): string {
   const file = entry.name === null || entry.name === '' ? fileNoun(entry.contentType) : `${fileNoun(entry.contentType)} ${entry.name}`;
   const why = entry.failureReason ?? 'no reason given';
-  return `${file} was not uploaded: ${why === FILE_MISSING_REASON ? why : `the server refused it (${why})`}`;
+  const local = why === FILE_MISSING_REASON || why.startsWith(FILE_DAMAGED_REASON);
+  return `${file} was not uploaded: ${local ? why : `the server refused it (${why})`}`;
 }
 
 /** The review item of `entry`'s refusal; `record` is the local record now (undefined: none). */

@@ -3,9 +3,14 @@
 // streams that file into the content-addressed store (attachment-files.ts) and answers the
 // reference without its key — `save` gives it one (main/datastore/attachment-staging.ts). A stage
 // lives in this session only; temp files a crash left are removed when the next session opens.
+// With the profile's key the temp file is encrypted as it grows (whole segments written, the rest
+// held in memory), so no plaintext of a file being added reaches the disk either.
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
+import { decryptingStream, SegmentSealer } from '../crypto/file-cipher.js';
 import { OutpostError, ValidationError } from '../../common/errors.js';
 import type { StagedFile } from '../../common/ipc/attachment-contract.js';
 import type { AttachmentFiles } from './attachment-files.js';
@@ -20,6 +25,8 @@ interface Stage {
   readonly contentType: string;
   readonly path: string;
   readonly handle: FileHandle;
+  /** Encrypts what is written, with the profile's key; null: written as it comes. */
+  readonly sealer: SegmentSealer | null;
   received: number;
   /** Why a chunk could not be written (the file is incomplete: end refuses it). */
   broken: string | null;
@@ -35,14 +42,18 @@ export class StagedAdds {
     private readonly dir: string,
     private readonly files: AttachmentFiles,
     private readonly maxBytes: number,
+    private readonly key: Buffer | null,
   ) {}
 
-  /** Opens `<profileDir>/attachment-staging` emptied of what an earlier session left; `maxBytes` per file (default 2 GiB). */
-  static async open(profileDir: string, files: AttachmentFiles, maxBytes = MAX_ATTACHMENT_FILE_BYTES): Promise<StagedAdds> {
+  /**
+   * Opens `<profileDir>/attachment-staging` emptied of what an earlier session left; `maxBytes` per
+   * file (default 2 GiB); `key`: the profile's 32-byte key, to encrypt the temp files.
+   */
+  static async open(profileDir: string, files: AttachmentFiles, maxBytes = MAX_ATTACHMENT_FILE_BYTES, key?: Buffer): Promise<StagedAdds> {
     const dir = join(profileDir, 'attachment-staging');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    return new StagedAdds(dir, files, maxBytes);
+    return new StagedAdds(dir, files, maxBytes, key ?? null);
   }
 
   /** Starts adding `name` (shown, never used as a path) of `contentType`; answers its stage id. */
@@ -53,7 +64,8 @@ export class StagedAdds {
     const stageId = randomUUID();
     const path = join(this.dir, `${stageId}.part`);
     const handle = await open(path, 'wx');
-    this.stages.set(stageId, { name, contentType, path, handle, received: 0, broken: null, tail: Promise.resolve() });
+    const sealer = this.key === null ? null : new SegmentSealer(this.key);
+    this.stages.set(stageId, { name, contentType, path, handle, sealer, received: 0, broken: null, tail: Promise.resolve() });
     return { stageId };
   }
 
@@ -68,7 +80,8 @@ export class StagedAdds {
         throw new ValidationError(`${stage.name} is larger than ${formatLimit(this.maxBytes)}, the most one attached file may have`, 'data');
       }
       try {
-        await stage.handle.write(bytes);
+        if (stage.sealer === null) await stage.handle.write(bytes);
+        else for (const sealed of stage.sealer.push(bytes)) await stage.handle.write(sealed);
       } catch (error) {
         stage.broken = (error as Error).message;
         throw new OutpostError('FileNotWritten', `${stage.name} could not be written on this device: ${stage.broken}`);
@@ -87,8 +100,9 @@ export class StagedAdds {
     try {
       await stage.tail;
       if (stage.broken !== null) throw new OutpostError('FileNotWritten', `${stage.name} is incomplete (${stage.broken}): add it again`);
+      if (stage.sealer !== null) await stage.handle.write(stage.sealer.finish());
       await stage.handle.close();
-      const stored = await this.files.add(stage.path);
+      const stored = await this.files.add(this.key === null ? stage.path : pipeline(createReadStream(stage.path), decryptingStream(this.key), () => undefined));
       return { key: '', sha256: stored.sha256, size: stored.size, contentType: stage.contentType, name: stage.name };
     } finally {
       await stage.handle.close().catch(() => undefined);

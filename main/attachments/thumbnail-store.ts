@@ -6,12 +6,16 @@
 // Evicting a file from the cache keeps its thumbnail on purpose: thumbnails are tiny (at most
 // MAX_THUMBNAIL_BYTES, usually a few KB) and they keep forms and lists readable offline after the
 // full file went; the file downloads again when opened.
+// With the profile's key a thumbnail is sealed whole (main/crypto/file-cipher.ts); plain ones of a
+// profile made before encryption are sealed when the store opens, and one that fails its check is
+// removed and answered as none (the renderer draws it again).
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../../common/errors.js';
 import { MAX_THUMBNAIL_BYTES } from '../../common/ipc/attachment-contract.js';
 import { sniffImage } from '../../common/content-sniff.js';
+import { FileCipherError, isSealed, openBuffer, sealBuffer } from '../crypto/file-cipher.js';
 
 /** The image types a thumbnail may be. */
 export const THUMBNAIL_TYPES = ['image/webp', 'image/jpeg', 'image/png'] as const;
@@ -38,16 +42,27 @@ export function thumbnailProblem(contentType: string, bytes: Uint8Array): string
 
 /** The thumbnails of one profile, one file per attachment sha-256. */
 export class ThumbnailStore {
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly key: Buffer | null,
+  ) {}
 
-  /** Opens (creating) `<profileDir>/attachments/thumbnails` and removes temp files a crash left behind. */
-  static async open(profileDir: string): Promise<ThumbnailStore> {
+  /**
+   * Opens (creating) `<profileDir>/attachments/thumbnails` and removes temp files a crash left
+   * behind; with `options.key` (the profile's 32-byte key) thumbnails are encrypted, plain ones sealed now.
+   */
+  static async open(profileDir: string, options: { readonly key?: Buffer } = {}): Promise<ThumbnailStore> {
     const root = join(profileDir, 'attachments', 'thumbnails');
     await mkdir(root, { recursive: true });
+    const store = new ThumbnailStore(root, options.key ?? null);
     for (const name of await readdir(root)) {
       if (name.endsWith(TEMP_SUFFIX)) await rm(join(root, name), { force: true });
+      else if (store.key !== null && SHA256.test(name)) {
+        const bytes = await readFile(join(root, name));
+        if (!isSealed(bytes)) await store.write(name, sealBuffer(store.key, bytes));
+      }
     }
-    return new ThumbnailStore(root);
+    return store;
   }
 
   /** Where the thumbnail of `sha256` lives (whether or not it exists). */
@@ -66,21 +81,38 @@ export class ThumbnailStore {
     }
   }
 
-  /** The thumbnail's bytes, or null when there is none. */
+  /** The thumbnail's bytes, or null when there is none (or it failed its check: then it is removed). */
   async read(sha256: string): Promise<Buffer | null> {
+    let bytes: Buffer;
     try {
-      return await readFile(this.pathOf(sha256));
+      bytes = await readFile(this.pathOf(sha256));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
+    }
+    if (this.key === null) return bytes;
+    try {
+      return openBuffer(this.key, bytes);
+    } catch (error) {
+      if (!(error instanceof FileCipherError)) throw error;
+      console.error(`thumbnail ${this.pathOf(sha256)} is damaged (${error.message}): removed`);
+      await this.remove(sha256);
+      return null;
     }
   }
 
   /** Keeps `bytes` as the thumbnail of `sha256`, replacing any; ValidationError (nothing written) when thumbnailProblem finds one. */
   async put(sha256: string, contentType: string, bytes: Uint8Array): Promise<void> {
-    const target = this.pathOf(sha256);
+    // A malformed sha-256 is refused before the bytes are looked at.
+    this.pathOf(sha256);
     const problem = thumbnailProblem(contentType, bytes);
     if (problem !== null) throw new ValidationError(problem, 'thumbnail');
+    await this.write(sha256, this.key === null ? bytes : sealBuffer(this.key, bytes));
+  }
+
+  /** Replaces the file of `sha256` with `bytes` (temp file, fsync, rename). */
+  private async write(sha256: string, bytes: Uint8Array): Promise<void> {
+    const target = this.pathOf(sha256);
     const temp = join(this.root, `${sha256}.${randomUUID()}${TEMP_SUFFIX}`);
     // Again here: clearing the profile's files (AttachmentFiles.clear) removes the folder with them.
     await mkdir(this.root, { recursive: true });

@@ -4,9 +4,21 @@
 // Location loses nothing); a file never tried before is created at once, its first chunk sent
 // with the POST (creation-with-upload: no HEAD that can only answer 404). tus-js-client's own retries are off: the
 // queue backs off (upload-queue-core.ts), so one policy decides.
-import type { ReadStream } from 'node:fs';
+// tus-js-client reads the file through our file reader: each chunk is a stream of the plaintext
+// bytes it asks for (attachment-files.ts decrypts only the segments holding them), so an encrypted
+// store sends the server the file itself and a resumed upload starts reading at its offset.
+import type { Readable } from 'node:stream';
 import * as tus from 'tus-js-client';
 import type { UploadOutcome } from './upload-queue-core.js';
+
+/** The bytes an upload sends: `size` bytes, any [start, end) of them as a stream. */
+export interface UploadSource {
+  readonly size: number;
+  slice(start: number, end: number): Readable;
+}
+
+/** The outcome a failure of the source means (a damaged file), or null when it is the network's business. */
+export type SourceFailure = (error: Error) => UploadOutcome | null;
 
 /** What one attempt needs; byte counts in bytes, durations in ms. */
 export interface UploadAttemptInput {
@@ -14,8 +26,10 @@ export interface UploadAttemptInput {
   readonly endpoint: string;
   /** Where to resume: the stored tus URL, or the record-scoped blob URL; null creates the upload with its first chunk. */
   readonly uploadUrl: string | null;
-  /** The file's bytes, a ReadStream opened by path (tus-js-client reads slices by path). */
-  readonly source: ReadStream;
+  /** The file's plaintext bytes. */
+  readonly source: UploadSource;
+  /** What a read error of the source means: an outcome ends the attempt with it (default: none, the request fails as it will). */
+  readonly sourceFailure?: SourceFailure;
   /** Upload-Metadata: model, recordId, field, sha256, contentType, filename. */
   readonly metadata: Readonly<Record<string, string>>;
   /** Headers for every request (e.g. `Authorization: Bearer …`), asked afresh per request. */
@@ -60,7 +74,29 @@ export function attemptTusUpload(input: UploadAttemptInput): Promise<UploadOutco
       stallTimer = setTimeout(() => stop({ kind: 'timeout' }), input.stallTimeoutMs);
     };
     const onAbort = (): void => stop({ kind: 'aborted' });
-    const upload: tus.Upload = new tus.Upload(input.source, {
+    const source = input.source;
+    const fileReader = {
+      openFile: () =>
+        Promise.resolve({
+          size: source.size,
+          slice: (start: number, end: number) => {
+            const to = Math.min(end, source.size);
+            const value = source.slice(start, to) as Readable & { size?: number };
+            // The HTTP stack sends a stream's `size` as Content-Length.
+            value.size = to - start;
+            // A stream piped into the request does not fail it: a damaged file ends the attempt here.
+            value.once('error', (error: Error) => {
+              const outcome = input.sourceFailure?.(error) ?? null;
+              if (outcome !== null) stop(outcome);
+            });
+            return Promise.resolve({ value, done: to >= source.size });
+          },
+          close: () => undefined,
+        }),
+    };
+    // The first argument is only handed to fileReader.openFile, which reads `source` instead.
+    const upload: tus.Upload = new tus.Upload(Buffer.alloc(0), {
+      fileReader,
       endpoint: input.endpoint,
       ...(input.uploadUrl === null ? { uploadDataDuringCreation: true } : { uploadUrl: input.uploadUrl }),
       metadata: { ...input.metadata },

@@ -87,6 +87,8 @@ export type UploadOutcome =
   | { readonly kind: 'timeout' }
   /** The file is not in this device's file store (it cannot come back by retrying). */
   | { readonly kind: 'file-missing' }
+  /** The file here failed its integrity check (altered, or another key): `message` names it; it cannot come back by retrying. */
+  | { readonly kind: 'file-damaged'; readonly message: string }
   /** Stopped on purpose (pause, shutdown): not a failure. */
   | { readonly kind: 'aborted' };
 
@@ -99,6 +101,9 @@ export type UploadVerdict =
 /** Why an upload failed when its file went missing here (it cannot come back by retrying). */
 export const FILE_MISSING_REASON = 'the file is no longer on this device';
 
+/** Why an upload failed when its file here is damaged (the start of the reason; the file's path follows). */
+export const FILE_DAMAGED_REASON = 'the file on this device is damaged and was not sent';
+
 /** Statuses that will not change by retrying: each refusal becomes a review item (refused-uploads.ts). */
 // 401 is not among them: a token that expired mid-upload is renewed by the sign-in before the next try.
 const REFUSED_FOR_GOOD = new Set([400, 403, 404, 413, 422]);
@@ -108,6 +113,7 @@ export function uploadVerdict(outcome: UploadOutcome, attempts: number, now: num
   if (outcome.kind === 'uploaded') return { state: 'done' };
   if (outcome.kind === 'aborted') return { state: 'queued', attempts, nextAttemptAt: 0, reason: null };
   if (outcome.kind === 'file-missing') return { state: 'failed', reason: FILE_MISSING_REASON };
+  if (outcome.kind === 'file-damaged') return { state: 'failed', reason: `${FILE_DAMAGED_REASON}: ${outcome.message}` };
   if (outcome.kind === 'http' && REFUSED_FOR_GOOD.has(outcome.status)) {
     return { state: 'failed', reason: refusalReason(outcome.status, outcome.body) };
   }

@@ -3,9 +3,10 @@
 // persists the URL and acknowledged offset as they arrive, and writes the verdict back. A runner
 // over the same table after a restart resumes from the stored URLs. Pausing stops new uploads and
 // aborts running ones; the server keeps what it acknowledged.
+import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import { RETRY_POLICIES, type RetryPolicy } from '../sync/core/retry-policy.js';
-import type { AttachmentFiles } from './attachment-files.js';
+import { AttachmentFileDamaged, type AttachmentFiles } from './attachment-files.js';
 import {
   bytesWaitingIn,
   loadBackingOffEntries,
@@ -167,14 +168,25 @@ export class UploadRunner {
 
   private async upload(entry: AttachmentEntry, signal: AbortSignal): Promise<void> {
     const { db } = this.options;
-    if (!(await this.options.files.exists(entry.sha256))) return this.settle(entry.key, { kind: 'file-missing' });
+    const { files } = this.options;
+    const size = await files.sizeOf(entry.sha256);
+    if (size === null) return this.settle(entry.key, { kind: 'file-missing' });
     markUploading(db, entry.key);
     this.emit({ key: entry.key, state: 'uploading', bytesSent: entry.bytesAcked, bytesTotal: entry.size });
     const outcome = await attemptTusUpload({
       endpoint: this.options.endpoint,
       // Never tried: create it with its first chunk. Tried before, or left `uploading` by a crash: resume by HEAD.
       uploadUrl: entry.uploadUrl ?? (entry.state === 'queued' && entry.attempts === 0 ? null : `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`),
-      source: this.options.files.read(entry.sha256),
+      source: {
+        size,
+        slice: (start, end) => (end > start ? files.read(entry.sha256, { start, end: end - 1 }) : Readable.from([])),
+      },
+      sourceFailure: (error) =>
+        error instanceof AttachmentFileDamaged
+          ? { kind: 'file-damaged', message: error.message }
+          : (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? { kind: 'file-missing' }
+            : null,
       metadata: {
         model: entry.model,
         recordId: entry.recordId,

@@ -8,6 +8,7 @@
 // big-endian counter ‖ last-flag byte (1 on the final segment, else 0); the header is the
 // additional data of every segment. An empty file is one empty final segment.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 
 const MAGIC = Buffer.from('OPF1', 'ascii');
@@ -16,7 +17,10 @@ const PREFIX_BYTES = 7;
 export const HEADER_BYTES = MAGIC.length + PREFIX_BYTES;
 /** Plaintext bytes per segment (the last may be shorter). */
 export const SEGMENT_BYTES = 64 * 1024;
-const TAG_BYTES = 16;
+/** Bytes of a segment's tag. */
+export const TAG_BYTES = 16;
+/** Bytes of one whole sealed segment on disk (every one but the last). */
+export const SEALED_SEGMENT_BYTES = SEGMENT_BYTES + TAG_BYTES;
 const KEY_BYTES = 32;
 const MAX_SEGMENTS = 2 ** 32;
 
@@ -58,36 +62,71 @@ function openSegment(key: Buffer, header: Buffer, counter: number, last: boolean
   }
 }
 
+/**
+ * Seals plaintext into segments as it comes, holding back the last (only the end says which is
+ * final). Resuming a file: its header, the counter of the next segment and the plaintext held back.
+ */
+export class SegmentSealer {
+  readonly header: Buffer;
+  private pending: Buffer[];
+  private pendingBytes: number;
+  private counter: number;
+  private headerSent: boolean;
+
+  constructor(
+    private readonly key: Buffer,
+    resume?: { readonly header: Buffer; readonly counter: number; readonly pending?: Buffer },
+  ) {
+    checkKey(key);
+    this.header = resume === undefined ? Buffer.concat([MAGIC, randomBytes(PREFIX_BYTES)]) : Buffer.from(resume.header);
+    if (!isSealed(this.header) || this.header.length !== HEADER_BYTES) throw new FileCipherError('not an Outpost encrypted file header');
+    this.counter = resume?.counter ?? 0;
+    this.pending = resume?.pending === undefined ? [] : [resume.pending];
+    this.pendingBytes = resume?.pending?.length ?? 0;
+    this.headerSent = resume !== undefined;
+  }
+
+  /** The sealed bytes `plain` completes (the header first, on a new file); may be empty. */
+  push(plain: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    if (!this.headerSent) out.push(this.header);
+    this.headerSent = true;
+    this.pending.push(plain);
+    this.pendingBytes += plain.length;
+    if (this.pendingBytes <= SEGMENT_BYTES) return out;
+    // Keep at least one byte back: only at the end do we know which segment is the last.
+    const all = Buffer.concat(this.pending);
+    let at = 0;
+    while (all.length - at > SEGMENT_BYTES) {
+      out.push(sealSegment(this.key, this.header, this.counter++, false, all.subarray(at, at + SEGMENT_BYTES)));
+      at += SEGMENT_BYTES;
+    }
+    this.pending = [all.subarray(at)];
+    this.pendingBytes = all.length - at;
+    return out;
+  }
+
+  /** The rest of the file: the final segment (after the header, on an empty new file). */
+  finish(): Buffer {
+    const last = sealSegment(this.key, this.header, this.counter, true, Buffer.concat(this.pending));
+    const out = this.headerSent ? last : Buffer.concat([this.header, last]);
+    this.headerSent = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return out;
+  }
+}
+
 /** A stream that encrypts what is written to it with `key` (32 bytes). */
 export function encryptingStream(key: Buffer): Transform {
-  checkKey(key);
-  const header = Buffer.concat([MAGIC, randomBytes(PREFIX_BYTES)]);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let counter = 0;
-  let headerSent = false;
-  const emitHeader = (stream: Transform) => {
-    if (!headerSent) stream.push(header);
-    headerSent = true;
-  };
+  const sealer = new SegmentSealer(key);
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      emitHeader(this);
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      // Keep at least one byte back: only at the end do we know which segment is the last.
-      while (pendingBytes > SEGMENT_BYTES) {
-        const all = Buffer.concat(pending);
-        this.push(sealSegment(key, header, counter++, false, all.subarray(0, SEGMENT_BYTES)));
-        const rest = all.subarray(SEGMENT_BYTES);
-        pending = [rest];
-        pendingBytes = rest.length;
-      }
+      for (const sealed of sealer.push(chunk)) this.push(sealed);
       done();
     },
     flush(done: TransformCallback) {
-      emitHeader(this);
-      this.push(sealSegment(key, header, counter, true, Buffer.concat(pending)));
+      this.push(sealer.finish());
       done();
     },
   });
@@ -138,4 +177,99 @@ export function decryptingStream(key: Buffer): Transform {
 export function encryptedSize(plainBytes: number): number {
   const segments = Math.max(1, Math.ceil(plainBytes / SEGMENT_BYTES));
   return HEADER_BYTES + plainBytes + segments * TAG_BYTES;
+}
+
+/** Plaintext bytes of an encrypted file of `fileBytes` bytes; FileCipherError when no encrypted file has that size. */
+export function plainSize(fileBytes: number): number {
+  const body = fileBytes - HEADER_BYTES;
+  if (body < TAG_BYTES) throw new FileCipherError(`an encrypted file cannot be ${fileBytes} bytes long (cut short)`);
+  const segments = Math.ceil(body / SEALED_SEGMENT_BYTES);
+  const plain = body - segments * TAG_BYTES;
+  if (plain < 0 || encryptedSize(plain) !== fileBytes) throw new FileCipherError(`an encrypted file cannot be ${fileBytes} bytes long (cut short)`);
+  return plain;
+}
+
+/** True when `bytes` (a file's first bytes, at least 4) start as an encrypted file does. */
+export function isSealed(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.equals(bytes.subarray(0, MAGIC.length));
+}
+
+/** `plain` encrypted whole with `key` (small files: drafts, thumbnails). */
+export function sealBuffer(key: Buffer, plain: Uint8Array): Buffer {
+  const sealer = new SegmentSealer(key);
+  const buf = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
+  return Buffer.concat([...sealer.push(buf), sealer.finish()]);
+}
+
+/** The plaintext of `sealed` (made by sealBuffer or encryptingStream); FileCipherError on any mismatch. */
+export function openBuffer(key: Buffer, sealed: Uint8Array): Buffer {
+  checkKey(key);
+  const file = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  if (file.length < HEADER_BYTES || !isSealed(file)) throw new FileCipherError('not an Outpost encrypted file (its header is missing)');
+  const size = plainSize(file.length);
+  const header = file.subarray(0, HEADER_BYTES);
+  const count = segmentCount(size);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = HEADER_BYTES + i * SEALED_SEGMENT_BYTES;
+    out.push(openSegment(key, header, i, i === count - 1, file.subarray(at, Math.min(file.length, at + SEALED_SEGMENT_BYTES))));
+  }
+  return Buffer.concat(out);
+}
+
+/** Segments of a file of `plainBytes` bytes (an empty file has one). */
+export function segmentCount(plainBytes: number): number {
+  return Math.max(1, Math.ceil(plainBytes / SEGMENT_BYTES));
+}
+
+/** Where an encrypted file's parts are: which of them, and whether its last segment is sealed as final. */
+export interface SealedRange {
+  /** First plaintext byte wanted. */
+  readonly start: number;
+  /** One past the last plaintext byte wanted (exclusive). */
+  readonly end: number;
+  /** Plaintext bytes of the whole file; with `complete` false (a partial download: whole non-final segments only), those segments' bytes. */
+  readonly plainBytes: number;
+  /** False for a file of non-final segments only (a download in progress). Default true. */
+  readonly complete?: boolean;
+}
+
+/**
+ * Plaintext bytes [start, end) of the encrypted file open as `handle`, decrypting only the
+ * segments that hold them (positional reads, so resuming at byte N starts at N's segment);
+ * yields one Buffer per segment; FileCipherError when a segment read fails its check.
+ */
+export async function* readSealedRange(handle: FileHandle, key: Buffer, range: SealedRange): AsyncGenerator<Buffer> {
+  checkKey(key);
+  const { start, end, plainBytes } = range;
+  const complete = range.complete ?? true;
+  if (start < 0 || end > plainBytes || start > end) throw new RangeError(`bytes ${start}-${end} are not within a file of ${plainBytes} bytes`);
+  const header = Buffer.alloc(HEADER_BYTES);
+  const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+  if (bytesRead < HEADER_BYTES || !isSealed(header)) throw new FileCipherError('not an Outpost encrypted file (its header is missing)');
+  if (start === end && !(complete && plainBytes === 0)) return;
+  const count = complete ? segmentCount(plainBytes) : plainBytes / SEGMENT_BYTES;
+  const first = Math.floor(start / SEGMENT_BYTES);
+  const last = end === start ? first : Math.floor((end - 1) / SEGMENT_BYTES);
+  const sealed = Buffer.alloc(SEALED_SEGMENT_BYTES);
+  for (let i = first; i <= last; i++) {
+    const segmentPlain = Math.min(SEGMENT_BYTES, plainBytes - i * SEGMENT_BYTES);
+    const length = segmentPlain + TAG_BYTES;
+    const read = await readFully(handle, sealed, length, HEADER_BYTES + i * SEALED_SEGMENT_BYTES);
+    if (read < length) throw new FileCipherError('file failed its check: cut short');
+    const plain = openSegment(key, header, i, complete && i === count - 1, sealed.subarray(0, length));
+    const from = i === first ? start - i * SEGMENT_BYTES : 0;
+    const to = i === last ? end - i * SEGMENT_BYTES : plain.length;
+    yield from === 0 && to === plain.length ? plain : plain.subarray(from, to);
+  }
+}
+
+async function readFully(handle: FileHandle, into: Buffer, length: number, position: number): Promise<number> {
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await handle.read(into, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
 }
