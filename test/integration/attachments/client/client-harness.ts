@@ -21,13 +21,13 @@ export interface Profile {
   readonly files: AttachmentFiles;
 }
 
-/** A new profile in a temp folder. */
-export async function openProfile(): Promise<Profile> {
+/** A new profile in a temp folder; with `key` its files are encrypted at rest. */
+export async function openProfile(options: { readonly key?: Buffer } = {}): Promise<Profile> {
   const dir = await mkdtemp(join(tmpdir(), 'outpost-attachment-client-'));
   const db = new Database(join(dir, 'outpost.db'));
   db.pragma('journal_mode = WAL');
   createAttachmentTables(db);
-  return { dir, db, files: await AttachmentFiles.open(dir) };
+  return { dir, db, files: await AttachmentFiles.open(dir, options) };
 }
 
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
