@@ -65,6 +65,8 @@ export interface StartServerOptions {
   };
   /** The attachment endpoint `/attachments/` (mounted when the schema declares attachment fields); on by default. */
   readonly attachments?: AttachmentOptions;
+  /** The real-time endpoint's connection limit and per-connection unsent-bytes bound (defaults in realtime-handler.ts: 10 000, 16 MiB). */
+  readonly realtime?: { readonly maxConnections?: number; readonly maxBufferedBytes?: number };
   /** Apply destructive schema changes on start (drops data); default false (start refuses). */
   readonly forceMigration?: boolean;
   /** Where unexpected failures go; default stderr. */
@@ -235,6 +237,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       graphqlSchema,
       reportError,
       sessionsRevokedSince: (since) => authStore.sessionsRevokedSince(since),
+      ...(options.realtime ? { limits: options.realtime } : {}),
     });
     shutdown.add(() => realtime.close());
     const authRoutes = createAuthRoutes(authStore, { ...(options.auth?.tokens ? { tokens: options.auth.tokens } : {}), reportError, authenticate });

@@ -1,115 +1,409 @@
-// Real-time fan-out: how many `data` frames per second the endpoint delivers to WebSocket
-// subscribers on 127.0.0.1, with the in-process bus and with the PostgreSQL bus (event published
-// through a second bus, as by another server process), and the publish → frame latency.
-// Prints a table and writes bench-results/realtime.json. Numbers only; nothing passes or fails.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { parseSchema } from '../../common/schema/parse-schema.js';
-import type { ChangeBus } from '../../server/realtime/change-event.js';
-import { MemoryChangeBus } from '../../server/realtime/memory-change-bus.js';
-import { PostgresChangeBus } from '../../server/realtime/postgres-change-bus.js';
-import { createRealtimeHandler } from '../../server/realtime/realtime-handler.js';
-import { AppSyncWsClient } from '../integration/realtime/appsync-ws-client.js';
-import { createTestAccounts } from '../integration/realtime/realtime-test-accounts.js';
+// Real-time fan-out at scale (issue 16's table): a real Outpost server (SQLite, example schema)
+// alone in a child process; subscribers in a few child processes, each connection holding the
+// nine DataStore subscriptions (3 models × onCreate/onUpdate/onDelete, owner argument); this
+// process writes 30 events/s over HTTP (create, update, delete in turn across the models) and
+// probes `GET /health` meanwhile. Reported per subscriber count: events/s sustained, event request →
+// delivery p50/p99, /health p99, server CPU per delivery (server cpuUsage over the window ÷
+// deliveries; the window also holds the 30 mutations/s and the probes), server RSS. Then idle
+// connections (nine subscriptions each, no traffic) for RSS per connection, as many as the
+// open-file limit lets one server process hold, extrapolated to 50,000. Then, with PostgreSQL,
+// two server processes on one database (subscribers split over both, events written to one).
+// Prints tables and writes bench-results/realtime.json. Numbers only; nothing passes or fails.
+// REALTIME_BENCH_SUBSCRIBERS=1000,10000 / REALTIME_BENCH_IDLE=N / REALTIME_BENCH_SECONDS=S change the sizes;
+// REALTIME_BENCH_POSTGRES=0 leaves out the PostgreSQL runs.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { createTestDatabase } from '../integration/realtime/test-database.js';
+import { LATENCY_BUCKET_MS, MODELS, createInput, updateInput, type ParentMessage, type SubscriberMessage } from './realtime-bench-protocol.js';
 
-const EVENTS = 200;
-const SUBSCRIPTIONS_PER_CONNECTION = 50;
-const schema = parseSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
-const accounts = await createTestAccounts();
-const SELECTION = 'id name code tags owner _version _lastChangedAt _deleted';
+const EVENTS_PER_SECOND = 30;
+const WRITE_SECONDS = Number(process.env.REALTIME_BENCH_SECONDS ?? 10);
+const SUBSCRIBER_COUNTS = (process.env.REALTIME_BENCH_SUBSCRIBERS ?? '1000,10000').split(',').map(Number);
+const SUBSCRIBER_PROCESSES = 4;
+/** Deliveries still missing this long after the last write count as not delivered. */
+const DRAIN_LIMIT_MS = 15_000;
+const MIB = 1024 * 1024;
 
-interface Row {
-  bus: string;
-  subscribers: number;
-  events: number;
-  framesPerSecond: number;
-  p50LatencyMs: number;
-  p95LatencyMs: number;
+interface HostInfo {
+  readonly url: string;
+  readonly realtimeUrl: string;
+  readonly healthUrl: string;
+  readonly token: string;
+  readonly owner: string;
 }
 
-async function scenario(label: string, listenBus: ChangeBus, publishBus: ChangeBus, subscribers: number): Promise<Row> {
-  const realtime = createRealtimeHandler({ schema, bus: listenBus, authenticate: accounts.authenticate });
-  const server = createServer();
-  server.on('upgrade', (req, socket, head) => {
-    if (!realtime.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clients: AppSyncWsClient[] = [];
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let received = 0;
-  let allReceived: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (allReceived = resolve));
-  for (let made = 0; made < subscribers;) {
-    const client = await AppSyncWsClient.open(url, accounts.aliceAuth);
-    await client.init();
-    const count = Math.min(SUBSCRIPTIONS_PER_CONNECTION, subscribers - made);
-    for (let i = 0; i < count; i++) {
-      await client.subscribe(`s${i}`, `subscription { onCreateSite { ${SELECTION} } }`, {}, accounts.aliceAuth);
+interface HostStats {
+  readonly userUs: number;
+  readonly systemUs: number;
+  readonly rssBytes: number;
+}
+
+/** A server child process answering `stats` over its stdin/stdout. */
+class ServerHost {
+  private readonly waiting: Array<(line: string) => void> = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly info: HostInfo,
+    lines: AsyncIterator<string>,
+  ) {
+    void (async () => {
+      for (let line = await lines.next(); !line.done; line = await lines.next()) this.waiting.shift()?.(line.value);
+    })();
+  }
+
+  static async start(database: string, env: Record<string, string> = {}): Promise<ServerHost> {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./realtime-server-host.ts', import.meta.url).pathname, database], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done) throw new Error('realtime server host exited before starting');
+    return new ServerHost(child, JSON.parse(first.value) as HostInfo, lines);
+  }
+
+  stats(): Promise<HostStats> {
+    return new Promise((resolve) => {
+      this.waiting.push((line) => resolve(JSON.parse(line) as HostStats));
+      this.child.stdin!.write('{"cmd":"stats"}\n');
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.stdin!.end();
+    await exited;
+  }
+}
+
+let nextLocalAddress = 10;
+
+/** A forked subscriber process holding `count` connections. */
+class SubscriberGroup {
+  private readonly reports: Array<(m: Extract<SubscriberMessage, { type: 'report' }>) => void> = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly connections: number,
+  ) {
+    child.on('message', (message: SubscriberMessage) => {
+      if (message.type === 'report') this.reports.shift()?.(message);
+    });
+  }
+
+  static async open(url: string, host: HostInfo, count: number, subscriptions: number): Promise<SubscriberGroup> {
+    // Every group its own source address: one address's ephemeral ports (28k) would run out.
+    const localAddress = `127.0.0.${nextLocalAddress++}`;
+    const child = fork(new URL('./realtime-subscriber.ts', import.meta.url).pathname, [url, host.token, String(count), String(subscriptions), localAddress], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, REALTIME_BENCH_OWNER: host.owner },
+    });
+    const ready = await new Promise<Extract<SubscriberMessage, { type: 'ready' }>>((resolve, reject) => {
+      child.on('message', (message: SubscriberMessage) => {
+        if (message.type === 'ready') resolve(message);
+      });
+      child.once('exit', (code) => reject(new Error(`subscriber process exited (${code}) before it was ready`)));
+    });
+    if (ready.failed > 0) console.error(`  ${ready.failed} of ${count} connections from ${localAddress} failed to subscribe`);
+    return new SubscriberGroup(child, ready.connections);
+  }
+
+  tell(message: ParentMessage): void {
+    this.child.send(message);
+  }
+
+  report(): Promise<Extract<SubscriberMessage, { type: 'report' }>> {
+    return new Promise((resolve) => {
+      this.reports.push(resolve);
+      this.child.send({ type: 'report' } satisfies ParentMessage);
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.disconnect();
+    await exited;
+  }
+}
+
+async function openGroups(urls: readonly string[], host: HostInfo, total: number, subscriptions: number): Promise<SubscriberGroup[]> {
+  const processes = Math.min(SUBSCRIBER_PROCESSES, Math.max(1, Math.ceil(total / 250)));
+  const sizes = Array.from({ length: processes }, (_, i) => Math.floor(total / processes) + (i < total % processes ? 1 : 0));
+  return Promise.all(sizes.map((size, i) => SubscriberGroup.open(urls[i % urls.length]!, host, size, subscriptions)));
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+function histogramQuantiles(histogram: Map<number, number>, total: number, qs: readonly number[]): number[] {
+  const buckets = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
+  return qs.map((q) => {
+    const wanted = Math.ceil(q * total);
+    let seen = 0;
+    for (const [bucket, n] of buckets) {
+      seen += n;
+      if (seen >= wanted) return (bucket + 1) * LATENCY_BUCKET_MS;
     }
-    made += count;
-    client.socket.on('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as { type: string; payload?: { data?: { onCreateSite?: { id: string } } } };
-      if (frame.type !== 'data') return;
-      const id = frame.payload?.data?.onCreateSite?.id ?? '';
-      latencies.push(performance.now() - (sentAt.get(id) ?? performance.now()));
-      if (++received === subscribers * EVENTS) allReceived();
+    return NaN;
+  });
+}
+
+async function graphql(host: HostInfo, query: string, variables: Record<string, unknown>): Promise<boolean> {
+  try {
+    const response = await fetch(host.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: host.token },
+      body: JSON.stringify({ query, variables }),
     });
-    clients.push(client);
+    const body = (await response.json()) as { errors?: unknown[] };
+    if (body.errors) console.error(`  mutation failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
+    return response.ok && !body.errors;
+  } catch (error) {
+    // A stalled server drops idle keep-alive connections: that event is counted as not sustained.
+    console.error(`  mutation request failed: ${String(error)}`);
+    return false;
   }
-  const started = performance.now();
-  for (let i = 0; i < EVENTS; i++) {
-    const id = `${label}-${subscribers}-${i}`;
-    sentAt.set(id, performance.now());
-    await publishBus.publish({
-      model: 'Site',
-      mutation: 'create',
-      item: { id, name: `Site ${i}`, code: 'B', tags: ['a'], owner: accounts.alice, _version: 1, _lastChangedAt: Date.now(), _deleted: null },
-    });
-    // Let sockets flush between writes, as between mutations arriving over HTTP; a burst would measure queueing.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 120_000))]);
-  const elapsed = (performance.now() - started) / 1000;
-  for (const client of clients) client.close();
-  await realtime.close();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN).toFixed(2));
+}
+
+/** Probes `GET /health` one request at a time until stopped; returns the latencies, ms. */
+function probeHealth(healthUrl: string): { stop(): Promise<number[]> } {
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      try {
+        const response = await fetch(healthUrl);
+        await response.arrayBuffer();
+      } catch {
+        // Counted with the time it took to fail.
+      }
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
   return {
-    bus: label,
-    subscribers,
-    events: EVENTS,
-    framesPerSecond: Math.round(received / elapsed),
-    p50LatencyMs: at(0.5),
-    p95LatencyMs: at(0.95),
+    async stop() {
+      running = false;
+      await loop;
+      return latencies;
+    },
   };
 }
 
-const rows: Row[] = [];
-const memory = new MemoryChangeBus();
-for (const subscribers of [1, 100, 500]) rows.push(await scenario('memory', memory, memory, subscribers));
-await memory.close();
+let runCounter = 0;
 
-const database = await createTestDatabase();
-if ('skip' in database) {
-  console.log(`PostgreSQL bus skipped: ${database.skip}`);
-} else {
-  const listen = await PostgresChangeBus.create({ connectionString: database.url });
-  const publish = await PostgresChangeBus.create({ connectionString: database.url });
-  try {
-    for (const subscribers of [1, 100, 500]) rows.push(await scenario('postgres', listen, publish, subscribers));
-  } finally {
-    await listen.close();
-    await publish.close();
-    await database.drop();
+/**
+ * Writes EVENTS_PER_SECOND for WRITE_SECONDS (open loop; a record's update and delete wait for its
+ * create) and tells every group when each mutation was requested. Returns the events answered OK.
+ */
+async function writeEvents(writeHost: HostInfo, groups: readonly SubscriberGroup[]): Promise<number> {
+  const run = ++runCounter;
+  const total = EVENTS_PER_SECOND * WRITE_SECONDS;
+  const chains = new Map<string, Promise<unknown>>();
+  const all: Promise<boolean>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / EVENTS_PER_SECOND;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const model = MODELS[i % 3]!;
+    const phase = Math.floor(i / 3) % 3;
+    const n = Math.floor(i / 9);
+    const id = `r${run}-${model}-${n}`;
+    const previous = chains.get(id) ?? Promise.resolve();
+    const request = previous.then(() => {
+      const key = `${'cud'.charAt(phase)}:${id}`;
+      const message: ParentMessage = { type: 'sent', key, at: performance.timeOrigin + performance.now() };
+      for (const group of groups) group.tell(message);
+      if (phase === 0)
+        return graphql(writeHost, `mutation ($input: Create${model}Input!) { create${model}(input: $input) { id _version } }`, {
+          input: createInput(model, id, n),
+        });
+      if (phase === 1)
+        return graphql(writeHost, `mutation ($input: Update${model}Input!) { update${model}(input: $input) { id _version } }`, {
+          input: updateInput(model, id, n),
+        });
+      return graphql(writeHost, `mutation ($input: Delete${model}Input!) { delete${model}(input: $input) { id _version } }`, { input: { id, _version: 2 } });
+    });
+    chains.set(id, request);
+    all.push(request);
   }
+  const answers = await Promise.all(all);
+  return answers.filter(Boolean).length;
 }
-await accounts.close();
 
-console.table(rows);
+interface FanoutRow {
+  processes: number;
+  subscribers: number;
+  subscriptions: number;
+  setupSeconds: number;
+  eventsPerSecond: number;
+  deliveries: number;
+  missing: number;
+  p50Ms: number;
+  p99Ms: number;
+  healthP99Ms: number;
+  cpuUsPerDelivery: number;
+  rssMiB: number;
+}
+
+/** One fan-out run: `subscribers` connections spread over `hosts`, events written to the first. */
+async function fanout(hosts: readonly ServerHost[], subscribers: number): Promise<FanoutRow> {
+  const setupStarted = performance.now();
+  const groups = await openGroups(
+    hosts.map((h) => h.info.realtimeUrl),
+    hosts[0]!.info,
+    subscribers,
+    9,
+  );
+  const setupSeconds = (performance.now() - setupStarted) / 1000;
+  const connected = groups.reduce((sum, g) => sum + g.connections, 0);
+  const before = await Promise.all(hosts.map((h) => h.stats()));
+  const health = probeHealth(hosts[0]!.info.healthUrl);
+  const writeStarted = performance.now();
+  const events = await writeEvents(hosts[0]!.info, groups);
+  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  // Each event reaches one of each connection's nine subscriptions.
+  const expected = events * connected;
+  let reports = await Promise.all(groups.map((g) => g.report()));
+  const drainUntil = performance.now() + DRAIN_LIMIT_MS;
+  while (reports.reduce((sum, r) => sum + r.deliveries, 0) < expected && performance.now() < drainUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    reports = await Promise.all(groups.map((g) => g.report()));
+  }
+  const healthLatencies = (await health.stop()).sort((a, b) => a - b);
+  const after = await Promise.all(hosts.map((h) => h.stats()));
+  const deliveries = reports.reduce((sum, r) => sum + r.deliveries, 0);
+  const histogram = new Map<number, number>();
+  for (const report of reports) for (const [bucket, n] of report.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+  const [p50, p99] = histogramQuantiles(histogram, deliveries, [0.5, 0.99]);
+  const cpuUs = after.reduce((sum, a, i) => sum + a.userUs + a.systemUs - before[i]!.userUs - before[i]!.systemUs, 0);
+  const closes = reports.reduce((sum, r) => sum + r.closes, 0);
+  if (closes > 0) console.error(`  ${closes} subscriber connections were closed by the server during the run`);
+  await Promise.all(groups.map((g) => g.close()));
+  // Let the server notice the closed sockets before the next run counts connections.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  return {
+    processes: hosts.length,
+    subscribers: connected,
+    subscriptions: connected * 9,
+    setupSeconds: Number(setupSeconds.toFixed(1)),
+    eventsPerSecond: Number((events / writeSeconds).toFixed(1)),
+    deliveries,
+    missing: expected - deliveries,
+    p50Ms: Number(p50!.toFixed(1)),
+    p99Ms: Number(p99!.toFixed(1)),
+    healthP99Ms: Number(quantile(healthLatencies, 0.99).toFixed(1)),
+    cpuUsPerDelivery: Number((cpuUs / Math.max(1, deliveries)).toFixed(2)),
+    rssMiB: Math.round(Math.max(...after.map((a) => a.rssBytes)) / MIB),
+  };
+}
+
+interface IdleRow {
+  connections: number;
+  subscriptions: number;
+  setupSeconds: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  kibPerConnection: number;
+  rssAt50kMiB: number;
+}
+
+async function idle(host: ServerHost, connections: number): Promise<IdleRow> {
+  if (global.gc) global.gc();
+  const before = await host.stats();
+  const started = performance.now();
+  const groups = await openGroups([host.info.realtimeUrl], host.info, connections, 9);
+  const setupSeconds = (performance.now() - started) / 1000;
+  const connected = groups.reduce((sum, g) => sum + g.connections, 0);
+  // Give the server's collector a moment: RSS right after a burst of starts holds garbage.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const after = await host.stats();
+  await Promise.all(groups.map((g) => g.close()));
+  const perConnection = (after.rssBytes - before.rssBytes) / Math.max(1, connected);
+  return {
+    connections: connected,
+    subscriptions: connected * 9,
+    setupSeconds: Number(setupSeconds.toFixed(1)),
+    rssBeforeMiB: Math.round(before.rssBytes / MIB),
+    rssAfterMiB: Math.round(after.rssBytes / MIB),
+    kibPerConnection: Number((perConnection / 1024).toFixed(1)),
+    rssAt50kMiB: Math.round((before.rssBytes + 50_000 * perConnection) / MIB),
+  };
+}
+
+/** Open files one process may hold (`ulimit -n`), read from the kernel's view of this process. */
+async function openFileLimit(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const limits = await readFile('/proc/self/limits', 'utf8').catch(() => '');
+  const line = limits.split('\n').find((l) => l.startsWith('Max open files'));
+  const soft = Number(line?.split(/\s+/)[3]);
+  return Number.isFinite(soft) ? soft : 1024;
+}
+
+const results: Record<string, unknown> = { when: new Date().toISOString() };
+const dir = mkdtempSync(join(tmpdir(), 'outpost-realtime-bench-'));
+const fileLimit = await openFileLimit();
+// The server holds one descriptor per connection plus its own few dozen.
+const idleTarget = Math.min(50_000, Number(process.env.REALTIME_BENCH_IDLE ?? fileLimit - 500));
+const maxConnections = String(Math.max(idleTarget, ...SUBSCRIBER_COUNTS) + 100);
+try {
+  const host = await ServerHost.start(`sqlite:${join(dir, 'server.db')}`, { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections });
+  const rows: FanoutRow[] = [];
+  try {
+    for (const subscribers of SUBSCRIBER_COUNTS) {
+      console.log(`fan-out: ${subscribers} subscribers × 9 subscriptions, ${EVENTS_PER_SECOND} events/s for ${WRITE_SECONDS} s …`);
+      rows.push(await fanout([host], subscribers));
+      console.table(rows.slice(-1));
+    }
+    results.fanout = rows;
+    console.log(
+      `idle: ${idleTarget} connections × 9 subscriptions (open-file limit ${fileLimit}${idleTarget < 50_000 ? ', so 50,000 is extrapolated' : ''}) …`,
+    );
+    const idleRow = await idle(host, idleTarget);
+    console.table([idleRow]);
+    results.idle = { ...idleRow, openFileLimit: fileLimit };
+  } finally {
+    await host.stop();
+  }
+
+  const database = process.env.REALTIME_BENCH_POSTGRES === '0' ? { skip: 'REALTIME_BENCH_POSTGRES=0' } : await createTestDatabase();
+  if ('skip' in database) {
+    console.log(`two processes on PostgreSQL skipped: ${database.skip}`);
+  } else {
+    try {
+      const subscribers = Math.max(...SUBSCRIBER_COUNTS);
+      const env = { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections };
+      const one = await ServerHost.start(database.url, env);
+      const pgRows: FanoutRow[] = [];
+      try {
+        console.log(`PostgreSQL, 1 process: ${subscribers} subscribers …`);
+        pgRows.push(await fanout([one], subscribers));
+        console.table(pgRows);
+        const two = await ServerHost.start(database.url, env);
+        try {
+          console.log(`PostgreSQL, 2 processes: ${subscribers} subscribers split over both, events written to the first …`);
+          pgRows.push(await fanout([one, two], subscribers));
+          console.table(pgRows);
+        } finally {
+          await two.stop();
+        }
+      } finally {
+        await one.stop();
+      }
+      results.postgres = pgRows;
+    } finally {
+      await database.drop();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/realtime.json', `${JSON.stringify({ when: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync('bench-results/realtime.json', `${JSON.stringify(results, null, 2)}\n`);
