@@ -80,7 +80,7 @@ export class KyselyStorage implements Storage {
     });
   }
 
-  private model(name: string): ModelDef {
+  protected model(name: string): ModelDef {
     const m = this.models.get(name);
     if (m === undefined) throw new Error(`storage: unknown model ${name}`);
     return m;
@@ -107,7 +107,7 @@ export class KyselyStorage implements Storage {
     return fields;
   }
 
-  private encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
+  protected encodeItem(model: ModelDef, item: StoredItem, ttlSeconds: number | null): Row {
     const row: Row = {};
     for (const field of this.storedFieldsOf(model)) row[field.name] = encodeColumnValue(field, item[field.name], this.engine.flavour);
     row._version = item._version;
@@ -127,7 +127,7 @@ export class KyselyStorage implements Storage {
   }
 
   /** The operations of one write transaction, all inside `trx`. */
-  private writeOperations(trx: AnyTx): WriteTransaction {
+  protected writeOperations(trx: AnyTx): WriteTransaction {
     return {
       now: () => this.engine.clock(trx),
       getForUpdate: async (m, id) => {
@@ -142,7 +142,7 @@ export class KyselyStorage implements Storage {
     };
   }
 
-  private async putRow(trx: AnyTx, m: string, item: StoredItem, ttlSeconds: number | null): Promise<void> {
+  protected async putRow(trx: AnyTx, m: string, item: StoredItem, ttlSeconds: number | null): Promise<void> {
     const d = this.model(m);
     const row = this.encodeItem(d, item, ttlSeconds);
     const key = keyColumnOf(d);
@@ -163,7 +163,7 @@ export class KyselyStorage implements Storage {
     await trx.executeQuery(template.bind(row));
   }
 
-  private async appendChangeRow(trx: AnyTx, m: string, item: StoredItem, mutationId: string | null | undefined): Promise<void> {
+  protected async appendChangeRow(trx: AnyTx, m: string, item: StoredItem, mutationId: string | null | undefined): Promise<void> {
     const d = this.model(m);
     const template = this.template('appendChange', (slot) =>
       this.db.insertInto(CHANGES_TABLE).values({
@@ -187,7 +187,7 @@ export class KyselyStorage implements Storage {
     );
   }
 
-  private async versionImageIn(trx: AnyTx, m: string, id: string, version: number): Promise<StoredItem | undefined> {
+  protected async versionImageIn(trx: AnyDb | AnyTx, m: string, id: string, version: number): Promise<StoredItem | undefined> {
     // Served by the (model, item_id, version) index; the latest entry if a key was ever reused.
     const template = this.template('versionImage', (slot) =>
       this.db
@@ -207,7 +207,7 @@ export class KyselyStorage implements Storage {
     return this.decodeRow(d, this.encodeItem(d, JSON.parse(row.item) as StoredItem, null));
   }
 
-  private async mutationAppliedIn(trx: AnyTx, m: string, id: string, mutationId: string): Promise<boolean> {
+  protected async mutationAppliedIn(trx: AnyDb | AnyTx, m: string, id: string, mutationId: string): Promise<boolean> {
     // Served by the (model, item_id, version) index: the resend names its record, whose history
     // within retention is short, so no index of its own is kept (one less entry per write).
     const template = this.template('mutationApplied', (slot) =>

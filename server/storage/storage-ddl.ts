@@ -61,6 +61,7 @@ async function createModelTable(db: AnyDb, dialect: StorageDialect, model: Model
     .addColumn('_ttl', 'bigint');
   await t.execute();
   await db.schema.createIndex(`${model.name}__ttl`).ifNotExists().on(model.name).column('_ttl').execute();
+  await dialect.createModelObjects(db, model.name);
   for (const index of model.indexes) {
     await db.schema
       .createIndex(`${model.name}_${index.name}`)
@@ -86,6 +87,7 @@ export async function applyMigration(db: AnyDb, dialect: StorageDialect, schema:
         break;
       case 'dropModel':
         await db.schema.dropTable(step.model).ifExists().execute();
+        await dialect.dropModelObjects(db, step.model);
         await db.deleteFrom(CHANGES_TABLE).where('model', '=', step.model).execute();
         break;
       case 'addField': {

@@ -19,10 +19,20 @@ export interface StorageDialect {
   readonly flavour: SqlFlavour;
   /** True when `select … for update` locks the row (PostgreSQL); SQLite has no row locks and needs none. */
   readonly rowLocks: boolean;
-  /** Serialises writers of `model` inside `trx` until it ends (an advisory lock, or SQLite's single writer). */
+  /**
+   * Holds `model`'s writer lock inside `trx` until it ends: shared on PostgreSQL (writers never wait
+   * for each other; a sync's start waits for them), nothing on SQLite (its single writer).
+   */
   lockWriters(trx: AnyTx, model: string): Promise<void>;
-  /** Now (ms), read once writers of `model` that started earlier have committed and before any later one starts. */
+  /**
+   * The sync watermark (epoch ms): no write of `model` that is still to commit has a change time
+   * below it. Read once writes in flight have committed; later writes get a later change time.
+   */
   syncStartTime(db: AnyDb, model: string): Promise<number>;
+  /** Creates what a model's writes need beside its table (PostgreSQL: its fence sequence); idempotent. */
+  createModelObjects(db: AnyDb, model: string): Promise<void>;
+  /** Drops what `createModelObjects` made for a dropped model. */
+  dropModelObjects(db: AnyDb, model: string): Promise<void>;
   /**
    * The clock of change times (`_lastChangedAt`, a sync's `startedAt`), epoch ms: the process's
    * for SQLite, the database's for PostgreSQL (shared by every server process).

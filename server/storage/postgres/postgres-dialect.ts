@@ -1,12 +1,13 @@
-// PostgreSQL's differences: a pool shared by several server processes, so writers of one model take
-// a transaction-scoped advisory lock (change-log `seq` order is commit order, and a sync's
-// `startedAt`, taken under the shared form of that lock, never skips an in-flight write); the
-// clock is the database's; rows are locked `for update`; text compares by bytes under "C".
+// PostgreSQL's differences: a pool shared by several server processes. Writers of a model hold its
+// advisory lock only in SHARED mode and only for their one write statement (postgres-write-sql.ts),
+// so they never wait for each other; a sync's `startedAt` is taken under the EXCLUSIVE form, which
+// waits for the writes in flight, and raises the model's fence so a write whose change time is
+// older than a watermark already handed out cannot commit (it runs again). The clock is the
+// database's; rows are locked `for update` in the locked fallback; text compares by bytes under "C".
 import { sql } from 'kysely';
 import { POSTGRES_FLAVOUR } from '../../../common/predicates/column-codec.js';
 import type { AnyDb, AnyTx, StorageDialect } from '../storage-dialect.js';
-
-const LOCK_PREFIX = 'outpost-model:';
+import { fenceSequence, quoteIdent, syncStartSql, writerLockKey } from './postgres-write-sql.js';
 
 async function databaseClock(executor: AnyDb | AnyTx): Promise<number> {
   // clock_timestamp(), not now(): now() is the transaction's start, and a writer may have waited
@@ -20,16 +21,24 @@ export const postgresDialect: StorageDialect = {
   flavour: POSTGRES_FLAVOUR,
   rowLocks: true,
   async lockWriters(trx, model) {
-    await sql`select pg_advisory_xact_lock(hashtext(${LOCK_PREFIX + model}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock_shared(${sql.raw(writerLockKey(model))})`.execute(trx);
   },
   async syncStartTime(db, model) {
-    // Read the clock while holding the shared lock: writers that hold the exclusive lock computed
-    // their change time earlier and have committed; later writers will compute a later one. Both
-    // read the database's clock, so server processes with skewed clocks still agree.
-    return db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock_shared(hashtext(${LOCK_PREFIX + model}))`.execute(trx);
-      return databaseClock(trx);
-    });
+    // One statement: exclusive lock (waits for writes in flight), the database clock (every server
+    // process agrees on it), the fence raised to it.
+    const { rows } = await sql<{ ms: string }>`${sql.raw(syncStartSql(model))}`.execute(db);
+    return Number(rows[0]?.ms);
+  },
+  async createModelObjects(db, model) {
+    try {
+      await sql`create sequence if not exists ${sql.raw(quoteIdent(fenceSequence(model)))} minvalue 0 start 0`.execute(db);
+    } catch (error) {
+      // Two processes starting together: IF NOT EXISTS is not atomic, the other one created it.
+      if (!postgresDialect.isUniqueViolation(error)) throw error;
+    }
+  },
+  async dropModelObjects(db, model) {
+    await sql`drop sequence if exists ${sql.raw(quoteIdent(fenceSequence(model)))}`.execute(db);
   },
   clock: databaseClock,
   sequenceColumn: 'bigserial primary key',

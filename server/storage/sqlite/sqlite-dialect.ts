@@ -17,6 +17,10 @@ export const sqliteDialect: StorageDialect = {
     await sql`select 1`.execute(db);
     return Date.now();
   },
+  async createModelObjects() {
+    // Nothing beside the table: the single writer needs no fence.
+  },
+  async dropModelObjects() {},
   async clock() {
     return Date.now();
   },
