@@ -84,14 +84,14 @@ function runChild(args: string[], until: (line: string) => number | null): Promi
   });
 }
 
-/** The file the kill left is whole, and opening it with the key gives everything, encrypted, with no plaintext anywhere. */
+/** The file the kill left is whole, and opening it with the key gives everything, encrypted, with no plaintext anywhere; returns what the kill left (plain or encrypted). */
 async function assertRecovered(
   dir: string,
   key: Buffer,
   siteIds: readonly string[],
   expectKind: 'plain' | 'encrypted' | 'either',
   what: string,
-): Promise<void> {
+): Promise<string> {
   const file = join(dir, 'outpost.db');
   const kind = storeFileKind(file);
   if (expectKind !== 'either') assert.equal(kind, expectKind, `${what}: the file left is ${expectKind}`);
