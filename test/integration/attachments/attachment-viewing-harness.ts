@@ -210,14 +210,14 @@ export interface Device {
   close(): Promise<void>;
 }
 
-/** A new profile folder. */
-export async function openDevice(): Promise<Device> {
+/** A new profile folder; with `key` its files and thumbnails are encrypted at rest. */
+export async function openDevice(options: { readonly key?: Buffer } = {}): Promise<Device> {
   const dir = await mkdtemp(join(tmpdir(), 'outpost-viewing-device-'));
   const db = new Database(join(dir, 'outpost.db'));
   db.pragma('journal_mode = WAL');
   createAttachmentTables(db);
-  const files = await AttachmentFiles.open(dir);
-  const thumbnails = await ThumbnailStore.open(dir);
+  const files = await AttachmentFiles.open(dir, options);
+  const thumbnails = await ThumbnailStore.open(dir, options);
   return {
     dir,
     db,
