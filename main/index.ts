@@ -12,6 +12,7 @@ import { NO_FORM_HINTS, type FormHints } from '../common/schema/form-hints.js';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from './app-core.js';
 import { chooseCredentialStore } from './auth/choose-credential-store.js';
+import { withDataKeys } from './app/profile-data-key.js';
 import { withOidcHost } from './auth/oidc-profile.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
 import { FORM_HINTS_FILE, loadFormHints } from './app/form-hints-file.js';
@@ -45,13 +46,15 @@ export const shell: Shell = runShell(electron, {
           schema,
           formHints,
           // After ready (safeStorage needs it): the keychain, else an encrypted file, else memory.
-          credentials: await chooseCredentialStore({
-            keychain: keytarCredentialStore(),
-            safeStorage: electron.safeStorage,
-            file: join(userData, CREDENTIALS_FILE),
-            platform: process.platform,
-            warn: (message) => console.warn(message),
-          }),
+          ...withDataKeys(
+            await chooseCredentialStore({
+              keychain: keytarCredentialStore(),
+              safeStorage: electron.safeStorage,
+              file: join(userData, CREDENTIALS_FILE),
+              platform: process.platform,
+              warn: (message) => console.warn(message),
+            }),
+          ),
           createSync: syncWorkerPortFactory(),
           // Exports go where the user says; the dialog asks before replacing a file.
           chooseExportPath: async (suggestedName) => {

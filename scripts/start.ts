@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from '../main/app-core.js';
 import { chooseCredentialStore } from '../main/auth/choose-credential-store.js';
+import { withDataKeys } from '../main/app/profile-data-key.js';
 import { FORM_HINTS_FILE, loadFormHints } from '../main/app/form-hints-file.js';
 import { keytarCredentialStore } from '../main/auth/credential-store.js';
 import { startBrowserHost } from '../main/browser-host.js';
@@ -89,7 +90,8 @@ async function startInBrowser(): Promise<void> {
     schema,
     formHints: loadFormHints(join(root, 'schema', FORM_HINTS_FILE), schema),
     // Browser mode has no safeStorage: the keychain when it answers, else memory with a warning.
-    credentials: await chooseCredentialStore({ keychain: keytarCredentialStore(), warn: (message) => console.warn(message) }),
+    // Data keys only where the store outlives this process; else each profile asks for a passphrase.
+    ...withDataKeys(await chooseCredentialStore({ keychain: keytarCredentialStore(), warn: (message) => console.warn(message) })),
     createSync: syncWorkerPortFactory(),
   });
   await core.restore().catch((error: unknown) => console.error('could not reopen the last profile:', error));

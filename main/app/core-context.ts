@@ -12,6 +12,7 @@ import type { Datastore } from '../datastore/datastore.js';
 import type { SaveGuard } from '../save-guard.js';
 import type { SyncSettingsStore } from '../sync-settings.js';
 import type { WorkInProgress } from '../work-in-progress/work-in-progress.js';
+import type { DataKeyStore, ProfileDataKey } from './profile-data-key.js';
 import type { FormHints } from '../../common/schema/form-hints.js';
 import type { Broadcaster } from './broadcaster.js';
 import type { SyncActivityLog } from './sync-activity.js';
@@ -26,6 +27,11 @@ export interface AppCoreOptions {
   /** The form hints beside the schema, already checked against it (main/app/form-hints-file.ts); none by default. */
   readonly formHints?: FormHints;
   readonly credentials: CredentialStore;
+  /**
+   * Where each profile's data key is kept: default `credentials`. Give 'passphrase' where that store does not outlive
+   * the process or protects weakly (keepsDataKeys false): every profile then asks its user for a passphrase.
+   */
+  readonly dataKeys?: DataKeyStore;
   /** Without it, server profiles work locally only and the sync bar says sync is unavailable. */
   readonly createSync?: SyncWorkerPortFactory;
   /** `maxRecordsToSync` of a profile that saved no sync settings (default DESKTOP_MAX_RECORDS_TO_SYNC, 1,000,000). */
@@ -47,6 +53,8 @@ export interface AppCoreOptions {
 /** One signed-in profile, open: its datastore, sync worker and local files. */
 export interface OpenSession {
   readonly signedIn: SignedIn;
+  /** The key its database and files are encrypted with, and how that key is kept. */
+  readonly dataKey: ProfileDataKey;
   readonly datastore: Datastore;
   /** The sync worker now: replaced (stopped, rebuilt, restarted) when the sync settings change. */
   sync: SyncWorkerPort | null;
@@ -79,6 +87,11 @@ export interface CoreContext {
   session: OpenSession | null;
 }
 
+/** Where this core keeps profile data keys. */
+export function dataKeyStore(ctx: CoreContext): DataKeyStore {
+  return ctx.options.dataKeys ?? ctx.options.credentials;
+}
+
 /** The open session; throws Unauthorized when nobody is signed in. */
 export function currentSession(ctx: CoreContext): OpenSession {
   if (!ctx.session) throw new Unauthorized('nobody is signed in: sign in or open an offline profile first');
@@ -88,7 +101,15 @@ export function currentSession(ctx: CoreContext): OpenSession {
 /** Who is signed in, or null. */
 export function currentUser(ctx: CoreContext): CurrentUser | null {
   if (!ctx.session) return null;
-  const { id, mode, server, username } = ctx.session.signedIn.profile;
+  const { id, mode, server, username, oidc } = ctx.session.signedIn.profile;
   const credentialStorage = ctx.session.signedIn.credentialStorage();
-  return { profileId: id, mode, server, username, ...(credentialStorage === null ? {} : { credentialStorage }) };
+  return {
+    profileId: id,
+    mode,
+    server,
+    username,
+    ...(credentialStorage === null ? {} : { credentialStorage }),
+    dataProtection: ctx.session.dataKey.text,
+    ...(oidc === undefined ? {} : { issuer: oidc.issuer }),
+  };
 }

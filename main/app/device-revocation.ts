@@ -7,9 +7,11 @@
 import { existsSync } from 'node:fs';
 import { profileDatabaseFile, type ProfileRecord, type ProfileRegistry } from '../auth/profiles.js';
 import type { SignInDeps } from '../auth/sign-in.js';
+import { keychainProfileKey } from '../crypto/profile-key.js';
 import { openDatastore } from '../datastore/datastore.js';
-import { closeSession } from './open-session.js';
-import type { CoreContext } from './core-context.js';
+import { closeSession, openProfileDatastore } from './open-session.js';
+import { dataKeyStore, type CoreContext } from './core-context.js';
+import { forgetProfileDataKey, storeFileState } from './profile-data-key.js';
 import type { Serial } from './session-lifecycle.js';
 import { stopSync } from './sync-control.js';
 
@@ -27,7 +29,14 @@ async function closedProfileUnsynced(ctx: CoreContext, profileId: string): Promi
   const file = profileDatabaseFile(ctx.options.userData, profileId);
   if (!existsSync(file)) return 0;
   try {
-    const datastore = openDatastore({ file, schema: ctx.options.schema });
+    // Only a keychain key can be had without the user: a passphrase profile's count is unknown (null).
+    const store = dataKeyStore(ctx);
+    const plain = storeFileState(file) === 'plain';
+    if (store === 'passphrase' && !plain) return null;
+    const datastore =
+      store === 'passphrase' || plain
+        ? openDatastore({ file, schema: ctx.options.schema })
+        : openProfileDatastore(ctx, profileId, await keychainProfileKey(store, profileId, { create: false }));
     try {
       return await datastore.outbox.outboxCount();
     } finally {
@@ -59,6 +68,7 @@ export async function wipeRevokedNow(ctx: CoreContext, registry: ProfileRegistry
     // The server already ended the session: only the local copy of the secret goes.
     if (profile.server !== null) await deps.credentials.delete(profile.server, profile.username).catch(() => false);
     registry.remove(profileId);
+    await forgetProfileDataKey(dataKeyStore(ctx), profileId);
     const message = revokedMessage(lost);
     ctx.activity.note(message);
     if (open !== null) {

@@ -9,10 +9,14 @@ import { profileDatabaseFile, profileDirectory } from '../auth/profiles.js';
 import type { SignedIn } from '../auth/sign-in.js';
 import { openConflictReviews } from '../conflict-reviews.js';
 import { openDatastore, type Datastore } from '../datastore/datastore.js';
+import type { AttachmentPort } from '../datastore/attachment-staging.js';
 import { createSaveGuard } from '../save-guard.js';
 import { openSyncSettings } from '../sync-settings.js';
 import { openWorkInProgress } from '../work-in-progress/work-in-progress.js';
-import { currentUser, type CoreContext, type OpenSession } from './core-context.js';
+import { currentUser, dataKeyStore, type CoreContext, type OpenSession } from './core-context.js';
+import { profileDataKey } from './profile-data-key.js';
+import { OutpostError } from '../../common/errors.js';
+import { ProfileKeyError } from '../crypto/profile-key.js';
 import { reviewItemView } from './inbox-views.js';
 import type { SyncWorkerPort } from './sync-worker-port.js';
 import { startSync, stopSync, useWorker } from './sync-control.js';
@@ -32,20 +36,17 @@ async function openStores(
   ctx: CoreContext,
   dir: string,
   profileId: string,
+  key: Buffer,
   isActive: () => boolean,
 ): Promise<{ datastore: Datastore; attachments: AttachmentSession }> {
   const { options } = ctx;
-  const files = await AttachmentFiles.open(dir);
-  const datastore = openDatastore({
-    file: profileDatabaseFile(options.userData, profileId),
-    schema: options.schema,
-    ...(options.durability ? { durability: options.durability } : {}),
-    attachments: { isPresent: (sha256) => files.has(sha256) },
-  });
+  const files = await AttachmentFiles.open(dir, { key });
+  const datastore = openProfileDatastore(ctx, profileId, key, { isPresent: (sha256) => files.has(sha256) });
   try {
     const attachments = await AttachmentSession.open({
       dir,
       files,
+      key,
       datastore,
       publish: {
         state: (state) => {
@@ -64,12 +65,56 @@ async function openStores(
   }
 }
 
+/**
+ * The profile's datastore opened with its key (a plain one from before encryption is encrypted in place first);
+ * a key that does not open it is a ProfileKeyError naming the profile, with nothing created or discarded.
+ */
+export function openProfileDatastore(ctx: CoreContext, profileId: string, key: Buffer, attachments?: AttachmentPort): Datastore {
+  const { options } = ctx;
+  try {
+    return openDatastore({
+      file: profileDatabaseFile(options.userData, profileId),
+      schema: options.schema,
+      key,
+      ...(options.durability ? { durability: options.durability } : {}),
+      ...(attachments ? { attachments } : {}),
+    });
+  } catch (error) {
+    throw profileKeyErrorOf(error, profileId) ?? error;
+  }
+}
+
+/** A store-level key refusal as the profile's ProfileKeyError (the user knows profiles, not files). */
+function profileKeyErrorOf(error: unknown, profileId: string): ProfileKeyError | null {
+  if (!(error instanceof OutpostError) || error.code !== 'ProfileKeyError' || error instanceof ProfileKeyError) return null;
+  const reason = error.details?.reason;
+  if (reason === 'notADatabase') {
+    return new ProfileKeyError(`Profile ${profileId}'s data file is damaged or not an Outpost database; it was left as it is.`, profileId, 'notADatabase');
+  }
+  return new ProfileKeyError(
+    `Profile ${profileId}'s data does not open with the key this computer keeps for it; it stays on disk, encrypted, and nothing was discarded.`,
+    profileId,
+    'wrongKey',
+  );
+}
+
 /** The session of `signedIn`'s profile, its files open and its events wired to the core; not yet the active one. */
-async function buildSession(ctx: CoreContext, signedIn: SignedIn): Promise<{ readonly open: OpenSession; readonly identity: IdentityTracker | null }> {
+async function buildSession(
+  ctx: CoreContext,
+  signedIn: SignedIn,
+  passphrase: string | undefined,
+): Promise<{ readonly open: OpenSession; readonly identity: IdentityTracker | null }> {
   const { options } = ctx;
   const profile = signedIn.profile;
   const dir = profileDirectory(options.userData, profile.id);
-  const { datastore, attachments } = await openStores(ctx, dir, profile.id, () => ctx.session === open);
+  const dataKey = await profileDataKey({
+    profileId: profile.id,
+    dir,
+    databaseFile: profileDatabaseFile(options.userData, profile.id),
+    store: dataKeyStore(ctx),
+    passphrase,
+  });
+  const { datastore, attachments } = await openStores(ctx, dir, profile.id, dataKey.key, () => ctx.session === open);
   // The worker gets the tracker's credentials, so every token it is handed also tells the guard who this is.
   const identity = profile.server === null ? null : trackIdentity(signedIn.credentials);
   const server = profile.server;
@@ -87,6 +132,7 @@ async function buildSession(ctx: CoreContext, signedIn: SignedIn): Promise<{ rea
   });
   const open: OpenSession = {
     signedIn,
+    dataKey,
     datastore,
     sync: null,
     unlistenSync: () => undefined,
@@ -127,8 +173,8 @@ async function buildSession(ctx: CoreContext, signedIn: SignedIn): Promise<{ rea
 }
 
 /** Opens `signedIn`'s profile as the session, announces it and starts its sync; answers who is signed in. */
-export async function openSession(ctx: CoreContext, signedIn: SignedIn): Promise<CurrentUser> {
-  const { open, identity } = await buildSession(ctx, signedIn);
+export async function openSession(ctx: CoreContext, signedIn: SignedIn, passphrase?: string): Promise<CurrentUser> {
+  const { open, identity } = await buildSession(ctx, signedIn, passphrase);
   const { datastore, guard } = open;
   const profile = signedIn.profile;
   ctx.session = open;

@@ -6,7 +6,9 @@ import { deviceClaimFor, isDeviceRevoked } from '../auth/device-identity.js';
 import { normaliseServer, profileIdFor, type ProfileRegistry } from '../auth/profiles.js';
 import { forgetSignIn, resumeSignIn, signIn, type SignedIn, type SignInDeps } from '../auth/sign-in.js';
 import type { AppServices } from '../ipc/app-services.js';
-import { currentSession, currentUser, type CoreContext } from './core-context.js';
+import { currentSession, currentUser, dataKeyStore, type CoreContext } from './core-context.js';
+import { ProfileKeyError } from '../crypto/profile-key.js';
+import { forgetProfileDataKey } from './profile-data-key.js';
 import { wipeRevokedNow } from './device-revocation.js';
 import { closeSession, openSession } from './open-session.js';
 import { hostOf } from './sync-activity-words.js';
@@ -51,6 +53,16 @@ async function signInAsDevice(ctx: CoreContext, registry: ProfileRegistry, deps:
   }
 }
 
+/** Opens a resumed profile at start; null for one whose passphrase must be typed (the sign-in screen lists it and asks). */
+async function openUnlessPassphraseNeeded(ctx: CoreContext, resumed: SignedIn): Promise<CurrentUser | null> {
+  try {
+    return await openSession(ctx, resumed);
+  } catch (error) {
+    if (error instanceof ProfileKeyError && error.details?.reason === 'passphraseNeeded') return null;
+    throw error;
+  }
+}
+
 /** Runs lifecycle steps one after another; a failed step does not stop the next. */
 export type Serial = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -81,9 +93,9 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         await closeSession(ctx);
         registry.signedIn(signedIn.profile);
         noteOpened(ctx, signedIn.profile.id, openedText('Signed in as', signedIn.profile));
-        return openSession(ctx, signedIn);
+        return openSession(ctx, signedIn, request.passphrase);
       }),
-    openProfile: ({ profileId }) =>
+    openProfile: ({ profileId, passphrase }) =>
       serial(async () => {
         const profile = registry.read().profiles.find((p) => p.id === profileId);
         if (!profile) throw new ValidationError(`openProfile: no profile ${profileId} on this computer`, 'openProfile.profileId');
@@ -95,7 +107,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         await closeSession(ctx);
         registry.signedIn(resumed.profile);
         noteOpened(ctx, resumed.profile.id, openedText('Switched to', resumed.profile));
-        return openSession(ctx, resumed);
+        return openSession(ctx, resumed, passphrase);
       }),
     signOut: (request) =>
       serial(async (): Promise<ResponseOf<'signOut'>> => {
@@ -111,6 +123,8 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         await closeSession(ctx);
         await forgetSignIn(profile, deps);
         registry.remove(profile.id);
+        // After the files: a crash in between leaves an encrypted file with its key, never a key-less one to puzzle over.
+        await forgetProfileDataKey(dataKeyStore(ctx), profile.id);
         registry.signedOut();
         ctx.activity.note(discardedText(`Signed out ${profile.username}`, discardedOutboxEntries));
         ctx.out.broadcast('session', null);
@@ -144,7 +158,7 @@ export function sessionLifecycle(ctx: CoreContext, registry: ProfileRegistry, de
         if (!resumed) return null;
         registry.signedIn(resumed.profile);
         noteOpened(ctx, resumed.profile.id, openedText('Reopened', resumed.profile));
-        return openSession(ctx, resumed);
+        return openUnlessPassphraseNeeded(ctx, resumed);
       }),
     close: () => serial(() => closeSession(ctx)),
   };

@@ -12,6 +12,8 @@ export interface SignIn {
   readonly profiles: Profile[];
   readonly busy: boolean;
   readonly error: string | null;
+  /** The profile being reopened when its passphrase was asked for (submitting opens it), else null. */
+  readonly reopening: Profile | null;
   setMode(mode: SignInMode): void;
   setField(name: keyof SignInFields, value: string): void;
   submit(event: FormEvent): Promise<void>;
@@ -85,7 +87,7 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
       () => api.openProfile({ profileId: profile.profileId, ...(typed === undefined ? {} : { passphrase: typed }) }),
       () => {
         setReopening(profile);
-        if (profile.mode === 'offline' || profile.mode === 'oidc') return;
+        if (profile.mode === 'oidc') return;
         setMode(profile.mode);
         setFields((f) => ({ ...f, server: profile.server ?? '', username: profile.username }));
       },
@@ -114,5 +116,5 @@ export function useSignIn(onSignedIn: (user: CurrentUser) => void): SignIn {
     await api.cancelSignIn({});
   };
   const passphraseState = { passphraseStep, passphrase, setPassphrase, passphraseConfirm, setPassphraseConfirm };
-  return { mode, fields, profiles, busy, error, setMode: chooseMode, setField, submit, reopen, cancel, ...passphraseState };
+  return { mode, fields, profiles, busy, error, reopening, setMode: chooseMode, setField, submit, reopen, cancel, ...passphraseState };
 }

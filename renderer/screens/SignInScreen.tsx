@@ -75,7 +75,7 @@ export function SignInScreen(props: { onSignedIn: (user: CurrentUser) => void; o
             </button>
           )}
           <button type="submit" className="primary" disabled={busy}>
-            {submitLabel(mode, busy)}
+            {signIn.reopening !== null && !busy ? 'Open profile' : submitLabel(mode, busy)}
           </button>
         </div>
         {signIn.profiles.length > 0 && <KnownProfiles profiles={signIn.profiles} onReopen={(p) => void signIn.reopen(p)} />}

@@ -68,6 +68,8 @@ export function launchChromium(): Promise<Browser> {
 
 export interface Device {
   readonly name: string;
+  /** The core's userData folder (profiles/ under it). */
+  readonly userData: string;
   /** The core now serving the page (a new one after `restart`). */
   readonly core: AppCore;
   readonly page: Page;
@@ -99,7 +101,7 @@ export async function openDevice(
   /** Sync worker options on top of TEST_SYNC_TUNING (e.g. a small `maxRecordsToSync`). */
   tuning: Parameters<typeof syncWorkerPortFactory>[0] = {},
   /** More of the core's options (e.g. the form hints main loads beside the schema). */
-  coreOptions: Pick<AppCoreOptions, 'formHints'> = {},
+  coreOptions: Pick<AppCoreOptions, 'formHints' | 'dataKeys'> = {},
 ): Promise<Device> {
   const userData = tempUserData(name);
   const newCore = () =>
@@ -138,6 +140,7 @@ export async function openDevice(
   await page.goto(web.url);
   return {
     name,
+    userData,
     get core() {
       return core;
     },

@@ -143,7 +143,8 @@ test('through the app core: sign-in answers, the window gets a CredentialNotSave
   const userData = mkdtempSync(join(dir, 'user-data-'));
   const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
   const credentials = breakableStore();
-  const core = createAppCore({ userData, schema, credentials, durability: 'NORMAL' });
+  // Data keys in a keychain of their own that keeps working: this test is about the sign-in's secret.
+  const core = createAppCore({ userData, schema, credentials, dataKeys: memoryCredentialStore(), durability: 'NORMAL' });
   const bridge = createInProcessBridge();
   core.attach(bridge.host);
   const api = createApi(bridge.connect().transport);

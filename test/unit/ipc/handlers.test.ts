@@ -23,12 +23,14 @@ after(() => {
 function setup() {
   const userData = mkdtempSync(join(tmpdir(), 'outpost-ipc-'));
   dirs.push(userData);
-  const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL' });
+  // One store for the whole test: it stands for the keychain, which outlives a restart.
+  const credentials = memoryCredentialStore();
+  const core = createAppCore({ userData, schema, credentials, durability: 'NORMAL' });
   const bridge = createInProcessBridge();
   const handlers = core.attach(bridge.host);
   const window = bridge.connect();
   const api = createApi(window.transport);
-  return { core, bridge, handlers, window, api, userData };
+  return { core, bridge, handlers, window, api, userData, credentials };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<IpcRequestError> {
@@ -157,7 +159,7 @@ test('observeQuery pushes live snapshots; subscriptions die with their window', 
 });
 
 test('sign-out with unsynced changes asks first; a different user sees nothing; the same user keeps data', async () => {
-  const { api, core, userData } = setup();
+  const { api, core, userData, credentials } = setup();
   await api.signIn({ mode: 'offline', username: 'ana' });
   await api.save({ model: 'Site', record: { name: 'Ana site' } });
   // Switching user keeps Ana's profile and database.
@@ -191,7 +193,7 @@ test('sign-out with unsynced changes asks first; a different user sees nothing; 
   await core.close();
 
   // A restart reopens the active profile without any password.
-  const again = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL' });
+  const again = createAppCore({ userData, schema, credentials, durability: 'NORMAL' });
   assert.equal((await again.restore())?.username, 'ana');
   await again.close();
 });

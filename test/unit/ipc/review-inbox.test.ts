@@ -18,6 +18,8 @@ import type { NewReviewItem } from '../../../main/datastore/review-items.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { createApi, IpcRequestError } from '../../../preload/create-api.js';
 import { fileURLToPath } from 'node:url';
+import type { CredentialStore } from '../../../main/auth/credential-store.js';
+import { keychainProfileKey } from '../../../main/crypto/profile-key.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const schema = parseSchema(readFileSync(join(root, 'schema/schema.graphql'), 'utf8'), 'schema/schema.graphql');
@@ -26,8 +28,15 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+// One store per userData for the whole test: it stands for the keychain (profile keys outlive a restart).
+const keychains = new Map<string, CredentialStore>();
+function keychainOf(userData: string): CredentialStore {
+  if (!keychains.has(userData)) keychains.set(userData, memoryCredentialStore());
+  return keychains.get(userData)!;
+}
+
 function core(userData: string) {
-  const app = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL' });
+  const app = createAppCore({ userData, schema, credentials: keychainOf(userData), durability: 'NORMAL' });
   const bridge = createInProcessBridge();
   app.attach(bridge.host);
   const api = createApi(bridge.connect().transport);
@@ -36,7 +45,8 @@ function core(userData: string) {
 
 /** Writes review items into the profile's database through another connection (as the sync worker would). */
 async function addItems(userData: string, profileId: string, items: NewReviewItem[]): Promise<number[]> {
-  const store = openDatastore({ file: profileDatabaseFile(userData, profileId), schema, durability: 'NORMAL' });
+  const key = await keychainProfileKey(keychainOf(userData), profileId, { create: false });
+  const store = openDatastore({ file: profileDatabaseFile(userData, profileId), schema, durability: 'NORMAL', key });
   try {
     const ids: number[] = [];
     for (const item of items) ids.push((await store.reviews.add(item)).id);
