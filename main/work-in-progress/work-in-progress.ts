@@ -9,6 +9,11 @@
 // so the server never sees the delete. Once the delete reached the server, the record is a
 // tombstone there and a create with the same key would be refused, so the record is restored as a
 // copy: a new id, its children re-pointed to the copy (see `restorePlan`).
+//
+// With the profile's key, a draft's values and a Trash entry's records are sealed whole
+// (main/crypto/file-cipher.ts) and kept as BLOBs; plain ones a profile made before encryption are
+// sealed when the file opens, then the file is vacuumed and its WAL truncated so no plaintext page
+// of them is left on disk. Keys (record ids) stay plain: drafts are looked up by them.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +25,7 @@ import { findModel } from '../../common/schema/model-fields.js';
 import { hasGeneratedId, keyOf, modelIdOf, type KeyObject } from '../../common/schema/record-key.js';
 import { METADATA_FIELDS, type ModelDef, type ModelRecord, type Schema } from '../../common/schema/types.js';
 import { validateRecord } from '../../common/schema/validate-record.js';
+import { openBuffer, sealBuffer } from '../crypto/file-cipher.js';
 import type { Datastore } from '../datastore/datastore.js';
 import { nativeBinding } from '../datastore/native-binding.js';
 import type { OutboxEntry } from '../datastore/outbox-entry.js';
@@ -141,12 +147,15 @@ function keyJson(model: ModelDef, key: KeyObject | null): string {
   return key === null ? '' : JSON.stringify(model.primaryKey.map((k) => key[k] ?? null));
 }
 
+/** A JSON text column as stored: text, or sealed with the profile's key. */
+type StoredText = string | Buffer;
+
 interface DraftRow {
   id: string;
   model: string;
   keyJson: string;
   key: string | null;
-  draftValues: string;
+  draftValues: StoredText;
   updatedAt: number;
 }
 
@@ -154,8 +163,42 @@ interface TrashDbRow {
   id: string;
   model: string;
   key: string;
-  rows: string;
+  rows: StoredText;
   deletedAt: number;
+}
+
+/** How the JSON columns are written and read: sealed with a key, or as text. */
+interface TextCodec {
+  encode(text: string): StoredText;
+  decode(stored: StoredText): string;
+}
+
+function textCodec(key: Buffer | null): TextCodec {
+  return {
+    encode: (text) => (key === null ? text : sealBuffer(key, Buffer.from(text, 'utf8'))),
+    decode: (stored) => {
+      if (typeof stored === 'string') return stored;
+      if (key === null) throw new ValidationError('the drafts and Trash of this profile are encrypted: they cannot be read without its key');
+      return openBuffer(key, stored).toString('utf8');
+    },
+  };
+}
+
+/** Seals every plain draft and Trash entry, then rewrites the file so none of their plaintext stays on disk. */
+function sealPlainRows(db: Database.Database, codec: TextCodec): void {
+  const drafts = db.prepare("SELECT id, draftValues FROM drafts WHERE typeof(draftValues) = 'text'").all() as Array<{ id: string; draftValues: string }>;
+  const trash = db.prepare("SELECT id, rows FROM trash WHERE typeof(rows) = 'text'").all() as Array<{ id: string; rows: string }>;
+  if (drafts.length === 0 && trash.length === 0) return;
+  db.pragma('secure_delete = ON');
+  const setDraft = db.prepare('UPDATE drafts SET draftValues = ? WHERE id = ?');
+  const setTrash = db.prepare('UPDATE trash SET rows = ? WHERE id = ?');
+  db.transaction(() => {
+    for (const row of drafts) setDraft.run(codec.encode(row.draftValues), row.id);
+    for (const row of trash) setTrash.run(codec.encode(row.rows), row.id);
+  })();
+  // Old page images live on in free pages and in the WAL until rewritten and truncated.
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** Opens (creating if needed) `<dir>/work-in-progress.db` for this profile's `datastore`. */
@@ -165,6 +208,8 @@ export function openWorkInProgress(options: {
   readonly schema: Schema;
   /** The clock (ms), for the Trash's retention; default Date.now. */
   readonly now?: () => number;
+  /** The profile's 32-byte key (main/crypto/profile-key.ts): drafts and the Trash are encrypted with it. Absent: plain. */
+  readonly key?: Buffer;
 }): WorkInProgress {
   const now = options.now ?? Date.now;
   const db = new Database(join(options.dir, WORK_IN_PROGRESS_FILE), { nativeBinding: nativeBinding() });
@@ -181,15 +226,22 @@ export function openWorkInProgress(options: {
     );
   `);
   db.prepare('DELETE FROM trash WHERE deletedAt < ?').run(now() - TRASH_RETENTION_MS);
-  return new WorkInProgressFile(db, options.datastore, options.schema, now);
+  const codec = textCodec(options.key ?? null);
+  try {
+    if (options.key !== undefined) sealPlainRows(db, codec);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new WorkInProgressFile(db, options.datastore, options.schema, now, codec);
 }
 
-function toDraft(row: DraftRow): Draft {
+function toDraft(row: DraftRow, codec: TextCodec): Draft {
   return {
     id: row.id,
     model: row.model,
     key: row.key === null ? null : (JSON.parse(row.key) as Record<string, string | number>),
-    values: JSON.parse(row.draftValues) as ModelRecord,
+    values: JSON.parse(codec.decode(row.draftValues)) as ModelRecord,
     updatedAt: row.updatedAt,
   };
 }
@@ -203,6 +255,7 @@ class WorkInProgressFile implements WorkInProgress {
     private readonly datastore: Datastore,
     private readonly schema: Schema,
     private readonly now: () => number,
+    private readonly codec: TextCodec,
   ) {}
 
   private open(): void {
@@ -271,7 +324,7 @@ class WorkInProgressFile implements WorkInProgress {
       trashId,
       model,
       JSON.stringify(key),
-      JSON.stringify(rows),
+      this.codec.encode(JSON.stringify(rows)),
       this.now(),
     );
     let deleted: ModelRecord[];
@@ -301,12 +354,13 @@ class WorkInProgressFile implements WorkInProgress {
     if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ValidationError('draftSave: values must be an object', 'values');
     const k = keyJson(def, key);
     const existing = this.db.prepare('SELECT id FROM drafts WHERE model = ? AND keyJson = ?').get(model, k) as { id: string } | undefined;
+    const text = JSON.stringify(values);
     const row: DraftRow = {
       id: existing?.id ?? randomUUID(),
       model,
       keyJson: k,
       key: key === null ? null : JSON.stringify(key),
-      draftValues: JSON.stringify(values),
+      draftValues: this.codec.encode(text),
       updatedAt: this.now(),
     };
     this.db
@@ -315,23 +369,23 @@ class WorkInProgressFile implements WorkInProgress {
          ON CONFLICT (model, keyJson) DO UPDATE SET draftValues = excluded.draftValues, key = excluded.key, updatedAt = excluded.updatedAt`,
       )
       .run(row);
-    return toDraft(row);
+    return toDraft({ ...row, draftValues: text }, this.codec);
   }
 
   async draftsList(): Promise<Draft[]> {
     this.open();
-    return (this.db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map(toDraft);
+    return (this.db.prepare('SELECT * FROM drafts ORDER BY updatedAt DESC, id').all() as DraftRow[]).map((row) => toDraft(row, this.codec));
   }
 
   async heldFiles(): Promise<Set<string>> {
     this.open();
     const held = new Set<string>();
     const texts = [
-      ...(this.db.prepare('SELECT draftValues AS text FROM drafts').all() as Array<{ text: string }>),
-      ...(this.db.prepare('SELECT rows AS text FROM trash').all() as Array<{ text: string }>),
+      ...(this.db.prepare('SELECT draftValues AS text FROM drafts').all() as Array<{ text: StoredText }>),
+      ...(this.db.prepare('SELECT rows AS text FROM trash').all() as Array<{ text: StoredText }>),
     ];
     // Any attachment reference, at any depth: its sha256 member as JSON writes it.
-    for (const { text } of texts) for (const match of text.matchAll(/"sha256":"([0-9a-f]{64})"/g)) held.add(match[1]!);
+    for (const { text } of texts) for (const match of this.codec.decode(text).matchAll(/"sha256":"([0-9a-f]{64})"/g)) held.add(match[1]!);
     return held;
   }
 
@@ -344,7 +398,7 @@ class WorkInProgressFile implements WorkInProgress {
     this.open();
     const items: TrashItem[] = [];
     for (const row of this.db.prepare('SELECT * FROM trash ORDER BY deletedAt DESC, id').all() as TrashDbRow[]) {
-      const rows = JSON.parse(row.rows) as TrashRow[];
+      const rows = JSON.parse(this.codec.decode(row.rows)) as TrashRow[];
       const flags = findModel(this.schema, row.model) !== undefined ? await this.inPlaceFlags(rows) : [false];
       items.push({
         id: row.id,
@@ -363,7 +417,7 @@ class WorkInProgressFile implements WorkInProgress {
     this.open();
     const { schema } = this;
     const entry = this.trashEntry(id);
-    const rows = JSON.parse(entry.rows) as TrashRow[];
+    const rows = JSON.parse(this.codec.decode(entry.rows)) as TrashRow[];
     const steps = restorePlan(schema, rows, await this.inPlaceFlags(rows), randomUUID);
     // Every record is checked before any is saved, so a record the schema no longer accepts
     // stops the restore before it has half happened (the entry stays in the Trash).
