@@ -73,6 +73,7 @@ interface StartFlags extends CommonFlags {
   readonly attachmentMaxFileBytes?: number;
   readonly attachmentMaxUserBytes?: number;
   readonly attachmentRetentionMinutes?: number;
+  readonly realtimeMaxConnections?: number;
 }
 
 /** The attachment options: flags over the config file (its directory relative to the config file's). */
@@ -120,6 +121,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
       : {}),
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     attachments: attachmentOptions(flags, config, common.configDir),
+    realtime: { ...config.realtime, ...(flags.realtimeMaxConnections !== undefined ? { maxConnections: flags.realtimeMaxConnections } : {}) },
   });
   const base = server.url.replace(/\/graphql$/, '');
   // The auth commands must open the same database as this server.
@@ -213,6 +215,11 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--attachment-max-file-bytes <bytes>', 'largest attachment file, bytes (default 104857600 = 100 MiB)', wholeBytes)
     .option('--attachment-max-user-bytes <bytes>', "all of one user's attachment files, bytes (default 5368709120 = 5 GiB)", wholeBytes)
     .option('--attachment-retention-minutes <minutes>', 'age of unreferenced blobs and unfinished uploads to remove (default 1440 = 24 h)', wholeMinutes)
+    .option(
+      '--realtime-max-connections <count>',
+      'simultaneous real-time WebSocket connections; further upgrades get HTTP 503 (default 10000)',
+      wholeNumber('connections', '50000'),
+    )
     .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) => status(flags, io));
   withCommon(program.command('push').description('apply the schema file to the database'))

@@ -57,6 +57,18 @@ const configSchema = z.strictObject({
       retentionMinutes: positiveInt.optional(),
     })
     .optional(),
+  /** The real-time endpoint (`/graphql/realtime`). */
+  realtime: z
+    .strictObject({
+      /** Simultaneous WebSocket connections per server process; further upgrades get HTTP 503; default 10 000. */
+      maxConnections: positiveInt.max(1_000_000).optional(),
+      /** Unsent bytes one connection may queue before it is closed as too slow (1013; it reconnects and resyncs); default 16 777 216 (16 MiB). */
+      maxBufferedBytes: positiveInt
+        .min(1024)
+        .max(1024 * 1024 * 1024)
+        .optional(),
+    })
+    .optional(),
   auth: z
     .strictObject({
       apiKeys: z.boolean().optional(),
