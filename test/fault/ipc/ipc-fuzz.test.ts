@@ -4,7 +4,7 @@
 // schema's validation afterwards. Run over the example schema and over one with composite primary
 // keys (near-valid key objects for get/delete). Replay a failure with OUTPOST_FUZZ_SEED=<seed printed>.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,6 +18,7 @@ import { createAppCore } from '../../../main/app-core.js';
 import { memoryCredentialStore } from '../../../main/auth/credential-store.js';
 import { openDatastore } from '../../../main/datastore/datastore.js';
 import { profileDatabaseFile } from '../../../main/auth/profiles.js';
+import { keychainProfileKey } from '../../../main/crypto/profile-key.js';
 import { createInProcessBridge } from '../../../main/ipc/in-process-bridge.js';
 import { visitSchema } from '../../unit/ipc/visit-schema.js';
 import { fileURLToPath } from 'node:url';
@@ -190,7 +191,9 @@ async function fuzzCore(
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
-  const core = createAppCore({ userData, schema, credentials: memoryCredentialStore(), durability: 'NORMAL' });
+  // It stands for the keychain: the profiles' data keys are read from it again below.
+  const credentials = memoryCredentialStore();
+  const core = createAppCore({ userData, schema, credentials, durability: 'NORMAL' });
   const bridge = createInProcessBridge();
   core.attach(bridge.host);
   const transport = bridge.connect().transport;
@@ -238,12 +241,10 @@ async function fuzzCore(
   // Every record that got in is valid for its model.
   let stored = 0;
   for (const id of profileIds) {
-    let store;
-    try {
-      store = openDatastore({ file: profileDatabaseFile(userData, id), schema, durability: 'NORMAL' });
-    } catch {
-      continue; // signed out: the profile folder was removed
-    }
+    const file = profileDatabaseFile(userData, id);
+    if (!existsSync(file)) continue; // signed out: the profile folder was removed
+    const key = await keychainProfileKey(credentials, id, { create: false });
+    const store = openDatastore({ file, schema, durability: 'NORMAL', key });
     for (const name of models) {
       for (const record of await store.query(name)) {
         stored++;
