@@ -139,7 +139,7 @@ async function buildSession(
     buildSync,
     settings,
     reviews: openConflictReviews(dir),
-    work: openWorkInProgress({ dir, datastore, schema: options.schema }),
+    work: openWorkInProgress({ dir, datastore, schema: options.schema, key: dataKey.key }),
     guard,
     attachments,
     unsynced: createUnsyncedCount(
