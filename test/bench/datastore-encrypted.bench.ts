@@ -43,7 +43,7 @@ function elapsedNs(start: bigint): number {
 // --- (a) serial durable saves -----------------------------------------------------------------
 
 const SAVES = 2000;
-const BLOCK = 100;
+const BLOCK = 25;
 {
   const plain = open('saves-plain.db', false);
   const encrypted = open('saves-enc.db', true);
