@@ -1,6 +1,7 @@
 // One real-time WebSocket connection speaking AppSync's protocol (PROTOCOL.md §5): the
 // connection_init handshake, keep-alives, and start/stop of subscriptions, each authorized with
 // its own `extensions.authorization`. Events reach it through the handler's subscription index.
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { OutpostError, Unauthorized, ValidationError } from '../../common/errors.js';
 import type { Identity } from '../auth/identity.js';
@@ -8,9 +9,9 @@ import type { ChangeEvent } from './change-event.js';
 import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js';
 import { dataFrameText, dataPayload, parseClientFrame, serverFrames, type RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
 import { authorizeSubscription, type ItemAccess } from './subscription-authorization.js';
-import { compileSubscriptionFilter } from './subscription-filter.js';
-import { subscriptionPayload } from './subscription-payload.js';
-import { parseSubscriptionRequest, UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
+import type { PayloadOf } from './fanout-queue.js';
+import { encodeTextFrames, type FrameParts } from './websocket-text-frames.js';
+import { UnsupportedOperation, type SubscriptionRequest } from './subscription-request.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { DEVICE_REVOKED_REASON } from '../../common/wire-extensions.js';
 
@@ -28,6 +29,18 @@ export interface ActiveSubscription {
   readonly expiresAt: number | null;
   /** The header object that authorized it, re-checked periodically. */
   readonly headers: AuthHeaders;
+  /** UTF-8 of `{"id":<id>,"type":"data","payload":`, the start of each of its `data` frames. */
+  readonly framePrefix: Buffer;
+}
+
+/** What closes a `data` frame after its payload. */
+const FRAME_SUFFIX = Buffer.from('}');
+
+/** The bytes of subscription `id`'s `data` frames before the payload: dataFrameText's, so the shape lives in one place. */
+function framePrefixOf(id: string): Buffer {
+  const empty = dataFrameText(id, '');
+  if (!empty.endsWith('}')) throw new Error('dataFrameText must end with the payload and "}"');
+  return Buffer.from(empty.slice(0, -1));
 }
 
 /** Closing codes this server uses. */
@@ -77,8 +90,13 @@ export class RealtimeConnection {
   /** Last time the peer showed it is alive (pong or any message), epoch ms. */
   private lastHeardAt = Date.now();
 
+  /** `data` frames collected in the current fan-out round, in event order. */
+  private batch: Array<{ readonly subscription: ActiveSubscription; readonly payload: Buffer }> = [];
+
   constructor(
     private readonly socket: WebSocket,
+    /** The socket `socket` was upgraded on: batches of `data` frames are written to it directly. */
+    private readonly upgradedSocket: Duplex,
     private readonly context: RealtimeContext,
     /** Connection auth headers from the upgrade request, or why they could not be read. */
     private readonly connectionHeaders: ConnectionHeaders,
@@ -113,32 +131,51 @@ export class RealtimeConnection {
   }
 
   /**
-   * Sends `data` for `event` to `subscription` when its rules and filter let the item through.
-   * `payloads` memoises the payload JSON by document for the duration of one event.
+   * Queues `event`'s `data` frame for `subscription` when its rules and filter let the item
+   * through (the fan-out's collect step); `payloadOf` gives the payload bytes shared by every
+   * subscription with the same document. True when the batch was empty before.
    */
-  deliver(subscription: ActiveSubscription, event: ChangeEvent, payloads: Map<string, string>): void {
-    if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return;
+  collect(subscription: ActiveSubscription, event: ChangeEvent, payloadOf: PayloadOf): boolean {
+    if (this.state !== 'ready' || this.active.get(subscription.id) !== subscription) return false;
     if (subscription.expiresAt !== null && Date.now() >= subscription.expiresAt) {
       this.closeOnExpiredToken();
-      return;
+      return false;
     }
-    let payloadJson: string;
+    let payload: Buffer;
     try {
-      if (!subscription.access(event.item) || !subscription.filter(event.item)) return;
-      const key = subscription.request.documentKey;
-      let shared = payloads.get(key);
-      if (shared === undefined) {
-        const payload = subscriptionPayload(this.context.payloadSchema, this.context.schema, subscription.request, event.item);
-        shared = JSON.stringify(dataPayload(payload.data, payload.errors));
-        payloads.set(key, shared);
-      }
-      payloadJson = shared;
+      if (!subscription.access(event.item) || !subscription.filter(event.item)) return false;
+      payload = payloadOf(subscription);
     } catch (error) {
       this.context.reportError(error);
       const rootField = subscription.request.rootField;
-      payloadJson = JSON.stringify(dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }]));
+      payload = Buffer.from(JSON.stringify(dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }])));
     }
-    this.sendText(dataFrameText(subscription.id, payloadJson));
+    this.batch.push({ subscription, payload });
+    return this.batch.length === 1;
+  }
+
+  /**
+   * Writes the collected frames in one socket write (the fan-out's flush step) and returns how
+   * many; frames of subscriptions stopped since they were collected are dropped. A client whose
+   * unsent bytes already pass `maxBufferedBytes` is closed instead (it reconnects and resyncs).
+   */
+  flush(): number {
+    const batch = this.batch;
+    this.batch = [];
+    if (this.state !== 'ready' || this.socket.readyState !== this.socket.OPEN) return 0;
+    const frames: FrameParts[] = [];
+    for (const { subscription, payload } of batch) {
+      if (this.active.get(subscription.id) === subscription) frames.push([subscription.framePrefix, payload, FRAME_SUFFIX]);
+    }
+    if (frames.length === 0) return 0;
+    if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
+      this.close(CLOSE_CODES.slowConsumer, 'Client is not reading messages fast enough');
+      return 0;
+    }
+    // Straight to the upgraded socket: with permessage-deflate off, ws writes every frame
+    // synchronously, so whole frames from both never interleave.
+    this.upgradedSocket.write(encodeTextFrames(frames));
+    return frames.length;
   }
 
   /**
@@ -347,9 +384,10 @@ export class RealtimeConnection {
       if (isServerFailure(error)) throw error;
       throw new AuthenticationFailed(this.authenticationMessage(error));
     }
-    const request = parseSubscriptionRequest(payload, this.context);
+    const parsed = this.context.requests.parse(payload);
+    const request = parsed.request;
     const access = authorizeSubscription(request.model, identity, request.rootField, request.ownerArguments);
-    const filter = compileSubscriptionFilter(request.model, request.filter);
+    const filter = parsed.filter();
     const exp = identity.kind === 'user' ? identity.claims.exp : undefined;
     return {
       id,
@@ -360,6 +398,7 @@ export class RealtimeConnection {
       filter,
       expiresAt: typeof exp === 'number' ? exp * 1000 : null,
       headers,
+      framePrefix: framePrefixOf(id),
     };
   }
 
@@ -423,6 +462,7 @@ export class RealtimeConnection {
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
     for (const subscription of this.active.values()) this.context.unregister(subscription);
     this.active.clear();
+    this.batch = [];
     this.pending.clear();
     this.queued.clear();
     this.context.forget(this);

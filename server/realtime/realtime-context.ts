@@ -5,6 +5,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import type { MutationKind } from './change-event.js';
 import type { ActiveSubscription, RealtimeConnection } from './realtime-connection.js';
 import type { SubscriptionDocumentLimits } from './subscription-request.js';
+import type { SubscriptionRequestCache } from './subscription-request-cache.js';
 
 /** Tunables of the real-time endpoint. */
 export interface RealtimeLimits extends SubscriptionDocumentLimits {
@@ -26,6 +27,10 @@ export interface RealtimeLimits extends SubscriptionDocumentLimits {
   readonly reauthorizeIntervalMs: number;
   /** How often ended sign-in sessions are looked for (ms); their connections are re-checked at once. */
   readonly revocationPollMs: number;
+  /** Longest stretch of fan-out work before HTTP and other sockets are served again, ms; default 4. */
+  readonly fanoutSliceMs: number;
+  /** Events waiting for fan-out beyond which every connection is closed to resynchronise; default 10 000. */
+  readonly maxQueuedEvents: number;
 }
 
 export interface RealtimeContext {
@@ -36,6 +41,8 @@ export interface RealtimeContext {
   readonly payloadSchema: GraphQLSchema;
   readonly fields: ReadonlyMap<string, { model: ModelDef; mutation: MutationKind }>;
   readonly limits: RealtimeLimits;
+  /** Parsed start payloads, shared by identical starts. */
+  readonly requests: SubscriptionRequestCache;
   readonly authenticate: Authenticate;
   readonly reportError: (error: unknown) => void;
   register(subscription: ActiveSubscription): void;

@@ -1,6 +1,6 @@
 // The AppSync real-time endpoint (`/graphql/realtime`): accepts WebSocket upgrades on the `ws`
-// package, negotiates `graphql-ws`, and fans committed changes from the bus out to matching
-// subscriptions. Mount it on an http(s).Server:
+// package, negotiates `graphql-ws`, and hands committed changes from the bus to the fan-out queue
+// (fanout-queue.ts), which delivers them to matching subscriptions after the mutation answered. Mount it on an http(s).Server:
 //   server.on('upgrade', (req, socket, head) => { if (!realtime.handleUpgrade(req, socket, head)) socket.destroy(); });
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,6 +15,9 @@ import { CLOSE_CODES, RealtimeConnection, type ConnectionHeaders } from './realt
 import type { Authenticate } from '../auth/authenticate.js';
 import type { RealtimeContext, RealtimeLimits } from './realtime-context.js';
 import { SubscriptionIndex } from './subscription-index.js';
+import { DEFAULT_FANOUT_OPTIONS, FanoutQueue } from './fanout-queue.js';
+import { subscriptionPayloadBytes } from './subscription-payload.js';
+import { SubscriptionRequestCache } from './subscription-request-cache.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
 export type { RealtimeLimits } from './realtime-context.js';
@@ -31,6 +34,8 @@ export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = {
   maxConnections: 10_000,
   reauthorizeIntervalMs: 300_000,
   revocationPollMs: 1_000,
+  fanoutSliceMs: DEFAULT_FANOUT_OPTIONS.sliceMs,
+  maxQueuedEvents: DEFAULT_FANOUT_OPTIONS.maxQueuedEvents,
 };
 
 export interface RealtimeHandlerOptions {
@@ -65,6 +70,10 @@ export interface RealtimeHandler {
   readonly connectionCount: number;
   /** Registered subscriptions across all connections. */
   readonly subscriptionCount: number;
+  /** Committed changes not yet delivered to every subscriber. */
+  readonly queuedEvents: number;
+  /** `data` frames written to sockets since start. */
+  readonly deliveredFrames: number;
   /** Closes every connection (code 1001) and stops listening to the bus. */
   close(): Promise<void>;
 }
@@ -91,23 +100,11 @@ function handlerSchemas(options: RealtimeHandlerOptions): { graphqlSchema: Graph
   return { graphqlSchema: options.graphqlSchema ?? payloadSchema, payloadSchema };
 }
 
-/** Feeds the bus's changes to the subscriptions listening and closes every connection on a disruption; returns the stop. */
-function followBus(
-  bus: ChangeBus,
-  subscriptions: SubscriptionIndex,
-  connections: ReadonlySet<RealtimeConnection>,
-  reportError: (error: unknown) => void,
-): () => void {
-  const stopEvents = bus.subscribe((event: ChangeEvent) => {
-    // Many clients send the same document (DataStore's are identical): shape and serialise the item once per document.
-    const payloads = new Map<string, string>();
-    for (const subscription of subscriptions.listening(event)) subscription.connection.deliver(subscription, event, payloads);
-  });
-  const stopDisruptions = bus.onDisruption?.((disruption) => {
-    // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.
-    reportError(new Error(`closing real-time connections: ${disruption.reason}`));
-    for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
-  });
+/** Queues the bus's changes for fan-out and closes every connection on a disruption; returns the stop. */
+function followBus(bus: ChangeBus, fanout: FanoutQueue, closeAll: (reason: string) => void): () => void {
+  // Only queued here: the mutation that published the change answers before anyone is sent it.
+  const stopEvents = bus.subscribe((event: ChangeEvent) => fanout.enqueue(event));
+  const stopDisruptions = bus.onDisruption?.((disruption) => closeAll(disruption.reason));
   return () => {
     stopEvents();
     stopDisruptions?.();
@@ -153,9 +150,50 @@ function watchRevocations(
   return () => clearInterval(timer);
 }
 
+/** What the handler's connections share. */
+function handlerContext(
+  options: RealtimeHandlerOptions,
+  limits: RealtimeLimits,
+  reportError: (error: unknown) => void,
+  subscriptions: SubscriptionIndex,
+  connections: Set<RealtimeConnection>,
+): RealtimeContext {
+  const schemas = handlerSchemas(options);
+  const fields = subscriptionFieldsOf(options.schema);
+  return {
+    schema: options.schema,
+    ...schemas,
+    fields,
+    limits,
+    requests: new SubscriptionRequestCache({ graphqlSchema: schemas.graphqlSchema, fields, limits }),
+    authenticate: options.authenticate,
+    reportError,
+    register: (subscription) => subscriptions.add(subscription),
+    unregister: (subscription) => subscriptions.delete(subscription),
+    forget: (connection) => connections.delete(connection),
+  };
+}
+
+/** The limits given over the defaults; a limit given as undefined keeps its default. */
+function limitsWithDefaults(given: Partial<RealtimeLimits> | undefined): RealtimeLimits {
+  const defined = Object.entries(given ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_REALTIME_LIMITS, ...(Object.fromEntries(defined) as Partial<RealtimeLimits>) };
+}
+
+/** The fan-out queue over `subscriptions`, shaping payloads with the handler's schemas; an overflow closes every connection. */
+function createFanout(context: RealtimeContext, subscriptions: SubscriptionIndex, closeAll: (reason: string) => void): FanoutQueue {
+  const { limits, reportError } = context;
+  return new FanoutQueue(
+    subscriptions,
+    (subscription, event) => subscriptionPayloadBytes(context.payloadSchema, context.schema, subscription.request, event.item, reportError),
+    (dropped) => closeAll(`${dropped} changes waited for delivery, more than maxQueuedEvents (${limits.maxQueuedEvents})`),
+    { ...DEFAULT_FANOUT_OPTIONS, sliceMs: limits.fanoutSliceMs, maxQueuedEvents: limits.maxQueuedEvents },
+  );
+}
+
 /** Builds the real-time endpoint for `schema`, fed by `bus`. */
 export function createRealtimeHandler(options: RealtimeHandlerOptions): RealtimeHandler {
-  const limits: RealtimeLimits = { ...DEFAULT_REALTIME_LIMITS, ...options.limits };
+  const limits = limitsWithDefaults(options.limits);
   const paths = new Set(options.paths ?? ['/graphql/realtime', '/graphql']);
   const reportError =
     options.reportError ??
@@ -165,24 +203,20 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
   const connections = new Set<RealtimeConnection>();
   const subscriptions = new SubscriptionIndex();
   let closed = false;
-  const context: RealtimeContext = {
-    schema: options.schema,
-    ...handlerSchemas(options),
-    fields: subscriptionFieldsOf(options.schema),
-    limits,
-    authenticate: options.authenticate,
-    reportError,
-    register: (subscription) => subscriptions.add(subscription),
-    unregister: (subscription) => subscriptions.delete(subscription),
-    forget: (connection) => connections.delete(connection),
-  };
+  const context = handlerContext(options, limits, reportError, subscriptions, connections);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxMessageBytes,
     perMessageDeflate: false,
     handleProtocols: (offered) => selectSubprotocol(offered),
   });
-  const stopBus = followBus(options.bus, subscriptions, connections, reportError);
+  const closeAll = (reason: string): void => {
+    // Subscribers may have missed changes: closing makes amplify-js reconnect and run a delta sync.
+    reportError(new Error(`closing real-time connections: ${reason}`));
+    for (const connection of [...connections]) connection.close(CLOSE_CODES.missedChanges, 'Missed changes; reconnect and sync');
+  };
+  const fanout = createFanout(context, subscriptions, closeAll);
+  const stopBus = followBus(options.bus, fanout, closeAll);
   const recheckTimer = setInterval(() => {
     for (const connection of [...connections]) {
       connection.recheck().catch((error: unknown) => reportError(error));
@@ -207,7 +241,7 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
           ws.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
           return;
         }
-        connections.add(new RealtimeConnection(ws, context, headers));
+        connections.add(new RealtimeConnection(ws, socket, context, headers));
       });
       return true;
     },
@@ -217,12 +251,19 @@ export function createRealtimeHandler(options: RealtimeHandlerOptions): Realtime
     get subscriptionCount() {
       return subscriptions.size;
     },
+    get queuedEvents() {
+      return fanout.queuedEvents;
+    },
+    get deliveredFrames() {
+      return fanout.deliveredFrames;
+    },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(recheckTimer);
       stopRevocationWatch();
       stopBus();
+      fanout.close();
       for (const connection of [...connections]) connection.close(CLOSE_CODES.serverClosing, 'Server is shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -2,6 +2,7 @@
 // selection set is executed over the item, so unselected fields are not sent, aliases, fragments
 // and `__typename` work, and a null in a non-null field becomes the GraphQL error AppSync sends.
 import { execute, type GraphQLSchema } from 'graphql';
+import { dataPayload } from '../../common/realtime/realtime-frames.js';
 import type { Schema } from '../../common/schema/types.js';
 import type { SubscriptionRequest } from './subscription-request.js';
 import { findModel } from '../../common/schema/model-fields.js';
@@ -58,4 +59,25 @@ function withParentKeys(schema: Schema, request: SubscriptionRequest, item: Read
     out[field.name] = key;
   }
   return out ?? item;
+}
+
+/**
+ * The JSON bytes of a `data` frame's payload for `item` (shared by every subscription with the
+ * same document). A failure to shape it is reported and becomes AppSync's per-field error payload.
+ */
+export function subscriptionPayloadBytes(
+  graphqlSchema: GraphQLSchema,
+  schema: Schema,
+  request: SubscriptionRequest,
+  item: Readonly<Record<string, unknown>>,
+  reportError: (error: unknown) => void,
+): Buffer {
+  try {
+    const payload = subscriptionPayload(graphqlSchema, schema, request, item);
+    return Buffer.from(JSON.stringify(dataPayload(payload.data, payload.errors)));
+  } catch (error) {
+    reportError(error);
+    const rootField = request.rootField;
+    return Buffer.from(JSON.stringify(dataPayload({ [rootField]: null }, [{ message: 'Internal error while preparing this event', path: [rootField] }])));
+  }
 }
