@@ -197,3 +197,26 @@ test('clear() on an encrypted store keeps the file encrypted', async (t) => {
     ['After Clear'],
   );
 });
+
+test('a plain store still open in another connection is not encrypted under it (its later writes would be lost)', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'outpost.db');
+  const plain = open(file);
+  await plain.save('Site', { name: 'Still Open', tags: [] });
+  assert.throws(
+    () => open(file, randomBytes(32)),
+    (error: unknown) => (error as { code?: unknown }).code === 'StoreInUse',
+  );
+  assert.equal(storeFileKind(file), 'plain');
+  await plain.save('Site', { name: 'Written After', tags: [] });
+  await plain.close();
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name.startsWith('outpost.db')),
+    ['outpost.db'],
+    'no copy left',
+  );
+  const key = randomBytes(32);
+  const store = open(file, key);
+  t.after(() => store.close());
+  assert.equal((await store.query('Site')).length, 2);
+});
