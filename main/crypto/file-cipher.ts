@@ -23,6 +23,8 @@ export const TAG_BYTES = 16;
 export const SEALED_SEGMENT_BYTES = SEGMENT_BYTES + TAG_BYTES;
 const KEY_BYTES = 32;
 const MAX_SEGMENTS = 2 ** 32;
+/** Segments read from disk at once by readSealedRange (about 1 MiB). */
+const READ_BATCH_SEGMENTS = 16;
 
 /** A file that is not one of ours, was altered, cut short or extended, or was made with another key. */
 export class FileCipherError extends Error {
@@ -251,16 +253,22 @@ export async function* readSealedRange(handle: FileHandle, key: Buffer, range: S
   const count = complete ? segmentCount(plainBytes) : plainBytes / SEGMENT_BYTES;
   const first = Math.floor(start / SEGMENT_BYTES);
   const last = end === start ? first : Math.floor((end - 1) / SEGMENT_BYTES);
-  const sealed = Buffer.alloc(SEALED_SEGMENT_BYTES);
-  for (let i = first; i <= last; i++) {
-    const segmentPlain = Math.min(SEGMENT_BYTES, plainBytes - i * SEGMENT_BYTES);
-    const length = segmentPlain + TAG_BYTES;
-    const read = await readFully(handle, sealed, length, HEADER_BYTES + i * SEALED_SEGMENT_BYTES);
-    if (read < length) throw new FileCipherError('file failed its check: cut short');
-    const plain = openSegment(key, header, i, complete && i === count - 1, sealed.subarray(0, length));
-    const from = i === first ? start - i * SEGMENT_BYTES : 0;
-    const to = i === last ? end - i * SEGMENT_BYTES : plain.length;
-    yield from === 0 && to === plain.length ? plain : plain.subarray(from, to);
+  /** Where segment `i` starts in the file, and one past its tag. */
+  const sealedStart = (i: number): number => HEADER_BYTES + i * SEALED_SEGMENT_BYTES;
+  const sealedEnd = (i: number): number => sealedStart(i) + Math.min(SEGMENT_BYTES, plainBytes - i * SEGMENT_BYTES) + TAG_BYTES;
+  // Several segments per read: one system call per MiB rather than one per segment.
+  const batch = Buffer.alloc(Math.min(READ_BATCH_SEGMENTS, last - first + 1) * SEALED_SEGMENT_BYTES);
+  for (let from = first; from <= last; from += READ_BATCH_SEGMENTS) {
+    const upTo = Math.min(last, from + READ_BATCH_SEGMENTS - 1);
+    const length = sealedEnd(upTo) - sealedStart(from);
+    if ((await readFully(handle, batch, length, sealedStart(from))) < length) throw new FileCipherError('file failed its check: cut short');
+    for (let i = from; i <= upTo; i++) {
+      const sealed = batch.subarray(sealedStart(i) - sealedStart(from), sealedEnd(i) - sealedStart(from));
+      const plain = openSegment(key, header, i, complete && i === count - 1, sealed);
+      const skip = i === first ? start - i * SEGMENT_BYTES : 0;
+      const stop = i === last ? end - i * SEGMENT_BYTES : plain.length;
+      yield skip === 0 && stop === plain.length ? plain : plain.subarray(skip, stop);
+    }
   }
 }
 

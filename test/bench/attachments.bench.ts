@@ -11,7 +11,8 @@
 //     (VmRSS from /proc/<pid>/status every 50 ms, and VmHWM) while one 500 MB file uploads through
 //     the queue. Target: the client's rise over its baseline ≤ 64 MB.
 // (c) The same for downloading that file into another profile (attachment-download.ts).
-// Files are made in the OS temp dir and removed after. Prints a table and writes
+// The client's file stores are encrypted with a profile key, as the app's are (issue 15);
+// ATTACHMENT_BENCH_PLAIN=1 runs them without one. Files are made in the OS temp dir and removed after. Prints a table and writes
 // bench-results/attachments.json. Numbers only; nothing passes or fails on them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -264,8 +265,9 @@ const plain = await startChild('./plain-upload-bench-host.ts', [plainDir]);
 const server = outpost.ready as unknown as Server;
 const plainUrl = String(plain.ready.url);
 const profiles: Profile[] = [];
+const encryptedFiles = process.env.ATTACHMENT_BENCH_PLAIN !== '1';
 const newProfile = async (): Promise<Profile> => {
-  const profile = await openProfile();
+  const profile = await openProfile(encryptedFiles ? { key: randomBytes(32) } : {});
   // The app opens a profile's database with synchronous = FULL (main/datastore/sqlite-connection.ts).
   profile.db.pragma('synchronous = FULL');
   profiles.push(profile);
@@ -372,7 +374,7 @@ console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 console.log(`retried attempts: ${retries}`);
 console.log(
-  `client: UploadRunner defaults (chunk ${DEFAULT_CHUNK_BYTES / 2 ** 20} MiB, ${CONCURRENCY} at once), tus-js-client; server: Outpost on SQLite, blobs on disk, in its own process`,
+  `client: UploadRunner defaults (chunk ${DEFAULT_CHUNK_BYTES / 2 ** 20} MiB, ${CONCURRENCY} at once), tus-js-client, file store ${encryptedFiles ? 'encrypted (AES-256-GCM, profile key)' : 'plain'}; server: Outpost on SQLite, blobs on disk, in its own process`,
 );
 const fmtLoad = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 console.log(
@@ -387,7 +389,15 @@ const json = {
   node: process.version,
   cores: availableParallelism(),
   loadAverage: { start: loadAtStart, end: loadAtEnd },
-  config: { smallFiles: SMALL_FILES, smallBytes: SMALL_BYTES, bigBytes: BIG_BYTES, rounds: ROUNDS, concurrency: CONCURRENCY, sampleMs: SAMPLE_MS },
+  config: {
+    encryptedFiles,
+    smallFiles: SMALL_FILES,
+    smallBytes: SMALL_BYTES,
+    bigBytes: BIG_BYTES,
+    rounds: ROUNDS,
+    concurrency: CONCURRENCY,
+    sampleMs: SAMPLE_MS,
+  },
   targets: { throughputRatio: RATIO_TARGET, clientRssRiseMb: RSS_TARGET_MB },
   results: {
     throughput: {
