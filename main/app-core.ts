@@ -6,7 +6,7 @@
 import { OutpostError, ValidationError } from '../common/errors.js';
 import type { CurrentUser } from '../common/ipc/contract.js';
 import { createProfileRegistry } from './auth/profiles.js';
-import { oidcHostOf, PendingSignIn } from './auth/oidc-profile.js';
+import { PendingSignIn } from './auth/oidc-profile.js';
 import type { SignInDeps } from './auth/sign-in.js';
 import type { AppServices } from './ipc/app-services.js';
 import { registerHandlers, type IpcHandlers, type IpcHost } from './ipc/handlers.js';
@@ -61,7 +61,7 @@ function oidcSignInDeps(
   ctx: CoreContext,
   serial: ReturnType<typeof createSerial>,
 ): Pick<SignInDeps, 'openBrowser' | 'allowHttpIssuer' | 'pendingSignIn' | 'onSignInEnded'> {
-  return { ...oidcHostOf(ctx.options), pendingSignIn: new PendingSignIn(), onSignInEnded: signInEndedHandler(ctx, serial) };
+  return { ...(ctx.options.oidcHost ?? {}), pendingSignIn: new PendingSignIn(), onSignInEnded: signInEndedHandler(ctx, serial) };
 }
 
 /** signIn, and cancelSignIn stopping the identity-provider sign-in waiting for the browser (outside `serial`). */

@@ -13,7 +13,6 @@ import { parseSchema } from '../common/schema/parse-schema.js';
 import { createAppCore } from './app-core.js';
 import { chooseCredentialStore } from './auth/choose-credential-store.js';
 import { withDataKeys } from './app/profile-data-key.js';
-import { withOidcHost } from './auth/oidc-profile.js';
 import { keytarCredentialStore } from './auth/credential-store.js';
 import { FORM_HINTS_FILE, loadFormHints } from './app/form-hints-file.js';
 import { startAutoUpdates } from './shell/auto-update.js';
@@ -39,35 +38,31 @@ export const shell: Shell = runShell(electron, {
     return schema;
   },
   createCore: async ({ userData, schema }) =>
-    createAppCore(
-      withOidcHost(
-        {
-          userData,
-          schema,
-          formHints,
-          // After ready (safeStorage needs it): the keychain, else an encrypted file, else memory.
-          ...withDataKeys(
-            await chooseCredentialStore({
-              keychain: keytarCredentialStore(),
-              safeStorage: electron.safeStorage,
-              file: join(userData, CREDENTIALS_FILE),
-              platform: process.platform,
-              warn: (message) => console.warn(message),
-            }),
-          ),
-          createSync: syncWorkerPortFactory(),
-          // Exports go where the user says; the dialog asks before replacing a file.
-          chooseExportPath: async (suggestedName) => {
-            const options = { defaultPath: join(electron.app.getPath('downloads'), suggestedName) };
-            const window = electron.BrowserWindow.getFocusedWindow();
-            const answer = await (window ? electron.dialog.showSaveDialog(window, options) : electron.dialog.showSaveDialog(options));
-            return answer.canceled || !answer.filePath ? null : answer.filePath;
-          },
-        },
-        // Identity-provider sign-in in the system browser (RFC 8252), never an embedded window.
-        { openBrowser: (url) => electron.shell.openExternal(url) },
+    createAppCore({
+      userData,
+      schema,
+      formHints,
+      // After ready (safeStorage needs it): the keychain, else an encrypted file, else memory.
+      ...withDataKeys(
+        await chooseCredentialStore({
+          keychain: keytarCredentialStore(),
+          safeStorage: electron.safeStorage,
+          file: join(userData, CREDENTIALS_FILE),
+          platform: process.platform,
+          warn: (message) => console.warn(message),
+        }),
       ),
-    ),
+      createSync: syncWorkerPortFactory(),
+      // Exports go where the user says; the dialog asks before replacing a file.
+      chooseExportPath: async (suggestedName) => {
+        const options = { defaultPath: join(electron.app.getPath('downloads'), suggestedName) };
+        const window = electron.BrowserWindow.getFocusedWindow();
+        const answer = await (window ? electron.dialog.showSaveDialog(window, options) : electron.dialog.showSaveDialog(options));
+        return answer.canceled || !answer.filePath ? null : answer.filePath;
+      },
+      // Identity-provider sign-in in the system browser (RFC 8252), never an embedded window.
+      oidcHost: { openBrowser: (url) => electron.shell.openExternal(url) },
+    }),
   onStarted: (started) => {
     startAutoUpdates({
       updater: () => electronUpdater.autoUpdater,

@@ -5,6 +5,7 @@ import type { CurrentUser } from '../../common/ipc/contract.js';
 import type { Schema } from '../../common/schema/types.js';
 import type { AttachmentSession, AttachmentSessionOptions } from '../attachments/attachment-session.js';
 import type { CredentialStore } from '../auth/credential-store.js';
+import type { OidcHost } from '../auth/oidc-profile.js';
 import type { SignedIn } from '../auth/sign-in.js';
 import type { Fetch } from '../auth/token-client.js';
 import type { ConflictReviews } from '../conflict-reviews.js';
@@ -46,6 +47,8 @@ export interface AppCoreOptions {
    * or null when the user cancelled. Default: `<userData>/exports/<suggested name>`.
    */
   readonly chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+  /** Identity-provider sign-ins' system browser and whether http issuers on loopback are allowed (tests); default: the URL is printed, https only. */
+  readonly oidcHost?: OidcHost;
   /** Upload runner tuning (tests: small chunks); default 5 MiB chunks, 2 uploads at once, 60 s stall timeout. */
   readonly attachmentUploads?: AttachmentSessionOptions['runner'];
 }

@@ -186,19 +186,3 @@ export interface OidcHost {
   readonly openBrowser?: (url: string) => Promise<void>;
   readonly allowHttpIssuer?: boolean;
 }
-
-const HOSTS = new WeakMap<object, OidcHost>();
-
-/**
- * `options` (the core's options) carrying `host`, read back by `oidcHostOf` where the sign-in deps are
- * made; a side table so the core's options type need not change for it. Returns `options`.
- */
-export function withOidcHost<T extends object>(options: T, host: OidcHost): T {
-  HOSTS.set(options, host);
-  return options;
-}
-
-/** The OidcHost given to `options` by `withOidcHost`, else none (the URL is printed; https issuers only). */
-export function oidcHostOf(options: object): OidcHost {
-  return HOSTS.get(options) ?? {};
-}

@@ -101,7 +101,7 @@ export async function openDevice(
   /** Sync worker options on top of TEST_SYNC_TUNING (e.g. a small `maxRecordsToSync`). */
   tuning: Parameters<typeof syncWorkerPortFactory>[0] = {},
   /** More of the core's options (e.g. the form hints main loads beside the schema). */
-  coreOptions: Pick<AppCoreOptions, 'formHints' | 'dataKeys'> = {},
+  coreOptions: Pick<AppCoreOptions, 'formHints' | 'dataKeys' | 'oidcHost'> = {},
 ): Promise<Device> {
   const userData = tempUserData(name);
   const newCore = () =>
