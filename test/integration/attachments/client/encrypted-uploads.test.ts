@@ -15,7 +15,7 @@ import { openAttachment } from '../../../../main/attachments/attachment-download
 import { loadEntry, markUploading } from '../../../../main/attachments/attachment-tables.js';
 import { UploadRunner, type UploadRunnerOptions } from '../../../../main/attachments/upload-runner.js';
 import { FILE_DAMAGED_REASON } from '../../../../main/attachments/upload-queue-core.js';
-import { encryptedSize } from '../../../../main/crypto/file-cipher.js';
+import { encryptedSize, HEADER_BYTES } from '../../../../main/crypto/file-cipher.js';
 import { RETRY_POLICIES, tuned } from '../../../../main/sync/core/retry-policy.js';
 import type { BlobStore } from '../../../../server/attachments/blob-store.js';
 import { openDiskBlobStore } from '../../../../server/attachments/disk-blob-store.js';
@@ -150,7 +150,7 @@ describe('uploads and downloads from an encrypted file store', () => {
     assert.ok((await assertNoPlaintext(viewer)) >= 1);
   });
 
-  test('a new runner after a restart resumes from the server offset and sends only the missing plaintext', async () => {
+  test('a new runner after a restart resumes from the server offset, reading and sending only the missing plaintext', async () => {
     const photo = markedPng(3 * MiB, 2);
     const first = runner();
     const ref = await attach(profile, 'rec-restart', photo);
@@ -165,6 +165,13 @@ describe('uploads and downloads from an encrypted file store', () => {
     markUploading(profile.db, ref.key);
     const storedBefore = harness.storedBytes();
     const offset = loadEntry(profile.db, ref.key)?.bytesAcked ?? 0;
+    // The first segment, already on the server, is made unreadable: the resumed upload reads from
+    // the segment holding its offset on, so it never meets it (decrypting from byte 0 would fail).
+    const path = profile.files.pathOf(ref.sha256);
+    const sealed = await readFile(path);
+    const firstSegment = Buffer.from(sealed.subarray(HEADER_BYTES, HEADER_BYTES + 100));
+    sealed[HEADER_BYTES + 50] ^= 0x01;
+    await writeFile(path, sealed);
     const second = runner();
     const done = stateReached(second, profile, ref.key, 'done');
     second.start();
@@ -173,6 +180,9 @@ describe('uploads and downloads from an encrypted file store', () => {
     assert.ok(sent <= photo.length - offset, `sent ${sent}, ${photo.length - offset} were missing`);
     assert.equal(sha256(await serverBytes(ref.key)), ref.sha256);
     await second.stop();
+    firstSegment.copy(sealed, HEADER_BYTES);
+    await writeFile(path, sealed);
+    assert.equal(await profile.files.verify(ref.sha256), true);
     await assertNoPlaintext(profile);
   });
 
