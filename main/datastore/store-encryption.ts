@@ -180,6 +180,13 @@ export function removeEncryptionLeftovers(file: string): void {
  * the rename `file` is the plain original, intact; after it, the encrypted copy; a crash in
  * between leaves a copy that removeEncryptionLeftovers deletes on the next open. `onStep` is told
  * each step as it completes (for fault tests).
+ *
+ * What plaintext can remain: no file (the copy holds only live pages, so deleted records' free
+ * pages stay behind; the plain file's inode is unlinked by the rename, its -wal and -shm deleted).
+ * The blocks those files occupied are freed by the file system, not overwritten: someone reading
+ * the raw disk could find old plaintext there until it is reused, unless the disk itself is
+ * encrypted (FileVault, BitLocker, LUKS). Overwriting first would not help on SSDs, whose wear
+ * levelling writes elsewhere.
  */
 export function encryptPlainStore(file: string, key: Buffer, options: { readonly onStep?: (step: EncryptionStep) => void } = {}): void {
   assertStoreKey(key);
