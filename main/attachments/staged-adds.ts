@@ -81,7 +81,7 @@ export class StagedAdds {
       }
       try {
         if (stage.sealer === null) await stage.handle.write(bytes);
-        else for (const sealed of stage.sealer.push(bytes)) await stage.handle.write(sealed);
+        else await stage.handle.write(Buffer.concat(stage.sealer.push(bytes)));
       } catch (error) {
         stage.broken = (error as Error).message;
         throw new OutpostError('FileNotWritten', `${stage.name} could not be written on this device: ${stage.broken}`);

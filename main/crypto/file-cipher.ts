@@ -44,11 +44,14 @@ function nonce(prefix: Buffer, counter: number, last: boolean): Buffer {
   return n;
 }
 
-function sealSegment(key: Buffer, header: Buffer, counter: number, last: boolean, plain: Buffer): Buffer {
+/** The sealed segment as its ciphertext and its tag (two buffers, not copied into one). */
+function sealSegment(key: Buffer, header: Buffer, counter: number, last: boolean, plain: Buffer): [Buffer, Buffer] {
   const cipher = createCipheriv('aes-256-gcm', key, nonce(header.subarray(MAGIC.length), counter, last));
   cipher.setAAD(header);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([body, cipher.getAuthTag()]);
+  const body = cipher.update(plain);
+  // GCM gives out everything in update; final only computes the tag.
+  cipher.final();
+  return [body, cipher.getAuthTag()];
 }
 
 function openSegment(key: Buffer, header: Buffer, counter: number, last: boolean, sealed: Buffer): Buffer {
@@ -56,7 +59,10 @@ function openSegment(key: Buffer, header: Buffer, counter: number, last: boolean
   decipher.setAAD(header);
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    // Only once final has checked the tag may the bytes be used.
+    decipher.final();
+    return plain;
   } catch {
     throw new FileCipherError(
       last ? 'file failed its check: altered, cut short, or made with another key' : 'file failed its check: altered, or made with another key',
@@ -100,7 +106,7 @@ export class SegmentSealer {
     const all = Buffer.concat(this.pending);
     let at = 0;
     while (all.length - at > SEGMENT_BYTES) {
-      out.push(sealSegment(this.key, this.header, this.counter++, false, all.subarray(at, at + SEGMENT_BYTES)));
+      out.push(...sealSegment(this.key, this.header, this.counter++, false, all.subarray(at, at + SEGMENT_BYTES)));
       at += SEGMENT_BYTES;
     }
     this.pending = [all.subarray(at)];
@@ -111,7 +117,7 @@ export class SegmentSealer {
   /** The rest of the file: the final segment (after the header, on an empty new file). */
   finish(): Buffer {
     const last = sealSegment(this.key, this.header, this.counter, true, Buffer.concat(this.pending));
-    const out = this.headerSent ? last : Buffer.concat([this.header, last]);
+    const out = Buffer.concat(this.headerSent ? last : [this.header, ...last]);
     this.headerSent = true;
     this.pending = [];
     this.pendingBytes = 0;
