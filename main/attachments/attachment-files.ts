@@ -270,7 +270,8 @@ export class AttachmentFiles {
       transform(chunk: Buffer, _encoding, done) {
         hash.update(chunk);
         size += chunk.byteLength;
-        for (const sealed of sealer.push(chunk)) this.push(sealed);
+        const sealed = sealer.push(chunk);
+        if (sealed.length > 0) this.push(Buffer.concat(sealed));
         done();
       },
     });

@@ -99,18 +99,30 @@ export class SegmentSealer {
     const out: Buffer[] = [];
     if (!this.headerSent) out.push(this.header);
     this.headerSent = true;
-    this.pending.push(plain);
-    this.pendingBytes += plain.length;
-    if (this.pendingBytes <= SEGMENT_BYTES) return out;
-    // Keep at least one byte back: only at the end do we know which segment is the last.
-    const all = Buffer.concat(this.pending);
-    let at = 0;
-    while (all.length - at > SEGMENT_BYTES) {
-      out.push(...sealSegment(this.key, this.header, this.counter++, false, all.subarray(at, at + SEGMENT_BYTES)));
-      at += SEGMENT_BYTES;
+    // Segments are sealed only once a byte after them has come: only the end says which is the last.
+    let rest = plain;
+    if (this.pendingBytes > 0) {
+      const room = SEGMENT_BYTES - this.pendingBytes;
+      if (rest.length <= room) {
+        this.pending.push(rest);
+        this.pendingBytes += rest.length;
+        return out;
+      }
+      this.pending.push(rest.subarray(0, room));
+      out.push(...sealSegment(this.key, this.header, this.counter++, false, Buffer.concat(this.pending)));
+      rest = rest.subarray(room);
+      this.pending = [];
+      this.pendingBytes = 0;
     }
-    this.pending = [all.subarray(at)];
-    this.pendingBytes = all.length - at;
+    // Whole segments straight from the input, without copying it first.
+    while (rest.length > SEGMENT_BYTES) {
+      out.push(...sealSegment(this.key, this.header, this.counter++, false, rest.subarray(0, SEGMENT_BYTES)));
+      rest = rest.subarray(SEGMENT_BYTES);
+    }
+    if (rest.length > 0) {
+      this.pending = [rest];
+      this.pendingBytes = rest.length;
+    }
     return out;
   }
 
@@ -130,7 +142,9 @@ export function encryptingStream(key: Buffer): Transform {
   const sealer = new SegmentSealer(key);
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      for (const sealed of sealer.push(chunk)) this.push(sealed);
+      // One buffer per chunk written: a file stream writes each buffer it is given with a call of its own.
+      const sealed = sealer.push(chunk);
+      if (sealed.length > 0) this.push(sealed.length === 1 ? sealed[0] : Buffer.concat(sealed));
       done();
     },
     flush(done: TransformCallback) {
