@@ -311,6 +311,9 @@ export class AttachmentFiles {
         if (error instanceof FileCipherError) throw new PartialCopyDamaged(`the partial copy failed its check: ${error.message}`);
         throw error;
       }
+      // Segment `whole` is sealed again under the nonce it had if part of it was written before a
+      // crash: with the same plaintext (If-Range keeps the server to the same file), so the same
+      // ciphertext; a file that changed anyway fails its sha-256 and the copy is removed.
       await handle.truncate(HEADER_BYTES + whole * SEALED_SEGMENT_BYTES);
       return new SegmentSealer(key, { header, counter: whole, pending: Buffer.concat(pending) });
     } finally {
