@@ -230,7 +230,8 @@ export interface DownloadContext {
 }
 
 /**
- * The local path of `ref`'s file, downloading it first when it is not here; throws
+ * The local path of `ref`'s file (its encrypted form when the store is encrypted: read it through
+ * AttachmentFiles.read), downloading it first when it is not here; throws
  * AttachmentDownloadRefused on a refusal and AttachmentHashMismatch (nothing kept) on wrong bytes.
  */
 export async function openAttachment(context: DownloadContext, ref: AttachmentRef, record: AttachmentRecord): Promise<string> {
