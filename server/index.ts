@@ -18,6 +18,7 @@ import { resolveAttachmentSettings, type AttachmentOptions } from './config/atta
 import type { ConfiguredStrategy } from './config/server-config.js';
 import { loadStrategyTable } from './config/strategy-table.js';
 import { buildExecutableSchema } from './graphql/executable-schema.js';
+import { AdmissionGate, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './http/admission.js';
 import { DEFAULT_QUERY_LIMITS } from './http/query-limits.js';
 import { createOutpostHttpServer } from './http/http-server.js';
 import type { ChangeBus } from './realtime/change-event.js';
@@ -26,7 +27,7 @@ import { PostgresChangeBus } from './realtime/postgres-change-bus.js';
 import { createRealtimeHandler, type RealtimeHandler } from './realtime/realtime-handler.js';
 import { DEFAULT_RESOLVER_SETTINGS, type ResolverSettings, type ServerServices } from './resolvers/resolver-context.js';
 import { deploySchema } from './storage/deploy-schema.js';
-import { DEFAULT_DATABASE, openStorage } from './storage/open-storage.js';
+import { DEFAULT_DATABASE, openStorage, type PoolOptions } from './storage/open-storage.js';
 import type { Storage } from './storage/storage.js';
 
 export interface StartServerOptions {
@@ -57,6 +58,18 @@ export interface StartServerOptions {
     readonly maxPageSize?: number;
     /** Largest item a create/update may produce, UTF-8 bytes; default 409 600. */
     readonly maxItemBytes?: number;
+    /** GraphQL requests executing at once per process; default 64. More wait in the queue. */
+    readonly maxActiveRequests?: number;
+    /** GraphQL requests waiting for a turn; default 64. More are answered 503 with Retry-After. */
+    readonly maxQueuedRequests?: number;
+    /** Longest wait for a turn, ms; default 1000; then 503 with Retry-After. */
+    readonly queueWaitMs?: number;
+    /** Retry-After of an overload answer, seconds; default 1. */
+    readonly retryAfterSeconds?: number;
+    /** PostgreSQL connections per process; default 10. */
+    readonly poolSize?: number;
+    /** Longest wait for a PostgreSQL connection, ms; default 2000; then 503 with Retry-After. */
+    readonly poolWaitMs?: number;
   };
   readonly auth?: {
     readonly apiKeys?: boolean;
@@ -157,9 +170,28 @@ function graphqlLimits(limits: StartServerOptions['limits']): { maxBodyBytes: nu
   };
 }
 
-/** The announcement of a mounted attachment endpoint (none when not mounted, so the wire stays as before). */
-function graphqlOptions(attachments: MountedAttachments | null): { attachmentsPath?: string } {
-  return attachments !== null ? { attachmentsPath: attachments.path } : {};
+/** PostgreSQL's pool size and wait, where configured. */
+function poolOptions(limits: StartServerOptions['limits']): PoolOptions {
+  return {
+    ...(limits?.poolSize !== undefined ? { maxConnections: limits.poolSize } : {}),
+    ...(limits?.poolWaitMs !== undefined ? { poolWaitMs: limits.poolWaitMs } : {}),
+  };
+}
+
+/** Bounds on GraphQL requests running and waiting; DEFAULT_ADMISSION_LIMITS unless configured. */
+function admissionLimits(limits: StartServerOptions['limits']): AdmissionLimits {
+  return {
+    maxActive: limits?.maxActiveRequests ?? DEFAULT_ADMISSION_LIMITS.maxActive,
+    maxQueued: limits?.maxQueuedRequests ?? DEFAULT_ADMISSION_LIMITS.maxQueued,
+    queueWaitMs: limits?.queueWaitMs ?? DEFAULT_ADMISSION_LIMITS.queueWaitMs,
+    retryAfterSeconds: limits?.retryAfterSeconds ?? DEFAULT_ADMISSION_LIMITS.retryAfterSeconds,
+  };
+}
+
+/** The admission gate, and the announcement of a mounted attachment endpoint (none when not mounted, so the wire stays as before). */
+function graphqlOptions(attachments: MountedAttachments | null, limits: StartServerOptions['limits']): { admission: AdmissionGate; attachmentsPath?: string } {
+  const admission = new AdmissionGate(admissionLimits(limits));
+  return attachments !== null ? { admission, attachmentsPath: attachments.path } : { admission };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -217,7 +249,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const purgeIntervalMs = options.retention?.purgeIntervalMs ?? 60 * MINUTE;
   const strategyOf = await loadStrategyTable(options, schema);
 
-  const storage = await openStorage(database, reportError);
+  const storage = await openStorage(database, reportError, poolOptions(options.limits));
   const shutdown = new ShutdownSteps(reportError);
   shutdown.add(() => storage.close());
   try {
@@ -254,7 +286,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
     const server = createOutpostHttpServer({
       graphql: {
-        ...graphqlOptions(attachments),
+        ...graphqlOptions(attachments, options.limits),
         schema: graphqlSchema,
         authenticate,
         reportError,

@@ -50,6 +50,15 @@ function wholeNumber(unit: string, example: string): (value: string) => number {
   };
 }
 
+/** A parser of a whole number ≥ 0 of `unit`. */
+function wholeOrZero(unit: string, example: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (/^\d+$/.test(value.trim()) && Number.isSafeInteger(n)) return n;
+    throw new InvalidArgumentError(`must be a whole number of ${unit} ≥ 0 (e.g. ${example})`);
+  };
+}
+
 const wholeBytes = wholeNumber('bytes', '104857600 for 100 MiB');
 const wholeMinutes = wholeNumber('minutes', '1440 for 24 hours');
 
@@ -67,6 +76,11 @@ interface StartFlags extends CommonFlags {
   readonly tlsKey?: string;
   readonly forceMigration?: boolean;
   readonly maxItemBytes?: number;
+  readonly maxActiveRequests?: number;
+  readonly maxQueuedRequests?: number;
+  readonly queueWaitMs?: number;
+  readonly poolSize?: number;
+  readonly poolWaitMs?: number;
   /** False only with `--no-attachments` (commander's default for a negated flag is true). */
   readonly attachments?: boolean;
   readonly attachmentsDir?: string;
@@ -74,6 +88,18 @@ interface StartFlags extends CommonFlags {
   readonly attachmentMaxUserBytes?: number;
   readonly attachmentRetentionMinutes?: number;
   readonly realtimeMaxConnections?: number;
+}
+
+/** The overload limits given as flags (they override the config file's `limits`). */
+function overloadFlags(flags: StartFlags): Record<string, number> {
+  const given: Record<string, number | undefined> = {
+    maxActiveRequests: flags.maxActiveRequests,
+    maxQueuedRequests: flags.maxQueuedRequests,
+    queueWaitMs: flags.queueWaitMs,
+    poolSize: flags.poolSize,
+    poolWaitMs: flags.poolWaitMs,
+  };
+  return Object.fromEntries(Object.entries(given).filter((e): e is [string, number] => e[1] !== undefined));
 }
 
 /** The attachment options: flags over the config file (its directory relative to the config file's). */
@@ -116,9 +142,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
       ...(config.retention?.tombstoneMinutes !== undefined ? { tombstoneMs: config.retention.tombstoneMinutes * MINUTE } : {}),
       ...(config.retention?.purgeIntervalMinutes !== undefined ? { purgeIntervalMs: config.retention.purgeIntervalMinutes * MINUTE } : {}),
     },
-    ...(config.limits !== undefined || flags.maxItemBytes !== undefined
-      ? { limits: { ...config.limits, ...(flags.maxItemBytes !== undefined ? { maxItemBytes: flags.maxItemBytes } : {}) } }
-      : {}),
+    limits: { ...config.limits, ...overloadFlags(flags), ...(flags.maxItemBytes !== undefined ? { maxItemBytes: flags.maxItemBytes } : {}) },
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     attachments: attachmentOptions(flags, config, common.configDir),
     realtime: { ...config.realtime, ...(flags.realtimeMaxConnections !== undefined ? { maxConnections: flags.realtimeMaxConnections } : {}) },
@@ -210,6 +234,19 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--force-migration', 'apply destructive schema changes on start (drops data)')
     .option('--max-item-bytes <bytes>', 'largest item a create/update may produce, UTF-8 bytes of its JSON (default 409600)', positiveBytes)
+    .option('--max-active-requests <count>', 'GraphQL requests executing at once; more wait for a turn (default 64)', wholeNumber('requests', '64'))
+    .option(
+      '--max-queued-requests <count>',
+      'GraphQL requests waiting for a turn; more are answered HTTP 503 with Retry-After (default 64; 0: none wait)',
+      wholeOrZero('requests', '64'),
+    )
+    .option('--queue-wait-ms <ms>', 'longest wait for a turn before HTTP 503 with Retry-After (default 1000)', wholeNumber('milliseconds', '1000'))
+    .option('--pool-size <count>', 'PostgreSQL connections per server process (default 10)', wholeNumber('connections', '10'))
+    .option(
+      '--pool-wait-ms <ms>',
+      'longest wait for a PostgreSQL connection before HTTP 503 with Retry-After (default 2000)',
+      wholeNumber('milliseconds', '2000'),
+    )
     .option('--no-attachments', 'do not mount the attachment endpoint /attachments/ (on by default when the schema has attachment fields)')
     .option('--attachments-dir <dir>', 'blob directory with SQLite (default <SQLite file directory>/attachments; PostgreSQL keeps blobs in the database)')
     .option('--attachment-max-file-bytes <bytes>', 'largest attachment file, bytes (default 104857600 = 100 MiB)', wholeBytes)

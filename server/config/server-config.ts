@@ -40,6 +40,18 @@ const configSchema = z.strictObject({
       maxPageSize: positiveInt.max(1000).optional(),
       /** Largest item a create/update may produce, UTF-8 bytes of its JSON; default 409 600 (DynamoDB's 400 KB). */
       maxItemBytes: positiveInt.max(64 * 1024 * 1024).optional(),
+      /** GraphQL requests executing at once per process; default 64 (more wait for a turn). */
+      maxActiveRequests: positiveInt.max(100_000).optional(),
+      /** GraphQL requests waiting for a turn; default 64 (more are answered 503 with Retry-After); 0: none wait. */
+      maxQueuedRequests: z.number().int().min(0).max(1_000_000).optional(),
+      /** Longest wait for a turn, ms; default 1000. */
+      queueWaitMs: positiveInt.max(600_000).optional(),
+      /** Retry-After of an overload answer (HTTP 503), seconds; default 1. */
+      retryAfterSeconds: positiveInt.max(3600).optional(),
+      /** PostgreSQL connections per server process; default 10. */
+      poolSize: positiveInt.max(1000).optional(),
+      /** Longest wait for a PostgreSQL connection, ms; default 2000 (then 503 with Retry-After). */
+      poolWaitMs: positiveInt.max(600_000).optional(),
     })
     .optional(),
   /** The attachment endpoint (`/attachments/`); see attachment-settings.ts for the defaults. */

@@ -15,6 +15,8 @@ import {
 } from '../../common/wire-extensions.js';
 import type { Identity } from '../auth/identity.js';
 import { DEFAULT_RESOLVER_SETTINGS, type RequestContext } from '../resolvers/resolver-context.js';
+import { SERVER_BUSY_ERROR_TYPE } from '../storage/storage-busy.js';
+import { DEFAULT_ADMISSION_LIMITS, sendOverloaded, type AdmissionGate } from './admission.js';
 import { formatGraphqlError } from './format-graphql-error.js';
 import { checkQueryLimits, type QueryLimits } from './query-limits.js';
 import { BodyTooLarge, readBody } from './request-body.js';
@@ -34,6 +36,8 @@ export interface GraphqlEndpointOptions {
   readonly maxItemBytes?: number;
   /** Path of the mounted attachment endpoint (`/attachments/`), announced with the `attachments` capability; none when not mounted. */
   readonly attachmentsPath?: string;
+  /** Bounds on requests running and waiting (admission.ts); none: every request runs at once. */
+  readonly admission?: AdmissionGate;
 }
 
 /**
@@ -188,8 +192,23 @@ async function readGraphqlBody(
   return { query, variables, operationName, extensions };
 }
 
-/** Handles one POST /graphql request. */
+/** Handles one POST /graphql request: admitted first (503 + Retry-After when the server is full), then answered. */
 export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
+  if (options.admission === undefined) return answerGraphqlRequest(req, res, options);
+  const turn = await options.admission.enter();
+  if (!('release' in turn)) {
+    // The body is left unread: Node discards it, and the client sends it again after Retry-After.
+    sendOverloaded(res, options.admission.limits.retryAfterSeconds, turn.message, announcementOf(options));
+    return;
+  }
+  try {
+    await answerGraphqlRequest(req, res, options);
+  } finally {
+    turn.release();
+  }
+}
+
+async function answerGraphqlRequest(req: IncomingMessage, res: ServerResponse, options: GraphqlEndpointOptions): Promise<void> {
   const request = await readGraphqlBody(req, res, options);
   if (request === null) return;
   const { query, variables, operationName, extensions } = request;
@@ -239,6 +258,12 @@ export async function handleGraphqlRequest(req: IncomingMessage, res: ServerResp
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
   if (failed) res.setHeader('retry-after', '1');
   const ext = announcementOf(options, syncTotals);
+  // No database connection in time: overload, told as the admission gate tells it.
+  const busy = errors?.find((e) => e.errorType === SERVER_BUSY_ERROR_TYPE);
+  if (busy !== undefined) {
+    sendOverloaded(res, (options.admission?.limits ?? DEFAULT_ADMISSION_LIMITS).retryAfterSeconds, busy.message, ext);
+    return;
+  }
   sendJson(
     res,
     failed ? 503 : 200,
