@@ -139,20 +139,31 @@ export function encodeColumnValue(field: FieldDef, value: unknown, flavour: SqlF
   }
 }
 
+/** Turns one column's value as read back (from either dialect's driver) into the record value; NULL → null. */
+export type ColumnDecoder = (raw: unknown) => unknown;
+
+// One function per storage kind, chosen once per field (columnDecoder), so decoding a row does no
+// schema lookups and makes no closures; only list and object columns are parsed as JSON.
+const decodeJson: ColumnDecoder = (raw) => (raw === null || raw === undefined ? null : typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw);
+const decodeText: ColumnDecoder = (raw) => (raw === null || raw === undefined ? null : typeof raw === 'string' ? raw : String(raw));
+// node-postgres returns BIGINT as a string; better-sqlite3 may return a bigint.
+const decodeNumber: ColumnDecoder = (raw) => (raw === null || raw === undefined ? null : typeof raw === 'number' ? raw : Number(raw));
+const decodeBoolean: ColumnDecoder = (raw) =>
+  raw === null || raw === undefined ? null : raw === true || raw === 1 || raw === 1n || raw === 't' || raw === 'true';
+const DECODERS: Readonly<Record<Storage, ColumnDecoder>> = {
+  json: decodeJson,
+  text: decodeText,
+  integer: decodeNumber,
+  float: decodeNumber,
+  boolean: decodeBoolean,
+};
+
+/** The decoder of a stored field's column (the same for both dialects); throws for relation fields. */
+export function columnDecoder(field: FieldDef): ColumnDecoder {
+  return DECODERS[storageOf(field)];
+}
+
 /** A column value read back (from either dialect's driver) → the record value; NULL → null. */
 export function decodeColumnValue(field: FieldDef, raw: unknown, _flavour: SqlFlavour | SqlDialect = SQLITE_FLAVOUR): unknown {
-  if (raw === null || raw === undefined) return null;
-  switch (storageOf(field)) {
-    case 'json':
-      return typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
-    case 'text':
-      return String(raw);
-    case 'integer':
-      // node-postgres returns BIGINT as a string; better-sqlite3 may return a bigint.
-      return typeof raw === 'number' ? raw : Number(raw);
-    case 'float':
-      return typeof raw === 'number' ? raw : Number(raw);
-    case 'boolean':
-      return raw === true || raw === 1 || raw === 1n || raw === 't' || raw === 'true';
-  }
+  return columnDecoder(field)(raw);
 }

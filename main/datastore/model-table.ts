@@ -3,7 +3,7 @@
 // model at open; hot-path statements are compiled once here and reused with new parameters.
 import type { FieldDef, ModelDef, ModelRecord } from '../../common/schema/types.js';
 import { columnFields } from '../../common/predicates/column-fields.js';
-import { decodeColumnValue, encodeColumnValue } from '../../common/predicates/column-codec.js';
+import { columnDecoder, encodeColumnValue, type ColumnDecoder } from '../../common/predicates/column-codec.js';
 import { sql, type Kysely } from 'kysely';
 import { modelIdOf } from '../../common/schema/record-key.js';
 import type { DynamicDatabase, SqlRow } from './sqlite-connection.js';
@@ -28,6 +28,10 @@ export class ModelTable {
   readonly columns: readonly string[];
   readonly primaryKey: readonly string[];
   private readonly fieldByName: ReadonlyMap<string, FieldDef>;
+  /** `decoders[i]` decodes the column of `fields[i]`: chosen once here, not per row. */
+  private readonly decoders: readonly ColumnDecoder[];
+  /** Row readers by the column list of a statement's result (decodeValues). */
+  private readonly readers = new Map<string, (values: readonly unknown[]) => ModelRecord>();
   /**
    * Insert or update of a full row, parameters in `columns` order. An UPSERT, not `INSERT OR
    * REPLACE`: the row keeps its rowid (the search index's key) and its update trigger fires. It
@@ -45,6 +49,12 @@ export class ModelTable {
    * whatever order concurrent sends land — the list would shuffle the records just saved.
    */
   readonly recencySql: string;
+  /**
+   * The stored fields as a SELECT list, in `columns` order (rows read with it decode with
+   * `decodeValues(columns)`): named, not `*`, so a statement's value positions never depend on the
+   * file's column order or on a column added after it was prepared.
+   */
+  readonly selectListSql: string;
   /** `SELECT *` by primary key, parameters in `primaryKey` order. */
   readonly selectByKeySql: string;
   /** `DELETE` by primary key, parameters in `primaryKey` order. */
@@ -59,6 +69,7 @@ export class ModelTable {
     this.columns = this.fields.map((f) => f.name);
     this.primaryKey = model.primaryKey;
     this.fieldByName = new Map(this.fields.map((f) => [f.name, f]));
+    this.decoders = this.fields.map((f) => columnDecoder(f));
     const placeholderRow = Object.fromEntries(this.columns.map((c) => [c, null]));
     const others = this.columns.filter((c) => !this.primaryKey.includes(c));
     const upsert = (clearLocal: boolean) =>
@@ -93,6 +104,7 @@ export class ModelTable {
     this.selectByKeySql = select.compile().sql;
     this.deleteByKeySql = remove.compile().sql;
     this.touchLocalSql = touch.compile().sql;
+    this.selectListSql = this.columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
     const remote = this.fieldByName.has('_lastChangedAt') ? `"_lastChangedAt", ` : '';
     this.recencySql = `coalesce("${LOCAL_CHANGED_AT_COLUMN}", ${remote}0)`;
   }
@@ -110,8 +122,38 @@ export class ModelTable {
   /** The record a row holds: every stored field, NULL columns as `null`. */
   decodeRow(row: SqlRow): ModelRecord {
     const out: ModelRecord = {};
-    for (const f of this.fields) out[f.name] = decodeColumnValue(f, row[f.name] ?? null);
+    const { fields, decoders } = this;
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i]!.name;
+      out[name] = decoders[i]!(row[name]);
+    }
     return out;
+  }
+
+  /**
+   * A reader of rows given as value arrays (a raw statement's rows) in the order of `columns` (the
+   * statement's result columns) into records, as decodeRow would read them: every stored field,
+   * one absent from `columns` as `null`. Built once per column list and kept.
+   */
+  decodeValues(columns: readonly string[]): (values: readonly unknown[]) => ModelRecord {
+    const cacheKey = columns.join('\u0000');
+    let reader = this.readers.get(cacheKey);
+    if (reader !== undefined) return reader;
+    const { fields, decoders } = this;
+    const names = fields.map((f) => f.name);
+    const index = names.map((name) => columns.indexOf(name));
+    reader = (values) => {
+      const out: ModelRecord = {};
+      for (let i = 0; i < names.length; i++) {
+        const at = index[i]!;
+        out[names[i]!] = at < 0 ? null : decoders[i]!(values[at]);
+      }
+      return out;
+    };
+    // Bounded: one entry per distinct result shape (select * gives one; a migration another).
+    if (this.readers.size > 16) this.readers.clear();
+    this.readers.set(cacheKey, reader);
+    return reader;
   }
 
   /** Primary-key values of a record, in key order, encoded for SQL parameters. */

@@ -128,7 +128,7 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
     throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
   }
   const conditions = filtered(schema, table, new Conditions(), options);
-  let text = `select * from ${quoteId(table.name)}`;
+  let text = `select ${table.selectListSql} from ${quoteId(table.name)}`;
   const parameters: unknown[] = [];
   if (conditions.list.length > 0) {
     const parts: string[] = [];
@@ -151,7 +151,11 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
     text += ` limit ? offset ?`;
     parameters.push(options.limit, page * options.limit);
   }
-  return conn.all({ sql: text, parameters }).map((row) => table.decodeRow(row));
+  const { rows } = conn.allValues({ sql: text, parameters });
+  const read = table.decodeValues(table.columns);
+  const records: ModelRecord[] = new Array<ModelRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) records[i] = read(rows[i]!);
+  return records;
 }
 
 /** The conditions `filtered` adds, collected rather than put in a Kysely query (selectRecords). */

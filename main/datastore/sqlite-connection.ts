@@ -28,6 +28,8 @@ export class SqliteConnection {
   readonly db: Database.Database;
   readonly kysely: Kysely<DynamicDatabase>;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Statements in raw mode (rows as value arrays), kept apart: the mode is the statement's own. */
+  private readonly rawStatements = new Map<string, Database.Statement>();
   // One wrapper for every transaction (better-sqlite3 nests it as a savepoint when already inside one).
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
@@ -78,6 +80,21 @@ export class SqliteConnection {
     return this.statement(query.sql).all(...query.parameters) as SqlRow[];
   }
 
+  /**
+   * Executes a statement that returns rows, as arrays of values in SELECT-list order: no object
+   * per row with a key per column is built natively, which costs more than the values themselves.
+   * Name the columns in the SELECT list (not `*`) so positions are fixed by the SQL text.
+   */
+  allValues(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): { rows: unknown[][] } {
+    let statement = this.rawStatements.get(query.sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(query.sql).raw(true);
+      if (this.rawStatements.size > 500) this.rawStatements.clear();
+      this.rawStatements.set(query.sql, statement);
+    }
+    return { rows: statement.all(...query.parameters) as unknown[][] };
+  }
+
   /** Executes a compiled statement and returns its first row, if any. */
   first(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): SqlRow | undefined {
     return this.statement(query.sql).get(...query.parameters) as SqlRow | undefined;
@@ -97,6 +114,7 @@ export class SqliteConnection {
   /** Closes the file (checkpointing the WAL). Idempotent. */
   close(): void {
     this.statements.clear();
+    this.rawStatements.clear();
     if (this.db.open) this.db.close();
   }
 
