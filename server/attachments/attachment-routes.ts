@@ -1,16 +1,20 @@
 // The `/attachments` endpoint: tus 1.0 resumable uploads (creation, creation-with-upload,
-// termination) through @tus/server over a BlobStore, and downloads of completed blobs. Access
-// follows the owning record, decided by the injected `mayAccess`; this file only routes, applies
-// the decisions of attachment-policy.ts and hands the bytes to tus or the download.
+// termination) over a BlobStore, and downloads of completed blobs. Access follows the owning
+// record, decided by the injected `mayAccess`; this file only routes, applies the decisions of
+// attachment-policy.ts and hands the request on: creations and PATCHes (the bytes) to
+// tus-direct-writes.ts on Node streams, HEAD, OPTIONS and DELETE to @tus/server, downloads to
+// attachment-download.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server } from '@tus/server';
+import { MemoryLocker, Server } from '@tus/server';
 import { Metadata, TUS_RESUMABLE } from '@tus/utils';
 import { blobIdOf, parseBlobId, parseDeclaration, type AttachmentDeclaration, type AttachmentTarget } from './attachment-metadata.js';
 import { sendAttachment, sendText } from './attachment-download.js';
 import { decideAccess, decideSize, isUnder, routeOf, type Access, type AttachmentLimits, type Refusal } from './attachment-policy.js';
 import { verifyAttachment } from './attachment-verification.js';
 import type { BlobStore } from './blob-store.js';
-import { TusBlobDataStore, TusError } from './tus-blob-datastore.js';
+import { TusBlobDataStore } from './tus-blob-datastore.js';
+import { TusDirectWrites } from './tus-direct-writes.js';
+import { uploadLengthOf } from './tus-write-policy.js';
 
 export interface AttachmentRoutesOptions<Caller> {
   readonly store: BlobStore;
@@ -38,23 +42,20 @@ export interface AttachmentRoutes {
 /** Builds the attachment endpoint over `options.store`. */
 export function createAttachmentRoutes<Caller>(options: AttachmentRoutesOptions<Caller>): AttachmentRoutes {
   const prefix = options.prefix ?? '/attachments';
-  // Owners of creations in flight, by upload id: the tus datastore's create() has no request.
-  const creating = new Map<string, string>();
+  // One lock per upload for tus's HEAD and DELETE and our writes alike.
+  const locker = new MemoryLocker();
   const tus = new Server({
     path: prefix,
-    datastore: new TusBlobDataStore(options.store, { ownerOf: (id) => creating.get(id), check: verifyAttachment }),
-    relativeLocation: true,
+    datastore: new TusBlobDataStore(options.store, { check: verifyAttachment }),
+    locker,
     // A finished attachment may be referenced by records; only retention cleanup removes it.
     disableTerminationForFinishedUploads: true,
+    // Announced by OPTIONS as Tus-Max-Size; creations are checked in create() below.
     maxSize: options.limits.maxFileBytes,
-    namingFunction: (_req, metadata) => {
-      const declared = parseDeclaration(metadata ?? {});
-      if (!declared.ok) throw new TusError(400, `${declared.reason}\n`);
-      return blobIdOf(declared.value, declared.value.sha256);
-    },
     getFileIdFromRequest: (req) => parseBlobId(new URL(req.url).pathname.slice(prefix.length + 1))?.id,
   });
-  const context: RouteContext<Caller> = { options, prefix, creating, tus };
+  const writes = new TusDirectWrites({ store: options.store, locker, check: verifyAttachment });
+  const context: RouteContext<Caller> = { options, prefix, tus, writes };
   return {
     prefix,
     matches: (url) => isUnder(pathnameOf(url), prefix),
@@ -72,8 +73,8 @@ export function createAttachmentRoutes<Caller>(options: AttachmentRoutesOptions<
 interface RouteContext<Caller> {
   readonly options: AttachmentRoutesOptions<Caller>;
   readonly prefix: string;
-  readonly creating: Map<string, string>;
   readonly tus: Server;
+  readonly writes: TusDirectWrites;
 }
 
 async function route<Caller>(context: RouteContext<Caller>, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,35 +87,37 @@ async function route<Caller>(context: RouteContext<Caller>, req: IncomingMessage
   const refusal = await accessRefusal(context.options, caller, routed.target, routed.kind === 'download' ? 'read' : routed.need);
   if (refusal) return refuse(res, refusal);
   if (routed.kind === 'download') return sendAttachment(context.options.store, routed.id, req, res);
+  if (req.method === 'PATCH') return context.writes.patch(req, res, routed.id);
   return context.tus.handle(req, res);
 }
 
 async function create<Caller>(context: RouteContext<Caller>, caller: Caller, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const declared = declarationOf(req);
-  if ('status' in declared) return refuse(res, declared);
+  const parsed = declarationOf(req);
+  if ('status' in parsed) return refuse(res, parsed);
+  const { declared, metadata } = parsed;
   if (context.options.isAttachmentField && !context.options.isAttachmentField(declared.model, declared.field)) {
     return refuse(res, { status: 400, message: `${declared.model}.${declared.field} is not an attachment field` });
   }
   const refusal = await accessRefusal(context.options, caller, declared, 'write');
   if (refusal) return refuse(res, refusal);
-  const length = Number(req.headers['upload-length']);
-  if (req.headers['upload-length'] === undefined || !Number.isSafeInteger(length) || length < 0) {
-    return refuse(res, { status: 400, message: 'Upload-Length is required (a deferred length is not supported)' });
+  const length = uploadLengthOf(req.headers);
+  if (length === null) {
+    return refuse(res, { status: 400, message: 'Upload-Length is required: the file size in bytes as a whole number (a deferred length is not supported)' });
   }
   const owner = context.options.quotaKeyOf(caller);
   const sizeRefusal = decideSize(length, await context.options.store.bytesOwnedBy(owner), context.options.limits);
   if (sizeRefusal) return refuse(res, sizeRefusal);
   const id = blobIdOf(declared, declared.sha256);
-  if (context.creating.has(id)) return refuse(res, { status: 409, message: 'this file is being uploaded for this record already' });
-  context.creating.set(id, owner);
-  try {
-    await context.tus.handle(req, res);
-  } finally {
-    context.creating.delete(id);
-  }
+  return context.writes.create(req, res, { id, length, owner, metadata }, `${context.prefix}/${id}`);
 }
 
-function declarationOf(req: IncomingMessage): AttachmentDeclaration | Refusal {
+/** The declared attachment and every Upload-Metadata pair that has a value (kept with the blob). */
+interface Creation {
+  readonly declared: AttachmentDeclaration;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+function declarationOf(req: IncomingMessage): Creation | Refusal {
   const header = req.headers['upload-metadata'];
   let metadata: Record<string, string | null>;
   try {
@@ -123,7 +126,8 @@ function declarationOf(req: IncomingMessage): AttachmentDeclaration | Refusal {
     return { status: 400, message: 'Upload-Metadata is not valid tus metadata (comma-separated "key base64value" pairs)' };
   }
   const declared = parseDeclaration(metadata);
-  return declared.ok ? declared.value : { status: 400, message: declared.reason };
+  if (!declared.ok) return { status: 400, message: declared.reason };
+  return { declared: declared.value, metadata: Object.fromEntries(Object.entries(metadata).filter((entry): entry is [string, string] => entry[1] !== null)) };
 }
 
 async function accessRefusal<Caller>(

@@ -113,6 +113,17 @@ export class InvalidBlobId extends Error {
 }
 
 /**
+ * The upload's state, first completing one whose every byte arrived but whose completion did not
+ * run (the process stopped in between): `check` runs now, as the last append would have run it.
+ */
+export async function currentUpload(store: BlobStore, id: string, check?: CompletionCheck): Promise<BlobInfo | null> {
+  const info = await store.info(id);
+  if (!info || info.complete || info.offset !== info.length) return info;
+  await store.append(id, info.offset, [], check);
+  return store.info(id);
+}
+
+/**
  * Longest blob id, in characters: the longest attachment key a record may hold (attachmentRefProblem
  * in common/schema/attachment-ref.ts), and short enough for PostgreSQL's primary-key index.
  */

@@ -12,7 +12,8 @@
 //     the queue. Target: the client's rise over its baseline ≤ 64 MB.
 // (c) The same for downloading that file into another profile (attachment-download.ts).
 // The client's file stores are encrypted with a profile key, as the app's are (issue 15);
-// ATTACHMENT_BENCH_PLAIN=1 runs them without one. Files are made in the OS temp dir and removed after. Prints a table and writes
+// ATTACHMENT_BENCH_PLAIN=1 runs them without one. ATTACHMENT_BENCH_CPU_PROF=<dir> runs the Outpost server
+// process with --cpu-prof into that directory (to see where its time goes). Files are made in the OS temp dir and removed after. Prints a table and writes
 // bench-results/attachments.json. Numbers only; nothing passes or fails on them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,9 +50,9 @@ interface Child {
 }
 
 /** Starts `script` under tsx with `args`; resolves once it printed its ready line. */
-async function startChild(script: string, args: string[]): Promise<Child> {
+async function startChild(script: string, args: string[], nodeArgs: readonly string[] = []): Promise<Child> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
@@ -258,7 +259,8 @@ const progress = (what: string): void => {
 const loadAtStart = loadavg();
 const benchStarted = performance.now();
 const work = await mkdtemp(join(tmpdir(), 'outpost-attachments-bench-'));
-const outpost = await startChild('./attachment-bench-host.ts', [String(BIG_BYTES + MB)]);
+const profileDir = process.env.ATTACHMENT_BENCH_CPU_PROF;
+const outpost = await startChild('./attachment-bench-host.ts', [String(BIG_BYTES + MB)], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
 const plainDir = join(work, 'plain');
 mkdirSync(plainDir);
 const plain = await startChild('./plain-upload-bench-host.ts', [plainDir]);
