@@ -10,7 +10,8 @@
 // profile made before encryption are sealed when the store opens, and one that fails its check is
 // removed and answered as none (the renderer draws it again).
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../../common/errors.js';
 import { MAX_THUMBNAIL_BYTES } from '../../common/ipc/attachment-contract.js';
@@ -23,6 +24,8 @@ export type ThumbnailType = (typeof THUMBNAIL_TYPES)[number];
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const TEMP_SUFFIX = '.part';
+/** Present once every thumbnail is encrypted (written when the store opens with a key, removed when without). */
+const ENCRYPTED_MARKER = '.encrypted';
 
 /** The thumbnail type the first bytes show (common/content-sniff.ts, one of THUMBNAIL_TYPES), or null. */
 export function thumbnailTypeOf(bytes: Uint8Array): ThumbnailType | null {
@@ -55,13 +58,18 @@ export class ThumbnailStore {
     const root = join(profileDir, 'attachments', 'thumbnails');
     await mkdir(root, { recursive: true });
     const store = new ThumbnailStore(root, options.key ?? null);
+    // Once every thumbnail is sealed a marker spares later opens reading them all again.
+    const marker = join(root, ENCRYPTED_MARKER);
+    const seal = store.key !== null && !existsSync(marker);
     for (const name of await readdir(root)) {
       if (name.endsWith(TEMP_SUFFIX)) await rm(join(root, name), { force: true });
-      else if (store.key !== null && SHA256.test(name)) {
+      else if (seal && store.key !== null && SHA256.test(name)) {
         const bytes = await readFile(join(root, name));
         if (!isSealed(bytes)) await store.write(name, sealBuffer(store.key, bytes));
       }
     }
+    if (seal) await writeFile(marker, '');
+    if (store.key === null) await rm(marker, { force: true });
     return store;
   }
 
