@@ -73,4 +73,5 @@ export function updateInput(model: BenchModel, id: string, n: number): Record<st
 export type ParentMessage = { type: 'sent'; key: string; at: number } | { type: 'report' } | { type: 'reset' };
 
 export type SubscriberMessage =
-  { type: 'ready'; connections: number; failed: number } | { type: 'report'; deliveries: number; histogram: Array<[number, number]>; closes: number };
+  | { type: 'ready'; connections: number; failed: number }
+  | { type: 'report'; deliveries: number; histogram: Array<[number, number]>; closes: number; cpuUs: number };

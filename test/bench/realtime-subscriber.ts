@@ -5,10 +5,10 @@
 // measures event request → delivery latency. The parent sends, over IPC:
 //   { type: 'sent', key, at }   a mutation was requested at `at` (epoch ms, sub-ms precision);
 //                               key is `<c|u|d>:<record id>`
-//   { type: 'report' }          answered with { type: 'report', deliveries, histogram, closes }
+//   { type: 'report' }          answered with { type: 'report', deliveries, histogram, closes, cpuUs }
 //   { type: 'reset' }           forgets deliveries so far
 // and the child says { type: 'ready', connections, failed } once every subscription is acked.
-import WebSocket from 'ws';
+import { RawWebSocket } from './realtime-raw-socket.js';
 import { SUBSCRIPTIONS, LATENCY_BUCKET_MS, LATENCY_BUCKETS, type SubscriberMessage, type ParentMessage } from './realtime-bench-protocol.js';
 
 const [url, token, countText, subscriptionsText, localAddress] = process.argv.slice(2);
@@ -34,22 +34,26 @@ const early = new Map<string, number[]>();
 const histogram = new Uint32Array(LATENCY_BUCKETS);
 let deliveries = 0;
 let closes = 0;
-const sockets: WebSocket[] = [];
+const sockets: RawWebSocket[] = [];
 
 function record(latencyMs: number): void {
   histogram[Math.min(LATENCY_BUCKETS - 1, Math.max(0, Math.floor(latencyMs / LATENCY_BUCKET_MS)))]!++;
   deliveries++;
 }
 
-function onData(raw: Buffer, receivedAt: number): void {
-  // Subscription ids are `<c|u|d><model letter>`; the record id follows `"id":"` inside `data`.
-  const text = raw.toString('latin1');
-  if (!text.includes('"type":"data"')) return;
-  const kind = text.charAt(text.indexOf('"id":"') + 6);
-  const at = text.indexOf('"id":"', text.indexOf('"data":'));
+const DATA_TYPE = Buffer.from('"type":"data"');
+const DATA_FIELD = Buffer.from('"data":');
+const ID_FIELD = Buffer.from('"id":"');
+const QUOTE = 0x22;
+
+function onData(frame: Buffer, receivedAt: number): void {
+  // A data frame starts `{"id":"<kind><model>"`; the record's id is the first `"id":"` inside `data`.
+  if (frame.indexOf(DATA_TYPE) < 0) return;
+  const kind = String.fromCharCode(frame[ID_FIELD.length + 1]!);
+  const at = frame.indexOf(ID_FIELD, frame.indexOf(DATA_FIELD));
   if (at < 0) return;
-  const end = text.indexOf('"', at + 6);
-  const key = `${kind}:${text.slice(at + 6, end)}`;
+  const end = frame.indexOf(QUOTE, at + ID_FIELD.length);
+  const key = `${kind}:${frame.toString('latin1', at + ID_FIELD.length, end)}`;
   const sent = sentAt.get(key);
   if (sent !== undefined) record(receivedAt - sent);
   else {
@@ -61,7 +65,6 @@ function onData(raw: Buffer, receivedAt: number): void {
 
 function connect(): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url!, protocols, { localAddress, skipUTF8Validation: true, perMessageDeflate: false });
     let acks = 0;
     let settled = false;
     const settle = (ok: boolean): void => {
@@ -69,10 +72,15 @@ function connect(): Promise<boolean> {
       settled = true;
       resolve(ok);
     };
-    socket.on('message', (raw: Buffer) => {
-      const receivedAt = performance.timeOrigin + performance.now();
-      if (!settled) {
-        const text = raw.toString();
+    const socket: RawWebSocket = new RawWebSocket(url!, protocols, localAddress!, {
+      onOpen: () => socket.send('{"type":"connection_init"}'),
+      onText: (frame) => {
+        const receivedAt = performance.timeOrigin + performance.now();
+        if (settled) {
+          onData(frame, receivedAt);
+          return;
+        }
+        const text = frame.toString();
         if (text.includes('"connection_ack"')) {
           if (starts.length === 0) settle(true);
           for (const start of starts) socket.send(start);
@@ -81,15 +89,11 @@ function connect(): Promise<boolean> {
           console.error(`subscriber: ${text.slice(0, 300)}`);
           settle(false);
         }
-        return;
-      }
-      onData(raw, receivedAt);
-    });
-    socket.on('open', () => socket.send('{"type":"connection_init"}'));
-    socket.on('error', () => settle(false));
-    socket.on('close', () => {
-      closes++;
-      settle(false);
+      },
+      onClose: () => {
+        closes++;
+        settle(false);
+      },
     });
     sockets.push(socket);
   });
@@ -121,7 +125,8 @@ process.on('message', (message: ParentMessage) => {
     histogram.forEach((n, i) => {
       if (n > 0) sparse.push([i, n]);
     });
-    send({ type: 'report', deliveries, histogram: sparse, closes });
+    const cpu = process.cpuUsage();
+    send({ type: 'report', deliveries, histogram: sparse, closes, cpuUs: cpu.user + cpu.system });
   } else if (message.type === 'reset') {
     deliveries = 0;
     histogram.fill(0);

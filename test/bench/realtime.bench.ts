@@ -250,6 +250,7 @@ interface FanoutRow {
   p99Ms: number;
   healthP99Ms: number;
   cpuUsPerDelivery: number;
+  clientCpuUsPerDelivery: number;
   rssMiB: number;
 }
 
@@ -265,6 +266,7 @@ async function fanout(hosts: readonly ServerHost[], subscribers: number): Promis
   const setupSeconds = (performance.now() - setupStarted) / 1000;
   const connected = groups.reduce((sum, g) => sum + g.connections, 0);
   const before = await Promise.all(hosts.map((h) => h.stats()));
+  const clientCpuBefore = (await Promise.all(groups.map((g) => g.report()))).reduce((sum, r) => sum + r.cpuUs, 0);
   const health = probeHealth(hosts[0]!.info.healthUrl);
   const writeStarted = performance.now();
   const events = await writeEvents(hosts[0]!.info, groups);
@@ -284,6 +286,7 @@ async function fanout(hosts: readonly ServerHost[], subscribers: number): Promis
   for (const report of reports) for (const [bucket, n] of report.histogram) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
   const [p50, p99] = histogramQuantiles(histogram, deliveries, [0.5, 0.99]);
   const cpuUs = after.reduce((sum, a, i) => sum + a.userUs + a.systemUs - before[i]!.userUs - before[i]!.systemUs, 0);
+  const clientCpuUs = reports.reduce((sum, r) => sum + r.cpuUs, 0) - clientCpuBefore;
   const closes = reports.reduce((sum, r) => sum + r.closes, 0);
   if (closes > 0) console.error(`  ${closes} subscriber connections were closed by the server during the run`);
   await Promise.all(groups.map((g) => g.close()));
@@ -301,6 +304,7 @@ async function fanout(hosts: readonly ServerHost[], subscribers: number): Promis
     p99Ms: Number(p99!.toFixed(1)),
     healthP99Ms: Number(quantile(healthLatencies, 0.99).toFixed(1)),
     cpuUsPerDelivery: Number((cpuUs / Math.max(1, deliveries)).toFixed(2)),
+    clientCpuUsPerDelivery: Number((clientCpuUs / Math.max(1, deliveries)).toFixed(2)),
     rssMiB: Math.round(Math.max(...after.map((a) => a.rssBytes)) / MIB),
   };
 }
