@@ -26,9 +26,11 @@ import { MemoryChangeBus } from './realtime/memory-change-bus.js';
 import { PostgresChangeBus } from './realtime/postgres-change-bus.js';
 import { createRealtimeHandler, type RealtimeHandler } from './realtime/realtime-handler.js';
 import { DEFAULT_RESOLVER_SETTINGS, type ResolverSettings, type ServerServices } from './resolvers/resolver-context.js';
-import { deploySchema } from './storage/deploy-schema.js';
 import { DEFAULT_DATABASE, openStorage, type PoolOptions } from './storage/open-storage.js';
 import type { Storage } from './storage/storage.js';
+import { prepareDatabase } from './ops/storage-version.js';
+import { restoredAt } from './ops/restore-marker.js';
+import { silentLog, type Logger } from './observability/server-log.js';
 
 export interface StartServerOptions {
   /** The app schema: parsed, or SDL text. */
@@ -84,6 +86,8 @@ export interface StartServerOptions {
   readonly forceMigration?: boolean;
   /** Where unexpected failures go; default stderr. */
   readonly reportError?: (error: unknown) => void;
+  /** Structured log (server/observability/server-log.ts); default silent. */
+  readonly logger?: Logger;
 }
 
 /** A running server. */
@@ -253,14 +257,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const shutdown = new ShutdownSteps(reportError);
   shutdown.add(() => storage.close());
   try {
-    await deploySchema(storage, schema, options.forceMigration === true);
+    await prepareDatabase(storage, schema, options.forceMigration === true, options.logger ?? silentLog());
     const authStore = await openAuthStore(storage);
     const secret = await authStore.secret('next-token-hmac', () => randomBytes(32).toString('base64url'));
     const bus = await openChangeBus(storage, database, reportError);
     shutdown.add(() => bus.close());
 
     const authenticate = authenticatorFor(authStore, options.auth);
-    const services: ServerServices = { schema, storage, bus, secret, settings, strategyOf, reportError };
+    const services: ServerServices = { schema, storage, bus, secret, settings: { ...settings, ...(await restoredAt(storage)) }, strategyOf, reportError };
     const graphqlSchema = buildExecutableSchema(schema, services);
     const realtime = createRealtimeHandler({
       schema,

@@ -61,6 +61,8 @@ export interface ModelSyncResult {
 interface FetchedPage {
   readonly page: SyncPage;
   readonly total: number | null;
+  /** The server answered this delta request with a base sync (past its retention, or the database was restored since). */
+  readonly base: boolean;
 }
 
 /** Runs one model's sync: throws SyncUnreachable on network failure (nothing half-recorded: metadata untouched). */
@@ -75,10 +77,11 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   const predicateKey = syncPredicateKey(predicate);
   const resume = ctx.resumes?.get(model.name);
   const start = syncStart(meta, resume, predicateKey, Date.now());
-  const { lastSync, isFullSync } = start;
+  const { lastSync } = start;
+  let { isFullSync } = start;
   const filter = predicate === null ? null : toGraphqlFilter(predicate);
   const document = syncQueryDocument(ctx.schema, model);
-  const keep = isFullSync ? new Set<string>(start.continued ? (resume?.seen ?? []) : []) : null;
+  let keep = isFullSync ? new Set<string>(start.continued ? (resume?.seen ?? []) : []) : null;
   const counts = { new: 0, updated: 0, deleted: 0 };
   /** Records this round fetched; the cap bounds it. */
   let received = 0;
@@ -103,6 +106,11 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     const fetched = await pending;
     if (fetched === null) return refused();
     const { page } = fetched;
+    if (!isFullSync && fetched.base && start.received + received === 0) {
+      // A base answer to a delta request holds every record: reconcile as a full sync (drop rows the server no longer has).
+      isFullSync = true;
+      keep = new Set<string>();
+    }
     startedAt ??= page.startedAt;
     total ??= fetched.total;
     const after = received + page.items.length;
@@ -200,10 +208,11 @@ async function pageAttempt(
   const done = (value: FetchedPage | null): Attempt<FetchedPage | null> => ({ done: true, value });
   const answer = await ctx.query(document.query, syncQueryVariables(request));
   const total = answer.outpost?.syncTotals[document.field] ?? null;
+  const base = answer.outpost?.baseSyncs?.includes(document.field) === true;
   const outcome = classifySyncQueryAnswer(document.field, answer);
   if (outcome.kind === 'page') {
     try {
-      return done({ page: readSyncPage(document.field, answer.data), total });
+      return done({ page: readSyncPage(document.field, answer.data), total, base });
     } catch (error) {
       ctx.events.emit('error', { process: 'sync', errorType: 'BadResponse', model: model.name, message: `${model.name} sync: ${(error as Error).message}` });
       return done(null);
@@ -223,7 +232,7 @@ async function pageAttempt(
       message: `${model.name} sync page had errors: ${outcome.message}`,
     });
     try {
-      return done({ page: readSyncPage(document.field, answer.data), total });
+      return done({ page: readSyncPage(document.field, answer.data), total, base });
     } catch {
       return done(null);
     }

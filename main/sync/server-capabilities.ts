@@ -27,6 +27,8 @@ export interface OutpostExtension {
   readonly maxItemBytes: number | null;
   /** First page of a sync query: records the sync would return in all, by response key (`syncSites`). */
   readonly syncTotals: Readonly<Record<string, number>>;
+  /** Sync response keys whose delta request the server answered with a base sync (past retention, or from before a restore); absent: none. */
+  readonly baseSyncs?: readonly string[];
   /** Where the attachment endpoint is on the server's origin (`/attachments/`); null (or absent) unless `attachments` was announced with a valid path. */
   readonly attachmentsPath?: string | null;
 }
@@ -46,7 +48,7 @@ export function readOutpostExtension(extensions: unknown): OutpostExtension | nu
   if (typeof extensions !== 'object' || extensions === null) return null;
   const outpost = (extensions as Record<string, unknown>).outpost;
   if (typeof outpost !== 'object' || outpost === null || Array.isArray(outpost)) return null;
-  const { version, capabilities, maxItemBytes, syncTotals, attachmentsPath } = outpost as Record<string, unknown>;
+  const { version, capabilities, maxItemBytes, syncTotals, attachmentsPath, baseSyncs } = outpost as Record<string, unknown>;
   if (typeof version !== 'number' || !Number.isFinite(version)) return null;
   const announced = new Set<AnnouncedCapability>();
   if (Array.isArray(capabilities)) for (const c of capabilities) if (CAPABILITIES.includes(c as AnnouncedCapability)) announced.add(c as AnnouncedCapability);
@@ -62,6 +64,7 @@ export function readOutpostExtension(extensions: unknown): OutpostExtension | nu
     maxItemBytes: typeof maxItemBytes === 'number' && Number.isInteger(maxItemBytes) && maxItemBytes > 0 ? maxItemBytes : null,
     syncTotals: totals,
     attachmentsPath: announced.has(ATTACHMENTS_CAPABILITY) ? path : null,
+    ...(Array.isArray(baseSyncs) ? { baseSyncs: baseSyncs.filter((k): k is string => typeof k === 'string') } : {}),
   };
 }
 

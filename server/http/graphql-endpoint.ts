@@ -244,7 +244,8 @@ async function answerGraphqlRequest(req: IncomingMessage, res: ServerResponse, o
     return;
   }
   const syncTotals = new Map<string, number>();
-  const context: RequestContext = { identity, syncTotals, ...(mutationIds.ids !== undefined ? { mutationIds: mutationIds.ids } : {}) };
+  const baseSyncs = new Set<string>();
+  const context: RequestContext = { identity, syncTotals, baseSyncs, ...(mutationIds.ids !== undefined ? { mutationIds: mutationIds.ids } : {}) };
   const result = await execute({
     schema: options.schema,
     document,
@@ -258,6 +259,8 @@ async function answerGraphqlRequest(req: IncomingMessage, res: ServerResponse, o
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
   if (failed) res.setHeader('retry-after', '1');
   const ext = announcementOf(options, syncTotals);
+  // Delta requests answered with a base sync (past retention, or from before a restore): the client reconciles as after a full sync.
+  if (baseSyncs.size > 0) ext.outpost.baseSyncs = [...baseSyncs];
   // No database connection in time: overload, told as the admission gate tells it.
   const busy = errors?.find((e) => e.errorType === SERVER_BUSY_ERROR_TYPE);
   if (busy !== undefined) {

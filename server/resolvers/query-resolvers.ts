@@ -11,6 +11,7 @@ import { compileFilter } from './record-filter.js';
 import { badRequest, notAuthorized } from './resolver-errors.js';
 import type { FieldPosition, RequestContext, ServerServices } from './resolver-context.js';
 import { findField } from '../../common/schema/model-fields.js';
+import { lastSyncPredatesRestore } from '../ops/restore-marker.js';
 
 /** A connection page as GraphQL returns it. */
 export interface ConnectionPage {
@@ -129,10 +130,12 @@ export async function resolveSync(
   } else {
     startedAt = await services.storage.syncStartTime(model.name);
     const deltaFloor = startedAt - services.settings.changeLogRetentionMs;
-    kind = lastSync === null || lastSync < deltaFloor ? 'base' : 'delta';
+    kind = lastSync === null || lastSync < deltaFloor || lastSyncPredatesRestore(lastSync, services.settings.restoredAt) ? 'base' : 'delta';
     since = lastSync ?? 0;
   }
   const firstPage = args.nextToken === null || args.nextToken === undefined;
+  // Outpost clients learn that their delta request got a base sync, and reconcile as after a full one.
+  if (kind === 'base' && lastSync !== null && lastSync > 0 && position?.root === true) ctx.baseSyncs?.add(position.responseKey);
   /** Records the announcement's `syncTotals` for a root field's first page (the wire contract). */
   const withTotal = async (page: ConnectionPage): Promise<ConnectionPage> => {
     if (!firstPage || position?.root !== true || ctx.syncTotals === undefined) return page;

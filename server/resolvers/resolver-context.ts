@@ -26,6 +26,8 @@ export interface ResolverSettings {
   readonly maxPageSize: number;
   /** Largest item a create/update may produce, UTF-8 bytes of its JSON (metadata aside); default 409 600. */
   readonly maxItemBytes: number;
+  /** When the database was restored from a backup (epoch ms; server/ops/restore-marker.ts): a lastSync up to it gets a base sync. */
+  readonly restoredAt?: number;
 }
 
 export const DEFAULT_RESOLVER_SETTINGS: ResolverSettings = {
@@ -55,6 +57,8 @@ export interface RequestContext {
   readonly mutationIds?: Readonly<Record<string, string>>;
   /** Filled by sync resolvers on first pages: records the sync would return, by response key. */
   readonly syncTotals?: Map<string, number>;
+  /** Filled by sync resolvers: response keys of delta requests (lastSync > 0) answered with a base sync. */
+  readonly baseSyncs?: Set<string>;
 }
 
 /** Where a root field's resolver is in the response: its response key (alias or field name). */
