@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
-import type { CredentialStore } from '../../../main/auth/credential-store.js';
+import { memoryCredentialStore, type CredentialStore } from '../../../main/auth/credential-store.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
 import { describeFindings, seriousAxeFindings } from '../support/axe-check.js';
 import { buildForTest, CHROMIUM, eventually, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
@@ -136,7 +136,8 @@ describe('a truthful status and dialogs, in Chromium against a real server', { s
   });
 
   test('Settings says where the sign-in is kept: never "the system keychain" when the keychain failed', async () => {
-    const locked = await openDevice(browser, web, 'status-locked', schema, lockedKeychain());
+    // Data keys in a keychain that answers: this test is about the sign-in's secret (a locked one asks for a passphrase, test/e2e/desktop/passphrase.test.ts).
+    const locked = await openDevice(browser, web, 'status-locked', schema, lockedKeychain(), {}, { dataKeys: memoryCredentialStore() });
     try {
       await signIn(locked.page);
       await locked.page.getByRole('button', { name: 'Settings' }).click();
