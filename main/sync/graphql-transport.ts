@@ -6,6 +6,7 @@
 // announcement read into types (server-capabilities.ts); every GraphQL answer updates the
 // worker's `ServerCapabilities`.
 import { Client, createRequest, fetchExchange, subscriptionExchange, type OperationResult } from '@urql/core';
+import { parseRetryAfter } from './core/retry-after.js';
 import type { GraphqlErrorLike } from './mutation-outcome.js';
 import type { RealtimeClient, SubscriptionRequest } from './realtime-client.js';
 import type { RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
@@ -237,11 +238,12 @@ export function toAnswer(result: OperationResult): AnnouncedAnswer {
       ...(raw.path ? { path: raw.path } : {}),
     };
   });
-  const response = error?.response as { status?: number } | undefined;
+  const response = error?.response as { status?: number; headers?: { get?: (name: string) => string | null } } | undefined;
   const networkError = error?.networkError ? describeNetworkError(error.networkError) : null;
   const httpStatus = typeof response?.status === 'number' ? response.status : networkError !== null ? null : 200;
   const data = (result.data ?? null) as Readonly<Record<string, unknown>> | null;
-  return { data, errors, networkError, httpStatus, outpost: readOutpostExtension(result.extensions) };
+  const retryAfterMs = typeof response?.headers?.get === 'function' ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : null;
+  return { data, errors, networkError, httpStatus, ...(retryAfterMs !== null ? { retryAfterMs } : {}), outpost: readOutpostExtension(result.extensions) };
 }
 
 function describeNetworkError(error: Error): string {

@@ -22,6 +22,8 @@ export interface GraphqlAnswer {
   readonly networkError: string | null;
   /** HTTP status, or null when no response arrived. */
   readonly httpStatus: number | null;
+  /** The answer's Retry-After as ms from when it arrived (core/retry-after.ts); absent or null: none. */
+  readonly retryAfterMs?: number | null;
 }
 
 /** `TooLarge`: the item is larger than the server accepts (`PayloadTooLargeException`, HTTP 413). */
@@ -38,8 +40,8 @@ export type MutationOutcome =
       readonly message: string;
       readonly remote: ModelRecord | null;
     }
-  /** Retried with backoff, never dropped. */
-  | { readonly kind: 'retry'; readonly reason: 'network' | 'server' | 'throttled'; readonly message: string }
+  /** Retried with backoff (at least `retryAfterMs` later when the server said so), never dropped. */
+  | { readonly kind: 'retry'; readonly reason: 'network' | 'server' | 'throttled'; readonly message: string; readonly retryAfterMs?: number }
   /**
    * The request's credentials were refused (HTTP 401/403 after a token refresh): nothing is wrong
    * with the record, so it stays queued and the outbox pauses until auth works again.
@@ -50,8 +52,14 @@ function asRecord(value: unknown): ModelRecord | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ModelRecord) : null;
 }
 
-/** Classifies the answer to a mutation whose result arrives under root field `field`. */
+/** Classifies the answer to a mutation whose result arrives under root field `field`; a retry keeps the answer's Retry-After. */
 export function classifyMutationAnswer(field: string, answer: GraphqlAnswer): MutationOutcome {
+  const outcome = classifyAnswer(field, answer);
+  const retryAfterMs = answer.retryAfterMs;
+  return outcome.kind === 'retry' && retryAfterMs !== undefined && retryAfterMs !== null ? { ...outcome, retryAfterMs } : outcome;
+}
+
+function classifyAnswer(field: string, answer: GraphqlAnswer): MutationOutcome {
   const status = answer.httpStatus;
   const first = answer.errors[0];
   if (first === undefined) {

@@ -33,6 +33,8 @@ export interface PostgresChangeBusOptions {
 /** NOTIFY payloads must stay under 8000 bytes; keep room for the envelope around the event. */
 const INLINE_BODY_LIMIT_BYTES = 7800;
 const PUBLISH_ATTEMPTS = 3;
+/** Most events journaled by one statement. */
+const PUBLISH_BATCH = 200;
 /** `application_name` of the LISTEN connection, so operators can spot it in `pg_stat_activity`. */
 export const LISTENER_APPLICATION_NAME = 'outpost-change-listener';
 const MUTATIONS: readonly MutationKind[] = ['create', 'update', 'delete'];
@@ -116,23 +118,59 @@ export class PostgresChangeBus implements ChangeBus {
   /**
    * Delivers to this process's listeners, then journals + notifies the other processes (retried
    * on connection errors). Rejects when the other processes could not be told.
+   *
+   * Events published while a statement is on the wire go together in the next one (issue 16): a
+   * transaction that NOTIFYs holds PostgreSQL's global notify-queue lock through its commit, so one
+   * statement per event capped every process at one event per commit flush (~160 mutations/s
+   * here). One connection still sends them, in publish order, and each event keeps its own
+   * journal row and notification.
    */
   async publish(event: ChangeEvent): Promise<void> {
     if (this.closed) throw new Error('change bus is closed');
     this.local.deliver(event);
     const body = JSON.stringify({ model: event.model, mutation: event.mutation, item: event.item });
-    const inline = Buffer.byteLength(body, 'utf8') <= INLINE_BODY_LIMIT_BYTES;
+    const sent = new Promise<void>((resolve, reject) => this.outgoing.push({ body, model: event.model, resolve, reject }));
+    if (!this.sending) void this.sendOutgoing();
+    return sent;
+  }
+
+  /** Events waiting for the next journal statement. */
+  private readonly outgoing: Array<{ readonly body: string; readonly model: string; resolve: () => void; reject: (error: Error) => void }> = [];
+  private sending = false;
+
+  /** Sends what `outgoing` holds, a batch per statement, until it is empty. */
+  private async sendOutgoing(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.outgoing.length > 0) {
+        const batch = this.outgoing.splice(0, PUBLISH_BATCH);
+        try {
+          await this.journal(batch.map((e) => e.body));
+          for (const e of batch) e.resolve();
+        } catch (error) {
+          for (const e of batch) {
+            e.reject(new Error(`change on ${e.model} was committed but could not be sent to other server processes: ${String(error)}`, { cause: error }));
+          }
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Journals `bodies` in order and notifies each, in one statement (retried on connection errors). */
+  private async journal(bodies: readonly string[]): Promise<void> {
+    // ORDINALITY keeps the publish order in the journal ids and in the notifications.
     const sql =
-      `WITH ins AS (INSERT INTO ${this.table} (origin, body) VALUES ($1::text, $2::text) RETURNING id) ` +
-      `SELECT id, pg_notify($3::text, CASE WHEN $4::boolean ` +
-      `THEN '{"o":"' || $1::text || '","s":' || id || ',"b":' || $2::text || '}' ` +
-      `ELSE '{"o":"' || $1::text || '","s":' || id || '}' END) FROM ins`;
+      `WITH ins AS (INSERT INTO ${this.table} (origin, body) SELECT $1::text, u.b FROM unnest($2::text[]) WITH ORDINALITY AS u(b, n) ORDER BY u.n RETURNING id, body) ` +
+      `SELECT id, pg_notify($3::text, CASE WHEN octet_length(body) <= ${INLINE_BODY_LIMIT_BYTES} ` +
+      `THEN '{"o":"' || $1::text || '","s":' || id || ',"b":' || body || '}' ` +
+      `ELSE '{"o":"' || $1::text || '","s":' || id || '}' END) FROM (SELECT id, body FROM ins ORDER BY id) AS ordered`;
     let lastError: unknown;
     for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
       try {
-        const result = await this.pool.query<{ id: string }>(sql, [this.origin, body, this.channel, inline]);
-        const id = Number(result.rows[0]?.id);
-        this.seen.set(id, Date.now());
+        const result = await this.pool.query<{ id: string }>(sql, [this.origin, bodies, this.channel]);
+        for (const row of result.rows) this.seen.set(Number(row.id), Date.now());
         return;
       } catch (error) {
         lastError = error;
@@ -140,7 +178,7 @@ export class PostgresChangeBus implements ChangeBus {
         await delay(100 * 4 ** (attempt - 1));
       }
     }
-    throw new Error(`change on ${event.model} was committed but could not be sent to other server processes: ${String(lastError)}`, { cause: lastError });
+    throw lastError;
   }
 
   subscribe(listener: (event: ChangeEvent) => void): () => void {

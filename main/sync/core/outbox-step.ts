@@ -11,6 +11,7 @@ import type { OutboxOperation } from '../../datastore/outbox-entry.js';
 import type { ConflictResolution } from '../conflict-policy.js';
 import type { MutationOutcome } from '../mutation-outcome.js';
 import type { Refusal } from '../review-reasons.js';
+import { waitBeforeRetry } from './retry-after.js';
 import { retryDelay, type RetryPolicy } from './retry-policy.js';
 
 /** The entry as the steps name it. */
@@ -114,9 +115,11 @@ function attempt(state: OutboxEntryState, facts: OutboxFacts): { state: OutboxEn
   return { state, step: { kind: 'verify' } };
 }
 
-function retry(state: OutboxEntryState, facts: OutboxFacts): { state: OutboxEntryState; step: OutboxStep } {
+/** Waits per the policy after one more failure, or the server's Retry-After (`retryAfterMs`) when that is longer. */
+function retry(state: OutboxEntryState, facts: OutboxFacts, retryAfterMs?: number): { state: OutboxEntryState; step: OutboxStep } {
   const failures = state.failures + 1;
-  return { state: { ...state, failures }, step: { kind: 'retryAfter', ms: retryDelay(failures, facts.policy) } };
+  const ms = waitBeforeRetry(retryDelay(failures, facts.policy), retryAfterMs, facts.policy.maxDelayMs);
+  return { state: { ...state, failures }, step: { kind: 'retryAfter', ms } };
 }
 
 function afterSend(state: OutboxEntryState, outcome: MutationOutcome, facts: OutboxFacts): { state: OutboxEntryState; step: OutboxStep } {
@@ -126,7 +129,7 @@ function afterSend(state: OutboxEntryState, outcome: MutationOutcome, facts: Out
       return { state, step: { kind: 'complete', record: outcome.record } };
     case 'retry':
       // The request may have been applied before the answer was lost.
-      return retry({ ...state, uncertain: true }, facts);
+      return retry({ ...state, uncertain: true }, facts, outcome.retryAfterMs);
     case 'authFailure':
       return retry(state, facts);
     case 'rejected': {
