@@ -7,8 +7,8 @@
 // the upload was resumed after a restart.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { digestOf, RunningDigests, type RunningDigest } from './blob-digest.js';
 import {
@@ -40,7 +40,7 @@ interface StoredHeader {
 /** Opens (creating if missing) a directory blob store. */
 export async function openDiskBlobStore(directory: string): Promise<DiskBlobStore> {
   await mkdir(directory, { recursive: true });
-  return new DiskBlobStore(directory);
+  return new DiskBlobStore(directory, await openDirectory(directory));
 }
 
 export class DiskBlobStore implements BlobStore {
@@ -50,8 +50,16 @@ export class DiskBlobStore implements BlobStore {
   #headers: Map<string, StoredHeader> | null = null;
   /** Declared bytes per owner, kept with the index so a creation's quota check reads no directory. */
   readonly #owned = new Map<string, number>();
+  #closed = false;
 
-  constructor(private readonly directory: string) {}
+  /**
+   * @param directoryHandle the directory opened for reading, kept to flush its entries (new names,
+   *   renames) without opening it again each time; null where a directory cannot be opened (Windows).
+   */
+  constructor(
+    private readonly directory: string,
+    private directoryHandle: FileHandle | null,
+  ) {}
 
   async create(upload: CreateUpload): Promise<BlobInfo> {
     assertBlobId(upload.id);
@@ -61,7 +69,7 @@ export class DiskBlobStore implements BlobStore {
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
       const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
       // Header first: a crash after it leaves an upload at offset 0, never bytes without a header.
-      await writeDurably(this.#path(upload.id, 'json'), JSON.stringify(header));
+      await this.#writeDurably(this.#path(upload.id, 'json'), JSON.stringify(header));
       // No .part yet: a missing one is offset 0 (info), and the first append creates it.
       this.#remember(header);
       this.#digests.drop(upload.id);
@@ -141,6 +149,10 @@ export class DiskBlobStore implements BlobStore {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#queues.values()]);
+    const handle = this.directoryHandle;
+    this.directoryHandle = null;
+    this.#closed = true;
+    await handle?.close();
   }
 
   /**
@@ -176,8 +188,9 @@ export class DiskBlobStore implements BlobStore {
       await flush().finally(async () => {
         await handle.datasync().catch(() => undefined);
         await handle.close();
-        // The first append made the .part: its name must survive a power loss with its bytes.
-        if (current.offset === 0) await syncDirectory(this.directory);
+        // The first append made the .part: its name must survive a power loss with its bytes. Not
+        // when this append completes the upload: completion renames the .part and flushes that.
+        if (current.offset === 0 && reached < current.length) await this.#syncDirectory();
       });
     }
     return reached;
@@ -197,7 +210,7 @@ export class DiskBlobStore implements BlobStore {
     }
     await rename(part, this.#path(upload.id, 'blob'));
     // The client counts the file uploaded once we answer: the rename must be on disk by then.
-    await syncDirectory(this.directory);
+    await this.#syncDirectory();
   }
 
   async #index(): Promise<Map<string, StoredHeader>> {
@@ -230,6 +243,33 @@ export class DiskBlobStore implements BlobStore {
     else this.#owned.delete(header.owner);
   }
 
+  /** Writes `text` to `path` through a temporary file, flushed before and after the rename (a crash leaves the old file or the new, never half). */
+  async #writeDurably(path: string, text: string): Promise<void> {
+    const tmp = `${path}.tmp`;
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await this.#syncDirectory();
+  }
+
+  /** Flushes the directory's entries (new names, renames) to disk. */
+  async #syncDirectory(): Promise<void> {
+    // A store used after close() (a test, a straggling sweep) opens the directory once more.
+    const handle = this.directoryHandle ?? (this.#closed ? await openDirectory(this.directory) : null);
+    try {
+      await handle?.sync();
+    } catch {
+      // Some file systems refuse fsync on a directory (EINVAL): there is nothing more to do.
+    } finally {
+      if (handle !== this.directoryHandle) await handle?.close();
+    }
+  }
+
   #path(id: string, ext: string): string {
     return join(this.directory, `${createHash('sha256').update(id).digest('hex')}.${ext}`);
   }
@@ -259,34 +299,12 @@ async function sizeOf(path: string): Promise<number | null> {
   }
 }
 
-/** Writes `text` to `path` through a temporary file, flushed before and after the rename (a crash leaves the old file or the new, never half). */
-async function writeDurably(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const handle = await open(tmp, 'w');
+/** The directory opened for reading, to flush its entries; null where that is impossible. */
+async function openDirectory(directory: string): Promise<FileHandle | null> {
   try {
-    await handle.writeFile(text);
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
-  await syncDirectory(dirname(path));
-}
-
-/** Flushes a directory's entries (new names, renames) to disk. */
-async function syncDirectory(directory: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(directory, 'r');
+    return await open(directory, 'r');
   } catch {
     // Windows cannot open a directory; NTFS journals its renames itself.
-    return;
-  }
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory (EINVAL): there is nothing more to do.
-  } finally {
-    await handle.close();
+    return null;
   }
 }
