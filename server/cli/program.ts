@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OutpostError } from '../../common/errors.js';
 import { registerAuthCommands } from '../auth/auth-cli.js';
+import { registerOpsCommands } from './ops-cli.js';
 import { openAuthStore } from '../auth/auth-store.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import { startServer } from '../index.js';
@@ -270,6 +271,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .action((flags: CommonFlags) => {
       io.out(generateSdl(readSchemaFile(resolveCommon(flags).schemaPath)).trimEnd());
     });
+  registerOpsCommands(program, io);
   registerAuthCommands(program, async (location) => {
     const storage = await openStorage(resolveCommon(location).database);
     return { store: await openAuthStore(storage), close: () => storage.close() };
