@@ -56,7 +56,10 @@ class ServerHost {
   }
 
   static async start(database: string, env: Record<string, string> = {}): Promise<ServerHost> {
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./realtime-server-host.ts', import.meta.url).pathname, database], {
+    // REALTIME_BENCH_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof).
+    const profile = process.env.REALTIME_BENCH_PROFILE;
+    const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', new URL('./realtime-server-host.ts', import.meta.url).pathname, database], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
     });
@@ -367,14 +370,20 @@ try {
       console.table(rows.slice(-1));
     }
     results.fanout = rows;
+  } finally {
+    await host.stop();
+  }
+  // A fresh server: the fan-out runs leave a grown heap that would hide the connections' share.
+  const idleHost = await ServerHost.start(`sqlite:${join(dir, 'idle.db')}`, { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections });
+  try {
     console.log(
       `idle: ${idleTarget} connections × 9 subscriptions (open-file limit ${fileLimit}${idleTarget < 50_000 ? ', so 50,000 is extrapolated' : ''}) …`,
     );
-    const idleRow = await idle(host, idleTarget);
+    const idleRow = await idle(idleHost, idleTarget);
     console.table([idleRow]);
     results.idle = { ...idleRow, openFileLimit: fileLimit };
   } finally {
-    await host.stop();
+    await idleHost.stop();
   }
 
   const database = process.env.REALTIME_BENCH_POSTGRES === '0' ? { skip: 'REALTIME_BENCH_POSTGRES=0' } : await createTestDatabase();
