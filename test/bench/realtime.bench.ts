@@ -10,7 +10,7 @@
 // two server processes on one database (subscribers split over both, events written to one).
 // Prints tables and writes bench-results/realtime.json. Numbers only; nothing passes or fails.
 // REALTIME_BENCH_SUBSCRIBERS=1000,10000 / REALTIME_BENCH_IDLE=N / REALTIME_BENCH_SECONDS=S change the sizes;
-// REALTIME_BENCH_POSTGRES=0 leaves out the PostgreSQL runs.
+// REALTIME_BENCH_POSTGRES=0 leaves out the PostgreSQL runs, REALTIME_BENCH_POSTGRES_SUBSCRIBERS=N sizes them (default 2000).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -391,7 +391,7 @@ try {
     console.log(`two processes on PostgreSQL skipped: ${database.skip}`);
   } else {
     try {
-      const subscribers = Math.max(...SUBSCRIBER_COUNTS);
+      const subscribers = Number(process.env.REALTIME_BENCH_POSTGRES_SUBSCRIBERS ?? 2000);
       const env = { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections };
       const one = await ServerHost.start(database.url, env);
       const pgRows: FanoutRow[] = [];
