@@ -78,7 +78,10 @@ test('a keychain that does not answer asks for a passphrase for a new profile, a
 
   const encrypted = profileDir(t);
   writeFileSync(encrypted.databaseFile, Buffer.alloc(4096, 9));
-  await assert.rejects(keyFor(encrypted, lockedKeychain, 'a long passphrase'), (error) => reasonOf(error) === 'keychainUnavailable' && /p1/.test(String(error)));
+  await assert.rejects(
+    keyFor(encrypted, lockedKeychain, 'a long passphrase'),
+    (error) => reasonOf(error) === 'keychainUnavailable' && /p1/.test(String(error)),
+  );
   await assert.rejects(keyFor(encrypted, 'passphrase', 'a long passphrase'), (error) => reasonOf(error) === 'keyMissing');
 });
 

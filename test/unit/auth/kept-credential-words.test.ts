@@ -90,7 +90,8 @@ test('through the app core: currentUser says where the API key is, for each back
   const words = async (credentials: CredentialStore): Promise<string | undefined> => {
     const userData = mkdtempSync(join(tmpdir(), 'outpost-kept-words-'));
     dirs.push(userData);
-    const core = createAppCore({ userData, schema, credentials, fetch, durability: 'NORMAL' });
+    // Data keys apart, in a keychain that answers: these are the words for the sign-in's secret.
+    const core = createAppCore({ userData, schema, credentials, dataKeys: memoryCredentialStore(), fetch, durability: 'NORMAL' });
     try {
       await core.services.signIn({ mode: 'apiKey', server: 'http://127.0.0.1:9', apiKey: 'key-1' });
       return core.services.currentUser()?.credentialStorage;

@@ -81,7 +81,9 @@ const result = {
   preload: fake.windows[0].options.webPreferences.preload,
   currentUser: await fake.ipcMain.invoke(contents, 'outpost:currentUser', {}),
   fromFile: await fake.ipcMain.invoke(contents, 'outpost:currentUser', {}, new FakeFrame('file:///tmp/index.html')),
-  signIn: await fake.ipcMain.invoke(contents, 'outpost:signIn', { mode: 'offline', username: 'field' }),
+  // Without a keychain the profile's data key comes from a passphrase: asked for first, then given.
+  askedPassphrase: await fake.ipcMain.invoke(contents, 'outpost:signIn', { mode: 'offline', username: 'field' }),
+  signIn: await fake.ipcMain.invoke(contents, 'outpost:signIn', { mode: 'offline', username: 'field', passphrase: 'built main passphrase' }),
   errorBoxes: fake.dialog.errorBoxes,
 };
 fake.app.quit();
@@ -114,7 +116,8 @@ test('the built main registers app://, loads app://outpost/index.html through it
     preload: string;
     currentUser: unknown;
     fromFile: { ok: boolean; error: { code: string } };
-    signIn: { ok: boolean; value: { username: string } };
+    signIn: { ok: boolean; value: { username: string; dataProtection?: string } };
+    askedPassphrase: { ok: boolean; error?: { reason?: string } };
     errorBoxes: unknown[];
     exitCode: number;
   };
@@ -136,7 +139,10 @@ test('the built main registers app://, loads app://outpost/index.html through it
   assert.deepEqual(result.currentUser, { ok: true, value: null });
   assert.equal(result.fromFile.ok, false);
   assert.equal(result.fromFile.error.code, 'Unauthorized');
+  // Where no keychain answers (no D-Bus session, as under npm test here) a passphrase is asked for, never a plain store.
+  if (!result.askedPassphrase.ok) assert.equal(result.askedPassphrase.error?.reason, 'newPassphraseNeeded');
   assert.equal(result.signIn.ok, true, JSON.stringify(result.signIn));
+  assert.match(result.signIn.value.dataProtection ?? '', result.askedPassphrase.ok ? /keychain/ : /passphrase/);
   assert.deepEqual(result.errorBoxes, []);
   assert.equal(result.exitCode, 0);
 });
