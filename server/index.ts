@@ -62,9 +62,9 @@ export interface StartServerOptions {
     readonly maxItemBytes?: number;
     /** GraphQL requests executing at once per process; default 64. More wait in the queue. */
     readonly maxActiveRequests?: number;
-    /** GraphQL requests waiting for a turn; default 64. More are answered 503 with Retry-After. */
+    /** GraphQL requests waiting for a turn; default 32. More are answered 503 with Retry-After. */
     readonly maxQueuedRequests?: number;
-    /** Longest wait for a turn, ms; default 1000; then 503 with Retry-After. */
+    /** Longest wait for a turn, ms; default 500; then 503 with Retry-After. */
     readonly queueWaitMs?: number;
     /** Retry-After of an overload answer, seconds; default 1. */
     readonly retryAfterSeconds?: number;

@@ -238,10 +238,10 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option('--max-active-requests <count>', 'GraphQL requests executing at once; more wait for a turn (default 64)', wholeNumber('requests', '64'))
     .option(
       '--max-queued-requests <count>',
-      'GraphQL requests waiting for a turn; more are answered HTTP 503 with Retry-After (default 64; 0: none wait)',
+      'GraphQL requests waiting for a turn; more are answered HTTP 503 with Retry-After (default 32; 0: none wait)',
       wholeOrZero('requests', '64'),
     )
-    .option('--queue-wait-ms <ms>', 'longest wait for a turn before HTTP 503 with Retry-After (default 1000)', wholeNumber('milliseconds', '1000'))
+    .option('--queue-wait-ms <ms>', 'longest wait for a turn before HTTP 503 with Retry-After (default 500)', wholeNumber('milliseconds', '500'))
     .option('--pool-size <count>', 'PostgreSQL connections per server process (default 10)', wholeNumber('connections', '10'))
     .option(
       '--pool-wait-ms <ms>',

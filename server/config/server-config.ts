@@ -42,9 +42,9 @@ const configSchema = z.strictObject({
       maxItemBytes: positiveInt.max(64 * 1024 * 1024).optional(),
       /** GraphQL requests executing at once per process; default 64 (more wait for a turn). */
       maxActiveRequests: positiveInt.max(100_000).optional(),
-      /** GraphQL requests waiting for a turn; default 64 (more are answered 503 with Retry-After); 0: none wait. */
+      /** GraphQL requests waiting for a turn; default 32 (more are answered 503 with Retry-After); 0: none wait. */
       maxQueuedRequests: z.number().int().min(0).max(1_000_000).optional(),
-      /** Longest wait for a turn, ms; default 1000. */
+      /** Longest wait for a turn, ms; default 500. */
       queueWaitMs: positiveInt.max(600_000).optional(),
       /** Retry-After of an overload answer (HTTP 503), seconds; default 1. */
       retryAfterSeconds: positiveInt.max(3600).optional(),

@@ -9,15 +9,15 @@ import { SERVER_BUSY_ERROR_TYPE } from '../storage/storage-busy.js';
 export interface AdmissionLimits {
   /** Requests executing at once; default 64. */
   readonly maxActive: number;
-  /** Requests waiting for a turn; default 64. */
+  /** Requests waiting for a turn; default 32. */
   readonly maxQueued: number;
-  /** Longest wait for a turn, ms; default 1000. */
+  /** Longest wait for a turn, ms; default 500. */
   readonly queueWaitMs: number;
   /** Retry-After of an overload answer, seconds; default 1. */
   readonly retryAfterSeconds: number;
 }
 
-export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxActive: 64, maxQueued: 64, queueWaitMs: 1000, retryAfterSeconds: 1 };
+export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxActive: 64, maxQueued: 32, queueWaitMs: 500, retryAfterSeconds: 1 };
 
 /** What to do with a request that arrives while `active` run and `queued` wait. */
 export function admissionDecision(active: number, queued: number, limits: Pick<AdmissionLimits, 'maxActive' | 'maxQueued'>): 'run' | 'queue' | 'refuse' {

@@ -1,7 +1,8 @@
 // Child process of load.bench.ts: `clients` concurrent loops over keep-alive HTTP, each writing
 // create + 3 updates (with the returned `_version`) per record, Posts on even clients and Comments on
 // odd ones, until the plan's seconds pass or its mutations are sent. A 503/429 answer is counted as
-// refused and the client waits its Retry-After (as the sync worker does) before sending again.
+// refused and the client waits its Retry-After (as the sync worker does) plus up to 0.5 s before
+// sending again.
 // argv[2]: the LoadPlan as JSON; prints one LoadResult JSON line and exits.
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
@@ -96,8 +97,9 @@ async function client(index: number): Promise<void> {
       current = { id, version: answer.item._version, updates: n };
     } else if (answer.kind === 'refused') {
       refused++;
-      // Not applied: the same write goes again after the wait (claimed counts sends, not records).
-      await new Promise((r) => setTimeout(r, Math.min(answer.retryAfterS, 5) * 1000));
+      // Not applied: the same write goes again after the wait (claimed counts sends, not records),
+      // spread over up to half a second more, as a fleet of clients with their own timers would be.
+      await new Promise((r) => setTimeout(r, Math.min(answer.retryAfterS, 5) * 1000 + Math.random() * 500));
     } else {
       if (answer.kind === 'timeout') timeouts++;
       else {

@@ -118,7 +118,8 @@ function attempt(state: OutboxEntryState, facts: OutboxFacts): { state: OutboxEn
 /** Waits per the policy after one more failure, or the server's Retry-After (`retryAfterMs`) when that is longer. */
 function retry(state: OutboxEntryState, facts: OutboxFacts, retryAfterMs?: number): { state: OutboxEntryState; step: OutboxStep } {
   const failures = state.failures + 1;
-  const ms = waitBeforeRetry(retryDelay(failures, facts.policy), retryAfterMs, facts.policy.maxDelayMs);
+  const spread = facts.policy.random() * facts.policy.jitterMs;
+  const ms = waitBeforeRetry(retryDelay(failures, facts.policy), retryAfterMs, facts.policy.maxDelayMs, spread);
   return { state: { ...state, failures }, step: { kind: 'retryAfter', ms } };
 }
 

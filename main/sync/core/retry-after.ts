@@ -14,10 +14,11 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 
 /**
  * The wait before retrying a failed request, ms: the backoff's `backoffMs`, or the server's
- * `retryAfterMs` when that is longer; never more than `maxMs` (a server asking for an hour does
- * not park an edit past the policy's cap).
+ * `retryAfterMs` plus `spreadMs` when that is longer; never more than `maxMs` (a server asking for
+ * an hour does not park an edit past the policy's cap). `spreadMs` (default 0; the policy's jitter)
+ * keeps the clients one overload answer turned away from all coming back in the same instant.
  */
-export function waitBeforeRetry(backoffMs: number, retryAfterMs: number | null | undefined, maxMs: number): number {
+export function waitBeforeRetry(backoffMs: number, retryAfterMs: number | null | undefined, maxMs: number, spreadMs = 0): number {
   if (retryAfterMs === null || retryAfterMs === undefined) return backoffMs;
-  return Math.min(Math.max(backoffMs, retryAfterMs), Math.max(backoffMs, maxMs));
+  return Math.min(Math.max(backoffMs, retryAfterMs + spreadMs), Math.max(backoffMs, maxMs));
 }

@@ -27,6 +27,7 @@ test('the wait: Retry-After when longer than the backoff, the backoff otherwise,
   assert.equal(waitBeforeRetry(200, null, 300_000), 200);
   assert.equal(waitBeforeRetry(200, undefined, 300_000), 200);
   assert.equal(waitBeforeRetry(200, 3_600_000, 300_000), 300_000, 'an hour is capped at the policy maximum');
+  assert.equal(waitBeforeRetry(200, 2000, 300_000, 75), 2075, 'spread over the jitter');
 });
 
 test('a 503 overload answer is a retry carrying its Retry-After; other outcomes carry none', () => {
