@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { OutpostError, Unauthorized, ValidationError } from '../../common/errors.js';
 import type { Identity } from '../auth/identity.js';
+import { StorageBusy } from '../storage/storage-busy.js';
 import type { ChangeEvent } from './change-event.js';
 import { startAuthHeaders, type AuthHeaders } from './connection-auth-header.js';
 import { dataFrameText, dataPayload, parseClientFrame, serverFrames, type RealtimeFrameError } from '../../common/realtime/realtime-frames.js';
@@ -70,10 +71,12 @@ class AuthenticationFailed extends Unauthorized {}
 
 /**
  * Authentication throws typed errors for every verdict on the credentials; anything else is the
- * server failing (auth store unreachable). That is no verdict: clients retry, subscriptions stay.
+ * server failing (auth store unreachable, or its database busy). That is no verdict: clients
+ * retry, subscriptions stay.
  */
 function isServerFailure(error: unknown): boolean {
-  return !(error instanceof OutpostError);
+  // StorageBusy is typed but no verdict either: the database had no connection to spare in time.
+  return !(error instanceof OutpostError) || error instanceof StorageBusy;
 }
 
 export class RealtimeConnection {
