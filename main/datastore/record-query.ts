@@ -10,7 +10,7 @@ import type { Predicate } from '../../common/predicates/types.js';
 import { validatePredicate } from '../../common/predicates/validate-predicate.js';
 import type { ModelRecord, Schema } from '../../common/schema/types.js';
 import type { ModelTable } from './model-table.js';
-import { searchCondition, searchMatch, searchTableName } from './search-index.js';
+import { catchUpSearchIndex, searchCondition, searchMatch, searchTableName } from './search-index.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 
 export interface SortField {
@@ -127,6 +127,7 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
   if (options.page !== undefined && options.limit === undefined) {
     throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
   }
+  if (options.search !== undefined) catchUpSearchIndex(conn, model);
   const conditions = filtered(schema, table, new Conditions(), options);
   let text = `select ${table.selectListSql} from ${quoteId(table.name)}`;
   const parameters: unknown[] = [];
@@ -169,6 +170,7 @@ class Conditions {
 
 /** How many records of `table` match `options` (where, search). */
 export function countRecords(conn: SqliteConnection, schema: Schema, table: ModelTable, options: TextOptions & { readonly where?: Predicate }): number {
+  if (options.search !== undefined) catchUpSearchIndex(conn, table.name);
   const query = filtered(
     schema,
     table,

@@ -15,7 +15,11 @@ import { isTombstone, rowFromServer, versionOf } from './server-record.js';
 import { valuesEqual } from './value-equality.js';
 import { decideIncoming } from '../sync/core/incoming-merge.js';
 import { ListWatchStore } from './list-watches.js';
+import { catchUpSearchIndex, deferSearchIndexIfEmpty } from './search-index.js';
 import type { ReviewInbox, ReviewRecord } from './review-items.js';
+
+/** A full-sync page of at least this many records into an empty table defers its search index (search-index.ts). */
+const DEFER_INDEX_MIN_RECORDS = 100;
 
 export interface MergeCounts {
   readonly new: number;
@@ -46,7 +50,12 @@ export class RemoteMerge {
     const isFullSync = options.isFullSync ?? false;
     const events: ChangeEvent[] = [];
     const undone: ReviewRecord[] = [];
-    const counts = this.core.conn.transaction(() => {
+    // A base-sync page need not wait for the disk: a power loss can only undo pages whose sync is
+    // not recorded yet (its metadata is written after, with the full fsync, which makes every
+    // earlier WAL commit durable too), and an unrecorded sync is fetched again.
+    const commit = isFullSync ? this.core.conn.transactionWithoutSync.bind(this.core.conn) : this.core.conn.transaction.bind(this.core.conn);
+    const counts = commit(() => {
+      if (isFullSync && records.length >= DEFER_INDEX_MIN_RECORDS) deferSearchIndexIfEmpty(this.core.conn, table.model);
       const latest = new Map<string, ModelRecord>();
       const errors: string[] = [];
       for (const record of records) {
@@ -151,6 +160,8 @@ export class RemoteMerge {
         events.push({ opType: 'DELETE', element: record, model });
         count++;
       }
+      // The full sync is complete: a search index deferred by its first page is built now, at once.
+      catchUpSearchIndex(this.core.conn, model);
       return count;
     });
     this.core.emitChanges(events);

@@ -5,6 +5,12 @@
 // updates the index in the same transaction, whoever issues it. Rows are written with an UPSERT
 // (model-table.ts), never `INSERT OR REPLACE`, whose implicit delete would skip the delete trigger.
 //
+// A base sync into an empty table defers the index (`deferSearchIndex`): the triggers skip every
+// row while the model is marked in SEARCH_DEFERRED_TABLE, and one bulk 'rebuild' indexes the whole
+// table at the end (`catchUpSearchIndex`: the full sync's cleanup, or the first search before it)
+// — about a tenth of the CPU of indexing row by row (0.17 s vs 1.7 s per 100,000 Inspections).
+// The mark is in the file, so a crash mid-sync leaves it for the next search to catch up.
+//
 // `ensureSearchIndex` runs with the migration at every open: when the stored definition differs
 // from the one this schema wants (text fields added or removed, another tokenizer) or a trigger is
 // missing (the model table was re-created), the index is dropped, re-created and rebuilt.
@@ -21,6 +27,11 @@ const PREFIX_INDEX = '1 2 3';
 export const MAX_SEARCH_WORDS = 16;
 
 export { searchFields } from '../../common/predicates/search-fields.js';
+
+/** Models whose search index is deferred (not kept by the triggers until caught up), one row each. */
+export const SEARCH_DEFERRED_TABLE = '_outpost_search_deferred';
+
+const SEARCH_DEFERRED_DDL = `CREATE TABLE IF NOT EXISTS "${SEARCH_DEFERRED_TABLE}" ("model" TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID`;
 
 /** The FTS5 table of `model`'s search index. */
 export function searchTableName(model: string): string {
@@ -43,14 +54,19 @@ export function searchIndexDdl(model: ModelDef): { readonly name: string; readon
   const remove = `INSERT INTO ${id(fts)}(${id(fts)}, rowid, ${columns}) VALUES ('delete', old.rowid, ${values('old')});`;
   // Only a change of a text field touches the index: a sync answer that sets `_version` does not.
   const changed = fields.map((f) => `old.${f} IS NOT new.${f}`).join(' OR ');
+  // One primary-key probe of a table of a row or none per write: nothing beside the tokenizing.
+  const live = `NOT EXISTS (SELECT 1 FROM ${id(SEARCH_DEFERRED_TABLE)} WHERE "model" = ${sqlString(model.name)})`;
   return [
     {
       name: fts,
       sql: `CREATE VIRTUAL TABLE ${id(fts)} USING fts5(${columns}, content=${sqlString(model.name)}, content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix=${sqlString(PREFIX_INDEX)})`,
     },
-    { name: `${fts}_insert`, sql: `CREATE TRIGGER ${id(`${fts}_insert`)} AFTER INSERT ON ${table} BEGIN ${insert} END` },
-    { name: `${fts}_delete`, sql: `CREATE TRIGGER ${id(`${fts}_delete`)} AFTER DELETE ON ${table} BEGIN ${remove} END` },
-    { name: `${fts}_update`, sql: `CREATE TRIGGER ${id(`${fts}_update`)} AFTER UPDATE ON ${table} WHEN ${changed} BEGIN ${remove} ${insert} END` },
+    { name: `${fts}_insert`, sql: `CREATE TRIGGER ${id(`${fts}_insert`)} AFTER INSERT ON ${table} WHEN ${live} BEGIN ${insert} END` },
+    { name: `${fts}_delete`, sql: `CREATE TRIGGER ${id(`${fts}_delete`)} AFTER DELETE ON ${table} WHEN ${live} BEGIN ${remove} END` },
+    {
+      name: `${fts}_update`,
+      sql: `CREATE TRIGGER ${id(`${fts}_update`)} AFTER UPDATE ON ${table} WHEN (${changed}) AND ${live} BEGIN ${remove} ${insert} END`,
+    },
   ];
 }
 
@@ -66,6 +82,7 @@ function sqlString(text: string): string {
 export function ensureSearchIndex(conn: SqliteConnection, model: ModelDef): boolean {
   const wanted = searchIndexDdl(model);
   const fts = searchTableName(model.name);
+  conn.exec(SEARCH_DEFERRED_DDL);
   const names = [fts, `${fts}_insert`, `${fts}_delete`, `${fts}_update`];
   const stored = new Map(
     conn
@@ -82,11 +99,39 @@ export function ensureSearchIndex(conn: SqliteConnection, model: ModelDef): bool
   return true;
 }
 
-/** Re-reads every row of `model` into its index (after a VACUUM, whose rowids may move). No-op without an index. */
+/** Re-reads every row of `model` into its index (after a VACUUM, whose rowids may move) and ends its deferral. No-op without an index. */
 export function rebuildSearchIndex(conn: SqliteConnection, model: string): void {
   const fts = searchTableName(model);
   const exists = conn.first({ sql: `SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?`, parameters: [fts] });
   if (exists !== undefined) conn.exec(`INSERT INTO ${id(fts)}(${id(fts)}) VALUES ('rebuild')`);
+  conn.run({ sql: `DELETE FROM ${id(SEARCH_DEFERRED_TABLE)} WHERE "model" = ?`, parameters: [model] });
+}
+
+/** True while `model`'s index is deferred (its rows since are not in it). */
+export function searchIndexDeferred(conn: SqliteConnection, model: string): boolean {
+  return conn.first({ sql: `SELECT 1 AS found FROM ${id(SEARCH_DEFERRED_TABLE)} WHERE "model" = ?`, parameters: [model] }) !== undefined;
+}
+
+/**
+ * Stops keeping `model`'s index row by row until catchUpSearchIndex, when its table is empty (a
+ * base sync's first page): then one rebuild at the end costs less than indexing each row. Inside
+ * the caller's transaction; true when the index is deferred afterwards.
+ */
+export function deferSearchIndexIfEmpty(conn: SqliteConnection, model: ModelDef): boolean {
+  if (searchIndexDeferred(conn, model.name)) return true;
+  if (searchFields(model).length === 0) return false;
+  if (conn.first({ sql: `SELECT 1 AS found FROM ${id(model.name)} LIMIT 1`, parameters: [] }) !== undefined) return false;
+  conn.run({ sql: `INSERT OR IGNORE INTO ${id(SEARCH_DEFERRED_TABLE)}("model") VALUES (?)`, parameters: [model.name] });
+  return true;
+}
+
+/** Brings a deferred index of `model` up to date (one rebuild, in a transaction of its own or the caller's); true when it had to. */
+export function catchUpSearchIndex(conn: SqliteConnection, model: string): boolean {
+  if (!searchIndexDeferred(conn, model)) return false;
+  conn.transaction(() => {
+    if (searchIndexDeferred(conn, model)) rebuildSearchIndex(conn, model);
+  });
+  return true;
 }
 
 /**
