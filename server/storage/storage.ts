@@ -42,11 +42,15 @@ export interface ChangeEntry {
   readonly item: StoredItem;
 }
 
-/** Operations inside one write transaction; the item's row is locked from `getForUpdate` until commit. */
+/**
+ * Operations of one atomic write. Nothing is written unless the records read with `getForUpdate`
+ * are unchanged at commit: SQLite's single writer holds them; PostgreSQL compares-and-sets on their
+ * `_version` and runs the work again when another write came first (postgres-storage.ts).
+ */
 export interface WriteTransaction {
   /** Now (epoch ms) on the clock change times are kept on (the database's when it is shared). */
   now(): Promise<number>;
-  /** The item (tombstones included), locked against concurrent writers until commit. */
+  /** The item (tombstones included); the write commits only if it is still this version then. */
   getForUpdate(model: string, id: string): Promise<StoredItem | undefined>;
   /** Insert or replace the item; `ttlSeconds` is the tombstone expiry (epoch s), null for live items. */
   put(model: string, item: StoredItem, ttlSeconds: number | null): Promise<void>;
@@ -85,7 +89,11 @@ export interface Storage {
    * connection rather than growing auth methods.
    */
   ownTables<DB>(): OwnTables<DB>;
-  /** Runs `work` in one transaction that serialises writers of `model`; commits when it resolves. */
+  /**
+   * Runs `work` as one atomic write of `model`, committed when it resolves. `work` may run more
+   * than once (PostgreSQL retries it when a record it read changed before its commit), so it must
+   * do nothing outside `tx` that cannot be repeated.
+   */
   writeTransaction<T>(model: string, work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
   /** The item by primary key, tombstones included. */
   get(model: string, id: string): Promise<StoredItem | undefined>;
@@ -99,7 +107,7 @@ export interface Storage {
   countRecords(model: string, options: { readonly ownerIn?: BasePageOptions['ownerIn'] }): Promise<number>;
   /** How many change-log entries of `model` changed at or after `since` (ms): what a delta sync pages through. */
   countChanges(model: string, since: number): Promise<number>;
-  /** Now (epoch ms) taken once every write that began earlier on `model` has committed. */
+  /** The sync watermark (epoch ms): no write of `model` still to commit has a change time below it. */
   syncStartTime(model: string): Promise<number>;
   /** Removes tombstones whose `_ttl` passed and change-log entries older than `changesBefore` (ms). */
   purge(nowMs: number, changesBefore: number): Promise<PurgeResult>;

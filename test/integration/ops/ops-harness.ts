@@ -65,3 +65,42 @@ export async function syncSites(
   } while (nextToken !== null);
   return { items, startedAt, baseSyncs };
 }
+
+/** A child process printing JSON lines (writer-child.ts): its parsed lines so far, and how to stop it. */
+export interface ChildLines<T> {
+  readonly lines: T[];
+  readonly child: import('node:child_process').ChildProcess;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  /** Waits until `check` holds of the lines (bounded). */
+  until(what: string, check: (lines: readonly T[]) => boolean, timeoutMs?: number): Promise<void>;
+}
+
+/** Runs `script` (a .ts file) under tsx with `args`, collecting its stdout JSON lines. */
+export async function runChild<T>(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChildLines<T>> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const lines: T[] = [];
+  let rest = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    for (const part of parts) if (part.trim().startsWith('{')) lines.push(JSON.parse(part) as T);
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    lines,
+    child,
+    exited,
+    async until(what, check, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!check(lines)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; child stderr: ${stderr}`);
+        if (child.exitCode !== null) throw new Error(`child exited (${child.exitCode}) before ${what}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}
