@@ -25,7 +25,12 @@ const CLI = fileURLToPath(new URL('../../../server/cli/main.ts', import.meta.url
 const WRITER = fileURLToPath(new URL('./writer-child.ts', import.meta.url));
 const appSchema = parseSchema(APP_SDL);
 const dir = mkdtempSync(join(tmpdir(), 'outpost-backup-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+/** Closed at the end whatever failed, so a failing assertion does not leave the process running. */
+const open: Array<{ close(): Promise<void> }> = [];
+after(async () => {
+  for (const thing of open) await thing.close().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 interface Ack {
   readonly ack?: string;
@@ -34,7 +39,15 @@ interface Ack {
 }
 
 async function start(database: string): Promise<RunningServer> {
-  return startServer({ schema: APP_SDL, database, port: 0, attachments: { directory: join(dir, 'blobs') } });
+  const server = await startServer({ schema: APP_SDL, database, port: 0, attachments: { directory: join(dir, 'blobs') } });
+  open.push(server);
+  return server;
+}
+
+function client(url: string, headers: Record<string, string>, file: string): TestClient {
+  const opened = openClient(url, authOf({ headers }), { schema: appSchema, models: ['Site'], file });
+  open.unshift(opened);
+  return opened;
 }
 
 test('a backup taken during a write load restores every acknowledged write; clients synced after it do a full sync', async () => {
@@ -44,14 +57,17 @@ test('a backup taken during a write load restores every acknowledged write; clie
   const base = server.url.replace(/\/graphql$/, '');
   const ana = await signIn(base, 'ana', 'ana password 123');
   // A blob in the store, so the backup carries one.
-  writeFileSync(join(dir, 'blobs', 'f'.repeat(64) + '.json'), JSON.stringify({ id: 'x', length: 1, owner: 'o', metadata: {}, createdAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'blobs', 'f'.repeat(64) + '.json'),
+    JSON.stringify({ id: 'x', length: 1, owner: 'o', metadata: {}, createdAt: new Date().toISOString() }),
+  );
   writeFileSync(join(dir, 'blobs', 'f'.repeat(64) + '.blob'), 'x');
 
   // A desktop client synced from the start; it stays connected (live events) through the backup.
   const file = join(dir, 'client.db');
-  let client: TestClient = openClient(server.url, authOf({ headers: ana }), { schema: appSchema, models: ['Site'], file });
-  await client.worker.start();
-  await waitFor('the client to finish its first sync', () => client.events.some((e) => e.type === 'modelSynced'));
+  let device = client(server.url, ana, file);
+  await device.worker.start();
+  await waitFor('the client to finish its first sync', () => device.events.some((e) => e.type === 'modelSynced'));
 
   const writers = await runChild<Ack>(WRITER, [server.url, ana.authorization, 'w', '3']);
   try {
@@ -61,19 +77,30 @@ test('a backup taken during a write load restores every acknowledged write; clie
     await writers.until('writes after that lastSync', (lines) => lines.length >= 120);
     const backupBegan = Date.now();
     const out = join(dir, 'backup.tar');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'backup', '--database', database, '--attachments-dir', join(dir, 'blobs'), '--out', out]);
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      CLI,
+      'backup',
+      '--database',
+      database,
+      '--attachments-dir',
+      join(dir, 'blobs'),
+      '--out',
+      out,
+    ]);
     assert.match(stdout, /Backup written: .*backup\.tar\n.* 1 blobs/);
     const backupEnded = Date.now();
     await writers.until('writes after the backup', (lines) => lines.filter((l) => (l.at ?? 0) > backupEnded).length >= 30);
     // The client holds some of those later writes (live events or its sync rounds).
     await waitFor('the client to hold a write from after the backup', async () => {
       const late = writers.lines.filter((l) => (l.at ?? 0) > backupEnded + 200);
-      for (const l of late) if ((await client.datastore.get('Site', l.ack!)) !== undefined) return true;
+      for (const l of late) if ((await device.datastore.get('Site', l.ack!)) !== undefined) return true;
       return false;
     });
     writers.child.kill('SIGTERM');
     await writers.until('the writers to stop', (lines) => lines.some((l) => l.done === true));
-    await client.close();
+    await device.close();
     await server.close();
 
     const acked = writers.lines.filter((l) => l.ack !== undefined);
@@ -119,15 +146,15 @@ test('a backup taken during a write load restores every acknowledged write; clie
     );
 
     // The desktop client, last synced after the backup: its next (delta) round becomes a full sync and drops what the restore took away.
-    client = openClient(server.url, authOf({ headers: anaAgain }), { schema: appSchema, models: ['Site'], file });
-    await client.worker.start();
-    await waitFor('the client to sync with the restored server', () => client.events.some((e) => e.type === 'modelSynced'), 20_000);
-    const synced = client.events.find((e) => e.type === 'modelSynced');
+    device = client(server.url, anaAgain, file);
+    await device.worker.start();
+    await waitFor('the client to sync with the restored server', () => device.events.some((e) => e.type === 'modelSynced'), 20_000);
+    const synced = device.events.find((e) => e.type === 'modelSynced');
     assert.ok(synced?.type === 'modelSynced' && synced.data.isFullSync, JSON.stringify(synced));
-    for (const id of lost) assert.equal(await client.datastore.get('Site', id), undefined, `${id} (lost by the restore) left the client`);
-    assert.ok((await client.datastore.get('Site', 'after-restore')) !== undefined);
-    for (const id of ackedBeforeBackup.slice(0, 20)) assert.ok((await client.datastore.get('Site', id)) !== undefined);
-    await client.dispose();
+    for (const id of lost) assert.equal(await device.datastore.get('Site', id), undefined, `${id} (lost by the restore) left the client`);
+    assert.ok((await device.datastore.get('Site', 'after-restore')) !== undefined);
+    for (const id of ackedBeforeBackup.slice(0, 20)) assert.ok((await device.datastore.get('Site', id)) !== undefined);
+    await device.dispose();
     await server.close();
   } finally {
     writers.child.kill('SIGKILL');

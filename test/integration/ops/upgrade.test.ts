@@ -45,7 +45,9 @@ test('a database made by 1929b40 is upgraded to this storage version and serves 
   const retention = { changeLogMs: 10 * 365 * 24 * 3600 * 1000 };
   const server = await startServer({ schema: APP_SDL, database: copy.database, port: 0, attachments: { directory: copy.blobs }, logger, retention });
   try {
-    const said = lines.map((l) => JSON.parse(l) as { event?: string; msg: string; from?: number; to?: number; applied?: string[] }).find((l) => l.event === 'storage-upgrade');
+    const said = lines
+      .map((l) => JSON.parse(l) as { event?: string; msg: string; from?: number; to?: number; applied?: string[] })
+      .find((l) => l.event === 'storage-upgrade');
     assert.equal(said?.from, 1);
     assert.equal(said?.to, STORAGE_VERSION);
     assert.equal(said?.applied?.length, 1);

@@ -5,7 +5,8 @@
 // (a retried create that had committed is refused as existing: it was never acknowledged, so never printed).
 // Stops on SIGTERM or stdin's end, after the writes in flight, printing `{"done":true}`.
 const [url, authorization, prefix, concurrencyText] = process.argv.slice(2);
-if (url === undefined || authorization === undefined || prefix === undefined) throw new Error('usage: writer-child.ts <url> <authorization> <prefix> [concurrency]');
+if (url === undefined || authorization === undefined || prefix === undefined)
+  throw new Error('usage: writer-child.ts <url> <authorization> <prefix> [concurrency]');
 const concurrency = Number(concurrencyText ?? '4');
 let endpoint = url;
 let stopping = false;
