@@ -28,6 +28,8 @@ const starts = SUBSCRIPTIONS.slice(0, subscriptionCount).map((s) =>
   }),
 );
 
+/** Starts answered InternalFailure (server busy) are sent again, this many times per connection. */
+const MAX_START_RETRIES = 20;
 const sentAt = new Map<string, number>();
 /** Deliveries whose request time is not known yet (the IPC message can trail the frame). */
 const early = new Map<string, number[]>();
@@ -66,6 +68,7 @@ function onData(frame: Buffer, receivedAt: number): void {
 function connect(): Promise<boolean> {
   return new Promise((resolve) => {
     let acks = 0;
+    let retries = 0;
     let settled = false;
     const settle = (ok: boolean): void => {
       if (settled) return;
@@ -85,7 +88,13 @@ function connect(): Promise<boolean> {
           if (starts.length === 0) settle(true);
           for (const start of starts) socket.send(start);
         } else if (text.includes('"start_ack"') && ++acks === starts.length) settle(true);
-        else if (text.includes('"error"')) {
+        else if (text.includes('"InternalFailure"') && retries < MAX_START_RETRIES) {
+          // The server was busy (e.g. no database connection free to authenticate): retry as clients do.
+          retries++;
+          const id = /"id":"(\w+)"/.exec(text)?.[1];
+          const start = starts.find((s) => s.includes(`"id":"${id}"`));
+          if (start) setTimeout(() => socket.send(start), 250 * retries);
+        } else if (text.includes('"error"')) {
           console.error(`subscriber: ${text.slice(0, 300)}`);
           settle(false);
         }
