@@ -7,8 +7,14 @@
 //     (target ≥ 5× faster);
 // (c) propagation latency over BENCH_SYNC_LATENCY_EDITS (default 1 000) edits: save on client A →
 //     `observe` event on client B, p50/p99 (target p99 < 100 ms on loopback).
-// Prints a table and writes bench-results/sync.json. Reports numbers; never fails on them.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// (e) base sync against the official client: the same server process and data (BENCH_SYNC_OFFICIAL,
+//     default 20 000 and 100 000 notes, over HTTPS since the official client always opens wss://),
+//     Outpost's worker in this process vs the official Amplify DataStore client in a child process
+//     (official-client-sync.ts), records/s of each, with each client's and the server's CPU time
+//     (target ≥ 10× the official client).
+// BENCH_SYNC_ONLY=official runs (e) alone. Prints a table and writes bench-results/sync.json.
+// Reports numbers; never fails on them.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,16 +34,18 @@ const work = mkdtempSync(join(tmpdir(), 'outpost-sync-bench-client-'));
 const results: Record<string, unknown> = {};
 const rows: Array<{ benchmark: string; result: string; target: string }> = [];
 
-async function startServerProcess(seedNotes: number): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
+const ONLY = process.env.BENCH_SYNC_ONLY;
+
+async function startServerProcess(seedNotes: number, tls = false): Promise<{ url: string; apiKey: string; cert?: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sync-bench-server.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_SEED_NOTES: String(seedNotes) },
+    env: { ...process.env, BENCH_SEED_NOTES: String(seedNotes), BENCH_TLS: tls ? '1' : '0' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });
-  return { ...(JSON.parse(line) as { url: string; apiKey: string }), child };
+  return { ...(JSON.parse(line) as { url: string; apiKey: string; cert?: string }), child };
 }
 
 async function stopServerProcess(child: ChildProcess): Promise<void> {
@@ -62,7 +70,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 // --- (a) base sync + (d) peak memory ------------------------------------------------------------
-{
+if (ONLY === undefined) {
   const server = await startServerProcess(RECORDS);
   const c = client(server.url, server.apiKey, { maxRecordsToSync: RECORDS + 1 });
   const base = process.memoryUsage();
@@ -98,6 +106,82 @@ function percentile(sorted: readonly number[], p: number): number {
   });
 }
 
+// --- (e) base sync against the official client ----------------------------------------------------
+/** Runs the official client's base sync in a child process against `server`; its JSON line. */
+async function officialBaseSync(
+  server: { url: string; apiKey: string; cert?: string },
+  records: number,
+): Promise<{ records: number; seconds: number; cpuSeconds: number; peakRssMB: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./official-client-sync.ts', import.meta.url))], {
+    env: { ...process.env, BENCH_URL: server.url, BENCH_API_KEY: server.apiKey, BENCH_CERT: server.cert ?? '', BENCH_RECORDS: String(records) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`official client exited (${code})`)));
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(line) as { records: number; seconds: number; cpuSeconds: number; peakRssMB: number };
+}
+
+/** The server process's CPU time so far (ms), read from /proc (Linux); null elsewhere. */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
+if (ONLY === undefined || ONLY === 'official') {
+  // The official client needs TLS; so does this process's worker against the same server.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const sizes = (process.env.BENCH_SYNC_OFFICIAL ?? '20000,100000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const comparisons: Record<string, unknown>[] = [];
+  for (const size of sizes) {
+    const server = await startServerProcess(size, true);
+    const outpostServerCpu0 = processCpuMs(server.child.pid);
+    const c = client(server.url, server.apiKey, { maxRecordsToSync: size + 1000 });
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    await c.worker.start();
+    const seconds = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(cpu);
+    const outpostServerCpu = (processCpuMs(server.child.pid) ?? 0) - (outpostServerCpu0 ?? 0);
+    const stored = (await c.datastore.query('Note', { limit: size + 10 })).length;
+    await c.worker.stop();
+    await c.datastore.close();
+    const officialServerCpu0 = processCpuMs(server.child.pid);
+    const official = await officialBaseSync(server, size);
+    const officialServerCpu = (processCpuMs(server.child.pid) ?? 0) - (officialServerCpu0 ?? 0);
+    await stopServerProcess(server.child);
+    const ours = stored / seconds;
+    const theirs = official.records / official.seconds;
+    comparisons.push({
+      records: size,
+      outpost: {
+        records: stored,
+        seconds,
+        recordsPerSecond: ours,
+        clientCpuSeconds: (used.user + used.system) / 1e6,
+        serverCpuSeconds: outpostServerCpu / 1000,
+      },
+      official: { ...official, recordsPerSecond: theirs, serverCpuSeconds: officialServerCpu / 1000 },
+      ratio: ours / theirs,
+    });
+    rows.push({
+      benchmark: `(e) base sync ${size} notes: Outpost vs official DataStore`,
+      result: `${ours.toFixed(0)}/s vs ${theirs.toFixed(0)}/s = ${(ours / theirs).toFixed(1)}× (client CPU ${((used.user + used.system) / 1e6).toFixed(1)} vs ${official.cpuSeconds.toFixed(1)} s, server CPU ${(outpostServerCpu / 1000).toFixed(1)} vs ${(officialServerCpu / 1000).toFixed(1)} s)`,
+      target: '≥ 10×',
+    });
+  }
+  results.officialClient = comparisons;
+}
+
 // --- (b) outbox drain: concurrent vs one at a time ------------------------------------------------
 /** Seconds to drain `edits` offline creates; `oneAtATime` = Amplify's way, else the worker's defaults. */
 async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0): Promise<number> {
@@ -122,7 +206,7 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
   await stopServerProcess(server.child);
   return seconds;
 }
-{
+if (ONLY === undefined) {
   const concurrent = await drain('concurrent');
   const serial = await drain('oneAtATime');
   results.outboxDrain = { edits: EDITS, concurrentSeconds: concurrent, oneAtATimeSeconds: serial, speedup: serial / concurrent };
@@ -132,7 +216,7 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
     target: '≥ 5×',
   });
 }
-{
+if (ONLY === undefined) {
   // The same drain over a simulated network (BENCH_SYNC_RTT_MS round trip, default 20 ms): on one
   // machine concurrency can only overlap client and server CPU; on a network it overlaps waiting.
   const rtt = Number(process.env.BENCH_SYNC_RTT_MS ?? 20);
@@ -148,7 +232,7 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
 }
 
 // --- (c) propagation latency ------------------------------------------------------------------
-{
+if (ONLY === undefined) {
   const server = await startServerProcess(0);
   const a = client(server.url, server.apiKey);
   const b = client(server.url, server.apiKey);
@@ -188,5 +272,5 @@ async function drain(mode: 'concurrent' | 'oneAtATime', edits = EDITS, rttMs = 0
 console.table(rows);
 const out = fileURLToPath(new URL('../../bench-results/', import.meta.url));
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'sync.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
+writeFileSync(join(out, ONLY === undefined ? 'sync.json' : `sync-${ONLY}.json`), JSON.stringify({ at: new Date().toISOString(), results }, null, 2));
 rmSync(work, { recursive: true, force: true });
