@@ -112,6 +112,8 @@ export interface RunningServer {
 }
 
 const MINUTE = 60_000;
+/** Connections the kernel may hold waiting for accept (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 
 type ReportError = (error: unknown) => void;
 
@@ -201,7 +203,9 @@ function graphqlOptions(attachments: MountedAttachments | null, limits: StartSer
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A deep accept queue: a thousand clients connecting at once would overflow Node's default
+    // 511 and wait out SYN retransmits (1 s, 3 s, …) before their first request is even read.
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
