@@ -29,6 +29,8 @@ interface Host {
   readonly url: string;
   readonly apiKey: string;
   cpuMs(): Promise<number>;
+  /** Server-side latencies of answered requests since the last call, ms. */
+  latencies(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ async function startHost(database: string, options: Record<string, unknown>, api
       child.stdin!.write('{"cmd":"cpu"}\n');
       const { userUs, systemUs } = JSON.parse(await reply) as { userUs: number; systemUs: number };
       return (userUs + systemUs) / 1000;
+    },
+    async latencies() {
+      const reply = nextLine();
+      child.stdin!.write('{"cmd":"latency"}\n');
+      return (JSON.parse(await reply) as { latenciesMs: number[] }).latenciesMs;
     },
     async stop() {
       if (child.exitCode !== null) return;
@@ -101,6 +108,9 @@ interface Level {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The same, timed inside the server processes (request arrival to answer end). */
+  readonly serverP50Ms: number;
+  readonly serverP99Ms: number;
   readonly refused: number;
   readonly timeouts: number;
   readonly errors: number;
@@ -115,6 +125,7 @@ function quantile(sorted: readonly number[], q: number): number {
 
 async function level(label: string, hosts: readonly Host[], clients: number, seconds = LEVEL_SECONDS): Promise<Level> {
   const cpuBefore = await Promise.all(hosts.map((h) => h.cpuMs()));
+  await Promise.all(hosts.map((h) => h.latencies()));
   const result = await runClients({
     urls: hosts.map((h) => h.url),
     apiKey: hosts[0]?.apiKey ?? '',
@@ -124,6 +135,7 @@ async function level(label: string, hosts: readonly Host[], clients: number, sec
     timeoutMs: CLIENT_TIMEOUT_MS,
   });
   const cpuAfter = await Promise.all(hosts.map((h) => h.cpuMs()));
+  const serverSorted = (await Promise.all(hosts.map((h) => h.latencies()))).flat().sort((a, b) => a - b);
   const cpu = cpuAfter.reduce((s, c, i) => s + c - (cpuBefore[i] ?? 0), 0);
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
@@ -134,6 +146,8 @@ async function level(label: string, hosts: readonly Host[], clients: number, sec
     perSecond: result.mutations / result.seconds,
     p50Ms: quantile(sorted, 0.5),
     p99Ms: quantile(sorted, 0.99),
+    serverP50Ms: quantile(serverSorted, 0.5),
+    serverP99Ms: quantile(serverSorted, 0.99),
     refused: result.refused,
     timeouts: result.timeouts,
     errors: result.errors,
@@ -226,16 +240,25 @@ const loadAtEnd = loadavg();
 
 const n0 = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
 const ms = (x: number) => (!Number.isFinite(x) ? '—' : x < 10 ? x.toFixed(1) : x.toFixed(0));
-const header = ['load benchmark', 'mutations/s', 'vs pgbench -N', 'p50 / p99 (admitted)', 'server CPU / mutation', 'refused / timeouts / errors'];
+const header = [
+  'load benchmark',
+  'mutations/s',
+  'vs pgbench -N',
+  'p50 / p99 (admitted)',
+  'in the server',
+  'server CPU / mutation',
+  'refused / timeouts / errors',
+];
 const rows = levels.map((l) => [
   l.label,
   n0(l.perSecond),
   typeof tps === 'number' && l.label.startsWith('PostgreSQL') ? `${((l.perSecond / tps) * 100).toFixed(0)} %` : '',
   `${ms(l.p50Ms)} / ${ms(l.p99Ms)} ms`,
+  `${ms(l.serverP50Ms)} / ${ms(l.serverP99Ms)} ms`,
   `${l.serverCpuMsPerMutation.toFixed(2)} ms`,
   `${l.refused} / ${l.timeouts} / ${l.errors}`,
 ]);
-rows.push(['pgbench -N -c 8 -T 10 (scratch database)', typeof tps === 'number' ? `${n0(tps)} tps` : tps, '100 %', '', '', '']);
+rows.push(['pgbench -N -c 8 -T 10 (scratch database)', typeof tps === 'number' ? `${n0(tps)} tps` : tps, '100 %', '', '', '', '']);
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]?.length ?? 0)));
 const line = (cells: readonly string[]) => `| ${cells.map((text, c) => text.padEnd(widths[c] ?? 0)).join(' | ')} |`;
 console.log(line(header));
@@ -245,7 +268,11 @@ if (pgSkip) console.log(pgSkip);
 for (const l of levels) if (l.firstError !== null) console.log(`${l.label}: first error: ${l.firstError}`);
 const p64 = levels.find((l) => l.label.includes('1 process, 64'));
 const p1024 = levels.find((l) => l.label.includes('1,024'));
-if (p64 && p1024) console.log(`p99 at 1,024 clients / p99 at 64 clients (admitted requests): ${(p1024.p99Ms / p64.p99Ms).toFixed(2)}×`);
+if (p64 && p1024) {
+  console.log(
+    `p99 at 1,024 clients / p99 at 64 clients (admitted requests): ${(p1024.p99Ms / p64.p99Ms).toFixed(2)}× at the clients, ${(p1024.serverP99Ms / p64.serverP99Ms).toFixed(2)}× in the server`,
+  );
+}
 console.log(
   `mix: per client create + 3 updates with the returned _version (Posts on even clients, Comments on odd), API key; ${LEVEL_SECONDS} s per level; server CPU is the Node server processes' own (process.cpuUsage), PostgreSQL's not included`,
 );
