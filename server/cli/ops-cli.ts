@@ -3,7 +3,9 @@
 // and config file as `start`, so a backup names what the server serves.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { RunningServer } from '../index.js';
 import { backupSqlite } from '../ops/backup.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../ops/shutdown.js';
 import { restoreSqlite } from '../ops/restore.js';
 import { resolveCommon, type CommonFlags } from './cli-options.js';
 
@@ -52,4 +54,22 @@ export function registerOpsCommands(program: Command, io: OpsCliIo): void {
           `  new database epoch ${result.epoch}: clients that synced before now get a full sync on their next sync`,
       );
     });
+}
+
+/** Drains and exits on SIGTERM/SIGINT: within `graceMs` (default 10 000) plus 5 s to close, or exits 1 regardless. */
+export function stopOnSignals(server: Pick<RunningServer, 'drain'>, graceMs: number | undefined, io: OpsCliIo): void {
+  const stop = (signal: string): void => {
+    io.out(`${signal}: stopping (requests in flight get up to ${graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS} ms)…`);
+    // The bound on the whole stop: a close that hangs must not keep the process from exiting.
+    setTimeout(() => process.exit(1), (graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS) + 5000).unref();
+    void server.drain(graceMs).then(
+      (result) => {
+        io.out(result.drained ? `stopped after ${result.waitedMs} ms` : `stopped; ${result.inFlightLeft} request(s) cut after ${result.waitedMs} ms`);
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }

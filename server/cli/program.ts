@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { OutpostError } from '../../common/errors.js';
 import { registerAuthCommands } from '../auth/auth-cli.js';
-import { registerOpsCommands } from './ops-cli.js';
+import { registerOpsCommands, stopOnSignals } from './ops-cli.js';
+import { createServerLog, LOG_LEVELS } from '../observability/server-log.js';
+import type { LevelWithSilent } from 'pino';
 import { openAuthStore } from '../auth/auth-store.js';
 import { generateSdl } from '../graphql/generate-sdl.js';
 import { startServer } from '../index.js';
@@ -51,6 +53,11 @@ function wholeNumber(unit: string, example: string): (value: string) => number {
   };
 }
 
+function logLevel(value: string): LevelWithSilent {
+  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LevelWithSilent;
+  throw new InvalidArgumentError(`must be one of ${LOG_LEVELS.join(', ')}`);
+}
+
 /** A parser of a whole number ≥ 0 of `unit`. */
 function wholeOrZero(unit: string, example: string): (value: string) => number {
   return (value) => {
@@ -89,6 +96,8 @@ interface StartFlags extends CommonFlags {
   readonly attachmentMaxUserBytes?: number;
   readonly attachmentRetentionMinutes?: number;
   readonly realtimeMaxConnections?: number;
+  readonly logLevel?: LevelWithSilent;
+  readonly shutdownGraceMs?: number;
 }
 
 /** The overload limits given as flags (they override the config file's `limits`). */
@@ -146,6 +155,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
     limits: { ...config.limits, ...overloadFlags(flags), ...(flags.maxItemBytes !== undefined ? { maxItemBytes: flags.maxItemBytes } : {}) },
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     attachments: attachmentOptions(flags, config, common.configDir),
+    logger: createServerLog({ level: flags.logLevel ?? config.log?.level ?? 'info' }),
     realtime: { ...config.realtime, ...(flags.realtimeMaxConnections !== undefined ? { maxConnections: flags.realtimeMaxConnections } : {}) },
   });
   const base = server.url.replace(/\/graphql$/, '');
@@ -164,12 +174,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
 Create a user:      npm run outpost-server -- user add <username>${dbFlag}
 Create an API key:  npm run outpost-server -- apikey create${dbFlag}
 Stop with Ctrl+C.`);
-  const stop = (): void => {
-    io.out('stopping…');
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(server, flags.shutdownGraceMs ?? config.shutdown?.graceMs, io);
 }
 
 async function status(flags: CommonFlags, io: CliIo): Promise<void> {
@@ -258,6 +263,8 @@ export function buildProgram(io: CliIo = processIo): Command {
       'simultaneous real-time WebSocket connections; further upgrades get HTTP 503 (default 10000)',
       wholeNumber('connections', '50000'),
     )
+    .option('--log-level <level>', `JSON log level on stdout: ${LOG_LEVELS.join(', ')} (default info)`, logLevel)
+    .option('--shutdown-grace-ms <ms>', 'on SIGTERM, how long requests in flight may take to finish (default 10000)', wholeOrZero('milliseconds', '10000'))
     .action((flags: StartFlags) => start(flags, io));
   withCommon(program.command('status').description('compare the deployed schema with the schema file')).action((flags: CommonFlags) => status(flags, io));
   withCommon(program.command('push').description('apply the schema file to the database'))

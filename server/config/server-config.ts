@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../../common/errors.js';
+import { OPS_CONFIG_FIELDS } from './ops-config.js';
 
 const strategy = z.union([
   z.enum(['FIELD_MERGE', 'AUTOMERGE', 'OPTIMISTIC_CONCURRENCY']),
@@ -12,6 +13,7 @@ const strategy = z.union([
 const positiveInt = z.number().int().positive();
 
 const configSchema = z.strictObject({
+  ...OPS_CONFIG_FIELDS,
   schema: z.string().min(1).optional(),
   database: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65535).optional(),
