@@ -57,6 +57,8 @@ export class ModelTable {
   readonly selectListSql: string;
   /** `SELECT *` by primary key, parameters in `primaryKey` order. */
   readonly selectByKeySql: string;
+  /** Keys among a JSON array of key values (one parameter) that have a row; single-key models only (else empty). */
+  readonly storedAmongSql: string;
   /** `DELETE` by primary key, parameters in `primaryKey` order. */
   readonly deleteByKeySql: string;
 
@@ -104,6 +106,8 @@ export class ModelTable {
     this.selectByKeySql = select.compile().sql;
     this.deleteByKeySql = remove.compile().sql;
     this.touchLocalSql = touch.compile().sql;
+    const key = this.primaryKey.length === 1 ? `"${this.primaryKey[0]!.replace(/"/g, '""')}"` : null;
+    this.storedAmongSql = key === null ? '' : `SELECT ${key} FROM "${this.name.replace(/"/g, '""')}" WHERE ${key} IN (SELECT value FROM json_each(?))`;
     this.selectListSql = this.columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ');
     const remote = this.fieldByName.has('_lastChangedAt') ? `"_lastChangedAt", ` : '';
     this.recencySql = `coalesce("${LOCAL_CHANGED_AT_COLUMN}", ${remote}0)`;

@@ -11,7 +11,7 @@ import type { ModelRecord } from '../../common/schema/types.js';
 import { ValidationError } from '../../common/errors.js';
 import type { StoreCore } from './store-core.js';
 import type { ChangeEvent } from './change-events.js';
-import { isTombstone, rowFromServer, versionOf } from './server-record.js';
+import { encodedRowFromServer, isTombstone, versionOf } from './server-record.js';
 import { valuesEqual } from './value-equality.js';
 import { decideIncoming } from '../sync/core/incoming-merge.js';
 import { ListWatchStore } from './list-watches.js';
@@ -71,18 +71,21 @@ export class RemoteMerge {
       const pending = this.core.pendingAmong(model, [...latest.keys()]);
       // List changes of this device's accepted writes that a newer version may undo (few: one read).
       const watched = this.watches.ofModel(model);
+      // Which of the page's records have a row, in one query (a base-sync page mostly has none).
+      const stored = this.core.storedAmong(table, latest.values());
       let created = 0;
       let updated = 0;
       let deleted = 0;
       let skippedPending = 0;
       for (const [id, record] of latest) {
         const isPending = pending.has(id);
-        const existing = isPending ? undefined : this.core.getRow(table, table.keyParams(record));
+        const existing = isPending || (stored !== null && !stored.has(id)) ? undefined : this.core.getRow(table, table.keyParams(record));
         const tombstone = isTombstone(record);
         let row: ModelRecord | null = null;
+        let params: unknown[] = [];
         if (!isPending && !tombstone) {
           try {
-            row = rowFromServer(table, record, existing);
+            ({ row, params } = encodedRowFromServer(table, record, existing));
           } catch (error) {
             if (!(error instanceof ValidationError)) throw error;
             errors.push(`${model} ${id}: ${error.message}`);
@@ -108,7 +111,7 @@ export class RemoteMerge {
         if (row === null) continue; // unreachable: insert/update come only for a converted row
         const watches = watched.get(id);
         if (watches !== undefined) undone.push(...this.watches.check(table, record, watches, this.reviews));
-        this.core.putRow(table, row);
+        this.core.putEncodedRow(table, params);
         if (existing === undefined) created++;
         else updated++;
         events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model });

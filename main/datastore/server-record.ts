@@ -10,6 +10,11 @@ import type { ModelTable } from './model-table.js';
  * so a malformed server record never reaches storage.
  */
 export function rowFromServer(table: ModelTable, server: ModelRecord, existing: ModelRecord | undefined): ModelRecord {
+  return encodedRowFromServer(table, server, existing).row;
+}
+
+/** rowFromServer with the row's statement parameters (`encodeRow`), made once for the check and the write. */
+export function encodedRowFromServer(table: ModelTable, server: ModelRecord, existing: ModelRecord | undefined): { row: ModelRecord; params: unknown[] } {
   if (typeof server !== 'object' || server === null || Array.isArray(server)) {
     throw new ValidationError(`${table.name}: a server record must be an object`, table.name);
   }
@@ -24,8 +29,8 @@ export function rowFromServer(table: ModelTable, server: ModelRecord, existing: 
       throw new ValidationError(`${table.name}.${key}: the server record has no key value`, `${table.name}.${key}`);
     }
   }
-  table.encodeRow(row); // type check only; throws ValidationError naming the field
-  return row;
+  const params = table.encodeRow(row); // throws ValidationError naming the field
+  return { row, params };
 }
 
 /** True when the server record is a tombstone (`_deleted: true`). */

@@ -97,6 +97,34 @@ export class StoreCore {
     this.conn.run({ sql: keepLocalTime ? table.upsertKeepingLocalSql : table.upsertSql, parameters: table.encodeRow(record) });
   }
 
+  /** putRow with the row's parameters already encoded (`table.encodeRow`), as a sync page has them. */
+  putEncodedRow(table: ModelTable, params: readonly unknown[]): void {
+    this.conn.run({ sql: table.upsertSql, parameters: params });
+  }
+
+  /**
+   * Of `records` (of a single-key model), the record ids (`modelId`) that have a row: one query for
+   * a whole sync page instead of a key look-up per record, most of which find nothing in a base
+   * sync. Null for models with a composite key (look each up).
+   */
+  storedAmong(table: ModelTable, records: Iterable<ModelRecord>): Set<string> | null {
+    if (table.primaryKey.length !== 1) return null;
+    const keys: unknown[] = [];
+    for (const record of records) {
+      try {
+        keys.push(table.keyParams(record)[0]);
+      } catch (error) {
+        // A malformed key is the caller's to report, record by record, as before.
+        if (!(error instanceof ValidationError)) throw error;
+      }
+    }
+    const found = new Set<string>();
+    if (keys.length === 0) return found;
+    const rows = this.conn.allValues({ sql: table.storedAmongSql, parameters: [JSON.stringify(keys)] }).rows;
+    for (const [key] of rows) found.add(String(key));
+    return found;
+  }
+
   /** Deletes the row with the record's key; true if a row was there. */
   deleteRow(table: ModelTable, record: ModelRecord): boolean {
     return this.conn.run({ sql: table.deleteByKeySql, parameters: table.keyParams(record) }).changes > 0;
