@@ -93,6 +93,11 @@ export class RealtimeConnection {
   /** Last time the peer showed it is alive (pong or any message), epoch ms. */
   private lastHeardAt = Date.now();
 
+  /** Item checks by (interned) identity, then model and owner arguments; see accessFor. */
+  private readonly accessChecks = new WeakMap<Identity, Map<string, ItemAccess>>();
+  /** Equal headers and identities of this connection's subscriptions, held once (a token is ~1 KiB, nine subscriptions repeat it). */
+  private readonly shared = new EqualValues(8);
+
   /** `data` frames collected in the current fan-out round, in event order. */
   private batch: Array<{ readonly subscription: ActiveSubscription; readonly payload: Buffer }> = [];
 
@@ -104,6 +109,8 @@ export class RealtimeConnection {
     /** Connection auth headers from the upgrade request, or why they could not be read. */
     private readonly connectionHeaders: ConnectionHeaders,
   ) {
+    // Starts usually repeat the connection's header: they then share its object.
+    if ('headers' in connectionHeaders) this.shared.intern(connectionHeaders.headers);
     this.initTimer = setTimeout(() => {
       // Also covers an authentication that never answers.
       if (this.state === 'awaiting-init' || this.state === 'initialising') {
@@ -379,9 +386,10 @@ export class RealtimeConnection {
     // Clients that do not repeat the header per start are checked again with the connection's.
     headers ??= 'headers' in this.connectionHeaders ? this.connectionHeaders.headers : null;
     if (!headers) throw new AuthenticationFailed('No authorization for this subscription');
+    headers = this.shared.intern(headers);
     let identity: Identity;
     try {
-      identity = await this.context.authenticate(headers);
+      identity = this.shared.intern(await this.context.authenticate(headers));
     } catch (error) {
       // A server failure goes on as it is, so startError reports it as InternalFailure.
       if (isServerFailure(error)) throw error;
@@ -389,7 +397,7 @@ export class RealtimeConnection {
     }
     const parsed = this.context.requests.parse(payload);
     const request = parsed.request;
-    const access = authorizeSubscription(request.model, identity, request.rootField, request.ownerArguments);
+    const access = this.accessFor(request, identity);
     const filter = parsed.filter();
     const exp = identity.kind === 'user' ? identity.claims.exp : undefined;
     return {
@@ -403,6 +411,22 @@ export class RealtimeConnection {
       headers,
       framePrefix: framePrefixOf(id),
     };
+  }
+
+  /**
+   * authorizeSubscription's verdict and item check; the check is shared by this connection's
+   * subscriptions to one model with the same identity and owner arguments (onCreate/onUpdate/
+   * onDelete differ only in the field named when refusing, and a refusal is never shared).
+   */
+  private accessFor(request: SubscriptionRequest, identity: Identity): ItemAccess {
+    const key = `${request.model.name}\n${JSON.stringify(request.ownerArguments)}`;
+    let byKey = this.accessChecks.get(identity);
+    const known = byKey?.get(key);
+    if (known) return known;
+    const access = authorizeSubscription(request.model, identity, request.rootField, request.ownerArguments);
+    if (!byKey) this.accessChecks.set(identity, (byKey = new Map()));
+    byKey.set(key, access);
+    return access;
   }
 
   private onStop(id: string): void {
@@ -469,6 +493,21 @@ export class RealtimeConnection {
     this.pending.clear();
     this.queued.clear();
     this.context.forget(this);
+  }
+}
+
+/** Returns an earlier value equal (as JSON) to the one given, so equal plain-data objects are held once; keeps up to `capacity`. */
+class EqualValues {
+  // Values only, compared by serialising again: keeping the JSON as a key would hold a second copy of each token.
+  private readonly values: unknown[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  intern<T>(value: T): T {
+    const text = JSON.stringify(value);
+    for (const known of this.values) if (JSON.stringify(known) === text) return known as T;
+    if (this.values.length < this.capacity) this.values.push(value);
+    return value;
   }
 }
 

@@ -3,7 +3,7 @@
 // are its own. REALTIME_BENCH_MAX_CONNECTIONS (when set) is handed to the server as its
 // real-time connection limit. Signs a new user `bench-<hex>` in and prints one JSON line
 // `{ url, realtimeUrl, healthUrl, token, owner }`, then answers one JSON line per stdin line:
-//   {"cmd":"stats"}  `{ userUs, systemUs, rssBytes }` of this process so far
+//   {"cmd":"stats"}  `{ userUs, systemUs, rssBytes, heapUsedBytes, externalBytes }` of this process so far (`"gc":true` collects first)
 // and stops the server and exits when stdin closes.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -48,10 +48,15 @@ process.stdout.write(
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  const command = JSON.parse(line) as { cmd: string };
+  const command = JSON.parse(line) as { cmd: string; gc?: boolean };
   if (command.cmd === 'stats') {
+    // Started with --expose-gc: the idle figure is what stays live, not a burst's garbage.
+    if (command.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ userUs: cpu.user, systemUs: cpu.system, rssBytes: process.memoryUsage.rss() })}\n`);
+    const memory = process.memoryUsage();
+    process.stdout.write(
+      `${JSON.stringify({ userUs: cpu.user, systemUs: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external + memory.arrayBuffers })}\n`,
+    );
   }
 });
 lines.on('close', () => {

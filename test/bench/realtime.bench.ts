@@ -39,6 +39,8 @@ interface HostStats {
   readonly userUs: number;
   readonly systemUs: number;
   readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
 }
 
 /** A server child process answering `stats` over its stdin/stdout. */
@@ -58,7 +60,7 @@ class ServerHost {
   static async start(database: string, env: Record<string, string> = {}): Promise<ServerHost> {
     // REALTIME_BENCH_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof).
     const profile = process.env.REALTIME_BENCH_PROFILE;
-    const flags = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+    const flags = ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
     const child = spawn(process.execPath, [...flags, '--import', 'tsx', new URL('./realtime-server-host.ts', import.meta.url).pathname, database], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
@@ -69,10 +71,11 @@ class ServerHost {
     return new ServerHost(child, JSON.parse(first.value) as HostInfo, lines);
   }
 
-  stats(): Promise<HostStats> {
+  /** The server's CPU time and RSS; `gc` runs a full collection first. */
+  stats(gc = false): Promise<HostStats> {
     return new Promise((resolve) => {
       this.waiting.push((line) => resolve(JSON.parse(line) as HostStats));
-      this.child.stdin!.write('{"cmd":"stats"}\n');
+      this.child.stdin!.write(`${JSON.stringify({ cmd: 'stats', gc })}\n`);
     });
   }
 
@@ -319,19 +322,18 @@ interface IdleRow {
   rssBeforeMiB: number;
   rssAfterMiB: number;
   kibPerConnection: number;
+  heapKibPerConnection: number;
+  externalKibPerConnection: number;
   rssAt50kMiB: number;
 }
 
 async function idle(host: ServerHost, connections: number): Promise<IdleRow> {
-  if (global.gc) global.gc();
-  const before = await host.stats();
+  const before = await host.stats(true);
   const started = performance.now();
   const groups = await openGroups([host.info.realtimeUrl], host.info, connections, 9);
   const setupSeconds = (performance.now() - started) / 1000;
   const connected = groups.reduce((sum, g) => sum + g.connections, 0);
-  // Give the server's collector a moment: RSS right after a burst of starts holds garbage.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const after = await host.stats();
+  const after = await host.stats(true);
   await Promise.all(groups.map((g) => g.close()));
   const perConnection = (after.rssBytes - before.rssBytes) / Math.max(1, connected);
   return {
@@ -341,6 +343,8 @@ async function idle(host: ServerHost, connections: number): Promise<IdleRow> {
     rssBeforeMiB: Math.round(before.rssBytes / MIB),
     rssAfterMiB: Math.round(after.rssBytes / MIB),
     kibPerConnection: Number((perConnection / 1024).toFixed(1)),
+    heapKibPerConnection: Number(((after.heapUsedBytes - before.heapUsedBytes) / Math.max(1, connected) / 1024).toFixed(1)),
+    externalKibPerConnection: Number(((after.externalBytes - before.externalBytes) / Math.max(1, connected) / 1024).toFixed(1)),
     rssAt50kMiB: Math.round((before.rssBytes + 50_000 * perConnection) / MIB),
   };
 }
