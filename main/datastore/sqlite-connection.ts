@@ -95,6 +95,15 @@ export class SqliteConnection {
     return { rows: statement.all(...query.parameters) as unknown[][] };
   }
 
+  /**
+   * allValues one row at a time (a statement of its own, not cached: an open iteration keeps its
+   * statement busy). No other statement may run on this connection until the iteration ends.
+   */
+  *iterateValues(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): Generator<unknown[]> {
+    const statement = this.db.prepare(query.sql).raw(true);
+    yield* statement.iterate(...query.parameters) as IterableIterator<unknown[]>;
+  }
+
   /** Executes a compiled statement and returns its first row, if any. */
   first(query: CompiledQuery | { sql: string; parameters: readonly unknown[] }): SqlRow | undefined {
     return this.statement(query.sql).get(...query.parameters) as SqlRow | undefined;
