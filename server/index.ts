@@ -33,6 +33,9 @@ import { restoredAt } from './ops/restore-marker.js';
 import { silentLog, type Logger } from './observability/server-log.js';
 import { healthRoutes } from './ops/health.js';
 import { ServerLifecycle, type DrainResult } from './ops/shutdown.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { metricsRoute, observeRequests } from './observability/request-log.js';
+import { changeLogSize } from './ops/change-log-size.js';
 
 export interface StartServerOptions {
   /** The app schema: parsed, or SDL text. */
@@ -90,6 +93,8 @@ export interface StartServerOptions {
   readonly reportError?: (error: unknown) => void;
   /** Structured log (server/observability/server-log.ts); default silent. */
   readonly logger?: Logger;
+  /** GET /metrics answers only `Authorization: Bearer <token>`; without a token it is refused (401). */
+  readonly metrics?: { readonly token?: string };
 }
 
 /** A running server. */
@@ -113,6 +118,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** SIGTERM's stop: readiness 503, stop accepting, up to `graceMs` (default 10 000) for requests in flight, then `close` (sockets 1001: clients reconnect). */
   drain(graceMs?: number): Promise<DrainResult>;
+  /** The Prometheus metrics (GET /metrics); the fan-out queue reports delivery latency into `metrics.fanout`. */
+  readonly metrics: ServerMetrics;
 }
 
 const MINUTE = 60_000;
@@ -298,6 +305,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     if (attachments !== null) shutdown.add(() => attachments.close());
 
     const lifecycle = new ServerLifecycle();
+    const metrics = new ServerMetrics(Object.keys(schema.models), {
+      realtime,
+      changeLogSize: () => changeLogSize(storage),
+      strategyOf: (m) => strategyOf(m).kind,
+    });
     const server = createOutpostHttpServer({
       graphql: {
         ...graphqlOptions(attachments, options.limits),
@@ -307,7 +319,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         limits: graphqlLimits(options.limits),
         maxItemBytes: settings.maxItemBytes,
       },
-      extraRoutes: [authRoutes, healthRoutes(storage, lifecycle)],
+      extraRoutes: [authRoutes, healthRoutes(storage, lifecycle), metricsRoute(metrics, options.metrics?.token)],
       ...(attachments !== null ? { attachments: attachments.routes } : {}),
       upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
       ...(options.tls ? { tls: options.tls } : {}),
@@ -315,6 +327,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     const host = options.host ?? '127.0.0.1';
     lifecycle.watch(server);
+    observeRequests(server, options.logger ?? silentLog(), metrics);
     await listen(server, options.port ?? 4000, host);
     shutdown.add(() => stopListening(server, realtime));
 
@@ -334,6 +347,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       purge,
       sweepAttachments: async (now) => (attachments !== null ? attachments.sweep(now) : null),
       close: () => (closed ??= shutdown.run()),
+      metrics,
       drain: async (graceMs) => {
         const result = await lifecycle.drain(server, graceMs);
         await (closed ??= shutdown.run());

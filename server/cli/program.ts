@@ -156,6 +156,7 @@ async function start(flags: StartFlags, io: CliIo): Promise<void> {
     ...(config.auth !== undefined ? { auth: config.auth } : {}),
     attachments: attachmentOptions(flags, config, common.configDir),
     logger: createServerLog({ level: flags.logLevel ?? config.log?.level ?? 'info' }),
+    ...(config.metrics?.token !== undefined ? { metrics: { token: config.metrics.token } } : {}),
     realtime: { ...config.realtime, ...(flags.realtimeMaxConnections !== undefined ? { maxConnections: flags.realtimeMaxConnections } : {}) },
   });
   const base = server.url.replace(/\/graphql$/, '');

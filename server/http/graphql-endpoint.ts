@@ -18,6 +18,7 @@ import { DEFAULT_RESOLVER_SETTINGS, type RequestContext } from '../resolvers/res
 import { SERVER_BUSY_ERROR_TYPE } from '../storage/storage-busy.js';
 import { DEFAULT_ADMISSION_LIMITS, sendOverloaded, type AdmissionGate } from './admission.js';
 import { formatGraphqlError } from './format-graphql-error.js';
+import { graphqlFactsOf, noteGraphql, withRequestId } from '../observability/request-id.js';
 import { checkQueryLimits, type QueryLimits } from './query-limits.js';
 import { BodyTooLarge, readBody } from './request-body.js';
 
@@ -83,7 +84,8 @@ export function parseMutationIds(extensions: unknown): { ids?: Record<string, st
 
 /** Writes a JSON response. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  // Every error answer carries the request id the log line has (x-request-id).
+  const text = JSON.stringify(withRequestId(res, body));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -254,6 +256,7 @@ async function answerGraphqlRequest(req: IncomingMessage, res: ServerResponse, o
     contextValue: context,
   });
   const errors = result.errors?.map((e) => formatGraphqlError(e, options.reportError));
+  noteGraphql(req, graphqlFactsOf(chosen, identity, result.data, errors));
   // A failure of the server itself (database unreachable, a bug) must be retried by clients, never
   // taken as a final answer: DataStore drops a mutation on a 200 error but retries a 5xx.
   const failed = errors?.some((e) => e.errorType === 'InternalFailure') === true;
