@@ -28,8 +28,8 @@ export const MAX_SEARCH_WORDS = 16;
 
 export { searchFields } from '../../common/predicates/search-fields.js';
 
-/** Models whose search index is deferred (not kept by the triggers until caught up), one row each. */
-export const SEARCH_DEFERRED_TABLE = '_outpost_search_deferred';
+/** Models whose search index is deferred (not kept by the triggers until caught up), one row each. Not named `_outpost_search_…`: that is where FTS5 tables and their shadow tables live. */
+export const SEARCH_DEFERRED_TABLE = '_outpost_deferred_search_indexes';
 
 const SEARCH_DEFERRED_DDL = `CREATE TABLE IF NOT EXISTS "${SEARCH_DEFERRED_TABLE}" ("model" TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID`;
 
