@@ -11,14 +11,17 @@
 //     (VmRSS from /proc/<pid>/status every 50 ms, and VmHWM) while one 500 MB file uploads through
 //     the queue. Target: the client's rise over its baseline ≤ 64 MB.
 // (c) The same for downloading that file into another profile (attachment-download.ts).
+// (d) The server alone: the same 200 files as tus creation-with-upload POSTs (what the queue sends
+//     for a file of one chunk) from a bare HTTP client, as many at once: the server's CPU per file
+//     and rate without the client's work, steadier than (a) on a loaded machine.
 // The client's file stores are encrypted with a profile key, as the app's are (issue 15);
 // ATTACHMENT_BENCH_PLAIN=1 runs them without one. ATTACHMENT_BENCH_CPU_PROF=<dir> runs the Outpost server
 // process with --cpu-prof into that directory (to see where its time goes). Files are made in the OS temp dir and removed after. Prints a table and writes
 // bench-results/attachments.json. Numbers only; nothing passes or fails on them.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,6 +252,56 @@ async function plainUploads(url: string, paths: readonly string[], fsync: boolea
   }
 }
 
+/** POSTs each file as a tus creation carrying all its bytes for record `recordIds[i]`, CONCURRENCY at once over keep-alive connections. */
+async function directCreations(server: Server, paths: readonly string[], recordIds: readonly string[]): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const hashes = await Promise.all(
+    paths.map(async (path) =>
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    ),
+  );
+  const metadataValue = (value: string): string => Buffer.from(value).toString('base64');
+  let next = 0;
+  const postOne = (index: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const metadata = {
+        model: 'Observation',
+        recordId: recordIds[index],
+        field: 'photos',
+        sha256: hashes[index],
+        contentType: 'image/png',
+        filename: 'photo.png',
+      };
+      const headers = {
+        Authorization: server.authorization,
+        'Tus-Resumable': '1.0.0',
+        'Upload-Length': String(SMALL_BYTES),
+        'Upload-Metadata': Object.entries(metadata)
+          .map(([key, value]) => `${key} ${metadataValue(value)}`)
+          .join(','),
+        'Content-Type': 'application/offset+octet-stream',
+        'Content-Length': String(SMALL_BYTES),
+      };
+      const req = request(server.endpoint, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`POST ${paths[index]}: HTTP ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      createReadStream(paths[index]).on('error', reject).pipe(req);
+    });
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < paths.length) await postOne(next++);
+      }),
+    );
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** A line on stderr saying what the benchmark is doing (it runs for minutes). */
 const progress = (what: string): void => {
   process.stderr.write(`attachments bench: ${what}\n`);
@@ -277,6 +330,7 @@ const newProfile = async (): Promise<Profile> => {
 };
 
 let bigUpload: MemoryReport;
+let direct: MemoryReport;
 let bigDownload: MemoryReport;
 const queueReports: MemoryReport[] = [];
 const plainReports: MemoryReport[] = [];
@@ -319,6 +373,10 @@ try {
     const keys = refs.map((ref) => ref.key);
     queueReports.push(await measured(server.pid, total, () => drainQueue(server, queueProfile, keys)));
   }
+  progress('the server alone: the same files as creation-with-upload POSTs from a bare client');
+  const recordIds: string[] = [];
+  for (let i = 0; i < SMALL_FILES; i++) recordIds.push(await createObservation(server, `direct photo ${i}`));
+  direct = await measured(server.pid, total, () => directCreations(server, smallPaths, recordIds));
 } finally {
   for (const profile of profiles) {
     profile.db.close();
@@ -354,6 +412,10 @@ const rows: Array<[string, string]> = [
     `${cpuPerFile(queueReports, 'clientCpuMs')} / ${cpuPerFile(queueReports, 'serverCpuMs')} ms; ${cpuPerFile(plainReports, 'clientCpuMs')} / ${cpuPerFile(plainReports, 'serverCpuMs')} ms`,
   ],
 ];
+rows.push([
+  `server alone: ${SMALL_FILES} × ${SMALL_BYTES / MB} MB creation-with-upload POSTs, ${CONCURRENCY} at once`,
+  `${rate(direct!.mbPerSecond)}; server CPU ${(direct!.serverCpuMs / SMALL_FILES).toFixed(1)} ms per file`,
+]);
 for (const [label, report] of [
   ['upload', bigUpload!],
   ['download', bigDownload!],
@@ -412,6 +474,7 @@ const json = {
       ratio,
       ratioToPlainWithFsync: ratioFsync,
     },
+    serverAlone: direct!,
     bigUpload: bigUpload!,
     bigDownload: bigDownload!,
     retriedAttempts: retries,
