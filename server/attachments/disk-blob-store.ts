@@ -69,6 +69,9 @@ export class DiskBlobStore implements BlobStore {
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
       const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
       // Header first: a crash after it leaves an upload at offset 0, never bytes without a header.
+      // Its name is flushed with the directory by the first append (or the completion), before any
+      // byte is acknowledged: a crash before that loses only a creation, which the client makes again
+      // when HEAD answers 404 (one directory flush per file less).
       await this.#writeDurably(this.#path(upload.id, 'json'), JSON.stringify(header));
       // No .part yet: a missing one is offset 0 (info), and the first append creates it.
       this.#remember(header);
@@ -243,7 +246,7 @@ export class DiskBlobStore implements BlobStore {
     else this.#owned.delete(header.owner);
   }
 
-  /** Writes `text` to `path` through a temporary file, flushed before and after the rename (a crash leaves the old file or the new, never half). */
+  /** Writes `text` to `path` through a temporary file flushed before the rename (a crash leaves no file or the whole one, never half); the caller flushes the new name. */
   async #writeDurably(path: string, text: string): Promise<void> {
     const tmp = `${path}.tmp`;
     const handle = await open(tmp, 'w');
@@ -254,7 +257,6 @@ export class DiskBlobStore implements BlobStore {
       await handle.close();
     }
     await rename(tmp, path);
-    await this.#syncDirectory();
   }
 
   /** Flushes the directory's entries (new names, renames) to disk. */
