@@ -43,7 +43,7 @@ interface Round {
   flushIndex: number;
 }
 
-/** How often the slice's clock is read, in units of work (a visit or a flushed connection). */
+/** How often the slice's clock is read, in units of work (a subscription visited or a frame written). */
 const CLOCK_EVERY = 64;
 
 export class FanoutQueue {
@@ -107,17 +107,26 @@ export class FanoutQueue {
   private runSlice(): void {
     const deadline = performance.now() + this.options.sliceMs;
     let work = 0;
+    let nextCheck = CLOCK_EVERY;
     while (!this.closed) {
       const round = this.round ?? this.startRound();
       if (!round) return;
-      if (round.eventIndex < round.events.length) this.collectStep(round);
-      else if (round.flushIndex < round.dirty.length) {
-        this.delivered += round.dirty[round.flushIndex++]!.flush();
+      if (round.eventIndex < round.events.length) {
+        this.collectStep(round);
+        work++;
+      } else if (round.flushIndex < round.dirty.length) {
+        const written = round.dirty[round.flushIndex++]!.flush();
+        this.delivered += written;
+        // A flush costs about its frames (a batch can hold hundreds): count them, so the clock is read in time.
+        work += Math.max(1, written);
       } else {
         this.round = null;
         continue;
       }
-      if (++work % CLOCK_EVERY === 0 && performance.now() >= deadline) break;
+      if (work >= nextCheck) {
+        if (performance.now() >= deadline) break;
+        nextCheck = work + CLOCK_EVERY;
+      }
     }
     if (this.round || this.pending.length > 0) this.schedule();
   }
