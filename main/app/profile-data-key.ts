@@ -3,10 +3,11 @@
 // the user's passphrase (its salt and verifier in `passphrase.json` beside the database). A profile
 // that once used a passphrase keeps using it; a database that is already encrypted never gets a new
 // key (that would hide its data for good) — a missing key is an error naming the profile.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialStore } from '../auth/credential-store.js';
 import { writeFileAtomically } from '../atomic-file.js';
+import { storeFileKind } from '../datastore/store-encryption.js';
 import {
   forgetProfileKey,
   keychainProfileKey,
@@ -50,20 +51,10 @@ export function withDataKeys(credentials: CredentialStore): { readonly credentia
 /** What is on disk for the profile: no database yet, a plain (pre-encryption) one, or an encrypted one. */
 export type StoreFileState = 'absent' | 'plain' | 'encrypted';
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
-
-/** Reads the first 16 bytes of `file`: SQLite's header means plain, anything else encrypted. */
+/** What is on disk, from the store's own header check: anything but plain SQLite counts as locked data (never a fresh key for it). */
 export function storeFileState(file: string): StoreFileState {
-  if (!existsSync(file)) return 'absent';
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(SQLITE_HEADER.length);
-    const read = readSync(fd, head, 0, head.length, 0);
-    if (read === 0) return 'absent';
-    return read === head.length && head.equals(SQLITE_HEADER) ? 'plain' : 'encrypted';
-  } finally {
-    closeSync(fd);
-  }
+  const kind = storeFileKind(file);
+  return kind === 'missing' ? 'absent' : kind === 'plain' ? 'plain' : 'encrypted';
 }
 
 function readPassphraseRecord(file: string, profileId: string): PassphraseRecord | null {
