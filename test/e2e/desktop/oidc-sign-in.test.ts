@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseSchema } from '../../../common/schema/parse-schema.js';
 import { startServer, type RunningServer } from '../../../server/index.js';
-import { OIDC_CLIENT_ID, startOidcTestProvider, type OidcTestProvider } from '../../integration/auth/oidc-test-provider.js';
+import { OIDC_CLIENT_ID, providerSignInPage, startOidcTestProvider, type OidcTestProvider } from '../../integration/auth/oidc-test-provider.js';
 import { buildForTest, CHROMIUM, eventually, launchChromium, openDevice, root, screenshot, serveRenderer, type Device } from '../support/desktop-harness.js';
 
 const schemaText = readFileSync(join(root, 'schema/schema.graphql'), 'utf8');
@@ -59,19 +59,7 @@ describe('sign-in through an identity provider, in Chromium', { skip }, () => {
   });
 
   /** The system browser: a page of its own showing the provider's login, then consent, as the user fills them in. */
-  const systemBrowser = (login: string) => async (url: string) => {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.fill('input[name="login"]', login);
-    await page.fill('input[name="password"]', 'any password');
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('button[type="submit"]:has-text("Continue")');
-    void page
-      .click('button[type="submit"]:has-text("Continue")')
-      .then(() => page.waitForURL(/127\.0\.0\.1:\d+\/callback/))
-      .then(() => page.close())
-      .catch(() => undefined);
-  };
+  const systemBrowser = (login: string) => providerSignInPage(browser, login);
 
   async function fillProviderTab(d: Device, server: RunningServer): Promise<void> {
     const page = d.page;

@@ -15,7 +15,7 @@ import { PendingSignIn } from '../../../main/auth/oidc-profile.js';
 import { forgetSignIn, resumeSignIn, signIn, type SignInDeps } from '../../../main/auth/sign-in.js';
 import { CHROMIUM, launchChromium } from '../../e2e/support/desktop-harness.js';
 import { startHarness, type Harness } from '../server/server-harness.js';
-import { OIDC_CLIENT_ID, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
+import { OIDC_CLIENT_ID, providerSignInPage, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
 
 /** The server's base URL (sign-in takes the server, not its /graphql endpoint). */
 const base = (h: Harness): string => new URL(h.server.url).origin;
@@ -39,21 +39,7 @@ describe('the app signs in with an identity provider', { skip }, () => {
   });
 
   /** The system browser: the provider's login page, then its consent page, as a user fills them in. */
-  const openBrowser =
-    (login: string) =>
-    async (url: string): Promise<void> => {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.fill('input[name="login"]', login);
-      await page.fill('input[name="password"]', 'any password');
-      await page.click('button[type="submit"]');
-      await page.waitForSelector('button[type="submit"]:has-text("Continue")');
-      void page
-        .click('button[type="submit"]:has-text("Continue")')
-        .then(() => page.waitForURL(/127\.0\.0\.1:\d+\/callback/))
-        .then(() => page.close())
-        .catch(() => undefined);
-    };
+  const openBrowser = (login: string) => providerSignInPage(browser, login);
 
   const request = (server: string): ParsedRequestOf<'signIn'> => ({
     mode: 'oidc',

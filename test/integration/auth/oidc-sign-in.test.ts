@@ -11,7 +11,7 @@ import { OutpostError } from '../../../common/errors.js';
 import { refreshOidcTokens, signInWithOidc, type OidcSettings } from '../../../main/auth/oidc-sign-in.js';
 import { CHROMIUM, launchChromium } from '../../e2e/support/desktop-harness.js';
 import { POST_FIELDS, startHarness, type Harness } from '../server/server-harness.js';
-import { OIDC_CLIENT_ID, OIDC_FIXED_CLIENT_ID, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
+import { OIDC_CLIENT_ID, OIDC_FIXED_CLIENT_ID, providerSignInPage, startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -50,26 +50,11 @@ describe('OIDC sign-in against a real provider', { skip }, () => {
     await provider?.close();
   });
 
-  /** The system browser: the provider's login page filled in as a user would, then its consent page. */
-  function browserSigningIn(login: string, seen: { finalText?: string }) {
-    return async (url: string): Promise<void> => {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.fill('input[name="login"]', login);
-      await page.fill('input[name="password"]', 'any password');
-      await page.click('button[type="submit"]');
-      await page.waitForSelector('button[type="submit"]:has-text("Continue")');
-      // The redirect to the loopback port answers once the app has the code; read what the user sees.
-      void page
-        .click('button[type="submit"]:has-text("Continue")')
-        .then(() => page.waitForURL(/127\.0\.0\.1:\d+\/callback/))
-        .then(async () => {
-          seen.finalText = (await page.textContent('body').catch(() => undefined)) ?? undefined;
-          await page.close();
-        })
-        .catch(() => undefined);
-    };
-  }
+  /** The system browser, noting in `seen` the words shown once it reaches the callback. */
+  const browserSigningIn = (login: string, seen: { finalText?: string }) =>
+    providerSignInPage(browser, login, (text) => {
+      if (text !== undefined) seen.finalText = text;
+    });
 
   test('sign in in the browser, sync with the ID token as the owner, refresh, then a revoked refresh token signs out', async () => {
     const seen: { finalText?: string } = {};

@@ -5,8 +5,34 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import type { Browser } from 'playwright-core';
 
 export const OIDC_CLIENT_ID = 'outpost-desktop';
+
+/**
+ * The system browser as a user drives it: a page of its own on the provider's login (as `login`, any
+ * password), then its consent; once the redirect reaches the loopback callback, `onCallback` gets the
+ * text the user reads there and the page closes.
+ */
+export function providerSignInPage(browser: Browser, login: string, onCallback?: (text: string | undefined) => void) {
+  return async (url: string): Promise<void> => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.fill('input[name="login"]', login);
+    await page.fill('input[name="password"]', 'any password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('button[type="submit"]:has-text("Continue")');
+    // The redirect answers once the app has the code: not awaited, as a browser tab goes on by itself.
+    void page
+      .click('button[type="submit"]:has-text("Continue")')
+      .then(() => page.waitForURL(/(127\.0\.0\.1|localhost):\d+\/callback/))
+      .then(async () => {
+        onCallback?.((await page.textContent('body').catch(() => undefined)) ?? undefined);
+        await page.close();
+      })
+      .catch(() => undefined);
+  };
+}
 /** A client registered with one exact callback URL, as a Cognito app client is (`exactCallback` of the options). */
 export const OIDC_FIXED_CLIENT_ID = 'outpost-fixed-callback';
 
