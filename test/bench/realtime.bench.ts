@@ -60,7 +60,9 @@ class ServerHost {
   static async start(database: string, env: Record<string, string> = {}): Promise<ServerHost> {
     // REALTIME_BENCH_PROFILE=<dir> writes the server's CPU profile there (node --cpu-prof).
     const profile = process.env.REALTIME_BENCH_PROFILE;
-    const flags = ['--expose-gc', ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
+    // REALTIME_BENCH_NODE_FLAGS adds flags to the server's node (e.g. --no-turbo-inlining to read a profile).
+    const extra = (process.env.REALTIME_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+    const flags = ['--expose-gc', ...extra, ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [])];
     const child = spawn(process.execPath, [...flags, '--import', 'tsx', new URL('./realtime-server-host.ts', import.meta.url).pathname, database], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
@@ -358,6 +360,21 @@ async function openFileLimit(): Promise<number> {
   return Number.isFinite(soft) ? soft : 1024;
 }
 
+/** Idle connections on a fresh server: RSS per connection, extrapolated to 50,000 when the open-file limit is lower. */
+async function idleRun(): Promise<void> {
+  const idleHost = await ServerHost.start(`sqlite:${join(dir, 'idle.db')}`, { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections });
+  try {
+    console.log(
+      `idle: ${idleTarget} connections × 9 subscriptions (open-file limit ${fileLimit}${idleTarget < 50_000 ? ', so 50,000 is extrapolated' : ''}) …`,
+    );
+    const idleRow = await idle(idleHost, idleTarget);
+    console.table([idleRow]);
+    results.idle = { ...idleRow, openFileLimit: fileLimit };
+  } finally {
+    await idleHost.stop();
+  }
+}
+
 const results: Record<string, unknown> = { when: new Date().toISOString() };
 const dir = mkdtempSync(join(tmpdir(), 'outpost-realtime-bench-'));
 const fileLimit = await openFileLimit();
@@ -378,17 +395,8 @@ try {
     await host.stop();
   }
   // A fresh server: the fan-out runs leave a grown heap that would hide the connections' share.
-  const idleHost = await ServerHost.start(`sqlite:${join(dir, 'idle.db')}`, { REALTIME_BENCH_MAX_CONNECTIONS: maxConnections });
-  try {
-    console.log(
-      `idle: ${idleTarget} connections × 9 subscriptions (open-file limit ${fileLimit}${idleTarget < 50_000 ? ', so 50,000 is extrapolated' : ''}) …`,
-    );
-    const idleRow = await idle(idleHost, idleTarget);
-    console.table([idleRow]);
-    results.idle = { ...idleRow, openFileLimit: fileLimit };
-  } finally {
-    await idleHost.stop();
-  }
+  if (idleTarget > 0) await idleRun();
+  else console.log('idle connections skipped: REALTIME_BENCH_IDLE=0');
 
   const database = process.env.REALTIME_BENCH_POSTGRES === '0' ? { skip: 'REALTIME_BENCH_POSTGRES=0' } : await createTestDatabase();
   if ('skip' in database) {
