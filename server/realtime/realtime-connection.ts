@@ -93,8 +93,6 @@ export class RealtimeConnection {
   /** Last time the peer showed it is alive (pong or any message), epoch ms. */
   private lastHeardAt = Date.now();
 
-  /** Item checks by (interned) identity, then model and owner arguments; see accessFor. */
-  private readonly accessChecks = new WeakMap<Identity, Map<string, ItemAccess>>();
   /** Equal headers and identities of this connection's subscriptions, held once (a token is ~1 KiB, nine subscriptions repeat it). */
   private readonly shared = new EqualValues(8);
 
@@ -397,7 +395,8 @@ export class RealtimeConnection {
     }
     const parsed = this.context.requests.parse(payload);
     const request = parsed.request;
-    const access = this.accessFor(request, identity);
+    // One check for every subscription, on any connection, that decides alike (item-access-cache.ts).
+    const access = this.context.accessChecks.authorize(request.model, identity, request.rootField, request.ownerArguments);
     const filter = parsed.filter();
     const exp = identity.kind === 'user' ? identity.claims.exp : undefined;
     return {
@@ -411,22 +410,6 @@ export class RealtimeConnection {
       headers,
       framePrefix: framePrefixOf(id),
     };
-  }
-
-  /**
-   * authorizeSubscription's verdict and item check; the check is shared by this connection's
-   * subscriptions to one model with the same identity and owner arguments (onCreate/onUpdate/
-   * onDelete differ only in the field named when refusing, and a refusal is never shared).
-   */
-  private accessFor(request: SubscriptionRequest, identity: Identity): ItemAccess {
-    const key = `${request.model.name}\n${JSON.stringify(request.ownerArguments)}`;
-    let byKey = this.accessChecks.get(identity);
-    const known = byKey?.get(key);
-    if (known) return known;
-    const access = authorizeSubscription(request.model, identity, request.rootField, request.ownerArguments);
-    if (!byKey) this.accessChecks.set(identity, (byKey = new Map()));
-    byKey.set(key, access);
-    return access;
   }
 
   private onStop(id: string): void {

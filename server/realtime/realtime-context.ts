@@ -6,6 +6,7 @@ import type { MutationKind } from './change-event.js';
 import type { ActiveSubscription, RealtimeConnection } from './realtime-connection.js';
 import type { SubscriptionDocumentLimits } from './subscription-request.js';
 import type { SubscriptionRequestCache } from './subscription-request-cache.js';
+import type { ItemAccessCache } from './item-access-cache.js';
 
 /** Tunables of the real-time endpoint. */
 export interface RealtimeLimits extends SubscriptionDocumentLimits {
@@ -43,6 +44,8 @@ export interface RealtimeContext {
   readonly limits: RealtimeLimits;
   /** Parsed start payloads, shared by identical starts. */
   readonly requests: SubscriptionRequestCache;
+  /** Owner/group item checks shared by subscriptions that decide alike, each remembering its last verdict. */
+  readonly accessChecks: ItemAccessCache;
   readonly authenticate: Authenticate;
   readonly reportError: (error: unknown) => void;
   register(subscription: ActiveSubscription): void;

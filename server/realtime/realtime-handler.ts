@@ -17,6 +17,7 @@ import type { RealtimeContext, RealtimeLimits } from './realtime-context.js';
 import { SubscriptionIndex } from './subscription-index.js';
 import { DEFAULT_FANOUT_OPTIONS, FanoutQueue } from './fanout-queue.js';
 import { subscriptionPayloadBytes } from './subscription-payload.js';
+import { ItemAccessCache } from './item-access-cache.js';
 import { SubscriptionRequestCache } from './subscription-request-cache.js';
 import { DEFAULT_DOCUMENT_LIMITS, subscriptionFieldsOf } from './subscription-request.js';
 
@@ -166,6 +167,7 @@ function handlerContext(
     fields,
     limits,
     requests: new SubscriptionRequestCache({ graphqlSchema: schemas.graphqlSchema, fields, limits }),
+    accessChecks: new ItemAccessCache(),
     authenticate: options.authenticate,
     reportError,
     register: (subscription) => subscriptions.add(subscription),

@@ -86,3 +86,20 @@ export function authorizeSubscription(model: ModelDef, identity: Identity, rootF
   if (narrowing.length === 0) throw notAuthorized(rootField, 'Subscription');
   return (item) => narrowing.some((check) => check(item));
 }
+
+/**
+ * What authorizeSubscription's item check reads, as a string: equal keys give equal checks (shared
+ * across connections by item-access-cache.ts). Per listening rule the caller's owner claims or groups.
+ */
+export function itemAccessKey(model: ModelDef, identity: Identity, ownerArguments: Readonly<Record<string, string>>): string {
+  const parts: unknown[] = [model.name, ownerArguments, identity.kind];
+  if (identity.kind !== 'apiKey') {
+    for (const rule of model.auth.filter(grantsListen)) {
+      if (!userProviderFits(rule)) parts.push(null);
+      else if (rule.allow === 'groups') parts.push(groupsOf(identity, rule));
+      else if (rule.allow === 'owner') parts.push(ownerClaims(rule, identity));
+      else parts.push(rule.allow);
+    }
+  }
+  return JSON.stringify(parts);
+}

@@ -3,6 +3,7 @@
 // documents and compiled filters instead of one each (memory), and a start skips the parse and
 // validation (time). Entries are immutable; the least recently used go past `capacity`.
 import type { ItemAccess } from './subscription-authorization.js';
+import { lastItemMemo } from './item-access-cache.js';
 import { compileSubscriptionFilter } from './subscription-filter.js';
 import { parseSubscriptionRequest, type SubscriptionRequest } from './subscription-request.js';
 
@@ -18,7 +19,8 @@ export interface ParsedSubscription {
 function compiledFilter(request: SubscriptionRequest): () => ItemAccess {
   let compiled: { access: ItemAccess } | { error: unknown };
   try {
-    compiled = { access: compileSubscriptionFilter(request.model, request.filter) };
+    // Shared by every subscription with this document: a fan-out round checks each item once.
+    compiled = { access: lastItemMemo(compileSubscriptionFilter(request.model, request.filter)) };
   } catch (error) {
     compiled = { error };
   }
