@@ -34,7 +34,7 @@ import { ATTACHMENTS_TABLE } from '../attachments/attachment-tables.js';
 import { AttachmentStaging, type AttachmentPort } from './attachment-staging.js';
 import { keyRecordOf, type RecordKey } from './key-record.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
-import { rebuildSearchIndex, searchTableName } from './search-index.js';
+import { clearSearchIndex, rebuildSearchIndex } from './search-index.js';
 import { rowMarks, type RowMark } from './row-marks.js';
 export type { RowMark } from './row-marks.js';
 import { countRecords, searchable, selectRecords, type QueryOptions, type SortField, type TextOptions } from './record-query.js';
@@ -173,6 +173,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
           if (replacesDelete || table.primaryKey.includes(field.name) || Object.hasOwn(input, field.name)) sent[field.name] = created[field.name];
         }
         this.enqueue(table, created, 'Create', sent, null);
+        this.core.noteSearchWrites(table);
         events.push({ opType: 'INSERT', element: created, model });
         enqueued = { type: 'outboxMutationEnqueued', model, element: created };
         return created;
@@ -195,6 +196,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       // AUTOMERGE relies on an update carrying only what changed (PROTOCOL.md §3.3, §4.2). The values
       // before the edit go with it: the base against which the answer shows what did not survive.
       this.enqueue(table, updated, 'Update', { ...patch, _version: existing._version }, condition, base);
+      this.core.noteSearchWrites(table);
       events.push({ opType: 'UPDATE', element: updated, model, ...(condition ? { condition } : {}) });
       enqueued = { type: 'outboxMutationEnqueued', model, element: updated };
       return updated;
@@ -349,9 +351,9 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const name of tables) conn.run(conn.kysely.deleteFrom(name).compile());
       for (const name of [OUTBOX_TABLE, SYNC_METADATA_TABLE, CONFLICTS_TABLE, REVIEW_TABLE, LIST_WATCHES_TABLE, ATTACHMENTS_TABLE])
         conn.run(conn.kysely.deleteFrom(name).compile());
-      // The delete triggers only mark index entries deleted; 'delete-all' drops the words themselves.
+      // The rows are gone: 'delete-all' drops the words themselves, and what the triggers noted goes with them.
       for (const name of this.core.tables.keys()) {
-        if (searchable(conn, name)) conn.exec(`INSERT INTO "${searchTableName(name)}"("${searchTableName(name)}") VALUES ('delete-all')`);
+        if (searchable(conn, name)) clearSearchIndex(conn, name);
       }
       return count;
     });
@@ -455,6 +457,7 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const child of this.runQuery(childTable, { where })) this.deleteWithChildren(childTable, child, null, events, outboxEvents, visiting);
     }
     this.core.deleteRow(table, record);
+    this.core.noteSearchWrites(table);
     this.attachments.forget(table, record);
     this.enqueue(table, record, 'Delete', record, condition);
     events.push({ opType: 'DELETE', element: record, model: table.name, ...(condition ? { condition } : {}) });

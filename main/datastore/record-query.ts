@@ -127,7 +127,7 @@ export function selectRecords(conn: SqliteConnection, schema: Schema, table: Mod
   if (options.page !== undefined && options.limit === undefined) {
     throw new ValidationError(`${model}: page needs a limit (the page size)`, model);
   }
-  if (options.search !== undefined) catchUpSearchIndex(conn, model);
+  if (options.search !== undefined) catchUpSearchIndex(conn, table.model);
   const conditions = filtered(schema, table, new Conditions(), options);
   let text = `select ${table.selectListSql} from ${quoteId(table.name)}`;
   const parameters: unknown[] = [];
@@ -170,7 +170,7 @@ class Conditions {
 
 /** How many records of `table` match `options` (where, search). */
 export function countRecords(conn: SqliteConnection, schema: Schema, table: ModelTable, options: TextOptions & { readonly where?: Predicate }): number {
-  if (options.search !== undefined) catchUpSearchIndex(conn, table.name);
+  if (options.search !== undefined) catchUpSearchIndex(conn, table.model);
   const query = filtered(
     schema,
     table,

@@ -116,6 +116,7 @@ export class RemoteMerge {
         else updated++;
         events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model });
       }
+      this.core.noteSearchWrites(table, created + updated + deleted);
       return { new: created, updated, deleted, skippedPending, invalid: errors.length, errors };
     });
     this.core.emitChanges(events);
@@ -165,7 +166,7 @@ export class RemoteMerge {
         count++;
       }
       // The full sync is complete: a search index deferred by its first page is built now, at once.
-      catchUpSearchIndex(this.core.conn, model);
+      catchUpSearchIndex(this.core.conn, table.model);
       return count;
     });
     this.core.emitChanges(events);

@@ -5,6 +5,16 @@
 // updates the index in the same transaction, whoever issues it. Rows are written with an UPSERT
 // (model-table.ts), never `INSERT OR REPLACE`, whose implicit delete would skip the delete trigger.
 //
+// A save does not tokenize: the triggers only note the changed rowid in the model's small pending
+// table (`_outpost_pending_search_<model>`, a row per rowid changed since the last fold, holding
+// the text as the index has it, or `indexed = 0` for a row the index does not have), and
+// `foldSearchIndex` applies them to FTS5 in one batch — before any search or count with a search
+// (catchUpSearchIndex), so a search sees a record saved a moment ago, and inside a write once
+// FOLD_AT writes were made since. Row by row, FTS5 writes a segment per transaction and merges them as
+// the index grows: at 100,000 Inspections a save cost 291–318 µs of CPU against 144–150 µs on an
+// empty store, and the index was most of that. The pending row keeps the text first noted since
+// the fold: exactly what the external-content 'delete' must be given.
+//
 // A base sync into an empty table defers the index (`deferSearchIndex`): the triggers skip every
 // row while the model is marked in SEARCH_DEFERRED_TABLE, and one bulk 'rebuild' indexes the whole
 // table at the end (`catchUpSearchIndex`: the full sync's cleanup, or the first search before it)
@@ -33,25 +43,37 @@ export const SEARCH_DEFERRED_TABLE = '_outpost_deferred_search_indexes';
 
 const SEARCH_DEFERRED_DDL = `CREATE TABLE IF NOT EXISTS "${SEARCH_DEFERRED_TABLE}" ("model" TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID`;
 
+/** Writes to a model after which the next write folds its pending rows into the index before it commits (StoreCore.noteSearchWrites). */
+export const FOLD_AT = 256;
+
 /** The FTS5 table of `model`'s search index. */
 export function searchTableName(model: string): string {
   return `_outpost_search_${model}`;
+}
+
+/** The table of `model`'s rowids changed since the last fold (not `_outpost_search_…`, as SEARCH_DEFERRED_TABLE). */
+export function searchPendingTableName(model: string): string {
+  return `_outpost_pending_search_${model}`;
 }
 
 function id(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The statements that create `model`'s index and its three triggers, exactly as SQLite stores them (none without text fields). */
+/** The statements that create `model`'s index, its pending table and its three triggers, exactly as SQLite stores them (none without text fields). */
 export function searchIndexDdl(model: ModelDef): { readonly name: string; readonly sql: string }[] {
   const fields = searchFields(model).map((f) => id(f.name));
   if (fields.length === 0) return [];
   const fts = searchTableName(model.name);
+  const pending = id(searchPendingTableName(model.name));
   const table = id(model.name);
   const columns = fields.join(', ');
-  const values = (row: 'new' | 'old') => fields.map((f) => `${row}.${f}`).join(', ');
-  const insert = `INSERT INTO ${id(fts)}(rowid, ${columns}) VALUES (new.rowid, ${values('new')});`;
-  const remove = `INSERT INTO ${id(fts)}(${id(fts)}, rowid, ${columns}) VALUES ('delete', old.rowid, ${values('old')});`;
+  const old = fields.map((f) => `old.${f}`).join(', ');
+  // The first change since the fold decides what the index holds for the rowid; later ones are
+  // skipped. Not `INSERT OR IGNORE`: an outer UPSERT's conflict clause would override it.
+  const first = (row: 'new' | 'old') => `WHERE NOT EXISTS (SELECT 1 FROM ${pending} WHERE "rowid" = ${row}.rowid)`;
+  const inserted = `INSERT INTO ${pending}("rowid", "indexed") SELECT new.rowid, 0 ${first('new')};`;
+  const replaced = `INSERT INTO ${pending}("rowid", "indexed", ${columns}) SELECT old.rowid, 1, ${old} ${first('old')};`;
   // Only a change of a text field touches the index: a sync answer that sets `_version` does not.
   const changed = fields.map((f) => `old.${f} IS NOT new.${f}`).join(' OR ');
   // One primary-key probe of a table of a row or none per write: nothing beside the tokenizing.
@@ -61,11 +83,12 @@ export function searchIndexDdl(model: ModelDef): { readonly name: string; readon
       name: fts,
       sql: `CREATE VIRTUAL TABLE ${id(fts)} USING fts5(${columns}, content=${sqlString(model.name)}, content_rowid='rowid', tokenize='unicode61 remove_diacritics 2', prefix=${sqlString(PREFIX_INDEX)})`,
     },
-    { name: `${fts}_insert`, sql: `CREATE TRIGGER ${id(`${fts}_insert`)} AFTER INSERT ON ${table} WHEN ${live} BEGIN ${insert} END` },
-    { name: `${fts}_delete`, sql: `CREATE TRIGGER ${id(`${fts}_delete`)} AFTER DELETE ON ${table} WHEN ${live} BEGIN ${remove} END` },
+    { name: searchPendingTableName(model.name), sql: `CREATE TABLE ${pending} ("rowid" INTEGER PRIMARY KEY, "indexed" INTEGER NOT NULL, ${columns})` },
+    { name: `${fts}_insert`, sql: `CREATE TRIGGER ${id(`${fts}_insert`)} AFTER INSERT ON ${table} WHEN ${live} BEGIN ${inserted} END` },
+    { name: `${fts}_delete`, sql: `CREATE TRIGGER ${id(`${fts}_delete`)} AFTER DELETE ON ${table} WHEN ${live} BEGIN ${replaced} END` },
     {
       name: `${fts}_update`,
-      sql: `CREATE TRIGGER ${id(`${fts}_update`)} AFTER UPDATE ON ${table} WHEN (${changed}) AND ${live} BEGIN ${remove} ${insert} END`,
+      sql: `CREATE TRIGGER ${id(`${fts}_update`)} AFTER UPDATE ON ${table} WHEN (${changed}) AND ${live} BEGIN ${replaced} END`,
     },
   ];
 }
@@ -83,7 +106,7 @@ export function ensureSearchIndex(conn: SqliteConnection, model: ModelDef): bool
   const wanted = searchIndexDdl(model);
   const fts = searchTableName(model.name);
   conn.exec(SEARCH_DEFERRED_DDL);
-  const names = [fts, `${fts}_insert`, `${fts}_delete`, `${fts}_update`];
+  const names = [fts, searchPendingTableName(model.name), `${fts}_insert`, `${fts}_delete`, `${fts}_update`];
   const stored = new Map(
     conn
       .all({ sql: `SELECT name, sql FROM sqlite_master WHERE name IN (${names.map(() => '?').join(', ')})`, parameters: names })
@@ -91,20 +114,54 @@ export function ensureSearchIndex(conn: SqliteConnection, model: ModelDef): bool
   );
   if (wanted.length > 0 && wanted.every((s) => stored.get(s.name) === s.sql)) return false;
   if (wanted.length === 0 && stored.size === 0) return false;
-  for (const name of names.slice(1)) conn.exec(`DROP TRIGGER IF EXISTS ${id(name)}`);
+  for (const name of names.slice(2)) conn.exec(`DROP TRIGGER IF EXISTS ${id(name)}`);
   conn.exec(`DROP TABLE IF EXISTS ${id(fts)}`);
+  conn.exec(`DROP TABLE IF EXISTS ${id(searchPendingTableName(model.name))}`);
   if (wanted.length === 0) return false;
   for (const statement of wanted) conn.exec(statement.sql);
   rebuildSearchIndex(conn, model.name);
   return true;
 }
 
-/** Re-reads every row of `model` into its index (after a VACUUM, whose rowids may move) and ends its deferral. No-op without an index. */
+/** Re-reads every row of `model` into its index (after a VACUUM, whose rowids may move) and ends its deferral and pending rows. No-op without an index. */
 export function rebuildSearchIndex(conn: SqliteConnection, model: string): void {
   const fts = searchTableName(model);
   const exists = conn.first({ sql: `SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?`, parameters: [fts] });
-  if (exists !== undefined) conn.exec(`INSERT INTO ${id(fts)}(${id(fts)}) VALUES ('rebuild')`);
+  if (exists !== undefined) {
+    conn.exec(`INSERT INTO ${id(fts)}(${id(fts)}) VALUES ('rebuild')`);
+    conn.exec(`DELETE FROM ${id(searchPendingTableName(model))}`);
+  }
   conn.run({ sql: `DELETE FROM ${id(SEARCH_DEFERRED_TABLE)} WHERE "model" = ?`, parameters: [model] });
+}
+
+/** Empties `model`'s index and its pending rows (the table was emptied), in the caller's transaction. */
+export function clearSearchIndex(conn: SqliteConnection, model: string): void {
+  const fts = id(searchTableName(model));
+  conn.exec(`INSERT INTO ${fts}(${fts}) VALUES ('delete-all')`);
+  conn.exec(`DELETE FROM ${id(searchPendingTableName(model))}`);
+}
+
+/**
+ * Applies the rowids pending for `model` to its index in the caller's transaction (or its own):
+ * what the index holds for each is deleted, what the table holds now is added. Returns how many
+ * rowids it folded; 0 (one probe of the pending table) when none or the model has no index.
+ */
+export function foldSearchIndex(conn: SqliteConnection, model: ModelDef): number {
+  const fields = searchFields(model).map((f) => id(f.name));
+  if (fields.length === 0) return 0;
+  const pending = id(searchPendingTableName(model.name));
+  if (conn.first({ sql: `SELECT 1 AS found FROM ${pending} LIMIT 1`, parameters: [] }) === undefined) return 0;
+  const fts = id(searchTableName(model.name));
+  const columns = fields.join(', ');
+  const current = fields.map((f) => `t.${f}`).join(', ');
+  return conn.transaction(() => {
+    conn.run({ sql: `INSERT INTO ${fts}(${fts}, rowid, ${columns}) SELECT 'delete', "rowid", ${columns} FROM ${pending} WHERE "indexed" = 1`, parameters: [] });
+    conn.run({
+      sql: `INSERT INTO ${fts}(rowid, ${columns}) SELECT t.rowid, ${current} FROM ${pending} AS p JOIN ${id(model.name)} AS t ON t.rowid = p."rowid"`,
+      parameters: [],
+    });
+    return conn.run({ sql: `DELETE FROM ${pending}`, parameters: [] }).changes;
+  });
 }
 
 /** True while `model`'s index is deferred (its rows since are not in it). */
@@ -125,11 +182,11 @@ export function deferSearchIndexIfEmpty(conn: SqliteConnection, model: ModelDef)
   return true;
 }
 
-/** Brings a deferred index of `model` up to date (one rebuild, in a transaction of its own or the caller's); true when it had to. */
-export function catchUpSearchIndex(conn: SqliteConnection, model: string): boolean {
-  if (!searchIndexDeferred(conn, model)) return false;
+/** Brings `model`'s index up to date before a search: a deferred one rebuilt, pending rows folded (in a transaction of its own or the caller's); true when it had to. */
+export function catchUpSearchIndex(conn: SqliteConnection, model: ModelDef): boolean {
+  if (!searchIndexDeferred(conn, model.name)) return foldSearchIndex(conn, model) > 0;
   conn.transaction(() => {
-    if (searchIndexDeferred(conn, model)) rebuildSearchIndex(conn, model);
+    if (searchIndexDeferred(conn, model.name)) rebuildSearchIndex(conn, model.name);
   });
   return true;
 }

@@ -12,6 +12,7 @@ import type { QueueOp } from './outbox-coalescing.js';
 import { Listeners, type ChangeEvent, type OutboxEvent } from './change-events.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ReviewRecord } from './review-items.js';
+import { FOLD_AT, foldSearchIndex } from './search-index.js';
 
 /** Up to this many ids, pendingAmong probes per id rather than reading every pending id. */
 const PROBE_LIMIT = 64;
@@ -26,6 +27,8 @@ export class StoreCore {
   /** A review item was made or decided (after commit). */
   readonly reviewChanges = new Listeners<ReviewRecord>();
   private closed = false;
+  /** Writes per model since its search index's pending rows were last folded (an upper bound on them). */
+  private readonly searchWrites = new Map<string, number>();
 
   // Hot-path statements (every save runs both), compiled once.
   private readonly entriesForSql: string;
@@ -81,6 +84,20 @@ export class StoreCore {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /**
+   * Counts `writes` row writes to `table`, inside their transaction; once FOLD_AT have added up, its
+   * search index's pending rows are folded in now, so they stay few (search-index.ts).
+   */
+  noteSearchWrites(table: ModelTable, writes = 1): void {
+    const count = (this.searchWrites.get(table.name) ?? 0) + writes;
+    if (count < FOLD_AT) {
+      this.searchWrites.set(table.name, count);
+      return;
+    }
+    foldSearchIndex(this.conn, table.model);
+    this.searchWrites.set(table.name, 0);
   }
 
   /** The stored record with these key values, if any. */
