@@ -35,6 +35,7 @@ import { AttachmentStaging, type AttachmentPort } from './attachment-staging.js'
 import { keyRecordOf, type RecordKey } from './key-record.js';
 import type { ChangeEvent, OutboxEvent } from './change-events.js';
 import { clearSearchIndex, rebuildSearchIndex } from './search-index.js';
+import { seenTableName } from './full-sync-seen.js';
 import { rowMarks, type RowMark } from './row-marks.js';
 export type { RowMark } from './row-marks.js';
 import { countRecords, searchable, selectRecords, type QueryOptions, type SortField, type TextOptions } from './record-query.js';
@@ -355,6 +356,12 @@ export class Datastore<M extends ModelTypes = ModelTypes> {
       for (const name of this.core.tables.keys()) {
         if (searchable(conn, name)) clearSearchIndex(conn, name);
       }
+      // A full sync under way is over: what it saw named rows that are gone (and VACUUM renumbers rowids).
+      const seenTables = conn.all({
+        sql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`,
+        parameters: [`${seenTableName('').replace(/_/g, '\\_')}%`],
+      });
+      for (const row of seenTables) conn.exec(`DROP TABLE "${String(row.name).replace(/"/g, '""')}"`);
       return count;
     });
     // clear() is what sign-out runs: leave none of the previous user's data readable in the file.

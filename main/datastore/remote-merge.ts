@@ -17,6 +17,7 @@ import { decideIncoming } from '../sync/core/incoming-merge.js';
 import { ListWatchStore } from './list-watches.js';
 import { catchUpSearchIndex, deferSearchIndexIfEmpty } from './search-index.js';
 import type { ReviewInbox, ReviewRecord } from './review-items.js';
+import { forgetSeen, markSeen, unseenKeys } from './full-sync-seen.js';
 
 /** A full-sync page of at least this many records into an empty table defers its search index (search-index.ts). */
 const DEFER_INDEX_MIN_RECORDS = 100;
@@ -33,6 +34,17 @@ export interface MergeCounts {
   readonly errors: readonly string[];
 }
 
+/** How a batch of server records is applied. */
+export interface ApplyRemoteOptions {
+  /** A full sync's page: an equal version with other content is repaired, and the commit skips the fsync. */
+  readonly isFullSync?: boolean;
+  /**
+   * Marks the rows these records name as seen by the full sync under way (full-sync-seen.ts), for
+   * removeMissing's `marked`; 'first' (a full sync's first page) forgets an earlier sync's marks first.
+   */
+  readonly markSeen?: 'first' | 'next';
+}
+
 export class RemoteMerge {
   private readonly watches: ListWatchStore;
 
@@ -44,7 +56,7 @@ export class RemoteMerge {
   }
 
   /** Applies server records of one model in ONE transaction; returns the counts (Amplify's modelSynced counts plus skips). */
-  async applyRemote(model: string, records: readonly ModelRecord[], options: { readonly isFullSync?: boolean } = {}): Promise<MergeCounts> {
+  async applyRemote(model: string, records: readonly ModelRecord[], options: ApplyRemoteOptions = {}): Promise<MergeCounts> {
     const table = this.core.table(model);
     if (!Array.isArray(records)) throw new ValidationError(`${model}: records must be an array`, model);
     const isFullSync = options.isFullSync ?? false;
@@ -117,6 +129,8 @@ export class RemoteMerge {
         events.push({ opType: existing === undefined ? 'INSERT' : 'UPDATE', element: row, model });
       }
       this.core.noteSearchWrites(table, created + updated + deleted);
+      if (options.markSeen === 'first') forgetSeen(this.core.conn, model);
+      if (options.markSeen !== undefined) markSeen(this.core.conn, table, latest.values());
       return { new: created, updated, deleted, skippedPending, invalid: errors.length, errors };
     });
     this.core.emitChanges(events);
@@ -128,35 +142,57 @@ export class RemoteMerge {
    * Full-sync cleanup: deletes local rows of `model` whose key (`modelId`) is not in `keepIds` and
    * that have no pending outbox entry — records the server no longer has (PROTOCOL.md "Outpost
    * decisions"). With `changedSince` (the sync's server `startedAt`, epoch ms), rows whose
-   * `_lastChangedAt` is at or after it are kept too. One transaction; returns how many were removed.
+   * `_lastChangedAt` is at or after it are kept too. With `marked`, rows the sync's pages marked
+   * seen (applyRemote `markSeen`) are kept as well — the sync then passes no ids and holds none in
+   * memory — and the marks are forgotten. One transaction; returns how many were removed.
    */
-  async removeMissing(model: string, keepIds: Iterable<string>, options: { readonly changedSince?: number } = {}): Promise<number> {
+  async removeMissing(model: string, keepIds: Iterable<string>, options: { readonly changedSince?: number; readonly marked?: boolean } = {}): Promise<number> {
     const table = this.core.table(model);
-    // The sync's own set as it is: at a million records a copy is tens of MB of strings.
     const keep = keepIds instanceof Set ? (keepIds as ReadonlySet<string>) : new Set(keepIds);
+    if (options.marked === true) {
+      return this.removeRows(
+        model,
+        options,
+        () => unseenKeys(this.core.conn, table).filter((key) => !keep.has(table.modelId(key))),
+        () => forgetSeen(this.core.conn, model),
+      );
+    }
+    return this.removeRows(
+      model,
+      options,
+      () => {
+        // Key columns only, streamed as value arrays: after a base sync of 100k records, reading and
+        // decoding every whole row here cost ~0.6 s, and a million key objects at once ~100 MB; only
+        // the keys of rows to remove are kept, and those rows are read in full after the scan.
+        const readKey = table.decodeValues(table.primaryKey);
+        const missing: ModelRecord[] = [];
+        const keyList = table.primaryKey.map((k) => `"${k.replace(/"/g, '""')}"`).join(', ');
+        for (const values of this.core.conn.iterateValues({ sql: `SELECT ${keyList} FROM "${table.name.replace(/"/g, '""')}"`, parameters: [] })) {
+          const key = readKey(values);
+          if (!keep.has(table.modelId(key))) missing.push(key);
+        }
+        return missing;
+      },
+      () => undefined,
+    );
+  }
+
+  /** Deletes the rows `candidates` names (read in the transaction) that have no pending entry and no change since `changedSince`; then `finish`, in the same transaction. */
+  private removeRows(model: string, options: { readonly changedSince?: number }, candidates: () => ModelRecord[], finish: () => void): number {
+    const table = this.core.table(model);
     // A row the server changed after the sync's snapshot reached us by another path while the pages
     // were fetched (an outbox completion, a live event): its absence from the pages proves nothing,
     // and deleting it would lose a record the server has until some later delta sync.
     const changedSince = options.changedSince;
     if (changedSince !== undefined && !Number.isFinite(changedSince)) {
-      throw new ValidationError(`${model}: removeMissing changedSince must be a finite number of epoch ms`, model);
+      throw new ValidationError(`${model}: the full-sync cleanup's changedSince must be a finite number of epoch ms`, model);
     }
     const events: ChangeEvent[] = [];
     const removed = this.core.conn.transaction(() => {
       const pending = this.core.pendingIds(model);
       let count = 0;
-      // Key columns only, streamed as value arrays: after a base sync of 100k records, reading and
-      // decoding every whole row here cost ~0.6 s, and a million key objects at once ~100 MB; only
-      // the keys of rows to remove are kept, and those rows are read in full after the scan.
-      const readKey = table.decodeValues(table.primaryKey);
-      const missing: ModelRecord[] = [];
-      const keyList = table.primaryKey.map((k) => `"${k.replace(/"/g, '""')}"`).join(', ');
-      for (const values of this.core.conn.iterateValues({ sql: `SELECT ${keyList} FROM "${table.name.replace(/"/g, '""')}"`, parameters: [] })) {
-        const key = readKey(values);
-        const id = table.modelId(key);
-        if (!keep.has(id) && !pending.has(id)) missing.push(key);
-      }
-      for (const key of missing) {
+      for (const key of candidates()) {
+        if (pending.has(table.modelId(key))) continue;
         const record = this.core.getRow(table, table.keyParams(key));
         if (record === undefined) continue;
         const changedAt = record._lastChangedAt;
@@ -167,6 +203,7 @@ export class RemoteMerge {
       }
       // The full sync is complete: a search index deferred by its first page is built now, at once.
       catchUpSearchIndex(this.core.conn, table.model);
+      finish();
       return count;
     });
     this.core.emitChanges(events);

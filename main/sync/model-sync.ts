@@ -10,9 +10,9 @@ import { toGraphqlFilter } from '../../common/predicates/to-graphql.js';
 import type { Predicate } from '../../common/predicates/types.js';
 import type { ModelDef, Schema } from '../../common/schema/types.js';
 import { OutpostError } from '../../common/errors.js';
-import { modelIdOf } from '../../common/schema/record-key.js';
-import { RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
-import { RetriesExhausted, RetryAborted, retrying, type Attempt } from './retrying.js';
+import { DEFAULT_MAX_DELAY_MS, RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
+import { waitBeforeRetry } from './core/retry-after.js';
+import { RetryCounter, sleep } from './retrying.js';
 import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
 import { classifySyncQueryAnswer } from './query-outcome.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
@@ -81,7 +81,6 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   let { isFullSync } = start;
   const filter = predicate === null ? null : toGraphqlFilter(predicate);
   const document = syncQueryDocument(ctx.schema, model);
-  let keep = isFullSync ? new Set<string>(start.continued ? (resume?.seen ?? []) : []) : null;
   const counts = { new: 0, updated: 0, deleted: 0 };
   /** Records this round fetched; the cap bounds it. */
   let received = 0;
@@ -109,7 +108,6 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
     if (!isFullSync && fetched.base && start.received + received === 0) {
       // A base answer to a delta request holds every record: reconcile as a full sync (drop rows the server no longer has).
       isFullSync = true;
-      keep = new Set<string>();
     }
     startedAt ??= page.startedAt;
     total ??= fetched.total;
@@ -127,7 +125,11 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
       // the server should be producing the next page meanwhile, not waiting for our request.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await applyPage(ctx, model, page, { isFullSync, counts, keep });
+    // A full sync's pages mark the rows they name in the store (full-sync-seen.ts) for the cleanup
+    // once it completes, not a Set of ids in memory; a sync the cap stopped keeps its marks for the
+    // next round to continue. Its first page forgets whatever an earlier, unfinished one marked.
+    const first = start.received + received === 0;
+    await applyPage(ctx, model, page, { isFullSync, first, counts });
     received += page.items.length;
     nextToken = page.nextToken;
     ctx.events.emit('syncProgress', { model: model.name, received: start.received + received, isFullSync });
@@ -138,17 +140,17 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
 
   if (nextToken !== null) {
     // Stopped by the cap: not recorded as synced; the next round continues from here.
-    ctx.resumes?.set(model.name, { lastSync, isFullSync, nextToken, startedAt: snapshot, received: syncReceived, total, predicateKey, seen: keep });
+    ctx.resumes?.set(model.name, { lastSync, isFullSync, nextToken, startedAt: snapshot, received: syncReceived, total, predicateKey });
     const leftOut = recordsLeftOut(total, syncReceived) ?? (await countRemaining(ctx, model, document, { nextToken, lastSync, filter }));
     ctx.events.emit('syncLimitReached', { model: model.name, maxRecordsToSync: ctx.maxRecordsToSync, received: syncReceived, leftOut, total });
     ctx.events.emit('modelSynced', { model: model.name, isFullSync, isDeltaSync: !isFullSync, counts: { ...counts }, complete: false });
     return { model: model.name, isFullSync, received, counts, completed: true, capped: true };
   }
   ctx.resumes?.delete(model.name);
-  if (keep !== null) {
+  if (isFullSync) {
     // Only a complete full sync knows every record the server has for this device — as of its
     // snapshot: rows changed since (merged by the outbox or a live event meanwhile) are kept.
-    counts.deleted += await ctx.datastore.remote.removeMissing(model.name, keep, startedAt === null ? {} : { changedSince: startedAt });
+    counts.deleted += await ctx.datastore.remote.removeMissing(model.name, [], { marked: true, ...(startedAt === null ? {} : { changedSince: startedAt }) });
   }
   const after = metadataAfterSync(meta, snapshot, isFullSync);
   await ctx.datastore.syncMetadata.setSyncMetadata(model.name, { lastSync: after.lastSync, lastFullSync: after.lastFullSync });
@@ -156,15 +158,18 @@ export async function syncModel(ctx: ModelSyncContext, model: ModelDef, predicat
   return { model: model.name, isFullSync, received, counts, completed: true, capped: false };
 }
 
-/** Merges one page into the store, adding to `counts` and to `keep` (a full sync's seen keys); reports records the store refused. */
+/** Merges one page into the store, adding to `counts` (a full sync's page marks its rows seen); reports records the store refused. */
 async function applyPage(
   ctx: ModelSyncContext,
   model: ModelDef,
   page: SyncPage,
-  into: { readonly isFullSync: boolean; readonly counts: { new: number; updated: number; deleted: number }; readonly keep: Set<string> | null },
+  into: { readonly isFullSync: boolean; readonly first: boolean; readonly counts: { new: number; updated: number; deleted: number } },
 ): Promise<void> {
   const items = page.items.map((item) => withoutRelations(model, item));
-  const merged = await ctx.datastore.remote.applyRemote(model.name, items, { isFullSync: into.isFullSync });
+  const merged = await ctx.datastore.remote.applyRemote(model.name, items, {
+    isFullSync: into.isFullSync,
+    ...(into.isFullSync ? { markSeen: into.first ? ('first' as const) : ('next' as const) } : {}),
+  });
   into.counts.new += merged.new;
   into.counts.updated += merged.updated;
   into.counts.deleted += merged.deleted;
@@ -176,12 +181,16 @@ async function applyPage(
       message: `${merged.invalid} ${model.name} record(s) from the server could not be stored: ${merged.errors.slice(0, 3).join('; ')}`,
     });
   }
-  if (into.keep !== null) for (const item of items) into.keep.add(modelIdOf(model, item));
 }
 
 type PageRequest = Parameters<typeof syncQueryVariables>[0];
 
-/** One page (with the server's `syncTotals` for it, if any), retried with backoff on transient failures; null when refused for good (reported). */
+/**
+ * One page (with the server's `syncTotals` for it, if any), retried with backoff on transient
+ * failures; null when refused for good (reported). An overload answer's Retry-After is honoured as
+ * the outbox does (core/retry-after.ts): the page is asked again no sooner, even after the last
+ * attempt (the round's own retry would otherwise come back early).
+ */
 async function fetchPage(
   ctx: ModelSyncContext,
   model: ModelDef,
@@ -189,23 +198,29 @@ async function fetchPage(
   request: PageRequest,
 ): Promise<FetchedPage | null> {
   const policy = tuned(RETRY_POLICIES.syncPage, ctx.backoff, ctx.pageAttempts);
-  try {
-    return await retrying(() => pageAttempt(ctx, model, document, request), policy, ctx.signal);
-  } catch (error) {
-    if (error instanceof RetryAborted) throw new SyncUnreachable('sync stopped');
-    if (error instanceof RetriesExhausted) throw new SyncUnreachable(`${model.name} sync: ${error.reason}`);
-    throw error;
+  const counter = new RetryCounter(policy);
+  for (;;) {
+    if (ctx.signal.aborted) throw new SyncUnreachable('sync stopped');
+    const attempt = await pageAttempt(ctx, model, document, request);
+    if (attempt.done) return attempt.value;
+    const last = counter.lastAttempt;
+    const backoff = last ? 0 : counter.next();
+    // The server's wait may pass the page policy's 5 s cap, never the outbox's 5 min.
+    const spread = attempt.retryAfterMs === null ? 0 : policy.random() * policy.jitterMs;
+    const wait = waitBeforeRetry(backoff, attempt.retryAfterMs, Math.max(policy.maxDelayMs, DEFAULT_MAX_DELAY_MS), spread);
+    if (wait > 0) await sleep(wait, ctx.signal);
+    if (ctx.signal.aborted) throw new SyncUnreachable('sync stopped');
+    if (last) throw new SyncUnreachable(`${model.name} sync: ${attempt.reason}`);
   }
 }
 
+/** What one try at a page came to: as retrying's Attempt, a failure carrying the answer's Retry-After (ms) when it had one. */
+type PageAttempt =
+  { readonly done: true; readonly value: FetchedPage | null } | { readonly done: false; readonly reason: string; readonly retryAfterMs: number | null };
+
 /** One try at a page: the page (null when refused for good, reported), or a transient failure to retry. */
-async function pageAttempt(
-  ctx: ModelSyncContext,
-  model: ModelDef,
-  document: { query: string; field: string },
-  request: PageRequest,
-): Promise<Attempt<FetchedPage | null>> {
-  const done = (value: FetchedPage | null): Attempt<FetchedPage | null> => ({ done: true, value });
+async function pageAttempt(ctx: ModelSyncContext, model: ModelDef, document: { query: string; field: string }, request: PageRequest): Promise<PageAttempt> {
+  const done = (value: FetchedPage | null): PageAttempt => ({ done: true, value });
   const answer = await ctx.query(document.query, syncQueryVariables(request));
   const total = answer.outpost?.syncTotals[document.field] ?? null;
   const base = answer.outpost?.baseSyncs?.includes(document.field) === true;
@@ -218,7 +233,7 @@ async function pageAttempt(
       return done(null);
     }
   }
-  if (outcome.kind === 'transient') return { done: false, reason: outcome.message };
+  if (outcome.kind === 'transient') return { done: false, reason: outcome.message, retryAfterMs: answer.retryAfterMs ?? null };
   // Partial answers (items plus errors) are accepted as Amplify does; nulls are dropped by readSyncPage.
   if (outcome.kind === 'partial') {
     ctx.events.emit('nonApplicableDataReceived', {
