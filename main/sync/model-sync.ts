@@ -13,7 +13,7 @@ import { OutpostError } from '../../common/errors.js';
 import { DEFAULT_MAX_DELAY_MS, RETRY_POLICIES, tuned, type BackoffOptions } from './core/retry-policy.js';
 import { waitBeforeRetry } from './core/retry-after.js';
 import { RetryCounter, sleep } from './retrying.js';
-import { readSyncPage, syncQueryDocument, syncQueryVariables, withoutRelations, type SyncPage } from './graphql-documents.js';
+import { readSyncPage, syncQueryDocument, syncQueryVariables, type SyncPage } from './graphql-documents.js';
 import { classifySyncQueryAnswer } from './query-outcome.js';
 import type { AnnouncedAnswer } from './server-capabilities.js';
 import { metadataAfterSync, recordsLeftOut, syncPredicateKey, syncStart, type ModelSyncMetadata, type SyncResume } from './core/sync-plan.js';
@@ -165,8 +165,10 @@ async function applyPage(
   page: SyncPage,
   into: { readonly isFullSync: boolean; readonly first: boolean; readonly counts: { new: number; updated: number; deleted: number } },
 ): Promise<void> {
-  const items = page.items.map((item) => withoutRelations(model, item));
-  const merged = await ctx.datastore.remote.applyRemote(model.name, items, {
+  // As they came: applyRemote reads the model's columns only, so a belongs-to selection such as
+  // `site { id _deleted }` is ignored there; copying each record without it (and `delete`, which
+  // turns the copy into a slow dictionary object) cost ~0.6 µs a record for nothing.
+  const merged = await ctx.datastore.remote.applyRemote(model.name, page.items, {
     isFullSync: into.isFullSync,
     ...(into.isFullSync ? { markSeen: into.first ? ('first' as const) : ('next' as const) } : {}),
   });
