@@ -146,23 +146,50 @@ export function loadEntry(db: Database.Database, key: string): AttachmentEntry |
 
 /** Marks `key` as uploading (its URL kept when known). */
 export function markUploading(db: Database.Database, key: string): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'uploading' WHERE "key" = ?`).run(key);
+  withoutSync(db, () => db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'uploading' WHERE "key" = ?`).run(key));
+}
+
+/**
+ * Runs `write` as its own commit that does not wait for the disk when the connection is FULL (or
+ * EXTRA): for the queue's progress marks, which an app crash never undoes (the commit is in the WAL)
+ * and a power loss may undo without harm — a lost `uploading` makes the next try create the upload
+ * again, which the server answers 409 and the runner resumes at once (upload-runner.ts); a lost
+ * `done` or offset is found again by a HEAD. WAL commits are ordered, so the next FULL commit (e.g.
+ * the eviction's markPresent, before a file is removed) makes this one durable as well.
+ */
+function withoutSync(db: Database.Database, write: () => unknown): void {
+  const level = db.inTransaction ? 0 : (db.pragma('synchronous', { simple: true }) as number);
+  // 2 = FULL, 3 = EXTRA; inside a transaction the write joins the caller's commit.
+  if (level < 2) {
+    write();
+    return;
+  }
+  db.pragma('synchronous = NORMAL');
+  try {
+    write();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
+  }
 }
 
 /** Stores the tus URL and the bytes the server acknowledged, as they become known. */
 export function saveProgress(db: Database.Database, key: string, uploadUrl: string | null, bytesAcked: number): void {
-  db.prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "uploadUrl" = COALESCE(?, "uploadUrl"), "bytesAcked" = MAX("bytesAcked", ?) WHERE "key" = ?`).run(
-    uploadUrl,
-    bytesAcked,
-    key,
+  withoutSync(db, () =>
+    db
+      .prepare(`UPDATE "${ATTACHMENTS_TABLE}" SET "uploadUrl" = COALESCE(?, "uploadUrl"), "bytesAcked" = MAX("bytesAcked", ?) WHERE "key" = ?`)
+      .run(uploadUrl, bytesAcked, key),
   );
 }
 
 /** The upload finished at `now` (ms): the file is on the server now (evictable). */
 export function markDone(db: Database.Database, key: string, now = Date.now()): void {
-  db.prepare(
-    `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'done', "localOnly" = 0, "bytesAcked" = "size", "failureReason" = NULL, "uploadedAt" = ? WHERE "key" = ?`,
-  ).run(now, key);
+  withoutSync(db, () =>
+    db
+      .prepare(
+        `UPDATE "${ATTACHMENTS_TABLE}" SET "state" = 'done', "localOnly" = 0, "bytesAcked" = "size", "failureReason" = NULL, "uploadedAt" = ? WHERE "key" = ?`,
+      )
+      .run(now, key),
+  );
 }
 
 /** Back to the queue, not before `nextAttemptAt` (ms); `reason` of the last failure (null after a pause). */

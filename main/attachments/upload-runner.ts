@@ -173,10 +173,24 @@ export class UploadRunner {
     if (size === null) return this.settle(entry.key, { kind: 'file-missing' });
     markUploading(db, entry.key);
     this.emit({ key: entry.key, state: 'uploading', bytesSent: entry.bytesAcked, bytesTotal: entry.size });
-    const outcome = await attemptTusUpload({
+    const recordScopedUrl = `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`;
+    // Never tried: create it with its first chunk. Tried before, or left `uploading` by a crash: resume by HEAD.
+    const uploadUrl = entry.uploadUrl ?? (entry.state === 'queued' && entry.attempts === 0 ? null : recordScopedUrl);
+    let outcome = await this.attempt(entry, size, uploadUrl, signal);
+    // The server has this upload already: an earlier try whose `uploading` mark a power loss undid
+    // (markUploading does not wait for the disk). Resume it now instead of backing off.
+    if (uploadUrl === null && outcome.kind === 'http' && outcome.status === 409 && !signal.aborted) {
+      outcome = await this.attempt(entry, size, recordScopedUrl, signal);
+    }
+    this.settle(entry.key, outcome);
+  }
+
+  /** One tus attempt at `entry`'s file of `size` bytes, created anew (`uploadUrl` null) or resumed at `uploadUrl`. */
+  private attempt(entry: AttachmentEntry, size: number, uploadUrl: string | null, signal: AbortSignal): Promise<UploadOutcome> {
+    const { db, files } = this.options;
+    return attemptTusUpload({
       endpoint: this.options.endpoint,
-      // Never tried: create it with its first chunk. Tried before, or left `uploading` by a crash: resume by HEAD.
-      uploadUrl: entry.uploadUrl ?? (entry.state === 'queued' && entry.attempts === 0 ? null : `${this.options.endpoint.replace(/\/+$/, '')}/${entry.key}`),
+      uploadUrl,
       source: {
         size,
         slice: (start, end) => (end > start ? files.read(entry.sha256, { start, end: end - 1 }) : Readable.from([])),
@@ -199,7 +213,7 @@ export class UploadRunner {
       chunkSize: this.options.chunkSize ?? DEFAULT_CHUNK_BYTES,
       stallTimeoutMs: this.options.stallTimeoutMs ?? 60_000,
       onAcknowledged: (url, offset) => {
-        // One durable commit per acknowledged chunk, and none where it would tell nothing new: at 0
+        // One commit per acknowledged chunk (not waiting for the disk: saveProgress), and none where it would tell nothing new: at 0
         // the row is `uploading` already (a restart resumes by HEAD at the record-scoped URL, the one
         // the server answers), and the last chunk's is markDone's, which comes next.
         if (offset === 0 || offset === entry.size) return;
@@ -209,7 +223,6 @@ export class UploadRunner {
       onProgress: (bytesSent) => this.emit({ key: entry.key, state: 'uploading', bytesSent, bytesTotal: entry.size }),
       signal,
     });
-    this.settle(entry.key, outcome);
   }
 
   private settle(key: string, outcome: UploadOutcome): void {

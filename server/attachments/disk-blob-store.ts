@@ -4,7 +4,9 @@
 // reach outside the directory. The offset is the .part file's size, so it never claims bytes the
 // disk does not hold. Completion is a rename, so a reader sees a whole blob or none. Bytes are
 // hashed as they are written (blob-digest.ts), so completion does not read the blob back unless
-// the upload was resumed after a restart.
+// the upload was resumed after a restart. Flushes per file sent in one request: its header and its
+// bytes together (two fdatasyncs at once, before the answer), then the directory once for its new
+// names — and one directory flush serves every upload that asks while the one before it runs.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -50,6 +52,13 @@ export class DiskBlobStore implements BlobStore {
   #headers: Map<string, StoredHeader> | null = null;
   /** Declared bytes per owner, kept with the index so a creation's quota check reads no directory. */
   readonly #owned = new Map<string, number>();
+  /** Uploads whose header may not be on disk yet (created here and not appended to, or read at start, before a crash may have cut it from the disk): the next append that writes bytes or completes flushes it with them. */
+  readonly #unflushedHeaders = new Set<string>();
+  /** Uploads created by this process that have no .part yet: their first append needs no look at the disk. */
+  readonly #empty = new Set<string>();
+  /** The directory flush running now, and the one queued behind it (for changes made after the running one began). */
+  #directorySync: Promise<void> | null = null;
+  #nextDirectorySync: Promise<void> | null = null;
   #closed = false;
 
   /**
@@ -68,13 +77,15 @@ export class DiskBlobStore implements BlobStore {
       const headers = await this.#index();
       if (headers.has(upload.id)) throw new UploadExists(upload.id);
       const header: StoredHeader = { ...upload, metadata: { ...upload.metadata }, createdAt: new Date().toISOString() };
-      // Header first: a crash after it leaves an upload at offset 0, never bytes without a header.
-      // Its name is flushed with the directory by the first append (or the completion), before any
-      // byte is acknowledged: a crash before that loses only a creation, which the client makes again
-      // when HEAD answers 404 (one directory flush per file less).
-      await this.#writeDurably(this.#path(upload.id, 'json'), JSON.stringify(header));
+      // Header first: never bytes without a header. It is flushed (its bytes with the first append's,
+      // its name with the directory after them) before any byte is acknowledged: a crash before that
+      // loses only a creation, which the client makes again when HEAD answers 404 — and a header a
+      // crash left empty or cut is read as such a lost creation (#index).
+      await this.#writeReplacing(this.#path(upload.id, 'json'), JSON.stringify(header));
       // No .part yet: a missing one is offset 0 (info), and the first append creates it.
       this.#remember(header);
+      this.#unflushedHeaders.add(upload.id);
+      this.#empty.add(upload.id);
       this.#digests.drop(upload.id);
       return toInfo(header, 0, false);
     });
@@ -83,7 +94,7 @@ export class DiskBlobStore implements BlobStore {
   async append(id: string, offset: number, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, check?: CompletionCheck): Promise<number> {
     assertBlobId(id);
     return this.#serial(id, async () => {
-      const current = await this.info(id);
+      const current = await this.#appendTarget(id);
       if (!current) throw new BlobNotFound(id);
       if (current.complete || current.offset !== offset) throw new OffsetMismatch(id, current.offset, offset);
       // create() and delete() drop a kept digest, so the creation time only has to tell this process's uploads apart.
@@ -104,6 +115,12 @@ export class DiskBlobStore implements BlobStore {
       }
       return reached;
     });
+  }
+
+  /** info(), without looking at the disk for an upload this process created and nothing was appended to yet. */
+  async #appendTarget(id: string): Promise<BlobInfo | null> {
+    const header = this.#empty.has(id) ? (await this.#index()).get(id) : undefined;
+    return header ? toInfo(header, 0, false) : this.info(id);
   }
 
   async info(id: string): Promise<BlobInfo | null> {
@@ -134,6 +151,7 @@ export class DiskBlobStore implements BlobStore {
     await this.#serial(id, async () => {
       this.#forget(await this.#index(), id);
       await rm(this.#path(id, 'json'), { force: true });
+      await rm(this.#path(id, 'json.tmp'), { force: true });
       await rm(this.#path(id, 'part'), { force: true });
       await rm(this.#path(id, 'blob'), { force: true });
     });
@@ -164,6 +182,7 @@ export class DiskBlobStore implements BlobStore {
    */
   async #write(current: BlobInfo, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, digest: RunningDigest | null): Promise<number> {
     const handle = await open(this.#path(current.id, 'part'), 'a');
+    this.#empty.delete(current.id);
     let reached = current.offset;
     let batch: Uint8Array[] = [];
     let batched = 0;
@@ -189,7 +208,8 @@ export class DiskBlobStore implements BlobStore {
     } finally {
       // What arrived before an error or a cut is kept, so the client need not send it again.
       await flush().finally(async () => {
-        await handle.datasync().catch(() => undefined);
+        // The header of a new upload goes to disk with its first bytes, both flushes at once.
+        await Promise.all([handle.datasync().catch(() => undefined), this.#flushHeader(current.id, reached > current.offset || reached === current.length)]);
         await handle.close();
         // The first append made the .part: its name must survive a power loss with its bytes. Not
         // when this append completes the upload: completion renames the .part and flushes that.
@@ -221,11 +241,20 @@ export class DiskBlobStore implements BlobStore {
     const headers = new Map<string, StoredHeader>();
     for (const name of await readdir(this.directory)) {
       if (!name.endsWith('.json')) continue;
-      const header = JSON.parse(await readFile(join(this.directory, name), 'utf8')) as StoredHeader;
+      const header = parseHeader(await readFile(join(this.directory, name), 'utf8'));
+      if (header === null) {
+        // A creation a crash cut before its header reached the disk: no byte of it was acknowledged
+        // (the header is flushed first), so it is dropped and the client creates it again.
+        const key = name.slice(0, -'.json'.length);
+        await Promise.all(['json', 'part'].map((ext) => rm(join(this.directory, `${key}.${ext}`), { force: true })));
+        continue;
+      }
       headers.set(header.id, header);
     }
     if (this.#headers === null) {
       this.#headers = headers;
+      // The process before may have stopped before flushing them: to be flushed before any byte is acknowledged.
+      for (const id of headers.keys()) this.#unflushedHeaders.add(id);
       for (const header of headers.values()) this.#owned.set(header.owner, (this.#owned.get(header.owner) ?? 0) + header.length);
     }
     return this.#headers;
@@ -239,6 +268,8 @@ export class DiskBlobStore implements BlobStore {
   #forget(headers: Map<string, StoredHeader>, id: string): void {
     const header = headers.get(id);
     this.#digests.drop(id);
+    this.#unflushedHeaders.delete(id);
+    this.#empty.delete(id);
     if (header === undefined) return;
     headers.delete(id);
     const left = (this.#owned.get(header.owner) ?? 0) - header.length;
@@ -246,21 +277,50 @@ export class DiskBlobStore implements BlobStore {
     else this.#owned.delete(header.owner);
   }
 
-  /** Writes `text` to `path` through a temporary file flushed before the rename (a crash leaves no file or the whole one, never half); the caller flushes the new name. */
-  async #writeDurably(path: string, text: string): Promise<void> {
+  /** Writes `text` to `path` through a temporary file renamed over it (never a half-written file under the name while the process lives); not flushed: see #flushHeader. */
+  async #writeReplacing(path: string, text: string): Promise<void> {
     const tmp = `${path}.tmp`;
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(text);
-      await handle.datasync();
     } finally {
       await handle.close();
     }
     await rename(tmp, path);
   }
 
-  /** Flushes the directory's entries (new names, renames) to disk. */
-  async #syncDirectory(): Promise<void> {
+  /** Flushes the header of upload `id` if this process wrote it and has not flushed it yet; `needed` false (nothing written) leaves it for later. */
+  async #flushHeader(id: string, needed: boolean): Promise<void> {
+    if (!needed || !this.#unflushedHeaders.has(id)) return;
+    const handle = await open(this.#path(id, 'json'), 'r+');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    this.#unflushedHeaders.delete(id);
+  }
+
+  /**
+   * Flushes the directory's entries (new names, renames) to disk. One flush serves every caller that
+   * asked before it began: a caller arriving while one runs waits for the next, which all such callers share.
+   */
+  #syncDirectory(): Promise<void> {
+    if (this.#directorySync === null) {
+      const running = this.#syncDirectoryNow().finally(() => {
+        this.#directorySync = null;
+      });
+      this.#directorySync = running;
+      return running;
+    }
+    this.#nextDirectorySync ??= this.#directorySync.then(() => {
+      this.#nextDirectorySync = null;
+      return this.#syncDirectory();
+    });
+    return this.#nextDirectorySync;
+  }
+
+  async #syncDirectoryNow(): Promise<void> {
     // A store used after close() (a test, a straggling sweep) opens the directory once more.
     const handle = this.directoryHandle ?? (this.#closed ? await openDirectory(this.directory) : null);
     try {
@@ -285,6 +345,16 @@ export class DiskBlobStore implements BlobStore {
       if (this.#queues.get(id) === settled) this.#queues.delete(id);
     });
     return next;
+  }
+}
+
+/** A header file's contents, or null when a crash left it empty or cut (its upload's creation is then lost). */
+function parseHeader(text: string): StoredHeader | null {
+  try {
+    const header = JSON.parse(text) as Partial<StoredHeader> | null;
+    return typeof header?.id === 'string' && typeof header.length === 'number' ? (header as StoredHeader) : null;
+  } catch {
+    return null;
   }
 }
 

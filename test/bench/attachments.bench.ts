@@ -16,13 +16,16 @@
 //     and rate without the client's work, steadier than (a) on a loaded machine.
 // The client's file stores are encrypted with a profile key, as the app's are (issue 15);
 // ATTACHMENT_BENCH_PLAIN=1 runs them without one. ATTACHMENT_BENCH_CPU_PROF=<dir> runs the Outpost server
-// process with --cpu-prof into that directory (to see where its time goes). Files are made in the OS temp dir and removed after. Prints a table and writes
+// process with --cpu-prof into that directory (to see where its time goes), ATTACHMENT_BENCH_CLIENT_PROF=<dir>
+// profiles the client while each queue round drains
+// (and the server too, with ATTACHMENT_BENCH_SERVER_PROF=<dir>: see attachment-bench-host.ts), ATTACHMENT_BENCH_SMALL_ONLY=1 leaves out (b) and (c). Files are made in the OS temp dir and removed after. Prints a table and writes
 // bench-results/attachments.json. Numbers only; nothing passes or fails on them.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { Session } from 'node:inspector';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -252,16 +255,9 @@ async function plainUploads(url: string, paths: readonly string[], fsync: boolea
   }
 }
 
-/** POSTs each file as a tus creation carrying all its bytes for record `recordIds[i]`, CONCURRENCY at once over keep-alive connections. */
-async function directCreations(server: Server, paths: readonly string[], recordIds: readonly string[]): Promise<void> {
+/** POSTs each file as a tus creation carrying all its bytes (sha-256 `hashes[i]`) for record `recordIds[i]`, CONCURRENCY at once over keep-alive connections. */
+async function directCreations(server: Server, paths: readonly string[], recordIds: readonly string[], hashes: readonly string[]): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const hashes = await Promise.all(
-    paths.map(async (path) =>
-      createHash('sha256')
-        .update(await readFile(path))
-        .digest('hex'),
-    ),
-  );
   const metadataValue = (value: string): string => Buffer.from(value).toString('base64');
   let next = 0;
   const postOne = (index: number): Promise<void> =>
@@ -302,6 +298,29 @@ async function directCreations(server: Server, paths: readonly string[], recordI
   }
 }
 
+/** Runs `work` under the inspector's CPU profiler when ATTACHMENT_BENCH_CLIENT_PROF=<dir> is set, writing `<dir>/<name>.cpuprofile`. */
+async function profiledClient(name: string, serverPid: number, work: () => Promise<void>): Promise<void> {
+  const directory = process.env.ATTACHMENT_BENCH_CLIENT_PROF;
+  if (directory === undefined) return work();
+  const serverProfiled = process.env.ATTACHMENT_BENCH_SERVER_PROF !== undefined;
+  if (serverProfiled) process.kill(serverPid, 'SIGUSR2');
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    await work();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+    if (serverProfiled) process.kill(serverPid, 'SIGUSR2');
+  }
+}
+
 /** A line on stderr saying what the benchmark is doing (it runs for minutes). */
 const progress = (what: string): void => {
   process.stderr.write(`attachments bench: ${what}\n`);
@@ -321,6 +340,7 @@ const server = outpost.ready as unknown as Server;
 const plainUrl = String(plain.ready.url);
 const profiles: Profile[] = [];
 const encryptedFiles = process.env.ATTACHMENT_BENCH_PLAIN !== '1';
+const skipBig = process.env.ATTACHMENT_BENCH_SMALL_ONLY === '1';
 const newProfile = async (): Promise<Profile> => {
   const profile = await openProfile(encryptedFiles ? { key: randomBytes(32) } : {});
   // The app opens a profile's database with synchronous = FULL (main/datastore/sqlite-connection.ts).
@@ -329,30 +349,33 @@ const newProfile = async (): Promise<Profile> => {
   return profile;
 };
 
-let bigUpload: MemoryReport;
+let bigUpload: MemoryReport | undefined;
 let direct: MemoryReport;
-let bigDownload: MemoryReport;
+let bigDownload: MemoryReport | undefined;
 const queueReports: MemoryReport[] = [];
 const plainReports: MemoryReport[] = [];
 const plainFsyncReports: MemoryReport[] = [];
 try {
   // (b) and (c) first, while the client's heap holds nothing but the bench.
-  progress(`making a ${BIG_BYTES / MB} MB file`);
-  const bigSource = join(work, 'big.png');
-  await writeRandomPng(bigSource, BIG_BYTES);
-  const uploader = await newProfile();
-  const { ref: bigRef, record } = await stage(server, uploader, bigSource, 'big');
-  await rm(bigSource);
-  progress('uploading it through the queue');
-  bigUpload = await measured(server.pid, BIG_BYTES, () => drainQueue(server, uploader, [bigRef.key]));
-  const viewer = await newProfile();
-  const context = { db: viewer.db, files: viewer.files, endpoint: server.endpoint, headers: () => ({ Authorization: server.authorization }) };
-  progress('downloading it into another profile');
-  bigDownload = await measured(server.pid, BIG_BYTES, async () => {
-    await openAttachment(context, bigRef, record);
-  });
-  await uploader.files.remove(bigRef.sha256);
-  await viewer.files.remove(bigRef.sha256);
+  if (skipBig) progress('ATTACHMENT_BENCH_SMALL_ONLY=1: no 500 MB phases');
+  if (!skipBig) {
+    progress(`making a ${BIG_BYTES / MB} MB file`);
+    const bigSource = join(work, 'big.png');
+    await writeRandomPng(bigSource, BIG_BYTES);
+    const uploader = await newProfile();
+    const { ref: bigRef, record } = await stage(server, uploader, bigSource, 'big');
+    await rm(bigSource);
+    progress('uploading it through the queue');
+    bigUpload = await measured(server.pid, BIG_BYTES, () => drainQueue(server, uploader, [bigRef.key]));
+    const viewer = await newProfile();
+    const context = { db: viewer.db, files: viewer.files, endpoint: server.endpoint, headers: () => ({ Authorization: server.authorization }) };
+    progress('downloading it into another profile');
+    bigDownload = await measured(server.pid, BIG_BYTES, async () => {
+      await openAttachment(context, bigRef, record);
+    });
+    await uploader.files.remove(bigRef.sha256);
+    await viewer.files.remove(bigRef.sha256);
+  }
 
   // (a) 200 × 2 MB: the same files for every round; each queue round stages them for new records.
   progress(`making ${SMALL_FILES} files of ${SMALL_BYTES / MB} MB`);
@@ -371,12 +394,22 @@ try {
     plainReports.push(await measured(plain.ready.pid, total, () => plainUploads(plainUrl, storedPaths, false)));
     plainFsyncReports.push(await measured(plain.ready.pid, total, () => plainUploads(plainUrl, storedPaths, true)));
     const keys = refs.map((ref) => ref.key);
-    queueReports.push(await measured(server.pid, total, () => drainQueue(server, queueProfile, keys)));
+    queueReports.push(
+      await measured(server.pid, total, () => profiledClient(`queue-round-${round + 1}`, server.pid, () => drainQueue(server, queueProfile, keys))),
+    );
   }
   progress('the server alone: the same files as creation-with-upload POSTs from a bare client');
   const recordIds: string[] = [];
   for (let i = 0; i < SMALL_FILES; i++) recordIds.push(await createObservation(server, `direct photo ${i}`));
-  direct = await measured(server.pid, total, () => directCreations(server, smallPaths, recordIds));
+  // Hashed before the clock starts (the queue's files were hashed when they were staged).
+  const hashes: string[] = [];
+  for (const path of smallPaths)
+    hashes.push(
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    );
+  direct = await measured(server.pid, total, () => profiledClient('direct', server.pid, () => directCreations(server, smallPaths, recordIds, hashes)));
 } finally {
   for (const profile of profiles) {
     profile.db.close();
@@ -417,9 +450,10 @@ rows.push([
   `${rate(direct!.mbPerSecond)}; server CPU ${(direct!.serverCpuMs / SMALL_FILES).toFixed(1)} ms per file`,
 ]);
 for (const [label, report] of [
-  ['upload', bigUpload!],
-  ['download', bigDownload!],
+  ['upload', bigUpload],
+  ['download', bigDownload],
 ] as const) {
+  if (report === undefined) continue;
   rows.push([`${BIG_BYTES / MB} MB ${label}`, `${rate(report.mbPerSecond)} (${report.seconds.toFixed(1)} s)`]);
   rows.push([
     `  client RSS: baseline → peak (rise, target ≤ ${RSS_TARGET_MB} MB)`,
@@ -475,8 +509,8 @@ const json = {
       ratioToPlainWithFsync: ratioFsync,
     },
     serverAlone: direct!,
-    bigUpload: bigUpload!,
-    bigDownload: bigDownload!,
+    bigUpload: bigUpload ?? null,
+    bigDownload: bigDownload ?? null,
     retriedAttempts: retries,
   },
 };
