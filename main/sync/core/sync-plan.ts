@@ -71,12 +71,6 @@ export interface SyncResume {
   readonly total: number | null;
   /** Selective-sync predicate the sync was made with (`syncPredicateKey`). */
   readonly predicateKey: string | null;
-  /**
-   * @deprecated Unused: a full sync's pages mark the rows they name in the store
-   * (main/datastore/full-sync-seen.ts), where a continued sync finds them. Kept optional until
-   * test/unit/sync/sync-plan.test.ts stops setting it.
-   */
-  readonly seen?: ReadonlySet<string> | null;
 }
 
 /** Where one model's sync starts this round. */

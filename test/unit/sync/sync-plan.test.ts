@@ -89,7 +89,6 @@ test('syncStart: a capped sync continues from its token with the same predicate;
     received: 50,
     total: 120,
     predicateKey: null,
-    seen: new Set(['a']),
   };
   const rows: Array<{ name: string; meta: ModelSyncMetadata; resume: SyncResume | undefined; predicateKey: string | null; expected: object }> = [
     {
@@ -116,7 +115,7 @@ test('syncStart: a capped sync continues from its token with the same predicate;
     {
       name: 'a capped delta continues with its lastSync',
       meta: synced,
-      resume: { ...resume, lastSync: now - 2 * HOUR, isFullSync: false, seen: null },
+      resume: { ...resume, lastSync: now - 2 * HOUR, isFullSync: false },
       predicateKey: null,
       expected: { lastSync: now - 2 * HOUR, isFullSync: false, nextToken: 'tok', startedAt: now - HOUR, received: 50, total: 120, continued: true },
     },
