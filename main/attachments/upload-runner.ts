@@ -121,7 +121,9 @@ export class UploadRunner {
       if (page.length < WAKE_PAGE) break;
     }
     this.emitWaiting(bytesWaitingIn(db));
-    const due = nextDueAt(loadBackingOffEntries(db, context.now), this.context());
+    // The same `now` as the SQL's: with a later one, an entry that fell due in between would be
+    // neither started (not due at `context.now`) nor timed (no longer after the later now), and wait forever.
+    const due = nextDueAt(loadBackingOffEntries(db, context.now), { ...context, running: new Set(this.running.keys()) });
     if (due !== null && !this.paused) this.timer = setTimeout(() => this.wake(), Math.max(0, due - this.now()));
   }
 
